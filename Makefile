@@ -1,0 +1,54 @@
+# chibo: two commands do all the set-up.
+#   make run   - environment, migrations, the demo when the database is empty, server on 127.0.0.1:8000
+#   make test  - lint, migrations check, the suite on SQLite and on PostgreSQL where available
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+DEMO_PASSWORD ?= chibo-demo-2023
+
+.PHONY: run test env lint check-migrations test-sqlite test-postgres browser-deps demo bench clean
+
+.tools/bin/uv:
+	@if ! command -v uv >/dev/null 2>&1; then \
+	  echo "== installing uv into .tools (once)"; \
+	  python3 -m venv .tools && .tools/bin/pip install -q uv; fi
+
+.venv/.synced: pyproject.toml uv.lock | .tools/bin/uv
+	$(UV) sync --frozen
+	@touch $@
+
+env: .venv/.synced
+
+run: env
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py demo --if-empty --password "$(DEMO_PASSWORD)"
+	$(PY) manage.py demo_logins --password "$(DEMO_PASSWORD)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: env lint check-migrations browser-deps test-sqlite test-postgres
+	@echo "make test: all checks passed"
+
+lint: env
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+check-migrations: env
+	CHIBO_SQLITE_PATH=/tmp/chibo-migcheck.sqlite3 $(PY) manage.py makemigrations --check --dry-run
+
+browser-deps:
+	@bash scripts/ensure-chromium.sh
+
+test-sqlite: env
+	.venv/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: env
+	@bash scripts/with-postgres.sh .venv/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: env
+	$(PY) bench/run.py --help
+
+clean:
+	rm -rf .venv .tools var

@@ -1,0 +1,81 @@
+"""Users and their roles, each held at an organization node for a date range."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chibo.organizations.models import Organization
+
+
+class User(AbstractUser):
+    """A person who signs in; may be linked to a member record."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
+    member = models.OneToOneField(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="user"
+    )
+
+    def __str__(self):
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", _("Quản trị Ban Tổ chức")
+    ORG_ANALYST = "org_analyst", _("Chuyên viên Ban Tổ chức (chỉ xem)")
+    COMMUNE_STAFF = "commune_staff", _("Cán bộ Đảng ủy xã")
+    CELL_SECRETARY = "cell_secretary", _("Bí thư chi bộ")
+    ASSIGNED_OFFICIAL = "assigned_official", _("Cán bộ được phân công theo dõi")
+    MEMBER = "member", _("Đảng viên")
+
+
+WRITE_ROLES = {Role.ORG_ADMIN, Role.COMMUNE_STAFF, Role.CELL_SECRETARY}
+# Roles that may see citizen IDs unmasked within their scope.
+PII_ROLES = {Role.ORG_ADMIN, Role.COMMUNE_STAFF, Role.CELL_SECRETARY}
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def current(self, on: datetime.date):
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user at an organization (and its subtree) from one date to another."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="roles")
+    role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user_id", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="role_valid_interval",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"token {self.pk} of {self.user}"

@@ -1,0 +1,34 @@
+"""Template filters for Vietnamese formatting; a builtin, no {% load %} needed."""
+
+from django import template
+
+from chibo.core import vn
+
+register = template.Library()
+
+
+@register.filter
+def vnint(value):
+    """9300 -> 9.300"""
+    try:
+        return vn.format_int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def vndate(value):
+    """A date as dd/mm/yyyy."""
+    if not value:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def vnpercent(pair, places=1):
+    """(n, d) -> '95,9%'"""
+    try:
+        n, d = pair
+    except (TypeError, ValueError):
+        return ""
+    return vn.format_percent(n, d, int(places))

@@ -1,0 +1,111 @@
+"""Vietnamese text: accent folding for search, collation keys for sorting, number formatting."""
+
+import unicodedata
+from decimal import ROUND_DOWN, Decimal
+
+# Vietnamese alphabet order; f, j, w, z appear only in foreign names.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_BASE_OF = {}  # letter without tone -> rank character
+for _i, _ch in enumerate(_ALPHABET):
+    _BASE_OF[_ch] = chr(ord("A") + _i)  # 'A'.. keeps keys ASCII and bytewise-ordered
+
+# Tone marks, in the order dictionaries use: none, huyền, hỏi, ngã, sắc, nặng.
+_TONES = {
+    "\u0300": "1",  # huyền (grave)
+    "\u0309": "2",  # hỏi (hook above)
+    "\u0303": "3",  # ngã (tilde)
+    "\u0301": "4",  # sắc (acute)
+    "\u0323": "5",  # nặng (dot below)
+}
+# Marks that make a different letter rather than a tone.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced text: 'Nguyễn  Văn Ánh' -> 'nguyen van anh'."""
+    if not text:
+        return ""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return " ".join(stripped.lower().split())
+
+
+def _word_key(word: str) -> tuple[str, str]:
+    primary, tones = [], []
+    for ch in word.lower():
+        decomposed = unicodedata.normalize("NFD", ch)
+        base = decomposed[0]
+        marks = decomposed[1:]
+        letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m in _LETTER_MARKS))
+        tone = next((_TONES[m] for m in marks if m in _TONES), "0")
+        if letter in _BASE_OF:
+            primary.append(_BASE_OF[letter])
+        elif ch.isdigit():
+            primary.append("0" + ch)  # digits sort before letters
+        elif ch.isalpha():
+            primary.append("~" + fold(ch)[:1])
+        else:
+            continue
+        tones.append(tone)
+    return "".join(primary), "".join(tones)
+
+
+def name_sort_key(given: str, middle: str = "", family: str = "") -> str:
+    """A bytewise-ordered key: given name, then middle, then family name, Vietnamese order.
+
+    Letters compare first (a < ă < â < b ... đ after d), tones break ties, so
+    'An' < 'Ân' < 'Bình' and 'Đức' sorts after every 'D...' name. Stored in a
+    column with binary collation so SQLite and PostgreSQL order it the same way.
+    """
+    words = [given or "", middle or "", family or ""]
+    prim, ton = [], []
+    for w in words:
+        for part in w.split():
+            p, t = _word_key(part)
+            prim.append(p)
+            ton.append(t)
+        prim.append(" ")  # separator below every letter: 'An' < 'Anh'
+        ton.append(" ")
+    return ("".join(prim) + "|" + "".join(ton))[:250]
+
+
+def split_full_name(full_name: str) -> tuple[str, str, str]:
+    """'Nguyễn Văn An' -> ('Nguyễn', 'Văn', 'An'): family, middle, given."""
+    parts = full_name.split()
+    if not parts:
+        return "", "", ""
+    if len(parts) == 1:
+        return "", "", parts[0]
+    return parts[0], " ".join(parts[1:-1]), parts[-1]
+
+
+def format_int(n) -> str:
+    """9300 -> '9.300'."""
+    if n is None:
+        return ""
+    return f"{int(n):,}".replace(",", ".")
+
+
+def cut(value: Decimal, places: int) -> Decimal:
+    """Cut (not round) at the given number of decimal places, as the article does."""
+    q = Decimal(1).scaleb(-places)
+    return value.quantize(q, rounding=ROUND_DOWN)
+
+
+def format_percent(numerator, denominator, places: int = 1) -> str:
+    """281, 293 -> '95,9%'; trailing zeros dropped (227/200 -> '113%'); cut, not rounded."""
+    if not denominator:
+        return ""
+    value = cut(Decimal(numerator) * 100 / Decimal(denominator), places)
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def format_decimal(value, places: int = 1) -> str:
+    text = f"{cut(Decimal(value), places):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")

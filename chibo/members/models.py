@@ -1,0 +1,239 @@
+"""Members, the dated history of the cells they belonged to, and their status changes."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core import vn
+from chibo.core.models import TimeStamped
+from chibo.organizations.models import Organization, subtree_q
+
+
+class BinaryCollationCharField(models.CharField):
+    """A CharField compared byte by byte on every database (PostgreSQL: COLLATE "C").
+
+    Sort keys are built in Python so that ORDER BY gives Vietnamese order on SQLite
+    and PostgreSQL alike, whatever locale the PostgreSQL cluster was created with.
+    """
+
+    def db_parameters(self, connection):
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Đang sinh hoạt")
+    EXEMPT = "exempt", _("Miễn sinh hoạt")
+    TRANSFERRED_OUT = "transferred_out", _("Đã chuyển đi")
+    DECEASED = "deceased", _("Đã từ trần")
+    REMOVED = "removed", _("Đã ra khỏi Đảng")
+
+
+# Statuses in which the member still belongs to a cell.
+IN_CELL_STATUSES = (Status.ACTIVE, Status.EXEMPT)
+
+
+class TheoryLevel(models.TextChoices):
+    NONE = "none", _("Chưa qua đào tạo")
+    BASIC = "basic", _("Sơ cấp")
+    INTERMEDIATE = "intermediate", _("Trung cấp")
+    ADVANCED = "advanced", _("Cao cấp")
+    BACHELOR = "bachelor", _("Cử nhân")
+
+
+THEORY_RANK = {
+    TheoryLevel.NONE: 0,
+    TheoryLevel.BASIC: 1,
+    TheoryLevel.INTERMEDIATE: 2,
+    TheoryLevel.ADVANCED: 3,
+    TheoryLevel.BACHELOR: 3,  # cử nhân counts as cao cấp
+}
+
+
+class MemberQuerySet(models.QuerySet):
+    def in_cell(self):
+        return self.filter(status__in=IN_CELL_STATUSES)
+
+    def under(self, org: Organization):
+        return self.filter(subtree_q(org.path, "cell__path"))
+
+    def official(self, on: datetime.date):
+        return self.filter(official_date__isnull=False, official_date__lte=on)
+
+    def probationary(self, on: datetime.date):
+        return self.filter(admission_date__lte=on).filter(
+            Q(official_date__isnull=True) | Q(official_date__gt=on)
+        )
+
+    def search(self, text: str):
+        """Every word of `text`, accents and case ignored, in the name, card number or ID."""
+        qs = self
+        for word in vn.fold(text).split()[:6]:
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+
+class Member(TimeStamped):
+    """A Party member (đảng viên); never hard-deleted, statuses are dated."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    family_name = models.CharField(_("họ"), max_length=40, editable=False)
+    middle_name = models.CharField(_("tên đệm"), max_length=60, blank=True, editable=False)
+    given_name = models.CharField(_("tên"), max_length=40, editable=False)
+    other_names = models.CharField(_("tên gọi khác"), max_length=120, blank=True)
+    sex = models.CharField(_("giới tính"), max_length=10, choices=Sex.choices)
+    birth_date = models.DateField(_("ngày sinh"))
+    birthplace = models.CharField(_("nơi sinh"), max_length=200, blank=True)
+    hometown = models.CharField(_("quê quán"), max_length=200, blank=True)
+    residence = models.CharField(_("nơi ở hiện nay"), max_length=200, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=40)
+    religion = models.CharField(_("tôn giáo"), max_length=40, blank=True, default="Không")
+    occupation = models.CharField(_("nghề nghiệp"), max_length=100, blank=True)
+    citizen_id = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True)
+    party_card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, null=True, blank=True)
+    admission_date = models.DateField(_("ngày vào Đảng"))
+    official_date = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    education = models.CharField(_("giáo dục phổ thông"), max_length=20, blank=True)
+    qualification = models.CharField(_("chuyên môn, nghiệp vụ"), max_length=100, blank=True)
+    theory_level = models.CharField(
+        _("lý luận chính trị"), max_length=20, choices=TheoryLevel.choices, default=TheoryLevel.NONE
+    )
+    foreign_language = models.CharField(_("ngoại ngữ"), max_length=60, blank=True)
+    it_level = models.CharField(_("tin học"), max_length=60, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    status_since = models.DateField(_("trạng thái từ ngày"), null=True, blank=True)
+    cell = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("chi bộ"),
+        limit_choices_to={"kind": Organization.Kind.CELL},
+    )
+    search_text = models.CharField(max_length=300, editable=False, db_index=False)
+    sort_key = BinaryCollationCharField(max_length=255, editable=False)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_key", "id"]
+        verbose_name = _("đảng viên")
+        verbose_name_plural = _("đảng viên")
+        indexes = [
+            models.Index(fields=["cell", "sort_key"], name="member_cell_sort_idx"),
+            models.Index(fields=["sort_key"], name="member_sort_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen_id"],
+                condition=Q(citizen_id__isnull=False),
+                name="member_unique_citizen_id",
+            ),
+            models.UniqueConstraint(
+                fields=["party_card_number"],
+                condition=Q(party_card_number__isnull=False),
+                name="member_unique_party_card",
+            ),
+            models.CheckConstraint(
+                condition=Q(official_date__isnull=True)
+                | Q(official_date__gte=models.F("admission_date")),
+                name="member_official_after_admission",
+            ),
+            models.CheckConstraint(
+                condition=Q(admission_date__gt=models.F("birth_date")),
+                name="member_admitted_after_birth",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def refresh_derived(self):
+        """Recompute name parts, search text and sort key from the stored values."""
+        self.full_name = " ".join(self.full_name.split())
+        self.family_name, self.middle_name, self.given_name = vn.split_full_name(self.full_name)
+        self.search_text = " ".join(
+            x for x in (vn.fold(self.full_name), vn.fold(self.other_names),
+                        (self.party_card_number or "").lower()) if x
+        )[:300]
+        self.sort_key = vn.name_sort_key(self.given_name, self.middle_name, self.family_name)
+        self.citizen_id = self.citizen_id or None
+        self.party_card_number = self.party_card_number or None
+
+    def is_official(self, on: datetime.date) -> bool:
+        return self.official_date is not None and self.official_date <= on
+
+    def age(self, on: datetime.date) -> int:
+        b = self.birth_date
+        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+
+    @property
+    def citizen_id_masked(self) -> str:
+        if not self.citizen_id:
+            return ""
+        return "•" * (len(self.citizen_id) - 3) + self.citizen_id[-3:]
+
+
+class Membership(models.Model):
+    """A member's time in one cell: a transfer closes one and opens the next."""
+
+    class Reason(models.TextChoices):
+        ADMITTED = "admitted", _("Kết nạp")
+        TRANSFER_IN = "transfer_in", _("Chuyển đến")
+        TRANSFER = "transfer", _("Chuyển sinh hoạt nội bộ")
+        MERGE = "merge", _("Sáp nhập chi bộ")
+        IMPORTED = "imported", _("Nhập dữ liệu")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="memberships")
+    cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"), null=True, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.ADMITTED)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["member_id", "start"]
+        indexes = [models.Index(fields=["cell", "start"], name="membership_cell_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
+                name="membership_valid_interval",
+            ),
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(end__isnull=True), name="membership_one_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} @ {self.cell} {self.start:%d/%m/%Y}–"
+
+
+class StatusChange(models.Model):
+    """A dated change of a member's status (exemption, transfer out, death, removal)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="status_changes")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    previous = models.CharField(max_length=20, choices=Status.choices)
+    on = models.DateField(_("ngày"))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["member_id", "on", "id"]
+
+    def __str__(self):
+        return f"{self.member}: {self.previous} → {self.status} ({self.on:%d/%m/%Y})"

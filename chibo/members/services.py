@@ -1,0 +1,147 @@
+"""Writes to members. Each runs in a transaction, takes the acting user and audits."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chibo.core import audit
+from chibo.core.models import AuditEvent
+from chibo.organizations.models import Organization
+
+from .models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
+
+EDITABLE_FIELDS = [
+    "full_name", "other_names", "sex", "birth_date", "birthplace", "hometown", "residence",
+    "ethnicity", "religion", "occupation", "citizen_id", "party_card_number", "admission_date",
+    "official_date", "education", "qualification", "theory_level", "foreign_language", "it_level",
+]
+
+
+def _check_cell(cell: Organization):
+    if cell.kind != Organization.Kind.CELL or cell.valid_to is not None:
+        raise ValidationError({"cell": _("Hãy chọn một chi bộ đang hoạt động.")})
+
+
+def _check_unique(member: Member):
+    errors = {}
+    others = Member.objects.exclude(pk=member.pk)
+    if member.citizen_id and others.filter(citizen_id=member.citizen_id).exists():
+        errors["citizen_id"] = _("Số CCCD này đã có trong danh sách.")
+    if member.party_card_number and others.filter(
+        party_card_number=member.party_card_number
+    ).exists():
+        errors["party_card_number"] = _("Số thẻ đảng viên này đã có trong danh sách.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def member_create(*, actor, cell: Organization, joined_cell_on: datetime.date | None = None,
+                  reason=Membership.Reason.ADMITTED, audit_event=True, **fields) -> Member:
+    _check_cell(cell)
+    member = Member(cell=cell, **fields)
+    member.refresh_derived()
+    member.full_clean(exclude=["search_text", "sort_key", "family_name", "given_name"])
+    _check_unique(member)
+    member.save()
+    Membership.objects.create(
+        member=member, cell=cell, start=joined_cell_on or member.admission_date, reason=reason
+    )
+    if audit_event:
+        audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=member,
+                     changes=audit.snapshot(member, EDITABLE_FIELDS + ["cell"]))
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, actor, expected_updated_at=None, **fields) -> Member:
+    """Change a member's record; `expected_updated_at` guards against lost updates."""
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
+        raise ValidationError(
+            _("Hồ sơ này vừa được người khác sửa. Hãy tải lại trang để xem bản mới rồi sửa lại.")
+        )
+    before = audit.snapshot(locked, EDITABLE_FIELDS)
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(name)
+        setattr(locked, name, value)
+    locked.refresh_derived()
+    locked.full_clean(exclude=["search_text", "sort_key", "family_name", "given_name"])
+    _check_unique(locked)
+    changes = audit.diff(before, audit.snapshot(locked, EDITABLE_FIELDS))
+    if not changes:
+        return locked
+    locked.save()
+    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def member_transfer(*, member: Member, to_cell: Organization, on: datetime.date, actor,
+                    note: str = "", reason=Membership.Reason.TRANSFER) -> Membership:
+    """Close the member's current membership on `on` and open one in `to_cell`."""
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    _check_cell(to_cell)
+    if locked.status not in IN_CELL_STATUSES:
+        raise ValidationError(_("Đảng viên không còn sinh hoạt nên không thể chuyển."))
+    if to_cell.pk == locked.cell_id:
+        raise ValidationError({"to_cell": _("Đảng viên đang sinh hoạt ở chi bộ này.")})
+    current = Membership.objects.select_for_update().get(member=locked, end__isnull=True)
+    if on <= current.start:
+        raise ValidationError(
+            {"on": _("Ngày chuyển phải sau ngày bắt đầu sinh hoạt ở chi bộ hiện tại (%(d)s).")
+             % {"d": current.start.strftime("%d/%m/%Y")}}
+        )
+    current.end = on
+    current.save(update_fields=["end"])
+    new = Membership.objects.create(member=locked, cell=to_cell, start=on, reason=reason, note=note)
+    old_cell_id = locked.cell_id
+    locked.cell = to_cell
+    locked.save(update_fields=["cell", "updated_at"])
+    audit.record(actor=actor, action=AuditEvent.Action.TRANSFER, obj=locked,
+                 changes={"cell": [old_cell_id, to_cell.pk], "on": [None, on.isoformat()]},
+                 note=note)
+    return new
+
+
+@transaction.atomic
+def member_change_status(*, member: Member, status: str, on: datetime.date, actor,
+                         note: str = "") -> StatusChange:
+    """Exempt, reinstate, transfer out, record a death or a removal; memberships follow."""
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    if status == locked.status:
+        raise ValidationError({"status": _("Đảng viên đã ở trạng thái này.")})
+    if status not in Status.values:
+        raise ValidationError({"status": _("Trạng thái không hợp lệ.")})
+    if locked.status in (Status.DECEASED,):
+        raise ValidationError(_("Không thể đổi trạng thái của đảng viên đã từ trần."))
+    if on < locked.admission_date:
+        raise ValidationError({"on": _("Ngày không được trước ngày vào Đảng.")})
+    leaving = status not in IN_CELL_STATUSES
+    returning = locked.status not in IN_CELL_STATUSES and status in IN_CELL_STATUSES
+    if leaving and locked.status in IN_CELL_STATUSES:
+        current = Membership.objects.select_for_update().filter(member=locked, end__isnull=True).first()
+        if current is not None:
+            if on <= current.start:
+                raise ValidationError({"on": _("Ngày phải sau ngày bắt đầu sinh hoạt ở chi bộ.")})
+            current.end = on
+            current.save(update_fields=["end"])
+    if returning:
+        last = locked.memberships.order_by("-start").first()
+        if last and last.end and on < last.end:
+            raise ValidationError({"on": _("Ngày phải sau ngày rời chi bộ.")})
+        Membership.objects.create(member=locked, cell=locked.cell, start=on,
+                                  reason=Membership.Reason.TRANSFER_IN, note=note)
+    change = StatusChange.objects.create(
+        member=locked, status=status, previous=locked.status, on=on, note=note, actor=actor
+    )
+    old = locked.status
+    locked.status = status
+    locked.status_since = on
+    locked.save(update_fields=["status", "status_since", "updated_at"])
+    audit.record(actor=actor, action=AuditEvent.Action.STATUS, obj=locked,
+                 changes={"status": [old, status], "on": [None, on.isoformat()]}, note=note)
+    return change

@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from chibo.core.admin import NoDeleteAdmin
+
+from .models import Commune, Organization, OrganizationEvent, OrganizationPeriod, Village
+
+
+@admin.register(Organization)
+class OrganizationAdmin(NoDeleteAdmin):
+    list_display = ["code", "name", "kind", "cell_type", "parent", "valid_from", "valid_to"]
+    list_filter = ["kind", "cell_type", "grassroots_type"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+    readonly_fields = ["path", "depth"]
+
+
+@admin.register(OrganizationPeriod)
+class OrganizationPeriodAdmin(NoDeleteAdmin):
+    list_display = ["organization", "name", "parent", "valid_from", "valid_to"]
+    raw_id_fields = ["organization", "parent"]
+
+
+@admin.register(OrganizationEvent)
+class OrganizationEventAdmin(NoDeleteAdmin):
+    list_display = ["on", "kind", "organization", "note"]
+    list_filter = ["kind"]
+    raw_id_fields = ["organization", "related"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(NoDeleteAdmin):
+    list_display = ["code", "name", "kind", "party_committee"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Village)
+class VillageAdmin(NoDeleteAdmin):
+    list_display = ["code", "name", "kind", "commune", "cell", "especially_disadvantaged"]
+    list_filter = ["kind", "especially_disadvantaged"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["cell", "commune"]

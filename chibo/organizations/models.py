@@ -1,0 +1,229 @@
+"""The organization tree with validity intervals, and the communes and villages cells serve."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.models import TimeStamped
+
+PATH_STEP = 9  # eight digits and a slash per level
+PATH_END = "~"  # sorts after every digit and '/'
+
+
+def path_segment(pk: int) -> str:
+    return f"{pk:08d}/"
+
+
+def subtree_q(path: str, field: str = "path") -> Q:
+    """Everything whose path starts with `path`, as a range so one B-tree index serves it."""
+    return Q(**{f"{field}__gte": path, f"{field}__lt": path + PATH_END})
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def under(self, org, include_self=True):
+        qs = self.filter(subtree_q(org.path))
+        return qs if include_self else qs.exclude(pk=org.pk)
+
+    def active(self, on: datetime.date | None = None):
+        if on is None:
+            return self.filter(valid_to__isnull=True)
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on), valid_from__lte=on)
+
+    def cells(self):
+        return self.filter(kind=Organization.Kind.CELL)
+
+    def village_cells(self):
+        return self.filter(kind=Organization.Kind.CELL, cell_type=Organization.CellType.RESIDENTIAL)
+
+    def grassroots(self):
+        return self.filter(kind=Organization.Kind.GRASSROOTS)
+
+
+class Organization(TimeStamped):
+    """A Party organization: province/district committee, grassroots organization or cell."""
+
+    class Kind(models.TextChoices):
+        PROVINCE_COMMITTEE = "province_committee", _("Đảng bộ tỉnh")
+        DISTRICT_COMMITTEE = "district_committee", _("Đảng bộ huyện")
+        GRASSROOTS = "grassroots", _("Tổ chức cơ sở đảng")
+        CELL = "cell", _("Chi bộ")
+
+    class CellType(models.TextChoices):
+        RESIDENTIAL = "residential", _("Chi bộ thôn, bản, tiểu khu")
+        AGENCY = "agency", _("Chi bộ cơ quan, đơn vị")
+
+    class GrassrootsType(models.TextChoices):
+        COMMUNE = "commune", _("Đảng bộ xã, thị trấn")
+        AGENCY = "agency", _("Cơ quan")
+        ENTERPRISE = "enterprise", _("Doanh nghiệp")
+        SCHOOL = "school", _("Trường học")
+        ARMED = "armed", _("Lực lượng vũ trang")
+
+    code = models.CharField(_("mã"), max_length=30, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=30, choices=Kind.choices)
+    grassroots_type = models.CharField(
+        _("loại cơ sở"), max_length=20, choices=GrassrootsType.choices, blank=True
+    )
+    cell_type = models.CharField(_("loại chi bộ"), max_length=20, choices=CellType.choices, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="org_valid_interval",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="cell") | ~Q(cell_type=""), name="org_cell_has_type"
+            ),
+        ]
+        verbose_name = _("tổ chức đảng")
+        verbose_name_plural = _("tổ chức đảng")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_cell(self):
+        return self.kind == self.Kind.CELL
+
+    @property
+    def is_commune(self):
+        return self.grassroots_type == self.GrassrootsType.COMMUNE
+
+    @property
+    def is_active(self):
+        return self.valid_to is None
+
+    def ancestor_paths(self) -> list[str]:
+        return [self.path[: i + PATH_STEP] for i in range(0, len(self.path), PATH_STEP)]
+
+
+class OrganizationPeriod(models.Model):
+    """An organization's name and place in the tree over a date interval, for 'as of' questions."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="periods")
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=255)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization_id", "valid_from"]
+        indexes = [models.Index(fields=["path", "valid_from"], name="orgperiod_path_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="orgperiod_valid_interval",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.valid_from:%d/%m/%Y}–)"
+
+
+class OrganizationEvent(models.Model):
+    """A dated change in the tree: founding, rename, merge, split, re-parenting, dissolution."""
+
+    class Kind(models.TextChoices):
+        FOUNDED = "founded", _("Thành lập")
+        RENAMED = "renamed", _("Đổi tên")
+        MERGED = "merged", _("Sáp nhập")
+        SPLIT = "split", _("Chia tách")
+        REPARENTED = "reparented", _("Chuyển trực thuộc")
+        DISSOLVED = "dissolved", _("Giải thể")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    on = models.DateField(_("ngày"))
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="events")
+    related = models.ManyToManyField(Organization, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    decision = models.CharField(_("quyết định"), max_length=100, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.organization} {self.on:%d/%m/%Y}"
+
+
+class Commune(TimeStamped):
+    """A commune-level administrative unit (xã / thị trấn / phường)."""
+
+    class Kind(models.TextChoices):
+        COMMUNE = "commune", _("Xã")
+        TOWN = "town", _("Thị trấn")
+        WARD = "ward", _("Phường")
+
+    code = models.CharField(max_length=30, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMUNE)
+    party_committee = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="communes",
+        limit_choices_to={"kind": Organization.Kind.GRASSROOTS},
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class Village(TimeStamped):
+    """A village, hamlet or sub-district (thôn / bản / tiểu khu), served by one residential cell."""
+
+    class Kind(models.TextChoices):
+        THON = "thon", _("Thôn")
+        BAN = "ban", _("Bản")
+        TIEU_KHU = "tieu_khu", _("Tiểu khu")
+        TO_DAN_PHO = "to_dan_pho", _("Tổ dân phố")
+
+    code = models.CharField(max_length=30, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.BAN)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="villages")
+    cell = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="villages",
+        limit_choices_to={"kind": Organization.Kind.CELL},
+    )
+    especially_disadvantaged = models.BooleanField(_("bản đặc biệt khó khăn"), default=False)
+    households = models.PositiveIntegerField(_("số hộ"), null=True, blank=True)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["commune__name", "name"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"

@@ -1,0 +1,166 @@
+"""Writes to the organization tree. Every change is dated, kept in history and audited."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chibo.core import audit
+from chibo.core.models import AuditEvent
+
+from .models import Organization, OrganizationEvent, OrganizationPeriod, path_segment, subtree_q
+
+KIND_RANK = {
+    Organization.Kind.PROVINCE_COMMITTEE: 0,
+    Organization.Kind.DISTRICT_COMMITTEE: 1,
+    Organization.Kind.GRASSROOTS: 2,
+    Organization.Kind.CELL: 3,
+}
+
+
+def _check_parent(kind, parent):
+    if parent is None:
+        if kind in (Organization.Kind.GRASSROOTS, Organization.Kind.CELL):
+            raise ValidationError(_("Tổ chức cơ sở đảng và chi bộ phải có tổ chức cấp trên."))
+        return
+    if parent.kind == Organization.Kind.CELL:
+        raise ValidationError(_("Chi bộ không có tổ chức trực thuộc."))
+    if KIND_RANK[kind] <= KIND_RANK[parent.kind]:
+        raise ValidationError(_("Tổ chức cấp trên phải ở cấp cao hơn."))
+    if parent.valid_to is not None:
+        raise ValidationError(_("Tổ chức cấp trên đã hết hiệu lực."))
+
+
+def _open_period(org, on):
+    OrganizationPeriod.objects.create(
+        organization=org, name=org.name, parent=org.parent, path=org.path, valid_from=on
+    )
+
+
+def _close_period(org, on):
+    period = org.periods.filter(valid_to__isnull=True).order_by("-valid_from").first()
+    if period is None:
+        return
+    if on <= period.valid_from:
+        raise ValidationError(_("Ngày thay đổi phải sau ngày %(d)s.") % {"d": f"{period.valid_from:%d/%m/%Y}"})
+    period.valid_to = on
+    period.save(update_fields=["valid_to"])
+
+
+@transaction.atomic
+def org_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Organization | None,
+    valid_from: datetime.date,
+    actor,
+    cell_type: str = "",
+    grassroots_type: str = "",
+    decision: str = "",
+) -> Organization:
+    _check_parent(kind, parent)
+    if kind == Organization.Kind.CELL and not cell_type:
+        raise ValidationError(_("Chi bộ phải có loại (thôn, bản, tiểu khu hoặc cơ quan)."))
+    if Organization.objects.filter(code=code).exists():
+        raise ValidationError(_("Mã %(code)s đã được dùng.") % {"code": code})
+    org = Organization(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        cell_type=cell_type,
+        grassroots_type=grassroots_type,
+        valid_from=valid_from,
+        path="",
+        depth=(parent.depth + 1) if parent else 0,
+    )
+    org.full_clean(exclude=["path"])
+    org.save()
+    org.path = (parent.path if parent else "") + path_segment(org.pk)
+    org.save(update_fields=["path"])
+    _open_period(org, valid_from)
+    ev = OrganizationEvent.objects.create(
+        kind=OrganizationEvent.Kind.FOUNDED, on=valid_from, organization=org, actor=actor,
+        decision=decision,
+    )
+    audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=org, changes=audit.snapshot(org),
+                 note=str(ev))
+    return org
+
+
+@transaction.atomic
+def org_rename(*, org: Organization, name: str, on: datetime.date, actor, decision: str = ""):
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    old = org.name
+    if not name.strip() or name == old:
+        raise ValidationError(_("Tên mới phải khác tên cũ."))
+    _close_period(org, on)
+    org.name = name
+    org.save(update_fields=["name", "updated_at"])
+    _open_period(org, on)
+    OrganizationEvent.objects.create(
+        kind=OrganizationEvent.Kind.RENAMED, on=on, organization=org, actor=actor,
+        note=f"{old} → {name}", decision=decision,
+    )
+    audit.record(actor=actor, action=AuditEvent.Action.RESTRUCTURE, obj=org,
+                 changes={"name": [old, name]}, note=_("Đổi tên từ %(d)s") % {"d": f"{on:%d/%m/%Y}"})
+    return org
+
+
+def _repath_subtree(org: Organization, new_parent: Organization, on: datetime.date):
+    old_prefix = org.path
+    new_prefix = new_parent.path + path_segment(org.pk)
+    depth_shift = new_parent.depth + 1 - org.depth
+    subtree = list(
+        Organization.objects.filter(subtree_q(old_prefix), valid_to__isnull=True).order_by("path")
+    )
+    for node in subtree:
+        _close_period(node, on)
+        if node.pk == org.pk:
+            node.parent = new_parent
+        node.path = new_prefix + node.path[len(old_prefix):]
+        node.depth += depth_shift
+        node.save(update_fields=["parent", "path", "depth", "updated_at"])
+        _open_period(node, on)
+
+
+@transaction.atomic
+def org_reparent(*, org: Organization, new_parent: Organization, on: datetime.date, actor,
+                 decision: str = ""):
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    if new_parent.path.startswith(org.path):
+        raise ValidationError(_("Không thể chuyển một tổ chức vào chính cây con của nó."))
+    _check_parent(org.kind, new_parent)
+    old_parent = org.parent
+    _repath_subtree(org, new_parent, on)
+    ev = OrganizationEvent.objects.create(
+        kind=OrganizationEvent.Kind.REPARENTED, on=on, organization=org, actor=actor,
+        decision=decision, note=f"{old_parent} → {new_parent}",
+    )
+    ev.related.add(new_parent)
+    audit.record(actor=actor, action=AuditEvent.Action.RESTRUCTURE, obj=org,
+                 changes={"parent": [old_parent.pk if old_parent else None, new_parent.pk]},
+                 note=str(ev))
+    return org
+
+
+@transaction.atomic
+def org_close(*, org: Organization, on: datetime.date, actor, kind=OrganizationEvent.Kind.DISSOLVED,
+              note: str = "", decision: str = ""):
+    """End an organization's validity (dissolution, or the source side of a merge)."""
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    if org.valid_to is not None:
+        raise ValidationError(_("Tổ chức này đã hết hiệu lực."))
+    if Organization.objects.filter(parent=org, valid_to__isnull=True).exists():
+        raise ValidationError(_("Còn tổ chức trực thuộc đang hoạt động; hãy chuyển chúng trước."))
+    _close_period(org, on)
+    org.valid_to = on
+    org.save(update_fields=["valid_to", "updated_at"])
+    ev = OrganizationEvent.objects.create(kind=kind, on=on, organization=org, actor=actor,
+                                          note=note, decision=decision)
+    audit.record(actor=actor, action=AuditEvent.Action.RESTRUCTURE, obj=org,
+                 changes={"valid_to": [None, on.isoformat()]}, note=str(ev))
+    return ev

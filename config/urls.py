@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+
+from chibo.organizations import views as org_views
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("healthz", lambda r: HttpResponse("ok"), name="healthz"),
+    path("accounts/", include("chibo.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("org/", include("chibo.organizations.urls")),
+    path("members/", include("chibo.members.urls")),
+    path("api/v1/", include("chibo.api.urls")),
+    path("admin/", admin.site.urls),
+]

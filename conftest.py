@@ -1,0 +1,128 @@
+"""Shared test personas (STYLE.md): org-board admin, analyst, commune staff, secretary of cell A,
+member of cell A, an official assigned to cell A, and the secretary of cell B as the outsider."""
+
+import datetime
+import os
+import shutil
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from chibo.accounts.models import Role, RoleAssignment, User
+from chibo.members import services as member_services
+from chibo.organizations import services as org_services
+from chibo.organizations.models import Commune, Organization, Village
+
+D0 = datetime.date(2015, 1, 1)
+K = Organization.Kind
+
+
+def make_member(cell, name, *, official=True, card=None, cid=None, born=1980, sex="male",
+                ethnicity="Thái", theory="none", admitted=datetime.date(2010, 5, 19)):
+    return member_services.member_create(
+        actor=None,
+        cell=cell,
+        full_name=name,
+        sex=sex,
+        birth_date=datetime.date(born, 3, 2),
+        ethnicity=ethnicity,
+        admission_date=admitted,
+        official_date=(admitted + datetime.timedelta(days=365)) if official else None,
+        party_card_number=card,
+        citizen_id=cid,
+        theory_level=theory,
+    )
+
+
+class Tree:
+    """district > commune A (cells A, A2) and commune B (cell B); an agency grassroots org."""
+
+    def __init__(self):
+        mk = org_services.org_create
+        self.district = mk(code="HU", name="Đảng bộ huyện Thử", kind=K.DISTRICT_COMMITTEE,
+                           parent=None, valid_from=D0, actor=None)
+        self.commune_a = mk(code="XA", name="Đảng bộ xã An", kind=K.GRASSROOTS,
+                            grassroots_type="commune", parent=self.district, valid_from=D0,
+                            actor=None)
+        self.commune_b = mk(code="XB", name="Đảng bộ xã Bình", kind=K.GRASSROOTS,
+                            grassroots_type="commune", parent=self.district, valid_from=D0,
+                            actor=None)
+        self.cell_a = mk(code="XA-01", name="Chi bộ bản Áng", kind=K.CELL, cell_type="residential",
+                         parent=self.commune_a, valid_from=D0, actor=None)
+        self.cell_a2 = mk(code="XA-02", name="Chi bộ bản Đông", kind=K.CELL,
+                          cell_type="residential", parent=self.commune_a, valid_from=D0,
+                          actor=None)
+        self.cell_b = mk(code="XB-01", name="Chi bộ bản Bó", kind=K.CELL, cell_type="residential",
+                         parent=self.commune_b, valid_from=D0, actor=None)
+        ca = Commune.objects.create(code="C-A", name="An", party_committee=self.commune_a,
+                                    valid_from=D0)
+        Village.objects.create(code="V-A1", name="Áng", commune=ca, cell=self.cell_a,
+                               valid_from=D0, especially_disadvantaged=True)
+        self.member_a = make_member(self.cell_a, "Nguyễn Văn An", card="01000001",
+                                    cid="014080000001")
+        self.secretary_member_a = make_member(self.cell_a, "Lò Thị Ánh", sex="female",
+                                              card="01000002", theory="basic")
+        self.member_b = make_member(self.cell_b, "Cầm Văn Bình", card="02000001",
+                                    cid="014080000002")
+
+
+def _user(username, role, org, member=None):
+    user = User.objects.create_user(username=username, password="pw-" + username,
+                                    full_name=username, member=member)
+    RoleAssignment.objects.create(user=user, role=role, organization=org, valid_from=D0)
+    return user
+
+
+@pytest.fixture
+def tree(db):
+    return Tree()
+
+
+@pytest.fixture
+def personas(tree):
+    """username -> User; each persona's role and node as in STYLE.md."""
+    return {
+        "admin": _user("admin", Role.ORG_ADMIN, tree.district),
+        "analyst": _user("analyst", Role.ORG_ANALYST, tree.district),
+        "commune": _user("commune", Role.COMMUNE_STAFF, tree.commune_a),
+        "secretary_a": _user("secretary_a", Role.CELL_SECRETARY, tree.cell_a,
+                             member=tree.secretary_member_a),
+        "member_a": _user("member_a", Role.MEMBER, tree.cell_a, member=tree.member_a),
+        "official": _user("official", Role.ASSIGNED_OFFICIAL, tree.cell_a),
+        "secretary_b": _user("secretary_b", Role.CELL_SECRETARY, tree.cell_b),
+    }
+
+
+def login_client(user) -> Client:
+    """A client signed in as `user`, past the TOTP step where the user needs one."""
+    client = Client()
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def clients(personas):
+    return {name: login_client(user) for name, user in personas.items()}
+
+
+def chromium_path():
+    for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if os.path.exists(p):
+            return p
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    path = chromium_path()
+    if not path:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required for the browser tests in CI")
+        pytest.skip("Chromium is not installed")
+    return path

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Run a command against a throwaway PostgreSQL cluster: initdb in a temp folder, a free port on
+# loopback, DATABASE_URL exported, the cluster stopped and removed afterwards, whatever happens.
+# Without PostgreSQL on this machine the command is skipped, unless CHIBO_REQUIRE_POSTGRES=1.
+set -euo pipefail
+
+find_bin() {
+  command -v "$1" 2>/dev/null && return
+  for d in /usr/lib/postgresql/*/bin; do [ -x "$d/$1" ] && { echo "$d/$1"; return; }; done
+  return 1
+}
+INITDB=$(find_bin initdb || true)
+PG_CTL=$(find_bin pg_ctl || true)
+if [ -z "$INITDB" ] || [ -z "$PG_CTL" ]; then
+  if [ "${CHIBO_REQUIRE_POSTGRES:-0}" = "1" ]; then
+    echo "PostgreSQL (initdb, pg_ctl) is required (CHIBO_REQUIRE_POSTGRES=1) but was not found." >&2
+    exit 1
+  fi
+  echo "== PostgreSQL not found: skipping the PostgreSQL run"
+  exit 0
+fi
+
+DIR=$(mktemp -d /tmp/chibo-pg.XXXXXX)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+RUN_AS=()
+if [ "$(id -u)" = "0" ]; then
+  # PostgreSQL refuses to run as root: run the server as nobody, owning only the temp folder.
+  chown nobody "$DIR"
+  RUN_AS=(runuser -u nobody --)
+fi
+cleanup() {
+  "${RUN_AS[@]}" "$PG_CTL" -D "$DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$DIR"
+}
+trap cleanup EXIT
+"${RUN_AS[@]}" "$INITDB" -D "$DIR/data" -U chibo --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+"${RUN_AS[@]}" "$PG_CTL" -D "$DIR/data" -l "$DIR/log" -w \
+  -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+echo "== PostgreSQL $("$PG_CTL" --version | awk '{print $NF}') on 127.0.0.1:$PORT"
+export DATABASE_URL="postgres://chibo@127.0.0.1:$PORT/chibo"
+export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=chibo
+"$@"
