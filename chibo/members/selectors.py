@@ -1,0 +1,57 @@
+"""Reads of members, each starting from the user's scope."""
+
+from django.db.models import Q
+
+from chibo.core.dates import today
+
+from .forms import age_band_dates
+from .models import IN_CELL_STATUSES, Member
+
+
+def scoped_members(scope):
+    """Members the scope may read: those under its nodes, or only oneself for a member."""
+    qs = Member.objects.all()
+    if scope.superuser:
+        return qs
+    q = scope.paths_q("cell__path") if scope.read_paths else Q(pk__in=[])
+    if scope.member_self_id:
+        q |= Q(pk=scope.member_self_id)
+    return qs.filter(q)
+
+
+def filtered_members(scope, filters: dict, org=None):
+    """The member list for validated MemberFilterForm data; `org` is already scope-checked."""
+    qs = scoped_members(scope).select_related("cell")
+    if org is not None:
+        qs = qs.under(org)
+    status = filters.get("status") or ""
+    if status == "":
+        qs = qs.filter(status__in=IN_CELL_STATUSES)
+    elif status != "all":
+        qs = qs.filter(status=status)
+    for name in ("theory_level", "sex"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("ethnicity"):
+        qs = qs.filter(ethnicity=filters["ethnicity"])
+    if filters.get("age"):
+        after, on_or_before = age_band_dates(filters["age"], today())
+        qs = qs.filter(birth_date__gt=after, birth_date__lte=on_or_before)
+    if filters.get("q"):
+        qs = qs.search(filters["q"])
+    order = {
+        "": ["sort_key", "id"],
+        "name": ["sort_key", "id"],
+        "-name": ["-sort_key", "-id"],
+        "birth": ["birth_date", "id"],
+        "admission": ["admission_date", "id"],
+    }[filters.get("sort") or ""]
+    return qs.order_by(*order)
+
+
+def member_detail(member_id):
+    return (
+        Member.objects.select_related("cell", "cell__parent")
+        .prefetch_related("memberships__cell", "status_changes__actor")
+        .get(pk=member_id)
+    )
