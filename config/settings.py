@@ -19,9 +19,7 @@ def env_bool(name, default=False):
 DEBUG = env_bool("CHIBO_DEBUG", False)
 SECRET_KEY = os.environ.get("CHIBO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
 ALLOWED_HOSTS = os.environ.get("CHIBO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("CHIBO_CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CHIBO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -79,7 +77,9 @@ TEMPLATES = [
     }
 ]
 
-_default_sqlite = f"sqlite:///{os.environ.get('CHIBO_SQLITE_PATH', BASE_DIR / 'var' / 'chibo.sqlite3')}"
+_default_sqlite = (
+    f"sqlite:///{os.environ.get('CHIBO_SQLITE_PATH', BASE_DIR / 'var' / 'chibo.sqlite3')}"
+)
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -136,17 +136,19 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env_bool("CHIBO_MANIFEST_STATIC", not DEBUG)
+        if env_bool("CHIBO_MANIFEST_STATIC", False)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
-WHITENOISE_USE_FINDERS = DEBUG
+# Serve straight from the app folders unless collectstatic built a manifest (production).
+WHITENOISE_USE_FINDERS = not env_bool("CHIBO_MANIFEST_STATIC", False)
 
 # Uploads: spreadsheets of a district fit comfortably; anything larger is refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -154,9 +156,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CHIBO_IMPORT_MAX_ROWS = int(os.environ.get("CHIBO_IMPORT_MAX_ROWS", "20000"))
 CHIBO_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get(
-    "CHIBO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "CHIBO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        ),
+        "OPTIONS": {},
+    }
+}
 
 LOGGING = {
     "version": 1,

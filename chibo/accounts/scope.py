@@ -44,9 +44,7 @@ class Scope:
             .filter(user=user, organization__valid_to__isnull=True)
             .values_list("role", "organization__path", "organization_id")
         )
-        scope = cls(
-            user=user, on=on, grants=[Grant(*r) for r in rows], superuser=user.is_superuser
-        )
+        scope = cls(user=user, on=on, grants=[Grant(*r) for r in rows], superuser=user.is_superuser)
         user._chibo_scope = scope
         return scope
 

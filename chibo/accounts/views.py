@@ -69,8 +69,12 @@ def otp_view(request):
                 if setup:
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
-                    audit.record(actor=request.user, action=AuditEvent.Action.UPDATE,
-                                 obj=request.user, note="TOTP device confirmed")
+                    audit.record(
+                        actor=request.user,
+                        action=AuditEvent.Action.UPDATE,
+                        obj=request.user,
+                        note="TOTP device confirmed",
+                    )
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error("token", _("Mã không đúng hoặc đã hết hạn. Hãy thử mã mới."))
@@ -87,5 +91,3 @@ def logout_view(request):
     logout(request)
     messages.info(request, _("Bạn đã đăng xuất."))
     return redirect("accounts:login")
-
-

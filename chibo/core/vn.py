@@ -37,7 +37,9 @@ def _word_key(word: str) -> tuple[str, str]:
         decomposed = unicodedata.normalize("NFD", ch)
         base = decomposed[0]
         marks = decomposed[1:]
-        letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m in _LETTER_MARKS))
+        letter = unicodedata.normalize(
+            "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS)
+        )
         tone = next((_TONES[m] for m in marks if m in _TONES), "0")
         if letter in _BASE_OF:
             primary.append(_BASE_OF[letter])
@@ -109,3 +111,13 @@ def format_decimal(value, places: int = 1) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+def text_sort_key(text: str) -> str:
+    """A Vietnamese-order key for any text (organization names, villages), word by word."""
+    prim, ton = [], []
+    for part in (text or "").split():
+        p, t = _word_key(part)
+        prim.append(p + " ")
+        ton.append(t + " ")
+    return "".join(prim) + "|" + "".join(ton)

@@ -8,8 +8,20 @@ from chibo.organizations.models import Organization
 
 from .models import Member, Sex, Status, TheoryLevel
 
-ETHNICITIES = ["Thái", "Kinh", "H'Mông", "Mường", "Dao", "Khơ Mú", "Xinh Mun", "La Ha", "Lào",
-               "Kháng", "Tày", "Nùng"]
+ETHNICITIES = [
+    "Thái",
+    "Kinh",
+    "H'Mông",
+    "Mường",
+    "Dao",
+    "Khơ Mú",
+    "Xinh Mun",
+    "La Ha",
+    "Lào",
+    "Kháng",
+    "Tày",
+    "Nùng",
+]
 
 AGE_BANDS = [
     ("", _("Mọi độ tuổi")),
@@ -31,9 +43,12 @@ DATE_INPUT = ["%d/%m/%Y", "%Y-%m-%d"]
 class VNDateField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT)
-        kwargs.setdefault("widget", forms.DateInput(format="%d/%m/%Y",
-                                                    attrs={"placeholder": "dd/mm/yyyy",
-                                                           "inputmode": "numeric"}))
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(
+                format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+            ),
+        )
         kwargs.setdefault("error_messages", {"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")})
         super().__init__(**kwargs)
 
@@ -44,13 +59,18 @@ class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False, max_length=100)
     org = forms.IntegerField(label=_("Tổ chức"), required=False, min_value=1)
     status = forms.ChoiceField(
-        label=_("Trạng thái"), required=False,
+        label=_("Trạng thái"),
+        required=False,
         choices=[("", _("Đang sinh hoạt và miễn")), ("all", _("Tất cả")), *Status.choices],
     )
-    theory_level = forms.ChoiceField(label=_("Lý luận chính trị"), required=False,
-                                     choices=[("", _("Tất cả")), *TheoryLevel.choices])
-    sex = forms.ChoiceField(label=_("Giới tính"), required=False,
-                            choices=[("", _("Tất cả")), *Sex.choices])
+    theory_level = forms.ChoiceField(
+        label=_("Lý luận chính trị"),
+        required=False,
+        choices=[("", _("Tất cả")), *TheoryLevel.choices],
+    )
+    sex = forms.ChoiceField(
+        label=_("Giới tính"), required=False, choices=[("", _("Tất cả")), *Sex.choices]
+    )
     ethnicity = forms.CharField(label=_("Dân tộc"), required=False, max_length=40)
     age = forms.ChoiceField(label=_("Tuổi"), required=False, choices=AGE_BANDS)
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=SORTS)
@@ -66,8 +86,13 @@ def age_band_dates(band: str, on: datetime.date):
         except ValueError:  # 29 February
             return on.replace(year=on.year - n, day=28)
 
-    lo, hi = {"u30": (0, 29), "30-39": (30, 39), "40-49": (40, 49), "50-59": (50, 59),
-              "60+": (60, 200)}[band]
+    lo, hi = {
+        "u30": (0, 29),
+        "30-39": (30, 39),
+        "40-49": (40, 49),
+        "50-59": (50, 59),
+        "60+": (60, 200),
+    }[band]
     # age >= lo  <=> born on or before years_ago(lo); age <= hi <=> born after years_ago(hi+1)
     return years_ago(hi + 1), years_ago(lo)
 
@@ -78,16 +103,35 @@ class MemberForm(forms.ModelForm):
     birth_date = VNDateField(label=_("Ngày sinh"))
     admission_date = VNDateField(label=_("Ngày vào Đảng"))
     official_date = VNDateField(label=_("Ngày chính thức"), required=False)
-    citizen_id = forms.RegexField(label=_("Số CCCD"), regex=r"^\d{12}$", required=False,
-                                  error_messages={"invalid": _("Số CCCD gồm đúng 12 chữ số.")})
+    citizen_id = forms.RegexField(
+        label=_("Số CCCD"),
+        regex=r"^\d{12}$",
+        required=False,
+        error_messages={"invalid": _("Số CCCD gồm đúng 12 chữ số.")},
+    )
 
     class Meta:
         model = Member
         fields = [
-            "full_name", "other_names", "sex", "birth_date", "birthplace", "hometown",
-            "residence", "ethnicity", "religion", "occupation", "citizen_id",
-            "party_card_number", "admission_date", "official_date", "education",
-            "qualification", "theory_level", "foreign_language", "it_level",
+            "full_name",
+            "other_names",
+            "sex",
+            "birth_date",
+            "birthplace",
+            "hometown",
+            "residence",
+            "ethnicity",
+            "religion",
+            "occupation",
+            "citizen_id",
+            "party_card_number",
+            "admission_date",
+            "official_date",
+            "education",
+            "qualification",
+            "theory_level",
+            "foreign_language",
+            "it_level",
         ]
 
     def clean(self):
@@ -121,7 +165,9 @@ class MemberCreateForm(MemberForm):
 
 
 class TransferForm(forms.Form):
-    to_cell = forms.ModelChoiceField(label=_("Chuyển đến chi bộ"), queryset=Organization.objects.none())
+    to_cell = forms.ModelChoiceField(
+        label=_("Chuyển đến chi bộ"), queryset=Organization.objects.none()
+    )
     on = VNDateField(label=_("Ngày chuyển"))
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)
 

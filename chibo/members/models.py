@@ -100,7 +100,9 @@ class Member(TimeStamped):
     religion = models.CharField(_("tôn giáo"), max_length=40, blank=True, default="Không")
     occupation = models.CharField(_("nghề nghiệp"), max_length=100, blank=True)
     citizen_id = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True)
-    party_card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, null=True, blank=True)
+    party_card_number = models.CharField(
+        _("số thẻ đảng viên"), max_length=20, null=True, blank=True
+    )
     admission_date = models.DateField(_("ngày vào Đảng"))
     official_date = models.DateField(_("ngày chính thức"), null=True, blank=True)
     education = models.CharField(_("giáo dục phổ thông"), max_length=20, blank=True)
@@ -164,8 +166,13 @@ class Member(TimeStamped):
         self.full_name = " ".join(self.full_name.split())
         self.family_name, self.middle_name, self.given_name = vn.split_full_name(self.full_name)
         self.search_text = " ".join(
-            x for x in (vn.fold(self.full_name), vn.fold(self.other_names),
-                        (self.party_card_number or "").lower()) if x
+            x
+            for x in (
+                vn.fold(self.full_name),
+                vn.fold(self.other_names),
+                (self.party_card_number or "").lower(),
+            )
+            if x
         )[:300]
         self.sort_key = vn.name_sort_key(self.given_name, self.middle_name, self.family_name)
         self.citizen_id = self.citizen_id or None

@@ -13,9 +13,25 @@ from chibo.organizations.models import Organization
 from .models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
 
 EDITABLE_FIELDS = [
-    "full_name", "other_names", "sex", "birth_date", "birthplace", "hometown", "residence",
-    "ethnicity", "religion", "occupation", "citizen_id", "party_card_number", "admission_date",
-    "official_date", "education", "qualification", "theory_level", "foreign_language", "it_level",
+    "full_name",
+    "other_names",
+    "sex",
+    "birth_date",
+    "birthplace",
+    "hometown",
+    "residence",
+    "ethnicity",
+    "religion",
+    "occupation",
+    "citizen_id",
+    "party_card_number",
+    "admission_date",
+    "official_date",
+    "education",
+    "qualification",
+    "theory_level",
+    "foreign_language",
+    "it_level",
 ]
 
 
@@ -29,17 +45,25 @@ def _check_unique(member: Member):
     others = Member.objects.exclude(pk=member.pk)
     if member.citizen_id and others.filter(citizen_id=member.citizen_id).exists():
         errors["citizen_id"] = _("Số CCCD này đã có trong danh sách.")
-    if member.party_card_number and others.filter(
-        party_card_number=member.party_card_number
-    ).exists():
+    if (
+        member.party_card_number
+        and others.filter(party_card_number=member.party_card_number).exists()
+    ):
         errors["party_card_number"] = _("Số thẻ đảng viên này đã có trong danh sách.")
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def member_create(*, actor, cell: Organization, joined_cell_on: datetime.date | None = None,
-                  reason=Membership.Reason.ADMITTED, audit_event=True, **fields) -> Member:
+def member_create(
+    *,
+    actor,
+    cell: Organization,
+    joined_cell_on: datetime.date | None = None,
+    reason=Membership.Reason.ADMITTED,
+    audit_event=True,
+    **fields,
+) -> Member:
     _check_cell(cell)
     member = Member(cell=cell, **fields)
     member.refresh_derived()
@@ -50,8 +74,12 @@ def member_create(*, actor, cell: Organization, joined_cell_on: datetime.date | 
         member=member, cell=cell, start=joined_cell_on or member.admission_date, reason=reason
     )
     if audit_event:
-        audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=member,
-                     changes=audit.snapshot(member, EDITABLE_FIELDS + ["cell"]))
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=member,
+            changes=audit.snapshot(member, EDITABLE_FIELDS + ["cell"]),
+        )
     return member
 
 
@@ -80,8 +108,15 @@ def member_update(*, member: Member, actor, expected_updated_at=None, **fields) 
 
 
 @transaction.atomic
-def member_transfer(*, member: Member, to_cell: Organization, on: datetime.date, actor,
-                    note: str = "", reason=Membership.Reason.TRANSFER) -> Membership:
+def member_transfer(
+    *,
+    member: Member,
+    to_cell: Organization,
+    on: datetime.date,
+    actor,
+    note: str = "",
+    reason=Membership.Reason.TRANSFER,
+) -> Membership:
     """Close the member's current membership on `on` and open one in `to_cell`."""
     locked = Member.objects.select_for_update().get(pk=member.pk)
     _check_cell(to_cell)
@@ -92,8 +127,10 @@ def member_transfer(*, member: Member, to_cell: Organization, on: datetime.date,
     current = Membership.objects.select_for_update().get(member=locked, end__isnull=True)
     if on <= current.start:
         raise ValidationError(
-            {"on": _("Ngày chuyển phải sau ngày bắt đầu sinh hoạt ở chi bộ hiện tại (%(d)s).")
-             % {"d": current.start.strftime("%d/%m/%Y")}}
+            {
+                "on": _("Ngày chuyển phải sau ngày bắt đầu sinh hoạt ở chi bộ hiện tại (%(d)s).")
+                % {"d": current.start.strftime("%d/%m/%Y")}
+            }
         )
     current.end = on
     current.save(update_fields=["end"])
@@ -101,15 +138,20 @@ def member_transfer(*, member: Member, to_cell: Organization, on: datetime.date,
     old_cell_id = locked.cell_id
     locked.cell = to_cell
     locked.save(update_fields=["cell", "updated_at"])
-    audit.record(actor=actor, action=AuditEvent.Action.TRANSFER, obj=locked,
-                 changes={"cell": [old_cell_id, to_cell.pk], "on": [None, on.isoformat()]},
-                 note=note)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.TRANSFER,
+        obj=locked,
+        changes={"cell": [old_cell_id, to_cell.pk], "on": [None, on.isoformat()]},
+        note=note,
+    )
     return new
 
 
 @transaction.atomic
-def member_change_status(*, member: Member, status: str, on: datetime.date, actor,
-                         note: str = "") -> StatusChange:
+def member_change_status(
+    *, member: Member, status: str, on: datetime.date, actor, note: str = ""
+) -> StatusChange:
     """Exempt, reinstate, transfer out, record a death or a removal; memberships follow."""
     locked = Member.objects.select_for_update().get(pk=member.pk)
     if status == locked.status:
@@ -123,7 +165,9 @@ def member_change_status(*, member: Member, status: str, on: datetime.date, acto
     leaving = status not in IN_CELL_STATUSES
     returning = locked.status not in IN_CELL_STATUSES and status in IN_CELL_STATUSES
     if leaving and locked.status in IN_CELL_STATUSES:
-        current = Membership.objects.select_for_update().filter(member=locked, end__isnull=True).first()
+        current = (
+            Membership.objects.select_for_update().filter(member=locked, end__isnull=True).first()
+        )
         if current is not None:
             if on <= current.start:
                 raise ValidationError({"on": _("Ngày phải sau ngày bắt đầu sinh hoạt ở chi bộ.")})
@@ -133,8 +177,13 @@ def member_change_status(*, member: Member, status: str, on: datetime.date, acto
         last = locked.memberships.order_by("-start").first()
         if last and last.end and on < last.end:
             raise ValidationError({"on": _("Ngày phải sau ngày rời chi bộ.")})
-        Membership.objects.create(member=locked, cell=locked.cell, start=on,
-                                  reason=Membership.Reason.TRANSFER_IN, note=note)
+        Membership.objects.create(
+            member=locked,
+            cell=locked.cell,
+            start=on,
+            reason=Membership.Reason.TRANSFER_IN,
+            note=note,
+        )
     change = StatusChange.objects.create(
         member=locked, status=status, previous=locked.status, on=on, note=note, actor=actor
     )
@@ -142,6 +191,76 @@ def member_change_status(*, member: Member, status: str, on: datetime.date, acto
     locked.status = status
     locked.status_since = on
     locked.save(update_fields=["status", "status_since", "updated_at"])
-    audit.record(actor=actor, action=AuditEvent.Action.STATUS, obj=locked,
-                 changes={"status": [old, status], "on": [None, on.isoformat()]}, note=note)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.STATUS,
+        obj=locked,
+        changes={"status": [old, status], "on": [None, on.isoformat()]},
+        note=note,
+    )
     return change
+
+
+@transaction.atomic
+def cells_merge(
+    *, source: Organization, into: Organization, on: datetime.date, actor, decision: str = ""
+) -> int:
+    """Merge cell `source` into cell `into` on `on`: members move, villages follow, source closes.
+
+    Returns the number of members moved.
+    """
+    from chibo.organizations import services as org_services
+    from chibo.organizations.models import OrganizationEvent, Village
+
+    if source.pk == into.pk:
+        raise ValidationError({"into": _("Hãy chọn một chi bộ khác.")})
+    _check_cell(source)
+    _check_cell(into)
+    moved = 0
+    open_ships = (
+        Membership.objects.select_for_update()
+        .filter(cell=source, end__isnull=True)
+        .select_related("member")
+    )
+    for ship in open_ships:
+        if on <= ship.start:
+            raise ValidationError(
+                {
+                    "on": _("Ngày sáp nhập phải sau ngày bắt đầu sinh hoạt của %(name)s.")
+                    % {"name": ship.member.full_name}
+                }
+            )
+        ship.end = on
+        ship.save(update_fields=["end"])
+        Membership.objects.create(
+            member=ship.member, cell=into, start=on, reason=Membership.Reason.MERGE
+        )
+        Member.objects.filter(pk=ship.member_id).update(cell=into)
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.TRANSFER,
+            obj=ship.member,
+            changes={"cell": [source.pk, into.pk], "on": [None, on.isoformat()]},
+            note=_("Sáp nhập chi bộ"),
+        )
+        moved += 1
+    # Members no longer in a cell keep pointing at the closed cell: their history stays there.
+    for village in Village.objects.filter(cell=source):
+        village.cell = into
+        village.save(update_fields=["cell", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=village,
+            changes={"cell": [source.pk, into.pk]},
+        )
+    ev = org_services.org_close(
+        org=source,
+        on=on,
+        actor=actor,
+        kind=OrganizationEvent.Kind.MERGED,
+        note=f"{source} → {into}",
+        decision=decision,
+    )
+    ev.related.add(into)
+    return moved

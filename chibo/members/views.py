@@ -1,12 +1,199 @@
+"""Member pages: list with filters and search, detail with history, and the write forms."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from chibo.accounts.scope import Scope
+from chibo.core import audit
+from chibo.organizations.models import Organization
+
+from . import services
+from .forms import MemberCreateForm, MemberFilterForm, MemberForm, StatusForm, TransferForm
+from .permissions import member_or_404
+from .selectors import filtered_members
+
+PAGE_SIZE = 50
+
+
+def _org_choices(scope, selected):
+    """Organizations offered in the filter: every non-cell node, plus the cells of the selected."""
+    orgs = list(scope.organizations().active().exclude(kind=Organization.Kind.CELL))
+    if selected is not None:
+        base = selected if not selected.is_cell else selected.parent
+        if base is not None and scope.covers(base):
+            orgs += list(
+                Organization.objects.filter(
+                    parent=base, kind=Organization.Kind.CELL, valid_to__isnull=True
+                )
+            )
+        elif selected.is_cell:
+            orgs.append(selected)
+    return sorted({o.pk: o for o in orgs}.values(), key=lambda o: o.path)
+
+
+def _write_cells(scope):
+    return (
+        scope.organizations()
+        .filter(scope.paths_q(paths=scope.write_paths))
+        .active()
+        .cells()
+        .order_by("path")
+    )
 
 
 @login_required
 def member_list(request):
-    return render(request, "members/list.html", {})
+    scope = Scope.for_user(request.user)
+    if not scope.read_paths and not scope.superuser:
+        raise Http404
+    form = MemberFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            _("Bộ lọc không hợp lệ: %(e)s")
+            % {"e": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())}
+        )
+    data = form.cleaned_data
+    org = scope.org_or_404(data["org"]) if data.get("org") else None
+    qs = filtered_members(scope, data, org=org)
+    page = Paginator(qs, PAGE_SIZE).get_page(data.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "org": org,
+        "org_choices": _org_choices(scope, org),
+        "query": query.urlencode(),
+        "can_write": bool(scope.write_paths) or scope.superuser,
+        "pii": {m.pk for m in page.object_list if scope.can_see_pii(m.cell)},
+    }
+    template = "members/list.html#results" if request.htmx else "members/list.html"
+    return render(request, template, context)
 
 
 @login_required
 def member_detail(request, pk):
-    return render(request, "members/detail.html", {})
+    scope = Scope.for_user(request.user)
+    member = member_or_404(scope, pk)
+    context = {
+        "m": member,
+        "can_write": scope.can_write(member.cell),
+        "pii": scope.can_see_pii(member.cell) or scope.member_self_id == member.pk,
+        "memberships": member.memberships.all(),
+        "status_changes": member.status_changes.all(),
+        "audit_events": list(audit.events_for(member)[:30]),
+    }
+    return render(request, "members/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request):
+    scope = Scope.for_user(request.user)
+    if not scope.write_paths and not scope.superuser:
+        raise Http404
+    cells = _write_cells(scope)
+    initial = {}
+    if request.GET.get("cell", "").isdigit():
+        initial["cell"] = request.GET["cell"]
+    form = MemberCreateForm(request.POST or None, cells=cells, initial=initial)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        cell = data.pop("cell")
+        try:
+            member = services.member_create(actor=request.user, cell=cell, **data)
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            messages.success(request, _("Đã thêm đảng viên %(name)s.") % {"name": member})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "title": _("Thêm đảng viên")})
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    scope = Scope.for_user(request.user)
+    member = member_or_404(scope, pk, write=True)
+    form = MemberForm(request.POST or None, instance=member)
+    version = request.POST.get("version") if request.method == "POST" else member.updated_at
+    if request.method == "POST" and form.is_valid():
+        expected = (
+            parse_datetime(request.POST.get("version", "")) if request.POST.get("version") else None
+        )
+        try:
+            services.member_update(
+                member=member, actor=request.user, expected_updated_at=expected, **form.cleaned_data
+            )
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            messages.success(request, _("Đã lưu hồ sơ."))
+            return redirect("members:detail", pk=member.pk)
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "m": member,
+            "title": _("Sửa hồ sơ: %(n)s") % {"n": member},
+            "version": version.isoformat() if hasattr(version, "isoformat") else version,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_transfer(request, pk):
+    scope = Scope.for_user(request.user)
+    member = member_or_404(scope, pk, write=True)
+    form = TransferForm(request.POST or None, cells=_write_cells(scope).exclude(pk=member.cell_id))
+    if form.is_valid():
+        try:
+            services.member_transfer(member=member, actor=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            messages.success(request, _("Đã chuyển sinh hoạt."))
+            return redirect("members:detail", pk=member.pk)
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "m": member, "title": _("Chuyển sinh hoạt: %(n)s") % {"n": member}},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_status(request, pk):
+    scope = Scope.for_user(request.user)
+    member = member_or_404(scope, pk, write=True)
+    form = StatusForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.member_change_status(member=member, actor=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            messages.success(request, _("Đã cập nhật trạng thái."))
+            return redirect("members:detail", pk=member.pk)
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "m": member, "title": _("Đổi trạng thái: %(n)s") % {"n": member}},
+    )

@@ -68,7 +68,9 @@ class Organization(TimeStamped):
     grassroots_type = models.CharField(
         _("loại cơ sở"), max_length=20, choices=GrassrootsType.choices, blank=True
     )
-    cell_type = models.CharField(_("loại chi bộ"), max_length=20, choices=CellType.choices, blank=True)
+    cell_type = models.CharField(
+        _("loại chi bộ"), max_length=20, choices=CellType.choices, blank=True
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )

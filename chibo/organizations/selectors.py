@@ -1,20 +1,20 @@
 """Reads of the organization tree, current or as of a date."""
 
 import datetime
+from collections import Counter
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from .models import Organization, OrganizationPeriod, subtree_q
+from .models import PATH_STEP, Organization, OrganizationPeriod, subtree_q
 
 
 def path_as_of(org: Organization, as_of: datetime.date) -> str | None:
-    period = (
+    return (
         OrganizationPeriod.objects.filter(organization=org, valid_from__lte=as_of)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
         .values_list("path", flat=True)
         .first()
     )
-    return period
 
 
 def periods_under(org: Organization, as_of: datetime.date):
@@ -32,3 +32,44 @@ def org_ids_under(org: Organization, as_of: datetime.date | None = None):
     if as_of is None:
         return Organization.objects.filter(subtree_q(org.path), valid_to__isnull=True).values("pk")
     return periods_under(org, as_of).values("organization_id")
+
+
+def children_with_counts(parent_path: str, children, member_model):
+    """Attach `.member_count` (active members in the subtree) and `.has_children` to children.
+
+    Two queries whatever the number of children: members grouped by cell path, and the
+    set of children that have children themselves.
+    """
+    children = list(children)
+    if not children:
+        return children
+    cut = len(parent_path) + PATH_STEP
+    counts = Counter()
+    rows = (
+        member_model.objects.in_cell()
+        .filter(subtree_q(parent_path, "cell__path"))
+        .values("cell__path")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[row["cell__path"][:cut]] += row["n"]
+    with_kids = set(
+        Organization.objects.filter(parent__in=children, valid_to__isnull=True)
+        .values_list("parent_id", flat=True)
+        .distinct()
+    )
+    for c in children:
+        c.member_count = counts.get(c.path, 0)
+        c.has_children = c.pk in with_kids
+    return children
+
+
+def active_children(org: Organization):
+    return Organization.objects.filter(parent=org, valid_to__isnull=True).order_by("kind", "name")
+
+
+def org_history(org: Organization):
+    return {
+        "periods": list(org.periods.select_related("parent").order_by("valid_from")),
+        "events": list(org.events.select_related("actor").order_by("on", "id")),
+    }

@@ -43,7 +43,9 @@ def _close_period(org, on):
     if period is None:
         return
     if on <= period.valid_from:
-        raise ValidationError(_("Ngày thay đổi phải sau ngày %(d)s.") % {"d": f"{period.valid_from:%d/%m/%Y}"})
+        raise ValidationError(
+            _("Ngày thay đổi phải sau ngày %(d)s.") % {"d": f"{period.valid_from:%d/%m/%Y}"}
+        )
     period.valid_to = on
     period.save(update_fields=["valid_to"])
 
@@ -83,11 +85,19 @@ def org_create(
     org.save(update_fields=["path"])
     _open_period(org, valid_from)
     ev = OrganizationEvent.objects.create(
-        kind=OrganizationEvent.Kind.FOUNDED, on=valid_from, organization=org, actor=actor,
+        kind=OrganizationEvent.Kind.FOUNDED,
+        on=valid_from,
+        organization=org,
+        actor=actor,
         decision=decision,
     )
-    audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=org, changes=audit.snapshot(org),
-                 note=str(ev))
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=org,
+        changes=audit.snapshot(org),
+        note=str(ev),
+    )
     return org
 
 
@@ -102,11 +112,20 @@ def org_rename(*, org: Organization, name: str, on: datetime.date, actor, decisi
     org.save(update_fields=["name", "updated_at"])
     _open_period(org, on)
     OrganizationEvent.objects.create(
-        kind=OrganizationEvent.Kind.RENAMED, on=on, organization=org, actor=actor,
-        note=f"{old} → {name}", decision=decision,
+        kind=OrganizationEvent.Kind.RENAMED,
+        on=on,
+        organization=org,
+        actor=actor,
+        note=f"{old} → {name}",
+        decision=decision,
     )
-    audit.record(actor=actor, action=AuditEvent.Action.RESTRUCTURE, obj=org,
-                 changes={"name": [old, name]}, note=_("Đổi tên từ %(d)s") % {"d": f"{on:%d/%m/%Y}"})
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.RESTRUCTURE,
+        obj=org,
+        changes={"name": [old, name]},
+        note=_("Đổi tên từ %(d)s") % {"d": f"{on:%d/%m/%Y}"},
+    )
     return org
 
 
@@ -121,15 +140,16 @@ def _repath_subtree(org: Organization, new_parent: Organization, on: datetime.da
         _close_period(node, on)
         if node.pk == org.pk:
             node.parent = new_parent
-        node.path = new_prefix + node.path[len(old_prefix):]
+        node.path = new_prefix + node.path[len(old_prefix) :]
         node.depth += depth_shift
         node.save(update_fields=["parent", "path", "depth", "updated_at"])
         _open_period(node, on)
 
 
 @transaction.atomic
-def org_reparent(*, org: Organization, new_parent: Organization, on: datetime.date, actor,
-                 decision: str = ""):
+def org_reparent(
+    *, org: Organization, new_parent: Organization, on: datetime.date, actor, decision: str = ""
+):
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if new_parent.path.startswith(org.path):
         raise ValidationError(_("Không thể chuyển một tổ chức vào chính cây con của nó."))
@@ -137,19 +157,34 @@ def org_reparent(*, org: Organization, new_parent: Organization, on: datetime.da
     old_parent = org.parent
     _repath_subtree(org, new_parent, on)
     ev = OrganizationEvent.objects.create(
-        kind=OrganizationEvent.Kind.REPARENTED, on=on, organization=org, actor=actor,
-        decision=decision, note=f"{old_parent} → {new_parent}",
+        kind=OrganizationEvent.Kind.REPARENTED,
+        on=on,
+        organization=org,
+        actor=actor,
+        decision=decision,
+        note=f"{old_parent} → {new_parent}",
     )
     ev.related.add(new_parent)
-    audit.record(actor=actor, action=AuditEvent.Action.RESTRUCTURE, obj=org,
-                 changes={"parent": [old_parent.pk if old_parent else None, new_parent.pk]},
-                 note=str(ev))
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.RESTRUCTURE,
+        obj=org,
+        changes={"parent": [old_parent.pk if old_parent else None, new_parent.pk]},
+        note=str(ev),
+    )
     return org
 
 
 @transaction.atomic
-def org_close(*, org: Organization, on: datetime.date, actor, kind=OrganizationEvent.Kind.DISSOLVED,
-              note: str = "", decision: str = ""):
+def org_close(
+    *,
+    org: Organization,
+    on: datetime.date,
+    actor,
+    kind=OrganizationEvent.Kind.DISSOLVED,
+    note: str = "",
+    decision: str = "",
+):
     """End an organization's validity (dissolution, or the source side of a merge)."""
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if org.valid_to is not None:
@@ -159,8 +194,14 @@ def org_close(*, org: Organization, on: datetime.date, actor, kind=OrganizationE
     _close_period(org, on)
     org.valid_to = on
     org.save(update_fields=["valid_to", "updated_at"])
-    ev = OrganizationEvent.objects.create(kind=kind, on=on, organization=org, actor=actor,
-                                          note=note, decision=decision)
-    audit.record(actor=actor, action=AuditEvent.Action.RESTRUCTURE, obj=org,
-                 changes={"valid_to": [None, on.isoformat()]}, note=str(ev))
+    ev = OrganizationEvent.objects.create(
+        kind=kind, on=on, organization=org, actor=actor, note=note, decision=decision
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.RESTRUCTURE,
+        obj=org,
+        changes={"valid_to": [None, on.isoformat()]},
+        note=str(ev),
+    )
     return ev

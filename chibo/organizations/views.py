@@ -1,17 +1,219 @@
+"""Organization pages: the tree with member counts, an organization's page, structure changes."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from chibo.accounts.models import Role
+from chibo.accounts.scope import Scope
+from chibo.core import audit, indicators, vn
+from chibo.core.dates import today
+from chibo.members import services as member_services
+from chibo.members.models import Member
+from chibo.members.selectors import scoped_members
+
+from . import forms, selectors, services
+from .models import Organization
+
+
+def _sorted(orgs):
+    kind_order = {"province_committee": 0, "district_committee": 1, "grassroots": 2, "cell": 3}
+    return sorted(orgs, key=lambda o: (kind_order[o.kind], vn.text_sort_key(o.name)))
 
 
 @login_required
 def home(request):
+    scope = Scope.for_user(request.user)
+    if not scope.read_paths and not scope.superuser:
+        if scope.member_self_id:
+            return redirect("members:detail", pk=scope.member_self_id)
+        return render(request, "organizations/no_role.html", status=403)
+    tops = list(scope.top_organizations()[:2])
+    if len(tops) == 1:
+        return redirect("organizations:detail", pk=tops[0].pk)
     return redirect("organizations:tree")
 
 
 @login_required
 def tree(request):
-    return render(request, "organizations/tree.html", {})
+    """The visible forest; `?node=ID` returns one node's children (HTMX expands the tree)."""
+    scope = Scope.for_user(request.user)
+    node_id = request.GET.get("node")
+    if node_id:
+        node = scope.org_or_404(node_id)
+        children = _sorted(selectors.active_children(node))
+        children = selectors.children_with_counts(node.path, children, Member)
+        return render(request, "organizations/tree.html#children", {"children": children})
+    tops = _sorted(scope.top_organizations())
+    for top in tops:
+        top.member_count = Member.objects.in_cell().under(top).count()
+        top.has_children = True
+    return render(request, "organizations/tree.html", {"children": tops})
 
 
 @login_required
 def detail(request, pk):
-    return render(request, "organizations/detail.html", {})
+    scope = Scope.for_user(request.user)
+    org = scope.org_or_404(pk)
+    form = forms.AsOfForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return HttpResponseBadRequest(_("Ngày không hợp lệ (dd/mm/yyyy)."))
+    as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or today()
+    children = _sorted(selectors.active_children(org))
+    children = selectors.children_with_counts(org.path, children, Member)
+    ancestors = [
+        a
+        for a in Organization.objects.filter(path__in=org.ancestor_paths()[:-1])
+        if scope.covers(a)
+    ]
+    context = {
+        "org": org,
+        "ancestors": ancestors,
+        "children": children,
+        "as_of": as_of,
+        "as_of_form": form,
+        "indicators": indicators.compute_all(org, as_of),
+        "can_write": scope.can_write(org),
+        "can_restructure": scope.is_org_admin,
+        "villages": list(org.villages.select_related("commune")) if org.is_cell else [],
+        "history": selectors.org_history(org),
+        "audit_events": list(audit.events_for(org)[:20]),
+    }
+    if org.is_cell:
+        context["members"] = list(
+            scoped_members(scope).filter(cell=org).in_cell().order_by("sort_key", "id")
+        )
+        context["secretaries"] = list(
+            org.role_assignments.current(today())
+            .filter(role=Role.CELL_SECRETARY)
+            .select_related("user", "user__member")
+        )
+    return render(request, "organizations/detail.html", context)
+
+
+def _admin_org_or_404(request, pk):
+    scope = Scope.for_user(request.user)
+    org = scope.org_or_404(pk, write=True)
+    if not scope.is_org_admin:
+        raise Http404
+    return scope, org
+
+
+def _structure_page(request, org, form, title, action):
+    return render(
+        request,
+        "organizations/structure_form.html",
+        {"org": org, "form": form, "title": title, "action": action},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rename(request, pk):
+    scope, org = _admin_org_or_404(request, pk)
+    form = forms.RenameForm(request.POST or None, initial={"name": org.name})
+    if form.is_valid():
+        try:
+            services.org_rename(org=org, actor=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Đã đổi tên."))
+            return redirect("organizations:detail", pk=org.pk)
+    return _structure_page(request, org, form, _("Đổi tên"), "rename")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reparent(request, pk):
+    scope, org = _admin_org_or_404(request, pk)
+    parents = (
+        scope.organizations()
+        .active()
+        .exclude(kind=Organization.Kind.CELL)
+        .exclude(path__startswith=org.path)
+    )
+    form = forms.ReparentForm(request.POST or None, parents=parents)
+    if form.is_valid():
+        try:
+            services.org_reparent(org=org, actor=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Đã chuyển trực thuộc."))
+            return redirect("organizations:detail", pk=org.pk)
+    return _structure_page(request, org, form, _("Chuyển trực thuộc"), "reparent")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def merge(request, pk):
+    scope, org = _admin_org_or_404(request, pk)
+    if not org.is_cell or org.valid_to:
+        raise Http404
+    cells = scope.organizations().active().cells().exclude(pk=org.pk)
+    if org.parent_id:
+        cells = cells.filter(parent_id=org.parent_id)
+    form = forms.MergeForm(request.POST or None, cells=cells)
+    if form.is_valid():
+        try:
+            n = member_services.cells_merge(source=org, actor=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Đã sáp nhập; %(n)s đảng viên chuyển sang.") % {"n": n})
+            return redirect("organizations:detail", pk=form.cleaned_data["into"].pk)
+    return _structure_page(request, org, form, _("Sáp nhập chi bộ"), "merge")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request, pk):
+    scope, org = _admin_org_or_404(request, pk)
+    form = forms.CloseForm(request.POST or None)
+    if form.is_valid():
+        if Member.objects.in_cell().under(org).exists():
+            form.add_error(None, _("Tổ chức còn đảng viên; hãy chuyển hoặc sáp nhập trước."))
+        else:
+            try:
+                services.org_close(org=org, actor=request.user, **form.cleaned_data)
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                messages.success(request, _("Đã giải thể."))
+                return redirect("organizations:detail", pk=org.pk)
+    return _structure_page(request, org, form, _("Giải thể"), "close")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create_child(request, pk):
+    scope, org = _admin_org_or_404(request, pk)
+    if org.is_cell:
+        raise Http404
+    form = forms.ChildForm(request.POST or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            child = services.org_create(
+                code=data["code"],
+                name=data["name"],
+                kind=data["kind"],
+                parent=org,
+                valid_from=data["valid_from"],
+                actor=request.user,
+                cell_type=data["cell_type"] if data["kind"] == Organization.Kind.CELL else "",
+                grassroots_type=(
+                    data["grassroots_type"] if data["kind"] == Organization.Kind.GRASSROOTS else ""
+                ),
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Đã thành lập %(name)s.") % {"name": child.name})
+            return redirect("organizations:detail", pk=child.pk)
+    return _structure_page(request, org, form, _("Thành lập tổ chức trực thuộc"), "create_child")
