@@ -19,8 +19,19 @@ D0 = datetime.date(2015, 1, 1)
 K = Organization.Kind
 
 
-def make_member(cell, name, *, official=True, card=None, cid=None, born=1980, sex="male",
-                ethnicity="Thái", theory="none", admitted=datetime.date(2010, 5, 19)):
+def make_member(
+    cell,
+    name,
+    *,
+    official=True,
+    card=None,
+    cid=None,
+    born=1980,
+    sex="male",
+    ethnicity="Thái",
+    theory="none",
+    admitted=datetime.date(2010, 5, 19),
+):
     return member_services.member_create(
         actor=None,
         cell=cell,
@@ -41,36 +52,85 @@ class Tree:
 
     def __init__(self):
         mk = org_services.org_create
-        self.district = mk(code="HU", name="Đảng bộ huyện Thử", kind=K.DISTRICT_COMMITTEE,
-                           parent=None, valid_from=D0, actor=None)
-        self.commune_a = mk(code="XA", name="Đảng bộ xã An", kind=K.GRASSROOTS,
-                            grassroots_type="commune", parent=self.district, valid_from=D0,
-                            actor=None)
-        self.commune_b = mk(code="XB", name="Đảng bộ xã Bình", kind=K.GRASSROOTS,
-                            grassroots_type="commune", parent=self.district, valid_from=D0,
-                            actor=None)
-        self.cell_a = mk(code="XA-01", name="Chi bộ bản Áng", kind=K.CELL, cell_type="residential",
-                         parent=self.commune_a, valid_from=D0, actor=None)
-        self.cell_a2 = mk(code="XA-02", name="Chi bộ bản Đông", kind=K.CELL,
-                          cell_type="residential", parent=self.commune_a, valid_from=D0,
-                          actor=None)
-        self.cell_b = mk(code="XB-01", name="Chi bộ bản Bó", kind=K.CELL, cell_type="residential",
-                         parent=self.commune_b, valid_from=D0, actor=None)
-        ca = Commune.objects.create(code="C-A", name="An", party_committee=self.commune_a,
-                                    valid_from=D0)
-        Village.objects.create(code="V-A1", name="Áng", commune=ca, cell=self.cell_a,
-                               valid_from=D0, especially_disadvantaged=True)
-        self.member_a = make_member(self.cell_a, "Nguyễn Văn An", card="01000001",
-                                    cid="014080000001")
-        self.secretary_member_a = make_member(self.cell_a, "Lò Thị Ánh", sex="female",
-                                              card="01000002", theory="basic")
-        self.member_b = make_member(self.cell_b, "Cầm Văn Bình", card="02000001",
-                                    cid="014080000002")
+        self.district = mk(
+            code="HU",
+            name="Đảng bộ huyện Thử",
+            kind=K.DISTRICT_COMMITTEE,
+            parent=None,
+            valid_from=D0,
+            actor=None,
+        )
+        self.commune_a = mk(
+            code="XA",
+            name="Đảng bộ xã An",
+            kind=K.GRASSROOTS,
+            grassroots_type="commune",
+            parent=self.district,
+            valid_from=D0,
+            actor=None,
+        )
+        self.commune_b = mk(
+            code="XB",
+            name="Đảng bộ xã Bình",
+            kind=K.GRASSROOTS,
+            grassroots_type="commune",
+            parent=self.district,
+            valid_from=D0,
+            actor=None,
+        )
+        self.cell_a = mk(
+            code="XA-01",
+            name="Chi bộ bản Áng",
+            kind=K.CELL,
+            cell_type="residential",
+            parent=self.commune_a,
+            valid_from=D0,
+            actor=None,
+        )
+        self.cell_a2 = mk(
+            code="XA-02",
+            name="Chi bộ bản Đông",
+            kind=K.CELL,
+            cell_type="residential",
+            parent=self.commune_a,
+            valid_from=D0,
+            actor=None,
+        )
+        self.cell_b = mk(
+            code="XB-01",
+            name="Chi bộ bản Bó",
+            kind=K.CELL,
+            cell_type="residential",
+            parent=self.commune_b,
+            valid_from=D0,
+            actor=None,
+        )
+        ca = Commune.objects.create(
+            code="C-A", name="An", party_committee=self.commune_a, valid_from=D0
+        )
+        Village.objects.create(
+            code="V-A1",
+            name="Áng",
+            commune=ca,
+            cell=self.cell_a,
+            valid_from=D0,
+            especially_disadvantaged=True,
+        )
+        self.member_a = make_member(
+            self.cell_a, "Nguyễn Văn An", card="01000001", cid="014080000001"
+        )
+        self.secretary_member_a = make_member(
+            self.cell_a, "Lò Thị Ánh", sex="female", card="01000002", theory="basic"
+        )
+        self.member_b = make_member(
+            self.cell_b, "Cầm Văn Bình", card="02000001", cid="014080000002"
+        )
 
 
 def _user(username, role, org, member=None):
-    user = User.objects.create_user(username=username, password="pw-" + username,
-                                    full_name=username, member=member)
+    user = User.objects.create_user(
+        username=username, password="pw-" + username, full_name=username, member=member
+    )
     RoleAssignment.objects.create(user=user, role=role, organization=org, valid_from=D0)
     return user
 
@@ -87,8 +147,9 @@ def personas(tree):
         "admin": _user("admin", Role.ORG_ADMIN, tree.district),
         "analyst": _user("analyst", Role.ORG_ANALYST, tree.district),
         "commune": _user("commune", Role.COMMUNE_STAFF, tree.commune_a),
-        "secretary_a": _user("secretary_a", Role.CELL_SECRETARY, tree.cell_a,
-                             member=tree.secretary_member_a),
+        "secretary_a": _user(
+            "secretary_a", Role.CELL_SECRETARY, tree.cell_a, member=tree.secretary_member_a
+        ),
         "member_a": _user("member_a", Role.MEMBER, tree.cell_a, member=tree.member_a),
         "official": _user("official", Role.ASSIGNED_OFFICIAL, tree.cell_a),
         "secretary_b": _user("secretary_b", Role.CELL_SECRETARY, tree.cell_b),
@@ -99,7 +160,9 @@ def login_client(user) -> Client:
     """A client signed in as `user`, past the TOTP step where the user needs one."""
     client = Client()
     client.force_login(user)
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
