@@ -11,6 +11,7 @@ find_bin() {
 }
 INITDB=$(find_bin initdb || true)
 PG_CTL=$(find_bin pg_ctl || true)
+PSQL=$(find_bin psql || true)
 if [ -z "$INITDB" ] || [ -z "$PG_CTL" ]; then
   if [ "${CHIBO_REQUIRE_POSTGRES:-0}" = "1" ]; then
     echo "PostgreSQL (initdb, pg_ctl) is required (CHIBO_REQUIRE_POSTGRES=1) but was not found." >&2
@@ -36,7 +37,8 @@ trap cleanup EXIT
 "${RUN_AS[@]}" "$INITDB" -D "$DIR/data" -U chibo --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 "${RUN_AS[@]}" "$PG_CTL" -D "$DIR/data" -l "$DIR/log" -w \
   -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
-echo "== PostgreSQL $("$PG_CTL" --version | awk '{print $NF}') on 127.0.0.1:$PORT"
+"${RUN_AS[@]}" "$PSQL" -h 127.0.0.1 -p "$PORT" -U chibo -d postgres -qc "CREATE DATABASE chibo" >/dev/null
+echo "== $("$PG_CTL" --version) on 127.0.0.1:$PORT"
 export DATABASE_URL="postgres://chibo@127.0.0.1:$PORT/chibo"
 export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=chibo
 "$@"

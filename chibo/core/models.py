@@ -3,6 +3,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class BinaryCollationCharField(models.CharField):
+    """A CharField compared byte by byte on every database (PostgreSQL: COLLATE "C").
+
+    Sort keys and tree paths are built in Python so that ORDER BY gives Vietnamese order on SQLite
+    and PostgreSQL alike, whatever locale the PostgreSQL cluster was created with.
+    """
+
+    def db_parameters(self, connection):
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
+
+
 class TimeStamped(models.Model):
     """Abstract base: when a row was created and last changed."""
 

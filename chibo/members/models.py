@@ -8,22 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core import vn
-from chibo.core.models import TimeStamped
+from chibo.core.models import BinaryCollationCharField, TimeStamped
 from chibo.organizations.models import Organization, subtree_q
-
-
-class BinaryCollationCharField(models.CharField):
-    """A CharField compared byte by byte on every database (PostgreSQL: COLLATE "C").
-
-    Sort keys are built in Python so that ORDER BY gives Vietnamese order on SQLite
-    and PostgreSQL alike, whatever locale the PostgreSQL cluster was created with.
-    """
-
-    def db_parameters(self, connection):
-        params = super().db_parameters(connection)
-        if connection.vendor == "postgresql":
-            params["collation"] = "C"
-        return params
 
 
 class Sex(models.TextChoices):

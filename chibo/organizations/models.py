@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.models import TimeStamped
+from chibo.core.models import BinaryCollationCharField, TimeStamped
 
 PATH_STEP = 9  # eight digits and a slash per level
 PATH_END = "~"  # sorts after every digit and '/'
@@ -74,7 +74,9 @@ class Organization(TimeStamped):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = models.CharField(max_length=255, db_index=True, editable=False)
+    # Binary collation: the subtree range query (path >= p AND path < p + "~") must compare
+    # bytes, not locale rules that ignore punctuation.
+    path = BinaryCollationCharField(max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     valid_from = models.DateField(_("hiệu lực từ"))
     valid_to = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
@@ -122,7 +124,7 @@ class OrganizationPeriod(models.Model):
     parent = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    path = models.CharField(max_length=255)
+    path = BinaryCollationCharField(max_length=255)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
 
