@@ -264,3 +264,103 @@ def cells_merge(
     )
     ev.related.add(into)
     return moved
+
+
+@transaction.atomic
+def cell_split(
+    *,
+    source: Organization,
+    new_cells: list[dict],
+    assignment: dict[int, int],
+    on: datetime.date,
+    actor,
+    decision: str = "",
+) -> list[Organization]:
+    """Split cell `source` on `on`: found `new_cells` ({code, name}) beside it and move members.
+
+    `assignment` maps member id -> index in `new_cells`; members not in it stay in `source`.
+    When nobody stays, `source` closes. Returns the new cells.
+    """
+    from chibo.organizations import services as org_services
+    from chibo.organizations.models import OrganizationEvent
+
+    _check_cell(source)
+    if not new_cells:
+        raise ValidationError(_("Cần ít nhất một chi bộ mới."))
+    open_ships = {
+        s.member_id: s
+        for s in Membership.objects.select_for_update()
+        .filter(cell=source, end__isnull=True)
+        .select_related("member")
+    }
+    unknown = set(assignment) - set(open_ships)
+    if unknown:
+        raise ValidationError(_("Có đảng viên không thuộc chi bộ này."))
+    if any(i < 0 or i >= len(new_cells) for i in assignment.values()):
+        raise ValidationError(_("Chi bộ mới không hợp lệ."))
+    created = [
+        org_services.org_create(
+            code=c["code"],
+            name=c["name"],
+            kind=Organization.Kind.CELL,
+            cell_type=source.cell_type,
+            parent=source.parent,
+            valid_from=on,
+            actor=actor,
+            decision=decision,
+        )
+        for c in new_cells
+    ]
+    for member_id, index in assignment.items():
+        ship = open_ships[member_id]
+        if on <= ship.start:
+            raise ValidationError(
+                {
+                    "on": _("Ngày chia tách phải sau ngày bắt đầu sinh hoạt của %(name)s.")
+                    % {"name": ship.member.full_name}
+                }
+            )
+        ship.end = on
+        ship.save(update_fields=["end"])
+        target = created[index]
+        Membership.objects.create(
+            member=ship.member,
+            cell=target,
+            start=on,
+            reason=Membership.Reason.TRANSFER,
+            note=_("Chia tách chi bộ"),
+        )
+        Member.objects.filter(pk=member_id).update(cell=target)
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.TRANSFER,
+            obj=ship.member,
+            changes={"cell": [source.pk, target.pk], "on": [None, on.isoformat()]},
+            note=_("Chia tách chi bộ"),
+        )
+    event = OrganizationEvent.objects.create(
+        kind=OrganizationEvent.Kind.SPLIT,
+        on=on,
+        organization=source,
+        actor=actor,
+        decision=decision,
+        note=", ".join(c.name for c in created),
+    )
+    event.related.add(*created)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.RESTRUCTURE,
+        obj=source,
+        note=str(event),
+        changes={"split_into": [None, [c.pk for c in created]]},
+    )
+    if len(assignment) == len(open_ships):
+        org_services.org_close(
+            org=source,
+            on=on,
+            actor=actor,
+            kind=OrganizationEvent.Kind.SPLIT,
+            note=_("Đã chia tách hết"),
+            decision=decision,
+        )
+    return created

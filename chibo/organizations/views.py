@@ -17,7 +17,7 @@ from chibo.members.models import Member
 from chibo.members.selectors import scoped_members
 
 from . import forms, selectors, services
-from .models import Organization
+from .models import Organization, Village
 
 
 def _sorted(orgs):
@@ -80,6 +80,15 @@ def detail(request, pk):
         "can_write": scope.can_write(org),
         "can_restructure": scope.is_org_admin,
         "villages": list(org.villages.select_related("commune")) if org.is_cell else [],
+        "commune_villages": (
+            list(
+                Village.objects.filter(commune__party_committee=org, valid_to__isnull=True)
+                .select_related("commune", "cell")
+                .order_by("name")
+            )
+            if org.is_commune
+            else []
+        ),
         "history": selectors.org_history(org),
         "audit_events": list(audit.events_for(org)[:20]),
     }
@@ -217,3 +226,34 @@ def create_child(request, pk):
             messages.success(request, _("Đã thành lập %(name)s.") % {"name": child.name})
             return redirect("organizations:detail", pk=child.pk)
     return _structure_page(request, org, form, _("Thành lập tổ chức trực thuộc"), "create_child")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def split(request, pk):
+    scope, org = _admin_org_or_404(request, pk)
+    if not org.is_cell or org.valid_to:
+        raise Http404
+    members = Member.objects.filter(cell=org).in_cell().order_by("sort_key", "id")
+    form = forms.SplitForm(request.POST or None, members=members)
+    if form.is_valid():
+        if any(i == 1 for i in form.assignment().values()) and len(form.new_cells()) < 2:
+            form.add_error("name_2", _("Có đảng viên được xếp vào chi bộ mới 2 nhưng chưa nhập."))
+        else:
+            try:
+                created = member_services.cell_split(
+                    source=org,
+                    new_cells=form.new_cells(),
+                    assignment=form.assignment(),
+                    on=form.cleaned_data["on"],
+                    actor=request.user,
+                    decision=form.cleaned_data["decision"],
+                )
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                messages.success(
+                    request, _("Đã chia tách thành %(n)s chi bộ mới.") % {"n": len(created)}
+                )
+                return redirect("organizations:detail", pk=created[0].pk)
+    return render(request, "organizations/split.html", {"org": org, "form": form})
