@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "chibo.members",
     "chibo.reports",
     "chibo.api",
+    "chibo.demo",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "chibo.accounts.context_processors.nav",
             ],
             "builtins": ["chibo.core.templatetags.vn"],
         },
