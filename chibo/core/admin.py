@@ -1,17 +1,35 @@
 from django.contrib import admin
+from django.db import transaction
+
+from chibo.core import audit
 
 from .models import AuditEvent
 
 
 class NoDeleteAdmin(admin.ModelAdmin):
-    """People and past events are never hard-deleted, not even from the back office."""
+    """Back-office edits: never a hard delete, and every save audited like a service write."""
 
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            before = {}
+            if change:
+                before = audit.snapshot(type(obj).objects.get(pk=obj.pk))
+            super().save_model(request, obj, form, change)
+            after = audit.snapshot(obj)
+            audit.record(
+                actor=request.user,
+                action=AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
+                obj=obj,
+                changes=audit.diff(before, after),
+                note="admin",
+            )
+
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(NoDeleteAdmin):
+class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "actor", "action", "object_type", "object_repr"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_repr", "object_id"]
@@ -21,4 +39,7 @@ class AuditEventAdmin(NoDeleteAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

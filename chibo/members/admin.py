@@ -9,6 +9,10 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ["cell"]
+    readonly_fields = ["cell", "start", "end", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -20,10 +24,22 @@ class MemberAdmin(NoDeleteAdmin):
     list_filter = ["status", "sex", "theory_level"]
     search_fields = ["search_text", "party_card_number", "citizen_id"]
     raw_id_fields = ["cell"]
+    readonly_fields = ["cell", "status", "status_since"]
     inlines = [MembershipInline]
+
+    def has_add_permission(self, request):
+        # New members, transfers and status changes go through the pages (services).
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.refresh_derived()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(NoDeleteAdmin):
+    def has_add_permission(self, request):
+        return False
+
     list_display = ["member", "previous", "status", "on"]
     raw_id_fields = ["member"]

@@ -10,18 +10,30 @@ class OrganizationAdmin(NoDeleteAdmin):
     list_display = ["code", "name", "kind", "cell_type", "parent", "valid_from", "valid_to"]
     list_filter = ["kind", "cell_type", "grassroots_type"]
     search_fields = ["code", "name"]
-    raw_id_fields = ["parent"]
-    readonly_fields = ["path", "depth"]
+    readonly_fields = ["parent", "path", "depth", "valid_from", "valid_to"]
+
+    def has_add_permission(self, request):
+        # Founding, re-parenting and closing are dated events: use the organization pages.
+        return False
 
 
 @admin.register(OrganizationPeriod)
 class OrganizationPeriodAdmin(NoDeleteAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     list_display = ["organization", "name", "parent", "valid_from", "valid_to"]
     raw_id_fields = ["organization", "parent"]
 
 
 @admin.register(OrganizationEvent)
 class OrganizationEventAdmin(NoDeleteAdmin):
+    def has_add_permission(self, request):
+        return False
+
     list_display = ["on", "kind", "organization", "note"]
     list_filter = ["kind"]
     raw_id_fields = ["organization", "related"]
