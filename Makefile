@@ -4,14 +4,15 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
-UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+# A pyenv shim can exist without a working uv behind it: trust uv only if it runs.
+UV := $(shell uv --version >/dev/null 2>&1 && command -v uv || echo .tools/bin/uv)
 PY := .venv/bin/python
 DEMO_PASSWORD ?= chibo-demo-2023
 
 .PHONY: run test env lint check-migrations test-sqlite test-postgres browser-deps demo bench clean
 
 .tools/bin/uv:
-	@if ! command -v uv >/dev/null 2>&1; then \
+	@if ! uv --version >/dev/null 2>&1; then \
 	  echo "== installing uv into .tools (once)"; \
 	  python3 -m venv .tools && .tools/bin/pip install -q uv; fi
 
