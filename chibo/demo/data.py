@@ -1,0 +1,221 @@
+"""Fixed inputs of the Mai Sơn demo: real place names, synthetic name stocks, target figures.
+
+Commune names are the 22 pre-2025 commune-level units of Mai Sơn (thị trấn Hát Lót and
+21 communes, one of which is also called Hát Lót). Village names are generated from
+Thái place-name syllables; people are generated and are not real.
+"""
+
+import datetime
+
+# --- the figures of the article (seed/mai-son-article.txt), as of 31/03/2023 ------------------
+AS_OF = datetime.date(2023, 3, 31)
+GRASSROOTS_ORGS = 47
+VILLAGE_CELLS = 293
+CELLS_9PLUS_OFFICIAL = 238  # the article's "chi bộ có chi ủy" 238/293
+DISADVANTAGED_VILLAGES = 123
+ACTIVE_MEMBERS = 9347  # "trên 9.300 đảng viên"
+ADMITTED = {2021: 227, 2022: 223}  # new members per year
+ADMITTED_2022_CONVERTED = 50  # of the 223, admitted Jan-Feb 2022, official by March 2023
+ADMITTED_2023_Q1 = 42  # admitted Jan-Mar 2023, still probationary
+COMMITTEE_THRESHOLD = 9  # official members needed to elect a chi ủy (QĐ 294-QĐ/TW)
+
+# --- dates -------------------------------------------------------------------------------
+DATA_START = datetime.date(2000, 1, 1)  # start of the recorded history ("số liệu đầu kỳ")
+COMMUNE_POLICE_FROM = datetime.date(2020, 1, 1)  # regular police cells in communes
+# Village mergers (sáp nhập bản): (date, number of village cells merged away on that date).
+MERGES = ((datetime.date(2019, 12, 1), 9), (datetime.date(2020, 7, 1), 5))
+ROLE_FROM = datetime.date(2020, 1, 1)
+
+PROVINCE = ("SL", "Đảng bộ tỉnh Sơn La")
+DISTRICT = ("SL-MS", "Đảng bộ huyện Mai Sơn")
+
+THAI, KINH, HMONG, MUONG, DAO = "Thái", "Kinh", "H'Mông", "Mường", "Dao"
+KHOMU, XINHMUN, LAHA = "Khơ Mú", "Xinh Mun", "La Ha"
+ETHNICITIES = (THAI, KINH, HMONG, MUONG, DAO, KHOMU, XINHMUN, LAHA)
+
+# (name, is_town, village cells after the mergers, ethnic mix, remoteness weight)
+COMMUNES = (
+    ("Hát Lót", True, 18, {KINH: 60, THAI: 35, MUONG: 5}, 0.0),
+    ("Chiềng Ban", False, 15, {THAI: 80, KINH: 15, HMONG: 5}, 0.6),
+    ("Chiềng Chăn", False, 12, {THAI: 65, KINH: 15, HMONG: 15, KHOMU: 5}, 1.0),
+    ("Chiềng Chung", False, 13, {THAI: 70, KINH: 10, HMONG: 20}, 1.0),
+    ("Chiềng Dong", False, 8, {THAI: 55, HMONG: 30, KINH: 5, KHOMU: 10}, 1.5),
+    ("Chiềng Kheo", False, 10, {THAI: 60, HMONG: 30, KINH: 10}, 1.5),
+    ("Chiềng Lương", False, 17, {THAI: 60, HMONG: 25, KINH: 10, XINHMUN: 5}, 1.2),
+    ("Chiềng Mai", False, 14, {THAI: 75, KINH: 20, HMONG: 5}, 0.5),
+    ("Chiềng Mung", False, 18, {KINH: 45, THAI: 50, MUONG: 5}, 0.2),
+    ("Chiềng Nơi", False, 9, {HMONG: 50, THAI: 25, KHOMU: 15, XINHMUN: 10}, 2.0),
+    ("Chiềng Sung", False, 12, {THAI: 60, HMONG: 20, KINH: 15, KHOMU: 5}, 1.0),
+    ("Chiềng Ve", False, 8, {THAI: 55, HMONG: 35, KINH: 10}, 1.5),
+    ("Cò Nòi", False, 21, {KINH: 45, THAI: 35, HMONG: 15, MUONG: 5}, 0.4),
+    ("Hát Lót", False, 17, {THAI: 60, KINH: 35, MUONG: 5}, 0.3),
+    ("Mường Bằng", False, 13, {THAI: 60, HMONG: 20, LAHA: 10, KINH: 10}, 1.2),
+    ("Mường Bon", False, 16, {THAI: 60, KINH: 30, MUONG: 10}, 0.4),
+    ("Mường Chanh", False, 9, {THAI: 70, HMONG: 15, KINH: 10, LAHA: 5}, 1.0),
+    ("Nà Bó", False, 19, {THAI: 55, KINH: 30, HMONG: 10, MUONG: 5}, 0.6),
+    ("Nà Ớt", False, 12, {THAI: 45, HMONG: 35, KHOMU: 10, LAHA: 10}, 1.8),
+    ("Phiêng Cằm", False, 11, {HMONG: 55, THAI: 30, KHOMU: 10, DAO: 5}, 2.0),
+    ("Phiêng Pằn", False, 10, {HMONG: 45, THAI: 35, DAO: 15, KINH: 5}, 2.0),
+    ("Tà Hộc", False, 11, {THAI: 50, HMONG: 35, DAO: 10, KINH: 5}, 1.8),
+)
+DEMO_COMMUNE = "Nà Bó"  # the pilot commune of the article, home of the demo commune users
+
+# Villages along the national road are tiểu khu; Kinh settlements elsewhere are often thôn.
+TIEU_KHU_COMMUNES = {"Cò Nòi", "Chiềng Mung", "Mường Bon", "Nà Bó"}
+
+# fmt: off
+PLACE_FIRST = (
+    "Nà", "Huổi", "Pá", "Phiêng", "Co", "Hua", "Bó", "Noong", "Pom", "Lọng", "Púng", "Cang",
+    "Mòn", "Tà", "Hin", "Nong", "Tong", "Ten", "Kho", "Xa", "Củ", "Hịa", "Đán", "Cọ", "Lằn",
+    "Bom", "Sẳng", "Phát", "Búa", "Liếng",
+)
+PLACE_SECOND = (
+    "Sản", "Hồng", "Lẹ", "Khoang", "Cưa", "Pặt", "Lằn", "Sái", "Ban", "Kéo", "Bẩu", "Lìu", "Lay",
+    "Cuông", "Nẻn", "Hay", "Pe", "Mạt", "Muông", "Cại", "Nhạp", "Tôm", "Cóc", "Hẹ", "Xe", "Lót",
+    "Mòn", "Lau", "Khá", "Pừng", "Tòng", "Đứa", "Bon", "Hụm", "Xả", "Cướm", "Tấu", "Phày",
+)
+THON_NAMES = (
+    "Bình Minh", "Thành Công", "Quyết Thắng", "Đoàn Kết", "Tân Lập", "Hòa Bình", "Quyết Tiến",
+    "Thống Nhất", "Tiền Phong", "Tân Sơn", "Liên Hợp", "Đồng Tâm", "Tân Tiến", "Hưng Thịnh",
+)
+# fmt: on
+
+# Agency cells of every commune committee: (name pattern, official members min, max, share).
+COMMUNE_AGENCY_CELLS = (
+    ("Chi bộ Cơ quan {unit}", 10, 22, 1.0),
+    ("Chi bộ Quân sự {unit}", 4, 8, 1.0),
+    ("Chi bộ Công an {unit}", 4, 9, 1.0),
+    ("Chi bộ Trường THCS {name}", 5, 12, 1.0),
+    ("Chi bộ Trường Tiểu học {name}", 4, 10, 0.5),
+    ("Chi bộ Trạm Y tế {unit}", 3, 6, 0.3),
+)
+
+# fmt: off
+# The other 25 grassroots organizations: (name, grassroots type, cell names).
+_SCHOOL_CELLS = (
+    "Chi bộ Tổ Toán - Tin", "Chi bộ Tổ Ngữ văn - Ngoại ngữ", "Chi bộ Tổ Khoa học tự nhiên",
+    "Chi bộ Tổ Khoa học xã hội",
+)
+_FIRM_CELLS = (
+    "Chi bộ Văn phòng Công ty", "Chi bộ Phòng Kỹ thuật", "Chi bộ Đội sản xuất số 1",
+    "Chi bộ Đội sản xuất số 2",
+)
+AGENCY_ORGS = (
+    ("Đảng bộ Cơ quan Đảng - Đoàn thể huyện", "agency", (
+        "Chi bộ Văn phòng Huyện ủy", "Chi bộ Ban Tổ chức - Ủy ban Kiểm tra",
+        "Chi bộ Ban Tuyên giáo - Dân vận", "Chi bộ Mặt trận - Đoàn thể")),
+    ("Đảng bộ Cơ quan Chính quyền huyện", "agency", (
+        "Chi bộ Văn phòng HĐND - UBND", "Chi bộ Phòng Tài chính - Kế hoạch",
+        "Chi bộ Phòng Nông nghiệp và PTNT", "Chi bộ Phòng Tài nguyên và Môi trường",
+        "Chi bộ Phòng Nội vụ")),
+    ("Đảng bộ Khối Nội chính huyện", "agency", (
+        "Chi bộ Viện Kiểm sát nhân dân", "Chi bộ Tòa án nhân dân",
+        "Chi bộ Chi cục Thi hành án dân sự")),
+    ("Đảng bộ Khối Tài chính - Ngân hàng huyện", "agency", (
+        "Chi bộ Chi cục Thuế", "Chi bộ Kho bạc Nhà nước", "Chi bộ Ngân hàng Chính sách xã hội",
+        "Chi bộ Bảo hiểm xã hội")),
+    ("Đảng bộ Trung tâm Y tế huyện", "agency", (
+        "Chi bộ Khoa Nội", "Chi bộ Khoa Ngoại - Sản", "Chi bộ Khoa Kiểm soát bệnh tật",
+        "Chi bộ Phòng Kế hoạch - Hành chính")),
+    ("Đảng bộ Khối Sự nghiệp huyện", "agency", (
+        "Chi bộ Trung tâm Chính trị", "Chi bộ Trung tâm Văn hóa, Thể thao và Truyền thông",
+        "Chi bộ Trung tâm Dịch vụ nông nghiệp")),
+    ("Đảng bộ Khối Nông - Lâm nghiệp huyện", "agency", (
+        "Chi bộ Hạt Kiểm lâm", "Chi bộ Trạm Khuyến nông", "Chi bộ Trạm Chăn nuôi và Thú y")),
+    ("Đảng bộ Khối Văn hóa - Xã hội huyện", "agency", (
+        "Chi bộ Phòng Văn hóa và Thông tin", "Chi bộ Phòng Lao động - Thương binh và Xã hội",
+        "Chi bộ Phòng Giáo dục và Đào tạo")),
+    ("Đảng bộ Khối Xây dựng - Hạ tầng huyện", "agency", (
+        "Chi bộ Phòng Kinh tế - Hạ tầng", "Chi bộ Ban Quản lý dự án đầu tư xây dựng",
+        "Chi bộ Trung tâm Phát triển quỹ đất")),
+    ("Đảng bộ Công an huyện", "armed", (
+        "Chi bộ Đội Cảnh sát điều tra", "Chi bộ Đội An ninh",
+        "Chi bộ Đội Cảnh sát giao thông - Trật tự", "Chi bộ Đội Tham mưu - Hậu cần")),
+    ("Đảng bộ Quân sự huyện", "armed", (
+        "Chi bộ Ban Chỉ huy", "Chi bộ Tham mưu", "Chi bộ Chính trị - Hậu cần")),
+    ("Đảng bộ Trường THPT Mai Sơn", "school", _SCHOOL_CELLS),
+    ("Đảng bộ Trường THPT Cò Nòi", "school", _SCHOOL_CELLS[:3]),
+    ("Đảng bộ Trường THPT Chu Văn Thịnh", "school", _SCHOOL_CELLS),
+    ("Đảng bộ Trường THPT Nà Bó", "school", _SCHOOL_CELLS[:3]),
+    ("Đảng bộ Trường THPT Mường Bon", "school", _SCHOOL_CELLS[:3]),
+    ("Đảng bộ Trường Phổ thông Dân tộc nội trú huyện", "school", _SCHOOL_CELLS[:3]),
+    ("Đảng bộ Trung tâm GDNN - GDTX huyện", "school", (
+        "Chi bộ Tổ Văn hóa", "Chi bộ Tổ Đào tạo nghề")),
+    ("Đảng bộ Trường THPT Chiềng Mai", "school", _SCHOOL_CELLS[:3]),
+    ("Đảng bộ Công ty Cổ phần Mía đường Mai Sơn", "enterprise", _FIRM_CELLS),
+    ("Đảng bộ Công ty Cổ phần Cà phê Mai Sơn", "enterprise", _FIRM_CELLS[:3]),
+    ("Đảng bộ Điện lực Mai Sơn", "enterprise", (
+        "Chi bộ Phòng Kỹ thuật - An toàn", "Chi bộ Đội Quản lý điện Hát Lót",
+        "Chi bộ Đội Quản lý điện Cò Nòi")),
+    ("Đảng bộ Ngân hàng Nông nghiệp và PTNT chi nhánh Mai Sơn", "enterprise", (
+        "Chi bộ Phòng Kế hoạch - Kinh doanh", "Chi bộ Phòng Kế toán - Ngân quỹ")),
+    ("Đảng bộ Công ty Cổ phần Nông sản Nà Sản", "enterprise", _FIRM_CELLS[:3]),
+    ("Đảng bộ Công ty TNHH MTV Xây dựng và Thủy lợi Mai Sơn", "enterprise", _FIRM_CELLS[:3]),
+)
+
+DELTA_PROVINCES = (
+    "Thái Bình", "Nam Định", "Hưng Yên", "Thanh Hóa", "Phú Thọ", "Hà Nam", "Ninh Bình",
+    "Hải Dương", "Nghệ An", "Hà Nội",
+)
+OUTSIDE_UNITS = (
+    "huyện Yên Châu", "huyện Thuận Châu", "thành phố Sơn La", "huyện Mường La",
+    "huyện Mộc Châu", "huyện Sông Mã",
+)
+
+# --- names by ethnicity ------------------------------------------------------------------
+# (family names, male middle names, female middle names, male given names, female given names)
+_THAI_MALE = (
+    "Ơn", "Khiêm", "Pấng", "Xiêng", "Hặc", "Ngoan", "Thưởng", "Phóng", "Quyết", "Sơn", "Tiến",
+    "Chiến", "Hùng", "Pọm", "Chương", "Dương", "Inh", "Hoan", "Mạnh", "Tươi", "Nọi", "Thiết",
+    "Ún", "Khằm", "Thoan", "Phanh", "Hịa", "Xuân", "Thắng", "Pình",
+)
+_THAI_FEMALE = (
+    "Ịn", "Lả", "Ỏm", "Thoa", "Phương", "Hương", "Biên", "Hoa", "Ánh", "Mai", "Xuân", "Lan",
+    "Pâng", "Chiêng", "Ngọc", "Thanh", "Hiền", "Hồng", "Hà", "Xiêm", "Ín", "Lói", "Yến", "Ban",
+)
+_KINH_MALE = (
+    "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Huy", "Khánh", "Long", "Mạnh", "Nam",
+    "Phong", "Quân", "Sơn", "Thắng", "Thành", "Toàn", "Trung", "Tuấn", "Việt", "Vinh", "Hiếu",
+    "Đức", "Kiên", "Lâm", "Tùng", "Hưng",
+)
+_KINH_FEMALE = (
+    "Anh", "Chi", "Dung", "Hạnh", "Hằng", "Hoa", "Huyền", "Hương", "Lan", "Linh", "Loan", "Mai",
+    "Nga", "Ngân", "Nhung", "Phương", "Quỳnh", "Thảo", "Thủy", "Trang", "Tuyết", "Yến", "Vân",
+    "Hiền",
+)
+NAMES = {
+    THAI: (("Lò", "Cầm", "Lường", "Quàng", "Tòng", "Vì", "Điêu", "Hà", "Bạc", "Mè", "Sa", "Lù",
+            "Khoàng", "Hoàng"), ("Văn",), ("Thị",), _THAI_MALE, _THAI_FEMALE),
+    KINH: (("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Dương",
+            "Đinh", "Phan", "Trịnh", "Mai"), ("Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân",
+            "Thanh", "Công"), ("Thị", "Thu", "Thanh", "Ngọc", "Minh", "Thị Thu"),
+           _KINH_MALE, _KINH_FEMALE),
+    HMONG: (("Giàng", "Vàng", "Sùng", "Thào", "Mùa", "Lầu", "Hạng", "Lý", "Cứ", "Tráng", "Vừ",
+             "Hờ"), ("A",), ("Thị",),
+            ("Sử", "Chứ", "Lềnh", "Pó", "Dế", "Tủa", "Lử", "Chống", "Sình", "Pháy", "Và",
+             "Nhìa", "Tu", "Chua", "Dình", "Sáy", "Lâu", "Vư", "Khua", "Cở"),
+            ("Dợ", "Mỷ", "Pà", "Dở", "Sua", "Ca", "Mai", "Chở", "Dua", "Ly", "Máy", "Súa", "Dia")),
+    MUONG: (("Đinh", "Bùi", "Hà", "Quách", "Xa", "Cao"), ("Văn", "Công"), ("Thị",),
+            _KINH_MALE, _KINH_FEMALE),
+    DAO: (("Bàn", "Triệu", "Đặng", "Lý", "Phàn", "Chảo"), ("Văn", "Tiến", "Phúc"), ("Thị",),
+          ("Phin", "Sành", "Quẩy", "Chòi", "Lở", "Kiềm", "Chàn", "Sinh", "Phú", "Tài"),
+          ("Mẩy", "Nái", "Xiêm", "Lai", "Pham", "Slây", "Kiều")),
+    KHOMU: (("Lò", "Quàng", "Vì", "Lự", "Tòng", "Cút"), ("Văn",), ("Thị",),
+            _THAI_MALE, _THAI_FEMALE),
+    XINHMUN: (("Lò", "Vì", "Quàng", "Lường", "Cầm"), ("Văn",), ("Thị",),
+              _THAI_MALE, _THAI_FEMALE),
+    LAHA: (("Lò", "Quàng", "Lường", "Vì", "Hà"), ("Văn",), ("Thị",), _THAI_MALE, _THAI_FEMALE),
+}
+# fmt: on
+
+# The demo users: (username, role, where, full name shown in the header).
+DEMO_USERS = (
+    ("demo-admin", "org_admin", "district", "Quản trị Ban Tổ chức (mẫu)"),
+    ("demo-analyst", "org_analyst", "district", "Chuyên viên Ban Tổ chức (mẫu)"),
+    ("demo-commune", "commune_staff", "commune", "Văn phòng Đảng ủy xã Nà Bó (mẫu)"),
+    ("demo-secretary", "cell_secretary", "secretary_cell", ""),
+    ("demo-official", "assigned_official", "official_cells", "Cán bộ huyện được phân công (mẫu)"),
+    ("demo-member", "member", "secretary_cell", ""),
+)
+DEFAULT_PASSWORD = "chibo-demo-2023"
+DEFAULT_SEED = 2023

@@ -1,0 +1,62 @@
+"""Indicators of members, counted on the structure and the memberships of the date asked for."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.indicators import Value, register
+from chibo.organizations.models import Organization
+from chibo.organizations.selectors import org_ids_under, periods_under
+
+from .models import Membership
+
+# A cell with at least this many official members elects a cell committee (chi ủy)
+# (QĐ 294-QĐ/TW). To move to the versioned rule data once that exists.
+COMMITTEE_MIN_OFFICIAL = 9
+
+
+def memberships_open_on(as_of: datetime.date):
+    """Memberships running on `as_of`: started on or before it, not ended by it."""
+    return Membership.objects.filter(Q(end__isnull=True) | Q(end__gt=as_of), start__lte=as_of)
+
+
+@register("members", _("Đảng viên"))
+def members(org: Organization, as_of: datetime.date) -> Value:
+    """Members with a membership open on `as_of` in a cell under `org` then. Two queries."""
+    n = (
+        memberships_open_on(as_of)
+        .filter(cell_id__in=org_ids_under(org, as_of))
+        .values("member_id")
+        .distinct()
+        .count()
+    )
+    return Value(n)
+
+
+@register(
+    "cells_9plus_official",
+    _("Chi bộ thôn, bản, tiểu khu có từ 9 đảng viên chính thức trở lên"),
+)
+def cells_9plus_official(org: Organization, as_of: datetime.date) -> Value:
+    """Village cells with ≥ 9 official members on `as_of`, of the village cells then.
+
+    Three queries: the org's path on that date, the grouped count, the number of cells.
+    """
+    cells = (
+        periods_under(org, as_of)
+        .filter(
+            organization__kind=Organization.Kind.CELL,
+            organization__cell_type=Organization.CellType.RESIDENTIAL,
+        )
+        .values("organization_id")
+    )
+    n = (
+        memberships_open_on(as_of)
+        .filter(cell_id__in=cells, member__official_date__lte=as_of)
+        .values("cell_id")
+        .annotate(official=Count("member_id", distinct=True))
+        .filter(official__gte=COMMITTEE_MIN_OFFICIAL)
+        .count()
+    )
+    return Value(n, cells.count())
