@@ -1,0 +1,275 @@
+"""The demo district: built once for the module, inside a transaction rolled back at the end."""
+
+import datetime
+import json
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Count, F, Q
+
+from chibo.accounts.models import Role, RoleAssignment, User
+from chibo.core.dates import today
+from chibo.core.indicators import get as get_indicator
+from chibo.core.models import AuditEvent
+from chibo.demo import data as d
+from chibo.demo.plan import make_plan
+from chibo.members.models import Member, Membership, Status, StatusChange
+from chibo.organizations.models import Commune, Organization, OrganizationEvent, Village
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+AS_OF = datetime.date(2023, 3, 31)
+PASSWORD = "demo-test-pw-2023"
+COMMUNE_NAMES = [
+    "Chiềng Ban", "Chiềng Chăn", "Chiềng Chung", "Chiềng Dong", "Chiềng Kheo", "Chiềng Lương",
+    "Chiềng Mai", "Chiềng Mung", "Chiềng Nơi", "Chiềng Sung", "Chiềng Ve", "Cò Nòi", "Hát Lót",
+    "Mường Bằng", "Mường Bon", "Mường Chanh", "Nà Bó", "Nà Ớt", "Phiêng Cằm", "Phiêng Pằn",
+    "Tà Hộc",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Build the demo once; roll it back after the module so other tests see an empty DB."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            out = StringIO()
+            call_command("demo", password=PASSWORD, stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def district(demo):
+    return Organization.objects.get(code=d.DISTRICT[0])
+
+
+def _open_on(day):
+    return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day))
+
+
+def test_structure(demo, district):
+    root = Organization.objects.get(parent__isnull=True)
+    assert root.name == "Đảng bộ tỉnh Sơn La"
+    assert district.parent == root and district.name == "Đảng bộ huyện Mai Sơn"
+    grassroots = Organization.objects.under(district).grassroots().active()
+    assert grassroots.count() == 47
+    assert grassroots.filter(grassroots_type="commune").count() == 22
+    assert Organization.objects.under(district).village_cells().active().count() == 293
+    communes = Commune.objects.select_related("party_committee")
+    assert communes.count() == 22
+    town = communes.get(kind=Commune.Kind.TOWN)
+    assert town.name == "Hát Lót" and town.party_committee.name == "Đảng bộ thị trấn Hát Lót"
+    assert sorted(c.name for c in communes.filter(kind=Commune.Kind.COMMUNE)) == sorted(
+        COMMUNE_NAMES
+    )
+    assert all(c.party_committee.parent_id == district.pk for c in communes)
+
+
+def test_villages(demo):
+    current = Village.objects.filter(valid_to__isnull=True).select_related("cell", "commune")
+    assert current.count() == 293
+    assert current.filter(especially_disadvantaged=True).count() == 123
+    assert Village.objects.filter(especially_disadvantaged=True).count() == 123
+    for v in current:
+        assert v.cell.cell_type == "residential" and v.cell.valid_to is None
+        assert v.cell.parent_id == v.commune.party_committee_id
+    kinds = Counter(current.values_list("kind", flat=True))
+    assert kinds["ban"] > 200 and kinds["tieu_khu"] >= 18 and kinds["thon"] > 0
+    assert not current.filter(commune__kind="town").exclude(kind="tieu_khu").exists()
+    assert Village.objects.values("cell").annotate(n=Count("id")).filter(n__gt=1).count() == 0
+
+
+def test_members(demo):
+    in_cell_ids = Membership.objects.filter(_open_on(AS_OF)).values("member_id")
+    active = Member.objects.filter(pk__in=in_cell_ids)
+    n = active.count()
+    assert 9300 <= n == d.ACTIVE_MEMBERS
+    women = active.filter(sex="female").count() / n
+    assert 0.35 <= women <= 0.40
+    assert set(active.values_list("ethnicity", flat=True)) == set(d.ETHNICITIES)
+    ethnic = Counter(active.values_list("ethnicity", flat=True))
+    assert ethnic.most_common(1)[0][0] == "Thái"
+    ages = [
+        AS_OF.year - b.year - ((AS_OF.month, AS_OF.day) < (b.month, b.day))
+        for b in active.values_list("birth_date", flat=True)
+    ]
+    assert min(ages) >= 20 and max(ages) <= 85
+    theory = Counter(active.values_list("theory_level", flat=True))
+    assert theory["none"] + theory["basic"] > 0.8 * n
+    assert theory["intermediate"] > theory["advanced"] + theory["bachelor"] > 0
+    cids = list(Member.objects.values_list("citizen_id", flat=True))
+    assert all(len(c) == 12 and c.isdigit() for c in cids) and len(set(cids)) == len(cids)
+    cards = list(Member.objects.values_list("party_card_number", flat=True))
+    assert all(cards) and len(set(cards)) == len(cards)
+    # Probationary on 31/03/2023: admitted in the twelve months before, no official date yet.
+    probationary = active.probationary(AS_OF)
+    assert probationary.count() > 150
+    assert not probationary.filter(
+        admission_date__lte=AS_OF - datetime.timedelta(days=365)
+    ).exists()
+    assert not probationary.exclude(official_date__isnull=True).exists()
+    assert Member.objects.filter(admission_date__year=2021).count() == 227
+    assert Member.objects.filter(admission_date__year=2022).count() == 223
+    # Member.cell is the cell of the open membership.
+    assert not Membership.objects.filter(end__isnull=True).exclude(cell=F("member__cell")).exists()
+
+
+def test_exactly_238_cells_with_nine_official(demo, district):
+    counts = Counter(
+        Membership.objects.filter(
+            _open_on(AS_OF),
+            cell__kind="cell",
+            cell__cell_type="residential",
+            member__official_date__lte=AS_OF,
+        ).values_list("cell_id", flat=True)
+    )
+    cells = Organization.objects.under(district).village_cells().active()
+    cells = list(cells.values_list("pk", flat=True))
+    assert len(cells) == 293
+    assert sum(1 for c in cells if counts[c] >= 9) == 238
+    assert min(counts[c] for c in cells) >= 3
+
+
+def test_history(demo):
+    merged = Organization.objects.village_cells().filter(valid_to__isnull=False)
+    assert merged.count() == sum(n for _, n in d.MERGES)
+    events = OrganizationEvent.objects.filter(kind=OrganizationEvent.Kind.MERGED)
+    assert events.count() == merged.count()
+    for ev in events.prefetch_related("related"):
+        target = ev.related.get()
+        assert target.valid_to is None and ev.on == ev.organization.valid_to
+        assert ev.organization.periods.get().valid_to == ev.on
+        moved = Membership.objects.filter(cell=target, start=ev.on, reason="merge")
+        assert moved.exists()
+        assert (
+            Membership.objects.filter(
+                cell=ev.organization, end=ev.on, member__in=moved.values("member")
+            ).count()
+            == moved.count()
+        )
+        assert not Membership.objects.filter(cell=ev.organization, end__isnull=True).exists()
+    assert Membership.objects.filter(reason="transfer").count() > 50
+    assert Membership.objects.filter(reason="transfer_in").count() > 20
+    for status in (Status.DECEASED, Status.TRANSFERRED_OUT, Status.EXEMPT):
+        members = Member.objects.filter(status=status)
+        assert members.exists()
+        assert StatusChange.objects.filter(status=status).count() == members.count()
+    gone = Member.objects.filter(status__in=[Status.DECEASED, Status.TRANSFERRED_OUT])
+    assert not Membership.objects.filter(member__in=gone, end__isnull=True).exists()
+    exempt = Member.objects.filter(status=Status.EXEMPT)
+    assert Membership.objects.filter(member__in=exempt, end__isnull=True).count() == exempt.count()
+    last = max(
+        *Membership.objects.exclude(end=None).values_list("end", flat=True),
+        *StatusChange.objects.values_list("on", flat=True),
+        *Member.objects.values_list("admission_date", flat=True),
+    )
+    assert last <= AS_OF  # nothing happens after March 2023: today's figures are the same
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    assert audit.changes["demo"]["members"] == Member.objects.count()
+
+
+def test_demo_users(demo):
+    users = {u.username: u for u in User.objects.select_related("member")}
+    assert set(users) == {u[0] for u in d.DEMO_USERS}
+    roles = {
+        (ra.user.username, ra.role): ra.organization
+        for ra in RoleAssignment.objects.select_related("user", "organization")
+    }
+    assert roles[("demo-admin", Role.ORG_ADMIN)].code == "SL-MS"
+    assert roles[("demo-analyst", Role.ORG_ANALYST)].code == "SL-MS"
+    commune = roles[("demo-commune", Role.COMMUNE_STAFF)]
+    assert commune.name == "Đảng bộ xã Nà Bó"
+    cell = roles[("demo-secretary", Role.CELL_SECRETARY)]
+    assert cell.parent == commune and cell.cell_type == "residential"
+    assert users["demo-secretary"].member.cell == cell
+    assert users["demo-member"].member.cell == cell
+    assert users["demo-member"].member != users["demo-secretary"].member
+    assert roles[("demo-member", Role.MEMBER)] == cell
+    official = RoleAssignment.objects.filter(
+        user=users["demo-official"], role=Role.ASSIGNED_OFFICIAL
+    )
+    assert official.count() == 3
+    assert {ra.organization.parent for ra in official} == {commune}
+    assert all(ra.valid_from == datetime.date(2020, 1, 1) for ra in RoleAssignment.objects.all())
+    assert users["demo-admin"].check_password(PASSWORD)
+
+
+def test_determinism(demo):
+    first, again = make_plan(d.DEFAULT_SEED), make_plan(d.DEFAULT_SEED)
+    assert first.digest() == again.digest() and first.links == again.links
+    assert make_plan(7).digest(50) != first.digest(50)
+    in_db = list(Member.objects.order_by("pk").values_list("full_name", flat=True)[:50])
+    assert in_db == [m.full_name for m in first.members[:50]]
+
+
+def test_indicators_command_json(demo):
+    out = StringIO()
+    call_command("indicators", "--as-of", "2023-03-31", "--json", stdout=out)
+    payload = json.loads(out.getvalue())
+    root = Organization.objects.get(code="SL")
+    assert payload["org"] == {"id": root.pk, "code": "SL", "name": "Đảng bộ tỉnh Sơn La"}
+    assert payload["as_of"] == "2023-03-31"
+    rows = {r["code"]: r for r in payload["indicators"]}
+    assert rows["grassroots_orgs"] == {
+        "code": "grassroots_orgs",
+        "name": "Tổ chức cơ sở đảng",
+        "value": 47,
+        "of": None,
+        "text": "47",
+    }
+    assert (rows["village_cells"]["value"], rows["village_cells"]["text"]) == (293, "293")
+    assert rows["members"]["value"] == 9347 and rows["members"]["text"] == "9.347"
+    assert rows["members"]["of"] is None
+    cells = rows["cells_9plus_official"]
+    assert (cells["value"], cells["of"], cells["text"]) == (238, 293, "238/293 (81,2%)")
+
+
+def test_indicators_today_match_march_2023(demo, district):
+    for code in ("grassroots_orgs", "village_cells", "members", "cells_9plus_official"):
+        ind = get_indicator(code)
+        assert ind.compute(district, today()) == ind.compute(district, AS_OF), code
+
+
+def test_merge_changes_village_cells_as_of(demo, district):
+    village_cells = get_indicator("village_cells")
+    (first, n_first), (second, n_second) = d.MERGES
+    day_before = first - datetime.timedelta(days=1)
+    assert village_cells.compute(district, day_before).value == 293 + n_first + n_second
+    assert village_cells.compute(district, first).value == 293 + n_second
+    assert village_cells.compute(district, second).value == 293
+    # The members of the merged cells are counted in the district before and after.
+    members = get_indicator("members")
+    moved = Membership.objects.filter(reason="merge", start=first).values("member")
+    before = Membership.objects.filter(_open_on(day_before), member__in=moved).count()
+    assert before == moved.count()
+    assert members.compute(district, day_before).value >= before
+
+
+def test_demo_refuses_a_non_empty_database(demo):
+    with pytest.raises(CommandError, match="empty database"):
+        call_command("demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert "not empty" in out.getvalue()
+    assert Organization.objects.filter(code="SL").count() == 1
+
+
+def test_demo_logins(demo):
+    out = StringIO()
+    call_command("demo_logins", password=PASSWORD, stdout=out)
+    text = out.getvalue()
+    for username, *_ in d.DEMO_USERS:
+        assert username in text
+    assert "Đảng bộ xã Nà Bó" in text and "TOTP" in text and PASSWORD in text
+    out = StringIO()
+    call_command("demo_logins", password="wrong-password", stdout=out)
+    assert "wrong-password" not in out.getvalue() and "changed" in out.getvalue()
