@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "chibo.accounts",
     "chibo.organizations",
     "chibo.members",
+    "chibo.committees",
+    "chibo.training",
     "chibo.reports",
     "chibo.api",
     "chibo.demo",
