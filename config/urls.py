@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("chibo.organizations.urls")),
     path("members/", include("chibo.members.urls")),
+    path("committees/", include("chibo.committees.urls")),
+    path("training/", include("chibo.training.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("admin/", admin.site.urls),
 ]
