@@ -1,0 +1,89 @@
+"""Shapes shared by every operation: error bodies and the page envelope."""
+
+from typing import Any
+
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+# Ids, pages and sizes are bounded so that no query parameter can overflow a database integer.
+MAX_ID = 2**63 - 1
+MAX_PAGE = 1_000_000
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+# Free-text filters: printable text only (NUL is refused by PostgreSQL), at most 100 characters.
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+TEXT_MAX = 100
+
+
+class Error(Schema):
+    """Every error that is not a validation error: one message."""
+
+    detail: str
+
+
+class ValidationIssue(Schema):
+    """One invalid input, as pydantic reports it."""
+
+    type: str
+    loc: list[str | int]
+    msg: str
+
+    model_config = {"extra": "allow"}
+
+
+class ValidationErrorOut(Schema):
+    """422: the request's parameters or body did not validate."""
+
+    detail: list[ValidationIssue]
+
+
+class LockedOut(Schema):
+    """429: too many failed sign-ins from this address for this username."""
+
+    detail: str
+    retry_after: int = Field(description="Seconds until sign-in may be tried again.")
+
+
+class Pagination(PageNumberPagination):
+    """`?page=1&page_size=50`: pages count from 1; a page holds at most 200 items.
+
+    The answer is `{items, count, page, page_size}` where `count` is the number of items
+    on all pages. A page past the end has no items.
+    """
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+        page_size: int = Field(
+            DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page, 1 to 200."
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description="Items on all pages.")
+        page: int
+        page_size: int
+
+    def __init__(self, **kwargs):
+        super().__init__(page_size=DEFAULT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        size = pagination.page_size
+        offset = (pagination.page - 1) * size
+        return {
+            "items": queryset[offset : offset + size],
+            "count": self._items_count(queryset),
+            "page": pagination.page,
+            "page_size": size,
+        }
+
+
+def responses(ok, *codes: int) -> dict:
+    """The documented responses of an operation: 200 with `ok`, plus the given error codes."""
+    bodies = {
+        400: Error,
+        401: Error,
+        404: Error,
+        422: ValidationErrorOut,
+        429: LockedOut,
+    }
+    return {200: ok, **{code: bodies[code] for code in codes}}

@@ -1,0 +1,29 @@
+"""Writes made by the API: issuing bearer tokens."""
+
+import datetime
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from chibo.accounts.models import ApiToken
+from chibo.core import audit
+from chibo.core.models import AuditEvent
+
+TOKEN_LIFETIME = datetime.timedelta(hours=12)
+
+
+def hash_token(token: str) -> str:
+    """The sha256 hex digest kept in ApiToken.key_hash; the token itself is never stored."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+@transaction.atomic
+def token_issue(*, user) -> tuple[str, ApiToken]:
+    """A new token for `user`, valid for 12 hours; returns the token (shown once) and its row."""
+    token = secrets.token_urlsafe(32)
+    expires_at = (timezone.now() + TOKEN_LIFETIME).replace(microsecond=0)
+    row = ApiToken.objects.create(user=user, key_hash=hash_token(token), expires_at=expires_at)
+    audit.record(actor=user, action=AuditEvent.Action.LOGIN, obj=user, note="api token")
+    return token, row
