@@ -1,0 +1,124 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chibo.members.forms import VNDateField
+from chibo.members.models import Member
+from chibo.organizations.models import Organization
+
+from .models import Contestant, ContestRound, Enrollment, TrainingCourse
+
+
+class CourseFilterForm(forms.Form):
+    """Query-string filters of the course list (and its export)."""
+
+    kind = forms.ChoiceField(
+        label=_("Loại lớp"),
+        required=False,
+        choices=[("", _("Tất cả")), *TrainingCourse.Kind.choices],
+    )
+    year = forms.IntegerField(label=_("Năm"), required=False, min_value=1990, max_value=2100)
+    org = forms.IntegerField(label=_("Đơn vị tổ chức"), required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+
+
+class _OrganizerForm(forms.Form):
+    def __init__(self, *args, organizers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organizers is not None:
+            self.fields["organizer"].queryset = organizers
+
+
+class CourseForm(_OrganizerForm):
+    kind = forms.ChoiceField(label=_("Loại lớp"), choices=TrainingCourse.Kind.choices)
+    title = forms.CharField(label=_("Tên lớp"), max_length=200)
+    organizer = forms.ModelChoiceField(
+        label=_("Đơn vị tổ chức"), queryset=Organization.objects.none()
+    )
+    start = VNDateField(label=_("Từ ngày"))
+    end = VNDateField(label=_("Đến ngày"))
+    place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Ngày kết thúc không được trước ngày bắt đầu."))
+        return data
+
+
+class MemberSearchForm(forms.Form):
+    """Query string of the enrol page: which members to offer."""
+
+    q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=100)
+    cell = forms.IntegerField(label=_("Chi bộ"), required=False, min_value=1)
+
+
+class MembersForm(forms.Form):
+    """A set of members ticked on a page; only those offered (`choices`) are accepted."""
+
+    members = forms.ModelMultipleChoiceField(
+        queryset=Member.objects.none(),
+        error_messages={
+            "required": _("Hãy chọn ít nhất một đảng viên."),
+            "invalid_choice": _("Có người được chọn không nằm trong danh sách."),
+            "invalid_pk_value": _("Có người được chọn không nằm trong danh sách."),
+        },
+    )
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            self.fields["members"].queryset = choices
+
+
+class NominateChoiceForm(forms.Form):
+    course = forms.IntegerField(label=_("Lớp"), required=False, min_value=1)
+
+
+class ResultForm(forms.Form):
+    status = forms.ChoiceField(label=_("Kết quả"), choices=Enrollment.Status.choices)
+    certificate = forms.CharField(label=_("Số chứng chỉ"), max_length=60, required=False)
+    completed_on = VNDateField(label=_("Ngày hoàn thành"), required=False)
+
+
+class ContestForm(_OrganizerForm):
+    name = forms.CharField(label=_("Tên hội thi"), max_length=200)
+    organizer = forms.ModelChoiceField(
+        label=_("Đơn vị tổ chức"), queryset=Organization.objects.none()
+    )
+    year = forms.IntegerField(label=_("Năm"), min_value=1990, max_value=2100)
+    max_score = forms.DecimalField(
+        label=_("Điểm tối đa"), max_digits=5, decimal_places=2, min_value=1, initial=100
+    )
+
+
+class RoundForm(_OrganizerForm):
+    level = forms.ChoiceField(label=_("Cấp thi"), choices=ContestRound.Level.choices)
+    organizer = forms.ModelChoiceField(
+        label=_("Đơn vị tổ chức"), queryset=Organization.objects.none()
+    )
+    held_on = VNDateField(label=_("Ngày thi"))
+
+
+class ContestantCellForm(forms.Form):
+    cell = forms.IntegerField(required=False, min_value=1)
+
+
+class ContestantForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Thí sinh"), queryset=Member.objects.none())
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["member"].queryset = members
+
+
+class ScoreForm(forms.Form):
+    # Text, so the service gives the one clear message for any out-of-range or malformed score.
+    score = forms.CharField(label=_("Điểm"), max_length=12, required=False)
+    prize = forms.ChoiceField(label=_("Giải"), choices=Contestant.Prize.choices, required=False)
+
+
+class IndicatorForm(forms.Form):
+    org = forms.IntegerField(required=False, min_value=1)
+    as_of = VNDateField(label=_("Tính đến ngày"), required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100000)

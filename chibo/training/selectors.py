@@ -1,0 +1,282 @@
+"""Reads of courses, enrolments, nomination candidates and the contest, from the user's scope.
+
+Who sees a course or a contest (kept simple on purpose):
+  * its organizer is in the user's subtree (they run it or supervise who does), or
+  * its organizer is above one of the user's nodes (a district course is open to its communes
+    and cells: they must see it to nominate), or
+  * one of its participants (contestants) is in a cell the user covers.
+Inside a visible course or contest, people are listed only when their cell is in the user's
+scope: a commune sees its own members in a district course, never another commune's.
+"""
+
+import datetime
+
+from django.db.models import Count, Q
+
+from chibo.committees.models import Position, QualificationStandard, SuccessionPlan, in_force_q
+from chibo.members.models import IN_CELL_STATUSES, THEORY_RANK, Member
+from chibo.organizations.models import PATH_STEP, Organization, subtree_q
+
+from .models import Contest, Contestant, ContestRound, Enrollment, TheoryLevelChange, TrainingCourse
+
+
+def _ancestor_ids(paths) -> set[int]:
+    """Ids of the nodes above (and at) the given tree paths, read from the paths themselves."""
+    ids = set()
+    for p in paths:
+        ids.update(int(p[i : i + PATH_STEP - 1]) for i in range(0, len(p), PATH_STEP))
+    return ids
+
+
+def _visible_q(scope, people_ids) -> Q:
+    """Organized in or above the scope's nodes, or with one of `people_ids` (a subquery)."""
+    q = scope.paths_q("organizer__path")
+    q |= Q(organizer_id__in=_ancestor_ids(scope.read_paths))
+    q |= Q(pk__in=people_ids)
+    return q
+
+
+def people_q(scope, cell_path: str = "member__cell__path", write=False) -> Q:
+    """Rows whose person's cell the scope covers (Q() for a superuser)."""
+    return scope.paths_q(cell_path, paths=scope.write_paths if write else None)
+
+
+def scoped_courses(scope):
+    qs = TrainingCourse.objects.all()
+    if scope.superuser:
+        return qs
+    if not scope.read_paths:
+        return qs.none()
+    participants = Enrollment.objects.filter(people_q(scope)).values("course_id")
+    return qs.filter(_visible_q(scope, participants))
+
+
+def scoped_contests(scope):
+    qs = Contest.objects.all()
+    if scope.superuser:
+        return qs
+    if not scope.read_paths:
+        return qs.none()
+    entries = Contestant.objects.filter(people_q(scope, "cell__path")).values("round__contest_id")
+    return qs.filter(_visible_q(scope, entries))
+
+
+def _count(relation: str, q: Q, **extra) -> Count:
+    """Count of `relation` rows matching q (no FILTER clause when q is empty)."""
+    cond = Q(**extra) & q
+    return Count(relation, filter=cond, distinct=True) if cond else Count(relation, distinct=True)
+
+
+def course_list(scope, filters: dict, org: Organization | None = None):
+    """Courses for validated CourseFilterForm data; `org` (already scope-checked) filters the
+    organizer's subtree. Each row has .participants and .completed among the visible people."""
+    qs = scoped_courses(scope).select_related("organizer")
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, "organizer__path"))
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("year"):
+        qs = qs.filter(start__year=filters["year"])
+    visible = people_q(scope, "enrollments__member__cell__path")
+    return qs.annotate(
+        participants=_count("enrollments", visible),
+        completed=_count("enrollments", visible, enrollments__status=Enrollment.Status.COMPLETED),
+    ).order_by("-start", "title", "id")
+
+
+def course_participants(scope, course: TrainingCourse):
+    return (
+        course.enrollments.filter(people_q(scope))
+        .select_related("member", "member__cell")
+        .order_by("member__sort_key", "member_id")
+    )
+
+
+def member_history(member: Member) -> dict:
+    """A member's enrolments (with their courses) and theory level changes: two queries."""
+    return {
+        "enrollments": list(
+            member.enrollments.select_related("course", "course__organizer").order_by(
+                "-course__start", "-id"
+            )
+        ),
+        "theory_changes": list(
+            TheoryLevelChange.objects.filter(member=member)
+            .select_related("enrollment__course", "actor")
+            .order_by("on", "id")
+        ),
+    }
+
+
+# --- nomination candidates ------------------------------------------------------------------
+
+
+def committee_standard(on: datetime.date) -> QualificationStandard | None:
+    """The cell committee qualification standard in force on `on` (None if none recorded)."""
+    return (
+        QualificationStandard.objects.filter(
+            applies_to=QualificationStandard.AppliesTo.CELL_COMMITTEE, effective_from__lte=on
+        )
+        .order_by("-effective_from", "-id")
+        .first()
+    )
+
+
+def levels_below(level: str) -> list[str]:
+    return [lvl for lvl, rank in THEORY_RANK.items() if rank < THEORY_RANK[level]]
+
+
+def committee_below_standard(scope, standard: QualificationStandard | None, on: datetime.date):
+    """Seats in force on `on` in village cells held by members (in the scope's write area,
+    still in a cell) whose theory level is below the standard's minimum."""
+    if standard is None or not standard.min_theory_level:
+        return Position.objects.none()
+    return (
+        Position.objects.filter(
+            in_force_q(on),
+            people_q(scope, write=True),
+            organization__kind=Organization.Kind.CELL,
+            organization__cell_type=Organization.CellType.RESIDENTIAL,
+            organization__valid_to__isnull=True,
+            member__status__in=IN_CELL_STATUSES,
+            member__theory_level__in=levels_below(standard.min_theory_level),
+        )
+        .select_related("member", "member__cell", "organization")
+        .order_by("organization__path", "member__sort_key", "title")
+    )
+
+
+def successors_lacking(scope, level: str | None):
+    """Planned successors (not removed from the plan) in the scope's write area who lack
+    `level`; every planned successor when `level` is None (a course without a theory level)."""
+    qs = SuccessionPlan.objects.filter(
+        people_q(scope, write=True),
+        removed_on__isnull=True,
+        member__status__in=IN_CELL_STATUSES,
+    )
+    if level is not None:
+        qs = qs.filter(member__theory_level__in=levels_below(level))
+    return qs.select_related("member", "member__cell", "organization").order_by(
+        "organization__path", "member__sort_key", "title"
+    )
+
+
+def nomination_candidates(scope, course: TrainingCourse, on: datetime.date) -> dict:
+    """Candidates for `course`, one row per member: (a) village committee members below the
+    committee standard, (b) planned successors lacking the course's theory level. Each row:
+    {member, seats, plans, enrolled}. Three queries plus one for the standard."""
+    standard = committee_standard(on)
+    level = TrainingCourse.THEORY_OF_KIND.get(course.kind)
+    rows: dict[int, dict] = {}
+    below = []
+    for pos in committee_below_standard(scope, standard, on):
+        row = rows.get(pos.member_id)
+        if row is None:
+            row = rows[pos.member_id] = {"member": pos.member, "seats": [], "plans": []}
+            below.append(row)
+        row["seats"].append(pos)
+    successors = []
+    for plan in successors_lacking(scope, level):
+        row = rows.get(plan.member_id)
+        if row is None:
+            row = rows[plan.member_id] = {"member": plan.member, "seats": [], "plans": []}
+            successors.append(row)
+        row["plans"].append(plan)
+    enrolled = (
+        set(
+            Enrollment.objects.filter(course=course, member_id__in=list(rows)).values_list(
+                "member_id", flat=True
+            )
+        )
+        if rows
+        else set()
+    )
+    for member_id, row in rows.items():
+        row["enrolled"] = member_id in enrolled
+    return {
+        "standard": standard,
+        "level": level,
+        "below": below,
+        "successors": successors,
+        "open_ids": [pk for pk in rows if pk not in enrolled],
+    }
+
+
+def enrollable_members(scope, filters: dict):
+    """Members in the scope's write area, still in a cell, for the enrol page's search."""
+    qs = Member.objects.in_cell().filter(people_q(scope, "cell__path", write=True))
+    if filters.get("cell"):
+        qs = qs.filter(cell_id=filters["cell"])
+    if filters.get("q"):
+        qs = qs.search(filters["q"])
+    return qs.select_related("cell").order_by("sort_key", "id")
+
+
+# --- the contest ----------------------------------------------------------------------------
+
+
+def contest_list(scope):
+    visible = people_q(scope, "rounds__contestants__cell__path")
+    return (
+        scoped_contests(scope)
+        .select_related("organizer")
+        .annotate(
+            round_count=Count("rounds", distinct=True),
+            contestant_count=_count("rounds__contestants", visible),
+        )
+        .order_by("-year", "name", "id")
+    )
+
+
+def competition_ranks(scores) -> dict:
+    """{score: rank} with standard competition ranking (1, 2, 2, 4) for the scores given."""
+    ranks, ordered = {}, sorted(scores, reverse=True)
+    for i, s in enumerate(ordered, start=1):
+        ranks.setdefault(s, i)
+    return ranks
+
+
+def contest_results(scope, contest: Contest) -> list[dict]:
+    """Per round: the round, its visible contestants ranked by score, and the number of
+    distinct cells among them. Ranks are taken among all of the round's scores, so a commune
+    sees its contestants' true places. Three queries whatever the number of rounds."""
+    rounds = list(contest.rounds.select_related("organizer").order_by("held_on", "level", "id"))
+    all_scores: dict[int, list] = {r.pk: [] for r in rounds}
+    for round_id, score in Contestant.objects.filter(
+        round__contest=contest, score__isnull=False
+    ).values_list("round_id", "score"):
+        all_scores[round_id].append(score)
+    ranks = {rid: competition_ranks(s) for rid, s in all_scores.items()}
+    by_round: dict[int, list] = {r.pk: [] for r in rounds}
+    contestants = (
+        Contestant.objects.filter(people_q(scope, "cell__path"), round__contest=contest)
+        .select_related("member", "cell")
+        .order_by("round_id", "member__sort_key", "id")
+    )
+    for c in contestants:
+        c.rank = ranks[c.round_id].get(c.score) if c.score is not None else None
+        by_round[c.round_id].append(c)
+    result = []
+    for r in rounds:
+        rows = sorted(
+            by_round[r.pk], key=lambda c: (c.rank is None, c.rank or 0, c.member.sort_key)
+        )
+        result.append(
+            {
+                "round": r,
+                "contestants": rows,
+                "cells": len({c.cell_id for c in rows}),
+                "scored": len(all_scores[r.pk]),
+            }
+        )
+    return result
+
+
+def round_cells(scope, rnd: ContestRound):
+    """Active cells under the round's organizer that the scope may write, for the entry form."""
+    return Organization.objects.filter(
+        subtree_q(rnd.organizer.path),
+        scope.paths_q(paths=scope.write_paths),
+        kind=Organization.Kind.CELL,
+        valid_to__isnull=True,
+    ).order_by("path")
