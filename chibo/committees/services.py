@@ -1,0 +1,584 @@
+"""Writes to committees. Each runs in a transaction, takes the acting user and audits.
+
+Position writes lock the organization row first (SELECT ... FOR UPDATE) and only then read the
+seats, so two people filling the last seat at once are serialized: the second one reads the
+first one's seat and is refused. Nothing is read before the lock that a check depends on.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from chibo.core import audit
+from chibo.core.models import AuditEvent
+from chibo.members.models import IN_CELL_STATUSES, Member, Membership
+from chibo.organizations.models import Organization, Village
+from chibo.organizations.selectors import periods_under
+
+from . import rules
+from .models import (
+    CommitteeRule,
+    ConcurrentRole,
+    Position,
+    SuccessionPlan,
+    Term,
+    Title,
+    in_force_q,
+)
+from .selectors import official_counts
+
+POSITION_FIELDS = [
+    "organization",
+    "term",
+    "member",
+    "title",
+    "start",
+    "end",
+    "obtained",
+    "decision",
+]
+ROLE_FIELDS = ["village", "kind", "member", "person_name", "start", "end"]
+PLAN_FIELDS = ["organization", "term_name", "title", "member", "approved_on", "removed_on", "note"]
+
+
+def _d(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else _("nay")
+
+
+def _lock(org: Organization) -> Organization:
+    return Organization.objects.select_for_update().get(pk=org.pk)
+
+
+def _overlapping(qs, start, end):
+    """Rows of `qs` whose [start, end) shares a day with [start, end)."""
+    qs = qs.filter(Q(end__isnull=True) | Q(end__gt=start))
+    if end is not None:
+        qs = qs.filter(start__lt=end)
+    return qs
+
+
+# --- terms --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def term_create(
+    *,
+    organization: Organization,
+    name: str,
+    start: datetime.date,
+    end: datetime.date,
+    congress_date: datetime.date | None = None,
+    actor,
+) -> Term:
+    """Open a committee term of `organization`; terms of one organization do not overlap."""
+    org = _lock(organization)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Hãy nhập tên nhiệm kỳ, ví dụ 2025–2030.")})
+    if end <= start:
+        raise ValidationError({"end": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+    clash = (
+        Term.objects.filter(organization=org, start__lt=end, end__gt=start)
+        .order_by("start")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            {
+                "start": _("Trùng thời gian với nhiệm kỳ %(n)s (%(s)s – %(e)s).")
+                % {"n": clash.name, "s": _d(clash.start), "e": _d(clash.end)}
+            }
+        )
+    term = Term.objects.create(
+        organization=org, name=name, start=start, end=end, congress_date=congress_date
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=term,
+        changes=audit.snapshot(term, ["organization", "name", "start", "end", "congress_date"]),
+    )
+    return term
+
+
+# --- positions ----------------------------------------------------------------------------------
+
+
+def _member_in_org_on(org: Organization, member: Member, on: datetime.date) -> bool:
+    ships = Membership.objects.filter(in_force_q(on), member=member)
+    if org.is_cell:
+        return ships.filter(cell=org).exists()
+    return ships.filter(cell_id__in=periods_under(org, on).values("organization_id")).exists()
+
+
+def _check_seats(org: Organization, title: str, start, end):
+    """Committee size and deputies under the rule in force on `start` (cells only)."""
+    try:
+        rule = CommitteeRule.in_force(start)
+    except CommitteeRule.DoesNotExist:
+        raise ValidationError(
+            {"start": _("Chưa có quy định về chi ủy có hiệu lực ngày %(d)s.") % {"d": _d(start)}}
+        ) from None
+    official = official_counts([org.pk], start).get(org.pk, 0)
+    if title == Title.COMMITTEE_MEMBER and not rules.elects_committee(rule, official):
+        raise ValidationError(
+            {
+                "title": _(
+                    "Ngày %(d)s chi bộ có %(n)s đảng viên chính thức, dưới %(t)s (%(src)s): chỉ "
+                    "bầu bí thư và tối đa %(dep)s phó bí thư, không có chi ủy viên."
+                )
+                % {
+                    "d": _d(start),
+                    "n": official,
+                    "t": rule.committee_threshold,
+                    "src": rule.source,
+                    "dep": rule.max_deputies,
+                }
+            }
+        )
+    seats = list(
+        _overlapping(Position.objects.filter(organization=org), start, end).values_list(
+            "title", "start", "end"
+        )
+    )
+    allowed = rules.allowed_size(rule, official)
+    taken = rules.max_in_force([(s, e) for _t, s, e in seats], start, end)
+    if taken + 1 > allowed:
+        raise ValidationError(
+            _(
+                "Chi bộ có %(n)s đảng viên chính thức ngày %(d)s: tối đa %(max)s người giữ chức "
+                "danh (%(src)s), đã có %(taken)s. Hãy kết thúc một chức danh trước."
+            )
+            % {"n": official, "d": _d(start), "max": allowed, "src": rule.source, "taken": taken}
+        )
+    if title == Title.DEPUTY_SECRETARY:
+        deputies = rules.max_in_force(
+            [(s, e) for t, s, e in seats if t == Title.DEPUTY_SECRETARY], start, end
+        )
+        if deputies + 1 > rule.max_deputies:
+            raise ValidationError(
+                {
+                    "title": _("Tối đa %(max)s phó bí thư (%(src)s), đã có %(n)s.")
+                    % {"max": rule.max_deputies, "src": rule.source, "n": deputies}
+                }
+            )
+
+
+def _assign(
+    org: Organization, *, member, title, start, end, obtained, term, decision, actor
+) -> Position:
+    """The checks and the insert of position_assign; `org` is locked by the caller."""
+    if end is not None and end <= start:
+        raise ValidationError({"end": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+    if title not in Title.values:
+        raise ValidationError({"title": _("Chức danh không hợp lệ.")})
+    if org.is_cell and title not in rules.CELL_TITLES:
+        raise ValidationError({"title": _("Chi bộ không có chức danh này.")})
+    if org.valid_from > start or (org.valid_to is not None and org.valid_to <= start):
+        raise ValidationError(
+            {"start": _("Ngày %(d)s tổ chức chưa thành lập hoặc đã giải thể.") % {"d": _d(start)}}
+        )
+    if term is not None:
+        if term.organization_id != org.pk:
+            raise ValidationError({"term": _("Nhiệm kỳ này không thuộc tổ chức.")})
+        if not (term.start <= start <= term.end):
+            raise ValidationError(
+                {
+                    "start": _("Ngày bắt đầu nằm ngoài nhiệm kỳ %(n)s (%(s)s – %(e)s).")
+                    % {"n": term.name, "s": _d(term.start), "e": _d(term.end)}
+                }
+            )
+    if not _member_in_org_on(org, member, start):
+        text = (
+            _("%(name)s không sinh hoạt ở %(org)s ngày %(d)s.")
+            if org.is_cell
+            else _("%(name)s không sinh hoạt ở chi bộ nào thuộc %(org)s ngày %(d)s.")
+        )
+        raise ValidationError({"member": text % {"name": member, "org": org, "d": _d(start)}})
+    if not member.is_official(start):
+        raise ValidationError(
+            {
+                "member": _(
+                    "Ngày %(d)s %(name)s là đảng viên dự bị: đảng viên dự bị không giữ chức danh "
+                    "trong cấp ủy."
+                )
+                % {"d": _d(start), "name": member}
+            }
+        )
+    mine = (
+        _overlapping(Position.objects.filter(organization=org, member=member), start, end)
+        .order_by("start")
+        .first()
+    )
+    if mine is not None:
+        raise ValidationError(
+            {
+                "member": _("%(name)s đang giữ chức %(t)s từ %(s)s đến %(e)s.")
+                % {
+                    "name": member,
+                    "t": mine.get_title_display(),
+                    "s": _d(mine.start),
+                    "e": _d(mine.end),
+                }
+            }
+        )
+    if title in rules.SINGLE_SEAT_TITLES:
+        other = (
+            _overlapping(Position.objects.filter(organization=org, title=title), start, end)
+            .select_related("member")
+            .order_by("start")
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "start": _(
+                        "%(org)s đã có %(t)s %(name)s từ %(s)s đến %(e)s. Hãy kết thúc chức danh "
+                        "đó trước hoặc chọn ngày khác."
+                    )
+                    % {
+                        "org": org,
+                        "t": other.get_title_display().lower(),
+                        "name": other.member,
+                        "s": _d(other.start),
+                        "e": _d(other.end),
+                    }
+                }
+            )
+    if org.is_cell:
+        _check_seats(org, title, start, end)
+    position = Position.objects.create(
+        organization=org,
+        member=member,
+        title=title,
+        start=start,
+        end=end,
+        obtained=obtained,
+        term=term,
+        decision=decision or "",
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=position,
+        changes=audit.snapshot(position, POSITION_FIELDS),
+    )
+    return position
+
+
+@transaction.atomic
+def position_assign(
+    *,
+    organization: Organization,
+    member: Member,
+    title: str,
+    start: datetime.date,
+    obtained: str = Position.Obtained.ELECTED,
+    term: Term | None = None,
+    decision: str = "",
+    end: datetime.date | None = None,
+    actor,
+) -> Position:
+    """Seat `member` as `title` of `organization` from `start` (to `end`, if already known).
+
+    Refused with a message: end not after start; the member not in the cell (for a commune
+    committee: in no cell under it) on `start`; a probationary member; the member already
+    holding a seat then; a second secretary at the same time; in a cell, the size and deputies
+    of the CommitteeRule in force on `start` (below its threshold, no committee member seats).
+    """
+    org = _lock(organization)
+    return _assign(
+        org,
+        member=member,
+        title=title,
+        start=start,
+        end=end,
+        obtained=obtained,
+        term=term,
+        decision=decision,
+        actor=actor,
+    )
+
+
+def _end(position: Position, end: datetime.date, actor, note="") -> Position:
+    if position.end is not None and position.end <= end:
+        raise ValidationError(
+            {"end": _("Chức danh này đã kết thúc ngày %(d)s.") % {"d": _d(position.end)}}
+        )
+    if end <= position.start:
+        raise ValidationError(
+            {"end": _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).") % {"d": _d(position.start)}}
+        )
+    old = position.end
+    position.end = end
+    position.save(update_fields=["end", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=position,
+        changes={"end": [old.isoformat() if old else None, end.isoformat()]},
+        note=note,
+    )
+    return position
+
+
+@transaction.atomic
+def position_end(*, position: Position, end: datetime.date, actor) -> Position:
+    """End a position on `end` (the first day it is no longer held)."""
+    _lock(position.organization)
+    locked = Position.objects.select_for_update().select_related("member").get(pk=position.pk)
+    return _end(locked, end, actor)
+
+
+@transaction.atomic
+def record_committee_after_congress(
+    *,
+    cell: Organization,
+    term: Term | None,
+    secretary: Member,
+    deputy: Member | None,
+    members: list[Member],
+    on: datetime.date,
+    actor,
+    decision: str = "",
+) -> list[Position]:
+    """The committee elected at a congress: every position of `cell` still held on `on` ends on
+    `on`, and the secretary, the deputy (if any) and the other committee members start on `on`,
+    all or nothing. `members` are the committee members besides the secretary and the deputy.
+    """
+    org = _lock(cell)
+    if not org.is_cell:
+        raise ValidationError(_("Chỉ dùng cho chi bộ."))
+    members = list(members or [])
+    people = [secretary] + ([deputy] if deputy else []) + members
+    if len({m.pk for m in people}) != len(people):
+        raise ValidationError(_("Mỗi người chỉ giữ một chức danh trong chi ủy."))
+    held = list(
+        Position.objects.select_for_update()
+        .filter(organization=org)
+        .filter(Q(end__isnull=True) | Q(end__gt=on))
+        .select_related("member")
+    )
+    later = [p for p in held if p.start >= on]
+    if later:
+        raise ValidationError(
+            _("%(name)s giữ chức %(t)s từ %(s)s, không trước ngày đại hội %(d)s.")
+            % {
+                "name": later[0].member,
+                "t": later[0].get_title_display(),
+                "s": _d(later[0].start),
+                "d": _d(on),
+            }
+        )
+    for p in held:
+        _end(p, on, actor, note=_("Kết thúc khi đại hội bầu chi ủy mới"))
+    seats = [(secretary, Title.SECRETARY)]
+    if deputy:
+        seats.append((deputy, Title.DEPUTY_SECRETARY))
+    seats += [(m, Title.COMMITTEE_MEMBER) for m in members]
+    created = [
+        _assign(
+            org,
+            member=m,
+            title=title,
+            start=on,
+            end=None,
+            obtained=Position.Obtained.ELECTED,
+            term=term,
+            decision=decision,
+            actor=actor,
+        )
+        for m, title in seats
+    ]
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=org,
+        changes={
+            "committee": [[p.pk for p in held], [p.pk for p in created]],
+            "on": [None, on.isoformat()],
+        },
+        note=_("Đại hội bầu chi ủy nhiệm kỳ %(n)s") % {"n": term.name if term else "—"},
+    )
+    return created
+
+
+# --- concurrent roles ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def concurrent_role_assign(
+    *,
+    village: Village,
+    kind: str,
+    start: datetime.date,
+    member: Member | None = None,
+    person_name: str = "",
+    end: datetime.date | None = None,
+    actor,
+) -> ConcurrentRole:
+    """Record who holds a village post from `start`: a member, or a person who is not one.
+
+    One holder per post and village at a time; the village row is locked so two entries for the
+    same post cannot both pass.
+    """
+    Village.objects.select_for_update().get(pk=village.pk)
+    person_name = " ".join((person_name or "").split())
+    if kind not in ConcurrentRole.Kind.values:
+        raise ValidationError({"kind": _("Chức danh không hợp lệ.")})
+    if (member is None) == (not person_name):
+        raise ValidationError(
+            {
+                "member": _(
+                    "Chọn một đảng viên, hoặc ghi họ tên người không phải đảng viên "
+                    "(một trong hai)."
+                )
+            }
+        )
+    if end is not None and end <= start:
+        raise ValidationError({"end": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+    if member is not None and member.status not in IN_CELL_STATUSES:
+        raise ValidationError(
+            {"member": _("%(name)s không còn sinh hoạt đảng.") % {"name": member}}
+        )
+    other = (
+        _overlapping(ConcurrentRole.objects.filter(village=village, kind=kind), start, end)
+        .select_related("member")
+        .order_by("start")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {
+                "start": _(
+                    "%(v)s đã có %(k)s %(name)s từ %(s)s đến %(e)s. Hãy kết thúc trước hoặc chọn "
+                    "ngày khác."
+                )
+                % {
+                    "v": village,
+                    "k": other.get_kind_display().lower(),
+                    "name": other.holder_name,
+                    "s": _d(other.start),
+                    "e": _d(other.end),
+                }
+            }
+        )
+    role = ConcurrentRole.objects.create(
+        village=village, kind=kind, member=member, person_name=person_name, start=start, end=end
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=role,
+        changes=audit.snapshot(role, ROLE_FIELDS),
+    )
+    return role
+
+
+@transaction.atomic
+def concurrent_role_end(*, role: ConcurrentRole, end: datetime.date, actor) -> ConcurrentRole:
+    locked = ConcurrentRole.objects.select_for_update().select_related("member").get(pk=role.pk)
+    if locked.end is not None and locked.end <= end:
+        raise ValidationError(
+            {"end": _("Chức danh này đã kết thúc ngày %(d)s.") % {"d": _d(locked.end)}}
+        )
+    if end <= locked.start:
+        raise ValidationError(
+            {"end": _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).") % {"d": _d(locked.start)}}
+        )
+    old = locked.end
+    locked.end = end
+    locked.save(update_fields=["end", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=locked,
+        changes={"end": [old.isoformat() if old else None, end.isoformat()]},
+    )
+    return locked
+
+
+# --- succession planning ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def succession_plan_add(
+    *,
+    organization: Organization,
+    term_name: str,
+    title: str,
+    member: Member,
+    approved_on: datetime.date,
+    note: str = "",
+    actor,
+) -> SuccessionPlan:
+    """Plan `member` as a successor for `title` of `organization` in the term `term_name`."""
+    org = _lock(organization)
+    term_name = " ".join((term_name or "").split())
+    if not term_name:
+        raise ValidationError({"term_name": _("Hãy chọn nhiệm kỳ quy hoạch.")})
+    if title not in Title.values or (org.is_cell and title not in rules.CELL_TITLES):
+        raise ValidationError({"title": _("Tổ chức này không có chức danh này.")})
+    if member.status not in IN_CELL_STATUSES:
+        raise ValidationError(
+            {"member": _("%(name)s không còn sinh hoạt đảng.") % {"name": member}}
+        )
+    if SuccessionPlan.objects.filter(
+        organization=org, term_name=term_name, title=title, member=member, removed_on__isnull=True
+    ).exists():
+        raise ValidationError(
+            {
+                "member": _("%(name)s đã có trong quy hoạch chức danh này, nhiệm kỳ %(n)s.")
+                % {"name": member, "n": term_name}
+            }
+        )
+    plan = SuccessionPlan.objects.create(
+        organization=org,
+        term_name=term_name,
+        title=title,
+        member=member,
+        approved_on=approved_on,
+        note=note or "",
+        actor=actor if (actor is not None and actor.is_authenticated) else None,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=plan,
+        changes=audit.snapshot(plan, PLAN_FIELDS),
+    )
+    return plan
+
+
+@transaction.atomic
+def succession_plan_remove(
+    *, plan: SuccessionPlan, on: datetime.date, actor, note: str = ""
+) -> SuccessionPlan:
+    """Take a successor out of the plan on `on`; the row stays, with `removed_on` set."""
+    locked = SuccessionPlan.objects.select_for_update().get(pk=plan.pk)
+    if locked.removed_on is not None:
+        raise ValidationError(
+            {"on": _("Đã đưa ra khỏi quy hoạch ngày %(d)s.") % {"d": _d(locked.removed_on)}}
+        )
+    if on < locked.approved_on:
+        raise ValidationError(
+            {
+                "on": _("Ngày không được trước ngày phê duyệt (%(d)s).")
+                % {"d": _d(locked.approved_on)}
+            }
+        )
+    locked.removed_on = on
+    if note:
+        locked.note = (f"{locked.note} · {note}" if locked.note else note)[:300]
+    locked.save(update_fields=["removed_on", "note", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=locked,
+        changes={"removed_on": [None, on.isoformat()]},
+        note=note,
+    )
+    return locked
