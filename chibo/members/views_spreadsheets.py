@@ -1,22 +1,207 @@
+"""Members from and to .xlsx: the template, upload → preview → confirm, and the list export.
+
+Between preview and confirm the upload waits under MEDIA_ROOT/imports/<token>.xlsx with a
+small JSON beside it naming the uploader; confirm re-reads and re-checks it, so the database
+checks are fresh, and a token of another user is a 404 like a missing one.
+"""
+
+import json
+import os
+import re
+import secrets
+import time
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chibo.accounts.scope import Scope
+from chibo.core import vn
+from chibo.core.dates import today
+
+from . import spreadsheets
+from .forms import MemberFilterForm
+from .selectors import filtered_members
+
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+_KEEP_SECONDS = 24 * 3600
+_ERRORS_SHOWN = 500
+_SAMPLE_ROWS = 20
 
 
-@login_required
-def import_upload(request):
-    raise Http404
+def _writer_scope_or_404(request) -> Scope:
+    scope = Scope.for_user(request.user)
+    if not scope.write_paths and not scope.superuser:
+        raise Http404
+    return scope
+
+
+def _imports_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _paths(token: str) -> tuple[Path, Path]:
+    base = _imports_dir()
+    return base / f"{token}.xlsx", base / f"{token}.json"
+
+
+def _discard(token: str):
+    for p in (*_paths(token), _imports_dir() / f"{token}.claimed"):
+        p.unlink(missing_ok=True)
+
+
+def _discard_stale():
+    """Drop uploads nobody confirmed within a day; they hold personal data."""
+    limit = time.time() - _KEEP_SECONDS
+    for p in _imports_dir().iterdir():
+        try:
+            if p.stat().st_mtime < limit:
+                p.unlink()
+        except OSError:
+            pass
+
+
+def _store(upload, user) -> str:
+    token = secrets.token_hex(16)
+    data_path, meta_path = _paths(token)
+    with open(data_path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    meta = {"user_id": user.pk, "filename": os.path.basename(upload.name or "")[:200]}
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    return token
+
+
+def _claim_or_404(token: str, user) -> dict:
+    """The upload's metadata, if `user` uploaded it; claimed so a second confirm finds nothing."""
+    if not _TOKEN.fullmatch(token):
+        raise Http404
+    data_path, meta_path = _paths(token)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise Http404 from None
+    if meta.get("user_id") != user.pk:
+        raise Http404
+    try:
+        os.rename(meta_path, _imports_dir() / f"{token}.claimed")  # atomic: one confirm wins
+    except OSError:
+        raise Http404 from None
+    return meta
+
+
+def _preview(request, *, filename, clean=(), errors=(), token=None, status=200):
+    per_cell = Counter(r.cell.pk for r in clean)
+    cells = {r.cell.pk: r.cell for r in clean}
+    context = {
+        "filename": filename,
+        "token": token,
+        "errors": errors[:_ERRORS_SHOWN],
+        "error_count": len(errors),
+        "error_rows": len({e.row for e in errors}),
+        "errors_hidden": max(0, len(errors) - _ERRORS_SHOWN),
+        "count": len(clean),
+        "per_cell": sorted(
+            ((cells[pk], n) for pk, n in per_cell.items()), key=lambda pair: pair[0].code
+        ),
+        "sample": clean[:_SAMPLE_ROWS],
+    }
+    return render(request, "members/import_preview.html", context, status=status)
 
 
 @login_required
 def import_template(request):
-    raise Http404
+    _writer_scope_or_404(request)
+    response = HttpResponse(
+        spreadsheets.build_template(), content_type=spreadsheets.XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-dang-vien.xlsx"'
+    return response
 
 
 @login_required
+def import_upload(request):
+    scope = _writer_scope_or_404(request)
+    context = {
+        "max_rows": settings.CHIBO_IMPORT_MAX_ROWS,
+        "max_mb": settings.CHIBO_IMPORT_MAX_BYTES // (1024 * 1024),
+    }
+    if request.method != "POST":
+        return render(request, "members/import.html", context)
+    upload = request.FILES.get("file")
+    if upload is None:
+        context["error"] = _("Hãy chọn một tệp .xlsx để tải lên.")
+        return render(request, "members/import.html", context, status=400)
+    if upload.size > settings.CHIBO_IMPORT_MAX_BYTES:
+        context["error"] = _("Tệp lớn quá %(mb)s MB. Hãy chia thành nhiều tệp nhỏ hơn.") % {
+            "mb": context["max_mb"]
+        }
+        return render(request, "members/import.html", context, status=400)
+    _discard_stale()
+    token = _store(upload, request.user)
+    try:
+        rows = spreadsheets.parse(_paths(token)[0])
+    except spreadsheets.SpreadsheetError as exc:
+        _discard(token)
+        context["error"] = exc.message
+        return render(request, "members/import.html", context, status=400)
+    clean, errors = spreadsheets.validate(rows, scope)
+    if errors:
+        _discard(token)
+        return _preview(request, filename=upload.name, errors=errors)
+    return _preview(request, filename=upload.name, clean=clean, token=token)
+
+
+@login_required
+@require_POST
 def import_confirm(request, token):
-    raise Http404
+    scope = _writer_scope_or_404(request)
+    meta = _claim_or_404(token, request.user)
+    filename = meta.get("filename", "")
+    try:
+        rows = spreadsheets.parse(_paths(token)[0])
+        clean, errors = spreadsheets.validate(rows, scope)
+        if not errors:
+            members = spreadsheets.import_rows(rows=clean, actor=request.user, source=filename)
+    except spreadsheets.SpreadsheetError as exc:
+        errors = [spreadsheets.RowError(0, "", exc.message)]
+    except spreadsheets.ImportRejected as exc:
+        errors = exc.errors
+    finally:
+        _discard(token)
+    if errors:
+        return _preview(request, filename=filename, errors=errors, status=409)
+    messages.success(request, _("Đã nhập %(n)s đảng viên") % {"n": vn.format_int(len(members))})
+    return redirect("members:list")
 
 
 @login_required
 def export(request):
-    raise Http404
+    scope = Scope.for_user(request.user)
+    if not scope.read_paths and not scope.superuser:
+        raise Http404
+    form = MemberFilterForm(request.GET)
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[name].label if name in form.fields else name}: {' '.join(errs)}"
+            for name, errs in form.errors.items()
+        )
+        return HttpResponseBadRequest(escape(_("Bộ lọc không hợp lệ: %(p)s") % {"p": problems}))
+    org_id = form.cleaned_data.get("org")
+    org = scope.org_or_404(org_id) if org_id else None
+    members = filtered_members(scope, form.cleaned_data, org=org)
+    response = HttpResponse(
+        spreadsheets.export(members, scope), content_type=spreadsheets.XLSX_CONTENT_TYPE
+    )
+    name = f"danh-sach-dang-vien-{today():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
