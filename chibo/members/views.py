@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -55,9 +56,12 @@ def member_list(request):
         raise Http404
     form = MemberFilterForm(request.GET)
     if not form.is_valid():
+        # Choice errors quote the submitted value: escape it, this response is HTML.
         return HttpResponseBadRequest(
-            _("Bộ lọc không hợp lệ: %(e)s")
-            % {"e": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())}
+            escape(
+                _("Bộ lọc không hợp lệ: %(e)s")
+                % {"e": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())}
+            )
         )
     data = form.cleaned_data
     org = scope.org_or_404(data["org"]) if data.get("org") else None
