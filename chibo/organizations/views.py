@@ -42,6 +42,8 @@ def home(request):
 def tree(request):
     """The visible forest; `?node=ID` returns one node's children (HTMX expands the tree)."""
     scope = Scope.for_user(request.user)
+    if not scope.read_paths and not scope.superuser:
+        raise Http404  # a member alone reads only their own record, never the tree
     node_id = request.GET.get("node")
     if node_id:
         node = scope.org_or_404(node_id)
