@@ -1,0 +1,264 @@
+"""Sign-in: the login form, lockout after repeated failures, TOTP for org-board admins,
+sessions that expire, POST-only logout, and the audit row of each login."""
+
+import base64
+import re
+
+import pytest
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings as django_settings
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from chibo.core.models import AuditEvent
+
+LOGIN = "/accounts/login/"
+OTP = "/accounts/otp/"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Hashing strength is not under test here; the login path through the form is."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def sign_in(client, username, password=None, next_url=None):
+    data = {"username": username, "password": password or "pw-" + username}
+    if next_url is not None:
+        data["next"] = next_url
+    return client.post(LOGIN, data)
+
+
+def signed_in_user_id(client):
+    return client.session.get("_auth_user_id")
+
+
+def token_for(device, shift=0):
+    """The device's code `shift` time steps from now."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time + shift * device.step
+    return f"{totp.token():06d}"
+
+
+# --- the login form ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_login_page_shows_the_form(client):
+    r = client.get(LOGIN)
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert 'name="username"' in body and 'name="password"' in body
+    assert "Đăng nhập" in body
+    assert "tạm khóa 30 phút" in body  # the lockout is announced before it happens
+
+
+@pytest.mark.django_db
+def test_login_with_the_right_password_signs_in_and_is_audited(personas):
+    client = Client()
+    r = sign_in(client, "secretary_a", next_url="/members/")
+    assert r.status_code == 302 and r["Location"] == "/members/"
+    assert signed_in_user_id(client) == str(personas["secretary_a"].pk)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN)
+    assert event.actor == personas["secretary_a"]
+    user_pk = str(personas["secretary_a"].pk)
+    assert (event.object_type, event.object_id) == ("accounts.user", user_pk)
+    assert client.get("/members/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_wrong_password_shows_a_message_signs_nobody_in_and_writes_no_login(personas):
+    client = Client()
+    r = sign_in(client, "secretary_a", password="wrong")
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert "mật khẩu chính xác" in body
+    assert signed_in_user_id(client) is None
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).exists()
+    assert AccessAttempt.objects.get(username="secretary_a").failures_since_start == 1
+
+
+@pytest.mark.django_db
+def test_next_pointing_to_another_site_is_ignored(personas):
+    client = Client()
+    r = sign_in(client, "secretary_a", next_url="https://evil.example/steal")
+    assert r.status_code == 302 and r["Location"] == "/"
+
+
+# --- lockout (django-axes) --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_five_failures_lock_the_account_even_for_the_right_password(personas):
+    assert django_settings.AXES_FAILURE_LIMIT == 5
+    client = Client()
+    for _ in range(4):
+        r = sign_in(client, "secretary_a", password="wrong")
+        assert r.status_code == 200 and "Tài khoản tạm bị khóa" not in r.content.decode()
+    r = sign_in(client, "secretary_a", password="wrong")
+    assert r.status_code == 429
+    assert "Tài khoản tạm bị khóa" in r.content.decode()
+
+    r = sign_in(client, "secretary_a")  # the right password now
+    assert r.status_code == 429
+    assert "Tài khoản tạm bị khóa" in r.content.decode()
+    assert signed_in_user_id(client) is None
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).exists()
+
+    # The lock holds for this username (with this address), not for everyone on it.
+    other = Client()
+    assert sign_in(other, "commune").status_code == 302
+
+    # An administrator's reset lifts it.
+    assert axes_reset(username="secretary_a") >= 1
+    r = sign_in(client, "secretary_a")
+    assert r.status_code == 302
+    assert signed_in_user_id(client) == str(personas["secretary_a"].pk)
+
+
+@pytest.mark.django_db
+def test_a_success_clears_earlier_failures(personas):
+    client = Client()
+    for _ in range(4):
+        sign_in(client, "secretary_a", password="wrong")
+    assert sign_in(client, "secretary_a").status_code == 302
+    client.post("/accounts/logout/")
+    # Four more failures do not lock: the count started again after the success.
+    for _ in range(4):
+        assert sign_in(client, "secretary_a", password="wrong").status_code == 200
+    assert sign_in(client, "secretary_a").status_code == 302
+
+
+# --- TOTP for org-board admins ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_admin_is_sent_to_otp_after_the_password_and_held_there(personas):
+    client = Client()
+    r = sign_in(client, "admin", next_url="/members/")
+    assert r.status_code == 302 and r["Location"] == OTP + "?next=/members/"
+    assert signed_in_user_id(client) == str(personas["admin"].pk)  # password step done
+    district_id = personas["admin"].roles.get().organization_id
+    for url in ("/", "/members/", "/org/", f"/org/{district_id}/"):
+        r = client.get(url)
+        assert r.status_code == 302, url
+        assert r["Location"].startswith(OTP + "?next="), url
+    # The sign-in pages themselves are not held.
+    assert client.get(OTP).status_code == 200
+
+
+@pytest.mark.django_db
+def test_first_otp_visit_sets_up_a_device_with_qr_and_secret(personas):
+    admin = personas["admin"]
+    client = Client()
+    sign_in(client, "admin")
+    r = client.get(OTP + "?next=/members/")
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert "<svg" in body  # the QR code, inline
+    device = TOTPDevice.objects.get(user=admin)
+    assert device.confirmed is False
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', body).group(1)
+    assert base64.b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
+    # Reloading shows the same secret rather than minting devices.
+    client.get(OTP)
+    assert TOTPDevice.objects.filter(user=admin).count() == 1
+
+    r = client.post(OTP, {"token": token_for(device), "next": "/members/"})
+    assert r.status_code == 302 and r["Location"] == "/members/"
+    device.refresh_from_db()
+    assert device.confirmed is True
+    assert AuditEvent.objects.filter(
+        actor=admin, action=AuditEvent.Action.UPDATE, note="TOTP device confirmed"
+    ).exists()
+    assert client.get("/members/").status_code == 200
+    assert client.get("/org/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_wrong_or_malformed_code_is_refused_and_the_device_stays_unconfirmed(personas):
+    client = Client()
+    sign_in(client, "admin")
+    client.get(OTP)
+    device = TOTPDevice.objects.get(user=personas["admin"])
+    near = {token_for(device, shift) for shift in (-2, -1, 0, 1, 2)}
+    wrong = next(f"{n:06d}" for n in range(1000000) if f"{n:06d}" not in near)
+
+    r = client.post(OTP, {"token": wrong})
+    assert r.status_code == 200
+    assert "Mã không đúng hoặc đã hết hạn" in r.content.decode()
+    assert 'id="totp-secret"' in r.content.decode()  # still the setup page
+
+    r = client.post(OTP, {"token": "12ab"})
+    assert r.status_code == 200
+    assert "Mã gồm đúng 6 chữ số." in r.content.decode()
+
+    device.refresh_from_db()
+    assert device.confirmed is False
+    assert client.get("/members/")["Location"].startswith(OTP)
+
+
+@pytest.mark.django_db
+def test_admin_with_a_device_is_asked_for_a_code_without_setup(personas):
+    admin = personas["admin"]
+    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    client = Client()
+    sign_in(client, "admin")
+    body = client.get(OTP).content.decode()
+    assert 'id="totp-secret"' not in body and "<svg" not in body
+    r = client.post(OTP, {"token": token_for(device), "next": "/org/"})
+    assert r.status_code == 302 and r["Location"] == "/org/"
+    assert TOTPDevice.objects.filter(user=admin).count() == 1  # no second device
+    assert client.get("/org/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "username", ["analyst", "commune", "secretary_a", "member_a", "official", "secretary_b"]
+)
+def test_other_roles_are_not_asked_for_a_code(username, personas):
+    client = Client()
+    r = sign_in(client, username, next_url="/members/")
+    assert r.status_code == 302 and r["Location"] == "/members/"
+    r = client.get("/")
+    assert r.status_code == 302 and not r["Location"].startswith(OTP)
+    assert not TOTPDevice.objects.filter(user=personas[username]).exists()
+
+
+# --- sessions and logout -----------------------------------------------------------------------
+
+
+def test_sessions_expire():
+    assert 0 < django_settings.SESSION_COOKIE_AGE <= 8 * 3600
+    assert django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True  # inactivity, not login time
+    assert django_settings.SESSION_COOKIE_HTTPONLY is True
+
+
+@pytest.mark.django_db
+def test_session_cookie_ends_with_the_browser(personas):
+    client = Client()
+    sign_in(client, "secretary_a")
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    assert cookie["expires"] == "" and cookie["max-age"] == ""
+    assert cookie["httponly"]
+    expiry = client.session.get_expiry_age()
+    assert 0 < expiry <= django_settings.SESSION_COOKIE_AGE
+
+
+@pytest.mark.django_db
+def test_logout_is_post_only(personas):
+    client = Client()
+    sign_in(client, "secretary_a")
+    r = client.get("/accounts/logout/")
+    assert r.status_code == 405
+    assert signed_in_user_id(client) is not None  # a link or an <img> cannot sign you out
+
+    r = client.post("/accounts/logout/")
+    assert r.status_code == 302 and r["Location"] == LOGIN
+    assert signed_in_user_id(client) is None
+    r = client.get("/members/")
+    assert r.status_code == 302 and r["Location"].startswith(LOGIN)
+    assert "Bạn đã đăng xuất." in client.get(LOGIN).content.decode()
