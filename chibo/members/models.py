@@ -85,8 +85,9 @@ class Member(TimeStamped):
     ethnicity = models.CharField(_("dân tộc"), max_length=40)
     religion = models.CharField(_("tôn giáo"), max_length=40, blank=True, default="Không")
     occupation = models.CharField(_("nghề nghiệp"), max_length=100, blank=True)
-    citizen_id = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True)
-    party_card_number = models.CharField(
+    # NULL, not "", for a missing number: the partial unique constraints skip NULLs.
+    citizen_id = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True)  # noqa: DJ001
+    party_card_number = models.CharField(  # noqa: DJ001
         _("số thẻ đảng viên"), max_length=20, null=True, blank=True
     )
     admission_date = models.DateField(_("ngày vào Đảng"))
