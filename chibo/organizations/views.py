@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -51,9 +52,18 @@ def tree(request):
         children = selectors.children_with_counts(node.path, children, Member)
         return render(request, "organizations/tree.html#children", {"children": children})
     tops = _sorted(scope.top_organizations())
+    # One grouped count for all the tops (a user may hold roles at many nodes).
+    by_cell = []
+    if tops:
+        by_cell = list(
+            Member.objects.in_cell()
+            .filter(scope.paths_q("cell__path", paths=[t.path for t in tops]))
+            .values_list("cell__path")
+            .annotate(n=Count("id"))
+        )
     for top in tops:
-        top.member_count = Member.objects.in_cell().under(top).count()
-        top.has_children = True
+        top.member_count = sum(n for path, n in by_cell if path.startswith(top.path))
+        top.has_children = not top.is_cell
     return render(request, "organizations/tree.html", {"children": tops})
 
 
