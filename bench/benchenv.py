@@ -1,0 +1,95 @@
+"""What every result file records about where and how it was measured."""
+
+import datetime
+import os
+import platform
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sh(*cmd) -> str:
+    try:
+        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        return out.rstrip("\n")
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def machine() -> dict:
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    mem_kb = next((ln.split()[1] for ln in meminfo if ln.startswith("MemTotal")), "0")
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next(
+        (ln.split(":", 1)[1].strip() for ln in cpuinfo if ln.startswith("model name")),
+        platform.processor(),
+    )
+    import django
+
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gb": round(int(mem_kb) / 1024 / 1024, 1),
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+    }
+
+
+def git() -> dict:
+    """The commit, and the files changed outside bench/ (others' work in the same checkout)."""
+    status = sh("git", "status", "--porcelain").splitlines()
+    return {
+        "commit": sh("git", "rev-parse", "HEAD").strip(),
+        "dirty": sorted(ln[3:] for ln in status if not ln[3:].startswith("bench/")),
+    }
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+def command_line(script: str) -> str:
+    env = [f"{k}={os.environ[k]}" for k in ("CHIBO_SQLITE_PATH", "DATABASE_URL") if k in os.environ]
+    return " ".join([*env, ".venv/bin/python", script, *map(shlex.quote, sys.argv[1:])])
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def cpu_times():
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    values = [int(x) for x in fields]
+    idle = values[3] + values[4]  # idle + iowait
+    return idle, sum(values)
+
+
+def cpu_idle(seconds: float = 5.0) -> float:
+    """The fraction of all CPUs left idle over the next `seconds`."""
+    import time
+
+    idle0, total0 = cpu_times()
+    time.sleep(seconds)
+    idle1, total1 = cpu_times()
+    return (idle1 - idle0) / max(total1 - total0, 1)
+
+
+def wait_idle(min_idle: float, timeout: float = 3600, samples: int = 3) -> list[float]:
+    """Wait until the machine is at least `min_idle` idle for `samples` 5-second samples in a
+    row (others' test runs share these 2 cores); returns the last samples."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    recent: list[float] = []
+    while True:
+        recent = ([*recent, cpu_idle()])[-samples:]
+        if len(recent) == samples and min(recent) >= min_idle:
+            return [round(x, 2) for x in recent]
+        if time.monotonic() > deadline:
+            print(f"gave up waiting for an idle machine: {recent}", flush=True)
+            return [round(x, 2) for x in recent]
+        print(f"waiting for an idle machine: idle {recent[-1]:.0%}", flush=True)
