@@ -26,12 +26,13 @@ def make_course(organizer, kind=K.PARTY_WORK, *, title=None, start=None, days=5,
 
 
 def committee_standard(level="basic", on=datetime.date(2020, 1, 1)):
-    return QualificationStandard.objects.create(
+    """The cell committee standard (the committees migration seeds one from 2020)."""
+    std, _ = QualificationStandard.objects.update_or_create(
         applies_to=QualificationStandard.AppliesTo.CELL_COMMITTEE,
-        name="Chuẩn cấp ủy viên chi bộ thôn",
         effective_from=on,
-        min_theory_level=level,
+        defaults={"name": "Chuẩn cấp ủy viên chi bộ thôn", "min_theory_level": level},
     )
+    return std
 
 
 def seat(cell, member, title="committee_member", start=datetime.date(2020, 6, 1), end=None):
