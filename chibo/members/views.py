@@ -1,5 +1,7 @@
 """Member pages: list with filters and search, detail with history, and the write forms."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -129,6 +131,21 @@ def _add_errors(form, error: ValidationError):
         form.add_error(None, error)
 
 
+# Never equal to a saved `updated_at`: a version that cannot be read is treated as stale.
+_UNREADABLE_VERSION = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+
+
+def _posted_version(request):
+    """The `updated_at` the edit form was loaded with, or None when the form sent none."""
+    raw = request.POST.get("version", "")
+    if not raw:
+        return None
+    try:
+        return parse_datetime(raw) or _UNREADABLE_VERSION
+    except ValueError:  # well-formed but impossible, e.g. month 13
+        return _UNREADABLE_VERSION
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
@@ -137,12 +154,12 @@ def member_edit(request, pk):
     form = MemberForm(request.POST or None, instance=member)
     version = request.POST.get("version") if request.method == "POST" else member.updated_at
     if request.method == "POST" and form.is_valid():
-        expected = (
-            parse_datetime(request.POST.get("version", "")) if request.POST.get("version") else None
-        )
         try:
             services.member_update(
-                member=member, actor=request.user, expected_updated_at=expected, **form.cleaned_data
+                member=member,
+                actor=request.user,
+                expected_updated_at=_posted_version(request),
+                **form.cleaned_data,
             )
         except ValidationError as e:
             _add_errors(form, e)
