@@ -88,15 +88,28 @@ def member_list(request):
 def member_detail(request, pk):
     scope = Scope.for_user(request.user)
     member = member_or_404(scope, pk)
+    pii = scope.can_see_pii(member.cell) or scope.member_self_id == member.pk
+    events = list(audit.events_for(member)[:30])
+    if not pii:
+        _mask_citizen_ids(events)
     context = {
         "m": member,
         "can_write": scope.can_write(member.cell),
-        "pii": scope.can_see_pii(member.cell) or scope.member_self_id == member.pk,
+        "pii": pii,
         "memberships": member.memberships.all(),
         "status_changes": member.status_changes.all(),
-        "audit_events": list(audit.events_for(member)[:30]),
+        "audit_events": events,
     }
     return render(request, "members/detail.html", context)
+
+
+def _mask_citizen_ids(events):
+    """Mask citizen IDs in the logged changes, as the record itself is masked."""
+    for event in events:
+        values = event.changes.get("citizen_id")
+        if values:
+            masked = [("•" * (len(v) - 3) + v[-3:]) if v else v for v in values]
+            event.changes = {**event.changes, "citizen_id": masked}
 
 
 @login_required
