@@ -32,8 +32,10 @@ def fold(text: str) -> str:
 
 
 def _word_key(word: str) -> tuple[str, str]:
+    """(letters, tones) of one syllable. NFC first: text typed as "Unicode tổ hợp" (Unikey) or
+    on macOS arrives decomposed, and a lone combining mark would otherwise be dropped."""
     primary, tones = [], []
-    for ch in word.lower():
+    for ch in unicodedata.normalize("NFC", word.lower()):
         decomposed = unicodedata.normalize("NFD", ch)
         base = decomposed[0]
         marks = decomposed[1:]
@@ -53,23 +55,31 @@ def _word_key(word: str) -> tuple[str, str]:
     return "".join(primary), "".join(tones)
 
 
+def _part_key(text: str) -> str:
+    """Key of a run of syllables, compared one syllable at a time as dictionaries do.
+
+    Each syllable is its letters, '!', its tones; syllables are joined by '.' and the run ends
+    with ' ', the lowest character, so a shorter run sorts first ('An' < 'An Bình'). Within a
+    syllable the tones decide only between equal letters; across syllables the first one
+    decides whole, tone included, before the next is looked at ('an ...' < 'án').
+    """
+    syllables = []
+    for word in (text or "").split():
+        letters, tones = _word_key(word)
+        if letters:
+            syllables.append(f"{letters}!{tones}")
+    return ".".join(syllables) + " "
+
+
 def name_sort_key(given: str, middle: str = "", family: str = "") -> str:
     """A bytewise-ordered key: given name, then middle, then family name, Vietnamese order.
 
-    Letters compare first (a < ă < â < b ... đ after d), tones break ties, so
-    'An' < 'Ân' < 'Bình' and 'Đức' sorts after every 'D...' name. Stored in a
+    Letters compare first (a < ă < â < b ... đ after d), tones break ties within a syllable
+    (none, huyền, hỏi, ngã, sắc, nặng), syllable by syllable: 'An' < 'Ánh' < 'Ân' < 'Bình',
+    and every given name 'An' sorts before every 'Án', whatever the family name. Stored in a
     column with binary collation so SQLite and PostgreSQL order it the same way.
     """
-    words = [given or "", middle or "", family or ""]
-    prim, ton = [], []
-    for w in words:
-        for part in w.split():
-            p, t = _word_key(part)
-            prim.append(p)
-            ton.append(t)
-        prim.append(" ")  # separator below every letter: 'An' < 'Anh'
-        ton.append(" ")
-    return ("".join(prim) + "|" + "".join(ton))[:250]
+    return (_part_key(given) + _part_key(middle) + _part_key(family))[:250]
 
 
 def split_full_name(full_name: str) -> tuple[str, str, str]:
@@ -114,10 +124,5 @@ def format_decimal(value, places: int = 1) -> str:
 
 
 def text_sort_key(text: str) -> str:
-    """A Vietnamese-order key for any text (organization names, villages), word by word."""
-    prim, ton = [], []
-    for part in (text or "").split():
-        p, t = _word_key(part)
-        prim.append(p + " ")
-        ton.append(t + " ")
-    return "".join(prim) + "|" + "".join(ton)
+    """A Vietnamese-order key for any text (organization names, villages), syllable by syllable."""
+    return _part_key(text)
