@@ -60,13 +60,13 @@ def names_in_order(body, names):
 
 @pytest.mark.django_db
 def test_tree_shows_member_counts_in_vietnamese_format(tree, clients):
-    bulk_members(tree.cell_a, 9298)  # with the two there: 9.300 in cell A
+    bulk_members(tree.cell_a, 1298)  # with the two there: 1.300 in cell A
     body = clients["admin"].get("/org/").content.decode()
     assert tree.district.name in body
-    # District: 9.300 in cell A and 1 in cell B.
-    assert '<span class="badge">9.301</span>' in body
+    # District: 1.300 in cell A and 1 in cell B.
+    assert '<span class="badge">1.301</span>' in body
     r = clients["admin"].get(f"/org/?node={tree.commune_a.pk}", HTTP_HX_REQUEST="true")
-    assert '<span class="badge">9.300</span>' in r.content.decode()
+    assert '<span class="badge">1.300</span>' in r.content.decode()
 
 
 @pytest.mark.django_db
