@@ -1,0 +1,129 @@
+"""In a real browser: a cell secretary on a phone searches the member list (HTMX), and an
+org-board admin sets up two-factor sign-in. Drives Debian's Chromium through Playwright."""
+
+import base64
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(chromium, monkeypatch):
+    """A headless Chromium; the ORM may be used from the test while Playwright runs."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API keeps an event loop on this thread; Django would refuse ORM calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def sign_in(page, base_url, username, next_url):
+    page.goto(f"{base_url}/accounts/login/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw-" + username)
+    page.click("button[type=submit]:has-text('Đăng nhập')")
+    page.wait_for_load_state("networkidle")
+
+
+def test_secretary_searches_members_on_a_phone(
+    browser, live_server, fast_passwords, personas, tmp_path
+):
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, live_server.url, "secretary_a", "/members/")
+    assert page.url == f"{live_server.url}/members/"
+
+    results = page.locator("#results")
+    assert "Nguyễn Văn An" in results.inner_text()
+    assert "Lò Thị Ánh" in results.inner_text()
+    assert "Cầm Văn Bình" not in page.content()  # cell B is outside the scope
+
+    # A marker that a full page load would erase: the update must come through HTMX.
+    page.evaluate("window.__stillHere = true")
+    page.locator("#id_q").press_sequentially("nguyen van an", delay=30)
+    page.wait_for_function(
+        "() => !document.querySelector('#results').innerText.includes('Lò Thị Ánh')"
+    )
+    text = results.inner_text()
+    assert "Nguyễn Văn An" in text and "1 đảng viên" in text
+    assert "Cầm Văn Bình" not in text
+    assert page.evaluate("window.__stillHere") is True
+    # hx-push-url keeps the search in the address, so a reload or a shared link shows it.
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["nguyen van an"]
+
+    # Searching for someone of another cell finds nobody.
+    page.locator("#id_q").fill("")
+    page.locator("#id_q").press_sequentially("cam van", delay=30)
+    page.wait_for_function(
+        "() => document.querySelector('#results').innerText.includes('Không tìm thấy')"
+    )
+    assert "Cầm Văn Bình" not in results.inner_text()
+
+    # The page fits the phone: nothing wider than the screen but the scrolling tables.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
+
+    shot = tmp_path / "members-phone.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 1000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    context.close()
+
+
+def test_admin_sets_up_totp_in_the_browser(browser, live_server, fast_passwords, personas, tree):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    sign_in(page, live_server.url, "admin", "/members/")
+    assert page.url.startswith(f"{live_server.url}/accounts/otp/")
+    assert page.locator("svg").count() >= 1  # the QR code
+
+    # Any other page sends back to the code page until the code is given.
+    page.goto(f"{live_server.url}/org/")
+    assert page.url.startswith(f"{live_server.url}/accounts/otp/")
+    page.goto(f"{live_server.url}/accounts/otp/?next=/members/")
+
+    secret = page.locator("#totp-secret").inner_text().strip()
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    assert TOTPDevice.objects.get(user=personas["admin"], confirmed=False).bin_key == key
+    page.fill("#id_token", f"{TOTP(key).token():06d}")
+    page.click("button[type=submit]:has-text('Xác nhận')")
+    page.wait_for_load_state("networkidle")
+
+    assert page.url == f"{live_server.url}/members/"
+    assert "Nguyễn Văn An" in page.locator("#results").inner_text()
+    assert "Cầm Văn Bình" in page.locator("#results").inner_text()
+    assert TOTPDevice.objects.get(user=personas["admin"]).confirmed is True
+    page.goto(f"{live_server.url}/org/{tree.district.pk}/")
+    assert tree.district.name in page.locator("h1").inner_text()
+
+    # Signing out is a POST from the top bar; afterwards pages ask for a login again.
+    page.click("button:has-text('Đăng xuất')")
+    page.wait_for_load_state("networkidle")
+    assert page.url.startswith(f"{live_server.url}/accounts/login/")
+    page.goto(f"{live_server.url}/members/")
+    assert page.url.startswith(f"{live_server.url}/accounts/login/")
+    context.close()
