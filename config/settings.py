@@ -129,6 +129,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 
+# Behind nginx (TLS terminated there): trust its X-Forwarded-Proto and, for the lockout,
+# the client address it forwards. Leave off when clients connect directly.
+if env_bool("CHIBO_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
 OTP_TOTP_ISSUER = "chibo"
 
 LANGUAGE_CODE = "vi"
