@@ -44,6 +44,15 @@ class LockedOut(Schema):
     retry_after: int = Field(description="Seconds until sign-in may be tried again.")
 
 
+class PageParams(Schema):
+    """The query parameters of every list."""
+
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+    page_size: int = Field(
+        DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page, 1 to 200."
+    )
+
+
 class Pagination(PageNumberPagination):
     """`?page=1&page_size=50`: pages count from 1; a page holds at most 200 items.
 
@@ -51,11 +60,7 @@ class Pagination(PageNumberPagination):
     on all pages. A page past the end has no items.
     """
 
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
-        page_size: int = Field(
-            DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page, 1 to 200."
-        )
+    Input = PageParams
 
     class Output(Schema):
         items: list[Any]

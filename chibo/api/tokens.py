@@ -18,6 +18,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -56,9 +57,12 @@ def _lockout_response(request, response):
     seconds = math.ceil(cool_off.total_seconds()) if cool_off else 0
     minutes = max(1, math.ceil(seconds / 60)) if seconds else 0
     if minutes:
-        detail = _(
+        detail = ngettext(
             "Tài khoản tạm bị khóa vì đăng nhập sai quá nhiều lần. "
-            "Hãy thử lại sau %(minutes)d phút."
+            "Hãy thử lại sau %(minutes)d phút.",
+            "Tài khoản tạm bị khóa vì đăng nhập sai quá nhiều lần. "
+            "Hãy thử lại sau %(minutes)d phút.",
+            minutes,
         ) % {"minutes": minutes}
     else:
         detail = _("Tài khoản bị khóa vì đăng nhập sai quá nhiều lần. Hãy liên hệ quản trị viên.")
