@@ -249,6 +249,14 @@ class RuleCheck:
     def label(self):
         return Compliance(self.status).label
 
+    @property
+    def text(self) -> str:
+        """'Bí thư = Trưởng thôn, bản, tiểu khu'"""
+        first = (
+            Title(self.rule.title).label if self.rule.title else self.rule.get_paired_kind_display()
+        )
+        return f"{first} = {self.rule.get_kind_display()}"
+
 
 def _identity(member_id, name):
     """Who holds a post: the member, or the folded name of a non-member."""

@@ -47,9 +47,12 @@ def test_term_create_and_overlap(tree):
     assert audits(Term, term.pk).filter(action="create").count() == 1
     with pytest.raises(ValidationError) as e:
         services.term_create(
-            organization=tree.cell_a, name="2022–2025", start=D(2022, 6, 1), end=D(2025, 6, 1),
+            organization=tree.cell_a,
+            name="2022–2025",
+            start=D(2022, 6, 1),
+            end=D(2025, 6, 1),
             actor=None,
-        )  # fmt: skip
+        )
     assert "2020–2022" in messages(e.value)
     with pytest.raises(ValidationError) as e:
         services.term_create(
@@ -58,9 +61,12 @@ def test_term_create_and_overlap(tree):
     assert "sau ngày bắt đầu" in messages(e.value)
     # Terms meeting on a day do not overlap.
     services.term_create(
-        organization=tree.cell_a, name="2023–2025", start=D(2022, 12, 31), end=D(2025, 6, 30),
+        organization=tree.cell_a,
+        name="2023–2025",
+        start=D(2022, 12, 31),
+        end=D(2025, 6, 30),
         actor=None,
-    )  # fmt: skip
+    )
     assert Term.objects.filter(organization=tree.cell_a).count() == 2
 
 

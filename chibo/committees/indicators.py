@@ -1,0 +1,134 @@
+"""Indicators of committees, commune leadership, qualification and succession planning.
+
+Each counts in the database on the structure of the date asked for, in a fixed number of
+queries; the list behind each one is `lists.indicator_list(code, org, as_of)`, shown at
+/committees/org/<id>/indicators/<code>/ and tested to agree with the count.
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.indicators import Value, register
+from chibo.organizations.models import Organization
+from chibo.organizations.selectors import periods_under
+
+from . import rules, selectors
+from .models import (
+    CommuneLeader,
+    CommuneOfficial,
+    ConcurrentRole,
+    Position,
+    QualificationStandard,
+    Title,
+    in_force_q,
+)
+
+
+def _village_cell_ids(org, as_of):
+    return selectors.cells_under(org, as_of, residential=True).values("organization_id")
+
+
+@register("cells_with_committee", _("Chi bộ thôn, bản, tiểu khu có chi ủy"))
+def cells_with_committee(org: Organization, as_of: datetime.date) -> Value:
+    """Village cells with at least the rule's min_committee_size positions in force, of the
+    village cells on `as_of`. Four queries: path, rule, grouped count, number of cells."""
+    cells = _village_cell_ids(org, as_of)
+    rule = selectors.rule_on(as_of)
+    n = 0
+    if rule is not None:
+        n = (
+            Position.objects.filter(in_force_q(as_of), organization_id__in=cells)
+            .values("organization_id")
+            .annotate(seats=Count("id"))
+            .filter(seats__gte=rule.min_committee_size)
+            .count()
+        )
+    return Value(n, cells.count())
+
+
+@register("secretary_is_village_head", _("Bí thư chi bộ đồng thời là trưởng thôn, bản, tiểu khu"))
+def secretary_is_village_head(org: Organization, as_of: datetime.date) -> Value:
+    """Village cells whose secretary on `as_of` is then head of a village the cell serves, of the
+    village cells. Three queries."""
+    cells = _village_cell_ids(org, as_of)
+    heads = ConcurrentRole.objects.filter(
+        in_force_q(as_of),
+        kind=ConcurrentRole.Kind.VILLAGE_HEAD,
+        member_id=OuterRef("member_id"),
+        village__cell_id=OuterRef("organization_id"),
+    )
+    n = (
+        Position.objects.filter(in_force_q(as_of), title=Title.SECRETARY, organization_id__in=cells)
+        .filter(Exists(heads))
+        .values("organization_id")
+        .distinct()
+        .count()
+    )
+    return Value(n, cells.count())
+
+
+def _leader_counts(org, as_of):
+    orgs = periods_under(org, as_of).values("organization_id")
+    return CommuneLeader.objects.filter(in_force_q(as_of), commune_id__in=orgs).aggregate(
+        total=Count("id"), nonlocal_=Count("id", filter=Q(is_local=False))
+    )
+
+
+@register(
+    "nonlocal_commune_leaders",
+    _("Bí thư Đảng ủy, Chủ tịch UBND xã không phải người địa phương"),
+)
+def nonlocal_commune_leaders(org: Organization, as_of: datetime.date) -> Value:
+    """Commune leader posts in force held by someone not local, of the posts in force."""
+    c = _leader_counts(org, as_of)
+    return Value(c["nonlocal_"], c["total"], places=2)
+
+
+@register(
+    "nonlocal_commune_leaders_target",
+    _("Lãnh đạo xã không phải người địa phương so với chỉ tiêu nhiệm kỳ"),
+)
+def nonlocal_commune_leaders_target(org: Organization, as_of: datetime.date) -> Value:
+    """The same count against the LeadershipTarget of `org` running on `as_of` (of = the target;
+    none when `org` has no target then)."""
+    c = _leader_counts(org, as_of)
+    target = selectors.leadership_target(org, as_of)
+    return Value(c["nonlocal_"], target.nonlocal_target if target else None, places=2)
+
+
+@register("commune_officials_qualified", _("Cán bộ, công chức xã đạt chuẩn"))
+def commune_officials_qualified(org: Organization, as_of: datetime.date) -> Value:
+    """Commune officials in force on `as_of` assessed as meeting the standard, of all of them."""
+    orgs = periods_under(org, as_of).values("organization_id")
+    c = CommuneOfficial.objects.filter(in_force_q(as_of), commune_id__in=orgs).aggregate(
+        total=Count("id"), ok=Count("id", filter=Q(meets_standard=True))
+    )
+    return Value(c["ok"], c["total"], places=1)
+
+
+@register(
+    "village_committee_theory_ok",
+    _("Cấp ủy viên chi bộ thôn, bản đạt chuẩn lý luận chính trị"),
+)
+def village_committee_theory_ok(org: Organization, as_of: datetime.date) -> Value:
+    """Positions in force in village cells whose holder's theory level reaches the cell
+    committee standard in force, of those positions. Three queries."""
+    standard = selectors.standard_on(QualificationStandard.AppliesTo.CELL_COMMITTEE, as_of)
+    below = rules.levels_below(standard.min_theory_level if standard else "")
+    c = Position.objects.filter(
+        in_force_q(as_of), organization_id__in=_village_cell_ids(org, as_of)
+    ).aggregate(total=Count("id"), below=Count("id", filter=Q(member__theory_level__in=below)))
+    return Value(c["total"] - c["below"], c["total"])
+
+
+@register(
+    "positions_without_successor",
+    _("Chức danh cấp ủy chưa có người trong quy hoạch"),
+)
+def positions_without_successor(org: Organization, as_of: datetime.date) -> Value:
+    """(Organization, title) pairs in force in cells and commune committees under `org` with no
+    active succession plan for the organization's term then, of the pairs in force."""
+    missing, in_force = selectors.positions_without_successor(org, as_of)
+    return Value(len(missing), len(in_force))

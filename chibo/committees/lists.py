@@ -1,0 +1,311 @@
+"""The lists of the committee pages as Tables (exports.Table), for the pages' .xlsx exports and
+the lists behind the indicators. Reads come from selectors; this module only lays them out."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from chibo.core import indicators as registry
+
+from . import rules, selectors
+from .exports import Table
+from .models import QualificationStandard
+
+
+def _yes(flag: bool) -> str:
+    return _("Có") if flag else _("Không")
+
+
+def _cell_url(org) -> str:
+    name = "committees:cell" if org.is_cell else "committees:org"
+    return reverse(name, args=[org.pk])
+
+
+def _names(positions) -> str:
+    return ", ".join(p.member.full_name for p in positions)
+
+
+# --- committee pages ----------------------------------------------------------------------------
+
+
+def cells_table(reports) -> Table:
+    rows, links = [], []
+    for r in reports:
+        sec = r.secretary
+        rows.append(
+            [
+                r.parent.name if r.parent else "",
+                r.name,
+                r.official,
+                len(r.positions),
+                r.allowed,
+                sec.member.full_name if sec else "",
+                _names(r.deputies),
+                _yes(r.has_committee),
+                "; ".join(f"{f.label}: {f.message}" for f in r.flags),
+            ]
+        )
+        links.append(_cell_url(r.cell))
+    headers = [
+        _("Trực thuộc"),
+        _("Chi bộ"),
+        _("Đảng viên chính thức"),
+        _("Số người giữ chức danh"),
+        _("Tối đa"),
+        _("Bí thư"),
+        _("Phó Bí thư"),
+        _("Có chi ủy"),
+        _("Cảnh báo"),
+    ]
+    return Table(_("Chi ủy các chi bộ"), headers, rows, links)
+
+
+def positions_table(positions, title=None) -> Table:
+    rows = [
+        [
+            p.get_title_display(),
+            p.member.full_name,
+            p.start,
+            p.end,
+            p.get_obtained_display(),
+            p.term.name if p.term_id else "",
+            p.decision,
+        ]
+        for p in positions
+    ]
+    headers = [
+        _("Chức danh"),
+        _("Họ và tên"),
+        _("Từ ngày"),
+        _("Đến ngày"),
+        _("Hình thức"),
+        _("Nhiệm kỳ"),
+        _("Quyết định"),
+    ]
+    links = [reverse("members:detail", args=[p.member_id]) for p in positions]
+    return Table(title or _("Quá trình giữ chức danh"), headers, rows, links)
+
+
+def roles_tables(villages) -> list[Table]:
+    roles = Table(
+        _("Chức danh kiêm nhiệm"),
+        [
+            _("Xã"),
+            _("Thôn, bản"),
+            _("Chi bộ"),
+            _("Chức danh"),
+            _("Người giữ"),
+            _("Đảng viên"),
+            _("Từ ngày"),
+            _("Đến ngày"),
+        ],
+    )
+    compliance = Table(
+        _("Mô hình"),
+        [_("Xã"), _("Thôn, bản"), _("Mô hình"), _("Yêu cầu"), _("Kết quả"), _("Chi tiết")],
+    )
+    for row in villages:
+        v = row.village
+        for r in row.roles:
+            roles.rows.append(
+                [
+                    v.commune.name,
+                    v.name,
+                    v.cell.name if v.cell_id else "",
+                    r.get_kind_display(),
+                    r.holder_name,
+                    _yes(bool(r.member_id)),
+                    r.start,
+                    r.end,
+                ]
+            )
+        for c in row.checks:
+            compliance.rows.append(
+                [v.commune.name, v.name, row.role_model.name, c.text, str(c.label), c.detail]
+            )
+    return [roles, compliance]
+
+
+def leaders_table(leaders) -> Table:
+    rows = [
+        [
+            r.commune.name,
+            r.get_post_display(),
+            r.full_name,
+            _("Người địa phương") if r.is_local else _("Không phải người địa phương"),
+            r.start,
+            r.end,
+        ]
+        for r in leaders
+    ]
+    headers = [_("Xã"), _("Chức danh"), _("Họ và tên"), _("Địa phương"), _("Từ ngày"), _("Đến")]
+    return Table(_("Lãnh đạo chủ chốt xã"), headers, rows)
+
+
+def officials_table(officials, title=None) -> Table:
+    rows = [
+        [
+            o.commune.name,
+            o.full_name,
+            o.post,
+            _yes(o.meets_standard),
+            o.reason,
+            o.assessed_on,
+        ]
+        for o in officials
+    ]
+    headers = [
+        _("Xã"),
+        _("Họ và tên"),
+        _("Chức vụ"),
+        _("Đạt chuẩn"),
+        _("Lý do chưa đạt"),
+        _("Ngày đánh giá"),
+    ]
+    return Table(title or _("Cán bộ, công chức xã"), headers, rows)
+
+
+def theory_table(positions, title=None) -> Table:
+    rows = [
+        [
+            p.organization.name,
+            p.get_title_display(),
+            p.member.full_name,
+            p.member.get_theory_level_display(),
+        ]
+        for p in positions
+    ]
+    links = [reverse("members:detail", args=[p.member_id]) for p in positions]
+    headers = [_("Chi bộ"), _("Chức danh"), _("Họ và tên"), _("Lý luận chính trị")]
+    return Table(title or _("Cấp ủy viên chưa đạt chuẩn lý luận"), headers, rows, links)
+
+
+def succession_table(view) -> Table:
+    rows, links = [], []
+    for title in view.titles:
+        for c in view.candidates.get(title, []):
+            m = c.member
+            rows.append(
+                [
+                    rules.Title(title).label,
+                    m.full_name,
+                    c.plan.approved_on,
+                    m.birth_date,
+                    c.age,
+                    m.get_sex_display(),
+                    m.ethnicity,
+                    m.education,
+                    m.get_theory_level_display(),
+                    c.years,
+                    _yes(c.meets),
+                    c.reason,
+                ]
+            )
+            links.append(reverse("members:detail", args=[m.pk]))
+    headers = [
+        _("Chức danh"),
+        _("Họ và tên"),
+        _("Ngày phê duyệt"),
+        _("Ngày sinh"),
+        _("Tuổi"),
+        _("Giới tính"),
+        _("Dân tộc"),
+        _("Học vấn"),
+        _("Lý luận chính trị"),
+        _("Số năm tuổi Đảng"),
+        _("Đạt chuẩn"),
+        _("Chưa đạt"),
+    ]
+    return Table(_("Quy hoạch %(t)s") % {"t": view.term_name}, headers, rows, links)
+
+
+def missing_successor_table(rows_, title=None) -> Table:
+    rows = [[r.name, r.get_title_display(), _names(r.holders), r.term_name or "—"] for r in rows_]
+    links = [_cell_url(r.org) for r in rows_]
+    headers = [_("Tổ chức"), _("Chức danh"), _("Người đang giữ"), _("Nhiệm kỳ")]
+    return Table(title or _("Chức danh chưa có quy hoạch"), headers, rows, links)
+
+
+# --- the lists behind the indicators ------------------------------------------------------------
+
+
+def _counted(table: Table, counted: list[bool]) -> Table:
+    table.headers = [*table.headers, _("Tính vào chỉ số")]
+    table.rows = [[*row, _yes(c)] for row, c in zip(table.rows, counted, strict=True)]
+    return table
+
+
+def _cells_with_committee(org, on):
+    _rule, reports = selectors.cell_reports(org, on, residential=True)
+    return _counted(cells_table(reports), [r.has_committee for r in reports])
+
+
+def _secretary_is_village_head(org, on):
+    items = selectors.secretaries_and_heads(org, on)
+    rows, links, counted = [], [], []
+    for item in items:
+        r = item.report
+        sec = r.secretary
+        rows.append(
+            [
+                r.parent.name if r.parent else "",
+                r.name,
+                sec.member.full_name if sec else "",
+                "; ".join(
+                    f"{h.village.name}: {h.holder_name}"
+                    + ("" if h.member_id else " (" + _("không phải đảng viên") + ")")
+                    for h in item.heads
+                ),
+            ]
+        )
+        links.append(_cell_url(r.cell))
+        counted.append(item.is_head)
+    table = Table(
+        str(registry.get("secretary_is_village_head").name),
+        [_("Trực thuộc"), _("Chi bộ"), _("Bí thư"), _("Trưởng thôn, bản")],
+        rows,
+        links,
+    )
+    return _counted(table, counted)
+
+
+def _nonlocal_commune_leaders(org, on):
+    leaders = selectors.commune_leaders(org, on)
+    return _counted(leaders_table(leaders), [not r.is_local for r in leaders])
+
+
+def _commune_officials_qualified(org, on):
+    officials = list(selectors.commune_officials(org, on))
+    return _counted(officials_table(officials), [o.meets_standard for o in officials])
+
+
+def _village_committee_theory_ok(org, on):
+    standard = selectors.standard_on(QualificationStandard.AppliesTo.CELL_COMMITTEE, on)
+    positions = list(selectors.village_committee_positions(org, on))
+    floor = rules.theory_rank(standard.min_theory_level) if standard else 0
+    table = theory_table(positions, title=_("Cấp ủy viên chi bộ thôn, bản"))
+    return _counted(table, [rules.theory_rank(p.member.theory_level) >= floor for p in positions])
+
+
+def _positions_without_successor(org, on):
+    missing, in_force = selectors.positions_without_successor(org, on)
+    gaps = {(r.org.pk, r.title) for r in missing}
+    table = missing_successor_table(in_force, title=_("Chức danh cấp ủy đang có người giữ"))
+    return _counted(table, [(r.org.pk, r.title) in gaps for r in in_force])
+
+
+INDICATOR_LISTS = {
+    "cells_with_committee": _cells_with_committee,
+    "secretary_is_village_head": _secretary_is_village_head,
+    "nonlocal_commune_leaders": _nonlocal_commune_leaders,
+    "nonlocal_commune_leaders_target": _nonlocal_commune_leaders,
+    "commune_officials_qualified": _commune_officials_qualified,
+    "village_committee_theory_ok": _village_committee_theory_ok,
+    "positions_without_successor": _positions_without_successor,
+}
+
+
+def indicator_list(code: str, org, on: datetime.date) -> Table:
+    """The rows behind indicator `code` for `org` on `on`; the last column says which count."""
+    return INDICATOR_LISTS[code](org, on)
