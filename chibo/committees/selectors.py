@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 
 from chibo.core import vn
 from chibo.members.models import Member, Membership
-from chibo.organizations.models import Organization, OrganizationPeriod, Village
+from chibo.organizations.models import Organization, Village
 from chibo.organizations.selectors import periods_under
 
 from . import rules
@@ -551,13 +551,3 @@ def members_for_positions(org: Organization, on: datetime.date):
     qs = Member.objects.in_cell()
     qs = qs.filter(cell=org) if org.is_cell else qs.under(org)
     return qs.select_related("cell").order_by("sort_key", "id")
-
-
-def period_name(org: Organization, on: datetime.date) -> str:
-    name = (
-        OrganizationPeriod.objects.filter(organization=org, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-        .values_list("name", flat=True)
-        .first()
-    )
-    return name or org.name

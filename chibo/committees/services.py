@@ -480,7 +480,11 @@ def concurrent_role_assign(
 
 @transaction.atomic
 def concurrent_role_end(*, role: ConcurrentRole, end: datetime.date, actor) -> ConcurrentRole:
-    locked = ConcurrentRole.objects.select_for_update().select_related("member").get(pk=role.pk)
+    locked = (
+        ConcurrentRole.objects.select_for_update(of=("self",))
+        .select_related("member")
+        .get(pk=role.pk)
+    )
     if locked.end is not None and locked.end <= end:
         raise ValidationError(
             {"end": _("Chức danh này đã kết thúc ngày %(d)s.") % {"d": _d(locked.end)}}

@@ -17,6 +17,7 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core import indicators as registry
 from chibo.core.dates import today
+from chibo.organizations.models import Organization
 
 from . import forms, lists, selectors
 from .exports import xlsx_response
@@ -74,8 +75,6 @@ def _file(org, what, as_of) -> str:
 
 
 def _ancestors(scope, org):
-    from chibo.organizations.models import Organization
-
     return [
         a
         for a in Organization.objects.filter(path__in=org.ancestor_paths()[:-1]).order_by("path")
@@ -168,7 +167,6 @@ def org(request, pk):
         "term": selectors.term_on(org, on),
         "can_write": can_write,
         "export_url": _export_url(request),
-        "indicator_codes": list(lists.INDICATOR_LISTS),
         "indicator_names": {code: registry.get(code).name for code in lists.INDICATOR_LISTS},
     }
     if can_write:

@@ -214,11 +214,13 @@ def role_end(request, pk):
 @require_http_methods(["GET", "POST"])
 def succession_add(request, pk):
     scope, org = _write_org(request, pk)
+    query = forms.SuccessionQueryForm(request.GET)
+    term = query.cleaned_data.get("term", "") if query.is_valid() else ""
     form = forms.SuccessionAddForm(
         request.POST or None,
         org=org,
         members=selectors.members_for_positions(org, today()),
-        initial={"approved_on": today(), "term_name": request.GET.get("term", "")[:20]},
+        initial={"approved_on": today(), "term_name": term},
     )
     back = reverse("committees:succession", args=[org.pk])
     if form.is_valid():
