@@ -14,7 +14,7 @@ from chibo.core.indicators import Value, register
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under
 
-from . import rules, selectors
+from . import rules, selectors, selectors_succession
 from .models import (
     CommuneLeader,
     CommuneOfficial,
@@ -130,5 +130,5 @@ def village_committee_theory_ok(org: Organization, as_of: datetime.date) -> Valu
 def positions_without_successor(org: Organization, as_of: datetime.date) -> Value:
     """(Organization, title) pairs in force in cells and commune committees under `org` with no
     active succession plan for the organization's term then, of the pairs in force."""
-    missing, in_force = selectors.positions_without_successor(org, as_of)
+    missing, in_force = selectors_succession.positions_without_successor(org, as_of)
     return Value(len(missing), len(in_force))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core import indicators as registry
 
-from . import rules, selectors
+from . import rules, selectors, selectors_succession
 from .exports import Table
 from .models import QualificationStandard
 
@@ -289,7 +289,7 @@ def _village_committee_theory_ok(org, on):
 
 
 def _positions_without_successor(org, on):
-    missing, in_force = selectors.positions_without_successor(org, on)
+    missing, in_force = selectors_succession.positions_without_successor(org, on)
     gaps = {(r.org.pk, r.title) for r in missing}
     table = missing_successor_table(in_force, title=_("Chức danh cấp ủy đang có người giữ"))
     return _counted(table, [(r.org.pk, r.title) in gaps for r in in_force])

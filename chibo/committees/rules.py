@@ -56,6 +56,11 @@ class FlagItem:
         return Flag(self.code).label
 
 
+def day_text(day: datetime.date | None) -> str:
+    """dd/mm/yyyy, or 'nay' (now) for an open end."""
+    return day.strftime("%d/%m/%Y") if day else _("nay")
+
+
 def sort_positions(positions):
     return sorted(positions, key=lambda p: (TITLE_ORDER.get(p.title, 9), p.start, p.pk or 0))
 

@@ -25,7 +25,6 @@ from .models import (
     Position,
     QualificationStandard,
     RoleModel,
-    SuccessionPlan,
     Term,
     Title,
     in_force_q,
@@ -77,6 +76,14 @@ def term_on(org: Organization, on: datetime.date) -> Term | None:
 
 def terms_of(org: Organization) -> list[Term]:
     return list(Term.objects.filter(organization=org).order_by("-start"))
+
+
+def overlapping(qs, start: datetime.date, end: datetime.date | None):
+    """Rows of `qs` whose [start, end) shares a day with [start, end) (None = open end)."""
+    qs = qs.filter(Q(end__isnull=True) | Q(end__gt=start))
+    if end is not None:
+        qs = qs.filter(start__lt=end)
+    return qs
 
 
 def positions_on(on: datetime.date):
@@ -332,186 +339,6 @@ def village_committee_below_standard(org: Organization, on: datetime.date):
     below = rules.levels_below(standard.min_theory_level if standard else "")
     qs = village_committee_positions(org, on).filter(member__theory_level__in=below)
     return standard, list(qs)
-
-
-# --- succession planning ----------------------------------------------------------------------
-
-
-def standard_for(org: Organization, on: datetime.date) -> QualificationStandard | None:
-    """The standard a successor for `org` is measured against: cell committee or commune."""
-    applies = (
-        QualificationStandard.AppliesTo.CELL_COMMITTEE
-        if org.is_cell
-        else QualificationStandard.AppliesTo.COMMUNE_OFFICIAL
-    )
-    return standard_on(applies, on)
-
-
-def plan_active_q(on: datetime.date) -> Q:
-    return Q(approved_on__lte=on) & (Q(removed_on__isnull=True) | Q(removed_on__gt=on))
-
-
-@dataclass
-class Candidate:
-    plan: SuccessionPlan
-    age: int
-    years: int
-    meets: bool
-    reason: str
-
-    @property
-    def member(self):
-        return self.plan.member
-
-
-def _full_years(start: datetime.date, on: datetime.date) -> int:
-    return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
-
-
-def plan_terms(org: Organization) -> list[str]:
-    """Term names to plan for: the organization's terms and the names already planned."""
-    names = set(Term.objects.filter(organization=org).values_list("name", flat=True))
-    names |= set(
-        SuccessionPlan.objects.filter(organization=org).values_list("term_name", flat=True)
-    )
-    return sorted(names, reverse=True)
-
-
-@dataclass
-class SuccessionView:
-    org: Organization
-    term_name: str
-    on: datetime.date
-    standard: QualificationStandard | None
-    holders: dict  # title -> positions in force
-    candidates: dict  # title -> active Candidates
-    removed: list  # removed plans
-
-    @property
-    def titles(self):
-        keys = set(self.holders) | set(self.candidates) | {Title.SECRETARY}
-        return sorted(keys, key=lambda t: rules.TITLE_ORDER.get(t, 9))
-
-    @property
-    def sections(self) -> list[dict]:
-        return [
-            {
-                "title": t,
-                "label": Title(t).label,
-                "holders": self.holders.get(t, []),
-                "candidates": self.candidates.get(t, []),
-            }
-            for t in self.titles
-        ]
-
-    @property
-    def without_successor(self) -> list[str]:
-        return [t for t in self.titles if self.holders.get(t) and not self.candidates.get(t)]
-
-    @property
-    def people(self) -> list[Candidate]:
-        """Distinct planned members (a member planned for two titles counts once)."""
-        seen = {}
-        for cands in self.candidates.values():
-            for c in cands:
-                seen.setdefault(c.plan.member_id, c)
-        return list(seen.values())
-
-    def share(self, pred) -> tuple[int, int]:
-        people = self.people
-        return sum(1 for c in people if pred(c)), len(people)
-
-    @property
-    def under_40(self):
-        return self.share(lambda c: c.age < 40)
-
-    @property
-    def under_45(self):
-        return self.share(lambda c: c.age < 45)
-
-    @property
-    def qualified(self):
-        return self.share(lambda c: c.meets)
-
-
-def succession_view(org: Organization, term_name: str, on: datetime.date) -> SuccessionView:
-    """Holders in force and planned successors of `org` for `term_name`. Four queries."""
-    standard = standard_for(org, on)
-    holders = defaultdict(list)
-    for p in committee_on(org, on):
-        holders[p.title].append(p)
-    candidates = defaultdict(list)
-    removed = []
-    plans = (
-        SuccessionPlan.objects.filter(organization=org, term_name=term_name)
-        .select_related("member", "member__cell")
-        .order_by("title", "approved_on", "id")
-    )
-    for plan in plans:
-        if plan.removed_on is not None and plan.removed_on <= on:
-            removed.append(plan)
-            continue
-        if plan.approved_on > on:
-            continue
-        m = plan.member
-        meets, reason = rules.meets_standard(m, standard)
-        candidates[plan.title].append(
-            Candidate(plan, m.age(on), _full_years(m.admission_date, on), meets, reason)
-        )
-    return SuccessionView(org, term_name, on, standard, dict(holders), dict(candidates), removed)
-
-
-@dataclass
-class MissingSuccessor:
-    org: Organization
-    name: str
-    title: str
-    holders: list
-    term_name: str
-
-    def get_title_display(self):
-        return Title(self.title).label
-
-
-def positions_without_successor(org: Organization, on: datetime.date):
-    """(missing, in force): the (organization, title) pairs in force under `org` on `on` with no
-    active plan for the organization's term then (any term when it has none recorded).
-
-    Four queries: the path, the positions in force, the terms in force, the active plans.
-    """
-    periods = {
-        p.organization_id: p for p in committee_orgs_under(org, on).select_related("organization")
-    }
-    if not periods:
-        return [], []
-    ids = list(periods)
-    pairs = defaultdict(list)
-    for p in positions_on(on).filter(organization_id__in=ids).select_related("member"):
-        pairs[(p.organization_id, p.title)].append(p)
-    term_names = {}
-    for t in Term.objects.filter(organization_id__in=ids, start__lte=on, end__gte=on).order_by(
-        "start"
-    ):
-        term_names[t.organization_id] = t.name
-    planned = set(
-        SuccessionPlan.objects.filter(plan_active_q(on), organization_id__in=ids).values_list(
-            "organization_id", "title", "term_name"
-        )
-    )
-    any_term = {(o, t) for o, t, _n in planned}
-    in_force, missing = [], []
-    for (oid, title), holders in pairs.items():
-        period = periods[oid]
-        term_name = term_names.get(oid, "")
-        row = MissingSuccessor(
-            period.organization, period.name, title, rules.sort_positions(holders), term_name
-        )
-        in_force.append(row)
-        covered = (oid, title, term_name) in planned if term_name else (oid, title) in any_term
-        if not covered:
-            missing.append(row)
-    key = lambda r: (vn.text_sort_key(r.name), rules.TITLE_ORDER.get(r.title, 9))  # noqa: E731
-    return sorted(missing, key=key), sorted(in_force, key=key)
 
 
 # --- secretaries and village heads -------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""Writes to committees. Each runs in a transaction, takes the acting user and audits.
+"""Writes to committees: terms, positions, the committee elected at a congress. Each runs in a
+transaction, takes the acting user and audits. Village posts and succession plans are written by
+services_villages and services_succession; their functions are importable from here too, so the
+app's writes have one address.
 
 Position writes lock the organization row first (SELECT ... FOR UPDATE) and only then read the
 seats, so two people filling the last seat at once are serialized: the second one reads the
@@ -14,21 +17,27 @@ from django.utils.translation import gettext as _
 
 from chibo.core import audit
 from chibo.core.models import AuditEvent
-from chibo.members.models import IN_CELL_STATUSES, Member, Membership
-from chibo.organizations.models import Organization, Village
+from chibo.members.models import Member, Membership
+from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under
 
 from . import rules
-from .models import (
-    CommitteeRule,
-    ConcurrentRole,
-    Position,
-    SuccessionPlan,
-    Term,
-    Title,
-    in_force_q,
-)
-from .selectors import official_counts
+from .models import CommitteeRule, Position, Term, Title, in_force_q
+from .rules import day_text
+from .selectors import official_counts, overlapping
+from .services_succession import succession_plan_add, succession_plan_remove
+from .services_villages import concurrent_role_assign, concurrent_role_end
+
+__all__ = [
+    "concurrent_role_assign",
+    "concurrent_role_end",
+    "position_assign",
+    "position_end",
+    "record_committee_after_congress",
+    "succession_plan_add",
+    "succession_plan_remove",
+    "term_create",
+]
 
 POSITION_FIELDS = [
     "organization",
@@ -40,24 +49,10 @@ POSITION_FIELDS = [
     "obtained",
     "decision",
 ]
-ROLE_FIELDS = ["village", "kind", "member", "person_name", "start", "end"]
-PLAN_FIELDS = ["organization", "term_name", "title", "member", "approved_on", "removed_on", "note"]
-
-
-def _d(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else _("nay")
 
 
 def _lock(org: Organization) -> Organization:
     return Organization.objects.select_for_update().get(pk=org.pk)
-
-
-def _overlapping(qs, start, end):
-    """Rows of `qs` whose [start, end) shares a day with [start, end)."""
-    qs = qs.filter(Q(end__isnull=True) | Q(end__gt=start))
-    if end is not None:
-        qs = qs.filter(start__lt=end)
-    return qs
 
 
 # --- terms --------------------------------------------------------------------------------------
@@ -89,7 +84,7 @@ def term_create(
         raise ValidationError(
             {
                 "start": _("Trùng thời gian với nhiệm kỳ %(n)s (%(s)s – %(e)s).")
-                % {"n": clash.name, "s": _d(clash.start), "e": _d(clash.end)}
+                % {"n": clash.name, "s": day_text(clash.start), "e": day_text(clash.end)}
             }
         )
     term = Term.objects.create(
@@ -120,7 +115,10 @@ def _check_seats(org: Organization, title: str, start, end):
         rule = CommitteeRule.in_force(start)
     except CommitteeRule.DoesNotExist:
         raise ValidationError(
-            {"start": _("Chưa có quy định về chi ủy có hiệu lực ngày %(d)s.") % {"d": _d(start)}}
+            {
+                "start": _("Chưa có quy định về chi ủy có hiệu lực ngày %(d)s.")
+                % {"d": day_text(start)}
+            }
         ) from None
     official = official_counts([org.pk], start).get(org.pk, 0)
     if title == Title.COMMITTEE_MEMBER and not rules.elects_committee(rule, official):
@@ -131,7 +129,7 @@ def _check_seats(org: Organization, title: str, start, end):
                     "bầu bí thư và tối đa %(dep)s phó bí thư, không có chi ủy viên."
                 )
                 % {
-                    "d": _d(start),
+                    "d": day_text(start),
                     "n": official,
                     "t": rule.committee_threshold,
                     "src": rule.source,
@@ -140,7 +138,7 @@ def _check_seats(org: Organization, title: str, start, end):
             }
         )
     seats = list(
-        _overlapping(Position.objects.filter(organization=org), start, end).values_list(
+        overlapping(Position.objects.filter(organization=org), start, end).values_list(
             "title", "start", "end"
         )
     )
@@ -152,7 +150,13 @@ def _check_seats(org: Organization, title: str, start, end):
                 "Chi bộ có %(n)s đảng viên chính thức ngày %(d)s: tối đa %(max)s người giữ chức "
                 "danh (%(src)s), đã có %(taken)s. Hãy kết thúc một chức danh trước."
             )
-            % {"n": official, "d": _d(start), "max": allowed, "src": rule.source, "taken": taken}
+            % {
+                "n": official,
+                "d": day_text(start),
+                "max": allowed,
+                "src": rule.source,
+                "taken": taken,
+            }
         )
     if title == Title.DEPUTY_SECRETARY:
         deputies = rules.max_in_force(
@@ -179,7 +183,10 @@ def _assign(
         raise ValidationError({"title": _("Chi bộ không có chức danh này.")})
     if org.valid_from > start or (org.valid_to is not None and org.valid_to <= start):
         raise ValidationError(
-            {"start": _("Ngày %(d)s tổ chức chưa thành lập hoặc đã giải thể.") % {"d": _d(start)}}
+            {
+                "start": _("Ngày %(d)s tổ chức chưa thành lập hoặc đã giải thể.")
+                % {"d": day_text(start)}
+            }
         )
     if term is not None:
         if term.organization_id != org.pk:
@@ -188,7 +195,7 @@ def _assign(
             raise ValidationError(
                 {
                     "start": _("Ngày bắt đầu nằm ngoài nhiệm kỳ %(n)s (%(s)s – %(e)s).")
-                    % {"n": term.name, "s": _d(term.start), "e": _d(term.end)}
+                    % {"n": term.name, "s": day_text(term.start), "e": day_text(term.end)}
                 }
             )
     if not _member_in_org_on(org, member, start):
@@ -197,7 +204,7 @@ def _assign(
             if org.is_cell
             else _("%(name)s không sinh hoạt ở chi bộ nào thuộc %(org)s ngày %(d)s.")
         )
-        raise ValidationError({"member": text % {"name": member, "org": org, "d": _d(start)}})
+        raise ValidationError({"member": text % {"name": member, "org": org, "d": day_text(start)}})
     if not member.is_official(start):
         raise ValidationError(
             {
@@ -205,11 +212,11 @@ def _assign(
                     "Ngày %(d)s %(name)s là đảng viên dự bị: đảng viên dự bị không giữ chức danh "
                     "trong cấp ủy."
                 )
-                % {"d": _d(start), "name": member}
+                % {"d": day_text(start), "name": member}
             }
         )
     mine = (
-        _overlapping(Position.objects.filter(organization=org, member=member), start, end)
+        overlapping(Position.objects.filter(organization=org, member=member), start, end)
         .order_by("start")
         .first()
     )
@@ -220,14 +227,14 @@ def _assign(
                 % {
                     "name": member,
                     "t": mine.get_title_display(),
-                    "s": _d(mine.start),
-                    "e": _d(mine.end),
+                    "s": day_text(mine.start),
+                    "e": day_text(mine.end),
                 }
             }
         )
     if title in rules.SINGLE_SEAT_TITLES:
         other = (
-            _overlapping(Position.objects.filter(organization=org, title=title), start, end)
+            overlapping(Position.objects.filter(organization=org, title=title), start, end)
             .select_related("member")
             .order_by("start")
             .first()
@@ -243,8 +250,8 @@ def _assign(
                         "org": org,
                         "t": other.get_title_display().lower(),
                         "name": other.member,
-                        "s": _d(other.start),
-                        "e": _d(other.end),
+                        "s": day_text(other.start),
+                        "e": day_text(other.end),
                     }
                 }
             )
@@ -306,11 +313,14 @@ def position_assign(
 def _end(position: Position, end: datetime.date, actor, note="") -> Position:
     if position.end is not None and position.end <= end:
         raise ValidationError(
-            {"end": _("Chức danh này đã kết thúc ngày %(d)s.") % {"d": _d(position.end)}}
+            {"end": _("Chức danh này đã kết thúc ngày %(d)s.") % {"d": day_text(position.end)}}
         )
     if end <= position.start:
         raise ValidationError(
-            {"end": _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).") % {"d": _d(position.start)}}
+            {
+                "end": _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).")
+                % {"d": day_text(position.start)}
+            }
         )
     old = position.end
     position.end = end
@@ -369,8 +379,8 @@ def record_committee_after_congress(
             % {
                 "name": later[0].member,
                 "t": later[0].get_title_display(),
-                "s": _d(later[0].start),
-                "d": _d(on),
+                "s": day_text(later[0].start),
+                "d": day_text(on),
             }
         )
     for p in held:
@@ -404,185 +414,3 @@ def record_committee_after_congress(
         note=_("Đại hội bầu chi ủy nhiệm kỳ %(n)s") % {"n": term.name if term else "—"},
     )
     return created
-
-
-# --- concurrent roles ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def concurrent_role_assign(
-    *,
-    village: Village,
-    kind: str,
-    start: datetime.date,
-    member: Member | None = None,
-    person_name: str = "",
-    end: datetime.date | None = None,
-    actor,
-) -> ConcurrentRole:
-    """Record who holds a village post from `start`: a member, or a person who is not one.
-
-    One holder per post and village at a time; the village row is locked so two entries for the
-    same post cannot both pass.
-    """
-    Village.objects.select_for_update().get(pk=village.pk)
-    person_name = " ".join((person_name or "").split())
-    if kind not in ConcurrentRole.Kind.values:
-        raise ValidationError({"kind": _("Chức danh không hợp lệ.")})
-    if (member is None) == (not person_name):
-        raise ValidationError(
-            {
-                "member": _(
-                    "Chọn một đảng viên, hoặc ghi họ tên người không phải đảng viên "
-                    "(một trong hai)."
-                )
-            }
-        )
-    if end is not None and end <= start:
-        raise ValidationError({"end": _("Ngày kết thúc phải sau ngày bắt đầu.")})
-    if member is not None and member.status not in IN_CELL_STATUSES:
-        raise ValidationError(
-            {"member": _("%(name)s không còn sinh hoạt đảng.") % {"name": member}}
-        )
-    other = (
-        _overlapping(ConcurrentRole.objects.filter(village=village, kind=kind), start, end)
-        .select_related("member")
-        .order_by("start")
-        .first()
-    )
-    if other is not None:
-        raise ValidationError(
-            {
-                "start": _(
-                    "%(v)s đã có %(k)s %(name)s từ %(s)s đến %(e)s. Hãy kết thúc trước hoặc chọn "
-                    "ngày khác."
-                )
-                % {
-                    "v": village,
-                    "k": other.get_kind_display().lower(),
-                    "name": other.holder_name,
-                    "s": _d(other.start),
-                    "e": _d(other.end),
-                }
-            }
-        )
-    role = ConcurrentRole.objects.create(
-        village=village, kind=kind, member=member, person_name=person_name, start=start, end=end
-    )
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=role,
-        changes=audit.snapshot(role, ROLE_FIELDS),
-    )
-    return role
-
-
-@transaction.atomic
-def concurrent_role_end(*, role: ConcurrentRole, end: datetime.date, actor) -> ConcurrentRole:
-    locked = (
-        ConcurrentRole.objects.select_for_update(of=("self",))
-        .select_related("member")
-        .get(pk=role.pk)
-    )
-    if locked.end is not None and locked.end <= end:
-        raise ValidationError(
-            {"end": _("Chức danh này đã kết thúc ngày %(d)s.") % {"d": _d(locked.end)}}
-        )
-    if end <= locked.start:
-        raise ValidationError(
-            {"end": _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).") % {"d": _d(locked.start)}}
-        )
-    old = locked.end
-    locked.end = end
-    locked.save(update_fields=["end", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=locked,
-        changes={"end": [old.isoformat() if old else None, end.isoformat()]},
-    )
-    return locked
-
-
-# --- succession planning ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def succession_plan_add(
-    *,
-    organization: Organization,
-    term_name: str,
-    title: str,
-    member: Member,
-    approved_on: datetime.date,
-    note: str = "",
-    actor,
-) -> SuccessionPlan:
-    """Plan `member` as a successor for `title` of `organization` in the term `term_name`."""
-    org = _lock(organization)
-    term_name = " ".join((term_name or "").split())
-    if not term_name:
-        raise ValidationError({"term_name": _("Hãy chọn nhiệm kỳ quy hoạch.")})
-    if title not in Title.values or (org.is_cell and title not in rules.CELL_TITLES):
-        raise ValidationError({"title": _("Tổ chức này không có chức danh này.")})
-    if member.status not in IN_CELL_STATUSES:
-        raise ValidationError(
-            {"member": _("%(name)s không còn sinh hoạt đảng.") % {"name": member}}
-        )
-    if SuccessionPlan.objects.filter(
-        organization=org, term_name=term_name, title=title, member=member, removed_on__isnull=True
-    ).exists():
-        raise ValidationError(
-            {
-                "member": _("%(name)s đã có trong quy hoạch chức danh này, nhiệm kỳ %(n)s.")
-                % {"name": member, "n": term_name}
-            }
-        )
-    plan = SuccessionPlan.objects.create(
-        organization=org,
-        term_name=term_name,
-        title=title,
-        member=member,
-        approved_on=approved_on,
-        note=note or "",
-        actor=actor if (actor is not None and actor.is_authenticated) else None,
-    )
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=plan,
-        changes=audit.snapshot(plan, PLAN_FIELDS),
-    )
-    return plan
-
-
-@transaction.atomic
-def succession_plan_remove(
-    *, plan: SuccessionPlan, on: datetime.date, actor, note: str = ""
-) -> SuccessionPlan:
-    """Take a successor out of the plan on `on`; the row stays, with `removed_on` set."""
-    locked = SuccessionPlan.objects.select_for_update().get(pk=plan.pk)
-    if locked.removed_on is not None:
-        raise ValidationError(
-            {"on": _("Đã đưa ra khỏi quy hoạch ngày %(d)s.") % {"d": _d(locked.removed_on)}}
-        )
-    if on < locked.approved_on:
-        raise ValidationError(
-            {
-                "on": _("Ngày không được trước ngày phê duyệt (%(d)s).")
-                % {"d": _d(locked.approved_on)}
-            }
-        )
-    locked.removed_on = on
-    if note:
-        locked.note = (f"{locked.note} · {note}" if locked.note else note)[:300]
-    locked.save(update_fields=["removed_on", "note", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=locked,
-        changes={"removed_on": [None, on.isoformat()]},
-        note=note,
-    )
-    return locked

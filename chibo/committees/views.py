@@ -19,7 +19,7 @@ from chibo.core import indicators as registry
 from chibo.core.dates import today
 from chibo.organizations.models import Organization
 
-from . import forms, lists, selectors
+from . import forms, lists, selectors, selectors_succession
 from .exports import xlsx_response
 
 
@@ -273,15 +273,17 @@ def succession(request, pk):
     org = scope.org_or_404(pk)
     form, q = _query(request, forms.SuccessionQueryForm)
     on = q["as_of"]
-    terms = selectors.plan_terms(org)
+    terms = selectors_succession.plan_terms(org)
     term_name = q["term"].strip() if q["term"] else ""
     if not term_name:
         running = selectors.term_on(org, on)
         term_name = running.name if running else (terms[0] if terms else "")
-    view = selectors.succession_view(org, term_name, on)
+    view = selectors_succession.succession_view(org, term_name, on)
     if q["format"] == "xlsx":
         missing = [
-            selectors.MissingSuccessor(org, org.name, t, view.holders.get(t, []), term_name)
+            selectors_succession.MissingSuccessor(
+                org, org.name, t, view.holders.get(t, []), term_name
+            )
             for t in view.without_successor
         ]
         tables = [lists.succession_table(view), lists.missing_successor_table(missing)]
