@@ -3,8 +3,9 @@
 Rows are written with bulk_create rather than through the services: ~10,000 members
 through member_create would take minutes and write ~10,000 audit rows. The plan is built
 to satisfy the same rules the services check (dated memberships that never overlap, one
-open membership per member, status changes that close memberships), and the build
-writes one audit event that records what it created.
+open membership per member, status changes that close memberships; seats held by official
+members of the cell, within the committee rule, one holder per village post at a time), and
+the build writes one audit event that records what it created.
 """
 
 from dataclasses import dataclass
@@ -26,7 +27,9 @@ from chibo.organizations.models import (
 )
 
 from . import data as d
+from .committees import write_committees
 from .plan import Plan, make_plan
+from .training import write_training
 
 BATCH = 1000
 
@@ -55,9 +58,11 @@ def build_demo(*, seed: int = d.DEFAULT_SEED, password: str = d.DEFAULT_PASSWORD
         if not database_is_empty() or User.objects.filter(username__in=usernames).exists():
             raise DemoNotEmpty
         orgs = _create_organizations(plan)
-        _create_places(plan, orgs)
+        villages = _create_places(plan, orgs)
         member_ids = _create_members(plan, orgs)
         users = _create_users(plan, orgs, member_ids, password)
+        committees = write_committees(plan.committees, orgs, member_ids, villages)
+        training = write_training(plan.training, orgs, member_ids)
         district = orgs[d.DISTRICT[0]]
         audit.record(
             actor=None,
@@ -72,6 +77,8 @@ def build_demo(*, seed: int = d.DEFAULT_SEED, password: str = d.DEFAULT_PASSWORD
                     "members": len(member_ids),
                     "memberships": sum(len(m.memberships) for m in plan.members),
                     "users": sorted(users),
+                    "committees": committees,
+                    "training": training,
                 }
             },
         )
@@ -165,7 +172,7 @@ def _create_places(plan: Plan, orgs: dict[str, Organization]):
         ]
     )
     by_code = {c.code: c for c in communes}
-    Village.objects.bulk_create(
+    villages = Village.objects.bulk_create(
         [
             Village(
                 code=v.code,
@@ -182,6 +189,7 @@ def _create_places(plan: Plan, orgs: dict[str, Organization]):
         ],
         batch_size=BATCH,
     )
+    return {v.code: v for v in villages}
 
 
 def _create_members(plan: Plan, orgs: dict[str, Organization]) -> list[int]:

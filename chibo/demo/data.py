@@ -18,6 +18,18 @@ ADMITTED = {2021: 227, 2022: 223}  # new members per year
 ADMITTED_2022_CONVERTED = 50  # of the 223, admitted Jan-Feb 2022, official by March 2023
 ADMITTED_2023_Q1 = 42  # admitted Jan-Mar 2023, still probationary
 COMMITTEE_THRESHOLD = 9  # official members needed to elect a chi ủy (QĐ 294-QĐ/TW)
+# Committees, leadership, training and the contest (issue 3), all as of 31/03/2023:
+SECRETARY_HEADS = 281  # cell secretaries who are also village head, of 293
+HEADS_PLANNED = 11  # of the 12 others: the head is another member ("planned for 03/2023")
+HEADS_NOT_MEMBER = 1  # ... and one village whose head is not a member
+NONLOCAL_LEADERS = 21  # commune Party secretaries and PC chairmen not local, of 44
+NONLOCAL_TARGET = 22  # the district's target for the 2020–2025 term (21/22 = 95,45%)
+TRAINING_COURSES = 15  # party-work and government-work courses of the district since 2021
+TRAINING_ATTENDANCES = 967  # attendances in them
+SENT_INTERMEDIATE = 64  # officials and committee members sent to intermediate theory
+SENT_BASIC = 117  # village committee members sent to basic theory
+CONTEST_CELLS = 264  # village cells with a contestant in the grassroots round, of 293
+CONTEST_DISTRICT = 22  # contestants of the district round
 
 # --- dates -------------------------------------------------------------------------------
 DATA_START = datetime.date(2000, 1, 1)  # start of the recorded history ("số liệu đầu kỳ")
@@ -25,6 +37,29 @@ COMMUNE_POLICE_FROM = datetime.date(2020, 1, 1)  # regular police cells in commu
 # Village mergers (sáp nhập bản): (date, number of village cells merged away on that date).
 MERGES = ((datetime.date(2019, 12, 1), 9), (datetime.date(2020, 7, 1), 5))
 ROLE_FROM = datetime.date(2020, 1, 1)
+# Committee terms. Cells hold two congresses per 5-year term: 2020–2022 in the spring of 2020,
+# 2023–2025 in early 2023, all finished 30 days before the plan's deadline (the article).
+CELL_CONGRESSES_2020 = (datetime.date(2020, 3, 2), datetime.date(2020, 5, 22))
+CELL_CONGRESSES_2023 = (datetime.date(2023, 1, 4), datetime.date(2023, 2, 28))
+CELL_CONGRESS_DEADLINE = datetime.date(2023, 3, 31)  # the plan: every cell by the end of March
+CELL_TERM_END = datetime.date(2025, 6, 30)
+COMMUNE_CONGRESSES = (datetime.date(2020, 5, 25), datetime.date(2020, 6, 30))  # 2020–2025
+COMMUNE_TERM_END = datetime.date(2025, 6, 30)
+ROLE_MODEL_FROM = datetime.date(2021, 10, 1)  # the Nà Bó pilot, after Resolution 02-NQ/TU
+# Political theory classes (start, end) of the district's political centre; the first basic
+# class is before the article's window ("since 2021") and is not counted.
+BASIC_CLASSES = (
+    (datetime.date(2020, 9, 7), datetime.date(2020, 10, 30)),
+    (datetime.date(2021, 4, 5), datetime.date(2021, 5, 28)),
+    (datetime.date(2021, 10, 4), datetime.date(2021, 11, 26)),
+    (datetime.date(2022, 4, 4), datetime.date(2022, 5, 27)),
+    (datetime.date(2022, 9, 5), datetime.date(2022, 10, 28)),
+    (datetime.date(2023, 2, 6), datetime.date(2023, 3, 24)),
+)
+INTERMEDIATE_CLASSES = (  # in-service, with the provincial political school
+    (datetime.date(2021, 3, 8), datetime.date(2022, 1, 14)),
+    (datetime.date(2022, 3, 7), datetime.date(2023, 1, 13)),
+)
 
 PROVINCE = ("SL", "Đảng bộ tỉnh Sơn La")
 DISTRICT = ("SL-MS", "Đảng bộ huyện Mai Sơn")

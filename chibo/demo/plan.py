@@ -8,15 +8,22 @@ guaranteed by construction, whatever the seed:
 - 293 village cells after 14 mergers, 238 of them with at least 9 official members;
 - 123 especially disadvantaged villages;
 - exactly ACTIVE_MEMBERS members in a cell on 31/03/2023, and no event after that date,
-  so the same figures hold today.
+  so the same figures hold today;
+- the committees, village posts, commune leaders and officials, succession plans
+  (committees.py), courses and the contest (training.py) that give the article's figures of
+  issue 3 on that date. They draw from generators of their own, so the members, their names
+  and their cells above do not depend on them; they only set what some members' records say
+  (theory level, home town).
 """
 
 from random import Random
 
 from . import data as d
+from .committees import plan_committees
 from .people import PeoplePlanner
 from .specs import CellSlot, CommuneSpec, MemberSpec, MergeSpec, OrgSpec, Plan, VillageSpec
 from .structure import StructurePlanner
+from .training import plan_training
 
 __all__ = ["Plan", "make_plan"]
 
@@ -48,5 +55,9 @@ def make_plan(seed: int = d.DEFAULT_SEED) -> Plan:
     p.people()
     p.history()
     p.departed()
-    links = p.demo_links()
-    return Plan(seed, p.orgs, p.communes, p.villages, p.merges, p.members, links)
+    p.links = p.demo_links()
+    committees = plan_committees(p)
+    training = plan_training(p, committees)
+    return Plan(
+        seed, p.orgs, p.communes, p.villages, p.merges, p.members, p.links, committees, training
+    )

@@ -127,6 +127,8 @@ class Plan:
     merges: list[MergeSpec]
     members: list[MemberSpec]
     links: dict
+    committees: object = None  # committees.CommitteePlan
+    training: object = None  # training.TrainingPlan
 
     def digest(self, n: int | None = None) -> str:
         """A short hash of the first `n` member names (all if None), for determinism checks."""
