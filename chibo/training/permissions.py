@@ -2,6 +2,8 @@
 
 from django.http import Http404
 
+from chibo.members.models import Member
+
 from .models import Contest, Contestant, ContestRound, Enrollment, TrainingCourse
 from .selectors import scoped_contests, scoped_courses
 
@@ -11,6 +13,14 @@ def _get_or_404(qs, pk):
         return qs.get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def member_or_404(scope, pk) -> Member:
+    """A member whose training the user may read: in their scope, or themselves."""
+    member = _get_or_404(Member.objects.select_related("cell"), pk)
+    if scope.covers(member.cell) or scope.member_self_id == member.pk:
+        return member
+    raise Http404
 
 
 def course_or_404(scope, pk, write=False) -> TrainingCourse:

@@ -15,7 +15,6 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core.dates import today
 from chibo.members.models import Member
-from chibo.members.permissions import member_or_404
 from chibo.organizations.models import Organization
 
 from . import exports, selectors, services
@@ -28,7 +27,7 @@ from .forms import (
     ResultForm,
 )
 from .models import Enrollment
-from .permissions import can_record_result, course_or_404, enrollment_or_404
+from .permissions import can_record_result, course_or_404, enrollment_or_404, member_or_404
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 100

@@ -1,0 +1,156 @@
+"""Query counts of the list and detail pages at two data sizes: the same count.
+
+Every signed-in request costs 4 queries before the view (session, user, TOTP device, role
+assignments) and 3 after it (savepoint, session update, release): 7, listed as "base" below.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from chibo.core.dates import today
+from chibo.training import services
+from chibo.training.models import TrainingCourse
+from conftest import make_member
+
+from .conftest import K, committee_standard, make_course, plan, seat
+
+pytestmark = pytest.mark.django_db
+BASE = 7
+
+
+@pytest.fixture
+def world(tree):
+    committee_standard("basic")
+    course = make_course(tree.district, K.BASIC_THEORY, title="Lớp sơ cấp")
+    past = make_course(
+        tree.district, K.INTERMEDIATE_THEORY, start=datetime.date(2022, 3, 1), days=20
+    )
+    contest = services.contest_create(
+        actor=None, name="Hội thi 2022", organizer=tree.district, year=2022
+    )
+    rounds = [
+        services.round_create(
+            contest=contest,
+            level=level,
+            held_on=datetime.date(2022, 6, 1),
+            organizer=org,
+            actor=None,
+        )
+        for level, org in (("grassroots", tree.commune_a), ("district", tree.district))
+    ]
+    return {
+        "tree": tree,
+        "course": course,
+        "past": past,
+        "contest": contest,
+        "rounds": rounds,
+        "n": 0,
+    }
+
+
+def grow(world, n):
+    """n more of everything each page lists: courses, participants, candidates, contestants,
+    theory changes of member A."""
+    tree = world["tree"]
+    for _ in range(n):
+        k = world["n"] = world["n"] + 1
+        cell = (tree.cell_a, tree.cell_a2)[k % 2]
+        m = make_member(cell, f"Thành viên {k}")
+        seat(cell, m)
+        plan(tree.commune_a, make_member(cell, f"Quy hoạch {k}"))
+        services.enroll(course=world["course"], members=[m], actor=None)
+        other = make_course(
+            tree.commune_a, K.PARTY_WORK, title=f"Tập huấn {k}", start=datetime.date(2022, 1, k)
+        )
+        services.enroll(course=other, members=[tree.member_a, m], actor=None)
+        for rnd in world["rounds"]:
+            entry = services.contestant_add(round=rnd, member=m, actor=None)
+            services.score_record(contestant=entry, score=50 + k, actor=None)
+        if k == 1:
+            (e,) = services.enroll(course=world["past"], members=[tree.member_a], actor=None)
+            services.record_result(
+                enrollment=e,
+                status="completed",
+                completed_on=datetime.date(2022, 3, 20),
+                actor=None,
+            )
+
+
+def pages(world):
+    t = world["tree"]
+    return {
+        # count of the page, the page, organizer choices exist, filter choices
+        "courses": (reverse("training:courses"), {}, BASE + 4),
+        # course (scoped), participants, audit events
+        "course": (reverse("training:course_detail", args=[world["course"].pk]), {}, BASE + 3),
+        # the participants export: course, participants
+        "course_xlsx": (
+            reverse("training:course_participants_export", args=[world["course"].pk]),
+            {},
+            BASE + 2,
+        ),
+        # the export: courses (one query, annotated)
+        "courses_xlsx": (reverse("training:course_export"), {}, BASE + 1),
+        # contests (annotated), organizer choices exist
+        "contests": (reverse("training:contests"), {}, BASE + 2),
+        # contest, rounds, all scores, visible contestants, audit events
+        "contest": (reverse("training:contest_detail", args=[world["contest"].pk]), {}, BASE + 5),
+        # member, enrolments, theory changes
+        "member": (reverse("training:member", args=[t.member_a.pk]), {}, BASE + 3),
+        # open courses, the course, standard, seats, plans, enrolled among the candidates
+        "nominate": (reverse("training:nominate"), {"course": world["course"].pk}, BASE + 6),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "courses",
+        "course",
+        "course_xlsx",
+        "courses_xlsx",
+        "contests",
+        "contest",
+        "member",
+        "nominate",
+    ],
+)
+def test_query_count_does_not_grow(clients, world, name, django_assert_num_queries):
+    client = clients["commune"]
+    grow(world, 1)
+    url, params, expected = pages(world)[name]
+    with django_assert_num_queries(expected):
+        assert client.get(url, params).status_code == 200
+    grow(world, 4)
+    with django_assert_num_queries(expected):
+        r = client.get(url, params)
+    assert r.status_code == 200
+    assert TrainingCourse.objects.count() == 2 + 5
+
+
+INDICATOR_QUERIES = {
+    # org, then: the indicator's own queries (path, count...), the page's path, count, rows
+    "training_courses": BASE + 1 + 2 + 3,
+    "training_attendances": BASE + 1 + 2 + 3,
+    "sent_intermediate_theory": BASE + 1 + 2 + 3,
+    "sent_basic_theory": BASE + 1 + 2 + 3,
+    # path, contest, two counts; then path, contest, entered cells, count, rows
+    "contest_cells": BASE + 1 + 4 + 5,
+    # path, contest, count; then path, contest, count, rows
+    "contest_district_contestants": BASE + 1 + 3 + 4,
+}
+
+
+@pytest.mark.parametrize("code", sorted(INDICATOR_QUERIES))
+def test_indicator_pages_query_count(clients, world, code, django_assert_num_queries):
+    url = reverse("training:indicator", args=[code])
+    later = today() + datetime.timedelta(days=60)  # after the basic course starts
+    params = {"org": world["tree"].district.pk, "as_of": f"{later:%d/%m/%Y}"}
+    grow(world, 1)
+    with django_assert_num_queries(INDICATOR_QUERIES[code]):
+        assert clients["analyst"].get(url, params).status_code == 200
+    grow(world, 4)
+    with django_assert_num_queries(INDICATOR_QUERIES[code]):
+        assert clients["analyst"].get(url, params).status_code == 200
