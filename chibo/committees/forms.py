@@ -44,6 +44,10 @@ class OrgPageForm(PageForm):
     flagged = forms.BooleanField(label=_("Chỉ chi bộ có cảnh báo"), required=False)
 
 
+class IndicatorForm(PageForm):
+    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+
+
 class QualificationForm(PageForm):
     list = forms.ChoiceField(
         label=_("Danh sách"),

@@ -130,5 +130,5 @@ def village_committee_theory_ok(org: Organization, as_of: datetime.date) -> Valu
 def positions_without_successor(org: Organization, as_of: datetime.date) -> Value:
     """(Organization, title) pairs in force in cells and commune committees under `org` with no
     active succession plan for the organization's term then, of the pairs in force."""
-    missing, in_force = selectors_succession.positions_without_successor(org, as_of)
+    missing, in_force, _terms = selectors_succession.successor_gaps(org, as_of)
     return Value(len(missing), len(in_force))

@@ -5,6 +5,7 @@ the structure of the date asked for (OrganizationPeriod), as the indicators do.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -52,9 +53,101 @@ def committee_orgs_under(org: Organization, on: datetime.date):
     )
 
 
+# Names repeat (every cell of a commune sorts by the commune's name first): key each once.
+sort_key = functools.lru_cache(maxsize=8192)(vn.text_sort_key)
+
+# What the committee pages read of a holder; the rest of the member record stays unloaded.
+HOLDER_FIELDS = (
+    "member__full_name",
+    "member__official_date",
+    "member__theory_level",
+    "member__birth_date",
+)
+
+
+_POSITION_FIELDS = [
+    f.name for f in Position._meta.concrete_fields if f.name not in ("created_at", "updated_at")
+]
+
+
+def with_holders(positions, *, organization=False):
+    """Positions with the holder's name, official date, theory level and birth date joined (and
+    the organization's name and kind when asked)."""
+    fields = [*_POSITION_FIELDS, *HOLDER_FIELDS]
+    related = ["member"]
+    if organization:
+        related.append("organization")
+        fields += ["organization__name", "organization__kind", "organization__cell_type"]
+        fields += ["organization__grassroots_type"]
+    return positions.select_related(*related).only(*fields)
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """What the lists read of a position's holder."""
+
+    pk: int
+    full_name: str
+    official_date: datetime.date | None
+
+    def is_official(self, on: datetime.date) -> bool:
+        return self.official_date is not None and self.official_date <= on
+
+    def __str__(self):
+        return self.full_name
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """A position in force, read as plain values: lists of hundreds of cells build thousands of
+    these, where model instances would cost ten times more. Reads like a Position in rules and
+    templates (title, member.full_name, get_title_display)."""
+
+    pk: int
+    organization_id: int
+    title: str
+    start: datetime.date
+    end: datetime.date | None
+    member_id: int
+    member: Holder
+
+    def get_title_display(self):
+        return Title(self.title).label
+
+
+def seats_on(on: datetime.date, organization_ids) -> list[Seat]:
+    """The positions in force on `on` in the given organizations, as Seats. One query."""
+    rows = (
+        positions_on(on)
+        .filter(organization_id__in=organization_ids)
+        .values_list(
+            "pk",
+            "organization_id",
+            "title",
+            "start",
+            "end",
+            "member_id",
+            "member__full_name",
+            "member__official_date",
+        )
+    )
+    return [Seat(*r[:6], Holder(r[5], r[6], r[7])) for r in rows]
+
+
+# What a list of cells reads of each cell and its parent.
+_PERIOD_FIELDS = [
+    "organization_id",
+    "name",
+    "parent_id",
+    *(f"{rel}__{f}" for rel in ("organization", "parent") for f in ("name", "kind", "path")),
+    *(f"organization__{f}" for f in ("cell_type", "grassroots_type", "valid_to")),
+    "parent__grassroots_type",
+]
+
+
 def _name_key(period):
     parent = period.parent.name if period.parent_id else ""
-    return (vn.text_sort_key(parent), vn.text_sort_key(period.name))
+    return (sort_key(parent), sort_key(period.name))
 
 
 # --- rules, terms, positions ----------------------------------------------------------------
@@ -157,19 +250,21 @@ def cell_reports(
     Six queries whatever the number of cells: the org's path on the date, the cells, the rule,
     the positions in force (with members), the official counts, the holders' open memberships.
     """
-    periods = list(cells_under(org, on, residential=residential))
+    cells = cells_under(org, on, residential=residential)
+    periods = list(cells.only(*_PERIOD_FIELDS))
     rule = rule_on(on)
     if not periods:
         return rule, []
-    cell_ids = [p.organization_id for p in periods]
+    # Subqueries, not lists of ids: hundreds of cells and thousands of holders stay in SQL.
+    cell_ids = cells.values("organization_id")
     by_cell = defaultdict(list)
-    for pos in positions_on(on).filter(organization_id__in=cell_ids).select_related("member"):
+    for pos in seats_on(on, cell_ids):
         by_cell[pos.organization_id].append(pos)
     counts = official_counts(cell_ids, on)
-    holder_ids = {p.member_id for ps in by_cell.values() for p in ps}
+    holders = positions_on(on).filter(organization_id__in=cell_ids).values("member_id")
     in_cell = defaultdict(set)
     for cid, mid in Membership.objects.filter(
-        in_force_q(on), cell_id__in=cell_ids, member_id__in=holder_ids
+        in_force_q(on), cell_id__in=cell_ids, member_id__in=holders
     ).values_list("cell_id", "member_id"):
         in_cell[cid].add(mid)
     reports = []
@@ -205,6 +300,40 @@ def flag_counts(reports: list[CellReport]) -> list[tuple[str, str, int]]:
     return [(code, label, counts[code]) for code, label in rules.Flag.choices]
 
 
+@dataclass
+class GroupSummary:
+    """Counts for the cells (or villages) of one grassroots organization (or commune)."""
+
+    org: Organization | None
+    name: str
+    total: int = 0
+    ok: int = 0
+    flagged: int = 0
+    flags: dict = field(default_factory=dict)
+
+    @property
+    def flag_list(self):
+        return [
+            (label, self.flags[code]) for code, label in rules.Flag.choices if code in self.flags
+        ]
+
+
+def cells_by_parent(reports: list[CellReport]) -> list[GroupSummary]:
+    """One row per grassroots organization: cells, cells with a committee, flagged, per flag."""
+    groups = {}
+    for r in reports:
+        key = r.parent.pk if r.parent else None
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = GroupSummary(r.parent, r.parent.name if r.parent else "")
+        g.total += 1
+        g.ok += r.has_committee
+        g.flagged += bool(r.flags)
+        for f in r.flags:
+            g.flags[f.code] = g.flags.get(f.code, 0) + 1
+    return sorted(groups.values(), key=lambda g: sort_key(g.name))
+
+
 # --- concurrent roles and role models ---------------------------------------------------------
 
 
@@ -223,6 +352,21 @@ class VillageRoles:
         return all(c.ok for c in self.checks)
 
 
+def villages_by_commune(rows: list[VillageRoles]) -> list[GroupSummary]:
+    """One row per commune: villages, villages that follow the role model, those that do not."""
+    groups = {}
+    for row in rows:
+        committee = row.village.commune.party_committee
+        key = row.village.commune_id
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = GroupSummary(committee, row.village.commune.name)
+        g.total += 1
+        g.ok += bool(row.compliant)
+        g.flagged += row.compliant is False
+    return sorted(groups.values(), key=lambda g: sort_key(g.name))
+
+
 def villages_under(org: Organization, on: datetime.date):
     """Villages valid on `on` served by a cell under `org` or belonging to a commune under it."""
     org_ids = periods_under(org, on).values("organization_id")
@@ -230,7 +374,7 @@ def villages_under(org: Organization, on: datetime.date):
         Village.objects.filter(valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
         .filter(Q(cell_id__in=org_ids) | Q(commune__party_committee_id__in=org_ids))
-        .select_related("commune", "cell")
+        .select_related("commune", "commune__party_committee", "cell")
     )
 
 
@@ -257,17 +401,16 @@ def village_roles(org: Organization, on: datetime.date) -> list[VillageRoles]:
     for r in (
         ConcurrentRole.objects.filter(in_force_q(on), village_id__in=village_ids)
         .select_related("member")
+        .only(*[f.name for f in ConcurrentRole._meta.concrete_fields], "member__full_name")
         .order_by("kind", "start")
     ):
         roles[r.village_id].append(r)
     positions = defaultdict(lambda: defaultdict(list))
-    for p in positions_on(on).filter(organization_id__in=cell_ids).select_related("member"):
+    for p in seats_on(on, cell_ids):
         positions[p.organization_id][p.title].append(p)
     models_ = role_models_on({v.commune.party_committee_id for v in villages}, on)
     rows = []
-    for v in sorted(
-        villages, key=lambda v: (vn.text_sort_key(v.commune.name), vn.text_sort_key(v.name))
-    ):
+    for v in sorted(villages, key=lambda v: (sort_key(v.commune.name), sort_key(v.name))):
         by_kind = defaultdict(list)
         for r in roles[v.pk]:
             by_kind[r.kind].append(r)
@@ -291,7 +434,7 @@ def commune_leaders(org: Organization, on: datetime.date) -> list[CommuneLeader]
     rows = CommuneLeader.objects.filter(in_force_q(on), commune_id__in=org_ids).select_related(
         "commune"
     )
-    return sorted(rows, key=lambda r: (vn.text_sort_key(r.commune.name), r.post, r.start))
+    return sorted(rows, key=lambda r: (sort_key(r.commune.name), r.post, r.start))
 
 
 def leadership_target(org: Organization, on: datetime.date) -> LeadershipTarget | None:
@@ -325,12 +468,9 @@ def commune_officials(org: Organization, on: datetime.date):
 def village_committee_positions(org: Organization, on: datetime.date):
     """Positions in force on `on` in the village cells under `org`, with member and cell."""
     cell_ids = cells_under(org, on, residential=True).values("organization_id")
-    return (
-        positions_on(on)
-        .filter(organization_id__in=cell_ids)
-        .select_related("member", "organization")
-        .order_by("organization__name", "title", "start", "id")
-    )
+    return with_holders(
+        positions_on(on).filter(organization_id__in=cell_ids), organization=True
+    ).order_by("organization__name", "title", "start", "id")
 
 
 def village_committee_below_standard(org: Organization, on: datetime.date):

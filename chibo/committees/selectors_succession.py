@@ -7,12 +7,18 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from chibo.core import vn
 from chibo.organizations.models import Organization
 
 from . import rules
 from .models import QualificationStandard, SuccessionPlan, Term, Title
-from .selectors import committee_on, committee_orgs_under, positions_on, standard_on
+from .selectors import (
+    committee_on,
+    committee_orgs_under,
+    positions_on,
+    seats_on,
+    sort_key,
+    standard_on,
+)
 
 
 def standard_for(org: Organization, on: datetime.date) -> QualificationStandard | None:
@@ -151,42 +157,72 @@ class MissingSuccessor:
         return Title(self.title).label
 
 
-def positions_without_successor(org: Organization, on: datetime.date):
-    """(missing, in force): the (organization, title) pairs in force under `org` on `on` with no
-    active plan for the organization's term then (any term when it has none recorded).
+def successor_gaps(org: Organization, on: datetime.date) -> tuple[set, set, dict]:
+    """(missing, in force, term names): the (organization id, title) pairs in force on `on` in the
+    cells and commune committees under `org`, those with no active plan for the organization's
+    term running then (any term when it has none recorded), and organization id -> that term.
 
-    Four queries: the path, the positions in force, the terms in force, the active plans.
+    Four queries, no model rows: the path, the pairs, the terms, the active plans.
     """
-    periods = {
-        p.organization_id: p for p in committee_orgs_under(org, on).select_related("organization")
-    }
-    if not periods:
-        return [], []
-    ids = list(periods)
-    pairs = defaultdict(list)
-    for p in positions_on(on).filter(organization_id__in=ids).select_related("member"):
-        pairs[(p.organization_id, p.title)].append(p)
-    term_names = {}
-    for t in Term.objects.filter(organization_id__in=ids, start__lte=on, end__gte=on).order_by(
-        "start"
-    ):
-        term_names[t.organization_id] = t.name
+    ids = committee_orgs_under(org, on).values("organization_id")
+    pairs = set(
+        positions_on(on)
+        .filter(organization_id__in=ids)
+        .values_list("organization_id", "title")
+        .distinct()
+    )
+    if not pairs:
+        return set(), set(), {}
+    org_ids = {o for o, _t in pairs}
+    term_names = dict(
+        Term.objects.filter(organization_id__in=org_ids, start__lte=on, end__gte=on)
+        .order_by("start")
+        .values_list("organization_id", "name")
+    )
     planned = set(
-        SuccessionPlan.objects.filter(plan_active_q(on), organization_id__in=ids).values_list(
+        SuccessionPlan.objects.filter(plan_active_q(on), organization_id__in=org_ids).values_list(
             "organization_id", "title", "term_name"
         )
     )
     any_term = {(o, t) for o, t, _n in planned}
-    in_force, missing = [], []
-    for (oid, title), holders in pairs.items():
+    missing = {
+        (o, t)
+        for o, t in pairs
+        if not ((o, t, term_names[o]) in planned if o in term_names else (o, t) in any_term)
+    }
+    return missing, pairs, term_names
+
+
+def positions_without_successor(org: Organization, on: datetime.date):
+    """(missing, in force) as MissingSuccessor rows with names and holders, sorted by name.
+
+    Six queries: successor_gaps, the organizations' names on `on`, the holders.
+    """
+    missing, pairs, term_names = successor_gaps(org, on)
+    if not pairs:
+        return [], []
+    org_ids = {o for o, _t in pairs}
+    periods = {
+        p.organization_id: p
+        for p in committee_orgs_under(org, on)
+        .filter(organization_id__in=org_ids)
+        .select_related("organization")
+    }
+    holders = defaultdict(list)
+    for p in seats_on(on, org_ids):
+        holders[(p.organization_id, p.title)].append(p)
+    rows = {}
+    for oid, title in pairs:
         period = periods[oid]
-        term_name = term_names.get(oid, "")
-        row = MissingSuccessor(
-            period.organization, period.name, title, rules.sort_positions(holders), term_name
+        rows[(oid, title)] = MissingSuccessor(
+            period.organization,
+            period.name,
+            title,
+            rules.sort_positions(holders[(oid, title)]),
+            term_names.get(oid, ""),
         )
-        in_force.append(row)
-        covered = (oid, title, term_name) in planned if term_name else (oid, title) in any_term
-        if not covered:
-            missing.append(row)
-    key = lambda r: (vn.text_sort_key(r.name), rules.TITLE_ORDER.get(r.title, 9))  # noqa: E731
-    return sorted(missing, key=key), sorted(in_force, key=key)
+    ordered = sorted(
+        rows.items(), key=lambda kv: (sort_key(kv[1].name), rules.TITLE_ORDER.get(kv[1].title, 9))
+    )
+    in_force = [row for _k, row in ordered]
+    return [row for k, row in ordered if k in missing], in_force

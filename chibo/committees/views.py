@@ -7,6 +7,7 @@ input is a 400. Each list page answers `?format=xlsx` with the same list as a sp
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,8 @@ from chibo.organizations.models import Organization
 
 from . import forms, lists, selectors, selectors_succession
 from .exports import xlsx_response
+
+INDICATOR_PAGE_SIZE = 200
 
 
 class BadQuery(Exception):
@@ -74,6 +77,10 @@ def _file(org, what, as_of) -> str:
     return f"{what}-{org.code}-{as_of:%Y%m%d}.xlsx"
 
 
+def _above_grassroots(org) -> bool:
+    return org.kind in (Organization.Kind.DISTRICT_COMMITTEE, Organization.Kind.PROVINCE_COMMITTEE)
+
+
 def _ancestors(scope, org):
     return [
         a
@@ -118,7 +125,7 @@ def cell(request, pk):
         "form": form,
         "as_of": on,
         "report": report,
-        "positions": report.positions if report else selectors.committee_on(org, on),
+        "positions": selectors.committee_on(org, on),
         "term": selectors.term_on(org, on),
         "history": history,
         "villages": selectors.village_roles(org, on),
@@ -148,6 +155,9 @@ def org(request, pk):
     counts = selectors.flag_counts(reports)
     shown = [r for r in reports if r.flags] if q["flagged"] else reports
     positions = selectors.committee_on(org, on)
+    # Above the grassroots level the page sums up per grassroots organization; the cells are
+    # listed there, or here when asked for the flagged ones only (and always in the export).
+    summary = _above_grassroots(org)
     if q["format"] == "xlsx":
         tables = [lists.cells_table(shown), lists.positions_table(positions, _("Cấp ủy"))]
         return xlsx_response(tables, _file(org, "chi-uy", on))
@@ -158,7 +168,9 @@ def org(request, pk):
         "form": form,
         "as_of": on,
         "rule": rule,
-        "reports": shown,
+        "reports": shown if (q["flagged"] or not summary) else [],
+        "groups": selectors.cells_by_parent(reports) if summary else [],
+        "flagged_only": q["flagged"],
         "cells_total": len(reports),
         "cells_flagged": sum(1 for r in reports if r.flags),
         "cells_with_committee": sum(1 for r in reports if r.has_committee),
@@ -169,10 +181,6 @@ def org(request, pk):
         "export_url": _export_url(request),
         "indicator_names": {code: registry.get(code).name for code in lists.INDICATOR_LISTS},
     }
-    if can_write:
-        context["position_form"] = forms.PositionForm(
-            org=org, members=selectors.members_for_positions(org, on)
-        )
     return render(request, "committees/org.html", context)
 
 
@@ -188,12 +196,16 @@ def roles(request, pk):
     if q["format"] == "xlsx":
         return xlsx_response(lists.roles_tables(villages), _file(org, "kiem-nhiem", on))
     with_model = [v for v in villages if v.role_model is not None]
+    # Above the commune level, one row per commune; the villages are on each commune's page.
+    summary = _above_grassroots(org)
     context = {
         "org": org,
         "ancestors": _ancestors(scope, org),
         "form": form,
         "as_of": on,
-        "villages": villages,
+        "villages": [] if summary else villages,
+        "groups": selectors.villages_by_commune(villages) if summary else [],
+        "villages_total": len(villages),
         "with_model": len(with_model),
         "compliant": sum(1 for v in with_model if v.compliant),
         "can_write": scope.can_write(org),
@@ -317,12 +329,15 @@ def indicator(request, pk, code):
     org = scope.org_or_404(pk)
     if code not in lists.INDICATOR_LISTS:
         raise Http404
-    form, q = _query(request, forms.PageForm)
+    form, q = _query(request, forms.IndicatorForm)
     on = q["as_of"]
     table = lists.indicator_list(code, org, on)
     if q["format"] == "xlsx":
         return xlsx_response([table], _file(org, code, on))
     ind = registry.get(code)
+    page = Paginator(table.linked_rows, INDICATOR_PAGE_SIZE).get_page(q.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "org": org,
         "ancestors": _ancestors(scope, org),
@@ -332,6 +347,8 @@ def indicator(request, pk, code):
         "name": ind.name,
         "value": ind.compute(org, on),
         "table": table,
+        "page": page,
+        "query": query.urlencode(),
         "export_url": _export_url(request),
     }
     return render(request, "committees/indicator.html", context)

@@ -158,7 +158,7 @@ EXPECTED_TEXT = {
     "cell_a": ["Chi ủy: Chi bộ bản Áng", "Lò Thị Ánh", "2020–2025", "Bản Áng"],
     "cell_b": ["Chi bộ bản Bó"],
     "org_commune_a": ["Chi bộ bản Áng", "Chi bộ bản Đông", "Chưa có bí thư"],
-    "org_district": ["Chi bộ bản Bó", "Chi bộ bản Áng"],
+    "org_district": ["Đảng bộ xã An", "Đảng bộ xã Bình", "Có cảnh báo"],
     "roles_commune_a": ["Mô hình Nà Bó", "Đúng mô hình", "Bí thư = Trưởng thôn, bản, tiểu khu"],
     "roles_cell_a": ["Lò Thị Ánh"],
     "leaders_district": ["Hà Văn Ngoài", "1/2 (50%)"],
@@ -226,6 +226,34 @@ def test_index_lists_several_tops(tree, clients, personas):
     assert (
         clients["admin"].get("/committees/")["Location"] == f"/committees/org/{tree.district.pk}/"
     )
+
+
+def test_district_page_sums_up_per_commune_and_lists_the_flagged_cells(tree, page_data, clients):
+    body = clients["admin"].get(url("org_district", tree, page_data)).content.decode()
+    assert f'href="/committees/org/{tree.commune_a.pk}/"' in body
+    assert "Chi bộ bản Đông" not in body  # the cells are on the commune's page
+    body = (
+        clients["admin"].get(url("org_district", tree, page_data) + "?flagged=on").content.decode()
+    )
+    # Cell Đông has no secretary; cell Áng too few official members; cell Bó both.
+    for name in ("Chi bộ bản Đông", "Chi bộ bản Áng", "Chi bộ bản Bó"):
+        assert name in body
+    body = clients["admin"].get(url("roles_commune_a", tree, page_data)).content.decode()
+    assert "Bản Áng" in body
+    body = clients["admin"].get(f"/committees/org/{tree.district.pk}/roles/").content.decode()
+    assert f"/committees/org/{tree.commune_a.pk}/roles/" in body and "Lò Thị Ánh" not in body
+
+
+def test_indicator_list_pages(tree, page_data, clients, monkeypatch):
+    from chibo.committees import views
+
+    monkeypatch.setattr(views, "INDICATOR_PAGE_SIZE", 2)
+    base = f"/committees/org/{tree.district.pk}/indicators/cells_with_committee/"
+    body = clients["admin"].get(base).content.decode()
+    assert "Trang 1/2" in body and "0/3 (0%)" in body
+    body = clients["admin"].get(base + "?page=2").content.decode()
+    assert "Trang 2/2" in body
+    assert clients["admin"].get(base + "?page=0").status_code == 400
 
 
 def test_cell_and_org_pages_redirect_to_each_other(tree, clients):
