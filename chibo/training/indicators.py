@@ -210,11 +210,11 @@ def contest_district_contestants(org: Organization, as_of: datetime.date) -> Val
     return Value(contest_district_contestants_rows(org, as_of).count())
 
 
-CODES = (
+COURSE_CODES = (
     "training_courses",
     "training_attendances",
     "sent_intermediate_theory",
     "sent_basic_theory",
-    "contest_cells",
-    "contest_district_contestants",
 )
+CONTEST_CODES = ("contest_cells", "contest_district_contestants")
+CODES = COURSE_CODES + CONTEST_CODES

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.core import audit
+from chibo.core import indicators as registry
 from chibo.core.dates import today
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
 
-from . import exports, selectors, services
+from . import exports, indicators, selectors, services
 from .forms import (
     CourseFilterForm,
     CourseForm,
@@ -70,6 +71,11 @@ def filter_org_choices(scope):
     return scope.organizations().active().exclude(kind=Organization.Kind.CELL).order_by("path")
 
 
+def indicator_links(codes):
+    """The indicators whose lists (training:indicator) the page links to."""
+    return [registry.get(code) for code in codes]
+
+
 def add_errors(form, error: ValidationError):
     if hasattr(error, "error_dict"):
         for field, errs in error.error_dict.items():
@@ -114,6 +120,7 @@ def course_list(request):
         "query": query.urlencode(),
         "can_create": organizer_choices(scope).exists(),
         "can_nominate": bool(scope.write_paths) or scope.superuser,
+        "indicator_links": indicator_links(indicators.COURSE_CODES),
     }
     template = "training/course_list.html#results" if request.htmx else "training/course_list.html"
     return render(request, template, context)

@@ -14,12 +14,13 @@ from chibo.core import audit
 from chibo.members.models import Member
 from chibo.organizations.models import subtree_q
 
-from . import exports, selectors, services
+from . import exports, indicators, selectors, services
 from .forms import ContestantCellForm, ContestantForm, ContestForm, RoundForm, ScoreForm
 from .permissions import contest_or_404, contestant_or_404, round_or_404
 from .views import (
     add_errors,
     bad_query,
+    indicator_links,
     organizer_choices,
     reader_scope_or_404,
     xlsx_response,
@@ -32,6 +33,7 @@ def contest_list(request):
     context = {
         "contests": list(selectors.contest_list(scope)),
         "can_create": organizer_choices(scope).exists(),
+        "indicator_links": indicator_links(indicators.CONTEST_CODES),
     }
     return render(request, "training/contest_list.html", context)
 

@@ -248,3 +248,21 @@ def test_member_history_shows_theory_changes(clients, tree, past_basic_course, p
     html = r.content.decode()
     assert "30/03/2022" in html and "Sơ cấp" in html
     assert Member.objects.get(pk=tree.member_a.pk).theory_level == "basic"
+
+
+def test_htmx_filter_returns_the_results_fragment(clients, courses):
+    r = clients["admin"].get(
+        reverse("training:courses"), {"kind": "government_work"}, HTTP_HX_REQUEST="true"
+    )
+    html = r.content.decode()
+    assert html.lstrip().startswith('<div id="results">')
+    assert "<html" not in html
+    assert "Tập huấn chính quyền xã An" in html and "Tập huấn nghiệp vụ huyện" not in html
+
+
+def test_list_pages_link_to_the_indicator_lists(clients, courses):
+    html = clients["commune"].get(reverse("training:courses")).content.decode()
+    for code in ("training_courses", "training_attendances", "sent_basic_theory"):
+        assert reverse("training:indicator", args=[code]) in html
+    html = clients["commune"].get(reverse("training:contests")).content.decode()
+    assert reverse("training:indicator", args=["contest_cells"]) in html
