@@ -31,9 +31,17 @@ def _names(members) -> str:
     return ", ".join(sorted(m.full_name for m in members))
 
 
-def _check_active(org: Organization, field: str):
-    if org.valid_to is not None:
-        raise ValidationError({field: _("Tổ chức này đã hết hiệu lực.")})
+def _check_valid_on(org: Organization, on: datetime.date | None, field: str):
+    """The organization existed on `on` (history may be recorded after a node has closed)."""
+    if on is None:
+        return
+    if org.valid_from > on or (org.valid_to is not None and org.valid_to <= on):
+        raise ValidationError(
+            {
+                field: _("%(org)s không có hiệu lực vào ngày %(d)s.")
+                % {"org": org.name, "d": on.strftime("%d/%m/%Y")}
+            }
+        )
 
 
 def _check_course(course: TrainingCourse):
@@ -61,7 +69,6 @@ def course_create(
     end: datetime.date,
     place: str = "",
 ) -> TrainingCourse:
-    _check_active(organizer, "organizer")
     course = TrainingCourse(
         kind=kind,
         title=" ".join(title.split()),
@@ -71,6 +78,7 @@ def course_create(
         place=place.strip(),
     )
     _check_course(course)
+    _check_valid_on(organizer, start, "organizer")
     course.save()
     audit.record(
         actor=actor,
@@ -91,9 +99,9 @@ def course_update(*, course: TrainingCourse, actor, **fields) -> TrainingCourse:
             raise ValueError(name)
         setattr(locked, name, value)
     locked.title = " ".join(locked.title.split())
-    if "organizer" in fields and fields["organizer"].pk != before["organizer"]:
-        _check_active(locked.organizer, "organizer")
     _check_course(locked)
+    if locked.organizer_id != before["organizer"] or locked.start.isoformat() != before["start"]:
+        _check_valid_on(locked.organizer, locked.start, "organizer")
     kind_changed = locked.kind != before["kind"]
     if kind_changed and locked.enrollments.filter(status=Enrollment.Status.COMPLETED).exists():
         # The theory levels already granted came from the old kind; keep history truthful.
@@ -147,7 +155,13 @@ def enroll(*, course: TrainingCourse, members, actor) -> list[Enrollment]:
         raise ValidationError(
             _("Không thuộc phạm vi bạn được cử đi học: %(names)s.") % {"names": _names(outside)}
         )
-    gone = [m for m in fresh if m.status not in IN_CELL_STATUSES]
+    # Left the Party's ranks (death, transfer out...) before the course began.
+    gone = [
+        m
+        for m in fresh
+        if m.status not in IN_CELL_STATUSES
+        and (m.status_since is None or m.status_since <= course.start)
+    ]
     if gone:
         raise ValidationError(
             _("Không còn sinh hoạt ở chi bộ: %(names)s.") % {"names": _names(gone)}
@@ -287,11 +301,16 @@ def _check_contest(contest: Contest):
 def contest_create(
     *, actor, name: str, organizer: Organization, year: int, max_score=Decimal(100)
 ) -> Contest:
-    _check_active(organizer, "organizer")
     contest = Contest(
         name=" ".join(name.split()), organizer=organizer, year=year, max_score=max_score
     )
     _check_contest(contest)
+    # The organizer existed at some time in the contest's year.
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if organizer.valid_from > last:
+        _check_valid_on(organizer, last, "organizer")
+    if organizer.valid_to is not None and organizer.valid_to <= first:
+        _check_valid_on(organizer, first, "organizer")
     contest.save()
     audit.record(
         actor=actor,
@@ -319,6 +338,11 @@ def round_create(
         errors["held_on"] = _("Ngày thi phải trong năm %(y)s hoặc năm liền kề.") % {
             "y": contest.year
         }
+    if not errors:
+        try:
+            _check_valid_on(organizer, held_on, "organizer")
+        except ValidationError as e:
+            errors.update(e.message_dict)
     if (
         not errors
         and ContestRound.objects.filter(contest=contest, level=level, organizer=organizer).exists()

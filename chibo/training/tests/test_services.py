@@ -303,3 +303,27 @@ def test_score_and_prize(tree, personas, grassroots_round):
     services.score_record(contestant=c, score="100", prize="first", actor=None)
     c.refresh_from_db()
     assert c.score == Decimal("100")
+
+
+def test_history_can_be_recorded_after_closures_and_deaths(tree):
+    """The demo and late data entry record past courses: what counts is the course's date."""
+    from chibo.organizations import services as org_services
+
+    org_services.org_reparent(
+        org=tree.cell_b, new_parent=tree.commune_a, on=datetime.date(2024, 1, 1), actor=None
+    )
+    org_services.org_close(org=tree.commune_b, on=datetime.date(2024, 1, 1), actor=None)
+    tree.commune_b.refresh_from_db()
+    old = make_course(tree.commune_b, start=datetime.date(2022, 5, 1))
+    with pytest.raises(ValidationError) as exc:
+        make_course(tree.commune_b, start=datetime.date(2024, 5, 1))
+    assert "organizer" in exc.value.error_dict
+    member_services.member_change_status(
+        member=tree.member_a, status="deceased", on=datetime.date(2023, 1, 1), actor=None
+    )
+    tree.member_a.refresh_from_db()
+    services.enroll(course=old, members=[tree.member_a], actor=None)
+    assert old.enrollments.get().member == tree.member_a
+    with pytest.raises(ValidationError):
+        services.contest_create(actor=None, name="Hội thi", organizer=tree.commune_b, year=2024)
+    services.contest_create(actor=None, name="Hội thi", organizer=tree.commune_b, year=2023)
