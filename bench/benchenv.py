@@ -40,7 +40,13 @@ def machine() -> dict:
 
 
 def git() -> dict:
-    """The commit, and the files changed outside bench/ (others' work in the same checkout)."""
+    """The commit, and the files changed outside bench/ (others' work in the same checkout).
+
+    In a snapshot made by bench/snapshot.sh: its commit, and nothing uncommitted by design.
+    """
+    marker = ROOT / ".snapshot-commit"
+    if marker.exists():
+        return {"commit": marker.read_text().strip(), "dirty": [], "snapshot": True}
     status = sh("git", "status", "--porcelain").splitlines()
     return {
         "commit": sh("git", "rev-parse", "HEAD").strip(),
@@ -54,7 +60,10 @@ def now() -> str:
 
 def command_line(script: str) -> str:
     env = [f"{k}={os.environ[k]}" for k in ("CHIBO_SQLITE_PATH", "DATABASE_URL") if k in os.environ]
-    return " ".join([*env, ".venv/bin/python", script, *map(shlex.quote, sys.argv[1:])])
+    cmd = " ".join([*env, ".venv/bin/python", script, *map(shlex.quote, sys.argv[1:])])
+    if (ROOT / ".snapshot-commit").exists():
+        return f'cd "$(bench/snapshot.sh {git()["commit"][:12]})" && {cmd}'
+    return cmd
 
 
 def load() -> list[float]:

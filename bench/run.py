@@ -380,6 +380,7 @@ def main():
         help="record the plan of the slowest query of rows over their goal, or over MS",
     )
     ap.add_argument("--no-save", action="store_true")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results"), help="results folder")
     ap.add_argument("--note", action="append", default=[], help="a note recorded with the results")
     ap.add_argument(
         "--wait-idle",
@@ -502,13 +503,13 @@ def main():
     report["cpu_idle_before"] = idle_before
     if not args.no_save:
         name = args.name or f"{args.scale}-{report['database']['vendor']}"
-        out = ROOT / "bench" / "results"
+        out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         (out / f"{name}.json").write_text(
             json.dumps(report, ensure_ascii=False, indent=1, default=str) + "\n"
         )
         (out / f"{name}.md").write_text(markdown(report))
-        print(f"wrote bench/results/{name}.json and .md")
+        print(f"wrote {out}/{name}.json and .md")
 
 
 if __name__ == "__main__":

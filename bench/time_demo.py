@@ -36,6 +36,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-save", action="store_true")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results"), help="results folder")
     ap.add_argument(
         "--wait-idle", type=float, default=0, metavar="FRACTION", help="as in bench/run.py"
     )
@@ -78,7 +79,7 @@ def main():
     print(f"median {median:.1f} s (goal < {GOAL_S} s)")
     if args.no_save:
         return
-    out = ROOT / "bench" / "results"
+    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "demo-build-sqlite.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
     dirty = report["git"]["dirty"]
@@ -111,7 +112,7 @@ def main():
     mark = "✓" if median < GOAL_S else "✗ over"
     lines += ["", f"**Median demo build: {median:.1f} s** (goal < {GOAL_S} s {mark})", ""]
     (out / "demo-build-sqlite.md").write_text("\n".join(lines))
-    print("wrote bench/results/demo-build-sqlite.json and .md")
+    print(f"wrote {out}/demo-build-sqlite.json and .md")
 
 
 if __name__ == "__main__":
