@@ -1,5 +1,6 @@
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from .models import Role
 
@@ -20,7 +21,8 @@ class RequireOTPMiddleware:
             and not user.is_verified()
             and needs_otp(user)
         ):
-            return redirect(reverse("accounts:otp") + "?next=" + request.get_full_path())
+            next_url = urlencode({"next": request.get_full_path()})
+            return redirect(reverse("accounts:otp") + "?" + next_url)
         return self.get_response(request)
 
 

@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -48,7 +49,7 @@ def login_view(request):
         login(request, user)
         audit.record(actor=user, action=AuditEvent.Action.LOGIN, obj=user)
         if needs_otp(user):
-            return redirect(f"/accounts/otp/?next={_next_url(request)}")
+            return redirect(reverse("accounts:otp") + "?" + urlencode({"next": _next_url(request)}))
         return redirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
 
