@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -80,8 +81,13 @@ def member_list(request):
         "can_write": bool(scope.write_paths) or scope.superuser,
         "pii": {m.pk for m in page.object_list if scope.can_see_pii(m.cell)},
     }
-    template = "members/list.html#results" if request.htmx else "members/list.html"
-    return render(request, template, context)
+    # A history restore (back button after hx-push-url) needs the whole page, not the partial.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "members/list.html#results" if partial else "members/list.html"
+    response = render(request, template, context)
+    # The same URL answers a partial or a page: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required
