@@ -3,6 +3,7 @@ sessions that expire, POST-only logout, and the audit row of each login."""
 
 import base64
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from axes.models import AccessAttempt
@@ -33,6 +34,14 @@ def sign_in(client, username, password=None, next_url=None):
 
 def signed_in_user_id(client):
     return client.session.get("_auth_user_id")
+
+
+def otp_next(response):
+    """The `next` a redirect to the TOTP page carries, or None if it goes elsewhere."""
+    url = urlsplit(response["Location"])
+    if response.status_code != 302 or url.path != OTP:
+        return None
+    return parse_qs(url.query)["next"][0]
 
 
 def token_for(device, shift=0):
@@ -138,15 +147,25 @@ def test_a_success_clears_earlier_failures(personas):
 def test_admin_is_sent_to_otp_after_the_password_and_held_there(personas):
     client = Client()
     r = sign_in(client, "admin", next_url="/members/")
-    assert r.status_code == 302 and r["Location"] == OTP + "?next=/members/"
+    assert otp_next(r) == "/members/"
     assert signed_in_user_id(client) == str(personas["admin"].pk)  # password step done
     district_id = personas["admin"].roles.get().organization_id
-    for url in ("/", "/members/", "/org/", f"/org/{district_id}/"):
-        r = client.get(url)
-        assert r.status_code == 302, url
-        assert r["Location"].startswith(OTP + "?next="), url
+    for url in ("/", "/members/", "/org/", f"/org/{district_id}/", "/members/?q=a&org=1"):
+        assert otp_next(client.get(url)) == url
     # The sign-in pages themselves are not held.
     assert client.get(OTP).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_next_with_a_query_string_survives_the_otp_step(personas):
+    """The page asked for, filters included, is where the admin lands after the code."""
+    device = TOTPDevice.objects.create(user=personas["admin"], name="phone", confirmed=True)
+    client = Client()
+    wanted = "/members/?sex=female&status=all"
+    r = sign_in(client, "admin", next_url=wanted)
+    assert otp_next(r) == wanted
+    r = client.post(OTP, {"token": token_for(device), "next": otp_next(r)})
+    assert r.status_code == 302 and r["Location"] == wanted
 
 
 @pytest.mark.django_db

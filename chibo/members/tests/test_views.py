@@ -189,6 +189,25 @@ def test_htmx_request_returns_only_the_results(tree, clients):
     assert "<html" in full and 'id="filters"' in full and 'id="results"' in full
 
 
+@pytest.mark.django_db
+def test_htmx_history_restore_gets_the_whole_page(tree, clients):
+    """Back after hx-push-url with htmx's cache empty: the page, or the layout is lost."""
+    r = clients["admin"].get(
+        "/members/?q=nguyen", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    body = r.content.decode()
+    assert "<html" in body and 'id="filters"' in body
+    assert listed(r) == ["Nguyễn Văn An"]
+
+
+@pytest.mark.django_db
+def test_list_varies_on_the_htmx_header(tree, clients):
+    """One URL, two answers (partial and page): browser caches must not mix them up."""
+    for extra in ({}, {"HTTP_HX_REQUEST": "true"}):
+        r = clients["admin"].get("/members/?q=nguyen", **extra)
+        assert "hx-request" in r["Vary"].lower()
+
+
 # --- sort and pages ----------------------------------------------------------------------------
 
 
