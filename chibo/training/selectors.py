@@ -239,7 +239,8 @@ def competition_ranks(scores) -> dict:
 def contest_results(scope, contest: Contest) -> list[dict]:
     """Per round: the round, its visible contestants ranked by score, and the number of
     distinct cells among them. Ranks are taken among all of the round's scores, so a commune
-    sees its contestants' true places. Three queries whatever the number of rounds."""
+    sees its contestants' true places. Rounds of nodes outside the scope (another commune's)
+    are left out unless they hold people in it. Three queries whatever the number of rounds."""
     rounds = list(contest.rounds.select_related("organizer").order_by("held_on", "level", "id"))
     all_scores: dict[int, list] = {r.pk: [] for r in rounds}
     for round_id, score in Contestant.objects.filter(
@@ -257,7 +258,12 @@ def contest_results(scope, contest: Contest) -> list[dict]:
         c.rank = ranks[c.round_id].get(c.score) if c.score is not None else None
         by_round[c.round_id].append(c)
     result = []
+    above = _ancestor_ids(scope.read_paths)
     for r in rounds:
+        # Another commune's round stays unseen, as that commune does (outside = missing).
+        shown = scope.superuser or scope.covers(r.organizer) or r.organizer_id in above
+        if not (shown or by_round[r.pk]):
+            continue
         rows = sorted(
             by_round[r.pk], key=lambda c: (c.rank is None, c.rank or 0, c.member.sort_key)
         )

@@ -78,6 +78,9 @@ def test_contest_pages_are_scoped(clients, contest, who):
     assert ("Cầm Văn Bình" in html) == sees_b
     writes_district = who == "admin"
     assert ("Thêm vòng thi" in html) == writes_district
+    # Another commune's round is not shown at all (its name would reveal it).
+    assert ("Đảng bộ xã Bình" in html) == (who in ("admin", "analyst", "secretary_b"))
+    assert ("Đảng bộ xã An" in html) == (who != "secretary_b")
 
 
 def test_ranks_are_taken_among_the_whole_round(clients, contest):
