@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "chibo.members",
     "chibo.committees",
     "chibo.training",
+    "chibo.targets",
+    "chibo.meetings",
     "chibo.reports",
     "chibo.api",
     "chibo.demo",
