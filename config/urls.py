@@ -13,6 +13,7 @@ urlpatterns = [
     path("members/", include("chibo.members.urls")),
     path("committees/", include("chibo.committees.urls")),
     path("training/", include("chibo.training.urls")),
+    path("meetings/", include("chibo.meetings.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("admin/", admin.site.urls),
 ]

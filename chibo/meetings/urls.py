@@ -1,0 +1,15 @@
+"""Meeting pages, one module per resource: the record and its preparation (views_record), the
+commune's and district's oversight (views_oversight), documents (views_documents), officials and
+support (views_officials), a member's own meetings and tasks and the calendar feeds (views_member).
+"""
+
+from django.urls import include, path
+
+app_name = "meetings"
+urlpatterns = [
+    path("", include("chibo.meetings.urls_record")),
+    path("", include("chibo.meetings.urls_oversight")),
+    path("", include("chibo.meetings.urls_documents")),
+    path("", include("chibo.meetings.urls_officials")),
+    path("", include("chibo.meetings.urls_member")),
+]
