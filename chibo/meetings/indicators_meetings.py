@@ -1,0 +1,1 @@
+"""Indicators of the meetings: held on schedule, attendance, thematic, quality, tasks."""

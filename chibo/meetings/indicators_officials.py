@@ -1,0 +1,1 @@
+"""Indicators of the officials who follow cells and the helping organizations."""
