@@ -1,12 +1,17 @@
 def nav(request):
-    """What the top navigation may offer: org pages only to roles that read organizations."""
+    """What the top navigation may offer. The organization, member, committee, training and
+    contest pages all start from Scope.read_paths (a member alone reads only their own record),
+    so the same test decides each of their links; the views check it again."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     from .scope import Scope
 
     scope = Scope.for_user(user)
+    reader = scope.superuser or bool(scope.read_paths)
     return {
-        "nav_orgs": scope.superuser or bool(scope.read_paths),
+        "nav_orgs": reader,
+        "nav_committees": reader,
+        "nav_training": reader,
         "nav_self_id": scope.member_self_id,
     }
