@@ -3,8 +3,10 @@
 
     CHIBO_SQLITE_PATH=bench/data/district.sqlite3 .venv/bin/python bench/run.py --scale district
     DATABASE_URL=postgres://... .venv/bin/python bench/run.py --scale province
+    CHIBO_SQLITE_PATH=bench/data/demo.sqlite3 .venv/bin/python bench/run.py --scale demo
 
-The database comes from bench/generate.py (its bench-* users and their roles). Each row: W
+The database comes from bench/generate.py (its bench-* users and their roles), or for --scale
+demo from `manage.py demo` (the committee, training and contest pages: bench/demo_pages.py). W
 warm-up requests, then N timed requests through django.test.Client (the whole Django stack,
 middleware, sessions and templates included; no network), then one more request under
 CaptureQueriesContext for the query count (not timed). A row whose warm-up is slow gets fewer
@@ -32,6 +34,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import demo_pages  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.migrations.executor import MigrationExecutor  # noqa: E402
@@ -55,6 +58,7 @@ GOALS = {
     "district": [(lambda r: True, 150)],
     "province": [(lambda r: r["kind"] == "search", 50)],
     "national": [],
+    "demo": [(lambda r: True, 150)],  # issue 3: every committee, training and contest page
 }
 
 
@@ -272,12 +276,15 @@ def database():
         return {"vendor": "sqlite", "version": version, "settings": {"journal_mode": "WAL"}}
 
 
-def data_sizes():
-    return {
+def data_sizes(scale):
+    sizes = {
         "organizations": Organization.objects.count(),
         "cells": Organization.objects.filter(kind="cell").count(),
         "members": Member.objects.count(),
     }
+    if scale == "demo":
+        sizes |= demo_pages.data_sizes()
+    return sizes
 
 
 # --- output ------------------------------------------------------------------------------------
@@ -294,8 +301,15 @@ def markdown(report):
         f" (uncommitted changes outside bench/: {', '.join(git['dirty'])})" if git["dirty"] else ""
     )
     load = {k: ", ".join(map(str, v)) for k, v in report["load_average"].items()}
+    title = (
+        "the Mai Sơn demo database (`manage.py demo`): committee, training and contest pages, "
+        f"as of {report['as_of']}"
+        if report["scale"] == "demo"
+        else f"{report['scale']} scale"
+    )
+    extra = ", ".join(f"{v:,} {k}" for k, v in list(data.items())[3:])
     lines = [
-        f"# Benchmark: {report['scale']} scale on {db['version']}",
+        f"# Benchmark: {title} on {db['version']}",
         "",
         f"- command: `{report['command']}`",
         f"- date: {report['date']}",
@@ -311,7 +325,7 @@ def markdown(report):
             else ""
         ),
         f"- data: {data['organizations']:,} organizations, {data['cells']:,} cells, "
-        f"{data['members']:,} members",
+        f"{data['members']:,} members" + (f", {extra}" if extra else ""),
         f"- method: in-process django.test.Client (server time, no network), "
         f"{report['warmup']} warm-ups, then N timed requests (N={report['n']}, fewer for a slow "
         f"row: {report['budget_s']:g} s budget per row, at least 5); the query count from one "
@@ -343,6 +357,8 @@ def markdown(report):
         lines += ["|---|" + "--:|" * len(sizes)]
         for name, counts in report["page_sizes"]["rows"].items():
             lines.append(f"| {name} | " + " | ".join(str(c) for c in counts) + " |")
+    if report["scale"] == "demo":
+        lines += demo_pages.markdown(report)
     slow = [r for r in report["rows"] if r.get("plan")]
     if slow:
         lines += ["", "## Slow rows: their slowest queries", ""]
@@ -387,11 +403,26 @@ def main():
         type=float,
         default=0,
         metavar="FRACTION",
-        help="first wait (up to an hour) until the CPUs are this idle, e.g. 0.9",
+        help="first wait (up to --wait-max) until the CPUs are this idle, e.g. 0.9",
+    )
+    ap.add_argument(
+        "--wait-max",
+        type=float,
+        default=3600,
+        metavar="SECONDS",
+        help="longest wait for an idle machine (default 3600); then run anyway and record it",
+    )
+    ap.add_argument(
+        "--indicator-runs",
+        type=int,
+        default=5,
+        help="--scale demo: timed runs of manage.py indicators (default 5)",
     )
     args = ap.parse_args()
     personas = args.personas.split(",")
-    idle_before = benchenv.wait_idle(args.wait_idle) if args.wait_idle else []
+    idle_before = (
+        benchenv.wait_idle(args.wait_idle, timeout=args.wait_max) if args.wait_idle else []
+    )
     load_before = benchenv.load()
 
     notes = list(args.note)
@@ -401,11 +432,18 @@ def main():
         # tables start empty) and say so in the results.
         call_command("migrate", verbosity=0)
         notes.append(f"applied {len(pending)} migrations first: {', '.join(pending)}")
-    t = discover()
+    demo = args.scale == "demo"
+    if demo:
+        t = demo_pages.discover()
+        user_of = {p: t["users"][t["usernames"][p]] for p in personas}
+    else:
+        t = discover()
+        user_of = {p: t["users"][f"bench-{p}"] for p in personas}
     tokens, clients = {}, {}
-    user_of = {p: t["users"][f"bench-{p}"] for p in personas}
     for p, user in user_of.items():
         clients[p] = web_client(user)
+        if demo:
+            continue  # the demo rows are pages only
         tokens[p], problem = api_token(user)
         if problem:
             notes.append(f"API rows of {p} skipped: {problem}")
@@ -416,9 +454,10 @@ def main():
         "git": benchenv.git(),
         "machine": benchenv.machine(),
         "database": database(),
-        "data": data_sizes(),
+        "data": data_sizes(args.scale),
         "targets": {k: t[k].pk for k in ("root", "commune", "cell", "large_cell", "member")}
         | {"district": t["district"].pk if t["district"] else None},
+        "as_of": str(demo_pages.AS_OF) if demo else None,
         "n": args.n,
         "warmup": args.warmup,
         "budget_s": args.budget,
@@ -426,7 +465,8 @@ def main():
         "rows": [],
     }
     print(f"{report['database']['version']}: {report['data']}", flush=True)
-    for persona, name, kind, method, url, opts in rows_for(t, args.scale, personas):
+    rows = demo_pages.rows(t, personas) if demo else rows_for(t, args.scale, personas)
+    for persona, name, kind, method, url, opts in rows:
         if args.only and args.only not in name:
             continue
         row = {"persona": persona, "name": name, "kind": kind, "method": method, "url": url}
@@ -456,8 +496,11 @@ def main():
             )
         print(f"{persona:9} {name:48} {result}", flush=True)
 
+    if demo and not args.only:
+        report["list_lengths"] = demo_pages.list_lengths(t, clients)
+        report["indicators_command"] = demo_pages.time_indicators(t, runs=args.indicator_runs)
     sizes = [int(s) for s in args.page_sizes.split(",") if s]
-    if sizes and "admin" in personas and not args.only:
+    if sizes and "admin" in personas and not args.only and not demo:
         counts = {
             "member list (admin)": [],
             f'member search "{SEARCH}" (admin)': [],
