@@ -1,7 +1,7 @@
 def nav(request):
-    """What the top navigation may offer. The organization, member, committee, training and
-    contest pages all start from Scope.read_paths (a member alone reads only their own record),
-    so the same test decides each of their links; the views check it again."""
+    """What the top navigation may offer. The organization, member, committee, training,
+    contest and meeting pages all start from Scope.read_paths (a member alone reads only their
+    own record), so the same test decides each of their links; the views check it again."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -13,5 +13,6 @@ def nav(request):
         "nav_orgs": reader,
         "nav_committees": reader,
         "nav_training": reader,
+        "nav_meetings": reader,
         "nav_self_id": scope.member_self_id,
     }

@@ -1,0 +1,541 @@
+"""Reads of the oversight pages: a month's meetings of the cells under some organizations (the
+commune's month at a glance) and the district's overview, one row per grassroots organization.
+
+Both read the structure of the month (OrganizationPeriod on the month's last day): a cell that
+left a commune later still shows under it for the months it belonged there. Each runs a fixed
+number of queries whatever the number of cells; the overview aggregates in the database.
+
+What a row says about timing (its "situation"), relative to `today`:
+  on_day     recorded, held on the scheduled day
+  early      recorded, held before it
+  late       recorded, held after it
+  overdue    not recorded, and today is later than the scheduled day + the rule's
+             overdue_after_days (24th + 2: the secretary has through the 26th)
+  planned    not recorded, not overdue yet
+  unscheduled  no regular meeting of that month on record for the cell
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core import dates, vn
+from chibo.organizations.models import Organization, OrganizationPeriod, subtree_q
+
+from .models import CellMeeting, MeetingRule, QualityClass
+
+K = Organization.Kind
+S = CellMeeting.Status
+RECORDED = (S.HELD, S.CONFIRMED, S.RETURNED)
+DEFAULT_OVERDUE_DAYS = 2
+
+
+class Situation:
+    ON_DAY = "on_day"
+    EARLY = "early"
+    LATE = "late"
+    OVERDUE = "overdue"
+    PLANNED = "planned"
+    UNSCHEDULED = "unscheduled"
+
+    LABELS = {
+        ON_DAY: _("Họp đúng ngày"),
+        EARLY: _("Họp trước ngày dự kiến"),
+        LATE: _("Họp muộn"),
+        OVERDUE: _("Quá hạn chưa ghi biên bản"),
+        PLANNED: _("Chưa đến hạn"),
+        UNSCHEDULED: _("Chưa có lịch"),
+    }
+    # Badge class of each: ok, warn or plain.
+    TONE = {ON_DAY: "ok", EARLY: "ok", LATE: "warn", OVERDUE: "warn", PLANNED: "", UNSCHEDULED: ""}
+
+
+# What the status filter of the month page offers: situations, then the review statuses.
+FILTERS = [
+    (Situation.ON_DAY, Situation.LABELS[Situation.ON_DAY]),
+    (Situation.EARLY, Situation.LABELS[Situation.EARLY]),
+    (Situation.LATE, Situation.LABELS[Situation.LATE]),
+    (Situation.OVERDUE, Situation.LABELS[Situation.OVERDUE]),
+    (Situation.PLANNED, Situation.LABELS[Situation.PLANNED]),
+    (Situation.UNSCHEDULED, Situation.LABELS[Situation.UNSCHEDULED]),
+    ("to_review", _("Chờ xác nhận")),
+    (S.CONFIRMED, _("Đã xác nhận")),
+    (S.RETURNED, _("Đã trả lại")),
+]
+
+
+# --- months ---------------------------------------------------------------------------------
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(month: datetime.date, n: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + n
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return add_months(month_start(month), 1) - datetime.timedelta(days=1)
+
+
+def quarter_start(month: datetime.date) -> datetime.date:
+    return datetime.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+
+
+def percent(n, d) -> str:
+    return vn.format_percent(n, d, 1) if d else ""
+
+
+# --- rules ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    path: str  # "" for a rule that applies everywhere
+    cell_type: str
+    effective_from: datetime.date
+    overdue_after_days: int
+
+
+class Rules:
+    """The meeting rules, read once; which one governs a cell's month.
+
+    As schedule.py chooses: the rule of the nearest organization above the cell wins; among
+    its rules, the latest in force on the month's first day; a rule without organization
+    applies everywhere. Only overdue_after_days is read here.
+    """
+
+    def __init__(self):
+        rows = MeetingRule.objects.values_list(
+            "organization__path", "cell_type", "effective_from", "overdue_after_days"
+        )
+        self.rules = [_Rule(p or "", t, e, n) for p, t, e, n in rows]
+
+    def overdue_days(self, cell_path: str, cell_type: str, month: datetime.date) -> int:
+        first = month_start(month)
+        best = None
+        for r in self.rules:
+            if r.cell_type != cell_type or r.effective_from > first:
+                continue
+            if not cell_path.startswith(r.path):
+                continue
+            key = (len(r.path), r.effective_from)
+            if best is None or key > best[0]:
+                best = (key, r)
+        return best[1].overdue_after_days if best else DEFAULT_OVERDUE_DAYS
+
+    def distinct_days(self) -> set[int]:
+        return {r.overdue_after_days for r in self.rules} or {DEFAULT_OVERDUE_DAYS}
+
+
+def situation(meeting: CellMeeting | None, overdue_days: int, today: datetime.date) -> str:
+    if meeting is None:
+        return Situation.UNSCHEDULED
+    if meeting.status == S.PLANNED or meeting.held_on is None:
+        if today > meeting.scheduled_date + datetime.timedelta(days=overdue_days):
+            return Situation.OVERDUE
+        return Situation.PLANNED
+    if meeting.held_on == meeting.scheduled_date:
+        return Situation.ON_DAY
+    return Situation.LATE if meeting.held_on > meeting.scheduled_date else Situation.EARLY
+
+
+# --- structure ------------------------------------------------------------------------------
+
+
+def _valid_on(on: datetime.date) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+
+
+def root_paths(roots, on: datetime.date) -> list[str]:
+    """The paths of `roots` on `on` (one query); a root that did not exist then has none."""
+    ids = [r.pk for r in roots]
+    paths = sorted(
+        OrganizationPeriod.objects.filter(_valid_on(on), organization_id__in=ids).values_list(
+            "path", flat=True
+        )
+    )
+    kept = []
+    for p in paths:  # a root under another root adds nothing
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return kept
+
+
+def _under(paths) -> Q:
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for p in paths:
+        q |= subtree_q(p)
+    return q
+
+
+def cell_periods(paths, on: datetime.date):
+    """Periods of the cells under `paths` on `on`."""
+    return OrganizationPeriod.objects.filter(
+        _under(paths), _valid_on(on), organization__kind=K.CELL
+    )
+
+
+def default_month(roots, today: datetime.date | None = None) -> datetime.date:
+    """The current month if it has meetings under `roots`, else the latest earlier month that
+    has (the demo's meetings stop at its own date), else the current month. One query."""
+    current = month_start(today or dates.today())
+    q = Q(pk__in=[])
+    for r in roots:
+        q |= subtree_q(r.path, "cell__path")
+    latest = (
+        CellMeeting.objects.filter(q, month__lte=current).aggregate(m=Max("month"))["m"]
+        if roots
+        else None
+    )
+    return latest or current
+
+
+# --- the month at a glance ------------------------------------------------------------------
+
+
+@dataclass
+class MonthRow:
+    """One cell in a month: its regular meeting (if on record) and any separate thematic ones."""
+
+    cell_id: int
+    name: str
+    parent_name: str
+    cell_type: str
+    cell_path: str
+    meeting: CellMeeting | None
+    thematic: list = field(default_factory=list)
+    situation: str = Situation.UNSCHEDULED
+    overdue_days: int = DEFAULT_OVERDUE_DAYS
+    can_review: bool = False
+
+    @property
+    def situation_label(self):
+        return Situation.LABELS[self.situation]
+
+    @property
+    def situation_tone(self):
+        return Situation.TONE[self.situation]
+
+    @property
+    def due(self) -> datetime.date | None:
+        if self.meeting is None:
+            return None
+        return self.meeting.scheduled_date + datetime.timedelta(days=self.overdue_days)
+
+    @property
+    def attendance(self) -> str:
+        m = self.meeting
+        if m is None or m.status not in RECORDED:
+            return ""
+        return percent(m.present, m.summoned)
+
+    @property
+    def thematic_topics(self) -> list[str]:
+        topics = []
+        if self.meeting is not None and self.meeting.has_thematic_part:
+            topics.append(self.meeting.topic or str(_("Chuyên đề")))
+        topics += [t.topic or str(_("Chuyên đề")) for t in self.thematic]
+        return topics
+
+    def matches(self, status: str) -> bool:
+        if not status:
+            return True
+        if status == "to_review":
+            return self.meeting is not None and self.meeting.status == S.HELD
+        if status in (S.CONFIRMED, S.RETURNED):
+            return self.meeting is not None and self.meeting.status == status
+        return self.situation == status
+
+
+@dataclass
+class Month:
+    month: datetime.date
+    rows: list[MonthRow]
+    counts: dict  # filter code -> number of cells
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+
+def _meetings_qs():
+    return CellMeeting.objects.annotate(guest_count=Count("guests")).order_by(
+        "cell_id", "scheduled_date", "id"
+    )
+
+
+def month_view(roots, month: datetime.date, *, scope=None, today=None) -> Month:
+    """Every cell under `roots` on the month's last day with its meetings of that month.
+
+    Four queries: the roots' paths then, the cells, the meetings (with their guests counted),
+    the rules. Rows in Vietnamese order of the parent's name, then the cell's.
+    """
+    from .services_review import can_review
+
+    today = today or dates.today()
+    month = month_start(month)
+    on = month_end(month)
+    paths = root_paths(roots, on)
+    periods = list(
+        cell_periods(paths, on).select_related("organization", "parent").order_by("path")
+    )
+    ids = [p.organization_id for p in periods]
+    meetings = list(_meetings_qs().filter(month=month, cell_id__in=ids)) if ids else []
+    rules = Rules()
+    regular, thematic = {}, {}
+    for m in meetings:
+        if m.kind == CellMeeting.Kind.REGULAR:
+            regular[m.cell_id] = m
+        else:
+            thematic.setdefault(m.cell_id, []).append(m)
+    rows = []
+    for p in periods:
+        org = p.organization
+        row = MonthRow(
+            cell_id=org.pk,
+            name=p.name,
+            parent_name=p.parent.name if p.parent_id else "",
+            cell_type=org.cell_type,
+            cell_path=org.path,
+            meeting=regular.get(org.pk),
+            thematic=thematic.get(org.pk, []),
+        )
+        _finish(row, rules, month, today, scope, can_review)
+        rows.append(row)
+    rows.sort(key=lambda r: (vn.text_sort_key(r.parent_name), vn.text_sort_key(r.name)))
+    counts = Counter()
+    for r in rows:
+        for code, _label in FILTERS:
+            if r.matches(code):
+                counts[code] += 1
+    return Month(month=month, rows=rows, counts=dict(counts))
+
+
+def _finish(row, rules, month, today, scope, can_review):
+    row.overdue_days = rules.overdue_days(row.cell_path, row.cell_type, month)
+    row.situation = situation(row.meeting, row.overdue_days, today)
+    if scope is not None and row.meeting is not None:
+        row.can_review = can_review(scope, row.cell_path)
+
+
+def month_row(meeting: CellMeeting, *, scope=None, today=None) -> MonthRow:
+    """The month page's row of one meeting's cell, after a review (HTMX). Four queries."""
+    from .services_review import can_review
+
+    today = today or dates.today()
+    cell = meeting.cell
+    period = (
+        OrganizationPeriod.objects.filter(_valid_on(month_end(meeting.month)), organization=cell)
+        .select_related("parent")
+        .first()
+    )
+    meetings = list(_meetings_qs().filter(month=meeting.month, cell=cell))
+    regular = next((m for m in meetings if m.kind == CellMeeting.Kind.REGULAR), None)
+    row = MonthRow(
+        cell_id=cell.pk,
+        name=period.name if period else cell.name,
+        parent_name=period.parent.name if period and period.parent_id else "",
+        cell_type=cell.cell_type,
+        cell_path=cell.path,
+        meeting=regular,
+        thematic=[m for m in meetings if m.kind != CellMeeting.Kind.REGULAR],
+    )
+    _finish(row, Rules(), meeting.month, today, scope, can_review)
+    return row
+
+
+# --- the district overview ------------------------------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    """One grassroots organization's month (or the total line, with org None)."""
+
+    org_id: int | None
+    name: str
+    path: str = ""
+    cells: int = 0
+    regular: int = 0  # regular meetings on record for the month (any status)
+    held: int = 0
+    on_day: int = 0
+    late: int = 0
+    overdue: int = 0
+    to_review: int = 0
+    returned: int = 0
+    present: int = 0
+    summoned: int = 0
+    good: int = 0
+    fair: int = 0
+    average: int = 0
+    poor: int = 0
+    thematic_cells: int = 0
+
+    @property
+    def not_held(self) -> int:
+        return self.cells - self.held
+
+    @property
+    def unscheduled(self) -> int:
+        return max(self.cells - self.regular, 0)
+
+    @property
+    def attendance(self) -> str:
+        return percent(self.present, self.summoned)
+
+    @property
+    def on_day_pct(self) -> str:
+        return percent(self.on_day, self.cells)
+
+    @property
+    def thematic_pct(self) -> str:
+        return percent(self.thematic_cells, self.cells)
+
+    def add(self, other: "OverviewRow"):
+        for f in self.NUMBERS:
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+
+
+OverviewRow.NUMBERS = (
+    "cells",
+    "regular",
+    "held",
+    "on_day",
+    "late",
+    "overdue",
+    "to_review",
+    "returned",
+    "present",
+    "summoned",
+    "good",
+    "fair",
+    "average",
+    "poor",
+    "thematic_cells",
+)
+
+
+@dataclass
+class Overview:
+    month: datetime.date
+    quarter_start: datetime.date
+    rows: list[OverviewRow]
+    total: OverviewRow
+
+
+def overdue_q(rules: Rules, today: datetime.date, month: datetime.date, cells=None) -> Q:
+    """Q for the planned meetings past their recording deadline on `today`.
+
+    With one overdue_after_days in all the rules (the usual case), a single date bound. With
+    several, the cells are grouped by the number their rule gives: `cells()` returns
+    (organization_id, path, cell_type) of the cells concerned (one query).
+    """
+    days = rules.distinct_days()
+    if len(days) == 1:
+        (n,) = days
+        return Q(scheduled_date__lt=today - datetime.timedelta(days=n))
+    groups = {}
+    for pk, path, cell_type in cells():
+        groups.setdefault(rules.overdue_days(path, cell_type, month), []).append(pk)
+    q = Q(pk__in=[])
+    for n, ids in groups.items():
+        q |= Q(cell_id__in=ids, scheduled_date__lt=today - datetime.timedelta(days=n))
+    return q
+
+
+def overview(roots, month: datetime.date, *, today=None) -> Overview:
+    """One row per grassroots organization under `roots` on the month's last day: its cells,
+    the month's regular meetings (held, on the day, late, overdue), attendance and quality
+    classes of every meeting recorded in the month, and the cells with a thematic meeting (or a
+    thematic part) recorded from the quarter's first month to this one.
+
+    Queries: the roots' paths, the grassroots organizations, the rules, then per depth at which
+    grassroots organizations sit (one, in a district) the cells counted and the meetings
+    aggregated, grouped by the grassroots part of each cell's path on that date.
+    """
+    today = today or dates.today()
+    month = month_start(month)
+    on = month_end(month)
+    q_start = quarter_start(month)
+    paths = root_paths(roots, on)
+    grassroots = list(
+        OrganizationPeriod.objects.filter(
+            _under(paths), _valid_on(on), organization__kind=K.GRASSROOTS
+        )
+        .order_by("path")
+        .values_list("organization_id", "name", "path")
+    )
+    rules = Rules()
+    rows = {path: OverviewRow(org_id=pk, name=name, path=path) for pk, name, path in grassroots}
+    cells = cell_periods(paths, on)
+    overdue = overdue_q(
+        rules,
+        today,
+        month,
+        lambda: cells.values_list(
+            "organization_id", "organization__path", "organization__cell_type"
+        ),
+    )
+    then_path = Subquery(
+        OrganizationPeriod.objects.filter(_valid_on(on), organization_id=OuterRef("cell_id"))
+        .order_by()
+        .values("path")[:1]
+    )
+    this_month = Q(month=month)
+    regular = this_month & Q(kind=CellMeeting.Kind.REGULAR)
+    recorded = Q(status__in=RECORDED)
+    held = regular & recorded
+    scored = this_month & recorded
+    thematic = recorded & (Q(kind=CellMeeting.Kind.THEMATIC) | ~Q(topic=""))
+    for length in sorted({len(p) for p in rows}):
+        for r in (
+            cells.annotate(g=Substr("path", 1, length))
+            .values("g")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            if r["g"] in rows:
+                rows[r["g"]].cells += r["n"]
+        aggregates = (
+            CellMeeting.objects.filter(
+                cell_id__in=cells.values("organization_id"), month__gte=q_start, month__lte=month
+            )
+            .annotate(g=Substr(then_path, 1, length))
+            .values("g")
+            .annotate(
+                regular=Count("id", filter=regular),
+                held=Count("id", filter=held),
+                on_day=Count("id", filter=held & Q(held_on=F("scheduled_date"))),
+                late=Count("id", filter=held & Q(held_on__gt=F("scheduled_date"))),
+                overdue=Count("id", filter=regular & Q(status=S.PLANNED) & overdue),
+                to_review=Count("id", filter=this_month & Q(status=S.HELD)),
+                returned=Count("id", filter=this_month & Q(status=S.RETURNED)),
+                present=Sum("present", filter=scored),
+                summoned=Sum("summoned", filter=scored),
+                good=Count("id", filter=scored & Q(quality_class=QualityClass.GOOD)),
+                fair=Count("id", filter=scored & Q(quality_class=QualityClass.FAIR)),
+                average=Count("id", filter=scored & Q(quality_class=QualityClass.AVERAGE)),
+                poor=Count("id", filter=scored & Q(quality_class=QualityClass.POOR)),
+                thematic_cells=Count("cell_id", filter=thematic, distinct=True),
+            )
+            .order_by()
+        )
+        for a in aggregates:
+            row = rows.get(a.pop("g"))
+            if row is None:
+                continue
+            for k, v in a.items():
+                setattr(row, k, getattr(row, k) + (v or 0))
+    ordered = sorted(rows.values(), key=lambda r: vn.text_sort_key(r.name))
+    total = OverviewRow(org_id=None, name=str(_("Tổng cộng")))
+    for r in ordered:
+        total.add(r)
+    return Overview(month=month, quarter_start=q_start, rows=ordered, total=total)

@@ -1,0 +1,391 @@
+"""Oversight pages: the month at a glance (every cell's meeting of a month), the district's
+overview (one row per grassroots organization), the review of one record (confirm or return),
+and the lists behind the meeting indicators.
+
+Every page starts from the user's scope: an organization or a meeting outside it is a 404, like
+a missing one; confirming and returning need a review role over the cell (commune staff or the
+organization board's admin), checked here and again in the service. Query strings go through
+forms; bad input is a 400 with a message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from chibo.accounts.scope import Scope
+from chibo.committees.exports import xlsx_response
+from chibo.core import audit, dates
+from chibo.core import indicators as registry
+from chibo.organizations.models import Organization
+
+from . import exports_oversight, indicators_meetings, selectors_oversight, services_review
+from .forms_oversight import (
+    ConfirmForm,
+    IndicatorForm,
+    MonthPageForm,
+    MonthQueryForm,
+    ReturnForm,
+)
+from .models import CellMeeting
+
+INDICATOR_PAGE_SIZE = 200
+
+
+def _scope(request) -> Scope:
+    scope = Scope.for_user(request.user)
+    if not scope.read_paths and not scope.superuser:
+        raise Http404  # a member alone reads only their own meetings (views_member)
+    return scope
+
+
+def _bad(form):
+    problems = "; ".join(
+        f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}"
+        for k, v in form.errors.items()
+    )
+    return HttpResponseBadRequest(escape(_("Tham số không hợp lệ: %(p)s") % {"p": problems}))
+
+
+def _roots(scope, org_id) -> list[Organization]:
+    """The chosen organization (404 outside the scope), or the nodes the user's roles sit at."""
+    if org_id:
+        return [scope.org_or_404(org_id)]
+    roots = list(scope.top_organizations().order_by("path"))
+    if not roots:
+        raise Http404
+    return roots
+
+
+def _org_choices(scope):
+    return scope.organizations().active().exclude(kind=Organization.Kind.CELL).order_by("path")
+
+
+def _title(roots) -> str:
+    return roots[0].name if len(roots) == 1 else _("Các chi bộ trong phạm vi")
+
+
+def _export_url(request) -> str:
+    query = request.GET.copy()
+    query["format"] = "xlsx"
+    return f"{request.path}?{query.urlencode()}"
+
+
+def _month_query(request, roots, month):
+    """The page's query string for another month (the status filter dropped)."""
+    query = request.GET.copy()
+    query.pop("status", None)
+    query.pop("format", None)
+    query["month"] = f"{month:%Y-%m}"
+    return query.urlencode()
+
+
+def _months_around(request, roots, month):
+    prev = selectors_oversight.add_months(month, -1)
+    nxt = selectors_oversight.add_months(month, 1)
+    return {
+        "prev_month": prev,
+        "next_month": nxt,
+        "prev_query": _month_query(request, roots, prev),
+        "next_query": _month_query(request, roots, nxt),
+    }
+
+
+# --- the month at a glance ------------------------------------------------------------------
+
+
+@login_required
+def month(request):
+    """Every cell under the chosen organization (default: the user's own) with its meeting of
+    the month: on the day, late, overdue, planned; attendance, guests, quality, thematic part."""
+    scope = _scope(request)
+    form = MonthPageForm(request.GET)
+    if not form.is_valid():
+        return _bad(form)
+    data = form.cleaned_data
+    roots = _roots(scope, data.get("org"))
+    month = data.get("month") or selectors_oversight.default_month(roots)
+    view = selectors_oversight.month_view(roots, month, scope=scope)
+    status = data.get("status") or ""
+    rows = [r for r in view.rows if r.matches(status)]
+    title = _title(roots)
+    if data.get("format") == "xlsx":
+        table = exports_oversight.month_table(rows, view.month, title)
+        return xlsx_response([table], f"sinh-hoat-{view.month:%Y-%m}.xlsx")
+    query = request.GET.copy()
+    query.pop("status", None)
+    query.pop("format", None)
+    context = {
+        "form": form,
+        "roots": roots,
+        "org": roots[0] if len(roots) == 1 else None,
+        "title": title,
+        "month": view.month,
+        "view": view,
+        "rows": rows,
+        "status": status,
+        "filters": [
+            (code, label, view.counts.get(code, 0)) for code, label in selectors_oversight.FILTERS
+        ],
+        "base_query": query.urlencode(),
+        "org_choices": _org_choices(scope),
+        "export_url": _export_url(request),
+        "next_url": request.get_full_path(),
+        "overview": any(not r.is_cell for r in roots),
+        **_months_around(request, roots, view.month),
+    }
+    partial = request.htmx and not request.htmx.history_restore_request
+    return render(
+        request, "meetings/month.html#results" if partial else "meetings/month.html", context
+    )
+
+
+# --- the district overview ------------------------------------------------------------------
+
+
+@login_required
+def overview(request):
+    """One row per grassroots organization under the chosen node for a month."""
+    scope = _scope(request)
+    form = MonthQueryForm(request.GET)
+    if not form.is_valid():
+        return _bad(form)
+    data = form.cleaned_data
+    roots = _roots(scope, data.get("org"))
+    if all(r.is_cell for r in roots):  # a cell's own month is the month page
+        query = request.GET.copy()
+        query.pop("format", None)
+        return redirect(f"{reverse('meetings:month')}?{query.urlencode()}")
+    month = data.get("month") or selectors_oversight.default_month(roots)
+    ov = selectors_oversight.overview(roots, month)
+    title = _title(roots)
+    if data.get("format") == "xlsx":
+        table = exports_oversight.overview_table(ov, title)
+        return xlsx_response([table], f"tong-hop-sinh-hoat-{ov.month:%Y-%m}.xlsx")
+    context = {
+        "form": form,
+        "roots": roots,
+        "org": roots[0] if len(roots) == 1 else None,
+        "title": title,
+        "month": ov.month,
+        "ov": ov,
+        "indicators": [registry.get(c) for c in indicators_meetings.CODES],
+        "as_of": selectors_oversight.month_end(ov.month),
+        "org_choices": _org_choices(scope),
+        "export_url": _export_url(request),
+        **_months_around(request, roots, ov.month),
+    }
+    return render(request, "meetings/overview.html", context)
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+def meeting_or_404(scope, pk) -> CellMeeting:
+    try:
+        meeting = CellMeeting.objects.select_related("cell", "recorded_by", "reviewed_by").get(
+            pk=pk
+        )
+    except CellMeeting.DoesNotExist:
+        raise Http404 from None
+    if not scope.covers(meeting.cell):
+        raise Http404
+    return meeting
+
+
+def _review_context(scope, meeting, *, confirm_form=None, return_form=None, error=""):
+    reviewer = services_review.can_review(scope, meeting.cell.path)
+    initial = {"version": meeting.version}
+    row = selectors_oversight.month_row(meeting, scope=scope)
+    return {
+        "m": meeting,
+        "row": row,
+        "can_review": reviewer and meeting.status == CellMeeting.Status.HELD,
+        "confirm_form": confirm_form or ConfirmForm(initial=initial),
+        "return_form": return_form or ReturnForm(initial=initial),
+        "guests": list(meeting.guests.all()),
+        "error": error,
+        "audit_events": list(audit.events_for(meeting)[:20]),
+        "month_query": f"org={meeting.cell_id}&month={meeting.month:%Y-%m}",
+    }
+
+
+@login_required
+def meeting_review(request, pk):
+    """One meeting as the commune reviews it: dates, attendance, guests and their guidance,
+    quality, the review so far; confirm or return it."""
+    scope = _scope(request)
+    meeting = meeting_or_404(scope, pk)
+    return render(request, "meetings/review.html", _review_context(scope, meeting))
+
+
+def _reviewer_meeting_or_404(request, pk):
+    scope = _scope(request)
+    meeting = meeting_or_404(scope, pk)
+    if not services_review.can_review(scope, meeting.cell.path):
+        raise Http404  # read-only roles and secretaries: the same answer as outside the scope
+    return scope, meeting
+
+
+def _after_review(request, scope, meeting, *, ok_message, error=None, form=None, which=None):
+    """HTMX (a row of the month page): the row again, with the error if any. Otherwise: back to
+    `next` (a path on this site) or the review page; an error re-renders the review page with
+    a 400 (bad input) or a 409 (changed by someone else)."""
+    if request.htmx:
+        row = selectors_oversight.month_row(meeting, scope=scope)
+        context = {"r": row, "row_error": error or "", "next_url": request.POST.get("next", "")}
+        return render(request, "meetings/month.html#row", context)
+    if error is None:
+        messages.success(request, ok_message)
+        nxt = request.POST.get("next", "")
+        if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}):
+            return redirect(nxt)
+        return redirect("meetings:meeting_review", pk=meeting.pk)
+    forms_ = {"confirm_form": form} if which == "confirm" else {"return_form": form}
+    context = _review_context(scope, meeting, error=error, **forms_)
+    conflict = form is not None and "conflict" in getattr(form, "codes", ())
+    return render(request, "meetings/review.html", context, status=409 if conflict else 400)
+
+
+def _apply(form, error: ValidationError):
+    codes = set()
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        codes = {e.code for e in error.error_list}
+        form.add_error(None, error)
+    form.codes = codes
+    return " ".join(m for m in error.messages)
+
+
+REVIEWS = {
+    "confirm": (ConfirmForm, services_review.meeting_confirm, _lazy("Đã xác nhận biên bản.")),
+    "return": (
+        ReturnForm,
+        services_review.meeting_return,
+        _lazy("Đã trả lại biên bản để chi bộ bổ sung."),
+    ),
+}
+
+
+def _review_post(request, pk, which):
+    scope, meeting = _reviewer_meeting_or_404(request, pk)
+    form_class, service, done = REVIEWS[which]
+    form = form_class(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            meeting = service(meeting=meeting, actor=request.user, **form.cleaned_data)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as e:
+            error = _apply(form, e)
+            meeting.refresh_from_db()
+    else:
+        error = " ".join(" ".join(v) for v in form.errors.values())
+    return _after_review(
+        request, scope, meeting, ok_message=str(done), error=error, form=form, which=which
+    )
+
+
+@login_required
+@require_POST
+def review_confirm(request, pk):
+    """Confirm a record (held → confirmed): a row of the month page (HTMX) or the review page."""
+    return _review_post(request, pk, "confirm")
+
+
+@login_required
+@require_POST
+def review_return(request, pk):
+    """Return a record with a comment (held → returned)."""
+    return _review_post(request, pk, "return")
+
+
+# --- the lists behind the indicators --------------------------------------------------------
+
+
+def _indicator_rows(code, org, as_of, page_number):
+    """(the page, extra context) of the list behind one indicator."""
+    ind = indicators_meetings
+    extra = {}
+    if code == "meetings_held_on_schedule":
+        b, cells, on_day = ind.meetings_held_on_schedule_rows(org, as_of)
+        page = Paginator(cells.select_related("organization"), INDICATOR_PAGE_SIZE).get_page(
+            page_number
+        )
+        ids = [p.organization_id for p in page.object_list]
+        meetings = {m.cell_id: m for m in b.meetings().filter(kind=ind.REGULAR, cell_id__in=ids)}
+        counted = set(on_day.filter(cell_id__in=ids).values_list("cell_id", flat=True))
+        for p in page.object_list:
+            p.meeting = meetings.get(p.organization_id)
+            p.counted = p.organization_id in counted
+        extra["basis"] = b
+    elif code == "thematic_meetings_quarter":
+        b, cells, thematic = ind.thematic_meetings_quarter_rows(org, as_of)
+        page = Paginator(cells.select_related("organization"), INDICATOR_PAGE_SIZE).get_page(
+            page_number
+        )
+        ids = [p.organization_id for p in page.object_list]
+        found = {}
+        for m in thematic.filter(cell_id__in=ids).order_by("scheduled_date", "id"):
+            found.setdefault(m.cell_id, []).append(m)
+        for p in page.object_list:
+            p.thematic = found.get(p.organization_id, [])
+            p.counted = bool(p.thematic)
+        extra["basis"] = b
+        extra["quarter_start"] = selectors_oversight.quarter_start(b.month)
+    elif code == "task_completion_rate":
+        since, rows = ind.task_completion_rate_rows(org, as_of)
+        page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(page_number)
+        extra["since"] = since
+    elif code == "meeting_quality_classes":
+        b, rows, breakdown = ind.meeting_quality_classes_rows(org, as_of)
+        page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(page_number)
+        labels = dict(CellMeeting._meta.get_field("quality_class").choices)
+        extra["basis"] = b
+        extra["breakdown"] = [(labels[c], n) for c, n in breakdown.items()]
+    else:  # meeting_attendance_rate
+        b, rows = ind.meeting_attendance_rate_rows(org, as_of)
+        page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(page_number)
+        extra["basis"] = b
+    return page, extra
+
+
+@login_required
+def indicator(request, code):
+    """The list behind one meeting indicator for an organization as of a date."""
+    if code not in indicators_meetings.CODES:
+        raise Http404
+    scope = _scope(request)
+    form = IndicatorForm(request.GET)
+    if not form.is_valid():
+        return _bad(form)
+    data = form.cleaned_data
+    (org,) = _roots(scope, data.get("org"))[:1]
+    as_of = data.get("as_of") or dates.today()
+    ind = registry.get(code)
+    page, extra = _indicator_rows(code, org, as_of, data.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "code": code,
+        "indicator": ind,
+        "value": ind.compute(org, as_of),
+        "org": org,
+        "as_of": as_of,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        **extra,
+    }
+    return render(request, "meetings/overview_indicator.html", context)
