@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -67,6 +67,20 @@ def _roots(scope, org_id) -> list[Organization]:
 
 def _org_choices(scope):
     return scope.organizations().active().exclude(kind=Organization.Kind.CELL).order_by("path")
+
+
+def _record_link() -> dict:
+    """The head and tail of a meeting record's URL (the record's read view, views_record's
+    meetings:detail; this page's review view where that is not mounted), for templates to
+    build each row's link without reversing per row: {{ record_head }}{{ pk }}{{ record_tail }}.
+    """
+    marker = "987654321"
+    try:
+        pattern = reverse("meetings:detail", args=[marker])
+    except NoReverseMatch:
+        pattern = reverse("meetings:meeting_review", args=[marker])
+    head, tail = pattern.split(marker)
+    return {"record_head": head, "record_tail": tail}
 
 
 def _title(roots) -> str:
@@ -139,6 +153,7 @@ def month(request):
         "org_choices": _org_choices(scope),
         "export_url": _export_url(request),
         "next_url": request.get_full_path(),
+        **_record_link(),
         "overview": any(not r.is_cell for r in roots),
         **_months_around(request, roots, view.month),
     }
@@ -215,6 +230,7 @@ def _review_context(scope, meeting, *, confirm_form=None, return_form=None, erro
         "error": error,
         "audit_events": list(audit.events_for(meeting)[:20]),
         "month_query": f"org={meeting.cell_id}&month={meeting.month:%Y-%m}",
+        **_record_link(),
     }
 
 
@@ -241,7 +257,12 @@ def _after_review(request, scope, meeting, *, ok_message, error=None, form=None,
     a 400 (bad input) or a 409 (changed by someone else)."""
     if request.htmx:
         row = selectors_oversight.month_row(meeting, scope=scope)
-        context = {"r": row, "row_error": error or "", "next_url": request.POST.get("next", "")}
+        context = {
+            "r": row,
+            "row_error": error or "",
+            "next_url": request.POST.get("next", ""),
+            **_record_link(),
+        }
         return render(request, "meetings/month.html#row", context)
     if error is None:
         messages.success(request, ok_message)
@@ -386,6 +407,7 @@ def indicator(request, code):
         "form": form,
         "page": page,
         "query": query.urlencode(),
+        **_record_link(),
         **extra,
     }
     return render(request, "meetings/overview_indicator.html", context)

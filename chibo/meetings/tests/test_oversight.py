@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from chibo.meetings import selectors_oversight as sel
+from chibo.meetings import views_oversight
 from chibo.meetings.models import CellMeeting, MeetingRule, QualityClass
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Organization
@@ -111,6 +112,8 @@ def test_commune_sees_its_cells_month(clients, march):
     assert "8/10" in html and "Tốt" in html and "Chuyển đổi số" in html
     assert reverse("meetings:review_confirm", args=[march["a"].pk]) in html
     assert reverse("meetings:meeting_review", args=[march["a2"].pk]) in html
+    link = views_oversight._record_link()
+    assert f'href="{link["record_head"]}{march["a2"].pk}{link["record_tail"]}"' in html
 
 
 def test_default_month_is_the_latest_with_meetings(clients, march, monkeypatch):
