@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+"""The minutes and the resolution of a meeting: /meetings/documents/<pk>/minutes.docx,
+/meetings/documents/<pk>/resolution.pdf."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_documents
+
+urlpatterns = [
+    path(
+        "documents/<int:pk>/<slug:kind>.<slug:fmt>",
+        views_documents.document,
+        name="document",
+    ),
+]
