@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+"""A member's own page, the task board, the notification inbox and the calendar feeds."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_member as v
+
+urlpatterns = [
+    path("my/", v.my_page, name="my"),
+    path("my/notifications/", v.notifications, name="notifications"),
+    path("my/notifications/read/", v.notifications_read_all, name="notifications_read_all"),
+    path("my/notifications/<int:pk>/open/", v.notification_open, name="notification_open"),
+    path("my/calendar/", v.calendar_page, name="calendar"),
+    path("my/calendar/<int:pk>/revoke/", v.calendar_revoke, name="calendar_revoke"),
+    path("ical/<str:token>.ics", v.calendar_feed, name="calendar_feed"),
+    path("tasks/", v.task_board, name="task_board"),
+    path("tasks/cell/<int:cell>/", v.cell_tasks, name="cell_tasks"),
+    path("tasks/<int:pk>/", v.task_detail, name="task"),
+]
