@@ -224,12 +224,13 @@ def measure(call, *, n, warmup, budget, min_n=5, expect=200):
             "body": resp.content[:300].decode(errors="replace"),
         }
     n = min(n, max(min_n, int(budget / max(warm, 1e-6))))
-    samples = []
+    samples, cpu = [], []
     idle0, total0 = benchenv.cpu_times()
     for _ in range(n):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         resp = call()
         samples.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         if resp.status_code != expect:
             return {"error": f"status {resp.status_code} during the timed requests"}
     idle1, total1 = benchenv.cpu_times()
@@ -239,6 +240,9 @@ def measure(call, *, n, warmup, budget, min_n=5, expect=200):
     return {
         "n": n,
         "median_ms": round(statistics.median(samples), 1),
+        # CPU time of this process (Django, templates and, on SQLite, the database itself):
+        # what the request costs on an idle machine, which others' work here hardly inflates.
+        "median_cpu_ms": round(statistics.median(cpu), 1),
         "p95_ms": round(p95(samples), 1),
         "min_ms": round(min(samples), 1),
         "max_ms": round(max(samples), 1),
@@ -331,23 +335,28 @@ def markdown(report):
         f"row: {report['budget_s']:g} s budget per row, at least 5); the query count from one "
         "more request under CaptureQueriesContext; CPU idle: share of both cores left idle "
         "during the timed requests (the benchmark itself keeps about one busy, so ~50% means "
-        "nothing else competed)",
+        "nothing else competed); median CPU ms: CPU time of the benchmark process per request "
+        "(Django and templates, and the database itself on SQLite, not on PostgreSQL), which "
+        "others' work on the machine hardly inflates: on SQLite, about what the request takes "
+        "on an idle machine",
     ]
     lines += [f"- note: {n}" for n in report.get("notes", [])]
     lines += [
         "",
-        "| persona | request | queries | median ms | p95 ms | N | CPU idle | goal (p95) |",
-        "|---|---|--:|--:|--:|--:|--:|---|",
+        "| persona | request | queries | median ms | p95 ms | median CPU ms | N | CPU idle "
+        "| goal (p95) |",
+        "|---|---|--:|--:|--:|--:|--:|--:|---|",
     ]
     for r in report["rows"]:
         head = f"| {r['persona']} | {r['name']} |"
         if "error" in r:
-            lines.append(f"{head} | | | | | error: {r['error']} |")
+            lines.append(f"{head} | | | | | | error: {r['error']} |")
             continue
         goal = r.get("goal_ms")
         mark = "" if goal is None else f"< {goal} " + ("✓" if r["p95_ms"] < goal else "✗ over")
         lines.append(
-            f"{head} {r['queries']} | {r['median_ms']} | {r['p95_ms']} | {r['n']} | "
+            f"{head} {r['queries']} | {r['median_ms']} | {r['p95_ms']} | "
+            f"{r['median_cpu_ms']} | {r['n']} | "
             f"{r['cpu_idle']:.0%} | {mark} |"
         )
     if report.get("page_sizes"):
@@ -492,7 +501,7 @@ def main():
         else:
             result = (
                 f"{row['queries']:3} q  median {row['median_ms']:8.1f} ms  "
-                f"p95 {row['p95_ms']:8.1f} ms  N={row['n']}"
+                f"p95 {row['p95_ms']:8.1f} ms  CPU {row['median_cpu_ms']:7.1f} ms  N={row['n']}"
             )
         print(f"{persona:9} {name:48} {result}", flush=True)
 
