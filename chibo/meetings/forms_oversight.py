@@ -56,6 +56,7 @@ class MonthPageForm(MonthQueryForm):
     status = forms.ChoiceField(
         label=_("Tình trạng"), required=False, choices=[("", _("Tất cả")), *FILTERS]
     )
+    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
 
 
 class IndicatorForm(forms.Form):

@@ -16,6 +16,7 @@ What a row says about timing (its "situation"), relative to `today`:
 """
 
 import datetime
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -267,9 +268,32 @@ class Month:
         return len(self.rows)
 
 
+# What the month page and its export read of a meeting; the long texts stay unloaded.
+ROW_FIELDS = (
+    "id",
+    "cell_id",
+    "month",
+    "kind",
+    "topic",
+    "scheduled_date",
+    "held_on",
+    "status",
+    "present",
+    "summoned",
+    "quality_points",
+    "quality_class",
+    "review_comment",
+    "version",
+)
+# Names repeat from request to request (and every cell of a commune sorts by its name first).
+sort_key = functools.lru_cache(maxsize=8192)(vn.text_sort_key)
+
+
 def _meetings_qs():
-    return CellMeeting.objects.annotate(guest_count=Count("guests")).order_by(
-        "cell_id", "scheduled_date", "id"
+    return (
+        CellMeeting.objects.only(*ROW_FIELDS)
+        .annotate(guest_count=Count("guests"))
+        .order_by("cell_id", "scheduled_date", "id")
     )
 
 
@@ -284,34 +308,36 @@ def month_view(roots, month: datetime.date, *, scope=None, today=None) -> Month:
     today = today or dates.today()
     month = month_start(month)
     on = month_end(month)
-    paths = root_paths(roots, on)
-    periods = list(
-        cell_periods(paths, on).select_related("organization", "parent").order_by("path")
+    cells = cell_periods(root_paths(roots, on), on)
+    periods = cells.values_list(
+        "organization_id",
+        "name",
+        "parent__name",
+        "organization__cell_type",
+        "organization__path",
     )
-    ids = [p.organization_id for p in periods]
-    meetings = list(_meetings_qs().filter(month=month, cell_id__in=ids)) if ids else []
-    rules = Rules()
+    meetings = _meetings_qs().filter(month=month, cell_id__in=cells.values("organization_id"))
     regular, thematic = {}, {}
     for m in meetings:
         if m.kind == CellMeeting.Kind.REGULAR:
             regular[m.cell_id] = m
         else:
             thematic.setdefault(m.cell_id, []).append(m)
+    rules = Rules()
     rows = []
-    for p in periods:
-        org = p.organization
+    for pk, name, parent_name, cell_type, path in periods:
         row = MonthRow(
-            cell_id=org.pk,
-            name=p.name,
-            parent_name=p.parent.name if p.parent_id else "",
-            cell_type=org.cell_type,
-            cell_path=org.path,
-            meeting=regular.get(org.pk),
-            thematic=thematic.get(org.pk, []),
+            cell_id=pk,
+            name=name,
+            parent_name=parent_name or "",
+            cell_type=cell_type,
+            cell_path=path,
+            meeting=regular.get(pk),
+            thematic=thematic.get(pk, []),
         )
         _finish(row, rules, month, today, scope, can_review)
         rows.append(row)
-    rows.sort(key=lambda r: (vn.text_sort_key(r.parent_name), vn.text_sort_key(r.name)))
+    rows.sort(key=lambda r: (sort_key(r.parent_name), sort_key(r.name)))
     counts = Counter()
     for r in rows:
         for code, _label in FILTERS:

@@ -37,7 +37,8 @@ from .forms_oversight import (
 )
 from .models import CellMeeting
 
-INDICATOR_PAGE_SIZE = 200
+INDICATOR_PAGE_SIZE = 100
+MONTH_PAGE_SIZE = 50
 
 
 def _scope(request) -> Scope:
@@ -69,18 +70,33 @@ def _org_choices(scope):
     return scope.organizations().active().exclude(kind=Organization.Kind.CELL).order_by("path")
 
 
+MARKER = "987654321"
+
+
+def _split(name) -> tuple[str, str]:
+    head, tail = reverse(name, args=[MARKER]).split(MARKER)
+    return head, tail
+
+
 def _record_link() -> dict:
-    """The head and tail of a meeting record's URL (the record's read view, views_record's
-    meetings:detail; this page's review view where that is not mounted), for templates to
-    build each row's link without reversing per row: {{ record_head }}{{ pk }}{{ record_tail }}.
-    """
-    marker = "987654321"
+    """Heads and tails of the URLs a row links to, for templates to build them without
+    reversing per row ({{ record_head }}{{ pk }}{{ record_tail }}): a meeting's record (the
+    record's read view, views_record's meetings:detail; this module's review page where that
+    is not mounted), its review page, confirm and return."""
     try:
-        pattern = reverse("meetings:detail", args=[marker])
+        record = _split("meetings:detail")
     except NoReverseMatch:
-        pattern = reverse("meetings:meeting_review", args=[marker])
-    head, tail = pattern.split(marker)
-    return {"record_head": head, "record_tail": tail}
+        record = _split("meetings:meeting_review")
+    links = {"record": record}
+    for key, name in (
+        ("review", "meetings:meeting_review"),
+        ("confirm", "meetings:review_confirm"),
+        ("return", "meetings:review_return"),
+    ):
+        links[key] = _split(name)
+    return {
+        f"{k}_{part}": v[i] for k, v in links.items() for i, part in enumerate(("head", "tail"))
+    }
 
 
 def _title(roots) -> str:
@@ -96,8 +112,8 @@ def _export_url(request) -> str:
 def _month_query(request, roots, month):
     """The page's query string for another month (the status filter dropped)."""
     query = request.GET.copy()
-    query.pop("status", None)
-    query.pop("format", None)
+    for key in ("status", "format", "page"):
+        query.pop(key, None)
     query["month"] = f"{month:%Y-%m}"
     return query.urlencode()
 
@@ -134,9 +150,13 @@ def month(request):
     if data.get("format") == "xlsx":
         table = exports_oversight.month_table(rows, view.month, title)
         return xlsx_response([table], f"sinh-hoat-{view.month:%Y-%m}.xlsx")
+    # A commune has a few dozen cells; a district's hundreds come a page at a time.
+    page = Paginator(rows, MONTH_PAGE_SIZE).get_page(data.get("page") or 1)
     query = request.GET.copy()
-    query.pop("status", None)
-    query.pop("format", None)
+    for key in ("status", "format", "page"):
+        query.pop(key, None)
+    page_query = request.GET.copy()
+    page_query.pop("page", None)
     context = {
         "form": form,
         "roots": roots,
@@ -144,7 +164,9 @@ def month(request):
         "title": title,
         "month": view.month,
         "view": view,
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
+        "page_query": page_query.urlencode(),
         "status": status,
         "filters": [
             (code, label, view.counts.get(code, 0)) for code, label in selectors_oversight.FILTERS

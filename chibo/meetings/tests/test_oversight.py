@@ -405,3 +405,15 @@ def test_month_view_of_a_large_commune(tree):
 def test_nav_link_for_readers_of_organizations(clients, who, shown):
     html = clients[who].get(reverse("home"), follow=True).content.decode()
     assert (f'href="{MONTH_URL}"' in html) == shown
+
+
+def test_month_page_comes_a_page_at_a_time(clients, march, tree, monkeypatch):
+    monkeypatch.setattr(views_oversight, "MONTH_PAGE_SIZE", 2)
+    params = {"month": "2023-03", "org": tree.district.pk}
+    first = clients["admin"].get(MONTH_URL, params)
+    second = clients["admin"].get(MONTH_URL, {**params, "page": 2})
+    assert set(rows_of(first)) | set(rows_of(second)) == set(NAMES.values())
+    assert len(rows_of(second)) == 1
+    assert second.context["view"].counts["overdue"] == 1  # the counts cover every page
+    assert "page=2" in first.content.decode()
+    assert clients["admin"].get(MONTH_URL, {**params, "page": "x"}).status_code == 400
