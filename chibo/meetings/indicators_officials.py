@@ -1,1 +1,82 @@
-"""Indicators of the officials who follow cells and the helping organizations."""
+"""Indicators of the officials who follow cells and the helping organizations.
+
+Each counts on the structure of the date asked for (the cells and villages under the node on
+that date) in a fixed number of queries; the list behind each one is
+`exports_officials.indicator_table(code, org, as_of)`, shown at
+/meetings/officials/org/<id>/indicators/<code>/ (meetings:official_indicator).
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.indicators import Value, register
+from chibo.organizations.models import Organization
+
+from . import selectors_officials as sel
+from .models import FollowAssignment
+
+CODES = ["assigned_officials", "supported_villages", "official_attendance_rate"]
+
+
+def assigned_officials_rows(org: Organization, as_of: datetime.date):
+    """District cadres' follow assignments running on `as_of` on cells under `org`."""
+    return sel.running_on(sel.assignments_under(org, as_of), as_of).filter(
+        kind=FollowAssignment.Kind.DISTRICT_CADRE
+    )
+
+
+@register("assigned_officials", _("Cán bộ huyện được phân công dự sinh hoạt chi bộ"))
+def assigned_officials(org: Organization, as_of: datetime.date) -> Value:
+    """District cadres (people, not assignments) following at least one cell under `org` on
+    `as_of`. Two queries: the path, the count."""
+    n = assigned_officials_rows(org, as_of).values("official_id").distinct().count()
+    return Value(n)
+
+
+def _helped(as_of: datetime.date) -> Exists:
+    return Exists(sel.support_assignments_running(as_of).filter(village=OuterRef("pk")))
+
+
+def supported_villages_rows(org: Organization, as_of: datetime.date):
+    """Especially disadvantaged villages under `org` on `as_of`, `helped` when an organization
+    is assigned to help them then."""
+    return sel.disadvantaged_villages_under(org, as_of).annotate(helped=_helped(as_of))
+
+
+@register(
+    "supported_villages",
+    _("Bản đặc biệt khó khăn có tổ chức được phân công giúp đỡ"),
+)
+def supported_villages(org: Organization, as_of: datetime.date) -> Value:
+    """Especially disadvantaged villages with a helping organization on `as_of`, of the
+    especially disadvantaged villages under `org`. Two queries: the path, the aggregate."""
+    # The condition goes into the aggregate itself: aggregating over an annotation makes Django
+    # wrap the query in a subquery that drops the annotated column.
+    c = sel.disadvantaged_villages_under(org, as_of).aggregate(
+        total=Count("id"), helped=Count("id", filter=_helped(as_of))
+    )
+    return Value(c["helped"], c["total"])
+
+
+def official_attendance_pairs(org: Organization, as_of: datetime.date) -> list[sel.Pair]:
+    """Meetings held in the 12 months up to `as_of` in cells under `org`, each with every
+    official following the cell on its day, and whether that official came."""
+    first, last = sel.window(as_of)
+    assignments = sel.overlapping(sel.assignments_under(org, as_of), first, last).select_related(
+        "official", "cell"
+    )
+    return sel.attendance_pairs(assignments, first, last)
+
+
+@register(
+    "official_attendance_rate",
+    _("Lượt cán bộ được phân công có mặt tại sinh hoạt chi bộ (12 tháng)"),
+)
+def official_attendance_rate(org: Organization, as_of: datetime.date) -> Value:
+    """(meeting, official) pairs where the official came, of the meetings held in the 12 months
+    up to `as_of` in cells under `org` while an official followed the cell (one pair per
+    official following it then). Four queries: path, assignments, meetings, guests."""
+    pairs = official_attendance_pairs(org, as_of)
+    return Value(sum(p.attended for p in pairs), len(pairs))

@@ -1,0 +1,206 @@
+"""The officials' and the helping organizations' lists as Tables (committees.exports.Table),
+written to .xlsx the same way as the other lists (formula-neutralized cells), and the lists
+behind the three indicators, whose last column says which rows count."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from chibo.committees.exports import Table
+from chibo.core import vn
+
+from . import indicators_officials as ind
+from . import selectors_officials as sel
+
+
+def _yes(flag: bool) -> str:
+    return _("Có") if flag else _("Không")
+
+
+def url_maker(name):
+    """pk -> URL of `name`, reversed once for the whole list."""
+    marker = 987654321
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _share(attended: int, held: int) -> str:
+    return vn.format_percent(attended, held) if held else ""
+
+
+def officials_table(people: list[sel.OfficialRow]) -> Table:
+    """One row per assignment, the official's totals on each of their rows."""
+    official_url = url_maker("meetings:official")
+    headers = [
+        _("Cán bộ"),
+        _("Tên đăng nhập"),
+        _("Loại"),
+        _("Chi bộ"),
+        _("Từ ngày"),
+        _("Thôi từ ngày"),
+        _("Quyết định"),
+        _("Dự sinh hoạt (12 tháng)"),
+        _("Số buổi sinh hoạt (12 tháng)"),
+        _("Tỷ lệ"),
+    ]
+    table = Table(_("Cán bộ theo dõi chi bộ"), headers)
+    for person in people:
+        for r in person.rows:
+            a = r.assignment
+            table.rows.append(
+                [
+                    str(person.official),
+                    person.official.username,
+                    a.get_kind_display(),
+                    a.cell.name,
+                    a.start,
+                    a.end,
+                    a.decision,
+                    r.attended,
+                    r.held,
+                    _share(r.attended, r.held),
+                ]
+            )
+            table.links.append(official_url(person.official.pk))
+    return table
+
+
+def support_table(rows: list[sel.VillageSupport]) -> Table:
+    village_url = url_maker("meetings:support_village")
+    headers = [
+        _("Thôn, bản"),
+        _("Xã"),
+        _("Chi bộ"),
+        _("Đặc biệt khó khăn"),
+        _("Tổ chức giúp đỡ"),
+        _("Từ ngày"),
+        _("Đến ngày"),
+        _("Quyết định"),
+        _("Lần giúp đỡ gần nhất"),
+        _("Người đến"),
+        _("Nội dung giúp đỡ"),
+        _("Cảnh báo"),
+    ]
+    table = Table(_("Giúp đỡ bản đặc biệt khó khăn"), headers)
+    for r in rows:
+        v, a, visit = r.village, r.assignment, r.last_visit
+        table.rows.append(
+            [
+                v.name,
+                v.commune.name,
+                v.cell.name if v.cell_id else "",
+                _yes(v.especially_disadvantaged),
+                a.helper.name if a else "",
+                a.start if a else None,
+                a.end if a else None,
+                a.decision if a else "",
+                visit.on if visit else None,
+                visit.visitors if visit else "",
+                visit.activities if visit else "",
+                _("Chưa có tổ chức giúp đỡ") if r.flagged else "",
+            ]
+        )
+        table.links.append(village_url(v.pk))
+    return table
+
+
+def village_log_table(village, assignments) -> Table:
+    headers = [
+        _("Tổ chức giúp đỡ"),
+        _("Từ ngày"),
+        _("Đến ngày"),
+        _("Ngày giúp đỡ"),
+        _("Người đến"),
+        _("Nội dung giúp đỡ"),
+    ]
+    table = Table(str(village), headers)
+    for a in assignments:
+        visits = list(a.visits.all()) or [None]
+        for visit in visits:
+            table.rows.append(
+                [
+                    a.helper.name,
+                    a.start,
+                    a.end,
+                    visit.on if visit else None,
+                    visit.visitors if visit else "",
+                    visit.activities if visit else "",
+                ]
+            )
+    return table
+
+
+# --- the lists behind the indicators --------------------------------------------------------------
+
+
+def _assigned_officials(org, on) -> Table:
+    official_url = url_maker("meetings:official")
+    people = {}
+    for a in ind.assigned_officials_rows(org, on).select_related("official", "cell"):
+        people.setdefault(a.official_id, (a.official, []))[1].append(a)
+    table = Table(
+        _("Cán bộ huyện theo dõi chi bộ"),
+        [_("Cán bộ"), _("Chi bộ"), _("Từ ngày"), _("Quyết định"), _("Được tính")],
+    )
+    for official, assignments in sorted(people.values(), key=lambda p: sel.sort_key(str(p[0]))):
+        assignments.sort(key=lambda a: sel.sort_key(a.cell.name))
+        table.rows.append(
+            [
+                str(official),
+                "; ".join(a.cell.name for a in assignments),
+                min(a.start for a in assignments),
+                "; ".join(sorted({a.decision for a in assignments if a.decision})),
+                _yes(True),
+            ]
+        )
+        table.links.append(official_url(official.pk))
+    return table
+
+
+def _supported_villages(org, on) -> Table:
+    village_url = url_maker("meetings:support_village")
+    villages = sorted(
+        ind.supported_villages_rows(org, on),
+        key=lambda v: (sel.sort_key(v.commune.name), sel.sort_key(v.name)),
+    )
+    table = Table(
+        _("Bản đặc biệt khó khăn"),
+        [_("Thôn, bản"), _("Xã"), _("Chi bộ"), _("Được tính")],
+    )
+    for v in villages:
+        table.rows.append(
+            [v.name, v.commune.name, v.cell.name if v.cell_id else "", _yes(v.helped)]
+        )
+        table.links.append(village_url(v.pk))
+    return table
+
+
+def _official_attendance_rate(org, on) -> Table:
+    official_url = url_maker("meetings:official")
+    pairs = sorted(
+        ind.official_attendance_pairs(org, on),
+        key=lambda p: (sel.sort_key(str(p.assignment.official)), p.meeting.day, p.meeting.pk),
+    )
+    table = Table(
+        _("Cán bộ dự sinh hoạt chi bộ"),
+        [_("Cán bộ"), _("Loại"), _("Chi bộ"), _("Ngày họp"), _("Được tính")],
+    )
+    for p in pairs:
+        a = p.assignment
+        table.rows.append(
+            [str(a.official), a.get_kind_display(), a.cell.name, p.meeting.day, _yes(p.attended)]
+        )
+        table.links.append(official_url(a.official_id))
+    return table
+
+
+INDICATOR_TABLES = {
+    "assigned_officials": _assigned_officials,
+    "supported_villages": _supported_villages,
+    "official_attendance_rate": _official_attendance_rate,
+}
+
+
+def indicator_table(code: str, org, on: datetime.date) -> Table:
+    return INDICATOR_TABLES[code](org, on)

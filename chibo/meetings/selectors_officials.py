@@ -1,0 +1,429 @@
+"""Reads for the officials who follow cells and the organizations that help villages.
+
+An official's attendance comes from the meeting records: a meeting counts as held once it is
+recorded (held, confirmed or returned), on its `held_on` day (its scheduled day if that is
+missing); the official attended it when the record lists them as a guest (a Guest row with
+their user, whatever kind the secretary chose: an assigned official or, for a police officer,
+the commune police). A meeting counts for an assignment when it was held while the assignment
+ran ([start, end)). "The last 12 months" before a date D are the days after D one year earlier,
+up to D itself.
+
+Every function here reads in a fixed number of queries, whatever the number of rows.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import DateField, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from chibo.accounts.models import Role, RoleAssignment
+from chibo.committees.models import in_force_q
+from chibo.committees.selectors import sort_key, villages_under
+from chibo.organizations.models import Organization, Village
+from chibo.organizations.selectors import periods_under
+
+from .models import CellMeeting, FollowAssignment, Guest, SupportAssignment, SupportVisit
+
+HELD = (
+    CellMeeting.Status.HELD,
+    CellMeeting.Status.CONFIRMED,
+    CellMeeting.Status.RETURNED,
+)
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def year_before(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def window(as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """(first, last) day of the 12 months up to `as_of`, both included."""
+    return year_before(as_of) + ONE_DAY, as_of
+
+
+def meeting_day():
+    return Coalesce("held_on", "scheduled_date", output_field=DateField())
+
+
+def held_meetings(cell_ids, first: datetime.date | None, last: datetime.date):
+    """Recorded meetings of the cells held between `first` and `last` (both included)."""
+    qs = (
+        CellMeeting.objects.filter(cell_id__in=cell_ids, status__in=HELD)
+        .annotate(day=meeting_day())
+        .filter(day__lte=last)
+    )
+    return qs.filter(day__gte=first) if first else qs
+
+
+def cell_ids_under(org: Organization, as_of: datetime.date):
+    """A subquery of the cells under `org` (itself if a cell) on the structure of `as_of`."""
+    return (
+        periods_under(org, as_of)
+        .filter(organization__kind=Organization.Kind.CELL)
+        .values("organization_id")
+    )
+
+
+def assignments_under(org: Organization, as_of: datetime.date):
+    """Follow assignments on the cells under `org` on `as_of` (any dates)."""
+    return FollowAssignment.objects.filter(cell_id__in=cell_ids_under(org, as_of))
+
+
+def running_on(qs, on: datetime.date):
+    return qs.filter(in_force_q(on))
+
+
+def overlapping(qs, first: datetime.date, last: datetime.date):
+    """Assignments that ran on at least one day between `first` and `last`."""
+    return qs.filter(Q(end__isnull=True) | Q(end__gt=first), start__lte=last)
+
+
+def _while(a, day: datetime.date) -> bool:
+    return a.start <= day and (a.end is None or day < a.end)
+
+
+# --- attendance ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Pair:
+    """One meeting held in a cell while an official followed it."""
+
+    assignment: FollowAssignment
+    meeting: CellMeeting
+    attended: bool
+
+
+def attendance_pairs(assignments, first, last) -> list[Pair]:
+    """The (assignment, meeting) pairs between `first` and `last`: two queries (the meetings of
+    the assignments' cells, the officials' guest rows on them)."""
+    assignments = list(assignments)
+    if not assignments:
+        return []
+    cells = {a.cell_id for a in assignments}
+    meetings = list(
+        held_meetings(cells, first, last).only("pk", "cell_id", "held_on", "scheduled_date")
+    )
+    by_cell = defaultdict(list)
+    for m in meetings:
+        by_cell[m.cell_id].append(m)
+    present = set(
+        Guest.objects.filter(
+            meeting_id__in=[m.pk for m in meetings],
+            user_id__in={a.official_id for a in assignments},
+        ).values_list("meeting_id", "user_id")
+    )
+    pairs = []
+    for a in assignments:
+        for m in by_cell[a.cell_id]:
+            if _while(a, m.day):
+                pairs.append(Pair(a, m, (m.pk, a.official_id) in present))
+    return pairs
+
+
+# --- the officials under a node -----------------------------------------------------------------
+
+
+@dataclass
+class AssignmentRow:
+    assignment: FollowAssignment
+    held: int = 0
+    attended: int = 0
+
+    @property
+    def share(self):
+        return (self.attended, self.held)
+
+
+@dataclass
+class OfficialRow:
+    official: object
+    rows: list[AssignmentRow] = field(default_factory=list)
+
+    @property
+    def held(self) -> int:
+        return sum(r.held for r in self.rows)
+
+    @property
+    def attended(self) -> int:
+        return sum(r.attended for r in self.rows)
+
+    @property
+    def share(self):
+        return (self.attended, self.held)
+
+    @property
+    def kinds(self) -> list[str]:
+        seen = []
+        for r in self.rows:
+            label = r.assignment.get_kind_display()
+            if label not in seen:
+                seen.append(label)
+        return seen
+
+
+def officials_under(
+    org: Organization, as_of: datetime.date, *, kind: str = "", include_ended: bool = False
+) -> list[OfficialRow]:
+    """The officials who follow cells under `org` on `as_of` (with `include_ended`, everyone
+    assigned there since any date up to `as_of`), each with their assignments and the meetings
+    they attended of those held while assigned in the last 12 months. Four queries: the path,
+    the assignments with officials and cells, the meetings, the guest rows."""
+    qs = assignments_under(org, as_of).filter(start__lte=as_of)
+    if not include_ended:
+        qs = running_on(qs, as_of)
+    if kind:
+        qs = qs.filter(kind=kind)
+    assignments = list(qs.select_related("official", "cell").order_by("start", "pk"))
+    first, last = window(as_of)
+    counts = {a.pk: AssignmentRow(a) for a in assignments}
+    for p in attendance_pairs(assignments, first, last):
+        row = counts[p.assignment.pk]
+        row.held += 1
+        row.attended += p.attended
+    people: dict[int, OfficialRow] = {}
+    for a in assignments:
+        people.setdefault(a.official_id, OfficialRow(a.official)).rows.append(counts[a.pk])
+    for person in people.values():
+        person.rows.sort(key=lambda r: (sort_key(r.assignment.cell.name), r.assignment.start))
+    return sorted(people.values(), key=lambda p: (sort_key(str(p.official)), p.official.pk))
+
+
+# --- one official -----------------------------------------------------------------------------
+
+
+@dataclass
+class SeenMeeting:
+    meeting: CellMeeting
+    attended: bool
+    guidance: str
+
+
+@dataclass
+class FollowedCell:
+    assignment: FollowAssignment
+    meetings: list[SeenMeeting] = field(default_factory=list)
+    held_year: int = 0
+    attended_year: int = 0
+
+    @property
+    def share_year(self):
+        return (self.attended_year, self.held_year)
+
+
+def official_cells(official, scope, as_of: datetime.date) -> list[FollowedCell]:
+    """The official's assignments on cells the viewer may read (begun by `as_of`), each with
+    the cell's meetings while it ran up to `as_of`: recorded ones with whether the official
+    came and the guidance they left, unrecorded ones as such. Three queries."""
+    assignments = list(
+        FollowAssignment.objects.filter(scope.paths_q("cell__path"), official=official)
+        .filter(start__lte=as_of)
+        .select_related("cell", "cell__parent")
+        .order_by("-start", "pk")
+    )
+    if not assignments:
+        return []
+    earliest = min(a.start for a in assignments)
+    meetings = list(
+        CellMeeting.objects.filter(cell_id__in={a.cell_id for a in assignments})
+        .annotate(day=meeting_day())
+        .filter(day__gte=earliest, day__lte=as_of)
+        .only(
+            "pk",
+            "cell_id",
+            "month",
+            "kind",
+            "topic",
+            "status",
+            "held_on",
+            "scheduled_date",
+            "quality_class",
+        )
+        .order_by("-day", "-pk")
+    )
+    guests = defaultdict(list)
+    for meeting_id, guidance in Guest.objects.filter(
+        meeting_id__in=[m.pk for m in meetings], user=official
+    ).values_list("meeting_id", "guidance"):
+        guests[meeting_id].append(guidance)
+    first, _last = window(as_of)
+    rows = []
+    for a in assignments:
+        row = FollowedCell(a)
+        for m in meetings:
+            if m.cell_id != a.cell_id or not _while(a, m.day):
+                continue
+            came = m.pk in guests
+            row.meetings.append(
+                SeenMeeting(m, came, "\n".join(g for g in guests.get(m.pk, []) if g))
+            )
+            if m.status in HELD and m.day >= first:
+                row.held_year += 1
+                row.attended_year += came
+        rows.append(row)
+    return rows
+
+
+def officials_in_scope(scope):
+    """Users who may be picked as officials: anyone with a follow assignment on a cell the
+    user reads, or a non-member role at an organization the user reads."""
+    User = get_user_model()
+    roles = RoleAssignment.objects.filter(
+        scope.paths_q("organization__path"),
+        role__in=[Role.ASSIGNED_OFFICIAL, Role.COMMUNE_STAFF, Role.ORG_ADMIN, Role.ORG_ANALYST],
+        user_id=OuterRef("pk"),
+    )
+    follows = FollowAssignment.objects.filter(scope.paths_q("cell__path"), official=OuterRef("pk"))
+    return User.objects.filter(Exists(roles) | Exists(follows), is_active=True).order_by(
+        "full_name", "username"
+    )
+
+
+# --- the official's own cells -----------------------------------------------------------------
+
+
+@dataclass
+class MyCell:
+    cell: Organization
+    assignment: FollowAssignment | None
+    next_meeting: CellMeeting | None
+    last_meeting: CellMeeting | None
+    attended_last: bool
+
+    @property
+    def last_overdue(self) -> bool:
+        m = self.last_meeting
+        return m is not None and m.status == CellMeeting.Status.PLANNED
+
+
+def my_cells(user, scope, on: datetime.date) -> list[MyCell]:
+    """The cells the user follows now (their ASSIGNED_OFFICIAL roles), with the next meeting
+    still to hold on or after `on`, the latest meeting before it and whether the user came, and
+    the follow assignment that made the role. Four queries."""
+    paths = sorted({g.path for g in scope.grants if g.role == Role.ASSIGNED_OFFICIAL})
+    if not paths:
+        return []
+    meetings = CellMeeting.objects.filter(cell=OuterRef("pk"))
+    upcoming = meetings.filter(scheduled_date__gte=on, status=CellMeeting.Status.PLANNED)
+    past = meetings.filter(Q(scheduled_date__lt=on) | Q(scheduled_date=on, status__in=HELD))
+    cells = list(
+        Organization.objects.cells()
+        .filter(scope.paths_q(paths=paths), valid_to__isnull=True)
+        .select_related("parent")
+        .annotate(
+            next_id=Subquery(upcoming.order_by("scheduled_date", "pk").values("pk")[:1]),
+            last_id=Subquery(past.order_by("-scheduled_date", "-pk").values("pk")[:1]),
+        )
+        .order_by("path")
+    )
+    if not cells:
+        return []
+    ids = [c.next_id for c in cells if c.next_id] + [c.last_id for c in cells if c.last_id]
+    by_id = {m.pk: m for m in CellMeeting.objects.filter(pk__in=ids)}
+    came = set(
+        Guest.objects.filter(
+            meeting_id__in=[c.last_id for c in cells if c.last_id], user=user
+        ).values_list("meeting_id", flat=True)
+    )
+    follows = {
+        a.cell_id: a
+        for a in running_on(FollowAssignment.objects.filter(official=user), on).order_by("start")
+    }
+    return [
+        MyCell(
+            cell=c,
+            assignment=follows.get(c.pk),
+            next_meeting=by_id.get(c.next_id),
+            last_meeting=by_id.get(c.last_id),
+            attended_last=c.last_id in came,
+        )
+        for c in sorted(cells, key=lambda c: sort_key(c.name))
+    ]
+
+
+# --- villages and their helpers -----------------------------------------------------------------
+
+
+@dataclass
+class VillageSupport:
+    village: Village
+    assignment: SupportAssignment | None
+    last_visit: SupportVisit | None
+
+    @property
+    def flagged(self) -> bool:
+        """Especially disadvantaged and no organization helping it."""
+        return self.village.especially_disadvantaged and self.assignment is None
+
+
+def support_assignments_running(on: datetime.date):
+    return SupportAssignment.objects.filter(in_force_q(on))
+
+
+def disadvantaged_villages_under(org: Organization, as_of: datetime.date):
+    return villages_under(org, as_of).filter(especially_disadvantaged=True)
+
+
+def supported_under(org: Organization, as_of: datetime.date, *, missing_only=False):
+    """The especially disadvantaged villages under `org` on `as_of` and any other village helped
+    then, each with its helper on `as_of` and its last visit by then. Four queries."""
+    running = support_assignments_running(as_of).filter(village=OuterRef("pk"))
+    visits = SupportVisit.objects.filter(assignment__village=OuterRef("pk"), on__lte=as_of)
+    villages = villages_under(org, as_of).annotate(
+        helped=Exists(running),
+        assignment_id=Subquery(running.order_by("-start", "-pk").values("pk")[:1]),
+        last_visit_id=Subquery(visits.order_by("-on", "-pk").values("pk")[:1]),
+    )
+    if missing_only:
+        villages = villages.filter(especially_disadvantaged=True, helped=False)
+    else:
+        villages = villages.filter(Q(especially_disadvantaged=True) | Q(helped=True))
+    villages = list(villages)
+    assignments = {
+        a.pk: a
+        for a in SupportAssignment.objects.filter(
+            pk__in=[v.assignment_id for v in villages if v.assignment_id]
+        ).select_related("helper")
+    }
+    last_visits = {
+        s.pk: s
+        for s in SupportVisit.objects.filter(
+            pk__in=[v.last_visit_id for v in villages if v.last_visit_id]
+        )
+    }
+    rows = [
+        VillageSupport(v, assignments.get(v.assignment_id), last_visits.get(v.last_visit_id))
+        for v in villages
+    ]
+    return sorted(rows, key=lambda r: (sort_key(r.village.commune.name), sort_key(r.village.name)))
+
+
+def village_log(village: Village):
+    """Every support assignment of the village, newest first, with its visits. Two queries."""
+    return list(
+        SupportAssignment.objects.filter(village=village)
+        .select_related("helper")
+        .prefetch_related("visits__recorded_by")
+        .order_by("-start", "-pk")
+    )
+
+
+def helpers_in_scope(scope):
+    """Organizations the user may name as helpers: in force, in their scope, an agency
+    grassroots organization or a district or province body."""
+    K = Organization.Kind
+    return (
+        Organization.objects.active()
+        .filter(scope.paths_q())
+        .filter(
+            Q(kind__in=[K.DISTRICT_COMMITTEE, K.PROVINCE_COMMITTEE])
+            | (Q(kind=K.GRASSROOTS) & ~Q(grassroots_type=Organization.GrassrootsType.COMMUNE))
+        )
+        .order_by("path")
+    )

@@ -1,0 +1,289 @@
+"""Pages of the officials who follow cells: the officials under a node (with .xlsx), one
+official's cells with their meetings and guidance, the official's own "Chi bộ tôi theo dõi",
+the assign and end forms, and the lists behind the three indicators.
+
+Every page starts from the user's scope: an organization, official or assignment outside it
+is a 404, like a missing one. Assigning and ending are for org-board admins (any kind) and
+commune staff (commune cadres and police): everyone else gets a 404 there too. Query strings
+go through forms; bad input is a 400.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from chibo.accounts.models import Role
+from chibo.accounts.scope import Scope
+from chibo.committees.exports import xlsx_response
+from chibo.committees.views import BadQuery, handles_bad_query
+from chibo.core import indicators as registry
+from chibo.core.dates import today
+from chibo.organizations.models import Organization
+
+from . import exports_officials as exports
+from . import forms_officials as forms
+from . import indicators_officials
+from . import selectors_officials as sel
+from . import services_officials as services
+from .models import FollowAssignment
+
+INDICATOR_PAGE_SIZE = 200
+# The meeting record page belongs to the record module; link to it by whichever name it has.
+MEETING_URL_NAMES = ("meetings:meeting", "meetings:detail", "meetings:record")
+
+
+def reader_scope(request) -> Scope:
+    scope = Scope.for_user(request.user)
+    if not scope.read_paths and not scope.superuser:
+        raise Http404  # a member alone reads only their own record
+    return scope
+
+
+def query(request, form_class):
+    form = form_class(request.GET)
+    if not form.is_valid():
+        raise BadQuery(form)
+    data = form.cleaned_data
+    data["as_of"] = data.get("as_of") or today()
+    return form, data
+
+
+def export_url(request) -> str:
+    q = request.GET.copy()
+    q["format"] = "xlsx"
+    return f"{request.path}?{q.urlencode()}"
+
+
+def xlsx_name(org, what, as_of) -> str:
+    return f"{what}-{org.code}-{as_of:%Y%m%d}.xlsx"
+
+
+def add_errors(form, error: ValidationError):
+    errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    for name, errs in errors.items():
+        form.add_error(name if name in form.fields else None, errs)
+
+
+def form_page(request, form, title, back, subject=""):
+    context = {"form": form, "title": title, "back": back, "subject": subject}
+    return render(request, "committees/form.html", context)
+
+
+def meeting_url_maker():
+    """pk -> the meeting's record page, or None while that page does not exist."""
+    for name in MEETING_URL_NAMES:
+        try:
+            return exports.url_maker(name)
+        except NoReverseMatch:
+            continue
+    return lambda pk: None
+
+
+def indicator_links(org):
+    return [
+        (code, registry.get(code).name, reverse("meetings:official_indicator", args=[org.pk, code]))
+        for code in indicators_officials.CODES
+    ]
+
+
+@login_required
+@handles_bad_query
+def officials(request, pk):
+    """The officials who follow cells under a node: kind, cells, dates, attendance in the last
+    12 months."""
+    scope = reader_scope(request)
+    org = scope.org_or_404(pk)
+    form, q = query(request, forms.OfficialsQueryForm)
+    on = q["as_of"]
+    people = sel.officials_under(org, on, kind=q["kind"], include_ended=q["ended"])
+    if q["format"] == "xlsx":
+        return xlsx_response([exports.officials_table(people)], xlsx_name(org, "can-bo", on))
+    first, last = sel.window(on)
+    context = {
+        "org": org,
+        "form": form,
+        "as_of": on,
+        "first": first,
+        "people": people,
+        "assignments": sum(len(p.rows) for p in people),
+        "can_assign": bool(services.assignable_kinds(scope, org)),
+        "export_url": export_url(request),
+        "indicators": indicator_links(org),
+    }
+    return render(request, "meetings/official_list.html", context)
+
+
+@login_required
+@handles_bad_query
+def official(request, pk):
+    """One official's cells (those the viewer reads), each with its meetings while assigned,
+    whether the official came, and the guidance they left."""
+    scope = reader_scope(request)
+    try:
+        person = get_user_model().objects.get(pk=pk)
+    except (get_user_model().DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    form, q = query(request, forms.AsOfForm)
+    on = q["as_of"]
+    cells = sel.official_cells(person, scope, on)
+    if not cells and person != request.user:
+        raise Http404
+    url = meeting_url_maker()
+    for row in cells:
+        a = row.assignment
+        row.can_end = a.end is None and a.kind in services.assignable_kinds(scope, a.cell)
+        for seen in row.meetings:
+            seen.url = url(seen.meeting.pk)
+    context = {
+        "person": person,
+        "form": form,
+        "as_of": on,
+        "first": sel.window(on)[0],
+        "cells": cells,
+    }
+    return render(request, "meetings/official_detail.html", context)
+
+
+@login_required
+@handles_bad_query
+def mine(request):
+    """ "Chi bộ tôi theo dõi": the cells the user follows, the next and the last meeting."""
+    scope = Scope.for_user(request.user)
+    if Role.ASSIGNED_OFFICIAL not in scope.roles:
+        raise Http404
+    form, q = query(request, forms.AsOfForm)
+    rows = sel.my_cells(request.user, scope, q["as_of"])
+    url = meeting_url_maker()
+    for row in rows:
+        row.next_url = url(row.next_meeting.pk) if row.next_meeting else None
+        row.last_url = url(row.last_meeting.pk) if row.last_meeting else None
+    context = {"form": form, "as_of": q["as_of"], "rows": rows}
+    return render(request, "meetings/official_mine.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assign(request, pk):
+    """Assign an official (an existing account or a new one) to follow a cell under `pk`."""
+    scope = Scope.for_user(request.user)
+    org = scope.org_or_404(pk)
+    kinds = services.assignable_kinds(scope, org)
+    if not kinds:
+        raise Http404
+    cells = (
+        Organization.objects.cells()
+        .active()
+        .under(org)
+        .filter(scope.paths_q())
+        .select_related("parent")
+        .order_by("path")
+    )
+    form = forms.FollowAssignForm(
+        request.POST or None,
+        cells=cells,
+        officials=sel.officials_in_scope(scope),
+        kinds=kinds,
+        initial={"cell": org.pk, "start": today()} if org.is_cell else {"start": today()},
+    )
+    back = reverse("meetings:officials", args=[org.pk])
+    if form.is_valid():
+        d = form.cleaned_data
+        person = d["official"] or services.NewAccount(
+            full_name=d["full_name"], username=d["username"], email=d["email"]
+        )
+        try:
+            a = services.follow_assign(
+                official=person,
+                cell=d["cell"],
+                kind=d["kind"],
+                start=d["start"],
+                end=d["end"],
+                decision=d["decision"],
+                actor=request.user,
+            )
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("Đã phân công %(u)s theo dõi %(c)s từ %(d)s.")
+                % {"u": a.official, "c": a.cell, "d": services.day_text(a.start)},
+            )
+            if not a.official.has_usable_password():
+                messages.info(
+                    request,
+                    _(
+                        "Tài khoản %(u)s chưa có mật khẩu: quản trị hệ thống đặt mật khẩu và "
+                        "thiết bị xác thực hai lớp cho cán bộ."
+                    )
+                    % {"u": a.official.username},
+                )
+            return redirect(back)
+    return form_page(request, form, _("Phân công cán bộ theo dõi chi bộ"), back, org.name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def end(request, pk):
+    """End a follow assignment (and the read access that came with it)."""
+    scope = Scope.for_user(request.user)
+    try:
+        a = FollowAssignment.objects.select_related("cell", "official").get(pk=pk)
+    except (FollowAssignment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not scope.covers(a.cell) or a.kind not in services.assignable_kinds(scope, a.cell):
+        raise Http404
+    form = forms.EndForm(request.POST or None, initial={"end": today()})
+    back = reverse("meetings:official", args=[a.official_id])
+    if form.is_valid():
+        try:
+            services.follow_end(assignment=a, end=form.cleaned_data["end"], actor=request.user)
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(
+                request, _("Đã ghi %(u)s thôi theo dõi %(c)s.") % {"u": a.official, "c": a.cell}
+            )
+            return redirect(back)
+    title = _("Thôi theo dõi %(c)s: %(u)s") % {"c": a.cell, "u": a.official}
+    return form_page(request, form, title, back, a.get_kind_display())
+
+
+@login_required
+@handles_bad_query
+def indicator(request, pk, code):
+    """The list behind one of the officials' indicators; the last column says what counts."""
+    scope = reader_scope(request)
+    org = scope.org_or_404(pk)
+    if code not in indicators_officials.CODES:
+        raise Http404
+    form, q = query(request, forms.IndicatorForm)
+    on = q["as_of"]
+    table = exports.indicator_table(code, org, on)
+    if q["format"] == "xlsx":
+        return xlsx_response([table], xlsx_name(org, code, on))
+    ind = registry.get(code)
+    page = Paginator(table.linked_rows, INDICATOR_PAGE_SIZE).get_page(q.get("page") or 1)
+    rest = request.GET.copy()
+    rest.pop("page", None)
+    context = {
+        "org": org,
+        "form": form,
+        "as_of": on,
+        "code": code,
+        "name": ind.name,
+        "value": ind.compute(org, on),
+        "table": table,
+        "page": page,
+        "query": rest.urlencode(),
+        "export_url": export_url(request),
+        "first": sel.window(on)[0],
+    }
+    return render(request, "meetings/official_indicator.html", context)
