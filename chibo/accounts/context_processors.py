@@ -1,7 +1,13 @@
+from django.utils.functional import SimpleLazyObject
+
+
 def nav(request):
     """What the top navigation may offer. The organization, member, committee, training,
     contest and meeting pages all start from Scope.read_paths (a member alone reads only their
-    own record), so the same test decides each of their links; the views check it again."""
+    own record), so the same test decides each of their links; the views check it again.
+
+    `nav_unread`, the user's unread notifications, is one COUNT query, made only when a template
+    shows it (base.html does; an HTMX partial does not)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -15,4 +21,7 @@ def nav(request):
         "nav_training": reader,
         "nav_meetings": reader,
         "nav_self_id": scope.member_self_id,
+        "nav_unread": SimpleLazyObject(
+            lambda: user.notifications.filter(read_at__isnull=True).count()
+        ),
     }

@@ -566,11 +566,26 @@ def test_calendar_page_needs_a_role(world, clients, personas):
     assert clients["member_a"].get(reverse("meetings:calendar")).status_code == 404
 
 
+def test_unread_count_in_the_top_bar(inbox, clients):
+    link = '<a href="/meetings/my/notifications/">Thông báo ({})</a>'
+    c = clients["member_a"]
+    assert link.format(2) in c.get(reverse("meetings:my")).content.decode()
+    c.post(reverse("meetings:notification_open", args=[inbox["invite"].pk]))
+    assert link.format(1) in c.get(reverse("meetings:my")).content.decode()
+    assert link.format(0) in clients["admin"].get(reverse("meetings:task_board")).content.decode()
+    # an HTMX partial has no top bar and does not count
+    r = clients["secretary_a"].get(
+        reverse("meetings:cell_tasks", args=[inbox["returned"].meeting.cell_id]),
+        headers={"HX-Request": "true"},
+    )
+    assert "Thông báo (" not in r.content.decode()
+
+
 # --- query counts -------------------------------------------------------------------------------
 # Every signed-in page costs 4 queries before the view (session, user, TOTP device, role
-# assignments) and, for a page, the unread count of the top navigation, and 3 after it (savepoint,
+# assignments), 1 while rendering (the unread count of the top bar) and 3 after it (savepoint,
 # session update, release).
-BASE = 7
+BASE = 8
 
 
 def grow(world, tree, personas, n):
