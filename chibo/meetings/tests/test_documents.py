@@ -20,7 +20,7 @@ from docx.shared import Pt
 
 from chibo.committees.models import Position, Term, Title
 from chibo.core.models import AuditEvent
-from chibo.meetings import documents, selectors_documents, services_documents
+from chibo.meetings import documents, documents_format, selectors_documents, services_documents
 from chibo.meetings.models import (
     AgendaItem,
     Attendance,
@@ -393,11 +393,11 @@ def test_format_page_fonts_and_unicode(clients, record, no_pdf):
 
 
 def test_dates_numbers_and_names():
-    assert documents.long_date(D(2023, 2, 5)) == "ngày 05 tháng 02 năm 2023"
-    assert documents.long_date(D(2023, 12, 24)) == "ngày 24 tháng 12 năm 2023"
-    assert documents.number_text(5, "NQ") == "Số 05-NQ/CB"
-    assert documents.number_text(123, "BB") == "Số 123-BB/CB"
-    assert documents.place_and_date("", D(2023, 3, 4)) == "Ngày 04 tháng 3 năm 2023"
+    assert documents_format.long_date(D(2023, 2, 5)) == "ngày 05 tháng 02 năm 2023"
+    assert documents_format.long_date(D(2023, 12, 24)) == "ngày 24 tháng 12 năm 2023"
+    assert documents_format.number_text(5, "NQ") == "Số 05-NQ/CB"
+    assert documents_format.number_text(123, "BB") == "Số 123-BB/CB"
+    assert documents_format.place_and_date("", D(2023, 3, 4)) == "Ngày 04 tháng 3 năm 2023"
 
 
 def test_letterhead_place_from_commune_or_upper_body(tree):
