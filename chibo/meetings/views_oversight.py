@@ -39,6 +39,7 @@ from .models import CellMeeting
 
 INDICATOR_PAGE_SIZE = 100
 MONTH_PAGE_SIZE = 50
+ABOVE_GRASSROOTS = (Organization.Kind.DISTRICT_COMMITTEE, Organization.Kind.PROVINCE_COMMITTEE)
 
 
 def _scope(request) -> Scope:
@@ -176,7 +177,8 @@ def month(request):
         "export_url": _export_url(request),
         "next_url": request.get_full_path(),
         **_record_link(),
-        "overview": any(not r.is_cell for r in roots),
+        "overview": len(roots) > 1 or roots[0].kind in ABOVE_GRASSROOTS,
+        "show_parent": len({r.parent_name for r in view.rows}) > 1,
         **_months_around(request, roots, view.month),
     }
     partial = request.htmx and not request.htmx.history_restore_request
@@ -283,6 +285,7 @@ def _after_review(request, scope, meeting, *, ok_message, error=None, form=None,
             "r": row,
             "row_error": error or "",
             "next_url": request.POST.get("next", ""),
+            "show_parent": request.POST.get("show_parent") == "1",
             **_record_link(),
         }
         return render(request, "meetings/month.html#row", context)

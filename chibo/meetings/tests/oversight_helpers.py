@@ -80,3 +80,24 @@ def fixed_today(monkeypatch):
 @pytest.fixture
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+BASE = 7  # session, user, TOTP device, role assignments; savepoint, session update, release
+
+
+def chrome_queries(user) -> int:
+    """Queries that base.html itself costs for `user` (the top bar, e.g. an unread count), once
+    the view has read the user's scope: a full page costs BASE + this + the view's own."""
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from chibo.accounts.scope import Scope
+
+    request = RequestFactory().get("/")
+    request.user = user
+    Scope.for_user(user)
+    with CaptureQueriesContext(connection) as q:
+        render_to_string("base.html", request=request)
+    return len(q)
