@@ -28,6 +28,7 @@ from chibo.organizations.models import (
 
 from . import data as d
 from .committees import write_committees
+from .meetings import build_meetings
 from .plan import Plan, make_plan
 from .training import write_training
 
@@ -63,6 +64,7 @@ def build_demo(*, seed: int = d.DEFAULT_SEED, password: str = d.DEFAULT_PASSWORD
         users = _create_users(plan, orgs, member_ids, password)
         committees = write_committees(plan.committees, orgs, member_ids, villages)
         training = write_training(plan.training, orgs, member_ids)
+        meetings = build_meetings(plan, orgs, member_ids, users, villages)
         district = orgs[d.DISTRICT[0]]
         audit.record(
             actor=None,
@@ -79,6 +81,7 @@ def build_demo(*, seed: int = d.DEFAULT_SEED, password: str = d.DEFAULT_PASSWORD
                     "users": sorted(users),
                     "committees": committees,
                     "training": training,
+                    "meetings": meetings,
                 }
             },
         )

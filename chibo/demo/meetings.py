@@ -1,0 +1,217 @@
+"""The demo's monthly cell meetings (issue 4): officials who follow cells, helping organizations
+and three years of meetings, April 2020 – March 2023 (see meetings_officials and meetings_plan
+for what is made).
+
+`build_meetings` runs inside builder.build_demo's transaction, after the members, committees and
+training. Rows whose primary keys are needed (targets, meetings) or that are few go through
+bulk_create; the plain child rows, several hundred thousand of them (roll call, agenda, scores,
+speeches, target progress, tasks), go straight into their tables with cursor.executemany in
+large batches, each value prepared by its field as bulk_create would (dates, datetimes,
+decimals): bulk_create costs some 30–70 µs a row here against some 7–14 µs. Neither ignores a
+conflict: a row that breaks a constraint fails the build.
+"""
+
+from collections import defaultdict
+from itertools import batched
+
+from django.db import connection
+from django.utils import timezone
+
+from chibo.meetings.models import (
+    AgendaItem,
+    AgendaTemplateItem,
+    Attendance,
+    CellMeeting,
+    Guest,
+    ScoreEntry,
+    ScoreItem,
+    Speech,
+    Task,
+)
+from chibo.meetings.schedule import Schedule
+from chibo.targets.models import Target, TargetProgress
+
+from .meetings_officials import plan_officials, write_officials
+from .meetings_plan import MeetingsPlan, plan_meetings, schedule_of
+
+ROWS = 10000  # rows per executemany
+
+
+def build_meetings(plan, orgs, member_ids, users, villages) -> dict:
+    """Write the officials, helping organizations and meetings of the demo; `users`: the demo
+    users by username, `villages`: village code -> Village. Returns a summary for the audit."""
+    oplan = plan_officials(plan)
+    accounts = write_officials(oplan, orgs, users, villages)
+    schedule = Schedule.load(templates=True, sheets=True)
+    days, sheets = schedule_of(plan, orgs, schedule)
+    mplan = plan_meetings(plan, oplan, days, sheets)
+    write_meetings(mplan, orgs, member_ids, accounts, users, schedule)
+    return {**oplan.summary(), **mplan.summary(), "digest": mplan.digest()}
+
+
+def write_meetings(mplan: MeetingsPlan, orgs, member_ids, accounts, users, schedule) -> None:
+    """Insert the meetings plan; `accounts`: the officials' users in the order of the officials
+    plan's cadres. The demo secretary's cell's meetings are recorded by demo-secretary, those of
+    the demo commune reviewed by demo-commune; the others by nobody in particular."""
+    tz = timezone.get_default_timezone()
+    now = timezone.now()
+
+    def aware(moment):
+        return timezone.make_aware(moment, tz) if moment is not None else None
+
+    def mid(i):
+        return member_ids[i] if i is not None else None
+
+    secretary, commune = users.get("demo-secretary"), users.get("demo-commune")
+    secretary_cell = secretary.member.cell_id if secretary and secretary.member_id else None
+    commune_org = commune.roles.values_list("organization_id", flat=True).first()
+    _insert(
+        Target,
+        ("cell", "year", "name", "unit", "yearly_value", "order", "created_at", "updated_at"),
+        ((orgs[t.cell].pk, t.year, t.name, t.unit, t.value, t.order, now, now)
+         for t in mplan.targets),
+    )  # fmt: skip
+    target_ids = _ids(
+        Target.objects.values_list("pk", "cell_id", "year", "name"),
+        [(orgs[t.cell].pk, t.year, t.name) for t in mplan.targets],
+    )
+    rows = []
+    for m in mplan.meetings:
+        cell = orgs[m.cell]
+        recorded = m.recorded_at is not None
+        recorder = secretary.pk if recorded and cell.pk == secretary_cell else None
+        reviewer = commune.pk if m.reviewed_at and cell.parent_id == commune_org else None
+        rows.append(
+            (cell.pk, m.month, m.kind, m.topic, m.scheduled, m.held_on, m.start, m.end, m.place,
+             m.status, mid(m.chair), mid(m.minute_taker), m.summary, m.conclusions, m.resolution,
+             m.sheet, m.points, m.quality_class, *m.counts, aware(m.invited_at), recorder,
+             aware(m.recorded_at), reviewer, aware(m.reviewed_at), m.review_comment, m.version,
+             now, now)
+        )  # fmt: skip
+    _insert(
+        CellMeeting,
+        ("cell", "month", "kind", "topic", "scheduled_date", "held_on", "start_time", "end_time",
+         "place", "status", "chair", "minute_taker", "summary", "conclusions", "resolution",
+         "score_sheet", "quality_points", "quality_class", "summoned", "present",
+         "absent_excused", "absent_unexcused", "invitations_sent_at", "recorded_by",
+         "recorded_at", "reviewed_by", "reviewed_at", "review_comment", "version", "created_at",
+         "updated_at"),
+        rows,
+    )  # fmt: skip
+    ids = _ids(
+        CellMeeting.objects.values_list("pk", "cell_id", "month", "kind"),
+        [(orgs[m.cell].pk, m.month, m.kind) for m in mplan.meetings],
+    )
+    pairs = list(zip(ids, mplan.meetings, strict=True))
+    _insert(
+        Guest,
+        ("meeting", "kind", "user", "name", "organization", "guidance"),
+        (
+            (pk, kind, accounts[k].pk if k is not None else None, name, org, guidance)
+            for pk, m in pairs
+            for kind, k, name, org, guidance in m.guests
+        ),
+    )
+    _insert(
+        Attendance,
+        ("meeting", "member", "summoned", "presence", "reason"),
+        (
+            (pk, member_ids[i], summoned, presence, reason)
+            for pk, m in pairs
+            for i, summoned, presence, reason in m.attendance
+        ),
+    )
+    _agenda(pairs, orgs, schedule)
+    _insert(
+        Speech,
+        ("meeting", "order", "member", "speaker", "gist"),
+        (
+            (pk, n, mid(i), speaker, gist)
+            for pk, m in pairs
+            for n, (i, speaker, gist) in enumerate(m.speeches, 1)
+        ),
+    )
+    items = defaultdict(list)
+    for item in ScoreItem.objects.order_by("sheet_id", "order"):
+        items[item.sheet_id].append(item.pk)
+    _insert(
+        ScoreEntry,
+        ("meeting", "item", "points"),
+        (
+            (pk, item, points)
+            for pk, m in pairs
+            if m.scores
+            for item, points in zip(items[m.sheet], m.scores, strict=True)
+        ),
+    )
+    _insert(
+        TargetProgress,
+        ("target", "month", "value", "note", "meeting", "recorded_at"),
+        ((target_ids[t], month, value, "", ids[k], now) for t, month, value, k in mplan.progress),
+    )
+    _insert(
+        Task,
+        ("cell", "meeting", "title", "owner_kind", "owner_member", "owner_name", "deadline",
+         "target", "state", "reviewed_at", "review_note", "progress", "created_at", "updated_at"),
+        (
+            (orgs[t.cell].pk, ids[t.meeting], t.title, t.owner_kind, mid(t.owner_member),
+             t.owner_name, t.deadline, target_ids[t.target] if t.target is not None else None,
+             t.state, ids[t.reviewed_at] if t.reviewed_at is not None else None, t.review_note,
+             t.progress, now, now)
+            for t in mplan.tasks
+        ),
+    )  # fmt: skip
+
+
+def _agenda(pairs, orgs, schedule):
+    """Each meeting's agenda copied from the template in force, as services.meetings_generate
+    does for the month's planned meetings."""
+    items = defaultdict(list)
+    for item in AgendaTemplateItem.objects.order_by("template_id", "order"):
+        items[item.template_id].append((item.section, item.order, item.title))
+    template_of = {}
+    rows = []
+    for pk, m in pairs:
+        key = (m.cell, m.month)
+        if key not in template_of:
+            template = schedule.template_for(orgs[m.cell].path, m.month)
+            template_of[key] = template.pk if template else None
+        rows += [(pk, *item, False) for item in items.get(template_of[key], ())]
+    _insert(AgendaItem, ("meeting", "section", "order", "title", "removed"), rows)
+
+
+def _ids(rows, keys) -> list[int]:
+    """The primary keys of the rows just inserted, in the order of `keys`: `rows` yields
+    (pk, *key) for every row of the table (the demo builds into an empty database)."""
+    pk_of = {tuple(key): pk for pk, *key in rows}
+    if len(pk_of) != len(keys):
+        raise ValueError("the demo's rows are not told apart by their keys")
+    return [pk_of[key] for key in keys]
+
+
+def _insert(model, names, rows):
+    """Insert `rows` (tuples of values for the fields `names`) into the model's table with
+    cursor.executemany, ROWS at a time; values of date, datetime and decimal fields are prepared
+    by the field for the database, as bulk_create does."""
+    fields = [model._meta.get_field(n) for n in names]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = quote(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
+    typed = {"DateField", "DateTimeField", "DecimalField", "TimeField"}
+    prepare = [
+        (k, f.get_db_prep_save) for k, f in enumerate(fields) if f.get_internal_type() in typed
+    ]
+    ready = [{} for _ in prepare]  # prepared values: the same dates come again and again
+    with connection.cursor() as cursor:
+        for chunk in batched(rows, ROWS):
+            if prepare:
+                chunk = [list(row) for row in chunk]
+                for row in chunk:
+                    for (k, prep), cache in zip(prepare, ready, strict=True):
+                        value = row[k]
+                        if value not in cache:
+                            cache[value] = prep(value, connection)
+                        row[k] = cache[value]
+            cursor.executemany(sql, chunk)
