@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -190,7 +191,8 @@ def cell_tasks(request, cell):
     partial = request.htmx and not request.htmx.history_restore_request
     template = "meetings/tasks_cell.html#results" if partial else "meetings/tasks_cell.html"
     response = render(request, template, context)
-    response["Vary"] = "HX-Request"
+    # The same URL answers a partial or a page: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
     return response
 
 
@@ -276,7 +278,6 @@ def calendar_page(request):
         "feeds": feeds,
         "new_url": new_url,
         "new_id": new and new["id"],
-        "member": sel.self_member(scope),
     }
     return render(request, "meetings/calendar.html", context, status=status)
 

@@ -368,6 +368,7 @@ def test_cell_tasks_filters(world, clients, tree):
     # HTMX asks for the results only
     r = c.get(url, {"state": "all"}, headers={"HX-Request": "true"})
     assert r.content.decode().lstrip().startswith('<div id="results">')
+    assert "HX-Request" in r["Vary"]
 
 
 @pytest.mark.parametrize(
@@ -561,6 +562,27 @@ def test_revoke_own_feed_only(world, clients, personas):
     ).exists()
 
 
+@pytest.mark.parametrize(
+    "who, cells",
+    [
+        ("admin", {"cell_a", "cell_a2", "cell_b"}),
+        ("analyst", {"cell_a", "cell_a2", "cell_b"}),
+        ("commune", {"cell_a", "cell_a2"}),
+        ("secretary_a", {"cell_a"}),
+        ("official", {"cell_a"}),
+        ("secretary_b", {"cell_b"}),
+        ("member_a", set()),
+    ],
+)
+def test_calendar_page_offers_the_cells_in_scope(world, clients, tree, who, cells):
+    r = clients[who].get(reverse("meetings:calendar"))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'value="me"' in html
+    for name in ("cell_a", "cell_a2", "cell_b"):
+        assert (f'value="{getattr(tree, name).pk}"' in html) == (name in cells), name
+
+
 def test_calendar_page_needs_a_role(world, clients, personas):
     RoleAssignment.objects.filter(user=personas["member_a"]).update(valid_to=today() - DAY)
     assert clients["member_a"].get(reverse("meetings:calendar")).status_code == 404
@@ -632,8 +654,8 @@ def pages(world, tree):
         ),
         # count, the page of notifications with meetings and cells
         "notifications": ("member_a", reverse("meetings:notifications"), {}, BASE + 2),
-        # cells to choose from, the user's feeds, the member
-        "calendar": ("secretary_a", reverse("meetings:calendar"), {}, BASE + 3),
+        # cells to choose from, the user's feeds
+        "calendar": ("secretary_a", reverse("meetings:calendar"), {}, BASE + 2),
     }
 
 
