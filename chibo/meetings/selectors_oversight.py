@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core import dates, vn
 from chibo.organizations.models import Organization, OrganizationPeriod, subtree_q
 
+from . import schedule
 from .models import CellMeeting, MeetingRule, QualityClass
 
 K = Organization.Kind
@@ -57,36 +58,22 @@ class Situation:
 
 # What the status filter of the month page offers: situations, then the review statuses.
 FILTERS = [
-    (Situation.ON_DAY, Situation.LABELS[Situation.ON_DAY]),
-    (Situation.EARLY, Situation.LABELS[Situation.EARLY]),
-    (Situation.LATE, Situation.LABELS[Situation.LATE]),
-    (Situation.OVERDUE, Situation.LABELS[Situation.OVERDUE]),
-    (Situation.PLANNED, Situation.LABELS[Situation.PLANNED]),
-    (Situation.UNSCHEDULED, Situation.LABELS[Situation.UNSCHEDULED]),
+    *Situation.LABELS.items(),
     ("to_review", _("Chờ xác nhận")),
     (S.CONFIRMED, _("Đã xác nhận")),
     (S.RETURNED, _("Đã trả lại")),
 ]
 
 
-# --- months ---------------------------------------------------------------------------------
+# --- months (schedule.py's: a month is its first day) ---------------------------------------
 
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def add_months(month: datetime.date, n: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + n
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    return add_months(month_start(month), 1) - datetime.timedelta(days=1)
+month_start = schedule.first_of_month
+month_end = schedule.last_of_month
+add_months = schedule.add_months
 
 
 def quarter_start(month: datetime.date) -> datetime.date:
-    return datetime.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+    return schedule.quarter_of(month)[0]
 
 
 def percent(n, d) -> str:
@@ -96,40 +83,22 @@ def percent(n, d) -> str:
 # --- rules ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    path: str  # "" for a rule that applies everywhere
-    cell_type: str
-    effective_from: datetime.date
-    overdue_after_days: int
-
-
 class Rules:
-    """The meeting rules, read once; which one governs a cell's month.
-
-    As schedule.py chooses: the rule of the nearest organization above the cell wins; among
-    its rules, the latest in force on the month's first day; a rule without organization
-    applies everywhere. Only overdue_after_days is read here.
-    """
+    """The meeting rules, read once (one query); which one governs a cell's month, chosen as
+    schedule.py chooses (the nearest organization's, latest in force on the month's first day).
+    Only overdue_after_days is read here."""
 
     def __init__(self):
-        rows = MeetingRule.objects.values_list(
-            "organization__path", "cell_type", "effective_from", "overdue_after_days"
+        self.rules = list(
+            MeetingRule.objects.only(
+                "organization_id", "cell_type", "effective_from", "overdue_after_days"
+            )
         )
-        self.rules = [_Rule(p or "", t, e, n) for p, t, e, n in rows]
 
     def overdue_days(self, cell_path: str, cell_type: str, month: datetime.date) -> int:
-        first = month_start(month)
-        best = None
-        for r in self.rules:
-            if r.cell_type != cell_type or r.effective_from > first:
-                continue
-            if not cell_path.startswith(r.path):
-                continue
-            key = (len(r.path), r.effective_from)
-            if best is None or key > best[0]:
-                best = (key, r)
-        return best[1].overdue_after_days if best else DEFAULT_OVERDUE_DAYS
+        rows = [r for r in self.rules if r.cell_type == cell_type]
+        rule = schedule.nearest_in_force(rows, schedule.ancestor_ids(cell_path), month)
+        return rule.overdue_after_days if rule else DEFAULT_OVERDUE_DAYS
 
     def distinct_days(self) -> set[int]:
         return {r.overdue_after_days for r in self.rules} or {DEFAULT_OVERDUE_DAYS}
