@@ -240,6 +240,18 @@ def meeting_or_404(scope, pk) -> CellMeeting:
     return meeting
 
 
+def _status_labels(events) -> list:
+    """The events, each status change as its two labels (e.g. Đã ghi biên bản → Đảng ủy đã xác
+    nhận) in `status_change`."""
+    labels = dict(CellMeeting.Status.choices)
+    out = []
+    for e in events:
+        pair = e.changes.get("status") if isinstance(e.changes, dict) else None
+        e.status_change = [labels.get(v, v) for v in pair] if pair else None
+        out.append(e)
+    return out
+
+
 def _review_context(scope, meeting, *, confirm_form=None, return_form=None, error=""):
     reviewer = services_review.can_review(scope, meeting.cell.path)
     initial = {"version": meeting.version}
@@ -252,7 +264,7 @@ def _review_context(scope, meeting, *, confirm_form=None, return_form=None, erro
         "return_form": return_form or ReturnForm(initial=initial),
         "guests": list(meeting.guests.all()),
         "error": error,
-        "audit_events": list(audit.events_for(meeting)[:20]),
+        "audit_events": _status_labels(audit.events_for(meeting)[:20]),
         "month_query": f"org={meeting.cell_id}&month={meeting.month:%Y-%m}",
         **_record_link(),
     }

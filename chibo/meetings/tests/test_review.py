@@ -264,6 +264,7 @@ def test_review_page_shows_the_comment_to_the_secretary(clients, held, personas)
     r = clients["secretary_a"].get(reverse("meetings:meeting_review", args=[held.pk]))
     html = r.content.decode()
     assert "Ghi rõ giờ" in html and "Trả lại để bổ sung" in html
+    assert "Đã ghi biên bản → Trả lại để bổ sung" in html  # the history, in words
     assert url("confirm", held) not in html  # nothing to review any more
 
 
