@@ -8,6 +8,8 @@ else is 404, the same as missing. The feed URL takes no session: the token alone
 token owner's scope is checked again on every fetch.
 """
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,11 +17,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.html import escape
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
@@ -291,11 +299,12 @@ def calendar_revoke(request, pk):
     return redirect("meetings:calendar")
 
 
-@require_GET
+@require_safe
 def calendar_feed(request, token):
     """The iCal feed of a token. No session: the token decides, and what it shows is the token
     owner's scope today. 404 for a revoked or unknown token, an inactive owner, an owner with no
-    role left, and a cell feed whose cell the owner no longer reads."""
+    role left, and a cell feed whose cell the owner no longer reads. An ETag lets a calendar app
+    that polls get a bodiless 304 while nothing changed (phones on weak connections)."""
     feed = sel.feed_by_token_or_404(token)
     owner = feed.user
     if not owner.is_active:
@@ -317,4 +326,6 @@ def calendar_feed(request, token):
     response["Cache-Control"] = "private, no-cache"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
-    return response
+    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response)

@@ -222,6 +222,20 @@ def test_the_token_decides_not_the_session(meetings, personas, clients):
     assert Client().post(feed_url(raw)).status_code == 405
 
 
+def test_unchanged_feed_is_a_304_and_head_works(meetings, personas):
+    raw = make_feed(personas["member_a"])
+    r = fetch(raw)
+    etag = r["ETag"]
+    again = Client().get(feed_url(raw), headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    m = meetings["timed"]
+    m.place = "Nhà bí thư"
+    m.save()
+    changed = Client().get(feed_url(raw), headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "Nhà bí thư".encode() in changed.content
+    assert Client().head(feed_url(raw)).status_code == 200
+
+
 def test_feed_through_the_page(meetings, clients):
     """Made on the calendar page, copied, fetched by a calendar app without a session."""
     c = clients["member_a"]
