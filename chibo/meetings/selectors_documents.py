@@ -10,7 +10,6 @@ committee's record, with the reasons other members gave for their absence. Anyth
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,9 +20,10 @@ from chibo.accounts.scope import Scope
 from chibo.committees.models import Position, Title, in_force_q
 from chibo.members.models import Membership
 from chibo.organizations.models import Commune, Organization, OrganizationPeriod, Village
-from chibo.targets.models import Target, TargetProgress
 
+from . import selectors
 from .models import AgendaItem, Attendance, CellMeeting, MeetingDocument, Task
+from .selectors import progress_by_target, targets_of
 
 Type = MeetingDocument.Type
 RECORDED = (CellMeeting.Status.HELD, CellMeeting.Status.CONFIRMED)
@@ -55,10 +55,12 @@ def readable_types(scope: Scope, meeting: CellMeeting) -> list[str]:
 def meeting_or_404(scope: Scope, pk, doc_type: str) -> CellMeeting:
     """The meeting, if the scope may read its `doc_type` document; else 404 (as if missing)."""
     try:
-        meeting = CellMeeting.objects.select_related("cell").get(pk=pk)
-    except (CellMeeting.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if doc_type not in readable_types(scope, meeting):
+        return selectors.meeting_or_404(scope, pk)  # the roles that read the cell read both
+    except Http404:
+        if doc_type != Type.RESOLUTION or scope.member_self_id is None:
+            raise
+    meeting = CellMeeting.objects.select_related("cell").filter(pk=pk).first()
+    if meeting is None or doc_type not in readable_types(scope, meeting):
         raise Http404
     return meeting
 
@@ -242,32 +244,22 @@ def signer_of(positions: list[Position], chair) -> Signer | None:
 
 def _targets(meeting: CellMeeting) -> list[TargetRow]:
     """The cell's targets for the meeting's year: value this month and since January."""
-    month = meeting.month
-    targets = list(
-        Target.objects.filter(cell_id=meeting.cell_id, year=month.year, withdrawn_at__isnull=True)
-    )
-    if not targets:
-        return []
-    by_target = defaultdict(lambda: {"month": None, "note": "", "sum": Decimal(0)})
-    rows = TargetProgress.objects.filter(
-        target__in=targets, month__gte=month.replace(month=1), month__lte=month
-    ).values("target_id", "month", "value", "note")
-    for row in rows:
-        entry = by_target[row["target_id"]]
-        entry["sum"] += row["value"]
-        if row["month"] == month:
-            entry["month"], entry["note"] = row["value"], row["note"]
-    return [
-        TargetRow(
-            name=t.name,
-            unit=t.unit,
-            yearly_value=t.yearly_value,
-            month_value=by_target[t.pk]["month"],
-            cumulative=by_target[t.pk]["sum"],
-            note=by_target[t.pk]["note"],
+    targets = targets_of(meeting.cell, meeting.month.year)
+    progress = progress_by_target(targets, meeting.month)
+    rows = []
+    for t in targets:
+        p = progress[t.pk]
+        rows.append(
+            TargetRow(
+                name=t.name,
+                unit=t.unit,
+                yearly_value=t.yearly_value,
+                month_value=p["month"],
+                cumulative=Decimal(p["before"]) + (p["month"] or 0),
+                note=p["note"],
+            )
         )
-        for t in targets
-    ]
+    return rows
 
 
 def paper(pk: int) -> Paper:
