@@ -222,7 +222,7 @@ def follow_assign(
     """
     _check_assigner(actor, cell, kind)
     # Lock the cell so that two assignments of the same official at once are serialized.
-    cell = Organization.objects.select_for_update().get(pk=cell.pk)
+    cell = Organization.objects.select_for_update(of=("self",)).get(pk=cell.pk)
     if not cell.is_cell:
         raise ValidationError(
             {"cell": _("%(o)s không phải là chi bộ: chỉ phân công theo dõi chi bộ.") % {"o": cell}}
@@ -297,7 +297,7 @@ def follow_assign(
 def follow_end(*, assignment: FollowAssignment, end: datetime.date, actor) -> FollowAssignment:
     """End a follow assignment on `end` (the first day without it) and the role with it."""
     assignment = (
-        FollowAssignment.objects.select_for_update()
+        FollowAssignment.objects.select_for_update(of=("self",))
         .select_related("cell", "role_assignment")
         .get(pk=assignment.pk)
     )
@@ -352,7 +352,7 @@ def support_assign(
     is not in force on `start`, an end not after the start.
     """
     village = (
-        Village.objects.select_for_update()
+        Village.objects.select_for_update(of=("self",))
         .select_related("commune__party_committee", "cell")
         .get(pk=village.pk)
     )
@@ -419,7 +419,7 @@ def support_end(*, assignment: SupportAssignment, end: datetime.date, actor) -> 
     """End a support assignment on `end` (the first day without it); visits already recorded
     must stay inside it."""
     assignment = (
-        SupportAssignment.objects.select_for_update()
+        SupportAssignment.objects.select_for_update(of=("self",))
         .select_related("village__commune__party_committee", "village__cell")
         .get(pk=assignment.pk)
     )
@@ -450,7 +450,7 @@ def support_visit_record(
     done. The day lies inside the assignment and not in the future; the same visit sent twice
     (a double tap) is refused."""
     assignment = (
-        SupportAssignment.objects.select_for_update()
+        SupportAssignment.objects.select_for_update(of=("self",))
         .select_related("village__commune__party_committee", "village__cell", "helper")
         .get(pk=assignment.pk)
     )

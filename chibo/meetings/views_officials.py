@@ -35,8 +35,6 @@ from . import services_officials as services
 from .models import FollowAssignment
 
 INDICATOR_PAGE_SIZE = 200
-# The meeting record page belongs to the record module; link to it by whichever name it has.
-MEETING_URL_NAMES = ("meetings:meeting", "meetings:detail", "meetings:record")
 
 
 def reader_scope(request) -> Scope:
@@ -77,13 +75,12 @@ def form_page(request, form, title, back, subject=""):
 
 
 def meeting_url_maker():
-    """pk -> the meeting's record page, or None while that page does not exist."""
-    for name in MEETING_URL_NAMES:
-        try:
-            return exports.url_maker(name)
-        except NoReverseMatch:
-            continue
-    return lambda pk: None
+    """pk -> the meeting's page (views_record's meetings:detail), or None while the record
+    module is not mounted."""
+    try:
+        return exports.url_maker("meetings:detail")
+    except NoReverseMatch:
+        return lambda pk: None
 
 
 def indicator_links(org):
