@@ -100,10 +100,10 @@ def document_issue(*, meeting: CellMeeting, doc_type: str, actor) -> MeetingDocu
     """
     if doc_type not in MeetingDocument.Type.values:
         raise ValueError(doc_type)
+    _check_recorded(meeting)  # a record returned for completion waits, number and all
     document = _existing(meeting, doc_type)
     if document is not None:
         return document
-    _check_recorded(meeting)
     for attempt in range(ATTEMPTS):
         try:
             return _issue_once(meeting=meeting, doc_type=doc_type, actor=actor)

@@ -10,6 +10,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -570,8 +571,20 @@ def test_planned_or_returned_meeting_has_no_documents(tree, clients, no_pdf):
     assert response.status_code == 409
     assert "trả lại để bổ sung" in response.content.decode()
     assert not MeetingDocument.objects.exists()
-    with pytest.raises(Exception, match="chưa được ghi biên bản"):
+    with pytest.raises(ValidationError, match="chưa được ghi biên bản"):
         issue(planned, NQ)
+
+
+def test_returned_record_waits_and_keeps_its_number(tree, clients, record, no_pdf):
+    """A record returned by the commune has no documents until it is recorded again; then it
+    carries the number issued before."""
+    assert download(clients["secretary_a"], record, NQ).status_code == 200
+    CellMeeting.objects.filter(pk=record.pk).update(status=CellMeeting.Status.RETURNED)
+    assert download(clients["secretary_a"], record, NQ).status_code == 409
+    CellMeeting.objects.filter(pk=record.pk).update(status=CellMeeting.Status.CONFIRMED)
+    doc = open_docx(download(clients["secretary_a"], record, NQ))
+    assert doc.tables[0].rows[1].cells[0].text == "Số 01-NQ/CB"
+    assert MeetingDocument.objects.count() == 1
 
 
 # --- who may download -------------------------------------------------------------------------
