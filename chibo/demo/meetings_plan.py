@@ -4,9 +4,10 @@
 in the database give (chibo.meetings.schedule.Schedule, read once by `schedule_of`). It draws
 from generators of its own (seeded from the demo seed, so the rest of the demo does not depend
 on it) and makes, for every village cell (the 293, and the merged ones for their months before
-the merger), over the 36 months April 2020 – March 2023:
+the merger) and every agency cell, over the 36 months April 2020 – March 2023:
 
-- the regular meeting of each month on the rule's day (24th, Sunday kept, holidays moved),
+- the regular meeting of each month on the rule's day (village cells on the 24th, a Sunday kept;
+  agency cells on the 25th, on the Friday before a Sunday; both after a holiday),
   recorded (status confirmed; held, not yet confirmed, in March 2023; some of February still
   waiting; a few returned in the first quarter of 2023); about 3% held two to five days late;
   a few never recorded (status planned, so overdue), more in February and March 2023;
@@ -25,8 +26,9 @@ the merger), over the 36 months April 2020 – March 2023:
 - 2–4 tasks per recorded regular meeting for named members, the committee or a mass
   organization, due in the next month, reviewed at the cell's next recorded regular meeting
   (mostly done, some late, a few not done); tasks not reviewed by 31/03/2023 stay open;
-- 4–6 targets per cell and year 2020–2023 with the progress of each month recorded at that
-  month's meeting (the admissions target counts the cell's real admissions);
+- 4–6 targets per village cell and year 2020–2023 with the progress of each month recorded at
+  that month's meeting (the admissions target counts the cell's real admissions); agency cells
+  get tasks of their own and no targets, and no officials follow them;
 - the quality self-score on the sheet in force, per item, summing to the total, and its class.
 """
 
@@ -61,7 +63,8 @@ PRESENT, EXCUSED, UNEXCUSED = (
 )
 DONE, LATE, NOT_DONE, OPEN = Task.State.DONE, Task.State.LATE, Task.State.NOT_DONE, Task.State.OPEN
 SECRETARY, DEPUTY = "secretary", "deputy_secretary"
-STARTS = (T(19, 30), T(20, 0), T(19, 0), T(14, 0))
+STARTS = (T(19, 30), T(20, 0), T(19, 0), T(14, 0))  # villages meet in the evening
+AGENCY_STARTS = (T(14, 0), T(15, 0), T(8, 0))  # agencies in office hours
 EXEMPT = tx.EXEMPT_REASON
 
 
@@ -173,13 +176,12 @@ def months() -> list[datetime.date]:
     return [add_months(FIRST_MONTH, k) for k in range(MONTHS)]
 
 
-def village_cells(plan) -> list:
-    """(cell code, village, end of the cell) of every village cell that met in the period."""
-    return sorted(
-        (v.cell, v, v.valid_to)
-        for v in plan.villages
-        if v.valid_to is None or v.valid_to > FIRST_MONTH
-    )
+def meeting_cells(plan) -> list:
+    """(cell code, village or None, end of the cell) of every cell that met in the period, by
+    code: the village cells (the merged ones until their merger) and the agency cells."""
+    cells = [(v.cell, v, v.valid_to) for v in plan.villages]
+    cells += [(o.code, None, o.valid_to) for o in plan.orgs if o.cell_type == "agency"]
+    return sorted(c for c in cells if c[2] is None or c[2] > FIRST_MONTH)
 
 
 def schedule_of(plan, orgs, schedule: Schedule | None = None):
@@ -190,7 +192,7 @@ def schedule_of(plan, orgs, schedule: Schedule | None = None):
     for item in ScoreItem.objects.order_by("sheet_id", "order"):
         items[item.sheet_id].append(item)
     sheets, days = {}, {}
-    for code, _village, _end in village_cells(plan):
+    for code, _village, _end in meeting_cells(plan):
         cell = orgs[code]
         for month in months():
             day = schedule.day_for(cell.cell_type, cell.path, month)
@@ -242,11 +244,12 @@ class _MeetingsPlanner:
             if first.reason == "admitted":
                 self.admissions[(first.cell, m.admission_date.year, m.admission_date.month)] += 1
         self.oplan = oplan
+        self.villages = {v.cell for v in plan.villages}
         self.out = MeetingsPlan()
         self.held: dict[tuple, int] = {}  # (cell, month) -> recorded regular meeting
 
     def run(self) -> MeetingsPlan:
-        for code, village, end in village_cells(self.plan):
+        for code, village, end in meeting_cells(self.plan):
             self._cell(self._profile(code, village, end))
         self._guests()
         return self.out
@@ -262,7 +265,8 @@ class _MeetingsPlanner:
     # --- one cell's three years ---------------------------------------------------------------
     def _cell(self, c: _Cell):
         rng = self.rng
-        self._targets(c)
+        if c.village is not None:
+            self._targets(c)
         thematic = self._thematic_plan(c)
         pending: list[int] = []
         for month in months():
@@ -288,7 +292,7 @@ class _MeetingsPlanner:
             self.held[(c.code, month)] = index
             reviewed = self._review(c, spec, index, pending)
             pending = self._tasks(c, spec, index)
-            self._texts(spec, reviewed, index)
+            self._texts(c, spec, reviewed, index)
             self._progress(c, spec, index)
             if form == "separate":
                 self._thematic_meeting(c, month, sheet, topic)
@@ -301,7 +305,7 @@ class _MeetingsPlanner:
         return p * (3 if c.weak else 1)
 
     def _place(self, c: _Cell) -> str:
-        return f"Nhà văn hóa {c.village.label}"
+        return f"Nhà văn hóa {c.village.label}" if c.village else "Phòng họp cơ quan"
 
     def _minutes(self, thematic: bool) -> int:
         rng = self.rng
@@ -342,7 +346,11 @@ class _MeetingsPlanner:
         summoned, exempt = self._roll(c.code, day)
         chair, taker = self._chair_and_taker(c, day, summoned)
         spec.chair, spec.minute_taker = chair, taker
-        start = _pick(rng, STARTS, (50, 75, 90, 100))
+        start = (
+            _pick(rng, STARTS, (50, 75, 90, 100))
+            if c.village
+            else _pick(rng, AGENCY_STARTS, (50, 80, 100))
+        )
         end = datetime.datetime.combine(day, start) + datetime.timedelta(minutes=minutes)
         spec.start, spec.end = start, end.time()
         rows, present, excused, unexcused = [], 0, 0, 0
@@ -495,7 +503,11 @@ class _MeetingsPlanner:
         nxt = add_months(spec.month, 1)
         came = _came(spec)
         seats = c.committee.in_force(spec.held_on) if c.committee else []
-        word = c.village.label.split(" ")[0] if c.village.kind != "tieu_khu" else "tiểu khu"
+        if c.village is None:
+            word = "cơ quan"
+        else:
+            word = c.village.label.split(" ")[0] if c.village.kind != "tieu_khu" else "tiểu khu"
+        mass_orgs = tx.MASS_ORGS if c.village else tx.AGENCY_MASS_ORGS
         titles = self._task_titles(c, spec.month, nxt.year, rng.randint(2, 4))
         made = []
         for title, target in titles:
@@ -505,7 +517,7 @@ class _MeetingsPlanner:
             if kind == "member" and not came:
                 kind = "mass_org"
             member = rng.choice(came) if kind == "member" else None
-            owner = f"{rng.choice(tx.MASS_ORGS)} {word}" if kind == "mass_org" else ""
+            owner = f"{rng.choice(mass_orgs)} {word}" if kind == "mass_org" else ""
             deadline = nxt.replace(day=rng.randint(5, 20))
             self.out.tasks.append(
                 TaskSpec(index, c.code, title, kind, member, owner, deadline, target)
@@ -518,7 +530,10 @@ class _MeetingsPlanner:
         pool: list[tuple[str, int | None]] = []
         for t in c.targets.get(year, []):
             pool += [(title, t) for title in tx.TASKS_BY_TARGET[self.out.targets[t].name]]
-        general = list(tx.GENERAL_TASKS) + list(tx.SEASONAL_TASKS.get(month.month % 12 + 1, ()))
+        if c.village is None:
+            general = list(tx.AGENCY_TASKS)
+        else:
+            general = [*tx.GENERAL_TASKS, *tx.SEASONAL_TASKS.get(month.month % 12 + 1, ())]
         if COVID[0] <= month <= COVID[1]:
             general += tx.COVID_TASKS
         picked, seen = [], set()
@@ -530,17 +545,21 @@ class _MeetingsPlanner:
                 picked.append((title, target))
         return picked
 
-    def _texts(self, spec: MeetingSpec, reviewed: Counter, index: int):
+    def _texts(self, c: _Cell, spec: MeetingSpec, reviewed: Counter, index: int):
         month = f"{spec.month:%m/%Y}"
         n = sum(reviewed.values())
+        if c.village:
+            situation = "Tình hình an ninh trật tự trong bản ổn định, đời sống nhân dân ổn định."
+        else:
+            situation = "Cán bộ, đảng viên hoàn thành nhiệm vụ chuyên môn được giao."
         if n:
             spec.summary = (
                 f"Tháng qua chi bộ triển khai {n} nhiệm vụ: {reviewed[DONE]} hoàn thành, "
                 f"{reviewed[LATE]} hoàn thành chậm, {reviewed[NOT_DONE]} chưa hoàn thành. "
-                "Tình hình an ninh trật tự trong bản ổn định."
+                + situation
             )
         else:
-            spec.summary = "Tình hình an ninh trật tự trong bản ổn định, đời sống nhân dân ổn định."
+            spec.summary = situation
         titles = [t.title for t in self.out.tasks[-4:] if t.meeting == index]
         spec.conclusions = (
             f"Chi bộ thống nhất {len(titles)} nhiệm vụ trọng tâm tháng tới, phân công cụ thể "
@@ -623,7 +642,8 @@ class _MeetingsPlanner:
                 continue
             month = rng.choice(all_months[q : q + 3])
             covid = COVID[0] <= month <= COVID[1] and rng.random() < 0.4
-            topic = tx.COVID_TOPIC if covid else rng.choice(tx.THEMATIC_TOPICS)
+            topics = tx.THEMATIC_TOPICS if c.village else tx.AGENCY_TOPICS
+            topic = tx.COVID_TOPIC if covid else rng.choice(topics)
             out[month] = ("part" if rng.random() < 0.75 else "separate", topic)
         return out
 
@@ -671,8 +691,8 @@ class _MeetingsPlanner:
                 self.out.meetings[index].guests.append(
                     (kind, k, cadre.full_name, cadre.office, guidance)
                 )
-        for index in self.held.values():
-            if rng.random() < 0.02:
+        for (cell, _month), index in self.held.items():
+            if cell in self.villages and rng.random() < 0.02:
                 name = person_name(rng, d.KINH if rng.random() < 0.5 else d.THAI, "male")
                 self.out.meetings[index].guests.append(
                     (

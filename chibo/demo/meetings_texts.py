@@ -98,6 +98,17 @@ COVID_TASKS = (
     "Tuyên truyền, vận động nhân dân tiêm vắc xin phòng COVID-19",
     "Thực hiện khai báo y tế, theo dõi người từ vùng dịch về bản",
 )
+AGENCY_TASKS = (
+    "Hoàn thành báo cáo công tác chuyên môn tháng đúng hạn",
+    "Thực hiện cải cách hành chính, chuyển đổi số trong cơ quan",
+    "Cập nhật văn bản mới, hướng dẫn thực hiện trong đơn vị",
+    "Tham gia hiến máu tình nguyện",
+    "Vận động đóng góp Quỹ Vì người nghèo",
+    "Giúp đỡ bản kết nghĩa, thăm hỏi gia đình chính sách",
+    "Giữ gìn vệ sinh, an toàn cơ quan",
+    "Thu, nộp đảng phí đầy đủ, đúng hạn",
+)
+AGENCY_MASS_ORGS = ("Công đoàn", "Chi đoàn Thanh niên", "Ban Nữ công", "Hội Cựu chiến binh")
 MASS_ORGS = (
     "Chi hội Phụ nữ",
     "Chi đoàn Thanh niên",
@@ -129,6 +140,15 @@ THEMATIC_TOPICS = (
     "Vai trò của đảng viên trong phát triển kinh tế hộ gia đình",
     "Nâng cao chất lượng sinh hoạt chi bộ",
     "Giữ gìn bản sắc văn hóa dân tộc, xây dựng bản văn hóa",
+)
+AGENCY_TOPICS = (
+    "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+    "Quán triệt Nghị quyết số 02-NQ/TU của Ban Chấp hành Đảng bộ tỉnh",
+    "Thực hiện dân chủ ở cơ sở",
+    "Nâng cao chất lượng sinh hoạt chi bộ",
+    "Cải cách hành chính, chuyển đổi số trong cơ quan",
+    "Phòng, chống tham nhũng, lãng phí, tiêu cực",
+    "Nêu cao trách nhiệm nêu gương của cán bộ, đảng viên",
 )
 COVID_TOPIC = "Phòng, chống dịch COVID-19 ở khu dân cư"
 
