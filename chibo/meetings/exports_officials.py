@@ -179,7 +179,7 @@ def _supported_villages(org, on) -> Table:
 def _official_attendance_rate(org, on) -> Table:
     official_url = url_maker("meetings:official")
     pairs = sorted(
-        ind.official_attendance_pairs(org, on),
+        ind.official_attendance_pairs(org, on, names=True),
         key=lambda p: (sel.sort_key(str(p.assignment.official)), p.meeting.day, p.meeting.pk),
     )
     table = Table(

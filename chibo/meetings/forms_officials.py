@@ -30,6 +30,7 @@ class OfficialsQueryForm(ExportForm):
         choices=[("", _("Tất cả")), *FollowAssignment.Kind.choices],
     )
     ended = forms.BooleanField(label=_("Cả phân công đã kết thúc"), required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
 
 
 class SupportQueryForm(ExportForm):

@@ -60,13 +60,18 @@ def supported_villages(org: Organization, as_of: datetime.date) -> Value:
     return Value(c["helped"], c["total"])
 
 
-def official_attendance_pairs(org: Organization, as_of: datetime.date) -> list[sel.Pair]:
+def official_attendance_pairs(
+    org: Organization, as_of: datetime.date, *, names=False
+) -> list[sel.Pair]:
     """Meetings held in the 12 months up to `as_of` in cells under `org`, each with every
-    official following the cell on its day, and whether that official came."""
+    official following the cell on its day, and whether that official came (with `names`, the
+    assignments carry their official and cell, for the list)."""
     first, last = sel.window(as_of)
-    assignments = sel.overlapping(sel.assignments_under(org, as_of), first, last).select_related(
-        "official", "cell"
-    )
+    assignments = sel.overlapping(sel.assignments_under(org, as_of), first, last)
+    if names:
+        assignments = assignments.select_related("official", "cell")
+    else:
+        assignments = assignments.only("pk", "official_id", "cell_id", "start", "end")
     return sel.attendance_pairs(assignments, first, last)
 
 

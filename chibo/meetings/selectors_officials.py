@@ -14,6 +14,7 @@ Every function here reads in a fixed number of queries, whatever the number of r
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db.models import DateField, Exists, OuterRef, Q, Subquery
@@ -91,39 +92,45 @@ def _while(a, day: datetime.date) -> bool:
 # --- attendance ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Pair:
+class HeldMeeting(NamedTuple):
+    pk: int
+    cell_id: int
+    day: datetime.date
+
+
+class Pair(NamedTuple):
     """One meeting held in a cell while an official followed it."""
 
     assignment: FollowAssignment
-    meeting: CellMeeting
+    meeting: HeldMeeting
     attended: bool
 
 
 def attendance_pairs(assignments, first, last) -> list[Pair]:
     """The (assignment, meeting) pairs between `first` and `last`: two queries (the meetings of
-    the assignments' cells, the officials' guest rows on them)."""
+    the assignments' cells, the officials' guest rows on them). Meetings are read as plain
+    tuples: at district scale there are thousands."""
     assignments = list(assignments)
     if not assignments:
         return []
     cells = {a.cell_id for a in assignments}
-    meetings = list(
-        held_meetings(cells, first, last).only("pk", "cell_id", "held_on", "scheduled_date")
-    )
+    meetings = held_meetings(cells, first, last).values_list("pk", "cell_id", "day")
     by_cell = defaultdict(list)
-    for m in meetings:
+    for row in meetings:
+        m = HeldMeeting(*row)
         by_cell[m.cell_id].append(m)
     present = set(
         Guest.objects.filter(
-            meeting_id__in=[m.pk for m in meetings],
+            meeting_id__in=held_meetings(cells, first, last).values("pk"),
             user_id__in={a.official_id for a in assignments},
         ).values_list("meeting_id", "user_id")
     )
     pairs = []
     for a in assignments:
+        start, end, official = a.start, a.end, a.official_id
         for m in by_cell[a.cell_id]:
-            if _while(a, m.day):
-                pairs.append(Pair(a, m, (m.pk, a.official_id) in present))
+            if start <= m.day and (end is None or m.day < end):
+                pairs.append(Pair(a, m, (m.pk, official) in present))
     return pairs
 
 

@@ -35,6 +35,7 @@ from . import services_officials as services
 from .models import FollowAssignment
 
 INDICATOR_PAGE_SIZE = 200
+OFFICIALS_PAGE_SIZE = 50
 
 
 def reader_scope(request) -> Scope:
@@ -57,6 +58,12 @@ def export_url(request) -> str:
     q = request.GET.copy()
     q["format"] = "xlsx"
     return f"{request.path}?{q.urlencode()}"
+
+
+def without_page(request) -> str:
+    q = request.GET.copy()
+    q.pop("page", None)
+    return q.urlencode()
 
 
 def xlsx_name(org, what, as_of) -> str:
@@ -102,13 +109,14 @@ def officials(request, pk):
     people = sel.officials_under(org, on, kind=q["kind"], include_ended=q["ended"])
     if q["format"] == "xlsx":
         return xlsx_response([exports.officials_table(people)], xlsx_name(org, "can-bo", on))
-    first, last = sel.window(on)
     context = {
         "org": org,
         "form": form,
         "as_of": on,
-        "first": first,
+        "first": sel.window(on)[0],
         "people": people,
+        "page": Paginator(people, OFFICIALS_PAGE_SIZE).get_page(q.get("page") or 1),
+        "query": without_page(request),
         "assignments": sum(len(p.rows) for p in people),
         "can_assign": bool(services.assignable_kinds(scope, org)),
         "export_url": export_url(request),
@@ -268,8 +276,6 @@ def indicator(request, pk, code):
         return xlsx_response([table], xlsx_name(org, code, on))
     ind = registry.get(code)
     page = Paginator(table.linked_rows, INDICATOR_PAGE_SIZE).get_page(q.get("page") or 1)
-    rest = request.GET.copy()
-    rest.pop("page", None)
     context = {
         "org": org,
         "form": form,
@@ -279,7 +285,7 @@ def indicator(request, pk, code):
         "value": ind.compute(org, on),
         "table": table,
         "page": page,
-        "query": rest.urlencode(),
+        "query": without_page(request),
         "export_url": export_url(request),
         "first": sel.window(on)[0],
     }

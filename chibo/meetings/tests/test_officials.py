@@ -644,6 +644,36 @@ def test_bad_query_strings_are_400(world, clients):
     assert r.status_code == 404
 
 
+def test_list_and_indicator_pages_are_paged(world, clients, monkeypatch):
+    from chibo.meetings import views_officials
+
+    monkeypatch.setattr(views_officials, "OFFICIALS_PAGE_SIZE", 2)
+    monkeypatch.setattr(views_officials, "INDICATOR_PAGE_SIZE", 10)
+    base = url("list_district", world) + "?as_of=31/03/2023"
+    body = clients["admin"].get(base).content.decode()
+    assert "Trang 1/2" in body and "Lê Văn Xã" in body and "Vì Văn Công" not in body
+    body = clients["admin"].get(base + "&page=2").content.decode()
+    assert "Trang 2/2" in body and "Vì Văn Công" in body
+    assert clients["admin"].get(base + "&page=0").status_code == 400
+    body = clients["admin"].get(url("indicator_commune_a", world) + "?as_of=31/03/2023&page=2")
+    body = body.content.decode()
+    assert "Trang 2/2" in body
+
+
+def test_meetings_link_to_their_record_page(world, clients):
+    from django.urls import NoReverseMatch, reverse
+
+    m = world["meetings"][world["tree"].cell_a.pk][-1]
+    try:
+        link = reverse("meetings:detail", args=[m.pk])
+    except NoReverseMatch:  # the record module is not mounted: no link, no error
+        link = None
+    for page in ("mine", "official"):
+        body = clients["official"].get(url(page, world) + "?as_of=31/03/2023").content.decode()
+        if link:
+            assert f'href="{link}"' in body, page
+
+
 def test_list_filters(world, clients):
     base = url("list_district", world) + "?as_of=31/03/2023"
     body = clients["admin"].get(base + "&kind=commune_police").content.decode()
