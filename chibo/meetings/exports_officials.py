@@ -12,10 +12,18 @@ from chibo.core import vn
 
 from . import indicators_officials as ind
 from . import selectors_officials as sel
+from .models import FollowAssignment
 
 
-def _yes(flag: bool) -> str:
-    return _("Có") if flag else _("Không")
+def _yes_no():
+    """flag -> "Có" / "Không", translated once per list rather than once per row (a district's
+    attendance list has thousands of rows)."""
+    labels = {True: _("Có"), False: _("Không")}
+    return lambda flag: labels[bool(flag)]
+
+
+def _kinds():
+    return {k: str(label) for k, label in FollowAssignment.Kind.choices}
 
 
 def url_maker(name):
@@ -45,6 +53,7 @@ def officials_table(people: list[sel.OfficialRow]) -> Table:
         _("Tỷ lệ"),
     ]
     table = Table(_("Cán bộ theo dõi chi bộ"), headers)
+    kinds = _kinds()
     for person in people:
         for r in person.rows:
             a = r.assignment
@@ -52,7 +61,7 @@ def officials_table(people: list[sel.OfficialRow]) -> Table:
                 [
                     str(person.official),
                     person.official.username,
-                    a.get_kind_display(),
+                    kinds[a.kind],
                     a.cell.name,
                     a.start,
                     a.end,
@@ -83,6 +92,7 @@ def support_table(rows: list[sel.VillageSupport]) -> Table:
         _("Cảnh báo"),
     ]
     table = Table(_("Giúp đỡ bản đặc biệt khó khăn"), headers)
+    yes, flag = _yes_no(), _("Chưa có tổ chức giúp đỡ")
     for r in rows:
         v, a, visit = r.village, r.assignment, r.last_visit
         table.rows.append(
@@ -90,7 +100,7 @@ def support_table(rows: list[sel.VillageSupport]) -> Table:
                 v.name,
                 v.commune.name,
                 v.cell.name if v.cell_id else "",
-                _yes(v.especially_disadvantaged),
+                yes(v.especially_disadvantaged),
                 a.helper.name if a else "",
                 a.start if a else None,
                 a.end if a else None,
@@ -98,7 +108,7 @@ def support_table(rows: list[sel.VillageSupport]) -> Table:
                 visit.on if visit else None,
                 visit.visitors if visit else "",
                 visit.activities if visit else "",
-                _("Chưa có tổ chức giúp đỡ") if r.flagged else "",
+                flag if r.flagged else "",
             ]
         )
         table.links.append(village_url(v.pk))
@@ -151,7 +161,7 @@ def _assigned_officials(org, on) -> Table:
                 "; ".join(a.cell.name for a in assignments),
                 min(a.start for a in assignments),
                 "; ".join(sorted({a.decision for a in assignments if a.decision})),
-                _yes(True),
+                _("Có"),
             ]
         )
         table.links.append(official_url(official.pk))
@@ -168,10 +178,9 @@ def _supported_villages(org, on) -> Table:
         _("Bản đặc biệt khó khăn"),
         [_("Thôn, bản"), _("Xã"), _("Chi bộ"), _("Được tính")],
     )
+    yes = _yes_no()
     for v in villages:
-        table.rows.append(
-            [v.name, v.commune.name, v.cell.name if v.cell_id else "", _yes(v.helped)]
-        )
+        table.rows.append([v.name, v.commune.name, v.cell.name if v.cell_id else "", yes(v.helped)])
         table.links.append(village_url(v.pk))
     return table
 
@@ -186,10 +195,11 @@ def _official_attendance_rate(org, on) -> Table:
         _("Cán bộ dự sinh hoạt chi bộ"),
         [_("Cán bộ"), _("Loại"), _("Chi bộ"), _("Ngày họp"), _("Được tính")],
     )
+    kinds, yes = _kinds(), _yes_no()
     for p in pairs:
         a = p.assignment
         table.rows.append(
-            [str(a.official), a.get_kind_display(), a.cell.name, p.meeting.day, _yes(p.attended)]
+            [str(a.official), kinds[a.kind], a.cell.name, p.meeting.day, yes(p.attended)]
         )
         table.links.append(official_url(a.official_id))
     return table
