@@ -377,7 +377,7 @@ def disadvantaged_villages_under(org: Organization, as_of: datetime.date):
     return villages_under(org, as_of).filter(especially_disadvantaged=True)
 
 
-def supported_under(org: Organization, as_of: datetime.date, *, missing_only=False):
+def supported_under(org: Organization, as_of: datetime.date) -> list[VillageSupport]:
     """The especially disadvantaged villages under `org` on `as_of` and any other village helped
     then, each with its helper on `as_of` and its last visit by then. Four queries."""
     running = support_assignments_running(as_of).filter(village=OuterRef("pk"))
@@ -387,11 +387,7 @@ def supported_under(org: Organization, as_of: datetime.date, *, missing_only=Fal
         assignment_id=Subquery(running.order_by("-start", "-pk").values("pk")[:1]),
         last_visit_id=Subquery(visits.order_by("-on", "-pk").values("pk")[:1]),
     )
-    if missing_only:
-        villages = villages.filter(especially_disadvantaged=True, helped=False)
-    else:
-        villages = villages.filter(Q(especially_disadvantaged=True) | Q(helped=True))
-    villages = list(villages)
+    villages = list(villages.filter(Q(especially_disadvantaged=True) | Q(helped=True)))
     assignments = {
         a.pk: a
         for a in SupportAssignment.objects.filter(

@@ -64,15 +64,16 @@ def support_list(request, pk):
     org = scope.org_or_404(pk)
     form, q = query(request, forms.SupportQueryForm)
     on = q["as_of"]
-    rows = sel.supported_under(org, on, missing_only=q["missing"])
+    rows = sel.supported_under(org, on)
+    shown = [r for r in rows if r.flagged] if q["missing"] else rows
     if q["format"] == "xlsx":
-        return xlsx_response([exports.support_table(rows)], xlsx_name(org, "giup-ban", on))
+        return xlsx_response([exports.support_table(shown)], xlsx_name(org, "giup-ban", on))
     disadvantaged = [r for r in rows if r.village.especially_disadvantaged]
     context = {
         "org": org,
         "form": form,
         "as_of": on,
-        "rows": rows,
+        "rows": shown,
         "disadvantaged": len(disadvantaged),
         "helped": sum(1 for r in disadvantaged if r.assignment),
         "flagged": sum(1 for r in rows if r.flagged),

@@ -359,6 +359,7 @@ def test_get(persona, page, expected, world, clients):
 def test_the_list_flags_villages_without_a_helper(world, clients):
     body = clients["admin"].get(url("list_district", world) + "?missing=on").content.decode()
     assert "Bản Bó" in body and "Bản Áng" not in body
+    assert "1/2" in body  # the figures stay those of every village
     body = clients["admin"].get(url("list_district", world)).content.decode()
     assert "Bản Đông" not in body  # not especially disadvantaged, not helped
     assert clients["admin"].get(url("list_district", world) + "?as_of=x").status_code == 400
