@@ -68,9 +68,11 @@ def discover():
         .annotate(n=Count("organization_id"))
         .order_by("n", "parent_id")
     )
+    # Village cells only: an agency cell serves no village, so its page skips the village posts.
+    village_cells = cells.filter(organization__cell_type=Organization.CellType.RESIDENTIAL)
     members = (
         Member.objects.in_cell()
-        .filter(cell_id__in=cells.values("organization_id"))
+        .filter(cell_id__in=village_cells.values("organization_id"))
         .values("cell_id")
         .annotate(n=Count("id"))
         .order_by("n", "cell_id")
@@ -178,7 +180,7 @@ def _variants(t):
     ):
         urls = [(v, "admin", f"/committees/org/{o.pk}/{suffix}?{on}", None) for v, o in orgs]
         out.append((page, urls))
-    cells = ((f"cell of {m_s} members", cell_s), (f"cell of {m_l} members", cell_l))
+    cells = ((f"village cell of {m_s} members", cell_s), (f"village cell of {m_l} members", cell_l))
     urls = [(v, "admin", f"/committees/cell/{c.pk}/?{on}", None) for v, c in cells]
     out.append(("committee: cell", urls))
     for code in committee_lists.INDICATOR_LISTS:
