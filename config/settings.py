@@ -168,6 +168,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CHIBO_IMPORT_MAX_ROWS = int(os.environ.get("CHIBO_IMPORT_MAX_ROWS", "20000"))
 CHIBO_IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# Meeting materials (PDF, DOCX, XLSX, ODT, JPEG, PNG); a larger upload is stopped while it is
+# read (chibo.meetings.materials.MaterialSizeLimit) and answered with a message.
+CHIBO_MATERIAL_MAX_BYTES = int(os.environ.get("CHIBO_MATERIAL_MAX_MB", "20")) * 1024 * 1024
 
 MAILERS = {
     "default": {

@@ -5,7 +5,6 @@ the user's scope is a 404, the same as a missing one.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
@@ -278,9 +277,32 @@ def notifications_by_meeting(meeting: CellMeeting) -> dict:
     return {"sent": len(rows), "emailed": sum(1 for r in rows if r)}
 
 
-def tasks_by_owner(tasks) -> dict[int, list[Task]]:
-    by = defaultdict(list)
-    for t in tasks:
-        if t.owner_member_id:
-            by[t.owner_member_id].append(t)
-    return by
+def record_context(meeting: CellMeeting, held_on: datetime.date | None = None):
+    """Everything the record form is built from, for the roll call of `held_on` (default: the
+    day the meeting was held, else its scheduled day). A fixed number of queries."""
+    from .forms_record import Context
+    from .schedule import rule_for, sheet_for
+
+    on = held_on or meeting.held_on or meeting.scheduled_date
+    sheet = meeting.score_sheet or sheet_for(meeting.cell, meeting.month)
+    targets = targets_of(meeting.cell, meeting.month.year)
+    guests = list(meeting.guests.order_by("id"))
+    follows = follow_assignments(meeting.cell, on)
+    followed = {f.official_id for f in follows}
+    return Context(
+        meeting=meeting,
+        roll=roll_call(meeting.cell, on),
+        follows=follows,
+        reviews=tasks_to_review(meeting),
+        targets=targets,
+        progress=progress_by_target(targets, meeting.month),
+        items=list(sheet.items.order_by("order")) if sheet else [],
+        guests=[g for g in guests if g.user_id is None or g.user_id not in followed],
+        follow_guests={g.user_id: g for g in guests if g.user_id in followed},
+        speeches=list(meeting.speeches.order_by("order", "id")),
+        tasks=list(meeting.tasks.order_by("id")),
+        scores=dict(meeting.scores.values_list("item_id", "points")),
+        attendance={a.member_id: a for a in meeting.attendance.all()},
+        sheet=sheet,
+        rule=rule_for(meeting.cell, meeting.month),
+    )

@@ -170,7 +170,11 @@ def meeting_plan_thematic(
 
 
 def _locked(meeting: CellMeeting) -> CellMeeting:
-    return CellMeeting.objects.select_for_update().select_related("cell").get(pk=meeting.pk)
+    return (
+        CellMeeting.objects.select_for_update(of=("self",))
+        .select_related("cell")
+        .get(pk=meeting.pk)
+    )
 
 
 def check_open(meeting: CellMeeting):

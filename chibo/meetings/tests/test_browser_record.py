@@ -1,0 +1,117 @@
+"""In a real browser on a phone-sized screen: the secretary records a meeting, the connection drops
+once at the moment of sending, the page keeps the input and says so, the connection returns and
+the record is saved exactly once. Drives Debian's Chromium through Playwright."""
+
+import pytest
+
+from chibo.meetings.models import Attendance, CellMeeting, MeetingSubmission, Task
+
+from .core_helpers import meeting_of
+
+pytestmark = pytest.mark.browser
+OFFLINE = "Mất kết nối — dữ liệu vẫn được giữ trên máy, thử gửi lại"
+PHONE = {"width": 390, "height": 844}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+
+
+@pytest.fixture
+def browser(chromium, monkeypatch):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def sign_in(page, base_url, username, next_url):
+    page.goto(f"{base_url}/accounts/login/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw-" + username)
+    page.click("button[type=submit]:has-text('Đăng nhập')")
+    page.wait_for_load_state("networkidle")
+
+
+def drafts(page):
+    return page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('chibo:meeting:'))"
+    )
+
+
+def test_secretary_records_a_meeting_through_a_dropped_connection(
+    browser, live_server, fast_passwords, personas, tree, tmp_path
+):
+    meeting = meeting_of(tree.cell_a)
+    url = f"/meetings/{meeting.pk}/record/"
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+    context.set_default_timeout(60000)
+    page = context.new_page()
+    sign_in(page, live_server.url, "secretary_a", url)
+    assert page.url == f"{live_server.url}{url}"
+    assert "Lò Thị Ánh" in page.locator("#sec-attendance").inner_text()
+    key = page.locator("input[name=submission_key]").input_value()
+    assert drafts(page) == [f"chibo:meeting:{meeting.pk}:v1"]
+
+    # One-handed: big segmented buttons for the roll call; the absent one gets a reason.
+    row = page.locator(".rec-row", has_text="Nguyễn Văn An")
+    row.locator("label", has_text="Vắng có lý do").tap()
+    row.locator("input[name^=reason_]").fill("Đi làm nương")
+    page.fill("input[name=start_time]", "19:30")
+    page.fill("input[name=end_time]", "21:30")
+    page.select_option("select[name=minute_taker]", str(tree.secretary_member_a.pk))
+    page.fill("input[name=task0_title]", "Sửa đường vào bản")
+    page.select_option("select[name=task0_owner]", f"m{tree.member_a.pk}")
+    page.fill("input[name=task0_deadline]", "2023-04-20")
+    page.fill("textarea[name=conclusions]", "Tập trung sửa đường.")
+    assert "Có mặt 1/2" in page.locator("#roll-counts").inner_text()
+    assert "120 phút" in page.locator("#duration").inner_text()
+
+    # A reload (the phone slept, the tab was reopened) brings the input back, same key.
+    page.reload()
+    assert page.locator("input[name=start_time]").input_value() == "19:30"
+    assert page.locator("input[name=task0_title]").input_value() == "Sửa đường vào bản"
+    assert (
+        page.locator(".rec-row", has_text="Nguyễn Văn An")
+        .locator("input[name^=reason_]")
+        .input_value()
+        == "Đi làm nương"
+    )
+    assert page.locator("input[name=submission_key]").input_value() == key
+
+    # The page fits the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # The connection drops as the secretary taps "Lưu biên bản".
+    context.set_offline(True)
+    page.locator("#save").tap()
+    status = page.locator("#record-status")
+    status.filter(has_text=OFFLINE).wait_for()
+    assert page.url == f"{live_server.url}{url}"
+    assert page.locator("textarea[name=conclusions]").input_value() == "Tập trung sửa đường."
+    assert drafts(page) == [f"chibo:meeting:{meeting.pk}:v1"]
+    meeting.refresh_from_db()
+    assert meeting.status == CellMeeting.Status.PLANNED and not MeetingSubmission.objects.exists()
+    page.screenshot(path=str(tmp_path / "offline.png"), full_page=False)
+
+    # The connection returns; the same tap sends it.
+    context.set_offline(False)
+    page.locator("#save").tap()
+    page.wait_for_url(f"{live_server.url}/meetings/{meeting.pk}/")
+    assert "Đã lưu biên bản." in page.content()
+    assert drafts(page) == []
+
+    meeting.refresh_from_db()
+    assert meeting.status == CellMeeting.Status.HELD and meeting.version == 2
+    assert (meeting.summoned, meeting.present, meeting.absent_excused) == (2, 1, 1)
+    assert MeetingSubmission.objects.filter(meeting=meeting).count() == 1
+    assert str(MeetingSubmission.objects.get().key) == key
+    assert Attendance.objects.get(member=tree.member_a).reason == "Đi làm nương"
+    assert list(Task.objects.values_list("title", flat=True)) == ["Sửa đường vào bản"]
+    context.close()
