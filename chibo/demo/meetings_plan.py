@@ -148,7 +148,7 @@ class MeetingsPlan:
     progress: list = field(default_factory=list)  # (target, month, value, meeting)
 
     def summary(self) -> dict:
-        status = Counter(m.status for m in self.meetings)
+        status = Counter(str(m.status) for m in self.meetings)
         return {
             "meetings": len(self.meetings),
             "by_status": dict(sorted(status.items())),
@@ -301,7 +301,7 @@ class _MeetingsPlanner:
             task.progress = rng.randint(0, 5) * 10
 
     def _p_missing(self, month, c: _Cell) -> float:
-        p = {LAST_MONTH: 0.05, add_months(LAST_MONTH, -1): 0.025}.get(month, 0.002)
+        p = {LAST_MONTH: 0.05, add_months(LAST_MONTH, -1): 0.025}.get(month, 0.001)
         return p * (3 if c.weak else 1)
 
     def _place(self, c: _Cell) -> str:
@@ -448,11 +448,13 @@ class _MeetingsPlanner:
             top = sheet.maxima[k]
             points[k] = min(top, max(0, round(top * share + rng.uniform(-1.5, 1.5))))
         diff = rest - sum(points[k] for k in free)
-        while diff:
-            step = 1 if diff > 0 else -1
-            k = rng.choice([k for k in free if 0 <= points[k] + step <= sheet.maxima[k]])
-            points[k] += step
-            diff -= step
+        step = 1 if diff > 0 else -1
+        start = rng.randrange(len(free)) if free else 0
+        while diff:  # a point more (or less) on each item in turn, within its maximum
+            for k in free[start:] + free[:start]:
+                if diff and 0 <= points[k] + step <= sheet.maxima[k]:
+                    points[k] += step
+                    diff -= step
         spec.scores = tuple(points)
         spec.points = sum(points)
         spec.quality_class = sheet.classify(spec.points)

@@ -13,7 +13,6 @@ from django.db.models import Count, F, Q
 
 from chibo.accounts.models import Role, RoleAssignment, User
 from chibo.committees.models import Position, Title
-from chibo.core import indicators
 from chibo.core.models import AuditEvent
 from chibo.demo import data as d
 from chibo.demo.meetings_officials import plan_officials
@@ -438,25 +437,36 @@ def test_determinism(demo):
     assert 17000 < M.objects.count() < 20000 and 300000 < Attendance.objects.count() < 400000
 
 
-def _indicator(code):
-    try:
-        return indicators.get(code)
-    except KeyError:
-        pytest.skip(f"indicator {code} not registered yet")
-
-
-def test_officials_indicators(demo):
-    _indicator("assigned_officials")
-    _indicator("supported_villages")
+def test_meeting_indicators(demo):
     out = StringIO()
     call_command("indicators", "--as-of", "2023-03-31", "--json", stdout=out)
     rows = {r["code"]: r for r in json.loads(out.getvalue())["indicators"]}
     assert rows["assigned_officials"]["value"] == 33
     assert (rows["supported_villages"]["value"], rows["supported_villages"]["of"]) == (123, 123)
     # The figures of issues 2 and 3 are unchanged.
-    assert rows["members"]["value"] == d.ACTIVE_MEMBERS
-    assert rows["village_cells"]["value"] == 293
-    assert (rows["cells_with_committee"]["value"], rows["cells_with_committee"]["of"]) == (238, 293)
-    assert rows["secretary_is_village_head"]["value"] == 281
-    assert rows["training_attendances"]["value"] == 967
-    assert rows["contest_cells"]["value"] == 264
+    figures = {
+        "grassroots_orgs": (47, None),
+        "village_cells": (293, None),
+        "members": (d.ACTIVE_MEMBERS, None),
+        "cells_with_committee": (238, 293),
+        "secretary_is_village_head": (281, 293),
+        "nonlocal_commune_leaders": (21, 44),
+        "training_courses": (15, None),
+        "training_attendances": (967, None),
+        "sent_intermediate_theory": (64, None),
+        "sent_basic_theory": (117, None),
+        "contest_cells": (264, 293),
+        "contest_district_contestants": (22, None),
+    }
+    assert {code: (rows[code]["value"], rows[code]["of"]) for code in figures} == figures
+    # The meetings' own indicators (March 2023, the quarter, the last twelve months).
+    for code, low, high in (
+        ("meetings_held_on_schedule", 0.85, 0.97),
+        ("meeting_attendance_rate", 0.85, 0.95),
+        ("thematic_meetings_quarter", 0.85, 0.98),
+        ("meeting_quality_classes", 0.85, 0.98),
+        ("task_completion_rate", 0.8, 0.97),
+        ("official_attendance_rate", 0.15, 0.6),
+    ):
+        row = rows[code]
+        assert low < row["value"] / row["of"] < high, row
