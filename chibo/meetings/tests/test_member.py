@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from chibo.accounts.models import RoleAssignment
 from chibo.core.dates import today
@@ -16,6 +17,7 @@ from chibo.meetings.models import (
     AgendaItem,
     CalendarFeed,
     CellMeeting,
+    Material,
     Notification,
     Task,
     TaskUpdate,
@@ -211,6 +213,32 @@ def test_member_sees_their_meetings_and_tasks(world, clients, tree):
     # a form to report on open tasks only
     assert f'action="{reverse("meetings:task", args=[t["open"].pk])}"' in html
     assert f'action="{reverse("meetings:task", args=[t["reviewed"].pk])}"' not in html
+
+
+def test_materials_link_to_their_download(world, clients, personas):
+    live = Material.objects.create(
+        meeting=world["next"],
+        file="meetings/x/tai-lieu.pdf",
+        name="Tài liệu Chỉ thị 50",
+        content_type="application/pdf",
+        size=1000,
+        sha256="0" * 64,
+        uploaded_by=personas["secretary_a"],
+    )
+    Material.objects.create(
+        meeting=world["next"],
+        file="meetings/x/cu.pdf",
+        name="Bản cũ đã rút",
+        content_type="application/pdf",
+        size=1000,
+        sha256="1" * 64,
+        uploaded_by=personas["secretary_a"],
+        withdrawn_at=timezone.now(),
+    )
+    html = clients["member_a"].get(reverse("meetings:my")).content.decode()
+    href = reverse("meetings:material_download", args=[live.pk])
+    assert f'<a href="{href}">Tài liệu Chỉ thị 50</a>' in html
+    assert "Bản cũ đã rút" not in html
 
 
 def test_secretary_has_their_own_page_too(world, clients):
@@ -474,6 +502,14 @@ def test_open_marks_read_and_leads_to_the_meeting(inbox, clients, world):
     assert n.read_at == first  # the first reading is kept
     r = clients["member_a"].post(reverse("meetings:notification_open", args=[inbox["plain"].pk]))
     assert r["Location"].startswith(reverse("meetings:notifications"))
+
+
+def test_open_leads_a_reader_of_the_cell_to_the_meeting_page(inbox, clients, world):
+    r = clients["secretary_a"].post(
+        reverse("meetings:notification_open", args=[inbox["returned"].pk])
+    )
+    assert r["Location"] == reverse("meetings:detail", args=[world["past"].pk])
+    assert Notification.objects.get(pk=inbox["returned"].pk).read_at is not None
 
 
 def test_open_is_post_only_and_own_only(inbox, clients):
