@@ -80,6 +80,8 @@ def my_page(request):
     context = {
         "member": member,
         "in_cell": in_cell,
+        # a secretary (any role that reads the cell) also opens the meeting's own page
+        "reads_cell": in_cell and scope.covers(member.cell),
         "on": on,
         "upcoming": sel.upcoming_meetings(member.cell_id, on) if in_cell else [],
         "recent": sel.recent_meetings(member.cell_id, on) if in_cell else [],

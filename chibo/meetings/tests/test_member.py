@@ -245,6 +245,12 @@ def test_secretary_has_their_own_page_too(world, clients):
     html = clients["secretary_a"].get(reverse("meetings:my")).content.decode()
     assert world["tasks"]["secretary"].title in html
     assert world["tasks"]["open"].title not in html
+    # the secretary reads the cell: the meeting's own page is a link away; a member's is not
+    detail = reverse("meetings:detail", args=[world["next"].pk])
+    assert f'href="{detail}"' in html
+    assert (
+        f'href="{detail}"' not in clients["member_a"].get(reverse("meetings:my")).content.decode()
+    )
 
 
 @pytest.mark.parametrize("who", ["admin", "analyst", "commune", "official", "secretary_b"])
