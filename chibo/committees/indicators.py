@@ -3,6 +3,9 @@
 Each counts in the database on the structure of the date asked for, in a fixed number of
 queries; the list behind each one is `lists.indicator_list(code, org, as_of)`, shown at
 /committees/org/<id>/indicators/<code>/ and tested to agree with the count.
+
+The theory level of village committee members (village_committee_theory_ok) is counted by
+training, which keeps the theory-level history it is read from as of a date.
 """
 
 import datetime
@@ -14,13 +17,12 @@ from chibo.core.indicators import Value, register
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under
 
-from . import rules, selectors, selectors_succession
+from . import selectors, selectors_succession
 from .models import (
     CommuneLeader,
     CommuneOfficial,
     ConcurrentRole,
     Position,
-    QualificationStandard,
     Title,
     in_force_q,
 )
@@ -106,21 +108,6 @@ def commune_officials_qualified(org: Organization, as_of: datetime.date) -> Valu
         total=Count("id"), ok=Count("id", filter=Q(meets_standard=True))
     )
     return Value(c["ok"], c["total"], places=1)
-
-
-@register(
-    "village_committee_theory_ok",
-    _("Cấp ủy viên chi bộ thôn, bản đạt chuẩn lý luận chính trị"),
-)
-def village_committee_theory_ok(org: Organization, as_of: datetime.date) -> Value:
-    """Positions in force in village cells whose holder's theory level reaches the cell
-    committee standard in force, of those positions. Three queries."""
-    standard = selectors.standard_on(QualificationStandard.AppliesTo.CELL_COMMITTEE, as_of)
-    below = rules.levels_below(standard.min_theory_level if standard else "")
-    c = Position.objects.filter(
-        in_force_q(as_of), organization_id__in=_village_cell_ids(org, as_of)
-    ).aggregate(total=Count("id"), below=Count("id", filter=Q(member__theory_level__in=below)))
-    return Value(c["total"] - c["below"], c["total"])
 
 
 @register(

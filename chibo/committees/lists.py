@@ -10,7 +10,6 @@ from chibo.core import indicators as registry
 
 from . import rules, selectors, selectors_succession
 from .exports import Table
-from .models import QualificationStandard
 
 
 def _yes(flag: bool) -> str:
@@ -299,14 +298,6 @@ def _commune_officials_qualified(org, on):
     return _counted(officials_table(officials), [o.meets_standard for o in officials])
 
 
-def _village_committee_theory_ok(org, on):
-    standard = selectors.standard_on(QualificationStandard.AppliesTo.CELL_COMMITTEE, on)
-    positions = list(selectors.village_committee_positions(org, on))
-    floor = rules.theory_rank(standard.min_theory_level) if standard else 0
-    table = theory_table(positions, title=_("Cấp ủy viên chi bộ thôn, bản"))
-    return _counted(table, [rules.theory_rank(p.member.theory_level) >= floor for p in positions])
-
-
 def _positions_without_successor(org, on):
     missing, in_force = selectors_succession.positions_without_successor(org, on)
     gaps = {(r.org.pk, r.title) for r in missing}
@@ -320,7 +311,6 @@ INDICATOR_LISTS = {
     "nonlocal_commune_leaders": _nonlocal_commune_leaders,
     "nonlocal_commune_leaders_target": _nonlocal_commune_leaders,
     "commune_officials_qualified": _commune_officials_qualified,
-    "village_committee_theory_ok": _village_committee_theory_ok,
     "positions_without_successor": _positions_without_successor,
 }
 

@@ -9,7 +9,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from chibo.core import vn
 from chibo.members.models import Member, Membership
@@ -437,12 +437,42 @@ def commune_leaders(org: Organization, on: datetime.date) -> list[CommuneLeader]
     return sorted(rows, key=lambda r: (sort_key(r.commune.name), r.post, r.start))
 
 
-def leadership_target(org: Organization, on: datetime.date) -> LeadershipTarget | None:
-    return (
-        LeadershipTarget.objects.filter(organization=org, start__lte=on, end__gte=on)
-        .order_by("-start")
-        .first()
+@dataclass(frozen=True)
+class TargetSum:
+    """The non-local leaders' target that holds for a subtree on a date, and where it comes from."""
+
+    term_name: str
+    nonlocal_target: int
+    targets: tuple  # the LeadershipTarget rows summed, each with `.path` on the date
+
+
+def leadership_target(org: Organization, on: datetime.date) -> TargetSum | None:
+    """The term target for non-local commune leaders of `org` on `on`: its own when it has one;
+    otherwise the sum of the targets set lower down, each counted at its topmost node (a
+    province without a target of its own answers for its districts' targets). None when no
+    target in the subtree runs on `on`. Two queries."""
+    periods = periods_under(org, on)
+    rows = list(
+        LeadershipTarget.objects.filter(
+            start__lte=on, end__gte=on, organization_id__in=periods.values("organization_id")
+        )
+        .annotate(
+            path=Subquery(
+                periods.filter(organization_id=OuterRef("organization_id")).values("path")[:1]
+            )
+        )
+        .order_by("path", "-start", "id")
     )
+    kept = []
+    for t in rows:
+        # Sorted by path: an ancestor's target comes before those under it and hides them; of
+        # two targets at one node the later-starting one is kept.
+        if not any(t.path.startswith(k.path) for k in kept):
+            kept.append(t)
+    if not kept:
+        return None
+    names = sorted({t.term_name for t in kept})
+    return TargetSum(" · ".join(names), sum(t.nonlocal_target for t in kept), tuple(kept))
 
 
 # --- qualification ----------------------------------------------------------------------------

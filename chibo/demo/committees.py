@@ -20,7 +20,7 @@ same with or without it) and may set what a member's record said at the start of
   all its villages but two;
 - 44 commune leader posts in force, 21 of them held by people who are not local, and the
   district's target of 22 for 2020–2025 (the province, which holds only this district in the
-  demo, the same);
+  demo, sets none: its figure is the sum of its districts' targets);
 - about 20 commune officials per commune, all meeting the standard, with history: officials who
   did not and left, or met it later (some after the intermediate theory classes);
 - planned successors for most positions in force, some positions with none.
@@ -519,18 +519,16 @@ class _CommitteePlanner:
             trainees[ci] = 1
         for ci in range(n):
             self._commune(ci, nonlocal_posts, trainees[ci])
-        # The district's target, and the province's as far as the demo goes (its one district):
-        # the indicator reads the target of the organization it is asked about, and
-        # `indicators` asks about the root by default.
+        # The district's target; the province has none of its own, so the indicator sums its
+        # districts' targets there (`indicators` asks about the root by default).
         self.out.targets = [
             {
-                "organization": org,
+                "organization": d.DISTRICT[0],
                 "term_name": COMMUNE_TERM,
                 "start": D(2020, 7, 1),
                 "end": d.COMMUNE_TERM_END,
                 "nonlocal_target": d.NONLOCAL_TARGET,
             }
-            for org in (d.DISTRICT[0], d.PROVINCE[0])
         ]
 
     def _local(self, ci) -> str:

@@ -14,7 +14,8 @@ theory level members end with (and the one they started from, in the history). A
 - 64 distinct commune officials and village committee members sent to intermediate theory;
 - the 2022 secretary contest: a grassroots round per commune with the secretaries of 264 of the
   293 village cells, and a district round of 22 (each commune's winner), scored with prizes.
-  The contest is the province's (CONTEST_ORGANIZER), so that it stands for the province too.
+  The contest is the district's (CONTEST_ORGANIZER), as in the article; it counts for the
+  province above it too.
 
 `write_training` inserts the result in bulk.
 """
@@ -69,12 +70,11 @@ WORK_COURSES = (
     (PARTY, D(2023, 3, 6), 3, "Bồi dưỡng nghiệp vụ cho bí thư, chi ủy viên nhiệm kỳ 2023–2025"),
     (GOVERNMENT, D(2023, 3, 20), 3, f"{_HEADS} nhiệm kỳ 2023–2025"),
 )
-# The contest of 2022: launched by the province, its rounds held by Mai Sơn's communes
-# (grassroots) and by the district. The contest indicators read the contest organized at the
-# node asked about or above it, and `indicators` asks about the root (the province) by default;
-# a contest organized by the district would not count there.
+# The contest of 2022: the district's, its rounds held by Mai Sơn's communes (grassroots) and
+# by the district. The contest indicators read the contests organized at, above or under the
+# node asked about, so `indicators` on the root (the province) counts it too.
 CONTEST = "Hội thi Bí thư chi bộ giỏi năm 2022"
-CONTEST_ORGANIZER = d.PROVINCE[0]
+CONTEST_ORGANIZER = d.DISTRICT[0]
 GRASSROOTS_ROUNDS = (D(2022, 5, 9), D(2022, 6, 24))
 DISTRICT_ROUND = D(2022, 9, 16)
 BASIC_RETAKERS = 5  # village committee members who failed a basic class and passed a later one

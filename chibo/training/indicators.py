@@ -10,14 +10,16 @@ The training window starts at `training_since()`: the article's "since 2021" (t�
 import datetime
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
+from chibo.committees.models import Position, in_force_q
 from chibo.core.indicators import Value, register
 from chibo.organizations.models import PATH_STEP, Organization, OrganizationPeriod, subtree_q
 from chibo.organizations.selectors import path_as_of
 
 from .models import Contest, Contestant, ContestRound, Enrollment, TrainingCourse
+from .selectors import committee_standard, levels_below, theory_level_on
 
 TRAINING_SINCE = datetime.date(2021, 1, 1)  # the article: "từ năm 2021 đến nay"
 TRAINING_KINDS = (TrainingCourse.Kind.PARTY_WORK, TrainingCourse.Kind.GOVERNMENT_WORK)
@@ -154,60 +156,100 @@ def sent_basic_theory(org: Organization, as_of: datetime.date) -> Value:
     return Value(rows.values("member_id").distinct().count())
 
 
+def village_committee_theory_rows(org, as_of):
+    """(standard, levels below it, positions in force on `as_of` in the village cells under
+    `org`, each annotated `level_then`: the holder's theory level on that date)."""
+    standard = committee_standard(as_of)
+    minimum = standard.min_theory_level if standard else ""
+    below = levels_below(minimum) if minimum else []
+    positions = Position.objects.filter(
+        in_force_q(as_of), organization_id__in=_village_cell_ids(path_as_of(org, as_of), as_of)
+    ).annotate(level_then=theory_level_on(as_of))
+    return standard, below, positions
+
+
+@register(
+    "village_committee_theory_ok",
+    _("Cấp ủy viên chi bộ thôn, bản đạt chuẩn lý luận chính trị"),
+)
+def village_committee_theory_ok(org: Organization, as_of: datetime.date) -> Value:
+    """Positions in force in village cells whose holder had, on `as_of`, the theory level of the
+    cell committee standard then in force, of those positions (all of them without a
+    standard). Three queries: the standard, the path, the aggregate."""
+    _standard, below, positions = village_committee_theory_rows(org, as_of)
+    if not below:  # no standard, or no minimum level: every holder meets it
+        n = positions.count()
+        return Value(n, n)
+    c = positions.aggregate(total=Count("id"), below=Count("id", filter=Q(level_then__in=below)))
+    return Value(c["total"] - c["below"], c["total"])
+
+
 # --- the contest ----------------------------------------------------------------------------
 
 
-def contest_in_force(path: str | None, as_of: datetime.date) -> Contest | None:
-    """The latest contest (by year) organized at the node of `path` or above it with a round
-    held on or before `as_of`: the one whose results stand on that date."""
+def contests_in_force(path: str | None, as_of: datetime.date) -> list[Contest]:
+    """The contests whose results stand on `as_of` for the subtree at `path`: of the contests
+    organized at that node, above it or under it (on the structure of `as_of`) with a round
+    held on or before `as_of`, those of the latest year. So a district's contest counts for
+    the province above it as a province's counts for its districts, and the contests two
+    communes held in one year both count for their district. One query."""
     if path is None:
-        return None
-    ids = [int(path[i : i + PATH_STEP - 1]) for i in range(0, len(path), PATH_STEP)]
-    return (
-        Contest.objects.filter(organizer_id__in=ids, rounds__held_on__lte=as_of)
-        .order_by("-year", "-id")
+        return []
+    above = [int(path[i : i + PATH_STEP - 1]) for i in range(0, len(path), PATH_STEP)]
+    held = list(
+        Contest.objects.filter(
+            Q(organizer_id__in=above) | Q(organizer_id__in=_org_ids(path, as_of)),
+            rounds__held_on__lte=as_of,
+        )
         .distinct()
-        .first()
+        .order_by("-year", "id")
     )
+    return [c for c in held if c.year == held[0].year]
 
 
-def _contestants(contest, level, cells, as_of):
-    if contest is None:
+def _contestants(contests, level, cells, as_of):
+    if not contests:
         return Contestant.objects.none()
     return Contestant.objects.filter(
-        round__contest=contest, round__level=level, round__held_on__lte=as_of, cell_id__in=cells
+        round__contest__in=[c.pk for c in contests],
+        round__level=level,
+        round__held_on__lte=as_of,
+        cell_id__in=cells,
     )
 
 
 def contest_cells_rows(org, as_of):
-    """(contest, village cells under `org` with their grassroots-round contestants' count)."""
+    """(contests in force, village cells under `org`, their grassroots-round contestants)."""
     path = path_as_of(org, as_of)
-    contest = contest_in_force(path, as_of)
+    contests = contests_in_force(path, as_of)
     cells = _village_cell_ids(path, as_of)
-    entered = _contestants(contest, ContestRound.Level.GRASSROOTS, cells, as_of)
-    return contest, cells, entered
+    entered = _contestants(contests, ContestRound.Level.GRASSROOTS, cells, as_of)
+    return contests, cells, entered
 
 
 @register("contest_cells", _("Chi bộ thôn, bản có bí thư dự Hội thi Bí thư chi bộ giỏi cấp cơ sở"))
 def contest_cells(org: Organization, as_of: datetime.date) -> Value:
-    """Village cells with a contestant in a grassroots round of the contest in force, of the
-    village cells under `org` on `as_of`. Four queries: path, contest, two counts."""
-    contest, cells, entered = contest_cells_rows(org, as_of)
-    n = entered.values("cell_id").distinct().count() if contest else 0
+    """Village cells with a contestant in a grassroots round of the contests in force, of the
+    village cells under `org` on `as_of`. Four queries: path, contests, two counts."""
+    contests, cells, entered = contest_cells_rows(org, as_of)
+    n = entered.values("cell_id").distinct().count() if contests else 0
     return Value(n, cells.count())
 
 
 def contest_district_contestants_rows(org, as_of):
+    """(contests in force, district-round contestants of them from cells under `org`)."""
     path = path_as_of(org, as_of)
-    contest = contest_in_force(path, as_of)
-    return _contestants(contest, ContestRound.Level.DISTRICT, _org_ids(path, as_of), as_of)
+    contests = contests_in_force(path, as_of)
+    rows = _contestants(contests, ContestRound.Level.DISTRICT, _org_ids(path, as_of), as_of)
+    return contests, rows
 
 
 @register("contest_district_contestants", _("Thí sinh dự Hội thi Bí thư chi bộ giỏi cấp huyện"))
 def contest_district_contestants(org: Organization, as_of: datetime.date) -> Value:
-    """District-round contestants of the contest in force from cells under `org`. Three
-    queries: path, contest, count."""
-    return Value(contest_district_contestants_rows(org, as_of).count())
+    """District-round contestants of the contests in force from cells under `org`. Three
+    queries: path, contests, count."""
+    _contests, rows = contest_district_contestants_rows(org, as_of)
+    return Value(rows.count())
 
 
 COURSE_CODES = (
@@ -215,6 +257,7 @@ COURSE_CODES = (
     "training_attendances",
     "sent_intermediate_theory",
     "sent_basic_theory",
+    "village_committee_theory_ok",
 )
 CONTEST_CODES = ("contest_cells", "contest_district_contestants")
 CODES = COURSE_CODES + CONTEST_CODES

@@ -11,7 +11,8 @@ scope: a commune sees its own members in a district course, never another commun
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from chibo.committees.models import Position, QualificationStandard, SuccessionPlan, in_force_q
 from chibo.members.models import IN_CELL_STATUSES, THEORY_RANK, Member
@@ -120,6 +121,19 @@ def committee_standard(on: datetime.date) -> QualificationStandard | None:
         .order_by("-effective_from", "-id")
         .first()
     )
+
+
+def theory_level_on(on: datetime.date, member: str = "member"):
+    """An expression for the theory level the member of each row (`member` names the relation)
+    had on `on`: the level before the first raise recorded after `on` (TheoryLevelChange),
+    else the member's level now. A level entered by hand leaves no history and so reads as held
+    all along."""
+    later = (
+        TheoryLevelChange.objects.filter(member_id=OuterRef(f"{member}_id"), on__gt=on)
+        .order_by("on", "id")
+        .values("previous")[:1]
+    )
+    return Coalesce(Subquery(later), F(f"{member}__theory_level"))
 
 
 def levels_below(level: str) -> list[str]:

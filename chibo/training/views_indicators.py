@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from chibo.core import indicators as registry
 from chibo.core.dates import today
+from chibo.members.models import TheoryLevel
 from chibo.organizations.models import Organization
 
 from . import indicators
@@ -32,6 +33,12 @@ def _rows(code, org, as_of):
             .order_by("start", "id")
         )
         return qs, {}
+    if code == "village_committee_theory_ok":
+        standard, below, qs = indicators.village_committee_theory_rows(org, as_of)
+        qs = qs.select_related("member", "organization").order_by(
+            "organization__path", "title", "member__sort_key", "id"
+        )
+        return qs, {"standard": standard, "below": below}
     if code == "training_attendances":
         qs = indicators.training_attendances_rows(org, as_of)
     elif code == "sent_intermediate_theory":
@@ -39,17 +46,16 @@ def _rows(code, org, as_of):
     elif code == "sent_basic_theory":
         qs = indicators.sent_basic_theory_rows(org, as_of).distinct()
     elif code == "contest_district_contestants":
-        qs = (
-            indicators.contest_district_contestants_rows(org, as_of)
-            .select_related("member", "cell", "round")
-            .order_by("-score", "member__sort_key", "id")
+        contests, qs = indicators.contest_district_contestants_rows(org, as_of)
+        qs = qs.select_related("member", "cell", "round").order_by(
+            "-score", "member__sort_key", "id"
         )
-        return qs, {}
+        return qs, {"contests": contests}
     else:  # contest_cells: every village cell, with or without a contestant
-        contest, cells, entered = indicators.contest_cells_rows(org, as_of)
-        entered_ids = set(entered.values_list("cell_id", flat=True)) if contest else set()
+        contests, cells, entered = indicators.contest_cells_rows(org, as_of)
+        entered_ids = set(entered.values_list("cell_id", flat=True)) if contests else set()
         qs = Organization.objects.filter(pk__in=cells).order_by("path")
-        return qs, {"contest": contest, "entered_ids": entered_ids}
+        return qs, {"contests": contests, "entered_ids": entered_ids}
     qs = qs.select_related("member", "member__cell", "course").order_by(
         "course__start", "course_id", "member__sort_key", "id"
     )
@@ -76,6 +82,10 @@ def indicator_rows(request, code):
     value = indicator.compute(org, as_of)
     qs, extra = _rows(code, org, as_of)
     page = Paginator(qs, PAGE_SIZE).get_page(data.get("page") or 1)
+    if code == "village_committee_theory_ok":
+        page.object_list = list(page.object_list)
+        for p in page.object_list:
+            p.level_then_label = TheoryLevel(p.level_then).label
     query = request.GET.copy()
     query.pop("page", None)
     context = {

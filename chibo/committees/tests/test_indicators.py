@@ -6,13 +6,12 @@ import datetime
 import pytest
 
 from chibo.committees import indicators as ind
-from chibo.committees import lists, services
+from chibo.committees import lists, selectors, services
 from chibo.committees.models import (
     CommuneLeader,
     CommuneOfficial,
     ConcurrentRole,
     LeadershipTarget,
-    QualificationStandard,
     SuccessionPlan,
     Term,
     Title,
@@ -31,7 +30,6 @@ CODES = [
     "nonlocal_commune_leaders",
     "nonlocal_commune_leaders_target",
     "commune_officials_qualified",
-    "village_committee_theory_ok",
     "positions_without_successor",
 ]
 
@@ -157,7 +155,6 @@ def test_figures_on_the_small_tree(data):
     # A commune has no target of its own.
     assert ind.nonlocal_commune_leaders_target(t.commune_a, DAY).of is None
     assert ind.commune_officials_qualified(t.district, DAY).text == "2/3 (66,6%)"
-    assert ind.village_committee_theory_ok(t.district, DAY).text == "1/4 (25%)"
     # (cell A, secretary) is planned (cell A has no term: any term counts); in cell A2 only the
     # secretary is planned for its running term 2020–2025.
     assert ind.positions_without_successor(t.district, DAY).text == "2/4 (50%)"
@@ -173,9 +170,24 @@ def test_figures_follow_the_date(data):
     assert ind.positions_without_successor(t.district, before).text == "0/0 ()"
 
 
-def test_without_a_theory_standard_every_holder_counts(data):
-    QualificationStandard.objects.filter(applies_to="cell_committee").delete()
-    assert ind.village_committee_theory_ok(data.district, DAY).text == "4/4 (100%)"
+def test_the_target_of_a_node_without_its_own_is_the_sum_of_those_below(data):
+    t = data
+    target = LeadershipTarget.objects.get(organization=t.district)
+    term = {"term_name": "2020–2025", "start": D(2020, 1, 1), "end": D(2025, 12, 31)}
+    LeadershipTarget.objects.create(organization=t.commune_a, nonlocal_target=1, **term)
+    # The district's own target (2) stands; the commune's is its own.
+    assert ind.nonlocal_commune_leaders_target(t.district, DAY).text == "1/2 (50%)"
+    assert ind.nonlocal_commune_leaders_target(t.commune_a, DAY).text == "1/1 (100%)"
+    assert ind.nonlocal_commune_leaders_target(t.commune_b, DAY).of is None
+    # Without it, the district answers for the targets set under it.
+    target.delete()
+    LeadershipTarget.objects.create(organization=t.commune_b, nonlocal_target=2, **term)
+    assert ind.nonlocal_commune_leaders_target(t.district, DAY).text == "1/3 (33,33%)"
+    summed = selectors.leadership_target(t.district, DAY)
+    assert (summed.term_name, summed.nonlocal_target) == ("2020–2025", 3)
+    assert {x.organization_id for x in summed.targets} == {t.commune_a.pk, t.commune_b.pk}
+    # A target that has ended (or not begun) on the date does not count.
+    assert ind.nonlocal_commune_leaders_target(t.district, D(2019, 6, 1)).of is None
 
 
 def test_the_article_formatting_of_the_target_share(tree):
@@ -224,17 +236,15 @@ def test_the_list_behind_agrees_with_the_figure(data, code):
 def test_query_counts_do_not_grow(data, django_assert_num_queries):
     # cells_with_committee: path, rule, grouped count, number of cells.
     # secretary_is_village_head: path, count with EXISTS, number of cells.
-    # nonlocal_commune_leaders: path, aggregate. The target: path, aggregate, target.
+    # nonlocal_commune_leaders: path, aggregate. The target: path, aggregate, path, targets.
     # commune_officials_qualified: path, aggregate.
-    # village_committee_theory_ok: standard, path, aggregate.
     # positions_without_successor: path, (organization, title) pairs, terms, plans.
     expected = {
         "cells_with_committee": 4,
         "secretary_is_village_head": 3,
         "nonlocal_commune_leaders": 2,
-        "nonlocal_commune_leaders_target": 3,
+        "nonlocal_commune_leaders_target": 4,
         "commune_officials_qualified": 2,
-        "village_committee_theory_ok": 3,
         "positions_without_successor": 4,
     }
 
