@@ -7,7 +7,7 @@ from chibo.members.forms import VNDateField
 from chibo.members.models import Member
 
 from . import rules
-from .models import ConcurrentRole, Position, Term, Title
+from .models import CommuneLeader, ConcurrentRole, Position, Term, Title
 
 FORMATS = [("", _("Trang")), ("xlsx", _("Excel (.xlsx)"))]
 
@@ -166,3 +166,140 @@ class SuccessionAddForm(forms.Form):
 class SuccessionRemoveForm(forms.Form):
     on = VNDateField(label=_("Đưa ra khỏi quy hoạch từ ngày"))
     note = forms.CharField(label=_("Lý do"), max_length=300, required=False)
+
+
+# --- what a commune records ---------------------------------------------------------------------
+
+
+LOCAL_CHOICES = [("1", _("Người địa phương")), ("0", _("Không phải người địa phương"))]
+STANDARD_CHOICES = [("1", _("Đạt chuẩn")), ("0", _("Chưa đạt chuẩn"))]
+
+
+def _yes_no(choices, label):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=choices,
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Hãy chọn một.")},
+    )
+
+
+class _HolderForm(forms.Form):
+    """A member of the commune, or the name of someone whose record is not kept here."""
+
+    member = MemberChoiceField(label=_("Đảng viên"), queryset=Member.objects.none(), required=False)
+    full_name = forms.CharField(
+        label=_("hoặc họ tên (nếu không có trong danh sách)"), max_length=120, required=False
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+
+
+class CommuneLeaderForm(_HolderForm):
+    post = forms.ChoiceField(label=_("Chức danh"), choices=CommuneLeader.Post.choices)
+    is_local = _yes_no(LOCAL_CHOICES, _("Là người địa phương"))
+    start = VNDateField(label=_("Từ ngày"))
+    end = VNDateField(label=_("Đến ngày (nếu đã thôi)"), required=False)
+
+    field_order = ["post", "member", "full_name", "is_local", "start", "end"]
+
+
+class LeadershipTargetForm(forms.Form):
+    term_name = forms.CharField(label=_("Nhiệm kỳ"), max_length=20, help_text=_("ví dụ 2020–2025"))
+    start = VNDateField(label=_("Từ ngày"))
+    end = VNDateField(label=_("Đến ngày"))
+    nonlocal_target = forms.IntegerField(
+        label=_("Số vị trí không phải người địa phương"),
+        min_value=0,
+        max_value=1000,
+        error_messages={"min_value": _("Chỉ tiêu phải là số không âm.")},
+    )
+
+
+class AssessForm(forms.Form):
+    meets_standard = _yes_no(STANDARD_CHOICES, _("Kết quả đánh giá chuẩn"))
+    reason = forms.CharField(label=_("Lý do chưa đạt"), max_length=300, required=False)
+    assessed_on = VNDateField(label=_("Ngày đánh giá"))
+
+
+class CommuneOfficialForm(_HolderForm, AssessForm):
+    post = forms.CharField(label=_("Chức vụ"), max_length=120)
+    start = VNDateField(label=_("Giữ chức vụ từ ngày"))
+    end = VNDateField(label=_("Đến ngày (nếu đã thôi)"), required=False)
+
+    field_order = [
+        "member",
+        "full_name",
+        "post",
+        "start",
+        "end",
+        "meets_standard",
+        "reason",
+        "assessed_on",
+    ]
+
+
+# Which holder a role model pairs with a village post: a cell title or another village post.
+def _pair_sources():
+    return [
+        ("", "—"),
+        *((f"title:{v}", label) for v, label in Title.choices if v in rules.CELL_TITLES),
+        *((f"kind:{v}", label) for v, label in ConcurrentRole.Kind.choices),
+    ]
+
+
+ROLE_MODEL_PAIRS = 4
+# The Nà Bó pilot, offered as the starting point.
+NA_BO_PAIRS = [
+    ("title:secretary", "village_head"),
+    ("title:deputy_secretary", "front_head"),
+    ("kind:deputy_village_head", "village_police"),
+]
+
+
+class RoleModelForm(forms.Form):
+    """A role model: a name, a date and up to four pairings 'holder of A also holds B'."""
+
+    name = forms.CharField(label=_("Tên mô hình"), max_length=200)
+    effective_from = VNDateField(label=_("Áp dụng từ ngày"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = [("", "—"), *ConcurrentRole.Kind.choices]
+        for i in range(1, ROLE_MODEL_PAIRS + 1):
+            self.fields[f"holder_{i}"] = forms.ChoiceField(
+                label=_("Người giữ chức danh (cặp %(i)s)") % {"i": i},
+                choices=_pair_sources(),
+                required=False,
+            )
+            self.fields[f"post_{i}"] = forms.ChoiceField(
+                label=_("đồng thời là (cặp %(i)s)") % {"i": i}, choices=kinds, required=False
+            )
+        if not self.is_bound:
+            for i, (holder, post) in enumerate(NA_BO_PAIRS, start=1):
+                self.initial.setdefault(f"holder_{i}", holder)
+                self.initial.setdefault(f"post_{i}", post)
+
+    def clean(self):
+        """Read the pairs as (title, kind, paired_kind) in `pairings`; services.role_model_adopt
+        checks them."""
+        data = super().clean()
+        pairings = []
+        for i in range(1, ROLE_MODEL_PAIRS + 1):
+            holder, post = data.get(f"holder_{i}"), data.get(f"post_{i}")
+            if not holder and not post:
+                continue
+            if not holder or not post:
+                self.add_error(f"post_{i}", _("Hãy chọn đủ hai chức danh của cặp."))
+                continue
+            source, value = holder.split(":", 1)
+            pairings.append((value, post, "") if source == "title" else ("", post, value))
+        data["pairings"] = pairings
+        return data
+
+
+class RoleModelEndForm(forms.Form):
+    on = VNDateField(label=_("Thôi áp dụng từ ngày"))

@@ -1,6 +1,7 @@
 """Writes to committees: terms, positions, the committee elected at a congress. Each runs in a
-transaction, takes the acting user and audits. Village posts and succession plans are written by
-services_villages and services_succession; their functions are importable from here too, so the
+transaction, takes the acting user and audits. Village posts and role models, succession plans,
+and commune leaders, targets and officials are written by services_villages,
+services_succession and services_communes; their functions are importable from here too, so the
 app's writes have one address.
 
 Position writes lock the organization row first (SELECT ... FOR UPDATE) and only then read the
@@ -25,15 +26,36 @@ from . import rules
 from .models import CommitteeRule, Position, Term, Title, in_force_q
 from .rules import day_text
 from .selectors import official_counts, overlapping
+from .services_communes import (
+    commune_leader_assign,
+    commune_leader_end,
+    commune_official_add,
+    commune_official_assess,
+    commune_official_end,
+    leadership_target_set,
+)
 from .services_succession import succession_plan_add, succession_plan_remove
-from .services_villages import concurrent_role_assign, concurrent_role_end
+from .services_villages import (
+    concurrent_role_assign,
+    concurrent_role_end,
+    role_model_adopt,
+    role_model_end,
+)
 
 __all__ = [
+    "commune_leader_assign",
+    "commune_leader_end",
+    "commune_official_add",
+    "commune_official_assess",
+    "commune_official_end",
     "concurrent_role_assign",
     "concurrent_role_end",
+    "leadership_target_set",
     "position_assign",
     "position_end",
     "record_committee_after_congress",
+    "role_model_adopt",
+    "role_model_end",
     "succession_plan_add",
     "succession_plan_remove",
     "term_create",

@@ -1,22 +1,26 @@
-"""Writes to village posts (concurrent roles). Each runs in a transaction, takes the acting user
-and audits; the village row is locked so two entries for one post cannot both pass."""
+"""Writes to village posts (concurrent roles) and to the role models communes adopt. Each runs
+in a transaction, takes the acting user and audits; the village row (for a post) or the
+commune's row (for a model) is locked so two entries cannot both pass."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
 from chibo.core.models import AuditEvent
 from chibo.members.models import IN_CELL_STATUSES, Member
-from chibo.organizations.models import Village
+from chibo.organizations.models import Organization, Village
 
-from .models import ConcurrentRole
+from . import rules
+from .models import ConcurrentRole, RoleModel, RoleModelRule
 from .rules import day_text
 from .selectors import overlapping
 
 ROLE_FIELDS = ["village", "kind", "member", "person_name", "start", "end"]
+ROLE_MODEL_FIELDS = ["name", "commune", "effective_from", "effective_to"]
 
 
 @transaction.atomic
@@ -116,3 +120,118 @@ def concurrent_role_end(*, role: ConcurrentRole, end: datetime.date, actor) -> C
         changes={"end": [old.isoformat() if old else None, end.isoformat()]},
     )
     return locked
+
+
+# --- role models --------------------------------------------------------------------------------
+
+
+def _clean_pairings(pairings) -> list[tuple[str, str, str]]:
+    """(title, kind, paired_kind) triples, checked: one of title / paired_kind, known values, no
+    post paired with itself, no pairing twice, at least one."""
+    kinds = ConcurrentRole.Kind.values
+    seen = []
+    for title, kind, paired in pairings:
+        title, paired = title or "", paired or ""
+        if bool(title) == bool(paired) or kind not in kinds:
+            raise ValidationError({"rules": _("Mỗi cặp cần một chức danh chi bộ hoặc thôn, bản.")})
+        if title and title not in rules.CELL_TITLES:
+            raise ValidationError({"rules": _("Chức danh không hợp lệ.")})
+        if paired and (paired not in kinds or paired == kind):
+            raise ValidationError({"rules": _("Một chức danh thôn, bản không ghép với chính nó.")})
+        if (title, kind, paired) in seen:
+            raise ValidationError({"rules": _("Có cặp chức danh bị lặp lại.")})
+        seen.append((title, kind, paired))
+    if not seen:
+        raise ValidationError({"rules": _("Hãy chọn ít nhất một cặp chức danh.")})
+    return seen
+
+
+@transaction.atomic
+def role_model_adopt(
+    *,
+    commune: Organization,
+    name: str,
+    effective_from: datetime.date,
+    pairings,
+    actor,
+) -> RoleModel:
+    """`commune` adopts a role model from `effective_from`. Each pairing (title, kind,
+    paired_kind) says that in every village the holder of the cell title `title`, or of the
+    village post `paired_kind`, should also hold the village post `kind` (Nà Bó: secretary =
+    village head; deputy secretary = Front committee head; deputy village head = police).
+
+    The model the commune applied until then ends that day, so one model applies at a time; a
+    model adopted on or after `effective_from` must be ended before an earlier one is recorded.
+    """
+    org = Organization.objects.select_for_update().get(pk=commune.pk)
+    if not org.is_commune:
+        raise ValidationError(_("Chỉ đảng bộ xã, thị trấn mới áp dụng mô hình."))
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Hãy đặt tên mô hình.")})
+    triples = _clean_pairings(pairings)
+    later = (
+        RoleModel.objects.filter(commune=org, effective_from__gte=effective_from)
+        .order_by("effective_from")
+        .first()
+    )
+    if later is not None:
+        raise ValidationError(
+            {
+                "effective_from": _("Xã đã áp dụng mô hình %(n)s từ %(d)s.")
+                % {"n": later.name, "d": day_text(later.effective_from)}
+            }
+        )
+    running = RoleModel.objects.filter(commune=org, effective_from__lt=effective_from).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gt=effective_from)
+    )
+    for old in running:
+        _end_model(old, effective_from, actor)
+    model = RoleModel.objects.create(name=name, commune=org, effective_from=effective_from)
+    RoleModelRule.objects.bulk_create(
+        [
+            RoleModelRule(role_model=model, title=title, kind=kind, paired_kind=paired)
+            for title, kind, paired in triples
+        ]
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=model,
+        changes={
+            **audit.snapshot(model, ROLE_MODEL_FIELDS),
+            "rules": [list(t) for t in triples],
+        },
+    )
+    return model
+
+
+def _end_model(model: RoleModel, on: datetime.date, actor) -> RoleModel:
+    if model.effective_to is not None and model.effective_to <= on:
+        raise ValidationError(
+            {"on": _("Mô hình đã thôi áp dụng từ %(d)s.") % {"d": day_text(model.effective_to)}}
+        )
+    if on <= model.effective_from:
+        raise ValidationError(
+            {
+                "on": _("Ngày thôi áp dụng phải sau ngày áp dụng (%(d)s).")
+                % {"d": day_text(model.effective_from)}
+            }
+        )
+    old = model.effective_to
+    model.effective_to = on
+    model.save(update_fields=["effective_to", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=model,
+        changes={"effective_to": [old.isoformat() if old else None, on.isoformat()]},
+    )
+    return model
+
+
+@transaction.atomic
+def role_model_end(*, role_model: RoleModel, on: datetime.date, actor) -> RoleModel:
+    """The commune stops applying `role_model` from `on`."""
+    Organization.objects.select_for_update().get(pk=role_model.commune_id)
+    return _end_model(RoleModel.objects.get(pk=role_model.pk), on, actor)

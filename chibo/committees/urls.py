@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_write
+from . import views, views_communes, views_write
 
 app_name = "committees"
 urlpatterns = [
@@ -20,4 +20,13 @@ urlpatterns = [
     path("village/<int:pk>/roles/new/", views_write.role_assign, name="role_assign"),
     path("roles/<int:pk>/end/", views_write.role_end, name="role_end"),
     path("succession/<int:pk>/remove/", views_write.succession_remove, name="succession_remove"),
+    path("org/<int:pk>/leaders/new/", views_communes.leader_assign, name="leader_assign"),
+    path("leaders/<int:pk>/end/", views_communes.leader_end, name="leader_end"),
+    path("org/<int:pk>/leaders/target/", views_communes.target_set, name="target_set"),
+    path("org/<int:pk>/officials/", views.officials, name="officials"),
+    path("org/<int:pk>/officials/new/", views_communes.official_add, name="official_add"),
+    path("officials/<int:pk>/assess/", views_communes.official_assess, name="official_assess"),
+    path("officials/<int:pk>/end/", views_communes.official_end, name="official_end"),
+    path("org/<int:pk>/role-model/", views_communes.role_model_adopt, name="role_model_adopt"),
+    path("role-models/<int:pk>/end/", views_communes.role_model_end, name="role_model_end"),
 ]

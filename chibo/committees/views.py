@@ -196,6 +196,7 @@ def roles(request, pk):
     if q["format"] == "xlsx":
         return xlsx_response(lists.roles_tables(villages), _file(org, "kiem-nhiem", on))
     with_model = [v for v in villages if v.role_model is not None]
+    can_write = scope.can_write(org)
     # Above the commune level, one row per commune; the villages are on each commune's page.
     summary = _above_grassroots(org)
     context = {
@@ -208,7 +209,11 @@ def roles(request, pk):
         "villages_total": len(villages),
         "with_model": len(with_model),
         "compliant": sum(1 for v in with_model if v.compliant),
-        "can_write": scope.can_write(org),
+        "can_write": can_write,
+        "role_model": (
+            selectors.role_models_on([org.pk], on).get(org.pk) if org.is_commune else None
+        ),
+        "can_adopt": can_write and org.is_commune,
         "export_url": _export_url(request),
     }
     return render(request, "committees/roles.html", context)
@@ -227,6 +232,7 @@ def leaders(request, pk):
         return xlsx_response([lists.leaders_table(rows)], _file(org, "lanh-dao-xa", on))
     target = selectors.leadership_target(org, on)
     nonlocal_ = sum(1 for r in rows if not r.is_local)
+    can_write = scope.can_write(org)
     context = {
         "org": org,
         "ancestors": _ancestors(scope, org),
@@ -237,6 +243,9 @@ def leaders(request, pk):
         "target": target,
         "share": (nonlocal_, len(rows)),
         "target_share": (nonlocal_, target.nonlocal_target) if target else None,
+        "can_add": can_write and org.is_commune,
+        "can_set_target": can_write and not org.is_cell,
+        "writable": {r.pk for r in rows if scope.can_write(r.commune)},
         "export_url": _export_url(request),
     }
     return render(request, "committees/leaders.html", context)
@@ -274,6 +283,33 @@ def qualification(request, pk):
         "export_url": _export_url(request),
     }
     return render(request, "committees/qualification.html", context)
+
+
+@login_required
+@handles_bad_query
+def officials(request, pk):
+    """Commune officials in force under an organization, each with the last assessment against
+    the standard; a commune's writers add, re-assess and end them from here."""
+    scope = _scope(request)
+    org = scope.org_or_404(pk)
+    form, q = _query(request, forms.PageForm)
+    on = q["as_of"]
+    rows = list(selectors.commune_officials(org, on))
+    if q["format"] == "xlsx":
+        return xlsx_response([lists.officials_table(rows)], _file(org, "can-bo-xa", on))
+    context = {
+        "org": org,
+        "ancestors": _ancestors(scope, org),
+        "form": form,
+        "as_of": on,
+        "officials": rows,
+        "short": sum(1 for o in rows if not o.meets_standard),
+        "commune_standard": selectors.standard_on("commune_official", on),
+        "can_add": org.is_commune and scope.can_write(org),
+        "writable": {o.pk for o in rows if scope.can_write(o.commune)},
+        "export_url": _export_url(request),
+    }
+    return render(request, "committees/officials.html", context)
 
 
 @login_required

@@ -14,13 +14,9 @@ from chibo.committees.models import (
     CommuneLeader,
     CommuneOfficial,
     ConcurrentRole,
-    LeadershipTarget,
     Position,
-    RoleModel,
-    RoleModelRule,
     SuccessionPlan,
     Term,
-    Title,
 )
 from chibo.core.models import AuditEvent
 from chibo.organizations import services as org_services
@@ -32,66 +28,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 PERSONAS = ("admin", "analyst", "commune", "secretary_a", "member_a", "official", "secretary_b")
 OK, NO, GO = 200, 404, 302
-
-
-@pytest.fixture
-def page_data(tree):
-    """Cell A: secretary Lò Thị Ánh (also village head), a term, a successor; commune A: a
-    leader, an official below the standard, the Nà Bó model; district: the leader target."""
-    term = Term.objects.create(
-        organization=tree.cell_a, name="2020–2025", start=START, end=D(2025, 9, 30)
-    )
-    pos = seat(tree.cell_a, tree.secretary_member_a, Title.SECRETARY, term=term)
-    village = Village.objects.get(code="V-A1")
-    role = services.concurrent_role_assign(
-        village=village,
-        kind=ConcurrentRole.Kind.VILLAGE_HEAD,
-        start=START,
-        member=tree.secretary_member_a,
-        actor=None,
-    )
-    model = RoleModel.objects.create(
-        name="Mô hình Nà Bó", commune=tree.commune_a, effective_from=D(2021, 1, 1)
-    )
-    RoleModelRule.objects.create(role_model=model, title="secretary", kind="village_head")
-    CommuneLeader.objects.create(
-        commune=tree.commune_a,
-        post="party_secretary",
-        full_name="Hà Văn Ngoài",
-        is_local=False,
-        start=START,
-    )
-    CommuneLeader.objects.create(
-        commune=tree.commune_b,
-        post="party_secretary",
-        full_name="@SUM(A1)",
-        is_local=True,
-        start=START,
-    )
-    LeadershipTarget.objects.create(
-        organization=tree.district,
-        term_name="2020–2025",
-        start=D(2020, 1, 1),
-        end=D(2025, 12, 31),
-        nonlocal_target=2,
-    )
-    CommuneOfficial.objects.create(
-        commune=tree.commune_a,
-        full_name='=HYPERLINK("x")',
-        post="Địa chính",
-        meets_standard=False,
-        reason="Chưa tốt nghiệp THPT",
-        assessed_on=D(2022, 1, 1),
-        start=START,
-    )
-    plan = SuccessionPlan.objects.create(
-        organization=tree.cell_a,
-        term_name="2020–2025",
-        title="secretary",
-        member=tree.member_a,
-        approved_on=D(2021, 1, 1),
-    )
-    return {"term": term, "position": pos, "village": village, "role": role, "plan": plan}
 
 
 def url(page, t, d):
@@ -107,6 +43,8 @@ def url(page, t, d):
         "leaders_district": f"/committees/org/{hu}/leaders/",
         "leaders_commune_a": f"/committees/org/{xa}/leaders/",
         "qualification_commune_a": f"/committees/org/{xa}/qualification/",
+        "officials_commune_a": f"/committees/org/{xa}/officials/",
+        "officials_district": f"/committees/org/{hu}/officials/",
         "succession_cell_a": f"/committees/org/{ca}/succession/",
         "succession_commune_a": f"/committees/org/{xa}/succession/",
         "indicator_commune_a": f"/committees/org/{xa}/indicators/cells_with_committee/",
@@ -140,6 +78,8 @@ GET_POLICY = {
     "leaders_district": DISTRICT,
     "leaders_commune_a": COMMUNE_A,
     "qualification_commune_a": COMMUNE_A,
+    "officials_commune_a": COMMUNE_A,
+    "officials_district": DISTRICT,
     "succession_cell_a": CELL_A,
     "succession_commune_a": COMMUNE_A,
     "indicator_commune_a": COMMUNE_A,
@@ -164,6 +104,8 @@ EXPECTED_TEXT = {
     "leaders_district": ["Hà Văn Ngoài", "1/2 (50%)"],
     "leaders_commune_a": ["Hà Văn Ngoài"],
     "qualification_commune_a": ["Chưa tốt nghiệp THPT", "Địa chính"],
+    "officials_commune_a": ["Chưa tốt nghiệp THPT", "Địa chính", "Chưa đạt chuẩn"],
+    "officials_district": ["Đảng bộ xã An", "Địa chính"],
     "succession_cell_a": ["Nguyễn Văn An", "2020–2025"],
     "indicator_commune_a": ["0/2 (0%)"],
     "indicator_cell_a": ["1/1 (100%)", "Lò Thị Ánh"],
@@ -518,6 +460,7 @@ EXPORTS = {
     "roles_commune_a": ["Lò Thị Ánh", "Bí thư = Trưởng thôn, bản, tiểu khu"],
     "leaders_district": ["Hà Văn Ngoài", "'@SUM(A1)"],
     "qualification_commune_a": ['\'=HYPERLINK("x")', "Chưa tốt nghiệp THPT"],
+    "officials_commune_a": ['\'=HYPERLINK("x")', "Địa chính"],
     "succession_cell_a": ["Nguyễn Văn An"],
     "indicator_commune_a": ["Chi bộ bản Áng", "Không"],
     "indicator_cell_a": ["Lò Thị Ánh", "Có"],
@@ -634,6 +577,8 @@ COUNTED_PAGES = [
     "roles_commune_a",
     "leaders_district",
     "qualification_commune_a",
+    "officials_commune_a",
+    "officials_district",
     "succession_cell_a",
     "indicator_commune_a",
     "indicator_cell_a",
@@ -650,7 +595,8 @@ def test_list_pages_query_counts_do_not_grow(tree, page_data, clients):
     def counts():
         result = {}
         for page in COUNTED_PAGES:
-            c = clients["admin"] if page in ("org_district", "leaders_district") else client
+            district = ("org_district", "leaders_district", "officials_district")
+            c = clients["admin"] if page in district else client
             with CaptureQueriesContext(connection) as ctx:
                 r = c.get(url(page, tree, page_data) + "?as_of=31/03/2023")
             assert r.status_code == 200, page
