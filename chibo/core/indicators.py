@@ -5,6 +5,7 @@ declaration order so that reports and the CLI list them the same way.
 """
 
 import datetime
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from chibo.core import vn
@@ -37,6 +38,7 @@ class Indicator:
 
 
 _REGISTRY: dict[str, Indicator] = {}
+_batch: ContextVar[dict | None] = ContextVar("indicator_batch", default=None)
 
 
 def register(code: str, name):
@@ -57,11 +59,33 @@ def get(code: str) -> Indicator:
     return _REGISTRY[code]
 
 
+def once_per_batch(key, read):
+    """`read()`, once per `key` while compute_all runs (every indicator of one organization on
+    one date starts from the same reads of the structure, and nothing writes in between);
+    outside compute_all, every time."""
+    batch = _batch.get()
+    if batch is None:
+        return read()
+    if key not in batch:
+        batch[key] = read()
+    return batch[key]
+
+
 def compute_all(org, as_of: datetime.date) -> list[dict]:
     rows = []
-    for ind in all_indicators():
-        v = ind.compute(org, as_of)
-        rows.append(
-            {"code": ind.code, "name": str(ind.name), "value": v.value, "of": v.of, "text": v.text}
-        )
+    token = _batch.set({})
+    try:
+        for ind in all_indicators():
+            v = ind.compute(org, as_of)
+            rows.append(
+                {
+                    "code": ind.code,
+                    "name": str(ind.name),
+                    "value": v.value,
+                    "of": v.of,
+                    "text": v.text,
+                }
+            )
+    finally:
+        _batch.reset(token)
     return rows

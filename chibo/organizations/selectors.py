@@ -5,15 +5,22 @@ from collections import Counter
 
 from django.db.models import Count, Q
 
+from chibo.core.indicators import once_per_batch
+
 from .models import PATH_STEP, Organization, OrganizationPeriod, subtree_q
 
 
 def path_as_of(org: Organization, as_of: datetime.date) -> str | None:
-    return (
-        OrganizationPeriod.objects.filter(organization=org, valid_from__lte=as_of)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
-        .values_list("path", flat=True)
-        .first()
+    """The organization's path on `as_of`, None if it was not valid then. One query, read once
+    for all the indicators of a compute_all (each of them starts from it)."""
+    return once_per_batch(
+        ("path_as_of", org.pk, as_of),
+        lambda: (
+            OrganizationPeriod.objects.filter(organization=org, valid_from__lte=as_of)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
+            .values_list("path", flat=True)
+            .first()
+        ),
     )
 
 
