@@ -11,6 +11,9 @@ from chibo.organizations.selectors import path_as_of
 
 
 class Command(BaseCommand):
+    # Read-only: no system checks, whose URL check imports every view (the API, openpyxl,
+    # python-docx) and costs more than the indicators of a district.
+    requires_system_checks = []
     help = (
         "Print every registered indicator for the subtree of --org (an organization code; "
         "default: the first still-valid root) on the structure of --as-of (YYYY-MM-DD; "
