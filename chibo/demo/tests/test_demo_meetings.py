@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 
 from chibo.accounts.models import Role, RoleAssignment, User
 from chibo.committees.models import Position, Title
@@ -435,6 +435,17 @@ def test_determinism(demo):
     assert summary["guests"] == Guest.objects.count()
     assert summary["target_progress"] == TargetProgress.objects.count()
     assert 17000 < M.objects.count() < 20000 and 300000 < Attendance.objects.count() < 400000
+    # ... and the database holds what was planned: the same sums over the rows.
+    sums = M.objects.aggregate(
+        points=Sum("quality_points"), present=Sum("present"), summoned=Sum("summoned")
+    )
+    assert sums == {
+        "points": sum(m.points or 0 for m in first.meetings),
+        "present": sum(m.counts[1] for m in first.meetings),
+        "summoned": sum(m.counts[0] for m in first.meetings),
+    }
+    done = Task.objects.filter(state=Task.State.DONE).count()
+    assert done == sum(t.state == Task.State.DONE for t in first.tasks)
 
 
 def test_meeting_indicators(demo):
