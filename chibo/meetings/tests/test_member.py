@@ -405,6 +405,16 @@ def test_cell_tasks_filters(world, clients, tree):
     assert "HX-Request" in r["Vary"]
 
 
+def test_cell_tasks_pages_keep_the_filters(world, clients, tree):
+    for i in range(50):
+        make_task(world["past"], f"Việc thêm {i}", deadline=world["on"] + (i + 10) * DAY)
+    url = reverse("meetings:cell_tasks", args=[tree.cell_a.pk])
+    html = clients["secretary_a"].get(url, {"owner": "committee"}).content.decode()
+    assert "Trang 1/2" in html and 'href="?owner=committee&page=2"' in html
+    html = clients["secretary_a"].get(url, {"owner": "committee", "page": 2}).content.decode()
+    assert "Trang 2/2" in html and 'href="?owner=committee&page=1"' in html
+
+
 @pytest.mark.parametrize(
     "params", [{"state": "<script>"}, {"owner": "<b>9</b>"}, {"owner": 999999}, {"page": "x"}]
 )
