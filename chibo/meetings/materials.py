@@ -3,7 +3,6 @@ settings.CHIBO_MATERIAL_MAX_BYTES, recognized by its content (never by its name 
 name that matches the content; and the upload handler that stops a too-large upload early.
 """
 
-import io
 import os
 import re
 import zipfile
@@ -62,7 +61,7 @@ class MaterialRejected(ValueError):
     """A file that may not be attached, with the message for the user."""
 
 
-def _zip_kind(head: bytes, f) -> str | None:
+def _zip_kind(f) -> str | None:
     f.seek(0)
     try:
         with zipfile.ZipFile(f) as z:
@@ -103,7 +102,7 @@ def sniff(f) -> str | None:
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
     if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(head, f)
+        return _zip_kind(f)
     return None
 
 
@@ -151,13 +150,6 @@ def stored_name(upload, kind: Kind) -> str:
     return f"{safe_stem(upload.name)}.{kind.extensions[0]}"
 
 
-def read_head(upload, n=64) -> bytes:
-    upload.seek(0)
-    data = upload.read(n)
-    upload.seek(0)
-    return data
-
-
 class MaterialSizeLimit(FileUploadHandler):
     """Stops reading a file part once it passes the limit (the rest of the body is read and
     thrown away, so the browser gets the page with the message, not a broken connection), and
@@ -184,7 +176,3 @@ class MaterialSizeLimit(FileUploadHandler):
 
 def too_large_message() -> str:
     return _("Tệp quá lớn; chỉ nhận tệp đến %(m)s.") % {"m": megabytes(max_bytes())}
-
-
-def bytes_io(data: bytes):
-    return io.BytesIO(data)

@@ -91,10 +91,10 @@ class Schedule:
     sheets: list[ScoreSheet] = field(default_factory=list)
 
     @classmethod
-    def load(cls, *, templates=False, sheets=False) -> "Schedule":
+    def load(cls, *, rules=True, holidays=True, templates=False, sheets=False) -> "Schedule":
         return cls(
-            rules=list(MeetingRule.objects.all()),
-            holidays=set(Holiday.objects.values_list("date", flat=True)),
+            rules=list(MeetingRule.objects.all()) if rules else [],
+            holidays=set(Holiday.objects.values_list("date", flat=True)) if holidays else set(),
             templates=list(AgendaTemplate.objects.all()) if templates else [],
             sheets=list(ScoreSheet.objects.all()) if sheets else [],
         )
@@ -147,7 +147,7 @@ def _cell_path(cell: Organization, month: datetime.date) -> str:
 
 def rule_for(cell: Organization, month: datetime.date) -> MeetingRule | None:
     """The MeetingRule in force for `cell` in `month` (see the module's contract)."""
-    return Schedule.load().rule_for(cell.cell_type, _cell_path(cell, month), month)
+    return Schedule.load(holidays=False).rule_for(cell.cell_type, _cell_path(cell, month), month)
 
 
 def meeting_day(cell: Organization, month: datetime.date) -> datetime.date | None:
@@ -157,4 +157,5 @@ def meeting_day(cell: Organization, month: datetime.date) -> datetime.date | Non
 
 
 def sheet_for(cell: Organization, month: datetime.date) -> ScoreSheet | None:
-    return Schedule.load(sheets=True).sheet_for(_cell_path(cell, month), month)
+    schedule = Schedule.load(rules=False, holidays=False, sheets=True)
+    return schedule.sheet_for(_cell_path(cell, month), month)

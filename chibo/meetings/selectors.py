@@ -259,24 +259,6 @@ def progress_by_target(targets, month: datetime.date) -> dict[int, dict]:
     return result
 
 
-def previous_meeting(meeting: CellMeeting) -> CellMeeting | None:
-    return (
-        CellMeeting.objects.filter(
-            cell_id=meeting.cell_id, kind=CellMeeting.Kind.REGULAR, month__lt=meeting.month
-        )
-        .order_by("-month")
-        .first()
-    )
-
-
-def notifications_by_meeting(meeting: CellMeeting) -> dict:
-    """How many invitations the meeting sent, and how many by e-mail."""
-    rows = list(
-        meeting.notifications.filter(kind="invitation").values_list("emailed_to", flat=True)
-    )
-    return {"sent": len(rows), "emailed": sum(1 for r in rows if r)}
-
-
 def record_context(meeting: CellMeeting, held_on: datetime.date | None = None):
     """Everything the record form is built from, for the roll call of `held_on` (default: the
     day the meeting was held, else its scheduled day). A fixed number of queries."""

@@ -2,7 +2,8 @@
 yearly targets. Each runs in a transaction, takes the acting user and audits in it.
 
 The preparation (agenda, materials, invitations) is in services_prepare, the record of a held
-meeting in services_record; both are re-exported here.
+meeting in services_record; their entry points meeting_invite and meeting_record are re-exported
+here.
 """
 
 import datetime
@@ -243,3 +244,16 @@ def target_add(
         changes=audit.snapshot(target, ["cell", "year", "name", "unit", "yearly_value"]),
     )
     return target
+
+
+def __getattr__(name):
+    # services_prepare and services_record import from this module: re-export them lazily.
+    if name == "meeting_invite":
+        from .services_prepare import meeting_invite
+
+        return meeting_invite
+    if name == "meeting_record":
+        from .services_record import meeting_record
+
+        return meeting_record
+    raise AttributeError(name)

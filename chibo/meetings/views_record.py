@@ -91,6 +91,7 @@ def cell_meetings(request, pk):
     if form.cleaned_data["year"]:
         meetings = meetings.filter(month__year=form.cleaned_data["year"])
     page = Paginator(meetings, PAGE_SIZE).get_page(form.cleaned_data["page"] or 1)
+    page.object_list = list(page.object_list)
     can_write = scope.can_write(cell)
     latest = page.object_list[0].month if page.object_list else first_of_month(today())
     quarter = quarter_of(latest)
