@@ -91,7 +91,9 @@ class RecordForm(forms.Form):
             self.fields[f"att_{pk}"] = forms.ChoiceField(
                 label=e.member.full_name, choices=choices, required=False, widget=forms.RadioSelect
             )
-            self.fields[f"reason_{pk}"] = text(_("Lý do vắng"), max_length=200)
+            self.fields[f"reason_{pk}"] = text(
+                _("Lý do vắng"), max_length=200, placeholder=_("Lý do vắng")
+            )
         for f in ctx.follows:
             self.fields[f"fguest_{f.official_id}"] = forms.BooleanField(
                 label=str(f.official), required=False

@@ -85,8 +85,13 @@ def test_secretary_records_a_meeting_through_a_dropped_connection(
     )
     assert page.locator("input[name=submission_key]").input_value() == key
 
-    # The page fits the phone.
+    # The page fits the phone, a small one too.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.locator("#sec-attendance").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "roll-call-360.png"))
+    page.set_viewport_size(PHONE)
 
     # The connection drops as the secretary taps "Lưu biên bản".
     context.set_offline(True)
