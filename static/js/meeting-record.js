@@ -79,7 +79,9 @@
     });
   }
 
-  function init() {
+  function init(answered) {
+    // answered: the page is the server's answer to a send (errors or a conflict); its fields
+    // already hold what was sent, so the draft is kept but not poured back over them.
     var form = document.getElementById("record-form");
     if (!form) return;
     var s = store();
@@ -95,7 +97,7 @@
     }
 
     var draft = load(s, key);
-    if (draft && draft.fields && draft.fields.length) {
+    if (!answered && draft && draft.fields && draft.fields.length) {
       restore(form, draft.fields);
       say(form.dataset.msgRestored);
     }
@@ -157,7 +159,7 @@
       if (!fresh || !doc.getElementById("record-form")) return false;
       document.querySelector("main").replaceWith(fresh);
       window.scrollTo(0, 0);
-      init();
+      init(true);
       return true;
     }
 
@@ -259,8 +261,10 @@
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
+    document.addEventListener("DOMContentLoaded", function () {
+      init(false);
+    });
   } else {
-    init();
+    init(false);
   }
 })();

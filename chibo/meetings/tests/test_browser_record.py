@@ -93,6 +93,15 @@ def test_secretary_records_a_meeting_through_a_dropped_connection(
     page.screenshot(path=str(tmp_path / "roll-call-360.png"))
     page.set_viewport_size(PHONE)
 
+    # A mistake: the server's answer replaces the page in place, input kept, nothing saved.
+    page.fill("input[name=end_time]", "19:00")
+    page.locator("#save").tap()
+    page.locator("#errors", has_text="Giờ kết thúc phải sau giờ bắt đầu.").wait_for()
+    assert page.locator("input[name=task0_title]").input_value() == "Sửa đường vào bản"
+    assert page.locator("input[name=submission_key]").input_value() == key
+    assert not MeetingSubmission.objects.exists()
+    page.fill("input[name=end_time]", "21:30")
+
     # The connection drops as the secretary taps "Lưu biên bản".
     context.set_offline(True)
     page.locator("#save").tap()
