@@ -133,7 +133,7 @@ class _OfficialsPlanner:
         persona = next(u for u in d.DEMO_USERS if u[0] == PERSONA)
         k = self._cadre(PERSONA, persona[3], DISTRICT, "Ban Tổ chức Huyện ủy")
         for cell in links["official_cells"]:
-            self._follow(k, cell, DISTRICT, d.ROLE_FROM, None, "Tài khoản mẫu")
+            self._follow(k, cell, DISTRICT, d.ROLE_FROM, None, "Quyết định số 08-QĐ/HU")
         n_communes = len(self.plan.communes)
         by_size = sorted(range(n_communes), key=lambda ci: (-len(self.cells_of[ci]), ci))
         extra = DISTRICT_CADRES - n_communes
@@ -188,8 +188,8 @@ class _OfficialsPlanner:
         order = cells[:]
         rng.shuffle(order)
         for n, o in enumerate(chosen, 1):
-            k = self._cadre(f"demo-canboxa-{ci + 1:02d}-{n:02d}", o.full_name, COMMUNE, "")
-            self.out.cadres[k].office = f"{o.post} {unit}"
+            username = f"demo-canboxa-{ci + 1:02d}-{n:02d}"
+            k = self._cadre(username, o.full_name, COMMUNE, f"{o.post} {unit}")
             for cell in sorted(order[n - 1 :: len(chosen)]):
                 self._follow(k, cell, COMMUNE, FOLLOW_FROM, None, decision)
         half = math.ceil(len(cells) / POLICE_PER_COMMUNE)

@@ -52,6 +52,7 @@ from .specs import D
 
 FIRST_MONTH, MONTHS = D(2020, 4, 1), 36
 LAST_MONTH = add_months(FIRST_MONTH, MONTHS - 1)  # March 2023, the month of data.AS_OF
+MISSING = {LAST_MONTH: 0.05, add_months(LAST_MONTH, -1): 0.025}  # else 0.001: never recorded
 TARGET_YEARS = (2020, 2021, 2022, 2023)
 COVID = (D(2021, 5, 1), D(2022, 3, 1))  # months with COVID-19 tasks and topics
 T = datetime.time
@@ -135,6 +136,12 @@ class SheetSpec:
     codes: tuple
     maxima: tuple
     sheet: ScoreSheet
+
+    def __post_init__(self):
+        # "time" and "attendance" follow from the record; the other items share the rest.
+        self.fixed = [(k, c) for k, c in enumerate(self.codes) if c in ("time", "attendance")]
+        self.free = [k for k, c in enumerate(self.codes) if c not in ("time", "attendance")]
+        self.room = sum(self.maxima[k] for k in self.free)
 
     def classify(self, points: int) -> str:
         return self.sheet.classify(points)
@@ -301,7 +308,7 @@ class _MeetingsPlanner:
             task.progress = rng.randint(0, 5) * 10
 
     def _p_missing(self, month, c: _Cell) -> float:
-        p = {LAST_MONTH: 0.05, add_months(LAST_MONTH, -1): 0.025}.get(month, 0.001)
+        p = MISSING.get(month, 0.001)
         return p * (3 if c.weak else 1)
 
     def _place(self, c: _Cell) -> str:
@@ -430,29 +437,29 @@ class _MeetingsPlanner:
         total = round(rng.gauss(c.quality, 5))
         if rng.random() < 0.004:
             total = rng.randint(40, 49)
-        points = [0] * len(sheet.codes)
-        free = []
-        for k, (code, top) in enumerate(zip(sheet.codes, sheet.maxima, strict=True)):
+        maxima, free = sheet.maxima, sheet.free
+        points = [0] * len(maxima)
+        for k, code in sheet.fixed:
+            top = maxima[k]
             if code == "time":
                 short = minutes < (120 if spec.topic or spec.kind == M.Kind.THEMATIC else 90)
                 late = spec.held_on > spec.scheduled
                 points[k] = max(1, top - 2 * late - 2 * short)
-            elif code == "attendance":
+            else:  # attendance
                 points[k] = max(1, min(top, round(top * (rate - 0.5) * 2)))
-            else:
-                free.append(k)
-        room = sum(sheet.maxima[k] for k in free)
+        room = sheet.room
         rest = min(room, max(0, total - sum(points)))
         share = rest / room if room else 0
+        uniform = rng.uniform
         for k in free:
-            top = sheet.maxima[k]
-            points[k] = min(top, max(0, round(top * share + rng.uniform(-1.5, 1.5))))
+            top = maxima[k]
+            points[k] = min(top, max(0, round(top * share + uniform(-1.5, 1.5))))
         diff = rest - sum(points[k] for k in free)
         step = 1 if diff > 0 else -1
         start = rng.randrange(len(free)) if free else 0
         while diff:  # a point more (or less) on each item in turn, within its maximum
             for k in free[start:] + free[:start]:
-                if diff and 0 <= points[k] + step <= sheet.maxima[k]:
+                if diff and 0 <= points[k] + step <= maxima[k]:
                     points[k] += step
                     diff -= step
         spec.scores = tuple(points)
