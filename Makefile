@@ -42,11 +42,14 @@ check-migrations: env
 browser-deps:
 	@bash scripts/ensure-chromium.sh
 
+# pytest-xdist: one worker per core; the demo's tests stay together on one (conftest.py).
+XDIST ?= -n auto --dist loadgroup
+
 test-sqlite: env
-	.venv/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	.venv/bin/pytest -p no:cacheprovider $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: env
-	@bash scripts/with-postgres.sh .venv/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	@bash scripts/with-postgres.sh .venv/bin/pytest -p no:cacheprovider $(XDIST) $(PYTEST_ARGS)
 
 bench: env
 	$(PY) bench/run.py --help

@@ -135,6 +135,13 @@ def _user(username, role, org, member=None):
     return user
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Every test hashes with MD5: PBKDF2 at Django's iteration count costs about half a second of
+    CPU a password, and the tests create users by the dozen. (Production keeps Django's hashers.)"""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def tree(db):
     return Tree()
@@ -226,3 +233,46 @@ def sign_in(page, base_url, username, next_url):
     page.fill("#id_password", "pw-" + username)
     page.click("button[type=submit]:has-text('Đăng nhập')")
     page.wait_for_load_state("networkidle")
+
+
+# --- rules written by data migrations --------------------------------------------------------
+
+RULE_MIGRATIONS = [
+    # (module, function, a model whose emptiness says the rows are gone)
+    ("chibo.meetings.migrations.0003_rules", "seed", ("meetings", "MeetingRule")),
+    ("chibo.committees.migrations.0002_rules", "forwards", ("committees", "CommitteeRule")),
+]
+
+
+@pytest.fixture(autouse=True)
+def _rules_after_flush(request):
+    """A transactional test (a live server, a browser) empties every table when it ends, the
+    rows the data migrations wrote included. Put the rules back before each such test, as a
+    migrated database has them; other tests roll back and never lose them."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    for module, function, (app, model) in RULE_MIGRATIONS:
+        if not apps.get_model(app, model).objects.exists():
+            getattr(importlib.import_module(module), function)(apps, None)
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (`--dist loadgroup`), the demo's tests stay on one worker, which builds
+    the demo once for them all."""
+    for item in items:
+        if "demo" in item.path.parts and "tests" in item.path.parts:
+            item.add_marker(pytest.mark.xdist_group("demo"))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the organization page keeps its indicators there,
+    keyed by the latest audit event's id, which a rolled-back SQLite test can hand out again)."""
+    from django.core.cache import cache
+
+    cache.clear()

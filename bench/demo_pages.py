@@ -152,7 +152,49 @@ def rows(t, personas):
     add("commune", "indicator list: contest_cells", f"/training/indicators/contest_cells/?{on}")
     add("secretary", "committee: own cell", f"/committees/cell/{cell.pk}/?{on}")
     add("secretary", "courses", "/training/", "list")
+    meeting_pages(t, add)
     return out
+
+
+def meeting_pages(t, add):
+    """The meeting pages over the demo's three years of monthly meetings (Apr 2020 – Mar 2023)."""
+    from chibo.meetings import indicators_meetings, indicators_officials
+    from chibo.meetings.models import CellMeeting
+
+    d, commune, cell = t["district"], t["commune"], t["cell"]
+    month = f"{AS_OF:%Y-%m}"
+    on = urlencode({"as_of": f"{AS_OF:%d/%m/%Y}"})
+    held = (
+        CellMeeting.objects.filter(cell=cell, kind=CellMeeting.Kind.REGULAR)
+        .exclude(status=CellMeeting.Status.PLANNED)
+        .order_by("-month")
+        .first()
+    )
+    add("commune", "meetings: commune month view", f"/meetings/month/?month={month}", "list")
+    add(
+        "commune",
+        "meetings: commune month view, overdue only",
+        f"/meetings/month/?month={month}&status=overdue",
+        "list",
+    )
+    add("admin", "meetings: district overview", f"/meetings/overview/?org={d.pk}&month={month}")
+    add(
+        "admin",
+        "meetings: district month view (page 1)",
+        f"/meetings/month/?org={d.pk}&month={month}",
+        "list",
+    )
+    add("admin", "meetings: a commune's month", f"/meetings/month/?org={commune.pk}&month={month}")
+    if held:
+        add("commune", "meetings: review a record", f"/meetings/review/{held.pk}/")
+        add("secretary", "meetings: meeting page", f"/meetings/{held.pk}/")
+        add("secretary", "meetings: record page (held meeting)", f"/meetings/{held.pk}/record/")
+    add("secretary", "meetings: own cell's meetings", f"/meetings/cell/{cell.pk}/", "list")
+    add("secretary", "meetings: task board", "/meetings/tasks/", "list")
+    add("admin", "meetings: officials of the district", f"/meetings/officials/org/{d.pk}/", "list")
+    add("admin", "meetings: support of the district", f"/meetings/support/org/{d.pk}/", "list")
+    for code in (*indicators_meetings.CODES, *indicators_officials.CODES):
+        add("admin", f"indicator list: {code}", f"/meetings/indicators/{code}/?org={d.pk}&{on}")
 
 
 # --- query counts at two list lengths ----------------------------------------------------------

@@ -35,6 +35,7 @@ import django  # noqa: E402
 django.setup()
 
 import demo_pages  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.migrations.executor import MigrationExecutor  # noqa: E402
@@ -155,6 +156,7 @@ def rows_for(t, scale, personas):
         add(p, "org tree", "page", "/org/")
         add(p, "org tree: expand the root (HTMX)", "page", f"/org/?node={root.pk}", htmx=True)
         add(p, "org detail: root", "page", f"/org/{root.pk}/")
+        add(p, "org detail: root, after a change (cold)", "page", f"/org/{root.pk}/", cold=True)
         if t["district"]:
             add(p, "org detail: district", "page", f"/org/{t['district'].pk}/")
         add(p, "org detail: grassroots (commune)", "page", f"/org/{commune.pk}/")
@@ -179,6 +181,13 @@ def rows_for(t, scale, personas):
         add(p, "API organization: commune", "page", f"/api/v1/organizations/{commune.pk}", api=True)
     add("commune", "org tree", "page", "/org/")
     add("commune", "org detail: own commune", "page", f"/org/{commune.pk}/")
+    add(
+        "commune",
+        "org detail: own commune, after a change (cold)",
+        "page",
+        f"/org/{commune.pk}/",
+        cold=True,
+    )
     add("commune", f"org detail: cell ({t['cell_members']} members)", "page", f"/org/{cell.pk}/")
     add("commune", "member list", "list", "/members/")
     add("commune", f'member search "{SEARCH}"', "search", f"/members/?{q}")
@@ -487,7 +496,11 @@ def main():
             headers = {"HTTP_HX_REQUEST": "true"} if opts.get("htmx") else {}
         client = Client() if opts.get("api") else clients[persona]
 
-        def call(client=client, url=url, headers=headers):
+        cold = bool(opts.get("cold"))
+
+        def call(client=client, url=url, headers=headers, cold=cold):
+            if cold:  # the first visit after a change: the indicators are computed
+                cache.clear()
             return client.get(url, **headers)
 
         row.update(measure(call, n=args.n, warmup=args.warmup, budget=args.budget))

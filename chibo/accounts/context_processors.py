@@ -11,11 +11,16 @@ def nav(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from .models import Role
     from .scope import Scope
 
     scope = Scope.for_user(user)
     reader = scope.superuser or bool(scope.read_paths)
     return {
+        # the member's own meetings and tasks (chibo.meetings.views_member.my_page)
+        "nav_my": bool(getattr(user, "member_id", None) and scope.roles),
+        # the cells an assigned official follows (chibo.meetings.views_officials.mine)
+        "nav_following": Role.ASSIGNED_OFFICIAL in scope.roles,
         "nav_orgs": reader,
         "nav_committees": reader,
         "nav_training": reader,

@@ -71,21 +71,54 @@ def once_per_batch(key, read):
     return batch[key]
 
 
-def compute_all(org, as_of: datetime.date) -> list[dict]:
-    rows = []
+def _values(org, as_of: datetime.date) -> dict[str, Value]:
     token = _batch.set({})
     try:
-        for ind in all_indicators():
-            v = ind.compute(org, as_of)
-            rows.append(
-                {
-                    "code": ind.code,
-                    "name": str(ind.name),
-                    "value": v.value,
-                    "of": v.of,
-                    "text": v.text,
-                }
-            )
+        return {ind.code: ind.compute(org, as_of) for ind in all_indicators()}
     finally:
         _batch.reset(token)
-    return rows
+
+
+def _rows(values: dict[str, Value]) -> list[dict]:
+    return [
+        {
+            "code": ind.code,
+            "name": str(ind.name),
+            "value": values[ind.code].value,
+            "of": values[ind.code].of,
+            "text": values[ind.code].text,
+        }
+        for ind in all_indicators()
+        if ind.code in values
+    ]
+
+
+def compute_all(org, as_of: datetime.date) -> list[dict]:
+    return _rows(_values(org, as_of))
+
+
+# Pages show the indicators of an organization on every visit; computing them all takes tens of
+# queries. Every change goes through a service that writes an audit event in its transaction, so
+# the latest audit event's id says whether anything changed since the figures were computed: the
+# cached figures stand until the next change, or CACHE_SECONDS at most (a change made outside the
+# services, by a migration or a restore, shows within that time).
+CACHE_SECONDS = 300
+
+
+def data_generation() -> int:
+    """The id of the latest audit event: it grows with every audited change."""
+    from chibo.core.models import AuditEvent
+
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def compute_all_cached(org, as_of: datetime.date) -> list[dict]:
+    """compute_all, kept in the cache while nothing changes (one query when it is there)."""
+    from django.core.cache import cache
+
+    key = f"indicators:{org.pk}:{org.path}:{as_of.isoformat()}:{data_generation()}"
+    values = cache.get(key)
+    if values is None or set(values) != set(_REGISTRY):
+        values = _values(org, as_of)
+        cache.set(key, values, CACHE_SECONDS)
+    return _rows(values)

@@ -30,8 +30,8 @@ def _sorted(orgs):
 def home(request):
     scope = Scope.for_user(request.user)
     if not scope.read_paths and not scope.superuser:
-        if scope.member_self_id:
-            return redirect("members:detail", pk=scope.member_self_id)
+        if scope.member_self_id:  # a member alone: their meetings and tasks first
+            return redirect("meetings:my")
         return render(request, "organizations/no_role.html", status=403)
     tops = list(scope.top_organizations()[:2])
     if len(tops) == 1:
@@ -88,7 +88,7 @@ def detail(request, pk):
         "children": children,
         "as_of": as_of,
         "as_of_form": form,
-        "indicators": indicators.compute_all(org, as_of),
+        "indicators": indicators.compute_all_cached(org, as_of),
         "can_write": scope.can_write(org),
         "can_restructure": scope.is_org_admin,
         "villages": list(org.villages.select_related("commune")) if org.is_cell else [],

@@ -19,12 +19,6 @@ LOGIN = "/accounts/login/"
 OTP = "/accounts/otp/"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Hashing strength is not under test here; the login path through the form is."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def sign_in(client, username, password=None, next_url=None):
     data = {"username": username, "password": password or "pw-" + username}
     if next_url is not None:

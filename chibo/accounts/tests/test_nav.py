@@ -18,11 +18,6 @@ LINKS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def nav_links(client) -> dict[str, str]:
     html = client.get("/", follow=True).content.decode()
     nav = re.search(r'<nav class="mainnav">(.*?)</nav>', html, re.S).group(1)
@@ -41,9 +36,23 @@ def test_readers_see_every_section_and_each_opens(personas, name):
 def test_a_member_sees_only_their_own_record(personas, tree):
     client = login_client(personas["member_a"])
     links = nav_links(client)
-    assert links == {f"/members/{tree.member_a.pk}/": "Hồ sơ của tôi"}
-    for href in LINKS:
+    assert links == {
+        "/meetings/my/": "Việc của tôi",
+        f"/members/{tree.member_a.pk}/": "Hồ sơ của tôi",
+    }
+    assert client.get("/").url == "/meetings/my/"  # their meetings and tasks first
+    for href in [*LINKS, "/meetings/month/", "/meetings/officials/mine/"]:
         assert client.get(href).status_code == 404, href
+
+
+def test_an_official_finds_the_cells_they_follow(personas):
+    client = login_client(personas["official"])
+    links = nav_links(client)
+    assert links["/meetings/officials/mine/"] == "Chi bộ tôi theo dõi"
+    assert client.get("/meetings/officials/mine/").status_code == 200
+    commune = login_client(personas["commune"])
+    assert "/meetings/officials/mine/" not in nav_links(commune)
+    assert commune.get("/meetings/officials/mine/").status_code == 404
 
 
 def test_the_links_are_translated(personas):

@@ -22,12 +22,6 @@ PERSONAS = ("admin", "analyst", "commune", "secretary_a", "member_a", "official"
 OK, NO = 200, 404
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Seven personas per test: a fast hasher keeps the matrix quick (login is in test_auth)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # GET of every page. One column per persona, in the order of PERSONAS:
 #                   admin analyst commune sec_a member_a official sec_b
 GET_POLICY = {

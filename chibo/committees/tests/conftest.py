@@ -49,12 +49,6 @@ def seat(org, member, title, start=START, **kw):
     )
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Seven personas per page test: a fast hasher keeps the matrix quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def big_cell(tree):
     """Cell A2 with 10 official members and 2 probationary ones (admitted 2022)."""

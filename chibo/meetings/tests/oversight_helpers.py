@@ -77,11 +77,6 @@ def fixed_today(monkeypatch):
     return TODAY
 
 
-@pytest.fixture
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 BASE = 7  # session, user, TOTP device, role assignments; savepoint, session update, release
 
 

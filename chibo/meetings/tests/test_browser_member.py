@@ -9,7 +9,7 @@ from chibo.core.dates import today
 from chibo.meetings.models import Notification, Task, TaskUpdate
 from conftest import PHONE, sign_in
 
-from .test_member import DAY, fast_passwords, make_meeting, make_task  # noqa: F401
+from .test_member import DAY, make_meeting, make_task  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,38 +5,12 @@ the record is saved exactly once. Drives Debian's Chromium through Playwright.""
 import pytest
 
 from chibo.meetings.models import Attendance, CellMeeting, MeetingSubmission, Task
+from conftest import PHONE, sign_in
 
 from .core_helpers import meeting_of
 
 pytestmark = pytest.mark.browser
 OFFLINE = "Mất kết nối — dữ liệu vẫn được giữ trên máy, thử gửi lại"
-PHONE = {"width": 390, "height": 844}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
-
-
-@pytest.fixture
-def browser(chromium, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def sign_in(page, base_url, username, next_url):
-    page.goto(f"{base_url}/accounts/login/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-" + username)
-    page.click("button[type=submit]:has-text('Đăng nhập')")
-    page.wait_for_load_state("networkidle")
 
 
 def drafts(page):

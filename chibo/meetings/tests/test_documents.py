@@ -44,11 +44,6 @@ BB, NQ = MeetingDocument.Type.MINUTES, MeetingDocument.Type.RESOLUTION
 START = D(2020, 6, 1)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def no_pdf(monkeypatch):
     monkeypatch.setattr(documents, "pdf_converter", lambda: None)

@@ -14,7 +14,7 @@ from chibo.core.dates import today
 from chibo.meetings import services_member as services
 from chibo.meetings.models import AgendaItem, CellMeeting, FollowAssignment
 
-from .test_member import DAY, fast_passwords, make_meeting  # noqa: F401
+from .test_member import DAY, make_meeting  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -32,11 +32,6 @@ PERSONAS = ("admin", "analyst", "commune", "secretary_a", "member_a", "official"
 OK, NO = 200, 404
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def months(first: D, n: int):
     y, m = first.year, first.month
     for _ in range(n):

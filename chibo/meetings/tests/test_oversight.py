@@ -21,7 +21,6 @@ from .oversight_helpers import (  # noqa: F401
     D,
     S,
     chrome_queries,
-    fast_passwords,
     fixed_today,
     meet,
 )

@@ -13,7 +13,7 @@ from chibo.core.models import AuditEvent
 from chibo.meetings import services_review
 from chibo.meetings.models import CellMeeting, Notification, QualityClass
 
-from .oversight_helpers import D, S, fast_passwords, fixed_today, meet  # noqa: F401
+from .oversight_helpers import D, S, fixed_today, meet  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords", "fixed_today")]
 

@@ -28,11 +28,6 @@ D = datetime.date
 DAY = D(2023, 3, 31)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def agency(tree, code="CQ", name="Đảng bộ Cơ quan Chính quyền huyện"):
     return org_services.org_create(
         code=code,

@@ -13,11 +13,6 @@ from conftest import PHONE, sign_in
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_secretary_searches_members_on_a_phone(
     browser, live_server, fast_passwords, personas, tmp_path
 ):
