@@ -139,7 +139,11 @@ def _user(username, role, org, member=None):
 def fast_passwords(settings):
     """Every test hashes with MD5: PBKDF2 at Django's iteration count costs about half a second of
     CPU a password, and the tests create users by the dozen. (Production keeps Django's hashers.)"""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        # still checks the hashes made before the fixture (the demo, built once per package)
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture

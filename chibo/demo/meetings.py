@@ -69,8 +69,9 @@ def write_meetings(mplan: MeetingsPlan, orgs, member_ids, accounts, users, sched
     commune_org = commune.roles.values_list("organization_id", flat=True).first()
     _insert(
         Target,
-        ("cell", "year", "name", "unit", "yearly_value", "order", "created_at", "updated_at"),
-        ((orgs[t.cell].pk, t.year, t.name, t.unit, t.value, t.order, now, now)
+        ("cell", "year", "name", "unit", "yearly_value", "measure", "order", "created_at",
+         "updated_at"),
+        ((orgs[t.cell].pk, t.year, t.name, t.unit, t.value, t.measure, t.order, now, now)
          for t in mplan.targets),
     )  # fmt: skip
     target_ids = _ids(

@@ -126,6 +126,7 @@ class TargetSpec:
     value: Decimal
     order: int
     months: dict = field(default_factory=dict)  # month number -> progress planned
+    measure: str = "sum"  # "level" for a rate reached each month (Target.Measure)
 
 
 @dataclass
@@ -603,6 +604,7 @@ class _MeetingsPlanner:
                 else:
                     value = Decimal(rng.randint(low, high))
                 target = TargetSpec(c.code, year, name, unit, value, order)
+                target.measure = "level" if season == "percent" else "sum"
                 target.months = self._allocate(c, target, season, decimals)
                 self.out.targets.append(target)
                 c.targets[year].append(len(self.out.targets) - 1)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from chibo.committees.exports import Table
 
-from .selectors_oversight import RECORDED, Overview
+from .selectors_oversight import RECORDED
+from .selectors_overview import Overview
 
 
 def _class(meeting) -> str:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.members.forms import DATE_INPUT
+from chibo.targets.models import Target
 
 from . import materials
 from .models import Section
@@ -99,4 +100,7 @@ class TargetForm(forms.Form):
     unit = forms.CharField(label=_("Đơn vị tính"), max_length=40)
     yearly_value = forms.DecimalField(
         label=_("Kế hoạch năm"), min_value=0, max_digits=12, decimal_places=2
+    )
+    measure = forms.ChoiceField(
+        label=_("Cách tính"), choices=Target.Measure.choices, initial=Target.Measure.SUM
     )

@@ -226,7 +226,7 @@ class RecordForm(forms.Form):
             rows.append(
                 {
                     "target": t,
-                    "before": p.get("before", 0),
+                    "before": p.get("before"),
                     "value": self[f"progress{t.pk}_value"],
                     "note": self[f"progress{t.pk}_note"],
                 }

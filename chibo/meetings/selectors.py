@@ -240,9 +240,14 @@ def targets_of(cell: Organization, year: int) -> list[Target]:
 
 
 def progress_by_target(targets, month: datetime.date) -> dict[int, dict]:
-    """target id -> {"month": value this month or None, "before": sum of the earlier months of the
-    year, "note": ...}. One query."""
-    result = {t.pk: {"month": None, "before": 0, "note": ""} for t in targets}
+    """target id -> {"month": value this month or None, "before": the year before this month,
+    "to_date": the year so far including this month, "note": ...}. For a target measured as a sum
+    "before" adds up the earlier months of the year; for a level it is the latest earlier month's
+    value (None if none). One query."""
+    result = {
+        t.pk: {"month": None, "before": None, "to_date": None, "note": "", "measure": t.measure}
+        for t in targets
+    }
     if not targets:
         return result
     rows = TargetProgress.objects.filter(
@@ -250,12 +255,21 @@ def progress_by_target(targets, month: datetime.date) -> dict[int, dict]:
         month__gte=datetime.date(month.year, 1, 1),
         month__lte=month,
     ).values_list("target_id", "month", "value", "note")
-    for target_id, m, value, note in rows:
+    for target_id, m, value, note in sorted(rows, key=lambda r: (r[0], r[1])):
+        row = result[target_id]
         if m == month:
-            result[target_id]["month"] = value
-            result[target_id]["note"] = note
+            row["month"] = value
+            row["note"] = note
+        elif row["measure"] == Target.Measure.LEVEL:
+            row["before"] = value  # months in order: the latest one stays
         else:
-            result[target_id]["before"] += value
+            row["before"] = (row["before"] or 0) + value
+    for row in result.values():
+        if row["measure"] == Target.Measure.LEVEL:
+            row["to_date"] = row["month"] if row["month"] is not None else row["before"]
+        else:
+            row["to_date"] = (row["before"] or 0) + (row["month"] or 0)
+            row["before"] = row["before"] or 0
     return result
 
 

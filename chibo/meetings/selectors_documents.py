@@ -255,7 +255,7 @@ def _targets(meeting: CellMeeting) -> list[TargetRow]:
                 unit=t.unit,
                 yearly_value=t.yearly_value,
                 month_value=p["month"],
-                cumulative=Decimal(p["before"]) + (p["month"] or 0),
+                cumulative=Decimal(p["to_date"] or 0),
                 note=p["note"],
             )
         )

@@ -220,7 +220,14 @@ def meeting_set_topic(
 
 @transaction.atomic
 def target_add(
-    *, cell: Organization, year: int, name: str, unit: str, yearly_value: Decimal, actor
+    *,
+    cell: Organization,
+    year: int,
+    name: str,
+    unit: str,
+    yearly_value: Decimal,
+    actor,
+    measure: str = Target.Measure.SUM,
 ) -> Target:
     """Add one of a cell's targets for a year (the later criteria-set issue adds the commune's
     assignment and approval)."""
@@ -233,15 +240,23 @@ def target_add(
         raise ValidationError(
             {"name": _("Chi bộ đã có chỉ tiêu này trong năm %(y)s.") % {"y": year}}
         )
+    if measure not in Target.Measure.values:
+        raise ValidationError({"measure": _("Cách tính không hợp lệ.")})
     order = Target.objects.filter(cell=cell, year=year).count() + 1
     target = Target.objects.create(
-        cell=cell, year=year, name=name, unit=unit.strip(), yearly_value=yearly_value, order=order
+        cell=cell,
+        year=year,
+        name=name,
+        unit=unit.strip(),
+        yearly_value=yearly_value,
+        measure=measure,
+        order=order,
     )
     audit.record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=target,
-        changes=audit.snapshot(target, ["cell", "year", "name", "unit", "yearly_value"]),
+        changes=audit.snapshot(target, ["cell", "year", "name", "unit", "yearly_value", "measure"]),
     )
     return target
 

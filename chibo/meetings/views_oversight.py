@@ -27,7 +27,13 @@ from chibo.core import audit, dates
 from chibo.core import indicators as registry
 from chibo.organizations.models import Organization
 
-from . import exports_oversight, indicators_meetings, selectors_oversight, services_review
+from . import (
+    exports_oversight,
+    indicators_meetings,
+    selectors_oversight,
+    selectors_overview,
+    services_review,
+)
 from .forms_oversight import (
     ConfirmForm,
     IndicatorForm,
@@ -204,7 +210,7 @@ def overview(request):
         query.pop("format", None)
         return redirect(f"{reverse('meetings:month')}?{query.urlencode()}")
     month = data.get("month") or selectors_oversight.default_month(roots)
-    ov = selectors_oversight.overview(roots, month)
+    ov = selectors_overview.overview(roots, month)
     title = _title(roots)
     if data.get("format") == "xlsx":
         table = exports_oversight.overview_table(ov, title)
@@ -300,7 +306,10 @@ def _after_review(request, scope, meeting, *, ok_message, error=None, form=None,
             "show_parent": request.POST.get("show_parent") == "1",
             **_record_link(),
         }
-        return render(request, "meetings/month.html#row", context)
+        response = render(request, "meetings/month.html#row", context)
+        if error is None:  # the month page's counts by situation refresh themselves
+            response["HX-Trigger"] = "meeting-reviewed"
+        return response
     if error is None:
         messages.success(request, ok_message)
         nxt = request.POST.get("next", "")

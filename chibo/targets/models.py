@@ -14,13 +14,24 @@ from chibo.organizations.models import Organization
 
 
 class Target(TimeStamped):
-    """One of a cell's targets for a year, e.g. "Hộ nghèo giảm" 3 hộ."""
+    """One of a cell's targets for a year, e.g. "Hộ nghèo giảm" 3 hộ.
+
+    `measure` says how the months make the year: most targets are amounts that add up (hộ,
+    ha, m: the year so far is the sum of the months); a rate or level (Thu đảng phí 100%) is
+    reached again each month, so the year so far is the latest month's value."""
+
+    class Measure(models.TextChoices):
+        SUM = "sum", _("Cộng dồn các tháng")
+        LEVEL = "level", _("Mức đạt trong tháng (không cộng dồn)")
 
     cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="targets")
     year = models.PositiveSmallIntegerField(_("năm"))
     name = models.CharField(_("chỉ tiêu"), max_length=200)
     unit = models.CharField(_("đơn vị tính"), max_length=40)
     yearly_value = models.DecimalField(_("kế hoạch năm"), max_digits=12, decimal_places=2)
+    measure = models.CharField(
+        _("cách tính"), max_length=8, choices=Measure.choices, default=Measure.SUM
+    )
     order = models.PositiveSmallIntegerField(default=0)
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
 

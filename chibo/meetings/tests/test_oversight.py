@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from chibo.meetings import selectors_oversight as sel
+from chibo.meetings import selectors_overview as overview_sel
 from chibo.meetings import views_oversight
 from chibo.meetings.models import CellMeeting, MeetingRule, QualityClass
 from chibo.organizations import services as org_services
@@ -96,10 +97,10 @@ def test_a_communes_own_rule_sets_its_overdue_days(tree, march):
     assert by_name[NAMES["a2"]].situation == "planned"  # 24 + 10 days: not overdue yet
     assert by_name[NAMES["a2"]].due == D(2023, 4, 3)
     # The overview counts it the same way (several overdue_after_days among the rules).
-    ov = sel.overview([tree.district], MARCH)
+    ov = overview_sel.overview([tree.district], MARCH)
     assert ov.total.overdue == 0
     MeetingRule.objects.filter(organization=tree.commune_a).update(overdue_after_days=2)
-    assert sel.overview([tree.district], MARCH).total.overdue == 1
+    assert overview_sel.overview([tree.district], MARCH).total.overdue == 1
 
 
 # --- the month page -------------------------------------------------------------------------
@@ -299,7 +300,7 @@ def test_overview_rows_per_commune(clients, march, tree):
 def test_overview_thematic_counts_the_quarter(clients, march, tree):
     meet(tree.cell_b, month=D(2023, 1, 1), held_on=D(2023, 1, 24), topic="An ninh trật tự")
     meet(tree.cell_b, month=D(2022, 12, 1), held_on=D(2022, 12, 24), topic="Năm cũ")
-    ov = sel.overview([tree.district], MARCH)
+    ov = overview_sel.overview([tree.district], MARCH)
     rows = {row.name: row for row in ov.rows}
     assert rows["Đảng bộ xã Bình"].thematic_cells == 1  # January counts, December does not
     assert ov.quarter_start == D(2023, 1, 1)

@@ -393,20 +393,29 @@ def test_the_cell_targets_of_the_year(tree, personas):
     m = meeting_of(tree.cell_a)
     client = login_client(personas["secretary_a"])
     url = reverse("meetings:target_add", args=[m.pk])
-    r = client.post(url, {"year": 2023, "name": "Hộ nghèo giảm", "unit": "hộ", "yearly_value": "3"})
+    data = {"year": 2023, "name": "Hộ nghèo giảm", "unit": "hộ", "yearly_value": "3"}
+    r = client.post(url, {**data, "measure": "sum"})
     assert r.status_code == 302
     t = Target.objects.get()
-    assert (t.cell, t.year, t.name, t.unit, t.order) == (
+    assert (t.cell, t.year, t.name, t.unit, t.order, t.measure) == (
         tree.cell_a,
         2023,
         "Hộ nghèo giảm",
         "hộ",
         1,
+        "sum",
     )
-    r = client.post(url, {"year": 2023, "name": "Hộ nghèo giảm", "unit": "hộ", "yearly_value": "2"})
+    r = client.post(url, {**data, "yearly_value": "2", "measure": "sum"})
     assert r.status_code == 400 and "đã có chỉ tiêu này" in r.content.decode()
-    r = client.post(url, {"year": 2023, "name": "X", "unit": "hộ", "yearly_value": "-1"})
+    r = client.post(url, {**data, "name": "X", "yearly_value": "-1", "measure": "sum"})
     assert r.status_code == 400 and Target.objects.count() == 1
+    r = client.post(url, {**data, "name": "Y", "measure": "average"})
+    assert r.status_code == 400 and Target.objects.count() == 1
+    dues = {"year": 2023, "name": "Thu đảng phí", "unit": "%", "yearly_value": "100"}
+    assert client.post(url, {**dues, "measure": "level"}).status_code == 302
+    assert Target.objects.get(name="Thu đảng phí").measure == "level"
+    prepare = client.get(reverse("meetings:prepare", args=[m.pk])).content.decode()
+    assert "Mức đạt trong tháng (không cộng dồn)" in prepare
     record_page = client.get(reverse("meetings:record", args=[m.pk])).content.decode()
     assert "Hộ nghèo giảm" in record_page
     assert login_client(personas["official"]).post(url, {"year": 2023}).status_code == 404

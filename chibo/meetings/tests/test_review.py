@@ -165,6 +165,29 @@ def test_confirm_from_the_month_page(clients, held, tree):
     assert fresh(held).status == S.CONFIRMED
 
 
+def test_the_month_pages_counts_follow_a_review(clients, held):
+    """The row is swapped in place; the counts by situation above the table ask for themselves
+    again when the row's answer says a meeting was reviewed."""
+    import re
+
+    client = clients["commune"]
+    page = f"/meetings/month/?month={held.month:%Y-%m}"
+
+    def counts():
+        html = client.get(page, **HX).content.decode()
+        nav = re.search(r'<nav class="actions" id="counts"(.*?)</nav>', html, re.S).group(1)
+        return nav, dict(re.findall(r'data-code="(\w+)"[^>]*>[^<]*: <strong>(\d+)<', nav))
+
+    nav, before = counts()
+    assert 'hx-trigger="meeting-reviewed from:body"' in nav and 'hx-select="#counts"' in nav
+    r = client.post(url("confirm", held), {"version": 1, "next": page}, **HX)
+    assert r["HX-Trigger"] == "meeting-reviewed"
+    _, after = counts()
+    assert before != after
+    failed = client.post(url("confirm", held), {"version": 1, "next": page}, **HX)
+    assert "HX-Trigger" not in failed  # nothing changed: nothing to refresh
+
+
 def test_return_from_the_month_page(clients, held, personas):
     r = clients["commune"].post(
         url("return", held), {"version": 1, "comment": "Thiếu kết luận"}, **HX
