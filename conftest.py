@@ -253,7 +253,11 @@ def _rules_after_flush(request):
     """A transactional test (a live server, a browser) empties every table when it ends, the
     rows the data migrations wrote included. Put the rules back before each such test, as a
     migrated database has them; other tests roll back and never lose them."""
-    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if not transactional and not {"transactional_db", "live_server"} & set(request.fixturenames):
         return
     request.getfixturevalue("transactional_db")
     import importlib
