@@ -190,11 +190,14 @@ def meeting_pages(t, add):
         add("secretary", "meetings: meeting page", f"/meetings/{held.pk}/")
         add("secretary", "meetings: record page (held meeting)", f"/meetings/{held.pk}/record/")
     add("secretary", "meetings: own cell's meetings", f"/meetings/cell/{cell.pk}/", "list")
-    add("secretary", "meetings: task board", "/meetings/tasks/", "list")
+    add("secretary", "meetings: the cell's task board", f"/meetings/tasks/cell/{cell.pk}/", "list")
     add("admin", "meetings: officials of the district", f"/meetings/officials/org/{d.pk}/", "list")
     add("admin", "meetings: support of the district", f"/meetings/support/org/{d.pk}/", "list")
-    for code in (*indicators_meetings.CODES, *indicators_officials.CODES):
+    for code in indicators_meetings.CODES:
         add("admin", f"indicator list: {code}", f"/meetings/indicators/{code}/?org={d.pk}&{on}")
+    for code in indicators_officials.CODES:
+        url = f"/meetings/officials/org/{d.pk}/indicators/{code}/?{on}"
+        add("admin", f"indicator list: {code}", url)
 
 
 # --- query counts at two list lengths ----------------------------------------------------------

@@ -17,6 +17,33 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.birth_date:%Y}, {obj.cell.name})"
 
 
+# Above a commune the members number thousands: a list of them all would weigh megabytes on a
+# phone, so a form there names the member by party card number.
+LISTED_KINDS = ("cell", "grassroots")
+
+
+def _offer_members(form, org, members):
+    form.members = members
+    if org.kind in LISTED_KINDS:
+        form.fields["member"].queryset = members
+    else:
+        form.fields["member"] = forms.CharField(
+            label=_("Số thẻ đảng viên"), max_length=20, help_text=_("Đảng viên thuộc tổ chức này.")
+        )
+
+
+def _member_by_card(form):
+    value = form.cleaned_data["member"]
+    if not isinstance(value, str):
+        return value
+    member = form.members.filter(party_card_number=value.strip()).first()
+    if member is None:
+        raise forms.ValidationError(
+            _("Không có đảng viên mang số thẻ này trong tổ chức."), code="unknown_card"
+        )
+    return member
+
+
 class MembersChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.full_name} ({obj.birth_date:%Y})"
@@ -87,9 +114,12 @@ class PositionForm(forms.Form):
 
     def __init__(self, *args, org, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members
+        _offer_members(self, org, members)
         self.fields["title"].choices = _titles(org)
         self.fields["term"].queryset = Term.objects.filter(organization=org).order_by("-start")
+
+    def clean_member(self):
+        return _member_by_card(self)
 
 
 class EndForm(forms.Form):
@@ -159,8 +189,11 @@ class SuccessionAddForm(forms.Form):
 
     def __init__(self, *args, org, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members
+        _offer_members(self, org, members)
         self.fields["title"].choices = _titles(org)
+
+    def clean_member(self):
+        return _member_by_card(self)
 
 
 class SuccessionRemoveForm(forms.Form):

@@ -610,3 +610,22 @@ def test_list_pages_query_counts_do_not_grow(tree, page_data, clients):
     large = counts()
     assert small == medium == large
     assert max(large.values()) < 40, large
+
+
+def test_above_the_commune_the_successor_is_named_by_card_number(tree, clients):
+    """A district's page would list thousands of members: it asks for the party card number."""
+    admin = clients["admin"]
+    page = admin.get(f"/committees/org/{tree.district.pk}/succession/").content.decode()
+    assert 'name="member"' in page and "Số thẻ đảng viên" in page
+    assert "<option" not in page.split('name="member"', 1)[1].split("</div>", 1)[0]
+    cell_page = admin.get(f"/committees/org/{tree.cell_a.pk}/succession/").content.decode()
+    assert "Nguyễn Văn An" in cell_page.split('name="member"', 1)[1]  # a cell lists its members
+    add = f"/committees/org/{tree.district.pk}/succession/add/"
+    data = {"term_name": "2025–2030", "title": "secretary", "approved_on": "01/03/2023"}
+    r = admin.post(add, {**data, "member": "99999999"})
+    assert "Không có đảng viên mang số thẻ này trong tổ chức." in r.content.decode()
+    assert not SuccessionPlan.objects.filter(organization=tree.district).exists()
+    r = admin.post(add, {**data, "member": " 01000001 "})
+    assert r.status_code == 302
+    plan = SuccessionPlan.objects.get(organization=tree.district)
+    assert plan.member == tree.member_a
