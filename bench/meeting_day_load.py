@@ -73,15 +73,21 @@ def setup_data(n: int, members: int) -> list[dict]:
     from chibo.members.models import Membership
     from chibo.organizations.models import Organization
 
-    month = today().replace(day=1)
     admin = User.objects.get(username="bench-admin")
     root = Organization.objects.filter(parent__isnull=True).order_by("pk").first()
-    meetings_generate(org=root, month=month, actor=admin)
-    meetings = {
-        m.cell_id: m
-        for m in CellMeeting.objects.filter(month=month, kind=CellMeeting.Kind.REGULAR)
-        if m.scheduled_date <= today()
-    }
+    # The latest month whose meeting day has come (on the 1st-23rd: last month's meetings, being
+    # recorded late); today() is Vietnam's date.
+    month = today().replace(day=1)
+    for _ in range(2):
+        meetings_generate(org=root, month=month, actor=admin)
+        meetings = {
+            m.cell_id: m
+            for m in CellMeeting.objects.filter(month=month, kind=CellMeeting.Kind.REGULAR)
+            if m.scheduled_date <= today()
+        }
+        if meetings:
+            break
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
     cells = list(Organization.objects.filter(kind=Organization.Kind.CELL).order_by("path"))
     # Residential (village) cells first, then agency cells if there are too few.
     cells.sort(key=lambda c: c.cell_type != Organization.CellType.RESIDENTIAL)
@@ -117,7 +123,13 @@ def setup_data(n: int, members: int) -> list[dict]:
         c.execute("VACUUM (ANALYZE)")
     connection.close()
     return [
-        {"username": u.username, "meeting": meetings[c.pk].pk, "cell": c.pk, "members": sizes[c.pk]}
+        {
+            "username": u.username,
+            "meeting": meetings[c.pk].pk,
+            "cell": c.pk,
+            "members": sizes[c.pk],
+            "member": first_member[c.pk],  # the secretary's own record: they chair the meeting
+        }
         for u, c in zip(users, cells, strict=True)
     ]
 
@@ -239,8 +251,9 @@ class FormParser(html.parser.HTMLParser):
             self.on = False
 
 
-def fill(page: str, rng: random.Random, held_on: str) -> dict:
-    """What a secretary submits: the page's fields, filled in."""
+def fill(page: str, rng: random.Random, held_on: str, secretary: int | None = None) -> dict:
+    """What a secretary submits: the page's fields, filled in. The secretary chairs; another
+    summoned member takes the minutes, a third speaks; two others are absent with a reason."""
     p = FormParser()
     p.feed(page)
     f = dict(p.fields)
@@ -248,8 +261,13 @@ def fill(page: str, rng: random.Random, held_on: str) -> dict:
     summoned = [m for m in members if "excused" in p.options[f"att_{m}"]]
     for m in summoned:
         f[f"att_{m}"] = "present"
-    busy = {f.get("chair"), members[1] if len(members) > 1 else None, members[-1], members[0]}
-    free = [m for m in summoned if m not in busy]  # the chair, the minute taker, a speaker
+    chair = str(secretary) if str(secretary) in summoned else f.get("chair") or summoned[0]
+    others = [m for m in summoned if m != chair]
+    taker = others[0] if others else chair
+    speaker = others[-1] if others else chair
+    f["chair"] = chair
+    busy = {chair, taker, speaker}
+    free = [m for m in summoned if m not in busy]
     for m in rng.sample(free, min(2, len(free))):
         f[f"att_{m}"], f[f"reason_{m}"] = "excused", "Ốm, đã báo chi ủy"
     f.update(
@@ -259,11 +277,11 @@ def fill(page: str, rng: random.Random, held_on: str) -> dict:
         summary="Tháng qua chi bộ lãnh đạo hoàn thành thu hoạch, giữ vững an ninh trật tự.",
         conclusions="Đồng chí chủ trì kết luận: các nhiệm vụ tháng qua cơ bản hoàn thành.",
         resolution="Tháng tới tập trung sản xuất vụ đông, vệ sinh môi trường, thu đảng phí.",
-        minute_taker=members[1] if len(members) > 1 else "",
+        minute_taker=taker,
         guest0_name="Lò Văn Thắng",
         guest0_org="Công an xã",
         guest0_guidance="Đề nghị thôn giữ vững an ninh dịp cuối năm.",
-        speech0_member=members[-1],
+        speech0_member=speaker,
         speech0_gist="Đề nghị sửa đường nội đồng trước vụ đông.",
     )
     day, month_, year = held_on.split("/") if "/" in held_on else held_on.split("-")[::-1]
@@ -335,7 +353,7 @@ class Secretary:
         if not ok:
             return False
         held_on = re.search(r'name="held_on" value="([^"]+)"', page)[1]
-        data = fill(page, self.rng, held_on)
+        data = fill(page, self.rng, held_on, self.plan.get("member"))
         time.sleep(self.rng.uniform(1, 3))  # the last taps before "Lưu biên bản"
         ok, _, loc = self.request("record POST", "POST", record, data, expect=302)
         if not ok or not loc.endswith(f"/meetings/{pk}/"):
