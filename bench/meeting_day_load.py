@@ -261,7 +261,9 @@ def fill(page: str, rng: random.Random, held_on: str, secretary: int | None = No
     summoned = [m for m in members if "excused" in p.options[f"att_{m}"]]
     for m in summoned:
         f[f"att_{m}"] = "present"
-    chair = str(secretary) if str(secretary) in summoned else f.get("chair") or summoned[0]
+    # The secretary chairs, unless exempt from activities (not summoned): then the page's
+    # choice if summoned, else the first summoned member.
+    chair = next((c for c in (str(secretary), f.get("chair")) if c in summoned), summoned[0])
     others = [m for m in summoned if m != chair]
     taker = others[0] if others else chair
     speaker = others[-1] if others else chair
