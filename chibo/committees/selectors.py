@@ -9,7 +9,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from chibo.core import vn
 from chibo.members.models import Member, Membership
@@ -115,39 +115,66 @@ class Seat:
         return Title(self.title).label
 
 
+_SEAT_VALUES = (
+    "pk",
+    "organization_id",
+    "title",
+    "start",
+    "end",
+    "member_id",
+    "member__full_name",
+    "member__official_date",
+)
+
+
+def _seat(row) -> Seat:
+    return Seat(*row[:6], Holder(row[5], row[6], row[7]))
+
+
 def seats_on(on: datetime.date, organization_ids) -> list[Seat]:
     """The positions in force on `on` in the given organizations, as Seats. One query."""
-    rows = (
-        positions_on(on)
-        .filter(organization_id__in=organization_ids)
-        .values_list(
-            "pk",
-            "organization_id",
-            "title",
-            "start",
-            "end",
-            "member_id",
-            "member__full_name",
-            "member__official_date",
-        )
-    )
-    return [Seat(*r[:6], Holder(r[5], r[6], r[7])) for r in rows]
+    rows = positions_on(on).filter(organization_id__in=organization_ids)
+    return [_seat(r) for r in rows.values_list(*_SEAT_VALUES)]
 
 
-# What a list of cells reads of each cell and its parent.
-_PERIOD_FIELDS = [
+@dataclass(frozen=True, slots=True)
+class OrgRef:
+    """An organization as a list of cells reads it, from plain values: hundreds of cells and
+    their parents as model instances cost more than the rest of the page. Reads like an
+    Organization in lists and templates (pk, name, kind, is_cell, is_commune)."""
+
+    pk: int
+    name: str
+    kind: str
+    path: str
+    cell_type: str
+    grassroots_type: str
+
+    @property
+    def id(self):
+        return self.pk
+
+    @property
+    def is_cell(self):
+        return self.kind == K.CELL
+
+    @property
+    def is_commune(self):
+        return self.grassroots_type == Organization.GrassrootsType.COMMUNE
+
+    def __str__(self):
+        return self.name
+
+
+# What a list of cells reads of each cell and its parent, in the order of OrgRef's fields.
+_ORG_FIELDS = ("name", "kind", "path", "cell_type", "grassroots_type")
+_PERIOD_VALUES = (
     "organization_id",
     "name",
+    *(f"organization__{f}" for f in _ORG_FIELDS),
     "parent_id",
-    *(f"{rel}__{f}" for rel in ("organization", "parent") for f in ("name", "kind", "path")),
-    *(f"organization__{f}" for f in ("cell_type", "grassroots_type", "valid_to")),
-    "parent__grassroots_type",
-]
-
-
-def _name_key(period):
-    parent = period.parent.name if period.parent_id else ""
-    return (sort_key(parent), sort_key(period.name))
+    *(f"parent__{f}" for f in _ORG_FIELDS),
+)
 
 
 # --- rules, terms, positions ----------------------------------------------------------------
@@ -217,9 +244,9 @@ def official_counts(cell_ids, on: datetime.date) -> dict[int, int]:
 class CellReport:
     """One cell on a date: its name then, official members, positions in force and flags."""
 
-    cell: Organization
+    cell: OrgRef
     name: str
-    parent: Organization | None
+    parent: OrgRef | None
     official: int
     positions: list
     flags: list = field(default_factory=list)
@@ -247,34 +274,48 @@ def cell_reports(
 ) -> tuple[CommitteeRule | None, list[CellReport]]:
     """Every cell under `org` on `on` with its flags under the rule in force then.
 
-    Six queries whatever the number of cells: the org's path on the date, the cells, the rule,
-    the positions in force (with members), the official counts, the holders' open memberships.
+    Five queries whatever the number of cells: the org's path on the date, the cells, the rule,
+    the positions in force (with members, and whether each holder has a membership open in the
+    cell), the official counts.
     """
     cells = cells_under(org, on, residential=residential)
-    periods = list(cells.only(*_PERIOD_FIELDS))
+    periods = list(cells.values_list(*_PERIOD_VALUES))
     rule = rule_on(on)
     if not periods:
         return rule, []
     # Subqueries, not lists of ids: hundreds of cells and thousands of holders stay in SQL.
     cell_ids = cells.values("organization_id")
+    in_cell = Membership.objects.filter(
+        in_force_q(on), cell_id=OuterRef("organization_id"), member_id=OuterRef("member_id")
+    )
+    seats = (
+        positions_on(on)
+        .filter(organization_id__in=cell_ids)
+        .order_by()  # sorted per cell below
+        .annotate(in_cell=Exists(in_cell))
+        .values_list(*_SEAT_VALUES, "in_cell")
+    )
     by_cell = defaultdict(list)
-    for pos in seats_on(on, cell_ids):
-        by_cell[pos.organization_id].append(pos)
+    holders_in_cell = defaultdict(set)
+    for row in seats:
+        by_cell[row[1]].append(_seat(row))
+        if row[-1]:
+            holders_in_cell[row[1]].add(row[5])
     counts = official_counts(cell_ids, on)
-    holders = positions_on(on).filter(organization_id__in=cell_ids).values("member_id")
-    in_cell = defaultdict(set)
-    for cid, mid in Membership.objects.filter(
-        in_force_q(on), cell_id__in=cell_ids, member_id__in=holders
-    ).values_list("cell_id", "member_id"):
-        in_cell[cid].add(mid)
+    parents = {}
     reports = []
-    for period in sorted(periods, key=_name_key):
-        cid = period.organization_id
+    for row in periods:
+        cid, name, parent_id = row[0], row[1], row[7]
+        parent = None
+        if parent_id is not None:
+            parent = parents.get(parent_id)
+            if parent is None:
+                parent = parents[parent_id] = OrgRef(parent_id, *row[8:])
         positions = rules.sort_positions(by_cell.get(cid, []))
         report = CellReport(
-            cell=period.organization,
-            name=period.name,
-            parent=period.parent,
+            cell=OrgRef(cid, *row[2:7]),
+            name=name,
+            parent=parent,
             official=counts.get(cid, 0),
             positions=positions,
             rule=rule,
@@ -285,9 +326,10 @@ def cell_reports(
                 on=on,
                 official=report.official,
                 positions=positions,
-                holders_in_cell=in_cell[cid],
+                holders_in_cell=holders_in_cell[cid],
             )
         reports.append(report)
+    reports.sort(key=lambda r: (sort_key(r.parent.name if r.parent else ""), sort_key(r.name)))
     return rule, reports
 
 

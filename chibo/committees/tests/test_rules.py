@@ -156,9 +156,10 @@ def test_a_rule_change_on_a_date_changes_the_flags(tree):
 
 
 def test_one_set_of_queries_for_every_cell_of_a_commune(tree, django_assert_num_queries):
-    # path on the date, cells, rule, positions, official counts, holders' memberships
+    # path on the date, cells, rule, positions (with whether each holder is in the cell),
+    # official counts
     def check():
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             _rule, reports = selectors.cell_reports(tree.district, DAY)
         return reports
 

@@ -588,7 +588,7 @@ COUNTED_PAGES = [
 def test_list_pages_query_counts_do_not_grow(tree, page_data, clients):
     """Each page's queries: the session, the user, the OTP device and the scope's roles, then the
     page's own reads (each a constant: the org, its path on the date, the rule, positions,
-    official counts, holders' memberships, villages, posts, role models and their rules, terms,
+    official counts, villages, posts, role models and their rules, terms,
     plans, leaders, officials, standards, the form choices), never one per row."""
     client = clients["commune"]
 
