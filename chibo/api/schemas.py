@@ -2,8 +2,11 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+
+from chibo.members.selectors import search_count
 
 # Ids, pages and sizes are bounded so that no query parameter can overflow a database integer.
 MAX_ID = 2**63 - 1
@@ -56,15 +59,20 @@ class PageParams(Schema):
 class Pagination(PageNumberPagination):
     """`?page=1&page_size=50`: pages count from 1; a page holds at most 200 items.
 
-    The answer is `{items, count, page, page_size}` where `count` is the number of items
-    on all pages. A page past the end has no items.
+    The answer is `{items, count, count_capped, page, page_size}` where `count` is the number
+    of items on all pages. A search (`q`) counts up to 1,000 only: past that `count` is 1,000
+    and `count_capped` is true (the pages go on; narrow the search instead). A page past the
+    end has no items.
     """
 
     Input = PageParams
 
     class Output(Schema):
         items: list[Any]
-        count: int = Field(description="Items on all pages.")
+        count: int = Field(description="Items on all pages; with `q`, at most 1,000.")
+        count_capped: bool = Field(
+            description="True when `q` matched more than 1,000 items and `count` stopped there."
+        )
         page: int
         page_size: int
 
@@ -74,9 +82,14 @@ class Pagination(PageNumberPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         size = pagination.page_size
         offset = (pagination.page - 1) * size
+        if params.get("q") and isinstance(queryset, QuerySet):
+            count, capped = search_count(queryset)
+        else:
+            count, capped = self._items_count(queryset), False
         return {
             "items": queryset[offset : offset + size],
-            "count": self._items_count(queryset),
+            "count": count,
+            "count_capped": capped,
             "page": pagination.page,
             "page_size": size,
         }

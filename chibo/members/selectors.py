@@ -7,6 +7,20 @@ from chibo.core.dates import today
 from .forms import age_band_dates
 from .models import IN_CELL_STATUSES, Member
 
+# A search (`q`) counts its matches up to this many: counting every member whose name holds
+# "nguyen van" in a province (one in ten) cost more than finding the first page. Past it, the
+# page and the API say "more than 1.000": a search is narrowed, not paged through.
+SEARCH_COUNT_CAP = 1000
+
+
+def search_count(qs) -> tuple[int, bool]:
+    """(matches, capped): the count up to SEARCH_COUNT_CAP, and whether there are more.
+
+    One COUNT over a LIMIT, without the ordering (PostgreSQL stops at the cap).
+    """
+    n = qs.order_by()[: SEARCH_COUNT_CAP + 1].count()
+    return min(n, SEARCH_COUNT_CAP), n > SEARCH_COUNT_CAP
+
 
 def scoped_members(scope):
     """Members the scope may read: those under its nodes, or only oneself for a member."""

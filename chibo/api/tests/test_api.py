@@ -441,6 +441,20 @@ def test_member_search_ignores_accents_and_case(tree, auth):
     assert ids(get("/api/v1/members", auth["commune"], q="binh")) == []
 
 
+def test_a_broad_search_counts_up_to_the_cap(tree, auth, monkeypatch):
+    from chibo.members.models import Member
+
+    monkeypatch.setattr("chibo.members.selectors.SEARCH_COUNT_CAP", 2)
+    admin = auth["admin"]
+    body = get("/api/v1/members", admin, q="van").json()  # two matches: exact
+    assert (body["count"], body["count_capped"]) == (2, False)
+    Member.objects.filter(pk=tree.secretary_member_a.pk).update(search_text="lo thi anh van")
+    body = get("/api/v1/members", admin, q="van").json()  # three: "at least 2"
+    assert (body["count"], body["count_capped"]) == (2, True) and len(body["items"]) == 3
+    body = get("/api/v1/members", admin).json()  # no search: always exact
+    assert (body["count"], body["count_capped"]) == (3, False)
+
+
 def test_member_status_filter(tree, auth, personas):
     from chibo.members.models import Status
 

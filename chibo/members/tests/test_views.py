@@ -172,6 +172,21 @@ def test_no_result_says_so(tree, clients):
 
 
 @pytest.mark.django_db
+def test_a_broad_search_counts_up_to_the_cap(tree, clients, monkeypatch):
+    """Past SEARCH_COUNT_CAP matches the page says "more than" and asks for more words."""
+    monkeypatch.setattr("chibo.members.selectors.SEARCH_COUNT_CAP", 10)
+    bulk_members(tree.cell_a, 12)
+    r = clients["admin"].get("/members/", {"q": "lo van so"})
+    body = r.content.decode()
+    assert "Hơn 10 đảng viên khớp: gõ thêm để thu hẹp" in body
+    assert len(listed(r)) == 10 and "Trang" not in body  # 10 counted: one page of 50
+    # At or under the cap the count is exact; without a search it is never capped.
+    assert "10 đảng viên" in clients["admin"].get("/members/", {"q": "so0000"}).content.decode()
+    body = clients["admin"].get("/members/").content.decode()
+    assert "15 đảng viên" in body and "Hơn" not in body
+
+
+@pytest.mark.django_db
 def test_htmx_request_returns_only_the_results(tree, clients):
     r = clients["admin"].get("/members/?q=nguyen+van+an", HTTP_HX_REQUEST="true")
     body = r.content.decode()
@@ -575,9 +590,10 @@ def test_member_list_query_count_does_not_grow(n, tree, personas):
     # Filtered by an organization: also the organization itself (1) and its cells (1).
     count, sql = count_queries(client, f"/members/?org={tree.commune_a.pk}&sex=male&q=lo")
     assert count == FIXED + 5, sql
-    # The HTMX partial costs the same as the page, less the nav's unread count.
+    # The HTMX partial (the search as typed): the count (1) and the page (1); no nav, and no
+    # organizations for a filter it does not render.
     count, sql = count_queries(client, "/members/?q=so", HTTP_HX_REQUEST="true")
-    assert count == FIXED_PARTIAL + 3, sql
+    assert count == FIXED_PARTIAL + 2, sql
     assert len(listed(client.get("/members/"))) == min(50, 2 * n + 3)
 
 
