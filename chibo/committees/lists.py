@@ -271,7 +271,7 @@ def _secretary_is_village_head(org, on):
                 r.name,
                 sec.member.full_name if sec else "",
                 "; ".join(
-                    f"{h.village.name}: {h.holder_name}"
+                    f"{h.village_name}: {h.holder_name}"
                     + ("" if h.member_id else " (" + _("không phải đảng viên") + ")")
                     for h in item.heads
                 ),

@@ -556,10 +556,19 @@ def village_committee_below_standard(org: Organization, on: datetime.date):
 # --- secretaries and village heads -------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class VillageHead:
+    """A village head in force, as the secretary list reads it."""
+
+    village_name: str
+    member_id: int | None
+    holder_name: str
+
+
 @dataclass
 class SecretaryHead:
     report: CellReport
-    heads: list  # ConcurrentRole village_head in force in the villages the cell serves
+    heads: list  # VillageHead: the heads in force of the villages the cell serves
 
     @property
     def is_head(self) -> bool:
@@ -569,19 +578,22 @@ class SecretaryHead:
 
 def secretaries_and_heads(org: Organization, on: datetime.date) -> list[SecretaryHead]:
     """Every village cell under `org` with its secretary and the heads of the villages it
-    serves. Seven queries."""
+    serves. Six queries."""
     _rule, reports = cell_reports(org, on, residential=True)
     heads = defaultdict(list)
-    for r in (
+    rows = (
         ConcurrentRole.objects.filter(
             in_force_q(on),
             kind=ConcurrentRole.Kind.VILLAGE_HEAD,
             village__cell_id__in=[r.cell.pk for r in reports],
         )
-        .select_related("village", "member")
         .order_by("village__name", "start")
-    ):
-        heads[r.village.cell_id].append(r)
+        .values_list(
+            "village__cell_id", "village__name", "member_id", "member__full_name", "person_name"
+        )
+    )
+    for cell_id, village, member_id, member_name, person in rows:
+        heads[cell_id].append(VillageHead(village, member_id, member_name if member_id else person))
     return [SecretaryHead(r, heads.get(r.cell.pk, [])) for r in reports]
 
 
