@@ -157,6 +157,14 @@ def rows_for(t, scale, personas):
         add(p, "org tree: expand the root (HTMX)", "page", f"/org/?node={root.pk}", htmx=True)
         add(p, "org detail: root", "page", f"/org/{root.pk}/")
         add(p, "org detail: root, after a change (cold)", "page", f"/org/{root.pk}/", cold=True)
+        add(
+            p,
+            "org detail: root, its indicators after a change (cold, HTMX)",
+            "page",
+            f"/org/{root.pk}/indicators/",
+            cold=True,
+            htmx=True,
+        )
         if t["district"]:
             add(p, "org detail: district", "page", f"/org/{t['district'].pk}/")
         add(p, "org detail: grassroots (commune)", "page", f"/org/{commune.pk}/")
@@ -188,6 +196,14 @@ def rows_for(t, scale, personas):
         "page",
         f"/org/{commune.pk}/",
         cold=True,
+    )
+    add(
+        "commune",
+        "org detail: own commune, its indicators after a change (cold, HTMX)",
+        "page",
+        f"/org/{commune.pk}/indicators/",
+        cold=True,
+        htmx=True,
     )
     add("commune", f"org detail: cell ({t['cell_members']} members)", "page", f"/org/{cell.pk}/")
     add("commune", "member list", "list", "/members/")

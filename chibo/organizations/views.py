@@ -88,7 +88,9 @@ def detail(request, pk):
         "children": children,
         "as_of": as_of,
         "as_of_form": form,
-        "indicators": indicators.compute_all_cached(org, as_of),
+        # Computed figures come with the page; after a change they are computed by a second
+        # request (the fragment below, loaded at once by htmx), so the page does not wait.
+        "indicators": indicators.cached_rows(org, as_of),
         "can_write": scope.can_write(org),
         "can_restructure": scope.is_org_admin,
         "villages": list(org.villages.select_related("commune")) if org.is_cell else [],
@@ -114,6 +116,19 @@ def detail(request, pk):
             .select_related("user", "user__member")
         )
     return render(request, "organizations/detail.html", context)
+
+
+@login_required
+def indicators_fragment(request, pk):
+    """The indicators card of an organization's page, computed (and cached) now."""
+    scope = Scope.for_user(request.user)
+    org = scope.org_or_404(pk)
+    form = forms.AsOfForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return HttpResponseBadRequest(_("Ngày không hợp lệ (dd/mm/yyyy)."))
+    as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or today()
+    context = {"org": org, "indicators": indicators.compute_all_cached(org, as_of)}
+    return render(request, "organizations/detail.html#indicators", context)
 
 
 def _admin_org_or_404(request, pk):

@@ -2,6 +2,7 @@
 and members, and structure changes (rename, re-parent, merge, close) seen through the pages."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -36,6 +37,16 @@ def bulk_members(cell, n, prefix="Lò Văn"):
         m.refresh_derived()
         rows.append(m)
     Member.objects.bulk_create(rows)
+
+
+def org_page(client, url) -> str:
+    """An organization's page as a browser shows it: with the indicators htmx loads after it."""
+    body = client.get(url).content.decode()
+    lazy = re.search(r'hx-get="([^"]*/indicators/[^"]*)" hx-trigger="load"', body)
+    if lazy:
+        fragment = client.get(html.unescape(lazy.group(1)), HTTP_HX_REQUEST="true")
+        body += fragment.content.decode()
+    return body
 
 
 def kpi(body, code):
@@ -112,18 +123,39 @@ def test_secretary_tree_is_their_cell_with_no_expand_button(tree, clients):
 
 @pytest.mark.django_db
 def test_detail_shows_every_registered_indicator(tree, clients):
-    body = clients["analyst"].get(f"/org/{tree.commune_a.pk}/").content.decode()
-    assert "Chỉ số" in body
+    client = clients["analyst"]
+    # Not computed yet (a change since, or never seen): the page loads them with a second request.
+    body = client.get(f"/org/{tree.commune_a.pk}/").content.decode()
+    assert "Chỉ số" in body and "Đang tính các chỉ số" in body and "data-code" not in body
+    fragment_url = f"/org/{tree.commune_a.pk}/indicators/?as_of="
+    assert f'hx-get="{fragment_url}' in body and 'hx-trigger="load"' in body
     codes = [i.code for i in indicators.all_indicators()]
     assert codes, "no indicator registered"
-    for code in codes:
-        assert f'data-code="{code}"' in body
-    if "members" in codes:
-        assert kpi(body, "members") == "2"
-    if "village_cells" in codes:
-        assert kpi(body, "village_cells") == "2"
+    fragment = client.get(f"/org/{tree.commune_a.pk}/indicators/").content.decode()
+    assert "<html" not in fragment
+    # Computed once, the figures come with the page itself.
+    body = client.get(f"/org/{tree.commune_a.pk}/").content.decode()
+    assert "Đang tính các chỉ số" not in body
+    for page in (fragment, body):
+        for code in codes:
+            assert f'data-code="{code}"' in page
+        if "members" in codes:
+            assert kpi(page, "members") == "2"
+        if "village_cells" in codes:
+            assert kpi(page, "village_cells") == "2"
     # The commune page lists its villages and child cells.
     assert "Áng" in body and tree.cell_a.name in body and tree.cell_a2.name in body
+
+
+@pytest.mark.django_db
+def test_indicators_fragment_is_scoped_and_checks_its_date(tree, clients):
+    assert clients["secretary_b"].get(f"/org/{tree.commune_a.pk}/indicators/").status_code == 404
+    assert clients["secretary_a"].get(f"/org/{tree.cell_a.pk}/indicators/").status_code == 200
+    r = clients["admin"].get(f"/org/{tree.cell_a.pk}/indicators/?as_of=31/02/2024")
+    assert r.status_code == 400 and "Ngày không hợp lệ" in r.content.decode()
+    old = clients["admin"].get(f"/org/{tree.commune_a.pk}/indicators/?as_of=01/01/2000")
+    if "members" in [i.code for i in indicators.all_indicators()]:
+        assert kpi(old.content.decode(), "members") == "0"
 
 
 @pytest.mark.django_db
@@ -209,7 +241,7 @@ def test_rename_keeps_history_and_as_of_pages(tree, clients, personas):
     assert "01/01/2024 – nay: Chi bộ bản Áng Mới" in body
     assert "Chi bộ bản Áng → Chi bộ bản Áng Mới (QĐ 12)" in body
     # Members are counted as of the day before the rename as after it.
-    before = clients["admin"].get(f"/org/{cell.pk}/?as_of={BEFORE}").content.decode()
+    before = org_page(clients["admin"], f"/org/{cell.pk}/?as_of={BEFORE}")
     assert kpi(before, "members") == "2"
     assert "Tính đến ngày 31/12/2023" in before
 
@@ -254,11 +286,11 @@ def test_reparent_moves_the_subtree_and_as_of_uses_the_old_structure(tree, perso
     }
 
     # Now: district 1 has cell B only, district 2 the two of commune A.
-    now = clients["admin"].get(f"/org/{tree.district.pk}/").content.decode()
+    now = org_page(clients["admin"], f"/org/{tree.district.pk}/")
     assert kpi(now, "members") == "1"
-    assert kpi(clients["admin"].get(f"/org/{district2.pk}/").content.decode(), "members") == "2"
+    assert kpi(org_page(clients["admin"], f"/org/{district2.pk}/"), "members") == "2"
     # As of the day before, district 1 still had commune A.
-    then = clients["admin"].get(f"/org/{tree.district.pk}/?as_of={BEFORE}").content.decode()
+    then = org_page(clients["admin"], f"/org/{tree.district.pk}/?as_of={BEFORE}")
     assert kpi(then, "members") == "3"
     if "grassroots_orgs" in [i.code for i in indicators.all_indicators()]:
         assert kpi(then, "grassroots_orgs") == "2" and kpi(now, "grassroots_orgs") == "1"
@@ -314,8 +346,8 @@ def test_merge_moves_members_closes_the_cell_and_keeps_both_memberships(tree, cl
     assert clients["admin"].get(f"/org/{tree.cell_a.pk}/merge/").status_code == 404
     # As of before the merge, commune A had two village cells; now one.
     commune = f"/org/{tree.commune_a.pk}/"
-    assert kpi(clients["admin"].get(commune).content.decode(), "village_cells") == "1"
-    then = clients["admin"].get(f"{commune}?as_of={BEFORE}").content.decode()
+    assert kpi(org_page(clients["admin"], commune), "village_cells") == "1"
+    then = org_page(clients["admin"], f"{commune}?as_of={BEFORE}")
     assert kpi(then, "village_cells") == "2" and kpi(then, "members") == "2"
 
 
@@ -450,16 +482,20 @@ def test_cell_detail_query_count_does_not_grow(extra, admin_client_and_tree):
     client, tree = admin_client_and_tree
     for i in range(extra):
         make_member(tree.cell_a, f"Lò Văn Số{i:03d}", card=f"0900{i:04d}")
-    # The page's own queries besides the indicators (members 2, cells with 9+ official 3,
-    # grassroots 2, village cells 2 at the time of writing):
+    # The page's own queries:
     #   the organization with its parent (1), its children (1), ancestors (1),
     #   villages with communes (1), history periods (1) and events (1), audit events (1),
     #   members of the cell (1), the cell's secretaries with users and members (1),
     #   the latest audit event, which keys the indicators in the cache (1).
-    n, sql = count_queries(client, f"/org/{tree.cell_a.pk}/")
-    assert n == FIXED + 10 + indicator_queries(tree.cell_a), sql
-    # Seen again with nothing changed: the indicators come from the cache.
+    # The indicators are not in the cache yet: the page leaves them to the fragment.
     n, sql = count_queries(client, f"/org/{tree.cell_a.pk}/")
     assert n == FIXED + 10, sql
+    # The fragment: the organization (1), the latest audit event (1), the indicators.
+    n, sql = count_queries(client, f"/org/{tree.cell_a.pk}/indicators/", HTTP_HX_REQUEST="true")
+    assert n == FIXED_PARTIAL + 2 + indicator_queries(tree.cell_a), sql
+    # Seen again with nothing changed: the indicators come from the cache, with the page.
+    n, sql = count_queries(client, f"/org/{tree.cell_a.pk}/")
+    assert n == FIXED + 10, sql
+    assert 'data-code="' in client.get(f"/org/{tree.cell_a.pk}/").content.decode()
     body = client.get(f"/org/{tree.cell_a.pk}/").content.decode()
     assert len(re.findall(r'<a href="/members/\d+/">', body)) == extra + 2
