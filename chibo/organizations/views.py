@@ -67,14 +67,25 @@ def tree(request):
     return render(request, "organizations/tree.html", {"children": tops})
 
 
+def _as_of(request):
+    """(form, date) from `?as_of=dd/mm/yyyy`, today by default; the date is None if invalid."""
+    form = forms.AsOfForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return form, None
+    return form, (form.cleaned_data.get("as_of") if form.is_bound else None) or today()
+
+
+def _bad_date():
+    return HttpResponseBadRequest(_("Ngày không hợp lệ (dd/mm/yyyy)."))
+
+
 @login_required
 def detail(request, pk):
     scope = Scope.for_user(request.user)
     org = scope.org_or_404(pk)
-    form = forms.AsOfForm(request.GET or None)
-    if request.GET and not form.is_valid():
-        return HttpResponseBadRequest(_("Ngày không hợp lệ (dd/mm/yyyy)."))
-    as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or today()
+    form, as_of = _as_of(request)
+    if as_of is None:
+        return _bad_date()
     children = _sorted(selectors.active_children(org))
     children = selectors.children_with_counts(org.path, children, Member)
     ancestors = [
@@ -121,12 +132,10 @@ def detail(request, pk):
 @login_required
 def indicators_fragment(request, pk):
     """The indicators card of an organization's page, computed (and cached) now."""
-    scope = Scope.for_user(request.user)
-    org = scope.org_or_404(pk)
-    form = forms.AsOfForm(request.GET or None)
-    if request.GET and not form.is_valid():
-        return HttpResponseBadRequest(_("Ngày không hợp lệ (dd/mm/yyyy)."))
-    as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or today()
+    org = Scope.for_user(request.user).org_or_404(pk)
+    as_of = _as_of(request)[1]
+    if as_of is None:
+        return _bad_date()
     context = {"org": org, "indicators": indicators.compute_all_cached(org, as_of)}
     return render(request, "organizations/detail.html#indicators", context)
 
