@@ -43,6 +43,7 @@ def _names(positions) -> str:
 
 def cells_table(reports) -> Table:
     org_url = _org_url_maker()
+    yes, no = _yes(True), _yes(False)
     rows, links = [], []
     for r in reports:
         sec = r.secretary
@@ -55,7 +56,7 @@ def cells_table(reports) -> Table:
                 r.allowed,
                 sec.member.full_name if sec else "",
                 _names(r.deputies),
-                _yes(r.has_committee),
+                yes if r.has_committee else no,
                 "; ".join(f"{f.label}: {f.message}" for f in r.flags),
             ]
         )
@@ -249,7 +250,8 @@ def missing_successor_table(rows_, title=None) -> Table:
 
 def _counted(table: Table, counted: list[bool]) -> Table:
     table.headers = [*table.headers, _("Tính vào chỉ số")]
-    table.rows = [[*row, _yes(c)] for row, c in zip(table.rows, counted, strict=True)]
+    yes, no = _yes(True), _yes(False)  # translated once, not once a row
+    table.rows = [[*row, yes if c else no] for row, c in zip(table.rows, counted, strict=True)]
     return table
 
 

@@ -167,13 +167,13 @@ class OrgRef:
 
 
 # What a list of cells reads of each cell and its parent, in the order of OrgRef's fields.
-_ORG_FIELDS = ("name", "kind", "path", "cell_type", "grassroots_type")
+ORG_FIELDS = ("name", "kind", "path", "cell_type", "grassroots_type")
 _PERIOD_VALUES = (
     "organization_id",
     "name",
-    *(f"organization__{f}" for f in _ORG_FIELDS),
+    *(f"organization__{f}" for f in ORG_FIELDS),
     "parent_id",
-    *(f"parent__{f}" for f in _ORG_FIELDS),
+    *(f"parent__{f}" for f in ORG_FIELDS),
 )
 
 

@@ -12,6 +12,8 @@ from chibo.organizations.models import Organization
 from . import rules
 from .models import QualificationStandard, SuccessionPlan, Term, Title
 from .selectors import (
+    ORG_FIELDS,
+    OrgRef,
     committee_on,
     committee_orgs_under,
     positions_on,
@@ -168,11 +170,19 @@ def successor_gaps(org: Organization, on: datetime.date) -> tuple[set, set, dict
     pairs = set(
         positions_on(on)
         .filter(organization_id__in=ids)
+        .order_by()  # DISTINCT on the pair alone, not on the ordering's start as well
         .values_list("organization_id", "title")
         .distinct()
     )
+    missing, term_names = _gaps(pairs, on)
+    return missing, pairs, term_names
+
+
+def _gaps(pairs: set, on: datetime.date) -> tuple[set, dict]:
+    """(missing, term names) of successor_gaps for the pairs in force. Two queries (none
+    without pairs)."""
     if not pairs:
-        return set(), set(), {}
+        return set(), {}
     org_ids = {o for o, _t in pairs}
     term_names = dict(
         Term.objects.filter(organization_id__in=org_ids, start__lte=on, end__gte=on)
@@ -190,39 +200,34 @@ def successor_gaps(org: Organization, on: datetime.date) -> tuple[set, set, dict
         for o, t in pairs
         if not ((o, t, term_names[o]) in planned if o in term_names else (o, t) in any_term)
     }
-    return missing, pairs, term_names
+    return missing, term_names
 
 
 def positions_without_successor(org: Organization, on: datetime.date):
     """(missing, in force) as MissingSuccessor rows with names and holders, sorted by name.
 
-    Six queries: successor_gaps, the organizations' names on `on`, the holders.
+    Five queries: the path, the positions in force, the terms, the active plans, the
+    organizations' names on `on`.
     """
-    missing, pairs, term_names = successor_gaps(org, on)
-    if not pairs:
-        return [], []
-    org_ids = {o for o, _t in pairs}
-    periods = {
-        p.organization_id: p
-        for p in committee_orgs_under(org, on)
-        .filter(organization_id__in=org_ids)
-        .select_related("organization")
-    }
+    orgs = committee_orgs_under(org, on)
     holders = defaultdict(list)
-    for p in seats_on(on, org_ids):
+    for p in seats_on(on, orgs.values("organization_id")):
         holders[(p.organization_id, p.title)].append(p)
-    rows = {}
-    for oid, title in pairs:
-        period = periods[oid]
-        rows[(oid, title)] = MissingSuccessor(
-            period.organization,
-            period.name,
-            title,
-            rules.sort_positions(holders[(oid, title)]),
-            term_names.get(oid, ""),
+    if not holders:
+        return [], []
+    missing, term_names = _gaps(set(holders), on)
+    periods = {row[0]: (OrgRef(row[0], *row[2:]), row[1]) for row in orgs.values_list(*_VALUES)}
+    rows = []
+    for (oid, title), seats in holders.items():
+        ref, name = periods[oid]
+        row = MissingSuccessor(
+            ref, name, title, rules.sort_positions(seats), term_names.get(oid, "")
         )
-    ordered = sorted(
-        rows.items(), key=lambda kv: (sort_key(kv[1].name), rules.TITLE_ORDER.get(kv[1].title, 9))
-    )
-    in_force = [row for _k, row in ordered]
-    return [row for k, row in ordered if k in missing], in_force
+        rows.append(((oid, title), row))
+    rows.sort(key=lambda kv: (sort_key(kv[1].name), rules.TITLE_ORDER.get(kv[1].title, 9), kv[0]))
+    in_force = [row for _k, row in rows]
+    return [row for k, row in rows if k in missing], in_force
+
+
+# What the list reads of each organization: id, its name on the date, then OrgRef's fields.
+_VALUES = ("organization_id", "name", *(f"organization__{f}" for f in ORG_FIELDS))
