@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import DateField
 from .models import Attendance, Guest, Task
+from .renderers import RENDERER
 
 P = Attendance.Presence
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
@@ -54,6 +55,7 @@ class Context:
 
 
 class RecordForm(forms.Form):
+    default_renderer = RENDERER  # the widgets in Python: the page repeats them per member and row
     version = forms.IntegerField(widget=forms.HiddenInput)
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=40)
     held_on = DateField(label=_("Ngày họp"))
