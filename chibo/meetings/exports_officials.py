@@ -3,12 +3,15 @@ written to .xlsx the same way as the other lists (formula-neutralized cells), an
 behind the three indicators, whose last column says which rows count."""
 
 import datetime
+from collections.abc import Sequence
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from chibo.committees.exports import Table
 from chibo.core import vn
+from chibo.core.indicators import Value
 
 from . import indicators_officials as ind
 from . import selectors_officials as sel
@@ -56,16 +59,15 @@ def officials_table(people: list[sel.OfficialRow]) -> Table:
     kinds = _kinds()
     for person in people:
         for r in person.rows:
-            a = r.assignment
             table.rows.append(
                 [
                     str(person.official),
                     person.official.username,
-                    kinds[a.kind],
-                    a.cell.name,
-                    a.start,
-                    a.end,
-                    a.decision,
+                    kinds[r.kind],
+                    r.cell_name,
+                    r.start,
+                    r.end,
+                    r.decision,
                     r.attended,
                     r.held,
                     _share(r.attended, r.held),
@@ -185,24 +187,85 @@ def _supported_villages(org, on) -> Table:
     return table
 
 
+class AttendanceRows(Sequence):
+    """The (link, row) pairs of the official_attendance_rate list, one row per (official,
+    meeting) pair, by official (Vietnamese order of the name), then day: read a slice at a time,
+    as a paginator does. First the pairs counted per official (one query, which gives the
+    figure too), then, for a slice, the pairs of the officials it reaches (one query)."""
+
+    def __init__(self, org, on):
+        self.pairs = ind.official_attendance_pairs(org, on)
+        per_official = (
+            self.pairs.annotate(
+                name=F("cell__follow_assignments__official__full_name"),
+                username=F("cell__follow_assignments__official__username"),
+            )
+            .values("official_id", "name", "username")
+            .annotate(**sel.attendance_counts())
+        )
+        # Officials of the same name share a group: their pairs interleave by day.
+        groups = {}
+        held = attended = 0
+        for c in per_official:
+            group = groups.setdefault(sel.sort_key(c["name"] or c["username"]), [[], 0])
+            group[0].append(c["official_id"])
+            group[1] += c["held"]
+            held, attended = held + c["held"], attended + c["attended"]
+        self.value = Value(attended, held)
+        self.groups = [groups[k] for k in sorted(groups)]  # [[official ids], pairs]
+
+    def __len__(self):
+        return self.value.of
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+        start, stop, _step = index.indices(len(self))
+        group_of, offset, first = {}, 0, None  # official id -> their group's place
+        for place, (ids, n) in enumerate(self.groups):
+            if offset + n > start and offset < stop:
+                first = offset if first is None else first
+                group_of.update(dict.fromkeys(ids, place))
+            offset += n
+        officials = list(group_of)
+        if not officials:
+            return []
+        rows = (
+            self.pairs.filter(official_id__in=officials)
+            .annotate(
+                name=F("cell__follow_assignments__official__full_name"),
+                username=F("cell__follow_assignments__official__username"),
+                assignment_kind=F("cell__follow_assignments__kind"),
+                cell_name=F("cell__name"),
+            )
+            .values_list(
+                *("official_id", "name", "username", "assignment_kind", "cell_name", "day", "pk"),
+                *("attended", "assignment_start"),
+            )
+        )
+        rows = sorted(rows, key=lambda r: (group_of[r[0]], r[5], r[6], r[0], r[8]))
+        official_url = url_maker("meetings:official")
+        kinds, yes = _kinds(), _yes_no()
+        return [
+            (official_url(o), [name or username, kinds[kind], cell, day, yes(came)])
+            for o, name, username, kind, cell, day, _pk, came, _start in rows
+        ][start - first : stop - first]
+
+
 def _official_attendance_rate(org, on) -> Table:
-    official_url = url_maker("meetings:official")
-    pairs = sorted(
-        ind.official_attendance_pairs(org, on, names=True),
-        key=lambda p: (sel.sort_key(str(p.assignment.official)), p.meeting.day, p.meeting.pk),
-    )
-    table = Table(
+    rows = AttendanceRows(org, on)
+    table = _attendance_table()
+    for link, row in rows[0 : len(rows)]:
+        table.rows.append(row)
+        table.links.append(link)
+    return table
+
+
+def _attendance_table() -> Table:
+    return Table(
         _("Cán bộ dự sinh hoạt chi bộ"),
         [_("Cán bộ"), _("Loại"), _("Chi bộ"), _("Ngày họp"), _("Được tính")],
     )
-    kinds, yes = _kinds(), _yes_no()
-    for p in pairs:
-        a = p.assignment
-        table.rows.append(
-            [str(a.official), kinds[a.kind], a.cell.name, p.meeting.day, yes(p.attended)]
-        )
-        table.links.append(official_url(a.official_id))
-    return table
 
 
 INDICATOR_TABLES = {
@@ -213,4 +276,16 @@ INDICATOR_TABLES = {
 
 
 def indicator_table(code: str, org, on: datetime.date) -> Table:
+    """The whole list behind an indicator (the .xlsx)."""
     return INDICATOR_TABLES[code](org, on)
+
+
+def indicator_list(code: str, org, on: datetime.date):
+    """(table, rows, value) for the page of the list behind an indicator: the table's headers,
+    the (link, row) pairs to page through, and the figure when the list has it already (else
+    None). The attendance list reads only the page it shows."""
+    if code == "official_attendance_rate":
+        rows = AttendanceRows(org, on)
+        return _attendance_table(), rows, rows.value
+    table = indicator_table(code, org, on)
+    return table, table.linked_rows, None

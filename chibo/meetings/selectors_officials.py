@@ -14,10 +14,9 @@ Every function here reads in a fixed number of queries, whatever the number of r
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db.models import DateField, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from chibo.accounts.models import Role, RoleAssignment
@@ -52,16 +51,6 @@ def meeting_day():
     return Coalesce("held_on", "scheduled_date", output_field=DateField())
 
 
-def held_meetings(cell_ids, first: datetime.date | None, last: datetime.date):
-    """Recorded meetings of the cells held between `first` and `last` (both included)."""
-    qs = (
-        CellMeeting.objects.filter(cell_id__in=cell_ids, status__in=HELD)
-        .annotate(day=meeting_day())
-        .filter(day__lte=last)
-    )
-    return qs.filter(day__gte=first) if first else qs
-
-
 def cell_ids_under(org: Organization, as_of: datetime.date):
     """A subquery of the cells under `org` (itself if a cell) on the structure of `as_of`."""
     return (
@@ -91,55 +80,66 @@ def _while(a, day: datetime.date) -> bool:
 
 # --- attendance ---------------------------------------------------------------------------------
 
-
-class HeldMeeting(NamedTuple):
-    pk: int
-    cell_id: int
-    day: datetime.date
+_A = "cell__follow_assignments__"
 
 
-class Pair(NamedTuple):
-    """One meeting held in a cell while an official followed it."""
-
-    assignment: FollowAssignment
-    meeting: HeldMeeting
-    attended: bool
-
-
-def attendance_pairs(assignments, first, last) -> list[Pair]:
-    """The (assignment, meeting) pairs between `first` and `last`: two queries (the meetings of
-    the assignments' cells, the officials' guest rows on them). Meetings are read as plain
-    tuples: at district scale there are thousands."""
-    assignments = list(assignments)
-    if not assignments:
-        return []
-    cells = {a.cell_id for a in assignments}
-    meetings = held_meetings(cells, first, last).values_list("pk", "cell_id", "day")
-    by_cell = defaultdict(list)
-    for row in meetings:
-        m = HeldMeeting(*row)
-        by_cell[m.cell_id].append(m)
-    present = set(
-        Guest.objects.filter(
-            meeting_id__in=held_meetings(cells, first, last).values("pk"),
-            user_id__in={a.official_id for a in assignments},
-        ).values_list("meeting_id", "user_id")
+def attendance_pairs(assignments, first: datetime.date, last: datetime.date):
+    """A queryset of the (assignment, meeting) pairs: each recorded meeting of a cell held
+    between `first` and `last` while an assignment of `assignments` (a queryset or ids) on the
+    cell ran, with `assignment_id`, `official_id` and whether the official came (`attended`).
+    Counted in SQL (an aggregate or a GROUP BY, one query): a district has thousands of pairs."""
+    came = Guest.objects.filter(meeting_id=OuterRef("pk"), user_id=OuterRef("official_id"))
+    # One join to the assignments: the annotations below reuse the join of the first filter.
+    return (
+        CellMeeting.objects.filter(status__in=HELD, **{f"{_A}in": assignments})
+        .annotate(day=meeting_day())
+        .filter(day__gte=first, day__lte=last)
+        .annotate(
+            assignment_id=F(f"{_A}pk"),
+            official_id=F(f"{_A}official_id"),
+            assignment_start=F(f"{_A}start"),
+            assignment_end=F(f"{_A}end"),
+        )
+        .filter(
+            Q(assignment_end__isnull=True) | Q(assignment_end__gt=F("day")),
+            assignment_start__lte=F("day"),
+        )
+        .annotate(attended=Exists(came))
+        .order_by()
     )
-    pairs = []
-    for a in assignments:
-        start, end, official = a.start, a.end, a.official_id
-        for m in by_cell[a.cell_id]:
-            if start <= m.day and (end is None or m.day < end):
-                pairs.append(Pair(a, m, (m.pk, official) in present))
-    return pairs
+
+
+def attendance_counts() -> dict:
+    """{"held": pairs, "attended": pairs where the official came} of `attendance_pairs`."""
+    return {"held": Count("pk"), "attended": Count("pk", filter=Q(attended=True))}
 
 
 # --- the officials under a node -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Official:
+    """The user who follows cells, as the list shows them."""
+
+    pk: int
+    full_name: str
+    username: str
+
+    def __str__(self):
+        return self.full_name or self.username
+
+
 @dataclass
 class AssignmentRow:
-    assignment: FollowAssignment
+    """One follow assignment of the list (read as plain values: a district has hundreds)."""
+
+    pk: int
+    kind: str
+    kind_label: str
+    cell_name: str
+    start: datetime.date
+    end: datetime.date | None
+    decision: str
     held: int = 0
     attended: int = 0
 
@@ -150,8 +150,9 @@ class AssignmentRow:
 
 @dataclass
 class OfficialRow:
-    official: object
+    official: Official
     rows: list[AssignmentRow] = field(default_factory=list)
+    url: str = ""  # the official's page, set by the view for the rows it shows
 
     @property
     def held(self) -> int:
@@ -169,37 +170,64 @@ class OfficialRow:
     def kinds(self) -> list[str]:
         seen = []
         for r in self.rows:
-            label = r.assignment.get_kind_display()
-            if label not in seen:
-                seen.append(label)
+            if r.kind_label not in seen:
+                seen.append(r.kind_label)
         return seen
 
 
 def officials_under(
-    org: Organization, as_of: datetime.date, *, kind: str = "", include_ended: bool = False
+    org: Organization,
+    as_of: datetime.date,
+    *,
+    kind: str = "",
+    include_ended: bool = False,
+    attendance: bool = True,
 ) -> list[OfficialRow]:
     """The officials who follow cells under `org` on `as_of` (with `include_ended`, everyone
     assigned there since any date up to `as_of`), each with their assignments and the meetings
-    they attended of those held while assigned in the last 12 months. Four queries: the path,
-    the assignments with officials and cells, the meetings, the guest rows."""
+    they attended of those held while assigned in the last 12 months (without `attendance`,
+    zero until `count_attendance` fills them in, e.g. for one page). Three queries: the path,
+    the assignments with officials and cells, the counts."""
     qs = assignments_under(org, as_of).filter(start__lte=as_of)
     if not include_ended:
         qs = running_on(qs, as_of)
     if kind:
         qs = qs.filter(kind=kind)
-    assignments = list(qs.select_related("official", "cell").order_by("start", "pk"))
-    first, last = window(as_of)
-    counts = {a.pk: AssignmentRow(a) for a in assignments}
-    for p in attendance_pairs(assignments, first, last):
-        row = counts[p.assignment.pk]
-        row.held += 1
-        row.attended += p.attended
+    labels = {k: str(label) for k, label in FollowAssignment.Kind.choices}
     people: dict[int, OfficialRow] = {}
-    for a in assignments:
-        people.setdefault(a.official_id, OfficialRow(a.official)).rows.append(counts[a.pk])
+    for pk, official_id, full_name, username, k, cell, start, end, decision in qs.order_by(
+        "start", "pk"
+    ).values_list(
+        *("pk", "official_id", "official__full_name", "official__username", "kind"),
+        *("cell__name", "start", "end", "decision"),
+    ):
+        person = people.get(official_id)
+        if person is None:
+            person = people[official_id] = OfficialRow(Official(official_id, full_name, username))
+        person.rows.append(AssignmentRow(pk, k, labels[k], cell, start, end, decision))
     for person in people.values():
-        person.rows.sort(key=lambda r: (sort_key(r.assignment.cell.name), r.assignment.start))
-    return sorted(people.values(), key=lambda p: (sort_key(str(p.official)), p.official.pk))
+        person.rows.sort(key=lambda r: (sort_key(r.cell_name), r.start))
+    rows = sorted(people.values(), key=lambda p: (sort_key(str(p.official)), p.official.pk))
+    if attendance:
+        count_attendance(rows, as_of)
+    return rows
+
+
+def count_attendance(people: list[OfficialRow], as_of: datetime.date) -> None:
+    """Fill in the meetings held and attended in the 12 months up to `as_of` of the rows of
+    `people` (officials_under's). One query."""
+    rows = {r.pk: r for p in people for r in p.rows}
+    if not rows:
+        return
+    first, last = window(as_of)
+    counts = (
+        attendance_pairs(list(rows), first, last)
+        .values("assignment_id")
+        .annotate(**attendance_counts())
+    )
+    for c in counts:
+        row = rows[c["assignment_id"]]
+        row.held, row.attended = c["held"], c["attended"]
 
 
 # --- one official -----------------------------------------------------------------------------

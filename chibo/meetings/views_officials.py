@@ -106,16 +106,22 @@ def officials(request, pk):
     org = scope.org_or_404(pk)
     form, q = query(request, forms.OfficialsQueryForm)
     on = q["as_of"]
-    people = sel.officials_under(org, on, kind=q["kind"], include_ended=q["ended"])
-    if q["format"] == "xlsx":
+    xlsx = q["format"] == "xlsx"
+    people = sel.officials_under(org, on, kind=q["kind"], include_ended=q["ended"], attendance=xlsx)
+    if xlsx:
         return xlsx_response([exports.officials_table(people)], xlsx_name(org, "can-bo", on))
+    page = Paginator(people, OFFICIALS_PAGE_SIZE).get_page(q.get("page") or 1)
+    sel.count_attendance(page.object_list, on)  # the page's officials only
+    official_url = exports.url_maker("meetings:official")
+    for person in page.object_list:
+        person.url = official_url(person.official.pk)
     context = {
         "org": org,
         "form": form,
         "as_of": on,
         "first": sel.window(on)[0],
         "people": people,
-        "page": Paginator(people, OFFICIALS_PAGE_SIZE).get_page(q.get("page") or 1),
+        "page": page,
         "query": without_page(request),
         "assignments": sum(len(p.rows) for p in people),
         "can_assign": bool(services.assignable_kinds(scope, org)),
@@ -271,18 +277,19 @@ def indicator(request, pk, code):
         raise Http404
     form, q = query(request, forms.IndicatorForm)
     on = q["as_of"]
-    table = exports.indicator_table(code, org, on)
     if q["format"] == "xlsx":
+        table = exports.indicator_table(code, org, on)
         return xlsx_response([table], xlsx_name(org, code, on))
     ind = registry.get(code)
-    page = Paginator(table.linked_rows, INDICATOR_PAGE_SIZE).get_page(q.get("page") or 1)
+    table, rows, value = exports.indicator_list(code, org, on)
+    page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(q.get("page") or 1)
     context = {
         "org": org,
         "form": form,
         "as_of": on,
         "code": code,
         "name": ind.name,
-        "value": ind.compute(org, on),
+        "value": ind.compute(org, on) if value is None else value,
         "table": table,
         "page": page,
         "query": without_page(request),

@@ -384,9 +384,9 @@ def test_the_list_behind_agrees_with_the_figure(world, code):
 
 def test_indicator_query_counts(world, django_assert_num_queries):
     t = world["tree"]
-    # assigned_officials: path, count. official_attendance_rate: path, assignments, meetings,
-    # guests.
-    expected = {"assigned_officials": 2, "official_attendance_rate": 4}
+    # assigned_officials: path, count. official_attendance_rate: path, the pairs counted per
+    # official.
+    expected = {"assigned_officials": 2, "official_attendance_rate": 2}
 
     def check():
         for code, n in expected.items():
@@ -741,8 +741,9 @@ COUNTED = [
 def test_page_query_counts_do_not_grow(world, clients, personas):
     """Each page: the session, the user, the OTP device and the roles before the view, the
     savepoint, session update and release after; in the view a constant: the organization, its
-    path on the date, the assignments, the meetings, the guest rows (the indicator page twice:
-    the list and the figure); never one per row."""
+    path on the date, the assignments, the meetings and guest rows (the list: the attendance of
+    the page's officials counted in one query; the attendance indicator: the pairs counted per
+    official, then the page's pairs); never one per row."""
 
     def measure():
         result = {}
