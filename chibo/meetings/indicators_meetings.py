@@ -246,22 +246,40 @@ def _reviewed_tasks(path, as_of):
     )
 
 
-@register("task_completion_rate", _("Nhiệm vụ chi bộ giao được hoàn thành (12 tháng)"))
-def task_completion_rate(org: Organization, as_of: datetime.date) -> Value:
-    """Tasks with a deadline in the 12 months up to the as-of date, in cells under `org`, done
-    or done late, of those tasks reviewed (done, late or not done; open ones are left out).
-    Two queries."""
-    a = _reviewed_tasks(path_as_of(org, as_of), as_of).aggregate(
+def _task_completion(path, as_of) -> Value:
+    a = _reviewed_tasks(path, as_of).aggregate(
         total=Count("id"), done=Count("id", filter=Q(state__in=DONE_STATES))
     )
     return Value(a["done"], a["total"])
 
 
-def task_completion_rate_rows(org, as_of):
-    path = path_as_of(org, as_of)
-    rows = (
+@register("task_completion_rate", _("Nhiệm vụ chi bộ giao được hoàn thành (12 tháng)"))
+def task_completion_rate(org: Organization, as_of: datetime.date) -> Value:
+    """Tasks with a deadline in the 12 months up to the as-of date, in cells under `org`, done
+    or done late, of those tasks reviewed (done, late or not done; open ones are left out).
+    Two queries."""
+    return _task_completion(path_as_of(org, as_of), as_of)
+
+
+def _task_rows(path, as_of):
+    return (
         _reviewed_tasks(path, as_of)
         .select_related("cell", "owner_member")
         .order_by("cell__path", "deadline", "id")
     )
-    return year_before(as_of), rows
+
+
+def task_completion_rate_rows(org, as_of):
+    return year_before(as_of), _task_rows(path_as_of(org, as_of), as_of)
+
+
+def task_completion_rate_list(org, as_of):
+    """(since, the figure, the rows behind it) for the list page: the figure's total is the
+    number of rows, so a page needs no count of its own. Two queries (the path, the figure)
+    before the rows."""
+    path = path_as_of(org, as_of)
+    rows = _task_rows(path, as_of).only(
+        *("id", "title", "cell", "owner_kind", "owner_name", "owner_member", "deadline", "state"),
+        *("cell__name", "cell__path", "owner_member__full_name"),
+    )
+    return year_before(as_of), _task_completion(path, as_of), rows

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -41,7 +42,7 @@ from .forms_oversight import (
     MonthQueryForm,
     ReturnForm,
 )
-from .models import CellMeeting
+from .models import CellMeeting, Task
 
 INDICATOR_PAGE_SIZE = 100
 MONTH_PAGE_SIZE = 50
@@ -381,6 +382,18 @@ def review_return(request, pk):
 # --- the lists behind the indicators --------------------------------------------------------
 
 
+class CountedPaginator(Paginator):
+    """A paginator given its count (read already, with the figure) rather than counting."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
+
+
 def _indicator_rows(code, org, as_of, page_number):
     """(the page, extra context) of the list behind one indicator."""
     ind = indicators_meetings
@@ -412,9 +425,14 @@ def _indicator_rows(code, org, as_of, page_number):
         extra["basis"] = b
         extra["quarter_start"] = selectors_oversight.quarter_start(b.month)
     elif code == "task_completion_rate":
-        since, rows = ind.task_completion_rate_rows(org, as_of)
-        page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(page_number)
+        since, value, rows = ind.task_completion_rate_list(org, as_of)
+        page = CountedPaginator(rows, INDICATOR_PAGE_SIZE, value.of).get_page(page_number)
+        owners, states = dict(Task.Owner.choices), dict(Task.State.choices)
+        for t in page.object_list:
+            t.owner_label = owners.get(t.owner_kind, t.owner_kind)
+            t.state_label = states.get(t.state, t.state)
         extra["since"] = since
+        extra["value"] = value
     elif code == "meeting_quality_classes":
         b, rows, breakdown = ind.meeting_quality_classes_rows(org, as_of)
         page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(page_number)
@@ -442,12 +460,13 @@ def indicator(request, code):
     as_of = data.get("as_of") or dates.today()
     ind = registry.get(code)
     page, extra = _indicator_rows(code, org, as_of, data.get("page") or 1)
+    value = extra.pop("value", None)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "code": code,
         "indicator": ind,
-        "value": ind.compute(org, as_of),
+        "value": ind.compute(org, as_of) if value is None else value,
         "org": org,
         "as_of": as_of,
         "form": form,

@@ -242,8 +242,8 @@ QUERIES = {
     "thematic_meetings_quarter": 1 + 5 + 3 + 3,
     # 4; breakdown, count, rows
     "meeting_quality_classes": 1 + 4 + 3 + 3,
-    # 2; path, count, rows
-    "task_completion_rate": 1 + 2 + 3,
+    # no figure of its own; the list: path, figure (its total is the count), rows
+    "task_completion_rate": 1 + 3,
 }
 
 
