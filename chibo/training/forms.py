@@ -72,6 +72,7 @@ class MembersForm(forms.Form):
 
 class NominateChoiceForm(forms.Form):
     course = forms.IntegerField(label=_("Lớp"), required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1)
 
 
 class ResultForm(forms.Form):

@@ -10,12 +10,19 @@ scope: a commune sees its own members in a district course, never another commun
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from chibo.committees.models import Position, QualificationStandard, SuccessionPlan, in_force_q
-from chibo.members.models import IN_CELL_STATUSES, THEORY_RANK, Member
+from chibo.committees.models import (
+    Position,
+    QualificationStandard,
+    SuccessionPlan,
+    Title,
+    in_force_q,
+)
+from chibo.members.models import IN_CELL_STATUSES, THEORY_RANK, Member, TheoryLevel
 from chibo.organizations.models import PATH_STEP, Organization, subtree_q
 
 from .models import Contest, Contestant, ContestRound, Enrollment, TheoryLevelChange, TrainingCourse
@@ -140,39 +147,91 @@ def levels_below(level: str) -> list[str]:
     return [lvl for lvl, rank in THEORY_RANK.items() if rank < THEORY_RANK[level]]
 
 
+# What a candidate row reads of the member, then of the seat or plan (values, not models: a
+# district's list holds over a thousand planned successors).
+_CANDIDATE_VALUES = (
+    "member_id",
+    "member__full_name",
+    "member__theory_level",
+    "member__cell__name",
+    "title",
+    "organization__name",
+)
+
+
 def committee_below_standard(scope, standard: QualificationStandard | None, on: datetime.date):
     """Seats in force on `on` in village cells held by members (in the scope's write area,
-    still in a cell) whose theory level is below the standard's minimum."""
+    still in a cell) whose theory level is below the standard's minimum, as _CANDIDATE_VALUES
+    tuples."""
     if standard is None or not standard.min_theory_level:
-        return Position.objects.none()
+        return Position.objects.none().values_list(*_CANDIDATE_VALUES)
     return (
         Position.objects.filter(
             in_force_q(on),
-            people_q(scope, write=True),
+            _under_q(scope, "member__cell__path"),
             organization__kind=Organization.Kind.CELL,
             organization__cell_type=Organization.CellType.RESIDENTIAL,
             organization__valid_to__isnull=True,
             member__status__in=IN_CELL_STATUSES,
             member__theory_level__in=levels_below(standard.min_theory_level),
         )
-        .select_related("member", "member__cell", "organization")
         .order_by("organization__path", "member__sort_key", "title")
+        .values_list(*_CANDIDATE_VALUES)
     )
+
+
+def _under_q(scope, cell_path: str) -> Q:
+    """people_q(write=True) as prefix matches: with the path range, SQLite walks every member
+    of the subtree to find the few with a seat or a plan; with LIKE it reads the seats or the
+    plans and their members (a district's plans: 15 ms instead of 45)."""
+    if scope.superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for p in scope.write_paths:
+        q |= Q(**{f"{cell_path}__startswith": p})
+    return q
 
 
 def successors_lacking(scope, level: str | None):
     """Planned successors (not removed from the plan) in the scope's write area who lack
-    `level`; every planned successor when `level` is None (a course without a theory level)."""
+    `level`; every planned successor when `level` is None (a course without a theory level).
+    As _CANDIDATE_VALUES tuples and the term name."""
     qs = SuccessionPlan.objects.filter(
-        people_q(scope, write=True),
+        _under_q(scope, "member__cell__path"),
         removed_on__isnull=True,
         member__status__in=IN_CELL_STATUSES,
     )
     if level is not None:
         qs = qs.filter(member__theory_level__in=levels_below(level))
-    return qs.select_related("member", "member__cell", "organization").order_by(
-        "organization__path", "member__sort_key", "title"
+    return qs.order_by("organization__path", "member__sort_key", "title").values_list(
+        *_CANDIDATE_VALUES, "term_name"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateMember:
+    pk: int
+    full_name: str
+    theory_level: str
+    cell_name: str
+
+    def get_theory_level_display(self):
+        return _THEORY_LABELS.get(self.theory_level, self.theory_level)
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatePost:
+    """A seat held or a plan, as the candidate list shows it."""
+
+    title: str
+    organization_name: str
+    term_name: str = ""
+
+    def get_title_display(self):
+        return Title(self.title).label
+
+
+_THEORY_LABELS = dict(TheoryLevel.choices)
 
 
 def nomination_candidates(scope, course: TrainingCourse, on: datetime.date) -> dict:
@@ -182,20 +241,21 @@ def nomination_candidates(scope, course: TrainingCourse, on: datetime.date) -> d
     standard = committee_standard(on)
     level = TrainingCourse.THEORY_OF_KIND.get(course.kind)
     rows: dict[int, dict] = {}
+
+    def row_of(values, found):
+        row = rows.get(values[0])
+        if row is None:
+            member = CandidateMember(*values[:4])
+            row = rows[values[0]] = {"member": member, "seats": [], "plans": []}
+            found.append(row)
+        return row
+
     below = []
-    for pos in committee_below_standard(scope, standard, on):
-        row = rows.get(pos.member_id)
-        if row is None:
-            row = rows[pos.member_id] = {"member": pos.member, "seats": [], "plans": []}
-            below.append(row)
-        row["seats"].append(pos)
+    for values in committee_below_standard(scope, standard, on):
+        row_of(values, below)["seats"].append(CandidatePost(*values[4:]))
     successors = []
-    for plan in successors_lacking(scope, level):
-        row = rows.get(plan.member_id)
-        if row is None:
-            row = rows[plan.member_id] = {"member": plan.member, "seats": [], "plans": []}
-            successors.append(row)
-        row["plans"].append(plan)
+    for values in successors_lacking(scope, level):
+        row_of(values, successors)["plans"].append(CandidatePost(*values[4:]))
     enrolled = (
         set(
             Enrollment.objects.filter(course=course, member_id__in=list(rows)).values_list(

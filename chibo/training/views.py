@@ -1,6 +1,8 @@
 """Course pages: the list with filters, a course with its participants and results, enrolling,
 nominating from the committee and succession lists, a member's training history."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,6 +33,7 @@ from .models import Enrollment
 from .permissions import can_record_result, course_or_404, enrollment_or_404, member_or_404
 
 PAGE_SIZE = 50
+NOMINATE_PAGE_SIZE = 100
 SEARCH_LIMIT = 100
 
 
@@ -375,7 +378,19 @@ def nominate(request):
         else:
             messages.success(request, _("Đã cử %(n)s người vào lớp.") % {"n": len(created)})
             return redirect("training:course_detail", pk=course.pk)
-    context.update(candidates=candidates, form=form)
+    # A district lists over a thousand planned successors: a page of them at a time, the
+    # committee members below the standard first; a submit enrols those ticked on the page.
+    rows = [*candidates["below"], *candidates["successors"]]
+    page = Paginator(rows, NOMINATE_PAGE_SIZE).get_page(choice.cleaned_data.get("page") or 1)
+    shown = {id(r) for r in page.object_list}
+    context.update(
+        candidates=candidates,
+        below=[r for r in candidates["below"] if id(r) in shown],
+        successors=[r for r in candidates["successors"] if id(r) in shown],
+        page=page,
+        query=urlencode({"course": course.pk}),
+        form=form,
+    )
     if course.pk not in {c.pk for c in open_courses}:
         context["open_courses"] = [course, *open_courses]
     return render(request, "training/nominate.html", context)

@@ -117,3 +117,23 @@ def test_without_a_standard_list_a_is_empty(clients, tree):
     html = clients["commune"].get(URL, {"course": course.pk}).content.decode()
     assert "Chưa có chuẩn trình độ lý luận" in html
     assert "Nguyễn Văn An" not in html
+
+
+def test_candidates_a_page_at_a_time(clients, tree, people, monkeypatch):
+    """Below the standard first, then the successors; a section with no row on the page is left
+    out of it; a submit from page 2 enrols who was ticked there."""
+    monkeypatch.setattr("chibo.training.views.NOMINATE_PAGE_SIZE", 1)
+    course = make_course(tree.district, K.BASIC_THEORY)
+    first = clients["commune"].get(URL, {"course": course.pk}).content.decode()
+    assert "Nguyễn Văn An" in first and "Đinh Văn Dũng" not in first
+    assert "Người trong quy hoạch" not in first and "Trang 1/2" in first
+    second = clients["commune"].get(URL, {"course": course.pk, "page": 2}).content.decode()
+    assert "Đinh Văn Dũng" in second and "Nguyễn Văn An" not in second
+    assert "chưa đạt chuẩn lý luận" not in second and 'name="page" value="2"' in second
+    r = clients["commune"].post(URL, {"course": course.pk, "page": 2})
+    assert "Hãy chọn ít nhất một đảng viên." in r.content.decode()
+    assert 'name="page" value="2"' in r.content.decode()
+    r = clients["commune"].post(URL, {"course": course.pk, "page": 2, "members": people["dung"].pk})
+    assert r.status_code == 302
+    assert list(Enrollment.objects.values_list("member_id", flat=True)) == [people["dung"].pk]
+    assert clients["commune"].get(URL, {"course": course.pk, "page": "x"}).status_code == 400
