@@ -1,9 +1,10 @@
 """Organization pages: the tree with member counts, an organization's page, structure changes."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -52,17 +53,18 @@ def tree(request):
         children = selectors.children_with_counts(node.path, children, Member)
         return render(request, "organizations/tree.html#children", {"children": children})
     tops = _sorted(scope.top_organizations())
-    # One grouped count for all the tops (a user may hold roles at many nodes).
-    by_cell = []
-    if tops:
-        by_cell = list(
-            Member.objects.in_cell()
-            .filter(scope.paths_q("cell__path", paths=[t.path for t in tops]))
-            .values_list("cell__path")
-            .annotate(n=Count("id"))
+    # One grouped count per path length of the tops (a user may hold roles at many nodes;
+    # tops are never nested, so each member counts under one top at most).
+    counts = Counter()
+    for length in {len(t.path) for t in tops}:
+        paths = [t.path for t in tops if len(t.path) == length]
+        counts.update(
+            selectors.member_counts_by_prefix(
+                Member, scope.paths_q("cell__path", paths=paths), length
+            )
         )
     for top in tops:
-        top.member_count = sum(n for path, n in by_cell if path.startswith(top.path))
+        top.member_count = counts.get(top.path, 0)
         top.has_children = not top.is_cell
     return render(request, "organizations/tree.html", {"children": tops})
 
