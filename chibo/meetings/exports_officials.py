@@ -5,6 +5,7 @@ behind the three indicators, whose last column says which rows count."""
 import datetime
 from collections.abc import Sequence
 
+from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -191,27 +192,32 @@ class AttendanceRows(Sequence):
     """The (link, row) pairs of the official_attendance_rate list, one row per (official,
     meeting) pair, by official (Vietnamese order of the name), then day: read a slice at a time,
     as a paginator does. First the pairs counted per official (one query, which gives the
-    figure too), then, for a slice, the pairs of the officials it reaches (one query)."""
+    figure too) and the officials' names (one query), then, for a slice, the pairs of the
+    officials it reaches (one query)."""
 
     def __init__(self, org, on):
         self.pairs = ind.official_attendance_pairs(org, on)
-        per_official = (
-            self.pairs.annotate(
-                name=F("cell__follow_assignments__official__full_name"),
-                username=F("cell__follow_assignments__official__username"),
-            )
-            .values("official_id", "name", "username")
-            .annotate(**sel.attendance_counts())
+        # Grouped by the official alone: joining their names in makes SQLite start from the
+        # user table; the names come after, for the officials counted.
+        per_official = list(
+            self.pairs.values("official_id").annotate(**sel.attendance_counts()).order_by()
         )
+        names = {
+            pk: full_name or username
+            for pk, full_name, username in get_user_model()
+            .objects.filter(pk__in=[c["official_id"] for c in per_official])
+            .values_list("pk", "full_name", "username")
+        }
         # Officials of the same name share a group: their pairs interleave by day.
         groups = {}
         held = attended = 0
         for c in per_official:
-            group = groups.setdefault(sel.sort_key(c["name"] or c["username"]), [[], 0])
+            group = groups.setdefault(sel.sort_key(names[c["official_id"]]), [[], 0])
             group[0].append(c["official_id"])
             group[1] += c["held"]
             held, attended = held + c["held"], attended + c["attended"]
         self.value = Value(attended, held)
+        self.names = names
         self.groups = [groups[k] for k in sorted(groups)]  # [[official ids], pairs]
 
     def __len__(self):
@@ -233,22 +239,20 @@ class AttendanceRows(Sequence):
         rows = (
             self.pairs.filter(official_id__in=officials)
             .annotate(
-                name=F("cell__follow_assignments__official__full_name"),
-                username=F("cell__follow_assignments__official__username"),
                 assignment_kind=F("cell__follow_assignments__kind"),
                 cell_name=F("cell__name"),
             )
             .values_list(
-                *("official_id", "name", "username", "assignment_kind", "cell_name", "day", "pk"),
-                *("attended", "assignment_start"),
+                *("official_id", "assignment_kind", "cell_name", "day", "pk", "attended"),
+                "assignment_start",
             )
         )
-        rows = sorted(rows, key=lambda r: (group_of[r[0]], r[5], r[6], r[0], r[8]))
+        rows = sorted(rows, key=lambda r: (group_of[r[0]], r[3], r[4], r[0], r[6]))
         official_url = url_maker("meetings:official")
         kinds, yes = _kinds(), _yes_no()
         return [
-            (official_url(o), [name or username, kinds[kind], cell, day, yes(came)])
-            for o, name, username, kind, cell, day, _pk, came, _start in rows
+            (official_url(o), [self.names[o], kinds[kind], cell, day, yes(came)])
+            for o, kind, cell, day, _pk, came, _start in rows
         ][start - first : stop - first]
 
 

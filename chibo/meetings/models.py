@@ -7,7 +7,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.models import TimeStamped
@@ -266,6 +267,11 @@ class CellMeeting(TimeStamped):
         indexes = [
             models.Index(fields=["month", "cell"], name="meeting_month_idx"),
             models.Index(fields=["status", "scheduled_date"], name="meeting_status_idx"),
+            # A cell's meetings by their day (held, else scheduled): the officials' attendance
+            # reads a year of each followed cell's meetings by that day.
+            models.Index(
+                F("cell"), Coalesce("held_on", "scheduled_date"), name="meeting_cell_day_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -425,6 +431,10 @@ class Guest(models.Model):
 
     class Meta:
         ordering = ["meeting_id", "id"]
+        indexes = [
+            # Did this official come to this meeting (the officials' attendance, pair by pair)?
+            models.Index(fields=["meeting", "user"], name="guest_meeting_user_idx"),
+        ]
 
     def __str__(self):
         return self.name
