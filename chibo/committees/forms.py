@@ -1,6 +1,9 @@
 """Query-string forms of the committee pages and the write forms; checks live in services."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from chibo.members.forms import VNDateField
@@ -12,9 +15,40 @@ from .models import CommuneLeader, ConcurrentRole, Position, Term, Title
 FORMATS = [("", _("Trang")), ("xlsx", _("Excel (.xlsx)"))]
 
 
+class _MemberChoices(ModelChoiceIterator):
+    """(pk, label) from four values of each member, not from Member instances with their cells:
+    a commune's select offers hundreds of members."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.values_list("pk", "full_name", "birth_date", "cell__name")
+        for pk, name, born, cell in rows:
+            yield (pk, self.field.label_from_values(name, born, cell))
+
+
+class MemberSelect(forms.Select):
+    """A select rendered in Python: Django renders each option through a template of its own,
+    which for hundreds of members cost more than the rest of the page. Plain choices only (no
+    groups, no per-option attributes)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, " selected" if str(v) in chosen else "", label) for v, label in self.choices),
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
+
+
 class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.birth_date:%Y}, {obj.cell.name})"
+    iterator = _MemberChoices
+    widget = MemberSelect
+
+    def label_from_values(self, name, born, cell):
+        return f"{name} ({born:%Y}, {cell})"
 
 
 # Above a commune the members number thousands: a list of them all would weigh megabytes on a
@@ -45,8 +79,10 @@ def _member_by_card(form):
 
 
 class MembersChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.birth_date:%Y})"
+    iterator = _MemberChoices
+
+    def label_from_values(self, name, born, cell):
+        return f"{name} ({born:%Y})"
 
 
 class TermChoiceField(forms.ModelChoiceField):
