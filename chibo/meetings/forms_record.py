@@ -83,49 +83,59 @@ class RecordForm(forms.Form):
         if meeting.kind == meeting.Kind.THEMATIC:
             self.fields["topic"].required = True
             self.fields["topic"].label = _("Chuyên đề")
+        # Labels repeated per row are translated once here, not once per row as they render.
+        present = [(P.PRESENT, str(_("Có mặt")))]
+        summoned = [
+            *present,
+            (P.EXCUSED, str(_("Vắng có lý do"))),
+            (P.UNEXCUSED, str(_("Vắng không lý do"))),
+        ]
+        exempt = [("", str(_("Không dự"))), *present]
+        reason = str(_("Lý do vắng"))
         for e in ctx.roll:
             pk = e.member.pk
-            choices = [(P.PRESENT, _("Có mặt"))]
-            if e.summoned:
-                choices += [(P.EXCUSED, _("Vắng có lý do")), (P.UNEXCUSED, _("Vắng không lý do"))]
-            else:
-                choices = [("", _("Không dự")), *choices]
             self.fields[f"att_{pk}"] = forms.ChoiceField(
-                label=e.member.full_name, choices=choices, required=False, widget=forms.RadioSelect
+                label=e.member.full_name,
+                choices=summoned if e.summoned else exempt,
+                required=False,
+                widget=forms.RadioSelect,
             )
-            self.fields[f"reason_{pk}"] = text(
-                _("Lý do vắng"), max_length=200, placeholder=_("Lý do vắng")
-            )
+            self.fields[f"reason_{pk}"] = text(reason, max_length=200, placeholder=reason)
         for f in ctx.follows:
             self.fields[f"fguest_{f.official_id}"] = forms.BooleanField(
                 label=str(f.official), required=False
             )
             self.fields[f"fguidance_{f.official_id}"] = text(_("Ý kiến chỉ đạo"), rows=2)
         kinds = [
-            (Guest.Kind.COMMUNE_POLICE, Guest.Kind.COMMUNE_POLICE.label),
-            (Guest.Kind.OTHER, Guest.Kind.OTHER.label),
+            (Guest.Kind.COMMUNE_POLICE, str(Guest.Kind.COMMUNE_POLICE.label)),
+            (Guest.Kind.OTHER, str(Guest.Kind.OTHER.label)),
         ]
+        kind, name, org = str(_("Loại khách")), str(_("Họ và tên")), str(_("Đơn vị, chức vụ"))
+        guidance = str(_("Ý kiến chỉ đạo, phát biểu"))
         for i in range(self.guest_count):
             self.fields[f"guest{i}_kind"] = forms.ChoiceField(
-                label=_("Loại khách"), choices=kinds, required=False
+                label=kind, choices=kinds, required=False
             )
-            self.fields[f"guest{i}_name"] = text(_("Họ và tên"), max_length=120)
-            self.fields[f"guest{i}_org"] = text(_("Đơn vị, chức vụ"), max_length=200)
-            self.fields[f"guest{i}_guidance"] = text(_("Ý kiến chỉ đạo, phát biểu"), rows=2)
+            self.fields[f"guest{i}_name"] = text(name, max_length=120)
+            self.fields[f"guest{i}_org"] = text(org, max_length=200)
+            self.fields[f"guest{i}_guidance"] = text(guidance, rows=2)
+        member, speaker = str(_("Đảng viên")), str(_("hoặc tên người phát biểu"))
+        gist = str(_("Tóm tắt ý kiến"))
         for i in range(self.speech_count):
             self.fields[f"speech{i}_member"] = forms.TypedChoiceField(
-                label=_("Đảng viên"), choices=people, coerce=int, required=False
+                label=member, choices=people, coerce=int, required=False
             )
-            self.fields[f"speech{i}_speaker"] = text(_("hoặc tên người phát biểu"), max_length=120)
-            self.fields[f"speech{i}_gist"] = text(_("Tóm tắt ý kiến"), rows=2)
-        states = [("", _("Chưa đánh giá"))] + [
-            (s, label) for s, label in Task.State.choices if s != Task.State.OPEN
+            self.fields[f"speech{i}_speaker"] = text(speaker, max_length=120)
+            self.fields[f"speech{i}_gist"] = text(gist, rows=2)
+        states = [("", str(_("Chưa đánh giá")))] + [
+            (s, str(label)) for s, label in Task.State.choices if s != Task.State.OPEN
         ]
+        note = str(_("Ghi chú"))
         for t in ctx.reviews:
             self.fields[f"review{t.pk}_state"] = forms.ChoiceField(
                 label=t.title, choices=states, required=False, widget=forms.RadioSelect
             )
-            self.fields[f"review{t.pk}_note"] = text(_("Ghi chú"), max_length=300)
+            self.fields[f"review{t.pk}_note"] = text(note, max_length=300)
         for t in ctx.targets:
             self.fields[f"progress{t.pk}_value"] = forms.DecimalField(
                 label=t.name,
@@ -135,31 +145,32 @@ class RecordForm(forms.Form):
                 decimal_places=2,
                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
             )
-            self.fields[f"progress{t.pk}_note"] = text(_("Ghi chú"), max_length=300)
+            self.fields[f"progress{t.pk}_note"] = text(note, max_length=300)
         owners = [
             ("", "—"),
-            (Task.Owner.COMMITTEE, _("Chi ủy / Bí thư")),
-            (Task.Owner.MASS_ORG, _("Đoàn thể (ghi tên)")),
+            (Task.Owner.COMMITTEE, str(_("Chi ủy / Bí thư"))),
+            (Task.Owner.MASS_ORG, str(_("Đoàn thể (ghi tên)"))),
             *[(f"m{pk}", name) for pk, name in members],
         ]
         target_choices = [("", "—"), *[(t.pk, t.name) for t in ctx.targets]]
+        title, owner, owner_name = str(_("Nhiệm vụ")), str(_("Giao cho")), str(_("Tên đoàn thể"))
+        deadline, target = str(_("Thời hạn")), str(_("Phục vụ chỉ tiêu"))
+        remove = str(_("Bỏ nhiệm vụ này"))
         for i in range(self.task_count):
             self.fields[f"task{i}_id"] = forms.IntegerField(
                 required=False, widget=forms.HiddenInput
             )
-            self.fields[f"task{i}_title"] = text(_("Nhiệm vụ"), max_length=300)
+            self.fields[f"task{i}_title"] = text(title, max_length=300)
             self.fields[f"task{i}_owner"] = forms.ChoiceField(
-                label=_("Giao cho"), choices=owners, required=False
+                label=owner, choices=owners, required=False
             )
-            self.fields[f"task{i}_owner_name"] = text(_("Tên đoàn thể"), max_length=120)
-            self.fields[f"task{i}_deadline"] = DateField(label=_("Thời hạn"), required=False)
+            self.fields[f"task{i}_owner_name"] = text(owner_name, max_length=120)
+            self.fields[f"task{i}_deadline"] = DateField(label=deadline, required=False)
             self.fields[f"task{i}_target"] = forms.TypedChoiceField(
-                label=_("Phục vụ chỉ tiêu"), choices=target_choices, coerce=int, required=False
+                label=target, choices=target_choices, coerce=int, required=False
             )
             if i < len(ctx.tasks):
-                self.fields[f"task{i}_remove"] = forms.BooleanField(
-                    label=_("Bỏ nhiệm vụ này"), required=False
-                )
+                self.fields[f"task{i}_remove"] = forms.BooleanField(label=remove, required=False)
         for item in ctx.items:
             self.fields[f"score_{item.code}"] = forms.IntegerField(
                 label=item.name,
