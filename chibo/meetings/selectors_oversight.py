@@ -28,7 +28,7 @@ from chibo.core import dates, vn
 from chibo.organizations.models import Organization, OrganizationPeriod, subtree_q
 
 from . import schedule
-from .models import CellMeeting, MeetingRule
+from .models import CellMeeting, MeetingRule, QualityClass
 
 K = Organization.Kind
 S = CellMeeting.Status
@@ -181,7 +181,7 @@ class MonthRow:
     parent_name: str
     cell_type: str
     cell_path: str
-    meeting: CellMeeting | None
+    meeting: "MonthMeeting | None"
     thematic: list = field(default_factory=list)
     situation: str = Situation.UNSCHEDULED
     overdue_days: int = DEFAULT_OVERDUE_DAYS
@@ -258,12 +258,48 @@ ROW_FIELDS = (
 sort_key = functools.lru_cache(maxsize=8192)(vn.text_sort_key)
 
 
-def _meetings_qs():
-    return (
-        CellMeeting.objects.only(*ROW_FIELDS)
-        .annotate(guest_count=Count("guests"))
+STATUS_LABELS = dict(CellMeeting.Status.choices)
+KIND_LABELS = dict(CellMeeting.Kind.choices)
+QUALITY_LABELS = dict(QualityClass.choices)
+
+
+class MonthMeeting:
+    """A meeting as the month page and its export read it (ROW_FIELDS and the number of
+    guests): plain values, a district's month has hundreds; the model's labels and
+    `has_thematic_part`."""
+
+    __slots__ = (*ROW_FIELDS, "guest_count")
+
+    def __init__(self, values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def has_thematic_part(self) -> bool:
+        return self.kind == CellMeeting.Kind.THEMATIC or bool(self.topic)
+
+    def get_status_display(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    def get_kind_display(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+    def get_quality_class_display(self) -> str:
+        return str(QUALITY_LABELS.get(self.quality_class, self.quality_class))
+
+
+def _meetings(qs) -> list[MonthMeeting]:
+    """The meetings of `qs` as MonthMeeting, by cell and day. One query."""
+    rows = (
+        qs.annotate(guest_count=Count("guests"))
         .order_by("cell_id", "scheduled_date", "id")
+        .values_list(*ROW_FIELDS, "guest_count")
     )
+    return [MonthMeeting(r) for r in rows]
 
 
 def month_view(roots, month: datetime.date, *, scope=None, today=None) -> Month:
@@ -285,7 +321,9 @@ def month_view(roots, month: datetime.date, *, scope=None, today=None) -> Month:
         "organization__cell_type",
         "organization__path",
     )
-    meetings = _meetings_qs().filter(month=month, cell_id__in=cells.values("organization_id"))
+    meetings = _meetings(
+        CellMeeting.objects.filter(month=month, cell_id__in=cells.values("organization_id"))
+    )
     regular, thematic = {}, {}
     for m in meetings:
         if m.kind == CellMeeting.Kind.REGULAR:
@@ -333,7 +371,7 @@ def month_row(meeting: CellMeeting, *, scope=None, today=None) -> MonthRow:
         .select_related("parent")
         .first()
     )
-    meetings = list(_meetings_qs().filter(month=meeting.month, cell=cell))
+    meetings = _meetings(CellMeeting.objects.filter(month=meeting.month, cell=cell))
     regular = next((m for m in meetings if m.kind == CellMeeting.Kind.REGULAR), None)
     row = MonthRow(
         cell_id=cell.pk,
