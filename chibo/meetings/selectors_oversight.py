@@ -186,6 +186,11 @@ class MonthRow:
     situation: str = Situation.UNSCHEDULED
     overdue_days: int = DEFAULT_OVERDUE_DAYS
     can_review: bool = False
+    # The meeting's pages, set by the view for the rows it shows.
+    record_url: str = ""
+    review_url: str = ""
+    confirm_url: str = ""
+    return_url: str = ""
 
     @property
     def situation_label(self):

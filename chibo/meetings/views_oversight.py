@@ -107,6 +107,16 @@ def _record_link() -> dict:
     }
 
 
+def _link_rows(rows, links: dict) -> None:
+    """Set the URLs of each month row's meeting (record, review, confirm, return) from the
+    heads and tails of _record_link: a row uses each one or twice."""
+    for r in rows:
+        if r.meeting is not None:
+            pk = r.meeting.pk
+            for key in ("record", "review", "confirm", "return"):
+                setattr(r, f"{key}_url", f"{links[key + '_head']}{pk}{links[key + '_tail']}")
+
+
 def _title(roots) -> str:
     return roots[0].name if len(roots) == 1 else _("Các chi bộ trong phạm vi")
 
@@ -160,6 +170,8 @@ def month(request):
         return xlsx_response([table], f"sinh-hoat-{view.month:%Y-%m}.xlsx")
     # A commune has a few dozen cells; a district's hundreds come a page at a time.
     page = Paginator(rows, MONTH_PAGE_SIZE).get_page(data.get("page") or 1)
+    links = _record_link()
+    _link_rows(page.object_list, links)
     query = request.GET.copy()
     for key in ("status", "format", "page"):
         query.pop(key, None)
@@ -183,7 +195,7 @@ def month(request):
         "org_choices": _org_choices(scope),
         "export_url": _export_url(request),
         "next_url": request.get_full_path(),
-        **_record_link(),
+        **links,
         "overview": len(roots) > 1 or roots[0].kind in ABOVE_GRASSROOTS,
         "show_parent": len({r.parent_name for r in view.rows}) > 1,
         **_months_around(request, roots, view.month),
@@ -300,12 +312,14 @@ def _after_review(request, scope, meeting, *, ok_message, error=None, form=None,
     a 400 (bad input) or a 409 (changed by someone else)."""
     if request.htmx:
         row = selectors_oversight.month_row(meeting, scope=scope)
+        links = _record_link()
+        _link_rows([row], links)
         context = {
             "r": row,
             "row_error": error or "",
             "next_url": request.POST.get("next", ""),
             "show_parent": request.POST.get("show_parent") == "1",
-            **_record_link(),
+            **links,
         }
         response = render(request, "meetings/month.html#row", context)
         if error is None:  # the month page's counts by situation refresh themselves
