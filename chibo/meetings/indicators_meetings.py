@@ -261,25 +261,34 @@ def task_completion_rate(org: Organization, as_of: datetime.date) -> Value:
     return _task_completion(path_as_of(org, as_of), as_of)
 
 
+TASK_ORDER = ("cell__path", "deadline", "id")
+
+
 def _task_rows(path, as_of):
-    return (
-        _reviewed_tasks(path, as_of)
-        .select_related("cell", "owner_member")
-        .order_by("cell__path", "deadline", "id")
-    )
+    return _reviewed_tasks(path, as_of).select_related("cell", "owner_member").order_by(*TASK_ORDER)
 
 
 def task_completion_rate_rows(org, as_of):
     return year_before(as_of), _task_rows(path_as_of(org, as_of), as_of)
 
 
-def task_completion_rate_list(org, as_of):
-    """(since, the figure, the rows behind it) for the list page: the figure's total is the
-    number of rows, so a page needs no count of its own. Two queries (the path, the figure)
-    before the rows."""
-    path = path_as_of(org, as_of)
-    rows = _task_rows(path, as_of).only(
-        *("id", "title", "cell", "owner_kind", "owner_name", "owner_member", "deadline", "state"),
-        *("cell__name", "cell__path", "owner_member__full_name"),
+def tasks_shown(ids):
+    """The tasks `ids` with what the list shows of them, in the list's order. One query."""
+    return (
+        Task.objects.filter(pk__in=ids)
+        .select_related("cell", "owner_member")
+        .only(
+            *("id", "title", "cell", "owner_kind", "owner_name", "owner_member", "deadline"),
+            *("state", "cell__name", "cell__path", "owner_member__full_name"),
+        )
+        .order_by(*TASK_ORDER)
     )
-    return year_before(as_of), _task_completion(path, as_of), rows
+
+
+def task_completion_rate_list(org, as_of):
+    """(since, the figure, the ids of the rows behind it in order) for the list page, which
+    reads a page's rows with `tasks_shown`: the figure's total is the number of rows, so a page
+    needs no count of its own. Two queries (the path, the figure)."""
+    path = path_as_of(org, as_of)
+    ids = _reviewed_tasks(path, as_of).order_by(*TASK_ORDER).values_list("pk", flat=True)
+    return year_before(as_of), _task_completion(path, as_of), ids

@@ -8,6 +8,8 @@ organization board's admin), checked here and again in the service. Query string
 forms; bad input is a 400 with a message.
 """
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +17,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -396,16 +397,22 @@ def review_return(request, pk):
 # --- the lists behind the indicators --------------------------------------------------------
 
 
-class CountedPaginator(Paginator):
-    """A paginator given its count (read already, with the figure) rather than counting."""
+class PageByIds(Sequence):
+    """A long list (its length known) read a page at a time in two steps: the page's ids, from
+    `ids` (a queryset of ids in the list's order), then `show(ids)`, those rows with what they
+    show: the database sorts narrow rows, not every row with its joins."""
 
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.known_count = count
+    def __init__(self, ids, show, length):
+        self.ids, self.show, self.length = ids, show, length
 
-    @cached_property
-    def count(self):
-        return self.known_count
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = list(self.ids[index])
+        return list(self.show(ids)) if ids else []
 
 
 def _indicator_rows(code, org, as_of, page_number):
@@ -439,8 +446,9 @@ def _indicator_rows(code, org, as_of, page_number):
         extra["basis"] = b
         extra["quarter_start"] = selectors_oversight.quarter_start(b.month)
     elif code == "task_completion_rate":
-        since, value, rows = ind.task_completion_rate_list(org, as_of)
-        page = CountedPaginator(rows, INDICATOR_PAGE_SIZE, value.of).get_page(page_number)
+        since, value, ids = ind.task_completion_rate_list(org, as_of)
+        rows = PageByIds(ids, ind.tasks_shown, value.of)
+        page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(page_number)
         owners, states = dict(Task.Owner.choices), dict(Task.State.choices)
         for t in page.object_list:
             t.owner_label = owners.get(t.owner_kind, t.owner_kind)

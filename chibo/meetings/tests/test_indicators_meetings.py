@@ -242,8 +242,9 @@ QUERIES = {
     "thematic_meetings_quarter": 1 + 5 + 3 + 3,
     # 4; breakdown, count, rows
     "meeting_quality_classes": 1 + 4 + 3 + 3,
-    # no figure of its own; the list: path, figure (its total is the count), rows
-    "task_completion_rate": 1 + 3,
+    # no figure of its own; the list: path, figure (its total is the count), the page's ids,
+    # its rows
+    "task_completion_rate": 1 + 4,
 }
 
 
