@@ -206,14 +206,14 @@ class MonthRow:
             return None
         return self.meeting.scheduled_date + datetime.timedelta(days=self.overdue_days)
 
-    @property
+    @functools.cached_property  # the month page asks twice a row
     def attendance(self) -> str:
         m = self.meeting
         if m is None or m.status not in RECORDED:
             return ""
         return percent(m.present, m.summoned)
 
-    @property
+    @functools.cached_property
     def thematic_topics(self) -> list[str]:
         topics = []
         if self.meeting is not None and self.meeting.has_thematic_part:
