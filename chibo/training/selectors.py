@@ -310,6 +310,19 @@ def competition_ranks(scores) -> dict:
     return ranks
 
 
+# What the contest page and its export read of a contestant, its member and its cell.
+_CONTESTANT_FIELDS = (
+    *(
+        f.name
+        for f in Contestant._meta.concrete_fields
+        if f.name not in ("created_at", "updated_at")
+    ),
+    "member__full_name",
+    "member__sort_key",
+    "cell__name",
+)
+
+
 def contest_results(scope, contest: Contest) -> list[dict]:
     """Per round: the round, its visible contestants ranked by score, and the number of
     distinct cells among them. Ranks are taken among all of the round's scores, so a commune
@@ -326,6 +339,7 @@ def contest_results(scope, contest: Contest) -> list[dict]:
     contestants = (
         Contestant.objects.filter(people_q(scope, "cell__path"), round__contest=contest)
         .select_related("member", "cell")
+        .only(*_CONTESTANT_FIELDS)
         .order_by("round_id", "member__sort_key", "id")
     )
     for c in contestants:

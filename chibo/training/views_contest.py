@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
+from chibo.committees.lists import url_maker
 from chibo.core import audit
 from chibo.members.models import Member
 from chibo.organizations.models import subtree_q
@@ -62,8 +63,12 @@ def contest_detail(request, pk):
     scope = reader_scope_or_404(request)
     contest = contest_or_404(scope, pk)
     results = selectors.contest_results(scope, contest)
+    score_url = url_maker("training:score_record")  # reversed once, not once a contestant
     for block in results:
         block["can_write"] = scope.can_write(block["round"].organizer)
+        if block["can_write"]:
+            for c in block["contestants"]:
+                c.score_url = score_url(c.pk)
     context = {
         "contest": contest,
         "results": results,
