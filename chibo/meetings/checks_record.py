@@ -253,8 +253,8 @@ def _decimal(value):
     return d if d.is_finite() else "bad"
 
 
-def _check_progress(meeting, data, e: _Errors):
-    targets = {t.pk: t for t in selectors.targets_of(meeting.cell, meeting.month.year)}
+def _check_progress(meeting, data, targets, e: _Errors):
+    targets = {t.pk: t for t in targets if t.year == meeting.month.year}
     rows = []
     for row in data.get("progress") or []:
         target = targets.get(_int(row.get("target")))
@@ -273,10 +273,9 @@ def _check_progress(meeting, data, e: _Errors):
     return rows
 
 
-def _check_tasks(meeting, data, held_on, roll, e: _Errors):
+def _check_tasks(meeting, data, held_on, roll, targets, e: _Errors):
     own = {t.pk: t for t in meeting.tasks.all()}
-    years = (meeting.month.year, meeting.month.year + 1)
-    targets = {t.pk: t for y in years for t in selectors.targets_of(meeting.cell, y)}
+    targets = {t.pk: t for t in targets}
     rows, removed = [], []
     for row in data.get("tasks") or []:
         task_id = _int(row.get("id"))
@@ -393,8 +392,11 @@ def validate(meeting: CellMeeting, data: dict) -> Clean:
     guests = _check_guests(meeting, data, held_on, e)
     speeches = _check_speeches(data, roll, e)
     reviews = _check_reviews(meeting, data, e)
-    progress = _check_progress(meeting, data, e)
-    tasks, removed = _check_tasks(meeting, data, held_on, roll, e)
+    # The targets of the meeting's year (progress) and the next (a task may serve those).
+    year = meeting.month.year
+    targets = selectors.targets_of(meeting.cell, year, year + 1)
+    progress = _check_progress(meeting, data, targets, e)
+    tasks, removed = _check_tasks(meeting, data, held_on, roll, targets, e)
     sheet, scores = _check_scores(meeting, data, e)
     if e:
         raise ValidationError(dict(e))

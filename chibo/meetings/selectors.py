@@ -230,11 +230,11 @@ def tasks_to_review(meeting: CellMeeting) -> list[Task]:
     )
 
 
-def targets_of(cell: Organization, year: int) -> list[Target]:
-    """The cell's targets for a year (not withdrawn), in order. One query."""
+def targets_of(cell: Organization, *years: int) -> list[Target]:
+    """The cell's targets for a year or years (not withdrawn), by year, in order. One query."""
     return list(
-        Target.objects.filter(cell=cell, year=year, withdrawn_at__isnull=True).order_by(
-            "order", "id"
+        Target.objects.filter(cell=cell, year__in=years, withdrawn_at__isnull=True).order_by(
+            "year", "order", "id"
         )
     )
 
@@ -273,11 +273,16 @@ def progress_by_target(targets, month: datetime.date) -> dict[int, dict]:
     return result
 
 
-def record_context(meeting: CellMeeting, held_on: datetime.date | None = None):
+def record_context(
+    meeting: CellMeeting, held_on: datetime.date | None = None, *, complete: bool = True
+):
     """Everything the record form is built from, for the roll call of `held_on` (default: the
-    day the meeting was held, else its scheduled day). A fixed number of queries."""
+    day the meeting was held, else its scheduled day). A fixed number of queries. Without
+    `complete`, what only a page shows (the saved roll call, scores and month's progress as
+    initial values, the targets' earlier progress, the rule's minimum length) is left out:
+    enough to check a sent form; `complete_record_context` adds it if the page is shown."""
     from .forms_record import Context
-    from .schedule import rule_for, sheet_for
+    from .schedule import sheet_for
 
     on = held_on or meeting.held_on or meeting.scheduled_date
     sheet = meeting.score_sheet or sheet_for(meeting.cell, meeting.month)
@@ -285,20 +290,32 @@ def record_context(meeting: CellMeeting, held_on: datetime.date | None = None):
     guests = list(meeting.guests.order_by("id"))
     follows = follow_assignments(meeting.cell, on)
     followed = {f.official_id for f in follows}
-    return Context(
+    ctx = Context(
         meeting=meeting,
         roll=roll_call(meeting.cell, on),
         follows=follows,
         reviews=tasks_to_review(meeting),
         targets=targets,
-        progress=progress_by_target(targets, meeting.month),
+        progress={},
         items=list(sheet.items.order_by("order")) if sheet else [],
         guests=[g for g in guests if g.user_id is None or g.user_id not in followed],
         follow_guests={g.user_id: g for g in guests if g.user_id in followed},
         speeches=list(meeting.speeches.order_by("order", "id")),
         tasks=list(meeting.tasks.order_by("id")),
-        scores=dict(meeting.scores.values_list("item_id", "points")),
-        attendance={a.member_id: a for a in meeting.attendance.all()},
+        scores={},
+        attendance={},
         sheet=sheet,
-        rule=rule_for(meeting.cell, meeting.month),
     )
+    return complete_record_context(ctx) if complete else ctx
+
+
+def complete_record_context(ctx):
+    """The parts of record_context only a page shows, added to `ctx`. Five queries."""
+    from .schedule import rule_for
+
+    meeting = ctx.meeting
+    ctx.progress = progress_by_target(ctx.targets, meeting.month)
+    ctx.scores = dict(meeting.scores.values_list("item_id", "points"))
+    ctx.attendance = {a.member_id: a for a in meeting.attendance.all()}
+    ctx.rule = rule_for(meeting.cell, meeting.month)
+    return ctx

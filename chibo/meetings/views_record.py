@@ -192,6 +192,8 @@ def detail(request, pk):
 
 
 def _record_form(request, meeting, data=None):
+    """The record form; a sent one (`data`) is built from what checking it needs, and
+    _sent_form_page completes it if it is shown again."""
     held_on = None
     if data is not None:
         probe = forms.DateField(required=False)
@@ -199,8 +201,14 @@ def _record_form(request, meeting, data=None):
             held_on = probe.clean(data.get("held_on"))
         except ValidationError:
             held_on = None
-    ctx = selectors.record_context(meeting, held_on)
+    ctx = selectors.record_context(meeting, held_on, complete=data is None)
     return RecordForm(data, ctx=ctx, user=request.user)
+
+
+def _sent_form_page(request, meeting, form):
+    """The page again with a sent form's problems (a 400)."""
+    selectors.complete_record_context(form.ctx)
+    return _record_page(request, meeting, form, status=400)
 
 
 def _record_page(request, meeting, form, status=200, conflict=None):
@@ -233,7 +241,7 @@ def record(request, pk):
         return _record_page(request, meeting, _record_form(request, meeting))
     form = _record_form(request, meeting, request.POST)
     if not form.is_valid():
-        return _record_page(request, meeting, form, status=400)
+        return _sent_form_page(request, meeting, form)
     try:
         result = meeting_record(
             meeting=meeting,
@@ -249,7 +257,7 @@ def record(request, pk):
         )
     except ValidationError as e:
         form.add_service_errors(e)
-        return _record_page(request, meeting, form, status=400)
+        return _sent_form_page(request, meeting, form)
     if result.repeated:
         messages.info(request, _("Biên bản này đã được lưu từ lần gửi trước; không ghi thêm."))
     else:

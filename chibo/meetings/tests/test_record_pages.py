@@ -3,6 +3,7 @@ web: scope (allowed / read-only / outsider 404) with the database state, bad inp
 with nothing saved, a repeated submit, query counts at two sizes."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -235,6 +236,20 @@ def test_bad_input_is_a_400_with_nothing_saved(tree, personas, over, text):
     m.refresh_from_db()
     assert m.status == "planned" and m.version == 1
     assert not Attendance.objects.exists() and not Task.objects.exists()
+
+
+def test_a_form_sent_back_shows_what_the_page_shows(tree, personas):
+    """A sent form is checked without what only the page shows (the rule's minimum length, the
+    targets' earlier progress); sent back with its problems, the page has them again."""
+    m = meeting_of(tree.cell_a)
+    client = login_client(personas["secretary_a"])
+    url = reverse("meetings:record", args=[m.pk])
+    shown = client.get(url).content.decode()
+    r = client.post(url, post_data(tree, m, end_time="19:00"))
+    assert r.status_code == 400
+    duration = re.compile(r'<p class="muted" id="duration"[^>]*>')
+    assert 'data-min=""' not in duration.search(shown).group()
+    assert duration.search(r.content.decode()).group() == duration.search(shown).group()
 
 
 def test_attendance_for_a_member_of_another_cell(tree, personas):
