@@ -236,16 +236,17 @@ class AttendanceRows(Sequence):
         officials = list(group_of)
         if not officials:
             return []
-        rows = (
-            self.pairs.filter(official_id__in=officials)
-            .annotate(
-                assignment_kind=F("cell__follow_assignments__kind"),
-                cell_name=F("cell__name"),
-            )
-            .values_list(
-                *("official_id", "assignment_kind", "cell_name", "day", "pk", "attended"),
-                "assignment_start",
-            )
+        pairs = (
+            self.pairs
+            if len(officials) == len(self.names)
+            else self.pairs.filter(official_id__in=officials)
+        )
+        rows = pairs.annotate(
+            assignment_kind=F("cell__follow_assignments__kind"),
+            cell_name=F("cell__name"),
+        ).values_list(
+            *("official_id", "assignment_kind", "cell_name", "day", "pk", "attended"),
+            "assignment_start",
         )
         rows = sorted(rows, key=lambda r: (group_of[r[0]], r[3], r[4], r[0], r[6]))
         official_url = url_maker("meetings:official")
