@@ -265,12 +265,11 @@ def _secretary_is_village_head(org, on):
     org_url = _org_url_maker()
     rows, links, counted = [], [], []
     for item in items:
-        r = item.report
-        sec = r.secretary
+        sec = item.secretary
         rows.append(
             [
-                r.parent.name if r.parent else "",
-                r.name,
+                item.parent.name if item.parent else "",
+                item.name,
                 sec.member.full_name if sec else "",
                 "; ".join(
                     f"{h.village_name}: {h.holder_name}"
@@ -279,7 +278,7 @@ def _secretary_is_village_head(org, on):
                 ),
             ]
         )
-        links.append(org_url(r.cell))
+        links.append(org_url(item.cell))
         counted.append(item.is_head)
     table = Table(
         str(registry.get("secretary_is_village_head").name),
@@ -296,7 +295,8 @@ def _nonlocal_commune_leaders(org, on):
 
 
 def _commune_officials_qualified(org, on):
-    officials = list(selectors.commune_officials(org, on))
+    shown = ("commune__name", "full_name", "post", "meets_standard", "reason", "assessed_on")
+    officials = list(selectors.commune_officials(org, on).only(*shown))
     return _counted(officials_table(officials), [o.meets_standard for o in officials])
 
 

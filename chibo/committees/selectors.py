@@ -269,6 +269,22 @@ class CellReport:
         return rules.allowed_size(self.rule, self.official) if self.rule else None
 
 
+def _cell_refs(cells) -> list[tuple[OrgRef, str, OrgRef | None]]:
+    """(cell, its name on the date, its parent) for the periods `cells`, sorted by parent's then
+    cell's name. One query."""
+    parents = {}
+    refs = []
+    for row in cells.values_list(*_PERIOD_VALUES):
+        parent = None
+        if row[7] is not None:
+            parent = parents.get(row[7])
+            if parent is None:
+                parent = parents[row[7]] = OrgRef(row[7], *row[8:])
+        refs.append((OrgRef(row[0], *row[2:7]), row[1], parent))
+    refs.sort(key=lambda r: (sort_key(r[2].name if r[2] else ""), sort_key(r[1])))
+    return refs
+
+
 def cell_reports(
     org: Organization, on: datetime.date, *, residential=False
 ) -> tuple[CommitteeRule | None, list[CellReport]]:
@@ -279,9 +295,9 @@ def cell_reports(
     cell), the official counts.
     """
     cells = cells_under(org, on, residential=residential)
-    periods = list(cells.values_list(*_PERIOD_VALUES))
+    refs = _cell_refs(cells)
     rule = rule_on(on)
-    if not periods:
+    if not refs:
         return rule, []
     # Subqueries, not lists of ids: hundreds of cells and thousands of holders stay in SQL.
     cell_ids = cells.values("organization_id")
@@ -302,21 +318,14 @@ def cell_reports(
         if row[-1]:
             holders_in_cell[row[1]].add(row[5])
     counts = official_counts(cell_ids, on)
-    parents = {}
     reports = []
-    for row in periods:
-        cid, name, parent_id = row[0], row[1], row[7]
-        parent = None
-        if parent_id is not None:
-            parent = parents.get(parent_id)
-            if parent is None:
-                parent = parents[parent_id] = OrgRef(parent_id, *row[8:])
-        positions = rules.sort_positions(by_cell.get(cid, []))
+    for cell, name, parent in refs:
+        positions = rules.sort_positions(by_cell.get(cell.pk, []))
         report = CellReport(
-            cell=OrgRef(cid, *row[2:7]),
+            cell=cell,
             name=name,
             parent=parent,
-            official=counts.get(cid, 0),
+            official=counts.get(cell.pk, 0),
             positions=positions,
             rule=rule,
         )
@@ -326,10 +335,9 @@ def cell_reports(
                 on=on,
                 official=report.official,
                 positions=positions,
-                holders_in_cell=holders_in_cell[cid],
+                holders_in_cell=holders_in_cell[cell.pk],
             )
         reports.append(report)
-    reports.sort(key=lambda r: (sort_key(r.parent.name if r.parent else ""), sort_key(r.name)))
     return rule, reports
 
 
@@ -599,27 +607,43 @@ class VillageHead:
     holder_name: str
 
 
-@dataclass
+@dataclass(slots=True)
 class SecretaryHead:
-    report: CellReport
-    heads: list  # VillageHead: the heads in force of the villages the cell serves
+    """A village cell on a date, its secretary then and the heads of the villages it serves."""
+
+    cell: OrgRef
+    name: str
+    parent: OrgRef | None
+    secretary: Seat | None
+    heads: list  # VillageHead
 
     @property
     def is_head(self) -> bool:
-        sec = self.report.secretary
+        sec = self.secretary
         return sec is not None and any(h.member_id == sec.member_id for h in self.heads)
 
 
 def secretaries_and_heads(org: Organization, on: datetime.date) -> list[SecretaryHead]:
     """Every village cell under `org` with its secretary and the heads of the villages it
-    serves. Six queries."""
-    _rule, reports = cell_reports(org, on, residential=True)
+    serves. Four queries: the path, the cells, the secretaries, the heads."""
+    cells = cells_under(org, on, residential=True)
+    refs = _cell_refs(cells)
+    if not refs:
+        return []
+    secretaries = {}
+    for row in (
+        positions_on(on)
+        .filter(organization_id__in=cells.values("organization_id"), title=Title.SECRETARY)
+        .order_by("-start", "-id")  # the earliest last: it stays, as in sort_positions
+        .values_list(*_SEAT_VALUES)
+    ):
+        secretaries[row[1]] = _seat(row)
     heads = defaultdict(list)
     rows = (
         ConcurrentRole.objects.filter(
             in_force_q(on),
             kind=ConcurrentRole.Kind.VILLAGE_HEAD,
-            village__cell_id__in=[r.cell.pk for r in reports],
+            village__cell_id__in=[cell.pk for cell, _n, _p in refs],
         )
         .order_by("village__name", "start")
         .values_list(
@@ -628,7 +652,10 @@ def secretaries_and_heads(org: Organization, on: datetime.date) -> list[Secretar
     )
     for cell_id, village, member_id, member_name, person in rows:
         heads[cell_id].append(VillageHead(village, member_id, member_name if member_id else person))
-    return [SecretaryHead(r, heads.get(r.cell.pk, [])) for r in reports]
+    return [
+        SecretaryHead(cell, name, parent, secretaries.get(cell.pk), heads.get(cell.pk, []))
+        for cell, name, parent in refs
+    ]
 
 
 def members_for_positions(org: Organization, on: datetime.date):
