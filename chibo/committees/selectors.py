@@ -240,7 +240,7 @@ def official_counts(cell_ids, on: datetime.date) -> dict[int, int]:
 # --- flags per cell ---------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class CellReport:
     """One cell on a date: its name then, official members, positions in force and flags."""
 
@@ -408,7 +408,7 @@ class VillagePost:
 _POST_VALUES = ("pk", "village_id", "kind", "member_id", "person_name", "start", "end")
 
 
-@dataclass
+@dataclass(slots=True)
 class VillageRoles:
     village: Village
     roles: list

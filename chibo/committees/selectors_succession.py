@@ -147,7 +147,7 @@ def succession_view(org: Organization, term_name: str, on: datetime.date) -> Suc
     return SuccessionView(org, term_name, on, standard, dict(holders), dict(candidates), removed)
 
 
-@dataclass
+@dataclass(slots=True)
 class MissingSuccessor:
     org: Organization
     name: str
