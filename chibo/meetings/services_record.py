@@ -200,32 +200,40 @@ def _write_progress(meeting, rows, actor):
             target_id__in=[t.pk for t, _v, _n in rows], month=meeting.month
         )
     }
+    new = []
     for target, value, note in rows:
         p = existing.get(target.pk)
         if p is None:
-            TargetProgress.objects.create(
-                target=target,
-                month=meeting.month,
-                value=value,
-                note=note,
-                meeting=meeting,
-                recorded_by=actor,
+            new.append(
+                TargetProgress(
+                    target=target,
+                    month=meeting.month,
+                    value=value,
+                    note=note,
+                    meeting=meeting,
+                    recorded_by=actor,
+                )
             )
         elif (p.value, p.note) != (value, note):
             p.value, p.note, p.meeting, p.recorded_by = value, note, meeting, actor
             p.save()
+    TargetProgress.objects.bulk_create(new)  # a first record: every target at once
 
 
 def _write_scores(meeting, sheet, rows):
     meeting.scores.exclude(item__in=[r.item for r in rows]).delete()
     old = {s.item_id: s for s in meeting.scores.all()}
+    new, changed = [], []
     for row in rows:
         s = old.get(row.item.pk)
         if s is None:
-            ScoreEntry.objects.create(meeting=meeting, item=row.item, points=row.points)
+            new.append(ScoreEntry(meeting=meeting, item=row.item, points=row.points))
         elif s.points != row.points:
             s.points = row.points
-            s.save(update_fields=["points"])
+            changed.append(s)
+    ScoreEntry.objects.bulk_create(new)  # a first record: the whole sheet at once
+    if changed:
+        ScoreEntry.objects.bulk_update(changed, ["points"])
     if rows:
         total = sum(r.points for r in rows)
         meeting.score_sheet = sheet
