@@ -118,4 +118,9 @@ def positions_without_successor(org: Organization, as_of: datetime.date) -> Valu
     """(Organization, title) pairs in force in cells and commune committees under `org` with no
     active succession plan for the organization's term then, of the pairs in force."""
     missing, in_force, _terms = selectors_succession.successor_gaps(org, as_of)
+    return successor_figure(missing, in_force)
+
+
+def successor_figure(missing, in_force) -> Value:
+    """positions_without_successor from its pairs (or the list's rows) missing and in force."""
     return Value(len(missing), len(in_force))

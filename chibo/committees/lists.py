@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from chibo.core import indicators as registry
+from chibo.core.indicators import Value
 
 from . import rules, selectors, selectors_succession
 from .exports import Table
+from .indicators import successor_figure
 
 
 def _yes(flag: bool) -> str:
@@ -301,7 +303,10 @@ def _commune_officials_qualified(org, on):
 
 
 def _positions_without_successor(org, on):
-    missing, in_force = selectors_succession.positions_without_successor(org, on)
+    return _successor_list(*selectors_succession.positions_without_successor(org, on))
+
+
+def _successor_list(missing, in_force):
     gaps = {(r.org.pk, r.title) for r in missing}
     table = missing_successor_table(in_force, title=_("Chức danh cấp ủy đang có người giữ"))
     return _counted(table, [(r.org.pk, r.title) in gaps for r in in_force])
@@ -320,3 +325,12 @@ INDICATOR_LISTS = {
 def indicator_list(code: str, org, on: datetime.date) -> Table:
     """The rows behind indicator `code` for `org` on `on`; the last column says which count."""
     return INDICATOR_LISTS[code](org, on)
+
+
+def indicator_page(code: str, org, on: datetime.date) -> tuple[Table, Value]:
+    """indicator_list and the figure. The positions without a successor take the figure from
+    the rows they list, which hold the same pairs (the count would read them all again)."""
+    if code == "positions_without_successor":
+        missing, in_force = selectors_succession.positions_without_successor(org, on)
+        return _successor_list(missing, in_force), successor_figure(missing, in_force)
+    return indicator_list(code, org, on), registry.get(code).compute(org, on)

@@ -367,9 +367,9 @@ def indicator(request, pk, code):
         raise Http404
     form, q = _query(request, forms.IndicatorForm)
     on = q["as_of"]
-    table = lists.indicator_list(code, org, on)
     if q["format"] == "xlsx":
-        return xlsx_response([table], _file(org, code, on))
+        return xlsx_response([lists.indicator_list(code, org, on)], _file(org, code, on))
+    table, value = lists.indicator_page(code, org, on)
     ind = registry.get(code)
     page = Paginator(table.linked_rows, INDICATOR_PAGE_SIZE).get_page(q.get("page") or 1)
     query = request.GET.copy()
@@ -381,7 +381,7 @@ def indicator(request, pk, code):
         "as_of": on,
         "code": code,
         "name": ind.name,
-        "value": ind.compute(org, on),
+        "value": value,
         "table": table,
         "page": page,
         "query": query.urlencode(),
