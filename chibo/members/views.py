@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
@@ -22,6 +23,7 @@ from chibo.organizations.models import Organization
 
 from . import services
 from .forms import MemberCreateForm, MemberFilterForm, MemberForm, StatusForm, TransferForm
+from .models import Status
 from .permissions import member_or_404
 from .selectors import filtered_members, search_count
 
@@ -119,7 +121,12 @@ def member_list(request):
         "query": query.urlencode(),
         "can_write": bool(scope.write_paths) or scope.superuser,
         "pii": {m.pk for m in page.object_list if scope.can_see_pii(m.cell)},
+        # The rows' links and labels, worked out once for the page rather than per row.
+        "detail_prefix": reverse("members:detail", args=[0]).removesuffix("0/"),
     }
+    labels = {value: str(label) for value, label in Status.choices}
+    for m in page.object_list:
+        m.status_label = labels.get(m.status, m.status)
     template = "members/list.html#results" if partial else "members/list.html"
     response = render(request, template, context)
     # The same URL answers a partial or a page: caches must keep them apart.
