@@ -125,14 +125,18 @@ def _cache_key(org, as_of: datetime.date) -> str:
     return f"indicators:{org.pk}:{org.path}:{as_of.isoformat()}:{data_generation()}"
 
 
-def cached_rows(org, as_of: datetime.date) -> list[dict] | None:
-    """The rows of compute_all if the cache has them for the current data, else None."""
+def _cached_values(key: str) -> dict[str, Value] | None:
+    """The values cached under `key`, if every registered indicator is among them."""
     from django.core.cache import cache
 
-    values = cache.get(_cache_key(org, as_of))
-    if values is None or set(values) != set(_REGISTRY):
-        return None
-    return _rows(values)
+    values = cache.get(key)
+    return values if values is not None and set(values) == set(_REGISTRY) else None
+
+
+def cached_rows(org, as_of: datetime.date) -> list[dict] | None:
+    """The rows of compute_all if the cache has them for the current data, else None."""
+    values = _cached_values(_cache_key(org, as_of))
+    return None if values is None else _rows(values)
 
 
 def compute_all_cached(org, as_of: datetime.date) -> list[dict]:
@@ -140,8 +144,8 @@ def compute_all_cached(org, as_of: datetime.date) -> list[dict]:
     from django.core.cache import cache
 
     key = _cache_key(org, as_of)
-    values = cache.get(key)
-    if values is None or set(values) != set(_REGISTRY):
+    values = _cached_values(key)
+    if values is None:
         values = _values(org, as_of)
         cache.set(key, values, CACHE_SECONDS)
     return _rows(values)
