@@ -3,9 +3,10 @@
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core import html
 from chibo.members.forms import VNDateField
 from chibo.members.models import Member
 
@@ -33,12 +34,7 @@ class MemberSelect(forms.Select):
     groups, no per-option attributes)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, " selected" if str(v) in chosen else "", label) for v, label in self.choices),
-        )
+        options = html.options(self.choices, self.format_value(value))
         attrs = flatatt(self.build_attrs(self.attrs, attrs))
         return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
 

@@ -13,12 +13,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
-from chibo.core import audit
+from chibo.core import audit, html
 from chibo.organizations.models import Organization
 
 from . import services
@@ -52,15 +51,13 @@ def _org_choices(scope, selected):
 
 
 def _org_options(choices, selected) -> str:
-    """The filter's <option>s, built here: a template loop over ~500 of them cost ~50 ms."""
-    selected_pk = selected.pk if selected is not None else None
-    # Safe: the name is escaped, the rest are integers and fixed strings.
-    return mark_safe(  # noqa: S308
-        "".join(
-            f'<option value="{o["pk"]}"{" selected" if o["pk"] == selected_pk else ""}>'
-            f"{'— ' if o['kind'] == Organization.Kind.CELL else ''}{escape(o['name'])}</option>"
+    """The filter's <option>s (~500 for a province admin), written in Python."""
+    return html.options(
+        (
+            (o["pk"], ("— " if o["kind"] == Organization.Kind.CELL else "") + o["name"])
             for o in choices
-        )
+        ),
+        [str(selected.pk)] if selected is not None else [],
     )
 
 
