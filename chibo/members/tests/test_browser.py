@@ -32,6 +32,9 @@ def test_secretary_searches_members_on_a_phone(
     page.wait_for_function(
         "() => !document.querySelector('#results').innerText.includes('Lò Thị Ánh')"
     )
+    # On a busy machine a pause between keys can send "nguyen van" first (it already hides
+    # Lò Thị Ánh): wait for the whole query's answer, which pushes its URL.
+    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("q") == ["nguyen van an"])
     text = results.inner_text()
     assert "Nguyễn Văn An" in text and "1 đảng viên" in text
     assert "Cầm Văn Bình" not in text
