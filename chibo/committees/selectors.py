@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from chibo.core import vn
 from chibo.members.models import Member, Membership
-from chibo.organizations.models import Organization, Village
+from chibo.organizations.models import Commune, Organization, Village
 from chibo.organizations.selectors import periods_under
 
 from . import rules
@@ -131,9 +131,12 @@ def _seat(row) -> Seat:
     return Seat(*row[:6], Holder(row[5], row[6], row[7]))
 
 
-def seats_on(on: datetime.date, organization_ids) -> list[Seat]:
-    """The positions in force on `on` in the given organizations, as Seats. One query."""
+def seats_on(on: datetime.date, organization_ids, titles=None) -> list[Seat]:
+    """The positions in force on `on` in the given organizations (of the given titles only, when
+    given), as Seats. One query."""
     rows = positions_on(on).filter(organization_id__in=organization_ids)
+    if titles is not None:
+        rows = rows.filter(title__in=titles)
     return [_seat(r) for r in rows.values_list(*_SEAT_VALUES)]
 
 
@@ -388,6 +391,79 @@ def cells_by_parent(reports: list[CellReport]) -> list[GroupSummary]:
 
 
 @dataclass(frozen=True, slots=True)
+class CommuneRef:
+    """A commune as the village lists read it, from plain values (a district has hundreds of
+    villages): reads like a Commune in lists and templates (pk, name, party_committee, str)."""
+
+    pk: int
+    name: str
+    kind: str
+    party_committee_id: int | None
+    party_committee: OrgRef | None
+
+    def get_kind_display(self):
+        return _COMMUNE_KINDS.get(self.kind, self.kind)
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class VillageRef:
+    """A village as the village lists read it, from plain values: model instances with their
+    commune, its committee and the cell cost a district's page ~20 ms. Reads like a Village."""
+
+    pk: int
+    code: str
+    name: str
+    kind: str
+    commune_id: int
+    cell_id: int | None
+    commune: CommuneRef
+    cell: OrgRef | None
+
+    def get_kind_display(self):
+        return _VILLAGE_KINDS.get(self.kind, self.kind)
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+
+_COMMUNE_KINDS = dict(Commune.Kind.choices)
+_VILLAGE_KINDS = dict(Village.Kind.choices)
+
+# What the village lists read of a village, its commune and their organizations, in the order
+# of VillageRef's, CommuneRef's and OrgRef's fields.
+_VILLAGE_VALUES = (
+    "pk",
+    "code",
+    "name",
+    "kind",
+    "commune_id",
+    "cell_id",
+    "commune__name",
+    "commune__kind",
+    "commune__party_committee_id",
+    *(f"commune__party_committee__{f}" for f in ORG_FIELDS),
+    *(f"cell__{f}" for f in ORG_FIELDS),
+)
+
+
+def _village_refs(villages) -> list[VillageRef]:
+    """VillageRefs of the Village queryset `villages`, in its order. One query."""
+    communes = {}
+    refs = []
+    for row in villages.values_list(*_VILLAGE_VALUES):
+        commune = communes.get(row[4])
+        if commune is None:
+            committee = OrgRef(row[8], *row[9:14]) if row[8] is not None else None
+            commune = communes[row[4]] = CommuneRef(row[4], row[6], row[7], row[8], committee)
+        cell = OrgRef(row[5], *row[14:19]) if row[5] is not None else None
+        refs.append(VillageRef(*row[:6], commune, cell))
+    return refs
+
+
+@dataclass(frozen=True, slots=True)
 class VillagePost:
     """A village post in force, read as plain values (a district holds over a thousand). Reads
     like a ConcurrentRole in rules, lists and templates."""
@@ -410,7 +486,7 @@ _POST_VALUES = ("pk", "village_id", "kind", "member_id", "person_name", "start",
 
 @dataclass(slots=True)
 class VillageRoles:
-    village: Village
+    village: VillageRef
     roles: list
     positions_by_title: dict
     role_model: RoleModel | None = None
@@ -460,39 +536,36 @@ def role_models_on(commune_ids, on: datetime.date) -> dict[int, RoleModel]:
     return {m.commune_id: m for m in models_}
 
 
-# What the village lists read of a village, its commune and their organizations.
-_VILLAGE_FIELDS = (
-    "code",
-    "name",
-    "kind",
-    "commune_id",
-    "cell_id",
-    *(f"commune__{f}" for f in ("name", "kind", "party_committee_id")),
-    *(f"commune__party_committee__{f}" for f in ("name", *ORG_FIELDS[1:])),
-    *(f"cell__{f}" for f in ("name", *ORG_FIELDS[1:])),
-)
-
-
-def village_roles(org: Organization, on: datetime.date) -> list[VillageRoles]:
+def village_roles(org: Organization, on: datetime.date, *, all_posts=True) -> list[VillageRoles]:
     """The villages under `org` with their posts in force, their cell's positions and the role
-    model check. Six queries whatever the number of villages."""
-    villages = list(villages_under(org, on).only(*_VILLAGE_FIELDS))
+    model check. Up to six queries whatever the number of villages: the villages, the role
+    models and their rules, the posts, the cells' positions of the titles the models pair (not
+    read when no model applies).
+
+    all_posts=False is for a summary that shows no post: only the villages under a role model
+    get their posts (their checks read them); the others' `roles` stay empty.
+    """
+    villages = _village_refs(villages_under(org, on))
     if not villages:
         return []
-    village_ids = [v.pk for v in villages]
-    cell_ids = {v.cell_id for v in villages if v.cell_id}
+    models_ = role_models_on({v.commune.party_committee_id for v in villages}, on)
+    checked = [v for v in villages if v.commune.party_committee_id in models_]
     roles = defaultdict(list)
+    posted = villages if all_posts else checked
     for *values, member_name in (
-        ConcurrentRole.objects.filter(in_force_q(on), village_id__in=village_ids)
+        ConcurrentRole.objects.filter(in_force_q(on), village_id__in=[v.pk for v in posted])
         .order_by("kind", "start")
         .values_list(*_POST_VALUES, "member__full_name")
     ):
         post = VillagePost(*values, member_name if values[3] else values[4])
         roles[post.village_id].append(post)
+    # The checks read a cell's positions by title, and only the titles their rules pair.
+    titles = {r.title for m in models_.values() for r in m.rules.all() if r.title}
+    cell_ids = {v.cell_id for v in checked if v.cell_id}
     positions = defaultdict(lambda: defaultdict(list))
-    for p in seats_on(on, cell_ids):
-        positions[p.organization_id][p.title].append(p)
-    models_ = role_models_on({v.commune.party_committee_id for v in villages}, on)
+    if titles and cell_ids:
+        for p in seats_on(on, cell_ids, titles):
+            positions[p.organization_id][p.title].append(p)
     rows = []
     for v in sorted(villages, key=lambda v: (sort_key(v.commune.name), sort_key(v.name))):
         by_kind = defaultdict(list)

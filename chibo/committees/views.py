@@ -192,13 +192,15 @@ def roles(request, pk):
     org = scope.org_or_404(pk)
     form, q = _query(request, forms.PageForm)
     on = q["as_of"]
-    villages = selectors.village_roles(org, on)
-    if q["format"] == "xlsx":
+    # Above the commune level, one row per commune; the villages are on each commune's page,
+    # and the summary reads the posts of the villages under a role model only (the export, all).
+    summary = _above_grassroots(org)
+    xlsx = q["format"] == "xlsx"
+    villages = selectors.village_roles(org, on, all_posts=xlsx or not summary)
+    if xlsx:
         return xlsx_response(lists.roles_tables(villages), _file(org, "kiem-nhiem", on))
     with_model = [v for v in villages if v.role_model is not None]
     can_write = scope.can_write(org)
-    # Above the commune level, one row per commune; the villages are on each commune's page.
-    summary = _above_grassroots(org)
     context = {
         "org": org,
         "ancestors": _ancestors(scope, org),
