@@ -80,6 +80,41 @@ def has_committee(rule: CommitteeRule, seats: int) -> bool:
     return seats >= rule.min_committee_size
 
 
+def flag_codes(
+    rule: CommitteeRule,
+    *,
+    official: int,
+    seats: int,
+    deputies: int,
+    secretaries: int,
+    probationary: int,
+    gone: int,
+) -> list[str]:
+    """The flags `rule` raises for one cell, in the order of cell_flags, from its counts: official
+    members, positions in force, deputy secretaries and secretaries among them, those held by a
+    probationary member, those whose holder has no membership open in the cell."""
+    codes = []
+    if official < rule.min_official_members:
+        codes.append(Flag.TOO_FEW_OFFICIAL)
+    if elects_committee(rule, official) and not has_committee(rule, seats):
+        codes.append(Flag.NO_COMMITTEE)
+    if seats > allowed_size(rule, official):
+        codes.append(Flag.COMMITTEE_TOO_LARGE)
+    if deputies > rule.max_deputies:
+        codes.append(Flag.TOO_MANY_DEPUTIES)
+    if not secretaries:
+        codes.append(Flag.NO_SECRETARY)
+    if probationary:
+        codes.append(Flag.PROBATIONARY_IN_POSITION)
+    if gone:
+        codes.append(Flag.HOLDER_NOT_IN_CELL)
+    return codes
+
+
+def _held(positions) -> str:
+    return ", ".join(f"{p.member.full_name} ({p.get_title_display()})" for p in positions)
+
+
 def cell_flags(
     *,
     rule: CommitteeRule,
@@ -88,43 +123,48 @@ def cell_flags(
     positions,
     holders_in_cell: set[int],
 ) -> list[FlagItem]:
-    """What breaks `rule` in one cell on `on`.
+    """What breaks `rule` in one cell on `on`, each flag with its message.
 
     `positions`: the cell's positions in force on `on`, each with its member loaded;
     `official`: the cell's official members on `on`; `holders_in_cell`: ids of the holders
     with a membership open in this cell on `on`.
     """
-    flags = []
     seats = len(positions)
+    deputies = [p for p in positions if p.title == Title.DEPUTY_SECRETARY]
+    probationary = [p for p in positions if not p.member.is_official(on)]
+    gone = [p for p in positions if p.member_id not in holders_in_cell]
+    codes = flag_codes(
+        rule,
+        official=official,
+        seats=seats,
+        deputies=len(deputies),
+        secretaries=sum(1 for p in positions if p.title == Title.SECRETARY),
+        probationary=len(probationary),
+        gone=len(gone),
+    )
+    if not codes:
+        return []
     source = rule.source
-    if official < rule.min_official_members:
-        flags.append(
-            FlagItem(
-                Flag.TOO_FEW_OFFICIAL,
-                _("%(n)s đảng viên chính thức, cần ít nhất %(min)s (%(src)s).")
-                % {"n": official, "min": rule.min_official_members, "src": source},
-            )
-        )
-    if elects_committee(rule, official) and not has_committee(rule, seats):
-        flags.append(
-            FlagItem(
-                Flag.NO_COMMITTEE,
-                _(
-                    "%(n)s đảng viên chính thức (từ %(t)s phải bầu chi ủy, %(src)s) nhưng chỉ "
-                    "có %(s)s người giữ chức danh."
-                )
-                % {"n": official, "t": rule.committee_threshold, "src": source, "s": seats},
-            )
-        )
-    allowed = allowed_size(rule, official)
-    if seats > allowed:
-        if elects_committee(rule, official):
-            text = _("%(s)s người, chi ủy tối đa %(max)s người (%(src)s).") % {
-                "s": seats,
-                "max": allowed,
+    flags = []
+    for code in codes:
+        if code == Flag.TOO_FEW_OFFICIAL:
+            text = _("%(n)s đảng viên chính thức, cần ít nhất %(min)s (%(src)s).") % {
+                "n": official,
+                "min": rule.min_official_members,
                 "src": source,
             }
-        else:
+        elif code == Flag.NO_COMMITTEE:
+            text = _(
+                "%(n)s đảng viên chính thức (từ %(t)s phải bầu chi ủy, %(src)s) nhưng chỉ "
+                "có %(s)s người giữ chức danh."
+            ) % {"n": official, "t": rule.committee_threshold, "src": source, "s": seats}
+        elif code == Flag.COMMITTEE_TOO_LARGE and elects_committee(rule, official):
+            text = _("%(s)s người, chi ủy tối đa %(max)s người (%(src)s).") % {
+                "s": seats,
+                "max": allowed_size(rule, official),
+                "src": source,
+            }
+        elif code == Flag.COMMITTEE_TOO_LARGE:
             text = _(
                 "%(s)s người giữ chức danh; chi bộ có %(n)s đảng viên chính thức (dưới %(t)s) chỉ "
                 "có bí thư và tối đa %(d)s phó bí thư (%(src)s)."
@@ -135,34 +175,19 @@ def cell_flags(
                 "d": rule.max_deputies,
                 "src": source,
             }
-        flags.append(FlagItem(Flag.COMMITTEE_TOO_LARGE, text))
-    deputies = [p for p in positions if p.title == Title.DEPUTY_SECRETARY]
-    if len(deputies) > rule.max_deputies:
-        flags.append(
-            FlagItem(
-                Flag.TOO_MANY_DEPUTIES,
-                _("%(n)s phó bí thư, tối đa %(max)s (%(src)s).")
-                % {"n": len(deputies), "max": rule.max_deputies, "src": source},
-            )
-        )
-    if not any(p.title == Title.SECRETARY for p in positions):
-        flags.append(FlagItem(Flag.NO_SECRETARY, _("Không có ai giữ chức bí thư.")))
-    probationary = [p for p in positions if not p.member.is_official(on)]
-    if probationary:
-        flags.append(
-            FlagItem(
-                Flag.PROBATIONARY_IN_POSITION,
-                ", ".join(f"{p.member.full_name} ({p.get_title_display()})" for p in probationary),
-            )
-        )
-    gone = [p for p in positions if p.member_id not in holders_in_cell]
-    if gone:
-        flags.append(
-            FlagItem(
-                Flag.HOLDER_NOT_IN_CELL,
-                ", ".join(f"{p.member.full_name} ({p.get_title_display()})" for p in gone),
-            )
-        )
+        elif code == Flag.TOO_MANY_DEPUTIES:
+            text = _("%(n)s phó bí thư, tối đa %(max)s (%(src)s).") % {
+                "n": len(deputies),
+                "max": rule.max_deputies,
+                "src": source,
+            }
+        elif code == Flag.NO_SECRETARY:
+            text = _("Không có ai giữ chức bí thư.")
+        elif code == Flag.PROBATIONARY_IN_POSITION:
+            text = _held(probationary)
+        else:
+            text = _held(gone)
+        flags.append(FlagItem(code, text))
     return flags
 
 

@@ -151,14 +151,23 @@ def org(request, pk):
         return redirect("committees:cell", pk=org.pk)
     form, q = _query(request, forms.OrgPageForm)
     on = q["as_of"]
-    rule, reports = selectors.cell_reports(org, on)
-    counts = selectors.flag_counts(reports)
-    shown = [r for r in reports if r.flags] if q["flagged"] else reports
-    positions = selectors.committee_on(org, on)
     # Above the grassroots level the page sums up per grassroots organization; the cells are
     # listed there, or here when asked for the flagged ones only (and always in the export).
     summary = _above_grassroots(org)
-    if q["format"] == "xlsx":
+    xlsx = q["format"] == "xlsx"
+    if summary and not xlsx:
+        # Hundreds of cells: counted in SQL; only the flagged ones listed are read in full.
+        rule, reports = selectors.cell_tallies(org, on)
+        flagged = [r.cell.pk for r in reports if r.codes]
+        shown = []
+        if q["flagged"] and flagged:
+            shown = selectors.cell_reports(org, on, only=flagged)[1]
+    else:
+        rule, reports = selectors.cell_reports(org, on)
+        shown = [r for r in reports if r.flags] if q["flagged"] else reports
+    counts = selectors.flag_counts(reports)
+    positions = selectors.committee_on(org, on)
+    if xlsx:
         tables = [lists.cells_table(shown), lists.positions_table(positions, _("Cấp ủy"))]
         return xlsx_response(tables, _file(org, "chi-uy", on))
     can_write = scope.can_write(org)
@@ -172,7 +181,7 @@ def org(request, pk):
         "groups": selectors.cells_by_parent(reports) if summary else [],
         "flagged_only": q["flagged"],
         "cells_total": len(reports),
-        "cells_flagged": sum(1 for r in reports if r.flags),
+        "cells_flagged": sum(1 for r in reports if r.codes),
         "cells_with_committee": sum(1 for r in reports if r.has_committee),
         "flag_counts": counts,
         "positions": positions,

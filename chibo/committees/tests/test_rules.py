@@ -32,6 +32,13 @@ D = datetime.date
 def flags_of(cell, on=DAY):
     _rule, reports = selectors.cell_reports(cell, on)
     (report,) = reports
+    # A summary counts the same flags in SQL, without reading the positions.
+    _rule, (tally,) = selectors.cell_tallies(cell, on)
+    assert (tally.codes, tally.official, tally.has_committee) == (
+        report.codes,
+        report.official,
+        report.has_committee,
+    )
     return {f.code for f in report.flags}, report
 
 
