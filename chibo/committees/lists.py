@@ -2,6 +2,7 @@
 the lists behind the indicators. Reads come from selectors; this module only lays them out."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -303,13 +304,40 @@ def _commune_officials_qualified(org, on):
 
 
 def _positions_without_successor(org, on):
-    return _successor_list(*selectors_succession.positions_without_successor(org, on))
+    found = selectors_succession.successor_list(org, on)
+    return _successor_table(found, found.keys)
 
 
-def _successor_list(missing, in_force):
-    gaps = {(r.org.pk, r.title) for r in missing}
-    table = missing_successor_table(in_force, title=_("Chức danh cấp ủy đang có người giữ"))
-    return _counted(table, [(r.org.pk, r.title) in gaps for r in in_force])
+def _successor_table(found, keys) -> Table:
+    """The rows of the pairs `keys` of a SuccessorList, each counted when it has no successor."""
+    table = missing_successor_table(found.rows(keys), title=_("Chức danh cấp ủy đang có người giữ"))
+    return _counted(table, [key in found.missing for key in keys])
+
+
+class LazyRows:
+    """A list's (link, row) pairs laid out a slice at a time: a Paginator slices out its page,
+    and only that page's rows are read and laid out. `build(keys)` gives the pairs of `keys`."""
+
+    def __init__(self, keys, build):
+        self._keys = keys
+        self._build = build
+
+    def __len__(self):
+        return len(self._keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._build(self._keys[index])
+        return self._build([self._keys[index]])[0]
+
+
+@dataclass
+class LazyTable:
+    """A Table for a page: its title and headers, and its rows as LazyRows."""
+
+    title: str
+    headers: list
+    linked_rows: LazyRows
 
 
 INDICATOR_LISTS = {
@@ -327,10 +355,14 @@ def indicator_list(code: str, org, on: datetime.date) -> Table:
     return INDICATOR_LISTS[code](org, on)
 
 
-def indicator_page(code: str, org, on: datetime.date) -> tuple[Table, Value]:
-    """indicator_list and the figure. The positions without a successor take the figure from
-    the rows they list, which hold the same pairs (the count would read them all again)."""
+def indicator_page(code: str, org, on: datetime.date) -> tuple[Table | LazyTable, Value]:
+    """indicator_list and the figure, for a page that shows a slice of the rows. The positions
+    without a successor take the figure from the pairs they list (the count would read them
+    all again) and lay out only the rows sliced out (a district has 1.340)."""
     if code == "positions_without_successor":
-        missing, in_force = selectors_succession.positions_without_successor(org, on)
-        return _successor_list(missing, in_force), successor_figure(missing, in_force)
+        found = selectors_succession.successor_list(org, on)
+        head = _successor_table(found, [])
+        rows = LazyRows(found.keys, lambda keys: _successor_table(found, keys).linked_rows)
+        table = LazyTable(head.title, head.headers, rows)
+        return table, successor_figure(found.missing, found.keys)
     return indicator_list(code, org, on), registry.get(code).compute(org, on)

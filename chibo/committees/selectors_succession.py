@@ -166,16 +166,21 @@ def successor_gaps(org: Organization, on: datetime.date) -> tuple[set, set, dict
 
     Four queries, no model rows: the path, the pairs, the terms, the active plans.
     """
-    ids = committee_orgs_under(org, on).values("organization_id")
-    pairs = set(
+    pairs = _pairs_in_force(committee_orgs_under(org, on), on)
+    missing, term_names = _gaps(pairs, on)
+    return missing, pairs, term_names
+
+
+def _pairs_in_force(orgs, on: datetime.date) -> set:
+    """The (organization id, title) pairs with a position in force on `on` in the periods `orgs`.
+    One query."""
+    return set(
         positions_on(on)
-        .filter(organization_id__in=ids)
+        .filter(organization_id__in=orgs.values("organization_id"))
         .order_by()  # DISTINCT on the pair alone, not on the ordering's start as well
         .values_list("organization_id", "title")
         .distinct()
     )
-    missing, term_names = _gaps(pairs, on)
-    return missing, pairs, term_names
 
 
 def _gaps(pairs: set, on: datetime.date) -> tuple[set, dict]:
@@ -203,30 +208,59 @@ def _gaps(pairs: set, on: datetime.date) -> tuple[set, dict]:
     return missing, term_names
 
 
-def positions_without_successor(org: Organization, on: datetime.date):
-    """(missing, in force) as MissingSuccessor rows with names and holders, sorted by name.
+@dataclass(slots=True)
+class SuccessorList:
+    """The (organization id, title) pairs in force under an organization on a date, in the order
+    the list shows them (by the organization's name then, then title), which of them have no
+    successor, and their rows built on demand: a page of 100 out of 1.340 reads the holders of
+    its own 100 only."""
 
-    Five queries: the path, the positions in force, the terms, the active plans, the
-    organizations' names on `on`.
-    """
+    on: datetime.date
+    keys: list
+    missing: set
+    term_names: dict
+    orgs: dict  # organization id -> (OrgRef, its name on the date)
+    org_ids: object  # the subquery of every organization id under the list's organization
+
+    def rows(self, keys) -> list[MissingSuccessor]:
+        """MissingSuccessor rows of `keys` (some of self.keys), with their holders. One query
+        (none without keys)."""
+        if not keys:
+            return []
+        wanted = set(keys)
+        # Every organization of the list by subquery; a page's few by their ids.
+        org_ids = self.org_ids if len(wanted) == len(self.keys) else {o for o, _t in wanted}
+        holders = defaultdict(list)
+        for p in seats_on(self.on, org_ids):
+            key = (p.organization_id, p.title)
+            if key in wanted:
+                holders[key].append(p)
+        return [
+            MissingSuccessor(
+                *self.orgs[oid],
+                title,
+                rules.sort_positions(holders[(oid, title)]),
+                self.term_names.get(oid, ""),
+            )
+            for oid, title in keys
+        ]
+
+
+def successor_list(org: Organization, on: datetime.date) -> SuccessorList:
+    """The pairs in force under `org` on `on`, sorted, with those missing a successor; no row
+    built yet. Five queries: the path, the pairs, the terms, the active plans, the
+    organizations' names on `on`."""
     orgs = committee_orgs_under(org, on)
-    holders = defaultdict(list)
-    for p in seats_on(on, orgs.values("organization_id")):
-        holders[(p.organization_id, p.title)].append(p)
-    if not holders:
-        return [], []
-    missing, term_names = _gaps(set(holders), on)
+    org_ids = orgs.values("organization_id")
+    pairs = _pairs_in_force(orgs, on)
+    if not pairs:
+        return SuccessorList(on, [], set(), {}, {}, org_ids)
+    missing, term_names = _gaps(pairs, on)
     periods = {row[0]: (OrgRef(row[0], *row[2:]), row[1]) for row in orgs.values_list(*_VALUES)}
-    rows = []
-    for (oid, title), seats in holders.items():
-        ref, name = periods[oid]
-        row = MissingSuccessor(
-            ref, name, title, rules.sort_positions(seats), term_names.get(oid, "")
-        )
-        rows.append(((oid, title), row))
-    rows.sort(key=lambda kv: (sort_key(kv[1].name), rules.TITLE_ORDER.get(kv[1].title, 9), kv[0]))
-    in_force = [row for _k, row in rows]
-    return [row for k, row in rows if k in missing], in_force
+    keys = sorted(
+        pairs, key=lambda k: (sort_key(periods[k[0]][1]), rules.TITLE_ORDER.get(k[1], 9), k)
+    )
+    return SuccessorList(on, keys, missing, term_names, periods, org_ids)
 
 
 # What the list reads of each organization: id, its name on the date, then OrgRef's fields.
