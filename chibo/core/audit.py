@@ -56,3 +56,18 @@ def events_for(obj):
         .select_related("actor")
         .order_by("-at", "-id")
     )
+
+
+def data_generation() -> int:
+    """The id of the latest audit event of a change: it grows with every audited change.
+
+    What is computed from the data (indicators, the organizations a filter offers) can be kept
+    until it grows. Sign-ins are audited too but change no data: they do not count.
+    """
+    return (
+        AuditEvent.objects.exclude(action=AuditEvent.Action.LOGIN)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )

@@ -105,24 +105,10 @@ def compute_all(org, as_of: datetime.date) -> list[dict]:
 CACHE_SECONDS = 300
 
 
-def data_generation() -> int:
-    """The id of the latest audit event of a change: it grows with every audited change.
-
-    Sign-ins are audited too but change no figure: they do not count.
-    """
-    from chibo.core.models import AuditEvent
-
-    return (
-        AuditEvent.objects.exclude(action=AuditEvent.Action.LOGIN)
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
-        or 0
-    )
-
-
 def _cache_key(org, as_of: datetime.date) -> str:
-    return f"indicators:{org.pk}:{org.path}:{as_of.isoformat()}:{data_generation()}"
+    from chibo.core import audit
+
+    return f"indicators:{org.pk}:{org.path}:{as_of.isoformat()}:{audit.data_generation()}"
 
 
 def _cached_values(key: str) -> dict[str, Value] | None:

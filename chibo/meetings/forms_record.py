@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.renderers import RENDERER
+
 from .forms import DateField
 from .models import Attendance, Guest, Task
-from .renderers import RENDERER
 
 P = Attendance.Presence
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})

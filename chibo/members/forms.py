@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
+from chibo.core.renderers import RENDERER
 from chibo.organizations.models import Organization
 
 from .models import Member, Sex, Status, TheoryLevel
@@ -55,6 +56,8 @@ class VNDateField(forms.DateField):
 
 class MemberFilterForm(forms.Form):
     """Query-string filters of the member list (and its export)."""
+
+    default_renderer = RENDERER  # five selects on every visit of the list: written in Python
 
     q = forms.CharField(label=_("Tìm"), required=False, max_length=100)
     org = forms.IntegerField(label=_("Tổ chức"), required=False, min_value=1)

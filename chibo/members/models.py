@@ -121,7 +121,13 @@ class Member(TimeStamped):
         verbose_name_plural = _("đảng viên")
         indexes = [
             models.Index(fields=["cell", "sort_key"], name="member_cell_sort_idx"),
-            models.Index(fields=["sort_key"], name="member_sort_idx"),
+            # The list's order, and what a search filters on: a search's page is found in
+            # this index alone (its ids), without reading the rows of the members it skips
+            # (selectors.page_rows).
+            models.Index(
+                fields=["sort_key", "id", "status", "cell", "search_text"],
+                name="member_sort_search_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,9 +1,11 @@
 """Member pages: list with filters and search, detail with history, and the write forms."""
 
 import datetime
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
@@ -11,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
-from django.utils.functional import cached_property
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,7 +26,7 @@ from . import services
 from .forms import MemberCreateForm, MemberFilterForm, MemberForm, StatusForm, TransferForm
 from .models import Status
 from .permissions import member_or_404
-from .selectors import filtered_members, search_count
+from .selectors import filtered_members, page_rows, search_count
 
 PAGE_SIZE = 50
 
@@ -61,20 +63,52 @@ def _org_options(choices, selected) -> str:
     )
 
 
-class SearchPaginator(Paginator):
-    """Counts a search's matches up to SEARCH_COUNT_CAP; `capped` when there are more."""
+ORG_OPTIONS_CACHE_SECONDS = 300
 
-    @cached_property
-    def _search_count(self):
-        return search_count(self.object_list)
 
-    @cached_property
-    def count(self):
-        return self._search_count[0]
+def _cached_org_options(scope, selected) -> str:
+    """_org_options for this scope, day and selection, kept until the next audited change.
 
-    @property
-    def capped(self):
-        return self._search_count[1]
+    Every change to the tree is audited (services and the back office alike), so the latest
+    audit event's id says whether the ~500 organizations must be read again: one indexed
+    read instead of reading and writing them on every visit of the member list.
+    """
+    who = "*" if scope.superuser else ",".join(scope.read_paths)
+    key = ":".join(
+        [
+            "member-org-options",
+            hashlib.sha256(who.encode()).hexdigest()[:32],
+            scope.on.isoformat(),
+            str(selected.pk if selected is not None else ""),
+            str(audit.data_generation()),
+        ]
+    )
+    text = cache.get(key)
+    if text is None:
+        text = _org_options(_org_choices(scope, selected), selected)
+        cache.set(key, str(text), ORG_OPTIONS_CACHE_SECONDS)
+    return mark_safe(text)  # noqa: S308 (written by html.options, which escapes everything)
+
+
+class SearchPage:
+    """One page of a search, without counting the matches: its rows, and whether more follow.
+
+    Counting "nguyen van" in a province (up to SEARCH_COUNT_CAP) took as long as the rest of
+    the search: the page shows the rows at once and asks members:count for the number after.
+    """
+
+    def __init__(self, qs, number: int, size: int):
+        rows = page_rows(qs, (number - 1) * size, size + 1)
+        self.number = number
+        self.object_list = rows[:size]
+        self.has_next = len(rows) > size
+        self.has_previous = number > 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
 
 
 def _write_cells(scope):
@@ -87,25 +121,41 @@ def _write_cells(scope):
     )
 
 
-@login_required
-def member_list(request):
+def _list_request(request):
+    """(scope, filter form, organization, filtered members) of a member-list query string:
+    Http404 if the user reads no list or names an organization outside the scope; the members
+    are None if the filters are invalid."""
     scope = Scope.for_user(request.user)
     if not scope.read_paths and not scope.superuser:
         raise Http404
     form = MemberFilterForm(request.GET)
     if not form.is_valid():
-        # Choice errors quote the submitted value: escape it, this response is HTML.
-        return HttpResponseBadRequest(
-            escape(
-                _("Bộ lọc không hợp lệ: %(e)s")
-                % {"e": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())}
-            )
-        )
+        return scope, form, None, None
     data = form.cleaned_data
     org = scope.org_or_404(data["org"]) if data.get("org") else None
-    qs = filtered_members(scope, data, org=org)
-    paginator = SearchPaginator if data.get("q") else Paginator
-    page = paginator(qs, PAGE_SIZE).get_page(data.get("page") or 1)
+    return scope, form, org, filtered_members(scope, data, org=org)
+
+
+def _bad_filter(form):
+    # Choice errors quote the submitted value: escape it, this response is HTML.
+    return HttpResponseBadRequest(
+        escape(
+            _("Bộ lọc không hợp lệ: %(e)s")
+            % {"e": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())}
+        )
+    )
+
+
+@login_required
+def member_list(request):
+    scope, form, org, qs = _list_request(request)
+    if qs is None:
+        return _bad_filter(form)
+    data = form.cleaned_data
+    if data.get("q"):
+        page = SearchPage(qs, data.get("page") or 1, PAGE_SIZE)
+    else:
+        page = Paginator(qs, PAGE_SIZE).get_page(data.get("page") or 1)
     query = request.GET.copy()
     query.pop("page", None)
     # A history restore (back button after hx-push-url) needs the whole page, not the partial.
@@ -114,8 +164,9 @@ def member_list(request):
         "form": form,
         "page": page,
         "org": org,
-        "org_options": "" if partial else _org_options(_org_choices(scope, org), org),
+        "org_options": "" if partial else _cached_org_options(scope, org),
         "query": query.urlencode(),
+        "search": bool(data.get("q")),
         "can_write": bool(scope.write_paths) or scope.superuser,
         "pii": {m.pk for m in page.object_list if scope.can_see_pii(m.cell)},
         # The rows' links and labels, worked out once for the page rather than per row.
@@ -129,6 +180,21 @@ def member_list(request):
     # The same URL answers a partial or a page: caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+@login_required
+def member_count(request):
+    """How many members the list's filters match (a search: up to SEARCH_COUNT_CAP), as the
+    line the list shows above its rows; the list asks for it after showing a search's rows."""
+    _, form, _, qs = _list_request(request)
+    if qs is None:
+        return _bad_filter(form)
+    data = form.cleaned_data
+    if data.get("q"):
+        count, capped = search_count(qs)
+    else:
+        count, capped = qs.count(), False
+    return render(request, "members/list.html#count", {"count": count, "capped": capped})
 
 
 @login_required

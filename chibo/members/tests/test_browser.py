@@ -35,8 +35,12 @@ def test_secretary_searches_members_on_a_phone(
     # On a busy machine a pause between keys can send "nguyen van" first (it already hides
     # Lò Thị Ánh): wait for the whole query's answer, which pushes its URL.
     page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("q") == ["nguyen van an"])
+    # The rows come first; the count follows from members:count (htmx, on load).
+    page.wait_for_function(
+        "() => document.querySelector('#member-count').innerText.includes('1 đảng viên')"
+    )
     text = results.inner_text()
-    assert "Nguyễn Văn An" in text and "1 đảng viên" in text
+    assert "Nguyễn Văn An" in text and "Đang đếm" not in text
     assert "Cầm Văn Bình" not in text
     assert page.evaluate("window.__stillHere") is True
     # hx-push-url keeps the search in the address, so a reload or a shared link shows it.
@@ -47,6 +51,9 @@ def test_secretary_searches_members_on_a_phone(
     page.locator("#id_q").press_sequentially("cam van", delay=30)
     page.wait_for_function(
         "() => document.querySelector('#results').innerText.includes('Không tìm thấy')"
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#member-count').innerText.includes('0 đảng viên')"
     )
     assert "Cầm Văn Bình" not in results.inner_text()
 

@@ -168,22 +168,60 @@ def test_search_ignores_accents_and_case_within_the_scope(persona, q, expected, 
 @pytest.mark.django_db
 def test_no_result_says_so(tree, clients):
     body = clients["admin"].get("/members/?q=zzz").content.decode()
-    assert "Không tìm thấy đảng viên nào." in body and "0 đảng viên" in body
+    assert "Không tìm thấy đảng viên nào." in body
+    count = clients["admin"].get("/members/count/?q=zzz").content.decode()
+    assert count == '<span class="muted" id="member-count">0 đảng viên</span>'
 
 
 @pytest.mark.django_db
 def test_a_broad_search_counts_up_to_the_cap(tree, clients, monkeypatch):
-    """Past SEARCH_COUNT_CAP matches the page says "more than" and asks for more words."""
+    """Past SEARCH_COUNT_CAP matches the count says "more than" and asks for more words."""
     monkeypatch.setattr("chibo.members.selectors.SEARCH_COUNT_CAP", 10)
     bulk_members(tree.cell_a, 12)
-    r = clients["admin"].get("/members/", {"q": "lo van so"})
-    body = r.content.decode()
-    assert "Hơn 10 đảng viên khớp: gõ thêm để thu hẹp" in body
-    assert len(listed(r)) == 10 and "Trang" not in body  # 10 counted: one page of 50
+    count = clients["admin"].get("/members/count/", {"q": "lo van so"}).content.decode()
+    assert "Hơn 10 đảng viên khớp: gõ thêm để thu hẹp" in count
     # At or under the cap the count is exact; without a search it is never capped.
-    assert "10 đảng viên" in clients["admin"].get("/members/", {"q": "so0000"}).content.decode()
+    count = clients["admin"].get("/members/count/", {"q": "so0000"}).content.decode()
+    assert ">10 đảng viên<" in count
+    assert ">15 đảng viên<" in clients["admin"].get("/members/count/").content.decode()
     body = clients["admin"].get("/members/").content.decode()
     assert "15 đảng viên" in body and "Hơn" not in body
+
+
+@pytest.mark.django_db
+def test_a_search_shows_its_rows_then_asks_for_the_count(tree, clients):
+    """A search's page lists its rows at once; the count line is fetched after (htmx, on
+    load) from members:count with the same filters, and the pager goes on while rows follow."""
+    bulk_members(tree.cell_a, 60)
+    r = clients["admin"].get("/members/", {"q": "lo van so", "sex": "male"})
+    body = r.content.decode()
+    assert len(listed(r)) == 50 and "đảng viên khớp" not in body
+    assert 'hx-get="/members/count/?q=lo+van+so&amp;sex=male"' in body
+    assert 'hx-trigger="load"' in body and "Đang đếm…" in body
+    assert "Trang 1" in body and "page=2" in body and "‹ Trước" not in body
+    r = clients["admin"].get("/members/", {"q": "lo van so", "sex": "male", "page": 2})
+    body = r.content.decode()
+    assert len(listed(r)) == 10 and "Trang 2" in body and "page=1" in body
+    assert "page=3" not in body
+    # The two pages hold every match once, in the list's order.
+    first = listed(clients["admin"].get("/members/", {"q": "lo van so"}))
+    names = first + listed(r)
+    assert len(set(names)) == 60
+    count = clients["admin"].get("/members/count/", {"q": "lo van so", "sex": "male"})
+    assert count.content.decode() == '<span class="muted" id="member-count">60 đảng viên</span>'
+
+
+@pytest.mark.django_db
+def test_member_count_keeps_to_the_scope(tree, clients):
+    """The count answers for the user's scope only: an organization outside is 404, a bad
+    filter 400, a member (who reads only their own record) 404."""
+    outside = clients["secretary_a"].get("/members/count/", {"org": tree.commune_b.pk})
+    assert outside.status_code == 404
+    mine = clients["secretary_a"].get("/members/count/").content.decode()
+    inside = tree.cell_a.members.filter(status__in=["active", "exempt"]).count()
+    assert f">{inside} đảng viên<" in mine
+    assert clients["secretary_a"].get("/members/count/", {"status": "nope"}).status_code == 400
+    assert clients["member_a"].get("/members/count/").status_code == 404
 
 
 @pytest.mark.django_db
@@ -584,16 +622,24 @@ def test_member_list_query_count_does_not_grow(n, tree, personas):
     bulk_members(tree.cell_b, n, prefix="Cầm Văn Số")
     client = login_client(personas["admin"])
     # The list: the count for the paginator (1), the page of members with their cells (1),
-    # the organizations offered in the filter (1).
+    # the latest change (1) and, the cache being cold, the organizations of the filter (1).
+    count, sql = count_queries(client, "/members/")
+    assert count == FIXED + 4, sql
+    # Again: the organizations come from the cache until the next change.
     count, sql = count_queries(client, "/members/")
     assert count == FIXED + 3, sql
-    # Filtered by an organization: also the organization itself (1) and its cells (1).
+    # Filtered by an organization and searched: the organization itself (1), the page's ids
+    # (1) and rows (1), the latest change (1); for this selection the cache is cold: the
+    # organizations of the filter (1) and the organization's cells (1). No count: it comes after.
     count, sql = count_queries(client, f"/members/?org={tree.commune_a.pk}&sex=male&q=lo")
-    assert count == FIXED + 5, sql
-    # The HTMX partial (the search as typed): the count (1) and the page (1); no nav, and no
+    assert count == FIXED + 6, sql
+    # The HTMX partial (the search as typed): the page's ids (1) and rows (1); no nav, and no
     # organizations for a filter it does not render.
     count, sql = count_queries(client, "/members/?q=so", HTTP_HX_REQUEST="true")
     assert count == FIXED_PARTIAL + 2, sql
+    # The count that follows: one COUNT, no nav.
+    count, sql = count_queries(client, "/members/count/?q=so", HTTP_HX_REQUEST="true")
+    assert count == FIXED_PARTIAL + 1, sql
     assert len(listed(client.get("/members/"))) == min(50, 2 * n + 3)
 
 

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
-from chibo.meetings.renderers import RENDERER
+from chibo.core.renderers import RENDERER
 
 TRICKY = "A & B <\"C\"> 'd'"
 
