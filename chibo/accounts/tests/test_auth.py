@@ -9,10 +9,14 @@ import pytest
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings as django_settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from chibo.accounts.middleware import REFRESHED
 from chibo.core.models import AuditEvent
 
 LOGIN = "/accounts/login/"
@@ -246,8 +250,45 @@ def test_other_roles_are_not_asked_for_a_code(username, personas):
 def test_sessions_expire():
     assert 0 < django_settings.SESSION_COOKIE_AGE <= 8 * 3600
     assert django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True  # inactivity, not login time
     assert django_settings.SESSION_COOKIE_HTTPONLY is True
+    # Inactivity, not login time: the expiry moves with the requests (a minute at most late).
+    assert 0 < django_settings.SESSION_REFRESH_SECONDS <= 300
+    middleware = django_settings.MIDDLEWARE
+    refresh = middleware.index("chibo.accounts.middleware.SessionRefreshMiddleware")
+    assert refresh > middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
+
+
+def _session_updates(queries):
+    return [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+
+
+@pytest.mark.django_db
+def test_a_session_is_written_once_a_minute_at_most(personas):
+    """Each request keeps the session alive, but writes its row only when the expiry was last
+    moved SESSION_REFRESH_SECONDS ago or more (not one UPDATE per page view)."""
+    client = Client()
+    sign_in(client, "secretary_a")
+    key = client.session.session_key
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    signed_in = expiry()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/members/").status_code == 200
+    assert _session_updates(ctx.captured_queries) == []
+    assert expiry() == signed_in
+
+    # As if the expiry had last moved a minute ago: the next request moves it again.
+    session = client.session
+    session[REFRESHED] -= django_settings.SESSION_REFRESH_SECONDS
+    session.save()
+    stale, moved = expiry(), session[REFRESHED]
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/members/").status_code == 200
+    assert len(_session_updates(ctx.captured_queries)) == 1
+    assert expiry() > stale and client.session[REFRESHED] > moved
+    assert signed_in_user_id(client) is not None
 
 
 @pytest.mark.django_db

@@ -77,7 +77,7 @@ def fixed_today(monkeypatch):
     return TODAY
 
 
-BASE = 7  # session, user, TOTP device, role assignments; savepoint, session update, release
+BASE = 4  # session, user, TOTP device, role assignments (the session is written a minute at most)
 
 
 def chrome_queries(user) -> int:

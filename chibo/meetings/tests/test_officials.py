@@ -739,8 +739,8 @@ COUNTED = [
 
 
 def test_page_query_counts_do_not_grow(world, clients, personas):
-    """Each page: the session, the user, the OTP device and the roles before the view, the
-    savepoint, session update and release after; in the view a constant: the organization, its
+    """Each page: the session, the user, the OTP device and the roles before the view; in the
+    view a constant: the organization, its
     path on the date, the assignments, the meetings and guest rows (the list: the attendance of
     the page's officials counted in one query; the attendance indicator: the pairs counted per
     official, then the page's pairs); never one per row."""

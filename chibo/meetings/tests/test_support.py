@@ -504,10 +504,9 @@ def grow(w, n):
 
 
 def test_page_query_counts_do_not_grow(world, clients):
-    """Before the view: session, user, OTP device, roles; after it: savepoint, session update,
-    release. The list: the organization, the path on the date, the villages (annotated), the
-    helpers, the last visits. The village: the village, its assignments, their visits, their
-    recorders."""
+    """Before the view: session, user, OTP device, roles. The list: the organization, the path
+    on the date, the villages (annotated), the helpers, the last visits. The village: the
+    village, its assignments, their visits, their recorders."""
     pages = [("list_commune_a", "commune"), ("list_district", "admin"), ("village_ang", "commune")]
 
     def measure():

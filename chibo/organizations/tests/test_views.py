@@ -409,13 +409,12 @@ def test_create_child_validates_and_founds_the_cell(tree, clients):
 
 # --- query counts -----------------------------------------------------------------------------
 #
-# Every signed-in page starts with the same six queries:
+# Every signed-in page starts with the same five queries:
 #   1. the session, 2. the user, 3. the user's TOTP device (django-otp),
 #   4. the user's current role assignments (Scope), 5. the unread notifications counted for the
-#   nav (meetings), and at the end
-#   6. the session UPDATE (SESSION_SAVE_EVERY_REQUEST), inside a SAVEPOINT and its RELEASE.
-# so 6 + 2 savepoint statements = 8 fixed statements before counting the page's own.
-FIXED = 8
+#   nav (meetings). The session is written once a minute at most (SessionRefreshMiddleware),
+#   not after each request.
+FIXED = 5
 FIXED_PARTIAL = FIXED - 1  # an HTMX partial has no nav
 
 
