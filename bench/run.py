@@ -185,6 +185,9 @@ def rows_for(t, scale, personas):
         add(p, "member list: grassroots subtree", "list", f"/members/?org={commune.pk}")
         add(p, f'member search "{SEARCH}"', "search", f"/members/?{q}")
         add(p, f'member search "{SEARCH}" as typed (HTMX)', "search", f"/members/?{q}", htmx=True)
+        # The count line a search's page fetches after showing its rows.
+        counted = f'member search "{SEARCH}": its count (HTMX, after)'
+        add(p, counted, "search", f"/members/count/?{q}", htmx=True)
         add(p, "member search: one full name", "search", f"/members/?{urlencode({'q': selective})}")
         add(p, "member list: page 20", "list", "/members/?page=20")
         add(p, "member detail", "page", f"/members/{member.pk}/")
@@ -214,6 +217,8 @@ def rows_for(t, scale, personas):
     add("commune", f'member search "{SEARCH}"', "search", f"/members/?{q}")
     typed = f'member search "{SEARCH}" as typed (HTMX)'
     add("commune", typed, "search", f"/members/?{q}", htmx=True)
+    counted = f'member search "{SEARCH}": its count (HTMX, after)'
+    add("commune", counted, "search", f"/members/count/?{q}", htmx=True)
     add("commune", "member list: page 3", "list", "/members/?page=3")
     add("commune", "member detail", "page", f"/members/{member.pk}/")
     add("commune", f'API members ?q="{SEARCH}"', "search", f"/api/v1/members?{q}", api=True)
