@@ -152,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     if word == "serve":
         return serve(rest)
     command = COMMANDS[word][0] if word in COMMANDS else word
+    from config import startup
+
+    startup.setup()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["chibo", command, *rest])
