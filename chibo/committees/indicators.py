@@ -13,9 +13,9 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.indicators import Value, register
+from chibo.core.indicators import Value, once_per_batch, register
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import periods_under
+from chibo.organizations.selectors import periods_under, village_cell_count
 
 from . import selectors, selectors_succession
 from .models import (
@@ -47,7 +47,7 @@ def cells_with_committee(org: Organization, as_of: datetime.date) -> Value:
             .filter(seats__gte=rule.min_committee_size)
             .count()
         )
-    return Value(n, cells.count())
+    return Value(n, village_cell_count(org, as_of, cells))
 
 
 @register("secretary_is_village_head", _("Bí thư chi bộ đồng thời là trưởng thôn, bản, tiểu khu"))
@@ -68,14 +68,20 @@ def secretary_is_village_head(org: Organization, as_of: datetime.date) -> Value:
         .distinct()
         .count()
     )
-    return Value(n, cells.count())
+    return Value(n, village_cell_count(org, as_of, cells))
 
 
 def _leader_counts(org, as_of):
-    orgs = periods_under(org, as_of).values("organization_id")
-    return CommuneLeader.objects.filter(in_force_q(as_of), commune_id__in=orgs).aggregate(
-        total=Count("id"), nonlocal_=Count("id", filter=Q(is_local=False))
-    )
+    """Commune leader posts in force and how many are held by non-locals: one query, read once
+    for the two leadership indicators of a compute_all."""
+
+    def read():
+        orgs = periods_under(org, as_of).values("organization_id")
+        return CommuneLeader.objects.filter(in_force_q(as_of), commune_id__in=orgs).aggregate(
+            total=Count("id"), nonlocal_=Count("id", filter=Q(is_local=False))
+        )
+
+    return once_per_batch(("committees.leader_counts", org.pk, as_of), read)
 
 
 @register(

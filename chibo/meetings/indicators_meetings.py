@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.indicators import Value, register
+from chibo.core.indicators import Value, once_per_batch, register
 from chibo.organizations.models import Organization, OrganizationPeriod, subtree_q
 from chibo.organizations.selectors import path_as_of
 
@@ -99,10 +99,21 @@ def reference_month(path: str | None, as_of: datetime.date) -> datetime.date:
     return add_months(month, -1)
 
 
+def expected_count(b: Basis) -> int:
+    """How many cells should have met in the basis's month: counted once for the meeting
+    indicators of a compute_all."""
+    return once_per_batch(("meetings.expected_count", b), lambda: b.expected_cells().count())
+
+
 def basis(org: Organization, as_of: datetime.date) -> Basis:
-    """The path on the as-of date and the reference month. Three queries."""
-    path = path_as_of(org, as_of)
-    return Basis(path, as_of, reference_month(path, as_of))
+    """The path on the as-of date and the reference month. Three queries, read once for the
+    meeting indicators of a compute_all."""
+
+    def read():
+        path = path_as_of(org, as_of)
+        return Basis(path, as_of, reference_month(path, as_of))
+
+    return once_per_batch(("meetings.basis", org.pk, as_of), read)
 
 
 # --- held on schedule -----------------------------------------------------------------------
@@ -124,7 +135,7 @@ def meetings_held_on_schedule(org: Organization, as_of: datetime.date) -> Value:
     day, of the cells that should have met then. Five queries."""
     b = basis(org, as_of)
     n = _on_day(b).values("cell_id").distinct().count()
-    return Value(n, b.expected_cells().count())
+    return Value(n, expected_count(b))
 
 
 def meetings_held_on_schedule_rows(org, as_of):
@@ -179,7 +190,7 @@ def thematic_meetings_quarter(org: Organization, as_of: datetime.date) -> Value:
     queries."""
     b = basis(org, as_of)
     n = _thematic(b).values("cell_id").distinct().count()
-    return Value(n, b.expected_cells().count())
+    return Value(n, expected_count(b))
 
 
 def thematic_meetings_quarter_rows(org, as_of):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.indicators import Value, register
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import org_ids_under, periods_under
+from chibo.organizations.selectors import org_ids_under, periods_under, village_cell_count
 
 from .models import Membership
 
@@ -59,4 +59,4 @@ def cells_9plus_official(org: Organization, as_of: datetime.date) -> Value:
         .filter(official__gte=COMMITTEE_MIN_OFFICIAL)
         .count()
     )
-    return Value(n, cells.count())
+    return Value(n, village_cell_count(org, as_of, cells))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.indicators import Value, register
 
 from .models import Organization
-from .selectors import periods_under
+from .selectors import periods_under, village_cell_count
 
 
 @register("grassroots_orgs", _("Tổ chức cơ sở đảng"))
@@ -22,4 +22,4 @@ def village_cells(org: Organization, as_of) -> Value:
         organization__kind=Organization.Kind.CELL,
         organization__cell_type=Organization.CellType.RESIDENTIAL,
     )
-    return Value(periods.count())
+    return Value(village_cell_count(org, as_of, periods))

@@ -35,6 +35,13 @@ def periods_under(org: Organization, as_of: datetime.date):
     )
 
 
+def village_cell_count(org: Organization, as_of: datetime.date, cells) -> int:
+    """`cells.count()`, where `cells` are the village (residential) cells under `org` on
+    `as_of`: the denominator of five indicators, counted once for all of them in a
+    compute_all."""
+    return once_per_batch(("village_cell_count", org.pk, as_of), cells.count)
+
+
 def org_ids_under(org: Organization, as_of: datetime.date | None = None):
     """A subquery of organization ids under `org`, now (indexed path range) or as of a date."""
     if as_of is None:

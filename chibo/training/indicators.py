@@ -14,9 +14,9 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.committees.models import Position, in_force_q
-from chibo.core.indicators import Value, register
+from chibo.core.indicators import Value, once_per_batch, register
 from chibo.organizations.models import PATH_STEP, Organization, OrganizationPeriod, subtree_q
-from chibo.organizations.selectors import path_as_of
+from chibo.organizations.selectors import path_as_of, village_cell_count
 
 from .models import Contest, Contestant, ContestRound, Enrollment, TrainingCourse
 from .selectors import committee_standard, levels_below, theory_level_on
@@ -195,16 +195,21 @@ def contests_in_force(path: str | None, as_of: datetime.date) -> list[Contest]:
     communes held in one year both count for their district. One query."""
     if path is None:
         return []
-    above = [int(path[i : i + PATH_STEP - 1]) for i in range(0, len(path), PATH_STEP)]
-    held = list(
-        Contest.objects.filter(
-            Q(organizer_id__in=above) | Q(organizer_id__in=_org_ids(path, as_of)),
-            rounds__held_on__lte=as_of,
+
+    def read():
+        above = [int(path[i : i + PATH_STEP - 1]) for i in range(0, len(path), PATH_STEP)]
+        held = list(
+            Contest.objects.filter(
+                Q(organizer_id__in=above) | Q(organizer_id__in=_org_ids(path, as_of)),
+                rounds__held_on__lte=as_of,
+            )
+            .distinct()
+            .order_by("-year", "id")
         )
-        .distinct()
-        .order_by("-year", "id")
-    )
-    return [c for c in held if c.year == held[0].year]
+        return [c for c in held if c.year == held[0].year]
+
+    # Read once for the contest indicators of a compute_all.
+    return once_per_batch(("training.contests_in_force", path, as_of), read)
 
 
 def _contestants(contests, level, cells, as_of):
@@ -233,7 +238,7 @@ def contest_cells(org: Organization, as_of: datetime.date) -> Value:
     village cells under `org` on `as_of`. Four queries: path, contests, two counts."""
     contests, cells, entered = contest_cells_rows(org, as_of)
     n = entered.values("cell_id").distinct().count() if contests else 0
-    return Value(n, cells.count())
+    return Value(n, village_cell_count(org, as_of, cells))
 
 
 def contest_district_contestants_rows(org, as_of):
