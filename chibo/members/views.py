@@ -168,7 +168,6 @@ def member_list(request):
         "query": query.urlencode(),
         "search": bool(data.get("q")),
         "can_write": bool(scope.write_paths) or scope.superuser,
-        "pii": {m.pk for m in page.object_list if scope.can_see_pii(m.cell)},
         # The rows' links and labels, worked out once for the page rather than per row.
         "detail_prefix": reverse("members:detail", args=[0]).removesuffix("0/"),
     }
