@@ -28,10 +28,12 @@ def page_rows(qs, offset: int, limit: int) -> list:
 
     A search keeps few of the members it walks in name order ("nguyen van" one in ten): the ids
     come from the index on (sort_key, id, status, cell, search_text) alone, without reading the
-    rows it skips (PostgreSQL: 7 ms → 1 ms in a province); then the page's rows by id.
+    rows it skips (PostgreSQL: 7 ms → 1 ms in a province); then the page's rows by id, and
+    their cells by id (joined in one query, PostgreSQL hashed all 3.600 organizations of a
+    province for 50 members: 3 ms).
     """
     ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
-    by_id = Member.objects.select_related("cell").in_bulk(ids)
+    by_id = Member.objects.prefetch_related("cell").in_bulk(ids)
     return [by_id[pk] for pk in ids]
 
 

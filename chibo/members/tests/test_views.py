@@ -628,14 +628,15 @@ def test_member_list_query_count_does_not_grow(n, tree, personas):
     count, sql = count_queries(client, "/members/")
     assert count == FIXED + 3, sql
     # Filtered by an organization and searched: the organization itself (1), the page's ids
-    # (1) and rows (1), the latest change (1); for this selection the cache is cold: the
-    # organizations of the filter (1) and the organization's cells (1). No count: it comes after.
+    # (1), rows (1) and their cells (1), the latest change (1); for this selection the cache is
+    # cold: the organizations of the filter (1) and the organization's cells (1). No count: it
+    # comes after.
     count, sql = count_queries(client, f"/members/?org={tree.commune_a.pk}&sex=male&q=lo")
-    assert count == FIXED + 6, sql
-    # The HTMX partial (the search as typed): the page's ids (1) and rows (1); no nav, and no
-    # organizations for a filter it does not render.
+    assert count == FIXED + 7, sql
+    # The HTMX partial (the search as typed): the page's ids (1), rows (1) and their cells (1);
+    # no nav, and no organizations for a filter it does not render.
     count, sql = count_queries(client, "/members/?q=so", HTTP_HX_REQUEST="true")
-    assert count == FIXED_PARTIAL + 2, sql
+    assert count == FIXED_PARTIAL + 3, sql
     # The count that follows: one COUNT, no nav.
     count, sql = count_queries(client, "/members/count/?q=so", HTTP_HX_REQUEST="true")
     assert count == FIXED_PARTIAL + 1, sql
