@@ -22,7 +22,7 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit, html
 from chibo.organizations.models import Organization
 
-from . import services
+from . import selectors, services
 from .forms import MemberCreateForm, MemberFilterForm, MemberForm, StatusForm, TransferForm
 from .models import Status
 from .permissions import member_or_404
@@ -95,13 +95,17 @@ class SearchPage:
 
     Counting "nguyen van" in a province (up to SEARCH_COUNT_CAP) took as long as the rest of
     the search: the page shows the rows at once and asks members:count for the number after.
+    A search pages through its first SEARCH_COUNT_CAP matches at most, as far as it counts
+    (past them the count says to narrow the search): no page asks the database to skip more.
     """
 
     def __init__(self, qs, number: int, size: int):
+        last = -(-selectors.SEARCH_COUNT_CAP // size)
+        number = min(number, last)
         rows = page_rows(qs, (number - 1) * size, size + 1)
         self.number = number
         self.object_list = rows[:size]
-        self.has_next = len(rows) > size
+        self.has_next = len(rows) > size and number < last
         self.has_previous = number > 1
 
     def next_page_number(self):

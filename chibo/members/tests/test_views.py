@@ -212,6 +212,19 @@ def test_a_search_shows_its_rows_then_asks_for_the_count(tree, clients):
 
 
 @pytest.mark.django_db
+def test_a_search_pages_as_far_as_it_counts(tree, clients, monkeypatch):
+    """Past SEARCH_COUNT_CAP matches a search has no further page: a page number beyond is
+    the last counted page, without a link to the next."""
+    monkeypatch.setattr("chibo.members.selectors.SEARCH_COUNT_CAP", 100)
+    bulk_members(tree.cell_a, 160)
+    r = clients["admin"].get("/members/", {"q": "lo van so", "page": 2})
+    assert len(listed(r)) == 50 and "page=3" not in r.content.decode()
+    r = clients["admin"].get("/members/", {"q": "lo van so", "page": 99999})
+    body = r.content.decode()
+    assert len(listed(r)) == 50 and "Trang 2" in body and "page=1" in body
+
+
+@pytest.mark.django_db
 def test_member_count_keeps_to_the_scope(tree, clients):
     """The count answers for the user's scope only: an organization outside is 404, a bad
     filter 400, a member (who reads only their own record) 404."""
