@@ -264,3 +264,14 @@ def test_every_source_string_is_in_the_catalogue(catalogue, tmp_path, monkeypatc
         f"{len(missing)} strings are not in locale/en (see this file's docstring): "
         + "; ".join(missing[:20])
     )
+
+
+def test_djangos_own_strings_missing_from_its_vietnamese_catalogue_are_in_ours():
+    """A select's blank choice (Django 6.1's "- Select an option -") has no Vietnamese in
+    Django's catalogue: locale/vi gives it, so a Vietnamese form does not show English."""
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+
+    with translation.override("vi"):
+        assert str(BLANK_CHOICE_LABEL) == "- Chọn -"
+    with translation.override("en"):
+        assert str(BLANK_CHOICE_LABEL) == "- Select an option -"
