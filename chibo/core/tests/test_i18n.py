@@ -275,3 +275,18 @@ def test_djangos_own_strings_missing_from_its_vietnamese_catalogue_are_in_ours()
         assert str(BLANK_CHOICE_LABEL) == "- Chọn -"
     with translation.override("en"):
         assert str(BLANK_CHOICE_LABEL) == "- Select an option -"
+
+
+@pytest.mark.django_db
+def test_error_pages_speak_vietnamese_first(client):
+    """A missing page (or one outside the user's scope) answers in chibo's own page, in
+    Vietnamese by default and in English after the switch; a server error too."""
+    from django.template.loader import render_to_string
+
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Page not found" in client.get("/no-such-page/").content.decode()
+    with translation.override("vi"):
+        assert "Lỗi máy chủ" in render_to_string("500.html")
