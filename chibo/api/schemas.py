@@ -83,11 +83,12 @@ class Pagination(PageNumberPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         size = pagination.page_size
         offset = (pagination.page - 1) * size
-        if params.get("q") and isinstance(queryset, QuerySet):
+        search = bool(params.get("q")) and isinstance(queryset, QuerySet)
+        if search:
             count, capped = search_count(queryset)
         else:
             count, capped = self._items_count(queryset), False
-        if params.get("q") and isinstance(queryset, QuerySet) and queryset.model is Member:
+        if search and queryset.model is Member:
             # A search skips most of what it walks: the page's ids first, from one index.
             items = page_rows(queryset, offset, size)
         else:

@@ -99,6 +99,8 @@ class SearchPage:
     (past them the count says to narrow the search): no page asks the database to skip more.
     """
 
+    paginator = None  # no total: pager.html says "Trang N" alone
+
     def __init__(self, qs, number: int, size: int):
         last = -(-selectors.SEARCH_COUNT_CAP // size)
         number = min(number, last)
