@@ -31,5 +31,9 @@ class BearerAuth(HttpBearer):
 
 
 def scope_of(request) -> Scope:
-    """The Scope of the authenticated user (computed once per request)."""
-    return Scope.for_user(request.auth)
+    """The Scope of the authenticated user, computed once per request: a list's resolvers ask
+    for it on every item (Scope.for_user works out today's date each time)."""
+    scope = getattr(request, "_chibo_scope", None)
+    if scope is None:
+        scope = request._chibo_scope = Scope.for_user(request.auth)
+    return scope

@@ -3,6 +3,7 @@
 from django.db.models import Q
 
 from chibo.core.dates import today
+from chibo.organizations.models import Organization
 
 from .forms import age_band_dates
 from .models import IN_CELL_STATUSES, Member
@@ -22,19 +23,33 @@ def search_count(qs) -> tuple[int, bool]:
     return min(n, SEARCH_COUNT_CAP), n > SEARCH_COUNT_CAP
 
 
-def page_rows(qs, offset: int, limit: int) -> list:
-    """`qs[offset:offset + limit]` of members, with their cells, in two reads: the ids in the
-    list's order, then those rows.
+def page_rows(qs, offset: int, limit: int, *, fields=(), cell_fields=()) -> list:
+    """`qs[offset:offset + limit]` of members, with their cells, in three reads: the ids in the
+    list's order, those members, their cells. `fields` and `cell_fields` name the only columns
+    the page shows (all when empty).
 
     A search keeps few of the members it walks in name order ("nguyen van" one in ten): the ids
     come from the index on (sort_key, id, status, cell, search_text) alone, without reading the
     rows it skips (PostgreSQL: 7 ms → 1 ms in a province); then the page's rows by id, and
     their cells by id (joined in one query, PostgreSQL hashed all 3.600 organizations of a
-    province for 50 members: 3 ms).
+    province for 50 members: 3 ms; prefetch_related builds a tuple lookup, 1–2 ms of Python).
     """
     ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
-    by_id = Member.objects.prefetch_related("cell").in_bulk(ids)
-    return [by_id[pk] for pk in ids]
+    members = Member.objects.filter(pk__in=ids).order_by()
+    if fields:
+        members = members.only("cell", *fields)
+    by_id = {m.pk: m for m in members}
+    cells = Organization.objects.filter(pk__in={m.cell_id for m in by_id.values()}).order_by()
+    if cell_fields:
+        cells = cells.only(*cell_fields)
+    cell_by_id = {o.pk: o for o in cells}
+    rows = []
+    for pk in ids:
+        member = by_id.get(pk)
+        if member is not None:  # members are never deleted; this guards a race all the same
+            member.cell = cell_by_id[member.cell_id]
+            rows.append(member)
+    return rows
 
 
 def scoped_members(scope):

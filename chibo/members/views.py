@@ -29,6 +29,8 @@ from .permissions import member_or_404
 from .selectors import filtered_members, page_rows, search_count
 
 PAGE_SIZE = 50
+# The columns the list's rows show (templatetags/member_rows.py), besides the cell's name.
+ROW_FIELDS = ("full_name", "other_names", "birth_date", "ethnicity", "party_card_number", "status")
 
 
 def _org_choices(scope, selected):
@@ -104,7 +106,9 @@ class SearchPage:
     def __init__(self, qs, number: int, size: int):
         last = -(-selectors.SEARCH_COUNT_CAP // size)
         number = min(number, last)
-        rows = page_rows(qs, (number - 1) * size, size + 1)
+        rows = page_rows(
+            qs, (number - 1) * size, size + 1, fields=ROW_FIELDS, cell_fields=("name",)
+        )
         self.number = number
         self.object_list = rows[:size]
         self.has_next = len(rows) > size and number < last
@@ -161,7 +165,8 @@ def member_list(request):
     if data.get("q"):
         page = SearchPage(qs, data.get("page") or 1, PAGE_SIZE)
     else:
-        page = Paginator(qs, PAGE_SIZE).get_page(data.get("page") or 1)
+        rows = qs.only("cell", *ROW_FIELDS, "cell__name")
+        page = Paginator(rows, PAGE_SIZE).get_page(data.get("page") or 1)
     query = request.GET.copy()
     query.pop("page", None)
     # A history restore (back button after hx-push-url) needs the whole page, not the partial.
