@@ -7,7 +7,6 @@ from django.http import Http404
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from chibo.core.dates import today
 from chibo.members.models import IN_CELL_STATUSES, Sex, Status, TheoryLevel
 from chibo.members.selectors import scoped_members
 
@@ -59,8 +58,9 @@ class MemberOut(Schema):
         return obj.citizen_id if scope.can_see_pii(obj.cell) else obj.citizen_id_masked
 
     @staticmethod
-    def resolve_is_official(obj):
-        return obj.is_official(today())
+    def resolve_is_official(obj, context):
+        # The scope's date is today's, worked out once for the request rather than per item.
+        return obj.is_official(scope_of(context["request"]).on)
 
 
 @router.get(

@@ -90,6 +90,8 @@ class Pagination(PageNumberPagination):
             count, capped = self._items_count(queryset), False
         if search and queryset.model is Member:
             # A search skips most of what it walks: the page's ids first, from one index.
+            # (Reading the first 1.001 ids in order to count them too is no cheaper: "lo van"
+            # sorts all its matches for it, 25 ms, where the count alone takes 12.)
             items = page_rows(queryset, offset, size)
         else:
             items = queryset[offset : offset + size]
