@@ -4,10 +4,11 @@ import datetime
 import enum
 
 from django.http import Http404
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router
 from ninja.pagination import paginate
+from pydantic import BaseModel, model_validator
 
-from chibo.members.models import IN_CELL_STATUSES, Sex, Status, TheoryLevel
+from chibo.members.models import IN_CELL_STATUSES, Member, Sex, Status, TheoryLevel
 from chibo.members.selectors import scoped_members
 
 from .schemas import MAX_ID, TEXT_MAX, TEXT_PATTERN, Pagination, responses
@@ -22,13 +23,16 @@ StatusFilter = enum.Enum(
 )
 
 
-class CellRef(Schema):
+class CellRef(BaseModel):
     id: int
     code: str
     name: str
 
 
-class MemberOut(Schema):
+# A plain pydantic model read from a Member by _from_member (one dict a member, which pydantic
+# validates in its compiled core): a ninja Schema reads each field through a Python getter,
+# ~0,1 ms a member, a fifth of a province-wide search's time.
+class MemberOut(BaseModel):
     id: int
     full_name: str
     other_names: str
@@ -49,18 +53,32 @@ class MemberOut(Schema):
     status: Status
     cell: CellRef
 
-    @staticmethod
-    def resolve_citizen_id(obj, context):
-        """In full only where the user may see personal data; masked (•••…123) elsewhere."""
-        if not obj.citizen_id:
-            return None
-        scope = scope_of(context["request"])
-        return obj.citizen_id if scope.can_see_pii(obj.cell) else obj.citizen_id_masked
-
-    @staticmethod
-    def resolve_is_official(obj, context):
+    @model_validator(mode="before")
+    @classmethod
+    def _from_member(cls, obj, info):
+        if not isinstance(obj, Member):
+            return obj
+        scope = scope_of(info.context["request"])
+        data = {name: getattr(obj, name) for name in PLAIN_FIELDS}
+        cell = obj.cell
+        data["cell"] = {"id": cell.pk, "code": cell.code, "name": cell.name}
+        # The citizen ID in full only where the user may see personal data; masked
+        # (•••…123) elsewhere.
+        if obj.citizen_id:
+            data["citizen_id"] = (
+                obj.citizen_id if scope.can_see_pii(cell) else obj.citizen_id_masked
+            )
+        else:
+            data["citizen_id"] = None
         # The scope's date is today's, worked out once for the request rather than per item.
-        return obj.is_official(scope_of(context["request"]).on)
+        data["is_official"] = obj.is_official(scope.on)
+        return data
+
+
+# The fields read as they are from the Member (the others are worked out in _from_member).
+PLAIN_FIELDS = tuple(
+    n for n in MemberOut.model_fields if n not in {"cell", "citizen_id", "is_official"}
+)
 
 
 @router.get(
