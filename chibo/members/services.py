@@ -67,8 +67,10 @@ def member_create(
     _check_cell(cell)
     member = Member(cell=cell, **fields)
     member.refresh_derived()
-    member.full_clean(exclude=["search_text", "sort_key", "family_name", "given_name"])
+    # Our own duplicate messages first: full_clean's unique constraints say "Constraint
+    # “member_unique_party_card” is violated."
     _check_unique(member)
+    member.full_clean(exclude=["search_text", "sort_key", "family_name", "given_name"])
     member.save()
     Membership.objects.create(
         member=member, cell=cell, start=joined_cell_on or member.admission_date, reason=reason
@@ -97,8 +99,8 @@ def member_update(*, member: Member, actor, expected_updated_at=None, **fields) 
             raise ValueError(name)
         setattr(locked, name, value)
     locked.refresh_derived()
+    _check_unique(locked)  # before full_clean, as in member_create
     locked.full_clean(exclude=["search_text", "sort_key", "family_name", "given_name"])
-    _check_unique(locked)
     changes = audit.diff(before, audit.snapshot(locked, EDITABLE_FIELDS))
     if not changes:
         return locked

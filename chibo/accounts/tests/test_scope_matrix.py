@@ -70,9 +70,6 @@ POST_POLICY = {
     "org_new_under_commune_a": (302, NO, NO, NO, NO, NO, NO),
 }
 
-# Pages whose views are landing in parallel work; see _xfail_if_not_landed.
-SPREADSHEET_PAGES = {"export_commune_a", "export_cell_a", "import"}
-
 
 def _cases(policy):
     for page, row in policy.items():
@@ -109,12 +106,6 @@ def get_url(page, t):
     }[page]
 
 
-def _xfail_if_not_landed(page, clients, tree):
-    """Import and export are written by another engineer; until they answer, expect failure."""
-    if page in SPREADSHEET_PAGES and clients["admin"].get(get_url(page, tree)).status_code == 404:
-        pytest.xfail("import/export not yet landed")
-
-
 # What an allowed page shows, so a 200 is the right page and not an empty shell.
 def _expected_text(page, t):
     return {
@@ -141,7 +132,6 @@ def _expected_text(page, t):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("persona", "page", "expected"), list(_cases(GET_POLICY)))
 def test_get(persona, page, expected, tree, clients):
-    _xfail_if_not_landed(page, clients, tree)
     response = clients[persona].get(get_url(page, tree))
     assert response.status_code == expected
     if expected == OK and page.startswith("export"):

@@ -411,14 +411,6 @@ def test_create_refusals(overrides, message, tree, clients):
     assert snapshot() == before
 
 
-# Member.full_clean() checks the unique constraints before the service's own duplicate check,
-# so the page shows Django's "Constraint “member_unique_party_card” is violated." instead of
-# the Vietnamese message. The fix is in chibo/members/services.py (check duplicates first).
-DUPLICATE_MESSAGE_BUG = pytest.mark.xfail(
-    strict=True, reason="services.member_create/update: constraint error shown before ours"
-)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("overrides", "message"),
@@ -436,7 +428,6 @@ def test_create_duplicate_is_refused_and_writes_nothing(overrides, message, tree
     assert snapshot() == before
 
 
-@DUPLICATE_MESSAGE_BUG
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("overrides", "message"),
@@ -495,7 +486,6 @@ def test_edit_duplicate_card_is_refused(tree, clients):
     assert snapshot() == before
 
 
-@DUPLICATE_MESSAGE_BUG
 @pytest.mark.django_db
 def test_edit_duplicate_card_message_is_vietnamese(tree, clients):
     from chibo.accounts.tests.test_scope_matrix import member_form_data
