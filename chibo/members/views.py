@@ -245,6 +245,11 @@ def member_create(request):
     initial = {}
     if request.GET.get("cell", "").isdigit():
         initial["cell"] = request.GET["cell"]
+    else:
+        # A cell's secretary adds members to that one cell: it comes chosen.
+        only = list(cells.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            initial["cell"] = only[0]
     form = MemberCreateForm(request.POST or None, cells=cells, initial=initial)
     if form.is_valid():
         data = dict(form.cleaned_data)

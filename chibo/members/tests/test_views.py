@@ -475,6 +475,18 @@ def test_create_form_offers_only_writable_cells(tree, clients):
 
 
 @pytest.mark.django_db
+def test_create_form_chooses_the_only_writable_cell(tree, clients):
+    # A cell's secretary finds their cell chosen; the commune's staff choose among theirs.
+    body = clients["secretary_a"].get("/members/new/").content.decode()
+    assert re.findall(r'<option value="(\d+)"( selected)?', body) == [
+        (str(tree.cell_a.pk), " selected")
+    ]
+    body = clients["commune"].get("/members/new/").content.decode()
+    options = re.findall(r'<option value="(\d+)"( selected)?', body)
+    assert len(options) > 1 and all(not chosen for _, chosen in options)
+
+
+@pytest.mark.django_db
 def test_edit_duplicate_card_is_refused(tree, clients):
     from chibo.accounts.tests.test_scope_matrix import member_form_data
 
