@@ -228,6 +228,12 @@ def browser(chromium, monkeypatch):
             yield b
         finally:
             b.close()
+            # Inside sync_playwright() the code runs in a greenlet with a context of its own,
+            # where Django's connection handler opens other connections for the test's ORM
+            # calls: close them, or PostgreSQL refuses to drop the test database at the end.
+            from django.db import connections
+
+            connections.close_all()
 
 
 def sign_in(page, base_url, username, next_url):
