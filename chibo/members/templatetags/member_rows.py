@@ -5,6 +5,8 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
+from chibo.core.templatetags.vn import vndate
+
 register = template.Library()
 
 
@@ -19,11 +21,11 @@ def member_rows(members, detail_prefix):
     rows = []
     for m in members:
         other = f' <span class="muted">({escape(m.other_names)})</span>' if m.other_names else ""
-        born = m.birth_date.strftime("%d/%m/%Y") if m.birth_date else ""
         rows.append(
             "<tr>\n"
             f'      <td><a href="{detail_prefix}{m.pk}/">{escape(m.full_name)}</a>{other}</td>\n'
-            f'      <td class="hide-sm">{born}</td><td class="hide-sm">{_text(m.ethnicity)}</td>\n'
+            f'      <td class="hide-sm">{vndate(m.birth_date)}</td>'
+            f'<td class="hide-sm">{_text(m.ethnicity)}</td>\n'
             f"      <td>{_text(m.cell.name)}</td>"
             f'<td class="hide-sm">{_text(m.party_card_number)}</td>'
             f'<td class="hide-sm">{_text(m.status_label)}</td>\n'
