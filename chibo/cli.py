@@ -13,6 +13,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # chibo word -> (manage.py command or None, Vietnamese line, English line), in --help order.
 COMMANDS = {
+    "init": (
+        "init",
+        "Lần chạy đầu: tạo tổ chức gốc và tài khoản quản trị đầu tiên",
+        "First run: create the root organization and the first admin",
+    ),
     "demo": (
         "demo",
         "Tạo dữ liệu mẫu: huyện Mai Sơn giả lập (chỉ vào cơ sở dữ liệu trống)",

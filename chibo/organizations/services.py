@@ -21,8 +21,10 @@ KIND_RANK = {
 
 def _check_parent(kind, parent):
     if parent is None:
-        if kind in (Organization.Kind.GRASSROOTS, Organization.Kind.CELL):
-            raise ValidationError(_("Tổ chức cơ sở đảng và chi bộ phải có tổ chức cấp trên."))
+        # A root may be a province or district committee, or a grassroots organization (a
+        # commune committee directly under a province after 2025); never a cell.
+        if kind == Organization.Kind.CELL:
+            raise ValidationError(_("Chi bộ phải có tổ chức cấp trên."))
         return
     if parent.kind == Organization.Kind.CELL:
         raise ValidationError(_("Chi bộ không có tổ chức trực thuộc."))

@@ -27,14 +27,23 @@ def _sorted(orgs):
     return sorted(orgs, key=lambda o: (kind_order[o.kind], vn.text_sort_key(o.name)))
 
 
+def _first_run(request):
+    """On a database with no organization at all: what to do instead of an empty tree."""
+    return render(request, "organizations/first_run.html")
+
+
 @login_required
 def home(request):
     scope = Scope.for_user(request.user)
     if not scope.read_paths and not scope.superuser:
+        if not Organization.objects.exists():
+            return _first_run(request)
         if scope.member_self_id:  # a member alone: their meetings and tasks first
             return redirect("meetings:my")
         return render(request, "organizations/no_role.html", status=403)
     tops = list(scope.top_organizations()[:2])
+    if not tops and not Organization.objects.exists():
+        return _first_run(request)
     if len(tops) == 1:
         return redirect("organizations:detail", pk=tops[0].pk)
     return redirect("organizations:tree")
@@ -45,6 +54,8 @@ def tree(request):
     """The visible forest; `?node=ID` returns one node's children (HTMX expands the tree)."""
     scope = Scope.for_user(request.user)
     if not scope.read_paths and not scope.superuser:
+        if not Organization.objects.exists():
+            return _first_run(request)
         raise Http404  # a member alone reads only their own record, never the tree
     node_id = request.GET.get("node")
     if node_id:
@@ -53,6 +64,8 @@ def tree(request):
         children = selectors.children_with_counts(node.path, children, Member)
         return render(request, "organizations/tree.html#children", {"children": children})
     tops = _sorted(scope.top_organizations())
+    if not tops and not Organization.objects.exists():
+        return _first_run(request)
     # One grouped count per path length of the tops (a user may hold roles at many nodes;
     # tops are never nested, so each member counts under one top at most).
     counts = Counter()
