@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from chibo.core import vn
 from chibo.members.models import Member, Membership
-from chibo.organizations.models import Commune, Organization, Village
+from chibo.organizations.models import UPPER_KINDS, Commune, Organization, Village
 from chibo.organizations.selectors import periods_under
 
 from . import rules
@@ -452,13 +452,16 @@ class GroupSummary:
 
 
 def cells_by_parent(reports: list[CellReport | CellTally]) -> list[GroupSummary]:
-    """One row per grassroots organization: cells, cells with a committee, flagged, per flag."""
+    """One row per grassroots organization (a grassroots cell its own): cells, cells with a
+    committee, flagged, per flag."""
     groups = {}
     for r in reports:
-        key = r.parent.pk if r.parent else None
+        # A grassroots cell (its parent an upper committee) is a grassroots row of its own.
+        group = r.cell if r.parent and r.parent.kind in UPPER_KINDS else r.parent
+        key = group.pk if group else None
         g = groups.get(key)
         if g is None:
-            g = groups[key] = GroupSummary(r.parent, r.parent.name if r.parent else "")
+            g = groups[key] = GroupSummary(group, group.name if group else "")
         codes = r.codes
         g.total += 1
         g.ok += r.has_committee

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from chibo.accounts.models import Role, RoleAssignment
 from chibo.committees.models import in_force_q
 from chibo.committees.selectors import sort_key, villages_under
-from chibo.organizations.models import Organization, Village
+from chibo.organizations.models import UPPER_KINDS, Organization, Village
 from chibo.organizations.selectors import periods_under
 
 from .models import CellMeeting, FollowAssignment, Guest, SupportAssignment, SupportVisit
@@ -447,7 +447,7 @@ def village_log(village: Village):
 
 def helpers_in_scope(scope):
     """Organizations the user may name as helpers: in force, in their scope, an agency
-    grassroots organization or a district or province body."""
+    grassroots organization (a grassroots cell included) or a district or province body."""
     K = Organization.Kind
     return (
         Organization.objects.active()
@@ -455,6 +455,7 @@ def helpers_in_scope(scope):
         .filter(
             Q(kind__in=[K.DISTRICT_COMMITTEE, K.PROVINCE_COMMITTEE])
             | (Q(kind=K.GRASSROOTS) & ~Q(grassroots_type=Organization.GrassrootsType.COMMUNE))
+            | Q(kind=K.CELL, parent__kind__in=UPPER_KINDS)  # grassroots cells
         )
         .order_by("path")
     )

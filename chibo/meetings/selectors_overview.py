@@ -10,12 +10,11 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core import dates, vn
-from chibo.organizations.models import OrganizationPeriod
+from chibo.organizations.models import OrganizationPeriod, grassroots_level_q
 
 from .models import CellMeeting, QualityClass
 from .selectors_oversight import (
     RECORDED,
-    K,
     Rules,
     S,
     _under,
@@ -127,10 +126,10 @@ def overdue_q(rules: Rules, today: datetime.date, month: datetime.date, cells=No
 
 
 def overview(roots, month: datetime.date, *, today=None) -> Overview:
-    """One row per grassroots organization under `roots` on the month's last day: its cells,
-    the month's regular meetings (held, on the day, late, overdue), attendance and quality
-    classes of every meeting recorded in the month, and the cells with a thematic meeting (or a
-    thematic part) recorded from the quarter's first month to this one.
+    """One row per grassroots organization (grassroots cells included) under `roots` on the
+    month's last day: its cells, the month's regular meetings (held, on the day, late, overdue),
+    attendance and quality classes of every meeting recorded in the month, and the cells with a
+    thematic meeting (or a thematic part) recorded from the quarter's first month to this one.
 
     Queries: the roots' paths, the grassroots organizations, the rules, then per depth at which
     grassroots organizations sit (one, in a district) the cells counted and the meetings
@@ -143,7 +142,10 @@ def overview(roots, month: datetime.date, *, today=None) -> Overview:
     paths = root_paths(roots, on)
     grassroots = list(
         OrganizationPeriod.objects.filter(
-            _under(paths), _valid_on(on), organization__kind=K.GRASSROOTS
+            # grassroots cells (parent then an upper committee) are rows of their own
+            _under(paths),
+            _valid_on(on),
+            grassroots_level_q("organization__"),
         )
         .order_by("path")
         .values_list("organization_id", "name", "path")

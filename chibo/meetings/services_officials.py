@@ -87,11 +87,12 @@ def can_record_visit(scope: Scope, village: Village) -> bool:
 
 
 def eligible_helper(org: Organization) -> bool:
-    """An agency grassroots organization (not a commune's) or a district or province body."""
+    """An agency grassroots organization (not a commune's; a grassroots cell of an agency, a
+    school... included) or a district or province body."""
     K = Organization.Kind
     if org.kind in (K.DISTRICT_COMMITTEE, K.PROVINCE_COMMITTEE):
         return True
-    return org.kind == K.GRASSROOTS and not org.is_commune
+    return (org.kind == K.GRASSROOTS and not org.is_commune) or org.is_grassroots_cell
 
 
 def first_overlap(qs, start: datetime.date, end: datetime.date | None):

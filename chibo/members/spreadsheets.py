@@ -622,6 +622,25 @@ def validate(rows: list[SheetRow], scope) -> tuple[list[CleanRow], list[RowError
 
     codes = {f["cell_code"] for _n, f in converted if f.get("cell_code")}
     cells = {o.code: o for o in Organization.objects.filter(code__in=codes)}
+    # Named grassroots organizations that have no cell: perhaps a grassroots cell created as one.
+    without_cells = {o.pk for o in cells.values() if o.kind == Organization.Kind.GRASSROOTS} - set(
+        Organization.objects.filter(
+            parent__code__in=codes, kind=Organization.Kind.CELL, valid_to__isnull=True
+        ).values_list("parent_id", flat=True)
+    )
+
+    def _not_a_cell_message(org):
+        message = _(
+            "Mã «%(code)s» không phải là mã của một chi bộ: đảng viên sinh hoạt ở chi bộ, "
+            "hãy ghi mã chi bộ của đảng viên."
+        )
+        if org.pk in without_cells:
+            message += " " + _(
+                "%(name)s chưa có chi bộ nào: nếu đó là một chi bộ cơ sở (trực thuộc huyện, "
+                "tỉnh), hãy thành lập nó là «Chi bộ cơ sở» trên trang của cấp trên."
+            ) % {"name": org.name.replace("%", "%%")}  # formatted again with the code
+        return message
+
     for number, f in converted:
         code = f.get("cell_code")
         if not code:
@@ -630,7 +649,7 @@ def validate(rows: list[SheetRow], scope) -> tuple[list[CleanRow], list[RowError
         if cell is None or not scope.can_write(cell):
             message = _("Không có chi bộ mã «%(code)s» trong phạm vi bạn được nhập.")
         elif not cell.is_cell:
-            message = _("Mã «%(code)s» không phải là mã của một chi bộ.")
+            message = _not_a_cell_message(cell)
         elif not cell.is_active:
             message = _("Chi bộ mã «%(code)s» đã ngừng hoạt động.")
         else:

@@ -42,7 +42,13 @@ class MergeForm(forms.Form):
             self.fields["into"].queryset = cells
 
 
+GRASSROOTS_CELL = "grassroots_cell"
+
+
 class ChildForm(forms.Form):
+    """A new organization under `parent`: under an upper committee a grassroots organization
+    or a grassroots cell (chi bộ cơ sở: a cell of type agency), under a grassroots one a cell."""
+
     code = forms.RegexField(
         label=_("Mã"),
         regex=r"^[A-Za-z0-9._-]{1,30}$",
@@ -50,13 +56,7 @@ class ChildForm(forms.Form):
         error_messages={"invalid": _("Mã chỉ gồm chữ không dấu, số, . _ -")},
     )
     name = forms.CharField(label=_("Tên"), max_length=200)
-    kind = forms.ChoiceField(
-        label=_("Loại"),
-        choices=[
-            (Organization.Kind.GRASSROOTS, Organization.Kind.GRASSROOTS.label),
-            (Organization.Kind.CELL, Organization.Kind.CELL.label),
-        ],
-    )
+    kind = forms.ChoiceField(label=_("Loại"), choices=[])
     grassroots_type = forms.ChoiceField(
         label=_("Loại tổ chức cơ sở"),
         required=False,
@@ -67,12 +67,32 @@ class ChildForm(forms.Form):
     )
     valid_from = VNDateField(label=_("Thành lập ngày"))
 
+    def __init__(self, *args, parent: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        K = Organization.Kind
+        if parent.is_upper_committee:
+            self.fields["kind"].choices = [
+                (K.GRASSROOTS, K.GRASSROOTS.label),
+                (GRASSROOTS_CELL, _("Chi bộ cơ sở (của cơ quan, trường học, trạm y tế...)")),
+            ]
+            del self.fields["cell_type"]
+        else:
+            self.fields["kind"].choices = [(K.CELL, K.CELL.label)]
+            del self.fields["grassroots_type"]
+
     def clean(self):
         data = super().clean()
-        if data.get("kind") == Organization.Kind.CELL and not data.get("cell_type"):
+        K = Organization.Kind
+        if data.get("kind") == GRASSROOTS_CELL:
+            data["kind"], data["cell_type"] = K.CELL, Organization.CellType.AGENCY
+        if data.get("kind") == K.CELL and not data.get("cell_type"):
             self.add_error("cell_type", _("Hãy chọn loại chi bộ."))
-        if data.get("kind") == Organization.Kind.GRASSROOTS and not data.get("grassroots_type"):
+        if data.get("kind") == K.GRASSROOTS and not data.get("grassroots_type"):
             self.add_error("grassroots_type", _("Hãy chọn loại tổ chức cơ sở."))
+        # Only the type of the kind chosen goes on.
+        data["cell_type"] = data.get("cell_type", "") if data.get("kind") == K.CELL else ""
+        if data.get("kind") != K.GRASSROOTS:
+            data["grassroots_type"] = ""
         return data
 
 

@@ -4,14 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.indicators import Value, register
 
-from .models import Organization
+from .models import Organization, grassroots_level_q
 from .selectors import periods_under, village_cell_count
 
 
 @register("grassroots_orgs", _("Tổ chức cơ sở đảng"))
 def grassroots_orgs(org: Organization, as_of) -> Value:
-    """Grassroots organizations under `org` (itself included) on `as_of`. Two queries."""
-    periods = periods_under(org, as_of).filter(organization__kind=Organization.Kind.GRASSROOTS)
+    """Grassroots organizations under `org` (itself included) on `as_of`, grassroots cells
+    (cells whose parent was then an upper committee) included. Two queries."""
+    periods = periods_under(org, as_of).filter(grassroots_level_q("organization__"))
     return Value(periods.count())
 
 

@@ -41,6 +41,20 @@ class OrganizationQuerySet(models.QuerySet):
     def grassroots(self):
         return self.filter(kind=Organization.Kind.GRASSROOTS)
 
+    def grassroots_level(self):
+        """Grassroots organizations and grassroots cells (chi bộ cơ sở: cells whose parent is
+        an upper committee), as they sit in the tree now."""
+        return self.filter(grassroots_level_q())
+
+
+def grassroots_level_q(prefix: str = "", parent: str = "parent") -> Q:
+    """A grassroots organization, or a cell whose parent is an upper committee (a grassroots
+    cell). `prefix` reaches the organization from another model (`"organization__"` from an
+    OrganizationPeriod, whose own `parent` is the parent on the period's dates)."""
+    return Q(**{f"{prefix}kind": "grassroots"}) | Q(
+        **{f"{prefix}kind": "cell", f"{parent}__kind__in": UPPER_KINDS}
+    )
+
 
 class Organization(TimeStamped):
     """A Party organization: province/district committee, grassroots organization or cell."""
@@ -109,11 +123,36 @@ class Organization(TimeStamped):
         return self.grassroots_type == self.GrassrootsType.COMMUNE
 
     @property
+    def is_upper_committee(self):
+        return self.kind in UPPER_KINDS
+
+    @property
+    def is_grassroots_cell(self):
+        """A cell directly under a province or district committee (chi bộ cơ sở of a school,
+        a health centre...): a grassroots organization that is also a cell. Reads the parent."""
+        return self.is_cell and self.parent_id is not None and self.parent.is_upper_committee
+
+    @property
+    def kind_label(self):
+        """The kind as the pages name it: "Chi bộ cơ sở" for a grassroots cell."""
+        if self.is_grassroots_cell:
+            return GRASSROOTS_CELL_LABEL
+        return self.get_kind_display()
+
+    @property
     def is_active(self):
         return self.valid_to is None
 
     def ancestor_paths(self) -> list[str]:
         return [self.path[: i + PATH_STEP] for i in range(0, len(self.path), PATH_STEP)]
+
+
+# Upper committees (the levels above the grassroots), by kind code.
+UPPER_KINDS = (
+    Organization.Kind.PROVINCE_COMMITTEE.value,
+    Organization.Kind.DISTRICT_COMMITTEE.value,
+)
+GRASSROOTS_CELL_LABEL = _("Chi bộ cơ sở")
 
 
 class OrganizationPeriod(models.Model):

@@ -88,7 +88,8 @@ def children_with_counts(parent_path: str, children, member_model):
 
 
 def active_children(org: Organization):
-    return Organization.objects.filter(parent=org, valid_to__isnull=True).order_by("kind", "name")
+    # Through the reverse manager, each child knows `org` as its parent without a query.
+    return org.children.filter(valid_to__isnull=True).order_by("kind", "name")
 
 
 def org_history(org: Organization):

@@ -19,7 +19,7 @@ KIND_RANK = {
 }
 
 
-def _check_parent(kind, parent):
+def _check_parent(kind, parent, cell_type=""):
     if parent is None:
         # A root may be a province or district committee, or a grassroots organization (a
         # commune committee directly under a province after 2025); never a cell.
@@ -32,6 +32,16 @@ def _check_parent(kind, parent):
         raise ValidationError(_("Tổ chức cấp trên phải ở cấp cao hơn."))
     if parent.valid_to is not None:
         raise ValidationError(_("Tổ chức cấp trên đã hết hiệu lực."))
+    if (
+        kind == Organization.Kind.CELL
+        and parent.is_upper_committee
+        and cell_type != Organization.CellType.AGENCY
+    ):
+        # A cell directly under an upper committee is a grassroots cell (chi bộ cơ sở) of an
+        # agency, a school, a health centre: village cells belong to a commune committee.
+        raise ValidationError(
+            _("Chi bộ trực thuộc đảng bộ tỉnh, huyện là chi bộ cơ sở của cơ quan, đơn vị.")
+        )
 
 
 def _open_period(org, on):
@@ -65,7 +75,7 @@ def org_create(
     grassroots_type: str = "",
     decision: str = "",
 ) -> Organization:
-    _check_parent(kind, parent)
+    _check_parent(kind, parent, cell_type)
     if kind == Organization.Kind.CELL and not cell_type:
         raise ValidationError(_("Chi bộ phải có loại (thôn, bản, tiểu khu hoặc cơ quan)."))
     if Organization.objects.filter(code=code).exists():
@@ -155,7 +165,7 @@ def org_reparent(
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if new_parent.path.startswith(org.path):
         raise ValidationError(_("Không thể chuyển một tổ chức vào chính cây con của nó."))
-    _check_parent(org.kind, new_parent)
+    _check_parent(org.kind, new_parent, org.cell_type)
     old_parent = org.parent
     _repath_subtree(org, new_parent, on)
     ev = OrganizationEvent.objects.create(

@@ -63,7 +63,7 @@ def tree(request):
         children = _sorted(selectors.active_children(node))
         children = selectors.children_with_counts(node.path, children, Member)
         return render(request, "organizations/tree.html#children", {"children": children})
-    tops = _sorted(scope.top_organizations())
+    tops = _sorted(scope.top_organizations().select_related("parent"))
     if not tops and not Organization.objects.exists():
         return _first_run(request)
     # One grouped count per path length of the tops (a user may hold roles at many nodes;
@@ -255,7 +255,7 @@ def create_child(request, pk):
     scope, org = _admin_org_or_404(request, pk)
     if org.is_cell:
         raise Http404
-    form = forms.ChildForm(request.POST or None)
+    form = forms.ChildForm(request.POST or None, parent=org)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -266,10 +266,8 @@ def create_child(request, pk):
                 parent=org,
                 valid_from=data["valid_from"],
                 actor=request.user,
-                cell_type=data["cell_type"] if data["kind"] == Organization.Kind.CELL else "",
-                grassroots_type=(
-                    data["grassroots_type"] if data["kind"] == Organization.Kind.GRASSROOTS else ""
-                ),
+                cell_type=data["cell_type"],
+                grassroots_type=data["grassroots_type"],
             )
         except ValidationError as e:
             form.add_error(None, e)

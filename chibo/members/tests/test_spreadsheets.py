@@ -321,7 +321,12 @@ def test_cell_outside_the_scope_reads_like_a_missing_code(clients):
     assert got == [
         (2, "Mã chi bộ*", "Không có chi bộ mã «XB-01» trong phạm vi bạn được nhập."),
         (3, "Mã chi bộ*", "Không có chi bộ mã «ZZ-99» trong phạm vi bạn được nhập."),
-        (4, "Mã chi bộ*", "Mã «XA» không phải là mã của một chi bộ."),
+        (
+            4,
+            "Mã chi bộ*",
+            "Mã «XA» không phải là mã của một chi bộ: đảng viên sinh hoạt ở chi bộ, hãy ghi mã "
+            "chi bộ của đảng viên.",
+        ),
     ]
 
 
