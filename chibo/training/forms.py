@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.members.forms import VNDateField
-from chibo.members.models import Member
+from chibo.members.models import Member, TheoryLevel
 from chibo.organizations.models import Organization
 
 from .models import Contestant, ContestRound, Enrollment, TrainingCourse
+from .selectors import POST_CHOICES
 
 
 class CourseFilterForm(forms.Form):
@@ -50,6 +51,36 @@ class MemberSearchForm(forms.Form):
 
     q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=100)
     cell = forms.IntegerField(label=_("Chi bộ"), required=False, min_value=1)
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"— {obj.name}" if obj.is_cell else obj.name
+
+
+class BulkEnrollFilterForm(forms.Form):
+    """Query string of the bulk enrolment page: which members to list."""
+
+    org = OrgChoiceField(
+        label=_("Chi bộ hoặc đảng bộ xã"),
+        required=False,
+        queryset=Organization.objects.none(),
+        empty_label=_("Tất cả trong phạm vi"),
+    )
+    post = forms.ChoiceField(
+        label=_("Chức vụ hiện nay"),
+        required=False,
+        choices=[("", _("Tất cả")), *POST_CHOICES.items()],
+    )
+    theory = forms.ChoiceField(
+        label=_("Lý luận chính trị"),
+        required=False,
+        choices=[("", _("Tất cả")), *TheoryLevel.choices],
+    )
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
 
 
 class MembersForm(forms.Form):

@@ -12,10 +12,12 @@ scope: a commune sees its own members in a district course, never another commun
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from chibo.committees.models import (
+    ConcurrentRole,
     Position,
     QualificationStandard,
     SuccessionPlan,
@@ -284,6 +286,62 @@ def enrollable_members(scope, filters: dict):
     if filters.get("q"):
         qs = qs.search(filters["q"])
     return qs.select_related("cell").order_by("sort_key", "id")
+
+
+# The current posts the bulk enrolment page filters by: (label, what it matches).
+POST_CHOICES = {
+    "secretary": Title.SECRETARY.label,
+    "deputy_secretary": Title.DEPUTY_SECRETARY.label,
+    "committee": _("Chi ủy viên (mọi chức danh trong chi ủy)"),
+    "village_head": ConcurrentRole.Kind.VILLAGE_HEAD.label,
+}
+
+
+def _post_q(post: str, on: datetime.date) -> Q:
+    """Members holding `post` on `on`: a seat on a cell's committee or the village head."""
+    if post == "village_head":
+        heads = ConcurrentRole.objects.filter(
+            in_force_q(on), kind=ConcurrentRole.Kind.VILLAGE_HEAD, member_id=OuterRef("pk")
+        )
+        return Q(Exists(heads))
+    seats = Position.objects.filter(
+        in_force_q(on), organization__kind=Organization.Kind.CELL, member_id=OuterRef("pk")
+    )
+    if post != "committee":
+        seats = seats.filter(title=post)
+    return Q(Exists(seats))
+
+
+def bulk_enrollment_candidates(scope, filters: dict, on: datetime.date):
+    """Members in the scope's write area, still in a cell, for the bulk enrolment page: under
+    `org` (a cell or a commune), holding `post` on `on`, at `theory` level. Each with its
+    cell and, in `current_positions` and `current_posts`, its cell seats and village posts in
+    force on `on` (two queries for the whole list)."""
+    qs = Member.objects.in_cell().filter(people_q(scope, "cell__path", write=True))
+    if filters.get("org"):
+        qs = qs.filter(subtree_q(filters["org"].path, "cell__path"))
+    if filters.get("post"):
+        qs = qs.filter(_post_q(filters["post"], on))
+    if filters.get("theory"):
+        qs = qs.filter(theory_level=filters["theory"])
+    return (
+        qs.select_related("cell")
+        .prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=Position.objects.filter(
+                    in_force_q(on), organization__kind=Organization.Kind.CELL
+                ).order_by("title"),
+                to_attr="current_positions",
+            ),
+            Prefetch(
+                "concurrent_roles",
+                queryset=ConcurrentRole.objects.filter(in_force_q(on)).order_by("kind"),
+                to_attr="current_posts",
+            ),
+        )
+        .order_by("sort_key", "id")
+    )
 
 
 # --- the contest ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ scope checks that a signed-in user is held to.
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -135,14 +136,9 @@ def _writable(actor, members) -> list[Member]:
     return [m for m in members if not scope.can_write(m.cell)]
 
 
-@transaction.atomic
-def enroll(*, course: TrainingCourse, members, actor) -> list[Enrollment]:
-    """Nominate `members` to `course` in one go; all or nothing.
-
-    Refused with the names: members already enrolled, members outside the actor's write scope,
-    members no longer in a cell. The same member twice in `members` counts once.
-    """
-    course = TrainingCourse.objects.select_for_update().get(pk=course.pk)
+def _checked_members(course: TrainingCourse, members, actor) -> list[Member]:
+    """Fresh rows of `members` (each once, with its cell), refused with the names when any is
+    outside the actor's write scope or left the Party's ranks before the course began."""
     unique = list({m.pk: m for m in members}.values())
     if not unique:
         raise ValidationError(_("Hãy chọn ít nhất một đảng viên."))
@@ -166,20 +162,14 @@ def enroll(*, course: TrainingCourse, members, actor) -> list[Enrollment]:
         raise ValidationError(
             _("Không còn sinh hoạt ở chi bộ: %(names)s.") % {"names": _names(gone)}
         )
-    already = set(
-        Enrollment.objects.filter(course=course, member__in=fresh).values_list(
-            "member_id", flat=True
-        )
-    )
-    if already:
-        raise ValidationError(
-            _("Đã có tên trong lớp này: %(names)s.")
-            % {"names": _names(m for m in fresh if m.pk in already)}
-        )
+    return fresh
+
+
+def _create_enrollments(course: TrainingCourse, members: list[Member], actor) -> list[Enrollment]:
     created = []
     try:
         with transaction.atomic():
-            for m in sorted(fresh, key=lambda m: m.sort_key):
+            for m in sorted(members, key=lambda m: m.sort_key):
                 created.append(Enrollment.objects.create(course=course, member=m))
     except IntegrityError:
         # A concurrent nomination won the race for one of them.
@@ -194,6 +184,56 @@ def enroll(*, course: TrainingCourse, members, actor) -> list[Enrollment]:
             changes={"course": [None, course.pk], "member": [None, e.member_id]},
         )
     return created
+
+
+@transaction.atomic
+def enroll(*, course: TrainingCourse, members, actor) -> list[Enrollment]:
+    """Nominate `members` to `course` in one go; all or nothing.
+
+    Refused with the names: members already enrolled, members outside the actor's write scope,
+    members no longer in a cell. The same member twice in `members` counts once.
+    """
+    course = TrainingCourse.objects.select_for_update().get(pk=course.pk)
+    fresh = _checked_members(course, members, actor)
+    already = set(
+        Enrollment.objects.filter(course=course, member__in=fresh).values_list(
+            "member_id", flat=True
+        )
+    )
+    if already:
+        raise ValidationError(
+            _("Đã có tên trong lớp này: %(names)s.")
+            % {"names": _names(m for m in fresh if m.pk in already)}
+        )
+    return _create_enrollments(course, fresh, actor)
+
+
+@dataclass
+class ManyEnrolled:
+    """What enrollments_create_many did: the enrolments created, the members skipped because
+    they were already enrolled."""
+
+    created: list[Enrollment]
+    skipped: list[Member]
+
+
+@transaction.atomic
+def enrollments_create_many(*, course: TrainingCourse, members, actor) -> ManyEnrolled:
+    """Enrol many members in `course` at once (ticked across cells), each enrolment audited.
+
+    Members already enrolled are skipped and reported, not refused. Refused with the names
+    (nothing written): members outside the actor's write scope, members no longer in a cell.
+    """
+    course = TrainingCourse.objects.select_for_update().get(pk=course.pk)
+    fresh = _checked_members(course, members, actor)
+    already = set(
+        Enrollment.objects.filter(course=course, member__in=fresh).values_list(
+            "member_id", flat=True
+        )
+    )
+    skipped = sorted((m for m in fresh if m.pk in already), key=lambda m: m.sort_key)
+    created = _create_enrollments(course, [m for m in fresh if m.pk not in already], actor)
+    return ManyEnrolled(created=created, skipped=skipped)
 
 
 def _raise_theory(*, enrollment: Enrollment, on: datetime.date, actor) -> TheoryLevelChange | None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("courses/<int:pk>/", views.course_detail, name="course_detail"),
     path("courses/<int:pk>/edit/", views.course_edit, name="course_edit"),
     path("courses/<int:pk>/enroll/", views.course_enroll, name="course_enroll"),
+    path("courses/<int:pk>/enroll-many/", views.course_enroll_many, name="course_enroll_many"),
     path(
         "courses/<int:pk>/participants.xlsx",
         views.course_participants_export,

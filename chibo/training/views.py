@@ -18,10 +18,11 @@ from chibo.core import audit
 from chibo.core import indicators as registry
 from chibo.core.dates import today
 from chibo.members.models import Member
-from chibo.organizations.models import Organization
+from chibo.organizations.models import UPPER_KINDS, Organization
 
 from . import exports, indicators, selectors, services
 from .forms import (
+    BulkEnrollFilterForm,
     CourseFilterForm,
     CourseForm,
     MemberSearchForm,
@@ -35,6 +36,7 @@ from .permissions import can_record_result, course_or_404, enrollment_or_404, me
 PAGE_SIZE = 50
 NOMINATE_PAGE_SIZE = 100
 SEARCH_LIMIT = 100
+BULK_LIMIT = 500
 
 
 def bad_query(form):
@@ -298,6 +300,63 @@ def course_enroll(request, pk):
         .order_by("path"),
     }
     return render(request, "training/enroll.html", context)
+
+
+def bulk_org_choices(scope):
+    """The cells and grassroots organizations (communes...) in force in the write scope."""
+    return (
+        Organization.objects.active()
+        .filter(scope.paths_q(paths=scope.write_paths))
+        .exclude(kind__in=UPPER_KINDS)
+        .order_by("path")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_enroll_many(request, pk):
+    """Enrol many at once: the members of the write scope, filtered by cell or commune, by
+    current post and by theory level, ticked (or all shown) and sent in one submit."""
+    scope = writer_scope_or_404(request)
+    course = course_or_404(scope, pk)
+    filters = BulkEnrollFilterForm(request.GET, orgs=bulk_org_choices(scope))
+    if not filters.is_valid():
+        return bad_query(filters)
+    form = MembersForm(request.POST or None, choices=selectors.enrollable_members(scope, {}))
+    if form.is_valid():
+        try:
+            result = services.enrollments_create_many(
+                course=course, members=form.cleaned_data["members"], actor=request.user
+            )
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, _("Đã cử %(n)s người vào lớp.") % {"n": len(result.created)})
+            if result.skipped:
+                messages.info(
+                    request,
+                    _("Đã có tên trong lớp từ trước, bỏ qua: %(names)s.")
+                    % {"names": ", ".join(m.full_name for m in result.skipped)},
+                )
+            return redirect("training:course_detail", pk=course.pk)
+    found = selectors.bulk_enrollment_candidates(scope, filters.cleaned_data, today())
+    members = list(found[: BULK_LIMIT + 1])
+    shown = members[:BULK_LIMIT]
+    enrolled = set(
+        course.enrollments.filter(member__in=[m.pk for m in shown]).values_list(
+            "member_id", flat=True
+        )
+    )
+    context = {
+        "course": course,
+        "form": form,
+        "filters": filters,
+        "members": shown,
+        "more": len(members) > BULK_LIMIT,
+        "enrolled": enrolled,
+        "open": len(shown) - len(enrolled),
+    }
+    return render(request, "training/enroll_many.html", context)
 
 
 @login_required
