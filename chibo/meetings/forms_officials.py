@@ -49,6 +49,11 @@ class CellChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.parent.name})" if obj.parent_id else obj.name
 
 
+class CellsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.parent.name})" if obj.parent_id else obj.name
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj} ({obj.username})"
@@ -96,6 +101,47 @@ class FollowAssignForm(forms.Form):
                 _("Hãy chọn cán bộ đã có tài khoản hoặc nhập họ tên, tên đăng nhập để tạo mới.")
             )
         return data
+
+
+class CommuneFilterForm(forms.Form):
+    """Query string of the many-cells assign page: the cells of one commune (or grassroots
+    organization) only."""
+
+    commune = forms.ModelChoiceField(
+        label=_("Đảng bộ xã"),
+        required=False,
+        queryset=Organization.objects.none(),
+        empty_label=_("Tất cả"),
+    )
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes
+
+
+class FollowAssignManyForm(FollowAssignForm):
+    """One official (picked, or a new account) to follow every cell ticked."""
+
+    cells = CellsChoiceField(
+        label=_("Các chi bộ"),
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Hãy chọn ít nhất một chi bộ."),
+            "invalid_choice": _("Có chi bộ được chọn không nằm trong danh sách."),
+            "invalid_pk_value": _("Có chi bộ được chọn không nằm trong danh sách."),
+        },
+    )
+    field_order = ["official", "full_name", "username", "email", "kind", "start", "end"]
+
+    def __init__(self, *args, cells, **kwargs):
+        super().__init__(*args, cells=cells, **kwargs)
+        del self.fields["cell"]
+        self.fields["cells"].queryset = cells
+
+    def details(self):
+        """The fields other than the cells, in order."""
+        return [f for f in self if f.name != "cells"]
 
 
 class EndForm(forms.Form):

@@ -295,6 +295,57 @@ def follow_assign(
 
 
 @transaction.atomic
+def follow_assign_many(
+    *,
+    official: User | NewAccount,
+    cells: list[Organization],
+    kind: str,
+    start: datetime.date,
+    end: datetime.date | None = None,
+    decision: str = "",
+    actor,
+) -> list[FollowAssignment]:
+    """Assign one official to follow many cells over the same days: one follow_assign per cell
+    (each audited), all or nothing. The account of a NewAccount is created once.
+
+    Refused with a ValidationError that lists every cell refused and why (nothing saved): what
+    follow_assign refuses for one cell, for any of them. Http404 when a cell is outside the
+    actor's scope.
+    """
+    unique = list({c.pk: c for c in cells}.values())
+    if not unique:
+        raise ValidationError({"cells": _("Hãy chọn ít nhất một chi bộ.")})
+    for cell in unique:
+        _check_assigner(actor, cell, kind)
+    if end is not None and end <= start:
+        raise ValidationError({"end": _("Ngày thôi theo dõi phải sau ngày bắt đầu.")})
+    if isinstance(official, NewAccount):
+        official = _create_account(official, actor)
+    elif not official.is_active:
+        raise ValidationError({"official": _("Tài khoản %(u)s đã bị khóa.") % {"u": official}})
+    created, refused = [], []
+    for cell in sorted(unique, key=lambda c: c.path):
+        try:
+            created.append(
+                follow_assign(
+                    official=official,
+                    cell=cell,
+                    kind=kind,
+                    start=start,
+                    end=end,
+                    decision=decision,
+                    actor=actor,
+                )
+            )
+        except ValidationError as e:
+            refused += [f"{cell}: {m}" for m in e.messages]
+    if refused:
+        # The outer transaction rolls back the cells already assigned (and a new account).
+        raise ValidationError({"cells": refused})
+    return created
+
+
+@transaction.atomic
 def follow_end(*, assignment: FollowAssignment, end: datetime.date, actor) -> FollowAssignment:
     """End a follow assignment on `end` (the first day without it) and the role with it."""
     assignment = (

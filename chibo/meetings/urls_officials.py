@@ -11,6 +11,11 @@ urlpatterns = [
     path("officials/org/<int:pk>/", officials.officials, name="officials"),
     path("officials/org/<int:pk>/assign/", officials.assign, name="official_assign"),
     path(
+        "officials/org/<int:pk>/assign-many/",
+        officials.assign_many,
+        name="official_assign_many",
+    ),
+    path(
         "officials/org/<int:pk>/indicators/<slug:code>/",
         officials.indicator,
         name="official_indicator",

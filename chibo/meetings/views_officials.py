@@ -240,6 +240,79 @@ def assign(request, pk):
     return form_page(request, form, _("Phân công cán bộ theo dõi chi bộ"), back, org.name)
 
 
+def _assign_done(request, assignments):
+    a = assignments[0]
+    messages.success(
+        request,
+        _("Đã phân công %(u)s theo dõi %(n)s chi bộ từ %(d)s: %(c)s.")
+        % {
+            "u": a.official,
+            "n": len(assignments),
+            "d": services.day_text(a.start),
+            "c": ", ".join(str(x.cell) for x in assignments),
+        },
+    )
+    if not a.official.has_usable_password():
+        messages.info(
+            request,
+            _(
+                "Tài khoản %(u)s chưa có mật khẩu: quản trị hệ thống đặt mật khẩu và "
+                "thiết bị xác thực hai lớp cho cán bộ."
+            )
+            % {"u": a.official.username},
+        )
+
+
+@login_required
+@handles_bad_query
+@require_http_methods(["GET", "POST"])
+def assign_many(request, pk):
+    """Assign one official to follow many cells under `pk` at once, ticked in a list that
+    `?commune=` narrows to one commune's cells."""
+    scope = Scope.for_user(request.user)
+    org = scope.org_or_404(pk)
+    kinds = services.assignable_kinds(scope, org)
+    if not kinds or org.is_cell:
+        raise Http404
+    in_scope = Organization.objects.active().under(org).filter(scope.paths_q())
+    communes = in_scope.filter(kind=Organization.Kind.GRASSROOTS).order_by("name")
+    filters = forms.CommuneFilterForm(request.GET, communes=communes)
+    if not filters.is_valid():
+        raise BadQuery(filters)
+    commune = filters.cleaned_data["commune"]
+    cells = (in_scope.under(commune) if commune else in_scope).cells()
+    form = forms.FollowAssignManyForm(
+        request.POST or None,
+        cells=cells.select_related("parent").order_by("path"),
+        officials=sel.officials_in_scope(scope),
+        kinds=kinds,
+        initial={"start": today()},
+    )
+    back = reverse("meetings:officials", args=[org.pk])
+    if form.is_valid():
+        d = form.cleaned_data
+        person = d["official"] or services.NewAccount(
+            full_name=d["full_name"], username=d["username"], email=d["email"]
+        )
+        try:
+            created = services.follow_assign_many(
+                official=person,
+                cells=list(d["cells"]),
+                kind=d["kind"],
+                start=d["start"],
+                end=d["end"],
+                decision=d["decision"],
+                actor=request.user,
+            )
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            _assign_done(request, created)
+            return redirect(back)
+    context = {"org": org, "form": form, "filters": filters, "back": back}
+    return render(request, "meetings/official_assign_many.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def end(request, pk):
