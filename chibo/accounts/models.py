@@ -71,8 +71,16 @@ class RoleAssignment(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the API; only its hash is kept."""
 
+    class Access(models.TextChoices):
+        READ = "read", _("Chỉ đọc")
+        WRITE = "write", _("Đọc và ghi")
+
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
+    # A write token still writes only where the user's roles allow (Scope.can_write).
+    scope = models.CharField(
+        _("phạm vi"), max_length=5, choices=Access.choices, default=Access.READ
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked = models.BooleanField(default=False)

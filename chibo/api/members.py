@@ -3,7 +3,7 @@
 import datetime
 import enum
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Path, Query, Router
 from ninja.pagination import paginate
 from pydantic import BaseModel, model_validator
@@ -11,7 +11,7 @@ from pydantic import BaseModel, model_validator
 from chibo.members.models import IN_CELL_STATUSES, Member, Sex, Status, TheoryLevel
 from chibo.members.selectors import scoped_members
 
-from .schemas import MAX_ID, TEXT_MAX, TEXT_PATTERN, Pagination, responses
+from .schemas import AS_OF, MAX_ID, TEXT_MAX, TEXT_PATTERN, Pagination, as_of_date, responses
 from .security import scope_of
 
 router = Router(tags=["members"])
@@ -70,8 +70,10 @@ class MemberOut(BaseModel):
             )
         else:
             data["citizen_id"] = None
-        # The scope's date is today's, worked out once for the request rather than per item.
-        data["is_official"] = obj.is_official(scope.on)
+        # As of the request's `as_of`, else the scope's date (today's, worked out once for the
+        # request rather than per item).
+        request = info.context["request"]
+        data["is_official"] = obj.is_official(getattr(request, "api_as_of", None) or scope.on)
         return data
 
 
@@ -91,7 +93,8 @@ PLAIN_FIELDS = tuple(
         "every word in the name, other names or party card number, accents and case ignored. "
         "`org` restricts to an organization's subtree and answers 404 when that organization "
         "is outside the scope. `status` defaults to `in_cell` (active or exempt); `all` "
-        "lists every status. Citizen IDs are masked unless the user may see them. Paginated."
+        "lists every status. Citizen IDs are masked unless the user may see them. "
+        "`is_official` is worked out as of `as_of` (default today). Paginated."
     ),
 )
 @paginate(Pagination)
@@ -100,8 +103,10 @@ def member_list(
     q: str | None = Query(None, max_length=TEXT_MAX, pattern=TEXT_PATTERN),
     org: int | None = Query(None, ge=1, le=MAX_ID, description="Organization id."),
     status: StatusFilter = StatusFilter.IN_CELL,
+    as_of: str | None = AS_OF,
 ):
     scope = scope_of(request)
+    request.api_as_of = as_of_date(as_of, scope.on)
     qs = scoped_members(scope).select_related("cell")
     if org is not None:
         qs = qs.under(scope.org_or_404(org))
@@ -118,10 +123,27 @@ def member_list(
     "/{member_id}",
     response=responses(MemberOut, 401, 404, 422),
     summary="One member",
-    description="A member in the user's scope; outside it the answer is 404, as if missing.",
+    description=(
+        "A member in the user's scope; outside it the answer is 404, as if missing. "
+        "`is_official` is worked out as of `as_of` (default today). The `ETag` header holds "
+        "the record's version: send it back as `If-Match` with `PATCH /members/{member_id}`."
+    ),
 )
-def member_detail(request, member_id: int = Path(..., ge=1, le=MAX_ID)):
-    member = scoped_members(scope_of(request)).select_related("cell").filter(pk=member_id).first()
+def member_detail(
+    request,
+    response: HttpResponse,
+    member_id: int = Path(..., ge=1, le=MAX_ID),
+    as_of: str | None = AS_OF,
+):
+    scope = scope_of(request)
+    request.api_as_of = as_of_date(as_of, scope.on)
+    member = scoped_members(scope).select_related("cell").filter(pk=member_id).first()
     if member is None:
         raise Http404
+    response["ETag"] = etag(member)
     return member
+
+
+def etag(member: Member) -> str:
+    """The version of a member's record (its `updated_at`), as an HTTP entity tag."""
+    return f'"{member.updated_at.isoformat()}"'

@@ -1,13 +1,16 @@
 """Shapes shared by every operation: error bodies and the page envelope."""
 
+import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from ninja import Field, Schema
+from ninja import Field, Query, Schema
+from ninja.errors import ValidationError as Invalid
 from ninja.pagination import PageNumberPagination
 
 from chibo.members.models import Member
 from chibo.members.selectors import page_rows, search_count
+from chibo.organizations.forms import AsOfForm
 
 # Ids, pages and sizes are bounded so that no query parameter can overflow a database integer.
 MAX_ID = 2**63 - 1
@@ -17,6 +20,31 @@ MAX_PAGE_SIZE = 200
 # Free-text filters: printable text only (NUL is refused by PostgreSQL), at most 100 characters.
 TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 TEXT_MAX = 100
+
+
+AS_OF = Query(
+    None,
+    max_length=10,
+    description=(
+        "The date the answer describes, dd/mm/yyyy or yyyy-mm-dd; today when left out. "
+        "Date-dependent fields (`is_official`) are worked out as of that date."
+    ),
+)
+
+
+def as_of_date(value: str | None, today: datetime.date) -> datetime.date:
+    """The `as_of` query parameter read as the pages read theirs; 422 with their message."""
+    if not value:
+        return today
+    form = AsOfForm({"as_of": value})
+    if not form.is_valid():
+        raise Invalid(
+            [
+                {"type": "date", "loc": ["query", "as_of"], "msg": message}
+                for message in form.errors["as_of"]
+            ]
+        )
+    return form.cleaned_data["as_of"] or today
 
 
 class Error(Schema):
@@ -104,13 +132,16 @@ class Pagination(PageNumberPagination):
         }
 
 
-def responses(ok, *codes: int) -> dict:
-    """The documented responses of an operation: 200 with `ok`, plus the given error codes."""
+def responses(ok, *codes: int, status: int = 200) -> dict:
+    """The documented responses of an operation: `status` (200, or 201 for a creation) with
+    `ok`, plus the given error codes."""
     bodies = {
         400: Error,
         401: Error,
+        403: Error,
         404: Error,
+        409: Error,
         422: ValidationErrorOut,
         429: LockedOut,
     }
-    return {200: ok, **{code: bodies[code] for code in codes}}
+    return {status: ok, **{code: bodies[code] for code in codes}}

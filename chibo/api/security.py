@@ -27,6 +27,8 @@ class BearerAuth(HttpBearer):
             return None
         # Views, resolvers and Django code that reads request.user see the token's user.
         request.user = row.user
+        # Write operations refuse a read token (writes.require_write_token).
+        request.api_token_scope = row.scope
         return row.user
 
 

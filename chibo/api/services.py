@@ -20,10 +20,16 @@ def hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def token_issue(*, user) -> tuple[str, ApiToken]:
-    """A new token for `user`, valid for 12 hours; returns the token (shown once) and its row."""
+def token_issue(*, user, scope: str = ApiToken.Access.READ) -> tuple[str, ApiToken]:
+    """A new token for `user`, valid for 12 hours; returns the token (shown once) and its row.
+
+    Whether the user may hold a write token is the caller's check (POST /auth/token); a write
+    token writes only where the user's roles allow, checked on every write."""
     token = secrets.token_urlsafe(32)
     expires_at = (timezone.now() + TOKEN_LIFETIME).replace(microsecond=0)
-    row = ApiToken.objects.create(user=user, key_hash=hash_token(token), expires_at=expires_at)
-    audit.record(actor=user, action=AuditEvent.Action.LOGIN, obj=user, note="api token")
+    row = ApiToken.objects.create(
+        user=user, key_hash=hash_token(token), expires_at=expires_at, scope=scope
+    )
+    note = "api token" if scope == ApiToken.Access.READ else "api token (write)"
+    audit.record(actor=user, action=AuditEvent.Action.LOGIN, obj=user, note=note)
     return token, row

@@ -24,6 +24,8 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from chibo.accounts.middleware import needs_otp
+from chibo.accounts.models import ApiToken
+from chibo.accounts.scope import Scope
 
 from .schemas import TEXT_PATTERN, responses
 from .services import token_issue
@@ -39,10 +41,18 @@ class TokenIn(Schema):
         pattern=r"^\d{6}$",
         description="6-digit TOTP code; required for org-board admins.",
     )
+    scope: ApiToken.Access = Field(
+        ApiToken.Access.READ,
+        description=(
+            "`read` (default) or `write`. Only users who hold a role that writes (org-board "
+            "admin, commune staff, cell secretary) get a write token; others answer 403."
+        ),
+    )
 
 
 class TokenOut(Schema):
     token: str = Field(description="Send as `Authorization: Bearer <token>`. Shown only once.")
+    scope: ApiToken.Access = Field(description="`read` or `write`.")
     expires_at: datetime.datetime = Field(description="Time after which the token is refused.")
 
 
@@ -71,6 +81,11 @@ def _lockout_response(request, response):
     return Status(429, {"detail": detail, "retry_after": seconds})
 
 
+def _may_write(user) -> bool:
+    scope = Scope.for_user(user)
+    return scope.superuser or bool(scope.write_paths)
+
+
 def _otp_ok(user, code: str | None) -> bool:
     if not code:
         return False
@@ -84,14 +99,16 @@ def _otp_ok(user, code: str | None) -> bool:
 @router.post(
     "/token",
     auth=None,
-    response=responses(TokenOut, 400, 401, 422, 429),
+    response=responses(TokenOut, 400, 401, 403, 422, 429),
     summary="Issue a bearer token",
     description=(
         "Exchange a username and password for a bearer token valid for 12 hours. "
         "Org-board admins must also send `otp`, a current 6-digit code from their "
         "authenticator app (set up on the web first). Wrong credentials or a missing or "
         "wrong code answer 401; after repeated failures the username is locked out from "
-        "this address and every attempt answers 429 until the cool-off ends."
+        "this address and every attempt answers 429 until the cool-off ends. "
+        '`"scope": "write"` asks for a token that may also write; a user with no role '
+        "that writes gets 403."
     ),
 )
 def token_create(request, data: TokenIn, response: HttpResponse):
@@ -117,8 +134,18 @@ def token_create(request, data: TokenIn, response: HttpResponse):
         else:
             detail = _("Tài khoản quản trị cần gửi kèm mã xác thực 6 số (otp).")
         return Status(401, {"detail": detail})
-    token, row = token_issue(user=user)
+    if data.scope == ApiToken.Access.WRITE and not _may_write(user):
+        return Status(
+            403,
+            {
+                "detail": _(
+                    "Tài khoản này không có vai trò được ghi dữ liệu (quản trị Ban Tổ chức, cán bộ "
+                    "Đảng ủy xã, bí thư chi bộ): chỉ cấp được mã đọc."
+                )
+            },
+        )
+    token, row = token_issue(user=user, scope=data.scope)
     if settings.AXES_RESET_ON_SUCCESS:
         AxesProxyHandler.update_request(request)
         AxesProxyHandler.reset_attempts(username=data.username, ip_address=request.axes_ip_address)
-    return Status(200, {"token": token, "expires_at": row.expires_at})
+    return Status(200, {"token": token, "scope": row.scope, "expires_at": row.expires_at})

@@ -572,13 +572,22 @@ def test_openapi_schema_lists_paths_and_status_codes(db):
         "/api/v1/auth/token",
         "/api/v1/organizations",
         "/api/v1/organizations/{org_id}",
+        "/api/v1/organizations/{org_id}/children",
+        "/api/v1/organizations/{org_id}/rename",
+        "/api/v1/organizations/{org_id}/positions",
         "/api/v1/members",
         "/api/v1/members/{member_id}",
+        "/api/v1/members/{member_id}/status",
+        "/api/v1/members/{member_id}/transfer",
+        "/api/v1/positions/{position_id}/end",
+        "/api/v1/villages/{village_id}/posts",
+        "/api/v1/posts/{post_id}/end",
     }
     assert set(paths["/api/v1/auth/token"]["post"]["responses"]) == {
         "200",
         "400",
         "401",
+        "403",
         "422",
         "429",
     }
@@ -593,7 +602,27 @@ def test_openapi_schema_lists_paths_and_status_codes(db):
         assert op["security"] == [{"BearerAuth": []}]
     assert set(paths["/api/v1/organizations"]["get"]["responses"]) == {"200", "401", "422"}
     params = {p["name"] for p in paths["/api/v1/members"]["get"]["parameters"]}
-    assert {"q", "org", "page", "page_size"} <= params
+    assert {"q", "org", "page", "page_size", "as_of"} <= params
+    # Every write: a documented body, Idempotency-Key, 403 for a read token, 404 outside.
+    writes = [
+        (path, method, op)
+        for path, item in paths.items()
+        for method, op in item.items()
+        if method in ("post", "put", "patch") and path != "/api/v1/auth/token"
+    ]
+    assert len(writes) == 10
+    for path, _method, op in writes:
+        assert op["security"] == [{"BearerAuth": []}], path
+        assert op["description"] and op["requestBody"], path
+        headers = {p["name"] for p in op["parameters"] if p["in"] == "header"}
+        assert "Idempotency-Key" in headers, path
+        assert {"401", "403", "404", "422"} <= set(op["responses"]), path
+        assert {"200", "201"} & set(op["responses"]), path
+    patch = paths["/api/v1/members/{member_id}"]["patch"]
+    assert "If-Match" in {p["name"] for p in patch["parameters"]}
+    assert "409" in patch["responses"]
+    assert "201" in paths["/api/v1/members"]["post"]["responses"]
+    assert "Idempotency-Key" in schema["info"]["description"]
     assert schema["components"]["securitySchemes"]["BearerAuth"]["scheme"] == "bearer"
 
 
