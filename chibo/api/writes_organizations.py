@@ -23,7 +23,14 @@ class ChildIn(BaseModel):
         max_length=30, description="Unique; letters without accents, digits, `.`, `_`, `-`."
     )
     name: str = Field(max_length=200, pattern=TEXT_PATTERN)
-    kind: Organization.Kind = Field(description="`grassroots` or `cell`.")
+    kind: str = Field(
+        max_length=30,
+        description=(
+            "Under a province or district committee: `grassroots`, or `grassroots_cell` (a "
+            "grassroots cell, chi bộ cơ sở, of an agency, school or health centre); under a "
+            "grassroots organization: `cell`."
+        ),
+    )
     grassroots_type: Organization.GrassrootsType | None = Field(
         None, description="Required for a grassroots organization."
     )
@@ -66,20 +73,16 @@ def organization_create(
         parent = _admin_org_or_404(request, org_id)
         if parent.is_cell:
             raise Http404
-        fields = cleaned(bound(ChildForm, data))
-        kind = fields["kind"]
-        # The type that goes with the kind only, as the page keeps it.
+        fields = cleaned(bound(ChildForm, data, parent=parent))
         return services.org_create(
             code=fields["code"],
             name=fields["name"],
-            kind=kind,
+            kind=fields["kind"],
             parent=parent,
             valid_from=fields["valid_from"],
             actor=request.user,
-            cell_type=fields["cell_type"] if kind == Organization.Kind.CELL else "",
-            grassroots_type=(
-                fields["grassroots_type"] if kind == Organization.Kind.GRASSROOTS else ""
-            ),
+            cell_type=fields["cell_type"],
+            grassroots_type=fields["grassroots_type"],
         )
 
     return write(

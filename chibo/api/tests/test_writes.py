@@ -346,6 +346,28 @@ def test_organization_create_and_rename(tree, personas):
         "cell_type": ["Hãy chọn loại chi bộ."],
     }
 
+    # Under the district: a grassroots cell (chi bộ cơ sở), as the page offers it.
+    r = send(
+        "post",
+        f"/api/v1/organizations/{tree.district.pk}/children",
+        head,
+        {
+            "code": "HU-YT",
+            "name": "Chi bộ Trạm y tế",
+            "kind": "grassroots_cell",
+            "valid_from": "01/01/2024",
+        },
+    )
+    assert r.status_code == 201, r.content
+    assert (r.json()["kind"], r.json()["cell_type"]) == ("cell", "agency")
+    r = send(
+        "post",
+        f"/api/v1/organizations/{tree.district.pk}/children",
+        head,
+        {**body, "code": "HU-02"},
+    )
+    assert list(msgs(r)) == ["kind"]  # a plain cell goes under a grassroots organization
+
     url = f"/api/v1/organizations/{org.pk}/rename"
     r = send("post", url, head, {"name": "Chi bộ bản Mới Hơn", "on": "01/06/2024"})
     assert r.status_code == 200 and r.json()["name"] == "Chi bộ bản Mới Hơn"
