@@ -13,7 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from chibo.accounts.models import Role, RoleAssignment, User
 from chibo.members import services as member_services
 from chibo.organizations import services as org_services
-from chibo.organizations.models import Commune, Organization, Village
+from chibo.organizations.models import Commune, Organization
+from chibo.organizations.services_villages import village_create
 
 D0 = datetime.date(2015, 1, 1)
 K = Organization.Kind
@@ -108,7 +109,9 @@ class Tree:
         ca = Commune.objects.create(
             code="C-A", name="An", party_committee=self.commune_a, valid_from=D0
         )
-        Village.objects.create(
+        village_create(
+            actor=None,
+            kind="ban",
             code="V-A1",
             name="Áng",
             commune=ca,

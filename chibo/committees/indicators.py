@@ -57,9 +57,11 @@ def secretary_is_village_head(org: Organization, as_of: datetime.date) -> Value:
     cells = _village_cell_ids(org, as_of)
     heads = ConcurrentRole.objects.filter(
         in_force_q(as_of),
+        # the cell that served the village on `as_of`, not the one serving it now
+        in_force_q(as_of, "village__cell_links__start", "village__cell_links__end"),
         kind=ConcurrentRole.Kind.VILLAGE_HEAD,
         member_id=OuterRef("member_id"),
-        village__cell_id=OuterRef("organization_id"),
+        village__cell_links__cell_id=OuterRef("organization_id"),
     )
     n = (
         Position.objects.filter(in_force_q(as_of), title=Title.SECRETARY, organization_id__in=cells)

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from chibo.core import vn
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import UPPER_KINDS, Commune, Organization, Village
-from chibo.organizations.selectors import periods_under
+from chibo.organizations.selectors import link_on, periods_under
 
 from . import rules
 from .models import (
@@ -524,17 +524,18 @@ _VILLAGE_VALUES = (
     "name",
     "kind",
     "commune_id",
-    "cell_id",
+    "served__cell_id",  # the cell that served the village on the day asked (villages_under)
     "commune__name",
     "commune__kind",
     "commune__party_committee_id",
     *(f"commune__party_committee__{f}" for f in ORG_FIELDS),
-    *(f"cell__{f}" for f in ORG_FIELDS),
+    *(f"served__cell__{f}" for f in ORG_FIELDS),
 )
 
 
 def _village_refs(villages) -> list[VillageRef]:
-    """VillageRefs of the Village queryset `villages`, in its order. One query."""
+    """VillageRefs of the Village queryset `villages` (from villages_under: `served` is the
+    link in force on its day), in its order. One query."""
     communes = {}
     refs = []
     for row in villages.values_list(*_VILLAGE_VALUES):
@@ -599,12 +600,15 @@ def villages_by_commune(rows: list[VillageRoles]) -> list[GroupSummary]:
 
 
 def villages_under(org: Organization, on: datetime.date):
-    """Villages valid on `on` served by a cell under `org` or belonging to a commune under it."""
+    """Villages valid on `on` served then by a cell under `org`, or belonging to a commune
+    under it. `served` is the village's link in force on `on` (`served__cell_id` its cell);
+    `cell` stays the cell serving it now."""
     org_ids = periods_under(org, on).values("organization_id")
     return (
-        Village.objects.filter(valid_from__lte=on)
+        Village.objects.annotate(served=link_on(on))
+        .filter(valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-        .filter(Q(cell_id__in=org_ids) | Q(commune__party_committee_id__in=org_ids))
+        .filter(Q(served__cell_id__in=org_ids) | Q(commune__party_committee_id__in=org_ids))
         .select_related("commune", "commune__party_committee", "cell")
     )
 
@@ -799,12 +803,18 @@ def secretaries_and_heads(org: Organization, on: datetime.date) -> list[Secretar
     rows = (
         ConcurrentRole.objects.filter(
             in_force_q(on),
+            # the cell that served the village on `on` (one filter call: one join)
+            in_force_q(on, "village__cell_links__start", "village__cell_links__end"),
             kind=ConcurrentRole.Kind.VILLAGE_HEAD,
-            village__cell_id__in=[cell.pk for cell, _n, _p in refs],
+            village__cell_links__cell_id__in=[cell.pk for cell, _n, _p in refs],
         )
         .order_by("village__name", "start")
         .values_list(
-            "village__cell_id", "village__name", "member_id", "member__full_name", "person_name"
+            "village__cell_links__cell_id",
+            "village__name",
+            "member_id",
+            "member__full_name",
+            "person_name",
         )
     )
     for cell_id, village, member_id, member_name, person in rows:

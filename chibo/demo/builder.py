@@ -23,6 +23,7 @@ from chibo.organizations.models import (
     OrganizationEvent,
     OrganizationPeriod,
     Village,
+    VillageCellLink,
     path_segment,
 )
 
@@ -197,7 +198,8 @@ def _create_places(plan: Plan, orgs: dict[str, Organization]):
                 name=v.name,
                 kind=v.kind,
                 commune=by_code[v.commune],
-                cell=orgs[v.cell],
+                # the open link's cell, as the services keep it: none once the village closed
+                cell=orgs[v.cell] if v.valid_to is None else None,
                 especially_disadvantaged=v.disadvantaged,
                 households=v.households,
                 valid_from=d.DATA_START,
@@ -207,7 +209,26 @@ def _create_places(plan: Plan, orgs: dict[str, Organization]):
         ],
         batch_size=BATCH,
     )
+    # Each village served by its cell while both were valid (a merged-away village closed with
+    # its cell).
+    VillageCellLink.objects.bulk_create(
+        [
+            VillageCellLink(
+                village=village,
+                cell=orgs[v.cell],
+                start=max(d.DATA_START, orgs[v.cell].valid_from),
+                end=_earliest(v.valid_to, orgs[v.cell].valid_to),
+            )
+            for v, village in zip(plan.villages, villages, strict=True)
+        ],
+        batch_size=BATCH,
+    )
     return {v.code: v for v in villages}
+
+
+def _earliest(*days):
+    days = [day for day in days if day is not None]
+    return min(days) if days else None
 
 
 def _create_members(plan: Plan, orgs: dict[str, Organization]) -> list[int]:

@@ -178,8 +178,13 @@ def _place(cell: Organization, parent_id, parent_name: str, on: datetime.date) -
     """The commune the cell's village lies in; else the commune its upper body leads; else the
     place named in the upper body ("Đảng bộ xã Chiềng Mung" -> "Chiềng Mung")."""
     village = (
-        Village.objects.filter(cell=cell, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+        # Served by the cell on `on` (a link lies within its village's validity); one filter
+        # call, so that the three conditions read the same link.
+        Village.objects.filter(
+            Q(cell_links__end__isnull=True) | Q(cell_links__end__gt=on),
+            cell_links__cell=cell,
+            cell_links__start__lte=on,
+        )
         .select_related("commune")
         .order_by("pk")
         .first()

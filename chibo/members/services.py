@@ -213,6 +213,7 @@ def cells_merge(
     """
     from chibo.organizations import services as org_services
     from chibo.organizations.models import OrganizationEvent, Village
+    from chibo.organizations.services_villages import village_link_cell
 
     if source.pk == into.pk:
         raise ValidationError({"into": _("Hãy chọn một chi bộ khác.")})
@@ -247,15 +248,9 @@ def cells_merge(
         )
         moved += 1
     # Members no longer in a cell keep pointing at the closed cell: their history stays there.
-    for village in Village.objects.filter(cell=source):
-        village.cell = into
-        village.save(update_fields=["cell", "updated_at"])
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            obj=village,
-            changes={"cell": [source.pk, into.pk]},
-        )
+    # The villages follow on the merge date; their links until then keep the past as it was.
+    for village in Village.objects.filter(cell=source, valid_to__isnull=True):
+        village_link_cell(village=village, cell=into, on=on, actor=actor)
     ev = org_services.org_close(
         org=source,
         on=on,
@@ -277,14 +272,21 @@ def cell_split(
     on: datetime.date,
     actor,
     decision: str = "",
+    villages: dict[int, int] | None = None,
 ) -> list[Organization]:
     """Split cell `source` on `on`: found `new_cells` ({code, name}) beside it and move members.
 
     `assignment` maps member id -> index in `new_cells`; members not in it stay in `source`.
-    When nobody stays, `source` closes. Returns the new cells.
+    `villages` maps the id of a village `source` serves -> index in `new_cells`: that cell
+    serves it from `on`. When nobody stays, `source` closes, and every village it serves must
+    be given a new cell. Returns the new cells.
     """
     from chibo.organizations import services as org_services
-    from chibo.organizations.models import OrganizationEvent
+    from chibo.organizations.models import OrganizationEvent, Village
+    from chibo.organizations.services_villages import village_link_cell
+
+    villages = villages or {}
+    served = {v.pk: v for v in Village.objects.filter(cell=source, valid_to__isnull=True)}
 
     _check_cell(source)
     if not new_cells:
@@ -298,8 +300,15 @@ def cell_split(
     unknown = set(assignment) - set(open_ships)
     if unknown:
         raise ValidationError(_("Có đảng viên không thuộc chi bộ này."))
-    if any(i < 0 or i >= len(new_cells) for i in assignment.values()):
+    if any(i < 0 or i >= len(new_cells) for i in [*assignment.values(), *villages.values()]):
         raise ValidationError(_("Chi bộ mới không hợp lệ."))
+    if set(villages) - set(served):
+        raise ValidationError(_("Có thôn, bản không do chi bộ này phụ trách."))
+    if len(assignment) == len(open_ships) and set(served) - set(villages):
+        raise ValidationError(
+            _("Chi bộ cũ hết hiệu lực: hãy chọn chi bộ mới phụ trách %(v)s.")
+            % {"v": ", ".join(str(v) for pk, v in served.items() if pk not in villages)}
+        )
     created = [
         org_services.org_create(
             code=c["code"],
@@ -340,6 +349,8 @@ def cell_split(
             changes={"cell": [source.pk, target.pk], "on": [None, on.isoformat()]},
             note=_("Chia tách chi bộ"),
         )
+    for village_id, index in villages.items():
+        village_link_cell(village=served[village_id], cell=created[index], on=on, actor=actor)
     event = OrganizationEvent.objects.create(
         kind=OrganizationEvent.Kind.SPLIT,
         on=on,

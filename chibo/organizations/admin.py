@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from chibo.core.admin import NoDeleteAdmin
 
-from .models import Commune, Organization, OrganizationEvent, OrganizationPeriod, Village
+from .models import (
+    Commune,
+    Organization,
+    OrganizationEvent,
+    OrganizationPeriod,
+    Village,
+    VillageCellLink,
+)
 
 
 @admin.register(Organization)
@@ -41,8 +48,24 @@ class OrganizationEventAdmin(NoDeleteAdmin):
 
 @admin.register(Commune)
 class CommuneAdmin(NoDeleteAdmin):
-    list_display = ["code", "name", "kind", "party_committee"]
+    list_display = ["code", "name", "kind", "party_committee", "valid_from", "valid_to"]
     search_fields = ["name", "code"]
+    # Founding, merging and the leading committee are audited services: the commune pages.
+    readonly_fields = ["party_committee", "valid_to"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class VillageCellLinkInline(admin.TabularInline):
+    model = VillageCellLink
+    fields = ["cell", "start", "end"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Village)
@@ -50,4 +73,10 @@ class VillageAdmin(NoDeleteAdmin):
     list_display = ["code", "name", "kind", "commune", "cell", "especially_disadvantaged"]
     list_filter = ["kind", "especially_disadvantaged"]
     search_fields = ["name", "code"]
-    raw_id_fields = ["cell", "commune"]
+    # The serving cell is a dated link, the commune and the validity are changed by merges:
+    # the village pages, through the services.
+    readonly_fields = ["commune", "cell", "valid_from", "valid_to"]
+    inlines = [VillageCellLinkInline]
+
+    def has_add_permission(self, request):
+        return False

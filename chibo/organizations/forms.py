@@ -114,13 +114,18 @@ class SplitForm(forms.Form):
     on = VNDateField(label=_("Từ ngày"))
     decision = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, members=(), villages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.members = list(members)
+        self.villages = list(villages)
         choices = [("", _("Ở lại chi bộ cũ")), ("0", _("Chi bộ mới 1")), ("1", _("Chi bộ mới 2"))]
         for m in self.members:
             self.fields[f"member_{m.pk}"] = forms.ChoiceField(
                 label=m.full_name, choices=choices, required=False
+            )
+        for v in self.villages:
+            self.fields[f"village_{v.pk}"] = forms.ChoiceField(
+                label=str(v), choices=choices, required=False
             )
 
     def clean(self):
@@ -145,6 +150,17 @@ class SplitForm(forms.Form):
             if value in ("0", "1"):
                 out[m.pk] = int(value)
         return out
+
+    def village_assignment(self):
+        out = {}
+        for v in self.villages:
+            value = self.cleaned_data.get(f"village_{v.pk}")
+            if value in ("0", "1"):
+                out[v.pk] = int(value)
+        return out
+
+    def village_fields(self):
+        return [self[f"village_{v.pk}"] for v in self.villages]
 
     def member_fields(self):
         return [self[f"member_{m.pk}"] for m in self.members]

@@ -270,3 +270,46 @@ class Village(TimeStamped):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.name}"
+
+
+class VillageCellLinkQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date):
+        """Links whose [start, end) interval holds `on`."""
+        return self.filter(Q(end__isnull=True) | Q(end__gt=on), start__lte=on)
+
+    def open(self):
+        return self.filter(end__isnull=True)
+
+
+class VillageCellLink(TimeStamped):
+    """The residential cell that serves a village over [start, end): one cell a day at most.
+
+    Village.cell repeats the open link's cell for the pages about now; figures as of a date read
+    the link in force on that date, so a merge or a new link never rewrites the past.
+    """
+
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="cell_links")
+    cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="village_links")
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    objects = VillageCellLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["village_id", "start"]  # by id: "village" would join to order by name
+        indexes = [models.Index(fields=["cell", "start"], name="villagelink_cell_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
+                name="villagelink_interval",
+            ),
+            models.UniqueConstraint(
+                fields=["village"], condition=Q(end__isnull=True), name="villagelink_one_open"
+            ),
+        ]
+        verbose_name = _("chi bộ phụ trách thôn, bản")
+        verbose_name_plural = _("chi bộ phụ trách thôn, bản")
+
+    def __str__(self):
+        end = f"{self.end:%d/%m/%Y}" if self.end else ""
+        return f"{self.village_id} → {self.cell_id} ({self.start:%d/%m/%Y}–{end})"

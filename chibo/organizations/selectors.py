@@ -3,12 +3,13 @@
 import datetime
 from collections import Counter
 
-from django.db.models import Count, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.db.models.functions import Substr
 
 from chibo.core.indicators import once_per_batch
+from chibo.core.vn import text_sort_key
 
-from .models import PATH_STEP, Organization, OrganizationPeriod, subtree_q
+from .models import PATH_STEP, Commune, Organization, OrganizationPeriod, Village, subtree_q
 
 
 def path_as_of(org: Organization, as_of: datetime.date) -> str | None:
@@ -40,6 +41,17 @@ def village_cell_count(org: Organization, as_of: datetime.date, cells) -> int:
     `as_of`: the denominator of five indicators, counted once for all of them in a
     compute_all."""
     return once_per_batch(("village_cell_count", org.pk, as_of), cells.count)
+
+
+def link_on(on: datetime.date) -> FilteredRelation:
+    """A village's link to the cell that served it on `on` (at most one), for
+    `Village.objects.annotate(served=link_on(day))`: then `served__cell_id` is that cell (None
+    when no cell served it), in filters and values alike."""
+    return FilteredRelation(
+        "cell_links",
+        condition=Q(cell_links__start__lte=on)
+        & (Q(cell_links__end__isnull=True) | Q(cell_links__end__gt=on)),
+    )
 
 
 def org_ids_under(org: Organization, as_of: datetime.date | None = None):
@@ -97,3 +109,26 @@ def org_history(org: Organization):
         "periods": list(org.periods.select_related("parent").order_by("valid_from")),
         "events": list(org.events.select_related("actor").order_by("on", "id")),
     }
+
+
+def places_under(org: Organization) -> list[tuple[Commune, list[Village]]]:
+    """The open communes whose Party committee lies under `org` (itself included), each with its
+    open villages and the cell serving each now, in Vietnamese order. Two queries."""
+    communes = list(
+        Commune.objects.filter(subtree_q(org.path, "party_committee__path"), valid_to__isnull=True)
+        .select_related("party_committee")
+        .order_by()
+    )
+    by_commune = {c.pk: [] for c in communes}
+    villages = Village.objects.filter(commune_id__in=by_commune, valid_to__isnull=True)
+    for village in villages.select_related("cell").order_by():
+        by_commune[village.commune_id].append(village)
+    return [
+        (c, sorted(by_commune[c.pk], key=lambda v: text_sort_key(v.name)))
+        for c in sorted(communes, key=lambda c: text_sort_key(c.name))
+    ]
+
+
+def village_links(village: Village):
+    """The village's links to the cells that served it, oldest first."""
+    return list(village.cell_links.select_related("cell").order_by("start"))

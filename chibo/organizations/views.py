@@ -284,9 +284,11 @@ def split(request, pk):
     if not org.is_cell or org.valid_to:
         raise Http404
     members = Member.objects.filter(cell=org).in_cell().order_by("sort_key", "id")
-    form = forms.SplitForm(request.POST or None, members=members)
+    villages = Village.objects.filter(cell=org, valid_to__isnull=True).order_by("name")
+    form = forms.SplitForm(request.POST or None, members=members, villages=villages)
     if form.is_valid():
-        if any(i == 1 for i in form.assignment().values()) and len(form.new_cells()) < 2:
+        chosen = [*form.assignment().values(), *form.village_assignment().values()]
+        if any(i == 1 for i in chosen) and len(form.new_cells()) < 2:
             form.add_error("name_2", _("Có đảng viên được xếp vào chi bộ mới 2 nhưng chưa nhập."))
         else:
             try:
@@ -297,6 +299,7 @@ def split(request, pk):
                     on=form.cleaned_data["on"],
                     actor=request.user,
                     decision=form.cleaned_data["decision"],
+                    villages=form.village_assignment(),
                 )
             except ValidationError as e:
                 form.add_error(None, e)

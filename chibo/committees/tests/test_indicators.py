@@ -19,6 +19,7 @@ from chibo.committees.models import (
 from chibo.core.indicators import all_indicators
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Commune, Village
+from chibo.organizations.services_villages import village_create
 
 from .conftest import DAY, START, fill, seat
 
@@ -267,8 +268,14 @@ def test_query_counts_do_not_grow(data, django_assert_num_queries):
             valid_from=START,
             actor=None,
         )
-        village = Village.objects.create(
-            code=f"V-B{i}", name=f"Thêm {i}", commune=commune, cell=cell, valid_from=START
+        village = village_create(
+            actor=None,
+            kind="ban",
+            code=f"V-B{i}",
+            name=f"Thêm {i}",
+            commune=commune,
+            cell=cell,
+            valid_from=START,
         )
         people = fill(cell, 9)
         for m, title in zip(

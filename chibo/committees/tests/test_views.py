@@ -20,7 +20,8 @@ from chibo.committees.models import (
 )
 from chibo.core.models import AuditEvent
 from chibo.organizations import services as org_services
-from chibo.organizations.models import Commune, Village
+from chibo.organizations.models import Commune
+from chibo.organizations.services_villages import village_create
 
 from .conftest import START, fill, seat
 
@@ -528,8 +529,14 @@ def grow(tree, n, tag):
             people[:3], ["secretary", "deputy_secretary", "committee_member"], strict=True
         ):
             seat(cell, m, title)
-        village = Village.objects.create(
-            code=f"V{tag}{i}", name=f"Bản {tag}{i}", commune=commune, cell=cell, valid_from=START
+        village = village_create(
+            actor=None,
+            kind="ban",
+            code=f"V{tag}{i}",
+            name=f"Bản {tag}{i}",
+            commune=commune,
+            cell=cell,
+            valid_from=START,
         )
         for kind in ("village_head", "front_head"):
             services.concurrent_role_assign(

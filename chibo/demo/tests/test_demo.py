@@ -18,7 +18,13 @@ from chibo.core.models import AuditEvent
 from chibo.demo import data as d
 from chibo.demo.plan import make_plan
 from chibo.members.models import Member, Membership, Status, StatusChange
-from chibo.organizations.models import Commune, Organization, OrganizationEvent, Village
+from chibo.organizations.models import (
+    Commune,
+    Organization,
+    OrganizationEvent,
+    Village,
+    VillageCellLink,
+)
 
 from .conftest import PASSWORD
 
@@ -71,7 +77,17 @@ def test_villages(demo):
     kinds = Counter(current.values_list("kind", flat=True))
     assert kinds["ban"] > 200 and kinds["tieu_khu"] >= 18 and kinds["thon"] > 0
     assert not current.filter(commune__kind="town").exclude(kind="tieu_khu").exists()
-    assert Village.objects.values("cell").annotate(n=Count("id")).filter(n__gt=1).count() == 0
+    # One village a cell; a merged-away village's link ended with it, and so did its cell.
+    assert (
+        VillageCellLink.objects.values("cell").annotate(n=Count("id")).filter(n__gt=1).count() == 0
+    )
+    assert VillageCellLink.objects.filter(end__isnull=True).count() == 293
+    assert not current.filter(cell__isnull=True).exists()
+    closed = VillageCellLink.objects.filter(end__isnull=False).select_related("village", "cell")
+    assert len(closed) == 14
+    assert all(
+        x.end == x.village.valid_to == x.cell.valid_to and not x.village.cell_id for x in closed
+    )
 
 
 def test_members(demo):

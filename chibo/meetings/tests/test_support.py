@@ -20,6 +20,7 @@ from chibo.meetings import services_officials as services
 from chibo.meetings.models import SupportAssignment, SupportVisit
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Commune, Organization, Village
+from chibo.organizations.services_villages import village_create
 
 from .test_officials import NO, OK, persona_cases
 
@@ -50,7 +51,9 @@ def world(tree, personas):
     commune_b = Commune.objects.create(
         code="C-B", name="Bình", party_committee=tree.commune_b, valid_from=D(2015, 1, 1)
     )
-    bo = Village.objects.create(
+    bo = village_create(
+        actor=None,
+        kind="ban",
         code="V-B1",
         name="Bó",
         commune=commune_b,
@@ -58,7 +61,9 @@ def world(tree, personas):
         especially_disadvantaged=True,
         valid_from=D(2015, 1, 1),
     )
-    dong = Village.objects.create(
+    dong = village_create(
+        actor=None,
+        kind="ban",
         code="V-A2",
         name="Đông",
         commune=ang.commune,
@@ -476,7 +481,9 @@ def grow(w, n):
             valid_from=D(2015, 1, 1),
             actor=None,
         )
-        v = Village.objects.create(
+        v = village_create(
+            actor=None,
+            kind="ban",
             code=f"V-N{k}",
             name=f"Mới {k}",
             commune=w["ang"].commune,

@@ -9,7 +9,7 @@ from chibo.core.models import AuditEvent
 from chibo.members import services as member_services
 from chibo.members.models import Member, Membership
 from chibo.organizations import selectors, services
-from chibo.organizations.models import Organization, OrganizationEvent
+from chibo.organizations.models import Organization, OrganizationEvent, Village
 
 ON = datetime.date(2023, 1, 1)
 
@@ -39,15 +39,28 @@ def test_split_moves_chosen_members_and_keeps_the_rest(tree, personas):
 
 @pytest.mark.django_db
 def test_split_of_everyone_closes_the_source(tree, personas):
-    member_services.cell_split(
-        source=tree.cell_a,
-        new_cells=[{"code": "N1", "name": "Mới 1"}, {"code": "N2", "name": "Mới 2"}],
-        assignment={tree.member_a.pk: 0, tree.secretary_member_a.pk: 1},
-        on=ON,
-        actor=personas["admin"],
-    )
+    village = Village.objects.get(code="V-A1")
+    everyone = {tree.member_a.pk: 0, tree.secretary_member_a.pk: 1}
+    split = {
+        "source": tree.cell_a,
+        "new_cells": [{"code": "N1", "name": "Mới 1"}, {"code": "N2", "name": "Mới 2"}],
+        "assignment": everyone,
+        "on": ON,
+        "actor": personas["admin"],
+    }
+    with pytest.raises(ValidationError, match="phụ trách Bản Áng"):
+        member_services.cell_split(**split)  # the closing cell's village needs a new cell
+    assert not Organization.objects.filter(code="N1").exists()
+
+    created = member_services.cell_split(**split, villages={village.pk: 1})
     tree.cell_a.refresh_from_db()
     assert tree.cell_a.valid_to == ON
+    village.refresh_from_db()
+    assert village.cell == created[1]
+    assert [(link.cell_id, link.start, link.end) for link in village.cell_links.all()] == [
+        (tree.cell_a.pk, datetime.date(2015, 1, 1), ON),
+        (created[1].pk, ON, None),
+    ]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,432 @@
+"""Writes to communes and villages, and to the dated links between villages and the cells that
+serve them. Each runs in a transaction, takes the acting user and audits.
+
+Village.cell repeats the open link's cell (None without one) for the pages about now; only the
+services here write it. Which cell served a village on a date is read from VillageCellLink.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from chibo.core import audit
+from chibo.core.models import AuditEvent
+
+from .models import Commune, Organization, Village, VillageCellLink
+
+VILLAGE_FIELDS = [
+    "code",
+    "name",
+    "kind",
+    "commune",
+    "cell",
+    "especially_disadvantaged",
+    "households",
+    "valid_from",
+    "valid_to",
+]
+COMMUNE_FIELDS = ["code", "name", "kind", "party_committee", "valid_from", "valid_to"]
+
+
+def _day(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _lock_village(village: Village) -> Village:
+    return Village.objects.select_for_update().get(pk=village.pk)
+
+
+def _check_serving_cell(cell: Organization, on: datetime.date) -> Organization:
+    cell = Organization.objects.get(pk=cell.pk)  # as it is now, not as the caller last read it
+    if cell.kind != Organization.Kind.CELL or cell.cell_type != Organization.CellType.RESIDENTIAL:
+        raise ValidationError({"cell": _("Chỉ chi bộ thôn, bản, tiểu khu phụ trách thôn, bản.")})
+    if cell.valid_from > on or (cell.valid_to is not None and cell.valid_to <= on):
+        raise ValidationError(
+            {
+                "cell": _("%(cell)s không có hiệu lực vào ngày %(d)s.")
+                % {"cell": cell, "d": _day(on)}
+            }
+        )
+    return cell
+
+
+def _check_open_village(village: Village, on: datetime.date):
+    if village.valid_to is not None:
+        raise ValidationError(_("%(v)s đã hết hiệu lực.") % {"v": village})
+    if on < village.valid_from:
+        raise ValidationError(
+            {"on": _("Ngày phải từ ngày %(d)s trở đi.") % {"d": _day(village.valid_from)}}
+        )
+
+
+def _end_open_link(village: Village, on: datetime.date) -> VillageCellLink | None:
+    """End the village's open link on `on` (the last day it served is the day before)."""
+    link = VillageCellLink.objects.select_for_update().filter(village=village, end__isnull=True)
+    link = link.first()
+    if link is None:
+        return None
+    if on <= link.start:
+        raise ValidationError(
+            {
+                "on": _("Ngày thay đổi phải sau ngày %(d)s (chi bộ hiện phụ trách từ ngày đó).")
+                % {"d": _day(link.start)}
+            }
+        )
+    link.end = on
+    link.save(update_fields=["end", "updated_at"])
+    return link
+
+
+def _check_no_later_link(village: Village, on: datetime.date):
+    """Once the open link has ended, no link may still run on or after `on`."""
+    if (
+        VillageCellLink.objects.filter(village=village)
+        .filter(Q(end__isnull=True) | Q(end__gt=on))
+        .exists()
+    ):
+        raise ValidationError(
+            {"on": _("Thôn, bản đã có chi bộ phụ trách sau ngày %(d)s.") % {"d": _day(on)}}
+        )
+
+
+def _open_link(village: Village, cell: Organization, on: datetime.date) -> VillageCellLink:
+    _check_no_later_link(village, on)
+    return VillageCellLink.objects.create(village=village, cell=cell, start=on)
+
+
+@transaction.atomic
+def village_link_cell(
+    *, village: Village, cell: Organization, on: datetime.date, actor
+) -> VillageCellLink:
+    """From `on`, `cell` serves `village`: the open link ends on `on` and a new one opens."""
+    village = _lock_village(village)
+    _check_open_village(village, on)
+    cell = _check_serving_cell(cell, on)
+    old = village.cell_id
+    if old == cell.pk:
+        raise ValidationError({"cell": _("Chi bộ này đang phụ trách thôn, bản.")})
+    _end_open_link(village, on)
+    link = _open_link(village, cell, on)
+    village.cell = cell
+    village.save(update_fields=["cell", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=village,
+        changes={"cell": [old, cell.pk], "on": [None, on.isoformat()]},
+        note=_("Chi bộ phụ trách từ ngày %(d)s") % {"d": _day(on)},
+    )
+    return link
+
+
+@transaction.atomic
+def village_unlink(*, village: Village, on: datetime.date, actor) -> VillageCellLink:
+    """From `on`, no cell serves `village` (its open link ends on `on`)."""
+    village = _lock_village(village)
+    link = _end_open_link(village, on)
+    if link is None:
+        raise ValidationError(_("Thôn, bản chưa có chi bộ phụ trách."))
+    old = village.cell_id
+    village.cell = None
+    village.save(update_fields=["cell", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=village,
+        changes={"cell": [old, None], "on": [None, on.isoformat()]},
+        note=_("Thôi phụ trách từ ngày %(d)s") % {"d": _day(on)},
+    )
+    return link
+
+
+@transaction.atomic
+def village_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    commune: Commune,
+    cell: Organization | None,
+    valid_from: datetime.date,
+    actor,
+    especially_disadvantaged: bool = False,
+    households: int | None = None,
+) -> Village:
+    """A new village of `commune` from `valid_from`, served by `cell` from that day (if any)."""
+    code, name = code.strip(), " ".join(name.split())
+    if Village.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("Mã %(code)s đã được dùng.") % {"code": code}})
+    if commune.valid_to is not None:
+        raise ValidationError({"commune": _("%(c)s đã hết hiệu lực.") % {"c": commune}})
+    if valid_from < commune.valid_from:
+        raise ValidationError(
+            {"valid_from": _("Xã có hiệu lực từ ngày %(d)s.") % {"d": _day(commune.valid_from)}}
+        )
+    if cell is not None:
+        cell = _check_serving_cell(cell, valid_from)
+    village = Village(
+        code=code,
+        name=name,
+        kind=kind,
+        commune=commune,
+        cell=cell,
+        especially_disadvantaged=especially_disadvantaged,
+        households=households,
+        valid_from=valid_from,
+    )
+    village.full_clean()
+    village.save()
+    if cell is not None:
+        VillageCellLink.objects.create(village=village, cell=cell, start=valid_from)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=village,
+        changes=audit.snapshot(village, VILLAGE_FIELDS),
+    )
+    return village
+
+
+@transaction.atomic
+def village_rename(*, village: Village, name: str, on: datetime.date, actor) -> Village:
+    """The village's name from `on`. The old name stays in the audit event; no page asks for a
+    village's name as of a date (an organization's, OrganizationPeriod keeps)."""
+    village = _lock_village(village)
+    name = " ".join(name.split())
+    old = village.name
+    if not name or name == old:
+        raise ValidationError({"name": _("Tên mới phải khác tên cũ.")})
+    _check_open_village(village, on)
+    village.name = name
+    village.save(update_fields=["name", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=village,
+        changes={"name": [old, name], "on": [None, on.isoformat()]},
+        note=_("Đổi tên từ ngày %(d)s") % {"d": _day(on)},
+    )
+    return village
+
+
+def _end_village_posts(village: Village, on: datetime.date, actor):
+    """End on `on` the village posts in force then; refuse when one starts on or after `on`."""
+    # Posts are the committees app's, which builds on this one: imported when a village closes.
+    from chibo.committees.models import ConcurrentRole
+    from chibo.committees.services_villages import concurrent_role_end
+
+    if ConcurrentRole.objects.filter(village=village, start__gte=on).exists():
+        raise ValidationError(
+            {
+                "on": _("%(v)s có chức danh bắt đầu từ ngày %(d)s trở đi.")
+                % {"v": village, "d": _day(on)}
+            }
+        )
+    running = ConcurrentRole.objects.filter(village=village).filter(
+        Q(end__isnull=True) | Q(end__gt=on)
+    )
+    for role in running:
+        concurrent_role_end(role=role, end=on, actor=actor)
+
+
+@transaction.atomic
+def village_merge(*, source: Village, into: Village, on: datetime.date, actor) -> Village:
+    """`source` joins `into` on `on`: `source` closes (valid_to = `on`), its link to a cell
+    ends and its posts in force end that day. Nothing is deleted; `into` keeps its own cell."""
+    if source.pk == into.pk:
+        raise ValidationError({"into": _("Hãy chọn một thôn, bản khác.")})
+    source, into = _lock_village(source), _lock_village(into)
+    _check_open_village(source, on)
+    _check_open_village(into, on)
+    if source.commune_id != into.commune_id:
+        raise ValidationError({"into": _("Hai thôn, bản phải cùng một xã.")})
+    if on <= source.valid_from:
+        raise ValidationError(
+            {"on": _("Ngày sáp nhập phải sau ngày %(d)s.") % {"d": _day(source.valid_from)}}
+        )
+    old_cell = source.cell_id
+    _end_open_link(source, on)
+    _check_no_later_link(source, on)
+    _end_village_posts(source, on, actor)
+    source.valid_to = on
+    source.cell = None
+    source.save(update_fields=["valid_to", "cell", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.RESTRUCTURE,
+        obj=source,
+        changes={
+            "valid_to": [None, on.isoformat()],
+            "cell": [old_cell, None],
+            "into": [None, into.pk],
+        },
+        note=_("Sáp nhập vào %(v)s từ ngày %(d)s") % {"v": into, "d": _day(on)},
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.RESTRUCTURE,
+        obj=into,
+        changes={"merged": [None, source.pk]},
+        note=_("Nhận sáp nhập %(v)s từ ngày %(d)s") % {"v": source, "d": _day(on)},
+    )
+    return into
+
+
+@transaction.atomic
+def village_set_disadvantaged(*, village: Village, value: bool, actor) -> Village:
+    """Mark the village especially disadvantaged (bản đặc biệt khó khăn) or not."""
+    village = _lock_village(village)
+    old = village.especially_disadvantaged
+    if old != value:
+        village.especially_disadvantaged = value
+        village.save(update_fields=["especially_disadvantaged", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=village,
+            changes={"especially_disadvantaged": [old, value]},
+        )
+    return village
+
+
+@transaction.atomic
+def village_set_households(*, village: Village, households: int | None, actor) -> Village:
+    village = _lock_village(village)
+    old = village.households
+    if households is not None and households < 0:
+        raise ValidationError({"households": _("Số hộ không hợp lệ.")})
+    if old != households:
+        village.households = households
+        village.save(update_fields=["households", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=village,
+            changes={"households": [old, households]},
+        )
+    return village
+
+
+# --- communes -----------------------------------------------------------------------------------
+
+
+def _check_committee(committee: Organization | None):
+    if committee is not None and (
+        committee.kind != Organization.Kind.GRASSROOTS or committee.valid_to is not None
+    ):
+        raise ValidationError(
+            {"party_committee": _("Hãy chọn một tổ chức cơ sở đảng đang hoạt động.")}
+        )
+
+
+@transaction.atomic
+def commune_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    valid_from: datetime.date,
+    actor,
+    party_committee: Organization | None = None,
+) -> Commune:
+    code, name = code.strip(), " ".join(name.split())
+    if Commune.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("Mã %(code)s đã được dùng.") % {"code": code}})
+    _check_committee(party_committee)
+    commune = Commune(
+        code=code, name=name, kind=kind, party_committee=party_committee, valid_from=valid_from
+    )
+    commune.full_clean()
+    commune.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=commune,
+        changes=audit.snapshot(commune, COMMUNE_FIELDS),
+    )
+    return commune
+
+
+@transaction.atomic
+def commune_rename(*, commune: Commune, name: str, on: datetime.date, actor) -> Commune:
+    """The commune's name from `on`; the old name stays in the audit event."""
+    commune = Commune.objects.select_for_update().get(pk=commune.pk)
+    name = " ".join(name.split())
+    old = commune.name
+    if not name or name == old:
+        raise ValidationError({"name": _("Tên mới phải khác tên cũ.")})
+    if commune.valid_to is not None:
+        raise ValidationError(_("%(c)s đã hết hiệu lực.") % {"c": commune})
+    commune.name = name
+    commune.save(update_fields=["name", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=commune,
+        changes={"name": [old, name], "on": [None, on.isoformat()]},
+        note=_("Đổi tên từ ngày %(d)s") % {"d": _day(on)},
+    )
+    return commune
+
+
+@transaction.atomic
+def commune_set_party_committee(
+    *, commune: Commune, party_committee: Organization | None, actor
+) -> Commune:
+    """The commune Party committee (Đảng bộ xã) that leads the commune now."""
+    commune = Commune.objects.select_for_update().get(pk=commune.pk)
+    _check_committee(party_committee)
+    old = commune.party_committee_id
+    new = party_committee.pk if party_committee else None
+    if old != new:
+        commune.party_committee = party_committee
+        commune.save(update_fields=["party_committee", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=commune,
+            changes={"party_committee": [old, new]},
+        )
+    return commune
+
+
+@transaction.atomic
+def commune_merge(*, source: Commune, into: Commune, on: datetime.date, actor) -> int:
+    """`source` joins `into` on `on` (the 2025 reorganization): `source` closes and its open
+    villages belong to `into` from then on. Their cell links do not change, so the figures of
+    any date before stay (docs/decisions/0005-dated-village-links.md). Returns the number of
+    villages moved."""
+    if source.pk == into.pk:
+        raise ValidationError({"into": _("Hãy chọn một xã khác.")})
+    source = Commune.objects.select_for_update().get(pk=source.pk)
+    into = Commune.objects.select_for_update().get(pk=into.pk)
+    for c in (source, into):
+        if c.valid_to is not None:
+            raise ValidationError(_("%(c)s đã hết hiệu lực.") % {"c": c})
+    if on <= source.valid_from or on < into.valid_from:
+        raise ValidationError({"on": _("Ngày sáp nhập phải sau ngày hai xã có hiệu lực.")})
+    moving = list(Village.objects.select_for_update().filter(commune=source, valid_to__isnull=True))
+    for village in moving:
+        village.commune = into
+        village.save(update_fields=["commune", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.RESTRUCTURE,
+            obj=village,
+            changes={"commune": [source.pk, into.pk], "on": [None, on.isoformat()]},
+            note=_("Xã sáp nhập từ ngày %(d)s") % {"d": _day(on)},
+        )
+    source.valid_to = on
+    source.save(update_fields=["valid_to", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.RESTRUCTURE,
+        obj=source,
+        changes={"valid_to": [None, on.isoformat()], "into": [None, into.pk]},
+        note=_("Sáp nhập vào %(c)s từ ngày %(d)s") % {"c": into, "d": _day(on)},
+    )
+    return len(moving)
