@@ -147,6 +147,8 @@ OTP_TOTP_ISSUER = "chibo"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# dd/mm/yyyy in every form and page, the admin included (config/formats/<lang>/formats.py)
+FORMAT_MODULE_PATH = "config.formats"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -7,7 +7,6 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.members.forms import DATE_INPUT
 from chibo.targets.models import Target
 
 from . import materials
@@ -20,7 +19,6 @@ class DateField(forms.DateField):
     """A date typed as dd/mm/yyyy or picked in the phone's date picker (yyyy-mm-dd)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", ["%Y-%m-%d", *DATE_INPUT])
         kwargs.setdefault("widget", DATE_WIDGET)
         kwargs.setdefault("error_messages", {"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")})
         super().__init__(**kwargs)

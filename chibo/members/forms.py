@@ -38,12 +38,12 @@ SORTS = [
     ("birth", _("Ngày sinh")),
     ("admission", _("Ngày vào Đảng")),
 ]
-DATE_INPUT = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class VNDateField(forms.DateField):
+    """A date typed as dd/mm/yyyy (config/formats: also yyyy-mm-dd)."""
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATE_INPUT)
         kwargs.setdefault(
             "widget",
             forms.DateInput(
