@@ -50,7 +50,10 @@ another request answers 422. Only answers that wrote (201, 200) are kept: after 
 the request and send it again with the same key.
 
 **As of a date.** Reads take `as_of` (`dd/mm/yyyy` or `yyyy-mm-dd`, default today; anything
-else 422): date-dependent fields (a member's `is_official`) are worked out as of that date.
+else 422) and answer with what was true that day, from the dated history a change never
+rewrites: a member's `is_official` and cell, who was in a cell under an organization (the
+member list's `org` and `in_cell`), an organization's `name`, `parent_id` and
+`member_count`, and which organizations were in force.
 
 **Pagination.** Lists take `page` (from 1) and `page_size` (1 to 200, default 50) and
 answer `{"items", "count", "page", "page_size"}`.

@@ -8,9 +8,12 @@ from ninja import Path, Query, Router
 from ninja.pagination import paginate
 from pydantic import BaseModel, model_validator
 
+from chibo.members.indicators import memberships_open_on
 from chibo.members.models import IN_CELL_STATUSES, Member, Sex, Status, TheoryLevel
 from chibo.members.selectors import scoped_members
+from chibo.organizations.selectors import org_ids_under
 
+from .as_of import set_cells
 from .schemas import AS_OF, MAX_ID, TEXT_MAX, TEXT_PATTERN, Pagination, as_of_date, responses
 from .security import scope_of
 
@@ -93,8 +96,10 @@ PLAIN_FIELDS = tuple(
         "every word in the name, other names or party card number, accents and case ignored. "
         "`org` restricts to an organization's subtree and answers 404 when that organization "
         "is outside the scope. `status` defaults to `in_cell` (active or exempt); `all` "
-        "lists every status. Citizen IDs are masked unless the user may see them. "
-        "`is_official` is worked out as of `as_of` (default today). Paginated."
+        "lists every status. Citizen IDs are masked unless the user may see them. Paginated. "
+        "With `as_of`, the list is the one of that date: `in_cell` and `org` keep the members "
+        "whose cell membership was open that day (in a cell under `org` then), each with "
+        "that day's `cell` and `is_official`; `status` stays today's."
     ),
 )
 @paginate(Pagination)
@@ -106,13 +111,24 @@ def member_list(
     as_of: str | None = AS_OF,
 ):
     scope = scope_of(request)
-    request.api_as_of = as_of_date(as_of, scope.on)
+    when = as_of_date(as_of, scope.on) if as_of else None
+    request.api_as_of = when
     qs = scoped_members(scope).select_related("cell")
-    if org is not None:
-        qs = qs.under(scope.org_or_404(org))
-    if status == StatusFilter.IN_CELL:
-        qs = qs.filter(status__in=IN_CELL_STATUSES)
-    elif status != StatusFilter.ALL:
+    node = scope.org_or_404(org) if org is not None else None
+    if when is None:
+        if node is not None:
+            qs = qs.under(node)
+        if status == StatusFilter.IN_CELL:
+            qs = qs.filter(status__in=IN_CELL_STATUSES)
+    else:
+        # The memberships of that day, in the tree of that day.
+        ships = memberships_open_on(when)
+        if node is not None:
+            ships = ships.filter(cell_id__in=org_ids_under(node, when))
+        if node is not None or status == StatusFilter.IN_CELL:
+            qs = qs.filter(pk__in=ships.values("member_id"))
+        request.api_after_page = lambda members: set_cells(members, when)
+    if status not in (StatusFilter.IN_CELL, StatusFilter.ALL):
         qs = qs.filter(status=status.value)
     if q:
         qs = qs.search(q)
@@ -125,8 +141,9 @@ def member_list(
     summary="One member",
     description=(
         "A member in the user's scope; outside it the answer is 404, as if missing. "
-        "`is_official` is worked out as of `as_of` (default today). The `ETag` header holds "
-        "the record's version: send it back as `If-Match` with `PATCH /members/{member_id}`."
+        "With `as_of`, `cell` is the member's cell that day (today's if they were in none) and "
+        "`is_official` is worked out as of that day. The `ETag` header holds the record's "
+        "version: send it back as `If-Match` with `PATCH /members/{member_id}`."
     ),
 )
 def member_detail(
@@ -136,11 +153,14 @@ def member_detail(
     as_of: str | None = AS_OF,
 ):
     scope = scope_of(request)
-    request.api_as_of = as_of_date(as_of, scope.on)
+    when = as_of_date(as_of, scope.on) if as_of else None
+    request.api_as_of = when
     member = scoped_members(scope).select_related("cell").filter(pk=member_id).first()
     if member is None:
         raise Http404
     response["ETag"] = etag(member)
+    if when is not None:
+        set_cells([member], when)
     return member
 
 

@@ -7,10 +7,12 @@ from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from chibo.core.vn import fold
+from chibo.members import indicators
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
 
-from .schemas import MAX_ID, TEXT_MAX, TEXT_PATTERN, Pagination, responses
+from .as_of import periods_open_on, set_names_and_parents
+from .schemas import AS_OF, MAX_ID, TEXT_MAX, TEXT_PATTERN, Pagination, as_of_date, responses
 from .security import scope_of
 
 router = Router(tags=["organizations"])
@@ -64,7 +66,10 @@ class NameMatches(Sequence):
         "Organizations under the nodes where the user holds a role, in tree order. "
         "Filters narrow that list: `parent` (direct children of an organization), `kind`, "
         "`active` (true: still in force; false: dissolved or merged) and `q` (every word "
-        "in the name, accents and case ignored). Paginated."
+        "in the name, accents and case ignored). Paginated. With `as_of`, the tree of that "
+        "day: `name` and `parent_id` are that day's, `parent` filters on that day's parent, "
+        "`active` on whether the organization was in force that day; `q` matches today's "
+        "names."
     ),
 )
 @paginate(Pagination)
@@ -74,14 +79,26 @@ def organization_list(
     kind: Organization.Kind | None = None,
     active: bool | None = Query(None, description="Only current (true) or only ended (false)."),
     q: str | None = Query(None, max_length=TEXT_MAX, pattern=TEXT_PATTERN),
+    as_of: str | None = AS_OF,
 ):
-    qs = scope_of(request).organizations()
-    if parent is not None:
-        qs = qs.filter(parent_id=parent)
+    scope = scope_of(request)
+    when = as_of_date(as_of, scope.on) if as_of else None
+    qs = scope.organizations()
+    if when is None:
+        if parent is not None:
+            qs = qs.filter(parent_id=parent)
+        if active is not None:
+            qs = qs.filter(valid_to__isnull=active)
+    else:
+        if parent is not None:
+            then = periods_open_on(when).filter(parent_id=parent)
+            qs = qs.filter(pk__in=then.values("organization_id"))
+        if active is not None:
+            in_force = Organization.objects.active(when).values("pk")
+            qs = qs.filter(pk__in=in_force) if active else qs.exclude(pk__in=in_force)
+        request.api_after_page = lambda orgs: set_names_and_parents(orgs, when)
     if kind is not None:
         qs = qs.filter(kind=kind)
-    if active is not None:
-        qs = qs.filter(valid_to__isnull=active)
     qs = qs.order_by("path")
     words = fold(q or "").split()
     if words:
@@ -95,10 +112,21 @@ def organization_list(
     summary="One organization",
     description=(
         "An organization with `member_count`, the members in its subtree who still belong "
-        "to a cell (active or exempt). Outside the user's scope it answers 404, as if missing."
+        "to a cell (active or exempt). Outside the user's scope it answers 404, as if missing. "
+        "With `as_of`, `name` and `parent_id` are that day's and `member_count` counts the "
+        "members whose cell membership was open that day in a cell under it then (the "
+        "`members` indicator of the organization page)."
     ),
 )
-def organization_detail(request, org_id: int = Path(..., ge=1, le=MAX_ID)):
-    org = scope_of(request).org_or_404(org_id)
-    org.member_count = Member.objects.in_cell().under(org).count()
+def organization_detail(
+    request, org_id: int = Path(..., ge=1, le=MAX_ID), as_of: str | None = AS_OF
+):
+    scope = scope_of(request)
+    when = as_of_date(as_of, scope.on) if as_of else None
+    org = scope.org_or_404(org_id)
+    if when is None:
+        org.member_count = Member.objects.in_cell().under(org).count()
+    else:
+        org.member_count = indicators.members(org, when).value
+        set_names_and_parents([org], when)
     return org

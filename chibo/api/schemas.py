@@ -27,7 +27,7 @@ AS_OF = Query(
     max_length=10,
     description=(
         "The date the answer describes, dd/mm/yyyy or yyyy-mm-dd; today when left out. "
-        "Date-dependent fields (`is_official`) are worked out as of that date."
+        "Date-dependent fields are worked out as of that date (see the operation)."
     ),
 )
 
@@ -123,6 +123,11 @@ class Pagination(PageNumberPagination):
             items = page_rows(queryset, offset, size)
         else:
             items = queryset[offset : offset + size]
+        # A list as of a date sets on the page's items what they were that day (api.as_of).
+        after_page = getattr(request, "api_after_page", None)
+        if after_page is not None:
+            items = list(items)
+            after_page(items)
         return {
             "items": items,
             "count": count,

@@ -601,3 +601,94 @@ def test_is_official_as_of(tree, personas):
     assert Client().get(url, {"as_of": "31/02/2011"}, **head).json()["detail"][0]["msg"] == (
         "Ngày không hợp lệ (dd/mm/yyyy)."
     )
+
+
+def test_the_tree_and_the_lists_as_of_a_date(tree, personas):
+    from chibo.members import services as member_services
+    from chibo.organizations import services as org_services
+
+    admin = personas["admin"]
+    member_services.member_transfer(
+        member=tree.member_a, to_cell=tree.cell_b, on=D(2024, 2, 1), actor=admin
+    )
+    org_services.org_rename(
+        org=tree.cell_a, name="Chi bộ bản Áng Mới", on=D(2024, 6, 1), actor=admin
+    )
+    org_services.org_reparent(
+        org=tree.cell_a2, new_parent=tree.commune_b, on=D(2024, 3, 1), actor=admin
+    )
+    head = headers(admin, scope=ApiToken.Access.READ)
+
+    def get(path, **params):
+        r = Client().get(path, params, **head)
+        assert r.status_code == 200, r.content
+        return r.json()
+
+    cell_a = f"/api/v1/organizations/{tree.cell_a.pk}"
+    assert get(cell_a)["name"] == "Chi bộ bản Áng Mới"
+    assert get(cell_a, as_of="31/05/2024")["name"] == "Chi bộ bản Áng"
+    assert get(cell_a, as_of="2024-06-01")["name"] == "Chi bộ bản Áng Mới"
+    commune_a = f"/api/v1/organizations/{tree.commune_a.pk}"
+    commune_b = f"/api/v1/organizations/{tree.commune_b.pk}"
+    assert get(commune_a)["member_count"] == 1
+    assert get(commune_a, as_of="31/01/2024")["member_count"] == 2
+    assert get(commune_a, as_of="01/02/2024")["member_count"] == 1
+    assert get(commune_b, as_of="31/01/2024")["member_count"] == 1
+    assert get(commune_b, as_of="01/02/2024")["member_count"] == 2
+    cell_a2 = f"/api/v1/organizations/{tree.cell_a2.pk}"
+    assert get(cell_a2)["parent_id"] == tree.commune_b.pk
+    assert get(cell_a2, as_of="29/02/2024")["parent_id"] == tree.commune_a.pk
+
+    def ids(body):
+        return sorted(o["id"] for o in body["items"])
+
+    orgs = "/api/v1/organizations"
+    assert ids(get(orgs, parent=tree.commune_a.pk)) == [tree.cell_a.pk]
+    assert ids(get(orgs, parent=tree.commune_a.pk, as_of="29/02/2024")) == sorted(
+        [tree.cell_a.pk, tree.cell_a2.pk]
+    )
+    names = {o["id"]: o["name"] for o in get(orgs, as_of="01/01/2024")["items"]}
+    assert names[tree.cell_a.pk] == "Chi bộ bản Áng"
+    assert ids(get(orgs, active="true", as_of="01/01/2014")) == []  # founded 01/01/2015
+    assert len(ids(get(orgs, active="false", as_of="01/01/2014"))) == 6
+
+    members = "/api/v1/members"
+    now = get(members, org=tree.commune_a.pk)
+    assert [m["id"] for m in now["items"]] == [tree.secretary_member_a.pk]
+    then = get(members, org=tree.commune_a.pk, as_of="31/01/2024")["items"]
+    assert [(m["id"], m["cell"]["id"]) for m in then] == [
+        (tree.member_a.pk, tree.cell_a.pk),
+        (tree.secretary_member_a.pk, tree.cell_a.pk),
+    ]
+    then = get(members, org=tree.cell_b.pk, as_of="01/02/2024")["items"]
+    assert [(m["id"], m["cell"]["id"]) for m in then] == [
+        (tree.member_a.pk, tree.cell_b.pk),
+        (tree.member_b.pk, tree.cell_b.pk),
+    ]
+    # Before anyone was admitted (19/05/2010): nobody was in a cell.
+    assert get(members, as_of="01/01/2010")["count"] == 0
+    assert get(members, as_of="01/01/2010", status="all")["count"] == 3
+    one = f"/api/v1/members/{tree.member_a.pk}"
+    assert get(one)["cell"]["id"] == tree.cell_b.pk
+    assert get(one, as_of="31/01/2024")["cell"]["id"] == tree.cell_a.pk
+    bad = Client().get(commune_a, {"as_of": "32/01/2024"}, **head)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "as_of"]
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_lists_as_of_a_date_do_not_grow_in_queries(
+    tree, personas, django_assert_num_queries, extra
+):
+    from chibo.api.tests.test_api import _add_members
+
+    _add_members(tree, extra)
+    head = headers(personas["admin"], scope=ApiToken.Access.READ)
+    # 1 token + user, 2 role grants, 3 count, 4 the page with its cells, 5 the page's
+    # memberships of that day with their cells.
+    with django_assert_num_queries(5):
+        r = Client().get("/api/v1/members", {"as_of": "01/01/2024", "page_size": 200}, **head)
+    assert r.json()["count"] == 3 + extra
+    # 1 token + user, 2 role grants, 3 count, 4 the page, 5 the page's periods of that day.
+    with django_assert_num_queries(5):
+        r = Client().get("/api/v1/organizations", {"as_of": "01/01/2024"}, **head)
+    assert r.json()["count"] == 6
