@@ -12,17 +12,15 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Field
-from ninja.errors import HttpError
 from ninja.errors import ValidationError as Invalid
 
-from chibo.accounts.models import ApiToken
-
 from . import idempotency
+from .security import WRITE_AUTH, require_write_token
 
 BODY = ("body", "data")
 IDEMPOTENCY_HEADER = idempotency.HEADER
+__all__ = ["WRITE_AUTH", "IDEMPOTENCY_HEADER", "VNDate", "bound", "cleaned", "write"]
 
 
 def VNDate(description: str = "", default=...):  # noqa: N802 (reads as a type in schemas)
@@ -33,18 +31,6 @@ def VNDate(description: str = "", default=...):  # noqa: N802 (reads as a type i
         description=f"{description} dd/mm/yyyy or yyyy-mm-dd.".strip(),
         examples=["2024-05-19"],
     )
-
-
-def require_write_token(request):
-    """403 unless the request's token was issued with the write scope."""
-    if getattr(request, "api_token_scope", None) != ApiToken.Access.WRITE:
-        raise HttpError(
-            403,
-            _(
-                "Mã truy cập này chỉ được đọc. Hãy xin mã ghi: POST /api/v1/auth/token "
-                'với "scope": "write".'
-            ),
-        )
 
 
 def _issues(error: DjangoValidationError | dict, fields=None) -> list[dict]:
@@ -110,9 +96,11 @@ def write(
     headers: Callable[[object], dict] | None = None,
 ) -> HttpResponse:
     """Run `action` (the page's lookup, form and service) once for `key`, answer `out` of what
-    it returns with `status`. Checks the write token first; a Django ValidationError from the
-    action answers 422 (names outside `fields` as errors of the whole body). `headers` of the
-    object are added to a first answer, not to a replay (the body alone is kept)."""
+    it returns with `status`. Checks the write token again (the operation's WRITE_AUTH did,
+    before the body was read; this guards an operation that forgot it). A Django
+    ValidationError from the action answers 422 (names outside `fields` as errors of the
+    whole body). `headers` of the object go on a first answer, not on a replay (only the
+    body is kept)."""
     require_write_token(request)
     with transaction.atomic():
         if key:

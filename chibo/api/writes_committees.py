@@ -18,7 +18,7 @@ from chibo.organizations.models import Village
 from .organizations import router as organizations_router
 from .schemas import MAX_ID, TEXT_PATTERN, responses
 from .security import scope_of
-from .writes import IDEMPOTENCY_HEADER, VNDate, bound, cleaned, write
+from .writes import IDEMPOTENCY_HEADER, WRITE_AUTH, VNDate, bound, cleaned, write
 
 positions = Router(tags=["committees"])
 villages = Router(tags=["committees"])
@@ -93,6 +93,7 @@ def _owned_or_404(scope, org):
 
 @organizations_router.post(
     "/{org_id}/positions",
+    auth=WRITE_AUTH,
     response=responses(PositionOut, *WRITE_ERRORS, status=201),
     summary="Seat a member on a committee",
     description=(
@@ -130,6 +131,7 @@ def position_assign(
 
 @positions.post(
     "/{position_id}/end",
+    auth=WRITE_AUTH,
     response=responses(PositionOut, *WRITE_ERRORS),
     summary="End a committee seat",
     description=(
@@ -169,6 +171,7 @@ def _village_or_404(scope, village_id) -> Village:
 
 @villages.post(
     "/{village_id}/posts",
+    auth=WRITE_AUTH,
     response=responses(PostOut, *WRITE_ERRORS, status=201),
     summary="Record who holds a village post",
     description=(
@@ -199,6 +202,7 @@ def post_assign(
 
 @posts.post(
     "/{post_id}/end",
+    auth=WRITE_AUTH,
     response=responses(PostOut, *WRITE_ERRORS),
     summary="End a village post",
     description=(

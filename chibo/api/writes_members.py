@@ -22,7 +22,7 @@ from chibo.organizations.models import Organization
 from .members import MemberOut, etag, router
 from .schemas import MAX_ID, TEXT_PATTERN, responses
 from .security import scope_of
-from .writes import IDEMPOTENCY_HEADER, VNDate, bound, cleaned, write
+from .writes import IDEMPOTENCY_HEADER, WRITE_AUTH, VNDate, bound, cleaned, write
 
 WRITE_ERRORS = (401, 403, 404, 422)
 
@@ -95,6 +95,7 @@ def _member_etag(member) -> dict:
 
 @router.post(
     "",
+    auth=WRITE_AUTH,
     response=responses(MemberOut, *WRITE_ERRORS, status=201),
     summary="Add a member",
     description=(
@@ -146,6 +147,7 @@ STALE = (
 
 @router.patch(
     "/{member_id}",
+    auth=WRITE_AUTH,
     response=responses(MemberOut, *WRITE_ERRORS, 409),
     summary="Change a member's record",
     description=(
@@ -200,6 +202,7 @@ def member_update(
 
 @router.post(
     "/{member_id}/status",
+    auth=WRITE_AUTH,
     response=responses(MemberOut, *WRITE_ERRORS),
     summary="Change a member's status",
     description=(
@@ -233,6 +236,7 @@ def member_status(
 
 @router.post(
     "/{member_id}/transfer",
+    auth=WRITE_AUTH,
     response=responses(MemberOut, *WRITE_ERRORS),
     summary="Transfer a member to another cell",
     description=(

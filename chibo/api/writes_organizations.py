@@ -13,7 +13,7 @@ from chibo.organizations.models import Organization
 from .organizations import OrganizationOut, router
 from .schemas import MAX_ID, TEXT_PATTERN, responses
 from .security import scope_of
-from .writes import IDEMPOTENCY_HEADER, VNDate, bound, cleaned, write
+from .writes import IDEMPOTENCY_HEADER, WRITE_AUTH, VNDate, bound, cleaned, write
 
 WRITE_ERRORS = (401, 403, 404, 422)
 
@@ -55,6 +55,7 @@ def _admin_org_or_404(request, org_id):
 
 @router.post(
     "/{org_id}/children",
+    auth=WRITE_AUTH,
     response=responses(OrganizationOut, *WRITE_ERRORS, status=201),
     summary="Found a child organization",
     description=(
@@ -97,6 +98,7 @@ def organization_create(
 
 @router.post(
     "/{org_id}/rename",
+    auth=WRITE_AUTH,
     response=responses(OrganizationOut, *WRITE_ERRORS),
     summary="Rename an organization",
     description=(

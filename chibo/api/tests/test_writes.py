@@ -141,6 +141,9 @@ def test_a_read_token_writes_nothing(tree, personas):
         r = send(method, path, head, body)
         assert r.status_code == 403, (path, r.content)
         assert "chỉ được đọc" in r.json()["detail"]
+        # Before the body is read: a read token learns that first.
+        assert send(method, path, head, {"bad": 1}).status_code == 403
+        assert send(method, path, {}, body).status_code == 401
     assert AuditEvent.objects.count() == before
     assert Member.objects.count() == 3
 
