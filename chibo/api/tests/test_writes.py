@@ -695,3 +695,46 @@ def test_lists_as_of_a_date_do_not_grow_in_queries(
     with django_assert_num_queries(5):
         r = Client().get("/api/v1/organizations", {"as_of": "01/01/2024"}, **head)
     assert r.json()["count"] == 6
+
+
+@pytest.mark.skipif(
+    "postgres" not in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
+    reason="two connections writing at once: PostgreSQL (the test SQLite lives in memory)",
+)
+def test_two_identical_requests_at_once_write_once(transactional_db, tree, personas, monkeypatch):
+    import threading
+    import time
+
+    from django.db import connection
+
+    from chibo.members import services as member_services
+
+    create = member_services.member_create
+
+    def slow_create(**kwargs):
+        member = create(**kwargs)
+        time.sleep(0.5)  # the second request arrives while the first one has not committed
+        return member
+
+    monkeypatch.setattr(member_services, "member_create", slow_create)
+    head = headers(personas["commune"], HTTP_IDEMPOTENCY_KEY="at-once")
+    body = {**NEW_MEMBER, "cell": tree.cell_a.pk}
+    answers = []
+
+    def post():
+        try:
+            answers.append(send("post", "/api/v1/members", head, body))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for t in threads:
+        t.start()
+        time.sleep(0.1)
+    for t in threads:
+        t.join()
+    assert [r.status_code for r in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json()
+    assert sorted(r.get("Idempotent-Replayed", "") for r in answers) == ["", "true"]
+    assert Member.objects.filter(full_name="Lường Văn Mới").count() == 1
+    assert IdempotencyKey.objects.count() == 1
