@@ -15,7 +15,13 @@ import pytest
 
 from chibo.core.models import AuditEvent
 from chibo.members.models import Member, Membership, StatusChange
-from chibo.organizations.models import Organization, OrganizationEvent, OrganizationPeriod
+from chibo.organizations.models import (
+    Commune,
+    Organization,
+    OrganizationEvent,
+    OrganizationPeriod,
+    Village,
+)
 
 PERSONAS = ("admin", "analyst", "commune", "secretary_a", "member_a", "official", "secretary_b")
 
@@ -47,6 +53,12 @@ GET_POLICY = {
     "org_split_cell_a": (OK, NO, NO, NO, NO, NO, NO),
     "org_close_cell_a2": (OK, NO, NO, NO, NO, NO, NO),
     "org_new_under_commune_a": (OK, NO, NO, NO, NO, NO, NO),
+    # Communes and villages: read with the commune committee; villages written by the org board
+    # and the commune staff, communes by the org board alone.
+    "places_commune_a": (OK, OK, OK, NO, NO, NO, NO),
+    "village_a1": (OK, OK, OK, NO, NO, NO, NO),
+    "village_a1_cell": (OK, NO, OK, NO, NO, NO, NO),
+    "commune_a_rename": (OK, NO, NO, NO, NO, NO, NO),
     # Spreadsheets: export is a read of a scoped list, import a write.
     "export_commune_a": (OK, OK, OK, NO, NO, NO, NO),
     "export_cell_a": (OK, OK, OK, OK, NO, OK, NO),
@@ -100,6 +112,10 @@ def get_url(page, t):
         "org_split_cell_a": f"/org/{t.cell_a.pk}/split/",
         "org_close_cell_a2": f"/org/{t.cell_a2.pk}/close/",
         "org_new_under_commune_a": f"/org/{t.commune_a.pk}/new/",
+        "places_commune_a": f"/org/{t.commune_a.pk}/places/",
+        "village_a1": f"/org/village/{Village.objects.get(code='V-A1').pk}/",
+        "village_a1_cell": f"/org/village/{Village.objects.get(code='V-A1').pk}/cell/",
+        "commune_a_rename": f"/org/commune/{Commune.objects.get(code='C-A').pk}/rename/",
         "export_commune_a": f"/members/export.xlsx?org={t.commune_a.pk}",
         "export_cell_a": f"/members/export.xlsx?org={t.cell_a.pk}",
         "import": "/members/import/",
@@ -126,6 +142,10 @@ def _expected_text(page, t):
         "org_split_cell_a": ["Chia tách chi bộ"],
         "org_close_cell_a2": ["Giải thể: " + t.cell_a2.name],
         "org_new_under_commune_a": ["Thành lập tổ chức trực thuộc"],
+        "places_commune_a": ["Xã An", "Bản Áng"],
+        "village_a1": ["Bản Áng", "Chi bộ phụ trách qua các thời kỳ", t.cell_a.name],
+        "village_a1_cell": ["Chi bộ phụ trách thôn, bản: Bản Áng", "Chi bộ bản Đông (XA-02)"],
+        "commune_a_rename": ["Đổi tên xã: Xã An"],
     }.get(page, [])
 
 
