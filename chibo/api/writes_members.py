@@ -8,7 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Header, Path
 from ninja.errors import HttpError
 from pydantic import BaseModel, Field
@@ -140,7 +140,7 @@ def _version(if_match: str | None) -> datetime.datetime | None:
         return _UNREADABLE
 
 
-STALE = (
+STALE = gettext_lazy(
     "Hồ sơ này vừa được người khác sửa. Hãy đọc lại (GET) để lấy bản mới và ETag mới rồi sửa lại."
 )
 
@@ -175,7 +175,7 @@ def member_update(
     def action():
         member = member_or_404(scope_of(request), member_id, write=True)
         if expected is not None and member.updated_at != expected:
-            raise HttpError(409, _(STALE))
+            raise HttpError(409, str(STALE))
         fields = cleaned(bound(MemberForm, data, instance=member))
         try:
             return services.member_update(
@@ -187,7 +187,7 @@ def member_update(
                 expected is not None
                 and not Member.objects.filter(pk=member.pk, updated_at=expected).exists()
             ):
-                raise HttpError(409, _(STALE)) from None
+                raise HttpError(409, str(STALE)) from None
             raise
 
     return write(
