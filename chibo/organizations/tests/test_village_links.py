@@ -78,6 +78,36 @@ def test_a_merge_keeps_every_figure_of_the_day_before(tree, personas, villages):
     assert figures(tree.commune_a, MERGE)["secretary_is_village_head"]["text"] == ("0/1 (0%)")
 
 
+CHANGES = {
+    "link": lambda t, a1, a2, actor: vs.village_link_cell(
+        village=a1, cell=t.cell_a2, on=MERGE, actor=actor
+    ),
+    "unlink": lambda t, a1, a2, actor: vs.village_unlink(village=a1, on=MERGE, actor=actor),
+    "village_merge": lambda t, a1, a2, actor: vs.village_merge(
+        source=a1, into=a2, on=MERGE, actor=actor
+    ),
+    "cell_split": lambda t, a1, a2, actor: member_services.cell_split(
+        source=t.cell_a,
+        new_cells=[{"code": "XA-01B", "name": "Chi bộ bản Áng mới"}],
+        assignment={t.member_a.pk: 0, t.secretary_member_a.pk: 0},
+        villages={a1.pk: 0},
+        on=MERGE,
+        actor=actor,
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_no_village_change_rewrites_the_day_before(tree, personas, villages, change):
+    a1, a2, _a3 = villages
+    eve = MERGE - datetime.timedelta(days=1)
+    before = {org.code: figures(org, eve) for org in (tree.commune_a, tree.district)}
+    assert before["XA"]["secretary_is_village_head"]["text"] == "1/2 (50%)"
+    CHANGES[change](tree, a1, a2, personas["admin"])
+    assert {org.code: figures(org, eve) for org in (tree.commune_a, tree.district)} == before
+
+
 @pytest.mark.django_db
 def test_link_cell_moves_the_village_from_a_date_and_audits(tree, personas, villages):
     a1 = villages[0]
