@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.accounts.models import Role, RoleAssignment, User
 from chibo.members import services as member_services
+from chibo.members.rules import probation_end
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Commune, Organization
 from chibo.organizations.services_villages import village_create
@@ -41,7 +42,7 @@ def make_member(
         birth_date=datetime.date(born, 3, 2),
         ethnicity=ethnicity,
         admission_date=admitted,
-        official_date=(admitted + datetime.timedelta(days=365)) if official else None,
+        official_date=probation_end(admitted) if official else None,
         party_card_number=card,
         citizen_id=cid,
         theory_level=theory,

@@ -64,7 +64,8 @@ INTERMEDIATE_CLASSES = (  # in-service, with the provincial political school
 PROVINCE = ("SL", "Đảng bộ tỉnh Sơn La")
 DISTRICT = ("SL-MS", "Đảng bộ huyện Mai Sơn")
 
-THAI, KINH, HMONG, MUONG, DAO = "Thái", "Kinh", "H'Mông", "Mường", "Dao"
+# Spelled as members.rules.ETHNIC_GROUPS (the GSO's list): "Mông", not "H'Mông".
+THAI, KINH, HMONG, MUONG, DAO = "Thái", "Kinh", "Mông", "Mường", "Dao"
 KHOMU, XINHMUN, LAHA = "Khơ Mú", "Xinh Mun", "La Ha"
 ETHNICITIES = (THAI, KINH, HMONG, MUONG, DAO, KHOMU, XINHMUN, LAHA)
 

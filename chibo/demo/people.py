@@ -2,6 +2,8 @@
 
 import datetime
 
+from chibo.members.rules import probation_end
+
 from . import data as d
 from .specs import (
     ACTIVE,
@@ -99,7 +101,8 @@ class PeoplePlanner:
             adm = add_years(birth, rng.randint(18, 40)) + datetime.timedelta(rng.randint(0, 364))
             if adm > latest:
                 adm = earliest + datetime.timedelta(rng.randint(0, (latest - earliest).days))
-            official = adm + datetime.timedelta(days=365 + rng.randint(0, 60))
+            # 12 calendar months, not 365 days: across a 29/02 that is one day short
+            official = probation_end(adm) + datetime.timedelta(days=rng.randint(0, 60))
         else:
             start, span = {
                 "r2021": (D(2021, 1, 4), 360),
@@ -113,7 +116,7 @@ class PeoplePlanner:
             if add_years(birth, 18) > adm:
                 birth = add_years(adm, -18) - datetime.timedelta(days=rng.randint(30, 2000))
             if klass in ("r2021", "r2022"):
-                official = adm + datetime.timedelta(days=365 + rng.randint(0, 25))
+                official = probation_end(adm) + datetime.timedelta(days=rng.randint(0, 25))
             else:
                 official = None
         m = MemberSpec(

@@ -7,22 +7,8 @@ from chibo.core.dates import today
 from chibo.core.renderers import RENDERER
 from chibo.organizations.models import Organization
 
+from . import rules
 from .models import Member, Sex, Status, TheoryLevel
-
-ETHNICITIES = [
-    "Thái",
-    "Kinh",
-    "H'Mông",
-    "Mường",
-    "Dao",
-    "Khơ Mú",
-    "Xinh Mun",
-    "La Ha",
-    "Lào",
-    "Kháng",
-    "Tày",
-    "Nùng",
-]
 
 AGE_BANDS = [
     ("", _("Mọi độ tuổi")),
@@ -38,6 +24,8 @@ SORTS = [
     ("birth", _("Ngày sinh")),
     ("admission", _("Ngày vào Đảng")),
 ]
+# Probationary or official as of today (MemberQuerySet.probationary / .official).
+STANDINGS = [("probationary", _("Dự bị")), ("official", _("Chính thức"))]
 
 
 class VNDateField(forms.DateField):
@@ -75,9 +63,20 @@ class MemberFilterForm(forms.Form):
         label=_("Giới tính"), required=False, choices=[("", _("Tất cả")), *Sex.choices]
     )
     ethnicity = forms.CharField(label=_("Dân tộc"), required=False, max_length=40)
+    standing = forms.ChoiceField(
+        label=_("Dự bị / Chính thức"),
+        required=False,
+        choices=[("", _("Tất cả")), *STANDINGS],
+    )
     age = forms.ChoiceField(label=_("Tuổi"), required=False, choices=AGE_BANDS)
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=SORTS)
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+
+    def clean_ethnicity(self):
+        # "hmong" or "H'Mông" finds the members stored as Mông; a name outside the list is
+        # looked up as typed (a record typed before the list may hold it).
+        text = self.cleaned_data["ethnicity"]
+        return rules.canonical_ethnicity(text) or text
 
 
 def age_band_dates(band: str, on: datetime.date):
@@ -101,7 +100,9 @@ def age_band_dates(band: str, on: datetime.date):
 
 
 class MemberForm(forms.ModelForm):
-    """Create and edit a member record."""
+    """Create and edit a member record, with the register's checks (rules.check): errors
+    beside their fields; warnings above the buttons, saved only once the user ticks
+    `accept_warnings`."""
 
     birth_date = VNDateField(label=_("Ngày sinh"))
     admission_date = VNDateField(label=_("Ngày vào Đảng"))
@@ -112,6 +113,14 @@ class MemberForm(forms.ModelForm):
         required=False,
         error_messages={"invalid": _("Số CCCD gồm đúng 12 chữ số.")},
     )
+    ethnicity = forms.CharField(
+        label=_("Dân tộc"),
+        max_length=40,
+        widget=forms.Select(
+            choices=[("", _("— Chọn dân tộc —")), *((n, n) for n in rules.ETHNIC_GROUPS)]
+        ),
+    )
+    accept_warnings = forms.BooleanField(label=_("Tôi đã kiểm tra, vẫn lưu"), required=False)
 
     class Meta:
         model = Member
@@ -137,18 +146,50 @@ class MemberForm(forms.ModelForm):
             "it_level",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+        stored = self.instance.ethnicity if self.instance.pk else ""
+        if stored:
+            # A record typed before the list ("H'Mông") opens on its official name; a name
+            # the list lacks stays offered as it is, so saving asks for a choice.
+            canonical = rules.canonical_ethnicity(stored)
+            if canonical:
+                self.initial["ethnicity"] = canonical
+            else:
+                widget = self.fields["ethnicity"].widget
+                widget.choices = [*widget.choices, (stored, stored)]
+
+    def clean_ethnicity(self):
+        text = self.cleaned_data["ethnicity"]
+        canonical = rules.canonical_ethnicity(text)
+        if canonical is None:
+            raise forms.ValidationError(rules.unknown_ethnicity_message(text))
+        return canonical
+
     def clean(self):
         data = super().clean()
-        b, a, o = data.get("birth_date"), data.get("admission_date"), data.get("official_date")
-        if b and b > today():
-            self.add_error("birth_date", _("Ngày sinh không được ở tương lai."))
-        if b and a and (a.year - b.year) < 18:
-            self.add_error("admission_date", _("Người vào Đảng phải đủ 18 tuổi."))
-        if a and a > today():
-            self.add_error("admission_date", _("Ngày vào Đảng không được ở tương lai."))
-        if a and o and o < a:
-            self.add_error("official_date", _("Ngày chính thức phải sau ngày vào Đảng."))
+        after = {k: data.get(k) for k in rules.FIELDS if k not in self.errors}
+        if self.instance.pk:
+            before = {k: getattr(self.instance, k) for k in rules.FIELDS}
+            errors, warnings = rules.check_change(before, {**before, **after}, on=today())
+        else:
+            errors, warnings = rules.check(after, on=today())
+        for finding in errors:
+            if finding.field not in self.errors:
+                self.add_error(finding.field, finding.message)
+        self.warnings = [w.message for w in warnings]
+        if self.warnings and not data.get("accept_warnings"):
+            self.add_error(
+                "accept_warnings",
+                _("Hãy đọc các cảnh báo; nếu thông tin đúng, đánh dấu ô này rồi lưu lại."),
+            )
         return data
+
+    @property
+    def member_fields(self) -> dict:
+        """The cleaned values the services take (everything but the confirmation box)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "accept_warnings"}
 
     def _post_clean(self):
         # Model-level validation happens in the service (which sets derived fields).
@@ -190,3 +231,38 @@ class StatusForm(forms.Form):
         if on > today():
             raise forms.ValidationError(_("Ngày không được ở tương lai."))
         return on
+
+
+class MemberIdsField(forms.Field):
+    """Member ids ticked on the list (name="members", repeated); at most MAX_BULK of them."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": _("Hãy chọn ít nhất một đảng viên."),
+        "invalid": _("Danh sách đảng viên không hợp lệ."),
+        "too_many": _("Mỗi lần đổi trạng thái tối đa %(n)s đảng viên."),
+    }
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if not all(isinstance(v, str) and v.isdigit() and len(v) < 12 for v in values):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return list(dict.fromkeys(int(v) for v in values))
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > MAX_BULK:
+            raise forms.ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"n": MAX_BULK}
+            )
+
+
+MAX_BULK = 200  # four pages of the list
+
+
+class BulkStatusForm(StatusForm):
+    """The list's bulk action: one new status, date and note for the ticked members."""
+
+    members = MemberIdsField()

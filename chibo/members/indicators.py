@@ -34,6 +34,24 @@ def members(org: Organization, as_of: datetime.date) -> Value:
     return Value(n)
 
 
+@register("members_probationary", _("Đảng viên dự bị"))
+def members_probationary(org: Organization, as_of: datetime.date) -> Value:
+    """Members counted by `members` on `as_of` who are probationary then (admitted on or before
+    it, not yet official on it), of those members. Two queries: the path, one count of both."""
+    probationary = Q(member__admission_date__lte=as_of) & (
+        Q(member__official_date__isnull=True) | Q(member__official_date__gt=as_of)
+    )
+    counts = (
+        memberships_open_on(as_of)
+        .filter(cell_id__in=org_ids_under(org, as_of))
+        .aggregate(
+            of=Count("member_id", distinct=True),
+            n=Count("member_id", distinct=True, filter=probationary),
+        )
+    )
+    return Value(counts["n"], counts["of"])
+
+
 @register(
     "cells_9plus_official",
     _("Chi bộ thôn, bản, tiểu khu có từ 9 đảng viên chính thức trở lên"),

@@ -22,6 +22,8 @@ LATE_OFFICIAL_MONTHS = 3  # an official date later than probation end + this is 
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 PARTY_FOUNDED = datetime.date(1930, 2, 3)
 ADULT_AGE = 18
+# The Member fields check() reads.
+FIELDS = ("birth_date", "admission_date", "official_date", "ethnicity")
 
 # The 54 ethnic groups in the order and spelling of the General Statistics Office's list
 # (Danh mục các dân tộc Việt Nam, QĐ 1019/QĐ-TCTK of 12/11/2008, the codes 01–54 the censuses
@@ -221,7 +223,7 @@ def check(
     if b and a and age_on(b, a) < ADULT_AGE:
         error(
             "admission_date",
-            _("Người vào Đảng phải đủ 18 tuổi: sinh %(b)s, vào Đảng %(a)s mới %(n)s tuổi.")
+            _("Vào Đảng %(a)s khi mới %(n)s tuổi (sinh %(b)s), chưa đủ 18 tuổi.")
             % {"b": vndate(b), "a": vndate(a), "n": max(age_on(b, a), 0)},
         )
     end = probation_end(a) if a else None

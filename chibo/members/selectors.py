@@ -78,6 +78,10 @@ def filtered_members(scope, filters: dict, org=None):
             qs = qs.filter(**{name: filters[name]})
     if filters.get("ethnicity"):
         qs = qs.filter(ethnicity=filters["ethnicity"])
+    if filters.get("standing") == "probationary":
+        qs = qs.probationary(today())
+    elif filters.get("standing") == "official":
+        qs = qs.official(today())
     if filters.get("age"):
         after, on_or_before = age_band_dates(filters["age"], today())
         qs = qs.filter(birth_date__gt=after, birth_date__lte=on_or_before)

@@ -7,9 +7,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
+from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 from chibo.organizations.models import Organization
 
+from . import rules
 from .models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
 
 EDITABLE_FIELDS = [
@@ -54,6 +56,28 @@ def _check_unique(member: Member):
         raise ValidationError(errors)
 
 
+def _check_rules(before: dict | None, after: dict, name: str):
+    """Raise the register's errors (rules.check) for a new record, or for what a change is
+    answerable for (rules.check_change); warnings are the caller's to show."""
+    fields = {k: after.get(k) for k in rules.FIELDS if k in after}
+    if before is None:
+        errors, _warnings = rules.check(fields, on=today(), name=name)
+    else:
+        errors, _warnings = rules.check_change(before, fields, on=today(), name=name)
+    if errors:
+        by_field = {}
+        for finding in errors:
+            by_field.setdefault(finding.field, []).append(finding.message)
+        raise ValidationError(by_field)
+
+
+def _canonical_ethnicity(fields: dict):
+    """Store the official name of a known ethnicity ("H'Mông" -> "Mông"); an unknown one is
+    left for _check_rules to refuse with the nearest name."""
+    if fields.get("ethnicity"):
+        fields["ethnicity"] = rules.canonical_ethnicity(fields["ethnicity"]) or fields["ethnicity"]
+
+
 @transaction.atomic
 def member_create(
     *,
@@ -65,8 +89,10 @@ def member_create(
     **fields,
 ) -> Member:
     _check_cell(cell)
+    _canonical_ethnicity(fields)
     member = Member(cell=cell, **fields)
     member.refresh_derived()
+    _check_rules(None, {k: getattr(member, k) for k in rules.FIELDS}, member.full_name)
     # Our own duplicate messages first: full_clean's unique constraints say "Constraint
     # “member_unique_party_card” is violated."
     _check_unique(member)
@@ -94,11 +120,14 @@ def member_update(*, member: Member, actor, expected_updated_at=None, **fields) 
             _("Hồ sơ này vừa được người khác sửa. Hãy tải lại trang để xem bản mới rồi sửa lại.")
         )
     before = audit.snapshot(locked, EDITABLE_FIELDS)
+    rules_before = {k: getattr(locked, k) for k in rules.FIELDS}
+    _canonical_ethnicity(fields)
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise ValueError(name)
         setattr(locked, name, value)
     locked.refresh_derived()
+    _check_rules(rules_before, {k: getattr(locked, k) for k in rules.FIELDS}, locked.full_name)
     _check_unique(locked)  # before full_clean, as in member_create
     locked.full_clean(exclude=["search_text", "sort_key", "family_name", "given_name"])
     changes = audit.diff(before, audit.snapshot(locked, EDITABLE_FIELDS))
@@ -201,6 +230,29 @@ def member_change_status(
         note=note,
     )
     return change
+
+
+@transaction.atomic
+def members_change_status_many(
+    *, members, status: str, on: datetime.date, actor, note: str = ""
+) -> list[StatusChange]:
+    """member_change_status for each of `members`, all or nothing: the first member refused
+    rolls every change back, and the error names that member."""
+    members = sorted(members, key=lambda m: m.pk)  # one locking order for concurrent batches
+    if not members:
+        raise ValidationError(_("Hãy chọn ít nhất một đảng viên."))
+    changes = []
+    for member in members:
+        try:
+            changes.append(
+                member_change_status(member=member, status=status, on=on, actor=actor, note=note)
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(name)s: %(errors)s")
+                % {"name": member.full_name, "errors": " ".join(exc.messages)}
+            ) from None
+    return changes
 
 
 @transaction.atomic

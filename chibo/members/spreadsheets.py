@@ -30,10 +30,11 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from chibo.core import audit, vn
-from chibo.core.dates import parse_vn_date, today
+from chibo.core.dates import parse_vn_date
 from chibo.core.models import AuditEvent
 from chibo.organizations.models import Organization
 
+from . import rules
 from .models import Member, Membership, Sex, TheoryLevel
 from .services import EDITABLE_FIELDS
 
@@ -59,8 +60,7 @@ _THEORY_LABEL = {v: k for k, v in THEORY_VALUES.items()}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_COLUMNS = 60  # beyond this a stray value would make the reader allocate a huge grid
 _MAX_XML_BYTES = 300 * 1024 * 1024  # uncompressed; a zip bomb is refused before reading
-_EARLIEST_BIRTH = datetime.date(1900, 1, 1)
-_PARTY_FOUNDED = datetime.date(1930, 2, 3)
+ETHNIC_SHEET = "Dân tộc"
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,10 @@ HELP = {
     "full_name": gettext_lazy("Họ, tên đệm và tên."),
     "sex": gettext_lazy("Nam hoặc Nữ."),
     "birth_date": gettext_lazy("dd/mm/yyyy, ví dụ 02/03/1980."),
-    "ethnicity": gettext_lazy("Ví dụ: Thái, Kinh, H'Mông."),
+    "ethnicity": gettext_lazy(
+        "Một trong 54 dân tộc ở trang «Dân tộc», ví dụ: Kinh, Thái, Mông, Khơ Mú; không phân "
+        "biệt dấu gạch nối, chữ hoa, chữ thường (H'Mông, Mèo được hiểu là Mông)."
+    ),
     "religion": gettext_lazy("Để trống nghĩa là «Không»."),
     "citizen_id": gettext_lazy("Đúng 12 chữ số, không trùng với người khác."),
     "party_card_number": gettext_lazy("Không trùng với người khác."),
@@ -135,6 +138,15 @@ class RowError(NamedTuple):
     message: str
 
 
+class RowWarning(NamedTuple):
+    """Data the register's rules find suspicious: shown, and confirmed once for the file."""
+
+    row: int
+    column: str
+    name: str  # the member's full name as in the row
+    message: str  # names the member too
+
+
 class ImportRejected(Exception):
     """The import found problems inside its transaction; nothing was written."""
 
@@ -154,6 +166,18 @@ class CleanRow:
     number: int
     fields: dict[str, Any]
     cell: Organization = field(repr=False)
+    warnings: list[rules.Finding] = field(default_factory=list, repr=False)
+
+
+def warnings_of(rows: list[CleanRow]) -> list[RowWarning]:
+    """The warnings of validated rows, by row and column, for the preview to confirm."""
+    return [
+        RowWarning(
+            r.number, _HEADER_OF.get(w.field, w.field), r.fields.get("full_name", ""), w.message
+        )
+        for r in rows
+        for w in r.warnings
+    ]
 
 
 # --- template --------------------------------------------------------------------------------
@@ -181,6 +205,19 @@ def build_template() -> bytes:
                 allow_blank=True,
                 showErrorMessage=True,
                 error=_("Hãy chọn một giá trị trong danh sách."),
+            )
+            dv.add(f"{letter}2:{letter}{last}")
+            ws.add_data_validation(dv)
+        elif col.field == "ethnicity":
+            # The 54 names are too long for an inline list: they live on their own sheet.
+            # A warning, not a stop: "H'Mông" or "Mèo" typed by hand is read as Mông.
+            dv = DataValidation(
+                type="list",
+                formula1=f"'{ETHNIC_SHEET}'!$A$1:$A${len(rules.ETHNIC_GROUPS)}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                error=_("Hãy chọn một trong 54 dân tộc ở trang «%(s)s».") % {"s": ETHNIC_SHEET},
             )
             dv.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(dv)
@@ -215,6 +252,20 @@ def build_template() -> bytes:
             help_text = ", ".join(THEORY_VALUES) + ". " + help_text
         guide.append([col.header, _("Có") if col.required else "", help_text])
         guide.cell(row=guide.max_row, column=3).alignment = Alignment(wrap_text=True)
+    guide.append([])
+    guide.append(
+        [
+            _(
+                "Tệp được nhập khi không có lỗi. Các cảnh báo (ví dụ vào Đảng đã quá 12 tháng mà "
+                "chưa có ngày chính thức) được liệt kê để bạn kiểm tra và xác nhận một lần cho "
+                "cả tệp."
+            )
+        ]
+    )
+    ethnic = wb.create_sheet(ETHNIC_SHEET)
+    ethnic.column_dimensions["A"].width = 18
+    for name in rules.ETHNIC_GROUPS:
+        ethnic.append([name])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -517,33 +568,6 @@ def _convert(col: Column, value):
     return text
 
 
-def _age(born: datetime.date, on: datetime.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def _check_dates(f: dict, add):
-    now = today()
-    b, a, o = f.get("birth_date"), f.get("admission_date"), f.get("official_date")
-    for name, value in (("birth_date", b), ("admission_date", a), ("official_date", o)):
-        if value and value > now:
-            add(name, _("Ngày không được ở tương lai."))
-    if b and b < _EARLIEST_BIRTH:
-        add("birth_date", _("Ngày sinh không hợp lệ (trước năm 1900)."))
-    if a and a < _PARTY_FOUNDED:
-        add("admission_date", _("Ngày vào Đảng không được trước ngày thành lập Đảng 03/02/1930."))
-    if b and a and _age(b, a) < 18:
-        add(
-            "admission_date",
-            _("Người vào Đảng phải đủ 18 tuổi (ngày sinh %(b)s).") % {"b": b.strftime("%d/%m/%Y")},
-        )
-    if a and o and o < a:
-        add(
-            "official_date",
-            _("Ngày chính thức không được trước ngày vào Đảng (%(a)s).")
-            % {"a": a.strftime("%d/%m/%Y")},
-        )
-
-
 _HEADER_OF = {c.field: c.header for c in COLUMNS}
 _UNIQUE = (
     (
@@ -595,12 +619,14 @@ def _duplicates(rows: list[tuple[int, dict]]) -> list[RowError]:
 
 
 def validate(rows: list[SheetRow], scope) -> tuple[list[CleanRow], list[RowError]]:
-    """Check every row: values, dates, uniqueness (in the file and the database), cell codes.
+    """Check every row: values, the register's rules (rules.check), uniqueness (in the file
+    and the database), cell codes. The rules' warnings ride on each CleanRow (warnings_of).
 
     A cell code that is missing or outside the scope's write area gets the same message.
     """
     errors: list[RowError] = []
     converted = []
+    row_warnings: dict[int, list[rules.Finding]] = {}
     for row in rows:
         f = {}
 
@@ -616,7 +642,13 @@ def validate(rows: list[SheetRow], scope) -> tuple[list[CleanRow], list[RowError
                 continue
             if col.required and not f[col.field]:
                 add(col.field, _("Bắt buộc, không được để trống."))
-        _check_dates(f, add)
+        if f.get("ethnicity"):
+            f["ethnicity"] = rules.canonical_ethnicity(f["ethnicity"]) or f["ethnicity"]
+        found, row_warnings[row.number] = rules.check(
+            {k: f.get(k) for k in rules.FIELDS}, name=f.get("full_name") or ""
+        )
+        for finding in found:
+            add(finding.field, finding.message)
         f["religion"] = f.get("religion") or Member._meta.get_field("religion").default
         converted.append((row.number, f))
 
@@ -661,7 +693,12 @@ def validate(rows: list[SheetRow], scope) -> tuple[list[CleanRow], list[RowError
     errors.sort(key=lambda e: (e.row, _COLUMN_ORDER.get(e.column, 99)))
     failed = {e.row for e in errors}
     clean = [
-        CleanRow(number, {k: v for k, v in f.items() if k not in ("cell_code", "cell")}, f["cell"])
+        CleanRow(
+            number,
+            {k: v for k, v in f.items() if k not in ("cell_code", "cell")},
+            f["cell"],
+            row_warnings[number],
+        )
         for number, f in converted
         if number not in failed
     ]

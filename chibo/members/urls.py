@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.member_list, name="list"),
     path("count/", views.member_count, name="count"),
     path("new/", views.member_create, name="create"),
+    path("status/", views.member_status_many, name="status_many"),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/transfer/", views.member_transfer, name="transfer"),

@@ -14,17 +14,25 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.accounts.scope import Scope
 from chibo.core import audit, html
 from chibo.organizations.models import Organization
 
-from . import selectors, services
-from .forms import MemberCreateForm, MemberFilterForm, MemberForm, StatusForm, TransferForm
-from .models import Status
+from . import rules, selectors, services
+from .forms import (
+    BulkStatusForm,
+    MemberCreateForm,
+    MemberFilterForm,
+    MemberForm,
+    StatusForm,
+    TransferForm,
+)
+from .models import Member, Status
 from .permissions import member_or_404
 from .selectors import filtered_members, page_rows, search_count
 
@@ -107,7 +115,7 @@ class SearchPage:
         last = -(-selectors.SEARCH_COUNT_CAP // size)
         number = min(number, last)
         rows = page_rows(
-            qs, (number - 1) * size, size + 1, fields=ROW_FIELDS, cell_fields=("name",)
+            qs, (number - 1) * size, size + 1, fields=ROW_FIELDS, cell_fields=("name", "path")
         )
         self.number = number
         self.object_list = rows[:size]
@@ -165,20 +173,26 @@ def member_list(request):
     if data.get("q"):
         page = SearchPage(qs, data.get("page") or 1, PAGE_SIZE)
     else:
-        rows = qs.only("cell", *ROW_FIELDS, "cell__name")
+        rows = qs.only("cell", *ROW_FIELDS, "cell__name", "cell__path")
         page = Paginator(rows, PAGE_SIZE).get_page(data.get("page") or 1)
     query = request.GET.copy()
     query.pop("page", None)
     # A history restore (back button after hx-push-url) needs the whole page, not the partial.
     partial = request.htmx and not request.htmx.history_restore_request
+    can_write = bool(scope.write_paths) or scope.superuser
+    # The rows the user may tick for the bulk status change: those in their write scope.
+    writable = {m.pk for m in page.object_list if scope.can_write(m.cell)} if can_write else None
     context = {
         "form": form,
         "page": page,
         "org": org,
         "org_options": "" if partial else _cached_org_options(scope, org),
+        "ethnic_groups": rules.ETHNIC_GROUPS,
         "query": query.urlencode(),
         "search": bool(data.get("q")),
-        "can_write": bool(scope.write_paths) or scope.superuser,
+        "can_write": can_write,
+        "writable": writable,
+        "bulk_form": BulkStatusForm() if writable else None,
         # The rows' links and labels, worked out once for the page rather than per row.
         "detail_prefix": reverse("members:detail", args=[0]).removesuffix("0/"),
     }
@@ -252,7 +266,7 @@ def member_create(request):
             initial["cell"] = only[0]
     form = MemberCreateForm(request.POST or None, cells=cells, initial=initial)
     if form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.member_fields
         cell = data.pop("cell")
         try:
             member = services.member_create(actor=request.user, cell=cell, **data)
@@ -300,7 +314,7 @@ def member_edit(request, pk):
                 member=member,
                 actor=request.user,
                 expected_updated_at=_posted_version(request),
-                **form.cleaned_data,
+                **form.member_fields,
             )
         except ValidationError as e:
             _add_errors(form, e)
@@ -358,4 +372,53 @@ def member_status(request, pk):
         request,
         "members/form.html",
         {"form": form, "m": member, "title": _("Đổi trạng thái: %(n)s") % {"n": member}},
+    )
+
+
+@login_required
+@require_POST
+def member_status_many(request):
+    """The list's bulk action: one status change for every ticked member, all or nothing.
+    A ticked member outside the user's write scope (or missing) is a 404 for the whole."""
+    scope = Scope.for_user(request.user)
+    if not scope.write_paths and not scope.superuser:
+        raise Http404
+    form = BulkStatusForm(request.POST)
+    ids = form.fields["members"].widget.value_from_datadict(request.POST, {}, "members")
+    members = []
+    if ids and all(v.isdigit() and len(v) < 12 for v in ids):
+        wanted = set(map(int, ids))
+        members = list(Member.objects.select_related("cell").filter(pk__in=wanted))
+        if len(members) != len(wanted) or not all(scope.can_write(m.cell) for m in members):
+            raise Http404
+    back = request.POST.get("next", "")
+    if not back.startswith("/members/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        back = reverse("members:list")
+    if form.is_valid():
+        try:
+            changes = services.members_change_status_many(
+                members=members,
+                status=form.cleaned_data["status"],
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("Đã đổi trạng thái của %(n)s đảng viên.") % {"n": len(changes)},
+            )
+            return redirect(back)
+    labels = dict(Status.choices)
+    for m in members:
+        m.status_label = labels.get(m.status, m.status)
+    members.sort(key=lambda m: (m.sort_key, m.pk))
+    return render(
+        request,
+        "members/status_many.html",
+        {"form": form, "members": members, "next": back},
     )

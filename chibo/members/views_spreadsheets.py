@@ -2,7 +2,8 @@
 
 Between preview and confirm the upload waits under MEDIA_ROOT/imports/<token>.xlsx with a
 small JSON beside it naming the uploader; confirm re-reads and re-checks it, so the database
-checks are fresh, and a token of another user is a 404 like a missing one.
+checks are fresh, and a token of another user is a 404 like a missing one. A file with
+warnings (rules.check) is imported only once the user ticks the preview's confirmation box.
 """
 
 import json
@@ -13,6 +14,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,9 +33,16 @@ from .forms import MemberFilterForm
 from .selectors import filtered_members
 
 _TOKEN = re.compile(r"[0-9a-f]{32}")
+_WARNINGS_SHOWN = 500
 _KEEP_SECONDS = 24 * 3600
 _ERRORS_SHOWN = 500
 _SAMPLE_ROWS = 20
+
+
+class ConfirmForm(forms.Form):
+    """The preview's confirmation: the user has read the file's warnings, once for the file."""
+
+    accept_warnings = forms.BooleanField(required=False)
 
 
 def _writer_scope_or_404(request) -> Scope:
@@ -71,6 +80,7 @@ def _discard_stale():
 
 
 def _store(upload, user) -> str:
+    """Keep the upload for its confirmation; returns its token."""
     token = secrets.token_hex(16)
     data_path, meta_path = _paths(token)
     with open(data_path, "wb") as out:
@@ -81,17 +91,24 @@ def _store(upload, user) -> str:
     return token
 
 
-def _claim_or_404(token: str, user) -> dict:
-    """The upload's metadata, if `user` uploaded it; claimed so a second confirm finds nothing."""
+def _meta_or_404(token: str, user) -> dict:
+    """The upload's metadata, if `user` uploaded it and nobody confirmed it yet."""
     if not _TOKEN.fullmatch(token):
         raise Http404
-    data_path, meta_path = _paths(token)
+    _data_path, meta_path = _paths(token)
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise Http404 from None
     if meta.get("user_id") != user.pk:
         raise Http404
+    return meta
+
+
+def _claim_or_404(token: str, user) -> dict:
+    """The upload's metadata, if `user` uploaded it; claimed so a second confirm finds nothing."""
+    meta = _meta_or_404(token, user)
+    _data_path, meta_path = _paths(token)
     try:
         os.rename(meta_path, _imports_dir() / f"{token}.claimed")  # atomic: one confirm wins
     except OSError:
@@ -99,9 +116,10 @@ def _claim_or_404(token: str, user) -> dict:
     return meta
 
 
-def _preview(request, *, filename, clean=(), errors=(), token=None, status=200):
+def _preview(request, *, filename, clean=(), errors=(), token=None, status=200, unconfirmed=False):
     per_cell = Counter(r.cell.pk for r in clean)
     cells = {r.cell.pk: r.cell for r in clean}
+    warnings = spreadsheets.warnings_of(clean)
     context = {
         "filename": filename,
         "token": token,
@@ -114,6 +132,10 @@ def _preview(request, *, filename, clean=(), errors=(), token=None, status=200):
             ((cells[pk], n) for pk, n in per_cell.items()), key=lambda pair: pair[0].code
         ),
         "sample": clean[:_SAMPLE_ROWS],
+        "warnings": warnings[:_WARNINGS_SHOWN],
+        "warning_count": len(warnings),
+        "warnings_hidden": max(0, len(warnings) - _WARNINGS_SHOWN),
+        "unconfirmed": unconfirmed,
     }
     return render(request, "members/import_preview.html", context, status=status)
 
@@ -158,18 +180,55 @@ def import_upload(request):
     if errors:
         _discard(token)
         return _preview(request, filename=upload.name, errors=errors)
+    if spreadsheets.warnings_of(clean):
+        _note_warnings(token)
     return _preview(request, filename=upload.name, clean=clean, token=token)
+
+
+def _note_warnings(token: str):
+    """Mark the upload as one whose confirmation must accept warnings."""
+    meta_path = _paths(token)[1]
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta_path.write_text(json.dumps({**meta, "warnings": True}), encoding="utf-8")
+
+
+def _unconfirmed_preview(request, token, scope):
+    """The preview again, unconfirmed: the file has warnings and the box was not ticked. The
+    upload is kept for the next try."""
+    meta = _meta_or_404(token, request.user)
+    try:
+        clean, errors = spreadsheets.validate(spreadsheets.parse(_paths(token)[0]), scope)
+    except spreadsheets.SpreadsheetError as exc:
+        clean, errors = [], [spreadsheets.RowError(0, "", exc.message)]
+    filename = meta.get("filename", "")
+    if errors:
+        _discard(token)
+        return _preview(request, filename=filename, errors=errors, status=409)
+    return _preview(
+        request, filename=filename, clean=clean, token=token, status=400, unconfirmed=True
+    )
 
 
 @login_required
 @require_POST
 def import_confirm(request, token):
     scope = _writer_scope_or_404(request)
+    form = ConfirmForm(request.POST)
+    accepted = form.is_valid() and form.cleaned_data["accept_warnings"]
+    if not accepted and _meta_or_404(token, request.user).get("warnings"):
+        return _unconfirmed_preview(request, token, scope)
     meta = _claim_or_404(token, request.user)
     filename = meta.get("filename", "")
     try:
         rows = spreadsheets.parse(_paths(token)[0])
         clean, errors = spreadsheets.validate(rows, scope)
+        if not errors and spreadsheets.warnings_of(clean) and not accepted:
+            # Warnings that were not there at the preview (the day changed meanwhile).
+            errors = [
+                spreadsheets.RowError(
+                    0, "", _("Tệp có cảnh báo chưa được xác nhận. Hãy tải lên lại để xem.")
+                )
+            ]
         if not errors:
             members = spreadsheets.import_rows(rows=clean, actor=request.user, source=filename)
     except spreadsheets.SpreadsheetError as exc:

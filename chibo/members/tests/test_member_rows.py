@@ -9,10 +9,10 @@ from chibo.members.models import Member
 from chibo.members.templatetags.member_rows import member_rows
 from chibo.organizations.models import Organization
 
-# The loop of members/list.html before the tag replaced it.
+# The loop of members/list.html before the tag replaced it (with the bulk action's boxes).
 LOOP = Template(
     """{% for m in members %}<tr>
-      <td><a href="{{ detail_prefix }}{{ m.pk }}/">{{ m.full_name }}</a>{% if m.other_names %} <span class="muted">({{ m.other_names }})</span>{% endif %}</td>
+      <td>{% if writable is not None and m.pk in writable %}<label class="check"><input type="checkbox" name="members" value="{{ m.pk }}" form="bulk-status"> <span>{% endif %}<a href="{{ detail_prefix }}{{ m.pk }}/">{{ m.full_name }}</a>{% if m.other_names %} <span class="muted">({{ m.other_names }})</span>{% endif %}{% if writable is not None and m.pk in writable %}</span></label>{% endif %}</td>
       <td class="hide-sm">{{ m.birth_date|vndate }}</td><td class="hide-sm">{{ m.ethnicity }}</td>
       <td>{{ m.cell.name }}</td><td class="hide-sm">{{ m.party_card_number|default:"" }}</td><td class="hide-sm">{{ m.status_label }}</td>
     </tr>{% endfor %}"""  # noqa: E501
@@ -39,8 +39,11 @@ def member(pk, **fields):
         {"full_name": "Quàng Văn Cường", "party_card_number": None, "ethnicity": "Thái"},
     ],
 )
-def test_the_row_tag_writes_what_the_loop_wrote(fields):
+@pytest.mark.parametrize("writable", [None, set(), {7}, {7, 123456}])
+def test_the_row_tag_writes_what_the_loop_wrote(fields, writable):
     members = [member(123456, **fields), member(7, full_name="Hà Văn Đức", ethnicity="Kinh")]
     members[1].status_label = "Miễn sinh hoạt & <x>"
-    context = {"members": members, "detail_prefix": "/members/"}
-    assert member_rows(members, "/members/") == LOOP.render(Context(context))
+    context = {"members": members, "detail_prefix": "/members/", "writable": writable}
+    html = member_rows(members, "/members/", writable)
+    assert html == LOOP.render(Context(context))
+    assert html.count('type="checkbox"') == len(writable or ())

@@ -149,7 +149,7 @@ def test_age_at_admission_is_counted_by_day():
     assert errors == [
         Finding(
             "admission_date",
-            "Người vào Đảng phải đủ 18 tuổi: sinh 20/05/1992, vào Đảng 19/05/2010 mới 17 tuổi.",
+            "Vào Đảng 19/05/2010 khi mới 17 tuổi (sinh 20/05/1992), chưa đủ 18 tuổi.",
         )
     ]
     # eighteen on the day: allowed (the form counted by year and let 31/12 births through)

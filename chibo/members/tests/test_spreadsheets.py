@@ -81,13 +81,16 @@ def test_template_downloads_and_reimports_as_no_rows(clients, media):
     assert response.status_code == 200
     assert response["Content-Type"] == sp.XLSX_CONTENT_TYPE
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["Đảng viên", "Hướng dẫn"]
+    assert wb.sheetnames == ["Đảng viên", "Hướng dẫn", "Dân tộc"]
+    ethnic = [r[0].value for r in wb["Dân tộc"].iter_rows()]
+    assert len(ethnic) == 54 and ethnic[:3] == ["Kinh", "Tày", "Thái"] and "Mông" in ethnic
     assert [c.value for c in wb["Đảng viên"][1]] == HEADERS
     guide = "\n".join(str(c.value) for r in wb["Hướng dẫn"].iter_rows() for c in r if c.value)
     assert "Chưa qua đào tạo, Sơ cấp, Trung cấp, Cao cấp, Cử nhân" in guide
     assert "Mã chi bộ*" in guide
     lists = [dv.formula1 for dv in wb["Đảng viên"].data_validations.dataValidation]
     assert '"Nam,Nữ"' in lists
+    assert "'Dân tộc'!$A$1:$A$54" in lists
 
     before = Member.objects.count()
     response = upload(clients["commune"], response.content, "mau.xlsx")
@@ -101,7 +104,15 @@ def test_good_file_imports_as_commune_staff(clients, personas, tree, media):
     before = Member.objects.count()
     rows = [
         row(1),
-        row(2, cell_code="XA-02", sex="Nữ", theory_level="", official_date=None),
+        # probationary, admitted less than 12 months ago: no warning to confirm
+        row(
+            2,
+            cell_code="XA-02",
+            sex="Nữ",
+            theory_level="",
+            admission_date=datetime.date.today() - datetime.timedelta(days=100),
+            official_date=None,
+        ),
         # Dates typed as dd/mm/yyyy text are accepted, as are real dates.
         row(3, birth_date="03/02/1985", admission_date="19/05/2010", official_date="19/05/2011"),
     ]
@@ -264,6 +275,7 @@ def test_one_bad_row_among_good_ones_writes_nothing(clients, media):
 
 def test_row_checks(clients):
     today = datetime.date.today()
+    soon = (today + datetime.timedelta(days=3)).strftime("%d/%m/%Y")
     rows = [
         row(1, full_name="", ethnicity=None, cell_code=None),
         row(
@@ -284,9 +296,18 @@ def test_row_checks(clients):
         (2, "Họ và tên*", "Bắt buộc, không được để trống."),
         (2, "Dân tộc*", "Bắt buộc, không được để trống."),
         (2, "Mã chi bộ*", "Bắt buộc, không được để trống."),
-        (3, "Ngày vào Đảng*", "Người vào Đảng phải đủ 18 tuổi (ngày sinh 02/06/2000)."),
-        (4, "Ngày chính thức", "Ngày chính thức không được trước ngày vào Đảng (01/06/2015)."),
-        (5, "Ngày vào Đảng*", "Ngày không được ở tương lai."),
+        (
+            3,
+            "Ngày vào Đảng*",
+            "Hoàng Văn Mới 2: vào Đảng 01/06/2018 khi mới 17 tuổi (sinh 02/06/2000), chưa đủ "
+            "18 tuổi.",
+        ),
+        (
+            4,
+            "Ngày chính thức",
+            "Hoàng Văn Mới 3: ngày chính thức 31/05/2015 trước ngày vào Đảng 01/06/2015.",
+        ),
+        (5, "Ngày vào Đảng*", f"Hoàng Văn Mới 4: ngày vào Đảng {soon} ở tương lai."),
         (6, "Số CCCD", "Số CCCD phải gồm đúng 12 chữ số."),
         (
             7,

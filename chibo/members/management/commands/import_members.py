@@ -12,15 +12,23 @@ class Command(BaseCommand):
     help = (
         "Import members from an .xlsx in the import template's layout, with the same checks as "
         "the web import. Any error is printed as row, column and message, nothing is written "
-        "and the command exits non-zero. --as USERNAME imports within that user's write scope "
-        "and audits under that user; without it the import is a system import with full scope."
+        "and the command exits non-zero. Warnings (data the register's rules find suspicious, "
+        "such as an admission more than 12 months back without an official date) are printed "
+        "by row, column and member; without --accept-warnings they stop the import the same "
+        "way. --as USERNAME imports within that user's write scope and audits under that "
+        "user; without it the import is a system import with full scope."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Path of the .xlsx file.")
         parser.add_argument("--as", dest="username", help="Import as this user (their scope).")
+        parser.add_argument(
+            "--accept-warnings",
+            action="store_true",
+            help="Import even though the file has warnings (they are printed all the same).",
+        )
 
-    def handle(self, *args, file, username=None, **options):
+    def handle(self, *args, file, username=None, accept_warnings=False, **options):
         if username:
             try:
                 actor = User.objects.get(username=username, is_active=True)
@@ -41,6 +49,20 @@ class Command(BaseCommand):
         except spreadsheets.SpreadsheetError as exc:
             raise CommandError(exc.message) from None
         clean, errors = spreadsheets.validate(rows, scope)
+        warnings = [] if errors else spreadsheets.warnings_of(clean)
+        for w in warnings:
+            self.stderr.write(
+                _("Cảnh báo: dòng %(row)s, cột «%(col)s»: %(msg)s")
+                % {"row": w.row, "col": w.column, "msg": w.message}
+            )
+        if warnings and not accept_warnings:
+            raise CommandError(
+                _(
+                    "Có %(n)s cảnh báo; không nhập đảng viên nào. Kiểm tra lại, rồi chạy lại "
+                    "với --accept-warnings để vẫn nhập."
+                )
+                % {"n": vn.format_int(len(warnings))}
+            )
         if not errors:
             try:
                 members = spreadsheets.import_rows(rows=clean, actor=actor, source=str(file))
