@@ -233,6 +233,9 @@ class StatusForm(forms.Form):
         return on
 
 
+MAX_BULK = 200  # members ticked for one bulk action: four pages of the list
+
+
 class MemberIdsField(forms.Field):
     """Member ids ticked on the list (name="members", repeated); at most MAX_BULK of them."""
 
@@ -257,9 +260,6 @@ class MemberIdsField(forms.Field):
             raise forms.ValidationError(
                 self.error_messages["too_many"], code="too_many", params={"n": MAX_BULK}
             )
-
-
-MAX_BULK = 200  # four pages of the list
 
 
 class BulkStatusForm(StatusForm):

@@ -59,11 +59,10 @@ def _check_unique(member: Member):
 def _check_rules(before: dict | None, after: dict, name: str):
     """Raise the register's errors (rules.check) for a new record, or for what a change is
     answerable for (rules.check_change); warnings are the caller's to show."""
-    fields = {k: after.get(k) for k in rules.FIELDS if k in after}
     if before is None:
-        errors, _warnings = rules.check(fields, on=today(), name=name)
+        errors, _warnings = rules.check(after, on=today(), name=name)
     else:
-        errors, _warnings = rules.check_change(before, fields, on=today(), name=name)
+        errors, _warnings = rules.check_change(before, after, on=today(), name=name)
     if errors:
         by_field = {}
         for finding in errors:

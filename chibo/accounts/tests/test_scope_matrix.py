@@ -271,6 +271,7 @@ def post_request(page, t):
             birth_date=datetime.date(1990, 1, 1),
             ethnicity="Thái",
             admission_date=datetime.date(2015, 6, 1),
+            official_date=datetime.date(2016, 6, 1),  # none would be a warning to confirm
             citizen_id="014090000099",
             party_card_number="01000099",
         )
