@@ -265,4 +265,8 @@ class MemberIdsField(forms.Field):
 class BulkStatusForm(StatusForm):
     """The list's bulk action: one new status, date and note for the ticked members."""
 
+    # No status chosen in advance: a click on the button alone must not change anyone.
+    status = forms.ChoiceField(
+        label=_("Trạng thái mới"), choices=[("", _("— Chọn —")), *Status.choices]
+    )
     members = MemberIdsField()

@@ -91,6 +91,7 @@ def test_the_list_offers_boxes_for_the_members_one_may_write(persona, expected, 
     assert boxes(body) == sorted(getattr(tree, name).pk for name in expected)
     assert ('id="bulk-status"' in body) == bool(expected)
     if expected:
+        assert '<option value="" selected>— Chọn —</option>' in body
         # the label holds the box and the name
         m = tree.member_a
         assert (
@@ -189,6 +190,7 @@ def test_bulk_status_is_all_or_nothing_and_names_the_member(tree, clients):
         ({"on": "01/01/2999"}, "Ngày không được ở tương lai."),
         ({"on": "31/02/2024"}, "Ngày không hợp lệ (dd/mm/yyyy)."),
         ({"status": "bogus"}, "Hãy chọn một lựa chọn hợp lệ."),
+        ({"status": ""}, "Trường này là bắt buộc."),
     ],
 )
 def test_bulk_status_refusals(data, message, tree, clients):
