@@ -384,13 +384,13 @@ def member_status_many(request):
     if not scope.write_paths and not scope.superuser:
         raise Http404
     form = BulkStatusForm(request.POST)
-    ids = form.fields["members"].widget.value_from_datadict(request.POST, {}, "members")
-    members = []
-    if ids and all(v.isdigit() and len(v) < 12 for v in ids):
-        wanted = set(map(int, ids))
-        members = list(Member.objects.select_related("cell").filter(pk__in=wanted))
-        if len(members) != len(wanted) or not all(scope.can_write(m.cell) for m in members):
-            raise Http404
+    try:
+        wanted = form.fields["members"].clean(form["members"].value())
+    except ValidationError:
+        wanted = []  # the form says why
+    members = list(Member.objects.select_related("cell").filter(pk__in=wanted))
+    if len(members) != len(wanted) or not all(scope.can_write(m.cell) for m in members):
+        raise Http404
     back = request.POST.get("next", "")
     if not back.startswith("/members/") or not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}
