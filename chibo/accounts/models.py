@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.dated import ValidFromToQuerySet
 from chibo.organizations.models import Organization
 
 
@@ -36,13 +37,15 @@ WRITE_ROLES = {Role.ORG_ADMIN, Role.COMMUNE_STAFF, Role.CELL_SECRETARY}
 PII_ROLES = {Role.ORG_ADMIN, Role.COMMUNE_STAFF, Role.CELL_SECRETARY}
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
+class RoleAssignmentQuerySet(ValidFromToQuerySet):
     def current(self, on: datetime.date):
-        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
+        """The roles held on `on`: [valid_from, valid_to), as every dated row (core.dated)."""
+        return self.in_force(on)
 
 
 class RoleAssignment(models.Model):
-    """A role held by a user at an organization (and its subtree) from one date to another."""
+    """A role held by a user at an organization (and its subtree) from `valid_from` (included)
+    to `valid_to` (excluded: the first day without the role; null = still held)."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="roles")
     role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices)
@@ -50,7 +53,12 @@ class RoleAssignment(models.Model):
         Organization, on_delete=models.PROTECT, related_name="role_assignments"
     )
     valid_from = models.DateField(_("từ ngày"))
-    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    valid_to = models.DateField(
+        _("đến ngày (không kể)"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày đầu tiên không còn vai trò; để trống nếu vẫn giữ."),
+    )
     note = models.CharField(max_length=200, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
@@ -59,7 +67,7 @@ class RoleAssignment(models.Model):
         ordering = ["user_id", "valid_from"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
                 name="role_valid_interval",
             )
         ]

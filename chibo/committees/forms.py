@@ -129,7 +129,7 @@ class SuccessionQueryForm(PageForm):
 class TermForm(forms.Form):
     name = forms.CharField(label=_("Nhiệm kỳ"), max_length=20, help_text=_("ví dụ 2025–2030"))
     start = VNDateField(label=_("Từ ngày"))
-    end = VNDateField(label=_("Đến ngày"))
+    end = VNDateField(label=_("Đến ngày (không kể)"))
     congress_date = VNDateField(label=_("Ngày đại hội"), required=False)
 
 
@@ -275,7 +275,7 @@ class CommuneLeaderForm(_HolderForm):
 class LeadershipTargetForm(forms.Form):
     term_name = forms.CharField(label=_("Nhiệm kỳ"), max_length=20, help_text=_("ví dụ 2020–2025"))
     start = VNDateField(label=_("Từ ngày"))
-    end = VNDateField(label=_("Đến ngày"))
+    end = VNDateField(label=_("Đến ngày (không kể)"))
     nonlocal_target = forms.IntegerField(
         label=_("Số vị trí không phải người địa phương"),
         min_value=0,

@@ -8,14 +8,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The interval rule lives in chibo.core.dated; in_force_q is re-exported for its readers here.
+from chibo.core.dated import DatedQuerySet
+from chibo.core.dated import in_force_q as in_force_q
 from chibo.core.models import TimeStamped
 from chibo.members.models import Member, TheoryLevel
 from chibo.organizations.models import Organization, Village
-
-
-def in_force_q(on: datetime.date, start="start", end="end") -> Q:
-    """Rows whose [start, end) interval holds `on` (end null = still running)."""
-    return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": on}))
 
 
 class CommitteeRule(models.Model):
@@ -55,6 +53,8 @@ class Term(TimeStamped):
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"))
     congress_date = models.DateField(_("ngày đại hội"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization_id", "-start"]
@@ -96,6 +96,8 @@ class Position(TimeStamped):
     )
     decision = models.CharField(_("quyết định"), max_length=100, blank=True)
 
+    objects = DatedQuerySet.as_manager()
+
     class Meta:
         ordering = ["organization_id", "title", "start"]
         indexes = [models.Index(fields=["organization", "start"], name="position_org_idx")]
@@ -132,6 +134,8 @@ class ConcurrentRole(TimeStamped):
     person_name = models.CharField(_("họ tên (nếu không là đảng viên)"), max_length=120, blank=True)
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["village_id", "kind", "start"]
@@ -203,6 +207,8 @@ class CommuneLeader(TimeStamped):
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"), null=True, blank=True)
 
+    objects = DatedQuerySet.as_manager()
+
     class Meta:
         ordering = ["commune_id", "post", "start"]
 
@@ -220,6 +226,8 @@ class LeadershipTarget(TimeStamped):
     start = models.DateField()
     end = models.DateField()
     nonlocal_target = models.PositiveSmallIntegerField(_("chỉ tiêu không phải người địa phương"))
+
+    objects = DatedQuerySet.as_manager()
 
     def __str__(self):
         return f"{self.organization} {self.term_name}: {self.nonlocal_target}"
@@ -265,6 +273,8 @@ class CommuneOfficial(TimeStamped):
     assessed_on = models.DateField(_("ngày đánh giá"))
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["commune_id", "full_name"]

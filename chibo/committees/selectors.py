@@ -191,10 +191,9 @@ def rule_on(on: datetime.date) -> CommitteeRule | None:
 
 
 def term_on(org: Organization, on: datetime.date) -> Term | None:
-    """The organization's term running on `on` (both ends included), the latest if several."""
-    return (
-        Term.objects.filter(organization=org, start__lte=on, end__gte=on).order_by("-start").first()
-    )
+    """The organization's term running on `on` ([start, end), as every dated row), the latest
+    if several."""
+    return Term.objects.filter(organization=org).in_force(on).order_by("-start").first()
 
 
 def terms_of(org: Organization) -> list[Term]:
@@ -699,7 +698,7 @@ def leadership_target(org: Organization, on: datetime.date) -> TargetSum | None:
     periods = periods_under(org, on)
     rows = list(
         LeadershipTarget.objects.filter(
-            start__lte=on, end__gte=on, organization_id__in=periods.values("organization_id")
+            in_force_q(on), organization_id__in=periods.values("organization_id")
         )
         .annotate(
             path=Subquery(

@@ -190,7 +190,8 @@ def _gaps(pairs: set, on: datetime.date) -> tuple[set, dict]:
         return set(), {}
     org_ids = {o for o, _t in pairs}
     term_names = dict(
-        Term.objects.filter(organization_id__in=org_ids, start__lte=on, end__gte=on)
+        Term.objects.filter(organization_id__in=org_ids)
+        .in_force(on)
         .order_by("start")
         .values_list("organization_id", "name")
     )

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
+from chibo.core.dated import end_dated_row, holds
 from chibo.core.models import AuditEvent
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import Organization
@@ -213,7 +214,7 @@ def _assign(
     if term is not None:
         if term.organization_id != org.pk:
             raise ValidationError({"term": _("Nhiệm kỳ này không thuộc tổ chức.")})
-        if not (term.start <= start <= term.end):
+        if not holds(start, term.start, term.end):
             raise ValidationError(
                 {
                     "start": _("Ngày bắt đầu nằm ngoài nhiệm kỳ %(n)s (%(s)s – %(e)s).")
@@ -333,28 +334,7 @@ def position_assign(
 
 
 def _end(position: Position, end: datetime.date, actor, note="") -> Position:
-    if position.end is not None and position.end <= end:
-        raise ValidationError(
-            {"end": _("Chức danh này đã kết thúc ngày %(d)s.") % {"d": day_text(position.end)}}
-        )
-    if end <= position.start:
-        raise ValidationError(
-            {
-                "end": _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).")
-                % {"d": day_text(position.start)}
-            }
-        )
-    old = position.end
-    position.end = end
-    position.save(update_fields=["end", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=position,
-        changes={"end": [old.isoformat() if old else None, end.isoformat()]},
-        note=note,
-    )
-    return position
+    return end_dated_row(row=position, on=end, actor=actor, note=note)
 
 
 @transaction.atomic

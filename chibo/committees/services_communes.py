@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chibo.core import audit, vn
+from chibo.core.dated import end_dated_row, overlap_q
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 from chibo.members.models import Member, Membership
@@ -89,25 +90,7 @@ def _holder_name(org, member: Member | None, full_name: str, on: datetime.date) 
 
 def _end_row(row, end: datetime.date, actor, note=""):
     """Set the end of a dated row (locked by the caller) and audit it."""
-    if row.end is not None and row.end <= end:
-        raise ValidationError(
-            {"end": _("Mục này đã kết thúc ngày %(d)s.") % {"d": day_text(row.end)}}
-        )
-    if end <= row.start:
-        raise ValidationError(
-            {"end": _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).") % {"d": day_text(row.start)}}
-        )
-    old = row.end
-    row.end = end
-    row.save(update_fields=["end", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=row,
-        changes={"end": [old.isoformat() if old else None, end.isoformat()]},
-        note=note,
-    )
-    return row
+    return end_dated_row(row=row, on=end, actor=actor, note=note)
 
 
 # --- leaders ------------------------------------------------------------------------------------
@@ -198,8 +181,8 @@ def leadership_target_set(
     actor,
 ) -> LeadershipTarget:
     """Set the term target for non-local commune leaders of `organization` (a district or
-    province committee, or a commune) from `start` to `end`, both included. Targets of one
-    organization do not overlap."""
+    province committee, or a commune) from `start` (included) to `end` (excluded), as every
+    dated row. Targets of one organization do not overlap."""
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     if org.is_cell:
         raise ValidationError(_("Chi bộ không có chỉ tiêu lãnh đạo xã."))
@@ -211,7 +194,7 @@ def leadership_target_set(
     if nonlocal_target is None or nonlocal_target < 0:
         raise ValidationError({"nonlocal_target": _("Chỉ tiêu phải là số không âm.")})
     clash = (
-        LeadershipTarget.objects.filter(organization=org, start__lte=end, end__gte=start)
+        LeadershipTarget.objects.filter(overlap_q(start, end), organization=org)
         .order_by("start")
         .first()
     )

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
+from chibo.core.dated import end_dated_row
 from chibo.core.models import AuditEvent
 from chibo.members.models import IN_CELL_STATUSES, Member
 from chibo.organizations.models import Organization, Village
@@ -99,27 +100,7 @@ def concurrent_role_end(*, role: ConcurrentRole, end: datetime.date, actor) -> C
         .select_related("member")
         .get(pk=role.pk)
     )
-    if locked.end is not None and locked.end <= end:
-        raise ValidationError(
-            {"end": _("Chức danh này đã kết thúc ngày %(d)s.") % {"d": day_text(locked.end)}}
-        )
-    if end <= locked.start:
-        raise ValidationError(
-            {
-                "end": _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).")
-                % {"d": day_text(locked.start)}
-            }
-        )
-    old = locked.end
-    locked.end = end
-    locked.save(update_fields=["end", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=locked,
-        changes={"end": [old.isoformat() if old else None, end.isoformat()]},
-    )
-    return locked
+    return end_dated_row(row=locked, on=end, actor=actor)
 
 
 # --- role models --------------------------------------------------------------------------------
@@ -218,16 +199,7 @@ def _end_model(model: RoleModel, on: datetime.date, actor) -> RoleModel:
                 % {"d": day_text(model.effective_from)}
             }
         )
-    old = model.effective_to
-    model.effective_to = on
-    model.save(update_fields=["effective_to", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=model,
-        changes={"effective_to": [old.isoformat() if old else None, on.isoformat()]},
-    )
-    return model
+    return end_dated_row(row=model, on=on, actor=actor, field_end="effective_to")
 
 
 @transaction.atomic

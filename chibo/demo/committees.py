@@ -297,7 +297,7 @@ class _CommitteePlanner:
                 return self.roster.is_official(s, day) and self.roster.joined(s, code) <= day
 
         c23 = self._congress_2023(code, need)
-        t20 = self._term(code, CELL_TERMS[0], c20, c23 - ONE_DAY, c20)
+        t20 = self._term(code, CELL_TERMS[0], c20, c23, c20)  # ends as the next one starts
         t23 = self._term(code, CELL_TERMS[1], c23, d.CELL_TERM_END, c23)
         seats = self._elect(slot, t20, c20, c23, [])
         if slot.category == "village":

@@ -42,9 +42,9 @@ ROLE_FROM = datetime.date(2020, 1, 1)
 CELL_CONGRESSES_2020 = (datetime.date(2020, 3, 2), datetime.date(2020, 5, 22))
 CELL_CONGRESSES_2023 = (datetime.date(2023, 1, 4), datetime.date(2023, 2, 28))
 CELL_CONGRESS_DEADLINE = datetime.date(2023, 3, 31)  # the plan: every cell by the end of March
-CELL_TERM_END = datetime.date(2025, 6, 30)
+CELL_TERM_END = datetime.date(2025, 7, 1)  # excluded, as every dated row's end: last day 30/06
 COMMUNE_CONGRESSES = (datetime.date(2020, 5, 25), datetime.date(2020, 6, 30))  # 2020–2025
-COMMUNE_TERM_END = datetime.date(2025, 6, 30)
+COMMUNE_TERM_END = datetime.date(2025, 7, 1)  # excluded
 ROLE_MODEL_FROM = datetime.date(2021, 10, 1)  # the Nà Bó pilot, after Resolution 02-NQ/TU
 # Political theory classes (start, end) of the district's political centre; the first basic
 # class is before the article's window ("since 2021") and is not counted.

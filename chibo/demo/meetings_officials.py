@@ -17,8 +17,8 @@ of 31/03/2023 (data.AS_OF), by construction:
   support visits: exactly 123 of the 123 flagged villages have a helper on 31/03/2023.
 
 Every follow assignment has the matching RoleAssignment (assigned_official on the cell, its
-valid_to the day before the assignment's end); demo-official's three existing ones are reused.
-The other accounts get unusable passwords. `write_officials` inserts the result in bulk.
+valid_to the assignment's end: both exclude their end); demo-official's three existing ones are
+reused. The other accounts get unusable passwords. `write_officials` inserts the result in bulk.
 """
 
 import datetime
@@ -269,7 +269,7 @@ def write_officials(oplan: OfficialsPlan, orgs, users, villages) -> list[User]:
                 role=Role.ASSIGNED_OFFICIAL,
                 organization=cell,
                 valid_from=f.start,
-                valid_to=f.end - ONE_DAY if f.end else None,
+                valid_to=f.end,
                 note="Phân công dự sinh hoạt chi bộ",
             )
             roles.append(ra)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
+from chibo.core.dated import in_force_q
 from chibo.members.models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
 from chibo.organizations.models import Organization, OrganizationPeriod, subtree_q
 from chibo.organizations.selectors import path_as_of
@@ -33,11 +34,6 @@ HELD_STATUSES = (
     CellMeeting.Status.CONFIRMED,
     CellMeeting.Status.RETURNED,
 )
-
-
-def in_force_q(on: datetime.date, start="start", end="end") -> Q:
-    """Rows whose [start, end) interval holds `on` (end null = still running)."""
-    return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": on}))
 
 
 # --- scope ------------------------------------------------------------------------------------

@@ -1,10 +1,9 @@
 """Writes for the officials who follow cells and the organizations that help especially
 disadvantaged villages. Each runs in one transaction, takes the acting user and audits.
 
-Dates are [start, end) intervals, as positions and memberships are: `end` is the first day the
-official no longer follows the cell (or the organization no longer helps the village). The
-accounts.RoleAssignment that gives an official read access to the cell has an inclusive
-`valid_to`, so it ends the day before.
+Dates are [start, end) intervals, as every dated row's are (chibo.core.dated): `end` is the first
+day the official no longer follows the cell (or the organization no longer helps the village).
+The accounts.RoleAssignment that gives an official read access to the cell ends on the same day.
 
 Who may write (checked here as well as in the views, so a script or a forged form cannot do
 more): officials are assigned by org-board admins (any kind) and by commune staff (commune cadres
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.models import Role, RoleAssignment, User
 from chibo.accounts.scope import Scope
 from chibo.core import audit
+from chibo.core.dated import end_dated_row
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 from chibo.organizations.models import Organization, Village
@@ -116,18 +116,6 @@ def _check_end(assignment, end: datetime.date):
                 % {"d": day_text(assignment.start)}
             }
         )
-
-
-def _save_end(assignment, end: datetime.date, fields, actor):
-    before = audit.snapshot(assignment, fields)
-    assignment.end = end
-    assignment.save(update_fields=["end", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=assignment,
-        changes=audit.diff(before, audit.snapshot(assignment, fields)),
-    )
 
 
 # --- officials who follow cells -------------------------------------------------------------
@@ -267,7 +255,7 @@ def follow_assign(
         role=Role.ASSIGNED_OFFICIAL,
         organization=cell,
         valid_from=start,
-        valid_to=end - ONE_DAY if end else None,
+        valid_to=end,
         note=(_("Theo dõi chi bộ") + (f" ({decision})" if decision else ""))[:200],
     )
     assignment = FollowAssignment.objects.create(
@@ -355,20 +343,10 @@ def follow_end(*, assignment: FollowAssignment, end: datetime.date, actor) -> Fo
     )
     _check_assigner(actor, assignment.cell, assignment.kind)
     _check_end(assignment, end)
-    _save_end(assignment, end, FOLLOW_FIELDS, actor)
+    end_dated_row(row=assignment, on=end, actor=actor)
     role = assignment.role_assignment
-    if role is not None:
-        role_before = audit.snapshot(role, ROLE_FIELDS)
-        valid_to = max(end - ONE_DAY, role.valid_from)
-        if role.valid_to is None or role.valid_to > valid_to:
-            role.valid_to = valid_to
-            role.save(update_fields=["valid_to"])
-            audit.record(
-                actor=actor,
-                action=AuditEvent.Action.UPDATE,
-                obj=role,
-                changes=audit.diff(role_before, audit.snapshot(role, ROLE_FIELDS)),
-            )
+    if role is not None and (role.valid_to is None or role.valid_to > end):
+        end_dated_row(row=role, on=end, actor=actor, field_end="valid_to")
     return assignment
 
 
@@ -485,7 +463,7 @@ def support_end(*, assignment: SupportAssignment, end: datetime.date, actor) -> 
                 % {"d": day_text(last.on)}
             }
         )
-    _save_end(assignment, end, SUPPORT_FIELDS, actor)
+    end_dated_row(row=assignment, on=end, actor=actor)
     return assignment
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
+from chibo.core.dated import end_dated_row
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 from chibo.organizations.models import Organization
@@ -162,8 +163,7 @@ def member_transfer(
                 % {"d": current.start.strftime("%d/%m/%Y")}
             }
         )
-    current.end = on
-    current.save(update_fields=["end"])
+    end_dated_row(row=current, on=on, actor=actor, note=note, error_field="on")
     new = Membership.objects.create(member=locked, cell=to_cell, start=on, reason=reason, note=note)
     old_cell_id = locked.cell_id
     locked.cell = to_cell
@@ -201,8 +201,7 @@ def member_change_status(
         if current is not None:
             if on <= current.start:
                 raise ValidationError({"on": _("Ngày phải sau ngày bắt đầu sinh hoạt ở chi bộ.")})
-            current.end = on
-            current.save(update_fields=["end"])
+            end_dated_row(row=current, on=on, actor=actor, note=note, error_field="on")
     if returning:
         last = locked.memberships.order_by("-start").first()
         if last and last.end and on < last.end:

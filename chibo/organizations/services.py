@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
+from chibo.core.dated import end_dated_row
 from chibo.core.models import AuditEvent
 
 from .models import Organization, OrganizationEvent, OrganizationPeriod, path_segment, subtree_q
@@ -50,16 +51,20 @@ def _open_period(org, on):
     )
 
 
-def _close_period(org, on):
-    period = org.periods.filter(valid_to__isnull=True).order_by("-valid_from").first()
+def _close_period(org, on, actor=None):
+    period = (
+        org.periods.select_for_update()
+        .filter(valid_to__isnull=True)
+        .order_by("-valid_from")
+        .first()
+    )
     if period is None:
         return
     if on <= period.valid_from:
         raise ValidationError(
             _("Ngày thay đổi phải sau ngày %(d)s.") % {"d": f"{period.valid_from:%d/%m/%Y}"}
         )
-    period.valid_to = on
-    period.save(update_fields=["valid_to"])
+    end_dated_row(row=period, on=on, actor=actor, field_end="valid_to")
 
 
 @transaction.atomic
@@ -119,7 +124,7 @@ def org_rename(*, org: Organization, name: str, on: datetime.date, actor, decisi
     old = org.name
     if not name.strip() or name == old:
         raise ValidationError(_("Tên mới phải khác tên cũ."))
-    _close_period(org, on)
+    _close_period(org, on, actor)
     org.name = name
     org.save(update_fields=["name", "updated_at"])
     _open_period(org, on)
@@ -141,7 +146,7 @@ def org_rename(*, org: Organization, name: str, on: datetime.date, actor, decisi
     return org
 
 
-def _repath_subtree(org: Organization, new_parent: Organization, on: datetime.date):
+def _repath_subtree(org: Organization, new_parent: Organization, on: datetime.date, actor=None):
     old_prefix = org.path
     new_prefix = new_parent.path + path_segment(org.pk)
     depth_shift = new_parent.depth + 1 - org.depth
@@ -149,7 +154,7 @@ def _repath_subtree(org: Organization, new_parent: Organization, on: datetime.da
         Organization.objects.filter(subtree_q(old_prefix), valid_to__isnull=True).order_by("path")
     )
     for node in subtree:
-        _close_period(node, on)
+        _close_period(node, on, actor)
         if node.pk == org.pk:
             node.parent = new_parent
         node.path = new_prefix + node.path[len(old_prefix) :]
@@ -167,7 +172,7 @@ def org_reparent(
         raise ValidationError(_("Không thể chuyển một tổ chức vào chính cây con của nó."))
     _check_parent(org.kind, new_parent, org.cell_type)
     old_parent = org.parent
-    _repath_subtree(org, new_parent, on)
+    _repath_subtree(org, new_parent, on, actor)
     ev = OrganizationEvent.objects.create(
         kind=OrganizationEvent.Kind.REPARENTED,
         on=on,
@@ -203,17 +208,16 @@ def org_close(
         raise ValidationError(_("Tổ chức này đã hết hiệu lực."))
     if Organization.objects.filter(parent=org, valid_to__isnull=True).exists():
         raise ValidationError(_("Còn tổ chức trực thuộc đang hoạt động; hãy chuyển chúng trước."))
-    _close_period(org, on)
-    org.valid_to = on
-    org.save(update_fields=["valid_to", "updated_at"])
+    _close_period(org, on, actor)
     ev = OrganizationEvent.objects.create(
         kind=kind, on=on, organization=org, actor=actor, note=note, decision=decision
     )
-    audit.record(
+    end_dated_row(
+        row=org,
+        on=on,
         actor=actor,
+        field_end="valid_to",
         action=AuditEvent.Action.RESTRUCTURE,
-        obj=org,
-        changes={"valid_to": [None, on.isoformat()]},
         note=str(ev),
     )
     return ev

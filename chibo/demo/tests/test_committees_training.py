@@ -493,9 +493,7 @@ def test_positions_without_successor(demo, district):
     assert any(kind == "Đảng" for kind, _title in kinds)
     plans = SuccessionPlan.objects.select_related("member", "organization")
     assert plans.filter(removed_on__isnull=False).exists()
-    names = {
-        (t.organization_id, t.name) for t in Term.objects.filter(start__lte=AS_OF, end__gte=AS_OF)
-    }
+    names = {(t.organization_id, t.name) for t in Term.objects.in_force(AS_OF)}
     for p in plans:
         assert (p.organization_id, p.term_name) in names and p.approved_on <= AS_OF
         assert p.member.status == Status.ACTIVE

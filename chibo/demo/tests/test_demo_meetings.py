@@ -371,7 +371,7 @@ def test_33_district_cadres(demo, cells):
         assert ra is not None and ra.user_id == f.official_id
         assert ra.organization_id == f.cell_id and ra.role == Role.ASSIGNED_OFFICIAL
         assert ra.valid_from == f.start
-        assert ra.valid_to == (f.end - datetime.timedelta(days=1) if f.end else None)
+        assert ra.valid_to == f.end
     # The commune cadres follow every village cell, and so do the commune police.
     for kind in (FollowAssignment.Kind.COMMUNE_CADRE, FollowAssignment.Kind.COMMUNE_POLICE):
         followed = set(

@@ -147,7 +147,7 @@ def test_cell_feed(meetings, personas, tree):
 def test_cell_feed_is_404_once_the_owner_no_longer_reads_the_cell(meetings, personas, tree):
     raw = make_feed(personas["secretary_a"], tree.cell_a)
     assert fetch(raw).status_code == 200
-    RoleAssignment.objects.filter(user=personas["secretary_a"]).update(valid_to=today() - DAY)
+    RoleAssignment.objects.filter(user=personas["secretary_a"]).update(valid_to=today())
     assert fetch(raw).status_code == 404
 
 
@@ -168,7 +168,7 @@ def test_official_feed_has_the_followed_cells_while_the_role_lasts(meetings, per
     assert events(fetch(raw)) == {}
     follow.end = None
     follow.save()
-    RoleAssignment.objects.filter(user=official).update(valid_to=today() - DAY)
+    RoleAssignment.objects.filter(user=official).update(valid_to=today())
     assert fetch(raw).status_code == 404
 
 
@@ -189,7 +189,7 @@ def test_member_feed_after_a_transfer_and_after_the_role(meetings, personas, tre
     tree.member_a.status = "transferred_out"
     tree.member_a.save()
     assert events(fetch(raw)) == {}
-    RoleAssignment.objects.filter(user=personas["member_a"]).update(valid_to=today() - DAY)
+    RoleAssignment.objects.filter(user=personas["member_a"]).update(valid_to=today())
     assert fetch(raw).status_code == 404
 
 

@@ -135,7 +135,7 @@ def test_others_may_not_report(world, personas, who):
 
 
 def test_an_owner_whose_roles_ended_may_not_report(world, personas):
-    RoleAssignment.objects.filter(user=personas["member_a"]).update(valid_to=today() - DAY)
+    RoleAssignment.objects.filter(user=personas["member_a"]).update(valid_to=today())
     user = type(personas["member_a"]).objects.get(pk=personas["member_a"].pk)
     with pytest.raises(services.NotAllowed):
         services.task_progress_report(task=world["tasks"]["open"], progress=5, note="", actor=user)
@@ -254,7 +254,7 @@ def test_no_own_page_without_a_member_record(world, clients, who):
 
 
 def test_no_own_page_once_the_roles_ended(world, clients, personas):
-    RoleAssignment.objects.filter(user=personas["member_a"]).update(valid_to=today() - DAY)
+    RoleAssignment.objects.filter(user=personas["member_a"]).update(valid_to=today())
     assert clients["member_a"].get(reverse("meetings:my")).status_code == 404
 
 
@@ -631,7 +631,7 @@ def test_calendar_page_offers_the_cells_in_scope(world, clients, tree, who, cell
 
 
 def test_calendar_page_needs_a_role(world, clients, personas):
-    RoleAssignment.objects.filter(user=personas["member_a"]).update(valid_to=today() - DAY)
+    RoleAssignment.objects.filter(user=personas["member_a"]).update(valid_to=today())
     assert clients["member_a"].get(reverse("meetings:calendar")).status_code == 404
 
 

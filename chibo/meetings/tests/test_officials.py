@@ -148,8 +148,8 @@ def test_follow_assign_creates_the_assignment_the_role_and_the_audit(tree, perso
         Role.ASSIGNED_OFFICIAL,
         tree.cell_a,
     )
-    # [start, end) for the assignment, an inclusive valid_to for the role: the same days.
-    assert (role.valid_from, role.valid_to) == (D(2022, 1, 1), D(2022, 12, 31))
+    # [start, end) for the assignment and for the role: the same days.
+    assert (role.valid_from, role.valid_to) == (D(2022, 1, 1), D(2023, 1, 1))
     events = AuditEvent.objects.order_by("id")[before:]
     assert [(e.object_type, e.action) for e in events] == [
         ("accounts.roleassignment", "create"),
@@ -300,7 +300,7 @@ def test_follow_end_ends_the_role_too(world, personas):
     services.follow_end(assignment=a, end=D(2023, 4, 1), actor=personas["admin"])
     a.refresh_from_db()
     a.role_assignment.refresh_from_db()
-    assert a.end == D(2023, 4, 1) and a.role_assignment.valid_to == D(2023, 3, 31)
+    assert a.end == D(2023, 4, 1) and a.role_assignment.valid_to == D(2023, 4, 1)
     assert AuditEvent.objects.filter(
         object_type="accounts.roleassignment", object_id=str(a.role_assignment.pk), action="update"
     ).exists()
@@ -614,7 +614,7 @@ def test_post_end(persona, world, clients):
     if WRITERS[persona]:
         assert r.status_code == 302 and a.end == D(2023, 3, 1)
         a.role_assignment.refresh_from_db()
-        assert a.role_assignment.valid_to == D(2023, 2, 28)
+        assert a.role_assignment.valid_to == D(2023, 3, 1)
     else:
         assert r.status_code == 404 and a.end is None
 
