@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.dated import DatedQuerySet
 from chibo.core.models import TimeStamped
 from chibo.members.models import Member
 from chibo.organizations.models import Organization, Village
@@ -613,6 +614,8 @@ class FollowAssignment(TimeStamped):
         related_name="follow_assignment",
     )
 
+    objects = DatedQuerySet.as_manager()
+
     class Meta:
         ordering = ["official_id", "start"]
         constraints = [
@@ -638,6 +641,8 @@ class SupportAssignment(TimeStamped):
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"), null=True, blank=True)
     decision = models.CharField(_("quyết định"), max_length=100, blank=True)
+
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["village_id", "start"]

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core import vn
+from chibo.core.dated import DatedQuerySet
 from chibo.core.models import BinaryCollationCharField, TimeStamped
 from chibo.organizations.models import Organization, subtree_q
 
@@ -201,6 +202,8 @@ class Membership(models.Model):
     end = models.DateField(_("đến ngày"), null=True, blank=True)
     reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.ADMITTED)
     note = models.CharField(max_length=200, blank=True)
+
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["member_id", "start"]

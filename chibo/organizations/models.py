@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.dated import ValidFromToQuerySet
 from chibo.core.models import BinaryCollationCharField, TimeStamped
 
 PATH_STEP = 9  # eight digits and a slash per level
@@ -166,6 +167,8 @@ class OrganizationPeriod(models.Model):
     path = BinaryCollationCharField(max_length=255)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
+
+    objects = ValidFromToQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization_id", "valid_from"]

@@ -1,0 +1,233 @@
+"""Time is never rewritten (issue #10, part 6): every kind of change chibo offers, applied on day
+D to the demo through the services its pages call, leaves every indicator as of D - 1 as it was.
+
+D is the day after the demo's data ends (the article's date, 31/03/2023, is D - 1), so no change
+is refused for lack of room. The changes run in the test's own savepoint, rolled back at the end.
+
+Computing every indicator of the demo's 528 organizations takes ~42 s on the 2-core machine, twice
+per test: too slow for the suite (STYLE.md 16). The test compares the organizations each change
+touches (cells, their parents before and after, the renamed one), every organization above a
+cell (the province, the district, all 47 grassroots organizations: every figure of a touched
+cell is summed into them), and a fixed sample of one cell in SAMPLE_EVERY by path.
+"""
+
+import datetime
+import importlib
+import importlib.util
+
+import pytest
+from django.db import transaction
+from django.db.models import Q
+
+from chibo.accounts.models import RoleAssignment, User
+from chibo.committees import services as committee_services
+from chibo.committees.models import ConcurrentRole, Position, Term, Title
+from chibo.core.indicators import compute_all
+from chibo.meetings import services_officials
+from chibo.meetings.models import FollowAssignment
+from chibo.members import services as member_services
+from chibo.members.models import Member, Membership, Status
+from chibo.organizations import services as org_services
+from chibo.organizations.models import Organization, Village
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+D = datetime.date(2023, 4, 1)
+BEFORE = D - datetime.timedelta(days=1)
+SAMPLE_EVERY = 10
+# The dated village links (village_link_cell, which cells_merge is to use) are another part of
+# issue #10. Until they land, cells_merge re-points the merged cell's villages without a date and
+# rewrites the figures of the day before (secretary_is_village_head of the merged cell, its
+# commune, the district and the province): the run with the merge and a village link is a strict
+# expected failure, and the run without them stands in for it. When
+# organizations.services_villages lands, the full run must pass and the partial one is skipped;
+# then drop the partial run and the marks.
+LINKS = importlib.util.find_spec("chibo.organizations.services_villages") is not None
+
+
+def _org(code: str) -> Organization:
+    return Organization.objects.get(code=code)
+
+
+def _in_cell(cell: Organization, *, official: bool = True, exclude=()) -> list[Member]:
+    """Active members of `cell` on D - 1 (official ones by default), by id, without a position."""
+    members = Member.objects.filter(
+        status=Status.ACTIVE,
+        pk__in=Membership.objects.in_force(BEFORE).filter(cell=cell).values("member_id"),
+    ).exclude(pk__in=exclude)
+    held = Position.objects.in_force(BEFORE).values("member_id")
+    return [m for m in members.exclude(pk__in=held).order_by("pk") if m.is_official(D) == official]
+
+
+def apply_every_change(actor: User, *, with_villages: bool) -> set[str]:
+    """One change of each kind on D, through chibo's services; the codes of the organizations
+    touched (at either end of a move)."""
+    touched = set()
+
+    def touch(*orgs):
+        touched.update(o.code for o in orgs)
+
+    if with_villages:
+        from chibo.organizations.services_villages import village_link_cell
+
+        # Cell merge: B03 into B02 of Chiềng Ban (members move, villages follow, B03 closes).
+        source, into = _org("MS-X02-B03"), _org("MS-X02-B02")
+        touch(source, into)
+        assert member_services.cells_merge(source=source, into=into, on=D, actor=actor) > 0
+        # A village served by another cell from D.
+        village = Village.objects.filter(cell=_org("MS-X09-B01")).order_by("pk").first()
+        to = _org("MS-X09-B02")
+        touch(village.cell, to)
+        village_link_cell(village=village, cell=to, on=D, actor=actor)
+    # Cell split: half of Chiềng Chăn B03's members found a new cell.
+    source = _org("MS-X03-B03")
+    ships = Membership.objects.in_force(BEFORE).filter(cell=source).order_by("member_id")
+    movers = list(ships.values_list("member_id", flat=True))[::2]
+    (new_cell,) = member_services.cell_split(
+        source=source,
+        new_cells=[{"code": "MS-X03-B90", "name": "Chi bộ bản Mới"}],
+        assignment={m: 0 for m in movers},
+        on=D,
+        actor=actor,
+    )
+    touch(source)
+    # Re-parent: Hát Lót's B08 goes to Chiềng Ban; rename: Chiềng Chung.
+    moved = _org("MS-X01-B08")
+    touch(moved, moved.parent, _org("MS-X02"))
+    org_services.org_reparent(org=moved, new_parent=_org("MS-X02"), on=D, actor=actor)
+    renamed = _org("MS-X04")
+    touch(renamed)
+    org_services.org_rename(org=renamed, name="Đảng bộ xã Chiềng Chung Mới", on=D, actor=actor)
+    # Transfer, exemption, death.
+    a, b = _org("MS-X05-B01"), _org("MS-X05-B02")
+    touch(a, b)
+    member_services.member_transfer(member=_in_cell(a)[0], to_cell=b, on=D, actor=actor)
+    exempt_cell, dead_cell = _org("MS-X06-B01"), _org("MS-X06-B02")
+    touch(exempt_cell, dead_cell)
+    member_services.member_change_status(
+        member=_in_cell(exempt_cell)[0], status=Status.EXEMPT, on=D, actor=actor
+    )
+    member_services.member_change_status(
+        member=_in_cell(dead_cell)[0], status=Status.DECEASED, on=D, actor=actor
+    )
+    # Position: the secretary of Chiềng Chung B01 steps down, another official member follows.
+    cell = _org("MS-X07-B01")
+    touch(cell)
+    secretary = Position.objects.in_force(BEFORE).get(organization=cell, title=Title.SECRETARY)
+    committee_services.position_end(position=secretary, end=D, actor=actor)
+    term = Term.objects.filter(organization=cell).in_force(D).get()
+    committee_services.position_assign(
+        organization=cell,
+        member=_in_cell(cell)[0],
+        title=Title.SECRETARY,
+        start=D,
+        term=term,
+        actor=actor,
+    )
+    # Village post: a village head of Chiềng Kheo's B01 hands over to a member of the cell.
+    cell = _org("MS-X08-B01")
+    touch(cell)
+    head = ConcurrentRole.objects.in_force(BEFORE).get(
+        village__cell=cell, kind=ConcurrentRole.Kind.VILLAGE_HEAD
+    )
+    committee_services.concurrent_role_end(role=head, end=D, actor=actor)
+    committee_services.concurrent_role_assign(
+        village=head.village,
+        kind=ConcurrentRole.Kind.VILLAGE_HEAD,
+        member=_in_cell(cell, exclude=[head.member_id])[0],
+        start=D,
+        actor=actor,
+    )
+    # A term: the district's first, from D.
+    district = _org("SL-MS")
+    committee_services.term_create(
+        organization=district, name="2023–2025", start=D, end=datetime.date(2025, 7, 1), actor=actor
+    )
+    # Roles: demo-official stops following one cell (the role ends with it) and follows another.
+    official = User.objects.get(username="demo-official")
+    running = FollowAssignment.objects.in_force(BEFORE).filter(official=official).order_by("pk")
+    ended = running.first()
+    touch(ended.cell)
+    services_officials.follow_end(assignment=ended, end=D, actor=actor)
+    followed = _org("MS-X18-B05")
+    touch(followed)
+    services_officials.follow_assign(
+        official=official, cell=followed, kind=ended.kind, start=D, actor=actor
+    )
+    assert not RoleAssignment.objects.filter(user=official, organization=ended.cell).current(D)
+    assert RoleAssignment.objects.filter(user=official, organization=followed).current(D)
+    touch(new_cell)
+    return touched
+
+
+def compared_orgs(touched: set[str]) -> list[Organization]:
+    """The organizations in force on D - 1 whose figures are compared (see the module's doc)."""
+    in_force = Organization.objects.filter(valid_from__lte=BEFORE).exclude(valid_to__lte=BEFORE)
+    cells = list(in_force.filter(kind=Organization.Kind.CELL).order_by("path"))
+    sample = {c.code for c in cells[::SAMPLE_EVERY]}
+    return list(
+        in_force.filter(~Q(kind=Organization.Kind.CELL) | Q(code__in=touched | sample)).order_by(
+            "path"
+        )
+    )
+
+
+def figures(orgs: list[Organization]) -> dict[tuple[str, str], tuple]:
+    """(org code, indicator) -> (value, of) of every indicator as of D - 1, not cached."""
+    out = {}
+    for org in orgs:
+        for row in compute_all(Organization.objects.get(pk=org.pk), BEFORE):
+            out[org.code, row["code"]] = (row["value"], row["of"])
+    return out
+
+
+def run(with_villages: bool):
+    if with_villages:  # fail at once, not after the first half of the figures, while missing
+        importlib.import_module("chibo.organizations.services_villages")
+    actor = User.objects.get(username="demo-admin")
+    with transaction.atomic():
+        # Which organizations: worked out from the codes each change touches, before any change.
+        touched = {
+            "MS-X02-B03", "MS-X02-B02", "MS-X09-B01", "MS-X09-B02", "MS-X03-B03", "MS-X01-B08",
+            "MS-X01", "MS-X02", "MS-X04", "MS-X05-B01", "MS-X05-B02", "MS-X06-B01", "MS-X06-B02",
+            "MS-X07-B01", "MS-X08-B01", "MS-X18-B05",
+        }  # fmt: skip
+        touched |= set(
+            FollowAssignment.objects.in_force(BEFORE)
+            .filter(official__username="demo-official")
+            .values_list("cell__code", flat=True)
+        )
+        orgs = compared_orgs(touched)
+        before = figures(orgs)
+        district = _org("SL-MS")
+        today_before = compute_all(district, D)
+        applied = apply_every_change(actor, with_villages=with_villages)
+        assert applied - {"MS-X03-B90"} <= touched
+        after = figures(orgs)
+        changed = [
+            f"{code} {indicator}: {before[code, indicator]} → {after[code, indicator]}"
+            for code, indicator in sorted(before)
+            if before[code, indicator] != after[code, indicator]
+        ]
+        assert not changed, f"{len(changed)} figures as of {BEFORE:%d/%m/%Y} changed:\n" + (
+            "\n".join(changed)
+        )
+        # The changes did take effect: the district's figures on D are not those of before.
+        assert compute_all(district, D) != today_before
+        transaction.set_rollback(True)
+    return len(orgs), len(before)
+
+
+@pytest.mark.skipif(LINKS, reason="the run with the village links below covers it")
+def test_no_change_rewrites_the_day_before(demo):
+    orgs, figures_compared = run(with_villages=False)
+    assert orgs > 60 and figures_compared > 60 * 20
+
+
+@pytest.mark.xfail(
+    not LINKS,
+    strict=True,
+    reason="cells_merge re-points villages without a date until the dated village links land",
+)
+def test_no_change_rewrites_the_day_before_merges_and_village_links_included(demo):
+    run(with_villages=True)
