@@ -129,7 +129,7 @@ def test_terms(demo, district):
         first, second = terms[cell.pk]
         assert (first.name, second.name) == ("2020–2022", "2023–2025")
         assert first.congress_date == first.start and second.congress_date == second.start
-        assert first.end == second.start - datetime.timedelta(days=1)
+        assert first.end == second.start  # [start, end): one ends as the next begins
         assert second.end == d.CELL_TERM_END
     congresses = [terms[c.pk][1].start for c in cells]
     # Every congress of early 2023 finished at least 30 days before the plan's deadline.
