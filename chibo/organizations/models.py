@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.dated import ValidFromToQuerySet
+from chibo.core.dated import DatedQuerySet, ValidFromToQuerySet
 from chibo.core.models import BinaryCollationCharField, TimeStamped
 
 PATH_STEP = 9  # eight digits and a slash per level
@@ -275,11 +275,7 @@ class Village(TimeStamped):
         return f"{self.get_kind_display()} {self.name}"
 
 
-class VillageCellLinkQuerySet(models.QuerySet):
-    def in_force(self, on: datetime.date):
-        """Links whose [start, end) interval holds `on`."""
-        return self.filter(Q(end__isnull=True) | Q(end__gt=on), start__lte=on)
-
+class VillageCellLinkQuerySet(DatedQuerySet):
     def open(self):
         return self.filter(end__isnull=True)
 

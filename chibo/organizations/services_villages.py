@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
+from chibo.core.dated import end_dated_row
 from chibo.core.models import AuditEvent
 
 from .models import Commune, Organization, Village, VillageCellLink
@@ -63,7 +64,7 @@ def _check_open_village(village: Village, on: datetime.date):
         )
 
 
-def _end_open_link(village: Village, on: datetime.date) -> VillageCellLink | None:
+def _end_open_link(village: Village, on: datetime.date, actor) -> VillageCellLink | None:
     """End the village's open link on `on` (the last day it served is the day before)."""
     link = VillageCellLink.objects.select_for_update().filter(village=village, end__isnull=True)
     link = link.first()
@@ -76,9 +77,7 @@ def _end_open_link(village: Village, on: datetime.date) -> VillageCellLink | Non
                 % {"d": _day(link.start)}
             }
         )
-    link.end = on
-    link.save(update_fields=["end", "updated_at"])
-    return link
+    return end_dated_row(row=link, on=on, actor=actor, error_field="on")
 
 
 def _check_no_later_link(village: Village, on: datetime.date):
@@ -109,7 +108,7 @@ def village_link_cell(
     old = village.cell_id
     if old == cell.pk:
         raise ValidationError({"cell": _("Chi bộ này đang phụ trách thôn, bản.")})
-    _end_open_link(village, on)
+    _end_open_link(village, on, actor)
     link = _open_link(village, cell, on)
     village.cell = cell
     village.save(update_fields=["cell", "updated_at"])
@@ -127,7 +126,7 @@ def village_link_cell(
 def village_unlink(*, village: Village, on: datetime.date, actor) -> VillageCellLink:
     """From `on`, no cell serves `village` (its open link ends on `on`)."""
     village = _lock_village(village)
-    link = _end_open_link(village, on)
+    link = _end_open_link(village, on, actor)
     if link is None:
         raise ValidationError(_("Thôn, bản chưa có chi bộ phụ trách."))
     old = village.cell_id
@@ -249,7 +248,7 @@ def village_merge(*, source: Village, into: Village, on: datetime.date, actor) -
             {"on": _("Ngày sáp nhập phải sau ngày %(d)s.") % {"d": _day(source.valid_from)}}
         )
     old_cell = source.cell_id
-    _end_open_link(source, on)
+    _end_open_link(source, on, actor)
     _check_no_later_link(source, on)
     _end_village_posts(source, on, actor)
     source.valid_to = on

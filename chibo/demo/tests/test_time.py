@@ -12,8 +12,6 @@ cell is summed into them), and a fixed sample of one cell in SAMPLE_EVERY by pat
 """
 
 import datetime
-import importlib
-import importlib.util
 
 import pytest
 from django.db import transaction
@@ -29,20 +27,19 @@ from chibo.members import services as member_services
 from chibo.members.models import Member, Membership, Status
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Organization, Village
+from chibo.organizations.services_villages import village_link_cell
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 D = datetime.date(2023, 4, 1)
 BEFORE = D - datetime.timedelta(days=1)
 SAMPLE_EVERY = 10
-# The dated village links (village_link_cell, which cells_merge is to use) are another part of
-# issue #10. Until they land, cells_merge re-points the merged cell's villages without a date and
-# rewrites the figures of the day before (secretary_is_village_head of the merged cell, its
-# commune, the district and the province): the run with the merge and a village link is a strict
-# expected failure, and the run without them stands in for it. When
-# organizations.services_villages lands, the full run must pass and the partial one is skipped;
-# then drop the partial run and the marks.
-LINKS = importlib.util.find_spec("chibo.organizations.services_villages") is not None
+# The organizations the changes below touch (the follow assignments' cells are added to them).
+TOUCHED = {
+    "MS-X01", "MS-X01-B08", "MS-X02", "MS-X02-B02", "MS-X02-B03", "MS-X03-B03", "MS-X04",
+    "MS-X05-B01", "MS-X05-B02", "MS-X06-B01", "MS-X06-B02", "MS-X07-B01", "MS-X08-B01",
+    "MS-X09-B01", "MS-X09-B02", "MS-X18-B05",
+}  # fmt: skip
 
 
 def _org(code: str) -> Organization:
@@ -59,7 +56,7 @@ def _in_cell(cell: Organization, *, official: bool = True, exclude=()) -> list[M
     return [m for m in members.exclude(pk__in=held).order_by("pk") if m.is_official(D) == official]
 
 
-def apply_every_change(actor: User, *, with_villages: bool) -> set[str]:
+def apply_every_change(actor: User) -> set[str]:
     """One change of each kind on D, through chibo's services; the codes of the organizations
     touched (at either end of a move)."""
     touched = set()
@@ -67,19 +64,16 @@ def apply_every_change(actor: User, *, with_villages: bool) -> set[str]:
     def touch(*orgs):
         touched.update(o.code for o in orgs)
 
-    if with_villages:
-        from chibo.organizations.services_villages import village_link_cell
-
-        # Cell merge: B03 into B02 of Chiềng Ban (members move, villages follow, B03 closes).
-        source, into = _org("MS-X02-B03"), _org("MS-X02-B02")
-        touch(source, into)
-        assert member_services.cells_merge(source=source, into=into, on=D, actor=actor) > 0
-        # A village served by another cell from D.
-        village = Village.objects.filter(cell=_org("MS-X09-B01")).order_by("pk").first()
-        to = _org("MS-X09-B02")
-        touch(village.cell, to)
-        village_link_cell(village=village, cell=to, on=D, actor=actor)
-    # Cell split: half of Chiềng Chăn B03's members found a new cell.
+    # Cell merge: MS-X02-B03 into MS-X02-B02 (members move, villages follow, B03 closes).
+    source, into = _org("MS-X02-B03"), _org("MS-X02-B02")
+    touch(source, into)
+    assert member_services.cells_merge(source=source, into=into, on=D, actor=actor) > 0
+    # Village link: a village of MS-X09-B01 is served by MS-X09-B02 from D.
+    village = Village.objects.filter(cell=_org("MS-X09-B01")).order_by("pk").first()
+    to = _org("MS-X09-B02")
+    touch(village.cell, to)
+    village_link_cell(village=village, cell=to, on=D, actor=actor)
+    # Cell split: half of MS-X03-B03's members found a new cell.
     source = _org("MS-X03-B03")
     ships = Membership.objects.in_force(BEFORE).filter(cell=source).order_by("member_id")
     movers = list(ships.values_list("member_id", flat=True))[::2]
@@ -91,7 +85,7 @@ def apply_every_change(actor: User, *, with_villages: bool) -> set[str]:
         actor=actor,
     )
     touch(source)
-    # Re-parent: Hát Lót's B08 goes to Chiềng Ban; rename: Chiềng Chung.
+    # Re-parent: MS-X01-B08 (Hát Lót) goes to MS-X02 (Chiềng Ban); rename: MS-X04.
     moved = _org("MS-X01-B08")
     touch(moved, moved.parent, _org("MS-X02"))
     org_services.org_reparent(org=moved, new_parent=_org("MS-X02"), on=D, actor=actor)
@@ -110,7 +104,7 @@ def apply_every_change(actor: User, *, with_villages: bool) -> set[str]:
     member_services.member_change_status(
         member=_in_cell(dead_cell)[0], status=Status.DECEASED, on=D, actor=actor
     )
-    # Position: the secretary of Chiềng Chung B01 steps down, another official member follows.
+    # Position: the secretary of MS-X07-B01 steps down, another official member follows.
     cell = _org("MS-X07-B01")
     touch(cell)
     secretary = Position.objects.in_force(BEFORE).get(organization=cell, title=Title.SECRETARY)
@@ -124,7 +118,7 @@ def apply_every_change(actor: User, *, with_villages: bool) -> set[str]:
         term=term,
         actor=actor,
     )
-    # Village post: a village head of Chiềng Kheo's B01 hands over to a member of the cell.
+    # Village post: the village head of MS-X08-B01's village hands over to a member of the cell.
     cell = _org("MS-X08-B01")
     touch(cell)
     head = ConcurrentRole.objects.in_force(BEFORE).get(
@@ -181,28 +175,23 @@ def figures(orgs: list[Organization]) -> dict[tuple[str, str], tuple]:
     return out
 
 
-def run(with_villages: bool):
-    if with_villages:  # fail at once, not after the first half of the figures, while missing
-        importlib.import_module("chibo.organizations.services_villages")
+def test_no_change_rewrites_the_day_before(demo):
     actor = User.objects.get(username="demo-admin")
     with transaction.atomic():
-        # Which organizations: worked out from the codes each change touches, before any change.
-        touched = {
-            "MS-X02-B03", "MS-X02-B02", "MS-X09-B01", "MS-X09-B02", "MS-X03-B03", "MS-X01-B08",
-            "MS-X01", "MS-X02", "MS-X04", "MS-X05-B01", "MS-X05-B02", "MS-X06-B01", "MS-X06-B02",
-            "MS-X07-B01", "MS-X08-B01", "MS-X18-B05",
-        }  # fmt: skip
-        touched |= set(
+        # The organizations compared are worked out before any change, from the codes the
+        # changes touch (checked below).
+        official_cells = set(
             FollowAssignment.objects.in_force(BEFORE)
             .filter(official__username="demo-official")
             .values_list("cell__code", flat=True)
         )
-        orgs = compared_orgs(touched)
+        orgs = compared_orgs(TOUCHED | official_cells)
+        assert len(orgs) > 100
         before = figures(orgs)
         district = _org("SL-MS")
-        today_before = compute_all(district, D)
-        applied = apply_every_change(actor, with_villages=with_villages)
-        assert applied - {"MS-X03-B90"} <= touched
+        district_on_d = compute_all(district, D)
+        touched = apply_every_change(actor)
+        assert touched - {"MS-X03-B90"} <= TOUCHED | official_cells
         after = figures(orgs)
         changed = [
             f"{code} {indicator}: {before[code, indicator]} → {after[code, indicator]}"
@@ -213,21 +202,5 @@ def run(with_villages: bool):
             "\n".join(changed)
         )
         # The changes did take effect: the district's figures on D are not those of before.
-        assert compute_all(district, D) != today_before
+        assert compute_all(district, D) != district_on_d
         transaction.set_rollback(True)
-    return len(orgs), len(before)
-
-
-@pytest.mark.skipif(LINKS, reason="the run with the village links below covers it")
-def test_no_change_rewrites_the_day_before(demo):
-    orgs, figures_compared = run(with_villages=False)
-    assert orgs > 60 and figures_compared > 60 * 20
-
-
-@pytest.mark.xfail(
-    not LINKS,
-    strict=True,
-    reason="cells_merge re-points villages without a date until the dated village links land",
-)
-def test_no_change_rewrites_the_day_before_merges_and_village_links_included(demo):
-    run(with_villages=True)

@@ -71,7 +71,7 @@ def test_assigns_one_official_to_many_cells_audited(clients, personas, tree):
         user=official, role=Role.ASSIGNED_OFFICIAL, valid_from=D(2023, 3, 1)
     )
     assert {(r.organization.code, r.valid_to) for r in roles} == {
-        (code, D(2024, 2, 29)) for code in ("XA-01", "XA-02", "XB-01")
+        (code, D(2024, 3, 1)) for code in ("XA-01", "XA-02", "XB-01")
     }
     created = AuditEvent.objects.filter(pk__gt=0).order_by("pk")[audits:]
     assert {(e.object_type, e.action, e.actor.username) for e in created} == {

@@ -27,7 +27,7 @@ def to_included(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_initial"),
+        ("accounts", "0003_apitoken_scope"),
         ("organizations", "0001_initial"),
     ]
 
