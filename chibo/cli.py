@@ -33,6 +33,21 @@ COMMANDS = {
         "Xuất danh sách đảng viên ra tệp Excel",
         "Export members to a spreadsheet",
     ),
+    "template": (
+        "template",
+        "Ghi mẫu sổ dữ liệu (.xlsx): mọi loại dữ liệu, có hướng dẫn",
+        "Write the blank workbook template (.xlsx) with instructions",
+    ),
+    "import-workbook": (
+        "import_workbook",
+        "Nhập sổ dữ liệu (.xlsx): tổ chức, đảng viên, cấp ủy, sinh hoạt... tất cả hoặc không",
+        "Import a workbook (.xlsx): structure, members, committees, meetings; all or nothing",
+    ),
+    "export-workbook": (
+        "export_workbook",
+        "Xuất toàn bộ dữ liệu của một tổ chức, kể cả lịch sử, ra sổ dữ liệu (.xlsx)",
+        "Export everything under an organization, history included, as a workbook",
+    ),
     "indicators": (
         "indicators",
         "In các chỉ số tổng hợp của một tổ chức, tại một ngày",

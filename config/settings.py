@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     "chibo.meetings",
     "chibo.reports",
     "chibo.api",
+    "chibo.workbook",
     "chibo.demo",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +176,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CHIBO_IMPORT_MAX_ROWS = int(os.environ.get("CHIBO_IMPORT_MAX_ROWS", "20000"))
 CHIBO_IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# The whole workbook (chibo.workbook): a district's history is tens of MB; each sheet has its
+# own row limit (chibo/workbook/schema.py).
+CHIBO_WORKBOOK_MAX_BYTES = int(os.environ.get("CHIBO_WORKBOOK_MAX_MB", "200")) * 1024 * 1024
+CHIBO_WORKBOOK_MAX_XML_BYTES = 4 * 1024 * 1024 * 1024
+
+# Long work (a workbook import) runs as a task of Django's tasks framework, stored in the
+# database (django-tasks-db) and run by `manage.py db_worker`, which `make run` and
+# `chibo serve` start beside the web server.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("CHIBO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 # Meeting materials (PDF, DOCX, XLSX, ODT, JPEG, PNG); a larger upload is stopped while it is
 # read (chibo.meetings.materials.MaterialSizeLimit) and answered with a message.
 CHIBO_MATERIAL_MAX_BYTES = int(os.environ.get("CHIBO_MATERIAL_MAX_MB", "20")) * 1024 * 1024

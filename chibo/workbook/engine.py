@@ -1,0 +1,365 @@
+"""How a sheet of the workbook is checked and written: rows read into attributes, codes resolved
+to the rows they name, rows matched to what the database already has by their natural key, then
+created or updated in bulk. Importing the same file twice changes nothing.
+
+Sheets name other rows by codes, never by internal ids: an organization by its code, a member by
+the reference of the members sheet (their card number, else citizen ID, else a file-local code),
+a meeting, a course or a target by the code their own sheet gives them. The `Refs` of an import
+map each namespace's codes to primary keys: first the database's, then the file's as its sheets
+are written in order.
+"""
+
+import datetime
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from chibo.core.models import AuditEvent
+
+from . import spec
+from .spec import Col, Invalid
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    row: int  # as Excel numbers it: the header is row 1; 0 for the whole sheet or file
+    column: str
+    message: str
+
+
+@dataclass
+class Row:
+    number: int
+    attrs: dict
+
+
+class Refs:
+    """namespace -> {code: pk}, with the database's codes loaded on first use."""
+
+    def __init__(self, loaders: dict[str, Callable[[], dict]]):
+        self._loaders = loaders
+        self._maps: dict[str, dict] = {}
+
+    def map(self, namespace: str) -> dict:
+        if namespace not in self._maps:
+            loader = self._loaders.get(namespace)
+            self._maps[namespace] = dict(loader()) if loader else {}
+        return self._maps[namespace]
+
+    def get(self, namespace: str, code):
+        return self.map(namespace).get(code)
+
+    def add(self, namespace: str, code, pk):
+        self.map(namespace)[code] = pk
+
+
+@dataclass
+class Sheet:
+    """One sheet: its columns and how its rows become rows of `model`."""
+
+    name: str
+    columns: list[Col]
+    model: type[models.Model] | None = None
+    key: tuple[str, ...] = ()  # attributes of the natural key, refs as <field>_id
+    provides: str = ""  # the namespace whose codes this sheet's `ref_attr` column registers
+    ref_attr: str = ""
+    export: Callable | None = None  # (ExportContext) -> iterable of {attr: value}
+    apply: Callable | None = None  # custom writer: (ImportRun, sheet, rows) -> None
+    prepare: Callable | None = None  # (attrs, run) -> None: derived fields, extra checks
+    max_rows: int = 200_000
+    help: str = ""
+    audit_each: bool = False  # one audit event per created row (people, organizations)
+    defaults: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.model is None:
+            return
+        filled = []
+        for col in self.columns:
+            if col.kind == "text" and col.max_length is None:
+                try:
+                    f = self.model._meta.get_field(col.attr)
+                except Exception:  # noqa: BLE001  a pseudo column, not a model field
+                    f = None
+                if f is not None and getattr(f, "max_length", None):
+                    col = Col(**{**col.__dict__, "max_length": f.max_length})
+            filled.append(col)
+        self.columns = filled
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.title for c in self.columns]
+
+
+def field_attr(col: Col) -> str:
+    """The attribute a column sets: a ref column sets the foreign key's id."""
+    return col.attr + "_id" if col.kind == "ref" else col.attr
+
+
+@dataclass
+class Summary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class ImportRun:
+    """One import: the file's sheets checked and written in order, problems collected."""
+
+    def __init__(self, *, sheets: list[Sheet], refs: Refs, actor, scope, on: datetime.date,
+                 progress=None, source: str = ""):  # fmt: skip
+        self.sheets = sheets
+        self.refs = refs
+        self.actor = actor if (actor is not None and actor.is_authenticated) else None
+        self.scope = scope
+        self.on = on
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.summaries: dict[str, Summary] = {}
+        self.batch = uuid.uuid4().hex[:12]
+        self.source = source
+        self.progress = progress or (lambda done, total, label: None)
+        self.audit_rows: list[AuditEvent] = []
+        self.state: dict = {}  # what one sheet leaves for a later one
+        self.finalizers: list = []  # run after every sheet: (ImportRun) -> None
+
+    # --- problems ------------------------------------------------------------------------
+    def error(self, sheet: Sheet, row: int, column: str, message: str):
+        self.errors.append(Problem(sheet.name, row, column, message))
+
+    def warn(self, sheet: Sheet, row: int, column: str, message: str):
+        self.warnings.append(Problem(sheet.name, row, column, message))
+
+    # --- reading ---------------------------------------------------------------------------
+    def read_rows(self, sheet: Sheet, grid: list[list]) -> list[Row]:
+        """The sheet's rows as attributes (values read, refs still codes); errors collected."""
+        if not grid or all(spec.blank(v) for v in grid[0]):
+            self.error(sheet, 1, "", _("Dòng 1 phải là dòng tiêu đề của mẫu."))
+            return []
+        by_header = {spec.norm_header(c.header): c for c in sheet.columns}
+        by_index, unknown, seen = {}, [], set()
+        for i, value in enumerate(grid[0]):
+            if spec.blank(value):
+                continue
+            col = by_header.get(spec.norm_header(value))
+            if col is None or col.attr in seen:
+                unknown.append(str(value).strip())
+            else:
+                seen.add(col.attr)
+                by_index[i] = col
+        missing = [c.header for c in sheet.columns if c.required and c.attr not in seen]
+        if unknown or missing:
+            parts = []
+            if missing:
+                parts.append(_("thiếu cột: %(c)s") % {"c": ", ".join(missing)})
+            if unknown:
+                parts.append(_("cột không có trong mẫu: %(c)s") % {"c": ", ".join(unknown)})
+            self.error(
+                sheet,
+                1,
+                "",
+                _("Dòng tiêu đề không đúng mẫu (%(d)s).") % {"d": "; ".join(parts)},
+            )
+            return []
+        rows = []
+        for number, raw in enumerate(grid[1:], start=2):
+            if all(spec.blank(v) for v in raw):
+                continue
+            attrs = {}
+            for i, col in by_index.items():
+                value = raw[i] if i < len(raw) else None
+                try:
+                    attrs[col.attr] = spec.read(col, value)
+                except Invalid as exc:
+                    self.error(sheet, number, col.header, str(exc))
+                    continue
+                if col.required and attrs[col.attr] in (None, "", []):
+                    self.error(sheet, number, col.header, _("Bắt buộc, không được để trống."))
+            for i, value in enumerate(raw):
+                if i not in by_index and not spec.blank(value):
+                    self.error(sheet, number, "", _("Ô có dữ liệu nhưng cột không có tiêu đề."))
+                    break
+            rows.append(Row(number, attrs))
+        return rows
+
+    # --- references ------------------------------------------------------------------------
+    def resolve(self, sheet: Sheet, row: Row) -> bool:
+        """Turn the row's codes into primary keys (`<attr>_id`); False if one is unknown."""
+        ok = True
+        for col in sheet.columns:
+            if col.kind != "ref":
+                continue
+            code = row.attrs.pop(col.attr, None)
+            if not code:
+                row.attrs[col.attr + "_id"] = None
+                continue
+            pk = self.refs.get(col.ref, code)
+            if pk is None:
+                self.error(
+                    sheet,
+                    row.number,
+                    col.header,
+                    _("Không có «%(code)s» (%(what)s) trong tệp hay trong dữ liệu.")
+                    % {"code": code, "what": NAMESPACE_LABELS.get(col.ref, col.ref)},
+                )
+                ok = False
+                continue
+            if col.ref == "org" and not self.can_write_org(pk):
+                self.error(
+                    sheet,
+                    row.number,
+                    col.header,
+                    _("Tổ chức «%(code)s» nằm ngoài phạm vi bạn được nhập.") % {"code": code},
+                )
+                ok = False
+                continue
+            row.attrs[col.attr + "_id"] = pk
+        return ok
+
+    def can_write_org(self, pk) -> bool:
+        if self.scope is None or self.scope.superuser:
+            return True
+        path = self.state.setdefault("org_paths", {}).get(pk)
+        if path is None:
+            from chibo.organizations.models import Organization
+
+            path = Organization.objects.filter(pk=pk).values_list("path", flat=True).first()
+            if path is None:
+                return True  # created by this file: its parent was checked
+            self.state["org_paths"][pk] = path
+        return any(path.startswith(p) for p in self.scope.write_paths)
+
+    # --- writing ---------------------------------------------------------------------------
+    def apply_generic(self, sheet: Sheet, rows: list[Row]):
+        """Create the rows the database lacks, update those whose values differ, by natural key."""
+        model = sheet.model
+        summary = self.summaries.setdefault(sheet.name, Summary())
+        good = []
+        for row in rows:
+            if not self.resolve(sheet, row):
+                continue
+            for k, v in sheet.defaults.items():
+                row.attrs.setdefault(k, v)
+            if sheet.prepare is not None:
+                try:
+                    sheet.prepare(row.attrs, self)
+                except Invalid as exc:
+                    self.error(sheet, row.number, "", str(exc))
+                    continue
+            good.append(row)
+        if not good:
+            return
+        ref_code = {}
+        if sheet.provides:
+            # A file-local code ("ref_code") is not stored; a model's own code is.
+            take = dict.pop if sheet.ref_attr == "ref_code" else dict.get
+            ref_code = {id(r): take(r.attrs, sheet.ref_attr, None) for r in good}
+        fields = [a for a in good[0].attrs if a not in ("pk",)]
+        compare = [a for a in fields if a not in sheet.key]
+        existing = {}
+        for values in model.objects.values_list(*sheet.key, "pk", *compare).iterator(2000):
+            existing[tuple(values[: len(sheet.key)])] = values[len(sheet.key) :]
+        first_row: dict = {}
+        creates, updates = [], []
+        for row in good:
+            key = tuple(row.attrs.get(k) for k in sheet.key)
+            if key in first_row:
+                self.error(
+                    sheet,
+                    row.number,
+                    "",
+                    _("Trùng với dòng %(n)s của trang này.") % {"n": first_row[key]},
+                )
+                continue
+            first_row[key] = row.number
+            found = existing.get(key)
+            if found is None:
+                obj = model(**row.attrs)
+                creates.append((row, obj))
+                continue
+            pk, old = found[0], found[1:]
+            new = tuple(row.attrs.get(a) for a in compare)
+            if sheet.provides:
+                self.refs.add(sheet.provides, ref_code[id(row)], pk)
+            if tuple(old) == new:
+                summary.unchanged += 1
+            else:
+                obj = model(pk=pk, **row.attrs)
+                changed = {
+                    a: [spec_plain(o), spec_plain(n)]
+                    for a, o, n in zip(compare, old, new, strict=True)
+                    if o != n
+                }
+                updates.append((obj, changed))
+        if self.errors:
+            return
+        for start in range(0, len(creates), 2000):
+            chunk = creates[start : start + 2000]
+            model.objects.bulk_create([obj for _r, obj in chunk])
+        summary.created += len(creates)
+        if sheet.provides:
+            for row, obj in creates:
+                self.refs.add(sheet.provides, ref_code[id(row)], obj.pk)
+        if updates:
+            changed_fields = sorted({a for _o, ch in updates for a in ch})
+            model.objects.bulk_update([o for o, _c in updates], changed_fields, batch_size=500)
+            summary.updated += len(updates)
+            for obj, changed in updates:
+                self.audit(AuditEvent.Action.UPDATE, obj, changed)
+        if sheet.audit_each:
+            for _row, obj in creates:
+                self.audit(AuditEvent.Action.CREATE, obj, {})
+
+    def audit(self, action, obj, changes):
+        self.audit_rows.append(
+            AuditEvent(
+                actor=self.actor,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200] if action != AuditEvent.Action.UPDATE else "",
+                changes=changes,
+                note=self.note,
+            )
+        )
+
+    @property
+    def note(self) -> str:
+        return (_("Nhập sổ dữ liệu %(f)s (lô %(b)s)") % {"f": self.source or "—", "b": self.batch})[
+            :300
+        ]
+
+
+def spec_plain(value):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if value is None or isinstance(value, (int, str, bool, float)):
+        return value
+    return str(value)
+
+
+NAMESPACE_LABELS = {
+    "org": "tổ chức",
+    "commune": "xã",
+    "village": "thôn, bản",
+    "member": "đảng viên",
+    "user": "tài khoản",
+    "term": "nhiệm kỳ",
+    "course": "lớp học",
+    "contest": "hội thi",
+    "round": "vòng thi",
+    "target": "chỉ tiêu",
+    "meeting": "cuộc sinh hoạt",
+    "support": "phân công giúp đỡ",
+    "score_sheet": "bảng chấm điểm",
+    "score_item": "tiêu chí chấm điểm",
+}
+
+
+def rows_of(objects: Iterable, attrs: list[str]) -> Iterable[dict]:
+    for obj in objects:
+        yield {a: getattr(obj, a) for a in attrs}

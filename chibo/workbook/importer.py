@@ -1,0 +1,188 @@
+"""Importing a workbook: every sheet checked and written in one transaction, all or nothing.
+
+`import_workbook` reads the file, runs the sheets in the schema's order inside one transaction
+and rolls it back when any row has an error, when the run is a dry run (the preview), or when
+the data has warnings the user has not confirmed. A dry run is the real import rolled back:
+the preview's counts and messages are exactly what the import will do.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from chibo.core.dates import today
+from chibo.core.models import AuditEvent
+from chibo.members.spreadsheets import SpreadsheetError
+
+from . import schema
+from .engine import ImportRun, Problem, Refs
+from .reader import read_workbook
+from .special import LOADERS
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class Result:
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    counts: dict[str, dict] = field(default_factory=dict)  # sheet -> created/updated/unchanged
+    written: bool = False
+    sheets: list[str] = field(default_factory=list)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return not self.errors and bool(self.warnings) and not self.written
+
+    def as_dict(self) -> dict:
+        return {
+            "errors": [p.__dict__ for p in self.errors],
+            "warnings": [p.__dict__ for p in self.warnings],
+            "counts": self.counts,
+            "written": self.written,
+            "sheets": self.sheets,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Result":
+        return cls(
+            errors=[Problem(**p) for p in data.get("errors", [])],
+            warnings=[Problem(**p) for p in data.get("warnings", [])],
+            counts=data.get("counts", {}),
+            written=data.get("written", False),
+            sheets=data.get("sheets", []),
+        )
+
+
+def _file_problem(message: str) -> Result:
+    return Result(errors=[Problem("", 0, "", message)])
+
+
+def import_workbook(
+    file,
+    *,
+    actor=None,
+    scope=None,
+    dry_run: bool = False,
+    accept_warnings: bool = False,
+    on: datetime.date | None = None,
+    progress=None,
+    source: str = "",
+) -> Result:
+    """Check and (unless `dry_run`) write the workbook; nothing is written on any error.
+
+    `scope` limits what may be written (None: everything, for the command line); warnings
+    stop the import unless `accept_warnings`.
+    """
+    try:
+        book = read_workbook(
+            file,
+            max_rows={s.name: s.max_rows for s in schema.SHEETS},
+            default_max_rows=settings.CHIBO_IMPORT_MAX_ROWS,
+        )
+    except SpreadsheetError as exc:
+        return _file_problem(exc.message)
+    unknown = [n for n in book.names if n not in schema.BY_NAME and n != schema.GUIDE_SHEET]
+    if unknown:
+        return _file_problem(
+            _("Trang không có trong mẫu: %(u)s. Các trang được nhận: %(k)s.")
+            % {
+                "u": ", ".join(f"«{n}»" for n in unknown),
+                "k": ", ".join(f"«{s.name}»" for s in schema.SHEETS),
+            }
+        )
+    present = [s for s in schema.SHEETS if s.name in book.names]
+    if not present:
+        return _file_problem(_("Tệp không có trang dữ liệu nào của mẫu."))
+    run = ImportRun(
+        sheets=present,
+        refs=Refs(LOADERS),
+        actor=actor,
+        scope=scope,
+        on=on or today(),
+        progress=progress,
+        source=source,
+    )
+    result = Result(sheets=[s.name for s in present])
+    done, total = 0, len(present)
+    try:
+        with transaction.atomic():
+            for sheet in present:
+                run.progress(done, total, sheet.name)
+                rows = run.read_rows(sheet, book.grid(sheet.name))
+                if not run.errors:
+                    if sheet.apply is not None:
+                        sheet.apply(run, sheet, rows)
+                    else:
+                        run.apply_generic(sheet, rows)
+                del rows
+                done += 1
+            if not run.errors:
+                for finalize in run.finalizers:
+                    finalize(run)
+            run.progress(total, total, "")
+            result.errors = run.errors
+            result.warnings = run.warnings
+            result.counts = {name: s.__dict__.copy() for name, s in run.summaries.items()}
+            if run.errors or dry_run or (run.warnings and not accept_warnings):
+                raise _Rollback
+            _audit(run)
+            result.written = True
+    except _Rollback:
+        pass
+    except SpreadsheetError as exc:
+        result.errors = [Problem("", 0, "", exc.message)]
+    except IntegrityError as exc:
+        result.errors = [
+            Problem(
+                "",
+                0,
+                "",
+                _("Dữ liệu mâu thuẫn với dữ liệu đã có (%(e)s). Không có gì được ghi.")
+                % {"e": str(exc)[:200]},
+            )
+        ]
+    result.errors.sort(key=lambda p: (_order(p.sheet), p.row))
+    return result
+
+
+def _order(sheet_name: str) -> int:
+    for i, s in enumerate(schema.SHEETS):
+        if s.name == sheet_name:
+            return i
+    return -1
+
+
+def _audit(run: ImportRun):
+    """The rows' own events, then one event for the file with what each sheet did."""
+    counts = {name: s.__dict__.copy() for name, s in run.summaries.items()}
+    run.audit_rows.append(
+        AuditEvent(
+            actor=run.actor,
+            action=AuditEvent.Action.IMPORT,
+            object_type="workbook.import",
+            object_id=run.batch,
+            object_repr=(run.source or run.batch)[:200],
+            note=run.note,
+            changes={"sheets": [None, counts]},
+        )
+    )
+    AuditEvent.objects.bulk_create(run.audit_rows, batch_size=2000)
+
+
+def summary_lines(result: Result) -> list[str]:
+    """One line per sheet: created, updated, unchanged."""
+    lines = []
+    for name in result.sheets:
+        c = Counter(result.counts.get(name, {}))
+        lines.append(
+            _("%(s)s: thêm %(c)s, sửa %(u)s, giữ nguyên %(k)s")
+            % {"s": name, "c": c["created"], "u": c["updated"], "k": c["unchanged"]}
+        )
+    return lines

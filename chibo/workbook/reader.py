@@ -1,0 +1,125 @@
+"""Reading a whole workbook safely: every sheet's values, after the checks that keep a hostile or
+broken file from costing memory (size, zip bomb, formulas, too many rows, stray far columns).
+
+The streaming checks are the member import's (chibo.members.spreadsheets); this reads every
+sheet of the workbook instead of the first.
+"""
+
+import posixpath
+import zipfile
+from xml.etree import ElementTree as ET  # noqa: S405  expat refuses entity expansion bombs
+
+import python_calamine
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from chibo.members.spreadsheets import SpreadsheetError, _local, _not_xlsx, _open, _scan, _size
+
+
+def _sheets(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(name, path inside the zip) of every sheet, in the workbook's order."""
+    try:
+        for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            if zf.getinfo(name).file_size > 5 * 1024 * 1024:
+                raise _not_xlsx()
+        book = ET.fromstring(zf.read("xl/workbook.xml"))  # noqa: S314
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+    except (KeyError, ET.ParseError):
+        raise _not_xlsx() from None
+    targets = {}
+    for rel in rels.iter():
+        if _local(rel.tag) == "Relationship":
+            target = rel.get("Target", "")
+            path = target[1:] if target.startswith("/") else posixpath.normpath("xl/" + target)
+            targets[rel.get("Id")] = path
+    found = []
+    for sheet in book.iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+        if rid in targets:
+            found.append((sheet.get("name", ""), targets[rid]))
+    if not found:
+        raise SpreadsheetError(_("Tệp không có trang tính nào."))
+    return found
+
+
+class Book:
+    """The checked workbook: its sheet names, and each sheet's values read when asked for (one
+    sheet in memory at a time)."""
+
+    def __init__(self, calamine_book, names: list[str]):
+        self._book = calamine_book
+        self.names = names
+
+    def grid(self, name: str) -> list[list]:
+        try:
+            return self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:  # calamine raises several kinds for damaged files
+            raise SpreadsheetError(
+                _("Tệp bị hỏng, không đọc được trang «%(s)s».") % {"s": name}
+            ) from None
+
+
+def read_workbook(file, *, max_rows: dict[str, int], default_max_rows: int) -> Book:
+    """The workbook, checked; SpreadsheetError if the file is unusable.
+
+    `max_rows` limits the data rows of the named sheets (others: `default_max_rows`).
+    """
+    stream = _open(file)
+    try:
+        head = stream.read(8)
+        stream.seek(0)
+        limit = settings.CHIBO_WORKBOOK_MAX_BYTES
+        if _size(stream) > limit:
+            raise SpreadsheetError(
+                _("Tệp lớn quá %(mb)s MB. Hãy chia thành nhiều tệp nhỏ hơn.")
+                % {"mb": limit // (1024 * 1024)}
+            )
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise SpreadsheetError(
+                _(
+                    "Tệp là bảng tính Excel kiểu cũ (.xls) hoặc có mật khẩu. Hãy bỏ mật khẩu và "
+                    "lưu lại dưới dạng .xlsx."
+                )
+            )
+        if not head.startswith(b"PK\x03\x04"):
+            raise _not_xlsx()
+        try:
+            zf = zipfile.ZipFile(stream)
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise _not_xlsx() from None
+        with zf:
+            if sum(i.file_size for i in zf.infolist()) > settings.CHIBO_WORKBOOK_MAX_XML_BYTES:
+                raise SpreadsheetError(_("Tệp quá lớn sau khi giải nén."))
+            sheets = _sheets(zf)
+            for name, path in sheets:
+                cap = max_rows.get(name, default_max_rows)
+                try:
+                    with zf.open(path) as xml:
+                        formulas = _scan(xml, cap)
+                except KeyError:
+                    raise _not_xlsx() from None
+                except SpreadsheetError as exc:
+                    raise SpreadsheetError(f"{_('Trang')} «{name}»: {exc.message}") from None
+                except (ET.ParseError, zipfile.BadZipFile, EOFError, ValueError):
+                    raise SpreadsheetError(
+                        _("Tệp bị hỏng, không đọc được trang «%(s)s».") % {"s": name}
+                    ) from None
+                if formulas:
+                    raise SpreadsheetError(
+                        _(
+                            "Trang «%(s)s» có công thức (ô %(cells)s). Hãy thay công thức bằng giá "
+                            "trị (Sao chép, rồi Dán đặc biệt → Giá trị) và tải lên lại."
+                        )
+                        % {"s": name, "cells": ", ".join(formulas[:10])}
+                    )
+        stream.seek(0)
+        try:
+            book = python_calamine.CalamineWorkbook.from_filelike(stream)
+            return Book(book, [name for name, _path in sheets])
+        except Exception:  # calamine raises several kinds for damaged files
+            raise SpreadsheetError(_("Tệp bị hỏng, không đọc được trang tính.")) from None
+    finally:
+        if stream is not file:
+            stream.close()

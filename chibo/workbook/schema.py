@@ -1,0 +1,759 @@
+"""The sheets of the workbook, in the order they are written: each names its columns (the
+Vietnamese header is the contract with the people who fill it), the model its rows become and
+the natural key that finds a row already in the database.
+
+Sheet and column names are a file format: fixed Vietnamese, whatever the interface language.
+"""
+
+from chibo.accounts.models import Role, RoleAssignment, User
+from chibo.committees.models import (
+    CommuneLeader,
+    CommuneOfficial,
+    ConcurrentRole,
+    LeadershipTarget,
+    Position,
+    SuccessionPlan,
+    Term,
+    Title,
+)
+from chibo.meetings.models import (
+    Attendance,
+    CellMeeting,
+    FollowAssignment,
+    Guest,
+    QualityClass,
+    ScoreEntry,
+    SupportAssignment,
+    SupportVisit,
+    Task,
+)
+from chibo.members.models import Membership, Sex, Status, StatusChange, TheoryLevel
+from chibo.organizations.models import Commune, Organization, OrganizationEvent, Village
+from chibo.targets.models import Target, TargetProgress
+from chibo.training.models import (
+    Contest,
+    Contestant,
+    ContestRound,
+    Enrollment,
+    TheoryLevelChange,
+    TrainingCourse,
+)
+
+from . import special
+from .engine import Sheet
+from .spec import Col, Invalid
+
+K = Organization.Kind
+
+
+def _month_of(attrs, run):
+    day = attrs.get("scheduled_date")
+    if day is None:
+        raise Invalid("Thiếu ngày dự kiến.")
+    attrs["month"] = day.replace(day=1)
+
+
+def _first_of_month(attrs, run):
+    if attrs.get("month"):
+        attrs["month"] = attrs["month"].replace(day=1)
+
+
+def _none_if_blank(*names):
+    def prepare(attrs, run):
+        for n in names:
+            if attrs.get(n) == "":
+                attrs[n] = None
+
+    return prepare
+
+
+ORGANIZATIONS = Sheet(
+    name="Tổ chức",
+    help="Mỗi tổ chức đảng một dòng: tỉnh/huyện ủy, tổ chức cơ sở, chi bộ. Tổ chức cấp trên "
+    "phải có trong tệp (ở dòng nào cũng được) hoặc đã có trong chibo. Chi bộ cơ sở là chi bộ "
+    "trực thuộc đảng bộ huyện/tỉnh.",
+    columns=[
+        Col("Mã", "code", required=True, max_length=30),
+        Col("Tên", "name", required=True, max_length=200),
+        Col("Loại", "kind", "choice", required=True, choices=K),
+        Col("Loại cơ sở", "grassroots_type", "choice", choices=Organization.GrassrootsType),
+        Col("Loại chi bộ", "cell_type", "choice", choices=Organization.CellType),
+        Col("Mã cấp trên", "parent", "ref", ref="org"),
+        Col("Hiệu lực từ", "valid_from", "date", required=True),
+        Col("Hết hiệu lực từ", "valid_to", "date"),
+    ],
+    model=Organization,
+    provides="org",
+    apply=special.apply_organizations,
+    export=special.export_organizations,
+    max_rows=20_000,
+)
+
+PERIODS = Sheet(
+    name="Lịch sử tổ chức",
+    help="Tên và cấp trên của một tổ chức trong từng khoảng thời gian (đổi tên, chuyển trực "
+    "thuộc). Bỏ trống trang này: mỗi tổ chức có một khoảng, từ ngày hiệu lực.",
+    columns=[
+        Col("Mã tổ chức", "organization", required=True),
+        Col("Tên", "name", required=True, max_length=200),
+        Col("Mã cấp trên", "parent"),
+        Col("Từ ngày", "valid_from", "date", required=True),
+        Col("Đến ngày", "valid_to", "date"),
+    ],
+    apply=special.apply_periods,
+    export=special.export_periods,
+    max_rows=100_000,
+)
+
+EVENTS = Sheet(
+    name="Sự kiện tổ chức",
+    help="Thành lập, đổi tên, sáp nhập, chia tách, chuyển trực thuộc, giải thể.",
+    columns=[
+        Col("Mã tổ chức", "organization", "ref", required=True, ref="org"),
+        Col("Sự kiện", "kind", "choice", required=True, choices=OrganizationEvent.Kind),
+        Col("Ngày", "on", "date", required=True),
+        Col("Tổ chức liên quan", "related", "refs"),
+        Col("Quyết định", "decision", max_length=100),
+        Col("Ghi chú", "note", max_length=300),
+    ],
+    model=OrganizationEvent,
+    key=("organization_id", "kind", "on"),
+    apply=special.apply_events,
+    export=special.export_events,
+    max_rows=100_000,
+)
+
+COMMUNES = Sheet(
+    name="Xã",
+    help="Đơn vị hành chính cấp xã (xã, phường, thị trấn) và đảng ủy của nó.",
+    columns=[
+        Col("Mã", "code", required=True),
+        Col("Tên", "name", required=True),
+        Col("Loại", "kind", "choice", choices=Commune.Kind),
+        Col("Mã đảng ủy", "party_committee", "ref", ref="org"),
+        Col("Hiệu lực từ", "valid_from", "date", required=True),
+        Col("Hết hiệu lực từ", "valid_to", "date"),
+    ],
+    model=Commune,
+    key=("code",),
+    provides="commune",
+    ref_attr="code",
+    audit_each=True,
+    defaults={"kind": Commune.Kind.COMMUNE},
+    export=special.export_communes,
+    max_rows=20_000,
+)
+
+VILLAGES = Sheet(
+    name="Thôn, bản",
+    help="Thôn, bản, tiểu khu, tổ dân phố. Chi bộ phục vụ thôn ghi ở trang «Chi bộ phục vụ».",
+    columns=[
+        Col("Mã", "code", required=True),
+        Col("Tên", "name", required=True),
+        Col("Loại", "kind", "choice", choices=Village.Kind),
+        Col("Mã xã", "commune", "ref", required=True, ref="commune"),
+        Col("Đặc biệt khó khăn", "especially_disadvantaged", "bool"),
+        Col("Số hộ", "households", "int"),
+        Col("Hiệu lực từ", "valid_from", "date", required=True),
+        Col("Hết hiệu lực từ", "valid_to", "date"),
+    ],
+    model=Village,
+    key=("code",),
+    provides="village",
+    ref_attr="code",
+    audit_each=True,
+    defaults={"kind": Village.Kind.BAN, "especially_disadvantaged": False},
+    export=special.export_villages,
+    max_rows=100_000,
+)
+
+VILLAGE_LINKS = Sheet(
+    name="Chi bộ phục vụ",
+    help="Chi bộ thôn nào phục vụ thôn nào, từ ngày nào đến ngày nào (không kể ngày cuối). "
+    "Một thôn mỗi ngày chỉ do một chi bộ phục vụ.",
+    columns=[
+        Col("Mã thôn", "village", "ref", required=True, ref="village"),
+        Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date"),
+    ],
+    apply=special.apply_village_links,
+    export=special.export_village_links,
+    max_rows=100_000,
+)
+
+USERS = Sheet(
+    name="Tài khoản",
+    help="Tài khoản đăng nhập (không có mật khẩu: người quản trị đặt mật khẩu sau khi nhập).",
+    columns=[
+        Col("Tên đăng nhập", "username", required=True, max_length=150),
+        Col("Họ và tên", "full_name", max_length=200),
+        Col("Thư điện tử", "email", max_length=254),
+        Col("Số hiệu đảng viên", "member"),
+        Col("Đang hoạt động", "is_active", "bool"),
+    ],
+    apply=special.apply_users,
+    export=special.export_users,
+    max_rows=100_000,
+)
+
+MEMBERS = Sheet(
+    name="Đảng viên",
+    help="Mỗi đảng viên một dòng. «Số hiệu» là mã để các trang khác gọi đến đảng viên này: số "
+    "thẻ đảng viên, hoặc số CCCD, hoặc một mã tự đặt. Người đã có trong chibo được nhận ra theo "
+    "số thẻ, số CCCD, hoặc họ tên + ngày sinh + ngày vào Đảng.",
+    columns=[
+        Col("Số hiệu", "ref", required=True, max_length=40),
+        Col("Họ và tên", "full_name", required=True),
+        Col("Tên gọi khác", "other_names"),
+        Col("Giới tính", "sex", "choice", required=True, choices=Sex),
+        Col("Ngày sinh", "birth_date", "date", required=True),
+        Col("Nơi sinh", "birthplace"),
+        Col("Quê quán", "hometown"),
+        Col("Nơi ở hiện nay", "residence"),
+        Col("Dân tộc", "ethnicity", required=True),
+        Col("Tôn giáo", "religion"),
+        Col("Nghề nghiệp", "occupation"),
+        Col("Số CCCD", "citizen_id", max_length=12),
+        Col("Số thẻ đảng viên", "party_card_number", max_length=20),
+        Col("Ngày vào Đảng", "admission_date", "date", required=True),
+        Col("Ngày chính thức", "official_date", "date"),
+        Col("Giáo dục phổ thông", "education"),
+        Col("Chuyên môn", "qualification"),
+        Col("Lý luận chính trị", "theory_level", "choice", choices=TheoryLevel),
+        Col("Ngoại ngữ", "foreign_language"),
+        Col("Tin học", "it_level"),
+        Col("Trạng thái", "status", "choice", choices=Status),
+        Col("Trạng thái từ ngày", "status_since", "date"),
+        Col("Mã chi bộ", "cell", required=True),
+        Col("Sinh hoạt ở chi bộ từ ngày", "joined_cell_on", "date"),
+    ],
+    apply=special.apply_members,
+    export=special.export_members,
+    max_rows=150_000,
+)
+
+MEMBERSHIPS = Sheet(
+    name="Quá trình sinh hoạt",
+    help="Các chi bộ một đảng viên đã sinh hoạt, từ ngày đến ngày (không kể ngày cuối). Bỏ "
+    "trống: chibo tính từ «Mã chi bộ» và «Sinh hoạt ở chi bộ từ ngày» của trang Đảng viên.",
+    columns=[
+        Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
+        Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date"),
+        Col("Lý do", "reason", "choice", choices=Membership.Reason),
+        Col("Ghi chú", "note", max_length=200),
+    ],
+    model=Membership,
+    key=("member_id", "start"),
+    defaults={"reason": Membership.Reason.IMPORTED},
+    export=special.export_memberships,
+    max_rows=300_000,
+)
+
+STATUS_CHANGES = Sheet(
+    name="Thay đổi trạng thái",
+    help="Miễn sinh hoạt, chuyển đi, từ trần, ra khỏi Đảng... theo ngày.",
+    columns=[
+        Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
+        Col("Trạng thái mới", "status", "choice", required=True, choices=Status),
+        Col("Trạng thái trước", "previous", "choice", required=True, choices=Status),
+        Col("Ngày", "on", "date", required=True),
+        Col("Ghi chú", "note", max_length=300),
+    ],
+    model=StatusChange,
+    key=("member_id", "on", "status"),
+    export=special.export_status_changes,
+    max_rows=300_000,
+)
+
+THEORY_CHANGES = Sheet(
+    name="Lý luận chính trị",
+    help="Các lần nâng trình độ lý luận chính trị của đảng viên.",
+    columns=[
+        Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
+        Col("Trình độ trước", "previous", "choice", required=True, choices=TheoryLevel),
+        Col("Trình độ mới", "level", "choice", required=True, choices=TheoryLevel),
+        Col("Ngày", "on", "date", required=True),
+    ],
+    model=TheoryLevelChange,
+    key=("member_id", "on", "level"),
+    export=special.export_theory_changes,
+    max_rows=300_000,
+)
+
+ROLES = Sheet(
+    name="Vai trò",
+    help="Vai trò của một tài khoản tại một tổ chức (và mọi tổ chức trực thuộc), theo ngày.",
+    columns=[
+        Col("Tên đăng nhập", "user", "ref", required=True, ref="user"),
+        Col("Vai trò", "role", "choice", required=True, choices=Role),
+        Col("Mã tổ chức", "organization", "ref", required=True, ref="org"),
+        Col("Từ ngày", "valid_from", "date", required=True),
+        Col("Đến ngày", "valid_to", "date"),
+        Col("Ghi chú", "note", max_length=200),
+    ],
+    model=RoleAssignment,
+    key=("user_id", "role", "organization_id", "valid_from"),
+    audit_each=True,
+    export=special.export_roles,
+    max_rows=100_000,
+)
+
+TERMS = Sheet(
+    name="Nhiệm kỳ",
+    help="Nhiệm kỳ cấp ủy của từng tổ chức, ví dụ 2023-2025, với ngày đại hội.",
+    columns=[
+        Col("Mã tổ chức", "organization", "ref", required=True, ref="org"),
+        Col("Nhiệm kỳ", "name", required=True),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date", required=True),
+        Col("Ngày đại hội", "congress_date", "date"),
+    ],
+    model=Term,
+    key=("organization_id", "start"),
+    provides="term",
+    ref_attr="ref_code",
+    prepare=special.term_ref,
+    export=special.export_terms,
+    max_rows=100_000,
+)
+
+POSITIONS = Sheet(
+    name="Chức vụ cấp ủy",
+    help="Bí thư, phó bí thư, cấp ủy viên của từng tổ chức, từ ngày đến ngày.",
+    columns=[
+        Col("Mã tổ chức", "organization", "ref", required=True, ref="org"),
+        Col("Nhiệm kỳ", "term"),
+        Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
+        Col("Chức danh", "title", "choice", required=True, choices=Title),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date"),
+        Col("Hình thức", "obtained", "choice", choices=Position.Obtained),
+        Col("Quyết định", "decision"),
+    ],
+    model=Position,
+    key=("organization_id", "member_id", "title", "start"),
+    prepare=special.term_of_position,
+    defaults={"obtained": Position.Obtained.ELECTED},
+    export=special.export_positions,
+    max_rows=200_000,
+)
+
+POSTS = Sheet(
+    name="Kiêm nhiệm ở thôn",
+    help="Trưởng thôn, phó trưởng thôn, trưởng ban công tác mặt trận, công an viên...: một "
+    "đảng viên (Số hiệu) hoặc một người ngoài Đảng (Họ tên).",
+    columns=[
+        Col("Mã thôn", "village", "ref", required=True, ref="village"),
+        Col("Chức danh", "kind", "choice", required=True, choices=ConcurrentRole.Kind),
+        Col("Số hiệu đảng viên", "member", "ref", ref="member"),
+        Col("Họ tên (nếu không là đảng viên)", "person_name"),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date"),
+    ],
+    model=ConcurrentRole,
+    key=("village_id", "kind", "start"),
+    prepare=special.holder_given,
+    export=special.export_posts,
+    max_rows=200_000,
+)
+
+COMMUNE_LEADERS = Sheet(
+    name="Lãnh đạo xã",
+    help="Bí thư đảng ủy và chủ tịch UBND xã, có phải người địa phương không.",
+    columns=[
+        Col("Mã đảng ủy xã", "commune", "ref", required=True, ref="org"),
+        Col("Chức danh", "post", "choice", required=True, choices=CommuneLeader.Post),
+        Col("Họ và tên", "full_name", required=True),
+        Col("Số hiệu đảng viên", "member", "ref", ref="member"),
+        Col("Người địa phương", "is_local", "bool", required=True),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date"),
+    ],
+    model=CommuneLeader,
+    key=("commune_id", "post", "start"),
+    export=special.export_commune_leaders,
+)
+
+LEADERSHIP_TARGETS = Sheet(
+    name="Chỉ tiêu lãnh đạo xã",
+    help="Chỉ tiêu nhiệm kỳ về bí thư, chủ tịch xã không phải người địa phương.",
+    columns=[
+        Col("Mã tổ chức", "organization", "ref", required=True, ref="org"),
+        Col("Nhiệm kỳ", "term_name", required=True),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date", required=True),
+        Col("Chỉ tiêu không phải người địa phương", "nonlocal_target", "int", required=True),
+    ],
+    model=LeadershipTarget,
+    key=("organization_id", "term_name"),
+    export=special.export_leadership_targets,
+)
+
+COMMUNE_OFFICIALS = Sheet(
+    name="Cán bộ xã",
+    help="Cán bộ, công chức xã và kết quả đánh giá chuẩn.",
+    columns=[
+        Col("Mã đảng ủy xã", "commune", "ref", required=True, ref="org"),
+        Col("Họ và tên", "full_name", required=True),
+        Col("Số hiệu đảng viên", "member", "ref", ref="member"),
+        Col("Chức vụ", "post", required=True),
+        Col("Đạt chuẩn", "meets_standard", "bool", required=True),
+        Col("Lý do chưa đạt", "reason"),
+        Col("Ngày đánh giá", "assessed_on", "date", required=True),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date"),
+    ],
+    model=CommuneOfficial,
+    key=("commune_id", "full_name", "post", "start"),
+    export=special.export_commune_officials,
+)
+
+SUCCESSION = Sheet(
+    name="Quy hoạch",
+    help="Đảng viên được quy hoạch vào một chức danh, theo nhiệm kỳ.",
+    columns=[
+        Col("Mã tổ chức", "organization", "ref", required=True, ref="org"),
+        Col("Nhiệm kỳ quy hoạch", "term_name", required=True),
+        Col("Chức danh", "title", "choice", required=True, choices=Title),
+        Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
+        Col("Ngày phê duyệt", "approved_on", "date", required=True),
+        Col("Đưa ra khỏi quy hoạch", "removed_on", "date"),
+        Col("Ghi chú", "note"),
+    ],
+    model=SuccessionPlan,
+    key=("organization_id", "term_name", "title", "member_id"),
+    export=special.export_succession,
+)
+
+COURSES = Sheet(
+    name="Lớp học",
+    help="Lớp tập huấn, bồi dưỡng, lý luận chính trị. «Mã lớp» do bạn đặt, để trang Học viên "
+    "gọi đến.",
+    columns=[
+        Col("Mã lớp", "ref_code", required=True, max_length=40),
+        Col("Loại lớp", "kind", "choice", required=True, choices=TrainingCourse.Kind),
+        Col("Tên lớp", "title", required=True),
+        Col("Mã đơn vị tổ chức", "organizer", "ref", required=True, ref="org"),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date", required=True),
+        Col("Địa điểm", "place"),
+    ],
+    model=TrainingCourse,
+    key=("organizer_id", "title", "start"),
+    provides="course",
+    ref_attr="ref_code",
+    export=special.export_courses,
+)
+
+ENROLLMENTS = Sheet(
+    name="Học viên",
+    help="Người học của từng lớp và kết quả.",
+    columns=[
+        Col("Mã lớp", "course", "ref", required=True, ref="course"),
+        Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
+        Col("Kết quả", "status", "choice", choices=Enrollment.Status),
+        Col("Số chứng chỉ", "certificate"),
+        Col("Ngày hoàn thành", "completed_on", "date"),
+    ],
+    model=Enrollment,
+    key=("course_id", "member_id"),
+    defaults={"status": Enrollment.Status.ENROLLED},
+    export=special.export_enrollments,
+    max_rows=300_000,
+)
+
+CONTESTS = Sheet(
+    name="Hội thi",
+    help="Hội thi Bí thư chi bộ giỏi. «Mã hội thi» do bạn đặt.",
+    columns=[
+        Col("Mã hội thi", "ref_code", required=True, max_length=40),
+        Col("Tên hội thi", "name", required=True),
+        Col("Mã đơn vị tổ chức", "organizer", "ref", required=True, ref="org"),
+        Col("Năm", "year", "int", required=True),
+        Col("Điểm tối đa", "max_score", "decimal"),
+    ],
+    model=Contest,
+    key=("organizer_id", "year", "name"),
+    provides="contest",
+    ref_attr="ref_code",
+    export=special.export_contests,
+)
+
+ROUNDS = Sheet(
+    name="Vòng thi",
+    help="Các vòng thi (cấp cơ sở, cấp huyện) của một hội thi. «Mã vòng thi» do bạn đặt.",
+    columns=[
+        Col("Mã vòng thi", "ref_code", required=True, max_length=40),
+        Col("Mã hội thi", "contest", "ref", required=True, ref="contest"),
+        Col("Cấp thi", "level", "choice", required=True, choices=ContestRound.Level),
+        Col("Ngày thi", "held_on", "date", required=True),
+        Col("Mã đơn vị tổ chức", "organizer", "ref", required=True, ref="org"),
+    ],
+    model=ContestRound,
+    key=("contest_id", "level", "organizer_id"),
+    provides="round",
+    ref_attr="ref_code",
+    export=special.export_rounds,
+)
+
+CONTESTANTS = Sheet(
+    name="Thí sinh",
+    help="Thí sinh của từng vòng thi, chi bộ của họ, điểm và giải.",
+    columns=[
+        Col("Mã vòng thi", "round", "ref", required=True, ref="round"),
+        Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
+        Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
+        Col("Điểm", "score", "decimal"),
+        Col("Giải", "prize", "choice", choices=Contestant.Prize),
+    ],
+    model=Contestant,
+    key=("round_id", "member_id"),
+    defaults={"prize": ""},
+    export=special.export_contestants,
+)
+
+FOLLOW = Sheet(
+    name="Cán bộ theo dõi chi bộ",
+    help="Cán bộ huyện, xã, công an xã được phân công theo dõi, dự sinh hoạt một chi bộ.",
+    columns=[
+        Col("Tên đăng nhập", "official", "ref", required=True, ref="user"),
+        Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
+        Col("Loại", "kind", "choice", required=True, choices=FollowAssignment.Kind),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date"),
+        Col("Quyết định", "decision"),
+    ],
+    model=FollowAssignment,
+    key=("official_id", "cell_id", "start"),
+    export=special.export_follow,
+)
+
+SUPPORT = Sheet(
+    name="Giúp đỡ thôn bản",
+    help="Cơ quan, đơn vị được phân công giúp đỡ thôn, bản đặc biệt khó khăn. «Mã phân công» "
+    "do bạn đặt.",
+    columns=[
+        Col("Mã phân công", "ref_code", required=True, max_length=40),
+        Col("Mã thôn", "village", "ref", required=True, ref="village"),
+        Col("Mã đơn vị giúp đỡ", "helper", "ref", required=True, ref="org"),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date"),
+        Col("Quyết định", "decision"),
+    ],
+    model=SupportAssignment,
+    key=("village_id", "helper_id", "start"),
+    provides="support",
+    ref_attr="ref_code",
+    export=special.export_support,
+)
+
+SUPPORT_VISITS = Sheet(
+    name="Chuyến giúp đỡ",
+    help="Các lần đơn vị giúp đỡ đến thôn, bản và việc đã làm.",
+    columns=[
+        Col("Mã phân công", "assignment", "ref", required=True, ref="support"),
+        Col("Ngày", "on", "date", required=True),
+        Col("Người đến", "visitors", required=True),
+        Col("Nội dung giúp đỡ", "activities", required=True),
+    ],
+    model=SupportVisit,
+    key=("assignment_id", "on"),
+    export=special.export_support_visits,
+)
+
+TARGETS = Sheet(
+    name="Chỉ tiêu",
+    help="Chỉ tiêu năm của từng chi bộ. «Mã chỉ tiêu» do bạn đặt, để trang Tiến độ gọi đến.",
+    columns=[
+        Col("Mã chỉ tiêu", "ref_code", required=True, max_length=40),
+        Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
+        Col("Năm", "year", "int", required=True),
+        Col("Chỉ tiêu", "name", required=True),
+        Col("Đơn vị tính", "unit", required=True),
+        Col("Kế hoạch năm", "yearly_value", "decimal", required=True),
+        Col("Cách tính", "measure", "choice", choices=Target.Measure),
+        Col("Thứ tự", "order", "int"),
+    ],
+    model=Target,
+    key=("cell_id", "year", "name"),
+    provides="target",
+    ref_attr="ref_code",
+    defaults={"measure": Target.Measure.SUM, "order": 0},
+    export=special.export_targets,
+    max_rows=300_000,
+)
+
+TARGET_PROGRESS = Sheet(
+    name="Tiến độ chỉ tiêu",
+    help="Kết quả thực hiện chỉ tiêu trong từng tháng (không cộng dồn).",
+    columns=[
+        Col("Mã chỉ tiêu", "target", "ref", required=True, ref="target"),
+        Col("Tháng", "month", "date", required=True),
+        Col("Thực hiện trong tháng", "value", "decimal", required=True),
+        Col("Mã cuộc sinh hoạt", "meeting", "ref", ref="meeting"),
+        Col("Ghi chú", "note"),
+    ],
+    model=TargetProgress,
+    key=("target_id", "month"),
+    prepare=_first_of_month,
+    export=special.export_target_progress,
+    max_rows=1_000_000,
+)
+
+MEETINGS = Sheet(
+    name="Sinh hoạt chi bộ",
+    help="Mỗi cuộc sinh hoạt một dòng. «Mã cuộc sinh hoạt» do bạn đặt, để các trang Điểm danh, "
+    "Khách mời, Nhiệm vụ, Điểm chất lượng gọi đến.",
+    columns=[
+        Col("Mã cuộc sinh hoạt", "ref_code", required=True, max_length=40),
+        Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
+        Col("Loại", "kind", "choice", choices=CellMeeting.Kind),
+        Col("Chuyên đề", "topic"),
+        Col("Ngày dự kiến", "scheduled_date", "date", required=True),
+        Col("Ngày họp", "held_on", "date"),
+        Col("Bắt đầu", "start_time", "time"),
+        Col("Kết thúc", "end_time", "time"),
+        Col("Địa điểm", "place"),
+        Col("Trạng thái", "status", "choice", choices=CellMeeting.Status),
+        Col("Chủ trì", "chair", "ref", ref="member"),
+        Col("Thư ký", "minute_taker", "ref", ref="member"),
+        Col("Tình hình, kết quả tháng qua", "summary"),
+        Col("Kết luận", "conclusions"),
+        Col("Nghị quyết tháng", "resolution"),
+        Col("Bảng chấm điểm", "score_sheet", "ref", ref="score_sheet"),
+        Col("Điểm chất lượng", "quality_points", "int"),
+        Col("Xếp loại", "quality_class", "choice", choices=QualityClass),
+        Col("Triệu tập", "summoned", "int"),
+        Col("Có mặt", "present", "int"),
+        Col("Vắng có lý do", "absent_excused", "int"),
+        Col("Vắng không lý do", "absent_unexcused", "int"),
+        Col("Ý kiến của Đảng ủy", "review_comment"),
+    ],
+    model=CellMeeting,
+    key=("cell_id", "kind", "scheduled_date", "topic"),
+    provides="meeting",
+    ref_attr="ref_code",
+    prepare=special.meeting_prepare,
+    defaults={"kind": CellMeeting.Kind.REGULAR, "status": CellMeeting.Status.PLANNED},
+    export=special.export_meetings,
+    max_rows=500_000,
+)
+
+ATTENDANCE = Sheet(
+    name="Điểm danh",
+    help="Mỗi đảng viên của một cuộc sinh hoạt một dòng: có mặt, vắng có lý do, vắng không lý do.",
+    columns=[
+        Col("Mã cuộc sinh hoạt", "meeting", "ref", required=True, ref="meeting"),
+        Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
+        Col("Thuộc diện triệu tập", "summoned", "bool"),
+        Col("Có mặt", "presence", "choice", required=True, choices=Attendance.Presence),
+        Col("Lý do", "reason"),
+    ],
+    model=Attendance,
+    key=("meeting_id", "member_id"),
+    defaults={"summoned": True},
+    export=special.export_attendance,
+    max_rows=1_000_000,
+)
+
+GUESTS = Sheet(
+    name="Khách mời",
+    help="Người ngoài chi bộ dự sinh hoạt và ý kiến chỉ đạo của họ.",
+    columns=[
+        Col("Mã cuộc sinh hoạt", "meeting", "ref", required=True, ref="meeting"),
+        Col("Loại", "kind", "choice", required=True, choices=Guest.Kind),
+        Col("Tên đăng nhập", "user", "ref", ref="user"),
+        Col("Họ và tên", "name", required=True),
+        Col("Đơn vị", "organization"),
+        Col("Ý kiến chỉ đạo", "guidance"),
+    ],
+    model=Guest,
+    key=("meeting_id", "kind", "name"),
+    export=special.export_guests,
+    max_rows=500_000,
+)
+
+TASKS = Sheet(
+    name="Nhiệm vụ",
+    help="Nhiệm vụ giao tại cuộc sinh hoạt cho đảng viên, chi ủy hoặc đoàn thể, và kết quả.",
+    columns=[
+        Col("Mã cuộc sinh hoạt", "meeting", "ref", required=True, ref="meeting"),
+        Col("Nhiệm vụ", "title", required=True),
+        Col("Giao cho", "owner_kind", "choice", required=True, choices=Task.Owner),
+        Col("Số hiệu đảng viên", "owner_member", "ref", ref="member"),
+        Col("Tên đoàn thể", "owner_name"),
+        Col("Thời hạn", "deadline", "date", required=True),
+        Col("Mã chỉ tiêu", "target", "ref", ref="target"),
+        Col("Kết quả", "state", "choice", choices=Task.State),
+        Col("Đánh giá tại cuộc sinh hoạt", "reviewed_at", "ref", ref="meeting"),
+        Col("Ghi chú đánh giá", "review_note"),
+        Col("Tiến độ (%)", "progress", "int"),
+    ],
+    model=Task,
+    key=("meeting_id", "title", "owner_kind", "owner_member_id", "owner_name"),
+    prepare=special.task_prepare,
+    defaults={"state": Task.State.OPEN, "progress": 0},
+    export=special.export_tasks,
+    max_rows=1_000_000,
+)
+
+SCORES = Sheet(
+    name="Điểm chất lượng",
+    help="Điểm tự chấm của một cuộc sinh hoạt theo từng tiêu chí của bảng chấm điểm.",
+    columns=[
+        Col("Mã cuộc sinh hoạt", "meeting", "ref", required=True, ref="meeting"),
+        Col("Mã tiêu chí", "item", required=True),
+        Col("Điểm", "points", "int", required=True),
+    ],
+    model=ScoreEntry,
+    key=("meeting_id", "item_id"),
+    prepare=special.score_item,
+    export=special.export_scores,
+    max_rows=1_000_000,
+)
+
+SHEETS = [
+    ORGANIZATIONS,
+    PERIODS,
+    EVENTS,
+    COMMUNES,
+    VILLAGES,
+    VILLAGE_LINKS,
+    MEMBERS,
+    MEMBERSHIPS,
+    STATUS_CHANGES,
+    THEORY_CHANGES,
+    USERS,
+    ROLES,
+    TERMS,
+    POSITIONS,
+    POSTS,
+    COMMUNE_LEADERS,
+    LEADERSHIP_TARGETS,
+    COMMUNE_OFFICIALS,
+    SUCCESSION,
+    COURSES,
+    ENROLLMENTS,
+    CONTESTS,
+    ROUNDS,
+    CONTESTANTS,
+    FOLLOW,
+    SUPPORT,
+    SUPPORT_VISITS,
+    TARGETS,
+    MEETINGS,
+    TARGET_PROGRESS,
+    ATTENDANCE,
+    GUESTS,
+    TASKS,
+    SCORES,
+]
+BY_NAME = {s.name: s for s in SHEETS}
+GUIDE_SHEET = "Hướng dẫn"
+
+# Codes only a sheet of the file can define are still looked up in the database first, so a
+# file that adds meetings to cells already in chibo needs no organizations sheet.
+__all__ = ["SHEETS", "BY_NAME", "GUIDE_SHEET", "User"]

@@ -1,0 +1,214 @@
+"""The workbook's columns: what each holds and how a cell's value is read and written.
+
+A sheet is a list of columns; each column maps to one attribute of a row (a model field, or
+a code that points at a row of another sheet). Values are read leniently (a date typed as
+text or stored as a date, a choice by its Vietnamese label or its code) and written the way
+the template asks for them (dates as dd/mm/yyyy dates, choices as their labels).
+"""
+
+import datetime
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from chibo.core import vn
+from chibo.core.dates import parse_vn_date
+
+
+class Invalid(Exception):
+    """A cell's value cannot be read; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    attr: str
+    kind: str = "text"  # text, int, decimal, date, time, bool, choice, ref, refs
+    required: bool = False
+    choices: type | None = None  # a TextChoices class, for kind "choice"
+    ref: str = ""  # the namespace a "ref" column points into: org, member, village...
+    max_length: int | None = None
+    help: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.header + ("*" if self.required else "")
+
+
+def norm_header(value) -> str:
+    text = " ".join(unicodedata.normalize("NFC", str(value or "")).split())
+    return text.rstrip("*").strip().casefold()
+
+
+def blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise Invalid(_("Ô chứa giá trị đúng/sai; hãy nhập chữ."))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+        raise Invalid(_("Ô đang ở dạng ngày giờ; hãy định dạng ô là Văn bản (Text) rồi nhập lại."))
+    result = unicodedata.normalize("NFC", str(value))
+    # Undo the apostrophe the export puts before text that would run as a formula.
+    if len(result) > 1 and result[0] == "'" and result[1] in "=+-@\t\r":
+        result = result[1:]
+    return " ".join(result.split())
+
+
+def date(value) -> datetime.date | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise Invalid(_("Ngày không hợp lệ: «%(v)s». Hãy nhập dạng dd/mm/yyyy.") % {"v": value})
+    if isinstance(value, (datetime.time, datetime.timedelta, bool)):
+        raise Invalid(_("Ngày không hợp lệ. Hãy nhập dạng dd/mm/yyyy."))
+    try:
+        return parse_vn_date(text(value) if isinstance(value, str) else value)
+    except ValueError:
+        raise Invalid(
+            _("Ngày không hợp lệ: «%(v)s». Hãy nhập dạng dd/mm/yyyy.") % {"v": text(value)}
+        ) from None
+
+
+def time(value) -> datetime.time | None:
+    if isinstance(value, datetime.datetime):
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, datetime.time):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, datetime.timedelta):
+        minutes = int(value.total_seconds() // 60)
+        return datetime.time(minutes // 60 % 24, minutes % 60)
+    t = text(value)
+    if not t:
+        return None
+    try:
+        hours, minutes = t.replace("h", ":").split(":")[:2]
+        return datetime.time(int(hours), int(minutes or 0))
+    except ValueError:
+        raise Invalid(_("Giờ không hợp lệ: «%(v)s». Hãy nhập dạng 07:30.") % {"v": t}) from None
+
+
+def integer(value) -> int | None:
+    if blank(value):
+        return None
+    if isinstance(value, bool):
+        raise Invalid(_("Hãy nhập một số nguyên."))
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    t = text(value).replace(".", "")
+    if t.lstrip("-").isdigit():
+        return int(t)
+    raise Invalid(_("«%(v)s» không phải số nguyên.") % {"v": text(value)})
+
+
+def decimal(value) -> Decimal | None:
+    if blank(value):
+        return None
+    if isinstance(value, bool):
+        raise Invalid(_("Hãy nhập một số."))
+    if isinstance(value, (int, float)):
+        return Decimal(str(value))
+    t = text(value)
+    # Vietnamese writing: 1.234,5; plain 1234.5 also read.
+    if "," in t:
+        t = t.replace(".", "").replace(",", ".")
+    try:
+        return Decimal(t)
+    except InvalidOperation:
+        raise Invalid(_("«%(v)s» không phải số.") % {"v": t}) from None
+
+
+YES = {"co", "x", "1", "true", "yes", "dung"}
+NO = {"khong", "0", "false", "no", "sai", ""}
+
+
+def boolean(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value)
+    folded = vn.fold(text(value))
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    raise Invalid(_("Chỉ nhận «Có» hoặc «Không»."))
+
+
+@dataclass
+class ChoiceReader:
+    """A TextChoices read by its Vietnamese label or its code, accents and case ignored."""
+
+    choices: type
+    by_key: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for value, label in self.choices.choices:
+            self.by_key[vn.fold(str(label))] = value
+            self.by_key[vn.fold(str(value))] = value
+
+    def __call__(self, value) -> str:
+        t = text(value)
+        if not t:
+            return ""
+        found = self.by_key.get(vn.fold(t))
+        if found is None:
+            labels = ", ".join(f"«{label}»" for _v, label in self.choices.choices if label)
+            raise Invalid(_("«%(v)s» không có trong danh sách: %(l)s.") % {"v": t, "l": labels})
+        return found
+
+
+_CHOICE_READERS: dict[type, ChoiceReader] = {}
+
+
+def choice(col: Col, value) -> str:
+    reader = _CHOICE_READERS.get(col.choices)
+    if reader is None:
+        reader = _CHOICE_READERS[col.choices] = ChoiceReader(col.choices)
+    return reader(value)
+
+
+def label_of(col: Col, value) -> str:
+    if not value:
+        return ""
+    return str(dict(col.choices.choices).get(value, value))
+
+
+def read(col: Col, value):
+    """The value of one cell for `col`; raises Invalid."""
+    kind = col.kind
+    if kind == "date":
+        return date(value)
+    if kind == "time":
+        return time(value)
+    if kind == "int":
+        return integer(value)
+    if kind == "decimal":
+        return decimal(value)
+    if kind == "bool":
+        return boolean(value)
+    if kind == "choice":
+        return choice(col, value)
+    if kind == "refs":
+        return [x.strip() for x in text(value).split(",") if x.strip()]
+    result = text(value)
+    if col.max_length and len(result) > col.max_length:
+        raise Invalid(_("Dài quá %(n)s ký tự.") % {"n": col.max_length})
+    return result
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value: str) -> str:
+    """Text that a spreadsheet program would run as a formula gets an apostrophe."""
+    if value and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
