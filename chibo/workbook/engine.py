@@ -278,7 +278,9 @@ class ImportRun:
             first_row[key] = row.number
             found = existing.get(key)
             if found is None:
-                obj = model(**row.attrs)
+                # Rows that need no primary key afterwards are inserted without a model
+                # instance (insert_rows): a district has a million of them.
+                obj = model(**row.attrs) if (sheet.provides or sheet.audit_each) else None
                 creates.append((row, obj))
                 continue
             pk, old = found[0], found[1:]
@@ -297,9 +299,11 @@ class ImportRun:
                 updates.append((obj, changed))
         if self.errors:
             return
-        for start in range(0, len(creates), 2000):
-            chunk = creates[start : start + 2000]
-            model.objects.bulk_create([obj for _r, obj in chunk])
+        if sheet.provides or sheet.audit_each:
+            for start in range(0, len(creates), 2000):
+                model.objects.bulk_create([obj for _r, obj in creates[start : start + 2000]])
+        else:
+            insert_rows(model, [row.attrs for row, _obj in creates])
         summary.created += len(creates)
         if sheet.provides:
             for row, obj in creates:
@@ -332,6 +336,62 @@ class ImportRun:
         return (_("Nhập sổ dữ liệu %(f)s (lô %(b)s)") % {"f": self.source or "—", "b": self.batch})[
             :300
         ]
+
+
+def insert_rows(model, rows: list[dict], batch: int = 2000):
+    """INSERT plain rows ({attname: value}) in batches, through the fields' own conversion to
+    the database's values; defaults and auto_now(_add) times filled as Model.save would."""
+    if not rows:
+        return
+    from django.db import connection
+    from django.utils import timezone
+
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608  names from the model
+    plan = []
+    for f in fields:
+        auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        plan.append((f.attname, _db_value(f, connection), auto, None if auto else f.get_default()))
+    prepared = []
+    for row in rows:
+        values = []
+        for attname, convert, auto, default in plan:
+            value = now if auto else row.get(attname, default)
+            values.append(value if convert is None or value is None else convert(value))
+        prepared.append(values)
+    with connection.cursor() as cursor:
+        for start in range(0, len(prepared), batch):
+            cursor.executemany(sql, prepared[start : start + batch])
+
+
+def _db_value(f, connection):
+    """How a field's value goes to the database: None when the driver takes it as it is (text,
+    numbers, booleans, ids), the backend's adapter for dates and times, else the field's own."""
+    internal = f.get_internal_type()
+    if internal in (
+        "CharField",
+        "TextField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "BigIntegerField",
+        "BooleanField",
+        "ForeignKey",
+        "BigAutoField",
+    ):
+        return None
+    if internal == "DateField":
+        return connection.ops.adapt_datefield_value
+    if internal == "DateTimeField":
+        return connection.ops.adapt_datetimefield_value
+    if internal == "TimeField":
+        return connection.ops.adapt_timefield_value
+    return lambda value: f.get_db_prep_save(value, connection)
 
 
 def spec_plain(value):

@@ -1,19 +1,12 @@
 """Writing the workbook: the template (headers and instructions only) and the export of
 everything under an organization, history included, in the same layout."""
 
-import datetime
 import io
-from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from django.utils import translation
 
-from . import schema, spec
+from . import schema, spec, xlsxwrite
 from .special import export_context
-
-_BOLD = Font(bold=True)
 
 INSTRUCTIONS = [
     "Sổ dữ liệu chibo: mỗi trang một loại dữ liệu; giữ nguyên tên trang và dòng tiêu đề.",
@@ -31,42 +24,37 @@ INSTRUCTIONS = [
 ]
 
 
-def _cell(ws, col: spec.Col, value):
-    if value is None or value == "":
-        return None
-    if col.kind == "date" and isinstance(value, datetime.date):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-    if col.kind == "time" and isinstance(value, datetime.time):
-        return value.strftime("%H:%M")
+def _labels(col: spec.Col) -> dict:
+    return {value: str(label) for value, label in col.choices.choices}
+
+
+def _converter(col: spec.Col):
+    """value -> what the cell holds: a date, a number, or text as the template asks for it."""
     if col.kind == "choice":
-        return spec.label_of(col, value)
+        labels = _labels(col)
+        return lambda v: labels.get(v, v) if v else None
     if col.kind == "bool":
-        return "Có" if value else "Không"
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, (int, float)):
-        return value
-    return spec.safe(str(value))
+        return lambda v: None if v is None else ("Có" if v else "Không")
+    if col.kind == "time":
+        return lambda v: v.strftime("%H:%M") if v else None
+    if col.kind == "decimal":
+        return lambda v: None if v is None else float(v)
+    if col.kind in ("date", "int"):
+        return lambda v: v
+    return lambda v: spec.safe(str(v)) if v not in (None, "") else None
 
 
-def _guide(wb):
-    ws = wb.create_sheet(schema.GUIDE_SHEET)
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 30
-    ws.column_dimensions["C"].width = 90
+def _guide(writer):
+    ws = writer.sheet(schema.GUIDE_SHEET, widths=(28, 30, 90))
     for line in INSTRUCTIONS:
         ws.append([line])
     for sheet in schema.SHEETS:
         ws.append([])
-        title = WriteOnlyCell(ws, value=sheet.name)
-        title.font = _BOLD
-        ws.append([title, None, sheet.help])
+        ws.append([sheet.name, None, sheet.help], style=xlsxwrite.STYLE_BOLD)
         for col in sheet.columns:
             note = col.help
             if col.kind == "choice":
-                note = ", ".join(str(label) for v, label in col.choices.choices if v)
+                note = ", ".join(label for v, label in _labels(col).items() if v)
             elif col.kind == "date":
                 note = "dd/mm/yyyy"
             elif col.kind == "bool":
@@ -78,28 +66,22 @@ def _guide(wb):
 
 def build(root=None, *, with_data=True, progress=None) -> bytes:
     """The workbook: instructions, then one sheet per kind; rows under `root` when `with_data`
-    (None: the whole database)."""
-    wb = Workbook(write_only=True)
-    _guide(wb)
-    ctx = export_context(root) if with_data else None
-    for i, sheet in enumerate(schema.SHEETS):
-        if progress:
-            progress(i, len(schema.SHEETS), sheet.name)
-        ws = wb.create_sheet(sheet.name)
-        for n, col in enumerate(sheet.columns, start=1):
-            ws.column_dimensions[get_column_letter(n)].width = max(12, min(30, len(col.title) + 2))
-        ws.freeze_panes = "A2"
-        header = []
-        for col in sheet.columns:
-            cell = WriteOnlyCell(ws, value=col.title)
-            cell.font = _BOLD
-            cell.alignment = Alignment(wrap_text=True)
-            header.append(cell)
-        ws.append(header)
-        if ctx is None:
-            continue
-        for row in sheet.export(ctx):
-            ws.append([_cell(ws, col, row.get(col.attr)) for col in sheet.columns])
+    (None: the whole database). Fixed Vietnamese, whatever the interface language."""
     out = io.BytesIO()
-    wb.save(out)
+    with translation.override("vi"):
+        writer = xlsxwrite.Writer(out)
+        _guide(writer)
+        ctx = export_context(root) if with_data else None
+        for i, sheet in enumerate(schema.SHEETS):
+            if progress:
+                progress(i, len(schema.SHEETS), sheet.name)
+            widths = [max(12, min(30, len(col.title) + 2)) for col in sheet.columns]
+            ws = writer.sheet(sheet.name, widths)
+            ws.append(sheet.headers, style=xlsxwrite.STYLE_BOLD)
+            if ctx is None:
+                continue
+            converters = [(col.attr, _converter(col)) for col in sheet.columns]
+            for row in sheet.export(ctx):
+                ws.append([convert(row.get(attr)) for attr, convert in converters])
+        writer.close()
     return out.getvalue()

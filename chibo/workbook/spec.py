@@ -129,7 +129,12 @@ YES = {"co", "x", "1", "true", "yes", "dung"}
 NO = {"khong", "0", "false", "no", "sai", ""}
 
 
+_BOOL_TEXT = {"Có": True, "Không": False, "": False}
+
+
 def boolean(value) -> bool:
+    if value.__class__ is str and value in _BOOL_TEXT:
+        return _BOOL_TEXT[value]
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
@@ -148,19 +153,29 @@ class ChoiceReader:
 
     choices: type
     by_key: dict = field(default_factory=dict)
+    by_label: list = field(default_factory=list)
 
     def __post_init__(self):
-        for value, label in self.choices.choices:
+        from django.utils import translation
+
+        with translation.override("vi"):
+            pairs = [(value, str(label)) for value, label in self.choices.choices]
+        self.by_label = pairs
+        for value, label in pairs:
             self.by_key[vn.fold(str(label))] = value
             self.by_key[vn.fold(str(value))] = value
+        for value, label in pairs:
+            self.by_key.setdefault(label, value)
 
     def __call__(self, value) -> str:
+        if value.__class__ is str and value in self.by_key:
+            return self.by_key[value]  # the label as written: no folding, a million times
         t = text(value)
         if not t:
             return ""
         found = self.by_key.get(vn.fold(t))
         if found is None:
-            labels = ", ".join(f"«{label}»" for _v, label in self.choices.choices if label)
+            labels = ", ".join(f"«{label}»" for _v, label in self.by_label if label)
             raise Invalid(_("«%(v)s» không có trong danh sách: %(l)s.") % {"v": t, "l": labels})
         return found
 
@@ -175,15 +190,11 @@ def choice(col: Col, value) -> str:
     return reader(value)
 
 
-def label_of(col: Col, value) -> str:
-    if not value:
-        return ""
-    return str(dict(col.choices.choices).get(value, value))
-
-
 def read(col: Col, value):
     """The value of one cell for `col`; raises Invalid."""
     kind = col.kind
+    if kind == "ref" and value.__class__ is str and value.isascii():
+        return value.strip()  # most cells of the big sheets: codes, read a million times
     if kind == "date":
         return date(value)
     if kind == "time":

@@ -1,0 +1,68 @@
+"""The workbook import as a task of Django's tasks framework (django-tasks-db stores it; the
+`db_worker` command runs it). Progress goes to a small file beside the upload, not to the
+database: the import holds the database's write transaction until it ends."""
+
+import json
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.tasks import task
+from django.utils import timezone
+
+from chibo.accounts.scope import Scope
+
+from . import importer
+from .models import WorkbookImport
+
+
+def storage_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "workbook"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def progress_path(item: WorkbookImport) -> Path:
+    return storage_dir() / f"{item.stored_name}.progress.json"
+
+
+def read_progress(item: WorkbookImport) -> dict:
+    try:
+        return json.loads(progress_path(item).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"done": 0, "total": 0, "label": ""}
+
+
+def _write_progress(item, done, total, label):
+    path = progress_path(item)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"done": done, "total": total, "label": label}), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@task()
+def run_workbook_import(import_id: int, write: bool) -> dict:
+    """Check (write=False) or import (write=True) the workbook of a WorkbookImport."""
+    item = WorkbookImport.objects.select_related("user").get(pk=import_id)
+    path = storage_dir() / item.stored_name
+    result = importer.import_workbook(
+        str(path),
+        actor=item.user,
+        scope=Scope.for_user(item.user),
+        dry_run=not write,
+        accept_warnings=item.accept_warnings,
+        progress=lambda done, total, label: _write_progress(item, done, total, label),
+        source=item.filename,
+    )
+    item.result = result.as_dict()
+    if write:
+        item.state = WorkbookImport.State.DONE if result.written else WorkbookImport.State.FAILED
+        item.finished_at = timezone.now()
+        path.unlink(missing_ok=True)
+    else:
+        item.state = WorkbookImport.State.FAILED if result.errors else WorkbookImport.State.CHECKED
+        if result.errors:
+            path.unlink(missing_ok=True)
+    item.save(update_fields=["result", "state", "finished_at"])
+    progress_path(item).unlink(missing_ok=True)
+    return {"written": result.written, "errors": len(result.errors)}

@@ -1,0 +1,132 @@
+"""The workbook pages: template download, upload → check (preview) → confirm → import, each run
+as a task with a progress bar, and the export of an organization's data.
+
+Only org-board admins (and superusers) use them: a workbook can create accounts and roles.
+Everything an import writes is limited to the admin's subtree (chibo.workbook.engine).
+"""
+
+import secrets
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chibo.accounts.scope import Scope
+from chibo.core.dates import today
+from chibo.members.spreadsheets import XLSX_CONTENT_TYPE
+
+from . import exporter
+from .importer import Result
+from .models import WorkbookImport
+from .tasks import read_progress, run_workbook_import, storage_dir
+
+_SHOWN = 500
+
+
+def _admin_scope_or_404(request) -> Scope:
+    scope = Scope.for_user(request.user)
+    if not scope.is_org_admin:
+        raise Http404
+    return scope
+
+
+def _item_or_404(request, pk) -> WorkbookImport:
+    _admin_scope_or_404(request)
+    item = WorkbookImport.objects.filter(pk=pk, user=request.user).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def index(request):
+    _admin_scope_or_404(request)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Hãy chọn một tệp .xlsx để tải lên.")
+        else:
+            stored = secrets.token_hex(16) + ".xlsx"
+            with open(storage_dir() / stored, "wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            item = WorkbookImport.objects.create(
+                user=request.user, filename=(upload.name or "")[-200:], stored_name=stored
+            )
+            run_workbook_import.enqueue(item.pk, False)
+            return redirect("workbook:detail", pk=item.pk)
+    recent = WorkbookImport.objects.filter(user=request.user)[:10]
+    return render(
+        request,
+        "workbook/index.html",
+        {"error": error, "recent": recent},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def template(request):
+    _admin_scope_or_404(request)
+    return _xlsx(exporter.build(with_data=False), "mau-so-du-lieu-chibo.xlsx")
+
+
+@login_required
+def detail(request, pk):
+    item = _item_or_404(request, pk)
+    result = Result.from_dict(item.result) if item.result else None
+    context = {
+        "item": item,
+        "result": result,
+        "progress": read_progress(item) if item.running else None,
+        "errors": result.errors[:_SHOWN] if result else [],
+        "warnings": result.warnings[:_SHOWN] if result else [],
+        "shown": _SHOWN,
+    }
+    template_name = "workbook/detail.html"
+    if request.htmx:
+        template_name += "#status"
+    return render(request, template_name, context)
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    item = _item_or_404(request, pk)
+    if item.state != WorkbookImport.State.CHECKED:
+        raise Http404
+    result = Result.from_dict(item.result)
+    if result.warnings and not request.POST.get("accept_warnings"):
+        return render(
+            request,
+            "workbook/detail.html",
+            {
+                "item": item,
+                "result": result,
+                "errors": [],
+                "warnings": result.warnings[:_SHOWN],
+                "shown": _SHOWN,
+                "confirm_error": _("Hãy đánh dấu ô xác nhận đã đọc các cảnh báo."),
+            },
+            status=400,
+        )
+    item.accept_warnings = bool(result.warnings)
+    item.state = WorkbookImport.State.IMPORTING
+    item.save(update_fields=["accept_warnings", "state"])
+    run_workbook_import.enqueue(item.pk, True)
+    return redirect("workbook:detail", pk=item.pk)
+
+
+@login_required
+def export(request, pk):
+    scope = _admin_scope_or_404(request)
+    org = scope.org_or_404(pk, write=True)
+    return _xlsx(exporter.build(org), f"so-du-lieu-{org.code}-{today():%Y%m%d}.xlsx")
