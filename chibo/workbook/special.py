@@ -43,6 +43,7 @@ from chibo.organizations.models import (
     OrganizationEvent,
     OrganizationPeriod,
     Village,
+    VillageCellLink,
     path_segment,
     subtree_q,
 )
@@ -576,8 +577,6 @@ def export_villages(ctx):
 def apply_village_links(run, sheet, rows):
     """Dated links village → serving cell; one cell a day per village; Village.cell follows the
     open link."""
-    from chibo.organizations.models import VillageCellLink
-
     summary = run.summaries.setdefault(sheet.name, Summary())
     existing = defaultdict(list)
     for village_id, cell_id, start, end in VillageCellLink.objects.values_list(
@@ -638,8 +637,6 @@ def apply_village_links(run, sheet, rows):
 
 
 def export_village_links(ctx):
-    from chibo.organizations.models import VillageCellLink
-
     qs = VillageCellLink.objects.filter(village_id__in=list(ctx.village_code))
     for link in qs.order_by("village__code", "start"):
         if link.cell_id not in ctx.org_code:
