@@ -165,15 +165,17 @@ class ImportRun:
                 _("Dòng tiêu đề không đúng mẫu (%(d)s).") % {"d": "; ".join(parts)},
             )
             return []
+        readers = [(i, col, spec.reader(col)) for i, col in by_index.items()]
         rows = []
         for number, raw in enumerate(grid[1:], start=2):
             if all(spec.blank(v) for v in raw):
                 continue
             attrs = {}
-            for i, col in by_index.items():
-                value = raw[i] if i < len(raw) else None
+            width = len(raw)
+            for i, col, reader in readers:
+                value = raw[i] if i < width else None
                 try:
-                    attrs[col.attr] = spec.read(col, value)
+                    attrs[col.attr] = reader(value)
                 except Invalid as exc:
                     self.error(sheet, number, col.header, str(exc))
                     continue
@@ -190,14 +192,12 @@ class ImportRun:
     def resolve(self, sheet: Sheet, row: Row) -> bool:
         """Turn the row's codes into primary keys (`<attr>_id`); False if one is unknown."""
         ok = True
-        for col in sheet.columns:
-            if col.kind != "ref":
-                continue
+        for col, codes in self._ref_maps(sheet):
             code = row.attrs.pop(col.attr, None)
             if not code:
                 row.attrs[col.attr + "_id"] = None
                 continue
-            pk = self.refs.get(col.ref, code)
+            pk = codes.get(code)
             if pk is None:
                 self.error(
                     sheet,
@@ -219,6 +219,15 @@ class ImportRun:
                 continue
             row.attrs[col.attr + "_id"] = pk
         return ok
+
+    def _ref_maps(self, sheet: Sheet) -> list:
+        """(column, {code: pk}) of the sheet's ref columns, looked up once per sheet."""
+        cached = self.state.setdefault("ref_maps", {})
+        if sheet.name not in cached:
+            cached[sheet.name] = [
+                (c, self.refs.map(c.ref)) for c in sheet.columns if c.kind == "ref"
+            ]
+        return cached[sheet.name]
 
     def can_write_org(self, pk) -> bool:
         if self.scope is None or self.scope.superuser:
@@ -278,9 +287,9 @@ class ImportRun:
             first_row[key] = row.number
             found = existing.get(key)
             if found is None:
-                # Rows that need no primary key afterwards are inserted without a model
-                # instance (insert_rows): a district has a million of them.
-                obj = model(**row.attrs) if (sheet.provides or sheet.audit_each) else None
+                # Rows are inserted without model instances (insert_rows): a district has a
+                # million of them; those audited one by one are created as models.
+                obj = model(**row.attrs) if sheet.audit_each else None
                 creates.append((row, obj))
                 continue
             pk, old = found[0], found[1:]
@@ -299,15 +308,22 @@ class ImportRun:
                 updates.append((obj, changed))
         if self.errors:
             return
-        if sheet.provides or sheet.audit_each:
+        if sheet.audit_each:
             for start in range(0, len(creates), 2000):
                 model.objects.bulk_create([obj for _r, obj in creates[start : start + 2000]])
+            if sheet.provides:
+                for row, obj in creates:
+                    self.refs.add(sheet.provides, ref_code[id(row)], obj.pk)
         else:
             insert_rows(model, [row.attrs for row, _obj in creates])
+            if sheet.provides and creates:
+                # The new rows' keys, found by their natural key (unique: checked above).
+                new_keys = {tuple(row.attrs.get(k) for k in sheet.key): row for row, _o in creates}
+                for values in model.objects.values_list(*sheet.key, "pk").iterator(5000):
+                    row = new_keys.get(tuple(values[:-1]))
+                    if row is not None:
+                        self.refs.add(sheet.provides, ref_code[id(row)], values[-1])
         summary.created += len(creates)
-        if sheet.provides:
-            for row, obj in creates:
-                self.refs.add(sheet.provides, ref_code[id(row)], obj.pk)
         if updates:
             changed_fields = sorted({a for _o, ch in updates for a in ch})
             model.objects.bulk_update([o for o, _c in updates], changed_fields, batch_size=500)

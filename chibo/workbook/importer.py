@@ -132,7 +132,8 @@ def import_workbook(
             result.counts = {name: s.__dict__.copy() for name, s in run.summaries.items()}
             if run.errors or dry_run or (run.warnings and not accept_warnings):
                 raise _Rollback
-            _audit(run)
+            if any(s.created or s.updated for s in run.summaries.values()):
+                _audit(run)  # a file that changes nothing leaves no trace either
             result.written = True
     except _Rollback:
         pass

@@ -63,6 +63,8 @@ def text(value) -> str:
 
 
 def date(value) -> datetime.date | None:
+    if value.__class__ is datetime.date:
+        return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise Invalid(_("Ngày không hợp lệ: «%(v)s». Hãy nhập dạng dd/mm/yyyy.") % {"v": value})
     if isinstance(value, (datetime.time, datetime.timedelta, bool)):
@@ -188,6 +190,26 @@ def choice(col: Col, value) -> str:
     if reader is None:
         reader = _CHOICE_READERS[col.choices] = ChoiceReader(col.choices)
     return reader(value)
+
+
+def reader(col: Col):
+    """The function that reads one cell of `col` (a ref column's codes the quickest way)."""
+    if col.kind == "ref":
+
+        def read_ref(value):
+            if value.__class__ is str and value.isascii():
+                return value.strip()
+            return read(col, value)
+
+        return read_ref
+    if col.kind == "date":
+        return date
+    if col.kind == "choice":
+        found = _CHOICE_READERS.get(col.choices)
+        if found is None:
+            found = _CHOICE_READERS[col.choices] = ChoiceReader(col.choices)
+        return found
+    return lambda value: read(col, value)
 
 
 def read(col: Col, value):
