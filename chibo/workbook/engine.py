@@ -35,6 +35,10 @@ class Problem:
 class Row:
     number: int
     attrs: dict
+    bad: bool = False  # a value could not be read: checked no further
+
+
+PENDING = 0  # the "primary key" of a code whose row is not written (the import will fail)
 
 
 class Refs:
@@ -171,6 +175,7 @@ class ImportRun:
             if all(spec.blank(v) for v in raw):
                 continue
             attrs = {}
+            bad = False
             width = len(raw)
             for i, col, reader in readers:
                 value = raw[i] if i < width else None
@@ -178,15 +183,24 @@ class ImportRun:
                     attrs[col.attr] = reader(value)
                 except Invalid as exc:
                     self.error(sheet, number, col.header, str(exc))
+                    bad = True
                     continue
                 if col.required and attrs[col.attr] in (None, "", []):
                     self.error(sheet, number, col.header, _("Bắt buộc, không được để trống."))
+                    bad = True
             for i, value in enumerate(raw):
                 if i not in by_index and not spec.blank(value):
                     self.error(sheet, number, "", _("Ô có dữ liệu nhưng cột không có tiêu đề."))
                     break
-            rows.append(Row(number, attrs))
+            rows.append(Row(number, attrs, bad))
         return rows
+
+    def placeholders(self, namespace: str, codes):
+        """Codes of rows this failing import will not write, known all the same to the sheets
+        after, so that one bad row is one error and not one for every row that names it."""
+        for code in codes:
+            if code and self.refs.get(namespace, code) is None:
+                self.refs.add(namespace, code, PENDING)
 
     # --- references ------------------------------------------------------------------------
     def resolve(self, sheet: Sheet, row: Row) -> bool:
@@ -307,6 +321,8 @@ class ImportRun:
                 }
                 updates.append((obj, changed))
         if self.errors:
+            if sheet.provides:
+                self.placeholders(sheet.provides, [ref_code[id(r)] for r, _o in creates])
             return
         if sheet.audit_each:
             for start in range(0, len(creates), 2000):

@@ -116,12 +116,18 @@ def import_workbook(
             for sheet in present:
                 run.progress(done, total, sheet.name)
                 rows = run.read_rows(sheet, book.grid(sheet.name))
-                if not run.errors:
-                    if sheet.apply is not None:
-                        sheet.apply(run, sheet, rows)
-                    else:
-                        run.apply_generic(sheet, rows)
-                del rows
+                # Every sheet is checked, even after an error (nothing is written then), so
+                # that one upload lists every problem of the file.
+                if sheet.provides:
+                    run.placeholders(
+                        sheet.provides, [r.attrs.get(sheet.ref_attr) for r in rows if r.bad]
+                    )
+                good = [r for r in rows if not r.bad]
+                if sheet.apply is not None:
+                    sheet.apply(run, sheet, good)
+                else:
+                    run.apply_generic(sheet, good)
+                del rows, good
                 done += 1
             if not run.errors:
                 for finalize in run.finalizers:

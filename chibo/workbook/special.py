@@ -149,7 +149,8 @@ def apply_organizations(run, sheet, rows: list[Row]):
     parent_of = {}
     for code, row in by_code.items():
         parent = row.attrs.get("parent") or ""
-        if parent and parent not in by_code and parent not in existing:
+        known = parent in by_code or parent in existing or run.refs.get("org", parent) is not None
+        if parent and not known:
             run.error(
                 sheet,
                 row.number,
@@ -171,10 +172,13 @@ def apply_organizations(run, sheet, rows: list[Row]):
             seen.add(node)
             node = parent_of.get(node)
     if run.errors:
+        run.placeholders("org", by_code)
         return
 
     def kind_of(code):
-        return by_code[code].attrs["kind"] if code in by_code else existing[code].kind
+        if code in by_code:
+            return by_code[code].attrs["kind"]
+        return existing[code].kind if code in existing else None  # a row that failed to read
 
     new_rows = []
     for code, row in by_code.items():
@@ -186,7 +190,7 @@ def apply_organizations(run, sheet, rows: list[Row]):
             run.error(sheet, row.number, "Loại chi bộ", _("Chi bộ phải có loại chi bộ."))
         if a["kind"] == K.GRASSROOTS and not a.get("grassroots_type"):
             run.error(sheet, row.number, "Loại cơ sở", _("Tổ chức cơ sở phải có loại cơ sở."))
-        if parent:
+        if parent and kind_of(parent) is not None:
             if kind_of(parent) == K.CELL:
                 run.error(
                     sheet, row.number, "Mã cấp trên", _("Chi bộ không có tổ chức trực thuộc.")
@@ -235,7 +239,8 @@ def apply_organizations(run, sheet, rows: list[Row]):
             for label, same in (
                 ("Tên", old.name == a["name"]),
                 ("Loại", old.kind == a["kind"]),
-                ("Mã cấp trên", old_parent == parent),
+                # A blank parent on an existing organization: the root of a subtree's export.
+                ("Mã cấp trên", old_parent == parent or not parent),
                 ("Hiệu lực từ", old.valid_from == a["valid_from"]),
                 ("Hết hiệu lực từ", old.valid_to == a.get("valid_to")),
             )
@@ -254,7 +259,10 @@ def apply_organizations(run, sheet, rows: list[Row]):
             )
         else:
             summary.unchanged += 1
-    if run.errors or not new_rows:
+    if run.errors:
+        run.placeholders("org", by_code)
+        return
+    if not new_rows:
         return
     created = {}
     objs = []
@@ -765,8 +773,6 @@ def apply_members(run, sheet, rows: list[Row]):
             matched.append((row, pk))
         else:
             new.append(row)
-    if run.errors:
-        return
     cells = {o.pk: o for o in Organization.objects.filter(pk__in={r.attrs["cell_id"] for r in new})}
     for row in new:
         cell = cells.get(row.attrs["cell_id"])
@@ -778,6 +784,7 @@ def apply_members(run, sheet, rows: list[Row]):
                 _("«%(c)s» không phải chi bộ: đảng viên sinh hoạt ở chi bộ.") % {"c": cell.code},
             )
     if run.errors:
+        run.placeholders("member", [r.attrs.get("ref") for r in rows])
         return
     objs = []
     for row in new:
@@ -984,6 +991,7 @@ def apply_users(run, sheet, rows):
         user.set_unusable_password()
         new.append(user)
     if run.errors:
+        run.placeholders("user", [u.username for u in new])
         return
     User.objects.bulk_create(new, batch_size=1000)
     for u in new:

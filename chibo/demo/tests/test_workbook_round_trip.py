@@ -1,0 +1,117 @@
+"""The round trip, the proof that the workbook loses nothing: the demo exported, the database
+emptied, the file imported, and every indicator and every member's record and cell history
+are as before.
+
+(That importing the same file twice changes nothing is tested on small data in
+chibo/workbook/tests.) The emptied database is the demo's own, inside a savepoint rolled back at the end: every table
+is emptied but the rules the migrations write (a migrated empty database has them). The
+command-line version (bench/workbook_round_trip.py) compares every organization on separate
+database files; here the district, every grassroots-level organization and a sample of cells.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+
+from chibo.core.dates import today
+from chibo.core.indicators import compute_all
+from chibo.members.models import Member, Membership
+from chibo.members.services import EDITABLE_FIELDS
+from chibo.organizations.models import Organization
+from chibo.workbook import exporter, importer
+
+pytestmark = pytest.mark.slow
+
+DATES = [
+    datetime.date(2021, 12, 31),
+    datetime.date(2023, 3, 31),
+    datetime.date(2025, 6, 30),
+    today(),
+]
+# Written by data migrations: a migrated empty database has them, the workbook does not carry
+# them (they are versioned rules, not a committee's data).
+KEEP = {
+    "meetings.meetingrule",
+    "meetings.holiday",
+    "meetings.agendatemplate",
+    "meetings.agendatemplateitem",
+    "meetings.scoresheet",
+    "meetings.scoreitem",
+    "committees.committeerule",
+    "committees.qualificationstandard",
+}
+KEEP_APPS = {"contenttypes", "auth", "sessions", "admin"}
+
+
+def _empty_database():
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            meta = model._meta
+            if meta.app_label in KEEP_APPS or meta.label_lower in KEEP or meta.proxy:
+                continue
+            if not meta.managed:
+                continue
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(meta.db_table)}")  # noqa: S608
+
+
+def _orgs():
+    """The district, every grassroots organization, and one cell in 25 (every cell's figures
+    count in its grassroots organization's)."""
+    orgs = list(Organization.objects.order_by("code"))
+    picked = [o for o in orgs if o.kind != Organization.Kind.CELL or o.pk % 25 == 0]
+    return [o.code for o in picked]
+
+
+def _indicators(codes):
+    by_code = {o.code: o for o in Organization.objects.filter(code__in=codes)}
+    return {
+        (code, day): {r["code"]: (r["value"], r["of"]) for r in compute_all(by_code[code], day)}
+        for code in codes
+        for day in DATES
+    }
+
+
+def _members():
+    codes = dict(Organization.objects.values_list("pk", "code"))
+    history = {}
+    for s in Membership.objects.order_by("start", "id"):
+        history.setdefault(s.member_id, []).append((codes[s.cell_id], s.start, s.end, s.reason))
+    result = {}
+    for m in Member.objects.all():
+        record = {f: getattr(m, f) for f in EDITABLE_FIELDS}
+        record.update(status=m.status, status_since=m.status_since, cell=codes[m.cell_id])
+        record["history"] = history.get(m.pk, [])
+        result[m.party_card_number] = record
+    return result
+
+
+@pytest.mark.django_db
+def test_the_demo_goes_out_and_back_in_whole(demo):
+    codes = _orgs()
+    before = _indicators(codes)
+    members_before = _members()
+    data = exporter.build(None)
+
+    savepoint = transaction.savepoint_create()
+    try:
+        _empty_database()
+        assert not Organization.objects.exists()
+        result = importer.import_workbook(io.BytesIO(data), accept_warnings=True)
+        assert not result.errors, result.errors[:5]
+        assert result.written
+        after = _indicators(codes)
+        members_after = _members()
+
+        differences = [
+            f"{code} {day:%d/%m/%Y} {ind}: {value} -> {after[(code, day)].get(ind)}"
+            for (code, day), values in before.items()
+            for ind, value in values.items()
+            if after[(code, day)].get(ind) != value
+        ]
+        assert not differences, "\n".join(differences[:30])
+        assert members_after == members_before
+    finally:
+        transaction.savepoint_rollback(savepoint)

@@ -1,0 +1,131 @@
+"""The workbook pages: only org-board admins; upload → check → confirm → import as tasks; the
+export of an organization's data; outsiders get 404."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from chibo.members.models import Member
+from chibo.organizations.models import Organization
+from chibo.workbook import schema
+from chibo.workbook.models import WorkbookImport
+
+from .test_import import book, first_load, member, rows
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def immediate_tasks(settings, tmp_path):
+    settings.TASKS = IMMEDIATE  # django.tasks resets its backends when the setting changes
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _upload(client, data: bytes, name="so-du-lieu.xlsx"):
+    f = io.BytesIO(data)
+    f.name = name
+    return client.post(reverse("workbook:index"), {"file": f})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["analyst", "commune", "secretary_a", "member_a", "official"])
+def test_only_org_board_admins_see_the_pages(clients, persona, tree):
+    client = clients[persona]
+    assert client.get(reverse("workbook:index")).status_code == 404
+    assert client.get(reverse("workbook:template")).status_code == 404
+    assert client.get(reverse("workbook:export", args=[tree.district.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_template_and_the_export(clients, tree):
+    admin = clients["admin"]
+    page = admin.get(reverse("workbook:index"))
+    assert page.status_code == 200
+    assert "Tải mẫu sổ dữ liệu" in page.text
+    response = admin.get(reverse("workbook:template"))
+    wb = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    assert wb.sheetnames == [schema.GUIDE_SHEET] + [s.name for s in schema.SHEETS]
+    response = admin.get(reverse("workbook:export", args=[tree.commune_a.pk]))
+    assert response.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    codes = [r[0] for r in wb["Tổ chức"].iter_rows(min_row=2, values_only=True)]
+    assert set(codes) == {"XA", "XA-01", "XA-02"}
+    cards = {r[0] for r in wb["Đảng viên"].iter_rows(min_row=2, values_only=True)}
+    assert "02000001" not in cards and "01000001" in cards
+    page = admin.get(reverse("organizations:detail", args=[tree.commune_a.pk])).text
+    assert reverse("workbook:export", args=[tree.commune_a.pk]) in page
+    page = clients["analyst"].get(reverse("organizations:detail", args=[tree.commune_a.pk])).text
+    assert reverse("workbook:export", args=[tree.commune_a.pk]) not in page
+
+
+@pytest.mark.django_db
+def test_an_admin_outside_the_organization_gets_404(clients, tree, personas):
+    from chibo.accounts.models import Role, RoleAssignment
+
+    RoleAssignment.objects.create(
+        user=personas["secretary_b"],
+        role=Role.ORG_ADMIN,
+        organization=tree.commune_b,
+        valid_from=tree.commune_b.valid_from,
+    )
+    client = clients["secretary_b"]
+    assert client.get(reverse("workbook:index")).status_code == 200
+    assert client.get(reverse("workbook:export", args=[tree.commune_a.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_upload_check_confirm_import(clients, personas, immediate_tasks):
+    from chibo.accounts.models import Role, RoleAssignment
+
+    admin = personas["admin"]
+    admin.is_superuser = True  # an empty database's first load: the root is new
+    admin.save()
+    RoleAssignment.objects.filter(user=admin).delete()
+    client = clients["admin"]
+    before = Organization.objects.count()
+    response = _upload(client, first_load())
+    item = WorkbookImport.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/workbook/{item.pk}/")
+    assert item.state == WorkbookImport.State.CHECKED
+    page = client.get(reverse("workbook:detail", args=[item.pk]))
+    assert "Sẽ thêm" in page.text and "Nhập dữ liệu" in page.text
+    assert Organization.objects.count() == before  # checked, not written
+    response = client.post(reverse("workbook:confirm", args=[item.pk]))
+    item.refresh_from_db()
+    assert item.state == WorkbookImport.State.DONE
+    assert Organization.objects.filter(code="HX").exists()
+    assert Member.objects.filter(party_card_number="18000001").exists()
+    assert "Đã nhập xong" in client.get(reverse("workbook:detail", args=[item.pk])).text
+    # Another admin's import is a 404, like a missing one.
+    other = clients["analyst"]
+    RoleAssignment.objects.create(
+        user=personas["analyst"], role=Role.ORG_ADMIN, organization=Organization.objects.get(code="HX"),
+        valid_from=Organization.objects.get(code="HX").valid_from,
+    )  # fmt: skip
+    assert other.get(reverse("workbook:detail", args=[item.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_errors_and_warnings_in_the_preview(clients, tree, immediate_tasks):
+    client = clients["admin"]
+    bad = book({"Đảng viên": rows(schema.MEMBERS, [member("17000001", "Lò Văn A", cell="XA-09")])})
+    _upload(client, bad)
+    item = WorkbookImport.objects.get()
+    assert item.state == WorkbookImport.State.FAILED
+    page = client.get(reverse("workbook:detail", args=[item.pk]))
+    assert "XA-09" in page.text and "không có gì được ghi" in page.text
+    assert "Nhập dữ liệu" not in page.text
+    late = member("17000002", "Lường Văn Muộn", cell="XA-01", admission_date="12/05/1998")
+    late["official_date"] = None
+    _upload(client, book({"Đảng viên": rows(schema.MEMBERS, [late])}))
+    item = WorkbookImport.objects.order_by("-pk").first()
+    assert item.state == WorkbookImport.State.CHECKED
+    response = client.post(reverse("workbook:confirm", args=[item.pk]))
+    assert response.status_code == 400 and "xác nhận" in response.text
+    assert not Member.objects.filter(party_card_number="17000002").exists()
+    client.post(reverse("workbook:confirm", args=[item.pk]), {"accept_warnings": "1"})
+    item.refresh_from_db()
+    assert item.state == WorkbookImport.State.DONE
+    assert Member.objects.filter(party_card_number="17000002").exists()
