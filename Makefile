@@ -1,5 +1,6 @@
 # chibo: two commands do all the set-up.
 #   make run   - environment, migrations, the demo when the database is empty, server on 127.0.0.1:8000
+#                (with the task worker beside it)
 #   make test  - lint, migrations check, the suite on SQLite and on PostgreSQL where available
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
@@ -27,7 +28,9 @@ run: env
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py demo --if-empty --password "$(DEMO_PASSWORD)"
 	$(PY) manage.py demo_logins --password "$(DEMO_PASSWORD)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@# The task worker (workbook imports) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --no-reload -v0 & trap 'kill $$! 2>/dev/null' EXIT; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
 
 test: env lint check-migrations browser-deps test-sqlite test-postgres
 	@echo "make test: all checks passed"

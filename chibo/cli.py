@@ -68,6 +68,11 @@ COMMANDS = {
         "Cập nhật cơ sở dữ liệu rồi chạy máy chủ web (gunicorn)",
         "Apply migrations, then run the web server (gunicorn)",
     ),
+    "db_worker": (
+        "db_worker",
+        "Chạy việc nền (nhập sổ dữ liệu); chibo serve tự chạy một tiến trình này",
+        "Run background tasks (workbook imports); chibo serve starts one itself",
+    ),
     "migrate": (
         "migrate",
         "Cập nhật cấu trúc cơ sở dữ liệu (sau mỗi lần nâng cấp)",
@@ -152,6 +157,14 @@ def serve(extra: list[str]) -> int:
             "chibo serve: chưa gom tệp tĩnh, hãy chạy `chibo collectstatic --noinput` / "
             "static files not collected: run `chibo collectstatic --noinput`",
             file=sys.stderr,
+        )
+    if os.environ.get("CHIBO_WORKER", "1") != "0":
+        # The task worker (workbook imports) beside gunicorn; CHIBO_WORKER=0 when it runs as a
+        # service of its own (`chibo db_worker`).
+        import subprocess
+
+        subprocess.Popen(  # noqa: S603  a fixed argv, no shell
+            [sys.executable, str(PROJECT_ROOT / "manage.py"), "db_worker", "--no-reload", "-v0"]
         )
     argv = gunicorn_argv(extra)
     # gunicorn takes over this process: signals and the exit code are its own.

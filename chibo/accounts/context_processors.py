@@ -26,6 +26,8 @@ def nav(request):
         "nav_training": reader,
         "nav_meetings": reader,
         "nav_self_id": scope.member_self_id,
+        # the workbook import and export (chibo.workbook.views)
+        "nav_workbook": scope.is_org_admin,
         "nav_unread": SimpleLazyObject(
             lambda: user.notifications.filter(read_at__isnull=True).count()
         ),

@@ -62,13 +62,15 @@ def test_serve_migrates_then_becomes_gunicorn(monkeypatch):
         django.core.management, "call_command", lambda name, **kw: steps.append(("call", name))
     )
     monkeypatch.setattr(cli.os, "execv", lambda path, argv: steps.append(("exec", argv)))
+    monkeypatch.setattr(subprocess, "Popen", lambda argv: steps.append(("spawn", argv[-3:])))
     monkeypatch.setenv("CHIBO_BIND", "0.0.0.0:9000")
     monkeypatch.setenv("CHIBO_WORKERS", "3")
 
     cli.main(["serve", "--timeout", "60"])
 
     assert steps[0] == ("call", "migrate")
-    kind, argv = steps[1]
+    assert steps[1] == ("spawn", ["db_worker", "--no-reload", "-v0"])  # the task worker
+    kind, argv = steps[2]
     assert kind == "exec" and argv[0] == sys.executable
     assert argv[1:4] == ["-m", "gunicorn", "config.wsgi:application"]
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:9000"
