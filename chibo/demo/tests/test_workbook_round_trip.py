@@ -3,8 +3,9 @@ emptied, the file imported, and every indicator and every member's record and ce
 are as before.
 
 (That importing the same file twice changes nothing is tested on small data in
-chibo/workbook/tests.) The emptied database is the demo's own, inside a savepoint rolled back at the end: every table
-is emptied but the rules the migrations write (a migrated empty database has them). The
+chibo/workbook/tests.) The emptied database is the demo's own, inside a savepoint rolled back
+at the end: every table is emptied but the rules the migrations write (a migrated empty
+database has them). The
 command-line version (bench/workbook_round_trip.py) compares every organization on separate
 database files; here the district, every grassroots-level organization and a sample of cells.
 """

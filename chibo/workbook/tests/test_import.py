@@ -177,8 +177,9 @@ def test_the_same_file_twice_changes_nothing():
 
 @pytest.mark.django_db
 def test_a_subtree_goes_out_and_back(tree, personas):
+    day = D(2023, 3, 24)
     CellMeeting.objects.create(
-        cell=tree.cell_a, month=D(2023, 3, 1), scheduled_date=D(2023, 3, 24), held_on=D(2023, 3, 24),
+        cell=tree.cell_a, month=day.replace(day=1), scheduled_date=day, held_on=day,
         status=CellMeeting.Status.HELD, summoned=2, present=2,
     )  # fmt: skip
     data = exporter.build(tree.district)

@@ -100,10 +100,10 @@ def test_upload_check_confirm_import(clients, personas, immediate_tasks):
     assert "Đã nhập xong" in client.get(reverse("workbook:detail", args=[item.pk])).text
     # Another admin's import is a 404, like a missing one.
     other = clients["analyst"]
+    root = Organization.objects.get(code="HX")
     RoleAssignment.objects.create(
-        user=personas["analyst"], role=Role.ORG_ADMIN, organization=Organization.objects.get(code="HX"),
-        valid_from=Organization.objects.get(code="HX").valid_from,
-    )  # fmt: skip
+        user=personas["analyst"], role=Role.ORG_ADMIN, organization=root, valid_from=root.valid_from
+    )
     assert other.get(reverse("workbook:detail", args=[item.pk])).status_code == 404
 
 
