@@ -449,6 +449,7 @@ NAMESPACE_LABELS = {
     "support": "phân công giúp đỡ",
     "score_sheet": "bảng chấm điểm",
     "score_item": "tiêu chí chấm điểm",
+    "role_model": "mô hình kiêm nhiệm",
 }
 
 

@@ -12,6 +12,8 @@ from chibo.committees.models import (
     ConcurrentRole,
     LeadershipTarget,
     Position,
+    RoleModel,
+    RoleModelRule,
     SuccessionPlan,
     Term,
     Title,
@@ -19,8 +21,11 @@ from chibo.committees.models import (
 from chibo.meetings.models import (
     Attendance,
     CellMeeting,
+    CellType,
+    DayShift,
     FollowAssignment,
     Guest,
+    MeetingRule,
     QualityClass,
     ScoreEntry,
     SupportAssignment,
@@ -720,6 +725,64 @@ SCORES = Sheet(
     max_rows=1_000_000,
 )
 
+MEETING_RULES = Sheet(
+    name="Quy định ngày sinh hoạt",
+    help="Ngày sinh hoạt chi bộ hằng tháng mà một tổ chức quy định cho các chi bộ trực thuộc "
+    "(quy định của tổ chức gần nhất phía trên chi bộ được áp dụng), từ một ngày hiệu lực. Quy "
+    "định chung cả nước đã có sẵn trong chibo.",
+    columns=[
+        Col("Mã tổ chức", "organization", "ref", required=True, ref="org"),
+        Col("Loại chi bộ", "cell_type", "choice", required=True, choices=CellType),
+        Col("Hiệu lực từ", "effective_from", "date", required=True),
+        Col("Ngày trong tháng", "day", "int", required=True),
+        Col("Nếu trùng Chủ nhật", "on_sunday", "choice", choices=DayShift),
+        Col("Nếu trùng ngày lễ", "on_holiday", "choice", choices=DayShift),
+        Col("Quá hạn ghi biên bản sau (ngày)", "overdue_after_days", "int"),
+        Col("Thời lượng tối thiểu (phút)", "min_minutes", "int"),
+        Col("Thời lượng khi có chuyên đề (phút)", "min_minutes_thematic", "int"),
+        Col("Gửi tài liệu trước (ngày)", "materials_days_ahead", "int"),
+        Col("Văn bản", "source", required=True),
+    ],
+    model=MeetingRule,
+    key=("organization_id", "cell_type", "effective_from"),
+    prepare=special.meeting_rule_defaults,
+    export=special.export_meeting_rules,
+)
+
+ROLE_MODELS = Sheet(
+    name="Mô hình kiêm nhiệm",
+    help="Mô hình bố trí kiêm nhiệm mà một đảng ủy xã áp dụng (ví dụ Nà Bó: bí thư chi bộ đồng "
+    "thời là trưởng bản). «Mã mô hình» do bạn đặt, để trang Quy tắc mô hình gọi đến.",
+    columns=[
+        Col("Mã mô hình", "ref_code", required=True, max_length=40),
+        Col("Tên mô hình", "name", required=True),
+        Col("Mã đảng ủy xã", "commune", "ref", required=True, ref="org"),
+        Col("Áp dụng từ", "effective_from", "date", required=True),
+        Col("Đến ngày", "effective_to", "date"),
+    ],
+    model=RoleModel,
+    key=("commune_id", "name", "effective_from"),
+    provides="role_model",
+    ref_attr="ref_code",
+    export=special.export_role_models,
+)
+
+ROLE_MODEL_RULES = Sheet(
+    name="Quy tắc mô hình",
+    help="Mỗi cặp kiêm nhiệm của một mô hình: người giữ chức danh cấp ủy (hoặc chức danh thôn) "
+    "kiêm chức danh thôn.",
+    columns=[
+        Col("Mã mô hình", "role_model", "ref", required=True, ref="role_model"),
+        Col("Chức danh cấp ủy", "title", "choice", choices=Title),
+        Col("Kiêm chức danh thôn", "kind", "choice", required=True, choices=ConcurrentRole.Kind),
+        Col("Hoặc người giữ chức danh thôn", "paired_kind", "choice", choices=ConcurrentRole.Kind),
+    ],
+    model=RoleModelRule,
+    key=("role_model_id", "title", "kind", "paired_kind"),
+    defaults={"title": "", "paired_kind": ""},
+    export=special.export_role_model_rules,
+)
+
 SHEETS = [
     ORGANIZATIONS,
     PERIODS,
@@ -740,6 +803,8 @@ SHEETS = [
     LEADERSHIP_TARGETS,
     COMMUNE_OFFICIALS,
     SUCCESSION,
+    ROLE_MODELS,
+    ROLE_MODEL_RULES,
     COURSES,
     ENROLLMENTS,
     CONTESTS,
@@ -749,6 +814,7 @@ SHEETS = [
     SUPPORT,
     SUPPORT_VISITS,
     TARGETS,
+    MEETING_RULES,
     MEETINGS,
     TARGET_PROGRESS,
     ATTENDANCE,

@@ -19,6 +19,8 @@ from chibo.committees.models import (
     ConcurrentRole,
     LeadershipTarget,
     Position,
+    RoleModel,
+    RoleModelRule,
     SuccessionPlan,
     Term,
 )
@@ -29,6 +31,7 @@ from chibo.meetings.models import (
     CellMeeting,
     FollowAssignment,
     Guest,
+    MeetingRule,
     ScoreEntry,
     ScoreItem,
     SupportAssignment,
@@ -1145,6 +1148,62 @@ def export_succession(ctx):
             "approved_on": s.approved_on,
             "removed_on": s.removed_on,
             "note": s.note,
+        }
+
+
+def export_role_models(ctx):
+    for m in RoleModel.objects.filter(commune_id__in=list(ctx.org_code)).order_by("id"):
+        yield {
+            "ref_code": f"MH{m.pk}",
+            "name": m.name,
+            "commune": ctx.org(m.commune_id),
+            "effective_from": m.effective_from,
+            "effective_to": m.effective_to,
+        }
+
+
+def export_role_model_rules(ctx):
+    qs = RoleModelRule.objects.filter(role_model__commune_id__in=list(ctx.org_code))
+    for r in qs.order_by("id"):
+        yield {
+            "role_model": f"MH{r.role_model_id}",
+            "title": r.title,
+            "kind": r.kind,
+            "paired_kind": r.paired_kind,
+        }
+
+
+def meeting_rule_defaults(attrs, run):
+    """The model's defaults for the columns a row leaves blank."""
+    for name in (
+        "on_sunday",
+        "on_holiday",
+        "overdue_after_days",
+        "min_minutes",
+        "min_minutes_thematic",
+        "materials_days_ahead",
+    ):
+        if attrs.get(name) in (None, ""):
+            attrs[name] = MeetingRule._meta.get_field(name).get_default()
+    if not 1 <= attrs["day"] <= 28:
+        raise Invalid(_("Ngày sinh hoạt phải từ 1 đến 28."))
+
+
+def export_meeting_rules(ctx):
+    qs = MeetingRule.objects.filter(organization_id__in=list(ctx.org_code))
+    for r in qs.order_by("id"):
+        yield {
+            "organization": ctx.org(r.organization_id),
+            "cell_type": r.cell_type,
+            "effective_from": r.effective_from,
+            "day": r.day,
+            "on_sunday": r.on_sunday,
+            "on_holiday": r.on_holiday,
+            "overdue_after_days": r.overdue_after_days,
+            "min_minutes": r.min_minutes,
+            "min_minutes_thematic": r.min_minutes_thematic,
+            "materials_days_ahead": r.materials_days_ahead,
+            "source": r.source,
         }
 
 

@@ -394,3 +394,41 @@ def test_the_commands(tmp_path, tree):
     call_command("import_workbook", str(good))
     assert Organization.objects.filter(code="HX").exists()
     assert RoleAssignment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_commune_sets_its_own_meeting_day(tree):
+    from chibo.meetings.schedule import meeting_day
+
+    data = book(
+        {
+            "Quy định ngày sinh hoạt": rows(
+                schema.MEETING_RULES,
+                [
+                    {
+                        "organization": tree.commune_a.code,
+                        "cell_type": "Chi bộ thôn, bản, tiểu khu",
+                        "effective_from": D(2024, 1, 1),
+                        "day": 20,
+                        "source": "Quy định 05-QĐ/ĐU",
+                    }
+                ],
+            )
+        }
+    )
+    result = importer.import_workbook(io.BytesIO(data))
+    assert not result.errors, result.errors
+    assert meeting_day(tree.cell_a, D(2024, 3, 1)).day == 20
+    assert meeting_day(tree.cell_b, D(2024, 3, 1)).day == 24  # another commune: the rule of all
+    assert meeting_day(tree.cell_a, D(2023, 12, 1)).day == 24  # before the rule's date
+    bad = book(
+        {
+            "Quy định ngày sinh hoạt": rows(
+                schema.MEETING_RULES,
+                [{"organization": "XA", "cell_type": "residential", "effective_from": D(2025, 1, 1),
+                  "day": 31, "source": "x"}],
+            )
+        }
+    )  # fmt: skip
+    (problem,) = _errors(bad)
+    assert "từ 1 đến 28" in problem.message
