@@ -39,7 +39,11 @@ restructuring the tree, the org board's): outside it, or for a role that only re
 **Writes.** Each write goes through the same checks, services and audit trail as the pages.
 Dates in bodies are `dd/mm/yyyy` or `yyyy-mm-dd`. A creation answers 201, a change 200, each
 with the object. A write the rules refuse answers 422 with the pages' messages (Vietnamese)
-by field, in the shape of every 422 below. `PATCH /members/{member_id}` takes the record's
+by field, in the shape of every 422 below. A member's data the register's rules find
+suspicious but possible (an admission more than 12 months back with no official date, say)
+is a warning: as the page asks to confirm, the write answers 422 listing the warnings (items
+of `"type": "warning"`) and writes nothing, until sent again with `"accept_warnings": true`.
+`PATCH /members/{member_id}` takes the record's
 `ETag` (from `GET /members/{member_id}` or the last write) as `If-Match`: if someone changed
 the record since, it answers 409 and changes nothing.
 

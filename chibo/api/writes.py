@@ -20,7 +20,15 @@ from .security import WRITE_AUTH, require_write_token
 
 BODY = ("body", "data")
 IDEMPOTENCY_HEADER = idempotency.HEADER
-__all__ = ["WRITE_AUTH", "IDEMPOTENCY_HEADER", "VNDate", "bound", "cleaned", "write"]
+__all__ = [
+    "WRITE_AUTH",
+    "IDEMPOTENCY_HEADER",
+    "VNDate",
+    "bound",
+    "cleaned",
+    "confirmed",
+    "write",
+]
 
 
 def VNDate(description: str = "", default=...):  # noqa: N802 (reads as a type in schemas)
@@ -66,6 +74,24 @@ def cleaned(form) -> dict:
         errors = {name: form.errors.as_data()[name] for name in form.errors}
         raise Invalid(_issues(errors, form.fields))
     return form.cleaned_data
+
+
+def confirmed(form, *, box: str = "accept_warnings") -> dict:
+    """The cleaned data, less `box`, of a page form with warnings to confirm (`form.warnings`,
+    register findings with a field and a message, which the page's user confirms by ticking
+    `box`). Invalid, it answers 422 as `cleaned` does, except that the page's "tick the box"
+    error becomes one item per warning, of type "warning", at the warning's field: the client
+    reads them, then sends the request again with `box` true."""
+    if not form.is_valid():
+        errors = form.errors.as_data()
+        issues = _issues({n: e for n, e in errors.items() if n != box}, form.fields)
+        if box in errors:
+            issues += [
+                {"type": "warning", "loc": [*BODY, w.field], "msg": w.message}
+                for w in form.warnings
+            ]
+        raise Invalid(issues)
+    return {k: v for k, v in form.cleaned_data.items() if k != box}
 
 
 def bound(form_class, body, **kwargs):

@@ -22,7 +22,7 @@ from chibo.organizations.models import Organization
 from .members import MemberOut, etag, router
 from .schemas import MAX_ID, TEXT_PATTERN, responses
 from .security import scope_of
-from .writes import IDEMPOTENCY_HEADER, WRITE_AUTH, VNDate, bound, cleaned, write
+from .writes import IDEMPOTENCY_HEADER, WRITE_AUTH, VNDate, bound, cleaned, confirmed, write
 
 WRITE_ERRORS = (401, 403, 404, 422)
 
@@ -31,8 +31,21 @@ def _text(max_length: int, description: str = ""):
     return Field(None, max_length=max_length, pattern=TEXT_PATTERN, description=description)
 
 
+ACCEPT_WARNINGS = Field(
+    False,
+    description=(
+        "Confirms the register's warnings (data the rules find suspicious, not impossible: "
+        "an admission more than 12 months back with no official date, an official date long "
+        "after the probation ended). Without it, a write whose data has warnings answers "
+        '422 listing them (`"type": "warning"`, at their field) and writes nothing; read '
+        "them, then send the same request with `true`. Not kept: each write confirms its own."
+    ),
+)
+
+
 class MemberPatch(BaseModel):
-    """The member record's fields; in a PATCH, those left out keep their value."""
+    """The member record's fields; in a PATCH, those left out keep their value. And
+    `accept_warnings`, the page's confirmation box."""
 
     full_name: str | None = _text(120, "Family, middle and given name.")
     other_names: str | None = _text(120)
@@ -53,6 +66,7 @@ class MemberPatch(BaseModel):
     theory_level: TheoryLevel | None = None
     foreign_language: str | None = _text(60)
     it_level: str | None = _text(60)
+    accept_warnings: bool = ACCEPT_WARNINGS
 
 
 class MemberIn(MemberPatch):
@@ -100,7 +114,8 @@ def _member_etag(member) -> dict:
     summary="Add a member",
     description=(
         "Adds a member to `cell` with the checks of the page (age at admission, dates, "
-        "duplicate citizen ID or card number, …) and an audit row. A `cell` outside the "
+        "duplicate citizen ID or card number, …) and an audit row; the register's warnings "
+        "need `accept_warnings` (else 422 listing them). A `cell` outside the "
         "user's write scope answers 404. Needs a write token."
     ),
 )
@@ -109,7 +124,7 @@ def member_create(request, data: MemberIn, idempotency_key: str | None = IDEMPOT
         scope = scope_of(request)
         cell = scope.org_or_404(data.cell, write=True)
         form = bound(MemberCreateForm, data, cells=Organization.objects.filter(pk=cell.pk))
-        fields = dict(cleaned(form))
+        fields = confirmed(form)
         fields.pop("cell")
         return services.member_create(actor=request.user, cell=cell, **fields)
 
@@ -154,7 +169,8 @@ STALE = gettext_lazy(
         "Changes the fields sent; the others keep their value. The page's checks apply to "
         "the whole record. With `If-Match` (the `ETag` of `GET /members/{member_id}` or of "
         "the last write's answer), a record changed since by someone else is not "
-        "overwritten: 409. Status and cell change through `/status` and `/transfer`. Needs a "
+        "overwritten: 409. Warnings the change brings need `accept_warnings` (else 422 "
+        "listing them). Status and cell change through `/status` and `/transfer`. Needs a "
         "write token; a member outside the write scope answers 404."
     ),
 )
@@ -176,7 +192,7 @@ def member_update(
         member = member_or_404(scope_of(request), member_id, write=True)
         if expected is not None and member.updated_at != expected:
             raise HttpError(409, str(STALE))
-        fields = cleaned(bound(MemberForm, data, instance=member))
+        fields = confirmed(bound(MemberForm, data, instance=member))
         try:
             return services.member_update(
                 member=member, actor=request.user, expected_updated_at=expected, **fields

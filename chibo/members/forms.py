@@ -148,7 +148,7 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.warnings: list[str] = []
+        self.warnings: list[rules.Finding] = []
         stored = self.instance.ethnicity if self.instance.pk else ""
         if stored:
             # A record typed before the list ("H'Mông") opens on its official name; a name
@@ -178,7 +178,7 @@ class MemberForm(forms.ModelForm):
         for finding in errors:
             if finding.field not in self.errors:
                 self.add_error(finding.field, finding.message)
-        self.warnings = [w.message for w in warnings]
+        self.warnings = warnings
         if self.warnings and not data.get("accept_warnings"):
             self.add_error(
                 "accept_warnings",

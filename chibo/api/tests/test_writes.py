@@ -208,7 +208,11 @@ def test_member_create_refusals_in_vietnamese(tree, personas):
     head = headers(personas["commune"])
     url = "/api/v1/members"
     r = send("post", url, head, {**NEW_MEMBER, "cell": tree.cell_a.pk, "birth_date": "02/03/2000"})
-    assert msgs(r) == {"admission_date": ["Người vào Đảng phải đủ 18 tuổi."]}
+    assert msgs(r) == {
+        "admission_date": [
+            "Vào Đảng 19/05/2015 khi mới 15 tuổi (sinh 02/03/2000), chưa đủ 18 tuổi."
+        ]
+    }
     r = send(
         "post", url, head, {**NEW_MEMBER, "cell": tree.cell_a.pk, "party_card_number": "01000001"}
     )
@@ -238,15 +242,79 @@ def test_member_create_refusals_in_vietnamese(tree, personas):
     assert Member.objects.count() == 3
 
 
+def test_member_create_with_warnings_needs_accept_warnings(tree, personas):
+    """The register's warnings are confirmed as on the page: without `accept_warnings` the
+    write answers 422 listing them (type "warning", at their field) and writes nothing."""
+    head = headers(personas["secretary_a"], HTTP_IDEMPOTENCY_KEY="warn-create-1")
+    body = {**NEW_MEMBER, "cell": tree.cell_a.pk, "official_date": None}
+    r = send("post", "/api/v1/members", head, body)
+    assert r.status_code == 422, r.content
+    assert r.json()["detail"] == [
+        {
+            "type": "warning",
+            "loc": ["body", "data", "official_date"],
+            "msg": "Đảng viên vào Đảng 19/05/2015, đã quá 12 tháng dự bị nhưng chưa có ngày "
+            "chính thức.",
+        }
+    ]
+    # With an error too: both, the error by its field and the warning by its own.
+    r = send("post", "/api/v1/members", head, {**body, "citizen_id": "12ab"})
+    assert [(d["type"], d["loc"][2]) for d in r.json()["detail"]] == [
+        ("invalid", "citizen_id"),
+        ("warning", "official_date"),
+    ]
+    # Confirmed, the same key writes once (a 422 is not kept).
+    assert r.status_code == 422 and not Member.objects.filter(full_name="Lường Văn Mới").exists()
+    assert not IdempotencyKey.objects.exists()
+    r = send("post", "/api/v1/members", head, {**body, "accept_warnings": True})
+    assert r.status_code == 201, r.content
+    member = Member.objects.get(full_name="Lường Văn Mới")
+    assert member.official_date is None and r.json()["is_official"] is False
+    # `accept_warnings` is not a member field: not answered, not audited.
+    assert "accept_warnings" not in r.json()
+    event = AuditEvent.objects.get(object_type="members.member", object_id=str(member.pk))
+    assert "accept_warnings" not in event.changes
+    # A request without warnings needs no confirmation (test_member_create), and a
+    # confirmation that is not needed changes nothing.
+    r = send(
+        "post",
+        "/api/v1/members",
+        headers(personas["secretary_a"]),
+        {
+            **NEW_MEMBER,
+            "cell": tree.cell_a.pk,
+            "party_card_number": "01000098",
+            "citizen_id": "014090000098",
+            "accept_warnings": True,
+        },
+    )
+    assert r.status_code == 201, r.content
+
+
 def test_member_update_with_if_match(tree, personas):
     head = headers(personas["secretary_a"])
     url = f"/api/v1/members/{tree.member_a.pk}"
     etag = Client().get(url, **head)["ETag"]
+    # Clearing the official date of a member admitted in 2010 is a register warning: 422
+    # until confirmed, nothing written.
     r = send(
         "patch",
         url,
         {**head, "HTTP_IF_MATCH": etag},
         {"residence": "Bản Áng", "official_date": None},
+    )
+    assert msgs(r) == {
+        "official_date": [
+            "Đảng viên vào Đảng 19/05/2010, đã quá 12 tháng dự bị nhưng chưa có ngày chính thức."
+        ]
+    }
+    assert r.json()["detail"][0]["type"] == "warning"
+    assert Member.objects.get(pk=tree.member_a.pk).residence == ""
+    r = send(
+        "patch",
+        url,
+        {**head, "HTTP_IF_MATCH": etag},
+        {"residence": "Bản Áng", "official_date": None, "accept_warnings": True},
     )
     assert r.status_code == 200, r.content
     member = Member.objects.get(pk=tree.member_a.pk)
