@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -145,6 +146,8 @@ def import_workbook(
         pass
     except SpreadsheetError as exc:
         result.errors = [Problem("", 0, "", exc.message)]
+    except ValidationError as exc:  # a service refused what a row asked for
+        result.errors = [Problem("", 0, "", m) for m in exc.messages]
     except IntegrityError as exc:
         result.errors = [
             Problem(

@@ -9,6 +9,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -80,6 +82,8 @@ class ExportContext:
     member_ref: dict = field(default_factory=dict)
     village_code: dict = field(default_factory=dict)
     username: dict = field(default_factory=dict)
+    # Members who left the subtree: member id -> (their last cell in it, the day they left).
+    left: dict = field(default_factory=dict)
 
     def orgs_q(self, name="organization"):
         if self.root is None:
@@ -99,7 +103,22 @@ def export_context(root: Organization | None) -> ExportContext:
     if root is not None:
         orgs = orgs.filter(subtree_q(root.path))
     ctx.org_code = dict(orgs.values_list("pk", "code"))
-    members = Member.objects.filter(cell_id__in=list(ctx.org_code))
+    cells = list(ctx.org_code)
+    ids = set(Member.objects.filter(cell_id__in=cells).values_list("pk", flat=True))
+    if root is not None:
+        # Members who were in the subtree and left it: from its point of view they moved out
+        # on the day their last membership in it ended.
+        former = defaultdict(list)
+        for member_id, cell_id, end in Membership.objects.filter(cell_id__in=cells).values_list(
+            "member_id", "cell_id", "end"
+        ):
+            if member_id not in ids:
+                former[member_id].append((end or datetime.date.max, cell_id))
+        for member_id, spans in former.items():
+            end, cell_id = max(spans)
+            ctx.left[member_id] = (cell_id, None if end == datetime.date.max else end)
+        ids |= set(former)
+    members = Member.objects.filter(pk__in=ids) if root is not None else Member.objects.all()
     for pk, card, cid in members.values_list("pk", "party_card_number", "citizen_id"):
         ctx.member_ref[pk] = card or cid or f"DV{pk}"
     villages = Village.objects.all()
@@ -818,47 +837,62 @@ def _header(sheet, attr) -> str:
 def _update_members(run, sheet, matched, summary):
     """Existing members: changed record fields are updated (audited); a change of cell or
     status goes through the dated services, on the row's dates."""
-    from chibo.members import services
-
     if not matched:
         return
     members = Member.objects.in_bulk([pk for _row, pk in matched])
     for row, pk in matched:
         a = row.attrs
-        m = members[pk]
         run.refs.add("member", a["ref"], pk)
-        fields = {k: a[k] for k in EDITABLE_FIELDS if k in a and getattr(m, k) != a[k]}
-        fields = {k: v for k, v in fields.items() if not (v in ("", None) and not getattr(m, k))}
-        changed = bool(fields)
-        if fields:
-            services.member_update(member=m, actor=run.actor, **fields)
-        if a["cell_id"] != m.cell_id and a["status"] in IN_CELL_STATUSES:
-            on = a.get("joined_cell_on")
-            if on is None:
-                run.error(
-                    sheet,
-                    row.number,
-                    "Sinh hoạt ở chi bộ từ ngày",
-                    _("Đảng viên chuyển chi bộ: cần ngày bắt đầu sinh hoạt ở chi bộ mới."),
-                )
-                continue
-            services.member_transfer(
-                member=m, to_cell=Organization.objects.get(pk=a["cell_id"]), on=on, actor=run.actor
-            )
-            changed = True
-        if a["status"] != m.status:
-            services.member_change_status(
-                member=Member.objects.get(pk=pk),
-                status=a["status"],
-                on=a["status_since"] or run.on,
-                actor=run.actor,
-                note=run.note,
-            )
-            changed = True
+        try:
+            with transaction.atomic():
+                changed = _update_member(run, sheet, row, members[pk])
+        except ValidationError as exc:
+            for message in exc.messages:
+                run.error(sheet, row.number, "", f"{a.get('full_name', '')}: {message}")
+            continue
         if changed:
             summary.updated += 1
         else:
             summary.unchanged += 1
+
+
+def _update_member(run, sheet, row, m) -> bool:
+    from chibo.members import services
+
+    a = row.attrs
+    fields = {k: a[k] for k in EDITABLE_FIELDS if k in a and getattr(m, k) != a[k]}
+    fields = {k: v for k, v in fields.items() if not (v in ("", None) and not getattr(m, k))}
+    changed = bool(fields)
+    if fields:
+        services.member_update(member=m, actor=run.actor, **fields)
+    if a["status"] == Status.TRANSFERRED_OUT and a["cell_id"] != m.cell_id:
+        # The file knows the member left one of its cells; chibo knows where they went (a
+        # subtree's export loaded back where it came from): nothing to change.
+        return changed
+    if a["cell_id"] != m.cell_id and a["status"] in IN_CELL_STATUSES:
+        on = a.get("joined_cell_on")
+        if on is None:
+            run.error(
+                sheet,
+                row.number,
+                "Sinh hoạt ở chi bộ từ ngày",
+                _("Đảng viên chuyển chi bộ: cần ngày bắt đầu sinh hoạt ở chi bộ mới."),
+            )
+            return changed
+        services.member_transfer(
+            member=m, to_cell=Organization.objects.get(pk=a["cell_id"]), on=on, actor=run.actor
+        )
+        changed = True
+    if a["status"] != m.status:
+        services.member_change_status(
+            member=Member.objects.get(pk=m.pk),
+            status=a["status"],
+            on=a["status_since"] or run.on,
+            actor=run.actor,
+            note=run.note,
+        )
+        changed = True
+    return changed
 
 
 def _default_memberships(run):
@@ -906,6 +940,11 @@ def export_members(ctx):
             cell=ctx.org(m.cell_id),
             joined_cell_on=joined.get(m.pk),
         )
+        if m.pk in ctx.left:
+            cell_id, left_on = ctx.left[m.pk]
+            row.update(cell=ctx.org(cell_id), joined_cell_on=None)
+            if left_on is not None and m.status in IN_CELL_STATUSES:
+                row.update(status=Status.TRANSFERRED_OUT, status_since=left_on)
         yield row
 
 
@@ -1092,10 +1131,16 @@ def export_posts(ctx):
             "village": ctx.village_code[r.village_id],
             "kind": r.kind,
             "member": ctx.member(r.member_id) if r.member_id else "",
-            "person_name": r.person_name,
+            # a holder who is a member outside the exported subtree: by name
+            "person_name": r.person_name
+            or ("" if ctx.member(r.member_id) else _member_name(r.member_id)),
             "start": r.start,
             "end": r.end,
         }
+
+
+def _member_name(pk) -> str:
+    return Member.objects.filter(pk=pk).values_list("full_name", flat=True).first() or ""
 
 
 def export_commune_leaders(ctx):
@@ -1263,6 +1308,8 @@ def export_rounds(ctx):
 def export_contestants(ctx):
     qs = Contestant.objects.filter(round__contest__organizer_id__in=list(ctx.org_code))
     for c in qs.order_by("id"):
+        if c.member_id not in ctx.member_ref or c.cell_id not in ctx.org_code:
+            continue
         yield {
             "round": f"VT{c.round_id}",
             "cell": ctx.org(c.cell_id),

@@ -3,17 +3,21 @@
 database: the import holds the database's write transaction until it ends."""
 
 import json
+import logging
 import os
 from pathlib import Path
 
 from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chibo.accounts.scope import Scope
 
 from . import importer
 from .models import WorkbookImport
+
+logger = logging.getLogger(__name__)
 
 
 def storage_dir() -> Path:
@@ -45,15 +49,32 @@ def run_workbook_import(import_id: int, write: bool) -> dict:
     """Check (write=False) or import (write=True) the workbook of a WorkbookImport."""
     item = WorkbookImport.objects.select_related("user").get(pk=import_id)
     path = storage_dir() / item.stored_name
-    result = importer.import_workbook(
-        str(path),
-        actor=item.user,
-        scope=Scope.for_user(item.user),
-        dry_run=not write,
-        accept_warnings=item.accept_warnings,
-        progress=lambda done, total, label: _write_progress(item, done, total, label),
-        source=item.filename,
-    )
+    try:
+        result = importer.import_workbook(
+            str(path),
+            actor=item.user,
+            scope=Scope.for_user(item.user),
+            dry_run=not write,
+            accept_warnings=item.accept_warnings,
+            progress=lambda done, total, label: _write_progress(item, done, total, label),
+            source=item.filename,
+        )
+    except Exception:
+        # Nothing was written (one transaction); the page must not wait for ever.
+        logger.exception("workbook import %s failed", import_id)
+        item.result = importer.Result(
+            errors=[
+                importer.Problem(
+                    "", 0, "", _("Lỗi ngoài dự kiến khi xử lý tệp; không có gì được ghi.")
+                )
+            ]
+        ).as_dict()
+        item.state = WorkbookImport.State.FAILED
+        item.finished_at = timezone.now()
+        item.save(update_fields=["result", "state", "finished_at"])
+        path.unlink(missing_ok=True)
+        progress_path(item).unlink(missing_ok=True)
+        raise
     item.result = result.as_dict()
     if write:
         item.state = WorkbookImport.State.DONE if result.written else WorkbookImport.State.FAILED

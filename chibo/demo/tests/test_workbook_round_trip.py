@@ -116,3 +116,15 @@ def test_the_demo_goes_out_and_back_in_whole(demo):
         assert members_after == members_before
     finally:
         transaction.savepoint_rollback(savepoint)
+
+
+@pytest.mark.django_db
+def test_a_communes_workbook_loads_back_where_it_came_from_unchanged(demo):
+    """A commune's export holds the members who left it, as moved out on the day they left;
+    loaded back into the database it came from, it changes nothing."""
+    commune = Organization.objects.get(name="Đảng bộ xã Nà Bó")
+    data = exporter.build(commune)
+    result = importer.import_workbook(io.BytesIO(data), accept_warnings=True, dry_run=True)
+    assert not result.errors, result.errors[:5]
+    changed = {n: c for n, c in result.counts.items() if c["created"] or c["updated"]}
+    assert not changed

@@ -129,3 +129,20 @@ def test_errors_and_warnings_in_the_preview(clients, tree, immediate_tasks):
     item.refresh_from_db()
     assert item.state == WorkbookImport.State.DONE
     assert Member.objects.filter(party_card_number="17000002").exists()
+
+
+@pytest.mark.django_db
+def test_a_task_that_breaks_leaves_a_failed_import_not_a_page_waiting(
+    clients, tree, immediate_tasks, monkeypatch
+):
+    from chibo.workbook import importer
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer, "import_workbook", broken)
+    _upload(clients["admin"], first_load())
+    item = WorkbookImport.objects.get()
+    assert item.state == WorkbookImport.State.FAILED
+    page = clients["admin"].get(reverse("workbook:detail", args=[item.pk])).text
+    assert "Lỗi ngoài dự kiến" in page and "hx-trigger" not in page
