@@ -3,6 +3,15 @@ import datetime
 from django.utils import timezone
 
 FAR_FUTURE = datetime.date(9999, 12, 31)
+# Every date a person types or imports lies in these years: a year-1 date breaks date arithmetic
+# (a year before it does not exist) and no member, meeting or decision is older than 1900.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
+
+def in_range(day: datetime.date) -> bool:
+    """Whether a typed or imported date lies in the years 1900–2100."""
+    return EARLIEST <= day <= LATEST
 
 
 def today() -> datetime.date:
@@ -12,10 +21,17 @@ def today() -> datetime.date:
 def parse_vn_date(value) -> datetime.date | None:
     """A date from a real date, a datetime, 'dd/mm/yyyy' or 'yyyy-mm-dd' text; None if blank.
 
-    Raises ValueError for text that is not a date.
+    Raises ValueError for text that is not a date or a date outside the years 1900–2100.
     """
     if value is None or value == "":
         return None
+    day = _parse(value)
+    if day is not None and not in_range(day):
+        raise ValueError(value)
+    return day
+
+
+def _parse(value) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):

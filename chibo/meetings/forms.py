@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.forms import DateField as CoreDateField
 from chibo.targets.models import Target
 
 from . import materials
@@ -15,12 +16,11 @@ from .models import Section
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class DateField(forms.DateField):
+class DateField(CoreDateField):
     """A date typed as dd/mm/yyyy or picked in the phone's date picker (yyyy-mm-dd)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", DATE_WIDGET)
-        kwargs.setdefault("error_messages", {"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")})
         super().__init__(**kwargs)
 
 

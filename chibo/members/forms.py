@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
+from chibo.core.forms import DateField
 from chibo.core.renderers import RENDERER
 from chibo.organizations.models import Organization
 
@@ -28,8 +29,8 @@ SORTS = [
 STANDINGS = [("probationary", _("Dự bị")), ("official", _("Chính thức"))]
 
 
-class VNDateField(forms.DateField):
-    """A date typed as dd/mm/yyyy (config/formats: also yyyy-mm-dd)."""
+class VNDateField(DateField):
+    """A date typed as dd/mm/yyyy (config/formats: also yyyy-mm-dd), in the years 1900–2100."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
@@ -38,7 +39,6 @@ class VNDateField(forms.DateField):
                 format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
             ),
         )
-        kwargs.setdefault("error_messages", {"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")})
         super().__init__(**kwargs)
 
 

@@ -188,7 +188,7 @@ def test_bulk_status_is_all_or_nothing_and_names_the_member(tree, clients):
         ({"members": []}, "Hãy chọn ít nhất một đảng viên."),
         ({"members": ["x"]}, "Danh sách đảng viên không hợp lệ."),
         ({"members": [str(i) for i in range(1, 202)]}, "tối đa 200 đảng viên."),
-        ({"on": "01/01/2999"}, "Ngày không được ở tương lai."),
+        ({"on": "01/01/2099"}, "Ngày không được ở tương lai."),
         ({"on": "31/02/2024"}, "Ngày không hợp lệ (dd/mm/yyyy)."),
         ({"status": "bogus"}, "Hãy chọn một lựa chọn hợp lệ."),
         ({"status": ""}, "Trường này là bắt buộc."),

@@ -131,7 +131,7 @@ def test_a_second_init_is_refused():
         ({"password": "123"}, "Không tạo được"),
         ({"admin": "có dấu cách"}, "Tên đăng nhập chỉ gồm"),
         ({"code": "mã có dấu"}, "Mã chỉ gồm"),
-        ({"since": "01/01/2999"}, "không được sau hôm nay"),
+        ({"since": "01/01/2099"}, "không được sau hôm nay"),
     ],
 )
 def test_bad_input_is_refused_and_writes_nothing(overrides, message):
