@@ -291,10 +291,9 @@ _UNREADABLE_VERSION = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 def _posted_version(request):
-    """The `updated_at` the edit form was loaded with, or None when the form sent none."""
+    """The `updated_at` the edit form was loaded with (never None: a form without one is refused
+    before, and one that cannot be read is stale)."""
     raw = request.POST.get("version", "")
-    if not raw:
-        return None
     try:
         return parse_datetime(raw) or _UNREADABLE_VERSION
     except ValueError:  # well-formed but impossible, e.g. month 13
@@ -308,7 +307,12 @@ def member_edit(request, pk):
     member = member_or_404(scope, pk, write=True)
     form = MemberForm(request.POST or None, instance=member)
     version = request.POST.get("version") if request.method == "POST" else member.updated_at
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not request.POST.get("version"):
+        # Without the version the form was loaded with, a save could overwrite a newer record
+        # unseen: refused, as the meeting record form refuses it.
+        form.is_valid()
+        form.add_error(None, _("Biểu mẫu thiếu phiên bản hồ sơ. Hãy tải lại trang rồi sửa lại."))
+    elif request.method == "POST" and form.is_valid():
         try:
             services.member_update(
                 member=member,
