@@ -60,11 +60,12 @@ class NameMatches(Sequence):
 
 @router.get(
     "",
-    response=responses(list[OrganizationOut], 401, 422),
+    response=responses(list[OrganizationOut], 401, 404, 422),
     summary="List organizations",
     description=(
         "Organizations under the nodes where the user holds a role, in tree order. "
-        "Filters narrow that list: `parent` (direct children of an organization), `kind`, "
+        "Filters narrow that list: `parent` (direct children of an organization; 404 outside "
+        "the user's scope, as if missing), `kind`, "
         "`active` (true: still in force; false: dissolved or merged) and `q` (every word "
         "in the name, accents and case ignored). Paginated. With `as_of`, the tree of that "
         "day: `name` and `parent_id` are that day's, `parent` filters on that day's parent, "
@@ -84,6 +85,8 @@ def organization_list(
     scope = scope_of(request)
     when = as_of_date(as_of, scope.on) if as_of else None
     qs = scope.organizations()
+    if parent is not None:
+        scope.org_or_404(parent)  # an outside id answers as a missing one, never an empty list
     if when is None:
         if parent is not None:
             qs = qs.filter(parent_id=parent)

@@ -268,12 +268,24 @@ def test_organization_list_filters(tree, auth):
     assert ids(get("/api/v1/organizations", admin, active="false")) == []
     # The filters narrow the scoped list; they never widen it.
     commune = auth["commune"]
-    assert ids(get("/api/v1/organizations", commune, parent=tree.commune_b.pk)) == []
     assert ids(get("/api/v1/organizations", commune, q="bo")) == [
         tree.commune_a.pk,
         tree.cell_a.pk,
         tree.cell_a2.pk,
     ]
+
+
+@pytest.mark.parametrize("as_of", [None, "01/06/2023"])
+def test_organization_list_with_a_parent_outside_the_scope_is_404(tree, auth, as_of):
+    # As every other outside id: a parent outside the scope (beside it, above it, or missing)
+    # answers 404, the same for each, never an empty list that tells it exists.
+    commune = auth["commune"]
+    extra = {"as_of": as_of} if as_of else {}
+    for outside in (tree.commune_b.pk, tree.cell_b.pk, tree.district.pk, 10**9):
+        r = get("/api/v1/organizations", commune, parent=outside, **extra)
+        assert (r.status_code, r.json()) == (404, {"detail": "Không tìm thấy."}), outside
+    r = get("/api/v1/organizations", commune, parent=tree.commune_a.pk, **extra)
+    assert sorted(ids(r)) == sorted([tree.cell_a.pk, tree.cell_a2.pk])
 
 
 def test_organization_search_paginates(tree, auth):
@@ -593,6 +605,7 @@ def test_openapi_schema_lists_paths_and_status_codes(db):
     }
     assert "security" not in paths["/api/v1/auth/token"]["post"]
     for path in (
+        "/api/v1/organizations",
         "/api/v1/organizations/{org_id}",
         "/api/v1/members",
         "/api/v1/members/{member_id}",
@@ -600,7 +613,6 @@ def test_openapi_schema_lists_paths_and_status_codes(db):
         op = paths[path]["get"]
         assert set(op["responses"]) == {"200", "401", "404", "422"}
         assert op["security"] == [{"BearerAuth": []}]
-    assert set(paths["/api/v1/organizations"]["get"]["responses"]) == {"200", "401", "422"}
     params = {p["name"] for p in paths["/api/v1/members"]["get"]["parameters"]}
     assert {"q", "org", "page", "page_size", "as_of"} <= params
     # Every write: a documented body, Idempotency-Key, 403 for a read token, 404 outside.
