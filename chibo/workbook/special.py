@@ -704,10 +704,11 @@ def apply_members(run, sheet, rows: list[Row]):
     from chibo.members import rules
 
     summary = run.summaries.setdefault(sheet.name, Summary())
-    by_card, by_cid, by_key = {}, {}, {}
+    by_card, by_cid, by_key, who = {}, {}, {}, {}
     for m in Member.objects.only(
         "pk", "party_card_number", "citizen_id", "full_name", "birth_date", "admission_date"
     ):
+        who[m.pk] = (m.full_name, m.birth_date)
         if m.party_card_number:
             by_card[m.party_card_number] = m.pk
         if m.citizen_id:
@@ -786,11 +787,49 @@ def apply_members(run, sheet, rows: list[Row]):
                 "Trạng thái từ ngày",
                 _("Cần ngày của trạng thái «%(s)s».") % {"s": Status(a["status"]).label},
             )
-        pk = (
-            (a["party_card_number"] and by_card.get(a["party_card_number"]))
-            or (a["citizen_id"] and by_cid.get(a["citizen_id"]))
-            or by_key.get(_member_key(a))
-        )
+        by_number = {
+            label: found
+            for label, found in (
+                (
+                    "Số thẻ đảng viên",
+                    a["party_card_number"] and by_card.get(a["party_card_number"]),
+                ),
+                ("Số CCCD", a["citizen_id"] and by_cid.get(a["citizen_id"])),
+            )
+            if found
+        }
+        if len(set(by_number.values())) > 1:
+            run.error(
+                sheet,
+                row.number,
+                "Số CCCD",
+                _("Số thẻ và số CCCD của dòng này thuộc về hai đảng viên khác nhau trong chibo."),
+            )
+            continue
+        pk = next(iter(by_number.values()), None) or by_key.get(_member_key(a))
+        if pk and by_number:
+            # A number already in chibo: the same person, unless name and birth date both differ.
+            name, born = who[pk]
+            same_name = vn.fold(name) == vn.fold(a.get("full_name", ""))
+            same_birth = born == a.get("birth_date")
+            label = next(iter(by_number))
+            if not same_name and not same_birth:
+                run.error(
+                    sheet,
+                    row.number,
+                    label,
+                    _("%(what)s này đã là của «%(name)s» (sinh %(born)s) trong chibo.")
+                    % {"what": label, "name": name, "born": f"{born:%d/%m/%Y}"},
+                )
+                continue
+            if not (same_name and same_birth):
+                run.warn(
+                    sheet,
+                    row.number,
+                    label,
+                    _("%(what)s này là của «%(name)s» (sinh %(born)s): hồ sơ sẽ được sửa theo tệp.")
+                    % {"what": label, "name": name, "born": f"{born:%d/%m/%Y}"},
+                )
         if pk:
             matched.append((row, pk))
         else:

@@ -432,3 +432,31 @@ def test_a_commune_sets_its_own_meeting_day(tree):
     )  # fmt: skip
     (problem,) = _errors(bad)
     assert "từ 1 đến 28" in problem.message
+
+
+@pytest.mark.django_db
+def test_a_card_number_of_another_person_is_an_error_a_corrected_name_a_warning(tree):
+    taken = member(
+        tree.member_b.party_card_number, "Lò Văn Khác", cell="XB-01", birth_date="05/05/1985"
+    )
+    (problem,) = _errors(book({"Đảng viên": rows(schema.MEMBERS, [taken])}))
+    assert problem.column == "Số thẻ đảng viên" and "Cầm Văn Bình" in problem.message
+    corrected = member(
+        tree.member_b.party_card_number,
+        "Cầm Thị Bình",
+        cell="XB-01",
+        birth_date=tree.member_b.birth_date,
+        citizen_id=tree.member_b.citizen_id,
+        admission_date=tree.member_b.admission_date,
+        official_date=tree.member_b.official_date,
+    )
+    result = importer.import_workbook(
+        io.BytesIO(book({"Đảng viên": rows(schema.MEMBERS, [corrected])}))
+    )
+    assert not result.errors and result.needs_confirmation
+    assert "Cầm Văn Bình" in result.warnings[0].message
+    result = importer.import_workbook(
+        io.BytesIO(book({"Đảng viên": rows(schema.MEMBERS, [corrected])})), accept_warnings=True
+    )
+    tree.member_b.refresh_from_db()
+    assert result.written and tree.member_b.full_name == "Cầm Thị Bình"
