@@ -8,14 +8,13 @@ input is a 400. Each list page answers `?format=xlsx` with the same list as a sp
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from chibo.accounts.scope import Scope
-from chibo.core import audit
+from chibo.core import audit, web
 from chibo.core import indicators as registry
 from chibo.core.dates import today
 from chibo.organizations.models import Organization
@@ -47,12 +46,7 @@ def _query(request, form_class, **kwargs):
     return form, data
 
 
-def _bad(form):
-    problems = "; ".join(
-        f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}"
-        for k, v in form.errors.items()
-    )
-    return HttpResponseBadRequest(escape(_("Tham số không hợp lệ: %(p)s") % {"p": problems}))
+_bad = web.bad_query
 
 
 def _export_url(request) -> str:

@@ -14,11 +14,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.html import escape
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,6 +29,7 @@ from django.views.decorators.http import (
 )
 
 from chibo.accounts.scope import Scope
+from chibo.core import web
 from chibo.core.dates import today
 from chibo.organizations.models import Organization
 
@@ -43,13 +43,7 @@ PAGE_SIZE = 50
 NEW_FEED_KEY = "meetings_new_feed"
 
 
-def bad_query(form):
-    """400 for a query string that does not validate; choice errors quote the value: escaped."""
-    problems = "; ".join(
-        f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}"
-        for k, v in form.errors.items()
-    )
-    return HttpResponseBadRequest(escape(_("Tham số không hợp lệ: %(p)s") % {"p": problems}))
+bad_query = web.bad_query
 
 
 def add_errors(form, error: ValidationError):

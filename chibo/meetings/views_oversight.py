@@ -14,10 +14,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -25,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from chibo.accounts.scope import Scope
 from chibo.committees.exports import xlsx_response
-from chibo.core import audit, dates
+from chibo.core import audit, dates, web
 from chibo.core import indicators as registry
 from chibo.organizations.models import Organization
 
@@ -57,12 +56,7 @@ def _scope(request) -> Scope:
     return scope
 
 
-def _bad(form):
-    problems = "; ".join(
-        f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}"
-        for k, v in form.errors.items()
-    )
-    return HttpResponseBadRequest(escape(_("Tham số không hợp lệ: %(p)s") % {"p": problems}))
+_bad = web.bad_query
 
 
 def _roots(scope, org_id) -> list[Organization]:

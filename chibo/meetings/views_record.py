@@ -11,16 +11,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.accounts.scope import Scope
-from chibo.core import audit
+from chibo.core import audit, web
 from chibo.core.dates import today
 
 from . import forms, selectors, services
@@ -40,12 +39,7 @@ def _reader_scope(request) -> Scope:
     return scope
 
 
-def _bad(form) -> HttpResponseBadRequest:
-    problems = "; ".join(
-        f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}"
-        for k, v in form.errors.items()
-    )
-    return HttpResponseBadRequest(escape(_("Tham số không hợp lệ: %(p)s") % {"p": problems}))
+_bad = web.bad_query
 
 
 def _cell_or_404(scope, pk, write=False):

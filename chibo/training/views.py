@@ -7,14 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
-from chibo.core import audit
+from chibo.core import audit, web
 from chibo.core import indicators as registry
 from chibo.core.dates import today
 from chibo.members.models import Member
@@ -39,13 +38,7 @@ SEARCH_LIMIT = 100
 BULK_LIMIT = 500
 
 
-def bad_query(form):
-    """400 for a query string that does not validate; choice errors quote the value: escaped."""
-    problems = "; ".join(
-        f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}"
-        for k, v in form.errors.items()
-    )
-    return HttpResponseBadRequest(escape(_("Tham số không hợp lệ: %(p)s") % {"p": problems}))
+bad_query = web.bad_query
 
 
 def reader_scope_or_404(request) -> Scope:
