@@ -72,6 +72,9 @@ class Sheet:
     provides: str = ""  # the namespace whose codes this sheet's `ref_attr` column registers
     ref_attr: str = ""
     export: Callable | None = None  # (ExportContext) -> iterable of {attr: value}
+    # Or, for most sheets: (ExportContext) -> the queryset whose rows the sheet holds
+    # (chibo.workbook.context.rows_from turns them into rows, ids into codes).
+    source: Callable | None = None
     apply: Callable | None = None  # custom writer: (ImportRun, sheet, rows) -> None
     prepare: Callable | None = None  # (attrs, run) -> None: derived fields, extra checks
     max_rows: int = 200_000

@@ -6,7 +6,7 @@ import io
 from django.utils import translation
 
 from . import schema, spec, xlsxwrite
-from .special import export_context
+from .context import export_context, rows_from
 
 INSTRUCTIONS = [
     "Sổ dữ liệu chibo: mỗi trang một loại dữ liệu; giữ nguyên tên trang và dòng tiêu đề.",
@@ -81,7 +81,8 @@ def build(root=None, *, with_data=True, progress=None) -> bytes:
             if ctx is None:
                 continue
             converters = [(col.attr, _converter(col)) for col in sheet.columns]
-            for row in sheet.export(ctx):
+            rows = sheet.export(ctx) if sheet.export else rows_from(sheet, ctx, sheet.source(ctx))
+            for row in rows:
                 ws.append([convert(row.get(attr)) for attr, convert in converters])
         writer.close()
     return out.getvalue()

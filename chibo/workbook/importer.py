@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 from chibo.members.spreadsheets import SpreadsheetError
+from chibo.organizations.models import Commune, Organization, Village
 
 from . import schema
 from .engine import ImportRun, Problem, Refs
+from .hooks import score_sheet_loader, term_loader
+from .people import member_loader, user_loader
 from .reader import read_workbook
-from .special import LOADERS
 
 
 class _Rollback(Exception):
@@ -63,6 +65,19 @@ class Result:
 
 def _file_problem(message: str) -> Result:
     return Result(errors=[Problem("", 0, "", message)])
+
+
+# Codes the database already has, by namespace; the file's own codes are added as its sheets
+# are written (codes only a file defines, such as a meeting's, are never looked up here).
+LOADERS = {
+    "org": lambda: dict(Organization.objects.values_list("code", "pk")),
+    "commune": lambda: dict(Commune.objects.values_list("code", "pk")),
+    "village": lambda: dict(Village.objects.values_list("code", "pk")),
+    "member": member_loader,
+    "user": user_loader,
+    "term": term_loader,
+    "score_sheet": score_sheet_loader,
+}
 
 
 def import_workbook(

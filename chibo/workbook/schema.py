@@ -44,7 +44,7 @@ from chibo.training.models import (
     TrainingCourse,
 )
 
-from . import special
+from . import hooks, people, tree
 from .engine import Sheet
 from .spec import Col, Invalid
 
@@ -90,8 +90,8 @@ ORGANIZATIONS = Sheet(
     model=Organization,
     provides="org",
     ref_attr="code",
-    apply=special.apply_organizations,
-    export=special.export_organizations,
+    apply=tree.apply_organizations,
+    export=tree.export_organizations,
     max_rows=20_000,
 )
 
@@ -106,8 +106,8 @@ PERIODS = Sheet(
         Col("Từ ngày", "valid_from", "date", required=True),
         Col("Đến ngày", "valid_to", "date"),
     ],
-    apply=special.apply_periods,
-    export=special.export_periods,
+    apply=tree.apply_periods,
+    export=tree.export_periods,
     max_rows=100_000,
 )
 
@@ -124,8 +124,8 @@ EVENTS = Sheet(
     ],
     model=OrganizationEvent,
     key=("organization_id", "kind", "on"),
-    apply=special.apply_events,
-    export=special.export_events,
+    apply=tree.apply_events,
+    export=tree.export_events,
     max_rows=100_000,
 )
 
@@ -146,7 +146,7 @@ COMMUNES = Sheet(
     ref_attr="code",
     audit_each=True,
     defaults={"kind": Commune.Kind.COMMUNE},
-    export=special.export_communes,
+    export=tree.export_communes,
     max_rows=20_000,
 )
 
@@ -169,7 +169,7 @@ VILLAGES = Sheet(
     ref_attr="code",
     audit_each=True,
     defaults={"kind": Village.Kind.BAN, "especially_disadvantaged": False},
-    export=special.export_villages,
+    export=tree.export_villages,
     max_rows=100_000,
 )
 
@@ -183,8 +183,8 @@ VILLAGE_LINKS = Sheet(
         Col("Từ ngày", "start", "date", required=True),
         Col("Đến ngày", "end", "date"),
     ],
-    apply=special.apply_village_links,
-    export=special.export_village_links,
+    apply=tree.apply_village_links,
+    export=tree.export_village_links,
     max_rows=100_000,
 )
 
@@ -200,8 +200,8 @@ USERS = Sheet(
     ],
     provides="user",
     ref_attr="username",
-    apply=special.apply_users,
-    export=special.export_users,
+    apply=people.apply_users,
+    export=people.export_users,
     max_rows=100_000,
 )
 
@@ -238,8 +238,8 @@ MEMBERS = Sheet(
     ],
     provides="member",
     ref_attr="ref",
-    apply=special.apply_members,
-    export=special.export_members,
+    apply=people.apply_members,
+    export=people.export_members,
     max_rows=150_000,
 )
 
@@ -258,7 +258,9 @@ MEMBERSHIPS = Sheet(
     model=Membership,
     key=("member_id", "start"),
     defaults={"reason": Membership.Reason.IMPORTED},
-    export=special.export_memberships,
+    source=lambda ctx: Membership.objects.filter(
+        member_id__in=list(ctx.member_ref), cell_id__in=list(ctx.org_code)
+    ).order_by("member_id", "start"),
     max_rows=300_000,
 )
 
@@ -274,7 +276,9 @@ STATUS_CHANGES = Sheet(
     ],
     model=StatusChange,
     key=("member_id", "on", "status"),
-    export=special.export_status_changes,
+    source=lambda ctx: StatusChange.objects.filter(member_id__in=list(ctx.member_ref)).order_by(
+        "member_id", "on", "id"
+    ),
     max_rows=300_000,
 )
 
@@ -289,7 +293,9 @@ THEORY_CHANGES = Sheet(
     ],
     model=TheoryLevelChange,
     key=("member_id", "on", "level"),
-    export=special.export_theory_changes,
+    source=lambda ctx: TheoryLevelChange.objects.filter(
+        member_id__in=list(ctx.member_ref)
+    ).order_by("member_id", "on", "id"),
     max_rows=300_000,
 )
 
@@ -307,7 +313,9 @@ ROLES = Sheet(
     model=RoleAssignment,
     key=("user_id", "role", "organization_id", "valid_from"),
     audit_each=True,
-    export=special.export_roles,
+    source=lambda ctx: RoleAssignment.objects.filter(
+        organization_id__in=list(ctx.org_code), user_id__in=list(ctx.username)
+    ).order_by("user_id", "valid_from", "id"),
     max_rows=100_000,
 )
 
@@ -325,8 +333,8 @@ TERMS = Sheet(
     key=("organization_id", "start"),
     provides="term",
     ref_attr="ref_code",
-    prepare=special.term_ref,
-    export=special.export_terms,
+    prepare=hooks.term_ref,
+    source=lambda ctx: Term.objects.filter(organization_id__in=list(ctx.org_code)).order_by("id"),
     max_rows=100_000,
 )
 
@@ -345,9 +353,9 @@ POSITIONS = Sheet(
     ],
     model=Position,
     key=("organization_id", "member_id", "title", "start"),
-    prepare=special.term_of_position,
+    prepare=hooks.term_of_position,
     defaults={"obtained": Position.Obtained.ELECTED},
-    export=special.export_positions,
+    export=hooks.export_positions,
     max_rows=200_000,
 )
 
@@ -365,8 +373,8 @@ POSTS = Sheet(
     ],
     model=ConcurrentRole,
     key=("village_id", "kind", "start"),
-    prepare=special.holder_given,
-    export=special.export_posts,
+    prepare=hooks.holder_given,
+    export=hooks.export_posts,
     max_rows=200_000,
 )
 
@@ -384,7 +392,9 @@ COMMUNE_LEADERS = Sheet(
     ],
     model=CommuneLeader,
     key=("commune_id", "post", "start"),
-    export=special.export_commune_leaders,
+    source=lambda ctx: CommuneLeader.objects.filter(commune_id__in=list(ctx.org_code)).order_by(
+        "id"
+    ),
 )
 
 LEADERSHIP_TARGETS = Sheet(
@@ -399,7 +409,9 @@ LEADERSHIP_TARGETS = Sheet(
     ],
     model=LeadershipTarget,
     key=("organization_id", "term_name"),
-    export=special.export_leadership_targets,
+    source=lambda ctx: LeadershipTarget.objects.filter(
+        organization_id__in=list(ctx.org_code)
+    ).order_by("id"),
 )
 
 COMMUNE_OFFICIALS = Sheet(
@@ -418,7 +430,9 @@ COMMUNE_OFFICIALS = Sheet(
     ],
     model=CommuneOfficial,
     key=("commune_id", "full_name", "post", "start"),
-    export=special.export_commune_officials,
+    source=lambda ctx: CommuneOfficial.objects.filter(commune_id__in=list(ctx.org_code)).order_by(
+        "id"
+    ),
 )
 
 SUCCESSION = Sheet(
@@ -435,7 +449,9 @@ SUCCESSION = Sheet(
     ],
     model=SuccessionPlan,
     key=("organization_id", "term_name", "title", "member_id"),
-    export=special.export_succession,
+    source=lambda ctx: SuccessionPlan.objects.filter(
+        organization_id__in=list(ctx.org_code)
+    ).order_by("id"),
 )
 
 COURSES = Sheet(
@@ -455,7 +471,9 @@ COURSES = Sheet(
     key=("organizer_id", "title", "start"),
     provides="course",
     ref_attr="ref_code",
-    export=special.export_courses,
+    source=lambda ctx: TrainingCourse.objects.filter(organizer_id__in=list(ctx.org_code)).order_by(
+        "id"
+    ),
 )
 
 ENROLLMENTS = Sheet(
@@ -471,7 +489,9 @@ ENROLLMENTS = Sheet(
     model=Enrollment,
     key=("course_id", "member_id"),
     defaults={"status": Enrollment.Status.ENROLLED},
-    export=special.export_enrollments,
+    source=lambda ctx: Enrollment.objects.filter(
+        course__organizer_id__in=list(ctx.org_code)
+    ).order_by("id"),
     max_rows=300_000,
 )
 
@@ -489,7 +509,7 @@ CONTESTS = Sheet(
     key=("organizer_id", "year", "name"),
     provides="contest",
     ref_attr="ref_code",
-    export=special.export_contests,
+    source=lambda ctx: Contest.objects.filter(organizer_id__in=list(ctx.org_code)).order_by("id"),
 )
 
 ROUNDS = Sheet(
@@ -506,7 +526,9 @@ ROUNDS = Sheet(
     key=("contest_id", "level", "organizer_id"),
     provides="round",
     ref_attr="ref_code",
-    export=special.export_rounds,
+    source=lambda ctx: ContestRound.objects.filter(
+        contest__organizer_id__in=list(ctx.org_code)
+    ).order_by("id"),
 )
 
 CONTESTANTS = Sheet(
@@ -522,7 +544,9 @@ CONTESTANTS = Sheet(
     model=Contestant,
     key=("round_id", "member_id"),
     defaults={"prize": ""},
-    export=special.export_contestants,
+    source=lambda ctx: Contestant.objects.filter(
+        round__contest__organizer_id__in=list(ctx.org_code)
+    ).order_by("id"),
 )
 
 FOLLOW = Sheet(
@@ -538,7 +562,9 @@ FOLLOW = Sheet(
     ],
     model=FollowAssignment,
     key=("official_id", "cell_id", "start"),
-    export=special.export_follow,
+    source=lambda ctx: FollowAssignment.objects.filter(cell_id__in=list(ctx.org_code)).order_by(
+        "id"
+    ),
 )
 
 SUPPORT = Sheet(
@@ -557,7 +583,9 @@ SUPPORT = Sheet(
     key=("village_id", "helper_id", "start"),
     provides="support",
     ref_attr="ref_code",
-    export=special.export_support,
+    source=lambda ctx: SupportAssignment.objects.filter(
+        village_id__in=list(ctx.village_code)
+    ).order_by("id"),
 )
 
 SUPPORT_VISITS = Sheet(
@@ -571,7 +599,10 @@ SUPPORT_VISITS = Sheet(
     ],
     model=SupportVisit,
     key=("assignment_id", "on"),
-    export=special.export_support_visits,
+    source=lambda ctx: SupportVisit.objects.filter(
+        assignment__village_id__in=list(ctx.village_code),
+        assignment__helper_id__in=list(ctx.org_code),
+    ).order_by("id"),
 )
 
 TARGETS = Sheet(
@@ -592,7 +623,9 @@ TARGETS = Sheet(
     provides="target",
     ref_attr="ref_code",
     defaults={"measure": Target.Measure.SUM, "order": 0},
-    export=special.export_targets,
+    source=lambda ctx: Target.objects.filter(
+        cell_id__in=list(ctx.org_code), withdrawn_at__isnull=True
+    ).order_by("id"),
     max_rows=300_000,
 )
 
@@ -609,7 +642,9 @@ TARGET_PROGRESS = Sheet(
     model=TargetProgress,
     key=("target_id", "month"),
     prepare=_first_of_month,
-    export=special.export_target_progress,
+    source=lambda ctx: TargetProgress.objects.filter(
+        target__cell_id__in=list(ctx.org_code), target__withdrawn_at__isnull=True
+    ).order_by("id"),
     max_rows=1_000_000,
 )
 
@@ -646,9 +681,9 @@ MEETINGS = Sheet(
     key=("cell_id", "kind", "scheduled_date", "topic"),
     provides="meeting",
     ref_attr="ref_code",
-    prepare=special.meeting_prepare,
+    prepare=hooks.meeting_prepare,
     defaults={"kind": CellMeeting.Kind.REGULAR, "status": CellMeeting.Status.PLANNED},
-    export=special.export_meetings,
+    source=lambda ctx: CellMeeting.objects.filter(cell_id__in=list(ctx.org_code)).order_by("id"),
     max_rows=500_000,
 )
 
@@ -665,7 +700,9 @@ ATTENDANCE = Sheet(
     model=Attendance,
     key=("meeting_id", "member_id"),
     defaults={"summoned": True},
-    export=special.export_attendance,
+    source=lambda ctx: Attendance.objects.filter(meeting__cell_id__in=list(ctx.org_code)).order_by(
+        "id"
+    ),
     max_rows=1_000_000,
 )
 
@@ -682,7 +719,7 @@ GUESTS = Sheet(
     ],
     model=Guest,
     key=("meeting_id", "kind", "name"),
-    export=special.export_guests,
+    source=lambda ctx: Guest.objects.filter(meeting__cell_id__in=list(ctx.org_code)).order_by("id"),
     max_rows=500_000,
 )
 
@@ -704,9 +741,9 @@ TASKS = Sheet(
     ],
     model=Task,
     key=("meeting_id", "title", "owner_kind", "owner_member_id", "owner_name"),
-    prepare=special.task_prepare,
+    prepare=hooks.task_prepare,
     defaults={"state": Task.State.OPEN, "progress": 0},
-    export=special.export_tasks,
+    source=lambda ctx: Task.objects.filter(cell_id__in=list(ctx.org_code)).order_by("id"),
     max_rows=1_000_000,
 )
 
@@ -720,8 +757,8 @@ SCORES = Sheet(
     ],
     model=ScoreEntry,
     key=("meeting_id", "item_id"),
-    prepare=special.score_item,
-    export=special.export_scores,
+    prepare=hooks.score_item,
+    export=hooks.export_scores,
     max_rows=1_000_000,
 )
 
@@ -745,8 +782,10 @@ MEETING_RULES = Sheet(
     ],
     model=MeetingRule,
     key=("organization_id", "cell_type", "effective_from"),
-    prepare=special.meeting_rule_defaults,
-    export=special.export_meeting_rules,
+    prepare=hooks.meeting_rule_defaults,
+    source=lambda ctx: MeetingRule.objects.filter(organization_id__in=list(ctx.org_code)).order_by(
+        "id"
+    ),
 )
 
 ROLE_MODELS = Sheet(
@@ -764,7 +803,7 @@ ROLE_MODELS = Sheet(
     key=("commune_id", "name", "effective_from"),
     provides="role_model",
     ref_attr="ref_code",
-    export=special.export_role_models,
+    source=lambda ctx: RoleModel.objects.filter(commune_id__in=list(ctx.org_code)).order_by("id"),
 )
 
 ROLE_MODEL_RULES = Sheet(
@@ -780,7 +819,9 @@ ROLE_MODEL_RULES = Sheet(
     model=RoleModelRule,
     key=("role_model_id", "title", "kind", "paired_kind"),
     defaults={"title": "", "paired_kind": ""},
-    export=special.export_role_model_rules,
+    source=lambda ctx: RoleModelRule.objects.filter(
+        role_model__commune_id__in=list(ctx.org_code)
+    ).order_by("id"),
 )
 
 SHEETS = [

@@ -1,0 +1,153 @@
+"""Row hooks of the generic sheets (derived fields, checks) and the few exports that need more
+than a queryset: the term of a position, a village post's holder, a score's item code."""
+
+from django.utils.translation import gettext as _
+
+from chibo.committees.models import (
+    ConcurrentRole,
+    Position,
+    Term,
+)
+from chibo.meetings.models import (
+    CellMeeting,
+    MeetingRule,
+    ScoreEntry,
+    ScoreItem,
+    Task,
+)
+from chibo.members.models import Member
+
+from .spec import Invalid
+
+
+def term_loader():
+    return {
+        f"{org}:{name}": pk
+        for pk, org, name in Term.objects.values_list("pk", "organization_id", "name")
+    }
+
+
+def term_ref(attrs, run):
+    attrs["ref_code"] = f"{attrs['organization_id']}:{attrs['name']}"
+
+
+def term_of_position(attrs, run):
+    name = attrs.pop("term", "") or ""
+    attrs["term_id"] = None
+    if name:
+        pk = run.refs.get("term", f"{attrs['organization_id']}:{name}")
+        if pk is None:
+            raise Invalid(_("Tổ chức chưa có nhiệm kỳ «%(t)s» (trang Nhiệm kỳ).") % {"t": name})
+        attrs["term_id"] = pk
+
+
+def holder_given(attrs, run):
+    if not attrs.get("member_id") and not attrs.get("person_name"):
+        raise Invalid(_("Cần số hiệu đảng viên hoặc họ tên người giữ chức danh."))
+
+
+def export_positions(ctx):
+    qs = Position.objects.filter(organization_id__in=list(ctx.org_code)).select_related("term")
+    for p in qs.order_by("id").iterator(chunk_size=5000):
+        yield {
+            "organization": ctx.org(p.organization_id),
+            "term": p.term.name if p.term_id else "",
+            "member": ctx.member(p.member_id),
+            "title": p.title,
+            "start": p.start,
+            "end": p.end,
+            "obtained": p.obtained,
+            "decision": p.decision,
+        }
+
+
+def export_posts(ctx):
+    qs = ConcurrentRole.objects.filter(village_id__in=list(ctx.village_code))
+    for r in qs.order_by("id").iterator(chunk_size=5000):
+        yield {
+            "village": ctx.village_code[r.village_id],
+            "kind": r.kind,
+            "member": ctx.member(r.member_id) if r.member_id else "",
+            # a holder who is a member outside the exported subtree: by name
+            "person_name": r.person_name
+            or ("" if ctx.member(r.member_id) else _member_name(r.member_id)),
+            "start": r.start,
+            "end": r.end,
+        }
+
+
+def _member_name(pk) -> str:
+    return Member.objects.filter(pk=pk).values_list("full_name", flat=True).first() or ""
+
+
+def meeting_rule_defaults(attrs, run):
+    """The model's defaults for the columns a row leaves blank."""
+    for name in (
+        "on_sunday",
+        "on_holiday",
+        "overdue_after_days",
+        "min_minutes",
+        "min_minutes_thematic",
+        "materials_days_ahead",
+    ):
+        if attrs.get(name) in (None, ""):
+            attrs[name] = MeetingRule._meta.get_field(name).get_default()
+    if not 1 <= attrs["day"] <= 28:
+        raise Invalid(_("Ngày sinh hoạt phải từ 1 đến 28."))
+
+
+def meeting_prepare(attrs, run):
+    attrs["month"] = attrs["scheduled_date"].replace(day=1)
+    attrs["topic"] = attrs.get("topic") or ""
+    for name in ("summoned", "present", "absent_excused", "absent_unexcused"):
+        if attrs.get(name) is None:
+            attrs[name] = 0
+
+
+def score_sheet_loader():
+    from chibo.meetings.models import ScoreSheet
+
+    return dict(ScoreSheet.objects.values_list("name", "pk"))
+
+
+def task_prepare(attrs, run):
+    meeting_cells = run.state.get("meeting_cells")
+    if meeting_cells is None:
+        meeting_cells = run.state["meeting_cells"] = dict(
+            CellMeeting.objects.values_list("pk", "cell_id")
+        )
+    attrs["cell_id"] = meeting_cells.get(attrs["meeting_id"])
+    if attrs["owner_kind"] == Task.Owner.MEMBER and not attrs.get("owner_member_id"):
+        raise Invalid(_("Nhiệm vụ giao cho đảng viên: cần số hiệu đảng viên."))
+
+
+def score_item(attrs, run):
+    items = run.state.get("score_items")
+    if items is None:
+        items = run.state["score_items"] = {
+            (sheet_id, code): pk
+            for pk, sheet_id, code in ScoreItem.objects.values_list("pk", "sheet_id", "code")
+        }
+        run.state["meeting_sheet"] = dict(
+            CellMeeting.objects.filter(score_sheet__isnull=False).values_list(
+                "pk", "score_sheet_id"
+            )
+        )
+    sheet_id = run.state["meeting_sheet"].get(attrs["meeting_id"])
+    code = attrs.pop("item")
+    pk = items.get((sheet_id, code))
+    if pk is None:
+        raise Invalid(
+            _("Cuộc sinh hoạt không có bảng chấm điểm, hoặc bảng không có tiêu chí «%(c)s».")
+            % {"c": code}
+        )
+    attrs["item_id"] = pk
+
+
+def export_scores(ctx):
+    codes = dict(ScoreItem.objects.values_list("pk", "code"))
+    qs = ScoreEntry.objects.filter(meeting__cell_id__in=list(ctx.org_code))
+    for meeting_id, item_id, points in (
+        qs.order_by("id").values_list("meeting_id", "item_id", "points").iterator(chunk_size=10000)
+    ):
+        yield {"meeting": f"SH{meeting_id}", "item": codes[item_id], "points": points}

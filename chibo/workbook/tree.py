@@ -1,0 +1,561 @@
+"""The organization tree in the workbook: organizations created parents first with their
+paths, their periods (name and parent over time, paths on every date), events; communes and
+villages on export; the dated links village → serving cell."""
+
+from collections import defaultdict
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from chibo.core.models import AuditEvent
+from chibo.organizations.models import (
+    Commune,
+    Organization,
+    OrganizationEvent,
+    OrganizationPeriod,
+    Village,
+    VillageCellLink,
+    path_segment,
+)
+from chibo.organizations.services import KIND_RANK
+
+from .engine import Problem, Row, Summary
+
+K = Organization.Kind
+
+
+def _load_org_rows():
+    return {
+        o.code: o
+        for o in Organization.objects.only(
+            "pk", "code", "name", "kind", "parent_id", "path", "depth", "valid_from", "valid_to"
+        )
+    }
+
+
+def apply_organizations(run, sheet, rows: list[Row]):
+    """Create the organizations the database lacks, parents first; an existing one must agree
+    (a rename or a move is a dated change made on the organization's page)."""
+    summary = run.summaries.setdefault(sheet.name, Summary())
+    existing = _load_org_rows()
+    by_code: dict[str, Row] = {}
+    for row in rows:
+        code = row.attrs.get("code")
+        if not code:
+            continue
+        if code in by_code:
+            run.error(
+                sheet,
+                row.number,
+                "Mã",
+                _("Mã «%(c)s» trùng với dòng %(n)s.") % {"c": code, "n": by_code[code].number},
+            )
+            continue
+        by_code[code] = row
+    # Parents: a code of this file or of the database.
+    parent_of = {}
+    for code, row in by_code.items():
+        parent = row.attrs.get("parent") or ""
+        known = parent in by_code or parent in existing or run.refs.get("org", parent) is not None
+        if parent and not known:
+            run.error(
+                sheet,
+                row.number,
+                "Mã cấp trên",
+                _("Không có tổ chức mã «%(c)s» trong tệp hay trong dữ liệu.") % {"c": parent},
+            )
+        parent_of[code] = parent
+    for code, row in by_code.items():
+        seen, node = {code}, parent_of.get(code)
+        while node and node in by_code:
+            if node in seen:
+                run.error(
+                    sheet,
+                    row.number,
+                    "Mã cấp trên",
+                    _("Cây tổ chức có vòng: «%(c)s» nằm dưới chính nó.") % {"c": code},
+                )
+                break
+            seen.add(node)
+            node = parent_of.get(node)
+    if run.errors:
+        run.placeholders("org", by_code)
+        return
+
+    def kind_of(code):
+        if code in by_code:
+            return by_code[code].attrs["kind"]
+        return existing[code].kind if code in existing else None  # a row that failed to read
+
+    new_rows = []
+    for code, row in by_code.items():
+        a = row.attrs
+        parent = parent_of[code]
+        if a.get("valid_to") and a["valid_to"] <= a["valid_from"]:
+            run.error(sheet, row.number, "Hết hiệu lực từ", _("Phải sau ngày hiệu lực."))
+        if a["kind"] == K.CELL and not a.get("cell_type"):
+            run.error(sheet, row.number, "Loại chi bộ", _("Chi bộ phải có loại chi bộ."))
+        if a["kind"] == K.GRASSROOTS and not a.get("grassroots_type"):
+            run.error(sheet, row.number, "Loại cơ sở", _("Tổ chức cơ sở phải có loại cơ sở."))
+        if parent and kind_of(parent) is not None:
+            if kind_of(parent) == K.CELL:
+                run.error(
+                    sheet, row.number, "Mã cấp trên", _("Chi bộ không có tổ chức trực thuộc.")
+                )
+            elif KIND_RANK[a["kind"]] <= KIND_RANK[kind_of(parent)]:
+                run.error(
+                    sheet, row.number, "Mã cấp trên", _("Tổ chức cấp trên phải ở cấp cao hơn.")
+                )
+        elif a["kind"] == K.CELL:
+            run.error(sheet, row.number, "Mã cấp trên", _("Chi bộ phải có tổ chức cấp trên."))
+        old = existing.get(code)
+        if old is None:
+            if parent in existing and not run.can_write_org(existing[parent].pk):
+                run.error(
+                    sheet,
+                    row.number,
+                    "Mã cấp trên",
+                    _("Tổ chức «%(c)s» nằm ngoài phạm vi bạn được nhập.") % {"c": parent},
+                )
+            elif (
+                not parent
+                and run.scope is not None
+                and not run.scope.superuser
+                and Organization.objects.exists()
+            ):
+                run.error(
+                    sheet,
+                    row.number,
+                    "Mã cấp trên",
+                    _("Chỉ được thêm tổ chức gốc vào một cơ sở dữ liệu trống."),
+                )
+            new_rows.append(row)
+            continue
+        run.refs.add("org", code, old.pk)
+        if not run.can_write_org(old.pk):
+            run.error(
+                sheet,
+                row.number,
+                "Mã",
+                _("Tổ chức «%(c)s» nằm ngoài phạm vi bạn được nhập.") % {"c": code},
+            )
+            continue
+        old_parent = next((c for c, o in existing.items() if o.pk == old.parent_id), "")
+        differs = [
+            label
+            for label, same in (
+                ("Tên", old.name == a["name"]),
+                ("Loại", old.kind == a["kind"]),
+                # A blank parent on an existing organization: the root of a subtree's export.
+                ("Mã cấp trên", old_parent == parent or not parent),
+                ("Hiệu lực từ", old.valid_from == a["valid_from"]),
+                ("Hết hiệu lực từ", old.valid_to == a.get("valid_to")),
+            )
+            if not same
+        ]
+        if differs:
+            run.error(
+                sheet,
+                row.number,
+                differs[0],
+                _(
+                    "Tổ chức «%(c)s» đã có trong chibo với %(f)s khác. Đổi tên, chuyển trực "
+                    "thuộc, sáp nhập hay giải thể là thay đổi có ngày: làm trên trang của tổ chức."
+                )
+                % {"c": code, "f": ", ".join(differs)},
+            )
+        else:
+            summary.unchanged += 1
+    if run.errors:
+        run.placeholders("org", by_code)
+        return
+    if not new_rows:
+        return
+    created = {}
+    objs = []
+    for row in new_rows:
+        a = row.attrs
+        obj = Organization(
+            code=a["code"],
+            name=a["name"],
+            kind=a["kind"],
+            grassroots_type=a.get("grassroots_type") or "",
+            cell_type=a.get("cell_type") or "",
+            valid_from=a["valid_from"],
+            valid_to=a.get("valid_to"),
+            path="",
+        )
+        objs.append(obj)
+        created[a["code"]] = obj
+    Organization.objects.bulk_create(objs, batch_size=1000)
+    paths = {code: o.path for code, o in existing.items()}
+    depths = {code: o.depth for code, o in existing.items()}
+    pks = {code: o.pk for code, o in existing.items()}
+    pks.update({code: o.pk for code, o in created.items()})
+
+    def path_of(code):
+        if code not in paths:
+            parent = parent_of[code]
+            prefix = path_of(parent) if parent else ""
+            paths[code] = prefix + path_segment(pks[code])
+            depths[code] = (depths[parent] + 1) if parent else 0
+        return paths[code]
+
+    for code, obj in created.items():
+        obj.path = path_of(code)
+        obj.depth = depths[code]
+        parent = parent_of[code]
+        obj.parent_id = pks[parent] if parent else None
+        run.refs.add("org", code, obj.pk)
+    Organization.objects.bulk_update(objs, ["path", "depth", "parent"], batch_size=1000)
+    summary.created += len(objs)
+    run.state["new_orgs"] = created
+    run.state["org_parent_code"] = parent_of
+    for obj in objs:
+        run.audit(AuditEvent.Action.CREATE, obj, {})
+    run.finalizers.append(_default_periods_and_events)
+
+
+def apply_periods(run, sheet, rows: list[Row]):
+    """Periods (name and parent over a date interval) of the organizations this file creates;
+    those of organizations already in chibo are kept as they are."""
+    created = run.state.get("new_orgs", {})
+    summary = run.summaries.setdefault(sheet.name, Summary())
+    wanted = defaultdict(list)
+    for row in rows:
+        a = row.attrs
+        code = a.get("organization")
+        if code not in created:
+            if run.refs.get("org", code) is None:
+                run.error(
+                    sheet,
+                    row.number,
+                    "Mã tổ chức",
+                    _("Không có tổ chức mã «%(c)s» trong tệp hay trong dữ liệu.") % {"c": code},
+                )
+            else:
+                summary.unchanged += 1
+            continue
+        parent = a.get("parent") or ""
+        if parent and run.refs.get("org", parent) is None:
+            run.error(
+                sheet,
+                row.number,
+                "Mã cấp trên",
+                _("Không có tổ chức mã «%(c)s» trong tệp hay trong dữ liệu.") % {"c": parent},
+            )
+            continue
+        if a.get("valid_to") and a["valid_to"] <= a["valid_from"]:
+            run.error(sheet, row.number, "Đến ngày", _("Phải sau ngày bắt đầu."))
+            continue
+        wanted[code].append((row.number, a["name"], parent, a["valid_from"], a.get("valid_to")))
+    for spans in wanted.values():
+        spans.sort(key=lambda s: s[3])
+        for (n1, *_r1, to1), (n2, _nm, _p, from2, _to2) in zip(spans, spans[1:], strict=False):
+            if to1 is None or to1 > from2:
+                run.error(
+                    sheet,
+                    n2,
+                    "Từ ngày",
+                    _("Khoảng này chồng lên khoảng ở dòng %(n)s của cùng tổ chức.") % {"n": n1},
+                )
+    run.state["periods"] = wanted
+
+
+def _period_spans(run):
+    """Every new organization's periods: from the sheet, else one from its validity."""
+    created = run.state.get("new_orgs", {})
+    wanted = run.state.get("periods", {})
+    parent_of = run.state.get("org_parent_code", {})
+    spans = {}
+    for code, obj in created.items():
+        if code in wanted:
+            spans[code] = [(name, parent, f, t) for _n, name, parent, f, t in wanted[code]]
+        else:
+            spans[code] = [(obj.name, parent_of.get(code, ""), obj.valid_from, obj.valid_to)]
+    return spans
+
+
+def _default_periods_and_events(run):
+    created = run.state.get("new_orgs", {})
+    if not created:
+        return
+    spans = _period_spans(run)
+    db_periods = defaultdict(list)
+    for org_id, path, f, t in OrganizationPeriod.objects.exclude(
+        organization_id__in=[o.pk for o in created.values()]
+    ).values_list("organization_id", "path", "valid_from", "valid_to"):
+        db_periods[org_id].append((path, f, t))
+    code_pk = {code: o.pk for code, o in created.items()}
+    memo = {}
+
+    def path_on(code_or_pk, day):
+        """The path of an organization on `day`: from its new periods or the database's."""
+        pk = code_pk.get(code_or_pk, code_or_pk)
+        key = (pk, day)
+        if key in memo:
+            return memo[key]
+        result = None
+        if code_or_pk in spans:
+            for _name, parent, f, t in spans[code_or_pk]:
+                if f <= day and (t is None or day < t):
+                    if parent:
+                        above = path_on(
+                            parent if parent in spans else run.refs.get("org", parent), day
+                        )
+                        result = None if above is None else above + path_segment(pk)
+                    else:
+                        result = path_segment(pk)
+                    break
+        else:
+            for path, f, t in db_periods.get(pk, ()):
+                if f <= day and (t is None or day < t):
+                    result = path
+                    break
+        memo[key] = result
+        return result
+
+    periods = []
+    for code, rows in spans.items():
+        for name, parent, f, t in rows:
+            path = path_on(code, f)
+            if path is None:
+                run.errors.append(
+                    Problem(
+                        "Lịch sử tổ chức",
+                        0,
+                        "Mã cấp trên",
+                        _(
+                            "Tổ chức «%(c)s» từ ngày %(d)s thuộc «%(p)s», nhưng «%(p)s» chưa có "
+                            "hiệu lực vào ngày đó."
+                        )
+                        % {"c": code, "d": f"{f:%d/%m/%Y}", "p": parent},
+                    )
+                )
+                continue
+            periods.append(
+                OrganizationPeriod(
+                    organization_id=code_pk[code],
+                    name=name,
+                    parent_id=(run.refs.get("org", parent) if parent else None),
+                    path=path,
+                    valid_from=f,
+                    valid_to=t,
+                )
+            )
+    if run.errors:
+        return
+    OrganizationPeriod.objects.bulk_create(periods, batch_size=2000)
+    run.summaries.setdefault("Lịch sử tổ chức", Summary()).created += len(periods)
+    if not run.state.get("events_given"):
+        OrganizationEvent.objects.bulk_create(
+            [
+                OrganizationEvent(
+                    kind=OrganizationEvent.Kind.FOUNDED,
+                    on=o.valid_from,
+                    organization_id=o.pk,
+                    actor=run.actor,
+                )
+                for o in created.values()
+            ],
+            batch_size=2000,
+        )
+
+
+def apply_events(run, sheet, rows):
+    run.state["events_given"] = True
+    summary = run.summaries.setdefault(sheet.name, Summary())
+    existing = set(OrganizationEvent.objects.values_list("organization_id", "kind", "on"))
+    new, related = [], []
+    for row in rows:
+        if not run.resolve(sheet, row):
+            continue
+        a = row.attrs
+        codes = a.pop("related", []) or []
+        pks = []
+        for code in codes:
+            pk = run.refs.get("org", code)
+            if pk is None:
+                run.error(
+                    sheet,
+                    row.number,
+                    "Tổ chức liên quan",
+                    _("Không có tổ chức mã «%(c)s» trong tệp hay trong dữ liệu.") % {"c": code},
+                )
+            pks.append(pk)
+        key = (a["organization_id"], a["kind"], a["on"])
+        if key in existing:
+            summary.unchanged += 1
+            continue
+        existing.add(key)
+        new.append(OrganizationEvent(actor=run.actor, **a))
+        related.append(pks)
+    if run.errors:
+        return
+    OrganizationEvent.objects.bulk_create(new, batch_size=2000)
+    through = OrganizationEvent.related.through
+    through.objects.bulk_create(
+        [
+            through(organizationevent_id=ev.pk, organization_id=pk)
+            for ev, pks in zip(new, related, strict=True)
+            for pk in pks
+        ],
+        batch_size=2000,
+    )
+    summary.created += len(new)
+
+
+def export_organizations(ctx):
+    qs = Organization.objects.filter(pk__in=list(ctx.org_code)).order_by("path")
+    for o in qs:
+        parent = "" if (ctx.root is not None and o.pk == ctx.root.pk) else ctx.org(o.parent_id)
+        yield {
+            "code": o.code,
+            "name": o.name,
+            "kind": o.kind,
+            "grassroots_type": o.grassroots_type,
+            "cell_type": o.cell_type,
+            "parent": parent,
+            "valid_from": o.valid_from,
+            "valid_to": o.valid_to,
+        }
+
+
+def export_periods(ctx):
+    qs = OrganizationPeriod.objects.filter(organization_id__in=list(ctx.org_code)).order_by(
+        "organization__path", "valid_from"
+    )
+    for p in qs:
+        yield {
+            "organization": ctx.org(p.organization_id),
+            "name": p.name,
+            "parent": ctx.org(p.parent_id),
+            "valid_from": p.valid_from,
+            "valid_to": p.valid_to,
+        }
+
+
+def export_events(ctx):
+    qs = OrganizationEvent.objects.filter(organization_id__in=list(ctx.org_code)).prefetch_related(
+        "related"
+    )
+    for e in qs.order_by("on", "id"):
+        yield {
+            "organization": ctx.org(e.organization_id),
+            "kind": e.kind,
+            "on": e.on,
+            "related": ", ".join(ctx.org(r.pk) for r in e.related.all() if r.pk in ctx.org_code),
+            "decision": e.decision,
+            "note": e.note,
+        }
+
+
+def export_communes(ctx):
+    qs = Commune.objects.filter(
+        pk__in=Village.objects.filter(pk__in=list(ctx.village_code)).values("commune_id")
+    )
+    if ctx.root is not None:
+        qs = Commune.objects.filter(
+            Q(pk__in=qs.values("pk")) | Q(party_committee_id__in=list(ctx.org_code))
+        )
+    else:
+        qs = Commune.objects.all()
+    for c in qs.order_by("code"):
+        yield {
+            "code": c.code,
+            "name": c.name,
+            "kind": c.kind,
+            "party_committee": ctx.org(c.party_committee_id),
+            "valid_from": c.valid_from,
+            "valid_to": c.valid_to,
+        }
+
+
+def export_villages(ctx):
+    qs = Village.objects.filter(pk__in=list(ctx.village_code)).select_related("commune")
+    for v in qs.order_by("code"):
+        yield {
+            "code": v.code,
+            "name": v.name,
+            "kind": v.kind,
+            "commune": v.commune.code,
+            "especially_disadvantaged": v.especially_disadvantaged,
+            "households": v.households,
+            "valid_from": v.valid_from,
+            "valid_to": v.valid_to,
+        }
+
+
+def apply_village_links(run, sheet, rows):
+    """Dated links village → serving cell; one cell a day per village; Village.cell follows the
+    open link."""
+    summary = run.summaries.setdefault(sheet.name, Summary())
+    existing = defaultdict(list)
+    for village_id, cell_id, start, end in VillageCellLink.objects.values_list(
+        "village_id", "cell_id", "start", "end"
+    ):
+        existing[village_id].append((start, end, cell_id, None))
+    new = []
+    for row in rows:
+        if not run.resolve(sheet, row):
+            continue
+        a = row.attrs
+        if a.get("end") and a["end"] <= a["start"]:
+            run.error(sheet, row.number, "Đến ngày", _("Phải sau ngày bắt đầu."))
+            continue
+        spans = existing[a["village_id"]]
+        same = [s for s in spans if s[0] == a["start"] and s[2] == a["cell_id"]]
+        if same:
+            if same[0][1] != a.get("end"):
+                run.error(
+                    sheet,
+                    row.number,
+                    "Đến ngày",
+                    _("Khoảng này đã có trong chibo với ngày kết thúc khác."),
+                )
+            else:
+                summary.unchanged += 1
+            continue
+        clash = next(
+            (
+                s
+                for s in spans
+                if (s[1] is None or a["start"] < s[1]) and (a.get("end") is None or s[0] < a["end"])
+            ),
+            None,
+        )
+        if clash is not None:
+            where = (
+                _("dòng %(n)s") % {"n": clash[3]} if clash[3] else _("dữ liệu đã có trong chibo")
+            )
+            run.error(
+                sheet,
+                row.number,
+                "Từ ngày",
+                _("Thôn đã do một chi bộ khác phục vụ trong khoảng này (%(w)s).") % {"w": where},
+            )
+            continue
+        spans.append((a["start"], a.get("end"), a["cell_id"], row.number))
+        new.append(VillageCellLink(**a))
+    if run.errors:
+        return
+    VillageCellLink.objects.bulk_create(new, batch_size=2000)
+    summary.created += len(new)
+    open_cell = {link.village_id: link.cell_id for link in new if link.end is None}
+    villages = list(Village.objects.filter(pk__in=list(open_cell)))
+    for v in villages:
+        v.cell_id = open_cell[v.pk]
+    Village.objects.bulk_update(villages, ["cell"], batch_size=1000)
+
+
+def export_village_links(ctx):
+    qs = VillageCellLink.objects.filter(village_id__in=list(ctx.village_code))
+    for link in qs.order_by("village__code", "start"):
+        if link.cell_id not in ctx.org_code:
+            continue
+        yield {
+            "village": ctx.village_code[link.village_id],
+            "cell": ctx.org(link.cell_id),
+            "start": link.start,
+            "end": link.end,
+        }
