@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from chibo.core import audit, vn
 from chibo.core.dates import parse_vn_date
 from chibo.core.models import AuditEvent
+from chibo.core.text import MESSAGE, first_refused
 from chibo.organizations.models import Organization
 
 from . import rules
@@ -67,7 +68,7 @@ ETHNIC_SHEET = "Dân tộc"
 class Column:
     header: str
     field: str  # a Member field, or "cell_code"
-    kind: str  # text, date, sex, theory, citizen_id, code
+    kind: str  # text, date, sex, theory, citizen_id, card, code
     required: bool
     width: int
 
@@ -84,7 +85,7 @@ COLUMNS = [
     Column("Tôn giáo", "religion", "text", False, 12),
     Column("Nghề nghiệp", "occupation", "text", False, 16),
     Column("Số CCCD", "citizen_id", "citizen_id", False, 15),
-    Column("Số thẻ đảng viên", "party_card_number", "text", False, 14),
+    Column("Số thẻ đảng viên", "party_card_number", "card", False, 14),
     Column("Ngày vào Đảng*", "admission_date", "date", True, 13),
     Column("Ngày chính thức", "official_date", "date", False, 13),
     Column("Giáo dục phổ thông", "education", "text", False, 12),
@@ -304,8 +305,27 @@ def _local(tag: str) -> str:
     return tag[tag.rfind("}") + 1 :]
 
 
-def _first_sheet(zf: zipfile.ZipFile) -> tuple[str, str]:
-    """(name, path inside the zip) of the workbook's first sheet."""
+def _refuse_macros(zf: zipfile.ZipFile) -> None:
+    """A macro-enabled workbook (.xlsm) is refused, whatever its name: its code is never read,
+    but a file that carries it is not the template's."""
+    names = set(zf.namelist())
+    try:
+        types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    except (zipfile.BadZipFile, OSError):
+        raise _not_xlsx() from None
+    if "xl/vbaProject.bin" in names or b"macroEnabled" in types:
+        raise SpreadsheetError(
+            _(
+                "Tệp có macro (.xlsm). Hãy lưu lại dưới dạng Sổ làm việc Excel (.xlsx) rồi tải "
+                "lên lại."
+            )
+        )
+
+
+def _data_sheet(zf: zipfile.ZipFile) -> tuple[str, str]:
+    """(name, path inside the zip) of the sheet the guide documents: the visible sheet named
+    «Đảng viên», else the first visible sheet. A hidden sheet is never read: what the user
+    sees is what is imported."""
     try:
         for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
             if zf.getinfo(name).file_size > 5 * 1024 * 1024:
@@ -314,9 +334,13 @@ def _first_sheet(zf: zipfile.ZipFile) -> tuple[str, str]:
         rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
     except (KeyError, ET.ParseError):
         raise _not_xlsx() from None
-    sheet = next((el for el in book.iter() if _local(el.tag) == "sheet"), None)
-    if sheet is None:
+    sheets = [el for el in book.iter() if _local(el.tag) == "sheet"]
+    if not sheets:
         raise SpreadsheetError(_("Tệp không có trang tính nào."))
+    visible = [el for el in sheets if el.get("state", "visible") == "visible"]
+    if not visible:
+        raise SpreadsheetError(_("Tệp không có trang tính nào đang hiện."))
+    sheet = next((el for el in visible if el.get("name") == DATA_SHEET), visible[0])
     rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
     for rel in rels.iter():
         if _local(rel.tag) == "Relationship" and rel.get("Id") == rid:
@@ -385,7 +409,8 @@ def _read_values(stream) -> list[list]:
     with zf:
         if sum(i.file_size for i in zf.infolist()) > _MAX_XML_BYTES:
             raise SpreadsheetError(_("Tệp quá lớn sau khi giải nén."))
-        sheet_name, sheet_path = _first_sheet(zf)
+        _refuse_macros(zf)
+        sheet_name, sheet_path = _data_sheet(zf)
         try:
             with zf.open(sheet_path) as xml:
                 formulas = _scan(xml, settings.CHIBO_IMPORT_MAX_ROWS)
@@ -511,6 +536,8 @@ def _text(value) -> str:
     if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
         raise _Invalid(_("Ô đang ở dạng ngày giờ; hãy định dạng ô là Văn bản (Text) rồi nhập lại."))
     text = unicodedata.normalize("NFC", str(value))
+    if (ch := first_refused(text)) is not None:
+        raise _Invalid(MESSAGE % {"code": f"{ord(ch):04X}"})
     # Undo the apostrophe export() puts before text that would run as a formula.
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
         text = text[1:]
@@ -545,11 +572,27 @@ def _citizen_id(value) -> str:
     return text
 
 
+def _card(value) -> str:
+    """A party card number: a number cell must be a whole number not below 0 (-5 is no card)."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and (value < 0 or value != int(value)):
+        raise _Invalid(_("Số thẻ đảng viên không hợp lệ: «%(v)s».") % {"v": _text(value)})
+    text = _text(value)
+    if text.startswith(("-", "+")):
+        raise _Invalid(_("Số thẻ đảng viên không hợp lệ: «%(v)s».") % {"v": text})
+    limit = Member._meta.get_field("party_card_number").max_length
+    if len(text) > limit:
+        raise _Invalid(_("Dài quá %(n)s ký tự.") % {"n": limit})
+    return text
+
+
 def _convert(col: Column, value):
     if col.kind == "date":
         return _date(value)
     if col.kind == "citizen_id":
         return _citizen_id(value)
+    if col.kind == "card":
+        return _card(value)
     text = _text(value)
     if col.kind == "sex" and text:
         if vn.fold(text) not in _SEX_BY_FOLD:

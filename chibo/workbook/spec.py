@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from chibo.core import vn
 from chibo.core.dates import parse_vn_date
+from chibo.core.text import MESSAGE as INVISIBLE
+from chibo.core.text import first_refused
 
 
 class Invalid(Exception):
@@ -56,6 +58,8 @@ def text(value) -> str:
     if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
         raise Invalid(_("Ô đang ở dạng ngày giờ; hãy định dạng ô là Văn bản (Text) rồi nhập lại."))
     result = unicodedata.normalize("NFC", str(value))
+    if (ch := first_refused(result)) is not None:  # the forms' and the member import's rule
+        raise Invalid(INVISIBLE % {"code": f"{ord(ch):04X}"})
     # Undo the apostrophe the export puts before text that would run as a formula.
     if len(result) > 1 and result[0] == "'" and result[1] in "=+-@\t\r":
         result = result[1:]
