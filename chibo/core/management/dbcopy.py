@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.db.backends.postgresql.client import DatabaseClient
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
@@ -267,19 +268,26 @@ def _run(cmd: list[str], env: dict) -> subprocess.CompletedProcess:
 def dump_tables(pg_restore: str, path: Path) -> list[str]:
     """The tables a custom-format dump holds, from its table of contents."""
     toc = _run([pg_restore, "--list", str(path)], dict(os.environ)).stdout
-    # e.g. "215; 1259 16385 TABLE public accounts_user chibo"
-    return re.findall(r"^\d+; \d+ \d+ TABLE \S+ (\S+) ", toc, flags=re.MULTILINE)
+    # e.g. "215; 1259 16385 TABLE public accounts_user chibo"; not its "TABLE DATA" entry,
+    # which counted every table twice.
+    return re.findall(r"^\d+; \d+ \d+ TABLE (?!DATA )\S+ (\S+) ", toc, flags=re.MULTILINE)
 
 
 def pg_backup(connection, target: Path) -> Summary:
     major = server_major(connection)
     pg_dump = pg_tool("pg_dump", major)
     args, env = pg_args_env(connection)
-    with staged_file(target) as tmp:
-        _run([pg_dump, "--format=custom", f"--file={tmp}", *args], env)
-        tables = dump_tables(pg_tool("pg_restore", major), tmp)
+    # The rows are counted in the snapshot pg_dump copies (pg_export_snapshot, --snapshot): what
+    # the report says is what the file holds, even while the server writes.
+    with staged_file(target) as tmp, transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            (snapshot,) = cursor.fetchone()
+        _run([pg_dump, "--format=custom", f"--file={tmp}", f"--snapshot={snapshot}", *args], env)
+        tables, rows = live_counts(connection)
         size = tmp.stat().st_size
-    return Summary(size=size, tables=len(tables))
+    return Summary(size=size, tables=tables, rows=rows)
 
 
 def pg_restore(connection, source: Path) -> None:
@@ -323,8 +331,10 @@ def pg_restore(connection, source: Path) -> None:
 
 
 def live_counts(connection) -> tuple[int, int]:
-    """Tables and rows of the live database, through Django's connection."""
-    tables = connection.introspection.table_names()
+    """Tables and rows of the live database, through Django's connection: chibo's tables, not
+    SQLite's own (sqlite_stat1 after ANALYZE, sqlite_sequence), as _sqlite_counts and the
+    PostgreSQL backup count them, so that a backup and its restore report the same numbers."""
+    tables = [t for t in connection.introspection.table_names() if not t.startswith("sqlite_")]
     qn = connection.ops.quote_name
     rows = 0
     with connection.cursor() as cursor:

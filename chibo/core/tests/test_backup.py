@@ -6,6 +6,7 @@ pg_restore. The tests are transactional so that the data is committed and pg_dum
 """
 
 import datetime
+import re
 import stat
 from io import StringIO
 
@@ -89,6 +90,39 @@ def test_round_trip_brings_back_the_snapshot(tree, tmp_path):
     # The restored database takes writes again (sequences and constraints came back too).
     make_member(tree.cell_b, "Lò Văn Sau", card="02000099", cid="014080000098")
     assert Member.objects.count() == 4
+
+
+def _reported(report: str) -> tuple[int, int]:
+    """(tables, rows) from a backup's or a restore's one-line report."""
+    found = re.search(r"([\d.]+) bảng, ([\d.]+) dòng", report)
+    assert found, report
+    return int(found[1].replace(".", "")), int(found[2].replace(".", ""))
+
+
+def _held() -> tuple[int, int]:
+    """What the database holds, counted here: chibo's tables (not SQLite's own) and their rows."""
+    tables = [t for t in connection.introspection.table_names() if not t.startswith("sqlite_")]
+    with connection.cursor() as cursor:
+        rows = 0
+        for t in tables:
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(t)}")  # noqa: S608
+            rows += cursor.fetchone()[0]
+    return len(tables), rows
+
+
+def test_backup_and_restore_report_what_the_database_holds(tree, tmp_path):
+    # ANALYZE (the demo runs it) adds SQLite's sqlite_stat1: not one of chibo's tables, counted
+    # by neither report. On PostgreSQL the backup counts its rows too, in pg_dump's snapshot.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    held = _held()
+    path = tmp_path / "chibo.backup"
+    assert _reported(backup(path)) == held
+    if connection.vendor == "postgresql":  # the dump's table of contents, read for restores
+        tool = dbcopy.pg_tool("pg_restore", dbcopy.server_major(connection))
+        assert len(dbcopy.dump_tables(tool, path)) == held[0]
+    make_member(tree.cell_a, "Phạm Thị Mới", card="01000099", cid="014080000099")
+    assert _reported(restore(path, "--yes")) == held == _held()
 
 
 def test_backup_keeps_an_existing_file_unless_forced(tree, tmp_path):
