@@ -344,7 +344,7 @@ def _resolution_body(doc, paper: Paper):
 # --- entry points -------------------------------------------------------------------------------
 
 
-def docx_bytes(paper: Paper, doc_type: str, number: int) -> bytes:
+def docx_bytes(paper: Paper, doc_type: str, number: int | None) -> bytes:
     """The document of `doc_type` (MeetingDocument.Type) for the meeting, numbered `number`."""
     with translation.override("vi"):
         title = title_of(doc_type, paper.meeting)

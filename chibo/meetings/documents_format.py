@@ -51,8 +51,11 @@ def lines(text) -> list[str]:
 # --- words and numbers ---------------------------------------------------------------------------
 
 
-def number_text(number: int, doc_type: str) -> str:
-    """5, 'NQ' -> 'Số 05-NQ/CB'."""
+def number_text(number: int | None, doc_type: str) -> str:
+    """5, 'NQ' -> 'Số 05-NQ/CB'; None (a record saved before numbers were written with it)
+    -> 'Số ....-NQ/CB', the blank a number is written into by hand."""
+    if number is None:
+        return f"Số ....-{doc_type}/{ISSUER_CODE}"
     return f"Số {number:02d}-{doc_type}/{ISSUER_CODE}"
 
 

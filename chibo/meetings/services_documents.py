@@ -1,17 +1,17 @@
 """Numbers of the meeting documents: "Số 05-NQ/CB", numbered from 01 per type within the cell's
 term on the meeting's date (HD 36-HD/VPTW), or within the calendar year where the cell has no
-term recorded.
+term recorded (one rule, as MeetingDocument says).
 
-A number is issued once, the first time the document is asked for, and kept in MeetingDocument:
-the same meeting downloaded again carries the same number, and the content is drawn from the
-record each time. Issues in one cell are serialized by locking the cell's row (SELECT ... FOR
-UPDATE) before reading the last number; where the lock is not enough (SQLite has no row locks,
-only its single writer) the unique constraints catch a clash and the issue is tried again.
+Numbers are written when a record is saved (services_record.meeting_record calls
+documents_number in its transaction), never by a download: a reader's GET writes nothing. They
+follow meeting order within the series: a record saved late for an earlier meeting takes its
+place and the later documents of the series move up one, audited. Numbering in one cell is
+serialized by locking the cell's row (SELECT ... FOR UPDATE; SQLite has a single writer).
+`meetings_number_documents` numbers the recorded meetings saved before this rule.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from chibo.committees.selectors import term_on
@@ -22,8 +22,6 @@ from chibo.organizations.models import Organization
 from . import documents
 from .models import CellMeeting, MeetingDocument
 from .selectors_documents import RECORDED, meeting_date
-
-ATTEMPTS = 5
 
 
 def number_text(document: MeetingDocument) -> str:
@@ -60,6 +58,16 @@ def _existing(meeting: CellMeeting, doc_type: str) -> MeetingDocument | None:
     return MeetingDocument.objects.filter(meeting=meeting, doc_type=doc_type).first()
 
 
+def existing(meeting: CellMeeting, doc_type: str) -> MeetingDocument | None:
+    """The numbered document of `doc_type` for a recorded meeting, or None; never writes.
+
+    Raises ValidationError for a meeting that is not recorded (planned or returned)."""
+    if doc_type not in MeetingDocument.Type.values:
+        raise ValueError(doc_type)
+    _check_recorded(meeting)  # a record returned for completion waits, number and all
+    return _existing(meeting, doc_type)
+
+
 def last_number(doc_type: str, series: str) -> int:
     """The highest number of `doc_type` issued in `series` (0 before the first)."""
     last = MeetingDocument.objects.filter(doc_type=doc_type, series=series).aggregate(
@@ -68,47 +76,80 @@ def last_number(doc_type: str, series: str) -> int:
     return last or 0
 
 
-@transaction.atomic
-def _issue_once(*, meeting: CellMeeting, doc_type: str, actor) -> MeetingDocument:
+# Numbers are moved through this range while a series is renumbered: the unique constraint
+# (type, series, number) holds after every statement.
+_SHIFT = 1_000_000
+_FIELDS = ["meeting", "doc_type", "series", "number", "issued_on"]
+
+
+def _renumber(doc_type: str, series: str, actor) -> None:
+    """Numbers 1..n in meeting order (meeting date, then id) for the series, audited."""
+    docs = list(
+        MeetingDocument.objects.filter(doc_type=doc_type, series=series)
+        .select_related("meeting")
+        .order_by("issued_on", "meeting_id")
+    )
+    moved = [(d, i) for i, d in enumerate(docs, start=1) if d.number != i]
+    if not moved:
+        return
+    MeetingDocument.objects.filter(pk__in=[d.pk for d, _ in moved]).update(
+        number=F("number") + _SHIFT
+    )
+    for document, number in moved:
+        before = audit.snapshot(document, _FIELDS)
+        document.number = number
+        document.save(update_fields=["number"])
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=document,
+            changes=audit.diff(before, audit.snapshot(document, _FIELDS)),
+            note=_("Đánh lại số theo thứ tự cuộc họp: %(n)s · %(m)s")
+            % {"n": number_text(document), "m": document.meeting},
+        )
+
+
+def documents_number(*, meeting: CellMeeting, actor) -> list[MeetingDocument]:
+    """Number the minutes and the resolution of a recorded meeting, inside the caller's
+    transaction: a new document takes its place in meeting order in its series; one whose
+    meeting moved (another date, another term or year) moves with it. Idempotent."""
+    _check_recorded(meeting)
     Organization.objects.select_for_update().only("pk").get(pk=meeting.cell_id)
-    document = _existing(meeting, doc_type)
-    if document is not None:
-        return document
-    series = series_for(meeting)
-    document = MeetingDocument.objects.create(
-        meeting=meeting,
-        doc_type=doc_type,
-        series=series,
-        number=last_number(doc_type, series) + 1,
-        issued_on=meeting_date(meeting),
-    )
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=document,
-        changes=audit.snapshot(document, ["meeting", "doc_type", "series", "number", "issued_on"]),
-        note=f"{number_text(document)} · {meeting}",
-    )
-    return document
-
-
-def document_issue(*, meeting: CellMeeting, doc_type: str, actor) -> MeetingDocument:
-    """The numbered document of `doc_type` (MeetingDocument.Type) for a recorded meeting: the
-    one issued before if any, else the next number of its type in the series, audited.
-
-    Raises ValidationError for a meeting that is not recorded (planned or returned).
-    """
-    if doc_type not in MeetingDocument.Type.values:
-        raise ValueError(doc_type)
-    _check_recorded(meeting)  # a record returned for completion waits, number and all
-    document = _existing(meeting, doc_type)
-    if document is not None:
-        return document
-    for attempt in range(ATTEMPTS):
-        try:
-            return _issue_once(meeting=meeting, doc_type=doc_type, actor=actor)
-        except IntegrityError:
-            # Another request took this number or issued this document in between.
-            if attempt == ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    series, on = series_for(meeting), meeting_date(meeting)
+    out = []
+    for doc_type in MeetingDocument.Type.values:
+        document = _existing(meeting, doc_type)
+        touched = {series}
+        if document is None:
+            document = MeetingDocument.objects.create(
+                meeting=meeting,
+                doc_type=doc_type,
+                series=series,
+                number=last_number(doc_type, series) + 1,
+                issued_on=on,
+            )
+            audit.record(
+                actor=actor,
+                action=AuditEvent.Action.CREATE,
+                obj=document,
+                changes=audit.snapshot(document, _FIELDS),
+                note=f"{number_text(document)} · {meeting}",
+            )
+        elif (document.series, document.issued_on) != (series, on):
+            touched.add(document.series)
+            before = audit.snapshot(document, _FIELDS)
+            document.series, document.issued_on = series, on
+            document.number = _SHIFT * 2 + document.pk  # its place is found below
+            document.save(update_fields=["series", "issued_on", "number"])
+            audit.record(
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                obj=document,
+                changes=audit.diff(before, audit.snapshot(document, _FIELDS)),
+                note=str(meeting),
+            )
+        for s in sorted(touched):
+            _renumber(doc_type, s, actor)
+        document.refresh_from_db()
+        out.append(document)
+    return out

@@ -27,7 +27,7 @@ from chibo.core import audit
 from chibo.core.models import AuditEvent
 from chibo.targets.models import TargetProgress
 
-from . import schedule
+from . import schedule, services_documents
 from .checks_record import validate
 from .models import (
     Attendance,
@@ -334,6 +334,9 @@ def meeting_record(
         MeetingSubmission.objects.create(
             key=key, meeting=locked, user=actor, version=locked.version
         )
+        # The minutes and the resolution take their numbers now, in meeting order; a download
+        # only reads them.
+        services_documents.documents_number(meeting=locked, actor=actor)
         changes = audit.diff(before, _snapshot(locked))
         new_roll = {a.member_id: a.presence for a in clean.attendance}
         if old_roll != new_roll:

@@ -3,9 +3,9 @@ installed, as PDF.
 
 A download checks the reader's scope (404 outside it, as for a missing meeting; see
 selectors_documents for who reads which document) and that the meeting is recorded: a planned
-or returned meeting has no documents yet, and says so. The first download of a document issues
-its number (services_documents); later ones carry the same number. Asking again changes
-nothing, so GET is the right method even though the first one writes the number down.
+or returned meeting has no documents yet, and says so. A download writes nothing: the number was
+written when the record was saved (services_documents); a record saved before that rule shows
+a blank number until `meetings_number_documents` runs.
 """
 
 from urllib.parse import quote
@@ -66,13 +66,11 @@ def document(request, pk, kind, fmt):
         )
         return _unavailable(request, meeting, doc_type, message, status=404)
     try:
-        issued = services_documents.document_issue(
-            meeting=meeting, doc_type=doc_type, actor=request.user
-        )
+        issued = services_documents.existing(meeting, doc_type)
     except ValidationError as e:
         return _unavailable(request, meeting, doc_type, " ".join(e.messages), status=409)
     paper = selectors_documents.paper(meeting.pk)
-    content = documents.docx_bytes(paper, doc_type, issued.number)
+    content = documents.docx_bytes(paper, doc_type, issued.number if issued else None)
     if fmt == "pdf":
         try:
             content = documents.pdf_bytes(content)

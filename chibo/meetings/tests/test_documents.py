@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -183,6 +183,7 @@ def record(tree, term, term2):
     TargetProgress.objects.create(target=target, month=D(2023, 3, 1), value=Decimal("0.3"))
     for item in mar.score_sheet.items.all()[:2]:
         ScoreEntry.objects.create(meeting=mar, item=item, points=item.max_points)
+    issue(mar, NQ)  # as meeting_record does when the record is saved
     return mar
 
 
@@ -462,7 +463,10 @@ def test_thematic_title_and_filename(clients, tree, record, no_pdf):
 
 
 def issue(m, doc_type, actor=None):
-    return services_documents.document_issue(meeting=m, doc_type=doc_type, actor=actor)
+    """Number `m`'s documents as saving its record does; the one of `doc_type`."""
+    with transaction.atomic():
+        numbered = services_documents.documents_number(meeting=m, actor=actor)
+    return next(d for d in numbered if d.doc_type == doc_type)
 
 
 def test_numbers_per_type_within_a_term(tree, term, term2, personas):
@@ -483,7 +487,7 @@ def test_numbers_per_type_within_a_term(tree, term, term2, personas):
     event = AuditEvent.objects.get(object_type="meetings.meetingdocument", object_id=str(doc.pk))
     assert event.actor == personas["commune"] and event.action == AuditEvent.Action.CREATE
     assert "Số 03-NQ/CB" in event.note
-    assert AuditEvent.objects.filter(object_type="meetings.meetingdocument").count() == 5
+    assert AuditEvent.objects.filter(object_type="meetings.meetingdocument").count() == 6
 
 
 def test_numbers_restart_in_a_new_term(tree, term, term2):
@@ -492,7 +496,9 @@ def test_numbers_restart_in_a_new_term(tree, term, term2):
     earlier = meeting(tree.cell_a, D(2022, 8, 1))
     assert issue(old, NQ).number == 1
     assert issue(new, NQ).number == 1
-    assert issue(earlier, NQ).number == 2
+    # Recorded late, the August meeting takes its place: numbers follow meeting order.
+    assert issue(earlier, NQ).number == 1
+    assert MeetingDocument.objects.get(meeting=old, doc_type=NQ).number == 2
     assert issue(old, NQ).series == f"term:{term.pk}"
     assert issue(new, NQ).series == f"term:{term2.pk}"
 
@@ -509,23 +515,25 @@ def test_numbers_by_calendar_year_without_a_term(tree):
     assert issue(feb, BB).series == f"year:2023:{a2.pk}"
 
 
-def test_issue_retries_when_a_concurrent_issue_took_the_number(tree, monkeypatch):
-    """Another request issued number 1 after this one read the last number (a stale read):
-    the unique constraint refuses the write and the issue is tried again, reading 1."""
-    m1 = meeting(tree.cell_a2, D(2023, 1, 1))
-    m2 = meeting(tree.cell_a2, D(2023, 2, 1))
-    issue(m1, NQ)
-    real = services_documents.last_number
-    reads = []
-
-    def stale_first(doc_type, series):
-        reads.append(series)
-        return 0 if len(reads) == 1 else real(doc_type, series)
-
-    monkeypatch.setattr(services_documents, "last_number", stale_first)
-    doc = issue(m2, NQ)
-    assert len(reads) == 2 and doc.number == 2
-    assert sorted(MeetingDocument.objects.values_list("number", flat=True)) == [1, 2]
+def test_numbers_follow_meeting_order_and_a_late_record_is_audited(tree, personas):
+    """March recorded before February: February takes No. 1, March moves to No. 2 (audited
+    under the one who saved February's record); a meeting whose date moves to another year
+    leaves its series, which closes up behind it."""
+    a2 = tree.cell_a2
+    mar, feb = meeting(a2, D(2023, 3, 1)), meeting(a2, D(2023, 2, 1))
+    assert issue(mar, BB).number == 1
+    assert issue(feb, BB, personas["secretary_a"]).number == 1
+    doc = MeetingDocument.objects.get(meeting=mar, doc_type=BB)
+    assert (doc.number, services_documents.number_text(doc)) == (2, "Số 02-BB/CB")
+    moved = AuditEvent.objects.get(
+        object_type="meetings.meetingdocument", object_id=str(doc.pk), action="update"
+    )
+    assert moved.actor == personas["secretary_a"] and moved.changes["number"] == [1, 2]
+    assert issue(feb, BB).number == 1  # asked again: nothing moves
+    CellMeeting.objects.filter(pk=feb.pk).update(held_on=D(2022, 12, 30))
+    feb.refresh_from_db()
+    assert (issue(feb, BB).series, issue(feb, BB).number) == (f"year:2022:{a2.pk}", 1)
+    assert MeetingDocument.objects.get(meeting=mar, doc_type=BB).number == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -556,6 +564,36 @@ def test_concurrent_issues_get_different_numbers(tree):
     assert sorted(numbers) == [1, 2, 3, 4]
 
 
+@pytest.mark.parametrize("persona", ["analyst", "secretary_a"])
+def test_a_download_writes_nothing(tree, clients, no_pdf, persona):
+    """A reader's GET never numbers a document nor audits one: a record saved before numbers
+    were written with it shows the blank a number is written into by hand."""
+    m = meeting(tree.cell_a, D(2023, 3, 1))
+    events = AuditEvent.objects.count()
+    response = download(clients[persona], m, NQ)
+    assert response.status_code == 200
+    assert "Số ....-NQ/CB" in texts(open_docx(response))
+    assert not MeetingDocument.objects.exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_saving_a_record_numbers_its_documents(tree, personas):
+    from chibo.meetings import selectors
+    from chibo.meetings.services_record import meeting_record
+    from chibo.meetings.tests.core_helpers import key, meeting_of, record_data
+
+    m = meeting_of(tree.cell_a, D(2023, 3, 1))
+    data = record_data(m, selectors.roll_call(tree.cell_a, m.scheduled_date))
+    data["chair"], data["minute_taker"] = tree.secretary_member_a.pk, tree.member_a.pk
+    meeting_record(
+        meeting=m, data=data, actor=personas["secretary_a"], submission_key=key(), version=1
+    )
+    docs = MeetingDocument.objects.filter(meeting=m).order_by("doc_type")
+    assert [(d.doc_type, d.number) for d in docs] == [(BB, 1), (NQ, 1)]
+    created = AuditEvent.objects.filter(object_type="meetings.meetingdocument", action="create")
+    assert {e.actor for e in created} == {personas["secretary_a"]}
+
+
 def test_planned_or_returned_meeting_has_no_documents(tree, clients, no_pdf):
     planned = meeting(tree.cell_a, D(2023, 4, 1), status=CellMeeting.Status.PLANNED)
     response = download(clients["secretary_a"], planned, BB)
@@ -579,7 +617,7 @@ def test_returned_record_waits_and_keeps_its_number(tree, clients, record, no_pd
     CellMeeting.objects.filter(pk=record.pk).update(status=CellMeeting.Status.CONFIRMED)
     doc = open_docx(download(clients["secretary_a"], record, NQ))
     assert doc.tables[0].rows[1].cells[0].text == "Số 01-NQ/CB"
-    assert MeetingDocument.objects.count() == 1
+    assert MeetingDocument.objects.count() == 2
 
 
 # --- who may download -------------------------------------------------------------------------
@@ -589,7 +627,7 @@ def test_returned_record_waits_and_keeps_its_number(tree, clients, record, no_pd
     ("persona", "minutes", "resolution"),
     [
         ("admin", 200, 200),
-        ("analyst", 200, 200),  # read-only: reads, and its first download issues the number
+        ("analyst", 200, 200),  # read-only: reads
         ("commune", 200, 200),
         ("secretary_a", 200, 200),
         ("official", 200, 200),  # assigned to cell A, read-only
@@ -621,14 +659,13 @@ def test_anonymous_bad_kind_and_method(client, clients, record, no_pdf):
     assert secretary.get(f"/meetings/documents/{record.pk}/minutes.odt").status_code == 404
     assert secretary.get("/meetings/documents/999999/minutes.docx").status_code == 404
     assert secretary.post(document_url(record.pk, NQ)).status_code == 405
-    assert not MeetingDocument.objects.exists()
+    assert MeetingDocument.objects.count() == 2  # numbered when recorded; nothing added
 
 
 def test_query_count_does_not_grow_with_the_record(tree, clients, record, no_pdf):
     """The download reads the record in a fixed number of queries: ten more tasks, attendees,
     speeches and guests add none."""
     client = clients["commune"]
-    download(client, record, BB)  # the number is issued; later downloads only read
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
@@ -681,7 +718,7 @@ def test_pdf_without_libreoffice(clients, record, no_pdf):
     assert response.status_code == 404
     text = response.content.decode()
     assert "LibreOffice" in text and document_url(record.pk, NQ) in text
-    assert not MeetingDocument.objects.exists()
+    assert MeetingDocument.objects.count() == 2
 
 
 @pytest.mark.skipif(documents.pdf_converter() is None, reason="LibreOffice is not installed")
@@ -694,3 +731,19 @@ def test_pdf_with_libreoffice(clients, personas, record):
     assert 'filename="nghi-quyet-XA-01-2023-03.pdf"' in response["Content-Disposition"]
     # The fonts LibreOffice embedded: Times New Roman or its metric twin, never a fallback.
     assert b"Times" in response.content or b"LiberationSerif" in response.content
+
+
+def test_the_command_numbers_records_saved_before_in_meeting_order(tree):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    mar, feb = meeting(tree.cell_a2, D(2023, 3, 1)), meeting(tree.cell_a2, D(2023, 2, 1))
+    meeting(tree.cell_a2, D(2023, 4, 1), status=CellMeeting.Status.PLANNED)
+    out = StringIO()
+    call_command("meetings_number_documents", stdout=out)
+    assert "2 cuộc họp" in out.getvalue()
+    numbers = MeetingDocument.objects.filter(doc_type=NQ).values_list("meeting_id", "number")
+    assert sorted(numbers) == sorted([(feb.pk, 1), (mar.pk, 2)])
+    call_command("meetings_number_documents", stdout=StringIO())
+    assert MeetingDocument.objects.count() == 4
