@@ -86,6 +86,8 @@ def detail(request, pk):
     context = {
         "item": item,
         "result": result,
+        "changes": bool(result)
+        and any(c.get("created") or c.get("updated") for c in result.counts.values()),
         "progress": read_progress(item) if item.running else None,
         "errors": result.errors[:_SHOWN] if result else [],
         "warnings": result.warnings[:_SHOWN] if result else [],
