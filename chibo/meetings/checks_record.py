@@ -382,7 +382,7 @@ def _check_scores(meeting, data, e: _Errors):
 def validate(meeting: CellMeeting, data: dict) -> Clean:
     e = _Errors()
     held_on, fields = _check_details(meeting, data, e)
-    roll = {x.member.pk: x for x in selectors.roll_call(meeting.cell, held_on)} if held_on else {}
+    roll = {x.member.pk: x for x in selectors.meeting_roll(meeting, held_on)} if held_on else {}
     attendance = _check_attendance(data, roll, e) if held_on else []
     if held_on:
         fields["chair_id"] = _check_person(data, "chair", roll, attendance, e, _("người chủ trì"))

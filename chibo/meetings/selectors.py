@@ -7,7 +7,7 @@ the user's scope is a 404, the same as a missing one.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Min, Prefetch, Q
 from django.http import Http404
 
 from chibo.core.dated import in_force_q
@@ -23,6 +23,7 @@ from .models import (
     FollowAssignment,
     Guest,
     Material,
+    MeetingSubmission,
     ScoreEntry,
     Speech,
     Task,
@@ -126,6 +127,23 @@ def roll_call(cell: Organization, on: datetime.date) -> list[RollEntry]:
             continue
         entries.append(RollEntry(member=m, summoned=status != Status.EXEMPT))
     return entries
+
+
+def meeting_roll(meeting: CellMeeting, on: datetime.date) -> list[RollEntry]:
+    """The roll of `meeting` held on `on`: the roll call of the day as it stood when the record
+    was first saved. A member entered later with an earlier admission (an import of old members)
+    was on no roll that day: left out of a recorded meeting's roll unless its saved roll call
+    has them, so that saving an old record again asks for nobody new. Four queries once recorded."""
+    entries = roll_call(meeting.cell, on)
+    if meeting.recorded_at is None or not entries:
+        return entries
+    first_saved = (
+        MeetingSubmission.objects.filter(meeting=meeting).aggregate(at=Min("at"))["at"]
+        or meeting.recorded_at
+    )
+    # Always the same queries, whoever was entered when (the page's query count is fixed).
+    called = set(Attendance.objects.filter(meeting=meeting).values_list("member_id", flat=True))
+    return [e for e in entries if e.member.created_at <= first_saved or e.member.pk in called]
 
 
 def follow_assignments(cell: Organization, on: datetime.date) -> list[FollowAssignment]:
@@ -288,7 +306,7 @@ def record_context(
     followed = {f.official_id for f in follows}
     ctx = Context(
         meeting=meeting,
-        roll=roll_call(meeting.cell, on),
+        roll=meeting_roll(meeting, on),
         follows=follows,
         reviews=tasks_to_review(meeting),
         targets=targets,

@@ -103,6 +103,32 @@ def test_the_roll_call_of_the_day(cell):
     assert {e.member.full_name: e.summoned for e in roll(cell, D(2020, 6, 24))}["Lường Văn Miễn"]
 
 
+def test_a_roll_is_what_it_was_on_the_meeting_day(cell, personas, clients):
+    """Members entered after a record was saved, with an admission date before the meeting (an
+    import of old members), are not added to its roll: saving the record again works, with the
+    same roll, and its page shows that roll. A meeting recorded afterwards includes them."""
+    m = meeting_of(cell.cell_a)
+    first = data_for(cell, m)
+    record(cell, m, personas["secretary_a"])
+    late = make_member(cell.cell_a, "Lò Văn Nhập Muộn", admitted=D(2010, 5, 19), card="01000077")
+    m.refresh_from_db()
+    resaved = meeting_record(
+        meeting=m,
+        data={**first, "summary": "Sửa lại phần tóm tắt."},
+        actor=personas["secretary_a"],
+        submission_key=key(),
+        version=m.version,
+    )
+    assert resaved.meeting.summary == "Sửa lại phần tóm tắt."
+    assert not Attendance.objects.filter(meeting=m, member=late).exists()
+    m.refresh_from_db()
+    assert late.pk not in {e.member.pk for e in selectors.meeting_roll(m, m.held_on)}
+    page = clients["secretary_a"].get(f"/meetings/{m.pk}/record/")
+    assert page.status_code == 200 and "Lò Văn Nhập Muộn" not in page.content.decode()
+    april = meeting_of(cell.cell_a, APRIL)
+    assert late.pk in {e.member.pk for e in selectors.meeting_roll(april, D(2023, 4, 24))}
+
+
 def test_roll_call_arithmetic(cell, personas):
     m = meeting_of(cell.cell_a)
     att = [
