@@ -135,6 +135,7 @@ def gunicorn_argv(extra: list[str]) -> list[str]:
     workers = os.environ.get("CHIBO_WORKERS") or str(2 * cpu_count() + 1)
     return [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--config", str(PROJECT_ROOT / "config" / "gunicorn.conf.py"),
         "--pythonpath", str(PROJECT_ROOT),
         "--bind", bind,
         "--workers", workers,

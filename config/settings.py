@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "chibo.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chibo.accounts.middleware.SessionRefreshMiddleware",
@@ -127,8 +130,40 @@ SESSION_REFRESH_SECONDS = 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("CHIBO_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# CHIBO_SECURE_COOKIES=1: the site is served over HTTPS only (README, production). Then the
+# cookies are secure, browsers are told to come back over HTTPS only (HSTS, a year by default)
+# and a plain-HTTP request is redirected; behind nginx that needs CHIBO_BEHIND_PROXY=1 (below),
+# or every request would look like plain HTTP and redirect forever.
+HTTPS_ONLY = env_bool("CHIBO_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+SECURE_HSTS_SECONDS = int(os.environ.get("CHIBO_HSTS_SECONDS", "31536000" if HTTPS_ONLY else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CHIBO_HSTS_SUBDOMAINS", True)
+# "preload" only consents to the browsers' preload list; nothing is listed unless submitted.
+SECURE_HSTS_PRELOAD = env_bool("CHIBO_HSTS_PRELOAD", True)
+SECURE_SSL_REDIRECT = env_bool("CHIBO_SSL_REDIRECT", HTTPS_ONLY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+
+# Content-Security-Policy (Django's own middleware): scripts, styles, images and fonts from
+# chibo's origin only; no inline script or style, no plugin, no framing, forms post to chibo.
+# The one inline style is the standalone 500 page's, allowed by its hash.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, "'sha256-CaGbQi/qq2FyL1VofrY29N/qJtgCX3QABRlKrwj3YC4='"],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features chibo never uses, turned off for its pages (chibo.core.middleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
 
 # Lockout after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("CHIBO_LOGIN_FAILURES", "5"))
@@ -196,10 +231,27 @@ CHIBO_MATERIAL_MAX_BYTES = int(os.environ.get("CHIBO_MATERIAL_MAX_MB", "20")) * 
 
 MAILERS = {
     "default": {
+        # Served over HTTPS (production): SMTP through CHIBO_EMAIL_HOST (default localhost:25,
+        # the server's own mail relay); otherwise mail is printed on the console.
         "BACKEND": os.environ.get(
-            "CHIBO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+            "CHIBO_EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if HTTPS_ONLY
+            else "django.core.mail.backends.console.EmailBackend",
         ),
-        "OPTIONS": {},
+        "OPTIONS": {
+            k: v
+            for k, v in {
+                "host": os.environ.get("CHIBO_EMAIL_HOST"),
+                "port": int(os.environ["CHIBO_EMAIL_PORT"])
+                if os.environ.get("CHIBO_EMAIL_PORT")
+                else None,
+                "username": os.environ.get("CHIBO_EMAIL_USER"),
+                "password": os.environ.get("CHIBO_EMAIL_PASSWORD"),
+                "use_tls": env_bool("CHIBO_EMAIL_TLS", False) or None,
+            }.items()
+            if v is not None
+        },
     }
 }
 
