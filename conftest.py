@@ -4,9 +4,11 @@ member of cell A, an official assigned to cell A, and the secretary of cell B as
 import datetime
 import os
 import shutil
+from collections.abc import Mapping
 
 import pytest
-from django.test import Client
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -139,24 +141,21 @@ def _user(username, role, org, member=None):
     return user
 
 
+FAST_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    # still checks the hashes made before the fixture (the demo, built once per package)
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     """Every test hashes with MD5: PBKDF2 at Django's iteration count costs about half a second of
     CPU a password, and the tests create users by the dozen. (Production keeps Django's hashers.)"""
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        # still checks the hashes made before the fixture (the demo, built once per package)
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
-@pytest.fixture
-def tree(db):
-    return Tree()
-
-
-@pytest.fixture
-def personas(tree):
+def make_personas(tree) -> dict[str, User]:
     """username -> User; each persona's role and node as in STYLE.md."""
     return {
         "admin": _user("admin", Role.ORG_ADMIN, tree.district),
@@ -169,6 +168,121 @@ def personas(tree):
         "official": _user("official", Role.ASSIGNED_OFFICIAL, tree.cell_a),
         "secretary_b": _user("secretary_b", Role.CELL_SECRETARY, tree.cell_b),
     }
+
+
+# --- the tree and the personas, built once per module (STYLE.md 16) ---------------------------
+#
+# A module's first test that asks for `tree` builds it inside a transaction opened outside the
+# test's own one (`personas` in a savepoint within it); every test still runs in its own
+# savepoint, rolled back after it, so what a test writes never reaches the next test. The
+# module's transaction is rolled back when the module ends, and each test gets its own Python
+# objects, read again from the rows (nothing a test sets on `tree.cell_a` reaches the next one).
+#
+# A test sees what it asked for and nothing more: before a test that asks for the tree but not
+# the personas, the personas' savepoint is rolled back; before a test that asks for neither, or
+# one that commits (a live server, a browser: its rows must be committed for the server's
+# thread, and it empties the tables when it ends), the module's transaction is rolled back, and
+# such a test builds its own tree as before.
+
+LEVELS = ("tree", "personas")
+
+
+def _level(item) -> int:
+    """How much of the shared data `item` asks for: 0 nothing, 1 the tree, 2 the personas too."""
+    if _is_transactional(item):
+        return 0
+    names = set(getattr(item, "fixturenames", ()))
+    return 2 if "personas" in names else 1 if "tree" in names else 0
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+class ModuleData:
+    """The shared rows of one module: a stack of transactions (the tree, then the personas)."""
+
+    def __init__(self, blocker, module):
+        self.blocker = blocker
+        self.module = module
+        self.atomics = []
+        self.orgs = self.members = self.users = None
+
+    def reach(self, level: int) -> None:
+        """Roll back or build until exactly the first `level` layers are in the database."""
+        with self.blocker.unblock():
+            while len(self.atomics) > level:
+                transaction.set_rollback(True)
+                self.atomics.pop().__exit__(None, None, None)
+            while len(self.atomics) < level:
+                atomic = transaction.atomic()
+                atomic.__enter__()
+                self.atomics.append(atomic)
+                with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                    self._build(LEVELS[len(self.atomics) - 1])
+
+    def _build(self, layer: str) -> None:
+        if layer == "tree":
+            built = vars(Tree())
+            self.orgs = {k: v.pk for k, v in built.items() if isinstance(v, Organization)}
+            self.members = {k: v.pk for k, v in built.items() if not isinstance(v, Organization)}
+        else:
+            self.users = {k: u.pk for k, u in make_personas(self.tree()).items()}
+
+    def tree(self) -> "Tree":
+        """A Tree of objects read from the shared rows (two queries)."""
+        from chibo.members.models import Member
+
+        tree = Tree.__new__(Tree)
+        orgs = Organization.objects.in_bulk(self.orgs.values())
+        members = Member.objects.in_bulk(self.members.values())
+        for name, pk in self.orgs.items():
+            setattr(tree, name, orgs[pk])
+        for name, pk in self.members.items():
+            setattr(tree, name, members[pk])
+        return tree
+
+    def personas(self) -> dict[str, User]:
+        users = User.objects.in_bulk(self.users.values())
+        return {name: users[pk] for name, pk in self.users.items()}
+
+
+_shared: ModuleData | None = None  # the running module's
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before any fixture of `item`: leave in the database just what it asks for."""
+    if _shared is not None and _shared.module is item.module:
+        _shared.reach(_level(item))
+
+
+@pytest.fixture(scope="module")
+def module_data(request, django_db_setup, django_db_blocker):
+    global _shared
+    _shared = ModuleData(django_db_blocker, request.module)
+    _shared.reach(_level(request._pyfuncitem))
+    try:
+        yield _shared
+    finally:
+        _shared.reach(0)
+        _shared = None
+
+
+@pytest.fixture
+def tree(module_data, db):
+    """The district of `Tree`: shared by the module's tests (read again for each), or built for
+    the test alone when it commits."""
+    return module_data.tree() if module_data.atomics else Tree()
+
+
+@pytest.fixture
+def personas(module_data, tree):
+    """username -> User; each persona's role and node as in STYLE.md."""
+    return module_data.personas() if len(module_data.atomics) == 2 else make_personas(tree)
 
 
 def login_client(user) -> Client:
@@ -184,9 +298,39 @@ def login_client(user) -> Client:
     return client
 
 
+class Clients(Mapping):
+    """persona name -> a client signed in as that persona, on first use: a test that uses one
+    client signs in one persona, not seven.
+
+    Signing in is the fixture's work, done before the test as far as the test can tell: its
+    queries are taken out of the connection's log, which assertNumQueries and
+    django_assert_num_queries count, so a count around `clients["admin"].get(...)` counts the
+    request alone, as when every client was signed in before the test."""
+
+    def __init__(self, personas):
+        self._personas = personas
+        self._clients = {}
+
+    def __getitem__(self, name) -> Client:
+        if name not in self._clients:
+            user = self._personas[name]
+            log = connection.queries_log
+            logged = len(log)
+            self._clients[name] = login_client(user)
+            while len(log) > logged:
+                log.pop()
+        return self._clients[name]
+
+    def __iter__(self):
+        return iter(self._personas)
+
+    def __len__(self):
+        return len(self._personas)
+
+
 @pytest.fixture
 def clients(personas):
-    return {name: login_client(user) for name, user in personas.items()}
+    return Clients(personas)
 
 
 def chromium_path():
@@ -263,11 +407,7 @@ def _rules_after_flush(request):
     """A transactional test (a live server, a browser) empties every table when it ends, the
     rows the data migrations wrote included. Put the rules back before each such test, as a
     migrated database has them; other tests roll back and never lose them."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = marker is not None and (
-        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
-    )
-    if not transactional and not {"transactional_db", "live_server"} & set(request.fixturenames):
+    if not _is_transactional(request.node):
         return
     request.getfixturevalue("transactional_db")
     import importlib
@@ -279,12 +419,26 @@ def _rules_after_flush(request):
             getattr(importlib.import_module(module), function)(apps, None)
 
 
-def pytest_collection_modifyitems(items):
+DEMO_TESTS = "chibo/demo/tests/"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
     """Under pytest-xdist (`--dist loadgroup`), the demo's tests stay on one worker, which builds
-    the demo once for them all."""
-    for item in items:
-        if "demo" in item.path.parts and "tests" in item.path.parts:
-            item.add_marker(pytest.mark.xdist_group("demo"))
+    the demo once for them all (chibo/demo/tests/conftest.py); every other test goes to the first
+    free worker. xdist's own loadgroup reads an `xdist_group` mark from a suffix it adds to the
+    test's id, which pytest 9.2 no longer lets it change (pytest-dev/pytest-xdist#1386): the
+    scheduler finds the demo's tests by their path instead. The group is the largest unit, so it
+    is handed out first."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class DemoOnOneWorker(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "demo" if nodeid.startswith(DEMO_TESTS) else super()._split_scope(nodeid)
+
+    return DemoOnOneWorker(config, log)
 
 
 @pytest.fixture(autouse=True)
