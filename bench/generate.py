@@ -9,8 +9,10 @@ The database must be empty (migrations are applied first). Rows are written in b
 (PostgreSQL: COPY; SQLite: executemany) with the invariants the services keep:
 Organization.path = parent.path + f"{pk:08d}/", depth, one open OrganizationPeriod and one
 FOUNDED OrganizationEvent per organization, Member name parts / search_text / sort_key as
-Member.refresh_derived() computes them, one open Membership per member, one audit row per
-organization and member. Then the benchmark users (see USERS) get their roles, and ANALYZE.
+Member.refresh_derived() computes them, one open Membership per member, one VillageCellLink
+per village (from the village's valid_from), official dates at the end of the 12 months'
+probation (rules.probation_end), one audit row per organization and member. Then the
+benchmark users (see USERS) get their roles, and ANALYZE.
 
 Names come from fixed pools; the derived keys are computed once per distinct name.
 Everything is seeded: the same scale and seed give the same data.
@@ -45,12 +47,14 @@ from chibo.accounts.models import Role, RoleAssignment, User  # noqa: E402
 from chibo.core import vn  # noqa: E402
 from chibo.core.models import AuditEvent  # noqa: E402
 from chibo.members.models import Member, Membership  # noqa: E402
+from chibo.members.rules import probation_end  # noqa: E402
 from chibo.organizations.models import (  # noqa: E402
     Commune,
     Organization,
     OrganizationEvent,
     OrganizationPeriod,
     Village,
+    VillageCellLink,
     path_segment,
 )
 
@@ -413,9 +417,7 @@ def member_rows(tree, total, rng, now, names, counter):
             admitted = birth + datetime.timedelta(days=rng.randrange(18 * 366, 45 * 365))
             if admitted > AS_OF:
                 admitted = AS_OF - datetime.timedelta(days=rng.randrange(30, 700))
-            official = (
-                admitted + datetime.timedelta(days=365) if admitted < probation_from else None
-            )
+            official = probation_end(admitted) if admitted < probation_from else None
             card = f"{i + 10_000_000:09d}"
             cid = f"{i + 10**11:012d}" if rng.random() < 0.9 else None
             exempt = rng.random() < 0.04
@@ -441,12 +443,15 @@ def derived_rows_sql():
         OrganizationEvent._meta.db_table,
     )
     mem, ms, au = Member._meta.db_table, Membership._meta.db_table, AuditEvent._meta.db_table
+    vil, link = Village._meta.db_table, VillageCellLink._meta.db_table
     q = connection.ops.quote_name
     check_columns(OrganizationPeriod, ["id", "organization_id", "name", "parent_id", "path",
                                        "valid_from", "valid_to"])  # fmt: skip
     check_columns(OrganizationEvent, ["id", "kind", "on", "organization_id", "note", "decision",
                                       "actor_id", "recorded_at"])  # fmt: skip
     check_columns(Membership, ["id", "member_id", "cell_id", "start", "end", "reason", "note"])
+    check_columns(VillageCellLink, ["id", "created_at", "updated_at", "village_id", "cell_id",
+                                    "start", "end"])  # fmt: skip
     check_columns(AuditEvent, ["id", "at", "actor_id", "action", "object_type", "object_id",
                                "object_repr", "changes", "note"])  # fmt: skip
     cast = "CAST(id AS TEXT)"
@@ -460,6 +465,11 @@ def derived_rows_sql():
             "organization events",
             f"INSERT INTO {ev} (kind, {q('on')}, organization_id, note, decision, actor_id, "  # noqa: S608
             f"recorded_at) SELECT 'founded', valid_from, id, '', '', NULL, created_at FROM {org}",
+        ),
+        (
+            "village links",
+            f"INSERT INTO {link} (created_at, updated_at, village_id, cell_id, start, {q('end')}) "  # noqa: S608
+            f"SELECT created_at, updated_at, id, cell_id, valid_from, NULL FROM {vil}",
         ),
         (
             "memberships",

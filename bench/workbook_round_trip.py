@@ -90,7 +90,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", required=True, help="SQLite file to export")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--wait-idle", type=float, default=0.0, help="wait for this CPU idle share first"
+    )
+    parser.add_argument("--wait-max", type=float, default=900, help="seconds to wait at most")
     args = parser.parse_args()
+    from benchenv import cpu_times, load, wait_idle
+
+    idle_before = wait_idle(args.wait_idle, timeout=args.wait_max) if args.wait_idle else []
+    load_before = load()
+    cpu0 = cpu_times()
     source = Path(args.source).resolve()
     tmp = Path(tempfile.mkdtemp(prefix="chibo-roundtrip-"))
     book = tmp / "workbook.xlsx"
@@ -104,6 +113,8 @@ def main():
         started = time.monotonic()
         manage(target, "import_workbook", str(book), "--accept-warnings", capture=True)
         imports.append(time.monotonic() - started)
+    cpu1 = cpu_times()
+    idle_during = (cpu1[0] - cpu0[0]) / max(cpu1[1] - cpu0[1], 1)
     print(f"export {statistics.median(exports):.1f} s, import {statistics.median(imports):.1f} s")
     a = dump(source, tmp / "a.json")
     b = dump(target, tmp / "b.json")
@@ -114,7 +125,7 @@ def main():
         print(line)
     verdict = "identical" if not diffs else f"{len(diffs)} differences"
     print(f"{n_ind} organization-dates, {n_mem} members: {verdict}")
-    from benchenv import command_line, git, load, machine, now
+    from benchenv import command_line, git, machine, now
 
     m = machine()
     lines = [
@@ -124,7 +135,11 @@ def main():
         f"- date: {now()}",
         f"- commit: {git()['commit']}",
         f"- machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, Python "
-        f"{m['python']}, Django {m['django']}; load average after: {load()}",
+        f"{m['python']}, Django {m['django']}",
+        f"- load: average {load_before} before, {load()} after; CPU idle "
+        + (f"{idle_before} (5 s samples) before, " if idle_before else "")
+        + f"{idle_during:.0%} over the timed runs (~50%: nothing else competed, the run keeps one "
+        "core busy)",
         f"- workbook: {book.stat().st_size // 1024} KB",
         f"- export (the `export_workbook` process, start-up included): median "
         f"{statistics.median(exports):.1f} s of {', '.join(f'{x:.1f}' for x in exports)} "
