@@ -360,8 +360,9 @@ def timed(cmd, env, log_path):
     # Before the first sheet: start-up and reading the file; after the last mark (the import's
     # "done" with an empty label): the audit rows, the commit and the exit.
     sheets = [("(start-up, reading the file)", round(marks[0][0], 2))] if marks else []
-    for (t, label), nxt in zip(marks, [*marks[1:], (wall, "")], strict=True):
-        sheets.append((label or "(audit rows, commit, exit)", round(nxt[0] - t, 2)))
+    ends = [t for t, _label in marks[1:]] + [wall]
+    for (t, label), end in zip(marks, ends[: len(marks)], strict=True):
+        sheets.append((label or "(audit rows, commit, exit)", round(end - t, 2)))
     return {
         "rc": proc.returncode,
         "wall_s": round(wall, 1),
