@@ -172,27 +172,34 @@ class ImportRun:
                 _("Dòng tiêu đề không đúng mẫu (%(d)s).") % {"d": "; ".join(parts)},
             )
             return []
-        readers = [(i, col, spec.reader(col)) for i, col in by_index.items()]
+        readers = [
+            (i, col.attr, col.header, col.required, spec.reader(col)) for i, col in by_index.items()
+        ]
+        # Cells right of the headed columns (usually none): checked without walking every cell.
+        unmapped = [i for i in range(max(map(len, grid))) if i not in by_index]
+        blank = spec.blank
         rows = []
         for number, raw in enumerate(grid[1:], start=2):
-            if all(spec.blank(v) for v in raw):
+            first = raw[0] if raw else None
+            if (first is None or (first.__class__ is str and not first.strip())) and all(
+                blank(v) for v in raw
+            ):
                 continue
             attrs = {}
             bad = False
             width = len(raw)
-            for i, col, reader in readers:
-                value = raw[i] if i < width else None
+            for i, attr, header, required, reader in readers:
                 try:
-                    attrs[col.attr] = reader(value)
+                    attrs[attr] = value = reader(raw[i] if i < width else None)
                 except Invalid as exc:
-                    self.error(sheet, number, col.header, str(exc))
+                    self.error(sheet, number, header, str(exc))
                     bad = True
                     continue
-                if col.required and attrs[col.attr] in (None, "", []):
-                    self.error(sheet, number, col.header, _("Bắt buộc, không được để trống."))
+                if required and value in (None, "", []):
+                    self.error(sheet, number, header, _("Bắt buộc, không được để trống."))
                     bad = True
-            for i, value in enumerate(raw):
-                if i not in by_index and not spec.blank(value):
+            for i in unmapped:
+                if i < width and not blank(raw[i]):
                     self.error(sheet, number, "", _("Ô có dữ liệu nhưng cột không có tiêu đề."))
                     break
             rows.append(Row(number, attrs, bad))
@@ -292,7 +299,7 @@ class ImportRun:
         first_row: dict = {}
         creates, updates = [], []
         for row in good:
-            key = tuple(row.attrs.get(k) for k in sheet.key)
+            key = tuple(map(row.attrs.get, sheet.key))
             if key in first_row:
                 self.error(
                     sheet,
@@ -310,7 +317,7 @@ class ImportRun:
                 creates.append((row, obj))
                 continue
             pk, old = found[0], found[1:]
-            new = tuple(row.attrs.get(a) for a in compare)
+            new = tuple(map(row.attrs.get, compare))
             if sheet.provides:
                 self.refs.add(sheet.provides, ref_code[id(row)], pk)
             if tuple(old) == new:
@@ -389,13 +396,17 @@ def insert_rows(model, rows: list[dict], batch: int = 2000):
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608  names from the model
     plan = []
     for f in fields:
-        auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        plan.append((f.attname, _db_value(f, connection), auto, None if auto else f.get_default()))
+        convert = _db_value(f, connection)
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            # The same time for every row: converted once, as a default no row overrides.
+            plan.append((None, None, convert(now) if convert else now))
+        else:
+            plan.append((f.attname, convert, f.get_default()))
     prepared = []
     for row in rows:
         values = []
-        for attname, convert, auto, default in plan:
-            value = now if auto else row.get(attname, default)
+        for attname, convert, default in plan:
+            value = row.get(attname, default) if attname is not None else default
             values.append(value if convert is None or value is None else convert(value))
         prepared.append(values)
     with connection.cursor() as cursor:

@@ -26,6 +26,10 @@ _ROW = re.compile(rb"<(?:[A-Za-z0-9_]+:)?row\b[^>]*?\sr=\"(\d+)\"")
 _FORMULA = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s>/]")
 _CELL_REF = re.compile(rb"<(?:[A-Za-z0-9_]+:)?c\b[^>]*?\sr=\"([A-Z]+[0-9]+)\"")
 _FAR_CELL = re.compile(rb"<(?:[A-Za-z0-9_]+:)?c\b[^>]*?\sr=\"((?:[C-Z][A-Z]|[A-Z]{3,})[0-9]+)\"")
+# Quicker tests that every match of the patterns above passes (a sheet rarely has either):
+# the exact pattern runs only where they find something.
+_FAR_REF = re.compile(rb"r=\"(?:[C-Z][A-Z]|[A-Z]{3,})[0-9]")
+_ROW_WINDOW = 64 * 1024  # the last row element of a chunk is in its last 64 KB, or look further
 
 
 def _scan(xml, max_rows: int) -> list[str]:
@@ -38,20 +42,23 @@ def _scan(xml, max_rows: int) -> list[str]:
             break
         data = tail + chunk
         last = None
-        for last in _ROW.finditer(data):  # noqa: B007  only the last one is needed
-            pass
+        for last in _ROW.finditer(data, max(0, len(data) - _ROW_WINDOW)):  # noqa: B007
+            pass  # only the last one is needed
+        if last is None and len(data) > _ROW_WINDOW:
+            for last in _ROW.finditer(data):  # noqa: B007
+                pass
         if last is not None and int(last.group(1)) > max_rows + 1:
             raise SpreadsheetError(
                 _("có quá %(n)s dòng dữ liệu. Hãy chia thành nhiều tệp.")
                 % {"n": vn.format_int(max_rows)}
             )
-        far = _FAR_CELL.search(data)
+        far = _FAR_CELL.search(data) if _FAR_REF.search(data) else None
         if far is not None:
             raise SpreadsheetError(
                 _("ô %(ref)s có dữ liệu nằm ngoài các cột của mẫu. Hãy xóa dữ liệu thừa bên phải.")
                 % {"ref": far.group(1).decode()}
             )
-        for found in _FORMULA.finditer(data):
+        for found in _FORMULA.finditer(data) if b"<f" in data or b":f" in data else ():
             if len(formulas) >= 10:
                 break
             refs = list(_CELL_REF.finditer(data, 0, found.start()))

@@ -208,6 +208,22 @@ def reader(col: Col):
         return read_ref
     if col.kind == "date":
         return date
+    if col.kind == "int":
+        return integer
+    if col.kind == "bool":
+        return boolean
+    if col.kind == "text":
+        limit = col.max_length
+
+        def read_text(value):
+            if value is None or value == "":
+                return ""  # most cells of the optional text columns
+            result = text(value)
+            if limit and len(result) > limit:
+                raise Invalid(_("Dài quá %(n)s ký tự.") % {"n": limit})
+            return result
+
+        return read_text
     if col.kind == "choice":
         found = _CHOICE_READERS.get(col.choices)
         if found is None:
