@@ -29,6 +29,23 @@ class RequireOTPMiddleware:
         return self.get_response(request)
 
 
+class RequirePasswordChangeMiddleware:
+    """A user whose password an admin reset chooses their own before any page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(EXEMPT_PREFIXES)
+        ):
+            return redirect(reverse("accounts:password_change"))
+        return self.get_response(request)
+
+
 def needs_otp(user) -> bool:
     from chibo.accounts.scope import Scope
 

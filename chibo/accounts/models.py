@@ -18,6 +18,9 @@ class User(AbstractUser):
     member = models.OneToOneField(
         "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="user"
     )
+    # Set when an admin resets the password: the user chooses their own at the next sign-in
+    # before any page (chibo.accounts.middleware.RequirePasswordChangeMiddleware).
+    must_change_password = models.BooleanField(_("phải đổi mật khẩu"), default=False)
 
     def __str__(self):
         return self.full_name or self.username

@@ -116,3 +116,69 @@ def first_run(
         changes=audit.snapshot(role, ROLE_FIELDS),
     )
     return root, user
+
+
+# --- passwords and API tokens -------------------------------------------------------------------
+
+
+def _revoke_tokens(user: User) -> int:
+    from .models import ApiToken
+
+    return ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str, actor) -> int:
+    """The user's own new password (already validated by the form); their API tokens are revoked:
+    a token obtained with the old password must not outlive it. Returns the tokens revoked."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked.set_password(new_password)
+    locked.must_change_password = False
+    locked.save(update_fields=["password", "must_change_password"])
+    revoked = _revoke_tokens(locked)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=locked,
+        changes={"password": "changed", "api_tokens_revoked": revoked},
+        note=_("Đổi mật khẩu"),
+    )
+    user.password, user.must_change_password = locked.password, False
+    return revoked
+
+
+@transaction.atomic
+def password_reset(*, user: User, new_password: str, actor) -> int:
+    """An admin sets another user's password (validated by the form): the user must choose their
+    own at the next sign-in; their API tokens are revoked. Returns the tokens revoked."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked.set_password(new_password)
+    locked.must_change_password = True
+    locked.save(update_fields=["password", "must_change_password"])
+    revoked = _revoke_tokens(locked)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=locked,
+        changes={"password": "reset", "api_tokens_revoked": revoked},
+        note=_("Đặt lại mật khẩu (phải đổi khi đăng nhập)"),
+    )
+    return revoked
+
+
+@transaction.atomic
+def token_revoke(*, token, actor) -> bool:
+    """Revoke one API token; False if it was revoked already. Audited."""
+    from .models import ApiToken
+
+    changed = ApiToken.objects.filter(pk=token.pk, revoked=False).update(revoked=True)
+    if changed:
+        token.revoked = True
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=token,
+            changes={"revoked": [False, True]},
+            note=_("Thu hồi mã API của %(u)s") % {"u": token.user},
+        )
+    return bool(changed)

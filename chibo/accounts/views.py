@@ -4,6 +4,7 @@ import base64
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -48,6 +49,14 @@ def login_view(request):
         user = form.get_user()
         login(request, user)
         audit.record(actor=user, action=AuditEvent.Action.LOGIN, obj=user)
+        if form.cleaned_data.get("password") in settings.CHIBO_SHARED_PASSWORDS:
+            messages.warning(
+                request,
+                _(
+                    "Anh/chị đang dùng mật khẩu chung của bản trình diễn, ai cũng biết. Hãy đổi "
+                    "mật khẩu ngay (Tài khoản → Đổi mật khẩu)."
+                ),
+            )
         if needs_otp(user):
             return redirect(reverse("accounts:otp") + "?" + urlencode({"next": _next_url(request)}))
         return redirect(_next_url(request))

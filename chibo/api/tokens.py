@@ -16,18 +16,19 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
 from chibo.accounts.middleware import needs_otp
 from chibo.accounts.models import ApiToken
 from chibo.accounts.scope import Scope
 
-from .schemas import TEXT_PATTERN, responses
+from .schemas import MAX_ID, TEXT_PATTERN, responses
+from .security import scope_of
 from .services import token_issue
 
 router = Router(tags=["auth"])
@@ -134,6 +135,16 @@ def token_create(request, data: TokenIn, response: HttpResponse):
         else:
             detail = _("Tài khoản quản trị cần gửi kèm mã xác thực 6 số (otp).")
         return Status(401, {"detail": detail})
+    if user.must_change_password:
+        return Status(
+            403,
+            {
+                "detail": _(
+                    "Mật khẩu vừa được quản trị viên đặt lại: hãy đăng nhập trên web và đổi mật "
+                    "khẩu trước khi xin mã API."
+                )
+            },
+        )
     if data.scope == ApiToken.Access.WRITE and not _may_write(user):
         return Status(
             403,
@@ -149,3 +160,58 @@ def token_create(request, data: TokenIn, response: HttpResponse):
         AxesProxyHandler.update_request(request)
         AxesProxyHandler.reset_attempts(username=data.username, ip_address=request.axes_ip_address)
     return Status(200, {"token": token, "scope": row.scope, "expires_at": row.expires_at})
+
+
+class TokenRow(Schema):
+    id: int
+    user_id: int
+    scope: ApiToken.Access
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    revoked: bool
+
+
+@router.get(
+    "/tokens",
+    response=responses(list[TokenRow], 401, 404, 422),
+    summary="List API tokens",
+    description=(
+        "The requester's own tokens, newest first (their values are never shown again); with "
+        "`user`, an org-board admin lists the tokens of a user who holds a role under their "
+        "nodes (anyone else: 404, as if missing)."
+    ),
+)
+def token_list(request, user: int | None = Query(None, ge=1, le=MAX_ID)):
+    from chibo.accounts.views_security import managed_users
+
+    target = request.auth.pk if user is None or user == request.auth.pk else None
+    if target is None:
+        if not managed_users(scope_of(request)).filter(pk=user).exists():
+            raise Http404
+        target = user
+    return list(ApiToken.objects.filter(user_id=target).order_by("-created_at", "-id"))
+
+
+@router.post(
+    "/tokens/{token_id}/revoke",
+    response=responses(TokenRow, 401, 404, 422),
+    summary="Revoke an API token",
+    description=(
+        "Revokes one of the requester's tokens (the one in use included), or, for an org-board "
+        "admin, a token of a user who holds a role under their nodes; anything else answers "
+        "404. Revoking a revoked token changes nothing. A password change revokes them all."
+    ),
+)
+def token_revoke_view(request, token_id: int = Path(..., ge=1, le=MAX_ID)):
+    from chibo.accounts.services import token_revoke
+    from chibo.accounts.views_security import managed_users
+
+    row = ApiToken.objects.select_related("user").filter(pk=token_id).first()
+    if row is None:
+        raise Http404
+    if row.user_id != request.auth.pk and not (
+        managed_users(scope_of(request)).filter(pk=row.user_id).exists()
+    ):
+        raise Http404
+    token_revoke(token=row, actor=request.auth)
+    return row

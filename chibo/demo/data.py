@@ -253,5 +253,7 @@ DEMO_USERS = (
     ("demo-official", "assigned_official", "official_cells", "Cán bộ huyện được phân công (mẫu)"),
     ("demo-member", "member", "secretary_cell", ""),
 )
+# The demo users' shared password; sign-in with it tells the user to change theirs
+# (settings.CHIBO_SHARED_PASSWORDS, read by chibo.accounts.views.login_view).
 DEFAULT_PASSWORD = "chibo-demo-2023"
 DEFAULT_SEED = 2023
