@@ -538,8 +538,10 @@ def test_numbers_follow_meeting_order_and_a_late_record_is_audited(tree, persona
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_issues_get_different_numbers(tree):
-    """Two threads issue the resolutions of two meetings of one cell at once (PostgreSQL: the
-    row lock; SQLite serializes writers)."""
+    """Four threads number the resolutions of four meetings of one cell at once (PostgreSQL:
+    the row lock; SQLite serializes writers): no number is given twice, and once all are in,
+    the numbers follow meeting order whatever order the threads ran in (a thread that ran
+    before an earlier meeting's saw its number move up afterwards)."""
     if connection.vendor != "postgresql":
         pytest.skip("threads on the in-memory SQLite test database share one connection")
     meetings = [meeting(tree.cell_a2, D(2023, mo, 1)) for mo in (1, 2, 3, 4)]
@@ -561,7 +563,11 @@ def test_concurrent_issues_get_different_numbers(tree):
     for t in threads:
         t.join(timeout=60)
     assert not errors
-    assert sorted(numbers) == [1, 2, 3, 4]
+    assert len(numbers) == 4 and all(1 <= n <= 4 for n in numbers)
+    stored = MeetingDocument.objects.filter(meeting__in=meetings, doc_type=NQ)
+    assert sorted((d.issued_on, d.meeting_id, d.number) for d in stored) == [
+        (selectors_documents.meeting_date(m), m.pk, i) for i, m in enumerate(meetings, start=1)
+    ]
 
 
 @pytest.mark.parametrize("persona", ["analyst", "secretary_a"])
