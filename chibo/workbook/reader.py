@@ -89,6 +89,15 @@ def _sheets(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
             continue
         rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
         if rid in targets:
+            if sheet.get("state") in ("hidden", "veryHidden"):
+                # What is imported must be what the user sees in the file.
+                raise SpreadsheetError(
+                    _(
+                        "Trang «%(s)s» đang bị ẩn. Hãy hiện trang ra (chuột phải vào tên trang → "
+                        "Bỏ ẩn) để kiểm tra, hoặc xóa trang, rồi tải lên lại."
+                    )
+                    % {"s": sheet.get("name", "")}
+                )
             found.append((sheet.get("name", ""), targets[rid]))
     if not found:
         raise SpreadsheetError(_("Tệp không có trang tính nào."))

@@ -460,3 +460,17 @@ def test_a_card_number_of_another_person_is_an_error_a_corrected_name_a_warning(
     )
     tree.member_b.refresh_from_db()
     assert result.written and tree.member_b.full_name == "Cầm Thị Bình"
+
+
+@pytest.mark.django_db
+def test_a_hidden_sheet_is_refused():
+    wb = openpyxl.Workbook()
+    wb.active.title = "Tổ chức"
+    wb.active.append(schema.ORGANIZATIONS.headers)
+    hidden = wb.create_sheet("Đảng viên")
+    hidden.append(schema.MEMBERS.headers)
+    hidden.sheet_state = "hidden"
+    raw = io.BytesIO()
+    wb.save(raw)
+    (problem,) = _errors(raw.getvalue())
+    assert "«Đảng viên» đang bị ẩn" in problem.message
