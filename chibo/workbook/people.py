@@ -221,6 +221,9 @@ def _update_members(run, sheet, matched, summary):
     for row, pk in matched:
         a = row.attrs
         run.refs.add("member", a["ref"], pk)
+        if not _differs(a, members[pk]):
+            summary.unchanged += 1  # the usual case of a re-import: no savepoint, no query
+            continue
         try:
             with transaction.atomic():
                 changed = _update_member(run, sheet, row, members[pk])
@@ -234,12 +237,21 @@ def _update_members(run, sheet, matched, summary):
             summary.unchanged += 1
 
 
+def _changed_fields(a, m) -> dict:
+    """The record fields the row changes (a blank cell over a blank field is no change)."""
+    fields = {k: a[k] for k in EDITABLE_FIELDS if k in a and getattr(m, k) != a[k]}
+    return {k: v for k, v in fields.items() if not (v in ("", None) and not getattr(m, k))}
+
+
+def _differs(a, m) -> bool:
+    return bool(_changed_fields(a, m)) or a["cell_id"] != m.cell_id or a["status"] != m.status
+
+
 def _update_member(run, sheet, row, m) -> bool:
     from chibo.members import services
 
     a = row.attrs
-    fields = {k: a[k] for k in EDITABLE_FIELDS if k in a and getattr(m, k) != a[k]}
-    fields = {k: v for k, v in fields.items() if not (v in ("", None) and not getattr(m, k))}
+    fields = _changed_fields(a, m)
     changed = bool(fields)
     if fields:
         services.member_update(member=m, actor=run.actor, **fields)
