@@ -441,6 +441,40 @@ def pytest_xdist_make_scheduler(config, log):
     return DemoOnOneWorker(config, log)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """WhiteNoise lists and stats every static file each time a middleware chain is built, and
+    Django's test client builds one for each Client: that was half the time of a page's test. The
+    files do not change during a run: list them once for each configuration of WhiteNoise."""
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    listed = {}
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+
+    def add_files_from_finders(self):
+        key = (
+            self.static_prefix,
+            self.max_age,
+            self.allow_all_origins,
+            self.charset,
+            self.add_headers_function,
+            self.index_file,
+            repr(getattr(settings, "WHITENOISE_MIMETYPES", None)),
+            repr(settings.STATICFILES_DIRS),
+            tuple(settings.STATICFILES_FINDERS),
+        )
+        if key not in listed:
+            before = dict(self.files)
+            list_files(self)
+            listed[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = list_files
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the organization page keeps its indicators there,
