@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from chibo.accounts.models import RoleAssignment, User
 from chibo.core import audit
 from chibo.core.models import AuditEvent
+from chibo.meetings import services_documents
 from chibo.members.models import Member, Membership, StatusChange
 from chibo.organizations.models import (
     Commune,
@@ -80,6 +81,11 @@ def build_demo(*, seed: int = d.DEFAULT_SEED, password: str = d.DEFAULT_PASSWORD
         committees = write_committees(plan.committees, orgs, member_ids, villages)
         training = write_training(plan.training, orgs, member_ids)
         meetings = build_meetings(plan, orgs, member_ids, users, villages)
+        # The minutes and resolutions of the recorded meetings carry their register numbers,
+        # as records saved through the pages do.
+        meetings["documents"] = len(
+            services_documents.documents_number_bulk(cell_ids=[o.pk for o in orgs.values()])
+        )
         _after_bulk_load()
         district = orgs[d.DISTRICT[0]]
         audit.record(

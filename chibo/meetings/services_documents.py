@@ -153,3 +153,59 @@ def documents_number(*, meeting: CellMeeting, actor) -> list[MeetingDocument]:
         document.refresh_from_db()
         out.append(document)
     return out
+
+
+def documents_number_bulk(*, cell_ids) -> list[MeetingDocument]:
+    """Number, in one pass, the recorded meetings of `cell_ids` that have no documents yet, in
+    meeting order in their series, as documents_number would one by one (the demo's and an
+    imported workbook's thousands of meetings). A series that already has numbers is left to
+    documents_number, meeting by meeting, which keeps its order. Inside the caller's
+    transaction; returns the documents created, for the caller's audit."""
+    from collections import defaultdict
+
+    from chibo.committees.models import Term
+
+    todo = list(
+        CellMeeting.objects.filter(cell_id__in=cell_ids, status__in=RECORDED)
+        .exclude(pk__in=MeetingDocument.objects.values("meeting_id"))
+        .only("pk", "cell_id", "held_on", "scheduled_date")
+    )
+    if not todo:
+        return []
+    terms = defaultdict(list)
+    for org_id, pk, start, end in (
+        Term.objects.filter(organization_id__in={m.cell_id for m in todo})
+        .order_by("-start")
+        .values_list("organization_id", "pk", "start", "end")
+    ):
+        terms[org_id].append((start, end, pk))
+
+    def series(meeting, on):
+        for start, end, pk in terms[meeting.cell_id]:  # the latest term in force, as term_on
+            if start <= on and (end is None or on < end):
+                return f"term:{pk}"
+        return f"year:{on.year}:{meeting.cell_id}"
+
+    runs = defaultdict(list)
+    for meeting in todo:
+        on = meeting_date(meeting)
+        runs[series(meeting, on)].append((on, meeting.pk, meeting))
+    numbered = set(
+        MeetingDocument.objects.filter(series__in=list(runs)).values_list("series", flat=True)
+    )
+    created, one_by_one = [], []
+    for name, run in runs.items():
+        if name in numbered:
+            one_by_one += [m for _on, _pk, m in run]
+            continue
+        for number, (on, _pk, meeting) in enumerate(sorted(run, key=lambda r: r[:2]), start=1):
+            created += [
+                MeetingDocument(
+                    meeting=meeting, doc_type=t, series=name, number=number, issued_on=on
+                )
+                for t in MeetingDocument.Type.values
+            ]
+    MeetingDocument.objects.bulk_create(created, batch_size=2000)
+    for meeting in sorted(one_by_one, key=lambda m: (meeting_date(m), m.pk)):
+        documents_number(meeting=meeting, actor=None)
+    return created

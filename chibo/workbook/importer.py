@@ -148,6 +148,7 @@ def import_workbook(
             if not run.errors:
                 for finalize in run.finalizers:
                     finalize(run)
+                _number_documents(run)
             run.progress(total, total, "")
             result.errors = run.errors
             result.warnings = run.warnings
@@ -175,6 +176,17 @@ def import_workbook(
         ]
     result.errors.sort(key=lambda p: (_order(p.sheet), p.row))
     return result
+
+
+def _number_documents(run: ImportRun):
+    """The recorded meetings the file brought get their register numbers, as records saved
+    through the pages do."""
+    from chibo.meetings.services_documents import documents_number_bulk
+
+    cells = run.state.get("meeting_cells")
+    if cells:
+        for document in documents_number_bulk(cell_ids=sorted(cells)):
+            run.audit(AuditEvent.Action.CREATE, document, {})
 
 
 def _order(sheet_name: str) -> int:

@@ -474,3 +474,32 @@ def test_a_hidden_sheet_is_refused():
     wb.save(raw)
     (problem,) = _errors(raw.getvalue())
     assert "«Đảng viên» đang bị ẩn" in problem.message
+
+
+@pytest.mark.django_db
+def test_imported_recorded_meetings_get_their_register_numbers(tree):
+    from chibo.meetings.models import MeetingDocument
+
+    def meeting(code, day, status="Đã ghi biên bản"):
+        return {"ref_code": code, "cell": "XA-01", "scheduled_date": day, "held_on": day,
+                "status": status}  # fmt: skip
+
+    data = book(
+        {
+            "Sinh hoạt chi bộ": rows(
+                schema.MEETINGS,
+                [
+                    meeting("M2", D(2024, 2, 24)),
+                    meeting("M1", D(2024, 1, 24)),
+                    meeting("M3", D(2024, 3, 24), status="Dự kiến"),
+                ],
+            )
+        }
+    )
+    result = importer.import_workbook(io.BytesIO(data))
+    assert not result.errors, result.errors
+    numbers = {
+        (d.meeting.scheduled_date.month, d.doc_type): d.number
+        for d in MeetingDocument.objects.select_related("meeting")
+    }
+    assert numbers == {(1, "BB"): 1, (1, "NQ"): 1, (2, "BB"): 2, (2, "NQ"): 2}
