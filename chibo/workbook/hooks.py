@@ -97,7 +97,7 @@ def meeting_rule_defaults(attrs, run):
 
 
 def meeting_prepare(attrs, run):
-    run.state.setdefault("meeting_cells", set()).add(attrs["cell_id"])
+    run.state.setdefault("cells_with_meetings", set()).add(attrs["cell_id"])
     attrs["month"] = attrs["scheduled_date"].replace(day=1)
     attrs["topic"] = attrs.get("topic") or ""
     for name in ("summoned", "present", "absent_excused", "absent_unexcused"):

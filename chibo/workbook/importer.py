@@ -183,7 +183,7 @@ def _number_documents(run: ImportRun):
     through the pages do."""
     from chibo.meetings.services_documents import documents_number_bulk
 
-    cells = run.state.get("meeting_cells")
+    cells = run.state.get("cells_with_meetings")
     if cells:
         for document in documents_number_bulk(cell_ids=sorted(cells)):
             run.audit(AuditEvent.Action.CREATE, document, {})
