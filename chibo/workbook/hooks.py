@@ -15,7 +15,6 @@ from chibo.meetings.models import (
     ScoreItem,
     Task,
 )
-from chibo.members.models import Member
 
 from .spec import Invalid
 
@@ -62,22 +61,19 @@ def export_positions(ctx):
 
 
 def export_posts(ctx):
-    qs = ConcurrentRole.objects.filter(village_id__in=list(ctx.village_code))
+    qs = ConcurrentRole.objects.filter(village_id__in=list(ctx.village_code)).select_related(
+        "member"
+    )
     for r in qs.order_by("id").iterator(chunk_size=5000):
         yield {
             "village": ctx.village_code[r.village_id],
             "kind": r.kind,
             "member": ctx.member(r.member_id) if r.member_id else "",
             # a holder who is a member outside the exported subtree: by name
-            "person_name": r.person_name
-            or ("" if ctx.member(r.member_id) else _member_name(r.member_id)),
+            "person_name": r.person_name or ("" if ctx.member(r.member_id) else r.member.full_name),
             "start": r.start,
             "end": r.end,
         }
-
-
-def _member_name(pk) -> str:
-    return Member.objects.filter(pk=pk).values_list("full_name", flat=True).first() or ""
 
 
 def meeting_rule_defaults(attrs, run):

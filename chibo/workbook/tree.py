@@ -38,6 +38,7 @@ def apply_organizations(run, sheet, rows: list[Row]):
     (a rename or a move is a dated change made on the organization's page)."""
     summary = run.summaries.setdefault(sheet.name, Summary())
     existing = _load_org_rows()
+    code_of_pk = {o.pk: code for code, o in existing.items()}
     by_code: dict[str, Row] = {}
     for row in rows:
         code = row.attrs.get("code")
@@ -140,7 +141,7 @@ def apply_organizations(run, sheet, rows: list[Row]):
                 _("Tổ chức «%(c)s» nằm ngoài phạm vi bạn được nhập.") % {"c": code},
             )
             continue
-        old_parent = next((c for c, o in existing.items() if o.pk == old.parent_id), "")
+        old_parent = code_of_pk.get(old.parent_id, "")
         differs = [
             label
             for label, same in (
