@@ -68,8 +68,8 @@ def setup_data(n: int, members: int) -> list[dict]:
 
     from chibo.accounts.models import Role, RoleAssignment, User
     from chibo.core.dates import today
+    from chibo.meetings.lifecycle import meetings_generate
     from chibo.meetings.models import CellMeeting
-    from chibo.meetings.services import meetings_generate
     from chibo.members.models import Membership
     from chibo.organizations.models import Organization
 

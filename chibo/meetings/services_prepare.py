@@ -17,8 +17,8 @@ from chibo.core import audit
 from chibo.core.models import AuditEvent
 
 from . import materials, schedule, selectors
+from .lifecycle import check_open, lock
 from .models import AgendaItem, CellMeeting, Material, Notification, Section
-from .services import _locked, check_open
 
 log = logging.getLogger(__name__)
 INVITATION = "invitation"
@@ -37,7 +37,7 @@ def _check_title(title: str) -> str:
 @transaction.atomic
 def agenda_item_add(*, meeting: CellMeeting, section: str, title: str, actor) -> AgendaItem:
     """Add an item at the end of a section of the meeting's agenda."""
-    locked = _locked(meeting)
+    locked = lock(meeting)
     check_open(locked)
     if section not in Section.values:
         raise ValidationError({"section": _("Phần không hợp lệ.")})
@@ -63,7 +63,7 @@ def agenda_item_add(*, meeting: CellMeeting, section: str, title: str, actor) ->
 
 @transaction.atomic
 def agenda_item_edit(*, item: AgendaItem, title: str, actor) -> AgendaItem:
-    check_open(_locked(item.meeting))
+    check_open(lock(item.meeting))
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     before = audit.snapshot(item, ["title"])
     item.title = _check_title(title)
@@ -77,7 +77,7 @@ def agenda_item_edit(*, item: AgendaItem, title: str, actor) -> AgendaItem:
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem, actor, restore=False) -> AgendaItem:
     """Take an item off the agenda (kept, marked removed), or put it back."""
-    check_open(_locked(item.meeting))
+    check_open(lock(item.meeting))
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.removed != (not restore):
         item.removed = not restore
@@ -115,7 +115,7 @@ def material_attach(*, meeting: CellMeeting, upload, name: str, actor) -> Materi
     """Attach a file to the meeting, after checking its size and content (materials.check:
     raises ValidationError with the message for the user). The file is stored under MEDIA_ROOT
     as <month>/<random>/<ascii-name>.<ext>; the name shown is `name` or the uploaded file's."""
-    locked = _locked(meeting)
+    locked = lock(meeting)
     check_open(locked)
     try:
         kind = materials.check(upload)
@@ -160,7 +160,7 @@ def material_attach(*, meeting: CellMeeting, upload, name: str, actor) -> Materi
 @transaction.atomic
 def material_withdraw(*, material: Material, actor) -> Material:
     """Withdraw a material: no longer listed nor served; the file and the row are kept."""
-    check_open(_locked(material.meeting))
+    check_open(lock(material.meeting))
     material = Material.objects.select_for_update().get(pk=material.pk)
     if material.withdrawn_at is None:
         material.withdrawn_at = timezone.now()
@@ -224,7 +224,7 @@ def meeting_invite(*, meeting: CellMeeting, actor) -> list[Notification]:
     """Invite the cell's members with an account and the assigned officials: one in-app
     notification each (once per meeting: inviting again reaches only the newcomers) and an
     e-mail, sent after the commit, to those with an address. Returns the new notifications."""
-    locked = _locked(meeting)
+    locked = lock(meeting)
     check_open(locked)
     already = set(
         Notification.objects.filter(meeting=locked, kind=INVITATION).values_list(

@@ -29,6 +29,7 @@ from chibo.targets.models import TargetProgress
 
 from . import schedule, services_documents
 from .checks_record import validate
+from .lifecycle import check_open
 from .models import (
     Attendance,
     CellMeeting,
@@ -38,7 +39,6 @@ from .models import (
     Speech,
     Task,
 )
-from .services import check_open
 
 P = Attendance.Presence
 MAIN_FIELDS = [

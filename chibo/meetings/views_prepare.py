@@ -12,8 +12,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from chibo.accounts.scope import Scope
+from chibo.targets import services as target_services
 
-from . import forms, materials, schedule, selectors, services, services_prepare
+from . import forms, lifecycle, materials, schedule, selectors, services_prepare
 from .models import AgendaItem, CellMeeting, Material, Notification, Section
 
 
@@ -98,7 +99,7 @@ def topic(request, pk):
         _form_errors(request, form)
         return _back(meeting)
     try:
-        services.meeting_set_topic(meeting=meeting, actor=request.user, **form.cleaned_data)
+        lifecycle.meeting_set_topic(meeting=meeting, actor=request.user, **form.cleaned_data)
     except ValidationError as e:
         _errors(request, e)
     else:
@@ -300,7 +301,7 @@ def target_add(request, pk):
     form = forms.TargetForm(request.POST)
     if form.is_valid():
         try:
-            services.target_add(cell=meeting.cell, actor=request.user, **form.cleaned_data)
+            target_services.target_add(cell=meeting.cell, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
             for field, errs in e.message_dict.items():
                 form.add_error(field if field in form.fields else None, errs)

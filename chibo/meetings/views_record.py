@@ -22,7 +22,7 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit, web
 from chibo.core.dates import today
 
-from . import forms, selectors, services
+from . import forms, lifecycle, selectors
 from .forms_record import RecordForm
 from .models import CellMeeting
 from .schedule import add_months, first_of_month, quarter_of
@@ -117,7 +117,7 @@ def generate(request, pk):
     if not form.is_valid():
         return _bad(form)
     month = form.cleaned_data["month"]
-    created = services.meetings_generate(org=org, month=month, actor=request.user)
+    created = lifecycle.meetings_generate(org=org, month=month, actor=request.user)
     if created:
         messages.success(
             request,
@@ -144,7 +144,7 @@ def thematic_plan(request, pk):
     form = forms.ThematicForm(request.POST)
     if form.is_valid():
         try:
-            meeting = services.meeting_plan_thematic(
+            meeting = lifecycle.meeting_plan_thematic(
                 cell=cell, actor=request.user, **form.cleaned_data
             )
         except ValidationError as e:

@@ -5,7 +5,7 @@ admitted 19/05/2010, official 19/05/2011."""
 import datetime
 import uuid
 
-from chibo.meetings import services
+from chibo.meetings import lifecycle as services
 from chibo.meetings.models import CellMeeting, FollowAssignment
 
 D = datetime.date

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from chibo.core.models import AuditEvent
-from chibo.meetings import selectors, services
+from chibo.meetings import selectors
 from chibo.meetings.models import (
     Attendance,
     CellMeeting,
@@ -24,6 +24,7 @@ from chibo.meetings.models import (
 )
 from chibo.meetings.services_record import RecordConflict, meeting_record
 from chibo.members import services as member_services
+from chibo.targets import services
 from chibo.targets.models import TargetProgress
 from conftest import make_member
 

@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from chibo.meetings import selectors, services
+from chibo.meetings import selectors
 from chibo.meetings.models import Attendance, CellMeeting, MeetingSubmission, Task
 from chibo.meetings.services_record import meeting_record
+from chibo.targets import services
 from conftest import login_client, make_member
 
 from .core_helpers import APRIL, MARCH, D, follow, key, meeting_of, record_data

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from chibo.core.models import AuditEvent
-from chibo.meetings import schedule, selectors, services
+from chibo.meetings import lifecycle as services
+from chibo.meetings import schedule, selectors
 from chibo.meetings.models import (
     AgendaTemplate,
     AgendaTemplateItem,

@@ -11,7 +11,7 @@ from chibo.committees import services as committee_services
 from chibo.committees.models import Title
 from chibo.committees.selectors import cell_reports, cells_by_parent
 from chibo.core import indicators
-from chibo.meetings import services as meeting_services
+from chibo.meetings import lifecycle as meeting_services
 from chibo.meetings.models import CellMeeting
 from chibo.meetings.selectors_officials import helpers_in_scope
 from chibo.meetings.selectors_overview import overview

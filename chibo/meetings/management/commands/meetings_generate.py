@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from chibo.meetings import services
+from chibo.meetings import lifecycle
 from chibo.organizations.models import Organization
 
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             orgs = list(Organization.objects.filter(parent__isnull=True).order_by("path"))
         total = 0
         for o in orgs:
-            created = services.meetings_generate(org=o, month=first, actor=None)
+            created = lifecycle.meetings_generate(org=o, month=first, actor=None)
             total += len(created)
             self.stdout.write(
                 _("%(org)s: đã tạo %(n)s buổi sinh hoạt tháng %(m)s.")

@@ -1,13 +1,12 @@
-"""Writes to meetings: the month's planned meetings, thematic meetings and topics, the cell's
-yearly targets. Each runs in a transaction, takes the acting user and audits in it.
+"""A meeting's life: planned (here: the month's regular meetings, a thematic meeting, its topic
+and day while planned), prepared (prepare/), held (record/), then confirmed or returned by the
+commune (oversight/). Each write runs in a transaction, takes the acting user and audits in it.
 
-The preparation (agenda, materials, invitations) is in services_prepare, the record of a held
-meeting in services_record; their entry points meeting_invite and meeting_record are re-exported
-here.
+`lock` and `check_open` are the guard every later write to a meeting takes: the meeting's row
+locked for the transaction, and no write once the commune has confirmed the record.
 """
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,7 +16,6 @@ from chibo.core import audit
 from chibo.core.models import AuditEvent
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import path_as_of
-from chibo.targets.models import Target
 
 from . import selectors
 from .models import AgendaItem, AgendaTemplateItem, CellMeeting
@@ -170,7 +168,9 @@ def meeting_plan_thematic(
     return meeting
 
 
-def _locked(meeting: CellMeeting) -> CellMeeting:
+def lock(meeting: CellMeeting) -> CellMeeting:
+    """The meeting's row, locked until the transaction ends, with its cell: every write to a
+    meeting or to what hangs on it (agenda, materials, record) starts here."""
     return (
         CellMeeting.objects.select_for_update(of=("self",))
         .select_related("cell")
@@ -179,6 +179,7 @@ def _locked(meeting: CellMeeting) -> CellMeeting:
 
 
 def check_open(meeting: CellMeeting):
+    """Refuse a write to a meeting whose record the commune has confirmed."""
     if meeting.status == CellMeeting.Status.CONFIRMED:
         raise ValidationError(
             _("Biên bản đã được Đảng ủy xác nhận; không thể sửa buổi sinh hoạt này nữa.")
@@ -191,7 +192,7 @@ def meeting_set_topic(
 ) -> CellMeeting:
     """Give a meeting a thematic part (a topic; blank removes it) and, while it is planned, move
     its day within its month."""
-    locked = _locked(meeting)
+    locked = lock(meeting)
     check_open(locked)
     before = audit.snapshot(locked, ["topic", "scheduled_date"])
     topic = (topic or "").strip()
@@ -216,59 +217,3 @@ def meeting_set_topic(
         locked.save(update_fields=["topic", "scheduled_date", "updated_at"])
         audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=locked, changes=changes)
     return locked
-
-
-@transaction.atomic
-def target_add(
-    *,
-    cell: Organization,
-    year: int,
-    name: str,
-    unit: str,
-    yearly_value: Decimal,
-    actor,
-    measure: str = Target.Measure.SUM,
-) -> Target:
-    """Add one of a cell's targets for a year (the later criteria-set issue adds the commune's
-    assignment and approval)."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError({"name": _("Hãy ghi tên chỉ tiêu.")})
-    if yearly_value is None or yearly_value < 0:
-        raise ValidationError({"yearly_value": _("Kế hoạch năm không được âm.")})
-    if Target.objects.filter(cell=cell, year=year, name=name, withdrawn_at__isnull=True).exists():
-        raise ValidationError(
-            {"name": _("Chi bộ đã có chỉ tiêu này trong năm %(y)s.") % {"y": year}}
-        )
-    if measure not in Target.Measure.values:
-        raise ValidationError({"measure": _("Cách tính không hợp lệ.")})
-    order = Target.objects.filter(cell=cell, year=year).count() + 1
-    target = Target.objects.create(
-        cell=cell,
-        year=year,
-        name=name,
-        unit=unit.strip(),
-        yearly_value=yearly_value,
-        measure=measure,
-        order=order,
-    )
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=target,
-        changes=audit.snapshot(target, ["cell", "year", "name", "unit", "yearly_value", "measure"]),
-    )
-    return target
-
-
-def __getattr__(name):
-    # services_prepare and services_record import from this module: re-export them lazily.
-    if name == "meeting_invite":
-        from .services_prepare import meeting_invite
-
-        return meeting_invite
-    if name == "meeting_record":
-        from .services_record import meeting_record
-
-        return meeting_record
-    raise AttributeError(name)
