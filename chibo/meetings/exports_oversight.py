@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from chibo.committees.exports import Table
 
-from .selectors_oversight import RECORDED
+from .models import CellMeeting
 from .selectors_overview import Overview
 
 
@@ -19,7 +19,7 @@ def month_table(rows, month: datetime.date, title: str) -> Table:
     out = []
     for r in rows:
         m = r.meeting
-        recorded = m is not None and m.status in RECORDED
+        recorded = m is not None and m.status in CellMeeting.RECORDED
         out.append(
             [
                 r.parent_name,

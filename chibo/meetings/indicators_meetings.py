@@ -29,7 +29,6 @@ from chibo.organizations.selectors import path_as_of
 from .models import CellMeeting, MeetingRule, QualityClass, Task
 from .selectors_oversight import (
     DEFAULT_OVERDUE_DAYS,
-    RECORDED,
     add_months,
     month_end,
     month_start,
@@ -123,7 +122,7 @@ def _on_day(b: Basis):
     return CellMeeting.objects.filter(
         month=b.month,
         kind=REGULAR,
-        status__in=RECORDED,
+        status__in=CellMeeting.RECORDED,
         held_on=F("scheduled_date"),
         cell_id__in=b.expected_cells().values("organization_id"),
     )
@@ -148,7 +147,7 @@ def meetings_held_on_schedule_rows(org, as_of):
 
 
 def _recorded(b: Basis):
-    return b.meetings().filter(status__in=RECORDED)
+    return b.meetings().filter(status__in=CellMeeting.RECORDED)
 
 
 @register("meeting_attendance_rate", _("Tỷ lệ đảng viên dự sinh hoạt chi bộ trong tháng"))
@@ -175,7 +174,7 @@ def _thematic(b: Basis):
         Q(kind=CellMeeting.Kind.THEMATIC) | ~Q(topic=""),
         month__gte=quarter_start(b.month),
         month__lte=b.month,
-        status__in=RECORDED,
+        status__in=CellMeeting.RECORDED,
         cell_id__in=b.expected_cells().values("organization_id"),
     )
 

@@ -215,6 +215,13 @@ class CellMeeting(TimeStamped):
         CONFIRMED = "confirmed", _("Đảng ủy đã xác nhận")
         RETURNED = "returned", _("Trả lại để bổ sung")
 
+    # The status sets, named once. RECORDED: a record was saved (the meeting was held), whatever
+    # the commune said since; what the oversight pages, indicators and officials' attendance
+    # count. WITH_DOCUMENTS: the record stands, so its minutes and resolution are issued; a
+    # returned record is being corrected and has none until it is saved again.
+    RECORDED = (Status.HELD, Status.CONFIRMED, Status.RETURNED)
+    WITH_DOCUMENTS = (Status.HELD, Status.CONFIRMED)
+
     cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="meetings")
     month = models.DateField(_("tháng"))  # first day of the month the meeting belongs to
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)

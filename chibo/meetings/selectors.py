@@ -30,13 +30,6 @@ from .models import (
 )
 from .schedule import first_of_month, last_of_month, quarter_of
 
-HELD_STATUSES = (
-    CellMeeting.Status.HELD,
-    CellMeeting.Status.CONFIRMED,
-    CellMeeting.Status.RETURNED,
-)
-
-
 # --- scope ------------------------------------------------------------------------------------
 
 
@@ -180,7 +173,7 @@ def cells_without_thematic(org: Organization, quarter: datetime.date) -> list[Or
             cell_id__in=cells.values("organization_id"),
             month__gte=start,
             month__lte=end,
-            status__in=HELD_STATUSES,
+            status__in=CellMeeting.RECORDED,
         )
         .filter(Q(kind=CellMeeting.Kind.THEMATIC) | ~Q(topic=""))
         .values("cell_id")

@@ -26,7 +26,6 @@ from .models import AgendaItem, Attendance, CellMeeting, MeetingDocument, Task
 from .selectors import progress_by_target, targets_of
 
 Type = MeetingDocument.Type
-RECORDED = (CellMeeting.Status.HELD, CellMeeting.Status.CONFIRMED)
 
 
 # --- access -------------------------------------------------------------------------------------

@@ -27,11 +27,6 @@ from chibo.organizations.selectors import periods_under
 
 from .models import CellMeeting, FollowAssignment, Guest, SupportAssignment, SupportVisit
 
-HELD = (
-    CellMeeting.Status.HELD,
-    CellMeeting.Status.CONFIRMED,
-    CellMeeting.Status.RETURNED,
-)
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -91,7 +86,7 @@ def attendance_pairs(assignments, first: datetime.date, last: datetime.date):
     came = Guest.objects.filter(meeting_id=OuterRef("pk"), user_id=OuterRef("official_id"))
     # One join to the assignments: the annotations below reuse the join of the first filter.
     return (
-        CellMeeting.objects.filter(status__in=HELD, **{f"{_A}in": assignments})
+        CellMeeting.objects.filter(status__in=CellMeeting.RECORDED, **{f"{_A}in": assignments})
         .annotate(day=meeting_day())
         .filter(day__gte=first, day__lte=last)
         .annotate(
@@ -298,7 +293,7 @@ def official_cells(official, scope, as_of: datetime.date) -> list[FollowedCell]:
             row.meetings.append(
                 SeenMeeting(m, came, "\n".join(g for g in guests.get(m.pk, []) if g))
             )
-            if m.status in HELD and m.day >= first:
+            if m.status in CellMeeting.RECORDED and m.day >= first:
                 row.held_year += 1
                 row.attended_year += came
         rows.append(row)
@@ -346,7 +341,9 @@ def my_cells(user, scope, on: datetime.date) -> list[MyCell]:
         return []
     meetings = CellMeeting.objects.filter(cell=OuterRef("pk"))
     upcoming = meetings.filter(scheduled_date__gte=on, status=CellMeeting.Status.PLANNED)
-    past = meetings.filter(Q(scheduled_date__lt=on) | Q(scheduled_date=on, status__in=HELD))
+    past = meetings.filter(
+        Q(scheduled_date__lt=on) | Q(scheduled_date=on, status__in=CellMeeting.RECORDED)
+    )
     cells = list(
         Organization.objects.cells()
         .filter(scope.paths_q(paths=paths), valid_to__isnull=True)

@@ -32,7 +32,6 @@ from .models import CellMeeting, MeetingRule, QualityClass
 
 K = Organization.Kind
 S = CellMeeting.Status
-RECORDED = (S.HELD, S.CONFIRMED, S.RETURNED)
 DEFAULT_OVERDUE_DAYS = 2
 
 
@@ -209,7 +208,7 @@ class MonthRow:
     @functools.cached_property  # the month page asks twice a row
     def attendance(self) -> str:
         m = self.meeting
-        if m is None or m.status not in RECORDED:
+        if m is None or m.status not in CellMeeting.RECORDED:
             return ""
         return percent(m.present, m.summoned)
 

@@ -14,7 +14,6 @@ from chibo.organizations.models import OrganizationPeriod, grassroots_level_q
 
 from .models import CellMeeting, QualityClass
 from .selectors_oversight import (
-    RECORDED,
     Rules,
     S,
     _under,
@@ -168,7 +167,7 @@ def overview(roots, month: datetime.date, *, today=None) -> Overview:
     )
     this_month = Q(month=month)
     regular = this_month & Q(kind=CellMeeting.Kind.REGULAR)
-    recorded = Q(status__in=RECORDED)
+    recorded = Q(status__in=CellMeeting.RECORDED)
     held = regular & recorded
     scored = this_month & recorded
     thematic = recorded & (Q(kind=CellMeeting.Kind.THEMATIC) | ~Q(topic=""))

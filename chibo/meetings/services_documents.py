@@ -21,7 +21,7 @@ from chibo.organizations.models import Organization
 
 from . import documents
 from .models import CellMeeting, MeetingDocument
-from .selectors_documents import RECORDED, meeting_date
+from .selectors_documents import meeting_date
 
 
 def number_text(document: MeetingDocument) -> str:
@@ -40,7 +40,7 @@ def series_for(meeting: CellMeeting) -> str:
 
 
 def _check_recorded(meeting: CellMeeting):
-    if meeting.status not in RECORDED:
+    if meeting.status not in CellMeeting.WITH_DOCUMENTS:
         if meeting.status == CellMeeting.Status.RETURNED:
             message = _(
                 "Biên bản cuộc họp đang được trả lại để bổ sung; tài liệu có sau khi chi bộ "
@@ -166,7 +166,7 @@ def documents_number_bulk(*, cell_ids) -> list[MeetingDocument]:
     from chibo.committees.models import Term
 
     todo = list(
-        CellMeeting.objects.filter(cell_id__in=cell_ids, status__in=RECORDED)
+        CellMeeting.objects.filter(cell_id__in=cell_ids, status__in=CellMeeting.WITH_DOCUMENTS)
         .exclude(pk__in=MeetingDocument.objects.values("meeting_id"))
         .only("pk", "cell_id", "held_on", "scheduled_date")
     )

@@ -39,7 +39,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 AS_OF = d.AS_OF
 M = CellMeeting
-RECORDED = (M.Status.HELD, M.Status.CONFIRMED, M.Status.RETURNED)
+RECORDED = M.RECORDED
 MONTHS = [add_months(FIRST_MONTH, k) for k in range(36)]
 FEBRUARY = add_months(LAST_MONTH, -1)
 

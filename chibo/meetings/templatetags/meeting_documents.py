@@ -6,7 +6,7 @@ from django import template
 from chibo.accounts.scope import Scope
 
 from .. import documents, selectors_documents
-from ..models import MeetingDocument
+from ..models import CellMeeting, MeetingDocument
 from ..views_documents import document_url
 
 register = template.Library()
@@ -19,7 +19,7 @@ def meeting_document_links(context, meeting):
     if meeting is None or user is None or not user.is_authenticated:
         return {"links": [], "recorded": False}
     types = selectors_documents.readable_types(Scope.for_user(user), meeting)
-    recorded = meeting.status in selectors_documents.RECORDED
+    recorded = meeting.status in CellMeeting.WITH_DOCUMENTS
     if not types or not recorded:
         return {"links": [], "recorded": recorded, "readable": bool(types)}
     issued = {

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from chibo.core import vn
 from chibo.meetings import services_documents
 from chibo.meetings.models import CellMeeting, MeetingDocument
-from chibo.meetings.selectors_documents import RECORDED
 
 
 class Command(BaseCommand):
@@ -25,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         numbered = MeetingDocument.objects.values("meeting_id")
         todo = (
-            CellMeeting.objects.filter(status__in=RECORDED)
+            CellMeeting.objects.filter(status__in=CellMeeting.WITH_DOCUMENTS)
             .exclude(pk__in=numbered)
             .order_by("cell_id", "held_on", "scheduled_date", "pk")
         )
