@@ -21,14 +21,18 @@ _TONES = {
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn
 
 
-def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced text: 'Nguyễn  Văn Ánh' -> 'nguyen van anh'."""
+def unaccent(text: str) -> str:
+    """The text without its accents, case and spacing kept: 'Biên bản Đông' -> 'Bien ban Dong'."""
     if not text:
         return ""
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return " ".join(stripped.lower().split())
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced text: 'Nguyễn  Văn Ánh' -> 'nguyen van anh'."""
+    return " ".join(unaccent(text).lower().split())
 
 
 def _word_key(word: str) -> tuple[str, str]:

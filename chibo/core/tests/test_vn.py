@@ -168,3 +168,9 @@ def test_format_decimal_and_cut():
     assert vn.format_decimal(Decimal("95.96")) == "95,9"
     assert vn.format_decimal(Decimal("12.0")) == "12"
     assert vn.cut(Decimal("47.7272"), 2) == Decimal("47.72")
+
+
+def test_unaccent_keeps_case_and_spacing():
+    assert vn.unaccent("Biên bản  Đông, đợt 2") == "Bien ban  Dong, dot 2"
+    assert vn.unaccent(unicodedata.normalize("NFD", "Nghị quyết")) == "Nghi quyet"
+    assert vn.unaccent("") == ""
