@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core import html
-from chibo.members.forms import VNDateField
+from chibo.core.forms import DateField as VNDateField
 from chibo.members.models import Member
 
 from . import rules

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core import vn
+from chibo.core.vn import day_text  # noqa: F401  (re-exported to the committees services)
 from chibo.members.models import THEORY_RANK
 
 from .models import CommitteeRule, Title
@@ -54,11 +55,6 @@ class FlagItem:
     @property
     def label(self):
         return Flag(self.code).label
-
-
-def day_text(day: datetime.date | None) -> str:
-    """dd/mm/yyyy, or 'nay' (now) for an open end."""
-    return day.strftime("%d/%m/%Y") if day else _("nay")
 
 
 def sort_positions(positions):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core import audit
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 
 # The start field that goes with each end field name in chibo's models.
 START_OF = {"end": "start", "valid_to": "valid_from", "effective_to": "effective_from"}
@@ -55,10 +56,6 @@ class ValidFromToQuerySet(DatedQuerySet):
     end_field = "valid_to"
 
 
-def _day(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 @transaction.atomic
 def end_dated_row(
     *,
@@ -84,10 +81,10 @@ def end_dated_row(
     start = getattr(row, field_start)
     old = getattr(row, field_end)
     if old is not None and old <= on:
-        raise ValidationError({key: _("Mục này đã kết thúc ngày %(d)s.") % {"d": _day(old)}})
+        raise ValidationError({key: _("Mục này đã kết thúc ngày %(d)s.") % {"d": day_text(old)}})
     if start is not None and on <= start:
         raise ValidationError(
-            {key: _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).") % {"d": _day(start)}}
+            {key: _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).") % {"d": day_text(start)}}
         )
     setattr(row, field_end, on)
     fields = [field_end]

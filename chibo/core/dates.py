@@ -1,6 +1,7 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.formats import get_format
 
 FAR_FUTURE = datetime.date(9999, 12, 31)
 # Every date a person types or imports lies in these years: a year-1 date breaks date arithmetic
@@ -39,7 +40,8 @@ def _parse(value) -> datetime.date | None:
     text = str(value).strip()
     if not text:
         return None
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+    # The typed formats of config/formats (dd/mm/yyyy first); Vietnamese whatever the language.
+    for fmt in get_format("DATE_INPUT_FORMATS", lang="vi"):
         try:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:

@@ -1,9 +1,12 @@
 """Form fields shared by every app."""
 
+import datetime
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .dates import in_range
+from .dates import EARLIEST, LATEST, in_range
 
 
 class DateField(forms.DateField):
@@ -13,6 +16,8 @@ class DateField(forms.DateField):
     enforced once: a year-1 date would pass strptime and fail later in date arithmetic (a 500).
     """
 
+    # No `format`: the widget writes DATE_INPUT_FORMATS[0] of config/formats (dd/mm/yyyy).
+    widget = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
     default_error_messages = {
         "invalid": _("Ngày không hợp lệ (dd/mm/yyyy)."),
         "out_of_range": _("Ngày phải trong các năm 1900–2100."),
@@ -23,3 +28,44 @@ class DateField(forms.DateField):
         if day is not None and not in_range(day):
             raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
         return day
+
+
+# yyyy-mm is what <input type="month"> sends; mm/yyyy is how a Vietnamese reader types a month.
+_YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+_MONTH_YEAR = re.compile(r"([0-9]{1,2})/([0-9]{4})")
+
+
+class MonthField(forms.Field):
+    """A month typed as yyyy-mm (the browser's month picker) or mm/yyyy, in the years 1900–2100;
+    cleaned to its first day. The one month field of every form and query string."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "yyyy-mm"})
+    default_error_messages = {
+        "invalid": _("Tháng không hợp lệ (yyyy-mm, ví dụ 2023-03, hoặc mm/yyyy)."),
+        "out_of_range": _("Tháng phải trong các năm 1900–2100."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return value.replace(day=1)
+        text = str(value).strip()
+        if m := _YEAR_MONTH.fullmatch(text):
+            year, month = int(m[1]), int(m[2])
+        elif m := _MONTH_YEAR.fullmatch(text):
+            month, year = int(m[1]), int(m[2])
+        else:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if not 1 <= month <= 12:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if not EARLIEST.year <= year <= LATEST.year:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        return datetime.date(year, month, 1)
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.date):
+            return f"{value.year:04d}-{value.month:02d}"
+        return value

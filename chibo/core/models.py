@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.vn import moment_text
+
 
 class BinaryCollationCharField(models.CharField):
     """A CharField compared byte by byte on every database (PostgreSQL: COLLATE "C").
@@ -62,7 +64,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"
+        return f"{moment_text(self.at)} {self.action} {self.object_repr}"
 
     def change_rows(self):
         """(field, before, after) for display; a value that is not a pair is shown as 'after'."""

@@ -1,7 +1,13 @@
-"""Vietnamese text: accent folding for search, collation keys for sorting, number formatting."""
+"""Vietnamese text: accent folding for search, collation keys for sorting, number and date
+formatting."""
 
+import datetime
 import unicodedata
 from decimal import ROUND_DOWN, Decimal
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 # Vietnamese alphabet order; f, j, w, z appear only in foreign names.
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
@@ -130,3 +136,21 @@ def format_decimal(value, places: int = 1) -> str:
 def text_sort_key(text: str) -> str:
     """A Vietnamese-order key for any text (organization names, villages), syllable by syllable."""
     return _part_key(text)
+
+
+def day_text(day: datetime.date | None, blank: str | None = None) -> str:
+    """A date as dd/mm/yyyy (SHORT_DATE_FORMAT of config/formats); for None, `blank`, by default
+    'nay' (now: the open end of a dated row). Every date written into a message, a document or a
+    page goes through here or the `vndate` filter that calls it."""
+    if not day:
+        return gettext("nay") if blank is None else blank
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def moment_text(at: datetime.datetime | None) -> str:
+    """An instant as dd/mm/yyyy hh:mm in local time (SHORT_DATETIME_FORMAT); '' for None."""
+    if not at:
+        return ""
+    if timezone.is_aware(at):
+        at = timezone.localtime(at)
+    return date_format(at, "SHORT_DATETIME_FORMAT")

@@ -25,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from chibo.core import vn
+from chibo.core.vn import day_text  # noqa: F401  (re-exported: documents.py reads it here)
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -73,10 +74,6 @@ def place_and_date(place: str, on: datetime.date) -> str:
 
 def month_text(month: datetime.date) -> str:
     return f"tháng {month.month} năm {month.year}"
-
-
-def day_text(on: datetime.date | None) -> str:
-    return f"{on:%d/%m/%Y}" if on else ""
 
 
 def time_text(t: datetime.time | None) -> str:

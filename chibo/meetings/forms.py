@@ -2,12 +2,11 @@
 meeting list, planning a thematic meeting, the preparation (topic, agenda, materials, targets).
 Checks that need the database live in the services."""
 
-import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField as CoreDateField
+from chibo.core.forms import MonthField
 from chibo.targets.models import Target
 
 from . import materials
@@ -22,33 +21,6 @@ class DateField(CoreDateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", DATE_WIDGET)
         super().__init__(**kwargs)
-
-
-class MonthField(forms.CharField):
-    """A month as YYYY-MM (the browser's month picker) or MM/YYYY; cleaned to its first day."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
-
-    def prepare_value(self, value):
-        if isinstance(value, datetime.date):
-            return f"{value:%Y-%m}"
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        if len(value) > 10:
-            raise forms.ValidationError(_("Tháng không hợp lệ (YYYY-MM, ví dụ 2023-03)."))
-        for fmt in ("%Y-%m", "%m/%Y"):
-            try:
-                d = datetime.datetime.strptime(value.strip(), fmt).date()
-            except ValueError:
-                continue
-            if not (2000 <= d.year <= 2100):
-                break
-            return d
-        raise forms.ValidationError(_("Tháng không hợp lệ (YYYY-MM, ví dụ 2023-03)."))
 
 
 class MonthForm(forms.Form):

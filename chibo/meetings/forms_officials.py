@@ -4,7 +4,7 @@ live in services_officials."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.members.forms import VNDateField
+from chibo.core.forms import DateField as VNDateField
 from chibo.organizations.models import Organization
 
 from .models import FollowAssignment

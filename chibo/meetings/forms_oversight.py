@@ -1,47 +1,14 @@
 """Query-string forms of the oversight pages, and the review forms."""
 
-import datetime
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.members.forms import VNDateField
+from chibo.core.forms import DateField, MonthField
 
 from .selectors_oversight import FILTERS
 from .services_review import COMMENT_MAX
 
 FORMATS = [("", _("Trang")), ("xlsx", _("Excel (.xlsx)"))]
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-_MONTH_VN = re.compile(r"^\s*(\d{1,2})/(\d{4})\s*$")
-
-
-class MonthField(forms.Field):
-    """A month as YYYY-MM (what <input type="month"> sends) or mm/yyyy; its first day."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "yyyy-mm"})
-    default_error_messages = {"invalid": _("Tháng không hợp lệ (yyyy-mm).")}
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        if isinstance(value, datetime.date):
-            return value.replace(day=1)
-        text = str(value)
-        if m := _MONTH.match(text):
-            year, month = int(m[1]), int(m[2])
-        elif m := _MONTH_VN.match(text):
-            month, year = int(m[1]), int(m[2])
-        else:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if not (1 <= month <= 12 and 2000 <= year <= 2100):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return datetime.date(year, month, 1)
-
-    def prepare_value(self, value):
-        if isinstance(value, datetime.date):
-            return f"{value:%Y-%m}"
-        return value
 
 
 class MonthQueryForm(forms.Form):
@@ -61,7 +28,7 @@ class MonthPageForm(MonthQueryForm):
 
 class IndicatorForm(forms.Form):
     org = forms.IntegerField(label=_("Tổ chức"), required=False, min_value=1)
-    as_of = VNDateField(label=_("Tính đến ngày"), required=False)
+    as_of = DateField(label=_("Tính đến ngày"), required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
 
 

@@ -29,6 +29,7 @@ from chibo.core import audit
 from chibo.core.dated import end_dated_row
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 from chibo.organizations.models import Organization, Village
 
 from .models import FollowAssignment, SupportAssignment, SupportVisit
@@ -44,10 +45,6 @@ FOLLOW_FIELDS = ["official", "cell", "kind", "start", "end", "decision", "role_a
 ROLE_FIELDS = ["user", "role", "organization", "valid_from", "valid_to", "note"]
 SUPPORT_FIELDS = ["village", "helper", "start", "end", "decision"]
 VISIT_FIELDS = ["assignment", "on", "visitors", "activities", "recorded_by"]
-
-
-def day_text(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else _("nay")
 
 
 # --- who may do what ------------------------------------------------------------------------

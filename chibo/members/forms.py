@@ -29,19 +29,6 @@ SORTS = [
 STANDINGS = [("probationary", _("Dự bị")), ("official", _("Chính thức"))]
 
 
-class VNDateField(DateField):
-    """A date typed as dd/mm/yyyy (config/formats: also yyyy-mm-dd), in the years 1900–2100."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.DateInput(
-                format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
-            ),
-        )
-        super().__init__(**kwargs)
-
-
 class MemberFilterForm(forms.Form):
     """Query-string filters of the member list (and its export)."""
 
@@ -104,9 +91,9 @@ class MemberForm(forms.ModelForm):
     beside their fields; warnings above the buttons, saved only once the user ticks
     `accept_warnings`."""
 
-    birth_date = VNDateField(label=_("Ngày sinh"))
-    admission_date = VNDateField(label=_("Ngày vào Đảng"))
-    official_date = VNDateField(label=_("Ngày chính thức"), required=False)
+    birth_date = DateField(label=_("Ngày sinh"))
+    admission_date = DateField(label=_("Ngày vào Đảng"))
+    official_date = DateField(label=_("Ngày chính thức"), required=False)
     citizen_id = forms.RegexField(
         label=_("Số CCCD"),
         regex=r"^\d{12}$",
@@ -212,7 +199,7 @@ class TransferForm(forms.Form):
     to_cell = forms.ModelChoiceField(
         label=_("Chuyển đến chi bộ"), queryset=Organization.objects.none()
     )
-    on = VNDateField(label=_("Ngày chuyển"))
+    on = DateField(label=_("Ngày chuyển"))
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)
 
     def __init__(self, *args, cells=None, **kwargs):
@@ -223,7 +210,7 @@ class TransferForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Trạng thái mới"), choices=Status.choices)
-    on = VNDateField(label=_("Từ ngày"))
+    on = DateField(label=_("Từ ngày"))
     note = forms.CharField(label=_("Lý do, ghi chú"), required=False, max_length=300)
 
     def clean_on(self):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core import vn
 from chibo.core.dated import DatedQuerySet
 from chibo.core.models import BinaryCollationCharField, TimeStamped
+from chibo.core.vn import day_text
 from chibo.organizations.models import Organization, subtree_q
 
 
@@ -219,7 +220,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member} @ {self.cell} {self.start:%d/%m/%Y}–"
+        return f"{self.member} @ {self.cell} {day_text(self.start)}–"
 
 
 class StatusChange(models.Model):
@@ -239,4 +240,4 @@ class StatusChange(models.Model):
         ordering = ["member_id", "on", "id"]
 
     def __str__(self):
-        return f"{self.member}: {self.previous} → {self.status} ({self.on:%d/%m/%Y})"
+        return f"{self.member}: {self.previous} → {self.status} ({day_text(self.on)})"

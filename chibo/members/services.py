@@ -10,6 +10,7 @@ from chibo.core import audit
 from chibo.core.dated import end_dated_row
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 
 from . import rules
@@ -160,7 +161,7 @@ def member_transfer(
         raise ValidationError(
             {
                 "on": _("Ngày chuyển phải sau ngày bắt đầu sinh hoạt ở chi bộ hiện tại (%(d)s).")
-                % {"d": current.start.strftime("%d/%m/%Y")}
+                % {"d": day_text(current.start)}
             }
         )
     end_dated_row(row=current, on=on, actor=actor, note=note, error_field="on")

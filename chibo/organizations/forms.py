@@ -1,18 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.members.forms import VNDateField
+from chibo.core.forms import DateField
 
 from .models import Organization
 
 
 class AsOfForm(forms.Form):
-    as_of = VNDateField(label=_("Tính đến ngày"), required=False)
+    as_of = DateField(label=_("Tính đến ngày"), required=False)
 
 
 class RenameForm(forms.Form):
     name = forms.CharField(label=_("Tên mới"), max_length=200)
-    on = VNDateField(label=_("Từ ngày"))
+    on = DateField(label=_("Từ ngày"))
     decision = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
 
 
@@ -20,7 +20,7 @@ class ReparentForm(forms.Form):
     new_parent = forms.ModelChoiceField(
         label=_("Trực thuộc mới"), queryset=Organization.objects.none()
     )
-    on = VNDateField(label=_("Từ ngày"))
+    on = DateField(label=_("Từ ngày"))
     decision = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
 
     def __init__(self, *args, parents=None, **kwargs):
@@ -33,7 +33,7 @@ class MergeForm(forms.Form):
     into = forms.ModelChoiceField(
         label=_("Sáp nhập vào chi bộ"), queryset=Organization.objects.none()
     )
-    on = VNDateField(label=_("Từ ngày"))
+    on = DateField(label=_("Từ ngày"))
     decision = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
 
     def __init__(self, *args, cells=None, **kwargs):
@@ -65,7 +65,7 @@ class ChildForm(forms.Form):
     cell_type = forms.ChoiceField(
         label=_("Loại chi bộ"), required=False, choices=[("", "—"), *Organization.CellType.choices]
     )
-    valid_from = VNDateField(label=_("Thành lập ngày"))
+    valid_from = DateField(label=_("Thành lập ngày"))
 
     def __init__(self, *args, parent: Organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +97,7 @@ class ChildForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    on = VNDateField(label=_("Giải thể từ ngày"))
+    on = DateField(label=_("Giải thể từ ngày"))
     note = forms.CharField(label=_("Lý do"), max_length=300, required=False)
     decision = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
 
@@ -111,7 +111,7 @@ class SplitForm(forms.Form):
         label=_("Mã chi bộ mới 2"), regex=r"^[A-Za-z0-9._-]{1,30}$", required=False
     )
     name_2 = forms.CharField(label=_("Tên chi bộ mới 2"), max_length=200, required=False)
-    on = VNDateField(label=_("Từ ngày"))
+    on = DateField(label=_("Từ ngày"))
     decision = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
 
     def __init__(self, *args, members=(), villages=(), **kwargs):

@@ -4,7 +4,7 @@ querysets the views build in the user's scope; never an id to type."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.members.forms import VNDateField
+from chibo.core.forms import DateField
 
 from .models import Commune, Organization, Village
 
@@ -35,7 +35,7 @@ class CommuneForm(forms.Form):
     name = forms.CharField(label=_("Tên"), max_length=200)
     kind = forms.ChoiceField(label=_("Loại"), choices=Commune.Kind.choices)
     party_committee = OrgChoiceField(label=_("Đảng bộ xã"), queryset=Organization.objects.none())
-    valid_from = VNDateField(label=_("Thành lập ngày"))
+    valid_from = DateField(label=_("Thành lập ngày"))
 
     def __init__(self, *args, committees=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,12 +44,12 @@ class CommuneForm(forms.Form):
 
 class CommuneRenameForm(forms.Form):
     name = forms.CharField(label=_("Tên mới"), max_length=200)
-    on = VNDateField(label=_("Từ ngày"))
+    on = DateField(label=_("Từ ngày"))
 
 
 class CommuneMergeForm(forms.Form):
     into = NamedChoiceField(label=_("Sáp nhập vào xã"), queryset=Commune.objects.none())
-    on = VNDateField(label=_("Từ ngày"))
+    on = DateField(label=_("Từ ngày"))
 
     def __init__(self, *args, communes=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +72,7 @@ class VillageForm(forms.Form):
     cell = OrgChoiceField(
         label=_("Chi bộ phụ trách"), queryset=Organization.objects.none(), required=False
     )
-    valid_from = VNDateField(label=_("Có từ ngày"))
+    valid_from = DateField(label=_("Có từ ngày"))
     especially_disadvantaged = forms.BooleanField(label=_("Bản đặc biệt khó khăn"), required=False)
     households = forms.IntegerField(label=_("Số hộ"), min_value=0, required=False)
 
@@ -84,12 +84,12 @@ class VillageForm(forms.Form):
 
 class VillageRenameForm(forms.Form):
     name = forms.CharField(label=_("Tên mới"), max_length=200)
-    on = VNDateField(label=_("Từ ngày"))
+    on = DateField(label=_("Từ ngày"))
 
 
 class VillageLinkForm(forms.Form):
     cell = OrgChoiceField(label=_("Chi bộ phụ trách"), queryset=Organization.objects.none())
-    on = VNDateField(label=_("Từ ngày"))
+    on = DateField(label=_("Từ ngày"))
 
     def __init__(self, *args, cells=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,12 +97,12 @@ class VillageLinkForm(forms.Form):
 
 
 class VillageUnlinkForm(forms.Form):
-    on = VNDateField(label=_("Thôi phụ trách từ ngày"))
+    on = DateField(label=_("Thôi phụ trách từ ngày"))
 
 
 class VillageMergeForm(forms.Form):
     into = NamedChoiceField(label=_("Sáp nhập vào"), queryset=Village.objects.none())
-    on = VNDateField(label=_("Từ ngày"))
+    on = DateField(label=_("Từ ngày"))
 
     def __init__(self, *args, villages=None, **kwargs):
         super().__init__(*args, **kwargs)

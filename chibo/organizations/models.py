@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dated import DatedQuerySet, ValidFromToQuerySet
 from chibo.core.models import BinaryCollationCharField, TimeStamped
+from chibo.core.vn import day_text
 
 PATH_STEP = 9  # eight digits and a slash per level
 PATH_END = "~"  # sorts after every digit and '/'
@@ -181,7 +182,7 @@ class OrganizationPeriod(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.valid_from:%d/%m/%Y}–)"
+        return f"{self.name} ({day_text(self.valid_from)}–)"
 
 
 class OrganizationEvent(models.Model):
@@ -210,7 +211,7 @@ class OrganizationEvent(models.Model):
         ordering = ["on", "id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.organization} {self.on:%d/%m/%Y}"
+        return f"{self.get_kind_display()} {self.organization} {day_text(self.on)}"
 
 
 class Commune(TimeStamped):
@@ -310,5 +311,5 @@ class VillageCellLink(TimeStamped):
         verbose_name_plural = _("chi bộ phụ trách thôn, bản")
 
     def __str__(self):
-        end = f"{self.end:%d/%m/%Y}" if self.end else ""
-        return f"{self.village_id} → {self.cell_id} ({self.start:%d/%m/%Y}–{end})"
+        end = day_text(self.end) if self.end else ""
+        return f"{self.village_id} → {self.cell_id} ({day_text(self.start)}–{end})"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from chibo.core import audit
 from chibo.core.dated import end_dated_row
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 
 from .models import Organization, OrganizationEvent, OrganizationPeriod, path_segment, subtree_q
 
@@ -62,7 +63,7 @@ def _close_period(org, on, actor=None):
         return
     if on <= period.valid_from:
         raise ValidationError(
-            _("Ngày thay đổi phải sau ngày %(d)s.") % {"d": f"{period.valid_from:%d/%m/%Y}"}
+            _("Ngày thay đổi phải sau ngày %(d)s.") % {"d": day_text(period.valid_from)}
         )
     end_dated_row(row=period, on=on, actor=actor, field_end="valid_to")
 
@@ -141,7 +142,7 @@ def org_rename(*, org: Organization, name: str, on: datetime.date, actor, decisi
         action=AuditEvent.Action.RESTRUCTURE,
         obj=org,
         changes={"name": [old, name]},
-        note=_("Đổi tên từ %(d)s") % {"d": f"{on:%d/%m/%Y}"},
+        note=_("Đổi tên từ %(d)s") % {"d": day_text(on)},
     )
     return org
 

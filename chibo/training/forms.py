@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.members.forms import VNDateField
+from chibo.core.forms import DateField
 from chibo.members.models import Member, TheoryLevel
 from chibo.organizations.models import Organization
 
@@ -35,8 +35,8 @@ class CourseForm(_OrganizerForm):
     organizer = forms.ModelChoiceField(
         label=_("Đơn vị tổ chức"), queryset=Organization.objects.none()
     )
-    start = VNDateField(label=_("Từ ngày"))
-    end = VNDateField(label=_("Đến ngày"))
+    start = DateField(label=_("Từ ngày"))
+    end = DateField(label=_("Đến ngày"))
     place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
 
     def clean(self):
@@ -109,7 +109,7 @@ class NominateChoiceForm(forms.Form):
 class ResultForm(forms.Form):
     status = forms.ChoiceField(label=_("Kết quả"), choices=Enrollment.Status.choices)
     certificate = forms.CharField(label=_("Số chứng chỉ"), max_length=60, required=False)
-    completed_on = VNDateField(label=_("Ngày hoàn thành"), required=False)
+    completed_on = DateField(label=_("Ngày hoàn thành"), required=False)
 
 
 class ContestForm(_OrganizerForm):
@@ -128,7 +128,7 @@ class RoundForm(_OrganizerForm):
     organizer = forms.ModelChoiceField(
         label=_("Đơn vị tổ chức"), queryset=Organization.objects.none()
     )
-    held_on = VNDateField(label=_("Ngày thi"))
+    held_on = DateField(label=_("Ngày thi"))
 
 
 class ContestantCellForm(forms.Form):
@@ -152,5 +152,5 @@ class ScoreForm(forms.Form):
 
 class IndicatorForm(forms.Form):
     org = forms.IntegerField(required=False, min_value=1)
-    as_of = VNDateField(label=_("Tính đến ngày"), required=False)
+    as_of = DateField(label=_("Tính đến ngày"), required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)

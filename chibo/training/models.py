@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.models import TimeStamped
+from chibo.core.vn import day_text
 from chibo.members.models import Member, TheoryLevel
 from chibo.organizations.models import Organization
 
@@ -95,7 +96,7 @@ class TheoryLevelChange(models.Model):
         ordering = ["member_id", "on", "id"]
 
     def __str__(self):
-        return f"{self.member}: {self.previous} → {self.level} ({self.on:%d/%m/%Y})"
+        return f"{self.member}: {self.previous} → {self.level} ({day_text(self.on)})"
 
 
 class Contest(TimeStamped):

@@ -18,6 +18,7 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 from chibo.members.models import IN_CELL_STATUSES, THEORY_RANK, Member, Membership
 from chibo.organizations.models import Organization
 
@@ -40,7 +41,7 @@ def _check_valid_on(org: Organization, on: datetime.date | None, field: str):
         raise ValidationError(
             {
                 field: _("%(org)s không có hiệu lực vào ngày %(d)s.")
-                % {"org": org.name, "d": on.strftime("%d/%m/%Y")}
+                % {"org": org.name, "d": day_text(on)}
             }
         )
 
@@ -117,7 +118,7 @@ def course_update(*, course: TrainingCourse, actor, **fields) -> TrainingCourse:
         raise ValidationError(
             {
                 "start": _("Đã có người hoàn thành ngày %(d)s, trước ngày bắt đầu mới.")
-                % {"d": first_completion.strftime("%d/%m/%Y")}
+                % {"d": day_text(first_completion)}
             }
         )
     changes = audit.diff(before, audit.snapshot(locked, COURSE_FIELDS))
@@ -296,7 +297,7 @@ def record_result(
         elif completed_on < locked.course.start:
             errors["completed_on"] = _(
                 "Ngày hoàn thành không được trước ngày khai giảng (%(d)s)."
-            ) % {"d": locked.course.start.strftime("%d/%m/%Y")}
+            ) % {"d": day_text(locked.course.start)}
         elif completed_on > today():
             errors["completed_on"] = _("Ngày hoàn thành không được ở tương lai.")
     else:
@@ -435,7 +436,7 @@ def contestant_add(
         errors["member"] = _("%(name)s không sinh hoạt ở %(cell)s vào ngày thi %(d)s.") % {
             "name": member.full_name,
             "cell": cell.name,
-            "d": rnd.held_on.strftime("%d/%m/%Y"),
+            "d": day_text(rnd.held_on),
         }
     if not errors and Contestant.objects.filter(round=rnd, member=member).exists():
         errors["member"] = _("%(name)s đã có tên trong vòng thi này.") % {"name": member.full_name}

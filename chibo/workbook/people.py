@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.models import User
 from chibo.core import vn
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 from chibo.members.models import IN_CELL_STATUSES, Member, Membership, Status
 from chibo.members.services import EDITABLE_FIELDS
 from chibo.organizations.models import (
@@ -158,7 +159,7 @@ def apply_members(run, sheet, rows: list[Row]):
                     row.number,
                     label,
                     _("%(what)s này đã là của «%(name)s» (sinh %(born)s) trong chibo.")
-                    % {"what": label, "name": name, "born": f"{born:%d/%m/%Y}"},
+                    % {"what": label, "name": name, "born": day_text(born)},
                 )
                 continue
             if not (same_name and same_birth):
@@ -167,7 +168,7 @@ def apply_members(run, sheet, rows: list[Row]):
                     row.number,
                     label,
                     _("%(what)s này là của «%(name)s» (sinh %(born)s): hồ sơ sẽ được sửa theo tệp.")
-                    % {"what": label, "name": name, "born": f"{born:%d/%m/%Y}"},
+                    % {"what": label, "name": name, "born": day_text(born)},
                 )
         if pk:
             matched.append((row, pk))

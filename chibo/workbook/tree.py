@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 from chibo.organizations.models import (
     Commune,
     Organization,
@@ -330,7 +331,7 @@ def _default_periods_and_events(run):
                             "Tổ chức «%(c)s» từ ngày %(d)s thuộc «%(p)s», nhưng «%(p)s» chưa có "
                             "hiệu lực vào ngày đó."
                         )
-                        % {"c": code, "d": f"{f:%d/%m/%Y}", "p": parent},
+                        % {"c": code, "d": day_text(f), "p": parent},
                     )
                 )
                 continue

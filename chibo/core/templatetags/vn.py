@@ -19,9 +19,7 @@ def vnint(value):
 @register.filter
 def vndate(value):
     """A date as dd/mm/yyyy."""
-    if not value:
-        return ""
-    return value.strftime("%d/%m/%Y")
+    return vn.day_text(value, "")
 
 
 @register.filter

@@ -69,7 +69,7 @@ class Command(BaseCommand):
             dbcopy.sqlite_check_backup(source)
 
         stat = source.stat()
-        made = datetime.datetime.fromtimestamp(stat.st_mtime).strftime("%d/%m/%Y %H:%M")
+        made = vn.moment_text(datetime.datetime.fromtimestamp(stat.st_mtime, tz=datetime.UTC))
         target = dbcopy.describe_database(connection)
         if not yes:
             self.confirm(

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chibo.accounts import services
 from chibo.core.dates import parse_vn_date
+from chibo.core.vn import day_text
 
 
 def _messages(error: ValidationError) -> str:
@@ -76,7 +77,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo tổ chức gốc {root.code} «{root.name}» ({root.get_kind_display()}), "
-                f"thành lập ngày {day:%d/%m/%Y}.\n"
+                f"thành lập ngày {day_text(day)}.\n"
                 f"Đã tạo tài khoản quản trị Ban Tổ chức «{user.username}» tại {root.code}."
             )
         )

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chibo.core import indicators
 from chibo.core.dates import parse_vn_date, today
+from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import path_as_of
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         node = self._org(org)
         if path_as_of(node, day) is None:
             raise CommandError(
-                f"Tổ chức {node.code} không có hiệu lực vào ngày {day:%d/%m/%Y}. "
+                f"Tổ chức {node.code} không có hiệu lực vào ngày {day_text(day)}. "
                 f"/ Organization {node.code} was not valid on {day.isoformat()}."
             )
         rows = indicators.compute_all(node, day)
@@ -83,7 +84,7 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
 
     def _print_table(self, node, day, rows):
-        self.stdout.write(f"{node.name} ({node.code}) - ngày {day:%d/%m/%Y}")
+        self.stdout.write(f"{node.name} ({node.code}) - ngày {day_text(day)}")
         table = [("Mã / code", "Chỉ tiêu / indicator", "Giá trị / value")]
         table += [(r["code"], r["name"], r["text"]) for r in rows]
         widths = [max(len(r[i]) for r in table) for i in range(2)]

@@ -1,0 +1,84 @@
+"""One date format (config/formats) and one month field for every form, message and page."""
+
+import datetime
+
+import pytest
+from django import forms
+from django.template import Context, Template
+from django.utils import translation
+
+from chibo.core import vn
+from chibo.core.forms import DateField, MonthField
+from chibo.core.models import AuditEvent
+
+
+class _MonthForm(forms.Form):
+    month = MonthField(required=False)
+
+
+def _clean_month(typed):
+    form = _MonthForm({"month": typed})
+    return form.is_valid(), form.cleaned_data.get("month"), form.errors.get("month")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_day_text_is_dd_mm_yyyy_in_both_languages(language):
+    with translation.override(language):
+        assert vn.day_text(datetime.date(1980, 3, 1)) == "01/03/1980"
+
+
+def test_day_text_of_an_open_end_is_now_unless_told():
+    with translation.override("vi"):
+        assert vn.day_text(None) == "nay"
+    assert vn.day_text(None, "") == ""
+
+
+def test_the_vndate_filter_writes_day_text():
+    text = Template("{{ d|vndate }}|{{ n|vndate }}").render(
+        Context({"d": datetime.date(2023, 2, 24), "n": None})
+    )
+    assert text == "24/02/2023|"
+
+
+def test_moment_text_is_local_time():
+    at = datetime.datetime(2023, 3, 24, 17, 30, tzinfo=datetime.UTC)
+    assert vn.moment_text(at) == "25/03/2023 00:30"  # Asia/Ho_Chi_Minh is UTC+7
+    assert str(AuditEvent(at=at, action="create", object_repr="x")).startswith("25/03/2023 00:30")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["2023-03", "2023-3", "03/2023", "3/2023", " 2023-03 ", datetime.date(2023, 3, 17)],
+)
+def test_month_field_takes_the_picker_and_the_vietnamese_forms(typed):
+    ok, month, _ = _clean_month(typed)
+    assert ok and month == datetime.date(2023, 3, 1)
+
+
+@pytest.mark.parametrize("typed", ["2023-13", "00/2023", "2023/03", "03-2023", "x", "2023-03-01"])
+def test_month_field_refuses_what_is_not_a_month(typed):
+    ok, _, errors = _clean_month(typed)
+    assert not ok
+    assert errors == ["Tháng không hợp lệ (yyyy-mm, ví dụ 2023-03, hoặc mm/yyyy)."]
+
+
+@pytest.mark.parametrize("typed", ["1899-12", "2101-01", "0001-01", "01/0001"])
+def test_month_field_takes_the_years_of_date_field_only(typed):
+    ok, _, errors = _clean_month(typed)
+    assert not ok
+    assert errors == ["Tháng phải trong các năm 1900–2100."]
+
+
+def test_month_field_takes_the_bounds_of_date_field():
+    assert _clean_month("1900-01")[1] == datetime.date(1900, 1, 1)
+    assert _clean_month("12/2100")[1] == datetime.date(2100, 12, 1)
+
+
+def test_month_field_shows_its_month_as_the_picker_reads_it():
+    assert MonthField().prepare_value(datetime.date(1950, 7, 1)) == "1950-07"
+
+
+def test_date_field_writes_dd_mm_yyyy_and_reads_both_forms():
+    field = DateField()
+    assert 'value="01/03/1980"' in field.widget.render("d", datetime.date(1980, 3, 1))
+    assert field.clean("01/03/1980") == field.clean("1980-03-01") == datetime.date(1980, 3, 1)
