@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from chibo.accounts.models import RoleAssignment, User
 from chibo.core import audit
 from chibo.core.models import AuditEvent
-from chibo.meetings import services_documents
+from chibo.meetings.documents import services as services_documents
 from chibo.members.models import Member, Membership, StatusChange
 from chibo.organizations.models import (
     Commune,

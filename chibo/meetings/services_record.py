@@ -27,8 +27,9 @@ from chibo.core import audit
 from chibo.core.models import AuditEvent
 from chibo.targets.models import TargetProgress
 
-from . import schedule, services_documents
+from . import schedule
 from .checks_record import validate
+from .documents import services as services_documents
 from .lifecycle import check_open
 from .models import (
     Attendance,

@@ -9,7 +9,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", include("chibo.meetings.urls_record")),
     path("", include("chibo.meetings.urls_oversight")),
-    path("", include("chibo.meetings.urls_documents")),
+    path("", include("chibo.meetings.documents.urls")),
     path("", include("chibo.meetings.urls_officials")),
     path("", include("chibo.meetings.urls_member")),
 ]

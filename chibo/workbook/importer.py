@@ -181,7 +181,7 @@ def import_workbook(
 def _number_documents(run: ImportRun):
     """The recorded meetings the file brought get their register numbers, as records saved
     through the pages do."""
-    from chibo.meetings.services_documents import documents_number_bulk
+    from chibo.meetings.documents.services import documents_number_bulk
 
     cells = run.state.get("cells_with_meetings")
     if cells:

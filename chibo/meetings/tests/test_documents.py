@@ -21,7 +21,11 @@ from docx.shared import Pt
 
 from chibo.committees.models import Position, Term, Title
 from chibo.core.models import AuditEvent
-from chibo.meetings import documents, documents_format, selectors_documents, services_documents
+from chibo.meetings.documents import build as documents
+from chibo.meetings.documents import layout as documents_format
+from chibo.meetings.documents import selectors as selectors_documents
+from chibo.meetings.documents import services as services_documents
+from chibo.meetings.documents.views import document_url
 from chibo.meetings.models import (
     AgendaItem,
     Attendance,
@@ -33,7 +37,6 @@ from chibo.meetings.models import (
     Speech,
     Task,
 )
-from chibo.meetings.views_documents import document_url
 from chibo.targets.models import Target, TargetProgress
 from conftest import make_member
 

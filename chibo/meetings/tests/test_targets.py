@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from chibo.meetings.documents.selectors import paper
 from chibo.meetings.selectors import progress_by_target
-from chibo.meetings.selectors_documents import paper
 from chibo.targets import services
 from chibo.targets.models import Target, TargetProgress
 from conftest import login_client

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chibo.core import vn
-from chibo.meetings import services_documents
+from chibo.meetings.documents import services as services_documents
 from chibo.meetings.models import CellMeeting, MeetingDocument
 
 

@@ -21,9 +21,9 @@ from chibo.committees.models import Position, Title, in_force_q
 from chibo.members.models import Membership
 from chibo.organizations.models import Commune, Organization, OrganizationPeriod, Village
 
-from . import selectors
-from .models import AgendaItem, Attendance, CellMeeting, MeetingDocument, Task
-from .selectors import progress_by_target, targets_of
+from .. import selectors
+from ..models import AgendaItem, Attendance, CellMeeting, MeetingDocument, Task
+from ..selectors import progress_by_target, targets_of
 
 Type = MeetingDocument.Type
 

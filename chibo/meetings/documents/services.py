@@ -19,14 +19,14 @@ from chibo.core import audit
 from chibo.core.models import AuditEvent
 from chibo.organizations.models import Organization
 
-from . import documents
-from .models import CellMeeting, MeetingDocument
-from .selectors_documents import meeting_date
+from ..models import CellMeeting, MeetingDocument
+from . import build
+from .selectors import meeting_date
 
 
 def number_text(document: MeetingDocument) -> str:
     """'Số 05-NQ/CB'."""
-    return documents.number_text(document.number, document.doc_type)
+    return build.number_text(document.number, document.doc_type)
 
 
 def series_for(meeting: CellMeeting) -> str:

@@ -2,9 +2,9 @@
 installed, as PDF.
 
 A download checks the reader's scope (404 outside it, as for a missing meeting; see
-selectors_documents for who reads which document) and that the meeting is recorded: a planned
+documents/selectors.py for who reads which document) and that the meeting is recorded: a planned
 or returned meeting has no documents yet, and says so. A download writes nothing: the number was
-written when the record was saved (services_documents); a record saved before that rule shows
+written when the record was saved (documents/services.py); a record saved before that rule shows
 a blank number until `meetings_number_documents` runs.
 """
 
@@ -20,13 +20,13 @@ from django.views.decorators.http import require_GET
 
 from chibo.accounts.scope import Scope
 
-from . import documents, selectors_documents, services_documents
-from .models import MeetingDocument
+from ..models import MeetingDocument
+from . import build, selectors, services
 
 Type = MeetingDocument.Type
 KINDS = {"minutes": Type.MINUTES, "resolution": Type.RESOLUTION}
 KIND_OF = {v: k for k, v in KINDS.items()}
-CONTENT_TYPES = {"docx": documents.DOCX_CONTENT_TYPE, "pdf": documents.PDF_CONTENT_TYPE}
+CONTENT_TYPES = {"docx": build.DOCX_CONTENT_TYPE, "pdf": build.PDF_CONTENT_TYPE}
 
 
 def document_url(meeting_pk: int, doc_type: str, fmt: str = "docx") -> str:
@@ -58,29 +58,27 @@ def document(request, pk, kind, fmt):
     if doc_type is None or fmt not in CONTENT_TYPES:
         raise Http404
     scope = Scope.for_user(request.user)
-    meeting = selectors_documents.meeting_or_404(scope, pk, doc_type)
-    if fmt == "pdf" and documents.pdf_converter() is None:
+    meeting = selectors.meeting_or_404(scope, pk, doc_type)
+    if fmt == "pdf" and build.pdf_converter() is None:
         message = _(
             "Máy chủ chưa cài LibreOffice nên không tạo được bản PDF. Hãy tải bản .docx và in "
             "từ Word hoặc LibreOffice."
         )
         return _unavailable(request, meeting, doc_type, message, status=404)
     try:
-        issued = services_documents.existing(meeting, doc_type)
+        issued = services.existing(meeting, doc_type)
     except ValidationError as e:
         return _unavailable(request, meeting, doc_type, " ".join(e.messages), status=409)
-    paper = selectors_documents.paper(meeting.pk)
-    content = documents.docx_bytes(paper, doc_type, issued.number if issued else None)
+    paper = selectors.paper(meeting.pk)
+    content = build.docx_bytes(paper, doc_type, issued.number if issued else None)
     if fmt == "pdf":
         try:
-            content = documents.pdf_bytes(content)
-        except documents.PdfError:
+            content = build.pdf_bytes(content)
+        except build.PdfError:
             message = _("Chưa tạo được bản PDF lúc này. Hãy thử lại sau hoặc tải bản .docx.")
             return _unavailable(request, meeting, doc_type, message, status=503)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition(
-        *documents.filenames(paper, doc_type, fmt)
-    )
+    response["Content-Disposition"] = content_disposition(*build.filenames(paper, doc_type, fmt))
     # Names and reasons for absence: keep the file out of shared caches.
     response["Cache-Control"] = "private, no-store"
     return response

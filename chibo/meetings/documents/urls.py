@@ -3,12 +3,12 @@
 
 from django.urls import path
 
-from . import views_documents
+from . import views
 
 urlpatterns = [
     path(
         "documents/<int:pk>/<slug:kind>.<slug:fmt>",
-        views_documents.document,
+        views.document,
         name="document",
     ),
 ]

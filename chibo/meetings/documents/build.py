@@ -1,5 +1,5 @@
 """The minutes (biên bản) and the monthly resolution (nghị quyết) of a cell meeting as .docx in
-the Party's format (documents_format: HD 36-HD/VPTW, 2018), and their PDF where LibreOffice is
+the Party's format (layout.py: HD 36-HD/VPTW, 2018), and their PDF where LibreOffice is
 installed.
 
 The documents are Party documents in Vietnamese whatever the reader's language, so their text is
@@ -18,7 +18,8 @@ from django.utils import translation
 from chibo.committees.models import Title
 from chibo.core import vn
 
-from .documents_format import (
+from ..models import Attendance, CellMeeting, Guest, MeetingDocument, Task
+from .layout import (
     amount,
     clean,
     day_text,
@@ -36,8 +37,7 @@ from .documents_format import (
     time_text,
     type_and_title,
 )
-from .models import Attendance, CellMeeting, Guest, MeetingDocument, Task
-from .selectors_documents import Paper
+from .selectors import Paper
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_CONTENT_TYPE = "application/pdf"
