@@ -17,9 +17,9 @@ def nav(request):
     scope = Scope.for_user(user)
     reader = scope.superuser or bool(scope.read_paths)
     return {
-        # the member's own meetings and tasks (chibo.meetings.views_member.my_page)
+        # the member's own meetings and tasks (chibo.meetings.member.views.my_page)
         "nav_my": bool(getattr(user, "member_id", None) and scope.roles),
-        # the cells an assigned official follows (chibo.meetings.views_officials.mine)
+        # the cells an assigned official follows (chibo.meetings.officials.views.mine)
         "nav_following": Role.ASSIGNED_OFFICIAL in scope.roles,
         "nav_orgs": reader,
         "nav_committees": reader,

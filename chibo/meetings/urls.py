@@ -1,6 +1,6 @@
 """Meeting pages, one module per resource: the record and its preparation (views_record), the
 commune's and district's oversight (views_oversight), documents (views_documents), officials and
-support (views_officials), a member's own meetings and tasks and the calendar feeds (views_member).
+support (views_officials), a member's own meetings and tasks and the calendar feeds (member.views).
 """
 
 from django.urls import include, path
@@ -11,5 +11,5 @@ urlpatterns = [
     path("", include("chibo.meetings.urls_oversight")),
     path("", include("chibo.meetings.documents.urls")),
     path("", include("chibo.meetings.urls_officials")),
-    path("", include("chibo.meetings.urls_member")),
+    path("", include("chibo.meetings.member.urls")),
 ]

@@ -52,7 +52,7 @@ ABOVE_GRASSROOTS = (Organization.Kind.DISTRICT_COMMITTEE, Organization.Kind.PROV
 def _scope(request) -> Scope:
     scope = Scope.for_user(request.user)
     if not scope.read_paths and not scope.superuser:
-        raise Http404  # a member alone reads only their own meetings (views_member)
+        raise Http404  # a member alone reads only their own meetings (member.views)
     return scope
 
 

@@ -35,7 +35,7 @@ FETCH_HEADER = "X-Chibo-Fetch"  # meeting-record.js sends it and wants JSON on s
 def _reader_scope(request) -> Scope:
     scope = Scope.for_user(request.user)
     if not scope.read_paths and not scope.superuser:
-        raise Http404  # a member alone has their own pages (views_member)
+        raise Http404  # a member alone has their own pages (member.views)
     return scope
 
 

@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from chibo.accounts.models import RoleAssignment
 from chibo.core.dates import today
-from chibo.meetings import services_member as services
+from chibo.meetings.member import services
 from chibo.meetings.models import AgendaItem, CellMeeting, FollowAssignment
 
 from .test_member import DAY, make_meeting  # noqa: F401

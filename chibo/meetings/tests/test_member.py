@@ -12,7 +12,7 @@ from django.utils import timezone
 from chibo.accounts.models import RoleAssignment
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
-from chibo.meetings import services_member as services
+from chibo.meetings.member import services
 from chibo.meetings.models import (
     AgendaItem,
     CalendarFeed,

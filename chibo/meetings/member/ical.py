@@ -13,7 +13,7 @@ import zoneinfo
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vText
 
-from .models import CellMeeting, MeetingRule
+from ..models import CellMeeting, MeetingRule
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 PRODID = "-//chibo//Sinh hoat chi bo//VI"

@@ -2,7 +2,7 @@
 the secretary and commune, the notification inbox and the calendar feeds.
 
 Scope: the own page and the personal feed belong to a user linked to a member who holds a current
-role (selectors_member); the task board and cell feeds to roles that read the cell; a task opens for
+role (selectors); the task board and cell feeds to roles that read the cell; a task opens for
 its owner or a reader of its cell and takes reports from its owner or a writer of its cell. Anything
 else is 404, the same as missing. The feed URL takes no session: the token alone decides, and the
 token owner's scope is checked again on every fetch.
@@ -33,11 +33,10 @@ from chibo.core import web
 from chibo.core.dates import today
 from chibo.organizations.models import Organization
 
-from . import ical
-from . import selectors_member as sel
-from . import services_member as services
-from .forms_member import CalendarFeedForm, CellTaskFilterForm, PageForm, TaskProgressForm
-from .models import Task
+from ..models import Task
+from . import ical, services
+from . import selectors as sel
+from .forms import CalendarFeedForm, CellTaskFilterForm, PageForm, TaskProgressForm
 
 PAGE_SIZE = 50
 NEW_FEED_KEY = "meetings_new_feed"

@@ -33,7 +33,7 @@ from chibo.core import audit
 from chibo.core.models import AuditEvent
 from chibo.organizations.models import Organization
 
-from .models import CalendarFeed, Notification, Task, TaskUpdate
+from ..models import CalendarFeed, Notification, Task, TaskUpdate
 
 NOTE_MAX = 500
 
@@ -155,7 +155,7 @@ def calendar_feed_create(
     *, user, cell: Organization | None = None, actor
 ) -> tuple[CalendarFeed, str]:
     """A new secret feed of `user`: of one cell (the user must read it) or, without a cell, the
-    user's own (see selectors_member.personal_feed_cells). A feed of the same kind made before is
+    user's own (see selectors.personal_feed_cells). A feed of the same kind made before is
     revoked: one working URL per user and cell. Returns the feed and the raw token, which is not
     stored and cannot be shown again."""
     if actor is not None and actor.pk != user.pk:

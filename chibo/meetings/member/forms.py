@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Task
-from .services_member import NOTE_MAX
+from ..models import Task
+from .services import NOTE_MAX
 
 
 class TaskProgressForm(forms.Form):

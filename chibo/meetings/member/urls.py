@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_member as v
+from . import views as v
 
 urlpatterns = [
     path("my/", v.my_page, name="my"),

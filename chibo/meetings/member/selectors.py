@@ -15,7 +15,7 @@ from chibo.accounts.scope import Scope
 from chibo.members.models import IN_CELL_STATUSES, Member
 from chibo.organizations.models import Organization
 
-from .models import (
+from ..models import (
     AgendaItem,
     CalendarFeed,
     CellMeeting,
@@ -25,7 +25,7 @@ from .models import (
     Task,
     TaskUpdate,
 )
-from .services_member import is_task_owner, may_report, token_hash
+from .services import is_task_owner, may_report, token_hash
 
 UPCOMING_LIMIT = 6
 RECENT_LIMIT = 3
@@ -173,7 +173,7 @@ def task_board_cells(scope: Scope, on: datetime.date):
 
 
 def task_or_404(scope: Scope, pk) -> Task:
-    """A task the user may read: its owner (see services_member.is_task_owner), or a role that
+    """A task the user may read: its owner (see services.is_task_owner), or a role that
     reads its cell. Anyone else, another member included: 404. Sets `can_report`."""
     task = _get_or_404(
         Task.objects.select_related("cell", "meeting", "owner_member", "target", "reviewed_at"),
