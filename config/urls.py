@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("chibo.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("chibo.organizations.urls")),
+    # A cell's merge and split move its members: the members app's pages at the cell's address.
+    path("org/", include("chibo.members.urls_cells")),
     path("members/", include("chibo.members.urls")),
     path("committees/", include("chibo.committees.urls")),
     path("training/", include("chibo.training.urls")),

@@ -1,15 +1,14 @@
 """Reads of the organization tree, current or as of a date."""
 
 import datetime
-from collections import Counter
 
-from django.db.models import Count, FilteredRelation, Q
-from django.db.models.functions import Substr
+from django.db.models import FilteredRelation, Q
 
 from chibo.core.indicators import once_per_batch
 from chibo.core.vn import text_sort_key
 
 from .models import PATH_STEP, Commune, Organization, OrganizationPeriod, Village, subtree_q
+from .people import people
 
 
 def path_as_of(org: Organization, as_of: datetime.date) -> str | None:
@@ -61,22 +60,7 @@ def org_ids_under(org: Organization, as_of: datetime.date | None = None):
     return periods_under(org, as_of).values("organization_id")
 
 
-def member_counts_by_prefix(member_model, q: Q, prefix_len: int) -> Counter:
-    """Members still in a cell matching `q`, counted by the first `prefix_len` characters of
-    their cell's path (a subtree's path is such a prefix). The database groups: at national
-    scale a superuser's tree has 104,000 cells, too many to add up here."""
-    rows = (
-        member_model.objects.in_cell()
-        .filter(q)
-        .annotate(prefix=Substr("cell__path", 1, prefix_len))
-        .values("prefix")
-        .annotate(n=Count("id"))
-        .values_list("prefix", "n")
-    )
-    return Counter(dict(rows))
-
-
-def children_with_counts(parent_path: str, children, member_model):
+def children_with_counts(parent_path: str, children):
     """Attach `.member_count` (active members in the subtree) and `.has_children` to children.
 
     Two queries whatever the number of children: members grouped by the child part of their
@@ -85,8 +69,8 @@ def children_with_counts(parent_path: str, children, member_model):
     children = list(children)
     if not children:
         return children
-    counts = member_counts_by_prefix(
-        member_model, subtree_q(parent_path, "cell__path"), len(parent_path) + PATH_STEP
+    counts = people().counts_by_prefix(
+        subtree_q(parent_path, "cell__path"), len(parent_path) + PATH_STEP
     )
     with_kids = set(
         Organization.objects.filter(parent__in=children, valid_to__isnull=True)

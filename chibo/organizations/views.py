@@ -14,12 +14,10 @@ from chibo.accounts.models import Role
 from chibo.accounts.scope import Scope
 from chibo.core import audit, indicators, vn
 from chibo.core.dates import today
-from chibo.members import services as member_services
-from chibo.members.models import Member
-from chibo.members.selectors import scoped_members
 
 from . import forms, selectors, services
 from .models import Organization, Village
+from .people import people
 
 
 def _sorted(orgs):
@@ -61,7 +59,7 @@ def tree(request):
     if node_id:
         node = scope.org_or_404(node_id)
         children = _sorted(selectors.active_children(node))
-        children = selectors.children_with_counts(node.path, children, Member)
+        children = selectors.children_with_counts(node.path, children)
         return render(request, "organizations/tree.html#children", {"children": children})
     tops = _sorted(scope.top_organizations().select_related("parent"))
     if not tops and not Organization.objects.exists():
@@ -71,11 +69,7 @@ def tree(request):
     counts = Counter()
     for length in {len(t.path) for t in tops}:
         paths = [t.path for t in tops if len(t.path) == length]
-        counts.update(
-            selectors.member_counts_by_prefix(
-                Member, scope.paths_q("cell__path", paths=paths), length
-            )
-        )
+        counts.update(people().counts_by_prefix(scope.paths_q("cell__path", paths=paths), length))
     for top in tops:
         top.member_count = counts.get(top.path, 0)
         top.has_children = not top.is_cell
@@ -102,7 +96,7 @@ def detail(request, pk):
     if as_of is None:
         return _bad_date()
     children = _sorted(selectors.active_children(org))
-    children = selectors.children_with_counts(org.path, children, Member)
+    children = selectors.children_with_counts(org.path, children)
     ancestors = [
         a
         for a in Organization.objects.filter(path__in=org.ancestor_paths()[:-1])
@@ -133,9 +127,7 @@ def detail(request, pk):
         "audit_events": list(audit.events_for(org)[:20]),
     }
     if org.is_cell:
-        context["members"] = list(
-            scoped_members(scope).filter(cell=org).in_cell().order_by("sort_key", "id")
-        )
+        context["members"] = list(people().of_cell(scope, org))
         context["secretaries"] = list(
             org.role_assignments.current(today())
             .filter(role=Role.CELL_SECRETARY)
@@ -211,32 +203,11 @@ def reparent(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def merge(request, pk):
-    scope, org = _admin_org_or_404(request, pk)
-    if not org.is_cell or org.valid_to:
-        raise Http404
-    cells = scope.organizations().active().cells().exclude(pk=org.pk)
-    if org.parent_id:
-        cells = cells.filter(parent_id=org.parent_id)
-    form = forms.MergeForm(request.POST or None, cells=cells)
-    if form.is_valid():
-        try:
-            n = member_services.cells_merge(source=org, actor=request.user, **form.cleaned_data)
-        except ValidationError as e:
-            form.add_error(None, e)
-        else:
-            messages.success(request, _("Đã sáp nhập; %(n)s đảng viên chuyển sang.") % {"n": n})
-            return redirect("organizations:detail", pk=form.cleaned_data["into"].pk)
-    return _structure_page(request, org, form, _("Sáp nhập chi bộ"), "merge")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
 def close(request, pk):
     scope, org = _admin_org_or_404(request, pk)
     form = forms.CloseForm(request.POST or None)
     if form.is_valid():
-        if Member.objects.in_cell().under(org).exists():
+        if people().any_under(org):
             form.add_error(None, _("Tổ chức còn đảng viên; hãy chuyển hoặc sáp nhập trước."))
         else:
             try:
@@ -275,37 +246,3 @@ def create_child(request, pk):
             messages.success(request, _("Đã thành lập %(name)s.") % {"name": child.name})
             return redirect("organizations:detail", pk=child.pk)
     return _structure_page(request, org, form, _("Thành lập tổ chức trực thuộc"), "create_child")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def split(request, pk):
-    scope, org = _admin_org_or_404(request, pk)
-    if not org.is_cell or org.valid_to:
-        raise Http404
-    members = Member.objects.filter(cell=org).in_cell().order_by("sort_key", "id")
-    villages = Village.objects.filter(cell=org, valid_to__isnull=True).order_by("name")
-    form = forms.SplitForm(request.POST or None, members=members, villages=villages)
-    if form.is_valid():
-        chosen = [*form.assignment().values(), *form.village_assignment().values()]
-        if any(i == 1 for i in chosen) and len(form.new_cells()) < 2:
-            form.add_error("name_2", _("Có đảng viên được xếp vào chi bộ mới 2 nhưng chưa nhập."))
-        else:
-            try:
-                created = member_services.cell_split(
-                    source=org,
-                    new_cells=form.new_cells(),
-                    assignment=form.assignment(),
-                    on=form.cleaned_data["on"],
-                    actor=request.user,
-                    decision=form.cleaned_data["decision"],
-                    villages=form.village_assignment(),
-                )
-            except ValidationError as e:
-                form.add_error(None, e)
-            else:
-                messages.success(
-                    request, _("Đã chia tách thành %(n)s chi bộ mới.") % {"n": len(created)}
-                )
-                return redirect("organizations:detail", pk=created[0].pk)
-    return render(request, "organizations/split.html", {"org": org, "form": form})
