@@ -1,7 +1,8 @@
 # chibo: two commands do all the set-up.
 #   make run   - environment, migrations, the demo when the database is empty, server on 127.0.0.1:8000
 #                (with the task worker beside it)
-#   make test  - lint, migrations check, the suite on SQLite and on PostgreSQL where available
+#   make test  - lint (ruff, the import contracts), migrations check, the suite on SQLite and on
+#                PostgreSQL where available
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
@@ -38,6 +39,7 @@ test: env lint check-migrations browser-deps test-sqlite test-postgres
 lint: env
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports  # the layers and no-circle contracts in pyproject.toml
 
 check-migrations: env
 	CHIBO_SQLITE_PATH=/tmp/chibo-migcheck.sqlite3 $(PY) manage.py makemigrations --check --dry-run
