@@ -1,4 +1,4 @@
 """Meeting indicators, registered when this module is autodiscovered: the meetings themselves
-(indicators_meetings) and the officials and helping organizations (indicators_officials)."""
+(indicators_meetings) and the officials and helping organizations (officials.indicators)."""
 
-from . import indicators_meetings, indicators_officials  # noqa: F401
+from . import indicators_meetings  # noqa: F401

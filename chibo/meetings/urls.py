@@ -1,6 +1,6 @@
 """Meeting pages, one module per resource: the record and its preparation (views_record), the
 commune's and district's oversight (views_oversight), documents (views_documents), officials and
-support (views_officials), a member's own meetings and tasks and the calendar feeds (member.views).
+support (officials.views), a member's own meetings and tasks and the calendar feeds (member.views).
 """
 
 from django.urls import include, path
@@ -10,6 +10,6 @@ urlpatterns = [
     path("", include("chibo.meetings.urls_record")),
     path("", include("chibo.meetings.urls_oversight")),
     path("", include("chibo.meetings.documents.urls")),
-    path("", include("chibo.meetings.urls_officials")),
+    path("", include("chibo.meetings.officials.urls")),
     path("", include("chibo.meetings.member.urls")),
 ]

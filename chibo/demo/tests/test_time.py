@@ -21,8 +21,8 @@ from chibo.accounts.models import RoleAssignment, User
 from chibo.committees import services as committee_services
 from chibo.committees.models import ConcurrentRole, Position, Term, Title
 from chibo.core.indicators import compute_all
-from chibo.meetings import services_officials
 from chibo.meetings.models import FollowAssignment
+from chibo.meetings.officials import services as services_officials
 from chibo.members import services as member_services
 from chibo.members.models import Member, Membership, Status
 from chibo.organizations import services as org_services

@@ -16,11 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from chibo.accounts.models import Role, RoleAssignment, User
 from chibo.accounts.scope import Scope
 from chibo.core.models import AuditEvent
-from chibo.meetings import exports_officials as exports
-from chibo.meetings import indicators_officials as ind
-from chibo.meetings import selectors_officials as sel
-from chibo.meetings import services_officials as services
 from chibo.meetings.models import CellMeeting, FollowAssignment, Guest
+from chibo.meetings.officials import exports, services
+from chibo.meetings.officials import indicators as ind
+from chibo.meetings.officials import selectors as sel
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Organization
 
@@ -640,7 +639,7 @@ def test_bad_query_strings_are_400(world, clients):
 
 
 def test_list_and_indicator_pages_are_paged(world, clients, monkeypatch):
-    from chibo.meetings import views_officials
+    from chibo.meetings.officials import views as views_officials
 
     monkeypatch.setattr(views_officials, "OFFICIALS_PAGE_SIZE", 2)
     monkeypatch.setattr(views_officials, "INDICATOR_PAGE_SIZE", 10)

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from chibo.accounts.models import Role, RoleAssignment, User
 from chibo.core.models import AuditEvent
-from chibo.meetings import services_officials as services
 from chibo.meetings.models import FollowAssignment
+from chibo.meetings.officials import services
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -14,10 +14,10 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from chibo.core.models import AuditEvent
-from chibo.meetings import exports_officials as exports
-from chibo.meetings import indicators_officials as ind
-from chibo.meetings import services_officials as services
 from chibo.meetings.models import SupportAssignment, SupportVisit
+from chibo.meetings.officials import exports
+from chibo.meetings.officials import indicators as ind
+from chibo.meetings.officials import support_services as services
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Commune, Organization, Village
 from chibo.organizations.services_villages import village_create

@@ -13,9 +13,9 @@ from chibo.committees.selectors import cell_reports, cells_by_parent
 from chibo.core import indicators
 from chibo.meetings import lifecycle as meeting_services
 from chibo.meetings.models import CellMeeting
-from chibo.meetings.selectors_officials import helpers_in_scope
+from chibo.meetings.officials.selectors import helpers_in_scope
+from chibo.meetings.officials.support_services import eligible_helper
 from chibo.meetings.selectors_overview import overview
-from chibo.meetings.services_officials import eligible_helper
 from chibo.members.models import Member
 from chibo.members.tests.test_spreadsheets import errors_of, media, row, upload, xlsx  # noqa: F401 (media: a fixture)
 from chibo.organizations import services

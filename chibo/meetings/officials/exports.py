@@ -14,9 +14,9 @@ from chibo.committees.exports import Table
 from chibo.core import vn
 from chibo.core.indicators import Value
 
-from . import indicators_officials as ind
-from . import selectors_officials as sel
-from .models import FollowAssignment
+from ..models import FollowAssignment
+from . import indicators as ind
+from . import selectors as sel
 
 
 def _yes_no():

@@ -27,12 +27,10 @@ from chibo.core import indicators as registry
 from chibo.core.dates import today
 from chibo.organizations.models import Organization
 
-from . import exports_officials as exports
-from . import forms_officials as forms
-from . import indicators_officials
-from . import selectors_officials as sel
-from . import services_officials as services
-from .models import FollowAssignment
+from ..models import FollowAssignment
+from . import exports, forms, services
+from . import indicators as indicators_officials
+from . import selectors as sel
 
 INDICATOR_PAGE_SIZE = 200
 OFFICIALS_PAGE_SIZE = 50

@@ -2,7 +2,7 @@
 
 Each counts on the structure of the date asked for (the cells and villages under the node on
 that date) in a fixed number of queries; the list behind each one is
-`exports_officials.indicator_table(code, org, as_of)`, shown at
+`exports.indicator_table(code, org, as_of)`, shown at
 /meetings/officials/org/<id>/indicators/<code>/ (meetings:official_indicator).
 """
 
@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.indicators import Value, register
 from chibo.organizations.models import Organization
 
-from . import selectors_officials as sel
-from .models import FollowAssignment
+from ..models import FollowAssignment
+from . import selectors as sel
 
 CODES = ["assigned_officials", "supported_villages", "official_attendance_rate"]
 
@@ -61,7 +61,7 @@ def supported_villages(org: Organization, as_of: datetime.date) -> Value:
 
 
 def official_attendance_pairs(org: Organization, as_of: datetime.date):
-    """A queryset of the pairs (selectors_officials.attendance_pairs) of the meetings held in
+    """A queryset of the pairs (selectors.attendance_pairs) of the meetings held in
     the 12 months up to `as_of` in cells under `org` with every official following the cell on
     its day."""
     first, last = sel.window(as_of)

@@ -1,5 +1,5 @@
 """Query-string forms of the officials' and support pages, and their write forms; the rules
-live in services_officials."""
+live in services."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.forms import DateField as VNDateField
 from chibo.organizations.models import Organization
 
-from .models import FollowAssignment
+from ..models import FollowAssignment
 
 FORMATS = [("", _("Trang")), ("xlsx", _("Excel (.xlsx)"))]
 

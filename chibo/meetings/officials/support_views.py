@@ -22,12 +22,10 @@ from chibo.committees.views import handles_bad_query
 from chibo.core.dates import today
 from chibo.organizations.models import Village
 
-from . import exports_officials as exports
-from . import forms_officials as forms
-from . import selectors_officials as sel
-from . import services_officials as services
-from .models import SupportAssignment
-from .views_officials import add_errors, export_url, form_page, query, reader_scope, xlsx_name
+from ..models import SupportAssignment
+from . import exports, forms, support_services
+from . import selectors as sel
+from .views import add_errors, export_url, form_page, query, reader_scope, xlsx_name
 
 
 def village_or_404(scope, pk) -> Village:
@@ -35,7 +33,7 @@ def village_or_404(scope, pk) -> Village:
         village = Village.objects.select_related("commune__party_committee", "cell").get(pk=pk)
     except (Village.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not services.can_read_village(scope, village):
+    if not support_services.can_read_village(scope, village):
         raise Http404
     return village
 
@@ -47,7 +45,7 @@ def assignment_or_404(scope, pk) -> SupportAssignment:
         ).get(pk=pk)
     except (SupportAssignment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not services.can_read_village(scope, a.village):
+    if not support_services.can_read_village(scope, a.village):
         raise Http404
     return a
 
@@ -95,13 +93,13 @@ def village(request, pk):
         return xlsx_response([exports.village_log_table(v, log)], f"giup-ban-{v.code}.xlsx")
     on = today()
     running = next((a for a in log if a.start <= on and (a.end is None or a.end > on)), None)
-    can_visit = services.can_record_visit(scope, v)
+    can_visit = support_services.can_record_visit(scope, v)
     context = {
         "village": v,
         "form": form,
         "log": log,
         "running": running,
-        "can_assign": services.can_assign_support(scope, v),
+        "can_assign": support_services.can_assign_support(scope, v),
         "can_visit": can_visit,
         "visit_form": forms.VisitForm(initial={"on": on}) if can_visit and running else None,
         "export_url": export_url(request),
@@ -114,14 +112,14 @@ def village(request, pk):
 def support_assign(request, pk):
     scope = Scope.for_user(request.user)
     v = village_or_404(scope, pk)
-    if not services.can_assign_support(scope, v):
+    if not support_services.can_assign_support(scope, v):
         raise Http404
     form = forms.SupportAssignForm(
         request.POST or None, helpers=sel.helpers_in_scope(scope), initial={"start": today()}
     )
     if form.is_valid():
         try:
-            a = services.support_assign(village=v, actor=request.user, **form.cleaned_data)
+            a = support_services.support_assign(village=v, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -137,12 +135,14 @@ def support_assign(request, pk):
 def support_end(request, pk):
     scope = Scope.for_user(request.user)
     a = assignment_or_404(scope, pk)
-    if not services.can_assign_support(scope, a.village):
+    if not support_services.can_assign_support(scope, a.village):
         raise Http404
     form = forms.EndForm(request.POST or None, initial={"end": today()})
     if form.is_valid():
         try:
-            services.support_end(assignment=a, end=form.cleaned_data["end"], actor=request.user)
+            support_services.support_end(
+                assignment=a, end=form.cleaned_data["end"], actor=request.user
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -158,12 +158,14 @@ def visit(request, pk):
     """Record a visit of the helping organization to the village."""
     scope = Scope.for_user(request.user)
     a = assignment_or_404(scope, pk)
-    if not services.can_record_visit(scope, a.village):
+    if not support_services.can_record_visit(scope, a.village):
         raise Http404
     form = forms.VisitForm(request.POST or None, initial={"on": today()})
     if form.is_valid():
         try:
-            services.support_visit_record(assignment=a, actor=request.user, **form.cleaned_data)
+            support_services.support_visit_record(
+                assignment=a, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:

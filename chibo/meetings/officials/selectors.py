@@ -25,7 +25,7 @@ from chibo.committees.selectors import sort_key, villages_under
 from chibo.organizations.models import UPPER_KINDS, Organization, Village
 from chibo.organizations.selectors import periods_under
 
-from .models import CellMeeting, FollowAssignment, Guest, SupportAssignment, SupportVisit
+from ..models import CellMeeting, FollowAssignment, Guest, SupportAssignment, SupportVisit
 
 ONE_DAY = datetime.timedelta(days=1)
 

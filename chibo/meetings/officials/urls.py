@@ -1,10 +1,10 @@
 """The officials who follow cells and the organizations that help especially disadvantaged
-villages (views_officials, views_support)."""
+villages (views, support_views)."""
 
 from django.urls import path
 
-from . import views_officials as officials
-from . import views_support as support
+from . import support_views as support
+from . import views as officials
 
 urlpatterns = [
     path("officials/mine/", officials.mine, name="officials_mine"),
