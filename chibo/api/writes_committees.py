@@ -1,6 +1,6 @@
-"""Committee positions and village posts, as the committee pages (chibo.committees.views_write:
-position_assign, position_end, role_assign, role_end) record them: the write scope (404
-outside it), the page's form, the page's service."""
+"""Committee positions and village posts, as the committee pages (committees.positions.views and
+committees.villages.views: position_assign, position_end, role_assign, role_end) record them:
+the write scope (404 outside it), the page's form, the page's service."""
 
 import datetime
 
@@ -9,9 +9,13 @@ from django.http import Http404
 from ninja import Path, Router
 from pydantic import BaseModel, Field
 
-from chibo.committees import selectors, services
-from chibo.committees.forms import EndForm, PositionForm, RoleForm
+from chibo.committees import selectors
+from chibo.committees.forms import EndForm
 from chibo.committees.models import ConcurrentRole, Position, Title
+from chibo.committees.positions import services as position_services
+from chibo.committees.positions.forms import PositionForm
+from chibo.committees.villages import services as village_services
+from chibo.committees.villages.forms import RoleForm
 from chibo.core.dates import today
 from chibo.organizations.models import Village
 
@@ -117,7 +121,9 @@ def position_assign(
         # members; the API names the member by id, among the same members.
         if not isinstance(form.fields["member"], forms.ModelChoiceField):
             form.fields["member"] = forms.ModelChoiceField(queryset=members)
-        return services.position_assign(organization=org, actor=request.user, **cleaned(form))
+        return position_services.position_assign(
+            organization=org, actor=request.user, **cleaned(form)
+        )
 
     return write(
         request,
@@ -151,13 +157,13 @@ def position_end(
         )
         _owned_or_404(scope_of(request), position and position.organization)
         end = cleaned(bound(EndForm, data))["end"]
-        return services.position_end(position=position, end=end, actor=request.user)
+        return position_services.position_end(position=position, end=end, actor=request.user)
 
     return write(request, action, out=PositionOut, key=idempotency_key, fields=EndIn.model_fields)
 
 
 def _village_or_404(scope, village_id) -> Village:
-    # As committees.views_write._village_or_404: the serving cell's scope, or the commune's.
+    # As committees.villages.views._village_or_404: the serving cell's scope, or the commune's.
     village = (
         Village.objects.select_related("cell", "commune__party_committee")
         .filter(pk=village_id)
@@ -193,7 +199,9 @@ def post_assign(
             village.cell or village.commune.party_committee, today()
         )
         fields = cleaned(bound(RoleForm, data, members=members))
-        return services.concurrent_role_assign(village=village, actor=request.user, **fields)
+        return village_services.concurrent_role_assign(
+            village=village, actor=request.user, **fields
+        )
 
     return write(
         request, action, out=PostOut, key=idempotency_key, status=201, fields=PostIn.model_fields
@@ -222,6 +230,6 @@ def post_end(
             raise Http404
         _village_or_404(scope_of(request), role.village_id)
         end = cleaned(bound(EndForm, data))["end"]
-        return services.concurrent_role_end(role=role, end=end, actor=request.user)
+        return village_services.concurrent_role_end(role=role, end=end, actor=request.user)
 
     return write(request, action, out=PostOut, key=idempotency_key, fields=EndIn.model_fields)

@@ -17,7 +17,8 @@ from chibo.core.indicators import Value, once_per_batch, register
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under, village_cell_count
 
-from . import selectors, selectors_succession
+from . import selectors
+from .communes.selectors import leadership_target
 from .models import (
     CommuneLeader,
     CommuneOfficial,
@@ -26,6 +27,7 @@ from .models import (
     Title,
     in_force_q,
 )
+from .succession.selectors import successor_gaps
 
 
 def _village_cell_ids(org, as_of):
@@ -104,7 +106,7 @@ def nonlocal_commune_leaders_target(org: Organization, as_of: datetime.date) -> 
     """The same count against the LeadershipTarget of `org` running on `as_of` (of = the target;
     none when `org` has no target then)."""
     c = _leader_counts(org, as_of)
-    target = selectors.leadership_target(org, as_of)
+    target = leadership_target(org, as_of)
     return Value(c["nonlocal_"], target.nonlocal_target if target else None, places=2)
 
 
@@ -125,7 +127,7 @@ def commune_officials_qualified(org: Organization, as_of: datetime.date) -> Valu
 def positions_without_successor(org: Organization, as_of: datetime.date) -> Value:
     """(Organization, title) pairs in force in cells and commune committees under `org` with no
     active succession plan for the organization's term then, of the pairs in force."""
-    missing, in_force, _terms = selectors_succession.successor_gaps(org, as_of)
+    missing, in_force, _terms = successor_gaps(org, as_of)
     return successor_figure(missing, in_force)
 
 

@@ -216,7 +216,7 @@ def _end_village_posts(village: Village, on: datetime.date, actor):
     """End on `on` the village posts in force then; refuse when one starts on or after `on`."""
     # Posts are the committees app's, which builds on this one: imported when a village closes.
     from chibo.committees.models import ConcurrentRole
-    from chibo.committees.services_villages import concurrent_role_end
+    from chibo.committees.villages.services import concurrent_role_end
 
     if ConcurrentRole.objects.filter(village=village, start__gte=on).exists():
         raise ValidationError(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
-from chibo.committees.lists import url_maker
+from chibo.committees.tables import url_maker
 from chibo.core import audit
 from chibo.members.models import Member
 from chibo.organizations.models import subtree_q

@@ -9,7 +9,6 @@ import datetime
 
 import pytest
 
-from chibo.committees import services
 from chibo.committees.models import (
     CommuneLeader,
     CommuneOfficial,
@@ -22,6 +21,8 @@ from chibo.committees.models import (
     Term,
     Title,
 )
+from chibo.committees.positions import services
+from chibo.committees.villages import services as village_services
 from chibo.organizations.models import Village
 from conftest import make_member
 
@@ -78,7 +79,7 @@ def page_data(tree):
     )
     pos = seat(tree.cell_a, tree.secretary_member_a, Title.SECRETARY, term=term)
     village = Village.objects.get(code="V-A1")
-    role = services.concurrent_role_assign(
+    role = village_services.concurrent_role_assign(
         village=village,
         kind=ConcurrentRole.Kind.VILLAGE_HEAD,
         start=START,

@@ -6,7 +6,8 @@ import datetime
 import pytest
 
 from chibo.committees import indicators as ind
-from chibo.committees import lists, selectors, services
+from chibo.committees import lists
+from chibo.committees.communes import selectors
 from chibo.committees.models import (
     CommuneLeader,
     CommuneOfficial,
@@ -16,6 +17,7 @@ from chibo.committees.models import (
     Term,
     Title,
 )
+from chibo.committees.villages import services as village_services
 from chibo.core.indicators import all_indicators
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Commune, Village
@@ -42,7 +44,7 @@ def data(tree, committee):
     cell_a2, official = committee
     seat(tree.cell_a, tree.secretary_member_a, Title.SECRETARY)
     village = Village.objects.get(code="V-A1")
-    services.concurrent_role_assign(
+    village_services.concurrent_role_assign(
         village=village,
         kind=ConcurrentRole.Kind.VILLAGE_HEAD,
         start=START,
@@ -282,7 +284,7 @@ def test_query_counts_do_not_grow(data, django_assert_num_queries):
             people[:3], ["secretary", "deputy_secretary", "committee_member"], strict=True
         ):
             seat(cell, m, title)
-        services.concurrent_role_assign(
+        village_services.concurrent_role_assign(
             village=village, kind="village_head", start=START, member=people[0], actor=None
         )
     check()

@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from chibo.committees import rules, selectors, services
+from chibo.committees import rules
 from chibo.committees.models import (
     CommitteeRule,
     ConcurrentRole,
@@ -18,7 +18,10 @@ from chibo.committees.models import (
     RoleModelRule,
     Title,
 )
+from chibo.committees.positions import selectors, services
 from chibo.committees.rules import Flag
+from chibo.committees.villages import selectors as village_selectors
+from chibo.committees.villages import services as village_services
 from chibo.members import services as member_services
 from chibo.members.models import Member
 from chibo.organizations.models import Village
@@ -216,13 +219,13 @@ def na_bo(tree):
 
 
 def post(village, kind, start=START, **kw):
-    return services.concurrent_role_assign(
+    return village_services.concurrent_role_assign(
         village=village, kind=kind, start=start, actor=None, **kw
     )
 
 
 def checks_of(org, on=DAY):
-    rows = {r.village.code: r for r in selectors.village_roles(org, on)}
+    rows = {r.village.code: r for r in village_selectors.village_roles(org, on)}
     row = rows["V-A1"]
     return row, {str(c.rule): c.status for c in row.checks}
 
@@ -251,7 +254,7 @@ def test_role_model_compliance(tree, na_bo):
     assert row.compliant is False
 
     front = ConcurrentRole.objects.get(kind=K.FRONT_HEAD)
-    services.concurrent_role_end(role=front, end=D(2023, 1, 1), actor=None)
+    village_services.concurrent_role_end(role=front, end=D(2023, 1, 1), actor=None)
     post(village, K.FRONT_HEAD, member=tree.member_a, start=D(2023, 1, 1))
     row, status = checks_of(tree.commune_a)
     assert row.compliant is True
@@ -264,9 +267,9 @@ def test_role_model_compliance(tree, na_bo):
 
 
 def test_role_model_of_another_commune_does_not_apply(tree, na_bo):
-    rows = selectors.village_roles(tree.commune_b, DAY)
+    rows = village_selectors.village_roles(tree.commune_b, DAY)
     assert rows == []  # commune B has no village in the tree
-    rows = selectors.village_roles(tree.district, DAY)
+    rows = village_selectors.village_roles(tree.district, DAY)
     assert [r.village.code for r in rows] == ["V-A1"] and rows[0].role_model == na_bo
 
 

@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from chibo.committees import services
 from chibo.committees.models import (
     CommitteeRule,
     ConcurrentRole,
@@ -17,6 +16,9 @@ from chibo.committees.models import (
     Term,
     Title,
 )
+from chibo.committees.positions import services
+from chibo.committees.succession import services as succession_services
+from chibo.committees.villages import services as village_services
 from chibo.core.models import AuditEvent
 from chibo.members import services as member_services
 from chibo.members.models import Status
@@ -412,7 +414,7 @@ def village(tree):
 
 
 def role(village, kind, start=START, **kw):
-    return services.concurrent_role_assign(
+    return village_services.concurrent_role_assign(
         village=village, kind=kind, start=start, actor=None, **kw
     )
 
@@ -445,10 +447,10 @@ def test_overlapping_holder_of_the_same_post_is_refused(tree, village):
     # Another post is fine, and so is the same post after the first ends.
     role(village, ConcurrentRole.Kind.VILLAGE_POLICE, person_name="Lường Văn Mới", start=DAY)
     head = ConcurrentRole.objects.get(kind="village_head")
-    services.concurrent_role_end(role=head, end=D(2023, 1, 1), actor=None)
+    village_services.concurrent_role_end(role=head, end=D(2023, 1, 1), actor=None)
     role(village, ConcurrentRole.Kind.VILLAGE_HEAD, person_name="Lường Văn Mới", start=DAY)
     with pytest.raises(ValidationError) as e:
-        services.concurrent_role_end(role=head, end=D(2023, 2, 1), actor=None)
+        village_services.concurrent_role_end(role=head, end=D(2023, 2, 1), actor=None)
     assert "đã kết thúc" in messages(e.value)
     with pytest.raises(ValidationError) as e:
         role(village, ConcurrentRole.Kind.FRONT_HEAD, person_name="A", end=START)
@@ -459,7 +461,7 @@ def test_overlapping_holder_of_the_same_post_is_refused(tree, village):
 
 
 def plan(tree, member, title=Title.SECRETARY, **kw):
-    return services.succession_plan_add(
+    return succession_services.succession_plan_add(
         organization=tree.cell_a,
         term_name=kw.pop("term_name", "2025–2030"),
         title=title,
@@ -478,14 +480,16 @@ def test_succession_plan_add_and_remove_keeps_the_row(tree):
     with pytest.raises(ValidationError) as e:
         plan(tree, tree.member_a, title=Title.STANDING_MEMBER)
     with pytest.raises(ValidationError) as e:
-        services.succession_plan_remove(plan=p, on=D(2022, 1, 1), actor=None)
+        succession_services.succession_plan_remove(plan=p, on=D(2022, 1, 1), actor=None)
     assert "trước ngày phê duyệt" in messages(e.value)
-    services.succession_plan_remove(plan=p, on=D(2024, 1, 1), actor=None, note="Chuyển công tác")
+    succession_services.succession_plan_remove(
+        plan=p, on=D(2024, 1, 1), actor=None, note="Chuyển công tác"
+    )
     p.refresh_from_db()
     assert p.removed_on == D(2024, 1, 1) and "Chuyển công tác" in p.note
     assert SuccessionPlan.objects.count() == 1
     with pytest.raises(ValidationError):
-        services.succession_plan_remove(plan=p, on=D(2024, 2, 1), actor=None)
+        succession_services.succession_plan_remove(plan=p, on=D(2024, 2, 1), actor=None)
     # Removed, the member may be planned again.
     plan(tree, tree.member_a, approved_on=D(2024, 6, 1))
     assert audits(SuccessionPlan).count() == 3

@@ -6,8 +6,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from chibo.committees import services
+from chibo.committees.communes import services
 from chibo.committees.models import CommuneLeader, CommuneOfficial, RoleModel
+from chibo.committees.villages import services as village_services
 from chibo.core.models import AuditEvent
 
 from .conftest import START
@@ -52,7 +53,7 @@ def test_only_a_commune_records_leaders_officials_and_models(tree, node):
             start=START,
             actor=None,
         ),
-        lambda: services.role_model_adopt(
+        lambda: village_services.role_model_adopt(
             commune=org,
             name="M",
             effective_from=START,
@@ -79,7 +80,7 @@ def test_only_a_commune_records_leaders_officials_and_models(tree, node):
 )
 def test_role_model_pairings_are_checked(tree, pairings):
     with pytest.raises(ValidationError):
-        services.role_model_adopt(
+        village_services.role_model_adopt(
             commune=tree.commune_a, name="M", effective_from=START, pairings=pairings, actor=None
         )
     assert not RoleModel.objects.exists()
@@ -106,7 +107,7 @@ def test_writes_are_audited_with_the_actor(tree, personas):
         actor=admin,
     )
     assert official.full_name == "Vì Thị Hoa"
-    model = services.role_model_adopt(
+    model = village_services.role_model_adopt(
         commune=tree.commune_a,
         name="Nà Bó",
         effective_from=D(2022, 1, 1),

@@ -9,7 +9,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from chibo.committees import services
 from chibo.committees.models import (
     CommuneLeader,
     CommuneOfficial,
@@ -18,6 +17,7 @@ from chibo.committees.models import (
     SuccessionPlan,
     Term,
 )
+from chibo.committees.villages import services as village_services
 from chibo.core.models import AuditEvent
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Commune
@@ -539,7 +539,7 @@ def grow(tree, n, tag):
             valid_from=START,
         )
         for kind in ("village_head", "front_head"):
-            services.concurrent_role_assign(
+            village_services.concurrent_role_assign(
                 village=village,
                 kind=kind,
                 start=START,

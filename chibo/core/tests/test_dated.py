@@ -8,8 +8,8 @@ from django.db import transaction
 
 from chibo.accounts.models import Role, RoleAssignment
 from chibo.accounts.scope import Scope
-from chibo.committees import services as committee_services
 from chibo.committees.models import Position, Term
+from chibo.committees.positions import services as committee_services
 from chibo.core.dated import end_dated_row, holds, in_force_q, overlap_q
 from chibo.core.models import AuditEvent
 from chibo.members.models import Membership

@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from chibo.accounts.models import User
-from chibo.committees import lists, rules, selectors
+from chibo.committees import lists, rules
+from chibo.committees.communes import selectors as commune_selectors
 from chibo.committees.models import (
     CommitteeRule,
     CommuneLeader,
@@ -24,6 +25,8 @@ from chibo.committees.models import (
     Term,
     Title,
 )
+from chibo.committees.positions import selectors as position_selectors
+from chibo.committees.villages import selectors as village_selectors
 from chibo.core.dates import today
 from chibo.core.indicators import all_indicators
 from chibo.core.indicators import get as get_indicator
@@ -145,7 +148,7 @@ def test_terms(demo, district):
 def test_no_rule_flags_on_31_march_2023(demo, district):
     """Every cell, village or agency, is within the rule: a chi ủy exactly where there are 9
     official members, a secretary everywhere, holders official members of the cell."""
-    rule, reports = selectors.cell_reports(district, AS_OF)
+    rule, reports = position_selectors.cell_reports(district, AS_OF)
     assert rule is not None and len(reports) > 293
     assert [(r.name, r.flags) for r in reports if r.flags] == []
     village = [r for r in reports if r.cell.cell_type == "residential"]
@@ -287,14 +290,16 @@ def test_na_bo_role_model(demo):
         (Title.DEPUTY_SECRETARY, K.FRONT_HEAD, ""),
         ("", K.VILLAGE_POLICE, K.DEPUTY_VILLAGE_HEAD),
     }
-    rows = selectors.village_roles(model.commune, AS_OF)
+    rows = village_selectors.village_roles(model.commune, AS_OF)
     assert len(rows) == 19
     compliant = [r for r in rows if r.compliant]
     assert len(compliant) == 17
     off = [c.status for r in rows if not r.compliant for c in r.checks if not c.ok]
     assert sorted(off) == [rules.Compliance.MISMATCH, rules.Compliance.MISMATCH]
     # Before the pilot there was no model to comply with.
-    before = selectors.village_roles(model.commune, d.ROLE_MODEL_FROM - datetime.timedelta(1))
+    before = village_selectors.village_roles(
+        model.commune, d.ROLE_MODEL_FROM - datetime.timedelta(1)
+    )
     assert all(r.compliant is None for r in before)
 
 
@@ -354,7 +359,7 @@ def test_commune_officials(demo, district):
         met_later += any(x.meets_standard for x in later)
     assert met_later >= 40
     # On 31/03/2022 the list of those short of the standard is not empty.
-    assert len(selectors.commune_officials(district, datetime.date(2022, 3, 31)).filter(
+    assert len(commune_selectors.commune_officials(district, datetime.date(2022, 3, 31)).filter(
         meets_standard=False
     )) > 20  # fmt: skip
 
@@ -428,10 +433,10 @@ def test_theory_classes_and_history(demo):
 
 
 def test_village_committee_theory(demo, district):
-    standard, below = selectors.village_committee_below_standard(district, AS_OF)
+    standard, below = commune_selectors.village_committee_below_standard(district, AS_OF)
     assert standard.min_theory_level == "basic" and below == []
     # Two years earlier some committee members had no theory yet.
-    _standard, before = selectors.village_committee_below_standard(
+    _standard, before = commune_selectors.village_committee_below_standard(
         district, datetime.date(2021, 3, 31)
     )
     assert len(before) > 50

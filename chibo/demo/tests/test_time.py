@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from chibo.accounts.models import RoleAssignment, User
-from chibo.committees import services as committee_services
 from chibo.committees.models import ConcurrentRole, Position, Term, Title
+from chibo.committees.positions import services as committee_services
+from chibo.committees.villages import services as village_services
 from chibo.core.indicators import compute_all
 from chibo.meetings.models import FollowAssignment
 from chibo.meetings.officials import services as services_officials
@@ -124,8 +125,8 @@ def apply_every_change(actor: User) -> set[str]:
     head = ConcurrentRole.objects.in_force(BEFORE).get(
         village__cell=cell, kind=ConcurrentRole.Kind.VILLAGE_HEAD
     )
-    committee_services.concurrent_role_end(role=head, end=D, actor=actor)
-    committee_services.concurrent_role_assign(
+    village_services.concurrent_role_end(role=head, end=D, actor=actor)
+    village_services.concurrent_role_assign(
         village=head.village,
         kind=ConcurrentRole.Kind.VILLAGE_HEAD,
         member=_in_cell(cell, exclude=[head.member_id])[0],

@@ -21,7 +21,8 @@ from django.db.models.functions import Coalesce
 
 from chibo.accounts.models import Role, RoleAssignment
 from chibo.committees.models import in_force_q
-from chibo.committees.selectors import sort_key, villages_under
+from chibo.committees.selectors import sort_key
+from chibo.committees.villages.selectors import villages_under
 from chibo.organizations.models import UPPER_KINDS, Organization, Village
 from chibo.organizations.selectors import periods_under
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.committees.exports import xlsx_response
-from chibo.committees.views import handles_bad_query
+from chibo.committees.web import handles_bad_query
 from chibo.core.dates import today
 from chibo.organizations.models import Village
 

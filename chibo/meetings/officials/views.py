@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from chibo.accounts.models import Role
 from chibo.accounts.scope import Scope
 from chibo.committees.exports import xlsx_response
-from chibo.committees.views import BadQuery, handles_bad_query
+from chibo.committees.web import BadQuery, handles_bad_query
 from chibo.core import indicators as registry
 from chibo.core.dates import today
 from chibo.organizations.models import Organization

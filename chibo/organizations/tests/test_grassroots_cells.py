@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from chibo.accounts.scope import Scope
-from chibo.committees import services as committee_services
 from chibo.committees.models import Title
-from chibo.committees.selectors import cell_reports, cells_by_parent
+from chibo.committees.positions import services as committee_services
+from chibo.committees.positions.selectors import cell_reports, cells_by_parent
 from chibo.core import indicators
 from chibo.meetings import lifecycle as meeting_services
 from chibo.meetings.models import CellMeeting

@@ -9,8 +9,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from chibo.committees.models import ConcurrentRole, Title
-from chibo.committees.services_villages import concurrent_role_assign
 from chibo.committees.tests.conftest import fill, seat
+from chibo.committees.villages.services import concurrent_role_assign
 from chibo.core.indicators import compute_all
 from chibo.core.models import AuditEvent
 from chibo.members import services as member_services

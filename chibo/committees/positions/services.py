@@ -1,8 +1,7 @@
 """Writes to committees: terms, positions, the committee elected at a congress. Each runs in a
 transaction, takes the acting user and audits. Village posts and role models, succession plans,
-and commune leaders, targets and officials are written by services_villages,
-services_succession and services_communes; their functions are importable from here too, so the
-app's writes have one address.
+and commune leaders, targets and officials are written by the services of villages, succession
+and communes.
 
 Position writes lock the organization row first (SELECT ... FOR UPDATE) and only then read the
 seats, so two people filling the last seat at once are serialized: the second one reads the
@@ -23,44 +22,10 @@ from chibo.members.models import Member, Membership
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under
 
-from . import rules
-from .models import CommitteeRule, Position, Term, Title, in_force_q
-from .rules import day_text
-from .selectors import official_counts, overlapping
-from .services_communes import (
-    commune_leader_assign,
-    commune_leader_end,
-    commune_official_add,
-    commune_official_assess,
-    commune_official_end,
-    leadership_target_set,
-)
-from .services_succession import succession_plan_add, succession_plan_remove
-from .services_villages import (
-    concurrent_role_assign,
-    concurrent_role_end,
-    role_model_adopt,
-    role_model_end,
-)
-
-__all__ = [
-    "commune_leader_assign",
-    "commune_leader_end",
-    "commune_official_add",
-    "commune_official_assess",
-    "commune_official_end",
-    "concurrent_role_assign",
-    "concurrent_role_end",
-    "leadership_target_set",
-    "position_assign",
-    "position_end",
-    "record_committee_after_congress",
-    "role_model_adopt",
-    "role_model_end",
-    "succession_plan_add",
-    "succession_plan_remove",
-    "term_create",
-]
+from .. import rules
+from ..models import CommitteeRule, Position, Term, Title, in_force_q
+from ..rules import day_text
+from ..selectors import official_counts, overlapping
 
 POSITION_FIELDS = [
     "organization",

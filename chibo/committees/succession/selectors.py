@@ -9,12 +9,12 @@ from django.db.models import Q
 
 from chibo.organizations.models import Organization
 
-from . import rules
-from .models import QualificationStandard, SuccessionPlan, Term, Title
-from .selectors import (
+from .. import rules
+from ..models import QualificationStandard, SuccessionPlan, Term, Title
+from ..positions.selectors import committee_on
+from ..selectors import (
     ORG_FIELDS,
     OrgRef,
-    committee_on,
     committee_orgs_under,
     positions_on,
     seats_on,

@@ -12,9 +12,9 @@ from chibo.core.models import AuditEvent
 from chibo.members.models import IN_CELL_STATUSES, Member
 from chibo.organizations.models import Organization
 
-from . import rules
-from .models import SuccessionPlan, Title
-from .rules import day_text
+from .. import rules
+from ..models import SuccessionPlan, Title
+from ..rules import day_text
 
 PLAN_FIELDS = ["organization", "term_name", "title", "member", "approved_on", "removed_on", "note"]
 

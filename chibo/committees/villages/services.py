@@ -15,10 +15,10 @@ from chibo.core.models import AuditEvent
 from chibo.members.models import IN_CELL_STATUSES, Member
 from chibo.organizations.models import Organization, Village
 
-from . import rules
-from .models import ConcurrentRole, RoleModel, RoleModelRule
-from .rules import day_text
-from .selectors import overlapping
+from .. import rules
+from ..models import ConcurrentRole, RoleModel, RoleModelRule
+from ..rules import day_text
+from ..selectors import overlapping
 
 ROLE_FIELDS = ["village", "kind", "member", "person_name", "start", "end"]
 ROLE_MODEL_FIELDS = ["name", "commune", "effective_from", "effective_to"]

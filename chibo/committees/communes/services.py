@@ -21,9 +21,9 @@ from chibo.members.models import Member, Membership
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under
 
-from .models import CommuneLeader, CommuneOfficial, LeadershipTarget, in_force_q
-from .rules import day_text
-from .selectors import overlapping
+from ..models import CommuneLeader, CommuneOfficial, LeadershipTarget, in_force_q
+from ..rules import day_text
+from ..selectors import overlapping
 
 LEADER_FIELDS = ["commune", "post", "full_name", "member", "is_local", "start", "end"]
 TARGET_FIELDS = ["organization", "term_name", "start", "end", "nonlocal_target"]

@@ -1,0 +1,96 @@
+"""Reads of what a commune records, as of a date: its Party secretary and People's Committee
+chairman, the non-local leaders' target that holds for a subtree, its officials, and who falls
+short of the qualification standards."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+
+from chibo.organizations.models import Organization
+from chibo.organizations.selectors import periods_under
+
+from .. import rules
+from ..models import (
+    CommuneLeader,
+    CommuneOfficial,
+    LeadershipTarget,
+    QualificationStandard,
+    in_force_q,
+)
+from ..selectors import cells_under, positions_on, sort_key, standard_on, with_holders
+
+
+def commune_leaders(org: Organization, on: datetime.date) -> list[CommuneLeader]:
+    """Commune Party secretaries and People's Committee chairmen in force under `org`."""
+    org_ids = periods_under(org, on).values("organization_id")
+    rows = CommuneLeader.objects.filter(in_force_q(on), commune_id__in=org_ids).select_related(
+        "commune"
+    )
+    return sorted(rows, key=lambda r: (sort_key(r.commune.name), r.post, r.start))
+
+
+@dataclass(frozen=True)
+class TargetSum:
+    """The non-local leaders' target that holds for a subtree on a date, and where it comes from."""
+
+    term_name: str
+    nonlocal_target: int
+    targets: tuple  # the LeadershipTarget rows summed, each with `.path` on the date
+
+
+def leadership_target(org: Organization, on: datetime.date) -> TargetSum | None:
+    """The term target for non-local commune leaders of `org` on `on`: its own when it has one;
+    otherwise the sum of the targets set lower down, each counted at its topmost node (a
+    province without a target of its own answers for its districts' targets). None when no
+    target in the subtree runs on `on`. Two queries."""
+    periods = periods_under(org, on)
+    rows = list(
+        LeadershipTarget.objects.filter(
+            in_force_q(on), organization_id__in=periods.values("organization_id")
+        )
+        .annotate(
+            path=Subquery(
+                periods.filter(organization_id=OuterRef("organization_id")).values("path")[:1]
+            )
+        )
+        .order_by("path", "-start", "id")
+    )
+    kept = []
+    for t in rows:
+        # Sorted by path: an ancestor's target comes before those under it and hides them; of
+        # two targets at one node the later-starting one is kept.
+        if not any(t.path.startswith(k.path) for k in kept):
+            kept.append(t)
+    if not kept:
+        return None
+    names = sorted({t.term_name for t in kept})
+    return TargetSum(" · ".join(names), sum(t.nonlocal_target for t in kept), tuple(kept))
+
+
+# --- qualification ----------------------------------------------------------------------------
+
+
+def commune_officials(org: Organization, on: datetime.date):
+    org_ids = periods_under(org, on).values("organization_id")
+    return (
+        CommuneOfficial.objects.filter(in_force_q(on), commune_id__in=org_ids)
+        .select_related("commune")
+        .order_by("commune__name", "full_name", "id")
+    )
+
+
+def village_committee_positions(org: Organization, on: datetime.date):
+    """Positions in force on `on` in the village cells under `org`, with member and cell."""
+    cell_ids = cells_under(org, on, residential=True).values("organization_id")
+    return with_holders(
+        positions_on(on).filter(organization_id__in=cell_ids), organization=True
+    ).order_by("organization__name", "title", "start", "id")
+
+
+def village_committee_below_standard(org: Organization, on: datetime.date):
+    """(standard, positions) of village cell committee members below its theory level."""
+    standard = standard_on(QualificationStandard.AppliesTo.CELL_COMMITTEE, on)
+    below = rules.levels_below(standard.min_theory_level if standard else "")
+    qs = village_committee_positions(org, on).filter(member__theory_level__in=below)
+    return standard, list(qs)

@@ -1,0 +1,233 @@
+"""The committee and position pages: a cell's committee (positions in force, term, flags,
+history, the villages' posts), an organization's own committee and every cell under it with its
+flags; and the writes: a term, a position, its end, the committee a congress elected.
+
+Reads start from the reader's scope; writes need the write scope, then a form, one service
+call, a redirect or the form again with the service's message (outside the write scope, 404).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from chibo.accounts.scope import Scope
+from chibo.core import audit
+from chibo.core import indicators as registry
+from chibo.core.dates import today
+
+from .. import lists
+from ..exports import xlsx_response
+from ..forms import EndForm, PageForm
+from ..models import Position
+from ..selectors import members_for_positions, term_on
+from ..villages.selectors import village_roles
+from ..web import (
+    above_grassroots,
+    add_errors,
+    ancestors,
+    export_url,
+    form_page,
+    handles_bad_query,
+    owned_or_404,
+    page_query,
+    page_url,
+    reader_scope,
+    write_org,
+    xlsx_name,
+)
+from . import forms, selectors, services
+from .tables import cells_table, positions_table
+
+
+@login_required
+@handles_bad_query
+def cell(request, pk):
+    """A cell's committee: positions in force, term, flags, history, the villages' posts."""
+    scope = reader_scope(request)
+    org = scope.org_or_404(pk)
+    if not org.is_cell:
+        return redirect("committees:org", pk=org.pk)
+    form, q = page_query(request, PageForm)
+    on = q["as_of"]
+    _rule, reports = selectors.cell_reports(org, on)
+    report = reports[0] if reports else None
+    history = selectors.position_history(org)
+    if q["format"] == "xlsx":
+        tables = [positions_table(history)]
+        if report:
+            tables.insert(0, cells_table([report]))
+        return xlsx_response(tables, xlsx_name(org, "chi-uy", on))
+    can_write = scope.can_write(org)
+    context = {
+        "org": org,
+        "ancestors": ancestors(scope, org),
+        "form": form,
+        "as_of": on,
+        "report": report,
+        "positions": selectors.committee_on(org, on),
+        "term": term_on(org, on),
+        "history": history,
+        "villages": village_roles(org, on),
+        "can_write": can_write,
+        "export_url": export_url(request),
+        "audit_events": list(audit.events_for(org)[:10]),
+    }
+    if can_write:
+        members = members_for_positions(org, on)
+        context["position_form"] = forms.PositionForm(org=org, members=members)
+        context["congress_form"] = forms.CongressForm(org=org, members=members)
+        context["term_form"] = forms.TermForm()
+    return render(request, "committees/cell.html", context)
+
+
+@login_required
+@handles_bad_query
+def org(request, pk):
+    """An organization's own committee and every cell under it with its flags."""
+    scope = reader_scope(request)
+    org = scope.org_or_404(pk)
+    if org.is_cell:
+        return redirect("committees:cell", pk=org.pk)
+    form, q = page_query(request, forms.OrgPageForm)
+    on = q["as_of"]
+    # Above the grassroots level the page sums up per grassroots organization; the cells are
+    # listed there, or here when asked for the flagged ones only (and always in the export).
+    summary = above_grassroots(org)
+    xlsx = q["format"] == "xlsx"
+    if summary and not xlsx:
+        # Hundreds of cells: counted in SQL; only the flagged ones listed are read in full.
+        rule, reports = selectors.cell_tallies(org, on)
+        flagged = [r.cell.pk for r in reports if r.codes]
+        shown = []
+        if q["flagged"] and flagged:
+            shown = selectors.cell_reports(org, on, only=flagged)[1]
+    else:
+        rule, reports = selectors.cell_reports(org, on)
+        shown = [r for r in reports if r.flags] if q["flagged"] else reports
+    counts = selectors.flag_counts(reports)
+    positions = selectors.committee_on(org, on)
+    if xlsx:
+        tables = [cells_table(shown), positions_table(positions, _("Cấp ủy"))]
+        return xlsx_response(tables, xlsx_name(org, "chi-uy", on))
+    can_write = scope.can_write(org)
+    context = {
+        "org": org,
+        "ancestors": ancestors(scope, org),
+        "form": form,
+        "as_of": on,
+        "rule": rule,
+        "reports": shown if (q["flagged"] or not summary) else [],
+        "groups": selectors.cells_by_parent(reports) if summary else [],
+        "flagged_only": q["flagged"],
+        "cells_total": len(reports),
+        "cells_flagged": sum(1 for r in reports if r.codes),
+        "cells_with_committee": sum(1 for r in reports if r.has_committee),
+        "flag_counts": counts,
+        "positions": positions,
+        "term": term_on(org, on),
+        "can_write": can_write,
+        "export_url": export_url(request),
+        "indicator_names": {code: registry.get(code).name for code in lists.INDICATOR_LISTS},
+    }
+    return render(request, "committees/org.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def term_create(request, pk):
+    scope, org = write_org(request, pk)
+    form = forms.TermForm(request.POST or None)
+    if form.is_valid():
+        try:
+            term = services.term_create(organization=org, actor=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, _("Đã thêm nhiệm kỳ %(n)s.") % {"n": term.name})
+            return redirect(page_url(org))
+    return form_page(request, form, _("Thêm nhiệm kỳ"), page_url(org), org.name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position_assign(request, pk):
+    scope, org = write_org(request, pk)
+    members = members_for_positions(org, today())
+    form = forms.PositionForm(request.POST or None, org=org, members=members)
+    if form.is_valid():
+        try:
+            position = services.position_assign(
+                organization=org, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("Đã ghi %(name)s giữ chức %(t)s.")
+                % {"name": position.member, "t": position.get_title_display()},
+            )
+            return redirect(page_url(org))
+    return form_page(request, form, _("Thêm chức danh"), page_url(org), org.name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position_end(request, pk):
+    scope = Scope.for_user(request.user)
+    try:
+        position = Position.objects.select_related("organization", "member").get(pk=pk)
+    except (Position.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    owned_or_404(scope, position.organization)
+    org = position.organization
+    form = EndForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.position_end(
+                position=position, end=form.cleaned_data["end"], actor=request.user
+            )
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, _("Đã ghi thôi chức danh."))
+            return redirect(page_url(org))
+    title = _("Thôi chức %(t)s: %(name)s") % {
+        "t": position.get_title_display(),
+        "name": position.member,
+    }
+    return form_page(request, form, title, page_url(org), org.name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def congress(request, pk):
+    """Record the committee a cell congress elected: the old one ends that day."""
+    scope, org = write_org(request, pk)
+    if not org.is_cell:
+        raise Http404
+    members = members_for_positions(org, today())
+    form = forms.CongressForm(request.POST or None, org=org, members=members)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.record_committee_after_congress(
+                cell=org,
+                term=data["term"],
+                secretary=data["secretary"],
+                deputy=data.get("deputy"),
+                members=list(data.get("members") or []),
+                on=data["on"],
+                decision=data.get("decision") or "",
+                actor=request.user,
+            )
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, _("Đã ghi chi ủy mới: %(n)s người.") % {"n": len(created)})
+            return redirect(page_url(org))
+    return form_page(request, form, _("Ghi kết quả bầu chi ủy"), page_url(org), org.name)
