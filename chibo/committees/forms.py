@@ -95,6 +95,10 @@ class PageForm(forms.Form):
     format = forms.ChoiceField(label=_("Định dạng"), required=False, choices=FORMATS)
 
 
+class OrgPageForm(PageForm):
+    flagged = forms.BooleanField(label=_("Chỉ chi bộ có cảnh báo"), required=False)
+
+
 class IndicatorForm(PageForm):
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
 

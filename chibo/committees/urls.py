@@ -9,6 +9,7 @@ from .villages import urls as villages
 app_name = "committees"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("org/<int:pk>/", views.org, name="org"),
     path("org/<int:pk>/indicators/<slug:code>/", views.indicator, name="indicator"),
     *positions.urlpatterns,
     *villages.urlpatterns,

@@ -1,17 +1,30 @@
-"""The committees' index and the lists behind the committees' indicators. Each part's pages are
-in its own views: positions, villages, communes, succession."""
+"""The committees' index, an organization's overview (its own committee, every cell under it with
+its flags, the lists behind the indicators) and those lists. Each part's pages are in its own
+views: positions, villages, communes, succession."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from chibo.core import indicators as registry
 
 from . import lists
 from .exports import xlsx_response
-from .forms import IndicatorForm
-from .web import ancestors, export_url, handles_bad_query, page_query, reader_scope, xlsx_name
+from .forms import IndicatorForm, OrgPageForm
+from .positions import selectors as position_selectors
+from .positions.tables import cells_table, positions_table
+from .selectors import term_on
+from .web import (
+    above_grassroots,
+    ancestors,
+    export_url,
+    handles_bad_query,
+    page_query,
+    reader_scope,
+    xlsx_name,
+)
 
 INDICATOR_PAGE_SIZE = 100  # as the meeting lists; the .xlsx export has every row
 
@@ -25,6 +38,58 @@ def index(request):
         top = tops[0]
         return redirect("committees:cell" if top.is_cell else "committees:org", pk=top.pk)
     return render(request, "committees/index.html", {"tops": tops})
+
+
+@login_required
+@handles_bad_query
+def org(request, pk):
+    """An organization's own committee and every cell under it with its flags."""
+    scope = reader_scope(request)
+    org = scope.org_or_404(pk)
+    if org.is_cell:
+        return redirect("committees:cell", pk=org.pk)
+    form, q = page_query(request, OrgPageForm)
+    on = q["as_of"]
+    # Above the grassroots level the page sums up per grassroots organization; the cells are
+    # listed there, or here when asked for the flagged ones only (and always in the export).
+    summary = above_grassroots(org)
+    xlsx = q["format"] == "xlsx"
+    if summary and not xlsx:
+        # Hundreds of cells: counted in SQL; only the flagged ones listed are read in full.
+        rule, reports = position_selectors.cell_tallies(org, on)
+        flagged = [r.cell.pk for r in reports if r.codes]
+        shown = []
+        if q["flagged"] and flagged:
+            shown = position_selectors.cell_reports(org, on, only=flagged)[1]
+    else:
+        rule, reports = position_selectors.cell_reports(org, on)
+        shown = [r for r in reports if r.flags] if q["flagged"] else reports
+    counts = position_selectors.flag_counts(reports)
+    positions = position_selectors.committee_on(org, on)
+    if xlsx:
+        tables = [cells_table(shown), positions_table(positions, _("Cấp ủy"))]
+        return xlsx_response(tables, xlsx_name(org, "chi-uy", on))
+    can_write = scope.can_write(org)
+    context = {
+        "org": org,
+        "ancestors": ancestors(scope, org),
+        "form": form,
+        "as_of": on,
+        "rule": rule,
+        "reports": shown if (q["flagged"] or not summary) else [],
+        "groups": position_selectors.cells_by_parent(reports) if summary else [],
+        "flagged_only": q["flagged"],
+        "cells_total": len(reports),
+        "cells_flagged": sum(1 for r in reports if r.codes),
+        "cells_with_committee": sum(1 for r in reports if r.has_committee),
+        "flag_counts": counts,
+        "positions": positions,
+        "term": term_on(org, on),
+        "can_write": can_write,
+        "export_url": export_url(request),
+        "indicator_names": {code: registry.get(code).name for code in lists.INDICATOR_LISTS},
+    }
+    return render(request, "committees/org.html", context)
 
 
 @login_required

@@ -10,16 +10,11 @@ from chibo.members.models import Member
 from ..forms import (
     MemberChoiceField,
     MembersChoiceField,
-    PageForm,
     member_by_card,
     offer_members,
     titles_for,
 )
 from ..models import Position, Term, Title
-
-
-class OrgPageForm(PageForm):
-    flagged = forms.BooleanField(label=_("Chỉ chi bộ có cảnh báo"), required=False)
 
 
 class TermChoiceField(forms.ModelChoiceField):

@@ -1,6 +1,7 @@
 """The committee and position pages: a cell's committee (positions in force, term, flags,
-history, the villages' posts), an organization's own committee and every cell under it with its
-flags; and the writes: a term, a position, its end, the committee a congress elected.
+history, the villages' posts); and the writes: a term, a position, its end, the committee a
+congress elected. An organization's page (its committee and its cells' flags) is the app's
+overview, in committees.views.
 
 Reads start from the reader's scope; writes need the write scope, then a form, one service
 call, a redirect or the form again with the service's message (outside the write scope, 404).
@@ -16,17 +17,14 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.core import audit
-from chibo.core import indicators as registry
 from chibo.core.dates import today
 
-from .. import lists
 from ..exports import xlsx_response
 from ..forms import EndForm, PageForm
 from ..models import Position
 from ..selectors import members_for_positions, term_on
 from ..villages.selectors import village_roles
 from ..web import (
-    above_grassroots,
     add_errors,
     ancestors,
     export_url,
@@ -82,58 +80,6 @@ def cell(request, pk):
         context["congress_form"] = forms.CongressForm(org=org, members=members)
         context["term_form"] = forms.TermForm()
     return render(request, "committees/cell.html", context)
-
-
-@login_required
-@handles_bad_query
-def org(request, pk):
-    """An organization's own committee and every cell under it with its flags."""
-    scope = reader_scope(request)
-    org = scope.org_or_404(pk)
-    if org.is_cell:
-        return redirect("committees:cell", pk=org.pk)
-    form, q = page_query(request, forms.OrgPageForm)
-    on = q["as_of"]
-    # Above the grassroots level the page sums up per grassroots organization; the cells are
-    # listed there, or here when asked for the flagged ones only (and always in the export).
-    summary = above_grassroots(org)
-    xlsx = q["format"] == "xlsx"
-    if summary and not xlsx:
-        # Hundreds of cells: counted in SQL; only the flagged ones listed are read in full.
-        rule, reports = selectors.cell_tallies(org, on)
-        flagged = [r.cell.pk for r in reports if r.codes]
-        shown = []
-        if q["flagged"] and flagged:
-            shown = selectors.cell_reports(org, on, only=flagged)[1]
-    else:
-        rule, reports = selectors.cell_reports(org, on)
-        shown = [r for r in reports if r.flags] if q["flagged"] else reports
-    counts = selectors.flag_counts(reports)
-    positions = selectors.committee_on(org, on)
-    if xlsx:
-        tables = [cells_table(shown), positions_table(positions, _("Cấp ủy"))]
-        return xlsx_response(tables, xlsx_name(org, "chi-uy", on))
-    can_write = scope.can_write(org)
-    context = {
-        "org": org,
-        "ancestors": ancestors(scope, org),
-        "form": form,
-        "as_of": on,
-        "rule": rule,
-        "reports": shown if (q["flagged"] or not summary) else [],
-        "groups": selectors.cells_by_parent(reports) if summary else [],
-        "flagged_only": q["flagged"],
-        "cells_total": len(reports),
-        "cells_flagged": sum(1 for r in reports if r.codes),
-        "cells_with_committee": sum(1 for r in reports if r.has_committee),
-        "flag_counts": counts,
-        "positions": positions,
-        "term": term_on(org, on),
-        "can_write": can_write,
-        "export_url": export_url(request),
-        "indicator_names": {code: registry.get(code).name for code in lists.INDICATOR_LISTS},
-    }
-    return render(request, "committees/org.html", context)
 
 
 @login_required
