@@ -18,5 +18,7 @@ class CoreConfig(AppConfig):
     verbose_name = "chibo core"
 
     def ready(self):
-        # Each app declares its indicators in <app>/indicators.py.
+        # Each app declares its indicators in <app>/indicators.py, the lists behind them in
+        # <app>/lists.py.
         autodiscover_modules("indicators")
+        autodiscover_modules("lists")

@@ -1,7 +1,14 @@
-"""The indicator registry: each app declares its indicators in <app>/indicators.py.
+"""The indicator registry: each app declares its indicators in <app>/indicators.py, and the
+lists behind them in <app>/lists.py.
 
 An indicator is a function (org, as_of) -> Value. The registry keeps them in
 declaration order so that reports and the CLI list them the same way.
+
+The list behind an indicator (the cells, people or meetings its figure counts) is registered
+under the same code with the page that shows it (`view`, a URL name) and how that page reads
+it: `page(org, on, number)` gives one page of rows and what the page shows beside them, and
+`table(org, on)`, where the page offers it, the whole list for its .xlsx. A page serves the
+codes registered with its URL name (`list_for`), and links to them (`listed_on`).
 """
 
 import datetime
@@ -57,6 +64,34 @@ def all_indicators() -> list[Indicator]:
 
 def get(code: str) -> Indicator:
     return _REGISTRY[code]
+
+
+@dataclass(frozen=True)
+class IndicatorList:
+    code: str
+    view: str  # the URL name of the page that shows the list
+    page: object  # (org, on, number) -> (a Paginator page, the page's other context)
+    table: object = None  # (org, on) -> exports.Table of the whole list, or None
+
+
+_LISTS: dict[str, IndicatorList] = {}
+
+
+def register_list(code: str, *, view: str, page, table=None) -> None:
+    """The list behind indicator `code`, shown by the page `view`. Declared in <app>/lists.py,
+    for an indicator that is registered (its name heads the list)."""
+    _LISTS[code] = IndicatorList(code=code, view=view, page=page, table=table)
+
+
+def list_for(code: str, view: str) -> IndicatorList | None:
+    """The list of `code` if the page `view` shows it, else None (the page answers 404)."""
+    found = _LISTS.get(code)
+    return found if found is not None and found.view == view else None
+
+
+def listed_on(view: str) -> list[str]:
+    """The codes whose lists the page `view` shows, in the order they were registered."""
+    return [code for code, found in _LISTS.items() if found.view == view]
 
 
 def once_per_batch(key, read):
