@@ -158,7 +158,7 @@ def rows(t, personas):
 
 def meeting_pages(t, add):
     """The meeting pages over the demo's three years of monthly meetings (Apr 2020 – Mar 2023)."""
-    from chibo.meetings import indicators_meetings
+    from chibo.meetings import indicators as indicators_meetings
     from chibo.meetings.models import CellMeeting
     from chibo.meetings.officials import indicators as indicators_officials
 

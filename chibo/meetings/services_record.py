@@ -3,7 +3,7 @@ the review of earlier tasks, target progress, next month's tasks, conclusions, r
 quality self-score.
 
 `meeting_record` is the only way a meeting becomes held (planned / returned / held → held; the
-commune's confirmation and return are in services_review). It is safe to repeat and safe against
+commune's confirmation and return are in oversight.services). It is safe to repeat and safe against
 lost updates:
 
 * idempotent: the browser makes a submission key once per set of attempts; a submit whose key is

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from chibo.core.indicators import all_indicators, get
-from chibo.meetings import indicators_meetings as ind
+from chibo.meetings import indicators as ind
 from chibo.meetings.models import CellMeeting, QualityClass, Task
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Organization

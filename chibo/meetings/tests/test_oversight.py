@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from chibo.meetings import selectors_oversight as sel
-from chibo.meetings import selectors_overview as overview_sel
-from chibo.meetings import views_oversight
 from chibo.meetings.models import CellMeeting, MeetingRule, QualityClass
+from chibo.meetings.oversight import overview as overview_sel
+from chibo.meetings.oversight import selectors as sel
+from chibo.meetings.oversight import views as views_oversight
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Organization
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.core.models import AuditEvent
-from chibo.meetings import services_review
 from chibo.meetings.models import CellMeeting, Notification, QualityClass
+from chibo.meetings.oversight import services as services_review
 
 from .oversight_helpers import D, S, fixed_today, meet  # noqa: F401
 

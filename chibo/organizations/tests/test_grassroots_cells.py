@@ -15,7 +15,7 @@ from chibo.meetings import lifecycle as meeting_services
 from chibo.meetings.models import CellMeeting
 from chibo.meetings.officials.selectors import helpers_in_scope
 from chibo.meetings.officials.support_services import eligible_helper
-from chibo.meetings.selectors_overview import overview
+from chibo.meetings.oversight.overview import overview
 from chibo.members.models import Member
 from chibo.members.tests.test_spreadsheets import errors_of, media, row, upload, xlsx  # noqa: F401 (media: a fixture)
 from chibo.organizations import services

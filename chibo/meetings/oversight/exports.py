@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from chibo.committees.exports import Table
 
-from .models import CellMeeting
-from .selectors_overview import Overview
+from ..models import CellMeeting
+from .overview import Overview
 
 
 def _class(meeting) -> str:

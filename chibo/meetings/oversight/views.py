@@ -28,21 +28,11 @@ from chibo.core import audit, dates, web
 from chibo.core import indicators as registry
 from chibo.organizations.models import Organization
 
-from . import (
-    exports_oversight,
-    indicators_meetings,
-    selectors_oversight,
-    selectors_overview,
-    services_review,
-)
-from .forms_oversight import (
-    ConfirmForm,
-    IndicatorForm,
-    MonthPageForm,
-    MonthQueryForm,
-    ReturnForm,
-)
-from .models import CellMeeting, Task
+from .. import indicators
+from ..models import CellMeeting, Task
+from . import exports, selectors, services
+from . import overview as selectors_overview
+from .forms import ConfirmForm, IndicatorForm, MonthPageForm, MonthQueryForm, ReturnForm
 
 INDICATOR_PAGE_SIZE = 100
 MONTH_PAGE_SIZE = 50
@@ -132,8 +122,8 @@ def _month_query(request, roots, month):
 
 
 def _months_around(request, roots, month):
-    prev = selectors_oversight.add_months(month, -1)
-    nxt = selectors_oversight.add_months(month, 1)
+    prev = selectors.add_months(month, -1)
+    nxt = selectors.add_months(month, 1)
     return {
         "prev_month": prev,
         "next_month": nxt,
@@ -155,13 +145,13 @@ def month(request):
         return _bad(form)
     data = form.cleaned_data
     roots = _roots(scope, data.get("org"))
-    month = data.get("month") or selectors_oversight.default_month(roots)
-    view = selectors_oversight.month_view(roots, month, scope=scope)
+    month = data.get("month") or selectors.default_month(roots)
+    view = selectors.month_view(roots, month, scope=scope)
     status = data.get("status") or ""
     rows = [r for r in view.rows if r.matches(status)]
     title = _title(roots)
     if data.get("format") == "xlsx":
-        table = exports_oversight.month_table(rows, view.month, title)
+        table = exports.month_table(rows, view.month, title)
         return xlsx_response([table], f"sinh-hoat-{view.month:%Y-%m}.xlsx")
     # A commune has a few dozen cells; a district's hundreds come a page at a time.
     page = Paginator(rows, MONTH_PAGE_SIZE).get_page(data.get("page") or 1)
@@ -183,9 +173,7 @@ def month(request):
         "page": page,
         "page_query": page_query.urlencode(),
         "status": status,
-        "filters": [
-            (code, label, view.counts.get(code, 0)) for code, label in selectors_oversight.FILTERS
-        ],
+        "filters": [(code, label, view.counts.get(code, 0)) for code, label in selectors.FILTERS],
         "base_query": query.urlencode(),
         "org_choices": _org_choices(scope),
         "export_url": _export_url(request),
@@ -217,11 +205,11 @@ def overview(request):
         query = request.GET.copy()
         query.pop("format", None)
         return redirect(f"{reverse('meetings:month')}?{query.urlencode()}")
-    month = data.get("month") or selectors_oversight.default_month(roots)
+    month = data.get("month") or selectors.default_month(roots)
     ov = selectors_overview.overview(roots, month)
     title = _title(roots)
     if data.get("format") == "xlsx":
-        table = exports_oversight.overview_table(ov, title)
+        table = exports.overview_table(ov, title)
         return xlsx_response([table], f"tong-hop-sinh-hoat-{ov.month:%Y-%m}.xlsx")
     context = {
         "form": form,
@@ -230,8 +218,8 @@ def overview(request):
         "title": title,
         "month": ov.month,
         "ov": ov,
-        "indicators": [registry.get(c) for c in indicators_meetings.CODES],
-        "as_of": selectors_oversight.month_end(ov.month),
+        "indicators": [registry.get(c) for c in indicators.CODES],
+        "as_of": selectors.month_end(ov.month),
         "org_choices": _org_choices(scope),
         "export_url": _export_url(request),
         **_months_around(request, roots, ov.month),
@@ -267,9 +255,9 @@ def _status_labels(events) -> list:
 
 
 def _review_context(scope, meeting, *, confirm_form=None, return_form=None, error=""):
-    reviewer = services_review.can_review(scope, meeting.cell.path)
+    reviewer = services.can_review(scope, meeting.cell.path)
     initial = {"version": meeting.version}
-    row = selectors_oversight.month_row(meeting, scope=scope)
+    row = selectors.month_row(meeting, scope=scope)
     return {
         "m": meeting,
         "row": row,
@@ -296,7 +284,7 @@ def meeting_review(request, pk):
 def _reviewer_meeting_or_404(request, pk):
     scope = _scope(request)
     meeting = meeting_or_404(scope, pk)
-    if not services_review.can_review(scope, meeting.cell.path):
+    if not services.can_review(scope, meeting.cell.path):
         raise Http404  # read-only roles and secretaries: the same answer as outside the scope
     return scope, meeting
 
@@ -306,7 +294,7 @@ def _after_review(request, scope, meeting, *, ok_message, error=None, form=None,
     `next` (a path on this site) or the review page; an error re-renders the review page with
     a 400 (bad input) or a 409 (changed by someone else)."""
     if request.htmx:
-        row = selectors_oversight.month_row(meeting, scope=scope)
+        row = selectors.month_row(meeting, scope=scope)
         links = _record_link()
         _link_rows([row], links)
         context = {
@@ -345,10 +333,10 @@ def _apply(form, error: ValidationError):
 
 
 REVIEWS = {
-    "confirm": (ConfirmForm, services_review.meeting_confirm, _lazy("Đã xác nhận biên bản.")),
+    "confirm": (ConfirmForm, services.meeting_confirm, _lazy("Đã xác nhận biên bản.")),
     "return": (
         ReturnForm,
-        services_review.meeting_return,
+        services.meeting_return,
         _lazy("Đã trả lại biên bản để chi bộ bổ sung."),
     ),
 }
@@ -411,7 +399,7 @@ class PageByIds(Sequence):
 
 def _indicator_rows(code, org, as_of, page_number):
     """(the page, extra context) of the list behind one indicator."""
-    ind = indicators_meetings
+    ind = indicators
     extra = {}
     if code == "meetings_held_on_schedule":
         b, cells, on_day = ind.meetings_held_on_schedule_rows(org, as_of)
@@ -438,7 +426,7 @@ def _indicator_rows(code, org, as_of, page_number):
             p.thematic = found.get(p.organization_id, [])
             p.counted = bool(p.thematic)
         extra["basis"] = b
-        extra["quarter_start"] = selectors_oversight.quarter_start(b.month)
+        extra["quarter_start"] = selectors.quarter_start(b.month)
     elif code == "task_completion_rate":
         since, value, ids = ind.task_completion_rate_list(org, as_of)
         rows = PageByIds(ids, ind.tasks_shown, value.of)
@@ -465,7 +453,7 @@ def _indicator_rows(code, org, as_of, page_number):
 @login_required
 def indicator(request, code):
     """The list behind one meeting indicator for an organization as of a date."""
-    if code not in indicators_meetings.CODES:
+    if code not in indicators.CODES:
         raise Http404
     scope = _scope(request)
     form = IndicatorForm(request.GET)

@@ -1,6 +1,6 @@
 """Reads of the oversight pages: a month's meetings of the cells under some organizations (the
 commune's month at a glance), and the rules and structure reads that the district's overview
-(selectors_overview, one row per grassroots organization) shares.
+(overview, one row per grassroots organization) shares.
 
 Both read the structure of the month (OrganizationPeriod on the month's last day): a cell that
 left a commune later still shows under it for the months it belonged there. Each runs a fixed
@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core import dates, vn
 from chibo.organizations.models import Organization, OrganizationPeriod, subtree_q
 
-from . import schedule
-from .models import CellMeeting, MeetingRule, QualityClass
+from .. import schedule
+from ..models import CellMeeting, MeetingRule, QualityClass
 
 K = Organization.Kind
 S = CellMeeting.Status
@@ -312,7 +312,7 @@ def month_view(roots, month: datetime.date, *, scope=None, today=None) -> Month:
     Four queries: the roots' paths then, the cells, the meetings (with their guests counted),
     the rules. Rows in Vietnamese order of the parent's name, then the cell's.
     """
-    from .services_review import can_review
+    from .services import can_review
 
     today = today or dates.today()
     month = month_start(month)
@@ -366,7 +366,7 @@ def _finish(row, rules, month, today, scope, can_review):
 
 def month_row(meeting: CellMeeting, *, scope=None, today=None) -> MonthRow:
     """The month page's row of one meeting's cell, after a review (HTMX). Four queries."""
-    from .services_review import can_review
+    from .services import can_review
 
     today = today or dates.today()
     cell = meeting.cell

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField, MonthField
 
-from .selectors_oversight import FILTERS
-from .services_review import COMMENT_MAX
+from .selectors import FILTERS
+from .services import COMMENT_MAX
 
 FORMATS = [("", _("Trang")), ("xlsx", _("Excel (.xlsx)"))]
 

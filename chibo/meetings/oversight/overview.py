@@ -1,6 +1,6 @@
 """Reads of the district's overview: one row per grassroots organization for a month, aggregated
 in the database (a fixed number of queries whatever the number of cells). The month at a glance
-and the shared rules and structure reads are in selectors_oversight."""
+and the shared rules and structure reads are in selectors."""
 
 import datetime
 from dataclasses import dataclass
@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core import dates, vn
 from chibo.organizations.models import OrganizationPeriod, grassroots_level_q
 
-from .models import CellMeeting, QualityClass
-from .selectors_oversight import (
+from ..models import CellMeeting, QualityClass
+from .selectors import (
     Rules,
     S,
     _under,

@@ -21,7 +21,7 @@ from chibo.core import audit
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 
-from .models import CellMeeting, Notification
+from ..models import CellMeeting, Notification
 
 log = logging.getLogger(__name__)
 REVIEW_ROLES = (Role.ORG_ADMIN, Role.COMMUNE_STAFF)

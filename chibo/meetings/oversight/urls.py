@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_oversight as v
+from . import views as v
 
 urlpatterns = [
     path("month/", v.month, name="month"),
