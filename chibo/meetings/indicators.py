@@ -30,13 +30,9 @@ from chibo.organizations.selectors import path_as_of
 
 from .models import CellMeeting, MeetingRule, QualityClass, Task
 from .officials import indicators as officials_indicators  # noqa: F401 (registers them)
-from .oversight.selectors import (
-    DEFAULT_OVERDUE_DAYS,
-    add_months,
-    month_end,
-    month_start,
-    quarter_start,
-)
+from .schedule import DEFAULT_OVERDUE_DAYS, add_months, quarter_of
+from .schedule import first_of_month as month_start
+from .schedule import last_of_month as month_end
 
 REGULAR = CellMeeting.Kind.REGULAR
 DONE_STATES = (Task.State.DONE, Task.State.LATE)
@@ -175,7 +171,7 @@ def _thematic(b: Basis):
     thematic or had a thematic part, in the cells that should have met."""
     return CellMeeting.objects.filter(
         Q(kind=CellMeeting.Kind.THEMATIC) | ~Q(topic=""),
-        month__gte=quarter_start(b.month),
+        month__gte=quarter_of(b.month)[0],
         month__lte=b.month,
         status__in=CellMeeting.RECORDED,
         cell_id__in=b.expected_cells().values("organization_id"),

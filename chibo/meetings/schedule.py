@@ -32,6 +32,8 @@ from .models import AgendaTemplate, DayShift, Holiday, MeetingRule, ScoreSheet
 
 ONE_DAY = datetime.timedelta(days=1)
 SUNDAY = 6
+# Where no rule governs a cell: the days after the scheduled day before a record is overdue.
+DEFAULT_OVERDUE_DAYS = MeetingRule._meta.get_field("overdue_after_days").default
 
 
 def first_of_month(d: datetime.date) -> datetime.date:

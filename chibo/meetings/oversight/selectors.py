@@ -29,10 +29,10 @@ from chibo.organizations.models import Organization, OrganizationPeriod, subtree
 
 from .. import schedule
 from ..models import CellMeeting, MeetingRule, QualityClass
+from ..schedule import DEFAULT_OVERDUE_DAYS
 
 K = Organization.Kind
 S = CellMeeting.Status
-DEFAULT_OVERDUE_DAYS = 2
 
 
 class Situation:
