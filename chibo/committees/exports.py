@@ -15,7 +15,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from chibo.core import web
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]\*\?:/\\]")
 
@@ -82,7 +83,5 @@ def workbook(tables: list[Table]) -> bytes:
 
 
 def xlsx_response(tables: list[Table], filename: str) -> HttpResponse:
-    response = HttpResponse(workbook(tables), content_type=XLSX_CONTENT_TYPE)
-    safe = re.sub(r"[^A-Za-z0-9._-]", "-", filename)
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
-    return response
+    """`tables` as an .xlsx download named `filename` (core.web.xlsx_response)."""
+    return web.xlsx_response(workbook(tables), filename)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core import indicators as registry
 from chibo.core.indicators import Value
+from chibo.core.web import LazyRows
 
 from .communes import selectors as commune_selectors
 from .communes.tables import leaders_table, officials_table
@@ -84,26 +85,10 @@ def _successor_table(found, keys) -> Table:
     return _counted(table, [key in found.missing for key in keys])
 
 
-class LazyRows:
-    """A list's (link, row) pairs laid out a slice at a time: a Paginator slices out its page,
-    and only that page's rows are read and laid out. `build(keys)` gives the pairs of `keys`."""
-
-    def __init__(self, keys, build):
-        self._keys = keys
-        self._build = build
-
-    def __len__(self):
-        return len(self._keys)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return self._build(self._keys[index])
-        return self._build([self._keys[index]])[0]
-
-
 @dataclass
 class LazyTable:
-    """A Table for a page: its title and headers, and its rows as LazyRows."""
+    """A Table for a page: its title and headers, and its (link, row) pairs as core.web.LazyRows,
+    laid out a page at a time."""
 
     title: str
     headers: list

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core import vn
-from chibo.core.vn import day_text  # noqa: F401  (re-exported to the committees services)
 from chibo.members.models import THEORY_RANK
 
 from .models import CommitteeRule, Title

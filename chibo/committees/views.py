@@ -8,7 +8,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from chibo.accounts.scope import Scope
 from chibo.core import indicators as registry
+from chibo.core.web import reader_or_404
 
 from . import lists
 from .exports import xlsx_response
@@ -22,7 +24,6 @@ from .web import (
     export_url,
     handles_bad_query,
     page_query,
-    reader_scope,
     xlsx_name,
 )
 
@@ -32,7 +33,7 @@ INDICATOR_PAGE_SIZE = 100  # as the meeting lists; the .xlsx export has every ro
 @login_required
 def index(request):
     """The committees of the organizations the user's roles sit at."""
-    scope = reader_scope(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     tops = list(scope.top_organizations().order_by("path")[:50])
     if len(tops) == 1:
         top = tops[0]
@@ -44,7 +45,7 @@ def index(request):
 @handles_bad_query
 def org(request, pk):
     """An organization's own committee and every cell under it with its flags."""
-    scope = reader_scope(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk)
     if org.is_cell:
         return redirect("committees:cell", pk=org.pk)
@@ -96,7 +97,7 @@ def org(request, pk):
 @handles_bad_query
 def indicator(request, pk, code):
     """The list behind one indicator, with the figure; which rows count is the last column."""
-    scope = reader_scope(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk)
     if code not in lists.INDICATOR_LISTS:
         raise Http404

@@ -1,13 +1,13 @@
-"""What the committees' views share: the reader's scope or a 404, the page's query string (a bad
-one is a 400), the .xlsx file name and export link, the organization's ancestors, and for the
-write views the write scope or a 404, the service's errors on the form, the form page.
+"""What the committees' views share beyond chibo.core.web: the page's query string (a bad one is
+a 400, core.web.bad_query), the .xlsx file name and export link, the organization's ancestors,
+and for the write views the organization (or commune) in the write scope or a 404, and the form
+page.
 
 Every page starts from the user's scope: an organization outside it is a 404, like a missing
 one; write forms and write views need scope.can_write. Each list page answers `?format=xlsx`
 with the same list as a spreadsheet.
 """
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,13 +21,6 @@ from chibo.organizations.models import Organization
 class BadQuery(Exception):
     def __init__(self, form):
         self.form = form
-
-
-def reader_scope(request) -> Scope:
-    scope = Scope.for_user(request.user)
-    if not scope.read_paths and not scope.superuser:
-        raise Http404  # a member alone reads only their own record
-    return scope
 
 
 def page_query(request, form_class, **kwargs):
@@ -82,14 +75,6 @@ def page_url(org) -> str:
 # --- writes -------------------------------------------------------------------------------------
 
 
-def add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
-
-
 def form_page(request, form, title, back, subject=""):
     return render(
         request,
@@ -109,19 +94,3 @@ def commune_or_404(request, pk):
     if not org.is_commune:
         raise Http404
     return scope, org
-
-
-def owned_or_404(scope, obj_org):
-    if obj_org is None or not scope.can_write(obj_org):
-        raise Http404
-
-
-def row_or_404(request, model, pk, org_field):
-    """A row of `model` whose organization (`org_field`) the user may write to."""
-    scope = Scope.for_user(request.user)
-    try:
-        row = model.objects.select_related(org_field).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    owned_or_404(scope, getattr(row, org_field))
-    return row

@@ -17,12 +17,12 @@ from chibo.core import audit, vn
 from chibo.core.dated import end_dated_row, overlap_q
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under
 
 from ..models import CommuneLeader, CommuneOfficial, LeadershipTarget, in_force_q
-from ..rules import day_text
 from ..selectors import overlapping
 
 LEADER_FIELDS = ["commune", "post", "full_name", "member", "is_local", "start", "end"]

@@ -16,27 +16,33 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from chibo.accounts.scope import Scope
 from chibo.core.dates import today
+from chibo.core.web import add_errors, reader_or_404, scoped_or_404
 
 from ..exports import xlsx_response
 from ..forms import EndForm, PageForm
 from ..models import CommuneLeader, CommuneOfficial
 from ..selectors import members_for_positions, standard_on
 from ..web import (
-    add_errors,
     ancestors,
     commune_or_404,
     export_url,
     form_page,
     handles_bad_query,
     page_query,
-    reader_scope,
-    row_or_404,
     write_org,
     xlsx_name,
 )
 from . import forms, selectors, services
 from .tables import leaders_table, officials_table, theory_table
+
+
+def _official_or_404(request, pk) -> CommuneOfficial:
+    """A commune official whose commune the user may write to."""
+    return scoped_or_404(
+        Scope.for_user(request.user), CommuneOfficial, pk, org="commune", write=True
+    )
 
 
 def _leaders_url(org) -> str:
@@ -51,7 +57,7 @@ def _officials_url(org) -> str:
 @handles_bad_query
 def leaders(request, pk):
     """Commune Party secretaries and People's Committee chairmen, local or not, and the target."""
-    scope = reader_scope(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk)
     form, q = page_query(request, PageForm)
     on = q["as_of"]
@@ -84,7 +90,7 @@ def leaders(request, pk):
 def qualification(request, pk):
     """Who falls short: commune officials below the standard, village committee members below
     the cell committee standard's theory level."""
-    scope = reader_scope(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk)
     form, q = page_query(request, forms.QualificationForm)
     on = q["as_of"]
@@ -118,7 +124,7 @@ def qualification(request, pk):
 def officials(request, pk):
     """Commune officials in force under an organization, each with the last assessment against
     the standard; a commune's writers add, re-assess and end them from here."""
-    scope = reader_scope(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk)
     form, q = page_query(request, PageForm)
     on = q["as_of"]
@@ -167,7 +173,9 @@ def leader_assign(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def leader_end(request, pk):
-    leader = row_or_404(request, CommuneLeader, pk, "commune")
+    leader = scoped_or_404(
+        Scope.for_user(request.user), CommuneLeader, pk, org="commune", write=True
+    )
     back = _leaders_url(leader.commune)
     form = EndForm(request.POST or None)
     if form.is_valid():
@@ -237,7 +245,7 @@ def official_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def official_assess(request, pk):
-    official = row_or_404(request, CommuneOfficial, pk, "commune")
+    official = _official_or_404(request, pk)
     back = _officials_url(official.commune)
     form = forms.AssessForm(request.POST or None, initial={"assessed_on": today()})
     if form.is_valid():
@@ -262,7 +270,7 @@ def official_assess(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def official_end(request, pk):
-    official = row_or_404(request, CommuneOfficial, pk, "commune")
+    official = _official_or_404(request, pk)
     back = _officials_url(official.commune)
     form = EndForm(request.POST or None)
     if form.is_valid():

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from chibo.core import audit
 from chibo.core.dated import end_dated_row, holds
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under
 
 from .. import rules
 from ..models import CommitteeRule, Position, Term, Title, in_force_q
-from ..rules import day_text
 from ..selectors import official_counts, overlapping
 
 POSITION_FIELDS = [

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core.dates import today
+from chibo.core.web import add_errors, reader_or_404, scoped_or_404
 
 from ..exports import xlsx_response
 from ..forms import EndForm, PageForm
@@ -25,15 +26,12 @@ from ..models import Position
 from ..selectors import members_for_positions, term_on
 from ..villages.selectors import village_roles
 from ..web import (
-    add_errors,
     ancestors,
     export_url,
     form_page,
     handles_bad_query,
-    owned_or_404,
     page_query,
     page_url,
-    reader_scope,
     write_org,
     xlsx_name,
 )
@@ -45,7 +43,7 @@ from .tables import cells_table, positions_table
 @handles_bad_query
 def cell(request, pk):
     """A cell's committee: positions in force, term, flags, history, the villages' posts."""
-    scope = reader_scope(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk)
     if not org.is_cell:
         return redirect("committees:org", pk=org.pk)
@@ -124,12 +122,13 @@ def position_assign(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def position_end(request, pk):
-    scope = Scope.for_user(request.user)
-    try:
-        position = Position.objects.select_related("organization", "member").get(pk=pk)
-    except (Position.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    owned_or_404(scope, position.organization)
+    position = scoped_or_404(
+        Scope.for_user(request.user),
+        Position.objects.select_related("member"),
+        pk,
+        org="organization",
+        write=True,
+    )
     org = position.organization
     form = EndForm(request.POST or None)
     if form.is_valid():

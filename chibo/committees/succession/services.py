@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 
 from chibo.core import audit
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 from chibo.members.models import IN_CELL_STATUSES, Member
 from chibo.organizations.models import Organization
 
 from .. import rules
 from ..models import SuccessionPlan, Title
-from ..rules import day_text
 
 PLAN_FIELDS = ["organization", "term_name", "title", "member", "approved_on", "removed_on", "note"]
 

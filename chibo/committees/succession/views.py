@@ -5,7 +5,7 @@ stays, with the date it was removed)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,19 +13,17 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
+from chibo.core.web import add_errors, reader_or_404, scoped_or_404
 
 from ..exports import xlsx_response
 from ..models import SuccessionPlan
 from ..selectors import members_for_positions, term_on
 from ..web import (
-    add_errors,
     ancestors,
     export_url,
     form_page,
     handles_bad_query,
-    owned_or_404,
     page_query,
-    reader_scope,
     write_org,
     xlsx_name,
 )
@@ -38,7 +36,7 @@ from .tables import missing_successor_table, succession_table
 def succession(request, pk):
     """Succession planning of one organization for one term: holders, planned successors with
     their criteria, titles without a successor, the shares under 40 / 45 and qualified."""
-    scope = reader_scope(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk)
     form, q = page_query(request, forms.SuccessionQueryForm)
     on = q["as_of"]
@@ -112,12 +110,13 @@ def _term_query(term_name: str) -> str:
 @require_http_methods(["GET", "POST"])
 def succession_remove(request, pk):
     """Take a successor out of the plan: the row stays with the date it was removed."""
-    scope = Scope.for_user(request.user)
-    try:
-        plan = SuccessionPlan.objects.select_related("organization", "member").get(pk=pk)
-    except (SuccessionPlan.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    owned_or_404(scope, plan.organization)
+    plan = scoped_or_404(
+        Scope.for_user(request.user),
+        SuccessionPlan.objects.select_related("member"),
+        pk,
+        org="organization",
+        write=True,
+    )
     back = f"{reverse('committees:succession', args=[plan.organization_id])}?" + _term_query(
         plan.term_name
     )

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from chibo.core import audit
 from chibo.core.dated import end_dated_row
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 from chibo.members.models import IN_CELL_STATUSES, Member
 from chibo.organizations.models import Organization, Village
 
 from .. import rules
 from ..models import ConcurrentRole, RoleModel, RoleModelRule
-from ..rules import day_text
 from ..selectors import overlapping
 
 ROLE_FIELDS = ["village", "kind", "member", "person_name", "start", "end"]

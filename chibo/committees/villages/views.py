@@ -9,7 +9,6 @@ service call, a redirect or the form again with the service's message.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
+from chibo.core.web import add_errors, covers_or_404, get_or_404, reader_or_404, scoped_or_404
 from chibo.organizations.models import Village
 
 from ..exports import xlsx_response
@@ -25,17 +25,13 @@ from ..models import ConcurrentRole, RoleModel
 from ..selectors import members_for_positions
 from ..web import (
     above_grassroots,
-    add_errors,
     ancestors,
     commune_or_404,
     export_url,
     form_page,
     handles_bad_query,
-    owned_or_404,
     page_query,
     page_url,
-    reader_scope,
-    row_or_404,
     xlsx_name,
 )
 from . import forms, selectors, services
@@ -46,7 +42,7 @@ from .tables import roles_tables
 @handles_bad_query
 def roles(request, pk):
     """Village posts under an organization and each village's compliance with the role model."""
-    scope = reader_scope(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk)
     form, q = page_query(request, PageForm)
     on = q["as_of"]
@@ -84,12 +80,16 @@ def _roles_url(org) -> str:
 
 
 def _village_or_404(scope, pk) -> Village:
-    try:
-        village = Village.objects.select_related("cell", "commune__party_committee").get(pk=pk)
-    except (Village.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    owned_or_404(scope, village.cell or village.commune.party_committee)
+    """A village whose serving cell, or else whose commune's committee, the user may write to."""
+    village = get_or_404(Village.objects.select_related("cell", "commune__party_committee"), pk=pk)
+    covers_or_404(scope, village.cell or village.commune.party_committee, write=True)
     return village
+
+
+def _role_or_404(scope, pk) -> tuple[ConcurrentRole, Village]:
+    """A village post and its village, which the user may write to (_village_or_404)."""
+    role = get_or_404(ConcurrentRole.objects.select_related("member"), pk=pk)
+    return role, _village_or_404(scope, role.village_id)
 
 
 def _village_back(scope, village) -> str:
@@ -128,11 +128,7 @@ def role_assign(request, pk):
 @require_http_methods(["GET", "POST"])
 def role_end(request, pk):
     scope = Scope.for_user(request.user)
-    try:
-        role = ConcurrentRole.objects.select_related("member").get(pk=pk)
-    except (ConcurrentRole.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    village = _village_or_404(scope, role.village_id)
+    role, village = _role_or_404(scope, pk)
     back = _village_back(scope, village)
     form = EndForm(request.POST or None)
     if form.is_valid():
@@ -175,7 +171,8 @@ def role_model_adopt(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_model_end(request, pk):
-    model = row_or_404(request, RoleModel, pk, "commune")
+    scope = Scope.for_user(request.user)
+    model = scoped_or_404(scope, RoleModel, pk, org="commune", write=True)
     back = _roles_url(model.commune)
     form = forms.RoleModelEndForm(request.POST or None)
     if form.is_valid():
