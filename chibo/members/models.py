@@ -203,6 +203,7 @@ class Membership(models.Model):
     end = models.DateField(_("đến ngày"), null=True, blank=True)
     reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.ADMITTED)
     note = models.CharField(max_length=200, blank=True)
+    letter_number = models.CharField(_("số giấy giới thiệu"), max_length=50, blank=True)
 
     objects = DatedQuerySet.as_manager()
 
@@ -224,13 +225,34 @@ class Membership(models.Model):
 
 
 class StatusChange(models.Model):
-    """A dated change of a member's status (exemption, transfer out, death, removal)."""
+    """A dated change of a member's status (exemption, transfer out, death, removal).
+
+    Never edited nor deleted: a change is undone by a later one (members/movements)."""
+
+    class Kind(models.TextChoices):
+        EXEMPTION = "exemption", _("Miễn sinh hoạt")
+        RETURN = "return", _("Trở lại sinh hoạt")
+        TRANSFER_OUT = "transfer_out", _("Chuyển sinh hoạt đi")
+        TRANSFER_IN = "transfer_in", _("Chuyển sinh hoạt đến")
+        DEATH = "death", _("Từ trần")
+        REMOVAL = "removal", _("Xóa tên")
+        EXPULSION = "expulsion", _("Khai trừ")
+        REINSTATEMENT = "reinstatement", _("Khôi phục (hủy quyết định)")
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="status_changes")
     status = models.CharField(max_length=20, choices=Status.choices)
     previous = models.CharField(max_length=20, choices=Status.choices)
     on = models.DateField(_("ngày"))
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    # What happened, when more precise than the status (removed: xóa tên or khai trừ); blank
+    # for the changes recorded before the kinds existed and for the generic status form.
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, blank=True)
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    until = models.DateField(_("đến ngày"), null=True, blank=True)
+    decided_by = models.CharField(_("cấp quyết định"), max_length=200, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=50, blank=True)
+    letter_number = models.CharField(_("số giấy giới thiệu"), max_length=50, blank=True)
+    place = models.CharField(_("nơi chuyển đi / đến"), max_length=200, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -238,6 +260,18 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["member_id", "on", "id"]
+        indexes = [models.Index(fields=["on", "status"], name="statuschange_on_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gt=models.F("on")),
+                name="statuschange_until_after_on",
+            )
+        ]
 
     def __str__(self):
         return f"{self.member}: {self.previous} → {self.status} ({day_text(self.on)})"
+
+
+# The models of the member lifecycle live beside the code that writes them.
+from .badges.models import BadgeAward, BadgeRule, PartyInterruption  # noqa: E402, F401
+from .movements.models import TemporaryStay  # noqa: E402, F401

@@ -100,6 +100,12 @@ def filtered_members(scope, filters: dict, org=None):
 def member_detail(member_id):
     return (
         Member.objects.select_related("cell", "cell__parent")
-        .prefetch_related("memberships__cell", "status_changes__actor")
+        .prefetch_related(
+            "memberships__cell",
+            "status_changes__actor",
+            "temporary_stays__host_cell",
+            "badge_awards",
+            "interruptions",
+        )
         .get(pk=member_id)
     )

@@ -15,6 +15,7 @@ from chibo.organizations.models import Organization
 
 from . import rules
 from .models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
+from .movements.checks import check_after_last_change, check_cell_on
 
 EDITABLE_FIELDS = [
     "full_name",
@@ -164,6 +165,7 @@ def member_transfer(
                 % {"d": day_text(current.start)}
             }
         )
+    check_cell_on(to_cell, on)  # a cell founded after `on` is refused
     end_dated_row(row=current, on=on, actor=actor, note=note, error_field="on")
     new = Membership.objects.create(member=locked, cell=to_cell, start=on, reason=reason, note=note)
     old_cell_id = locked.cell_id
@@ -193,6 +195,7 @@ def member_change_status(
         raise ValidationError(_("Không thể đổi trạng thái của đảng viên đã từ trần."))
     if on < locked.admission_date:
         raise ValidationError({"on": _("Ngày không được trước ngày vào Đảng.")})
+    check_after_last_change(locked, on)
     leaving = status not in IN_CELL_STATUSES
     returning = locked.status not in IN_CELL_STATUSES and status in IN_CELL_STATUSES
     if leaving and locked.status in IN_CELL_STATUSES:

@@ -1,6 +1,9 @@
 from django.urls import path
 
 from . import views, views_spreadsheets
+from .badges import urls as badge_urls
+from .movements import urls as movement_urls
+from .statistics import urls as statistics_urls
 
 app_name = "members"
 urlpatterns = [
@@ -17,4 +20,8 @@ urlpatterns = [
     path("import/template.xlsx", views_spreadsheets.import_template, name="import_template"),
     path("import/<str:token>/confirm/", views_spreadsheets.import_confirm, name="import_confirm"),
     path("export.xlsx", views_spreadsheets.export, name="export"),
+    # The lifecycle: movements (members/movements), badges and statistics.
+    *movement_urls.urlpatterns,
+    *badge_urls.urlpatterns,
+    *statistics_urls.urlpatterns,
 ]

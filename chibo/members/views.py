@@ -33,6 +33,7 @@ from .forms import (
     TransferForm,
 )
 from .models import Member, Status
+from .movements import views as movements
 from .permissions import member_or_404
 from .selectors import filtered_members, page_rows, search_count
 
@@ -229,13 +230,19 @@ def member_detail(request, pk):
     events = list(audit.events_for(member)[:30])
     if not pii:
         _mask_citizen_ids(events)
+    can_write = scope.can_write(member.cell)
+    stays = member.temporary_stays.all()
     context = {
         "m": member,
-        "can_write": scope.can_write(member.cell),
+        "can_write": can_write,
         "pii": pii,
         "memberships": member.memberships.all(),
         "status_changes": member.status_changes.all(),
+        "temporary_stays": stays,
         "audit_events": events,
+        "movements": (
+            movements.available(member, any(s.end is None for s in stays)) if can_write else []
+        ),
     }
     return render(request, "members/detail.html", context)
 

@@ -1,0 +1,35 @@
+"""Party age (tuổi Đảng): from the admission date, less the interruptions. One home for it:
+the badges and the statistics both count it here."""
+
+import datetime
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 29/02 becomes 28/02 in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def reaches(admission: datetime.date, years: int, interruptions=()) -> datetime.date:
+    """The day the member has `years` of party age: `years` after admission, pushed back by every
+    day of the interruptions ((start, end) pairs, end excluded) that fall before it."""
+    day = add_years(admission, years)
+    for start, end in sorted(interruptions):
+        if start < day:
+            day += end - start
+    return day
+
+
+def party_age(admission: datetime.date, on: datetime.date, interruptions=()) -> int:
+    """Full years of party age on `on` (0 before the first anniversary)."""
+    if on < admission:
+        return 0
+    lost = sum(((min(end, on) - start).days for start, end in interruptions if start < on), start=0)
+    counted_from = admission + datetime.timedelta(days=max(lost, 0))
+    if on < counted_from:
+        return 0
+    return (
+        on.year - counted_from.year - ((on.month, on.day) < (counted_from.month, counted_from.day))
+    )

@@ -1,0 +1,104 @@
+"""Who is due a party-age badge at each of the year's award dates."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from chibo.organizations.models import Organization
+from chibo.organizations.selectors import org_ids_under
+
+from ..models import Member, Membership
+from .ages import add_years, party_age, reaches
+from .models import BadgeAward, BadgeRule, PartyInterruption
+
+
+def rule_on(day: datetime.date) -> BadgeRule | None:
+    """The badge rule in force on `day`: the latest that took effect on or before it."""
+    return BadgeRule.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+
+
+def award_dates(year: int) -> list[tuple[datetime.date, BadgeRule]]:
+    """The year's award dates, each with the rule in force that day. One query."""
+    rules = list(BadgeRule.objects.filter(effective_from__lte=datetime.date(year, 12, 31)))
+    out = []
+    for month in range(1, 13):
+        rule = max(
+            (r for r in rules if r.effective_from <= datetime.date(year, month, 28)),
+            key=lambda r: r.effective_from,
+            default=None,
+        )
+        if rule is None:
+            continue
+        for m, d in rule.award_days:
+            if m == month:
+                out.append((datetime.date(year, m, d), rule))
+    return sorted(out, key=lambda x: x[0])
+
+
+@dataclass
+class Due:
+    member: Member
+    years: int
+    reached: datetime.date
+    party_age: int
+    late: bool  # reached before the previous award date and still not awarded
+
+
+def due_at(
+    org: Organization, day: datetime.date, previous: datetime.date | None, rule
+) -> list[Due]:
+    """Members in a cell under `org` on `day` whose highest badge reached by `day` is not yet
+    awarded (nor a higher one). Four queries: the cells, the candidates, their interruptions,
+    their awards."""
+    years = sorted(rule.years)
+    if not years:
+        return []
+    # Without interruptions, nobody admitted after this day has the smallest badge yet.
+    latest_admission = add_years(day, -years[0])
+    member_ids = (
+        Membership.objects.filter(cell_id__in=org_ids_under(org, day), start__lte=day)
+        .in_force(day)
+        .values("member_id")
+    )
+    candidates = list(
+        Member.objects.filter(pk__in=member_ids, admission_date__lte=latest_admission)
+        .select_related("cell")
+        .order_by("sort_key", "id")
+    )
+    ids = [m.pk for m in candidates]
+    gaps = defaultdict(list)
+    for mid, s, e in PartyInterruption.objects.filter(member_id__in=ids).values_list(
+        "member_id", "start", "end"
+    ):
+        gaps[mid].append((s, e))
+    awarded = defaultdict(int)
+    for mid, y in BadgeAward.objects.filter(member_id__in=ids).values_list("member_id", "years"):
+        awarded[mid] = max(awarded[mid], y)
+    out = []
+    for m in candidates:
+        reached = [(y, reaches(m.admission_date, y, gaps[m.pk])) for y in years]
+        reached = [(y, d) for y, d in reached if d <= day]
+        if not reached:
+            continue
+        y, d = reached[-1]
+        if awarded[m.pk] >= y:
+            continue
+        out.append(
+            Due(
+                member=m,
+                years=y,
+                reached=d,
+                party_age=party_age(m.admission_date, day, gaps[m.pk]),
+                late=previous is not None and d <= previous,
+            )
+        )
+    return out
+
+
+def awards_under(org: Organization, year: int):
+    """Badges awarded in `year` to members now under `org`."""
+    return (
+        BadgeAward.objects.filter(awarded_on__year=year, member__cell__in=org_ids_under(org))
+        .select_related("member", "member__cell")
+        .order_by("awarded_on", "member__sort_key")
+    )

@@ -1,0 +1,100 @@
+"""The forms of the movements: each one's cleaned_data is its service's keyword arguments."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.forms import DateField
+from chibo.organizations.models import Organization
+
+from ..models import StatusChange
+
+NOTE = {"label": _("Ghi chú"), "required": False, "max_length": 300}
+LETTER = {"label": _("Số giấy giới thiệu"), "max_length": 50}
+DECIDED_BY = {"label": _("Cấp quyết định"), "max_length": 200}
+DECISION = {"label": _("Số quyết định"), "max_length": 50}
+
+
+class _CellsForm(forms.Form):
+    cell_field = ""
+
+    def __init__(self, *args, cells=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.cell_field and cells is not None:
+            self.fields[self.cell_field].queryset = cells
+
+
+class ExemptForm(forms.Form):
+    on = DateField(label=_("Miễn sinh hoạt từ ngày"))
+    until = DateField(label=_("Đến ngày"), required=False)
+    reason = forms.CharField(label=_("Lý do"), max_length=300)
+    decided_by = forms.CharField(**{**DECIDED_BY, "required": False})
+    decision_number = forms.CharField(**{**DECISION, "required": False})
+    note = forms.CharField(**NOTE)
+
+
+class DayForm(forms.Form):
+    on = DateField(label=_("Ngày"))
+    note = forms.CharField(**NOTE)
+
+
+class TransferWithinForm(_CellsForm):
+    cell_field = "to_cell"
+    to_cell = forms.ModelChoiceField(
+        label=_("Chuyển đến chi bộ"), queryset=Organization.objects.none()
+    )
+    on = DateField(label=_("Ngày chuyển"))
+    letter_number = forms.CharField(**LETTER)
+    note = forms.CharField(**{**NOTE, "max_length": 200})
+
+
+class TransferOutForm(forms.Form):
+    on = DateField(label=_("Ngày chuyển đi"))
+    place = forms.CharField(label=_("Chuyển đến (đảng bộ, chi bộ)"), max_length=200)
+    letter_number = forms.CharField(**LETTER)
+    note = forms.CharField(**NOTE)
+
+
+class TransferInForm(_CellsForm):
+    cell_field = "to_cell"
+    to_cell = forms.ModelChoiceField(label=_("Về chi bộ"), queryset=Organization.objects.none())
+    on = DateField(label=_("Ngày chuyển đến"))
+    place = forms.CharField(label=_("Chuyển từ (đảng bộ, chi bộ)"), max_length=200)
+    letter_number = forms.CharField(**LETTER)
+    note = forms.CharField(**NOTE)
+
+
+class TemporaryForm(_CellsForm):
+    cell_field = "host_cell"
+    on = DateField(label=_("Sinh hoạt tạm thời từ ngày"))
+    host_cell = forms.ModelChoiceField(
+        label=_("Tại chi bộ (trong hệ thống)"),
+        queryset=Organization.objects.none(),
+        required=False,
+    )
+    host_name = forms.CharField(
+        label=_("Hoặc nơi sinh hoạt tạm thời (ngoài hệ thống)"), required=False, max_length=200
+    )
+    letter_number = forms.CharField(**LETTER)
+    note = forms.CharField(**NOTE)
+
+
+class RemoveForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Hình thức"),
+        choices=[
+            (StatusChange.Kind.REMOVAL, StatusChange.Kind.REMOVAL.label),
+            (StatusChange.Kind.EXPULSION, StatusChange.Kind.EXPULSION.label),
+        ],
+    )
+    on = DateField(label=_("Ngày quyết định có hiệu lực"))
+    decided_by = forms.CharField(**DECIDED_BY)
+    decision_number = forms.CharField(**DECISION)
+    reason = forms.CharField(label=_("Lý do"), required=False, max_length=300)
+    note = forms.CharField(**NOTE)
+
+
+class ReinstateForm(forms.Form):
+    on = DateField(label=_("Ngày khôi phục"))
+    decided_by = forms.CharField(**DECIDED_BY)
+    decision_number = forms.CharField(**DECISION)
+    note = forms.CharField(**NOTE)

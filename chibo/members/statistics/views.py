@@ -1,0 +1,146 @@
+"""The member statistics of an organization: page with charts, .xlsx, and the members behind
+each number."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from chibo.accounts.scope import Scope
+from chibo.committees.exports import Table, xlsx_response
+from chibo.core.web import bad_query
+
+from ..models import Member
+from .forms import PeriodForm
+from .selectors import compute
+
+BAR_WIDTH = 240  # px of the longest bar
+
+
+def _period(data) -> dict:
+    return {"start": data["start"].strftime("%d/%m/%Y"), "end": data["end"].strftime("%d/%m/%Y")}
+
+
+def _url(name, org, **query) -> str:
+    return f"{reverse(name, args=[org.pk])}?{urlencode(query)}"
+
+
+def _request(request, pk):
+    scope = Scope.for_user(request.user)
+    org = scope.org_or_404(pk)
+    form = PeriodForm(request.GET)
+    return org, form
+
+
+def _charts(stats, link):
+    """Sections with each row's count, link and bar length (plain SVG in the template)."""
+    sections = []
+    for section, title, rows in stats.tables():
+        top = max((n for _k, _l, n in rows), default=0) or 1
+        sections.append(
+            {
+                "key": section,
+                "title": title,
+                "chart": section != "change",
+                "rows": [
+                    {
+                        "key": key,
+                        "label": label,
+                        "n": n,
+                        "href": link(key),
+                        "bar": round(BAR_WIDTH * n / top),
+                        "y": i * 22,
+                    }
+                    for i, (key, label, n) in enumerate(rows)
+                ],
+                "height": max(len(rows), 1) * 22,
+            }
+        )
+    return sections
+
+
+@login_required
+def statistics(request, pk):
+    org, form = _request(request, pk)
+    if not form.is_valid():
+        return bad_query(form)
+    data = form.cleaned_data
+    stats = compute(org, data["start"], data["end"])
+    period = _period(data)
+
+    def link(key):
+        return _url("members:statistics_members", org, **period, key=key)
+
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            _tables(stats), f"thong-ke-dang-vien-{org.code}-{data['end']:%Y%m%d}.xlsx"
+        )
+    context = {
+        "org": org,
+        "form": form,
+        "stats": stats,
+        "sections": _charts(stats, link),
+        "period": period,
+        "xlsx": _url("members:statistics", org, **period, format="xlsx"),
+    }
+    return render(request, "members/statistics.html", context)
+
+
+def _tables(stats) -> list[Table]:
+    head = [_("Chỉ tiêu"), _("Số đảng viên")]
+    tables = [
+        Table(
+            title=_("Thông tin"),
+            headers=[_("Mục"), _("Giá trị")],
+            rows=[
+                [_("Tổ chức đảng"), stats.org.name],
+                [_("Từ ngày"), stats.start],
+                [_("Đến ngày"), stats.end],
+            ],
+        )
+    ]
+    for _section, title, rows in stats.tables():
+        tables.append(
+            Table(title=str(title), headers=head, rows=[[str(label), n] for _k, label, n in rows])
+        )
+    return tables
+
+
+@login_required
+def statistics_members(request, pk):
+    """The members behind one number of the statistics."""
+    org, form = _request(request, pk)
+    if not form.is_valid():
+        return bad_query(form)
+    data = form.cleaned_data
+    key = data.get("key") or "change:closing"
+    stats = compute(org, data["start"], data["end"])
+    label = next(
+        (
+            (title, row_label)
+            for section, title, rows in stats.tables()
+            for k, row_label, _n in rows
+            if k == key
+        ),
+        None,
+    )
+    if label is None:
+        raise Http404
+    ids = stats.members(key)
+    qs = Member.objects.filter(pk__in=ids).select_related("cell").order_by("sort_key", "id")
+    page = Paginator(qs, 100).get_page(data.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "org": org,
+        "title": label[0],
+        "row": label[1],
+        "count": len(ids),
+        "page": page,
+        "query": query.urlencode(),
+        "back": _url("members:statistics", org, **_period(data)),
+    }
+    return render(request, "members/statistics_members.html", context)
