@@ -13,13 +13,14 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 def reaches(admission: datetime.date, years: int, interruptions=()) -> datetime.date:
-    """The day the member has `years` of party age: `years` after admission, pushed back by every
-    day of the interruptions ((start, end) pairs, end excluded) that fall before it."""
-    day = add_years(admission, years)
+    """The day the member has `years` of party age: as party_age counts, the anniversary of
+    the admission date moved later by the days of the interruptions ((start, end) pairs, end
+    excluded) that begin before it."""
+    lost = datetime.timedelta(0)
     for start, end in sorted(interruptions):
-        if start < day:
-            day += end - start
-    return day
+        if start < add_years(admission + lost, years):
+            lost += end - start
+    return add_years(admission + lost, years)
 
 
 def party_age(admission: datetime.date, on: datetime.date, interruptions=()) -> int:

@@ -1,0 +1,282 @@
+"""Member statistics: the increases and decreases of a period from the dated rows, the
+breakdowns at its end, every number linked to its members, the .xlsx equal to the page."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from chibo.members import services as member_services
+from chibo.members.models import Member, StatusChange
+from chibo.members.movements import services as mv
+from chibo.members.statistics.selectors import compute, education_level
+from conftest import login_client, make_member
+
+D = datetime.date
+START, END = D(2023, 1, 1), D(2023, 6, 30)
+PERIOD = "start=01/01/2023&end=30/06/2023"
+
+
+def scenario(tree, actor=None):
+    """In commune A over the first half of 2023: one admitted, one transferred in from
+    commune B, one moved between its cells, one died, one expelled, one removed, one moved
+    out of the district; returns the names by role."""
+    x = make_member(tree.cell_a2, "Quàng Văn Xưa", admitted=D(1960, 2, 3), born=1938)
+    y = make_member(tree.cell_a2, "Lò Văn Yên", admitted=D(2000, 1, 1))
+    z = make_member(tree.cell_a, "Tòng Văn Zung", admitted=D(2001, 1, 1))
+    w = make_member(tree.cell_a, "Hà Thị Wăn", admitted=D(2002, 1, 1), sex="female")
+    new = make_member(
+        tree.cell_a,
+        "Vì Thị Mới",
+        admitted=D(2023, 3, 1),
+        official=False,
+        born=1998,
+        sex="female",
+        ethnicity="Kinh",
+    )
+    Member.objects.filter(pk=new.pk).update(education="12/12", occupation="Nông dân")
+    member_services.member_transfer(
+        member=tree.member_b, to_cell=tree.cell_a, on=D(2023, 4, 1), actor=actor
+    )
+    member_services.member_transfer(
+        member=tree.member_a, to_cell=tree.cell_a2, on=D(2023, 2, 15), actor=actor
+    )
+    mv.member_record_death(member=x, on=D(2023, 2, 1), actor=actor)
+    mv.member_remove(
+        member=y,
+        on=D(2023, 3, 15),
+        kind=StatusChange.Kind.EXPULSION,
+        decided_by="UBKT Huyện ủy",
+        decision_number="1-QĐ",
+        actor=actor,
+    )
+    mv.member_remove(
+        member=z,
+        on=D(2023, 4, 15),
+        kind=StatusChange.Kind.REMOVAL,
+        decided_by="Đảng ủy xã",
+        decision_number="2-QĐ",
+        actor=actor,
+    )
+    mv.member_transfer_out(
+        member=w, on=D(2023, 6, 1), letter_number="7", place="Đảng bộ tỉnh Khác", actor=actor
+    )
+    # After the period: not counted in it.
+    mv.member_exempt(member=tree.secretary_member_a, on=D(2023, 8, 1), reason="Ốm", actor=actor)
+    return {"x": x, "y": y, "z": z, "w": w, "new": new}
+
+
+def names(ids):
+    return sorted(Member.objects.filter(pk__in=ids).values_list("full_name", flat=True))
+
+
+@pytest.mark.django_db
+def test_changes_of_a_commune_and_of_the_district(tree):
+    scenario(tree)
+    s = compute(tree.commune_a, START, END)
+    counts = {
+        k: s.count(f"change:{k}")
+        for k in (
+            "opening",
+            "increase",
+            "admitted",
+            "transferred_in",
+            "other_in",
+            "decrease",
+            "died",
+            "transferred_out",
+            "removed",
+            "expelled",
+            "closing",
+        )
+    }
+    assert counts == {
+        "opening": 6,
+        "increase": 2,
+        "admitted": 1,
+        "transferred_in": 1,
+        "other_in": 0,
+        "decrease": 4,
+        "died": 1,
+        "transferred_out": 1,
+        "removed": 1,
+        "expelled": 1,
+        "closing": 4,
+    }
+    assert names(s.members("change:transferred_in")) == ["Cầm Văn Bình"]
+    assert names(s.members("change:expelled")) == ["Lò Văn Yên"]
+    assert names(s.members("change:removed")) == ["Tòng Văn Zung"]
+    assert names(s.members("change:closing")) == [
+        "Cầm Văn Bình",
+        "Lò Thị Ánh",
+        "Nguyễn Văn An",
+        "Vì Thị Mới",
+    ]
+    assert s.count("standing:probationary") == 1 and s.count("standing:official") == 3
+    assert names(s.members("adm_sex:female")) == ["Vì Thị Mới"]
+    assert s.count("adm_ethnicity:Kinh") == 1
+    assert s.count("adm_age:0-30") == 1
+    assert s.count("adm_education:Trung học phổ thông") == 1
+    assert s.count("adm_occupation:Nông dân") == 1
+    # The district: the transfer from commune B is a move inside it, not an increase.
+    s = compute(tree.district, START, END)
+    assert (s.count("change:opening"), s.count("change:increase")) == (7, 1)
+    assert (s.count("change:decrease"), s.count("change:closing")) == (4, 4)
+    assert s.count("change:transferred_in") == 0
+    # Commune B lost one member to commune A.
+    s = compute(tree.commune_b, START, END)
+    assert names(s.members("change:transferred_out")) == ["Cầm Văn Bình"]
+
+
+@pytest.mark.django_db
+def test_a_period_is_the_same_before_and_after_a_later_change(tree):
+    found = scenario(tree)
+    before = {k: set(v) for k, v in compute(tree.commune_a, START, END).groups.items()}
+    mv.member_record_death(member=found["new"], on=D(2024, 1, 5), actor=None)
+    after = {k: set(v) for k, v in compute(tree.commune_a, START, END).groups.items()}
+    assert before == after
+
+
+@pytest.mark.django_db
+def test_breakdowns_at_the_end_of_the_period(tree):
+    scenario(tree)
+    s = compute(tree.commune_a, START, END)
+    closing = s.count("change:closing")
+    for section in (
+        "sex",
+        "age",
+        "party_age",
+        "ethnicity",
+        "religion",
+        "education",
+        "qualification",
+        "theory",
+        "standing",
+    ):
+        rows = s.rows[section]
+        assert sum(s.count(k) for k, _l in rows) == closing, section
+    # Party age on 30/06/2023: admitted 19/05/2010 → 13 years; 01/03/2023 → 0.
+    assert s.count("party_age:10-19") == 3 and s.count("party_age:0-9") == 1
+    assert s.count("theory:basic") == 1  # Lò Thị Ánh
+    assert s.count("religion:Không") == 4
+
+
+def test_education_levels():
+    assert education_level("12/12") == "Trung học phổ thông"
+    assert education_level("9/12") == "Trung học cơ sở"
+    assert education_level("7/10") == "Trung học cơ sở"
+    assert education_level("4/10") == "Tiểu học"
+    assert education_level("") == "Chưa rõ"
+    assert education_level("Đại học") == "Đại học"
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def page_numbers(body: str) -> dict:
+    return {
+        k: int(v.replace(".", ""))
+        for k, v in re.findall(r'data-key="([^"]+)" href="[^"]+">([\d.]+)</a>', body)
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("admin", 200),
+        ("analyst", 200),
+        ("commune", 200),
+        ("secretary_a", 200),
+        ("official", 200),  # read-only, assigned to cell A
+        ("member_a", 404),
+        ("secretary_b", 404),  # outsider
+    ],
+)
+def test_statistics_access(persona, expected, tree, clients):
+    for url in (
+        f"/members/statistics/{tree.cell_a.pk}/?{PERIOD}",
+        f"/members/statistics/{tree.cell_a.pk}/?{PERIOD}&format=xlsx",
+        f"/members/statistics/{tree.cell_a.pk}/members/?{PERIOD}&key=change:closing",
+    ):
+        assert clients[persona].get(url).status_code == expected, url
+
+
+@pytest.mark.django_db
+def test_page_xlsx_and_lists_agree(tree, clients):
+    scenario(tree)
+    client = clients["commune"]
+    body = client.get(f"/members/statistics/{tree.commune_a.pk}/?{PERIOD}").content.decode()
+    numbers = page_numbers(body)
+    assert numbers["change:opening"] == 6 and numbers["change:closing"] == 4
+    assert "<svg" in body
+    r = client.get(f"/members/statistics/{tree.commune_a.pk}/?{PERIOD}&format=xlsx")
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(r.content))
+    in_xlsx = [
+        row[1] for ws in wb.worksheets[1:] for row in ws.iter_rows(min_row=2, values_only=True)
+    ]
+    assert in_xlsx == list(numbers.values())
+    assert sum(in_xlsx) == sum(numbers.values()) > 0
+    # Each number links to as many members.
+    for key in ("change:expelled", "change:closing", "adm_sex:female"):
+        r = client.get(
+            f"/members/statistics/{tree.commune_a.pk}/members/",
+            {"start": "01/01/2023", "end": "30/06/2023", "key": key},
+        )
+        listed = re.findall(r'<a href="/members/\d+/">([^<]+)</a>', r.content.decode())
+        assert len(listed) == numbers[key], key
+    assert (
+        "Lò Văn Yên"
+        in client.get(
+            f"/members/statistics/{tree.commune_a.pk}/members/?{PERIOD}&key=change:expelled"
+        ).content.decode()
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    ["start=32/01/2023", "start=01/07/2023&end=01/01/2023", "key=<b>", "start=01/01/0001"],
+)
+def test_bad_query_is_400(query, tree, clients):
+    r = clients["admin"].get(f"/members/statistics/{tree.district.pk}/?{query}")
+    assert r.status_code == 400
+    assert b"<b>" not in r.content
+
+
+@pytest.mark.django_db
+def test_unknown_key_is_404(tree, clients):
+    r = clients["admin"].get(
+        f"/members/statistics/{tree.district.pk}/members/?{PERIOD}&key=change:nope"
+    )
+    assert r.status_code == 404
+
+
+# Session, user, OTP device, role assignments, unread notifications (as in test_views).
+FIXED = 5
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(url)
+    assert r.status_code == 200
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [2, 12])
+def test_statistics_query_count_does_not_grow(n, tree, personas):
+    for i in range(n):
+        m = make_member(tree.cell_a, f"Lò Văn Số{i:03d}", admitted=D(2023, 2, 1 + i))
+        mv.member_record_death(member=m, on=D(2023, 5, 1 + i), actor=None)
+    client = login_client(personas["admin"])
+    # The organization (1); its path at the end of the period (1), its cells in the period
+    # (1), their memberships (1), the status changes of the members who moved (1), the
+    # members' fields (1), their interruptions (1).
+    count, sql = count_queries(client, f"/members/statistics/{tree.district.pk}/?{PERIOD}")
+    assert count == FIXED + 7, sql
