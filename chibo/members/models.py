@@ -272,6 +272,124 @@ class StatusChange(models.Model):
         return f"{self.member}: {self.previous} → {self.status} ({day_text(self.on)})"
 
 
-# The models of the member lifecycle live beside the code that writes them.
-from .badges.models import BadgeAward, BadgeRule, PartyInterruption  # noqa: E402, F401
-from .movements.models import TemporaryStay  # noqa: E402, F401
+# --- temporary activity elsewhere (members/movements) -----------------------------------------
+
+
+class TemporaryStay(models.Model):
+    """A member's temporary activity in another cell, inside chibo's tree or outside it."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="temporary_stays")
+    host_cell = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="temporary_members",
+        verbose_name=_("chi bộ nơi sinh hoạt tạm thời"),
+    )
+    host_name = models.CharField(_("nơi sinh hoạt tạm thời"), max_length=200, blank=True)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"), null=True, blank=True)
+    letter_number = models.CharField(_("số giấy giới thiệu"), max_length=50, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["member_id", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
+                name="temporarystay_valid_interval",
+            ),
+            models.CheckConstraint(
+                condition=Q(host_cell__isnull=False) | ~Q(host_name=""),
+                name="temporarystay_has_host",
+            ),
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(end__isnull=True), name="temporarystay_one_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.host}"
+
+    @property
+    def host(self) -> str:
+        return self.host_cell.name if self.host_cell_id else self.host_name
+
+
+# --- party-age badges (members/badges) -------------------------------------------------------
+
+
+class BadgeRule(models.Model):
+    """Which party ages earn a badge and on which days of the year badges are awarded, in force
+    from a date until the next rule."""
+
+    effective_from = models.DateField(_("hiệu lực từ"), unique=True)
+    # [30, 40, 45, ...]: years of party age.
+    years = models.JSONField(_("mốc tuổi Đảng"))
+    # [[2, 3], [5, 19], ...]: (month, day) of each award date, in the year's order.
+    award_days = models.JSONField(_("các đợt trao tặng (tháng, ngày)"))
+    source = models.CharField(_("văn bản"), max_length=200)
+
+    class Meta:
+        ordering = ["-effective_from"]
+
+    def __str__(self):
+        return f"{self.source} ({self.effective_from:%d/%m/%Y})"
+
+
+class BadgeAward(models.Model):
+    """A badge awarded to a member: one per member and party age, never deleted."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="badge_awards")
+    years = models.PositiveSmallIntegerField(_("huy hiệu (năm tuổi Đảng)"))
+    awarded_on = models.DateField(_("ngày trao tặng"))
+    decided_by = models.CharField(_("cấp quyết định"), max_length=200, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=50, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["member_id", "years"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "years"], name="badgeaward_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.member}: {self.years} ({self.awarded_on:%d/%m/%Y})"
+
+
+class PartyInterruption(models.Model):
+    """A time the member was out of the Party (between a removal and a readmission): it does
+    not count toward party age."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="interruptions")
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["member_id", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="interruption_valid_interval"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member}: {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"

@@ -14,8 +14,8 @@ from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 
 from . import rules
+from .checks import check_after_last_change, check_cell_on
 from .models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
-from .movements.checks import check_after_last_change, check_cell_on
 
 EDITABLE_FIELDS = [
     "full_name",

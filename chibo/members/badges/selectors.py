@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import org_ids_under
 
-from ..models import Member, Membership
+from ..models import BadgeAward, BadgeRule, Member, Membership, PartyInterruption
 from .ages import add_years, party_age, reaches
-from .models import BadgeAward, BadgeRule, PartyInterruption
 
 
 def rule_on(day: datetime.date) -> BadgeRule | None:

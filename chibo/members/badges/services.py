@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from chibo.core import audit
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 
-from ..models import Member, Status
-from ..movements.checks import vn_day
+from ..models import BadgeAward, Member, PartyInterruption, Status
 from .ages import reaches
-from .models import BadgeAward, PartyInterruption
 from .selectors import rule_on
 
 
@@ -46,7 +45,7 @@ def badge_award(
         raise ValidationError(
             {
                 "awarded_on": _("Đến %(d)s mới đủ %(y)s năm tuổi Đảng.")
-                % {"d": vn_day(reached), "y": years}
+                % {"d": day_text(reached), "y": years}
             }
         )
     if BadgeAward.objects.filter(member=locked, years=years).exists():

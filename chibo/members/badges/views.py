@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
-from chibo.committees.exports import Table, xlsx_response
 from chibo.core.dates import today
-from chibo.core.web import bad_query
+from chibo.core.vn import day_text
+from chibo.core.web import add_errors, bad_query, xlsx_response
 
 from ..permissions import member_or_404
+from ..sheets import workbook
 from . import services
 from .forms import AwardForm, InterruptionForm, YearForm
 from .selectors import award_dates, awards_under, due_at, rule_on
@@ -54,11 +55,11 @@ def badge_list(request, pk):
             _("Đủ tuổi Đảng từ"),
             _("Chưa trao từ đợt trước"),
         ]
-        tables = [
-            Table(
-                title=_("Đợt %(d)s") % {"d": day.strftime("%d-%m-%Y")},
-                headers=head,
-                rows=[
+        sheets = [
+            (
+                _("Đợt %(d)s") % {"d": day_text(day)},
+                head,
+                [
                     [
                         d.member.full_name,
                         d.member.birth_date,
@@ -74,7 +75,7 @@ def badge_list(request, pk):
             )
             for day, due in data
         ]
-        return xlsx_response(tables, f"huy-hieu-dang-{org.code}-{year}.xlsx")
+        return xlsx_response(workbook(sheets), f"huy-hieu-dang-{org.code}-{year}.xlsx")
     context = {
         "org": org,
         "year": year,
@@ -98,7 +99,7 @@ def badge_award(request, pk):
         try:
             services.badge_award(member=member, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã ghi trao tặng huy hiệu."))
             return redirect("members:detail", pk=member.pk)
@@ -116,17 +117,9 @@ def interruption(request, pk):
         try:
             services.interruption_record(member=member, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã ghi thời gian gián đoạn."))
             return redirect("members:detail", pk=member.pk)
     title = _("Thời gian gián đoạn sinh hoạt Đảng: %(n)s") % {"n": member}
     return render(request, "members/form.html", {"form": form, "m": member, "title": title})
-
-
-def _errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)

@@ -16,11 +16,11 @@ from chibo.core import audit
 from chibo.core.dated import end_dated_row
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 
-from ..models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
-from .checks import check_after_last_change, check_cell_on, vn_day
-from .models import TemporaryStay
+from ..checks import check_after_last_change, check_cell_on
+from ..models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange, TemporaryStay
 
 Kind = StatusChange.Kind
 
@@ -36,7 +36,7 @@ def _check_day(locked: Member, on: datetime.date):
         raise ValidationError(
             {
                 "on": _("Ngày không được trước ngày vào Đảng (%(d)s).")
-                % {"d": vn_day(locked.admission_date)}
+                % {"d": day_text(locked.admission_date)}
             }
         )
     check_after_last_change(locked, on)
@@ -61,7 +61,7 @@ def _leave_cell(locked: Member, on: datetime.date, actor, note: str):
         raise ValidationError(
             {
                 "on": _("Ngày phải sau ngày bắt đầu sinh hoạt ở chi bộ hiện tại (%(d)s).")
-                % {"d": vn_day(current.start)}
+                % {"d": day_text(current.start)}
             }
         )
     end_dated_row(row=current, on=on, actor=actor, note=note, error_field="on")
@@ -72,7 +72,7 @@ def _open_cell(locked: Member, cell: Organization, on: datetime.date, letter_num
     last = locked.memberships.order_by("-start").first()
     if last is not None and (last.end is None or on < last.end):
         raise ValidationError(
-            {"on": _("Ngày phải sau ngày rời chi bộ trước (%(d)s).") % {"d": vn_day(last.end)}}
+            {"on": _("Ngày phải sau ngày rời chi bộ trước (%(d)s).") % {"d": day_text(last.end)}}
         )
     Membership.objects.create(
         member=locked,

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
+from chibo.core.web import add_errors
 
-from ..models import IN_CELL_STATUSES, Status
+from ..models import IN_CELL_STATUSES, Status, TemporaryStay
 from ..permissions import member_or_404
 from . import forms, services
-from .models import TemporaryStay
 
 
 @dataclass(frozen=True)
@@ -144,11 +144,7 @@ def movement(request, pk, kind):
         try:
             mv.service(member=member, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            if hasattr(e, "error_dict"):
-                for field, errs in e.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, mv.done)
             return redirect("members:detail", pk=member.pk)

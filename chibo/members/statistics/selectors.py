@@ -20,8 +20,7 @@ from chibo.organizations.models import Organization, OrganizationPeriod, subtree
 from chibo.organizations.selectors import path_as_of
 
 from ..badges.ages import party_age
-from ..badges.models import PartyInterruption
-from ..models import Membership, Status, StatusChange, TheoryLevel
+from ..models import Membership, PartyInterruption, Status, StatusChange, TheoryLevel
 
 ONE_DAY = datetime.timedelta(days=1)
 

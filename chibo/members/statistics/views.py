@@ -10,10 +10,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from chibo.accounts.scope import Scope
-from chibo.committees.exports import Table, xlsx_response
-from chibo.core.web import bad_query
+from chibo.core.vn import day_text
+from chibo.core.web import bad_query, xlsx_response
 
 from ..models import Member
+from ..sheets import workbook
 from .forms import PeriodForm
 from .selectors import compute
 
@@ -21,7 +22,7 @@ BAR_WIDTH = 240  # px of the longest bar
 
 
 def _period(data) -> dict:
-    return {"start": data["start"].strftime("%d/%m/%Y"), "end": data["end"].strftime("%d/%m/%Y")}
+    return {"start": day_text(data["start"]), "end": day_text(data["end"])}
 
 
 def _url(name, org, **query) -> str:
@@ -76,7 +77,7 @@ def statistics(request, pk):
 
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            _tables(stats), f"thong-ke-dang-vien-{org.code}-{data['end']:%Y%m%d}.xlsx"
+            workbook(_sheets(stats)), f"thong-ke-dang-vien-{org.code}-{data['end']:%Y%m%d}.xlsx"
         )
     context = {
         "org": org,
@@ -89,13 +90,14 @@ def statistics(request, pk):
     return render(request, "members/statistics.html", context)
 
 
-def _tables(stats) -> list[Table]:
+def _sheets(stats) -> list:
+    """The page's tables, in its order, after a sheet that names the organization and period."""
     head = [_("Chỉ tiêu"), _("Số đảng viên")]
-    tables = [
-        Table(
-            title=_("Thông tin"),
-            headers=[_("Mục"), _("Giá trị")],
-            rows=[
+    sheets = [
+        (
+            _("Thông tin"),
+            [_("Mục"), _("Giá trị")],
+            [
                 [_("Tổ chức đảng"), stats.org.name],
                 [_("Từ ngày"), stats.start],
                 [_("Đến ngày"), stats.end],
@@ -103,10 +105,8 @@ def _tables(stats) -> list[Table]:
         )
     ]
     for _section, title, rows in stats.tables():
-        tables.append(
-            Table(title=str(title), headers=head, rows=[[str(label), n] for _k, label, n in rows])
-        )
-    return tables
+        sheets.append((title, head, [[label, n] for _k, label, n in rows]))
+    return sheets
 
 
 @login_required

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from chibo.core.models import AuditEvent
 from chibo.members.badges import services
 from chibo.members.badges.ages import party_age, reaches
-from chibo.members.badges.models import BadgeAward, BadgeRule, PartyInterruption
 from chibo.members.badges.selectors import award_dates, due_at
+from chibo.members.models import BadgeAward, BadgeRule, PartyInterruption
 from conftest import login_client, make_member
 
 D = datetime.date

@@ -1,15 +1,14 @@
-"""The checks every movement shares: one home for them (members.services calls them too)."""
+"""The checks every movement of a member shares (members.services and members.movements)."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 
-
-def vn_day(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "…"
+from .models import StatusChange
 
 
 def check_cell_on(cell: Organization, on: datetime.date, field: str = "to_cell"):
@@ -22,8 +21,8 @@ def check_cell_on(cell: Organization, on: datetime.date, field: str = "to_cell")
                 field: _("%(cell)s không tồn tại vào ngày %(d)s (hiệu lực %(span)s).")
                 % {
                     "cell": cell.name,
-                    "d": vn_day(on),
-                    "span": f"{vn_day(cell.valid_from)}–{vn_day(cell.valid_to)}",
+                    "d": day_text(on),
+                    "span": f"{day_text(cell.valid_from)}–{day_text(cell.valid_to)}",
                 }
             }
         )
@@ -31,7 +30,7 @@ def check_cell_on(cell: Organization, on: datetime.date, field: str = "to_cell")
         raise ValidationError(
             {
                 field: _("%(cell)s đã hết hiệu lực từ %(d)s.")
-                % {"cell": cell.name, "d": vn_day(cell.valid_to)}
+                % {"cell": cell.name, "d": day_text(cell.valid_to)}
             }
         )
 
@@ -39,13 +38,11 @@ def check_cell_on(cell: Organization, on: datetime.date, field: str = "to_cell")
 def check_after_last_change(member, on: datetime.date, field: str = "on"):
     """One status a day, in order: a change is dated after the member's last one (a change is
     undone by a later one, never by rewriting an earlier one)."""
-    from chibo.members.models import StatusChange
-
     last = StatusChange.objects.filter(member=member).order_by("-on", "-id").first()
     if last is not None and on <= last.on:
         raise ValidationError(
             {
                 field: _("Đã có thay đổi trạng thái ngày %(d)s (%(what)s); ngày mới phải sau đó.")
-                % {"d": vn_day(last.on), "what": last.get_status_display()}
+                % {"d": day_text(last.on), "what": last.get_status_display()}
             }
         )
