@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.dated import DatedQuerySet
 from chibo.core.dated import in_force_q as in_force_q
 from chibo.core.models import TimeStamped
+from chibo.core.vn import day_text
 from chibo.members.models import Member, TheoryLevel
 from chibo.organizations.models import Organization, Village
 
@@ -35,7 +36,7 @@ class CommitteeRule(models.Model):
         ordering = ["-effective_from"]
 
     def __str__(self):
-        return f"{self.source} ({self.effective_from:%d/%m/%Y})"
+        return f"{self.source} ({day_text(self.effective_from)})"
 
     @classmethod
     def in_force(cls, on: datetime.date) -> "CommitteeRule":

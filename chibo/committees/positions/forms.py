@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField as VNDateField
+from chibo.core.vn import day_text
 from chibo.members.models import Member
 
 from ..forms import (
@@ -19,7 +20,7 @@ from ..models import Position, Term, Title
 
 class TermChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.start:%d/%m/%Y} – {obj.end:%d/%m/%Y})"
+        return f"{obj.name} ({day_text(obj.start)} – {day_text(obj.end)})"
 
 
 class TermForm(forms.Form):

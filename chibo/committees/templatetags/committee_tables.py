@@ -9,13 +9,15 @@ from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 
+from chibo.core.vn import day_text
+
 register = template.Library()
 
 
 def _text(value) -> str:
     """What `{{ value }}` shows, escaped; a date as dd/mm/yyyy, None as a dash."""
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return day_text(value)
     if value is None:
         return "—"
     if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
