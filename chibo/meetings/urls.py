@@ -1,13 +1,14 @@
-"""Meeting pages, one module per resource: the record and its preparation (views_record), the
-commune's and district's oversight (oversight.views), documents (views_documents), officials and
-support (officials.views), a member's own meetings and tasks and the calendar feeds (member.views).
-"""
+"""Meeting pages, one sub-package per resource, each with its urls: a cell's meetings and the
+record (record), the preparation (prepare), the commune's and district's oversight (oversight),
+the minutes and resolution (documents), the officials and helping organizations (officials), a
+member's own meetings, tasks and calendar feeds (member)."""
 
 from django.urls import include, path
 
 app_name = "meetings"
 urlpatterns = [
-    path("", include("chibo.meetings.urls_record")),
+    path("", include("chibo.meetings.record.urls")),
+    path("", include("chibo.meetings.prepare.urls")),
     path("", include("chibo.meetings.oversight.urls")),
     path("", include("chibo.meetings.documents.urls")),
     path("", include("chibo.meetings.officials.urls")),

@@ -2,7 +2,7 @@
 term on the meeting's date (HD 36-HD/VPTW), or within the calendar year where the cell has no
 term recorded (one rule, as MeetingDocument says).
 
-Numbers are written when a record is saved (services_record.meeting_record calls
+Numbers are written when a record is saved (record.services.meeting_record calls
 documents_number in its transaction), never by a download: a reader's GET writes nothing. They
 follow meeting order within the series: a record saved late for an earlier meeting takes its
 place and the later documents of the series move up one, audited. Numbering in one cell is

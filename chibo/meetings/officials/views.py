@@ -28,8 +28,7 @@ from chibo.core.dates import today
 from chibo.organizations.models import Organization
 
 from ..models import FollowAssignment
-from . import exports, forms, services
-from . import indicators as indicators_officials
+from . import exports, forms, indicators, services
 from . import selectors as sel
 
 INDICATOR_PAGE_SIZE = 200
@@ -80,7 +79,7 @@ def form_page(request, form, title, back, subject=""):
 
 
 def meeting_url_maker():
-    """pk -> the meeting's page (views_record's meetings:detail), or None while the record
+    """pk -> the meeting's page (record.views's meetings:detail), or None while the record
     module is not mounted."""
     try:
         return exports.url_maker("meetings:detail")
@@ -91,7 +90,7 @@ def meeting_url_maker():
 def indicator_links(org):
     return [
         (code, registry.get(code).name, reverse("meetings:official_indicator", args=[org.pk, code]))
-        for code in indicators_officials.CODES
+        for code in indicators.CODES
     ]
 
 
@@ -344,7 +343,7 @@ def indicator(request, pk, code):
     """The list behind one of the officials' indicators; the last column says what counts."""
     scope = reader_scope(request)
     org = scope.org_or_404(pk)
-    if code not in indicators_officials.CODES:
+    if code not in indicators.CODES:
         raise Http404
     form, q = query(request, forms.IndicatorForm)
     on = q["as_of"]

@@ -588,7 +588,7 @@ def test_a_download_writes_nothing(tree, clients, no_pdf, persona):
 
 def test_saving_a_record_numbers_its_documents(tree, personas):
     from chibo.meetings import selectors
-    from chibo.meetings.services_record import meeting_record
+    from chibo.meetings.record.services import meeting_record
     from chibo.meetings.tests.core_helpers import key, meeting_of, record_data
 
     m = meeting_of(tree.cell_a, D(2023, 3, 1))

@@ -14,8 +14,8 @@ from django.urls import reverse
 from chibo.accounts.models import User
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
-from chibo.meetings import services_prepare
 from chibo.meetings.models import AgendaItem, CellMeeting, Material, Notification
+from chibo.meetings.prepare import services as services_prepare
 from chibo.meetings.schedule import add_months, first_of_month
 from chibo.targets.models import Target
 from conftest import login_client, make_member

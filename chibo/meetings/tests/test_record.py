@@ -22,7 +22,7 @@ from chibo.meetings.models import (
     Task,
     TaskUpdate,
 )
-from chibo.meetings.services_record import RecordConflict, meeting_record
+from chibo.meetings.record.services import RecordConflict, meeting_record
 from chibo.members import services as member_services
 from chibo.targets import services
 from chibo.targets.models import TargetProgress

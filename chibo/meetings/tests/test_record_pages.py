@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from chibo.meetings import selectors
 from chibo.meetings.models import Attendance, CellMeeting, MeetingSubmission, Task
-from chibo.meetings.services_record import meeting_record
+from chibo.meetings.record.services import meeting_record
 from chibo.targets import services
 from conftest import login_client, make_member
 

@@ -1,42 +1,14 @@
-"""Forms of the core meeting pages: the month (query strings and the generate button), a cell's
-meeting list, planning a thematic meeting, the preparation (topic, agenda, materials, targets).
+"""Forms of the preparation page: the topic and day, the agenda, materials, the cell's targets.
 Checks that need the database live in the services."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField as CoreDateField
-from chibo.core.forms import MonthField
 from chibo.targets.models import Target
 
-from . import materials
-from .models import Section
-
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
-class DateField(CoreDateField):
-    """A date typed as dd/mm/yyyy or picked in the phone's date picker (yyyy-mm-dd)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", DATE_WIDGET)
-        super().__init__(**kwargs)
-
-
-class MonthForm(forms.Form):
-    month = MonthField(label=_("Tháng"))
-
-
-class CellMeetingsForm(forms.Form):
-    """The query string of a cell's meeting list."""
-
-    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
-    page = forms.IntegerField(required=False, min_value=1, max_value=10000)
-
-
-class ThematicForm(forms.Form):
-    scheduled_date = DateField(label=_("Ngày họp dự kiến"))
-    topic = forms.CharField(label=_("Chuyên đề"), max_length=300)
+from .. import materials
+from ..fields import DateField
+from ..models import Section
 
 
 class TopicForm(forms.Form):

@@ -1,9 +1,12 @@
-"""The record form: one page, built from the meeting's context (the roll call of the day, the
+"""Forms of a cell's meetings: the list's query string, the month to generate, a thematic meeting;
+and the record form.
+
+The record form: one page, built from the meeting's context (the roll call of the day, the
 assigned officials, the tasks to review, the cell's targets, the score sheet) with a fixed number
 of blank rows for guests, speakers and tasks, so it works as a plain form POST without JavaScript.
 
 The form checks types (dates, times, numbers, choices); `to_data()` turns it into the plain data
-of services_record.meeting_record, which checks everything else. Its messages come back by part
+of services.meeting_record, which checks everything else. Its messages come back by part
 (`part_errors`) or on the field they concern.
 """
 
@@ -14,10 +17,11 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.forms import MonthField
 from chibo.core.renderers import RENDERER
 
-from .forms import DateField
-from .models import Attendance, Guest, Task
+from ..fields import DateField
+from ..models import Attendance, Guest, Task
 
 P = Attendance.Presence
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
@@ -27,6 +31,28 @@ BLANK_SPEECHES = 4
 BLANK_TASKS = 4
 PARTS = ["attendance", "guests", "speeches", "reviews", "progress", "tasks", "scores"]
 FIELD_PARTS = ["held_on", "start_time", "end_time", "place", "topic", "chair", "minute_taker"]
+
+
+# --- a cell's meetings: the list's query string, the month to generate, a thematic meeting ---
+
+
+class MonthForm(forms.Form):
+    month = MonthField(label=_("Tháng"))
+
+
+class CellMeetingsForm(forms.Form):
+    """The query string of a cell's meeting list."""
+
+    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10000)
+
+
+class ThematicForm(forms.Form):
+    scheduled_date = DateField(label=_("Ngày họp dự kiến"))
+    topic = forms.CharField(label=_("Chuyên đề"), max_length=300)
+
+
+# --- the record form -----------------------------------------------------------------------
 
 
 def text(label, required=False, max_length=None, rows=None, **attrs):

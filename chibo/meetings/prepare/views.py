@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from chibo.accounts.scope import Scope
 from chibo.targets import services as target_services
 
-from . import forms, lifecycle, materials, schedule, selectors, services_prepare
-from .models import AgendaItem, CellMeeting, Material, Notification, Section
+from .. import lifecycle, materials, schedule, selectors
+from ..models import AgendaItem, CellMeeting, Material, Notification, Section
+from . import forms, services
 
 
 def _meeting(request, pk) -> CellMeeting:
@@ -46,12 +47,12 @@ def prepare_context(meeting, **forms_given) -> dict:
     mats = list(meeting.materials.select_related("uploaded_by").order_by("uploaded_at", "id"))
     current = [m for m in mats if m.withdrawn_at is None]
     invited = list(
-        Notification.objects.filter(meeting=meeting, kind=services_prepare.INVITATION)
+        Notification.objects.filter(meeting=meeting, kind=services.INVITATION)
         .select_related("user")
         .order_by("user__full_name", "user_id")
     )
     invited_ids = {n.user_id for n in invited}
-    late = bool(current) and services_prepare.materials_late(meeting, rule=rule)
+    late = bool(current) and services.materials_late(meeting, rule=rule)
     return {
         "meeting": meeting,
         "cell": meeting.cell,
@@ -63,13 +64,11 @@ def prepare_context(meeting, **forms_given) -> dict:
         "materials": current,
         "withdrawn": [m for m in mats if m.withdrawn_at is not None],
         "materials_late": late,
-        "materials_late_message": services_prepare.materials_late_message(meeting, rule)
-        if late
-        else "",
+        "materials_late_message": services.materials_late_message(meeting, rule) if late else "",
         "max_bytes": materials.megabytes(materials.max_bytes()),
         "accept": materials.ACCEPT,
         "invited": invited,
-        "invitees": [u for u in services_prepare.invitees(meeting) if u.pk not in invited_ids],
+        "invitees": [u for u in services.invitees(meeting) if u.pk not in invited_ids],
         "targets": selectors.targets_of(meeting.cell, meeting.month.year),
         "topic_form": forms_given.get("topic_form")
         or forms.TopicForm(
@@ -116,7 +115,7 @@ def agenda_add(request, pk):
         _form_errors(request, form)
         return _back(meeting, "#agenda")
     try:
-        services_prepare.agenda_item_add(meeting=meeting, actor=request.user, **form.cleaned_data)
+        services.agenda_item_add(meeting=meeting, actor=request.user, **form.cleaned_data)
     except ValidationError as e:
         _errors(request, e)
     else:
@@ -143,7 +142,7 @@ def agenda_edit(request, pk):
         _form_errors(request, form)
     else:
         try:
-            services_prepare.agenda_item_edit(
+            services.agenda_item_edit(
                 item=item, title=form.cleaned_data["title"], actor=request.user
             )
         except ValidationError as e:
@@ -159,7 +158,7 @@ def agenda_remove(request, pk):
     item = _item(request, pk)
     restore = request.POST.get("restore") == "1"
     try:
-        services_prepare.agenda_item_remove(item=item, actor=request.user, restore=restore)
+        services.agenda_item_remove(item=item, actor=request.user, restore=restore)
     except ValidationError as e:
         _errors(request, e)
     else:
@@ -189,7 +188,7 @@ def _material_upload(request, pk):
         form.add_error("file", materials.too_large_message())
     if form.is_valid():
         try:
-            services_prepare.material_attach(
+            services.material_attach(
                 meeting=meeting,
                 upload=form.cleaned_data["file"],
                 name=form.cleaned_data["name"],
@@ -200,8 +199,8 @@ def _material_upload(request, pk):
         else:
             messages.success(request, _("Đã đính kèm tài liệu."))
             meeting.refresh_from_db()
-            if services_prepare.materials_late(meeting):
-                messages.warning(request, services_prepare.materials_late_message(meeting))
+            if services.materials_late(meeting):
+                messages.warning(request, services.materials_late_message(meeting))
             return _back(meeting, "#materials")
     status = 413 if getattr(request, "material_too_large", False) else 400
     return render(
@@ -217,7 +216,7 @@ def _material_upload(request, pk):
 def material_withdraw(request, pk):
     material = _material(request, pk, write=True)
     try:
-        services_prepare.material_withdraw(material=material, actor=request.user)
+        services.material_withdraw(material=material, actor=request.user)
     except ValidationError as e:
         _errors(request, e)
     else:
@@ -278,7 +277,7 @@ def material_download(request, pk):
 def invite(request, pk):
     meeting = _meeting(request, pk)
     try:
-        new = services_prepare.meeting_invite(meeting=meeting, actor=request.user)
+        new = services.meeting_invite(meeting=meeting, actor=request.user)
     except ValidationError as e:
         _errors(request, e)
     else:

@@ -1,5 +1,5 @@
 """A cell's meetings, a meeting's read view and the secretary's record page; the month's
-generation and thematic meetings. The preparation pages are in views_prepare.
+generation and thematic meetings. The preparation pages are in prepare.views.
 
 Every page starts from the user's scope: a cell or meeting outside it is a 404, like a missing
 one; writes need the write scope (org-board admin, commune staff, the cell's secretary), so an
@@ -22,11 +22,14 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit, web
 from chibo.core.dates import today
 
-from . import forms, lifecycle, selectors
-from .forms_record import RecordForm
-from .models import CellMeeting
-from .schedule import add_months, first_of_month, quarter_of
-from .services_record import RecordConflict, meeting_record, warnings_for
+from .. import lifecycle, selectors
+from ..fields import DateField
+from ..models import CellMeeting
+from ..schedule import add_months, first_of_month, quarter_of
+from . import forms
+from .forms import RecordForm
+from .selectors import complete_record_context, record_context
+from .services import RecordConflict, meeting_record, warnings_for
 
 PAGE_SIZE = 24
 FETCH_HEADER = "X-Chibo-Fetch"  # meeting-record.js sends it and wants JSON on success
@@ -190,18 +193,18 @@ def _record_form(request, meeting, data=None):
     _sent_form_page completes it if it is shown again."""
     held_on = None
     if data is not None:
-        probe = forms.DateField(required=False)
+        probe = DateField(required=False)
         try:
             held_on = probe.clean(data.get("held_on"))
         except ValidationError:
             held_on = None
-    ctx = selectors.record_context(meeting, held_on, complete=data is None)
+    ctx = record_context(meeting, held_on, complete=data is None)
     return RecordForm(data, ctx=ctx, user=request.user)
 
 
 def _sent_form_page(request, meeting, form):
     """The page again with a sent form's problems (a 400)."""
-    selectors.complete_record_context(form.ctx)
+    complete_record_context(form.ctx)
     return _record_page(request, meeting, form, status=400)
 
 

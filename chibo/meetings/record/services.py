@@ -27,19 +27,11 @@ from chibo.core import audit
 from chibo.core.models import AuditEvent
 from chibo.targets.models import TargetProgress
 
-from . import schedule
-from .checks_record import validate
-from .documents import services as services_documents
-from .lifecycle import check_open
-from .models import (
-    Attendance,
-    CellMeeting,
-    Guest,
-    MeetingSubmission,
-    ScoreEntry,
-    Speech,
-    Task,
-)
+from .. import schedule
+from ..documents import services as services_documents
+from ..lifecycle import check_open
+from ..models import Attendance, CellMeeting, Guest, MeetingSubmission, ScoreEntry, Speech, Task
+from .checks import validate
 
 P = Attendance.Presence
 MAIN_FIELDS = [

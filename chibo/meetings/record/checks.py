@@ -1,4 +1,4 @@
-"""The checks of a meeting record, all run before services_record writes anything: every problem
+"""The checks of a meeting record, all run before services writes anything: every problem
 found is collected, by part of the form, and raised at once as one ValidationError.
 
 `validate(meeting, data)` returns the cleaned rows (unsaved model instances and plain values) for
@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from chibo.core.dates import today
 from chibo.members.models import Member
 
-from . import schedule, selectors
-from .models import Attendance, CellMeeting, FollowAssignment, Guest, ScoreEntry, Speech, Task
+from .. import schedule, selectors
+from ..models import Attendance, CellMeeting, FollowAssignment, Guest, ScoreEntry, Speech, Task
 
 P = Attendance.Presence
 REVIEW_STATES = {Task.State.DONE, Task.State.LATE, Task.State.NOT_DONE}

@@ -16,9 +16,9 @@ from chibo.accounts.models import User
 from chibo.core import audit
 from chibo.core.models import AuditEvent
 
-from . import materials, schedule, selectors
-from .lifecycle import check_open, lock
-from .models import AgendaItem, CellMeeting, Material, Notification, Section
+from .. import materials, schedule, selectors
+from ..lifecycle import check_open, lock
+from ..models import AgendaItem, CellMeeting, Material, Notification, Section
 
 log = logging.getLogger(__name__)
 INVITATION = "invitation"
