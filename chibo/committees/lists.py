@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from chibo.core import indicators as registry
-from chibo.core.indicators import Value
+from chibo.core.indicators import register_list
 from chibo.core.web import LazyRows
 
 from .communes import selectors as commune_selectors
@@ -20,6 +20,8 @@ from .succession import selectors as succession_selectors
 from .succession.tables import missing_successor_table
 from .tables import org_url_maker, yes_no
 from .villages import selectors as village_selectors
+
+VIEW = "committees:indicator"  # the page that shows these lists
 
 
 def _counted(table: Table, counted: list[bool]) -> Table:
@@ -85,6 +87,30 @@ def _successor_table(found, keys) -> Table:
     return _counted(table, [key in found.missing for key in keys])
 
 
+def _whole(code, table_of):
+    """rows(org, on) of a list laid out whole (a district's is a few hundred rows at most)."""
+
+    def rows(org, on):
+        table = table_of(org, on)
+        return table.linked_rows, {"table": table, "value": registry.get(code).compute(org, on)}
+
+    return rows
+
+
+def _register(code, table_of, rows=None):
+    register_list(code, view=VIEW, rows=rows or _whole(code, table_of), table=table_of)
+
+
+def _positions_without_successor_rows(org, on):
+    """The figure comes from the pairs listed (the count would read them all again), and only
+    the rows a page slices out are laid out (a district has 1.340)."""
+    found = succession_selectors.successor_list(org, on)
+    head = _successor_table(found, [])
+    rows = LazyRows(found.keys, lambda keys: _successor_table(found, keys).linked_rows)
+    table = LazyTable(head.title, head.headers, rows)
+    return rows, {"table": table, "value": successor_figure(found.missing, found.keys)}
+
+
 @dataclass
 class LazyTable:
     """A Table for a page: its title and headers, and its (link, row) pairs as core.web.LazyRows,
@@ -95,29 +121,18 @@ class LazyTable:
     linked_rows: LazyRows
 
 
-INDICATOR_LISTS = {
-    "cells_with_committee": _cells_with_committee,
-    "secretary_is_village_head": _secretary_is_village_head,
-    "nonlocal_commune_leaders": _nonlocal_commune_leaders,
-    "nonlocal_commune_leaders_target": _nonlocal_commune_leaders,
-    "commune_officials_qualified": _commune_officials_qualified,
-    "positions_without_successor": _positions_without_successor,
-}
+_register("cells_with_committee", _cells_with_committee)
+_register("secretary_is_village_head", _secretary_is_village_head)
+_register("nonlocal_commune_leaders", _nonlocal_commune_leaders)
+_register("nonlocal_commune_leaders_target", _nonlocal_commune_leaders)
+_register("commune_officials_qualified", _commune_officials_qualified)
+_register(
+    "positions_without_successor",
+    _positions_without_successor,
+    rows=_positions_without_successor_rows,
+)
 
 
 def indicator_list(code: str, org, on: datetime.date) -> Table:
     """The rows behind indicator `code` for `org` on `on`; the last column says which count."""
-    return INDICATOR_LISTS[code](org, on)
-
-
-def indicator_page(code: str, org, on: datetime.date) -> tuple[Table | LazyTable, Value]:
-    """indicator_list and the figure, for a page that shows a slice of the rows. The positions
-    without a successor take the figure from the pairs they list (the count would read them
-    all again) and lay out only the rows sliced out (a district has 1.340)."""
-    if code == "positions_without_successor":
-        found = succession_selectors.successor_list(org, on)
-        head = _successor_table(found, [])
-        rows = LazyRows(found.keys, lambda keys: _successor_table(found, keys).linked_rows)
-        table = LazyTable(head.title, head.headers, rows)
-        return table, successor_figure(found.missing, found.keys)
-    return indicator_list(code, org, on), registry.get(code).compute(org, on)
+    return registry.list_for(code, VIEW).table(org, on)

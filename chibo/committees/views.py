@@ -88,7 +88,7 @@ def org(request, pk):
         "term": term_on(org, on),
         "can_write": can_write,
         "export_url": export_url(request),
-        "indicator_names": {code: registry.get(code).name for code in lists.INDICATOR_LISTS},
+        "indicator_names": {c: registry.get(c).name for c in registry.listed_on(lists.VIEW)},
     }
     return render(request, "committees/org.html", context)
 
@@ -99,15 +99,16 @@ def indicator(request, pk, code):
     """The list behind one indicator, with the figure; which rows count is the last column."""
     scope = reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk)
-    if code not in lists.INDICATOR_LISTS:
+    found = registry.list_for(code, lists.VIEW)
+    if found is None:
         raise Http404
     form, q = page_query(request, IndicatorForm)
     on = q["as_of"]
     if q["format"] == "xlsx":
-        return xlsx_response([lists.indicator_list(code, org, on)], xlsx_name(org, code, on))
-    table, value = lists.indicator_page(code, org, on)
+        return xlsx_response([found.table(org, on)], xlsx_name(org, code, on))
+    rows, extra = found.rows(org, on)
     ind = registry.get(code)
-    page = Paginator(table.linked_rows, INDICATOR_PAGE_SIZE).get_page(q.get("page") or 1)
+    page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(q.get("page") or 1)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -117,10 +118,9 @@ def indicator(request, pk, code):
         "as_of": on,
         "code": code,
         "name": ind.name,
-        "value": value,
-        "table": table,
         "page": page,
         "query": query.urlencode(),
         "export_url": export_url(request),
+        **extra,  # the table's title and headers, the figure
     }
     return render(request, "committees/indicator.html", context)

@@ -6,9 +6,10 @@ declaration order so that reports and the CLI list them the same way.
 
 The list behind an indicator (the cells, people or meetings its figure counts) is registered
 under the same code with the page that shows it (`view`, a URL name) and how that page reads
-it: `page(org, on, number)` gives one page of rows and what the page shows beside them, and
-`table(org, on)`, where the page offers it, the whole list for its .xlsx. A page serves the
-codes registered with its URL name (`list_for`), and links to them (`listed_on`).
+it: `rows(org, on)` gives (the rows the page pages through, what the page shows beside them,
+"value" among it when the rows give the figure already), and `table(org, on)`, where the page
+offers it, the whole list for its .xlsx. A page serves the codes registered with its URL name
+(`list_for`) and links to them (`listed_on`).
 """
 
 import datetime
@@ -70,17 +71,19 @@ def get(code: str) -> Indicator:
 class IndicatorList:
     code: str
     view: str  # the URL name of the page that shows the list
-    page: object  # (org, on, number) -> (a Paginator page, the page's other context)
-    table: object = None  # (org, on) -> exports.Table of the whole list, or None
+    # (org, on) -> (rows, context): a sequence to page through (a queryset, a list, a
+    # core.web.LazyRows that reads a slice at a time) and the page's other context.
+    rows: object
+    table: object = None  # (org, on) -> the whole list as an exports Table, or None
 
 
 _LISTS: dict[str, IndicatorList] = {}
 
 
-def register_list(code: str, *, view: str, page, table=None) -> None:
+def register_list(code: str, *, view: str, rows, table=None) -> None:
     """The list behind indicator `code`, shown by the page `view`. Declared in <app>/lists.py,
     for an indicator that is registered (its name heads the list)."""
-    _LISTS[code] = IndicatorList(code=code, view=view, page=page, table=table)
+    _LISTS[code] = IndicatorList(code=code, view=view, rows=rows, table=table)
 
 
 def list_for(code: str, view: str) -> IndicatorList | None:

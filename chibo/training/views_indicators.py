@@ -2,6 +2,7 @@
 lists are training/lists.py's, registered with the indicator registry)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
@@ -11,6 +12,8 @@ from chibo.core.dates import today
 from . import indicators
 from .forms import IndicatorForm
 from .views import bad_query, reader_scope_or_404
+
+PAGE_SIZE = 100
 
 
 @login_required
@@ -32,7 +35,8 @@ def indicator_rows(request, code):
     as_of = data.get("as_of") or today()
     indicator = registry.get(code)
     value = indicator.compute(org, as_of)
-    page, extra = found.page(org, as_of, data.get("page") or 1)
+    rows, extra = found.rows(org, as_of)
+    page = Paginator(rows, PAGE_SIZE).get_page(data.get("page") or 1)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
