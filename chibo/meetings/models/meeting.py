@@ -1,6 +1,5 @@
-"""Monthly cell meetings: the rules they follow (versioned data), the meeting record (agenda,
-materials, roll call, guests, speakers, tasks, target progress, quality score), the officials who
-follow cells and the organizations that help especially disadvantaged villages."""
+"""A cell's meeting and its record: agenda, materials, roll call, guests, speakers, tasks, the
+quality score, the submissions of the record form and the numbered documents."""
 
 import datetime
 import uuid
@@ -11,185 +10,12 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.dated import DatedQuerySet
 from chibo.core.models import TimeStamped
 from chibo.members.models import Member
-from chibo.organizations.models import Organization, Village
+from chibo.organizations.models import Organization
 from chibo.targets.models import Target
 
-
-class DayShift(models.TextChoices):
-    KEEP = "keep", _("Giữ nguyên ngày")
-    BEFORE = "before", _("Lùi về ngày làm việc liền trước")
-    AFTER = "after", _("Dời sang ngày làm việc liền sau")
-
-
-class CellType(models.TextChoices):
-    RESIDENTIAL = "residential", _("Chi bộ thôn, bản, tiểu khu")
-    AGENCY = "agency", _("Chi bộ cơ quan")
-
-
-class MeetingRule(models.Model):
-    """When cells of one type under an organization meet, in force from a date.
-
-    The rule of the nearest organization above a cell wins (a commune may set its own day); among
-    the rules of one organization, the latest one in force on the meeting's month. A rule with no
-    organization applies everywhere.
-    """
-
-    organization = models.ForeignKey(
-        Organization,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="meeting_rules",
-    )
-    cell_type = models.CharField(_("loại chi bộ"), max_length=12, choices=CellType.choices)
-    effective_from = models.DateField(_("hiệu lực từ"))
-    day = models.PositiveSmallIntegerField(_("ngày sinh hoạt trong tháng"))
-    on_sunday = models.CharField(
-        _("nếu trùng Chủ nhật"), max_length=6, choices=DayShift.choices, default=DayShift.KEEP
-    )
-    on_holiday = models.CharField(
-        _("nếu trùng ngày lễ"), max_length=6, choices=DayShift.choices, default=DayShift.AFTER
-    )
-    overdue_after_days = models.PositiveSmallIntegerField(
-        _("quá hạn ghi biên bản sau (ngày)"), default=2
-    )
-    min_minutes = models.PositiveSmallIntegerField(_("thời lượng tối thiểu (phút)"), default=90)
-    min_minutes_thematic = models.PositiveSmallIntegerField(
-        _("thời lượng tối thiểu khi có chuyên đề (phút)"), default=120
-    )
-    materials_days_ahead = models.PositiveSmallIntegerField(
-        _("gửi tài liệu trước (ngày)"), default=1
-    )
-    source = models.CharField(_("văn bản"), max_length=200)
-
-    class Meta:
-        ordering = ["organization_id", "cell_type", "-effective_from"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "cell_type", "effective_from"],
-                name="meeting_rule_unique",
-            ),
-            models.CheckConstraint(condition=Q(day__gte=1, day__lte=28), name="meeting_rule_day"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_cell_type_display()}: {self.day} ({self.effective_from:%d/%m/%Y})"
-
-
-class Holiday(models.Model):
-    """A public holiday (a day off); meetings that fall on it move as the rule says."""
-
-    date = models.DateField(_("ngày"), unique=True)
-    name = models.CharField(_("ngày lễ"), max_length=100)
-
-    class Meta:
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date:%d/%m/%Y} {self.name}"
-
-
-class AgendaTemplate(models.Model):
-    """The standard agenda of a meeting (opening, business, closing), in force from a date."""
-
-    organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    name = models.CharField(_("tên"), max_length=200)
-    effective_from = models.DateField(_("hiệu lực từ"))
-    source = models.CharField(_("văn bản"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["-effective_from"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "effective_from"], name="agenda_template_unique"
-            )
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class Section(models.TextChoices):
-    OPENING = "opening", _("Phần mở đầu")
-    BUSINESS = "business", _("Phần nội dung")
-    CLOSING = "closing", _("Phần kết thúc")
-
-
-class AgendaTemplateItem(models.Model):
-    template = models.ForeignKey(AgendaTemplate, on_delete=models.PROTECT, related_name="items")
-    section = models.CharField(max_length=10, choices=Section.choices)
-    order = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=300)
-
-    class Meta:
-        ordering = ["template_id", "order"]
-
-    def __str__(self):
-        return self.title
-
-
-class ScoreSheet(models.Model):
-    """A 100-point sheet for the quality self-score of a meeting, in force from a date, with the
-    class thresholds (Tốt / Khá / Trung bình / Kém)."""
-
-    organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    name = models.CharField(_("tên"), max_length=200)
-    effective_from = models.DateField(_("hiệu lực từ"))
-    source = models.CharField(_("văn bản"), max_length=200, blank=True)
-    good_min = models.PositiveSmallIntegerField(_("Tốt từ"), default=90)
-    fair_min = models.PositiveSmallIntegerField(_("Khá từ"), default=70)
-    average_min = models.PositiveSmallIntegerField(_("Trung bình từ"), default=50)
-
-    class Meta:
-        ordering = ["-effective_from"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "effective_from"], name="score_sheet_unique"
-            )
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def classify(self, points: int) -> str:
-        if points >= self.good_min:
-            return QualityClass.GOOD
-        if points >= self.fair_min:
-            return QualityClass.FAIR
-        if points >= self.average_min:
-            return QualityClass.AVERAGE
-        return QualityClass.POOR
-
-
-class ScoreItem(models.Model):
-    sheet = models.ForeignKey(ScoreSheet, on_delete=models.PROTECT, related_name="items")
-    order = models.PositiveSmallIntegerField()
-    code = models.CharField(max_length=30)
-    name = models.CharField(max_length=200)
-    max_points = models.PositiveSmallIntegerField()
-
-    class Meta:
-        ordering = ["sheet_id", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["sheet", "code"], name="score_item_code"),
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.max_points})"
-
-
-class QualityClass(models.TextChoices):
-    GOOD = "good", _("Tốt")
-    FAIR = "fair", _("Khá")
-    AVERAGE = "average", _("Trung bình")
-    POOR = "poor", _("Kém")
+from .rules import QualityClass, ScoreItem, ScoreSheet, Section
 
 
 class CellMeetingQuerySet(models.QuerySet):
@@ -365,35 +191,6 @@ class Material(models.Model):
         return self.name
 
 
-class Notification(models.Model):
-    """An in-app message to a user (an invitation to a meeting, a returned record...)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
-    )
-    meeting = models.ForeignKey(
-        CellMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
-    )
-    kind = models.CharField(max_length=20)
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    emailed_to = models.EmailField(blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "meeting", "kind"],
-                condition=Q(meeting__isnull=False),
-                name="notification_once_per_meeting",
-            )
-        ]
-
-    def __str__(self):
-        return self.text
-
-
 class Attendance(models.Model):
     """One member on the roll call. `summoned` = official or probationary member of the cell on
     the meeting's date (exempt members come outside the base)."""
@@ -519,22 +316,6 @@ class Task(TimeStamped):
         return self.title
 
 
-class TaskUpdate(models.Model):
-    """A progress report on a task by its owner (or the secretary)."""
-
-    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="updates")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"))
-    note = models.CharField(_("nội dung"), max_length=500)
-
-    class Meta:
-        ordering = ["task_id", "at"]
-
-    def __str__(self):
-        return f"{self.task}: {self.progress}%"
-
-
 class ScoreEntry(models.Model):
     meeting = models.ForeignKey(CellMeeting, on_delete=models.PROTECT, related_name="scores")
     item = models.ForeignKey(ScoreItem, on_delete=models.PROTECT, related_name="+")
@@ -575,111 +356,3 @@ class MeetingDocument(models.Model):
 
     def __str__(self):
         return f"{self.number:02d}-{self.doc_type}"
-
-
-class CalendarFeed(models.Model):
-    """A secret URL for an iCal feed of one cell's meetings or of one user's meetings."""
-
-    token = models.CharField(max_length=64, unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calendar_feeds"
-    )
-    cell = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"{self.user} {self.cell or ''}"
-
-
-class FollowAssignment(TimeStamped):
-    """A district or commune cadre, or a commune police officer, assigned to follow and attend a
-    cell's meetings from one date to another."""
-
-    class Kind(models.TextChoices):
-        DISTRICT_CADRE = "district_cadre", _("Cán bộ huyện")
-        COMMUNE_CADRE = "commune_cadre", _("Cán bộ xã")
-        COMMUNE_POLICE = "commune_police", _("Công an xã")
-
-    official = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_assignments"
-    )
-    cell = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="follow_assignments"
-    )
-    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
-    start = models.DateField(_("từ ngày"))
-    end = models.DateField(_("đến ngày"), null=True, blank=True)
-    decision = models.CharField(_("quyết định"), max_length=100, blank=True)
-    role_assignment = models.OneToOneField(
-        "accounts.RoleAssignment",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="follow_assignment",
-    )
-
-    objects = DatedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["official_id", "start"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
-                name="follow_interval",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.official} → {self.cell}"
-
-
-class SupportAssignment(TimeStamped):
-    """An organization assigned to help an especially disadvantaged village."""
-
-    village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, related_name="support_assignments"
-    )
-    helper = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="support_assignments"
-    )
-    start = models.DateField(_("từ ngày"))
-    end = models.DateField(_("đến ngày"), null=True, blank=True)
-    decision = models.CharField(_("quyết định"), max_length=100, blank=True)
-
-    objects = DatedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["village_id", "start"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
-                name="support_interval",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.helper} → {self.village}"
-
-
-class SupportVisit(models.Model):
-    """A visit of the helping organization to the village, and what was done."""
-
-    assignment = models.ForeignKey(
-        SupportAssignment, on_delete=models.PROTECT, related_name="visits"
-    )
-    on = models.DateField(_("ngày"))
-    visitors = models.CharField(_("người đến"), max_length=300)
-    activities = models.TextField(_("nội dung giúp đỡ"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["assignment_id", "-on"]
-
-    def __str__(self):
-        return f"{self.assignment} {self.on:%d/%m/%Y}"
