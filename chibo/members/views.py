@@ -8,12 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
-from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.accounts.scope import Scope
 from chibo.core import audit, html
+from chibo.core.web import add_errors, bad_query, reader_or_404, writer_or_404
 from chibo.organizations.models import Organization
 
 from . import rules, selectors, services
@@ -110,7 +110,7 @@ class SearchPage:
     (past them the count says to narrow the search): no page asks the database to skip more.
     """
 
-    paginator = None  # no total: pager.html says "Trang N" alone
+    paginator = None  # no total: core/pager.html says "Trang N" alone
 
     def __init__(self, qs, number: int, size: int):
         last = -(-selectors.SEARCH_COUNT_CAP // size)
@@ -144,9 +144,7 @@ def _list_request(request):
     """(scope, filter form, organization, filtered members) of a member-list query string:
     Http404 if the user reads no list or names an organization outside the scope; the members
     are None if the filters are invalid."""
-    scope = Scope.for_user(request.user)
-    if not scope.read_paths and not scope.superuser:
-        raise Http404
+    scope = reader_or_404(Scope.for_user(request.user))
     form = MemberFilterForm(request.GET)
     if not form.is_valid():
         return scope, form, None, None
@@ -156,13 +154,8 @@ def _list_request(request):
 
 
 def _bad_filter(form):
-    # Choice errors quote the submitted value: escape it, this response is HTML.
-    return HttpResponseBadRequest(
-        escape(
-            _("Bộ lọc không hợp lệ: %(e)s")
-            % {"e": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())}
-        )
-    )
+    """400 naming each bad parameter (the list's filters are in the address the user shares)."""
+    return bad_query(form, _("Bộ lọc không hợp lệ: %(p)s"), names=True)
 
 
 @login_required
@@ -259,9 +252,7 @@ def _mask_citizen_ids(events):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request):
-    scope = Scope.for_user(request.user)
-    if not scope.write_paths and not scope.superuser:
-        raise Http404
+    scope = writer_or_404(Scope.for_user(request.user))
     cells = _write_cells(scope)
     initial = {}
     if request.GET.get("cell", "").isdigit():
@@ -278,19 +269,11 @@ def member_create(request):
         try:
             member = services.member_create(actor=request.user, cell=cell, **data)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã thêm đảng viên %(name)s.") % {"name": member})
             return redirect("members:detail", pk=member.pk)
     return render(request, "members/form.html", {"form": form, "title": _("Thêm đảng viên")})
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 # Never equal to a saved `updated_at`: a version that cannot be read is treated as stale.
@@ -328,7 +311,7 @@ def member_edit(request, pk):
                 **form.member_fields,
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã lưu hồ sơ."))
             return redirect("members:detail", pk=member.pk)
@@ -354,7 +337,7 @@ def member_transfer(request, pk):
         try:
             services.member_transfer(member=member, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã chuyển sinh hoạt."))
             return redirect("members:detail", pk=member.pk)
@@ -375,7 +358,7 @@ def member_status(request, pk):
         try:
             services.member_change_status(member=member, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã cập nhật trạng thái."))
             return redirect("members:detail", pk=member.pk)
@@ -391,9 +374,7 @@ def member_status(request, pk):
 def member_status_many(request):
     """The list's bulk action: one status change for every ticked member, all or nothing.
     A ticked member outside the user's write scope (or missing) is a 404 for the whole."""
-    scope = Scope.for_user(request.user)
-    if not scope.write_paths and not scope.superuser:
-        raise Http404
+    scope = writer_or_404(Scope.for_user(request.user))
     form = BulkStatusForm(request.POST)
     try:
         wanted = form.fields["members"].clean(form["members"].value())
@@ -417,7 +398,7 @@ def member_status_many(request):
                 actor=request.user,
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(
                 request,

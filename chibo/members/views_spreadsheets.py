@@ -18,15 +18,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chibo.accounts.scope import Scope
 from chibo.core import vn
 from chibo.core.dates import today
+from chibo.core.web import bad_query, reader_or_404, writer_or_404, xlsx_response
 
 from . import spreadsheets
 from .forms import MemberFilterForm
@@ -43,13 +43,6 @@ class ConfirmForm(forms.Form):
     """The preview's confirmation: the user has read the file's warnings, once for the file."""
 
     accept_warnings = forms.BooleanField(required=False)
-
-
-def _writer_scope_or_404(request) -> Scope:
-    scope = Scope.for_user(request.user)
-    if not scope.write_paths and not scope.superuser:
-        raise Http404
-    return scope
 
 
 def _imports_dir() -> Path:
@@ -142,17 +135,13 @@ def _preview(request, *, filename, clean=(), errors=(), token=None, status=200, 
 
 @login_required
 def import_template(request):
-    _writer_scope_or_404(request)
-    response = HttpResponse(
-        spreadsheets.build_template(), content_type=spreadsheets.XLSX_CONTENT_TYPE
-    )
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-dang-vien.xlsx"'
-    return response
+    writer_or_404(Scope.for_user(request.user))
+    return xlsx_response(spreadsheets.build_template(), "mau-nhap-dang-vien.xlsx")
 
 
 @login_required
 def import_upload(request):
-    scope = _writer_scope_or_404(request)
+    scope = writer_or_404(Scope.for_user(request.user))
     context = {
         "max_rows": settings.CHIBO_IMPORT_MAX_ROWS,
         "max_mb": settings.CHIBO_IMPORT_MAX_BYTES // (1024 * 1024),
@@ -212,7 +201,7 @@ def _unconfirmed_preview(request, token, scope):
 @login_required
 @require_POST
 def import_confirm(request, token):
-    scope = _writer_scope_or_404(request)
+    scope = writer_or_404(Scope.for_user(request.user))
     form = ConfirmForm(request.POST)
     accepted = form.is_valid() and form.cleaned_data["accept_warnings"]
     if not accepted and _meta_or_404(token, request.user).get("warnings"):
@@ -245,22 +234,12 @@ def import_confirm(request, token):
 
 @login_required
 def export(request):
-    scope = Scope.for_user(request.user)
-    if not scope.read_paths and not scope.superuser:
-        raise Http404
+    scope = reader_or_404(Scope.for_user(request.user))
     form = MemberFilterForm(request.GET)
     if not form.is_valid():
-        problems = "; ".join(
-            f"{form.fields[name].label if name in form.fields else name}: {' '.join(errs)}"
-            for name, errs in form.errors.items()
-        )
-        return HttpResponseBadRequest(escape(_("Bộ lọc không hợp lệ: %(p)s") % {"p": problems}))
+        return bad_query(form, _("Bộ lọc không hợp lệ: %(p)s"))
     org_id = form.cleaned_data.get("org")
     org = scope.org_or_404(org_id) if org_id else None
     members = filtered_members(scope, form.cleaned_data, org=org)
-    response = HttpResponse(
-        spreadsheets.export(members, scope), content_type=spreadsheets.XLSX_CONTENT_TYPE
-    )
     name = f"danh-sach-dang-vien-{today():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(spreadsheets.export(members, scope), name)

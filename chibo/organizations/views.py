@@ -5,7 +5,7 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -14,6 +14,7 @@ from chibo.accounts.models import Role
 from chibo.accounts.scope import Scope
 from chibo.core import audit, indicators, vn
 from chibo.core.dates import today
+from chibo.core.web import add_errors, admin_or_404, bad_query
 
 from . import forms, selectors, services
 from .models import Organization, Village
@@ -84,17 +85,13 @@ def _as_of(request):
     return form, (form.cleaned_data.get("as_of") if form.is_bound else None) or today()
 
 
-def _bad_date():
-    return HttpResponseBadRequest(_("Ngày không hợp lệ (dd/mm/yyyy)."))
-
-
 @login_required
 def detail(request, pk):
     scope = Scope.for_user(request.user)
     org = scope.org_or_404(pk)
     form, as_of = _as_of(request)
     if as_of is None:
-        return _bad_date()
+        return bad_query(form)
     children = _sorted(selectors.active_children(org))
     children = selectors.children_with_counts(org.path, children)
     ancestors = [
@@ -140,19 +137,17 @@ def detail(request, pk):
 def indicators_fragment(request, pk):
     """The indicators card of an organization's page, computed (and cached) now."""
     org = Scope.for_user(request.user).org_or_404(pk)
-    as_of = _as_of(request)[1]
+    form, as_of = _as_of(request)
     if as_of is None:
-        return _bad_date()
+        return bad_query(form)
     context = {"org": org, "indicators": indicators.compute_all_cached(org, as_of)}
     return render(request, "organizations/detail.html#indicators", context)
 
 
 def _admin_org_or_404(request, pk):
-    scope = Scope.for_user(request.user)
-    org = scope.org_or_404(pk, write=True)
-    if not scope.is_org_admin:
-        raise Http404
-    return scope, org
+    """(scope, the organization `pk`) for the org board, if the organization is in its scope."""
+    scope = admin_or_404(Scope.for_user(request.user))
+    return scope, scope.org_or_404(pk, write=True)
 
 
 def _structure_page(request, org, form, title, action):
@@ -172,7 +167,7 @@ def rename(request, pk):
         try:
             services.org_rename(org=org, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã đổi tên."))
             return redirect("organizations:detail", pk=org.pk)
@@ -194,7 +189,7 @@ def reparent(request, pk):
         try:
             services.org_reparent(org=org, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã chuyển trực thuộc."))
             return redirect("organizations:detail", pk=org.pk)
@@ -213,7 +208,7 @@ def close(request, pk):
             try:
                 services.org_close(org=org, actor=request.user, **form.cleaned_data)
             except ValidationError as e:
-                form.add_error(None, e)
+                add_errors(form, e)
             else:
                 messages.success(request, _("Đã giải thể."))
                 return redirect("organizations:detail", pk=org.pk)
@@ -241,7 +236,7 @@ def create_child(request, pk):
                 grassroots_type=data["grassroots_type"],
             )
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã thành lập %(name)s.") % {"name": child.name})
             return redirect("organizations:detail", pk=child.pk)

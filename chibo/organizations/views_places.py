@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from chibo.accounts.models import Role
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
+from chibo.core.web import add_errors, admin_or_404, scoped_or_404
 
 from . import forms_places as forms
 from . import selectors
@@ -47,24 +48,15 @@ def _may_restructure(scope: Scope, org: Organization) -> bool:
 
 def _commune_or_404(scope: Scope, pk) -> Commune:
     """A commune the user may restructure (org board above its committee), else 404."""
-    try:
-        commune = Commune.objects.select_related("party_committee").get(pk=pk)
-    except (Commune.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if commune.party_committee is None or not _may_restructure(scope, commune.party_committee):
-        raise Http404
-    return commune
+    return scoped_or_404(admin_or_404(scope), Commune, pk, org="party_committee", write=True)
 
 
 def _village_or_404(scope: Scope, pk, write=False) -> Village:
-    try:
-        village = Village.objects.select_related("commune__party_committee", "cell").get(pk=pk)
-    except (Village.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    committee = village.commune.party_committee
-    if committee is None or not scope.covers(committee):
-        raise Http404
-    if write and not _may_write_places(scope, committee):
+    """A village whose commune's committee the user reads; with `write`, one whose places they
+    may write (_may_write_places). Else 404."""
+    villages = Village.objects.select_related("cell")
+    village = scoped_or_404(scope, villages, pk, org="commune__party_committee")
+    if write and not _may_write_places(scope, village.commune.party_committee):
         raise Http404
     return village
 
@@ -154,7 +146,7 @@ def commune_create(request, pk):
         try:
             commune = services.commune_create(actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã thêm %(c)s.") % {"c": commune})
             return redirect("organizations:places", pk=org.pk)
@@ -172,7 +164,7 @@ def commune_rename(request, pk):
         try:
             services.commune_rename(commune=commune, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã đổi tên."))
             return redirect(_places_url(scope, commune))
@@ -197,7 +189,7 @@ def commune_merge(request, pk):
         try:
             n = services.commune_merge(source=commune, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã sáp nhập; %(n)s thôn, bản chuyển sang.") % {"n": n})
             return redirect(_places_url(scope, form.cleaned_data["into"]))
@@ -260,7 +252,7 @@ def village_create(request, pk):
             try:
                 v = services.village_create(actor=request.user, **data)
             except ValidationError as e:
-                form.add_error(None, e)
+                add_errors(form, e)
             else:
                 messages.success(request, _("Đã thêm %(v)s.") % {"v": v})
                 return redirect("organizations:village", pk=v.pk)
@@ -282,7 +274,7 @@ def _village_form(request, v, form, title, run):
         try:
             run(form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã lưu."))
             return redirect("organizations:village", pk=v.pk)

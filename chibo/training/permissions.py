@@ -2,31 +2,18 @@
 
 from django.http import Http404
 
-from chibo.members.models import Member
+from chibo.core.web import covers_or_404, get_or_404, scoped_or_404
 
 from .models import Contest, Contestant, ContestRound, Enrollment, TrainingCourse
 from .selectors import scoped_contests, scoped_courses
 
 
-def _get_or_404(qs, pk):
-    try:
-        return qs.get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def member_or_404(scope, pk) -> Member:
-    """A member whose training the user may read: in their scope, or themselves."""
-    member = _get_or_404(Member.objects.select_related("cell"), pk)
-    if scope.covers(member.cell) or scope.member_self_id == member.pk:
-        return member
-    raise Http404
-
-
 def course_or_404(scope, pk, write=False) -> TrainingCourse:
-    course = _get_or_404(scoped_courses(scope).select_related("organizer"), pk)
-    if write and not scope.can_write(course.organizer):
-        raise Http404
+    """A course the scope sees (organized above for the people it covers, or within); with
+    `write`, one the scope organizes."""
+    course = get_or_404(scoped_courses(scope).select_related("organizer"), pk=pk)
+    if write:
+        covers_or_404(scope, course.organizer, write=True)
     return course
 
 
@@ -39,11 +26,9 @@ def can_record_result(scope, enrollment: Enrollment) -> bool:
 
 
 def enrollment_or_404(scope, pk, write=False) -> Enrollment:
-    enrollment = _get_or_404(
-        Enrollment.objects.select_related("course__organizer", "member__cell"), pk
+    enrollment = scoped_or_404(
+        scope, Enrollment.objects.select_related("course__organizer"), pk, org="member__cell"
     )
-    if not scope.covers(enrollment.member.cell):
-        raise Http404
     course_or_404(scope, enrollment.course_id)
     if write and not can_record_result(scope, enrollment):
         raise Http404
@@ -51,27 +36,26 @@ def enrollment_or_404(scope, pk, write=False) -> Enrollment:
 
 
 def contest_or_404(scope, pk, write=False) -> Contest:
-    contest = _get_or_404(scoped_contests(scope).select_related("organizer"), pk)
-    if write and not scope.can_write(contest.organizer):
-        raise Http404
+    contest = get_or_404(scoped_contests(scope).select_related("organizer"), pk=pk)
+    if write:
+        covers_or_404(scope, contest.organizer, write=True)
     return contest
 
 
 def round_or_404(scope, pk) -> ContestRound:
     """A round its organizer's writers may enter contestants in and score."""
-    rnd = _get_or_404(ContestRound.objects.select_related("contest", "organizer"), pk)
-    if not scope.can_write(rnd.organizer):
-        raise Http404
-    return rnd
+    rounds = ContestRound.objects.select_related("contest")
+    return scoped_or_404(scope, rounds, pk, org="organizer", write=True)
 
 
 def contestant_or_404(scope, pk) -> Contestant:
-    c = _get_or_404(
+    """A contestant of a round the scope organizes, from a cell the scope reads."""
+    c = get_or_404(
         Contestant.objects.select_related(
             "round__contest__organizer", "round__organizer", "member", "cell"
         ),
-        pk,
+        pk=pk,
     )
-    if not (scope.can_write(c.round.organizer) and scope.covers(c.cell)):
-        raise Http404
+    covers_or_404(scope, c.round.organizer, write=True)
+    covers_or_404(scope, c.cell)
     return c

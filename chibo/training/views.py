@@ -7,16 +7,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
-from chibo.core import audit, web
+from chibo.core import audit
 from chibo.core import indicators as registry
 from chibo.core.dates import today
+from chibo.core.web import add_errors, bad_query, reader_or_404, writer_or_404, xlsx_response
 from chibo.members.models import Member
+from chibo.members.permissions import member_or_404
 from chibo.organizations.models import UPPER_KINDS, Organization
 
 from . import exports, indicators, selectors, services
@@ -30,29 +32,12 @@ from .forms import (
     ResultForm,
 )
 from .models import Enrollment
-from .permissions import can_record_result, course_or_404, enrollment_or_404, member_or_404
+from .permissions import can_record_result, course_or_404, enrollment_or_404
 
 PAGE_SIZE = 50
 NOMINATE_PAGE_SIZE = 100
 SEARCH_LIMIT = 100
 BULK_LIMIT = 500
-
-
-bad_query = web.bad_query
-
-
-def reader_scope_or_404(request) -> Scope:
-    scope = Scope.for_user(request.user)
-    if not scope.read_paths and not scope.superuser:
-        raise Http404  # a member alone reads only their own record
-    return scope
-
-
-def writer_scope_or_404(request) -> Scope:
-    scope = Scope.for_user(request.user)
-    if not scope.write_paths and not scope.superuser:
-        raise Http404
-    return scope
 
 
 def organizer_choices(scope):
@@ -74,20 +59,6 @@ def indicator_links(codes):
     return [registry.get(code) for code in codes]
 
 
-def add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 # --- courses ----------------------------------------------------------------------------------
 
 
@@ -103,7 +74,7 @@ def _filtered_courses(request, scope):
 
 @login_required
 def course_list(request):
-    scope = reader_scope_or_404(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     form, org, courses = _filtered_courses(request, scope)
     if courses is None:
         return bad_query(form)
@@ -126,7 +97,7 @@ def course_list(request):
 
 @login_required
 def course_export(request):
-    scope = reader_scope_or_404(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     form, _org, courses = _filtered_courses(request, scope)
     if courses is None:
         return bad_query(form)
@@ -209,7 +180,7 @@ def _participant_rows(scope, course):
 
 @login_required
 def course_detail(request, pk):
-    scope = reader_scope_or_404(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     course = course_or_404(scope, pk)
     rows = _participant_rows(scope, course)
     context = {
@@ -226,7 +197,7 @@ def course_detail(request, pk):
 
 @login_required
 def course_participants_export(request, pk):
-    scope = reader_scope_or_404(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     course = course_or_404(scope, pk)
     rows = (
         (
@@ -257,7 +228,7 @@ def course_participants_export(request, pk):
 @require_http_methods(["GET", "POST"])
 def course_enroll(request, pk):
     """Find members in the write scope (by cell and name) and enrol the ticked ones."""
-    scope = writer_scope_or_404(request)
+    scope = writer_or_404(Scope.for_user(request.user))
     course = course_or_404(scope, pk)
     search = MemberSearchForm(request.GET)
     if not search.is_valid():
@@ -310,7 +281,7 @@ def bulk_org_choices(scope):
 def course_enroll_many(request, pk):
     """Enrol many at once: the members of the write scope, filtered by cell or commune, by
     current post and by theory level, ticked (or all shown) and sent in one submit."""
-    scope = writer_scope_or_404(request)
+    scope = writer_or_404(Scope.for_user(request.user))
     course = course_or_404(scope, pk)
     filters = BulkEnrollFilterForm(request.GET, orgs=bulk_org_choices(scope))
     if not filters.is_valid():
@@ -387,7 +358,7 @@ def enrollment_result(request, pk):
 @login_required
 def member_history(request, pk):
     scope = Scope.for_user(request.user)
-    member = member_or_404(scope, pk)
+    member = member_or_404(scope, pk, queryset=Member.objects.select_related("cell"))
     context = {
         "m": member,
         **selectors.member_history(member),
@@ -403,7 +374,7 @@ def member_history(request, pk):
 @require_http_methods(["GET", "POST"])
 def nominate(request):
     """Candidates for a chosen course from the committee and succession lists; tick, submit."""
-    scope = writer_scope_or_404(request)
+    scope = writer_or_404(Scope.for_user(request.user))
     choice = NominateChoiceForm(request.POST if request.method == "POST" else request.GET)
     if not choice.is_valid():
         return bad_query(choice)

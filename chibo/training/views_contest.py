@@ -12,25 +12,19 @@ from django.views.decorators.http import require_http_methods
 from chibo.accounts.scope import Scope
 from chibo.committees.tables import url_maker
 from chibo.core import audit
+from chibo.core.web import add_errors, bad_query, reader_or_404, xlsx_response
 from chibo.members.models import Member
 from chibo.organizations.models import subtree_q
 
 from . import exports, indicators, selectors, services
 from .forms import ContestantCellForm, ContestantForm, ContestForm, RoundForm, ScoreForm
 from .permissions import contest_or_404, contestant_or_404, round_or_404
-from .views import (
-    add_errors,
-    bad_query,
-    indicator_links,
-    organizer_choices,
-    reader_scope_or_404,
-    xlsx_response,
-)
+from .views import indicator_links, organizer_choices
 
 
 @login_required
 def contest_list(request):
-    scope = reader_scope_or_404(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     context = {
         "contests": list(selectors.contest_list(scope)),
         "can_create": organizer_choices(scope).exists(),
@@ -60,7 +54,7 @@ def contest_create(request):
 
 @login_required
 def contest_detail(request, pk):
-    scope = reader_scope_or_404(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     contest = contest_or_404(scope, pk)
     results = selectors.contest_results(scope, contest)
     score_url = url_maker("training:score_record")  # reversed once, not once a contestant
@@ -80,7 +74,7 @@ def contest_detail(request, pk):
 
 @login_required
 def contest_export(request, pk):
-    scope = reader_scope_or_404(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     contest = contest_or_404(scope, pk)
     rows = []
     for block in selectors.contest_results(scope, contest):

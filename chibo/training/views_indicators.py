@@ -6,12 +6,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from chibo.accounts.scope import Scope
 from chibo.core import indicators as registry
 from chibo.core.dates import today
+from chibo.core.web import bad_query, reader_or_404
 
 from . import indicators
 from .forms import IndicatorForm
-from .views import bad_query, reader_scope_or_404
 
 PAGE_SIZE = 100
 
@@ -21,7 +22,7 @@ def indicator_rows(request, code):
     found = registry.list_for(code, "training:indicator")
     if found is None:
         raise Http404
-    scope = reader_scope_or_404(request)
+    scope = reader_or_404(Scope.for_user(request.user))
     form = IndicatorForm(request.GET)
     if not form.is_valid():
         return bad_query(form)
