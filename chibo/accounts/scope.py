@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Q
-from django.http import Http404
 
 from chibo.core.dates import today
+from chibo.core.web import covers_or_404, get_or_404
 from chibo.organizations.models import Organization, subtree_q
 
 from .models import PII_ROLES, WRITE_ROLES, Role, RoleAssignment
@@ -118,13 +118,10 @@ class Scope:
         return org is not None and any(org.path.startswith(p) for p in self.pii_paths)
 
     def org_or_404(self, pk, write=False) -> Organization:
-        try:
-            org = Organization.objects.select_related("parent").get(pk=pk)
-        except (Organization.DoesNotExist, ValueError, TypeError):
-            raise Http404 from None
-        if not self.covers(org, write=write):
-            raise Http404
-        return org
+        """The organization `pk` with its parent if the scope reads it (writes it, with
+        `write`); else 404, as if missing."""
+        org = get_or_404(Organization.objects.select_related("parent"), pk=pk)
+        return covers_or_404(self, org, write=write)
 
     def top_organizations(self):
         """The nodes the user's roles sit at (the roots of their visible forest)."""

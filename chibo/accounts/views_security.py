@@ -7,11 +7,12 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from chibo.core.web import bad_query, get_or_404
 
 from .models import ApiToken, RoleAssignment, User
 from .scope import Scope
@@ -30,10 +31,7 @@ def user_or_404(request, pk) -> User:
     """The user `pk` if it is the requester or one an org-board admin manages; else 404."""
     if str(pk) == str(request.user.pk):
         return request.user
-    user = managed_users(Scope.for_user(request.user)).filter(pk=pk).first()
-    if user is None:
-        raise Http404
-    return user
+    return get_or_404(managed_users(Scope.for_user(request.user)), pk=pk)
 
 
 @login_required
@@ -84,8 +82,6 @@ def tokens(request):
     """API tokens: the user's own, or (?user=) those of a user an org-board admin manages."""
     query = TokenListForm(request.GET)
     if not query.is_valid():
-        from chibo.core.web import bad_query
-
         return bad_query(query)
     target = user_or_404(request, query.cleaned_data["user"] or request.user.pk)
     rows = ApiToken.objects.filter(user=target).order_by("-created_at", "-id")
@@ -101,9 +97,7 @@ def tokens(request):
 @login_required
 @require_POST
 def revoke(request, pk):
-    token = ApiToken.objects.select_related("user").filter(pk=pk).first()
-    if token is None:
-        raise Http404
+    token = get_or_404(ApiToken.objects.select_related("user"), pk=pk)
     user_or_404(request, token.user_id)
     if token_revoke(token=token, actor=request.user):
         messages.success(request, _("Đã thu hồi mã API."))

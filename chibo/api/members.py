@@ -3,11 +3,12 @@
 import datetime
 import enum
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Path, Query, Router
 from ninja.pagination import paginate
 from pydantic import BaseModel, model_validator
 
+from chibo.core.web import get_or_404
 from chibo.members.indicators import memberships_open_on
 from chibo.members.models import IN_CELL_STATUSES, Member, Sex, Status, TheoryLevel
 from chibo.members.selectors import scoped_members
@@ -155,9 +156,7 @@ def member_detail(
     scope = scope_of(request)
     when = as_of_date(as_of, scope.on) if as_of else None
     request.api_as_of = when
-    member = scoped_members(scope).select_related("cell").filter(pk=member_id).first()
-    if member is None:
-        raise Http404
+    member = get_or_404(scoped_members(scope).select_related("cell"), pk=member_id)
     response["ETag"] = etag(member)
     if when is not None:
         set_cells([member], when)

@@ -1,12 +1,12 @@
 """GET /organizations and /organizations/{id}: the part of the tree the user's roles cover."""
 
 import datetime
-from collections.abc import Sequence
 
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from chibo.core.vn import fold
+from chibo.core.web import LazyRows
 from chibo.members import indicators
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
@@ -34,28 +34,19 @@ class OrganizationDetailOut(OrganizationOut):
     member_count: int
 
 
-class NameMatches(Sequence):
+def name_matches(qs, words: list[str]) -> LazyRows:
     """The organizations of `qs` whose name holds every folded word, in the order of `qs`.
 
     Names are folded in Python (no accent-insensitive index exists on every database):
     one query reads ids and names, and a page slice loads only that page's rows.
     """
+    ids = [pk for pk, name in qs.values_list("pk", "name") if all(w in fold(name) for w in words)]
 
-    def __init__(self, qs, words: list[str]):
-        self.qs = qs
-        self.ids = [
-            pk for pk, name in qs.values_list("pk", "name") if all(w in fold(name) for w in words)
-        ]
+    def rows(page_ids):
+        found = qs.in_bulk(page_ids)
+        return [found[pk] for pk in page_ids]
 
-    def __len__(self):
-        return len(self.ids)
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        ids = self.ids[index]
-        rows = self.qs.in_bulk(ids)
-        return [rows[pk] for pk in ids]
+    return LazyRows(ids, rows)
 
 
 @router.get(
@@ -105,7 +96,7 @@ def organization_list(
     qs = qs.order_by("path")
     words = fold(q or "").split()
     if words:
-        return NameMatches(qs, words)
+        return name_matches(qs, words)
     return qs
 
 

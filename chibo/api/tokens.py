@@ -26,6 +26,7 @@ from ninja.responses import Status
 from chibo.accounts.middleware import needs_otp
 from chibo.accounts.models import ApiToken
 from chibo.accounts.scope import Scope
+from chibo.core.web import get_or_404
 
 from .schemas import MAX_ID, TEXT_PATTERN, responses
 from .security import scope_of
@@ -206,9 +207,7 @@ def token_revoke_view(request, token_id: int = Path(..., ge=1, le=MAX_ID)):
     from chibo.accounts.services import token_revoke
     from chibo.accounts.views_security import managed_users
 
-    row = ApiToken.objects.select_related("user").filter(pk=token_id).first()
-    if row is None:
-        raise Http404
+    row = get_or_404(ApiToken.objects.select_related("user"), pk=token_id)
     if row.user_id != request.auth.pk and not (
         managed_users(scope_of(request)).filter(pk=row.user_id).exists()
     ):

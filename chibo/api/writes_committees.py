@@ -5,7 +5,6 @@ the write scope (404 outside it), the page's form, the page's service."""
 import datetime
 
 from django import forms
-from django.http import Http404
 from ninja import Path, Router
 from pydantic import BaseModel, Field
 
@@ -17,6 +16,7 @@ from chibo.committees.positions.forms import PositionForm
 from chibo.committees.villages import services as village_services
 from chibo.committees.villages.forms import RoleForm
 from chibo.core.dates import today
+from chibo.core.web import covers_or_404, get_or_404, scoped_or_404
 from chibo.organizations.models import Village
 
 from .organizations import router as organizations_router
@@ -90,11 +90,6 @@ class EndIn(BaseModel):
     end: str = VNDate("The first day no longer held.")
 
 
-def _owned_or_404(scope, org):
-    if org is None or not scope.can_write(org):
-        raise Http404
-
-
 @organizations_router.post(
     "/{org_id}/positions",
     auth=WRITE_AUTH,
@@ -152,10 +147,10 @@ def position_end(
     idempotency_key: str | None = IDEMPOTENCY_HEADER,
 ):
     def action():
-        position = (
-            Position.objects.select_related("organization", "member").filter(pk=position_id).first()
+        positions = Position.objects.select_related("member")
+        position = scoped_or_404(
+            scope_of(request), positions, position_id, org="organization", write=True
         )
-        _owned_or_404(scope_of(request), position and position.organization)
         end = cleaned(bound(EndForm, data))["end"]
         return position_services.position_end(position=position, end=end, actor=request.user)
 
@@ -164,14 +159,10 @@ def position_end(
 
 def _village_or_404(scope, village_id) -> Village:
     # As committees.villages.views._village_or_404: the serving cell's scope, or the commune's.
-    village = (
-        Village.objects.select_related("cell", "commune__party_committee")
-        .filter(pk=village_id)
-        .first()
+    village = get_or_404(
+        Village.objects.select_related("cell", "commune__party_committee"), pk=village_id
     )
-    if village is None:
-        raise Http404
-    _owned_or_404(scope, village.cell or village.commune.party_committee)
+    covers_or_404(scope, village.cell or village.commune.party_committee, write=True)
     return village
 
 
@@ -225,9 +216,7 @@ def post_end(
     idempotency_key: str | None = IDEMPOTENCY_HEADER,
 ):
     def action():
-        role = ConcurrentRole.objects.select_related("member").filter(pk=post_id).first()
-        if role is None:
-            raise Http404
+        role = get_or_404(ConcurrentRole.objects.select_related("member"), pk=post_id)
         _village_or_404(scope_of(request), role.village_id)
         end = cleaned(bound(EndForm, data))["end"]
         return village_services.concurrent_role_end(role=role, end=end, actor=request.user)

@@ -6,6 +6,7 @@ from django.http import Http404
 from ninja import Path
 from pydantic import BaseModel, Field
 
+from chibo.core.web import admin_or_404
 from chibo.organizations import services
 from chibo.organizations.forms import ChildForm, RenameForm
 from chibo.organizations.models import Organization
@@ -46,11 +47,7 @@ class RenameIn(BaseModel):
 
 def _admin_org_or_404(request, org_id):
     # As organizations.views._admin_org_or_404: the write scope, and the org board.
-    scope = scope_of(request)
-    org = scope.org_or_404(org_id, write=True)
-    if not scope.is_org_admin:
-        raise Http404
-    return org
+    return admin_or_404(scope_of(request)).org_or_404(org_id, write=True)
 
 
 @router.post(

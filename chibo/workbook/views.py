@@ -8,14 +8,14 @@ Everything an import writes is limited to the admin's subtree (chibo.workbook.en
 import secrets
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
-from chibo.members.spreadsheets import XLSX_CONTENT_TYPE
+from chibo.core.web import admin_or_404, get_or_404, xlsx_response
 
 from . import exporter
 from .importer import Result
@@ -25,30 +25,15 @@ from .tasks import read_progress, run_workbook_import, storage_dir
 _SHOWN = 500
 
 
-def _admin_scope_or_404(request) -> Scope:
-    scope = Scope.for_user(request.user)
-    if not scope.is_org_admin:
-        raise Http404
-    return scope
-
-
 def _item_or_404(request, pk) -> WorkbookImport:
-    _admin_scope_or_404(request)
-    item = WorkbookImport.objects.filter(pk=pk, user=request.user).first()
-    if item is None:
-        raise Http404
-    return item
-
-
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    """One of the admin's own imports (another's is 404, as if missing)."""
+    admin_or_404(Scope.for_user(request.user))
+    return get_or_404(WorkbookImport.objects.filter(user=request.user), pk=pk)
 
 
 @login_required
 def index(request):
-    _admin_scope_or_404(request)
+    admin_or_404(Scope.for_user(request.user))
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -75,8 +60,8 @@ def index(request):
 
 @login_required
 def template(request):
-    _admin_scope_or_404(request)
-    return _xlsx(exporter.build(with_data=False), "mau-so-du-lieu-chibo.xlsx")
+    admin_or_404(Scope.for_user(request.user))
+    return xlsx_response(exporter.build(with_data=False), "mau-so-du-lieu-chibo.xlsx")
 
 
 @login_required
@@ -129,6 +114,6 @@ def confirm(request, pk):
 
 @login_required
 def export(request, pk):
-    scope = _admin_scope_or_404(request)
+    scope = admin_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk, write=True)
-    return _xlsx(exporter.build(org), f"so-du-lieu-{org.code}-{today():%Y%m%d}.xlsx")
+    return xlsx_response(exporter.build(org), f"so-du-lieu-{org.code}-{today():%Y%m%d}.xlsx")
