@@ -94,12 +94,8 @@ class MemberForm(forms.ModelForm):
     birth_date = DateField(label=_("Ngày sinh"))
     admission_date = DateField(label=_("Ngày vào Đảng"))
     official_date = DateField(label=_("Ngày chính thức"), required=False)
-    citizen_id = forms.RegexField(
-        label=_("Số CCCD"),
-        regex=r"^\d{12}$",
-        required=False,
-        error_messages={"invalid": _("Số CCCD gồm đúng 12 chữ số.")},
-    )
+    # Twelve digits is a register rule (rules.check): one message for the form and the imports.
+    citizen_id = forms.CharField(label=_("Số CCCD"), required=False, max_length=20)
     ethnicity = forms.CharField(
         label=_("Dân tộc"),
         max_length=40,
@@ -157,11 +153,13 @@ class MemberForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         after = {k: data.get(k) for k in rules.FIELDS if k not in self.errors}
+        # Duplicates need the database: the service finds them (rules.review again).
         if self.instance.pk:
             before = {k: getattr(self.instance, k) for k in rules.FIELDS}
-            errors, warnings = rules.check_change(before, {**before, **after}, on=today())
+            record = rules.Record({**before, **after}, before=before, pk=self.instance.pk)
         else:
-            errors, warnings = rules.check(after, on=today())
+            record = rules.Record(after)
+        errors, warnings = rules.review([record], in_database=False)
         for finding in errors:
             if finding.field not in self.errors:
                 self.add_error(finding.field, finding.message)

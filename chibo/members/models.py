@@ -13,6 +13,8 @@ from chibo.core.models import BinaryCollationCharField, TimeStamped
 from chibo.core.vn import day_text
 from chibo.organizations.models import Organization, subtree_q
 
+from . import rules
+
 
 class Sex(models.TextChoices):
     MALE = "male", _("Nam")
@@ -177,8 +179,7 @@ class Member(TimeStamped):
         return self.official_date is not None and self.official_date <= on
 
     def age(self, on: datetime.date) -> int:
-        b = self.birth_date
-        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+        return rules.age_on(self.birth_date, on)
 
     @property
     def citizen_id_masked(self) -> str:

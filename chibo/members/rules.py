@@ -1,5 +1,6 @@
 """The register's rules for a member's record, in one place: the member form, the member
-import, the workbook import and the services all call `check` and `canonical_ethnicity`.
+import, the workbook import and the services all call `review` (which runs `check` or
+`check_change` on each record, then `duplicates`) and `canonical_ethnicity`.
 
 Errors stop a save; warnings (data the rules find suspicious, not impossible) are shown and
 confirmed once by the user. Services raise the errors and never gate on warnings.
@@ -9,9 +10,11 @@ import calendar
 import datetime
 import difflib
 import re
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chibo.core import vn
 from chibo.core.dates import today
@@ -22,8 +25,27 @@ LATE_OFFICIAL_MONTHS = 3  # an official date later than probation end + this is 
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 PARTY_FOUNDED = datetime.date(1930, 2, 3)
 ADULT_AGE = 18
-# The Member fields check() reads.
-FIELDS = ("birth_date", "admission_date", "official_date", "ethnicity")
+# The Member fields review() reads: check() the first five, duplicates() the last two.
+FIELDS = (
+    "birth_date",
+    "admission_date",
+    "official_date",
+    "ethnicity",
+    "citizen_id",
+    "party_card_number",
+)
+UNIQUE_FIELDS = ("citizen_id", "party_card_number")
+# (repeated in the file, held by another member) for each of UNIQUE_FIELDS
+_DUPLICATE_MESSAGES = {
+    "citizen_id": (
+        gettext_noop("Số CCCD %(v)s trùng với dòng %(row)s trong tệp."),
+        gettext_noop("Số CCCD %(v)s đã có trong danh sách đảng viên."),
+    ),
+    "party_card_number": (
+        gettext_noop("Số thẻ đảng viên %(v)s trùng với dòng %(row)s trong tệp."),
+        gettext_noop("Số thẻ đảng viên %(v)s đã có trong danh sách đảng viên."),
+    ),
+}
 
 # The 54 ethnic groups in the order and spelling of the General Statistics Office's list
 # (Danh mục các dân tộc Việt Nam, QĐ 1019/QĐ-TCTK of 12/11/2008, the codes 01–54 the censuses
@@ -176,6 +198,7 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 class Finding:
     field: str  # a Member field name: "birth_date", "admission_date", "official_date", ...
     message: str  # Vietnamese; names the member when check() was given a name
+    key: Hashable = None  # the record it is about, in review(): a row number of a file
 
 
 def _named(name: str, message: str) -> str:
@@ -245,6 +268,9 @@ def check(
     ethnicity = fields.get("ethnicity")
     if ethnicity and canonical_ethnicity(ethnicity) is None:
         error("ethnicity", unknown_ethnicity_message(ethnicity))
+    cid = fields.get("citizen_id")
+    if cid and not (len(cid) == 12 and cid.isascii() and cid.isdigit()):
+        error("citizen_id", _("Số CCCD phải gồm đúng 12 chữ số."))
 
     if a and not o and "admission_date" not in future and end < on:
         who = name or _("Đảng viên")
@@ -293,3 +319,84 @@ def check_change(
         [f for f in errors if f.field in changed or f not in old_errors],
         [f for f in warnings if f.field in changed or f not in old_warnings],
     )
+
+
+# --- one record or a file of them ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    """A member's fields about to be saved, as review() takes them."""
+
+    fields: dict  # Member field -> value; review() reads FIELDS
+    key: Hashable = None  # the caller's name for it (a row number), set on its findings
+    name: str = ""  # named in the messages (an import's row); blank on a form or a service
+    before: dict | None = None  # the stored record of an edit: see check_change
+    pk: int | None = None  # the member's own id: its own numbers are not duplicates
+
+
+def review(
+    records: Iterable[Record], *, on: datetime.date | None = None, in_database: bool = True
+) -> tuple[list[Finding], list[Finding]]:
+    """(errors, warnings) of member records about to be saved: the register's rules for each
+    (check, or check_change for an edit) and duplicates() among them and, with `in_database`,
+    against every other member. The one check that the member form, the services, the member
+    import and the workbook import call; each finding carries its record's key.
+    """
+    records = list(records)
+    on = on or today()
+    errors: list[Finding] = []
+    warnings: list[Finding] = []
+    for r in records:
+        after = {k: r.fields.get(k) for k in FIELDS}
+        if r.before is None:
+            found, warned = check(after, on=on, name=r.name)
+        else:
+            before = {k: r.before.get(k) for k in FIELDS}
+            found, warned = check_change(before, after, on=on, name=r.name)
+        errors += [Finding(f.field, f.message, r.key) for f in found]
+        warnings += [Finding(f.field, f.message, r.key) for f in warned]
+    errors += duplicates(records, in_database=in_database)
+    return errors, warnings
+
+
+def duplicates(records: list[Record], *, in_database: bool = True) -> list[Finding]:
+    """Citizen IDs and card numbers repeated among `records` (a file: the later rows are named
+    with the first one's key) or, with `in_database`, held by a member other than the record's
+    own (one query per 500 numbers)."""
+    from .models import Member  # the rules module is imported by models: no circle at load
+
+    found = []
+    for name in UNIQUE_FIELDS:
+        in_file, in_database_message = _DUPLICATE_MESSAGES[name]
+        first: dict[str, Record] = {}
+        for r in records:
+            value = r.fields.get(name)
+            if not value:
+                continue
+            if value in first:
+                message = _(in_file) % {"v": value, "row": first[value].key}
+                found.append(Finding(name, _named(r.name, message), r.key))
+            else:
+                first[value] = r
+        if not in_database or not first:
+            continue
+        values, holders = sorted(first), {}
+        for i in range(0, len(values), 500):
+            rows = Member.objects.filter(**{f"{name}__in": values[i : i + 500]})
+            for value, pk in rows.values_list(name, "pk"):
+                holders.setdefault(value, set()).add(pk)
+        for r in records:
+            value = r.fields.get(name)
+            if value and holders.get(value, set()) - {r.pk}:
+                message = _(in_database_message) % {"v": value}
+                found.append(Finding(name, _named(r.name, message), r.key))
+    return found
+
+
+def by_field(findings: Iterable[Finding]) -> dict[str, list[str]]:
+    """{field: [messages]}, as a ValidationError takes them."""
+    result: dict[str, list[str]] = {}
+    for f in findings:
+        result.setdefault(f.field, []).append(f.message)
+    return result

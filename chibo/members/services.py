@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from chibo.core import audit
 from chibo.core.dated import end_dated_row
-from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
@@ -45,32 +44,15 @@ def _check_cell(cell: Organization):
         raise ValidationError({"cell": _("Hãy chọn một chi bộ đang hoạt động.")})
 
 
-def _check_unique(member: Member):
-    errors = {}
-    others = Member.objects.exclude(pk=member.pk)
-    if member.citizen_id and others.filter(citizen_id=member.citizen_id).exists():
-        errors["citizen_id"] = _("Số CCCD này đã có trong danh sách.")
-    if (
-        member.party_card_number
-        and others.filter(party_card_number=member.party_card_number).exists()
-    ):
-        errors["party_card_number"] = _("Số thẻ đảng viên này đã có trong danh sách.")
+def _check_rules(member: Member, before: dict | None = None):
+    """Raise the register's errors (rules.review: dates, age, ethnicity, duplicates) for a new
+    record, or for what a change is answerable for; warnings are the caller's to show. Before
+    full_clean, whose unique constraints would say "Constraint … is violated."."""
+    after = {k: getattr(member, k) for k in rules.FIELDS}
+    record = rules.Record(after, before=before, pk=member.pk)
+    errors, _warnings = rules.review([record])
     if errors:
-        raise ValidationError(errors)
-
-
-def _check_rules(before: dict | None, after: dict, name: str):
-    """Raise the register's errors (rules.check) for a new record, or for what a change is
-    answerable for (rules.check_change); warnings are the caller's to show."""
-    if before is None:
-        errors, _warnings = rules.check(after, on=today(), name=name)
-    else:
-        errors, _warnings = rules.check_change(before, after, on=today(), name=name)
-    if errors:
-        by_field = {}
-        for finding in errors:
-            by_field.setdefault(finding.field, []).append(finding.message)
-        raise ValidationError(by_field)
+        raise ValidationError(rules.by_field(errors))
 
 
 def _canonical_ethnicity(fields: dict):
@@ -94,10 +76,7 @@ def member_create(
     _canonical_ethnicity(fields)
     member = Member(cell=cell, **fields)
     member.refresh_derived()
-    _check_rules(None, {k: getattr(member, k) for k in rules.FIELDS}, member.full_name)
-    # Our own duplicate messages first: full_clean's unique constraints say "Constraint
-    # “member_unique_party_card” is violated."
-    _check_unique(member)
+    _check_rules(member)
     member.full_clean(exclude=["search_text", "sort_key", "family_name", "given_name"])
     member.save()
     Membership.objects.create(
@@ -129,8 +108,7 @@ def member_update(*, member: Member, actor, expected_updated_at=None, **fields) 
             raise ValueError(name)
         setattr(locked, name, value)
     locked.refresh_derived()
-    _check_rules(rules_before, {k: getattr(locked, k) for k in rules.FIELDS}, locked.full_name)
-    _check_unique(locked)  # before full_clean, as in member_create
+    _check_rules(locked, rules_before)
     locked.full_clean(exclude=["search_text", "sort_key", "family_name", "given_name"])
     changes = audit.diff(before, audit.snapshot(locked, EDITABLE_FIELDS))
     if not changes:

@@ -566,10 +566,7 @@ def _citizen_id(value) -> str:
         if digits.isdigit() and 10 <= len(digits) <= 11:
             digits = digits.zfill(12)
         value = digits
-    text = _text(value).replace(" ", "")
-    if text and not (len(text) == 12 and text.isascii() and text.isdigit()):
-        raise _Invalid(_("Số CCCD phải gồm đúng 12 chữ số."))
-    return text
+    return _text(value).replace(" ", "")  # twelve digits: rules.check
 
 
 def _card(value) -> str:
@@ -612,53 +609,10 @@ def _convert(col: Column, value):
 
 
 _HEADER_OF = {c.field: c.header for c in COLUMNS}
-_UNIQUE = (
-    (
-        "citizen_id",
-        gettext_lazy("Số CCCD %(v)s trùng với dòng %(row)s trong tệp."),
-        gettext_lazy("Số CCCD %(v)s đã có trong danh sách đảng viên."),
-    ),
-    (
-        "party_card_number",
-        gettext_lazy("Số thẻ đảng viên %(v)s trùng với dòng %(row)s trong tệp."),
-        gettext_lazy("Số thẻ đảng viên %(v)s đã có trong danh sách đảng viên."),
-    ),
-)
 
 
-def _existing(name: str, values) -> set[str]:
-    values, found = sorted(values), set()
-    for i in range(0, len(values), 500):
-        found.update(
-            Member.objects.filter(**{f"{name}__in": values[i : i + 500]}).values_list(
-                name, flat=True
-            )
-        )
-    return found
-
-
-def _duplicates(rows: list[tuple[int, dict]]) -> list[RowError]:
-    """Citizen IDs and card numbers repeated inside the rows or already in the database."""
-    errors = []
-    for name, in_file, in_db in _UNIQUE:
-        first = {}
-        for number, f in rows:
-            v = f.get(name)
-            if not v:
-                continue
-            if v in first:
-                errors.append(
-                    RowError(number, _HEADER_OF[name], str(in_file) % {"v": v, "row": first[v]})
-                )
-            else:
-                first[v] = number
-        taken = _existing(name, first)
-        errors += [
-            RowError(number, _HEADER_OF[name], str(in_db) % {"v": f[name]})
-            for number, f in rows
-            if f.get(name) in taken
-        ]
-    return errors
+def _row_errors(findings: list[rules.Finding]) -> list[RowError]:
+    return [RowError(f.key, _HEADER_OF[f.field], f.message) for f in findings]
 
 
 def validate(rows: list[SheetRow], scope) -> tuple[list[CleanRow], list[RowError]]:
@@ -687,11 +641,6 @@ def validate(rows: list[SheetRow], scope) -> tuple[list[CleanRow], list[RowError
                 add(col.field, _("Bắt buộc, không được để trống."))
         if f.get("ethnicity"):
             f["ethnicity"] = rules.canonical_ethnicity(f["ethnicity"]) or f["ethnicity"]
-        found, row_warnings[row.number] = rules.check(
-            {k: f.get(k) for k in rules.FIELDS}, name=f.get("full_name") or ""
-        )
-        for finding in found:
-            add(finding.field, finding.message)
         f["religion"] = f.get("religion") or Member._meta.get_field("religion").default
         converted.append((row.number, f))
 
@@ -732,7 +681,12 @@ def validate(rows: list[SheetRow], scope) -> tuple[list[CleanRow], list[RowError
             continue
         errors.append(RowError(number, _HEADER_OF["cell_code"], message % {"code": code}))
 
-    errors += _duplicates(converted)
+    # The register's rules and duplicates on the values that converted (a field that did not
+    # is absent, and its rules skipped).
+    found, warned = rules.review(_records(converted))
+    errors += _row_errors(found)
+    for w in warned:
+        row_warnings.setdefault(w.key, []).append(w)
     errors.sort(key=lambda e: (e.row, _COLUMN_ORDER.get(e.column, 99)))
     failed = {e.row for e in errors}
     clean = [
@@ -740,7 +694,7 @@ def validate(rows: list[SheetRow], scope) -> tuple[list[CleanRow], list[RowError
             number,
             {k: v for k, v in f.items() if k not in ("cell_code", "cell")},
             f["cell"],
-            row_warnings[number],
+            row_warnings.get(number, []),
         )
         for number, f in converted
         if number not in failed
@@ -749,6 +703,10 @@ def validate(rows: list[SheetRow], scope) -> tuple[list[CleanRow], list[RowError
 
 
 _COLUMN_ORDER = {c.header: i for i, c in enumerate(COLUMNS)}
+
+
+def _records(rows) -> list[rules.Record]:
+    return [rules.Record(f, key=n, name=f.get("full_name") or "") for n, f in rows]
 
 
 # --- importing -------------------------------------------------------------------------------
@@ -764,7 +722,8 @@ def import_rows(*, rows: list[CleanRow], actor, source: str = "") -> list[Member
     note = (_("Nhập từ tệp %(f)s (lô %(b)s)") % {"f": source or "—", "b": batch})[:300]
     try:
         with transaction.atomic():
-            errors = _duplicates([(r.number, r.fields) for r in rows])
+            # Checked again under the transaction: another import may have taken a number.
+            errors = _row_errors(rules.duplicates(_records((r.number, r.fields) for r in rows)))
             cell_ids = {r.cell.pk for r in rows}
             open_ids = set(
                 Organization.objects.filter(

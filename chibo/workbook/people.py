@@ -54,50 +54,33 @@ def apply_members(run, sheet, rows: list[Row]):
         if m.citizen_id:
             by_cid[m.citizen_id] = m.pk
         by_key[(vn.fold(m.full_name), m.birth_date, m.admission_date)] = m.pk
-    seen_ref, seen_card, seen_cid = {}, {}, {}
+    for row in rows:
+        a = row.attrs
+        a["citizen_id"] = (a.get("citizen_id") or "").replace(" ", "") or None
+        a["party_card_number"] = a.get("party_card_number") or None
+        a["ethnicity"] = rules.canonical_ethnicity(a.get("ethnicity") or "") or a.get("ethnicity")
+    # The register's rules, and numbers repeated in the sheet; a number already in chibo is how
+    # a row finds its member (matched below), not a duplicate.
+    records = [rules.Record(r.attrs, key=r.number, name=r.attrs.get("full_name", "")) for r in rows]
+    errors, warnings = rules.review(records, on=run.on, in_database=False)
+    for f in errors:
+        run.error(sheet, f.key, _header(sheet, f.field), f.message)
+    for f in warnings:
+        run.warn(sheet, f.key, _header(sheet, f.field), f.message)
+    seen_ref = {}
     new, matched = [], []
     for row in rows:
         a = row.attrs
-        for name, seen, label in (
-            ("ref", seen_ref, "Số hiệu"),
-            ("party_card_number", seen_card, "Số thẻ đảng viên"),
-            ("citizen_id", seen_cid, "Số CCCD"),
-        ):
-            value = a.get(name)
-            if value and value in seen:
-                run.error(
-                    sheet,
-                    row.number,
-                    label,
-                    _("«%(v)s» trùng với dòng %(n)s.") % {"v": value, "n": seen[value]},
-                )
-            elif value:
-                seen[value] = row.number
-        cid = (a.get("citizen_id") or "").replace(" ", "")
-        if cid and not (len(cid) == 12 and cid.isdigit()):
-            run.error(sheet, row.number, "Số CCCD", _("Số CCCD phải gồm đúng 12 chữ số."))
-        a["citizen_id"] = cid or None
-        a["party_card_number"] = a.get("party_card_number") or None
-        ethnicity = rules.canonical_ethnicity(a.get("ethnicity") or "")
-        if a.get("ethnicity") and ethnicity is None:
+        ref = a.get("ref")
+        if ref and ref in seen_ref:
             run.error(
                 sheet,
                 row.number,
-                "Dân tộc",
-                _("Dân tộc «%(v)s» không có trong danh mục 54 dân tộc; có phải «%(n)s»?")
-                % {"v": a["ethnicity"], "n": rules.nearest_ethnicity(a["ethnicity"])},
+                "Số hiệu",
+                _("«%(v)s» trùng với dòng %(n)s.") % {"v": ref, "n": seen_ref[ref]},
             )
-        elif ethnicity:
-            a["ethnicity"] = ethnicity
-        errors, warnings = rules.check(
-            {k: a.get(k) for k in ("birth_date", "admission_date", "official_date")},
-            on=run.on,
-            name=a.get("full_name", ""),
-        )
-        for f in errors:
-            run.error(sheet, row.number, _header(sheet, f.field), f.message)
-        for f in warnings:
-            run.warn(sheet, row.number, _header(sheet, f.field), f.message)
+        elif ref:
+            seen_ref[ref] = row.number
         cell_code = a.get("cell")
         cell_pk = run.refs.get("org", cell_code)
         if cell_pk is None:

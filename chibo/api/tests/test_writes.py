@@ -216,7 +216,9 @@ def test_member_create_refusals_in_vietnamese(tree, personas):
     r = send(
         "post", url, head, {**NEW_MEMBER, "cell": tree.cell_a.pk, "party_card_number": "01000001"}
     )
-    assert msgs(r) == {"party_card_number": ["Số thẻ đảng viên này đã có trong danh sách."]}
+    assert msgs(r) == {
+        "party_card_number": ["Số thẻ đảng viên 01000001 đã có trong danh sách đảng viên."]
+    }
     r = send(
         "post",
         url,
@@ -230,7 +232,7 @@ def test_member_create_refusals_in_vietnamese(tree, personas):
     )
     assert msgs(r) == {
         "admission_date": ["Ngày không hợp lệ (dd/mm/yyyy)."],
-        "citizen_id": ["Số CCCD gồm đúng 12 chữ số."],
+        "citizen_id": ["Số CCCD phải gồm đúng 12 chữ số."],
     }
     assert ["body", "data", "admission_date"] in [d["loc"] for d in r.json()["detail"]]
     # A commune's staff writes in its commune only: cell B is outside, as if missing.

@@ -308,7 +308,7 @@ def test_row_checks(clients):
             "Hoàng Văn Mới 3: ngày chính thức 31/05/2015 trước ngày vào Đảng 01/06/2015.",
         ),
         (5, "Ngày vào Đảng*", f"Hoàng Văn Mới 4: ngày vào Đảng {soon} ở tương lai."),
-        (6, "Số CCCD", "Số CCCD phải gồm đúng 12 chữ số."),
+        (6, "Số CCCD", "Hoàng Văn Mới 5: số CCCD phải gồm đúng 12 chữ số."),
         (
             7,
             "Lý luận chính trị",
@@ -329,9 +329,13 @@ def test_duplicates_inside_the_file_and_against_the_database(clients, tree):
     before = Member.objects.count()
     got = errors_of(upload(clients["commune"], xlsx(rows)))
     assert got == [
-        (3, "Số CCCD", "Số CCCD 014090000001 trùng với dòng 2 trong tệp."),
-        (4, "Số thẻ đảng viên", "Số thẻ đảng viên 01000001 đã có trong danh sách đảng viên."),
-        (5, "Số CCCD", "Số CCCD 014080000002 đã có trong danh sách đảng viên."),
+        (3, "Số CCCD", "Hoàng Văn Mới 2: số CCCD 014090000001 trùng với dòng 2 trong tệp."),
+        (
+            4,
+            "Số thẻ đảng viên",
+            "Hoàng Văn Mới 3: số thẻ đảng viên 01000001 đã có trong danh sách đảng viên.",
+        ),
+        (5, "Số CCCD", "Hoàng Văn Mới 4: số CCCD 014080000002 đã có trong danh sách đảng viên."),
     ]
     assert Member.objects.count() == before
 

@@ -392,7 +392,7 @@ def test_create_with_invalid_data_shows_vietnamese_messages_and_writes_nothing(t
     assert "Hãy sửa các lỗi bên dưới." in body
     assert "Trường này là bắt buộc." in body
     assert "Ngày không hợp lệ (dd/mm/yyyy)." in body
-    assert "Số CCCD gồm đúng 12 chữ số." in body
+    assert "Số CCCD phải gồm đúng 12 chữ số." in body
     assert snapshot() == before
 
 
@@ -428,9 +428,12 @@ def test_create_refusals(overrides, message, tree, clients):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"party_card_number": "01000001"}, "Số thẻ đảng viên này đã có trong danh sách."),
+        (
+            {"party_card_number": "01000001"},
+            "Số thẻ đảng viên 01000001 đã có trong danh sách đảng viên.",
+        ),
         # Duplicates are found across the whole district, not only within the scope.
-        ({"citizen_id": "014080000002"}, "Số CCCD này đã có trong danh sách."),
+        ({"citizen_id": "014080000002"}, "Số CCCD 014080000002 đã có trong danh sách đảng viên."),
     ],
 )
 def test_create_duplicate_is_refused_and_writes_nothing(overrides, message, tree, clients):
@@ -445,8 +448,11 @@ def test_create_duplicate_is_refused_and_writes_nothing(overrides, message, tree
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"party_card_number": "01000001"}, "Số thẻ đảng viên này đã có trong danh sách."),
-        ({"citizen_id": "014080000002"}, "Số CCCD này đã có trong danh sách."),
+        (
+            {"party_card_number": "01000001"},
+            "Số thẻ đảng viên 01000001 đã có trong danh sách đảng viên.",
+        ),
+        ({"citizen_id": "014080000002"}, "Số CCCD 014080000002 đã có trong danh sách đảng viên."),
     ],
 )
 def test_create_duplicate_message_is_vietnamese(overrides, message, tree, clients):
@@ -517,7 +523,7 @@ def test_edit_duplicate_card_message_is_vietnamese(tree, clients):
 
     data = member_form_data(tree.member_a, party_card_number="02000001")
     r = clients["admin"].post(f"/members/{tree.member_a.pk}/edit/", data)
-    assert "Số thẻ đảng viên này đã có trong danh sách." in r.content.decode()
+    assert "Số thẻ đảng viên 02000001 đã có trong danh sách đảng viên." in r.content.decode()
 
 
 @pytest.mark.django_db
