@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from chibo.committees.exports import Table
+from chibo.core import indicators as registry
 from chibo.core import vn
 from chibo.core.indicators import Value
 
@@ -273,24 +274,31 @@ def _attendance_table() -> Table:
     )
 
 
-INDICATOR_TABLES = {
-    "assigned_officials": _assigned_officials,
-    "supported_villages": _supported_villages,
-    "official_attendance_rate": _official_attendance_rate,
+def _whole(table_of):
+    """rows(org, on) of a list laid out whole; the page computes the figure."""
+
+    def rows(org, on):
+        table = table_of(org, on)
+        return table.linked_rows, {"table": table}
+
+    return rows
+
+
+def _attendance_rows(org, on):
+    """Only the page shown is read; the figure comes with the pairs counted."""
+    rows = AttendanceRows(org, on)
+    return rows, {"table": _attendance_table(), "value": rows.value}
+
+
+VIEW = "meetings:official_indicator"  # the page that shows these lists
+# code -> (rows, table), registered with the indicator registry by meetings/lists.py.
+LISTS = {
+    "assigned_officials": (_whole(_assigned_officials), _assigned_officials),
+    "supported_villages": (_whole(_supported_villages), _supported_villages),
+    "official_attendance_rate": (_attendance_rows, _official_attendance_rate),
 }
 
 
 def indicator_table(code: str, org, on: datetime.date) -> Table:
     """The whole list behind an indicator (the .xlsx)."""
-    return INDICATOR_TABLES[code](org, on)
-
-
-def indicator_list(code: str, org, on: datetime.date):
-    """(table, rows, value) for the page of the list behind an indicator: the table's headers,
-    the (link, row) pairs to page through, and the figure when the list has it already (else
-    None). The attendance list reads only the page it shows."""
-    if code == "official_attendance_rate":
-        rows = AttendanceRows(org, on)
-        return _attendance_table(), rows, rows.value
-    table = indicator_table(code, org, on)
-    return table, table.linked_rows, None
+    return registry.list_for(code, VIEW).table(org, on)

@@ -28,7 +28,7 @@ from chibo.core.dates import today
 from chibo.organizations.models import Organization
 
 from ..models import FollowAssignment
-from . import exports, forms, indicators, services
+from . import exports, forms, services
 from . import selectors as sel
 
 INDICATOR_PAGE_SIZE = 200
@@ -89,8 +89,8 @@ def meeting_url_maker():
 
 def indicator_links(org):
     return [
-        (code, registry.get(code).name, reverse("meetings:official_indicator", args=[org.pk, code]))
-        for code in indicators.CODES
+        (code, registry.get(code).name, reverse(exports.VIEW, args=[org.pk, code]))
+        for code in registry.listed_on(exports.VIEW)
     ]
 
 
@@ -343,15 +343,16 @@ def indicator(request, pk, code):
     """The list behind one of the officials' indicators; the last column says what counts."""
     scope = reader_scope(request)
     org = scope.org_or_404(pk)
-    if code not in indicators.CODES:
+    found = registry.list_for(code, exports.VIEW)
+    if found is None:
         raise Http404
     form, q = query(request, forms.IndicatorForm)
     on = q["as_of"]
     if q["format"] == "xlsx":
-        table = exports.indicator_table(code, org, on)
-        return xlsx_response([table], xlsx_name(org, code, on))
+        return xlsx_response([found.table(org, on)], xlsx_name(org, code, on))
     ind = registry.get(code)
-    table, rows, value = exports.indicator_list(code, org, on)
+    rows, extra = found.rows(org, on)
+    value = extra.pop("value", None)
     page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(q.get("page") or 1)
     context = {
         "org": org,
@@ -360,10 +361,10 @@ def indicator(request, pk, code):
         "code": code,
         "name": ind.name,
         "value": ind.compute(org, on) if value is None else value,
-        "table": table,
         "page": page,
         "query": without_page(request),
         "export_url": export_url(request),
         "first": sel.window(on)[0],
+        **extra,  # the table's title and headers
     }
     return render(request, "meetings/official_indicator.html", context)

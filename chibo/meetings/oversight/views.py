@@ -8,8 +8,6 @@ organization board's admin), checked here and again in the service. Query string
 forms; bad input is a 400 with a message.
 """
 
-from collections.abc import Sequence
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,9 +26,8 @@ from chibo.core import audit, dates, web
 from chibo.core import indicators as registry
 from chibo.organizations.models import Organization
 
-from .. import indicators
-from ..models import CellMeeting, Task
-from . import exports, selectors, services
+from ..models import CellMeeting
+from . import exports, lists, selectors, services
 from . import overview as selectors_overview
 from .forms import ConfirmForm, IndicatorForm, MonthPageForm, MonthQueryForm, ReturnForm
 
@@ -218,7 +215,7 @@ def overview(request):
         "title": title,
         "month": ov.month,
         "ov": ov,
-        "indicators": [registry.get(c) for c in indicators.CODES],
+        "indicators": [registry.get(c) for c in registry.listed_on(lists.VIEW)],
         "as_of": selectors.month_end(ov.month),
         "org_choices": _org_choices(scope),
         "export_url": _export_url(request),
@@ -379,81 +376,11 @@ def review_return(request, pk):
 # --- the lists behind the indicators --------------------------------------------------------
 
 
-class PageByIds(Sequence):
-    """A long list (its length known) read a page at a time in two steps: the page's ids, from
-    `ids` (a queryset of ids in the list's order), then `show(ids)`, those rows with what they
-    show: the database sorts narrow rows, not every row with its joins."""
-
-    def __init__(self, ids, show, length):
-        self.ids, self.show, self.length = ids, show, length
-
-    def __len__(self):
-        return self.length
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        ids = list(self.ids[index])
-        return list(self.show(ids)) if ids else []
-
-
-def _indicator_rows(code, org, as_of, page_number):
-    """(the page, extra context) of the list behind one indicator."""
-    ind = indicators
-    extra = {}
-    if code == "meetings_held_on_schedule":
-        b, cells, on_day = ind.meetings_held_on_schedule_rows(org, as_of)
-        page = Paginator(cells.select_related("organization"), INDICATOR_PAGE_SIZE).get_page(
-            page_number
-        )
-        ids = [p.organization_id for p in page.object_list]
-        meetings = {m.cell_id: m for m in b.meetings().filter(kind=ind.REGULAR, cell_id__in=ids)}
-        counted = set(on_day.filter(cell_id__in=ids).values_list("cell_id", flat=True))
-        for p in page.object_list:
-            p.meeting = meetings.get(p.organization_id)
-            p.counted = p.organization_id in counted
-        extra["basis"] = b
-    elif code == "thematic_meetings_quarter":
-        b, cells, thematic = ind.thematic_meetings_quarter_rows(org, as_of)
-        page = Paginator(cells.select_related("organization"), INDICATOR_PAGE_SIZE).get_page(
-            page_number
-        )
-        ids = [p.organization_id for p in page.object_list]
-        found = {}
-        for m in thematic.filter(cell_id__in=ids).order_by("scheduled_date", "id"):
-            found.setdefault(m.cell_id, []).append(m)
-        for p in page.object_list:
-            p.thematic = found.get(p.organization_id, [])
-            p.counted = bool(p.thematic)
-        extra["basis"] = b
-        extra["quarter_start"] = selectors.quarter_start(b.month)
-    elif code == "task_completion_rate":
-        since, value, ids = ind.task_completion_rate_list(org, as_of)
-        rows = PageByIds(ids, ind.tasks_shown, value.of)
-        page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(page_number)
-        owners, states = dict(Task.Owner.choices), dict(Task.State.choices)
-        for t in page.object_list:
-            t.owner_label = owners.get(t.owner_kind, t.owner_kind)
-            t.state_label = states.get(t.state, t.state)
-        extra["since"] = since
-        extra["value"] = value
-    elif code == "meeting_quality_classes":
-        b, rows, breakdown = ind.meeting_quality_classes_rows(org, as_of)
-        page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(page_number)
-        labels = dict(CellMeeting._meta.get_field("quality_class").choices)
-        extra["basis"] = b
-        extra["breakdown"] = [(labels[c], n) for c, n in breakdown.items()]
-    else:  # meeting_attendance_rate
-        b, rows = ind.meeting_attendance_rate_rows(org, as_of)
-        page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(page_number)
-        extra["basis"] = b
-    return page, extra
-
-
 @login_required
 def indicator(request, code):
     """The list behind one meeting indicator for an organization as of a date."""
-    if code not in indicators.CODES:
+    found = registry.list_for(code, lists.VIEW)
+    if found is None:
         raise Http404
     scope = _scope(request)
     form = IndicatorForm(request.GET)
@@ -463,8 +390,9 @@ def indicator(request, code):
     (org,) = _roots(scope, data.get("org"))[:1]
     as_of = data.get("as_of") or dates.today()
     ind = registry.get(code)
-    page, extra = _indicator_rows(code, org, as_of, data.get("page") or 1)
+    rows, extra = found.rows(org, as_of)
     value = extra.pop("value", None)
+    page = Paginator(rows, INDICATOR_PAGE_SIZE).get_page(data.get("page") or 1)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
