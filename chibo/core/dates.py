@@ -15,6 +15,11 @@ def in_range(day: datetime.date) -> bool:
     return EARLIEST <= day <= LATEST
 
 
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Full years of age on `day` (born 29/02: a year older on 01/03 of a common year)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 def today() -> datetime.date:
     return timezone.localdate()
 

@@ -9,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core import vn
 from chibo.core.dated import DatedQuerySet
+from chibo.core.dates import age_on
 from chibo.core.models import BinaryCollationCharField, TimeStamped
 from chibo.core.vn import day_text
 from chibo.organizations.models import Organization, subtree_q
-
-from . import rules
 
 
 class Sex(models.TextChoices):
@@ -179,7 +178,7 @@ class Member(TimeStamped):
         return self.official_date is not None and self.official_date <= on
 
     def age(self, on: datetime.date) -> int:
-        return rules.age_on(self.birth_date, on)
+        return age_on(self.birth_date, on)
 
     @property
     def citizen_id_masked(self) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from chibo.core import vn
-from chibo.core.dates import today
+from chibo.core.dates import age_on, today
 from chibo.core.templatetags.vn import vndate
 
 PROBATION_MONTHS = 12  # Điều lệ Đảng, Điều 5: probation lasts 12 months from admission
@@ -187,11 +187,6 @@ def probation_end(admission_date: datetime.date) -> datetime.date:
     28/02/2025.
     """
     return add_months(admission_date, PROBATION_MONTHS)
-
-
-def age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    """Full years of age on `day` (born 29/02: a year older on 01/03 of a common year)."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 @dataclass(frozen=True)
@@ -364,7 +359,7 @@ def duplicates(records: list[Record], *, in_database: bool = True) -> list[Findi
     """Citizen IDs and card numbers repeated among `records` (a file: the later rows are named
     with the first one's key) or, with `in_database`, held by a member other than the record's
     own (one query per 500 numbers)."""
-    from .models import Member  # the rules module is imported by models: no circle at load
+    from .models import Member
 
     found = []
     for name in UNIQUE_FIELDS:
