@@ -17,12 +17,12 @@ from django.utils import translation
 
 from chibo.committees.models import Title
 from chibo.core import vn
+from chibo.core.vn import day_text
 
 from ..models import Attendance, CellMeeting, Guest, MeetingDocument, Task
 from .layout import (
     amount,
     clean,
-    day_text,
     grid,
     heading,
     labelled,

@@ -25,7 +25,6 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from chibo.core import vn
-from chibo.core.vn import day_text  # noqa: F401  (re-exported: documents.py reads it here)
 
 FONT = "Times New Roman"
 BODY_PT = 14

@@ -51,7 +51,7 @@ def readable_types(scope: Scope, meeting: CellMeeting) -> list[str]:
     return []
 
 
-def meeting_or_404(scope: Scope, pk, doc_type: str) -> CellMeeting:
+def document_meeting_or_404(scope: Scope, pk, doc_type: str) -> CellMeeting:
     """The meeting, if the scope may read its `doc_type` document; else 404 (as if missing)."""
     try:
         return selectors.meeting_or_404(scope, pk)  # the roles that read the cell read both

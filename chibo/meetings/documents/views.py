@@ -8,8 +8,6 @@ written when the record was saved (documents/services.py); a record saved before
 a blank number until `meetings_number_documents` runs.
 """
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chibo.accounts.scope import Scope
+from chibo.core import web
 
 from ..models import MeetingDocument
 from . import build, selectors, services
@@ -33,11 +32,6 @@ def document_url(meeting_pk: int, doc_type: str, fmt: str = "docx") -> str:
     return reverse(
         "meetings:document", kwargs={"pk": meeting_pk, "kind": KIND_OF[doc_type], "fmt": fmt}
     )
-
-
-def content_disposition(ascii_name: str, name: str) -> str:
-    """An attachment with a plain ASCII name for old clients and the real name (RFC 6266)."""
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _unavailable(request, meeting, doc_type, message, status):
@@ -58,7 +52,7 @@ def document(request, pk, kind, fmt):
     if doc_type is None or fmt not in CONTENT_TYPES:
         raise Http404
     scope = Scope.for_user(request.user)
-    meeting = selectors.meeting_or_404(scope, pk, doc_type)
+    meeting = selectors.document_meeting_or_404(scope, pk, doc_type)
     if fmt == "pdf" and build.pdf_converter() is None:
         message = _(
             "Máy chủ chưa cài LibreOffice nên không tạo được bản PDF. Hãy tải bản .docx và in "
@@ -78,7 +72,8 @@ def document(request, pk, kind, fmt):
             message = _("Chưa tạo được bản PDF lúc này. Hãy thử lại sau hoặc tải bản .docx.")
             return _unavailable(request, meeting, doc_type, message, status=503)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition(*build.filenames(paper, doc_type, fmt))
+    ascii_name, name = build.filenames(paper, doc_type, fmt)
+    response["Content-Disposition"] = web.content_disposition(name, ascii_name=ascii_name)
     # Names and reasons for absence: keep the file out of shared caches.
     response["Cache-Control"] = "private, no-store"
     return response

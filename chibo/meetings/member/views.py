@@ -42,17 +42,6 @@ PAGE_SIZE = 50
 NEW_FEED_KEY = "meetings_new_feed"
 
 
-bad_query = web.bad_query
-
-
-def add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
-
-
 def self_member_or_404(scope):
     member = sel.self_member(scope)
     if member is None:
@@ -115,7 +104,7 @@ def task_detail(request, pk):
             except services.NotAllowed:
                 raise Http404 from None
             except ValidationError as e:
-                add_errors(form, e)
+                web.add_errors(form, e)
             else:
                 messages.success(
                     request,
@@ -136,22 +125,15 @@ def task_detail(request, pk):
     return render(request, "meetings/tasks_detail.html", context, status=status)
 
 
-def reader_scope_or_404(request) -> Scope:
-    scope = Scope.for_user(request.user)
-    if not scope.read_paths and not scope.superuser:
-        raise Http404  # a member alone has their own page, not the board
-    return scope
-
-
 @login_required
 @require_GET
 def task_board(request):
     """The cells in scope with open tasks, the most overdue first; a user who reads one cell
     only (a secretary, an official following one cell) goes straight to it."""
-    scope = reader_scope_or_404(request)
+    scope = web.reader_or_404(Scope.for_user(request.user))
     form = PageForm(request.GET)
     if not form.is_valid():
-        return bad_query(form)
+        return web.bad_query(form)
     tops = list(scope.top_organizations()[:2])
     if len(tops) == 1 and tops[0].kind == Organization.Kind.CELL:
         return redirect("meetings:cell_tasks", cell=tops[0].pk)
@@ -167,13 +149,13 @@ def task_board(request):
 def cell_tasks(request, cell):
     """A cell's tasks: overdue first and marked, the latest report of each; filtered by state
     and owner. Readers of the cell see it; writers also report from it."""
-    scope = reader_scope_or_404(request)
+    scope = web.reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(cell)
     if org.kind != Organization.Kind.CELL:
         raise Http404
     form = CellTaskFilterForm(request.GET, members=sel.owner_choices(org))
     if not form.is_valid():
-        return bad_query(form)
+        return web.bad_query(form)
     data = form.cleaned_data
     on = today()
     state = data.get("state") or "open"
@@ -207,7 +189,7 @@ def cell_tasks(request, cell):
 def notifications(request):
     form = PageForm(request.GET)
     if not form.is_valid():
-        return bad_query(form)
+        return web.bad_query(form)
     page = Paginator(sel.user_notifications(request.user), PAGE_SIZE).get_page(
         form.cleaned_data.get("page") or 1
     )

@@ -18,14 +18,14 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.committees.exports import xlsx_response
-from chibo.committees.web import handles_bad_query
+from chibo.committees.web import export_url, form_page, handles_bad_query, page_query, xlsx_name
+from chibo.core import web
 from chibo.core.dates import today
 from chibo.organizations.models import Village
 
 from ..models import SupportAssignment
 from . import exports, forms, support_services
 from . import selectors as sel
-from .views import add_errors, export_url, form_page, query, reader_scope, xlsx_name
 
 
 def village_or_404(scope, pk) -> Village:
@@ -58,9 +58,9 @@ def village_url(village) -> str:
 @handles_bad_query
 def support_list(request, pk):
     """The especially disadvantaged villages under a node, their helper and last visit."""
-    scope = reader_scope(request)
+    scope = web.reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk)
-    form, q = query(request, forms.SupportQueryForm)
+    form, q = page_query(request, forms.SupportQueryForm)
     on = q["as_of"]
     rows = sel.supported_under(org, on)
     shown = [r for r in rows if r.flagged] if q["missing"] else rows
@@ -85,9 +85,9 @@ def support_list(request, pk):
 @handles_bad_query
 def village(request, pk):
     """A village's support log: every helper it has had, their visits, the visit form."""
-    scope = reader_scope(request)
+    scope = web.reader_or_404(Scope.for_user(request.user))
     v = village_or_404(scope, pk)
-    form, q = query(request, forms.ExportForm)
+    form, q = page_query(request, forms.ExportForm)
     log = sel.village_log(v)
     if q["format"] == "xlsx":
         return xlsx_response([exports.village_log_table(v, log)], f"giup-ban-{v.code}.xlsx")
@@ -121,7 +121,7 @@ def support_assign(request, pk):
         try:
             a = support_services.support_assign(village=v, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            add_errors(form, e)
+            web.add_errors(form, e)
         else:
             messages.success(
                 request, _("Đã phân công %(o)s giúp đỡ %(v)s.") % {"o": a.helper, "v": v}
@@ -144,7 +144,7 @@ def support_end(request, pk):
                 assignment=a, end=form.cleaned_data["end"], actor=request.user
             )
         except ValidationError as e:
-            add_errors(form, e)
+            web.add_errors(form, e)
         else:
             messages.success(request, _("Đã kết thúc phân công %(o)s.") % {"o": a.helper})
             return redirect(village_url(a.village))
@@ -167,7 +167,7 @@ def visit(request, pk):
                 assignment=a, actor=request.user, **form.cleaned_data
             )
         except ValidationError as e:
-            add_errors(form, e)
+            web.add_errors(form, e)
         else:
             messages.success(request, _("Đã ghi chuyến giúp đỡ."))
             return redirect(village_url(a.village))

@@ -22,8 +22,16 @@ from django.views.decorators.http import require_http_methods
 from chibo.accounts.models import Role
 from chibo.accounts.scope import Scope
 from chibo.committees.exports import xlsx_response
-from chibo.committees.web import BadQuery, handles_bad_query
+from chibo.committees.web import (
+    BadQuery,
+    export_url,
+    form_page,
+    handles_bad_query,
+    page_query,
+    xlsx_name,
+)
 from chibo.core import indicators as registry
+from chibo.core import web
 from chibo.core.dates import today
 from chibo.organizations.models import Organization
 
@@ -35,47 +43,10 @@ INDICATOR_PAGE_SIZE = 200
 OFFICIALS_PAGE_SIZE = 50
 
 
-def reader_scope(request) -> Scope:
-    scope = Scope.for_user(request.user)
-    if not scope.read_paths and not scope.superuser:
-        raise Http404  # a member alone reads only their own record
-    return scope
-
-
-def query(request, form_class):
-    form = form_class(request.GET)
-    if not form.is_valid():
-        raise BadQuery(form)
-    data = form.cleaned_data
-    data["as_of"] = data.get("as_of") or today()
-    return form, data
-
-
-def export_url(request) -> str:
-    q = request.GET.copy()
-    q["format"] = "xlsx"
-    return f"{request.path}?{q.urlencode()}"
-
-
 def without_page(request) -> str:
     q = request.GET.copy()
     q.pop("page", None)
     return q.urlencode()
-
-
-def xlsx_name(org, what, as_of) -> str:
-    return f"{what}-{org.code}-{as_of:%Y%m%d}.xlsx"
-
-
-def add_errors(form, error: ValidationError):
-    errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
-    for name, errs in errors.items():
-        form.add_error(name if name in form.fields else None, errs)
-
-
-def form_page(request, form, title, back, subject=""):
-    context = {"form": form, "title": title, "back": back, "subject": subject}
-    return render(request, "committees/form.html", context)
 
 
 def meeting_url_maker():
@@ -99,9 +70,9 @@ def indicator_links(org):
 def officials(request, pk):
     """The officials who follow cells under a node: kind, cells, dates, attendance in the last
     12 months."""
-    scope = reader_scope(request)
+    scope = web.reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk)
-    form, q = query(request, forms.OfficialsQueryForm)
+    form, q = page_query(request, forms.OfficialsQueryForm)
     on = q["as_of"]
     xlsx = q["format"] == "xlsx"
     people = sel.officials_under(org, on, kind=q["kind"], include_ended=q["ended"], attendance=xlsx)
@@ -133,12 +104,12 @@ def officials(request, pk):
 def official(request, pk):
     """One official's cells (those the viewer reads), each with its meetings while assigned,
     whether the official came, and the guidance they left."""
-    scope = reader_scope(request)
+    scope = web.reader_or_404(Scope.for_user(request.user))
     try:
         person = get_user_model().objects.get(pk=pk)
     except (get_user_model().DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    form, q = query(request, forms.AsOfForm)
+    form, q = page_query(request, forms.AsOfForm)
     on = q["as_of"]
     cells = sel.official_cells(person, scope, on)
     if not cells and person != request.user:
@@ -166,7 +137,7 @@ def mine(request):
     scope = Scope.for_user(request.user)
     if Role.ASSIGNED_OFFICIAL not in scope.roles:
         raise Http404
-    form, q = query(request, forms.AsOfForm)
+    form, q = page_query(request, forms.AsOfForm)
     rows = sel.my_cells(request.user, scope, q["as_of"])
     url = meeting_url_maker()
     for row in rows:
@@ -217,7 +188,7 @@ def assign(request, pk):
                 actor=request.user,
             )
         except ValidationError as e:
-            add_errors(form, e)
+            web.add_errors(form, e)
         else:
             messages.success(
                 request,
@@ -302,7 +273,7 @@ def assign_many(request, pk):
                 actor=request.user,
             )
         except ValidationError as e:
-            add_errors(form, e)
+            web.add_errors(form, e)
         else:
             _assign_done(request, created)
             return redirect(back)
@@ -327,7 +298,7 @@ def end(request, pk):
         try:
             services.follow_end(assignment=a, end=form.cleaned_data["end"], actor=request.user)
         except ValidationError as e:
-            add_errors(form, e)
+            web.add_errors(form, e)
         else:
             messages.success(
                 request, _("Đã ghi %(u)s thôi theo dõi %(c)s.") % {"u": a.official, "c": a.cell}
@@ -341,12 +312,12 @@ def end(request, pk):
 @handles_bad_query
 def indicator(request, pk, code):
     """The list behind one of the officials' indicators; the last column says what counts."""
-    scope = reader_scope(request)
+    scope = web.reader_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk)
     found = registry.list_for(code, exports.VIEW)
     if found is None:
         raise Http404
-    form, q = query(request, forms.IndicatorForm)
+    form, q = page_query(request, forms.IndicatorForm)
     on = q["as_of"]
     if q["format"] == "xlsx":
         return xlsx_response([found.table(org, on)], xlsx_name(org, code, on))

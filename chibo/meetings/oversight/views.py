@@ -22,11 +22,13 @@ from django.views.decorators.http import require_POST
 
 from chibo.accounts.scope import Scope
 from chibo.committees.exports import xlsx_response
+from chibo.committees.web import export_url
 from chibo.core import audit, dates, web
 from chibo.core import indicators as registry
 from chibo.organizations.models import Organization
 
 from ..models import CellMeeting
+from ..selectors import meeting_or_404
 from . import exports, lists, selectors, services
 from . import overview as selectors_overview
 from .forms import ConfirmForm, IndicatorForm, MonthPageForm, MonthQueryForm, ReturnForm
@@ -34,16 +36,6 @@ from .forms import ConfirmForm, IndicatorForm, MonthPageForm, MonthQueryForm, Re
 INDICATOR_PAGE_SIZE = 100
 MONTH_PAGE_SIZE = 50
 ABOVE_GRASSROOTS = (Organization.Kind.DISTRICT_COMMITTEE, Organization.Kind.PROVINCE_COMMITTEE)
-
-
-def _scope(request) -> Scope:
-    scope = Scope.for_user(request.user)
-    if not scope.read_paths and not scope.superuser:
-        raise Http404  # a member alone reads only their own meetings (member.views)
-    return scope
-
-
-_bad = web.bad_query
 
 
 def _roots(scope, org_id) -> list[Organization]:
@@ -103,12 +95,6 @@ def _title(roots) -> str:
     return roots[0].name if len(roots) == 1 else _("Các chi bộ trong phạm vi")
 
 
-def _export_url(request) -> str:
-    query = request.GET.copy()
-    query["format"] = "xlsx"
-    return f"{request.path}?{query.urlencode()}"
-
-
 def _month_query(request, roots, month):
     """The page's query string for another month (the status filter dropped)."""
     query = request.GET.copy()
@@ -136,10 +122,10 @@ def _months_around(request, roots, month):
 def month(request):
     """Every cell under the chosen organization (default: the user's own) with its meeting of
     the month: on the day, late, overdue, planned; attendance, guests, quality, thematic part."""
-    scope = _scope(request)
+    scope = web.reader_or_404(Scope.for_user(request.user))
     form = MonthPageForm(request.GET)
     if not form.is_valid():
-        return _bad(form)
+        return web.bad_query(form)
     data = form.cleaned_data
     roots = _roots(scope, data.get("org"))
     month = data.get("month") or selectors.default_month(roots)
@@ -173,7 +159,7 @@ def month(request):
         "filters": [(code, label, view.counts.get(code, 0)) for code, label in selectors.FILTERS],
         "base_query": query.urlencode(),
         "org_choices": _org_choices(scope),
-        "export_url": _export_url(request),
+        "export_url": export_url(request),
         "next_url": request.get_full_path(),
         **links,
         "overview": len(roots) > 1 or roots[0].kind in ABOVE_GRASSROOTS,
@@ -192,10 +178,10 @@ def month(request):
 @login_required
 def overview(request):
     """One row per grassroots organization under the chosen node for a month."""
-    scope = _scope(request)
+    scope = web.reader_or_404(Scope.for_user(request.user))
     form = MonthQueryForm(request.GET)
     if not form.is_valid():
-        return _bad(form)
+        return web.bad_query(form)
     data = form.cleaned_data
     roots = _roots(scope, data.get("org"))
     if all(r.is_cell for r in roots):  # a cell's own month is the month page
@@ -218,7 +204,7 @@ def overview(request):
         "indicators": [registry.get(c) for c in registry.listed_on(lists.VIEW)],
         "as_of": selectors.month_end(ov.month),
         "org_choices": _org_choices(scope),
-        "export_url": _export_url(request),
+        "export_url": export_url(request),
         **_months_around(request, roots, ov.month),
     }
     return render(request, "meetings/overview.html", context)
@@ -227,16 +213,7 @@ def overview(request):
 # --- review ---------------------------------------------------------------------------------
 
 
-def meeting_or_404(scope, pk) -> CellMeeting:
-    try:
-        meeting = CellMeeting.objects.select_related("cell", "recorded_by", "reviewed_by").get(
-            pk=pk
-        )
-    except CellMeeting.DoesNotExist:
-        raise Http404 from None
-    if not scope.covers(meeting.cell):
-        raise Http404
-    return meeting
+REVIEW_RELATED = ("recorded_by", "reviewed_by")  # the review page shows both
 
 
 def _status_labels(events) -> list:
@@ -273,14 +250,14 @@ def _review_context(scope, meeting, *, confirm_form=None, return_form=None, erro
 def meeting_review(request, pk):
     """One meeting as the commune reviews it: dates, attendance, guests and their guidance,
     quality, the review so far; confirm or return it."""
-    scope = _scope(request)
-    meeting = meeting_or_404(scope, pk)
+    scope = web.reader_or_404(Scope.for_user(request.user))
+    meeting = meeting_or_404(scope, pk, related=REVIEW_RELATED)
     return render(request, "meetings/review.html", _review_context(scope, meeting))
 
 
 def _reviewer_meeting_or_404(request, pk):
-    scope = _scope(request)
-    meeting = meeting_or_404(scope, pk)
+    scope = web.reader_or_404(Scope.for_user(request.user))
+    meeting = meeting_or_404(scope, pk, related=REVIEW_RELATED)
     if not services.can_review(scope, meeting.cell.path):
         raise Http404  # read-only roles and secretaries: the same answer as outside the scope
     return scope, meeting
@@ -318,14 +295,8 @@ def _after_review(request, scope, meeting, *, ok_message, error=None, form=None,
 
 
 def _apply(form, error: ValidationError):
-    codes = set()
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        codes = {e.code for e in error.error_list}
-        form.add_error(None, error)
-    form.codes = codes
+    web.add_errors(form, error)
+    form.codes = set() if hasattr(error, "error_dict") else {e.code for e in error.error_list}
     return " ".join(m for m in error.messages)
 
 
@@ -382,10 +353,10 @@ def indicator(request, code):
     found = registry.list_for(code, lists.VIEW)
     if found is None:
         raise Http404
-    scope = _scope(request)
+    scope = web.reader_or_404(Scope.for_user(request.user))
     form = IndicatorForm(request.GET)
     if not form.is_valid():
-        return _bad(form)
+        return web.bad_query(form)
     data = form.cleaned_data
     (org,) = _roots(scope, data.get("org"))[:1]
     as_of = data.get("as_of") or dates.today()

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from chibo.accounts.scope import Scope
+from chibo.core import web
 from chibo.targets import services as target_services
 
 from .. import lifecycle, materials, schedule, selectors
@@ -124,13 +125,8 @@ def agenda_add(request, pk):
 
 
 def _item(request, pk) -> AgendaItem:
-    try:
-        item = AgendaItem.objects.select_related("meeting__cell").get(pk=pk)
-    except (AgendaItem.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not Scope.for_user(request.user).can_write(item.meeting.cell):
-        raise Http404
-    return item
+    scope = Scope.for_user(request.user)
+    return web.scoped_or_404(scope, AgendaItem, pk, org="meeting__cell", write=True)
 
 
 @login_required
@@ -302,8 +298,7 @@ def target_add(request, pk):
         try:
             target_services.target_add(cell=meeting.cell, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            for field, errs in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            web.add_errors(form, e)
         else:
             messages.success(request, _("Đã thêm chỉ tiêu."))
             return _back(meeting, "#targets")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.accounts.scope import Scope
+from chibo.committees.web import ancestors
 from chibo.core import audit, web
 from chibo.core.dates import today
 
@@ -33,16 +34,6 @@ from .services import RecordConflict, meeting_record, warnings_for
 
 PAGE_SIZE = 24
 FETCH_HEADER = "X-Chibo-Fetch"  # meeting-record.js sends it and wants JSON on success
-
-
-def _reader_scope(request) -> Scope:
-    scope = Scope.for_user(request.user)
-    if not scope.read_paths and not scope.superuser:
-        raise Http404  # a member alone has their own pages (member.views)
-    return scope
-
-
-_bad = web.bad_query
 
 
 def _cell_or_404(scope, pk, write=False):
@@ -61,16 +52,6 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-def _ancestors(scope, org):
-    from chibo.organizations.models import Organization
-
-    return [
-        a
-        for a in Organization.objects.filter(path__in=org.ancestor_paths()[:-1]).order_by("path")
-        if scope.covers(a)
-    ]
-
-
 # --- a cell's meetings ------------------------------------------------------------------------
 
 
@@ -79,11 +60,11 @@ def _ancestors(scope, org):
 def cell_meetings(request, pk):
     """A cell's meetings, newest first, with their status and the links to prepare, record and
     read them; the month's generation and a thematic meeting for write roles."""
-    scope = _reader_scope(request)
+    scope = web.reader_or_404(Scope.for_user(request.user))
     cell = _cell_or_404(scope, pk)
     form = forms.CellMeetingsForm(request.GET)
     if not form.is_valid():
-        return _bad(form)
+        return web.bad_query(form)
     meetings = selectors.cell_meetings(cell)
     if form.cleaned_data["year"]:
         meetings = meetings.filter(month__year=form.cleaned_data["year"])
@@ -94,7 +75,7 @@ def cell_meetings(request, pk):
     quarter = quarter_of(latest)
     context = {
         "cell": cell,
-        "ancestors": _ancestors(scope, cell),
+        "ancestors": ancestors(scope, cell),
         "page": page,
         "form": form,
         "can_write": can_write,
@@ -118,7 +99,7 @@ def generate(request, pk):
     org = scope.org_or_404(pk, write=True)
     form = forms.MonthForm(request.POST)
     if not form.is_valid():
-        return _bad(form)
+        return web.bad_query(form)
     month = form.cleaned_data["month"]
     created = lifecycle.meetings_generate(org=org, month=month, actor=request.user)
     if created:
@@ -168,14 +149,14 @@ def thematic_plan(request, pk):
 def detail(request, pk):
     """The read view of a meeting, for every role that reads the cell (an assigned official
     too, read-only)."""
-    scope = _reader_scope(request)
+    scope = web.reader_or_404(Scope.for_user(request.user))
     meeting = selectors.meeting_detail(selectors.meeting_or_404(scope, pk))
     can_write = scope.can_write(meeting.cell)
     held = meeting.status != CellMeeting.Status.PLANNED
     context = {
         "meeting": meeting,
         "cell": meeting.cell,
-        "ancestors": _ancestors(scope, meeting.cell),
+        "ancestors": ancestors(scope, meeting.cell),
         "can_write": can_write,
         "can_record": can_write and meeting.status != CellMeeting.Status.CONFIRMED,
         "warnings": warnings_for(meeting) if held else [],
