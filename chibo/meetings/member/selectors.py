@@ -12,6 +12,7 @@ from django.db.models import Case, Count, DateField, F, IntegerField, Prefetch, 
 from django.http import Http404
 
 from chibo.accounts.scope import Scope
+from chibo.core import web
 from chibo.members.models import IN_CELL_STATUSES, Member
 from chibo.organizations.models import Organization
 
@@ -33,13 +34,6 @@ REVIEWED_LIMIT = 10
 # How far back a feed reaches: calendar apps drop events that leave the feed, a year of history
 # is enough to look back on, and it keeps a feed of many followed cells small.
 FEED_MONTHS_BACK = 12
-
-
-def _get_or_404(qs, **lookup):
-    try:
-        return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 # --- who ----------------------------------------------------------------------------------------
@@ -175,7 +169,7 @@ def task_board_cells(scope: Scope, on: datetime.date):
 def task_or_404(scope: Scope, pk) -> Task:
     """A task the user may read: its owner (see services.is_task_owner), or a role that
     reads its cell. Anyone else, another member included: 404. Sets `can_report`."""
-    task = _get_or_404(
+    task = web.get_or_404(
         Task.objects.select_related("cell", "meeting", "owner_member", "target", "reviewed_at"),
         pk=pk,
     )
@@ -239,7 +233,7 @@ def unread_count(user) -> int:
 
 
 def notification_or_404(user, pk) -> Notification:
-    return _get_or_404(Notification.objects.select_related("meeting__cell"), pk=pk, user=user)
+    return web.get_or_404(Notification.objects.select_related("meeting__cell"), pk=pk, user=user)
 
 
 # --- calendar feeds ------------------------------------------------------------------------------
@@ -254,7 +248,7 @@ def user_feeds(user):
 
 
 def own_feed_or_404(user, pk) -> CalendarFeed:
-    return _get_or_404(CalendarFeed.objects.all(), pk=pk, user=user)
+    return web.get_or_404(CalendarFeed.objects.all(), pk=pk, user=user)
 
 
 def feed_cell_choices(scope: Scope):
@@ -272,7 +266,7 @@ def feed_by_token_or_404(raw: str) -> CalendarFeed:
     """The live feed of a token (not revoked), with its owner, the owner's member and the cell."""
     if not raw or len(raw) > 100:
         raise Http404
-    return _get_or_404(
+    return web.get_or_404(
         CalendarFeed.objects.select_related("user__member", "cell"),
         token=token_hash(raw),
         revoked_at__isnull=True,

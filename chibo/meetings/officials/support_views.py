@@ -29,22 +29,21 @@ from . import selectors as sel
 
 
 def village_or_404(scope, pk) -> Village:
-    try:
-        village = Village.objects.select_related("commune__party_committee", "cell").get(pk=pk)
-    except (Village.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    village = web.get_or_404(
+        Village.objects.select_related("commune__party_committee", "cell"), pk=pk
+    )
     if not support_services.can_read_village(scope, village):
         raise Http404
     return village
 
 
 def assignment_or_404(scope, pk) -> SupportAssignment:
-    try:
-        a = SupportAssignment.objects.select_related(
+    a = web.get_or_404(
+        SupportAssignment.objects.select_related(
             "helper", "village__commune__party_committee", "village__cell"
-        ).get(pk=pk)
-    except (SupportAssignment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        ),
+        pk=pk,
+    )
     if not support_services.can_read_village(scope, a.village):
         raise Http404
     return a

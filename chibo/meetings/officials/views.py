@@ -105,10 +105,7 @@ def official(request, pk):
     """One official's cells (those the viewer reads), each with its meetings while assigned,
     whether the official came, and the guidance they left."""
     scope = web.reader_or_404(Scope.for_user(request.user))
-    try:
-        person = get_user_model().objects.get(pk=pk)
-    except (get_user_model().DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    person = web.get_or_404(get_user_model(), pk=pk)
     form, q = page_query(request, forms.AsOfForm)
     on = q["as_of"]
     cells = sel.official_cells(person, scope, on)
@@ -286,10 +283,7 @@ def assign_many(request, pk):
 def end(request, pk):
     """End a follow assignment (and the read access that came with it)."""
     scope = Scope.for_user(request.user)
-    try:
-        a = FollowAssignment.objects.select_related("cell", "official").get(pk=pk)
-    except (FollowAssignment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    a = web.get_or_404(FollowAssignment.objects.select_related("cell", "official"), pk=pk)
     if not scope.covers(a.cell) or a.kind not in services.assignable_kinds(scope, a.cell):
         raise Http404
     form = forms.EndForm(request.POST or None, initial={"end": today()})

@@ -221,10 +221,7 @@ def material_withdraw(request, pk):
 
 
 def _material(request, pk, write=False) -> Material:
-    try:
-        material = Material.objects.select_related("meeting__cell").get(pk=pk)
-    except (Material.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    material = web.get_or_404(Material.objects.select_related("meeting__cell"), pk=pk)
     scope = Scope.for_user(request.user)
     cell = material.meeting.cell
     if write:
