@@ -1,4 +1,5 @@
-"""Reads of meetings, each preloading what its page touches, in a fixed number of queries.
+"""Reads of meetings that the features share (record, prepare, documents...), each preloading
+what its page touches, in a fixed number of queries.
 
 `meeting_or_404` is the scope helper every meeting page starts from: a meeting of a cell outside
 the user's scope is a 404, the same as a missing one.

@@ -50,7 +50,7 @@ def without_page(request) -> str:
 
 
 def meeting_url_maker():
-    """pk -> the meeting's page (record.views's meetings:detail), or None while the record
+    """pk -> the meeting's page (record.views: meetings:detail), or None while the record
     module is not mounted."""
     try:
         return exports.url_maker("meetings:detail")

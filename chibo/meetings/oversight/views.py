@@ -63,7 +63,7 @@ def _split(name) -> tuple[str, str]:
 def _record_link() -> dict:
     """Heads and tails of the URLs a row links to, for templates to build them without
     reversing per row ({{ record_head }}{{ pk }}{{ record_tail }}): a meeting's record (the
-    record's read view, record.views's meetings:detail; this module's review page where that
+    record's read view, meetings:detail in record.views; this module's review page where that
     is not mounted), its review page, confirm and return."""
     try:
         record = _split("meetings:detail")
