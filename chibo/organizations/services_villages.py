@@ -212,24 +212,17 @@ def village_rename(*, village: Village, name: str, on: datetime.date, actor) -> 
     return village
 
 
-def _end_village_posts(village: Village, on: datetime.date, actor):
-    """End on `on` the village posts in force then; refuse when one starts on or after `on`."""
-    # Posts are the committees app's, which builds on this one: imported when a village closes.
-    from chibo.committees.models import ConcurrentRole
-    from chibo.committees.villages.services import concurrent_role_end
+# What the apps built on this one hold at a village ends when it closes (the committees' village
+# posts): each registers, when Django starts, a function(*, village, on, actor) that the closing
+# service calls in its transaction, and that ends what it holds or refuses (ValidationError).
+_ON_VILLAGE_CLOSE: list = []
 
-    if ConcurrentRole.objects.filter(village=village, start__gte=on).exists():
-        raise ValidationError(
-            {
-                "on": _("%(v)s có chức danh bắt đầu từ ngày %(d)s trở đi.")
-                % {"v": village, "d": _day(on)}
-            }
-        )
-    running = ConcurrentRole.objects.filter(village=village).filter(
-        Q(end__isnull=True) | Q(end__gt=on)
-    )
-    for role in running:
-        concurrent_role_end(role=role, end=on, actor=actor)
+
+def on_village_close(func):
+    """Register `func(*, village, on, actor)`, run when a village closes on `on`."""
+    if func not in _ON_VILLAGE_CLOSE:
+        _ON_VILLAGE_CLOSE.append(func)
+    return func
 
 
 @transaction.atomic
@@ -250,7 +243,8 @@ def village_merge(*, source: Village, into: Village, on: datetime.date, actor) -
     old_cell = source.cell_id
     _end_open_link(source, on, actor)
     _check_no_later_link(source, on)
-    _end_village_posts(source, on, actor)
+    for end_held in _ON_VILLAGE_CLOSE:
+        end_held(village=source, on=on, actor=actor)
     source.valid_to = on
     source.cell = None
     source.save(update_fields=["valid_to", "cell", "updated_at"])

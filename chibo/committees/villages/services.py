@@ -103,6 +103,24 @@ def concurrent_role_end(*, role: ConcurrentRole, end: datetime.date, actor) -> C
     return end_dated_row(row=locked, on=end, actor=actor)
 
 
+def village_posts_end(*, village: Village, on: datetime.date, actor) -> None:
+    """End on `on` the posts of `village` in force then, as the village closes (registered with
+    organizations' on_village_close: organizations does not import this app); refuse when one
+    starts on or after `on`. Runs in the closing service's transaction."""
+    if ConcurrentRole.objects.filter(village=village, start__gte=on).exists():
+        raise ValidationError(
+            {
+                "on": _("%(v)s có chức danh bắt đầu từ ngày %(d)s trở đi.")
+                % {"v": village, "d": day_text(on)}
+            }
+        )
+    running = ConcurrentRole.objects.filter(village=village).filter(
+        Q(end__isnull=True) | Q(end__gt=on)
+    )
+    for role in running:
+        concurrent_role_end(role=role, end=on, actor=actor)
+
+
 # --- role models --------------------------------------------------------------------------------
 
 

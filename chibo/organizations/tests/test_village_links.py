@@ -177,6 +177,17 @@ def test_village_merge_closes_the_source_and_ends_its_posts(tree, personas, vill
 
 
 @pytest.mark.django_db
+def test_village_merge_is_refused_while_a_post_starts_on_or_after_the_day(personas, villages):
+    """The committees app ends the posts as the village closes (committees.apps registers it)."""
+    a1, a2, _a3 = villages
+    with pytest.raises(ValidationError, match="trở đi"):
+        vs.village_merge(source=a1, into=a2, on=START, actor=personas["admin"])
+    a1.refresh_from_db()
+    assert a1.valid_to is None
+    assert ConcurrentRole.objects.get(village=a1).end is None
+
+
+@pytest.mark.django_db
 def test_commune_merge_moves_open_villages_and_keeps_past_figures(tree, personas, villages):
     admin = personas["admin"]
     an = Commune.objects.get(code="C-A")
