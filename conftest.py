@@ -399,6 +399,7 @@ RULE_MIGRATIONS = [
     # (module, function, a model whose emptiness says the rows are gone)
     ("chibo.meetings.migrations.0003_rules", "seed", ("meetings", "MeetingRule")),
     ("chibo.committees.migrations.0002_rules", "forwards", ("committees", "CommitteeRule")),
+    ("chibo.admissions.migrations.0002_rules", "seed", ("admissions", "AdmissionRule")),
 ]
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "chibo.training",
     "chibo.targets",
     "chibo.meetings",
+    "chibo.admissions",
     "chibo.reports",
     "chibo.api",
     "chibo.workbook",

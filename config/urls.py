@@ -16,6 +16,7 @@ urlpatterns = [
     path("committees/", include("chibo.committees.urls")),
     path("training/", include("chibo.training.urls")),
     path("meetings/", include("chibo.meetings.urls")),
+    path("admissions/", include("chibo.admissions.urls")),
     path("workbook/", include("chibo.workbook.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("admin/", admin.site.urls),

@@ -25,6 +25,10 @@ def nav(request):
         "nav_committees": reader,
         "nav_training": reader,
         "nav_meetings": reader,
+        # the admission boards (chibo.admissions.views): the org board, communes and cells
+        "nav_admissions": scope.has_role(
+            Role.ORG_ADMIN, Role.ORG_ANALYST, Role.COMMUNE_STAFF, Role.CELL_SECRETARY
+        ),
         "nav_self_id": scope.member_self_id,
         # the workbook import and export (chibo.workbook.views)
         "nav_workbook": scope.is_org_admin,

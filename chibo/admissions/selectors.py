@@ -1,0 +1,301 @@
+"""Reads for admissions: the scoped candidate, a candidate's progress, the pipeline board of an
+organization, and admissions against targets by year at every level.
+
+Where a cell stands: an admission counts where the cell that admitted the member stood on the
+date asked for, or on its last day when it closed before (a cell merged away in the year still
+counts under its commune). Each organization's place is read from its dated periods
+(OrganizationPeriod), so a figure "as of" a date is the same whatever changed after it.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
+from django.http import Http404
+
+from chibo.core.indicators import once_per_batch
+from chibo.meetings.models import Holiday
+from chibo.members.models import Member, Membership
+from chibo.organizations.models import (
+    PATH_END,
+    Organization,
+    OrganizationPeriod,
+    grassroots_level_q,
+)
+
+from . import rules
+from .models import AdmissionRule, AdmissionStep, AdmissionTarget, Candidate
+
+
+def rules_all() -> list[AdmissionRule]:
+    """Every admission rule (a handful of rows), once per indicator batch."""
+    return once_per_batch("admission_rules", lambda: list(AdmissionRule.objects.all()))
+
+
+def holidays() -> set[datetime.date]:
+    return once_per_batch("holidays", lambda: set(Holiday.objects.values_list("date", flat=True)))
+
+
+# --- one candidate ------------------------------------------------------------------------------
+
+
+def candidate_or_404(scope, pk, *, write=False) -> Candidate:
+    """The candidate `pk` with its cell and member, if the scope reads (writes) the cell."""
+    try:
+        candidate = Candidate.objects.select_related("cell", "cell__parent", "member").get(pk=pk)
+    except (Candidate.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not scope.covers(candidate.cell, write=write):
+        raise Http404
+    return candidate
+
+
+def candidate_steps(candidate: Candidate) -> list[AdmissionStep]:
+    return list(
+        candidate.steps.select_related("sponsor_1", "sponsor_2", "actor").order_by("on", "id")
+    )
+
+
+def candidate_progress(candidate: Candidate, steps, as_of: datetime.date) -> rules.Progress:
+    return rules.progress(
+        steps, listed_on=candidate.listed_on, as_of=as_of, rules=rules_all(), holidays=holidays()
+    )
+
+
+def sponsor_choices(candidate: Candidate, on: datetime.date):
+    """Official members of the candidate's cell on `on`: those who may sponsor them."""
+    return (
+        Member.objects.filter(
+            Exists(
+                Membership.objects.in_force(on).filter(
+                    member=OuterRef("pk"), cell_id=candidate.cell_id
+                )
+            )
+        )
+        .in_cell()
+        .official(on)
+        .only("pk", "full_name", "sort_key")
+    )
+
+
+# --- the board ----------------------------------------------------------------------------------
+
+
+@dataclass
+class BoardRow:
+    candidate: Candidate
+    progress: rules.Progress
+
+    @property
+    def label(self) -> str:
+        return rules.waiting_label(self.progress.next_step)
+
+
+@dataclass
+class Board:
+    org: Organization
+    as_of: datetime.date
+    counts: list  # (Step value, label, count), in pipeline order
+    rows: list[BoardRow]  # the active candidates (of the chosen step), oldest waiting first
+    total: int
+    flagged: int
+
+
+def _ended_by(as_of: datetime.date):
+    return Exists(
+        AdmissionStep.objects.filter(candidate=OuterRef("pk"), kind__in=rules.ENDING, on__lte=as_of)
+    )
+
+
+def board(org: Organization, as_of: datetime.date, *, step: str = "") -> Board:
+    """The candidates of the cells under `org` on the way in on `as_of` (listed by then, not yet
+    official, removed or stopped): how many wait at each step, and the rows of those waiting at
+    `step` (all when blank), the oldest waiting first. Four queries whatever their number."""
+    candidates = list(
+        Candidate.objects.filter(
+            cell__path__gte=org.path, cell__path__lt=org.path + PATH_END, listed_on__lte=as_of
+        )
+        .exclude(_ended_by(as_of))
+        .select_related("cell")
+        .only("pk", "full_name", "listed_on", "cell__name", "cell__path", "member_id")
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=AdmissionStep.objects.filter(on__lte=as_of).only(
+                    "candidate_id", "kind", "on", "number", "until"
+                ),
+            )
+        )
+    )
+    all_rules, days_off = rules_all(), holidays()
+    rows = []
+    for c in candidates:
+        p = rules.progress(
+            c.steps.all(), listed_on=c.listed_on, as_of=as_of, rules=all_rules, holidays=days_off
+        )
+        rows.append(BoardRow(c, p))
+    per_step = Counter(r.progress.next_step for r in rows)
+    counts = [(s, rules.waiting_label(s), per_step.get(s, 0)) for s in rules.PIPELINE]
+    flagged = sum(1 for r in rows if r.progress.flags)
+    shown = [r for r in rows if not step or r.progress.next_step == step]
+    shown.sort(key=lambda r: (r.progress.waiting_since, r.candidate.full_name, r.candidate.pk))
+    return Board(org, as_of, counts, shown, len(rows), flagged)
+
+
+# --- admissions and targets ---------------------------------------------------------------------
+
+
+def _path_on(org_ref, as_of: datetime.date):
+    """Subquery: the path of the organization `org_ref` points at on `as_of`, or on its last
+    day if it closed before."""
+    return Subquery(
+        OrganizationPeriod.objects.filter(organization=org_ref, valid_from__lte=as_of)
+        .order_by("-valid_from")
+        .values("path")[:1]
+    )
+
+
+def org_path_on(org: Organization, as_of: datetime.date) -> str | None:
+    return once_per_batch(
+        ("admissions_path_on", org.pk, as_of),
+        lambda: (
+            OrganizationPeriod.objects.filter(organization=org, valid_from__lte=as_of)
+            .order_by("-valid_from")
+            .values_list("path", flat=True)
+            .first()
+        ),
+    )
+
+
+def admission_paths(root_path: str, year: int, as_of: datetime.date) -> list[str]:
+    """One path per member admitted from 1 January of `year` to `as_of` into a cell under
+    `root_path`: the admitting cell's path (where it stood on `as_of`, or on its last day).
+    The admitting cell is the one the member belonged to on their admission day. One query."""
+    start = datetime.date(year, 1, 1)
+    if as_of < start:
+        return []
+    admitted_on = F("member__admission_date")
+    rows = (
+        Membership.objects.filter(
+            member__admission_date__gte=start, member__admission_date__lte=as_of
+        )
+        .filter(Q(end__isnull=True) | Q(end__gt=admitted_on), start__lte=admitted_on)
+        .annotate(cell_path=_path_on(OuterRef("cell_id"), as_of))
+        .filter(cell_path__gte=root_path, cell_path__lt=root_path + PATH_END)
+        .values_list("member_id", "cell_path")
+    )
+    return list(dict(rows).values())
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    org_id: int
+    path: str
+    grassroots: bool  # set by the upper level (else: a cell's share of its grassroots target)
+    value: int
+
+
+def target_rows(root_path: str, year: int, as_of: datetime.date) -> list[TargetRow]:
+    """The targets for `year` in force on `as_of` (each organization's latest decided by then)
+    of the organizations under `root_path` (where they stood on `as_of`). One query."""
+    rows = (
+        AdmissionTarget.objects.filter(year=year, decided_on__lte=as_of)
+        .annotate(
+            org_path=_path_on(OuterRef("organization_id"), as_of),
+            grassroots=ExpressionWrapper(
+                grassroots_level_q("organization__", "organization__parent"),
+                output_field=BooleanField(),
+            ),
+        )
+        .filter(org_path__gte=root_path, org_path__lt=root_path + PATH_END)
+        .order_by("organization_id", "decided_on", "id")
+        .values_list("organization_id", "org_path", "grassroots", "value")
+    )
+    latest = {}
+    for org_id, path, grassroots, value in rows:
+        latest[org_id] = TargetRow(org_id, path, bool(grassroots), value)
+    return list(latest.values())
+
+
+def target_values(org_ids, year: int, as_of: datetime.date) -> dict[int, int]:
+    """{organization id: its target for `year` in force on `as_of`} of those that have one."""
+    values = {}
+    for target in (
+        AdmissionTarget.objects.filter(
+            organization_id__in=list(org_ids), year=year, decided_on__lte=as_of
+        )
+        .order_by("organization_id", "decided_on", "id")
+        .values("organization_id", "value")
+    ):
+        values[target["organization_id"]] = target["value"]
+    return values
+
+
+def target_of(org: Organization, path: str, targets: list[TargetRow]) -> int | None:
+    """The target of `org` (at `path`) from the rows under it: a cell's own share, else the sum
+    of the grassroots targets under it (None when there is none)."""
+    if org.kind == Organization.Kind.CELL and not any(
+        t.org_id == org.pk and t.grassroots for t in targets
+    ):
+        return next((t.value for t in targets if t.org_id == org.pk), None)
+    under = [t.value for t in targets if t.grassroots and t.path.startswith(path)]
+    return sum(under) if under else None
+
+
+def admissions_in_year(org: Organization, as_of: datetime.date) -> tuple[int, int | None]:
+    """(members admitted in `as_of`'s year up to it under `org`, that year's target for `org`
+    and everything under it). Three queries."""
+    path = org_path_on(org, as_of)
+    if path is None:
+        return 0, None
+    year = as_of.year
+    admitted = len(admission_paths(path, year, as_of))
+    return admitted, target_of(org, path, target_rows(path, year, as_of))
+
+
+@dataclass
+class RollupRow:
+    org: Organization
+    admitted: int
+    target: int | None
+    is_self: bool = False
+
+    @property
+    def pair(self) -> tuple[int, int | None]:
+        return (self.admitted, self.target)
+
+
+def rollup(org: Organization, year: int, as_of: datetime.date) -> list[RollupRow]:
+    """`org` and each organization directly under it on `as_of`: members admitted in `year` up
+    to `as_of` against the year's target. Five queries whatever the number of children."""
+    path = org_path_on(org, as_of) or org.path
+    paths = admission_paths(path, year, as_of)
+    targets = target_rows(path, year, as_of)
+    children = list(
+        OrganizationPeriod.objects.filter(parent=org, valid_from__lte=as_of)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
+        .select_related("organization", "organization__parent")
+        .order_by("path")
+    )
+    out = [RollupRow(org, len(paths), target_of(org, path, targets), is_self=True)]
+    for period in children:
+        child = period.organization
+        child.name = period.name
+        out.append(
+            RollupRow(
+                child,
+                sum(1 for p in paths if p.startswith(period.path)),
+                target_of(child, period.path, targets),
+            )
+        )
+    return out
