@@ -20,7 +20,7 @@ from chibo.core.dates import today
 from chibo.core.templatetags.vn import vndate
 from chibo.core.web import bad_query
 from chibo.members.models import Member
-from chibo.organizations.models import Organization, subtree_q
+from chibo.organizations.models import Organization
 
 from . import documents, rules, selectors, services
 from .forms import BoardForm, CandidateForm, RollupForm, StepForm, TargetForm, year_end
@@ -118,12 +118,13 @@ def candidate_create(request):
     return render(request, "admissions/candidate_form.html", {"form": form}, status=status)
 
 
-def _step_form(candidate, progress, data=None):
+def _step_form(scope, candidate, progress, data=None):
     kinds = rules.allowed_steps(progress)
     if not kinds:
         return None
-    base = candidate.cell.parent or candidate.cell
-    pool = Member.objects.filter(subtree_q(base.path, "cell__path"))
+    # Any member the user reads may be named as a sponsor, so that the service says why one
+    # cannot (probationary, another cell); a member outside the scope is not a choice.
+    pool = Member.objects.filter(scope.paths_q("cell__path"))
     sponsors = (
         list(selectors.sponsor_choices(candidate, today())) if Step.SPONSORS in kinds else None
     )
@@ -135,8 +136,16 @@ def _candidate_page(request, scope, candidate, form=None, status=200):
     steps = selectors.candidate_steps(candidate)
     progress = selectors.candidate_progress(candidate, steps, today())
     can_write = scope.can_write(candidate.cell)
+    pii = scope.can_see_pii(candidate.cell)
+    events = list(audit.events_for(candidate)[:20])
+    if not pii:
+        for event in events:  # masked as the record is (members.views does the same)
+            values = event.changes.get("citizen_id")
+            if values:
+                masked = [("•" * (len(v) - 3) + v[-3:]) if v else v for v in values]
+                event.changes = {**event.changes, "citizen_id": masked}
     if can_write and form is None:
-        form = _step_form(candidate, progress)
+        form = _step_form(scope, candidate, progress)
     context = {
         "c": candidate,
         "steps": steps,
@@ -145,13 +154,13 @@ def _candidate_page(request, scope, candidate, form=None, status=200):
         "extra_steps": [s for s in steps if s.kind not in rules.PIPELINE],
         "form": form if can_write else None,
         "can_write": can_write,
-        "pii": scope.can_see_pii(candidate.cell),
+        "pii": pii,
         "masked_id": ("•" * 9 + candidate.citizen_id[-3:]) if candidate.citizen_id else "",
         "next_label": rules.waiting_label(progress.next_step) if progress.next_step else "",
         "ended_label": Step(progress.ended).label if progress.ended else "",
         "missing_labels": [Step(s).label for s in progress.missing],
         "missing_numbers": [str(Step(s).label) for s in progress.missing_numbers],
-        "audit_events": list(audit.events_for(candidate)[:20]),
+        "audit_events": events,
         "documents": [
             (kind, label)
             for kind, label, step in (
@@ -179,7 +188,7 @@ def step_add(request, pk):
     candidate = selectors.candidate_or_404(scope, pk, write=True)
     steps = selectors.candidate_steps(candidate)
     progress = selectors.candidate_progress(candidate, steps, today())
-    form = _step_form(candidate, progress, request.POST)
+    form = _step_form(scope, candidate, progress, request.POST)
     if form is None:
         raise Http404
     if form.is_valid():
