@@ -106,6 +106,7 @@ class BoardForm(forms.Form):
         required=False,
         choices=[("", _("Tất cả")), *((s, Step(s).label) for s in PIPELINE)],
     )
+    page = forms.IntegerField(min_value=1, max_value=100000, required=False)
 
 
 class RollupForm(forms.Form):

@@ -6,6 +6,7 @@ refuse or mark late.
 """
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -98,12 +99,14 @@ def rule_on(rules: Sequence[AdmissionRule], on: datetime.date) -> AdmissionRule:
     return chosen
 
 
-def is_working_day(day: datetime.date, holidays: set[datetime.date]) -> bool:
+def is_working_day(day: datetime.date, holidays: frozenset[datetime.date]) -> bool:
     return day.weekday() not in WEEKEND and day not in holidays
 
 
-def add_working_days(start: datetime.date, days: int, holidays: set[datetime.date]):
-    """The `days`-th working day after `start` (Monday to Friday, public holidays excluded)."""
+@functools.lru_cache(maxsize=4096)
+def add_working_days(start: datetime.date, days: int, holidays: frozenset[datetime.date]):
+    """The `days`-th working day after `start` (Monday to Friday, public holidays excluded).
+    Cached: a board asks it for each decision, and the same days come again."""
     day = start
     left = days
     while left > 0:
@@ -171,7 +174,7 @@ def progress(
     listed_on: datetime.date,
     as_of: datetime.date,
     rules: Sequence[AdmissionRule],
-    holidays: set[datetime.date],
+    holidays: frozenset[datetime.date],
 ) -> Progress:
     """The candidate's progress on `as_of` from their `steps` (those after it are ignored)."""
     done = {s.kind: s for s in steps if s.on <= as_of}

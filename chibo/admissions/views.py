@@ -9,6 +9,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ from chibo.organizations.models import Organization
 from . import documents, rules, selectors, services
 from .forms import BoardForm, CandidateForm, RollupForm, StepForm, TargetForm, year_end
 from .models import Step
+
+PAGE_SIZE = 50
 
 
 def _reader(request) -> Scope:
@@ -64,9 +67,14 @@ def board(request, pk):
     as_of = form.cleaned_data.get("as_of") or today()
     step = form.cleaned_data.get("step") or ""
     data = selectors.board(org, as_of, step=step)
+    page = Paginator(data.rows, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "org": org,
         "board": data,
+        "page": page,
+        "query": query.urlencode(),
         "form": form,
         "step": step,
         "step_label": rules.waiting_label(step) if step else "",

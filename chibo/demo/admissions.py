@@ -1,0 +1,316 @@
+"""The demo's admissions: the yearly targets the article's figures are measured against, the
+admission records of the members admitted since 2021, and candidates at every step of the way
+in on 31/03/2023.
+
+Targets: the district gives each grassroots organization its share of 200 a year, in January,
+in proportion to what it admitted that year (largest remainders), and each commune splits its
+share to its cells the same way; chibo counts the admissions from the members' dated records, so
+`admissions_year` reads 227/200 on 31/12/2021 and 223/200 on 31/12/2022 from these rows and the
+members, not from a figure written here.
+
+Rows are bulk-written, as the rest of the demo (builder.py), in the shapes the services write:
+steps in order with a date and a number, the ceremony on the member's admission day, the
+recognition on their official day.
+"""
+
+import datetime
+import random
+from collections import Counter, defaultdict
+
+from chibo.admissions.models import AdmissionStep, AdmissionTarget, Candidate, Step
+from chibo.admissions.rules import PIPELINE
+from chibo.members.rules import add_months
+from chibo.organizations.models import Organization
+
+from . import data as d
+
+D = datetime.date
+TARGETS = {2021: 200, 2022: 200, 2023: 200}  # the district's yearly target (the article)
+TARGET_DECIDED = {2021: D(2021, 1, 15), 2022: D(2022, 1, 14), 2023: D(2023, 1, 16)}
+SPLIT_DECIDED = {2021: D(2021, 1, 25), 2022: D(2022, 1, 24), 2023: D(2023, 1, 30)}
+# Candidates on the way in on 31/03/2023, by the step they wait for (weights per cell drawn).
+WAITING = {
+    Step.COURSE: 40,
+    Step.APPLICATION: 30,
+    Step.SPONSORS: 24,
+    Step.MASS_ORG: 20,
+    Step.CELL_RESOLUTION: 22,
+    Step.GRASSROOTS_RESOLUTION: 16,
+    Step.DECISION: 14,
+    Step.CEREMONY: 12,
+}
+OCCUPATIONS = ("Làm nông nghiệp", "Giáo viên", "Y sĩ", "Công an xã", "Dân quân", "Buôn bán")
+
+
+def _grassroots_of(org: Organization) -> Organization | None:
+    """The grassroots organization (or grassroots cell) `org` belongs to."""
+    node = org
+    while node is not None:
+        parent = node.parent
+        if node.kind == Organization.Kind.GRASSROOTS:
+            return node
+        if node.kind == Organization.Kind.CELL and parent is not None and parent.is_upper_committee:
+            return node
+        node = parent
+    return None
+
+
+def _shares(total: int, weights: dict) -> dict:
+    """`total` split in proportion to `weights` (largest remainders; ties by key)."""
+    whole = sum(weights.values())
+    if not whole:
+        return {}
+    exact = {k: total * w / whole for k, w in weights.items()}
+    shares = {k: int(v) for k, v in exact.items()}
+    left = total - sum(shares.values())
+    for k in sorted(exact, key=lambda k: (shares[k] - exact[k], str(k)))[:left]:
+        shares[k] += 1
+    return shares
+
+
+def _targets(plan, orgs) -> list[AdmissionTarget]:
+    per_year: dict[int, Counter] = defaultdict(Counter)
+    per_cell: dict[int, Counter] = defaultdict(Counter)
+    for m in plan.members:
+        year = m.admission_date.year
+        if year in TARGETS:
+            cell = orgs[m.cell]
+            grassroots = _grassroots_of(cell)
+            per_year[year][grassroots.code] += 1
+            per_cell[year][cell.code] += 1
+    grassroots = [o for o in orgs.values() if _grassroots_of(o) is o and o.valid_to is None]
+    rows = []
+    for year, total in TARGETS.items():
+        # Every grassroots organization gets a share (at least what it admitted, roughly);
+        # the year's admissions weigh it, with one for those that admitted nobody.
+        weights = {g.code: per_year[year][g.code] or 1 for g in grassroots}
+        shares = _shares(total, weights)
+        for g in grassroots:
+            rows.append(
+                AdmissionTarget(
+                    organization=g,
+                    year=year,
+                    value=shares[g.code],
+                    decided_on=TARGET_DECIDED[year],
+                    number=f"{10 + year % 10}-QĐ/HU",
+                )
+            )
+            if not g.is_commune:
+                continue
+            cells = [
+                o
+                for o in orgs.values()
+                if o.parent_id == g.pk and o.kind == Organization.Kind.CELL and o.valid_to is None
+            ]
+            cell_shares = _shares(shares[g.code], {c.code: per_cell[year][c.code] for c in cells})
+            rows += [
+                AdmissionTarget(
+                    organization=c,
+                    year=year,
+                    value=cell_shares.get(c.code, 0),
+                    decided_on=SPLIT_DECIDED[year],
+                    number=f"{year % 100:02d}-QĐ/ĐU",
+                )
+                for c in cells
+                if cell_shares.get(c.code)
+            ]
+    return rows
+
+
+def _memberships_by_cell(plan, member_ids) -> dict[str, list]:
+    """cell code -> [(member id, official date, start, end)] of every membership in it."""
+    by_cell = defaultdict(list)
+    for spec, pk in zip(plan.members, member_ids, strict=True):
+        for ms in spec.memberships:
+            by_cell[ms.cell].append((pk, spec.official_date, ms.start, ms.end))
+    return by_cell
+
+
+class _Writer:
+    def __init__(self, plan, orgs, member_ids, rng):
+        self.plan, self.orgs, self.member_ids, self.rng = plan, orgs, member_ids, rng
+        self.candidates: list[Candidate] = []
+        self.steps: list[list[AdmissionStep]] = []
+        self.numbers = Counter()
+        self.by_cell = _memberships_by_cell(plan, member_ids)
+
+    def number(self, kind: str, on: datetime.date, issuer: str) -> str:
+        key = (kind, on.year, issuer)
+        self.numbers[key] += 1
+        n = self.numbers[key]
+        return {
+            Step.COURSE: f"{n:03d}-GCN/TTCT",
+            Step.CELL_RESOLUTION: f"{n:02d}-NQ/CB",
+            Step.GRASSROOTS_RESOLUTION: f"{n:02d}-NQ/ĐU",
+            Step.DECISION: f"{n}-QĐ/HU",
+            Step.CELL_RECOGNITION: f"{n:02d}-NQ/CB",
+            Step.RECOGNITION: f"{n}-QĐ/HU",
+        }.get(kind, "")
+
+    def sponsors(self, cell_code: str, on: datetime.date):
+        # the official members of the cell on `on` (a membership open then)
+        pool = sorted(
+            {
+                pk
+                for pk, official, start, end in self.by_cell[cell_code]
+                if official is not None
+                and official <= on
+                and start <= on
+                and (end is None or on < end)
+            }
+        )
+        if len(pool) < 2:
+            return None, None
+        a, b = self.rng.sample(pool, 2)
+        return a, b
+
+    def way_back(self, ceremony: datetime.date) -> dict:
+        """Dates of the steps before a ceremony, going back as an org board would see them."""
+        rng = self.rng
+        dates = {Step.CEREMONY: ceremony}
+        gaps = [
+            (Step.DECISION, 8, 30),
+            (Step.GRASSROOTS_RESOLUTION, 7, 25),
+            (Step.CELL_RESOLUTION, 7, 30),
+            (Step.MASS_ORG, 3, 15),
+            (Step.SPONSORS, 5, 20),
+            (Step.APPLICATION, 5, 20),
+            (Step.COURSE, 20, 120),
+        ]
+        day = ceremony
+        for kind, lo, hi in gaps:
+            day -= datetime.timedelta(days=rng.randint(lo, hi))
+            dates[kind] = day
+        dates["listed"] = day - datetime.timedelta(days=rng.randint(30, 120))
+        return dates
+
+    def add(self, *, cell_code, person: dict, dates: dict, member_id=None):
+        cell = self.orgs[cell_code]
+        upper = cell.parent
+        issuer_cell, issuer_upper = cell.code, upper.code if upper else ""
+        candidate = Candidate(cell=cell, listed_on=dates["listed"], member_id=member_id, **person)
+        steps = []
+        for kind in [*PIPELINE, Step.EXTENSION]:
+            on = dates.get(kind)
+            if on is None:
+                continue
+            issuer = (
+                issuer_cell
+                if kind in (Step.CELL_RESOLUTION, Step.CELL_RECOGNITION)
+                else issuer_upper
+            )
+            step = AdmissionStep(kind=kind, on=on, number=self.number(kind, on, issuer))
+            if kind == Step.SPONSORS:
+                step.sponsor_1_id, step.sponsor_2_id = self.sponsors(cell_code, on)
+                if step.sponsor_1_id is None:
+                    break  # a cell without two official members: the way stops here
+            if kind == Step.MASS_ORG:
+                step.issuer = self.rng.choice(
+                    ("Đoàn Thanh niên", "Hội Phụ nữ", "Hội Nông dân", "Hội Cựu chiến binh")
+                )
+            steps.append(step)
+        self.candidates.append(candidate)
+        self.steps.append(steps)
+
+    def write(self) -> int:
+        Candidate.objects.bulk_create(self.candidates, batch_size=1000)
+        rows = []
+        for candidate, steps in zip(self.candidates, self.steps, strict=True):
+            for step in steps:
+                step.candidate = candidate
+                rows.append(step)
+        AdmissionStep.objects.bulk_create(rows, batch_size=1000)
+        return len(rows)
+
+
+def _person(spec) -> dict:
+    return {
+        "full_name": spec.full_name,
+        "sex": spec.sex,
+        "birth_date": spec.birth_date,
+        "ethnicity": spec.ethnicity,
+        "religion": spec.religion,
+        "occupation": spec.occupation,
+        "education": spec.education,
+        "qualification": spec.qualification,
+        "hometown": spec.hometown,
+        "residence": spec.residence,
+        "citizen_id": spec.citizen_id or None,
+    }
+
+
+def _admitted(writer: _Writer):
+    """The admission records of the members admitted since 2021, up to their recognition."""
+    rng = writer.rng
+    for spec, pk in zip(writer.plan.members, writer.member_ids, strict=True):
+        if spec.admission_date < D(2021, 1, 1):
+            continue
+        admitted_in = spec.memberships[0]
+        if admitted_in.start != spec.admission_date:
+            continue  # came from outside the district: admitted elsewhere
+        dates = writer.way_back(spec.admission_date)
+        if spec.official_date is not None:
+            end = add_months(spec.admission_date, 12)
+            dates[Step.RECOGNITION] = spec.official_date
+            dates[Step.CELL_RECOGNITION] = max(
+                end, spec.official_date - datetime.timedelta(days=rng.randint(0, 12))
+            )
+        elif add_months(spec.admission_date, 12) <= d.AS_OF and rng.random() < 0.5:
+            # probation over, the cell has met: the upper committee's decision is awaited
+            dates[Step.CELL_RECOGNITION] = add_months(spec.admission_date, 12)
+        writer.add(cell_code=admitted_in.cell, person=_person(spec), dates=dates, member_id=pk)
+
+
+def _waiting(writer: _Writer):
+    """Candidates on the way in on 31/03/2023, each waiting at one step, some for long."""
+    rng = writer.rng
+    cells = [
+        o.code
+        for o in writer.orgs.values()
+        if o.kind == Organization.Kind.CELL and o.valid_to is None
+    ]
+    kinds, weights = list(WAITING), list(WAITING.values())
+    pipeline = list(PIPELINE)
+    names = d.NAMES
+    for i in range(sum(WAITING.values())):
+        waiting_for = rng.choices(kinds, weights=weights)[0]
+        cell_code = rng.choice(cells)
+        ethnicity = rng.choices(list(names), weights=[6, 3, 2, 1, 1, 1, 1, 1][: len(names)])[0]
+        families, male_mid, female_mid, male, female = names[ethnicity]
+        sex = "female" if rng.random() < 0.45 else "male"
+        given = rng.choice(female if sex == "female" else male)
+        middle = rng.choice(female_mid if sex == "female" else male_mid)
+        age = rng.randint(19, 35)
+        person = {
+            "full_name": f"{rng.choice(families)} {middle} {given}",
+            "sex": sex,
+            "birth_date": D(d.AS_OF.year - age, rng.randint(1, 12), rng.randint(1, 28)),
+            "ethnicity": ethnicity,
+            "religion": "Không",
+            "occupation": rng.choice(OCCUPATIONS),
+            "education": rng.choice(("9/12", "12/12", "12/12")),
+        }
+        # The last step recorded: before the one waited for; recorded 1 to 150 days ago (a few
+        # waited longer than the 3-month alert), the earlier ones before it.
+        done = pipeline[: pipeline.index(waiting_for)]
+        ago = rng.choice((5, 12, 20, 35, 50, 70, 100, 130))
+        if waiting_for == Step.CEREMONY:
+            # within the 30 working days, but one in three overdue
+            ago = rng.randint(50, 70) if i % 3 == 0 else rng.randint(3, 30)
+        last = d.AS_OF - datetime.timedelta(days=ago)
+        dates = writer.way_back(last + datetime.timedelta(days=20))
+        shift = last - dates[done[-1]] if done else datetime.timedelta(0)
+        kept = {k: v + shift for k, v in dates.items() if k in done}
+        kept["listed"] = (dates["listed"] + shift) if done else last
+        writer.add(cell_code=cell_code, person=person, dates=kept)
+
+
+def write_admissions(plan, orgs: dict[str, Organization], member_ids: list[int]) -> dict:
+    """Write the demo's targets, admission records and candidates; what was written, counted."""
+    rng = random.Random(plan.seed * 31 + 11)
+    targets = AdmissionTarget.objects.bulk_create(_targets(plan, orgs), batch_size=1000)
+    writer = _Writer(plan, orgs, member_ids, rng)
+    _admitted(writer)
+    _waiting(writer)
+    steps = writer.write()
+    return {"targets": len(targets), "candidates": len(writer.candidates), "steps": steps}
