@@ -1,5 +1,5 @@
 """The cell's resolutions on an admission, as .docx in the Party's format (the building blocks of
-chibo.meetings.documents_format, HD 36-HD/VPTW 2018): the one proposing to admit a candidate and
+chibo.meetings.documents.layout, HD 36-HD/VPTW 2018): the one proposing to admit a candidate and
 the one proposing to recognize a probationary member as official. Filled from the record: the
 candidate, the steps with their dates and numbers, the cell's members on the resolution's date.
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils import translation
 
 from chibo.committees.models import Position, Title, in_force_q
-from chibo.meetings.documents_format import (
+from chibo.meetings.documents.layout import (
     clean,
     day_text,
     labelled,
@@ -24,8 +24,8 @@ from chibo.meetings.documents_format import (
     signatures,
     type_and_title,
 )
-from chibo.meetings.selectors_documents import Letterhead
-from chibo.meetings.selectors_documents import letterhead as letterhead_on
+from chibo.meetings.documents.selectors import Letterhead
+from chibo.meetings.documents.selectors import letterhead as letterhead_on
 from chibo.members.models import Membership
 
 from . import rules
