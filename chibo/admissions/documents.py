@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from django.utils import translation
 
 from chibo.committees.models import Position, Title, in_force_q
+from chibo.core import vn
 from chibo.meetings.documents.layout import (
     clean,
-    day_text,
     labelled,
     letterhead,
     new_document,
@@ -34,6 +34,10 @@ from .selectors import candidate_steps, holidays, rules_all
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BLANK = "……"
+
+
+def day_text(on: datetime.date | None) -> str:
+    return vn.day_text(on, "")
 
 
 @dataclass

@@ -19,9 +19,9 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.http import Http404
 
 from chibo.core.indicators import once_per_batch
+from chibo.core.web import scoped_or_404
 from chibo.meetings.models import Holiday
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import (
@@ -52,13 +52,13 @@ def holidays() -> frozenset[datetime.date]:
 
 def candidate_or_404(scope, pk, *, write=False) -> Candidate:
     """The candidate `pk` with its cell and member, if the scope reads (writes) the cell."""
-    try:
-        candidate = Candidate.objects.select_related("cell", "cell__parent", "member").get(pk=pk)
-    except (Candidate.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not scope.covers(candidate.cell, write=write):
-        raise Http404
-    return candidate
+    return scoped_or_404(
+        scope,
+        Candidate.objects.select_related("cell__parent", "member"),
+        pk,
+        org="cell",
+        write=write,
+    )
 
 
 def candidate_steps(candidate: Candidate) -> list[AdmissionStep]:

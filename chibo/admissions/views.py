@@ -4,8 +4,6 @@ admissions against targets by year, and the cell's resolutions as .docx.
 Every lookup goes through the scope (404 outside it); writes need the write scope of the cell
 (a step) or of the organization that sets the targets (its children's targets)."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,7 +17,13 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core.dates import today
 from chibo.core.templatetags.vn import vndate
-from chibo.core.web import bad_query
+from chibo.core.web import (
+    add_errors,
+    bad_query,
+    content_disposition,
+    reader_or_404,
+    writer_or_404,
+)
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
 
@@ -31,18 +35,7 @@ PAGE_SIZE = 50
 
 
 def _reader(request) -> Scope:
-    scope = Scope.for_user(request.user)
-    if not scope.read_paths and not scope.superuser:
-        raise Http404
-    return scope
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
+    return reader_or_404(Scope.for_user(request.user))
 
 
 @login_required
@@ -98,9 +91,7 @@ def _write_cells(scope):
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate_create(request):
-    scope = _reader(request)
-    if not scope.write_paths and not scope.superuser:
-        raise Http404
+    scope = writer_or_404(_reader(request))
     cells = _write_cells(scope)
     initial = {}
     if request.GET.get("cell", "").isdigit():
@@ -118,7 +109,7 @@ def candidate_create(request):
                 actor=request.user, cell=cell, listed_on=listed_on, **data
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã thêm quần chúng %(name)s.") % {"name": candidate})
             return redirect("admissions:candidate", pk=candidate.pk)
@@ -215,7 +206,7 @@ def step_add(request, pk):
                 until=data.get("until"),
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(
                 request,
@@ -271,7 +262,7 @@ def targets(request, pk):
                     number=data.get("number") or "",
                 )
             except ValidationError as e:
-                _add_errors(form, e)
+                add_errors(form, e)
             else:
                 messages.success(request, _("Đã giao chỉ tiêu kết nạp năm %(y)s.") % {"y": year})
                 return redirect(f"{request.path}?year={year}")
@@ -305,7 +296,5 @@ def document(request, pk, kind):
     content = documents.docx_bytes(paper)
     ascii_name, name = documents.filenames(paper)
     response = HttpResponse(content, content_type=documents.DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-    )
+    response["Content-Disposition"] = content_disposition(name, ascii_name=ascii_name)
     return response
