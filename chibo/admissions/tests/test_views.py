@@ -226,3 +226,56 @@ def test_board_query_count_does_not_grow(tree, clients):
     # session, user, OTP device, roles, the organization, the candidates, their steps, the
     # rules, the holidays, the navigation's unread notifications
     assert len(small) == len(large) == 10, "\n".join(large)
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(url)
+    assert r.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_candidate_page_query_count_does_not_grow_with_the_steps(tree, clients):
+    client = clients["secretary_a"]
+    short = new_candidate(tree, name="Ngắn")
+    walk(tree, short, Step.COURSE)
+    long = new_candidate(tree, name="Dài")
+    walk(tree, long, Step.CEREMONY)
+    _queries(client, f"/admissions/{short.pk}/")
+    assert _queries(client, f"/admissions/{short.pk}/") == _queries(
+        client, f"/admissions/{long.pk}/"
+    )
+
+
+def test_targets_page_query_count_does_not_grow_with_the_children(tree, clients):
+    from chibo.organizations import services as org_services
+
+    client = clients["admin"]
+    url = f"/admissions/org/{tree.district.pk}/targets/?year=2021"
+    _queries(client, url)
+    few = _queries(client, url)
+    for i in range(3):
+        commune = org_services.org_create(
+            code=f"XN{i}",
+            name=f"Đảng bộ xã Mới {i}",
+            kind="grassroots",
+            grassroots_type="commune",
+            parent=tree.district,
+            valid_from=D(2015, 1, 1),
+            actor=None,
+        )
+        services.target_set(
+            actor=None, organization=commune, year=2021, value=2, decided_on=D(2021, 1, 10)
+        )
+    assert _queries(client, url) == few
+
+
+def test_pages_in_english(tree, clients):
+    c = new_candidate(tree)
+    walk(tree, c, Step.DECISION)
+    client = clients["secretary_a"]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = client.get(f"/admissions/{c.pk}/").content.decode()
+    assert "Awaiting the ceremony" in text and "Record the next step" in text
+    text = client.get(board_url(tree.cell_a) + "?as_of=01/04/2021").content.decode()
+    assert "candidates and probationary members in the pipeline on 01/04/2021" in text
