@@ -44,8 +44,9 @@ from django.db import connection  # noqa: E402
 
 from chibo.accounts.models import Role, RoleAssignment, User  # noqa: E402
 from chibo.accounts.scope import Scope  # noqa: E402
-from chibo.members import spreadsheets  # noqa: E402
+from chibo.members import services  # noqa: E402
 from chibo.members.models import Member  # noqa: E402
+from chibo.members.spreadsheets import checking, layout, reading, writing  # noqa: E402
 from chibo.organizations import services as org_services  # noqa: E402
 from chibo.organizations.models import Organization  # noqa: E402
 
@@ -119,8 +120,8 @@ def build_tree() -> list[str]:
 def build_file(path: Path, rows: int, cells: list[str]):
     rnd = random.Random(9300)
     wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet(spreadsheets.DATA_SHEET)
-    ws.append([c.header for c in spreadsheets.COLUMNS])
+    ws = wb.create_sheet(layout.DATA_SHEET)
+    ws.append([c.header for c in layout.COLUMNS])
     for i in range(rows):
         born = datetime.date(1940, 1, 1) + datetime.timedelta(days=rnd.randrange(0, 365 * 60))
         admitted = born + datetime.timedelta(days=365 * 19 + rnd.randrange(0, 365 * 20))
@@ -141,10 +142,10 @@ def build_file(path: Path, rows: int, cells: list[str]):
             "admission_date": admitted,
             "official_date": official,
             "education": "12/12",
-            "theory_level": rnd.choice(list(spreadsheets.THEORY_VALUES)),
+            "theory_level": rnd.choice(list(layout.THEORY_VALUES)),
             "cell_code": cells[i % len(cells)],
         }
-        ws.append([values.get(c.field) for c in spreadsheets.COLUMNS])
+        ws.append([values.get(c.field) for c in layout.COLUMNS])
     wb.save(path)
 
 
@@ -220,13 +221,13 @@ def main():
             load = os.getloadavg()[0]
             user = User.objects.get(username="bench-admin")
             scope = Scope.for_user(user)
-            rows, *parse = timed(spreadsheets.parse, xlsx)
-            (clean, errors), *check = timed(spreadsheets.validate, rows, scope)
+            rows, *parse = timed(reading.parse, xlsx)
+            (clean, errors), *check = timed(checking.validate, rows, scope)
             assert not errors, errors[:5]
-            _, *imp = timed(spreadsheets.import_rows, rows=clean, actor=user, source=xlsx.name)
+            _, *imp = timed(services.members_import, rows=clean, actor=user, source=xlsx.name)
             assert Member.objects.count() == args.rows
             members = Member.objects.select_related("cell").order_by("sort_key", "id")
-            data, *exp = timed(spreadsheets.export, members, scope)
+            data, *exp = timed(writing.export, members, scope)
             total = [parse[i] + check[i] + imp[i] for i in (0, 1)]
             run = {
                 "parse": parse,

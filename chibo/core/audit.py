@@ -38,16 +38,33 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
-def record(*, actor, action, obj, changes=None, note="") -> AuditEvent:
-    return AuditEvent.objects.create(
+def event(
+    *, actor, action, obj=None, changes=None, note="", object_type="", object_id="", label=""
+) -> AuditEvent:
+    """An unsaved event about `obj` (or, for a batch that is no row, about `object_type` and
+    `object_id`, shown as `label`): record() saves one, record_many() a service's many."""
+    if obj is not None:
+        object_type, object_id, label = obj._meta.label_lower, str(obj.pk), str(obj)
+    return AuditEvent(
         actor=actor if (actor is not None and actor.is_authenticated) else None,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=label[:200],
         changes=changes or {},
         note=note[:300],
     )
+
+
+def record(*, actor, action, obj, changes=None, note="") -> AuditEvent:
+    made = event(actor=actor, action=action, obj=obj, changes=changes, note=note)
+    made.save()
+    return made
+
+
+def record_many(events: list[AuditEvent]) -> None:
+    """Save the events a service built with event(), inside its transaction, in few queries."""
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
 
 
 def events_for(obj):

@@ -28,9 +28,10 @@ from chibo.core import vn
 from chibo.core.dates import today
 from chibo.core.web import bad_query, reader_or_404, writer_or_404, xlsx_response
 
-from . import spreadsheets
+from . import services
 from .forms import MemberFilterForm
 from .selectors import filtered_members
+from .spreadsheets import checking, reading, writing
 
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 _WARNINGS_SHOWN = 500
@@ -112,7 +113,7 @@ def _claim_or_404(token: str, user) -> dict:
 def _preview(request, *, filename, clean=(), errors=(), token=None, status=200, unconfirmed=False):
     per_cell = Counter(r.cell.pk for r in clean)
     cells = {r.cell.pk: r.cell for r in clean}
-    warnings = spreadsheets.warnings_of(clean)
+    warnings = checking.warnings_of(clean)
     context = {
         "filename": filename,
         "token": token,
@@ -136,7 +137,7 @@ def _preview(request, *, filename, clean=(), errors=(), token=None, status=200, 
 @login_required
 def import_template(request):
     writer_or_404(Scope.for_user(request.user))
-    return xlsx_response(spreadsheets.build_template(), "mau-nhap-dang-vien.xlsx")
+    return xlsx_response(writing.build_template(), "mau-nhap-dang-vien.xlsx")
 
 
 @login_required
@@ -160,16 +161,16 @@ def import_upload(request):
     _discard_stale()
     token = _store(upload, request.user)
     try:
-        rows = spreadsheets.parse(_paths(token)[0])
-    except spreadsheets.SpreadsheetError as exc:
+        rows = reading.parse(_paths(token)[0])
+    except reading.SpreadsheetError as exc:
         _discard(token)
         context["error"] = exc.message
         return render(request, "members/import.html", context, status=400)
-    clean, errors = spreadsheets.validate(rows, scope)
+    clean, errors = checking.validate(rows, scope)
     if errors:
         _discard(token)
         return _preview(request, filename=upload.name, errors=errors)
-    if spreadsheets.warnings_of(clean):
+    if checking.warnings_of(clean):
         _note_warnings(token)
     return _preview(request, filename=upload.name, clean=clean, token=token)
 
@@ -186,9 +187,9 @@ def _unconfirmed_preview(request, token, scope):
     upload is kept for the next try."""
     meta = _meta_or_404(token, request.user)
     try:
-        clean, errors = spreadsheets.validate(spreadsheets.parse(_paths(token)[0]), scope)
-    except spreadsheets.SpreadsheetError as exc:
-        clean, errors = [], [spreadsheets.RowError(0, "", exc.message)]
+        clean, errors = checking.validate(reading.parse(_paths(token)[0]), scope)
+    except reading.SpreadsheetError as exc:
+        clean, errors = [], [checking.RowError(0, "", exc.message)]
     filename = meta.get("filename", "")
     if errors:
         _discard(token)
@@ -209,20 +210,20 @@ def import_confirm(request, token):
     meta = _claim_or_404(token, request.user)
     filename = meta.get("filename", "")
     try:
-        rows = spreadsheets.parse(_paths(token)[0])
-        clean, errors = spreadsheets.validate(rows, scope)
-        if not errors and spreadsheets.warnings_of(clean) and not accepted:
+        rows = reading.parse(_paths(token)[0])
+        clean, errors = checking.validate(rows, scope)
+        if not errors and checking.warnings_of(clean) and not accepted:
             # Warnings that were not there at the preview (the day changed meanwhile).
             errors = [
-                spreadsheets.RowError(
+                checking.RowError(
                     0, "", _("Tệp có cảnh báo chưa được xác nhận. Hãy tải lên lại để xem.")
                 )
             ]
         if not errors:
-            members = spreadsheets.import_rows(rows=clean, actor=request.user, source=filename)
-    except spreadsheets.SpreadsheetError as exc:
-        errors = [spreadsheets.RowError(0, "", exc.message)]
-    except spreadsheets.ImportRejected as exc:
+            members = services.members_import(rows=clean, actor=request.user, source=filename)
+    except reading.SpreadsheetError as exc:
+        errors = [checking.RowError(0, "", exc.message)]
+    except checking.ImportRejected as exc:
         errors = exc.errors
     finally:
         _discard(token)
@@ -242,4 +243,4 @@ def export(request):
     org = scope.org_or_404(org_id) if org_id else None
     members = filtered_members(scope, form.cleaned_data, org=org)
     name = f"danh-sach-dang-vien-{today():%Y%m%d}.xlsx"
-    return xlsx_response(spreadsheets.export(members, scope), name)
+    return xlsx_response(writing.export(members, scope), name)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
-from chibo.members.spreadsheets import SpreadsheetError
+from chibo.members.spreadsheets.reading import SpreadsheetError
 from chibo.organizations.models import Commune, Organization, Village
 
 from . import schema

@@ -1,7 +1,7 @@
 """Reading a whole workbook safely: every sheet's values, after the checks that keep a hostile or
 broken file from costing memory (size, zip bomb, formulas, too many rows, stray far columns).
 
-The streaming checks are the member import's (chibo.members.spreadsheets); this reads every
+The streaming checks are the member import's (chibo.members.spreadsheets.reading); this reads every
 sheet of the workbook instead of the first.
 """
 
@@ -15,7 +15,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from chibo.core import vn
-from chibo.members.spreadsheets import SpreadsheetError, _local, _not_xlsx, _open, _size
+from chibo.members.spreadsheets.reading import (
+    SpreadsheetError,
+    local_name,
+    not_xlsx,
+    open_file,
+    stream_size,
+)
 
 # The sheet XML is scanned as bytes (a district's workbook holds a million rows: an XML parser
 # took 47 s of a 60 s import): the last row's number, formula elements, and cells beyond the
@@ -72,22 +78,22 @@ def _sheets(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     try:
         for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
             if zf.getinfo(name).file_size > 5 * 1024 * 1024:
-                raise _not_xlsx()
+                raise not_xlsx()
         book = ET.fromstring(zf.read("xl/workbook.xml"))  # noqa: S314
         rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
     except (KeyError, ET.ParseError):
-        raise _not_xlsx() from None
+        raise not_xlsx() from None
     targets = {}
     for rel in rels.iter():
-        if _local(rel.tag) == "Relationship":
+        if local_name(rel.tag) == "Relationship":
             target = rel.get("Target", "")
             path = target[1:] if target.startswith("/") else posixpath.normpath("xl/" + target)
             targets[rel.get("Id")] = path
     found = []
     for sheet in book.iter():
-        if _local(sheet.tag) != "sheet":
+        if local_name(sheet.tag) != "sheet":
             continue
-        rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+        rid = next((v for k, v in sheet.attrib.items() if local_name(k) == "id"), None)
         if rid in targets:
             if sheet.get("state") in ("hidden", "veryHidden"):
                 # What is imported must be what the user sees in the file.
@@ -126,12 +132,12 @@ def read_workbook(file, *, max_rows: dict[str, int], default_max_rows: int) -> B
 
     `max_rows` limits the data rows of the named sheets (others: `default_max_rows`).
     """
-    stream = _open(file)
+    stream = open_file(file)
     try:
         head = stream.read(8)
         stream.seek(0)
         limit = settings.CHIBO_WORKBOOK_MAX_BYTES
-        if _size(stream) > limit:
+        if stream_size(stream) > limit:
             raise SpreadsheetError(
                 _("Tệp lớn quá %(mb)s MB. Hãy chia thành nhiều tệp nhỏ hơn.")
                 % {"mb": limit // (1024 * 1024)}
@@ -144,11 +150,11 @@ def read_workbook(file, *, max_rows: dict[str, int], default_max_rows: int) -> B
                 )
             )
         if not head.startswith(b"PK\x03\x04"):
-            raise _not_xlsx()
+            raise not_xlsx()
         try:
             zf = zipfile.ZipFile(stream)
         except (zipfile.BadZipFile, OSError, ValueError):
-            raise _not_xlsx() from None
+            raise not_xlsx() from None
         with zf:
             if sum(i.file_size for i in zf.infolist()) > settings.CHIBO_WORKBOOK_MAX_XML_BYTES:
                 raise SpreadsheetError(_("Tệp quá lớn sau khi giải nén."))
@@ -159,7 +165,7 @@ def read_workbook(file, *, max_rows: dict[str, int], default_max_rows: int) -> B
                     with zf.open(path) as xml:
                         formulas = _scan(xml, cap)
                 except KeyError:
-                    raise _not_xlsx() from None
+                    raise not_xlsx() from None
                 except SpreadsheetError as exc:
                     raise SpreadsheetError(f"{_('Trang')} «{name}»: {exc.message}") from None
                 except (ET.ParseError, zipfile.BadZipFile, EOFError, ValueError):

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from chibo.accounts.scope import Scope
-from chibo.members import spreadsheets as sp
 from chibo.members.models import Member
+from chibo.members.spreadsheets import checking, layout, reading
 from chibo.members.tests.test_spreadsheets import HEADERS, row, upload, xlsx
 from chibo.workbook import spec
 
@@ -37,7 +37,7 @@ def _with_hidden_first_sheet() -> bytes:
     hidden.append(HEADERS)
     hidden.append(row(1, full_name="Người Ẩn Danh"))
     hidden.sheet_state = "hidden"
-    shown = wb.create_sheet(sp.DATA_SHEET)
+    shown = wb.create_sheet(layout.DATA_SHEET)
     shown.append(HEADERS)
     shown.append(row(2, full_name="Người Hiện Rõ"))
     wb.active = 1
@@ -82,7 +82,7 @@ def _invalid_utf8() -> bytes:
 
 
 def test_the_visible_sheet_is_read_not_a_hidden_first_one(personas):
-    rows = sp.parse(_with_hidden_first_sheet())
+    rows = reading.parse(_with_hidden_first_sheet())
     assert [r.values["full_name"] for r in rows] == ["Người Hiện Rõ"]
 
 
@@ -105,8 +105,10 @@ def test_macro_workbooks_and_invalid_utf8_are_refused(clients, make, message):
 @pytest.mark.parametrize("ch", [c for c in INVISIBLE if c not in "\x07"])
 def test_invisible_and_control_characters_are_row_errors(personas, ch):
     scope = Scope.for_user(personas["commune"])
-    rows = sp.parse(xlsx([row(1, full_name=f"Hoàng Văn{ch} Mới"), row(2, residence=f"Bản{ch}")]))
-    clean, errors = sp.validate(rows, scope)
+    rows = reading.parse(
+        xlsx([row(1, full_name=f"Hoàng Văn{ch} Mới"), row(2, residence=f"Bản{ch}")])
+    )
+    clean, errors = checking.validate(rows, scope)
     code = f"U+{ord(ch):04X}"
     assert [(e.row, e.column) for e in errors] == [(2, "Họ và tên*"), (3, "Nơi ở hiện nay")]
     assert all(code in e.message for e in errors)
@@ -115,14 +117,16 @@ def test_invisible_and_control_characters_are_row_errors(personas, ch):
 @pytest.mark.parametrize("card", [-5, -1.0, "-0100001", 3.5])
 def test_a_negative_or_fractional_card_number_is_refused(personas, card):
     scope = Scope.for_user(personas["commune"])
-    clean, errors = sp.validate(sp.parse(xlsx([row(1, party_card_number=card)])), scope)
+    clean, errors = checking.validate(reading.parse(xlsx([row(1, party_card_number=card)])), scope)
     assert [(e.row, e.column) for e in errors] == [(2, "Số thẻ đảng viên")]
     assert "Số thẻ đảng viên không hợp lệ" in errors[0].message
 
 
 def test_a_card_number_cell_still_reads(personas):
     scope = Scope.for_user(personas["commune"])
-    clean, errors = sp.validate(sp.parse(xlsx([row(1, party_card_number=99000001)])), scope)
+    clean, errors = checking.validate(
+        reading.parse(xlsx([row(1, party_card_number=99000001)])), scope
+    )
     assert errors == []
     assert clean[0].fields["party_card_number"] == "99000001"
 

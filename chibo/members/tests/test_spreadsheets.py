@@ -14,12 +14,13 @@ from django.urls import reverse
 
 from chibo.accounts.scope import Scope
 from chibo.core.models import AuditEvent
+from chibo.core.web import XLSX_CONTENT_TYPE
 from chibo.members import services
-from chibo.members import spreadsheets as sp
 from chibo.members.models import Member, Membership
+from chibo.members.spreadsheets import checking, layout, reading
 from conftest import make_member
 
-HEADERS = [c.header for c in sp.COLUMNS]
+HEADERS = [c.header for c in layout.COLUMNS]
 GOOD = {
     "full_name": "Hoàng Văn Mới",
     "sex": "Nam",
@@ -40,7 +41,7 @@ def row(n, **over):
         "party_card_number": f"0990{n:04d}",
         **over,
     }
-    return [values.get(c.field) for c in sp.COLUMNS]
+    return [values.get(c.field) for c in layout.COLUMNS]
 
 
 def xlsx(rows, headers=HEADERS) -> bytes:
@@ -79,7 +80,7 @@ def stored(media):
 def test_template_downloads_and_reimports_as_no_rows(clients, media):
     response = clients["commune"].get(reverse("members:import_template"))
     assert response.status_code == 200
-    assert response["Content-Type"] == sp.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["Đảng viên", "Hướng dẫn", "Dân tộc"]
     ethnic = [r[0].value for r in wb["Dân tộc"].iter_rows()]
@@ -214,8 +215,8 @@ def test_bad_file_is_refused_with_a_message(clients, media, kind):
 
 def test_wrong_headers_name_the_unknown_ones():
     data = xlsx([row(1)], headers=[*HEADERS[:-1], "Chi bộ"])
-    with pytest.raises(sp.SpreadsheetError) as exc:
-        sp.parse(data)
+    with pytest.raises(reading.SpreadsheetError) as exc:
+        reading.parse(data)
     assert "thiếu cột: Mã chi bộ*" in exc.value.message
     assert "cột không có trong mẫu: Chi bộ" in exc.value.message
 
@@ -412,14 +413,14 @@ def test_confirm_checks_the_database_again(clients, tree, media):
     assert stored(media) == []
 
 
-def test_import_rows_rechecks_inside_its_transaction(tree, personas):
+def test_members_import_rechecks_inside_its_transaction(tree, personas):
     scope = Scope.for_user(personas["commune"])
-    clean, errors = sp.validate(sp.parse(xlsx([row(1), row(2)])), scope)
+    clean, errors = checking.validate(reading.parse(xlsx([row(1), row(2)])), scope)
     assert errors == [] and len(clean) == 2
     make_member(tree.cell_a, "Người Khác", cid="014090000002")
     before = (Member.objects.count(), Membership.objects.count(), AuditEvent.objects.count())
-    with pytest.raises(sp.ImportRejected) as exc:
-        sp.import_rows(rows=clean, actor=personas["commune"])
+    with pytest.raises(checking.ImportRejected) as exc:
+        services.members_import(rows=clean, actor=personas["commune"])
     assert [(e.row, e.column) for e in exc.value.errors] == [(3, "Số CCCD")]
     after = (Member.objects.count(), Membership.objects.count(), AuditEvent.objects.count())
     assert after == before
@@ -427,7 +428,7 @@ def test_import_rows_rechecks_inside_its_transaction(tree, personas):
 
 def test_number_cells_for_citizen_ids_get_their_leading_zero_back(personas):
     scope = Scope.for_user(personas["commune"])
-    clean, errors = sp.validate(sp.parse(xlsx([row(1, citizen_id=14090000001)])), scope)
+    clean, errors = checking.validate(reading.parse(xlsx([row(1, citizen_id=14090000001)])), scope)
     assert errors == []
     assert clean[0].fields["citizen_id"] == "014090000001"
 
@@ -438,7 +439,7 @@ def test_number_cells_for_citizen_ids_get_their_leading_zero_back(personas):
 def exported(client, query=""):
     response = client.get(reverse("members:export") + query)
     assert response.status_code == 200
-    assert response["Content-Type"] == sp.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert response["Content-Disposition"].startswith('attachment; filename="danh-sach-dang-vien-')
     ws = openpyxl.load_workbook(io.BytesIO(response.content))["Đảng viên"]
     rows = list(ws.iter_rows())
@@ -501,13 +502,13 @@ def test_export_follows_the_scope_and_the_filters(clients, tree):
 def test_an_export_reimports(clients, tree, personas):
     Member.objects.filter(pk=tree.member_b.pk).update(other_names="-Bình-")
     response, _ = exported(clients["admin"])
-    rows = sp.parse(response.content)
+    rows = reading.parse(response.content)
     assert [r.values["full_name"] for r in rows] == ["Nguyễn Văn An", "Lò Thị Ánh", "Cầm Văn Bình"]
-    clean, errors = sp.validate(rows, Scope.for_user(personas["admin"]))
+    clean, errors = checking.validate(rows, Scope.for_user(personas["admin"]))
     # Only the uniqueness checks fail: these members are already in the database.
     assert errors and all("đã có trong danh sách" in e.message for e in errors)
     Member.objects.all().update(citizen_id=None, party_card_number=None)
-    clean, errors = sp.validate(rows, Scope.for_user(personas["admin"]))
+    clean, errors = checking.validate(rows, Scope.for_user(personas["admin"]))
     assert errors == []
     assert [r.fields["other_names"] for r in clean] == ["", "", "-Bình-"]
     assert clean[0].fields["birth_date"] == datetime.date(1980, 3, 2)

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from chibo.accounts.scope import Scope
 from chibo.core import vn
 from chibo.core.dates import today
-from chibo.members import spreadsheets
 from chibo.members.selectors import filtered_members
+from chibo.members.spreadsheets import writing
 from chibo.organizations.models import Organization
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 raise CommandError(_("Không có tổ chức mã «%(c)s».") % {"c": org}) from None
         members = filtered_members(scope, {}, org=node)
         path = Path(out or f"danh-sach-dang-vien-{today():%Y%m%d}.xlsx")
-        path.write_bytes(spreadsheets.export(members, scope))
+        path.write_bytes(writing.export(members, scope))
         self.stdout.write(
             _("Đã xuất %(n)s đảng viên vào %(p)s")
             % {"n": vn.format_int(members.count()), "p": path}

@@ -5,7 +5,8 @@ from chibo.accounts.models import User
 from chibo.accounts.scope import Scope
 from chibo.core import vn
 from chibo.core.dates import today
-from chibo.members import spreadsheets
+from chibo.members import services
+from chibo.members.spreadsheets import checking, reading
 
 
 class Command(BaseCommand):
@@ -43,13 +44,13 @@ class Command(BaseCommand):
             actor = None
             scope = Scope(user=None, on=today(), superuser=True)
         try:
-            rows = spreadsheets.parse(file)
+            rows = reading.parse(file)
         except FileNotFoundError:
             raise CommandError(_("Không tìm thấy tệp %(f)s.") % {"f": file}) from None
-        except spreadsheets.SpreadsheetError as exc:
+        except reading.SpreadsheetError as exc:
             raise CommandError(exc.message) from None
-        clean, errors = spreadsheets.validate(rows, scope)
-        warnings = [] if errors else spreadsheets.warnings_of(clean)
+        clean, errors = checking.validate(rows, scope)
+        warnings = [] if errors else checking.warnings_of(clean)
         for w in warnings:
             self.stderr.write(
                 _("Cảnh báo: dòng %(row)s, cột «%(col)s»: %(msg)s")
@@ -65,8 +66,8 @@ class Command(BaseCommand):
             )
         if not errors:
             try:
-                members = spreadsheets.import_rows(rows=clean, actor=actor, source=str(file))
-            except spreadsheets.ImportRejected as exc:
+                members = services.members_import(rows=clean, actor=actor, source=str(file))
+            except checking.ImportRejected as exc:
                 errors = exc.errors
         if errors:
             for e in errors:
