@@ -17,7 +17,7 @@ from chibo.accounts.models import RoleAssignment, User
 from chibo.core import audit
 from chibo.core.models import AuditEvent
 from chibo.meetings.documents import services as services_documents
-from chibo.members.models import Member, Membership, StatusChange
+from chibo.members.models import BadgeAward, Member, Membership, StatusChange
 from chibo.organizations.models import (
     Commune,
     Organization,
@@ -285,13 +285,69 @@ def _create_members(plan: Plan, orgs: dict[str, Organization]) -> list[int]:
     )
     StatusChange.objects.bulk_create(
         [
-            StatusChange(member=m, status=sc.status, previous=sc.previous, on=sc.on, note=sc.note)
+            StatusChange(
+                member=m,
+                status=sc.status,
+                previous=sc.previous,
+                kind=STATUS_KIND.get(sc.status, ""),
+                reason=sc.note if sc.status == "exempt" else "",
+                on=sc.on,
+                note=sc.note,
+            )
             for m, spec in zip(members, plan.members, strict=True)
             for sc in spec.status_changes
         ],
         batch_size=BATCH,
     )
+    _award_badges(members)
     return [m.pk for m in members]
+
+
+# The kind of movement each status change of the demo is (members/movements).
+STATUS_KIND = {
+    "exempt": StatusChange.Kind.EXEMPTION,
+    "deceased": StatusChange.Kind.DEATH,
+    "transferred_out": StatusChange.Kind.TRANSFER_OUT,
+}
+
+
+def _award_badges(members):
+    """Every party-age badge a member still in a cell reached, awarded at the first award date
+    after it, up to the last award date before the demo's date (07/11/2022): the lists of 2023
+    show the badges that fall due then, as an organization board that keeps up would see."""
+    from chibo.members.badges.ages import reaches
+    from chibo.members.badges.selectors import award_dates, rule_on
+
+    last = max(day for day, _rule in award_dates(d.AS_OF.year - 1))
+    rule = rule_on(last)
+    if rule is None:
+        return
+    dates = {}  # year -> its award dates (one query a year)
+
+    def first_on_or_after(day):
+        for year in (day.year, day.year + 1):
+            if year not in dates:
+                dates[year] = [day for day, _rule in award_dates(year)]
+            found = [x for x in dates[year] if x >= day]
+            if found:
+                return found[0]
+        return None
+
+    awards = []
+    for m in members:
+        if m.status not in ("active", "exempt"):
+            continue
+        for years in rule.years:
+            reached = reaches(m.admission_date, years)
+            if reached > last:
+                break
+            day = first_on_or_after(reached)
+            if day is None:
+                break
+            awards.append(
+                BadgeAward(member=m, years=years, awarded_on=day, decided_by="Huyện ủy Mai Sơn")
+            )
+    BadgeAward.objects.bulk_create(awards, batch_size=BATCH)
 
 
 def _create_users(plan: Plan, orgs, member_ids, password) -> dict[str, User]:

@@ -47,8 +47,8 @@ def due_at(
     org: Organization, day: datetime.date, previous: datetime.date | None, rule
 ) -> list[Due]:
     """Members in a cell under `org` on `day` whose highest badge reached by `day` is not yet
-    awarded (nor a higher one). Four queries: the cells, the candidates, their interruptions,
-    their awards."""
+    awarded (nor a higher one). Five queries: the organization's path, the candidates'
+    interruptions, their awards, their admission dates, the records of those due."""
     years = sorted(rule.years)
     if not years:
         return []
@@ -59,12 +59,8 @@ def due_at(
         .in_force(day)
         .values("member_id")
     )
-    candidates = list(
-        Member.objects.filter(pk__in=member_ids, admission_date__lte=latest_admission)
-        .select_related("cell")
-        .order_by("sort_key", "id")
-    )
-    ids = [m.pk for m in candidates]
+    in_scope = Member.objects.filter(pk__in=member_ids, admission_date__lte=latest_admission)
+    ids = in_scope.values("pk")
     gaps = defaultdict(list)
     for mid, s, e in PartyInterruption.objects.filter(member_id__in=ids).values_list(
         "member_id", "start", "end"
@@ -73,22 +69,35 @@ def due_at(
     awarded = defaultdict(int)
     for mid, y in BadgeAward.objects.filter(member_id__in=ids).values_list("member_id", "years"):
         awarded[mid] = max(awarded[mid], y)
+    found = {}
+    for mid, admission in in_scope.order_by().values_list("pk", "admission_date"):
+        best = None
+        for y in years:
+            if y <= awarded[mid]:
+                continue
+            reached = reaches(admission, y, gaps[mid])
+            if reached > day:
+                break
+            best = (y, reached)
+        if best is not None:
+            found[mid] = best
+    # The records of the members due only: a district has thousands of candidates.
+    members = (
+        Member.objects.filter(pk__in=list(found))
+        .select_related("cell")
+        .only("full_name", "birth_date", "admission_date", "cell__name", "sort_key")
+        .order_by("sort_key", "id")
+    )
     out = []
-    for m in candidates:
-        reached = [(y, reaches(m.admission_date, y, gaps[m.pk])) for y in years]
-        reached = [(y, d) for y, d in reached if d <= day]
-        if not reached:
-            continue
-        y, d = reached[-1]
-        if awarded[m.pk] >= y:
-            continue
+    for m in members:
+        y, reached = found[m.pk]
         out.append(
             Due(
                 member=m,
                 years=y,
-                reached=d,
+                reached=reached,
                 party_age=party_age(m.admission_date, day, gaps[m.pk]),
-                late=previous is not None and d <= previous,
+                late=previous is not None and reached <= previous,
             )
         )
     return out

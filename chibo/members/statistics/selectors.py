@@ -125,121 +125,101 @@ class Statistics:
         return out
 
 
-def _cells_in_period(org: Organization, start, end) -> set:
-    """Ids of the cells under `org` (on its path at `end`, else at `start`) at some time in
-    [start, end]."""
+def _cells_in_period(org: Organization, start, end):
+    """A subquery of the cells under `org` (on its path at `end`, else at `start`) at some time
+    in [start, end]."""
     path = path_as_of(org, end) or path_as_of(org, start)
     if path is None:
-        return set()
-    return set(
-        OrganizationPeriod.objects.filter(
-            subtree_q(path),
-            Q(valid_to__isnull=True) | Q(valid_to__gt=start),
-            valid_from__lte=end,
-            organization__kind=Organization.Kind.CELL,
-        ).values_list("organization_id", flat=True)
-    )
+        return OrganizationPeriod.objects.none().values("organization_id")
+    return OrganizationPeriod.objects.filter(
+        subtree_q(path),
+        Q(valid_to__isnull=True) | Q(valid_to__gt=start),
+        valid_from__lte=end,
+        organization__kind=Organization.Kind.CELL,
+    ).values("organization_id")
 
 
-def _add(stats, section, value, label, member_id):
-    key = f"{section}:{value}"
-    stats.groups[key].add(member_id)
-    labels = stats.rows.setdefault(section, [])
-    if key not in {k for k, _label in labels}:
-        labels.append((key, label))
-
-
-def _sorted_rows(stats, section, order=None):
-    rows = stats.rows.get(section, [])
-    if order is not None:
-        rank = {f"{section}:{v}": i for i, v in enumerate(order)}
-        rows.sort(key=lambda r: rank.get(r[0], len(rank)))
-    else:
-        rows.sort(key=lambda r: (-stats.count(r[0]), str(r[1])))
+# The member's fields the statistics read, after the membership's own (row[4:]).
+PERSON = (
+    "member__sex",  # 4
+    "member__birth_date",  # 5
+    "member__ethnicity",  # 6
+    "member__religion",  # 7
+    "member__education",  # 8
+    "member__qualification",  # 9
+    "member__theory_level",  # 10
+    "member__occupation",  # 11
+    "member__admission_date",  # 12
+    "member__official_date",  # 13
+)
+NO_RELIGION = "Không"  # the register's word for "no religion" (Member.religion's default)
 
 
 def compute(org: Organization, start: datetime.date, end: datetime.date) -> Statistics:
-    """The statistics of `org` for [start, end]. Five queries: the organization's path, its
-    cells in the period, their memberships, the members' fields, the status changes and
-    interruptions of the members that moved."""
+    """The statistics of `org` for [start, end]. Four queries: the organization's path, the
+    memberships of its cells in the period with their members' fields, the status changes of
+    the members who came or went, the interruptions of party age."""
     stats = Statistics(org=org, start=start, end=end)
-    cells = _cells_in_period(org, start, end)
     before = start - ONE_DAY
-    ships = list(
-        Membership.objects.filter(cell_id__in=cells, start__lte=end)
+    ships = (
+        Membership.objects.filter(cell_id__in=_cells_in_period(org, start, end), start__lte=end)
         .filter(Q(end__isnull=True) | Q(end__gte=start))
-        .values_list("member_id", "cell_id", "start", "end", "reason")
+        .order_by()
+        .values_list("member_id", "start", "end", "reason", *PERSON)
     )
     opening, closing = set(), set()
-    starts, ends = defaultdict(list), defaultdict(list)
-    for member_id, _cell, s, e, reason in ships:
+    starts, ends = defaultdict(list), set()
+    people = {}
+    for row in ships:
+        member_id, s, e = row[0], row[1], row[2]
+        people[member_id] = row
         if s <= before and (e is None or e > before):
             opening.add(member_id)
-        if s <= end and (e is None or e > end):
+        if e is None or e > end:
             closing.add(member_id)
-        if start <= s <= end:
-            starts[(member_id, s)].append(reason)
-        if e is not None and start <= e <= end:
-            ends[(member_id, e)].append(True)
+        if s >= start:
+            starts[(member_id, s)].append(row[3])
+        if e is not None and e <= end:
+            ends.add((member_id, e))
     # A member who leaves one of its cells and enters another the same day moved inside.
-    inside = set(starts) & set(ends)
-    increases = {k: v for k, v in starts.items() if k not in inside}
-    decreases = [k for k in ends if k not in inside]
-    moved_ids = {m for m, _d in decreases} | {m for m, _d in increases}
+    increases = {k: v for k, v in starts.items() if k not in ends}
+    decreases = [k for k in ends if k not in starts]
     changes = {}
+    moved_ids = {m for m, _d in decreases} | {m for m, _d in increases}
     if moved_ids:
         for member_id, on, status, kind in StatusChange.objects.filter(
             member_id__in=moved_ids, on__gte=start, on__lte=end
         ).values_list("member_id", "on", "status", "kind"):
             changes[(member_id, on)] = (status, kind)
-    from ..models import Member
-
-    wanted = closing | {m for m, _d in increases}
-    fields = (
-        "id",
-        "sex",
-        "birth_date",
-        "ethnicity",
-        "religion",
-        "education",
-        "qualification",
-        "theory_level",
-        "occupation",
-        "admission_date",
-        "official_date",
-    )
-    people = {
-        row[0]: dict(zip(fields, row, strict=True))
-        for row in Member.objects.filter(pk__in=wanted).order_by().values_list(*fields)
-    }
+    # Interruptions are rare (a readmission after a removal): all of them, kept for ours.
     interruptions = defaultdict(list)
-    for member_id, s, e in PartyInterruption.objects.filter(
-        member_id__in=closing, start__lt=end
-    ).values_list("member_id", "start", "end"):
-        interruptions[member_id].append((s, e))
+    for member_id, s, e in PartyInterruption.objects.filter(start__lt=end).values_list(
+        "member_id", "start", "end"
+    ):
+        if member_id in closing:
+            interruptions[member_id].append((s, e))
 
-    stats.groups["change:opening"] = opening
-    stats.groups["change:closing"] = closing
+    groups = stats.groups
+    groups["change:opening"] = opening
+    groups["change:closing"] = closing
+    education = _memo(education_level)
     for (member_id, on), reasons in increases.items():
-        _status, _kind = changes.get((member_id, on), (None, None))
+        _status, kind = changes.get((member_id, on), (None, None))
         if Membership.Reason.ADMITTED in reasons:
             what = "admitted"
-        elif _kind == StatusChange.Kind.REINSTATEMENT or Membership.Reason.IMPORTED in reasons:
+        elif kind == StatusChange.Kind.REINSTATEMENT or Membership.Reason.IMPORTED in reasons:
             what = "other_in"
         else:
             what = "transferred_in"
-        stats.groups[f"change:{what}"].add(member_id)
-        stats.groups["change:increase"].add(member_id)
-        if what == "admitted" and member_id in people:
+        groups[f"change:{what}"].add(member_id)
+        groups["change:increase"].add(member_id)
+        if what == "admitted":
             p = people[member_id]
-            _add(stats, "adm_sex", p["sex"], _sex_label(p["sex"]), member_id)
-            _add(stats, "adm_ethnicity", p["ethnicity"], p["ethnicity"], member_id)
-            band = _band(_age(p["birth_date"], p["admission_date"]), AGE_BANDS)
-            _add(stats, "adm_age", band, _band_labels(AGE_BANDS, _("tuổi"))[band], member_id)
-            edu = education_level(p["education"])
-            _add(stats, "adm_education", edu, edu, member_id)
-            occ = p["occupation"] or str(_("Chưa rõ"))
-            _add(stats, "adm_occupation", occ, occ, member_id)
+            groups[f"adm_sex:{p[4]}"].add(member_id)
+            groups[f"adm_ethnicity:{p[6]}"].add(member_id)
+            groups[f"adm_age:{_band(_age(p[5], p[12]), AGE_BANDS)}"].add(member_id)
+            groups[f"adm_education:{education(p[8])}"].add(member_id)
+            groups[f"adm_occupation:{p[11]}"].add(member_id)
     for member_id, on in decreases:
         status, kind = changes.get((member_id, on), (None, None))
         if status == Status.DECEASED:
@@ -248,65 +228,76 @@ def compute(org: Organization, start: datetime.date, end: datetime.date) -> Stat
             what = "expelled" if kind == StatusChange.Kind.EXPULSION else "removed"
         else:
             what = "transferred_out"
-        stats.groups[f"change:{what}"].add(member_id)
-        stats.groups["change:decrease"].add(member_id)
-    stats.rows["change"] = [(f"change:{k}", label) for k, label in CHANGE_ROWS]
+        groups[f"change:{what}"].add(member_id)
+        groups["change:decrease"].add(member_id)
 
-    age_labels = _band_labels(AGE_BANDS, _("tuổi"))
-    party_labels = _band_labels(PARTY_AGE_BANDS, _("năm"))
-    theory_labels = dict(TheoryLevel.choices)
+    age_band = _memo(lambda age: _band(age, AGE_BANDS))
+    party_band = _memo(lambda years: _band(years, PARTY_AGE_BANDS))
     for member_id in closing:
         p = people[member_id]
-        official = p["official_date"] is not None and p["official_date"] <= end
-        _add(
-            stats,
-            "standing",
-            "official" if official else "probationary",
-            _("Chính thức") if official else _("Dự bị"),
-            member_id,
-        )
-        _add(stats, "sex", p["sex"], _sex_label(p["sex"]), member_id)
-        band = _band(_age(p["birth_date"], end), AGE_BANDS)
-        _add(stats, "age", band, age_labels[band], member_id)
-        years = party_age(p["admission_date"], end, interruptions.get(member_id, ()))
-        band = _band(years, PARTY_AGE_BANDS)
-        _add(stats, "party_age", band, party_labels[band], member_id)
-        _add(stats, "ethnicity", p["ethnicity"], p["ethnicity"], member_id)
-        religion = p["religion"] if p["religion"] not in ("", "Không") else str(_("Không"))
-        _add(stats, "religion", religion, religion, member_id)
-        edu = education_level(p["education"])
-        _add(stats, "education", edu, edu, member_id)
-        qual = p["qualification"] or str(_("Chưa qua đào tạo"))
-        _add(stats, "qualification", qual, qual, member_id)
-        level = p["theory_level"]
-        _add(stats, "theory", level, theory_labels.get(level, level), member_id)
-    for section, order in (
-        ("standing", ["official", "probationary"]),
-        ("sex", ["male", "female"]),
-        ("adm_sex", ["male", "female"]),
-        ("age", list(age_labels)),
-        ("adm_age", list(age_labels)),
-        ("party_age", list(party_labels)),
-        ("theory", list(TheoryLevel.values)),
-    ):
-        _sorted_rows(stats, section, order)
-    for section in (
-        "adm_ethnicity",
-        "adm_education",
-        "adm_occupation",
-        "ethnicity",
-        "religion",
-        "education",
-        "qualification",
-    ):
-        _sorted_rows(stats, section)
+        official = p[13] is not None and p[13] <= end
+        groups["standing:official" if official else "standing:probationary"].add(member_id)
+        groups[f"sex:{p[4]}"].add(member_id)
+        groups[f"age:{age_band(_age(p[5], end))}"].add(member_id)
+        gaps = interruptions.get(member_id, ())
+        groups[f"party_age:{party_band(party_age(p[12], end, gaps))}"].add(member_id)
+        groups[f"ethnicity:{p[6]}"].add(member_id)
+        religion = p[7] if p[7] not in ("", NO_RELIGION) else NO_RELIGION
+        groups[f"religion:{religion}"].add(member_id)
+        groups[f"education:{education(p[8])}"].add(member_id)
+        groups[f"qualification:{p[9]}"].add(member_id)
+        groups[f"theory:{p[10]}"].add(member_id)
+    _label_rows(stats)
     return stats
 
 
-def _sex_label(value):
+def _memo(fn):
+    cache = {}
+
+    def call(value):
+        if value not in cache:
+            cache[value] = fn(value)
+        return cache[value]
+
+    return call
+
+
+def _label_rows(stats):
+    """Each section's rows (key, label) in the report's order: fixed orders for the bands and
+    the choices, the largest first for the open lists (ethnicity, occupation...)."""
     from ..models import Sex
 
-    return dict(Sex.choices).get(value, value)
+    sexes = dict(Sex.choices)
+    ages = _band_labels(AGE_BANDS, _("tuổi"))
+    fixed = {
+        "standing": {"official": _("Chính thức"), "probationary": _("Dự bị")},
+        "sex": sexes,
+        "adm_sex": sexes,
+        "age": ages,
+        "adm_age": ages,
+        "party_age": _band_labels(PARTY_AGE_BANDS, _("năm")),
+        "theory": dict(TheoryLevel.choices),
+    }
+    blank = {"qualification": _("Chưa qua đào tạo")}
+    by_section = defaultdict(list)
+    for key in stats.groups:
+        section, _sep, value = key.partition(":")
+        by_section[section].append(value)
+    stats.rows["change"] = [(f"change:{k}", label) for k, label in CHANGE_ROWS]
+    for section, _title in SECTIONS:
+        if section == "change":
+            continue
+        values = by_section.get(section, [])
+        labels = fixed.get(section, {})
+        if labels:
+            order = list(labels)
+            values.sort(key=lambda v, order=order: order.index(v) if v in order else len(order))
+        else:
+            values.sort(key=lambda v, section=section: (-stats.count(f"{section}:{v}"), v))
+        stats.rows[section] = [
+            (f"{section}:{v}", labels.get(v) or v or blank.get(section, _("Chưa rõ")))
+            for v in values
+        ]
 
 
 def _band_labels(bands, unit) -> dict:

@@ -2,14 +2,17 @@
 each number."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chibo.accounts.scope import Scope
+from chibo.core import audit
 from chibo.core.vn import day_text
 from chibo.core.web import bad_query, xlsx_response
 
@@ -36,10 +39,37 @@ def _request(request, pk):
     return org, form
 
 
-def _charts(stats, link):
+CACHE_SECONDS = 600
+
+
+def _cached_tables(org, start, end) -> list:
+    """compute(...).tables() as plain text and numbers, kept until the next audited change
+    (every write to members, memberships, statuses and the tree is audited): an organization
+    board opens the same half year again and again while it writes its report."""
+    key = ":".join(
+        [
+            "member-statistics",
+            str(org.pk),
+            start.isoformat(),
+            end.isoformat(),
+            get_language() or "",
+            str(audit.data_generation()),
+        ]
+    )
+    tables = cache.get(key)
+    if tables is None:
+        tables = [
+            (section, str(title), [(k, str(label), n) for k, label, n in rows])
+            for section, title, rows in compute(org, start, end).tables()
+        ]
+        cache.set(key, tables, CACHE_SECONDS)
+    return tables
+
+
+def _charts(tables, link):
     """Sections with each row's count, link and bar length (plain SVG in the template)."""
     sections = []
-    for section, title, rows in stats.tables():
+    for section, title, rows in tables:
         top = max((n for _k, _l, n in rows), default=0) or 1
         sections.append(
             {
@@ -69,7 +99,7 @@ def statistics(request, pk):
     if not form.is_valid():
         return bad_query(form)
     data = form.cleaned_data
-    stats = compute(org, data["start"], data["end"])
+    tables = _cached_tables(org, data["start"], data["end"])
     period = _period(data)
 
     def link(key):
@@ -77,20 +107,20 @@ def statistics(request, pk):
 
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            workbook(_sheets(stats)), f"thong-ke-dang-vien-{org.code}-{data['end']:%Y%m%d}.xlsx"
+            workbook(_sheets(org, data, tables)),
+            f"thong-ke-dang-vien-{org.code}-{data['end']:%Y%m%d}.xlsx",
         )
     context = {
         "org": org,
         "form": form,
-        "stats": stats,
-        "sections": _charts(stats, link),
+        "sections": _charts(tables, link),
         "period": period,
         "xlsx": _url("members:statistics", org, **period, format="xlsx"),
     }
     return render(request, "members/statistics.html", context)
 
 
-def _sheets(stats) -> list:
+def _sheets(org, data, tables) -> list:
     """The page's tables, in its order, after a sheet that names the organization and period."""
     head = [_("Chỉ tiêu"), _("Số đảng viên")]
     sheets = [
@@ -98,13 +128,13 @@ def _sheets(stats) -> list:
             _("Thông tin"),
             [_("Mục"), _("Giá trị")],
             [
-                [_("Tổ chức đảng"), stats.org.name],
-                [_("Từ ngày"), stats.start],
-                [_("Đến ngày"), stats.end],
+                [_("Tổ chức đảng"), org.name],
+                [_("Từ ngày"), data["start"]],
+                [_("Đến ngày"), data["end"]],
             ],
         )
     ]
-    for _section, title, rows in stats.tables():
+    for _section, title, rows in tables:
         sheets.append((title, head, [[label, n] for _k, label, n in rows]))
     return sheets
 

@@ -275,8 +275,27 @@ def test_statistics_query_count_does_not_grow(n, tree, personas):
         m = make_member(tree.cell_a, f"Lò Văn Số{i:03d}", admitted=D(2023, 2, 1 + i))
         mv.member_record_death(member=m, on=D(2023, 5, 1 + i), actor=None)
     client = login_client(personas["admin"])
-    # The organization (1); its path at the end of the period (1), its cells in the period
-    # (1), their memberships (1), the status changes of the members who moved (1), the
-    # members' fields (1), their interruptions (1).
-    count, sql = count_queries(client, f"/members/statistics/{tree.district.pk}/?{PERIOD}")
-    assert count == FIXED + 7, sql
+    url = f"/members/statistics/{tree.district.pk}/?{PERIOD}"
+    # The organization (1), the latest change (1); the statistics: the organization's path at
+    # the end of the period (1), the memberships of its cells in the period with their
+    # members' fields (1), the status changes of the members who came or went (1), the
+    # interruptions (1).
+    count, sql = count_queries(client, url)
+    assert count == FIXED + 6, sql
+    # Again: the statistics are kept until the next change.
+    count, sql = count_queries(client, url)
+    assert count == FIXED + 2, sql
+    mv.member_exempt(member=tree.member_a, on=D(2023, 6, 1), reason="Ốm", actor=None)
+    count, sql = count_queries(client, url)
+    assert count == FIXED + 6, sql
+
+
+@pytest.mark.django_db
+def test_a_change_shows_at_once_on_a_page_seen_before(tree, clients):
+    scenario(tree)
+    client = clients["admin"]
+    url = f"/members/statistics/{tree.commune_a.pk}/?{PERIOD}"
+    assert page_numbers(client.get(url).content.decode())["change:closing"] == 4
+    mv.member_record_death(member=tree.member_a, on=D(2023, 6, 10), actor=None)
+    numbers = page_numbers(client.get(url).content.decode())
+    assert (numbers["change:closing"], numbers["change:died"]) == (3, 2)
