@@ -6,8 +6,10 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from docx import Document
 
 from chibo.admissions import services
@@ -270,7 +272,14 @@ def test_targets_page_query_count_does_not_grow_with_the_children(tree, clients)
     assert _queries(client, url) == few
 
 
-def test_pages_in_english(tree, clients):
+@pytest.fixture
+def vietnamese_after():
+    """The language middleware activates a language per request; don't leak it to other tests."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_pages_in_english(tree, clients, vietnamese_after):
     c = new_candidate(tree)
     walk(tree, c, Step.DECISION)
     client = clients["secretary_a"]
