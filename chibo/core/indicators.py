@@ -29,8 +29,7 @@ class Value:
     def text(self) -> str:
         if self.of is None:
             return vn.format_int(self.value)
-        pct = vn.format_percent(self.value, self.of, self.places)
-        return f"{vn.format_int(self.value)}/{vn.format_int(self.of)} ({pct})"
+        return vn.format_ratio(self.value, self.of, self.places)
 
 
 @dataclass

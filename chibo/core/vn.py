@@ -126,6 +126,15 @@ def format_percent(numerator, denominator, places: int = 1) -> str:
     return text.replace(".", ",") + "%"
 
 
+def format_ratio(numerator, denominator, places: int = 1) -> str:
+    """281, 293 -> '281/293 (95,9%)'; with nothing to count (a denominator of 0 or None) '—',
+    never '0/0 ()'. The one way a page or a sheet writes "n of d"."""
+    if not denominator:
+        return "—"
+    percent = format_percent(numerator or 0, denominator, places)
+    return f"{format_int(numerator or 0)}/{format_int(denominator)} ({percent})"
+
+
 def format_decimal(value, places: int = 1) -> str:
     text = f"{cut(Decimal(value), places):f}"
     if "." in text:

@@ -30,3 +30,13 @@ def vnpercent(pair, places=1):
     except (TypeError, ValueError):
         return ""
     return vn.format_percent(n, d, int(places))
+
+
+@register.filter
+def vnratio(pair, places=1):
+    """(n, d) -> '281/293 (95,9%)'; '—' when d is 0 (see vn.format_ratio)."""
+    try:
+        n, d = pair
+    except (TypeError, ValueError):
+        return "—"
+    return vn.format_ratio(n, d, int(places))

@@ -174,3 +174,27 @@ def test_unaccent_keeps_case_and_spacing():
     assert vn.unaccent("Biên bản  Đông, đợt 2") == "Bien ban  Dong, dot 2"
     assert vn.unaccent(unicodedata.normalize("NFD", "Nghị quyết")) == "Nghi quyet"
     assert vn.unaccent("") == ""
+
+
+@pytest.mark.parametrize(
+    ("n", "d", "text"),
+    [(281, 293, "281/293 (95,9%)"), (0, 12, "0/12 (0%)"), (0, 0, "—"), (3, None, "—")],
+)
+def test_format_ratio_writes_a_dash_when_there_is_nothing_to_count(n, d, text):
+    # issue 14: an empty denominator printed "0/0 ()"
+    assert vn.format_ratio(n, d) == text
+
+
+def test_an_indicator_of_nothing_reads_as_a_dash():
+    from chibo.core.indicators import Value
+
+    assert Value(0, 0).text == "—"
+    assert Value(1200, 1300).text == "1.200/1.300 (92,3%)"
+    assert Value(9300).text == "9.300"
+
+
+@pytest.mark.django_db
+def test_a_commune_with_no_leader_yet_shows_a_dash(tree, clients):
+    body = clients["commune"].get(f"/committees/org/{tree.commune_a.pk}/leaders/").content.decode()
+    assert "0/0" not in body and "()" not in body
+    assert '<div class="v">—</div>' in body
