@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.accounts.scope import Scope
 from chibo.core import audit, html
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, bad_query, reader_or_404, writer_or_404
 from chibo.organizations.models import Organization
 
@@ -228,6 +229,8 @@ def member_detail(request, pk):
     context = {
         "m": member,
         "can_write": can_write,
+        # A member alone reads their own record but not their cell's page (it 404s for them).
+        "cell_readable": scope.covers(member.cell),
         "pii": pii,
         "memberships": member.memberships.all(),
         "status_changes": member.status_changes.all(),
@@ -267,12 +270,19 @@ def member_create(request):
         data = form.member_fields
         cell = data.pop("cell")
         try:
-            member = services.member_create(actor=request.user, cell=cell, **data)
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.member_create(actor=request.user, cell=cell, **data),
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã thêm đảng viên %(name)s.") % {"name": member})
-            return redirect("members:detail", pk=member.pk)
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã thêm đảng viên %(name)s.") % {"name": result.obj})
+            return redirect("members:detail", pk=result.obj.pk)
     return render(request, "members/form.html", {"form": form, "title": _("Thêm đảng viên")})
 
 
