@@ -75,3 +75,18 @@ class AuditEvent(models.Model):
             else:
                 rows.append((key, None, value))
         return rows
+
+
+class FormSubmission(models.Model):
+    """A submit of a create form, by the key the page made when it was shown: the same page sent
+    again (back, then submit; a double tap; a retry after a dropped connection) finds its key and
+    creates nothing a second time (chibo.core.submissions)."""
+
+    key = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+
+    def __str__(self):
+        return str(self.key)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.dates import today
 from chibo.core.forms import DateField
 from chibo.core.renderers import RENDERER
+from chibo.core.submissions import SubmissionKeyMixin
 from chibo.organizations.models import Organization
 
 from . import rules
@@ -181,7 +182,7 @@ class MemberForm(forms.ModelForm):
         pass
 
 
-class MemberCreateForm(MemberForm):
+class MemberCreateForm(SubmissionKeyMixin, MemberForm):
     cell = forms.ModelChoiceField(label=_("Chi bộ"), queryset=Organization.objects.none())
 
     class Meta(MemberForm.Meta):
