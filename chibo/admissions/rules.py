@@ -240,6 +240,7 @@ def step_errors(
     number: str,
     until: datetime.date | None,
     done: dict,
+    issuer: str = "",
     rules: Sequence[AdmissionRule],
     today: datetime.date,
 ) -> dict[str, str]:
@@ -285,6 +286,8 @@ def step_errors(
         }
     if kind in NUMBERED and not number.strip():
         errors["number"] = _("Hãy ghi số văn bản.")
+    if kind == Step.REMOVAL and not issuer.strip():
+        errors["issuer"] = _("Hãy ghi cấp ủy ra quyết định.")
     if kind == Step.EXTENSION and (until is None or until <= on):
         errors["until"] = _("Hãy ghi ngày kéo dài đến, sau ngày quyết định.")
     return errors

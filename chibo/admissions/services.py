@@ -13,7 +13,8 @@ from chibo.core.dates import in_range, today
 from chibo.core.models import AuditEvent
 from chibo.core.templatetags.vn import vndate
 from chibo.members import services as member_services
-from chibo.members.models import Member, Membership, Status
+from chibo.members.models import Member, Membership, Status, StatusChange
+from chibo.members.movements import services as movements
 from chibo.members.rules import canonical_ethnicity, unknown_ethnicity_message
 from chibo.organizations.models import Organization
 
@@ -154,7 +155,14 @@ def step_record(
     done = {s.kind: s for s in locked.steps.all()}
     all_rules = rules_all()
     errors = rules.step_errors(
-        kind, on, number=number, until=until, done=done, rules=all_rules, today=today()
+        kind,
+        on,
+        number=number,
+        until=until,
+        done=done,
+        issuer=issuer,
+        rules=all_rules,
+        today=today(),
     )
     if errors:
         raise ValidationError(errors)
@@ -183,11 +191,15 @@ def step_record(
     elif kind == Step.RECOGNITION:
         _recognize(locked, done, all_rules, actor)
     elif kind == Step.REMOVAL:
-        member_services.member_change_status(
+        # Xóa tên of a probationary member, through the members' movements.
+        movements.member_remove(
             member=locked.member,
-            status=Status.REMOVED,
             on=on,
+            kind=StatusChange.Kind.REMOVAL,
+            decided_by=step.issuer,
+            decision_number=step.number,
             actor=actor,
+            reason=step.note,
             note=_("Xóa tên đảng viên dự bị, quyết định số %(n)s") % {"n": step.number},
         )
     audit.record(

@@ -215,11 +215,27 @@ def test_extension_then_removal(tree):
         services.step_record(
             actor=None, candidate=c, kind=Step.CELL_RECOGNITION, on=D(2022, 5, 1), number="8"
         )
+    with pytest.raises(ValidationError) as e:
+        services.step_record(
+            actor=None, candidate=c, kind=Step.REMOVAL, on=D(2022, 7, 20), number="9-QĐ"
+        )
+    assert "Hãy ghi cấp ủy ra quyết định." in e.value.messages
     services.step_record(
-        actor=None, candidate=c, kind=Step.REMOVAL, on=D(2022, 7, 20), number="9-QĐ"
+        actor=None,
+        candidate=c,
+        kind=Step.REMOVAL,
+        on=D(2022, 7, 20),
+        number="9-QĐ/HU",
+        issuer="Ban Thường vụ Huyện ủy",
     )
     member = Member.objects.get(pk=Candidate.objects.get(pk=c.pk).member_id)
     assert member.status == Status.REMOVED and member.status_since == D(2022, 7, 20)
+    change = member.status_changes.get()
+    assert (change.kind, change.decision_number, change.decided_by) == (
+        "removal",
+        "9-QĐ/HU",
+        "Ban Thường vụ Huyện ủy",
+    )
     with pytest.raises(ValidationError) as e:
         services.step_record(
             actor=None, candidate=c, kind=Step.RECOGNITION, on=D(2022, 8, 1), number="10"
