@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 
 from .models import Organization
 
@@ -32,7 +33,7 @@ class ReparentForm(forms.Form):
 GRASSROOTS_CELL = "grassroots_cell"
 
 
-class ChildForm(forms.Form):
+class ChildForm(SubmissionKeyMixin, forms.Form):
     """A new organization under `parent`: under an upper committee a grassroots organization
     or a grassroots cell (chi bộ cơ sở: a cell of type agency), under a grassroots one a cell."""
 

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 
 from .models import Commune, Organization, Village
 
@@ -30,7 +31,7 @@ def _queryset(field, qs):
         field.queryset = qs
 
 
-class CommuneForm(forms.Form):
+class CommuneForm(SubmissionKeyMixin, forms.Form):
     code = forms.RegexField(label=_("Mã"), **CODE)
     name = forms.CharField(label=_("Tên"), max_length=200)
     kind = forms.ChoiceField(label=_("Loại"), choices=Commune.Kind.choices)
@@ -64,7 +65,7 @@ class CommuneCommitteeForm(forms.Form):
         _queryset(self.fields["party_committee"], committees)
 
 
-class VillageForm(forms.Form):
+class VillageForm(SubmissionKeyMixin, forms.Form):
     commune = NamedChoiceField(label=_("Xã"), queryset=Commune.objects.none())
     code = forms.RegexField(label=_("Mã"), **CODE)
     name = forms.CharField(label=_("Tên"), max_length=200)

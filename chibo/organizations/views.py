@@ -14,6 +14,7 @@ from chibo.accounts.models import Role
 from chibo.accounts.scope import Scope
 from chibo.core import audit, indicators, vn
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, admin_or_404, bad_query
 
 from . import forms, selectors, services
@@ -225,19 +226,27 @@ def create_child(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            child = services.org_create(
-                code=data["code"],
-                name=data["name"],
-                kind=data["kind"],
-                parent=org,
-                valid_from=data["valid_from"],
+            result = create_once(
+                key=form.submission_key,
                 actor=request.user,
-                cell_type=data["cell_type"],
-                grassroots_type=data["grassroots_type"],
+                create=lambda: services.org_create(
+                    code=data["code"],
+                    name=data["name"],
+                    kind=data["kind"],
+                    parent=org,
+                    valid_from=data["valid_from"],
+                    actor=request.user,
+                    cell_type=data["cell_type"],
+                    grassroots_type=data["grassroots_type"],
+                ),
             )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã thành lập %(name)s.") % {"name": child.name})
+            child = result.obj
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã thành lập %(name)s.") % {"name": child.name})
             return redirect("organizations:detail", pk=child.pk)
     return _structure_page(request, org, form, _("Thành lập tổ chức trực thuộc"), "create_child")

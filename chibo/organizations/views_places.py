@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from chibo.accounts.models import Role
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, admin_or_404, scoped_or_404
 
 from . import forms_places as forms
@@ -144,11 +145,18 @@ def commune_create(request, pk):
     form = forms.CommuneForm(request.POST or None, committees=_committees(scope, org))
     if form.is_valid():
         try:
-            commune = services.commune_create(actor=request.user, **form.cleaned_data)
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.commune_create(actor=request.user, **form.cleaned_data),
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã thêm %(c)s.") % {"c": commune})
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã thêm %(c)s.") % {"c": result.obj})
             return redirect("organizations:places", pk=org.pk)
     back = reverse("organizations:places", args=[org.pk])
     return _form_page(request, form, _("Thêm xã"), back, org.name)
@@ -250,11 +258,19 @@ def village_create(request, pk):
             form.add_error("cell", _("Chi bộ phải thuộc Đảng bộ của xã."))
         else:
             try:
-                v = services.village_create(actor=request.user, **data)
+                result = create_once(
+                    key=form.submission_key,
+                    actor=request.user,
+                    create=lambda: services.village_create(actor=request.user, **data),
+                )
             except ValidationError as e:
                 add_errors(form, e)
             else:
-                messages.success(request, _("Đã thêm %(v)s.") % {"v": v})
+                v = result.obj
+                if result.repeated:
+                    messages.info(request, repeated_message())
+                else:
+                    messages.success(request, _("Đã thêm %(v)s.") % {"v": v})
                 return redirect("organizations:village", pk=v.pk)
     back = reverse("organizations:places", args=[org.pk])
     return _form_page(request, form, _("Thêm thôn, bản"), back, org.name)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 from chibo.members.models import Member, TheoryLevel
 from chibo.organizations.models import Organization
 
@@ -44,6 +45,10 @@ class CourseForm(_OrganizerForm):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("Ngày kết thúc không được trước ngày bắt đầu."))
         return data
+
+
+class CourseCreateForm(SubmissionKeyMixin, CourseForm):
+    """A new course: the page carries a submission key (chibo.core.submissions)."""
 
 
 class MemberSearchForm(forms.Form):
@@ -112,7 +117,7 @@ class ResultForm(forms.Form):
     completed_on = DateField(label=_("Ngày hoàn thành"), required=False)
 
 
-class ContestForm(_OrganizerForm):
+class ContestForm(SubmissionKeyMixin, _OrganizerForm):
     name = forms.CharField(label=_("Tên hội thi"), max_length=200)
     organizer = forms.ModelChoiceField(
         label=_("Đơn vị tổ chức"), queryset=Organization.objects.none()
@@ -123,7 +128,7 @@ class ContestForm(_OrganizerForm):
     )
 
 
-class RoundForm(_OrganizerForm):
+class RoundForm(SubmissionKeyMixin, _OrganizerForm):
     level = forms.ChoiceField(label=_("Cấp thi"), choices=ContestRound.Level.choices)
     organizer = forms.ModelChoiceField(
         label=_("Đơn vị tổ chức"), queryset=Organization.objects.none()

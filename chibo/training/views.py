@@ -16,6 +16,7 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core import indicators as registry
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, bad_query, reader_or_404, writer_or_404, xlsx_response
 from chibo.members.models import Member
 from chibo.members.permissions import member_or_404
@@ -24,6 +25,7 @@ from chibo.organizations.models import UPPER_KINDS, Organization
 from . import exports, indicators, selectors, services
 from .forms import (
     BulkEnrollFilterForm,
+    CourseCreateForm,
     CourseFilterForm,
     CourseForm,
     MemberSearchForm,
@@ -135,14 +137,22 @@ def course_create(request):
     organizers = organizer_choices(scope)
     if not organizers.exists():
         raise Http404
-    form = CourseForm(request.POST or None, organizers=organizers)
+    form = CourseCreateForm(request.POST or None, organizers=organizers)
     if form.is_valid():
         try:
-            course = services.course_create(actor=request.user, **form.cleaned_data)
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.course_create(actor=request.user, **form.cleaned_data),
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã tạo lớp %(t)s.") % {"t": course.title})
+            course = result.obj
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã tạo lớp %(t)s.") % {"t": course.title})
             return redirect("training:course_detail", pk=course.pk)
     return render(request, "training/form.html", {"form": form, "title": _("Thêm lớp bồi dưỡng")})
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from chibo.accounts.scope import Scope
 from chibo.committees.tables import url_maker
 from chibo.core import audit
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, bad_query, reader_or_404, xlsx_response
 from chibo.members.models import Member
 from chibo.organizations.models import subtree_q
@@ -43,12 +44,19 @@ def contest_create(request):
     form = ContestForm(request.POST or None, organizers=organizers)
     if form.is_valid():
         try:
-            contest = services.contest_create(actor=request.user, **form.cleaned_data)
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.contest_create(actor=request.user, **form.cleaned_data),
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã tạo hội thi."))
-            return redirect("training:contest_detail", pk=contest.pk)
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã tạo hội thi."))
+            return redirect("training:contest_detail", pk=result.obj.pk)
     return render(request, "training/form.html", {"form": form, "title": _("Thêm hội thi")})
 
 
@@ -115,11 +123,20 @@ def round_create(request, pk):
     form = RoundForm(request.POST or None, organizers=organizers)
     if form.is_valid():
         try:
-            services.round_create(contest=contest, actor=request.user, **form.cleaned_data)
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.round_create(
+                    contest=contest, actor=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã thêm vòng thi."))
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã thêm vòng thi."))
             return redirect("training:contest_detail", pk=contest.pk)
     title = _("Thêm vòng thi: %(c)s") % {"c": contest.name}
     return render(request, "training/form.html", {"form": form, "title": title})

@@ -1,0 +1,74 @@
+"""Every create form carries a submission key (chibo.core.submissions, issue 14): the same page
+sent twice (back, then submit again) creates one row and leads to it the second time."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from chibo.core.models import FormSubmission
+from chibo.organizations.models import Commune, Organization, Village
+from chibo.training.models import Contest, ContestRound, TrainingCourse
+
+pytestmark = pytest.mark.django_db
+
+
+def shown_key(client, url) -> str:
+    body = client.get(url).content.decode()
+    return re.search(r'name="submission_key" value="([0-9a-f-]{36})"', body)[1]
+
+
+def send_twice(client, url, data):
+    key = shown_key(client, url)
+    first = client.post(url, {**data, "submission_key": key})
+    assert first.status_code == 302, first.content.decode()[:2000]
+    again = client.post(url, {**data, "submission_key": key}, follow=True)
+    assert again.redirect_chain[0] == (first["Location"], 302)
+    assert "Trang này đã được gửi trước đó; không tạo thêm." in again.content.decode()
+    assert FormSubmission.objects.filter(key=key).count() == 1
+    return first["Location"]
+
+
+def test_a_course(tree, personas, clients):
+    data = {
+        "kind": "party_work",
+        "title": "Bồi dưỡng bí thư chi bộ",
+        "organizer": tree.commune_a.pk,
+        "start": "05/06/2023",
+        "end": "06/06/2023",
+        "place": "Hội trường xã",
+    }
+    send_twice(clients["commune"], reverse("training:course_create"), data)
+    # Nothing but the key stops a second identical course.
+    assert TrainingCourse.objects.filter(title="Bồi dưỡng bí thư chi bộ").count() == 1
+
+
+def test_a_contest_and_its_round(tree, personas, clients):
+    data = {"name": "Hội thi 2024", "organizer": tree.district.pk, "year": 2024, "max_score": "100"}
+    send_twice(clients["admin"], reverse("training:contest_create"), data)
+    contest = Contest.objects.get(name="Hội thi 2024")
+    url = reverse("training:round_create", args=[contest.pk])
+    data = {"level": "grassroots", "organizer": tree.commune_a.pk, "held_on": "10/05/2024"}
+    send_twice(clients["admin"], url, data)
+    assert ContestRound.objects.filter(contest=contest).count() == 1
+
+
+def test_an_organization_a_commune_and_a_village(tree, personas, clients):
+    url = f"/org/{tree.commune_a.pk}/new/"
+    data = {"code": "XA-03", "name": "Chi bộ bản Nà", "kind": "cell"}
+    data |= {"cell_type": "residential", "valid_from": "01/03/2024"}
+    # Before: the second send said "Mã XA-03 đã được dùng." over a form that had worked.
+    location = send_twice(clients["admin"], url, data)
+    assert location == f"/org/{Organization.objects.get(code='XA-03').pk}/"
+
+    url = f"/org/{tree.district.pk}/places/commune/new/"
+    data = {"code": "C-C", "name": "Cò", "kind": "commune"}
+    data |= {"party_committee": tree.commune_b.pk, "valid_from": "01/01/2015"}
+    send_twice(clients["admin"], url, data)
+    commune = Commune.objects.get(code="C-C")
+
+    url = f"/org/{tree.commune_b.pk}/places/village/new/"
+    data = {"commune": commune.pk, "code": "V-C1", "name": "Nà Sành", "kind": "ban"}
+    data |= {"valid_from": "01/03/2020", "households": "40"}
+    location = send_twice(clients["admin"], url, data)
+    assert location == f"/org/village/{Village.objects.get(code='V-C1').pk}/"
