@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from chibo.core.admin import NoDeleteAdmin
 
-from .models import Member, Membership, StatusChange
+from .models import BadgeAward, BadgeRule, Member, Membership, StatusChange
 
 
 class MembershipInline(admin.TabularInline):
@@ -41,5 +41,23 @@ class StatusChangeAdmin(NoDeleteAdmin):
     def has_add_permission(self, request):
         return False
 
-    list_display = ["member", "previous", "status", "on"]
+    list_display = ["member", "kind", "previous", "status", "on", "decision_number"]
+    list_filter = ["kind", "status"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(BadgeRule)
+class BadgeRuleAdmin(NoDeleteAdmin):
+    """The badge years and award days: a new rule is a new row from its effective date."""
+
+    list_display = ["effective_from", "years", "award_days", "source"]
+
+
+@admin.register(BadgeAward)
+class BadgeAwardAdmin(NoDeleteAdmin):
+    def has_add_permission(self, request):
+        return False  # recorded through the member's page (badges.services.badge_award)
+
+    list_display = ["member", "years", "awarded_on", "decision_number"]
+    list_filter = ["years"]
     raw_id_fields = ["member"]

@@ -70,6 +70,7 @@ SECTIONS = [
     ("adm_education", _("Kết nạp mới theo trình độ giáo dục phổ thông")),
     ("adm_occupation", _("Kết nạp mới theo nghề nghiệp")),
     ("standing", _("Đảng viên chính thức, dự bị (cuối kỳ)")),
+    ("exempt", _("Đảng viên được miễn sinh hoạt (cuối kỳ)")),
     ("sex", _("Đảng viên theo giới tính (cuối kỳ)")),
     ("age", _("Đảng viên theo độ tuổi (cuối kỳ)")),
     ("party_age", _("Đảng viên theo tuổi Đảng (cuối kỳ)")),
@@ -156,17 +157,15 @@ NO_RELIGION = "Không"  # the register's word for "no religion" (Member.religion
 
 
 def compute(org: Organization, start: datetime.date, end: datetime.date) -> Statistics:
-    """The statistics of `org` for [start, end]. Four queries: the organization's path, the
+    """The statistics of `org` for [start, end]. Five queries: the organization's path, the
     memberships of its cells in the period with their members' fields, the status changes of
-    the members who came or went, the interruptions of party age."""
+    the members who came or went, the status of each on `end`, the interruptions."""
     stats = Statistics(org=org, start=start, end=end)
     before = start - ONE_DAY
-    ships = (
-        Membership.objects.filter(cell_id__in=_cells_in_period(org, start, end), start__lte=end)
-        .filter(Q(end__isnull=True) | Q(end__gte=start))
-        .order_by()
-        .values_list("member_id", "start", "end", "reason", *PERSON)
-    )
+    in_period = Membership.objects.filter(
+        cell_id__in=_cells_in_period(org, start, end), start__lte=end
+    ).filter(Q(end__isnull=True) | Q(end__gte=start))
+    ships = in_period.order_by().values_list("member_id", "start", "end", "reason", *PERSON)
     opening, closing = set(), set()
     starts, ends = defaultdict(list), set()
     people = {}
@@ -191,6 +190,12 @@ def compute(org: Organization, start: datetime.date, end: datetime.date) -> Stat
             member_id__in=moved_ids, on__gte=start, on__lte=end
         ).values_list("member_id", "on", "status", "kind"):
             changes[(member_id, on)] = (status, kind)
+    # Each member's status on `end`: the last change on or before it (exempt or not).
+    status_on_end = dict(
+        StatusChange.objects.filter(on__lte=end, member_id__in=in_period.values("member_id"))
+        .order_by("member_id", "on", "id")
+        .values_list("member_id", "status")
+    )
     # Interruptions are rare (a readmission after a removal): all of them, kept for ours.
     interruptions = defaultdict(list)
     for member_id, s, e in PartyInterruption.objects.filter(start__lt=end).values_list(
@@ -237,6 +242,8 @@ def compute(org: Organization, start: datetime.date, end: datetime.date) -> Stat
         p = people[member_id]
         official = p[13] is not None and p[13] <= end
         groups["standing:official" if official else "standing:probationary"].add(member_id)
+        if status_on_end.get(member_id) == Status.EXEMPT:
+            groups["exempt:exempt"].add(member_id)
         groups[f"sex:{p[4]}"].add(member_id)
         groups[f"age:{age_band(_age(p[5], end))}"].add(member_id)
         gaps = interruptions.get(member_id, ())
@@ -271,6 +278,7 @@ def _label_rows(stats):
     ages = _band_labels(AGE_BANDS, _("tuổi"))
     fixed = {
         "standing": {"official": _("Chính thức"), "probationary": _("Dự bị")},
+        "exempt": {"exempt": _("Miễn sinh hoạt")},
         "sex": sexes,
         "adm_sex": sexes,
         "age": ages,
@@ -290,7 +298,9 @@ def _label_rows(stats):
         values = by_section.get(section, [])
         labels = fixed.get(section, {})
         if labels:
+            # Every row of a fixed list, 0 included, as the report's form prints them.
             order = list(labels)
+            values = order + [v for v in values if v not in labels]
             values.sort(key=lambda v, order=order: order.index(v) if v in order else len(order))
         else:
             values.sort(key=lambda v, section=section: (-stats.count(f"{section}:{v}"), v))

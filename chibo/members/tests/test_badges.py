@@ -164,3 +164,22 @@ def test_badge_list_query_count_does_not_grow(n, tree, personas):
     assert len(ctx.captured_queries) == 5 + 1 + 2 + 4 * 5 + 1, [
         q["sql"] for q in ctx.captured_queries
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [("secretary_a", True), ("commune", True), ("analyst", False), ("secretary_b", False)],
+)
+def test_interruption_page(persona, allowed, tree, clients):
+    url = f"/members/{tree.member_a.pk}/interruption/"
+    r = clients[persona].post(url, {"start": "01/01/2012", "end": "01/01/2013", "note": "x"})
+    assert r.status_code == (302 if allowed else 404)
+    assert PartyInterruption.objects.filter(member=tree.member_a).exists() is allowed
+    if allowed:
+        body = clients[persona].get(f"/members/{tree.member_a.pk}/").content.decode()
+        assert "01/01/2012–01/01/2013" in body
+        # A second, overlapping one: the form says why, nothing is written.
+        r = clients[persona].post(url, {"start": "01/06/2012", "end": "01/01/2014"})
+        assert r.status_code == 200 and "Trùng với một thời gian gián đoạn" in r.content.decode()
+        assert PartyInterruption.objects.count() == 1

@@ -163,6 +163,11 @@ def test_breakdowns_at_the_end_of_the_period(tree):
     assert s.count("party_age:10-19") == 3 and s.count("party_age:0-9") == 1
     assert s.count("theory:basic") == 1  # Lò Thị Ánh
     assert s.count("religion:Không") == 4
+    # Exempt on 30/06/2023: nobody (the exemption of 01/08/2023 is after the period).
+    assert s.rows["exempt"] == [("exempt:exempt", "Miễn sinh hoạt")]
+    assert s.count("exempt:exempt") == 0
+    s = compute(tree.commune_a, START, D(2023, 8, 1))
+    assert names(s.members("exempt:exempt")) == ["Lò Thị Ánh"]
 
 
 def test_education_levels():
@@ -279,15 +284,15 @@ def test_statistics_query_count_does_not_grow(n, tree, personas):
     # The organization (1), the latest change (1); the statistics: the organization's path at
     # the end of the period (1), the memberships of its cells in the period with their
     # members' fields (1), the status changes of the members who came or went (1), the
-    # interruptions (1).
+    # members' status at the end (1), the interruptions (1).
     count, sql = count_queries(client, url)
-    assert count == FIXED + 6, sql
+    assert count == FIXED + 7, sql
     # Again: the statistics are kept until the next change.
     count, sql = count_queries(client, url)
     assert count == FIXED + 2, sql
     mv.member_exempt(member=tree.member_a, on=D(2023, 6, 1), reason="Ốm", actor=None)
     count, sql = count_queries(client, url)
-    assert count == FIXED + 6, sql
+    assert count == FIXED + 7, sql
 
 
 @pytest.mark.django_db
