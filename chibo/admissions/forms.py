@@ -109,6 +109,11 @@ class BoardForm(forms.Form):
     page = forms.IntegerField(min_value=1, max_value=100000, required=False)
 
 
+class AdmittedForm(forms.Form):
+    as_of = DateField(label=_("Tính đến ngày"), required=False)
+    page = forms.IntegerField(min_value=1, max_value=100000, required=False)
+
+
 class RollupForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=1930, max_value=2100, required=False)
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo.accounts.scope import Scope
 from chibo.core import audit
+from chibo.core import indicators as registry
 from chibo.core.dates import today
 from chibo.core.templatetags.vn import vndate
 from chibo.core.web import (
@@ -27,8 +28,16 @@ from chibo.core.web import (
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
 
-from . import documents, rules, selectors, services
-from .forms import BoardForm, CandidateForm, RollupForm, StepForm, TargetForm, year_end
+from . import documents, lists, rules, selectors, services
+from .forms import (
+    AdmittedForm,
+    BoardForm,
+    CandidateForm,
+    RollupForm,
+    StepForm,
+    TargetForm,
+    year_end,
+)
 from .models import Step
 
 PAGE_SIZE = 50
@@ -298,3 +307,30 @@ def document(request, pk, kind):
     response = HttpResponse(content, content_type=documents.DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(name, ascii_name=ascii_name)
     return response
+
+
+@login_required
+@require_GET
+def admitted(request, pk):
+    """The members admitted in the year of `as_of` up to it under the organization: the list
+    behind `admissions_year` (lists.py)."""
+    scope = _reader(request)
+    org = scope.org_or_404(pk)
+    form = AdmittedForm(request.GET)
+    if not form.is_valid():
+        return bad_query(form)
+    as_of = form.cleaned_data.get("as_of") or today()
+    found = registry.list_for("admissions_year", lists.VIEW)
+    rows, extra = found.rows(org, as_of)
+    page = Paginator(rows, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "org": org,
+        "as_of": as_of,
+        "value": registry.get("admissions_year").compute(org, as_of),
+        "page": page,
+        "query": query.urlencode(),
+        **extra,
+    }
+    return render(request, "admissions/admitted.html", context)

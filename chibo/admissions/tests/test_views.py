@@ -288,3 +288,21 @@ def test_pages_in_english(tree, clients, vietnamese_after):
     assert "Awaiting the ceremony" in text and "Record the next step" in text
     text = client.get(board_url(tree.cell_a) + "?as_of=01/04/2021").content.decode()
     assert "candidates and probationary members in the pipeline on 01/04/2021" in text
+
+
+def test_admitted_list_behind_the_indicator(tree, clients):
+    c = new_candidate(tree)
+    walk(tree, c, Step.CEREMONY)
+    url = f"/admissions/org/{tree.commune_a.pk}/admitted/?as_of=31/12/2021"
+    for name in ("admin", "analyst", "commune"):
+        r = clients[name].get(url)
+        text = r.content.decode()
+        assert r.status_code == 200 and "Lường Văn Mới" in text and "05/04/2021" in text, name
+    r = clients["admin"].get(f"/admissions/org/{tree.commune_b.pk}/admitted/?as_of=31/12/2021")
+    assert "Lường Văn Mới" not in r.content.decode()
+    r = clients["admin"].get(url.replace("2021", "2022"))
+    assert "Lường Văn Mới" not in r.content.decode()  # admitted in 2021, not in 2022
+    assert clients["secretary_b"].get(url).status_code == 404
+    assert clients["admin"].get(url.replace("31/12/2021", "x")).status_code == 400
+    r = clients["admin"].get(f"/admissions/org/{tree.district.pk}/targets/?year=2021")
+    assert f"/admissions/org/{tree.commune_a.pk}/admitted/?as_of=31/12/2021" in r.content.decode()
