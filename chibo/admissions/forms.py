@@ -15,13 +15,7 @@ from .rules import PIPELINE
 
 
 def _date_field(label, required=True):
-    return DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
-        ),
-    )
+    return DateField(label=label, required=required)  # dd/mm/yyyy: core's widget
 
 
 class CandidateForm(forms.ModelForm):

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.models import TimeStamped
+from chibo.core.vn import day_text
 from chibo.members.models import Member, Sex
 from chibo.organizations.models import Organization
 
@@ -38,7 +39,7 @@ class AdmissionRule(models.Model):
         verbose_name_plural = _("quy định kết nạp")
 
     def __str__(self):
-        return f"{self.source} ({self.effective_from:%d/%m/%Y})"
+        return f"{self.source} ({day_text(self.effective_from)})"
 
     @classmethod
     def in_force(cls, on: datetime.date) -> "AdmissionRule":
@@ -144,7 +145,7 @@ class AdmissionStep(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.candidate}: {self.get_kind_display()} ({self.on:%d/%m/%Y})"
+        return f"{self.candidate}: {self.get_kind_display()} ({day_text(self.on)})"
 
 
 class AdmissionTarget(models.Model):

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core import html
-from chibo.core.forms import DateField as VNDateField
+from chibo.core.forms import DateField
 
 from . import rules
 from .models import Title
@@ -91,7 +91,7 @@ def titles_for(org):
 
 
 class PageForm(forms.Form):
-    as_of = VNDateField(label=_("Tính đến ngày"), required=False)
+    as_of = DateField(label=_("Tính đến ngày"), required=False)
     format = forms.ChoiceField(label=_("Định dạng"), required=False, choices=FORMATS)
 
 
@@ -107,4 +107,4 @@ class IndicatorForm(PageForm):
 
 
 class EndForm(forms.Form):
-    end = VNDateField(label=_("Thôi từ ngày"))
+    end = DateField(label=_("Thôi từ ngày"))

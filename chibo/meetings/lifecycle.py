@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core import audit
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import path_as_of
 
@@ -132,7 +133,7 @@ def _check_cell(cell: Organization, on: datetime.date):
         raise ValidationError(_("Chỉ chi bộ mới có buổi sinh hoạt."))
     if path_as_of(cell, on) is None:
         raise ValidationError(
-            {"scheduled_date": _("Chi bộ không tồn tại vào ngày %(d)s.") % {"d": f"{on:%d/%m/%Y}"}}
+            {"scheduled_date": _("Chi bộ không tồn tại vào ngày %(d)s.") % {"d": day_text(on)}}
         )
 
 

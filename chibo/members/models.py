@@ -341,7 +341,7 @@ class BadgeRule(models.Model):
         ordering = ["-effective_from"]
 
     def __str__(self):
-        return f"{self.source} ({self.effective_from:%d/%m/%Y})"
+        return f"{self.source} ({day_text(self.effective_from)})"
 
 
 class BadgeAward(models.Model):
@@ -365,7 +365,7 @@ class BadgeAward(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member}: {self.years} ({self.awarded_on:%d/%m/%Y})"
+        return f"{self.member}: {self.years} ({day_text(self.awarded_on)})"
 
 
 class PartyInterruption(models.Model):
@@ -392,4 +392,4 @@ class PartyInterruption(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member}: {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+        return f"{self.member}: {day_text(self.start)}–{day_text(self.end)}"

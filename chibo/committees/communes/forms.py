@@ -4,7 +4,7 @@ and their assessment, and the qualification page's query string."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField as VNDateField
+from chibo.core.forms import DateField
 from chibo.members.models import Member
 
 from ..forms import MemberChoiceField, PageForm
@@ -55,16 +55,16 @@ class _HolderForm(forms.Form):
 class CommuneLeaderForm(_HolderForm):
     post = forms.ChoiceField(label=_("Chức danh"), choices=CommuneLeader.Post.choices)
     is_local = _yes_no(LOCAL_CHOICES, _("Là người địa phương"))
-    start = VNDateField(label=_("Từ ngày"))
-    end = VNDateField(label=_("Đến ngày (nếu đã thôi)"), required=False)
+    start = DateField(label=_("Từ ngày"))
+    end = DateField(label=_("Đến ngày (nếu đã thôi)"), required=False)
 
     field_order = ["post", "member", "full_name", "is_local", "start", "end"]
 
 
 class LeadershipTargetForm(forms.Form):
     term_name = forms.CharField(label=_("Nhiệm kỳ"), max_length=20, help_text=_("ví dụ 2020–2025"))
-    start = VNDateField(label=_("Từ ngày"))
-    end = VNDateField(label=_("Đến ngày (không kể)"))
+    start = DateField(label=_("Từ ngày"))
+    end = DateField(label=_("Đến ngày (không kể)"))
     nonlocal_target = forms.IntegerField(
         label=_("Số vị trí không phải người địa phương"),
         min_value=0,
@@ -76,13 +76,13 @@ class LeadershipTargetForm(forms.Form):
 class AssessForm(forms.Form):
     meets_standard = _yes_no(STANDARD_CHOICES, _("Kết quả đánh giá chuẩn"))
     reason = forms.CharField(label=_("Lý do chưa đạt"), max_length=300, required=False)
-    assessed_on = VNDateField(label=_("Ngày đánh giá"))
+    assessed_on = DateField(label=_("Ngày đánh giá"))
 
 
 class CommuneOfficialForm(_HolderForm, AssessForm):
     post = forms.CharField(label=_("Chức vụ"), max_length=120)
-    start = VNDateField(label=_("Giữ chức vụ từ ngày"))
-    end = VNDateField(label=_("Đến ngày (nếu đã thôi)"), required=False)
+    start = DateField(label=_("Giữ chức vụ từ ngày"))
+    end = DateField(label=_("Đến ngày (nếu đã thôi)"), required=False)
 
     field_order = [
         "member",

@@ -4,7 +4,7 @@ position, the committee a congress elected."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField as VNDateField
+from chibo.core.forms import DateField
 from chibo.core.vn import day_text
 from chibo.members.models import Member
 
@@ -25,16 +25,16 @@ class TermChoiceField(forms.ModelChoiceField):
 
 class TermForm(forms.Form):
     name = forms.CharField(label=_("Nhiệm kỳ"), max_length=20, help_text=_("ví dụ 2025–2030"))
-    start = VNDateField(label=_("Từ ngày"))
-    end = VNDateField(label=_("Đến ngày (không kể)"))
-    congress_date = VNDateField(label=_("Ngày đại hội"), required=False)
+    start = DateField(label=_("Từ ngày"))
+    end = DateField(label=_("Đến ngày (không kể)"))
+    congress_date = DateField(label=_("Ngày đại hội"), required=False)
 
 
 class PositionForm(forms.Form):
     member = MemberChoiceField(label=_("Đảng viên"), queryset=Member.objects.none())
     title = forms.ChoiceField(label=_("Chức danh"), choices=Title.choices)
-    start = VNDateField(label=_("Từ ngày"))
-    end = VNDateField(label=_("Đến ngày (nếu đã thôi)"), required=False)
+    start = DateField(label=_("Từ ngày"))
+    end = DateField(label=_("Đến ngày (nếu đã thôi)"), required=False)
     obtained = forms.ChoiceField(
         label=_("Hình thức"), choices=Position.Obtained.choices, initial=Position.Obtained.ELECTED
     )
@@ -55,7 +55,7 @@ class CongressForm(forms.Form):
     """The committee elected at a congress of the cell."""
 
     term = TermChoiceField(label=_("Nhiệm kỳ"), queryset=Term.objects.none())
-    on = VNDateField(label=_("Ngày đại hội"))
+    on = DateField(label=_("Ngày đại hội"))
     secretary = MemberChoiceField(label=_("Bí thư"), queryset=Member.objects.none())
     deputy = MemberChoiceField(
         label=_("Phó Bí thư"), queryset=Member.objects.none(), required=False

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField as VNDateField
+from chibo.core.forms import DateField
 from chibo.members.models import Member
 
 from ..forms import MemberChoiceField, PageForm, member_by_card, offer_members, titles_for
@@ -18,7 +18,7 @@ class SuccessionAddForm(forms.Form):
     term_name = forms.CharField(label=_("Nhiệm kỳ quy hoạch"), max_length=20)
     title = forms.ChoiceField(label=_("Chức danh"), choices=Title.choices)
     member = MemberChoiceField(label=_("Đảng viên"), queryset=Member.objects.none())
-    approved_on = VNDateField(label=_("Ngày phê duyệt"))
+    approved_on = DateField(label=_("Ngày phê duyệt"))
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
     def __init__(self, *args, org, members, **kwargs):
@@ -31,5 +31,5 @@ class SuccessionAddForm(forms.Form):
 
 
 class SuccessionRemoveForm(forms.Form):
-    on = VNDateField(label=_("Đưa ra khỏi quy hoạch từ ngày"))
+    on = DateField(label=_("Đưa ra khỏi quy hoạch từ ngày"))
     note = forms.CharField(label=_("Lý do"), max_length=300, required=False)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField as VNDateField
+from chibo.core.forms import DateField
 from chibo.members.models import Member
 
 from .. import rules
@@ -17,8 +17,8 @@ class RoleForm(forms.Form):
     person_name = forms.CharField(
         label=_("hoặc họ tên (nếu không là đảng viên)"), max_length=120, required=False
     )
-    start = VNDateField(label=_("Từ ngày"))
-    end = VNDateField(label=_("Đến ngày (nếu đã thôi)"), required=False)
+    start = DateField(label=_("Từ ngày"))
+    end = DateField(label=_("Đến ngày (nếu đã thôi)"), required=False)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,7 +57,7 @@ class RoleModelForm(forms.Form):
     """A role model: a name, a date and up to four pairings 'holder of A also holds B'."""
 
     name = forms.CharField(label=_("Tên mô hình"), max_length=200)
-    effective_from = VNDateField(label=_("Áp dụng từ ngày"))
+    effective_from = DateField(label=_("Áp dụng từ ngày"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,4 +95,4 @@ class RoleModelForm(forms.Form):
 
 
 class RoleModelEndForm(forms.Form):
-    on = VNDateField(label=_("Thôi áp dụng từ ngày"))
+    on = DateField(label=_("Thôi áp dụng từ ngày"))

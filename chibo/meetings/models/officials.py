@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dated import DatedQuerySet
 from chibo.core.models import TimeStamped
+from chibo.core.vn import day_text
 from chibo.organizations.models import Organization, Village
 
 
@@ -99,4 +100,4 @@ class SupportVisit(models.Model):
         ordering = ["assignment_id", "-on"]
 
     def __str__(self):
-        return f"{self.assignment} {self.on:%d/%m/%Y}"
+        return f"{self.assignment} {day_text(self.on)}"

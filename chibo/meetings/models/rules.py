@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 
 
@@ -66,7 +67,7 @@ class MeetingRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_cell_type_display()}: {self.day} ({self.effective_from:%d/%m/%Y})"
+        return f"{self.get_cell_type_display()}: {self.day} ({day_text(self.effective_from)})"
 
 
 class Holiday(models.Model):
@@ -79,7 +80,7 @@ class Holiday(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y} {self.name}"
+        return f"{day_text(self.date)} {self.name}"
 
 
 class AgendaTemplate(models.Model):

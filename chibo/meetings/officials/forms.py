@@ -4,7 +4,7 @@ live in services."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField as VNDateField
+from chibo.core.forms import DateField
 from chibo.organizations.models import Organization
 
 from ..models import FollowAssignment
@@ -16,7 +16,7 @@ FORMATS = [("", _("Trang")), ("xlsx", _("Excel (.xlsx)"))]
 
 
 class AsOfForm(forms.Form):
-    as_of = VNDateField(label=_("Tính đến ngày"), required=False)
+    as_of = DateField(label=_("Tính đến ngày"), required=False)
 
 
 class ExportForm(AsOfForm):
@@ -77,8 +77,8 @@ class FollowAssignForm(forms.Form):
     )
     email = forms.EmailField(label=_("Thư điện tử (tài khoản mới)"), required=False)
     kind = forms.ChoiceField(label=_("Loại cán bộ"), choices=FollowAssignment.Kind.choices)
-    start = VNDateField(label=_("Từ ngày"))
-    end = VNDateField(label=_("Thôi từ ngày (nếu đã định)"), required=False)
+    start = DateField(label=_("Từ ngày"))
+    end = DateField(label=_("Thôi từ ngày (nếu đã định)"), required=False)
     decision = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
 
     def __init__(self, *args, cells, officials, kinds, **kwargs):
@@ -145,15 +145,15 @@ class FollowAssignManyForm(FollowAssignForm):
 
 
 class EndForm(forms.Form):
-    end = VNDateField(label=_("Thôi từ ngày"))
+    end = DateField(label=_("Thôi từ ngày"))
 
 
 class SupportAssignForm(forms.Form):
     helper = forms.ModelChoiceField(
         label=_("Tổ chức giúp đỡ"), queryset=Organization.objects.none()
     )
-    start = VNDateField(label=_("Từ ngày"))
-    end = VNDateField(label=_("Đến ngày (nếu đã định)"), required=False)
+    start = DateField(label=_("Từ ngày"))
+    end = DateField(label=_("Đến ngày (nếu đã định)"), required=False)
     decision = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
 
     def __init__(self, *args, helpers, **kwargs):
@@ -162,7 +162,7 @@ class SupportAssignForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    on = VNDateField(label=_("Ngày giúp đỡ"))
+    on = DateField(label=_("Ngày giúp đỡ"))
     visitors = forms.CharField(label=_("Người đến"), max_length=300)
     activities = forms.CharField(
         label=_("Nội dung giúp đỡ"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000

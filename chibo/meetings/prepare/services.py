@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.models import User
 from chibo.core import audit
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 
 from .. import materials, schedule, selectors
 from ..lifecycle import check_open, lock
@@ -107,7 +108,7 @@ def materials_late_message(meeting: CellMeeting, rule=None) -> str:
     days = rule.materials_days_ahead if rule else 1
     return _(
         "Tài liệu gửi muộn: quy định gửi trước buổi sinh hoạt ít nhất %(n)s ngày (họp ngày %(d)s)."
-    ) % {"n": days, "d": f"{meeting.scheduled_date:%d/%m/%Y}"}
+    ) % {"n": days, "d": day_text(meeting.scheduled_date)}
 
 
 @transaction.atomic
@@ -202,7 +203,7 @@ def invitation_text(meeting: CellMeeting) -> str:
     text = _("Mời dự %(what)s của %(cell)s ngày %(d)s") % {
         "what": what,
         "cell": meeting.cell.name,
-        "d": f"{meeting.scheduled_date:%d/%m/%Y}",
+        "d": day_text(meeting.scheduled_date),
     }
     if meeting.place:
         text += _(" tại %(p)s") % {"p": meeting.place}
@@ -249,8 +250,6 @@ def meeting_invite(*, meeting: CellMeeting, actor) -> list[Notification]:
     )
     addresses = [n.emailed_to for n in new if n.emailed_to]
     if addresses:
-        subject = _("Giấy mời sinh hoạt chi bộ ngày %(d)s") % {
-            "d": f"{locked.scheduled_date:%d/%m/%Y}"
-        }
+        subject = _("Giấy mời sinh hoạt chi bộ ngày %(d)s") % {"d": day_text(locked.scheduled_date)}
         transaction.on_commit(lambda: _send(subject, text, addresses))
     return new

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from chibo.core.dates import today
+from chibo.core.vn import day_text
 from chibo.members.models import Member
 
 from .. import schedule, selectors
@@ -331,7 +332,7 @@ def _check_tasks(meeting, data, held_on, roll, targets, e: _Errors):
             e.add(
                 "tasks",
                 _("Thời hạn của nhiệm vụ “%(t)s” (%(d)s) đã qua so với ngày họp.")
-                % {"t": title, "d": f"{deadline:%d/%m/%Y}"},
+                % {"t": title, "d": day_text(deadline)},
             )
             continue
         target_id = _int(row.get("target"))

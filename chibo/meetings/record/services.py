@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core import audit
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text, moment_text
 from chibo.targets.models import TargetProgress
 
 from .. import schedule
@@ -95,7 +96,7 @@ def warnings_for(meeting: CellMeeting, rule=None) -> list[str]:
             )
     if meeting.held_on and meeting.held_on > meeting.scheduled_date:
         out.append(
-            _("Họp muộn so với ngày dự kiến %(d)s.") % {"d": f"{meeting.scheduled_date:%d/%m/%Y}"}
+            _("Họp muộn so với ngày dự kiến %(d)s.") % {"d": day_text(meeting.scheduled_date)}
         )
     return out
 
@@ -281,7 +282,6 @@ def meeting_record(
             return RecordResult(meeting=locked, repeated=True, warnings=warnings_for(locked))
         check_open(locked)
         if version != locked.version:
-            at = timezone.localtime(locked.recorded_at) if locked.recorded_at else None
             raise RecordConflict(
                 _(
                     "Biên bản này vừa được %(who)s lưu lúc %(at)s, sau khi anh/chị mở trang. Chưa "
@@ -290,7 +290,7 @@ def meeting_record(
                 )
                 % {
                     "who": locked.recorded_by if locked.recorded_by_id else _("người khác"),
-                    "at": f"{at:%H:%M %d/%m/%Y}" if at else "—",
+                    "at": moment_text(locked.recorded_at) or "—",
                 },
                 code="conflict",
             )

@@ -197,8 +197,12 @@ def test_the_command(tree):
     out = StringIO()
     call_command("meetings_generate", "--month", "2023-03", stdout=out)
     assert "Tổng cộng: 0 buổi mới." in out.getvalue()
-    with pytest.raises(CommandError, match="YYYY-MM"):
-        call_command("meetings_generate", "--month", "03/2023")
+    # the month as the pages read it: mm/yyyy too, within 1900–2100
+    call_command("meetings_generate", "--month", "03/2023", stdout=out)
+    with pytest.raises(CommandError, match="yyyy-mm"):
+        call_command("meetings_generate", "--month", "2023/03")
+    with pytest.raises(CommandError, match="1900–2100"):
+        call_command("meetings_generate", "--month", "0001-03")
     with pytest.raises(CommandError, match="ZZ"):
         call_command("meetings_generate", "--month", "2023-03", "--org", "ZZ")
 

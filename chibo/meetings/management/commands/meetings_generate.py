@@ -2,20 +2,21 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from chibo.core.forms import MonthField
 from chibo.meetings import lifecycle
 from chibo.organizations.models import Organization
 
 
 def parse_month(text: str) -> datetime.date:
+    """The month as the pages read it (core.forms.MonthField: yyyy-mm or mm/yyyy, 1900–2100)."""
     try:
-        return datetime.datetime.strptime(text.strip(), "%Y-%m").date()
-    except ValueError:
-        raise CommandError(
-            _("Tháng không hợp lệ: %(m)s (cần dạng YYYY-MM, ví dụ 2023-03).") % {"m": text}
-        ) from None
+        return MonthField().clean(text)
+    except ValidationError as e:
+        raise CommandError(f"{text}: {e.messages[0]}") from None
 
 
 class Command(BaseCommand):
