@@ -25,8 +25,9 @@ LATE_OFFICIAL_MONTHS = 3  # an official date later than probation end + this is 
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 PARTY_FOUNDED = datetime.date(1930, 2, 3)
 ADULT_AGE = 18
-# The Member fields review() reads: check() the first five, duplicates() the last two.
+# The Member fields review() reads: check() all but the last two, duplicates() those two.
 FIELDS = (
+    "full_name",
     "birth_date",
     "admission_date",
     "official_date",
@@ -260,6 +261,8 @@ def check(
             )
             % {"o": vndate(o), "a": vndate(a), "e": vndate(end)},
         )
+    for message in name_length_messages(fields.get("full_name")):
+        error("full_name", message)
     ethnicity = fields.get("ethnicity")
     if ethnicity and canonical_ethnicity(ethnicity) is None:
         error("ethnicity", unknown_ethnicity_message(ethnicity))
@@ -291,6 +294,33 @@ def check(
             )
         )
     return errors, warnings
+
+
+def name_length_messages(full_name) -> list[str]:
+    """What is too long in a full name for the columns it is stored in: the whole name, and
+    the family name, middle name and given name it is split into (vn.split_full_name), each
+    named, so a 107-character name is not refused for a "60 characters" nobody sees."""
+    from .models import Member
+
+    full = " ".join(str(full_name or "").split())
+    if not full:
+        return []
+    family, middle, given = vn.split_full_name(full)
+    parts = [
+        ("full_name", full, _("Họ và tên")),
+        ("family_name", family, _("Họ (chữ đầu của họ và tên)")),
+        ("middle_name", middle, _("Tên đệm (phần giữa họ và tên)")),
+        ("given_name", given, _("Tên (chữ cuối của họ và tên)")),
+    ]
+    messages = []
+    for field, value, label in parts:
+        limit = Member._meta.get_field(field).max_length
+        if len(value) > limit:
+            messages.append(
+                _("%(label)s dài %(n)s ký tự, tối đa %(m)s ký tự.")
+                % {"label": label, "n": len(value), "m": limit}
+            )
+    return messages
 
 
 def unknown_ethnicity_message(text) -> str:
