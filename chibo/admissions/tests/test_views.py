@@ -306,3 +306,8 @@ def test_admitted_list_behind_the_indicator(tree, clients):
     assert clients["admin"].get(url.replace("31/12/2021", "x")).status_code == 400
     r = clients["admin"].get(f"/admissions/org/{tree.district.pk}/targets/?year=2021")
     assert f"/admissions/org/{tree.commune_a.pk}/admitted/?as_of=31/12/2021" in r.content.decode()
+
+
+def test_organization_page_links_to_its_board(tree, clients):
+    r = clients["commune"].get(f"/org/{tree.commune_a.pk}/")
+    assert f'href="/admissions/org/{tree.commune_a.pk}/"' in r.content.decode()
