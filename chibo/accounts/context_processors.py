@@ -7,11 +7,13 @@ def nav(request):
     own record), so the same test decides each of their links; the views check it again.
 
     `nav_unread`, the user's unread notifications, is one COUNT query, made only when a template
-    shows it (base.html does; an HTMX partial does not)."""
+    shows it (base.html does; an HTMX partial does not), and once per request however many
+    templates show it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     from .models import Role
+    from .notifications import request_unread_count
     from .scope import Scope
 
     scope = Scope.for_user(user)
@@ -32,7 +34,5 @@ def nav(request):
         "nav_self_id": scope.member_self_id,
         # the workbook import and export (chibo.workbook.views)
         "nav_workbook": scope.is_org_admin,
-        "nav_unread": SimpleLazyObject(
-            lambda: user.notifications.filter(read_at__isnull=True).count()
-        ),
+        "nav_unread": SimpleLazyObject(lambda: request_unread_count(request)),
     }

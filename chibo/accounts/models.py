@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dated import ValidFromToQuerySet
@@ -98,3 +99,32 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"token {self.pk} of {self.user}"
+
+
+class Notification(models.Model):
+    """A message in a user's inbox about something that waits on them, linking to it (a task, a
+    record to review, an invitation, a reminder). Written by chibo.accounts.notifications.notify,
+    the one door every app uses."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="notifications")
+    kind = models.CharField(max_length=30)
+    text = models.CharField(max_length=300)
+    # Where opening it leads: a path inside chibo, whose page checks the reader's scope again.
+    url = models.CharField(max_length=300, blank=True)
+    # "meeting:12:invitation", "task:7:due": one notification per user and key (see notify).
+    key = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_to = models.EmailField(blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~Q(key=""), name="notification_once_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return self.text

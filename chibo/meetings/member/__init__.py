@@ -1,2 +1,2 @@
 """A member's own side of meetings: their page and tasks with progress reports, the cell task
-board, the notification inbox, and the calendar feeds (ical)."""
+board and the calendar feeds (ical); the notification inbox is chibo.accounts'."""

@@ -22,7 +22,6 @@ from ..models import (
     CellMeeting,
     FollowAssignment,
     Material,
-    Notification,
     Task,
     TaskUpdate,
 )
@@ -219,21 +218,6 @@ def recent_meetings(cell_id: int, on: datetime.date) -> list[CellMeeting]:
         .order_by("-scheduled_date", "-id")
     )
     return list(qs[:RECENT_LIMIT])
-
-
-# --- notifications ------------------------------------------------------------------------------
-
-
-def user_notifications(user):
-    return Notification.objects.filter(user=user).select_related("meeting__cell")
-
-
-def unread_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def notification_or_404(user, pk) -> Notification:
-    return web.get_or_404(Notification.objects.select_related("meeting__cell"), pk=pk, user=user)
 
 
 # --- calendar feeds ------------------------------------------------------------------------------

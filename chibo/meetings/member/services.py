@@ -1,5 +1,4 @@
-"""Writes of a member's own pages: progress reports on tasks, reading notifications, calendar
-feed tokens.
+"""Writes of a member's own pages: progress reports on tasks, calendar feed tokens.
 
 Each runs in one transaction and takes the acting user; writes to tasks and feeds leave an audit
 row in the same transaction. `actor=None` is the system (demo builder, commands): it skips the
@@ -33,7 +32,7 @@ from chibo.core import audit
 from chibo.core.models import AuditEvent
 from chibo.organizations.models import Organization
 
-from ..models import CalendarFeed, Notification, Task, TaskUpdate
+from ..models import CalendarFeed, Task, TaskUpdate
 
 NOTE_MAX = 500
 
@@ -112,33 +111,6 @@ def task_progress_report(*, task: Task, progress, note: str = "", actor) -> Task
     )
     task.progress = progress
     return update
-
-
-# --- notifications ------------------------------------------------------------------------------
-# Reading is not audited: read_at on the row is itself the record of it, and an audit row per
-# opened message would double the table for no oversight value.
-
-
-@transaction.atomic
-def notification_open(*, notification: Notification, actor) -> Notification:
-    """Mark the actor's own notification read (once: the first reading time is kept)."""
-    if actor is not None and notification.user_id != actor.pk:
-        raise NotAllowed(_("Không tìm thấy thông báo."))
-    if notification.read_at is None:
-        now = timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
-        notification.read_at = now
-    return notification
-
-
-@transaction.atomic
-def notifications_mark_all_read(*, user, actor) -> int:
-    """Mark every unread notification of `user` read; the number marked."""
-    if actor is not None and actor.pk != user.pk:
-        raise NotAllowed(_("Không tìm thấy thông báo."))
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
 
 
 # --- calendar feeds ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""A member's own page, the task board, the notification inbox and the calendar feeds."""
+"""A member's own page, the task board, and the calendar feeds."""
 
 from django.urls import path
 
@@ -6,9 +6,6 @@ from . import views as v
 
 urlpatterns = [
     path("my/", v.my_page, name="my"),
-    path("my/notifications/", v.notifications, name="notifications"),
-    path("my/notifications/read/", v.notifications_read_all, name="notifications_read_all"),
-    path("my/notifications/<int:pk>/open/", v.notification_open, name="notification_open"),
     path("my/calendar/", v.calendar_page, name="calendar"),
     path("my/calendar/<int:pk>/revoke/", v.calendar_revoke, name="calendar_revoke"),
     path("ical/<str:token>.ics", v.calendar_feed, name="calendar_feed"),

@@ -1,5 +1,5 @@
 """A member's own page (upcoming meetings, their tasks, progress reports), the cell task board of
-the secretary and commune, the notification inbox and the calendar feeds.
+the secretary and commune and the calendar feeds (the inbox is chibo.accounts').
 
 Scope: the own page and the personal feed belong to a user linked to a member who holds a current
 role (selectors); the task board and cell feeds to roles that read the cell; a task opens for
@@ -179,50 +179,6 @@ def cell_tasks(request, cell):
     # The same URL answers a partial or a page: caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
-
-
-# --- notifications -------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def notifications(request):
-    form = PageForm(request.GET)
-    if not form.is_valid():
-        return web.bad_query(form)
-    page = Paginator(sel.user_notifications(request.user), PAGE_SIZE).get_page(
-        form.cleaned_data.get("page") or 1
-    )
-    return render(request, "meetings/notifications.html", {"page": page})
-
-
-def _notification_target(scope, notification) -> str:
-    """Where opening a notification leads: the meeting's page for a role that reads its cell,
-    the meeting's place on the member's own page when it is their cell's, else the inbox."""
-    meeting = notification.meeting
-    if meeting is not None:
-        if scope.covers(meeting.cell):
-            return reverse("meetings:detail", args=[meeting.pk])
-        member = sel.self_member(scope)
-        if sel.in_cell(member) and member.cell_id == meeting.cell_id:
-            return reverse("meetings:my") + f"#meeting-{meeting.pk}"
-    return reverse("meetings:notifications") + f"#notification-{notification.pk}"
-
-
-@login_required
-@require_POST
-def notification_open(request, pk):
-    notification = sel.notification_or_404(request.user, pk)  # with its meeting and cell
-    services.notification_open(notification=notification, actor=request.user)
-    return redirect(_notification_target(Scope.for_user(request.user), notification))
-
-
-@login_required
-@require_POST
-def notifications_read_all(request):
-    n = services.notifications_mark_all_read(user=request.user, actor=request.user)
-    messages.success(request, _("Đã đánh dấu %(n)s thông báo là đã đọc.") % {"n": n})
-    return redirect("meetings:notifications")
 
 
 # --- calendar feeds ------------------------------------------------------------------------------

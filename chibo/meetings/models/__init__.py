@@ -19,7 +19,6 @@ from .meeting import (
 )
 from .member import (
     CalendarFeed,
-    Notification,
     TaskUpdate,
 )
 from .officials import (
@@ -63,7 +62,6 @@ __all__ = [
     "Task",
     "ScoreEntry",
     "MeetingDocument",
-    "Notification",
     "TaskUpdate",
     "CalendarFeed",
     "FollowAssignment",

@@ -1,43 +1,13 @@
-"""What reaches a member or an official: in-app notifications, their progress reports on tasks,
-and the calendar feeds of their meetings."""
+"""What reaches a member or an official: their progress reports on tasks and the calendar feeds
+of their meetings. (Their notifications are chibo.accounts' Notification.)"""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.organizations.models import Organization
 
-from .meeting import CellMeeting, Task
-
-
-class Notification(models.Model):
-    """An in-app message to a user (an invitation to a meeting, a returned record...)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
-    )
-    meeting = models.ForeignKey(
-        CellMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
-    )
-    kind = models.CharField(max_length=20)
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    emailed_to = models.EmailField(blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "meeting", "kind"],
-                condition=Q(meeting__isnull=False),
-                name="notification_once_per_meeting",
-            )
-        ]
-
-    def __str__(self):
-        return self.text
+from .meeting import Task
 
 
 class TaskUpdate(models.Model):

@@ -6,27 +6,22 @@ write is conditional on the version the reviewer saw, so two reviewers (or a rev
 secretary saving the record) never overwrite each other unseen.
 """
 
-import logging
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.accounts.models import Role, RoleAssignment
+from chibo.accounts.models import Role
 from chibo.accounts.scope import Scope
 from chibo.core import audit
-from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 
-from ..models import CellMeeting, Notification
+from .. import notices
+from ..models import CellMeeting
 
-log = logging.getLogger(__name__)
 REVIEW_ROLES = (Role.ORG_ADMIN, Role.COMMUNE_STAFF)
 COMMENT_MAX = 1000
-NOTIFICATION_KIND = "returned"
 
 
 def can_review(scope: Scope, cell_path: str) -> bool:
@@ -88,9 +83,11 @@ def meeting_confirm(*, meeting: CellMeeting, actor, version: int | None = None) 
     """Confirm a recorded meeting (held → confirmed). `version` is the one the reviewer saw
     (default: the instance's); a record changed since raises ValidationError(code="conflict").
     Raises PermissionDenied outside the actor's review scope."""
-    return _review(
+    meeting = _review(
         meeting, actor=actor, status=CellMeeting.Status.CONFIRMED, comment="", version=version
     )
+    notices.minutes_confirmed(meeting, actor)
+    return meeting
 
 
 @transaction.atomic
@@ -110,49 +107,5 @@ def meeting_return(
     meeting = _review(
         meeting, actor=actor, status=CellMeeting.Status.RETURNED, comment=comment, version=version
     )
-    _notify_returned(meeting, actor)
+    notices.minutes_returned(meeting, actor)
     return meeting
-
-
-def _recipients(meeting: CellMeeting):
-    if meeting.recorded_by_id:
-        return [meeting.recorded_by]
-    on = today()
-    return [
-        ra.user
-        for ra in RoleAssignment.objects.current(on)
-        .filter(role=Role.CELL_SECRETARY, organization=meeting.cell, user__is_active=True)
-        .select_related("user")
-    ]
-
-
-def _notify_returned(meeting: CellMeeting, actor):
-    text = _("Biên bản sinh hoạt tháng %(m)s của %(cell)s bị trả lại: %(c)s") % {
-        "m": f"{meeting.month:%m/%Y}",
-        "cell": meeting.cell.name,
-        "c": meeting.review_comment,
-    }
-    text = text if len(text) <= 300 else text[:299] + "…"
-    subject = _("Biên bản sinh hoạt chi bộ bị trả lại")
-    for user in _recipients(meeting):
-        if user.pk == getattr(actor, "pk", None):
-            continue
-        note, created = Notification.objects.get_or_create(
-            user=user,
-            meeting=meeting,
-            kind=NOTIFICATION_KIND,
-            defaults={"text": text, "emailed_to": user.email or ""},
-        )
-        if not created:  # returned before: the same notice, renewed and unread again
-            Notification.objects.filter(pk=note.pk).update(
-                text=text, read_at=None, created_at=timezone.now(), emailed_to=user.email or ""
-            )
-        if user.email:
-            transaction.on_commit(lambda to=user.email: _send(subject, text, to))
-
-
-def _send(subject, body, address):
-    try:
-        send_mail(subject, body, None, [address])
-    except Exception:  # a mail server down must not undo the review (it is committed)
-        log.exception("e-mail to %s about a returned record failed", address)

@@ -3,26 +3,23 @@ materials (checked by content and size, kept under MEDIA_ROOT with safe names, w
 deleted) and the invitations (in-app and by e-mail after the commit)."""
 
 import hashlib
-import logging
 import os
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.accounts.models import User
+from chibo.accounts.models import Notification, User
 from chibo.core import audit
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 
-from .. import materials, schedule, selectors
+from .. import materials, notices, schedule, selectors
 from ..lifecycle import check_open, lock
-from ..models import AgendaItem, CellMeeting, Material, Notification, Section
+from ..models import AgendaItem, CellMeeting, Material, Section
 
-log = logging.getLogger(__name__)
-INVITATION = "invitation"
+INVITATION = notices.INVITATION
 
 
 def _check_title(title: str) -> str:
@@ -181,6 +178,11 @@ def material_withdraw(*, material: Material, actor) -> Material:
 def invitees(meeting: CellMeeting) -> list[User]:
     """Who is invited: members of the cell on the meeting's day who have an active account,
     and the officials assigned to follow the cell that day. Three queries."""
+    return _invitees(meeting)[0]
+
+
+def _invitees(meeting: CellMeeting) -> tuple[list[User], set[int]]:
+    """(invitees, the ids of the cell's members on the meeting's day)."""
     roll = selectors.roll_call(meeting.cell, meeting.scheduled_date)
     users = {
         u.pk: u
@@ -191,7 +193,7 @@ def invitees(meeting: CellMeeting) -> list[User]:
     for f in selectors.follow_assignments(meeting.cell, meeting.scheduled_date):
         if f.official.is_active:
             users.setdefault(f.official_id, f.official)
-    return list(users.values())
+    return list(users.values()), {e.member.pk for e in roll}
 
 
 def invitation_text(meeting: CellMeeting) -> str:
@@ -212,14 +214,6 @@ def invitation_text(meeting: CellMeeting) -> str:
     return (text + ".")[:300]
 
 
-def _send(subject, body, addresses):
-    for address in addresses:
-        try:
-            send_mail(subject, body, None, [address])
-        except Exception:  # a mail server down must not undo the invitation
-            log.exception("invitation e-mail to %s failed", address)
-
-
 @transaction.atomic
 def meeting_invite(*, meeting: CellMeeting, actor) -> list[Notification]:
     """Invite the cell's members with an account and the assigned officials: one in-app
@@ -227,29 +221,18 @@ def meeting_invite(*, meeting: CellMeeting, actor) -> list[Notification]:
     e-mail, sent after the commit, to those with an address. Returns the new notifications."""
     locked = lock(meeting)
     check_open(locked)
-    already = set(
-        Notification.objects.filter(meeting=locked, kind=INVITATION).values_list(
-            "user_id", flat=True
-        )
-    )
+    already = notices.invited_users(locked).count()
     text = invitation_text(locked)
-    new = [
-        Notification(user=u, meeting=locked, kind=INVITATION, text=text, emailed_to=u.email or "")
-        for u in invitees(locked)
-        if u.pk not in already
-    ]
-    Notification.objects.bulk_create(new)
+    users, member_ids = _invitees(locked)
+    subject = _("Giấy mời sinh hoạt chi bộ ngày %(d)s") % {"d": day_text(locked.scheduled_date)}
+    new = notices.invite(locked, users, member_ids=member_ids, text=text, email_subject=subject)
     locked.invitations_sent_at = timezone.now()
     locked.save(update_fields=["invitations_sent_at", "updated_at"])
     audit.record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=locked,
-        changes={"invited": [len(already), len(already) + len(new)]},
+        changes={"invited": [already, already + len(new)]},
         note=_("Gửi giấy mời"),
     )
-    addresses = [n.emailed_to for n in new if n.emailed_to]
-    if addresses:
-        subject = _("Giấy mời sinh hoạt chi bộ ngày %(d)s") % {"d": day_text(locked.scheduled_date)}
-        transaction.on_commit(lambda: _send(subject, text, addresses))
     return new

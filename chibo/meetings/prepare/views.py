@@ -15,8 +15,8 @@ from chibo.accounts.scope import Scope
 from chibo.core import web
 from chibo.targets import services as target_services
 
-from .. import lifecycle, materials, schedule, selectors
-from ..models import AgendaItem, CellMeeting, Material, Notification, Section
+from .. import lifecycle, materials, notices, schedule, selectors
+from ..models import AgendaItem, CellMeeting, Material, Section
 from . import forms, services
 
 
@@ -47,11 +47,7 @@ def prepare_context(meeting, **forms_given) -> dict:
     items = list(meeting.agenda.order_by("order", "id"))
     mats = list(meeting.materials.select_related("uploaded_by").order_by("uploaded_at", "id"))
     current = [m for m in mats if m.withdrawn_at is None]
-    invited = list(
-        Notification.objects.filter(meeting=meeting, kind=services.INVITATION)
-        .select_related("user")
-        .order_by("user__full_name", "user_id")
-    )
+    invited = list(notices.invited_users(meeting).order_by("user__full_name", "user_id"))
     invited_ids = {n.user_id for n in invited}
     late = bool(current) and services.materials_late(meeting, rule=rule)
     return {
@@ -231,7 +227,7 @@ def _material(request, pk, write=False) -> Material:
         allowed = (
             scope.covers(cell)
             or own_cell == cell.pk
-            or Notification.objects.filter(user=request.user, meeting=material.meeting).exists()
+            or notices.was_told_of(request.user, material.meeting)
         )
     if not allowed:
         raise Http404

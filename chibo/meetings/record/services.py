@@ -28,7 +28,7 @@ from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text, moment_text
 from chibo.targets.models import TargetProgress
 
-from .. import schedule
+from .. import notices, schedule
 from ..documents import services as services_documents
 from ..lifecycle import check_open
 from ..models import Attendance, CellMeeting, Guest, MeetingSubmission, ScoreEntry, Speech, Task
@@ -153,7 +153,8 @@ def _write_attendance(meeting, rows):
 
 
 def _write_tasks(meeting, clean, actor):
-    created = []
+    """Write the record's tasks; (the new tasks, the changed ones)."""
+    created, changed = [], []
     for task, values in clean.tasks:
         if task is None:
             created.append(Task(cell_id=meeting.cell_id, meeting=meeting, **values))
@@ -162,6 +163,7 @@ def _write_tasks(meeting, clean, actor):
             for k, v in values.items():
                 setattr(task, k, v)
             task.save()
+            changed.append(task)
     Task.objects.bulk_create(created)
     for task in clean.removed_tasks:
         audit.record(
@@ -172,7 +174,7 @@ def _write_tasks(meeting, clean, actor):
             note=_("Bỏ khi sửa biên bản"),
         )
         task.delete()  # set a moment ago in this record, never reported on nor reviewed
-    return len(created)
+    return created, changed
 
 
 def _write_reviews(meeting, reviews):
@@ -316,9 +318,11 @@ def meeting_record(
             ["order", "member_id", "speaker", "gist"],
         )
         reviewed = _write_reviews(locked, clean.reviews)
-        new_tasks = _write_tasks(locked, clean, actor)
+        created_tasks, changed_tasks = _write_tasks(locked, clean, actor)
+        new_tasks = len(created_tasks)
         _write_progress(locked, clean.progress, actor)
         _write_scores(locked, clean.sheet, clean.scores)
+        was = locked.status
         locked.status = CellMeeting.Status.HELD
         locked.recorded_by = actor
         locked.recorded_at = timezone.now()
@@ -351,4 +355,9 @@ def meeting_record(
             )
             % {"v": locked.version, "t": new_tasks, "r": reviewed},
         )
+        # Who waits on this record now: the commune's staff (a first record, or a returned one
+        # saved again) and each member given a task.
+        if was in (CellMeeting.Status.PLANNED, CellMeeting.Status.RETURNED):
+            notices.minutes_to_review(locked)
+        notices.tasks_assigned(created_tasks + changed_tasks)
     return RecordResult(meeting=locked, warnings=warnings_for(locked))

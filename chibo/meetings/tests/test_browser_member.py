@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 
+from chibo.accounts.models import Notification
 from chibo.core.dates import today
-from chibo.meetings.models import Notification, Task, TaskUpdate
+from chibo.meetings.models import Task, TaskUpdate
 from conftest import PHONE, sign_in
 
 from .test_member import DAY, make_meeting, make_task  # noqa: F401
@@ -30,10 +31,14 @@ def test_member_opens_the_invitation_and_reports_on_a_phone(
     )
     task = make_task(meeting, "Vận động hộ nghèo", owner=tree.member_a, deadline=on - DAY)
     Notification.objects.create(
-        user=personas["member_a"], meeting=meeting, kind="invitation", text="Giấy mời sinh hoạt"
+        user=personas["member_a"],
+        kind="invitation",
+        text="Giấy mời sinh hoạt",
+        url=f"/meetings/my/#meeting-{meeting.pk}",
+        key=f"meeting:{meeting.pk}:invitation",
     )
     page = browser.new_page(viewport=PHONE)
-    sign_in(page, live_server.url, "member_a", "/meetings/my/notifications/")
+    sign_in(page, live_server.url, "member_a", "/accounts/notifications/")
     assert page.is_visible("text=Thông báo (1)")
     page.click("button:has-text('Giấy mời sinh hoạt')")
     page.wait_for_load_state("networkidle")

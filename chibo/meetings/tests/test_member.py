@@ -1,6 +1,7 @@
-"""A member's own page, progress reports on tasks, the cell task board, the notification inbox and
-the calendar feed page: the report rules, scope for every persona (allowed, read-only, another
-member, outsider: 404) with the database state after, and query counts at two sizes."""
+"""A member's own page, progress reports on tasks, the cell task board and the calendar feed page
+(the inbox: chibo/accounts/tests/test_notifications.py): the report rules, scope for every
+persona (allowed, read-only, another member, outsider: 404) with the database state after, and
+query counts at two sizes."""
 
 import datetime
 
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from chibo.accounts.models import RoleAssignment
+from chibo.accounts.models import Notification, RoleAssignment
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 from chibo.meetings.member import services
@@ -18,7 +19,6 @@ from chibo.meetings.models import (
     CalendarFeed,
     CellMeeting,
     Material,
-    Notification,
     Task,
     TaskUpdate,
 )
@@ -474,79 +474,6 @@ def test_board_bad_page_is_400(world, clients):
     assert clients["admin"].get(reverse("meetings:task_board"), {"page": "x"}).status_code == 400
 
 
-# --- notifications ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def inbox(world, personas):
-    member, secretary = personas["member_a"], personas["secretary_a"]
-    return {
-        "invite": Notification.objects.create(
-            user=member, meeting=world["next"], kind="invite", text="Mời dự sinh hoạt tháng"
-        ),
-        "plain": Notification.objects.create(user=member, kind="note", text="Thông báo chung"),
-        "returned": Notification.objects.create(
-            user=secretary, meeting=world["past"], kind="returned", text="Biên bản bị trả lại"
-        ),
-    }
-
-
-def test_inbox_lists_only_own_notifications(inbox, clients):
-    html = clients["member_a"].get(reverse("meetings:notifications")).content.decode()
-    assert "Mời dự sinh hoạt tháng" in html and "Thông báo chung" in html
-    assert "Biên bản bị trả lại" not in html
-    assert html.count("Chưa đọc") == 2
-    html = clients["secretary_b"].get(reverse("meetings:notifications")).content.decode()
-    assert "Bạn chưa có thông báo nào" in html
-
-
-def test_open_marks_read_and_leads_to_the_meeting(inbox, clients, world):
-    n = inbox["invite"]
-    r = clients["member_a"].post(reverse("meetings:notification_open", args=[n.pk]))
-    assert r.status_code == 302
-    assert r["Location"] == reverse("meetings:my") + f"#meeting-{world['next'].pk}"
-    n.refresh_from_db()
-    first = n.read_at
-    assert first is not None
-    clients["member_a"].post(reverse("meetings:notification_open", args=[n.pk]))
-    n.refresh_from_db()
-    assert n.read_at == first  # the first reading is kept
-    r = clients["member_a"].post(reverse("meetings:notification_open", args=[inbox["plain"].pk]))
-    assert r["Location"].startswith(reverse("meetings:notifications"))
-
-
-def test_open_leads_a_reader_of_the_cell_to_the_meeting_page(inbox, clients, world):
-    r = clients["secretary_a"].post(
-        reverse("meetings:notification_open", args=[inbox["returned"].pk])
-    )
-    assert r["Location"] == reverse("meetings:detail", args=[world["past"].pk])
-    assert Notification.objects.get(pk=inbox["returned"].pk).read_at is not None
-
-
-def test_open_is_post_only_and_own_only(inbox, clients):
-    n = inbox["returned"]
-    url = reverse("meetings:notification_open", args=[n.pk])
-    assert clients["secretary_a"].get(url).status_code == 405
-    assert clients["member_a"].post(url).status_code == 404
-    n.refresh_from_db()
-    assert n.read_at is None
-
-
-def test_mark_all_read_touches_only_own(inbox, clients):
-    r = clients["member_a"].post(reverse("meetings:notifications_read_all"))
-    assert r.status_code == 302
-    assert not Notification.objects.filter(user=inbox["invite"].user, read_at__isnull=True).exists()
-    assert Notification.objects.get(pk=inbox["returned"].pk).read_at is None
-    assert clients["member_a"].get(reverse("meetings:notifications_read_all")).status_code == 405
-
-
-def test_inbox_bad_page_is_400(inbox, clients):
-    assert (
-        clients["member_a"].get(reverse("meetings:notifications"), {"page": "-1"}).status_code
-        == 400
-    )
-
-
 # --- the calendar page --------------------------------------------------------------------------
 
 
@@ -635,21 +562,6 @@ def test_calendar_page_needs_a_role(world, clients, personas):
     assert clients["member_a"].get(reverse("meetings:calendar")).status_code == 404
 
 
-def test_unread_count_in_the_top_bar(inbox, clients):
-    link = '<a href="/meetings/my/notifications/">Thông báo ({})</a>'
-    c = clients["member_a"]
-    assert link.format(2) in c.get(reverse("meetings:my")).content.decode()
-    c.post(reverse("meetings:notification_open", args=[inbox["invite"].pk]))
-    assert link.format(1) in c.get(reverse("meetings:my")).content.decode()
-    assert link.format(0) in clients["admin"].get(reverse("meetings:task_board")).content.decode()
-    # an HTMX partial has no top bar and does not count
-    r = clients["secretary_a"].get(
-        reverse("meetings:cell_tasks", args=[inbox["returned"].meeting.cell_id]),
-        headers={"HX-Request": "true"},
-    )
-    assert "Thông báo (" not in r.content.decode()
-
-
 # --- query counts -------------------------------------------------------------------------------
 # Every signed-in page costs 4 queries before the view (session, user, TOTP device, role
 # assignments) and 1 while rendering (the unread count of the top bar); the session is written
@@ -674,7 +586,7 @@ def grow(world, tree, personas, n):
         make_task(m, f"Việc chi ủy {i}", deadline=on + i * DAY)
         make_member(tree.cell_a, f"Đảng viên mới {i}")
         Notification.objects.create(
-            user=personas["member_a"], meeting=m, kind="invite", text=f"Mời {i}"
+            user=personas["member_a"], kind="invitation", text=f"Mời {i}", key=f"meeting:{m.pk}"
         )
 
 
@@ -699,14 +611,12 @@ def pages(world, tree):
             {},
             BASE + 2,
         ),
-        # count, the page of notifications with meetings and cells
-        "notifications": ("member_a", reverse("meetings:notifications"), {}, BASE + 2),
         # cells to choose from, the user's feeds
         "calendar": ("secretary_a", reverse("meetings:calendar"), {}, BASE + 2),
     }
 
 
-@pytest.mark.parametrize("name", ["my", "cell_tasks", "board", "task", "notifications", "calendar"])
+@pytest.mark.parametrize("name", ["my", "cell_tasks", "board", "task", "calendar"])
 def test_query_count_does_not_grow(world, tree, personas, name, django_assert_num_queries):
     who, url, params, expected = pages(world, tree)[name]
     client = login_client(personas[who])

@@ -9,8 +9,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from chibo.accounts.models import Notification
 from chibo.core.models import AuditEvent
-from chibo.meetings.models import CellMeeting, Notification, QualityClass
+from chibo.meetings.models import CellMeeting, QualityClass
 from chibo.meetings.oversight import services as services_review
 
 from .oversight_helpers import D, S, fixed_today, meet  # noqa: F401
@@ -48,7 +49,10 @@ def test_confirm(held, personas):
     event = AuditEvent.objects.get(object_type="meetings.cellmeeting", object_id=str(held.pk))
     assert event.actor == personas["commune"] and event.action == "status"
     assert event.changes["status"] == ["held", "confirmed"]
-    assert not Notification.objects.exists()
+    # the recorder hears of it (no e-mail); nothing was waiting on the commune
+    note = Notification.objects.get()
+    assert (note.user, note.kind) == (personas["secretary_a"], "minutes_confirmed")
+    assert note.url == f"/meetings/{held.pk}/" and "03/2023" in note.text
 
 
 def test_return_needs_a_comment(held, personas):
@@ -71,7 +75,8 @@ def test_return_tells_the_recorder(held, personas, django_capture_on_commit_call
     db = fresh(held)
     assert db.status == S.RETURNED and db.review_comment == "Bổ sung danh sách vắng có lý do."
     note = Notification.objects.get()
-    assert note.user == secretary and note.meeting == db and note.kind == "returned"
+    assert note.user == secretary and note.kind == "returned"
+    assert note.key == f"meeting:{db.pk}:returned" and note.url == f"/meetings/{db.pk}/record/"
     assert "Bổ sung danh sách vắng có lý do." in note.text and "03/2023" in note.text
     assert note.emailed_to == "bithu@example.vn"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["bithu@example.vn"]
@@ -125,7 +130,7 @@ def test_stale_version_is_a_conflict(held, personas):
     assert e.value.code == "conflict"
     db = fresh(held)
     assert (db.status, db.review_comment, db.version) == (S.CONFIRMED, "", 2)
-    assert not Notification.objects.exists()
+    assert [n.kind for n in Notification.objects.all()] == ["minutes_confirmed"]
 
 
 def test_version_seen_by_the_reviewer_is_checked(held, personas):
