@@ -7,8 +7,8 @@ import datetime
 
 import pytest
 
+from chibo.accounts.models import Notification
 from chibo.committees.models import Term
-from chibo.meetings.models import Notification
 from conftest import PHONE, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fast_passwords")]
@@ -36,7 +36,7 @@ def test_header_menu_and_link_buttons_on_a_phone(browser, live_server, personas,
         user=personas["secretary_a"], kind="invitation", text="Giấy mời sinh hoạt tháng này"
     )
     page = browser.new_page(viewport=PHONE)
-    sign_in(page, live_server.url, "secretary_a", "/meetings/my/notifications/")
+    sign_in(page, live_server.url, "secretary_a", "/accounts/notifications/")
 
     # A notification is a button drawn as a link: link blue on the white card, not white.
     assert page.is_visible("text=Giấy mời sinh hoạt tháng này")
