@@ -53,6 +53,9 @@ COLUMNS = [
     Column("Tin học", "it_level", "text", False, 12),
     Column("Mã chi bộ*", "cell_code", "code", True, 12),
 ]
+# Written by the export after COLUMNS, for the reader of the list (a cell's code alone says
+# little); the import skips them, so an exported file can be imported again.
+EXPORT_ONLY = [("Tên chi bộ", 30), ("Trạng thái", 18)]
 # The "Hướng dẫn" sheet: how to fill each column.
 HELP = {
     "full_name": gettext_lazy("Họ, tên đệm và tên."),

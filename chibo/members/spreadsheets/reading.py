@@ -22,7 +22,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from chibo.core import vn
 
-from .layout import COLUMNS, DATA_SHEET
+from .layout import COLUMNS, DATA_SHEET, EXPORT_ONLY
 
 _MAX_COLUMNS = 60  # beyond this a stray value would make the reader allocate a huge grid
 _MAX_XML_BYTES = 300 * 1024 * 1024  # uncompressed; a zip bomb is refused before reading
@@ -34,6 +34,7 @@ def _norm_header(value) -> str:
 
 
 _COLUMN_BY_HEADER = {_norm_header(c.header): c for c in COLUMNS}
+_EXPORT_ONLY_HEADERS = {_norm_header(h) for h, _width in EXPORT_ONLY}
 
 
 class SpreadsheetError(Exception):
@@ -250,11 +251,14 @@ def parse(file) -> list[SheetRow]:
         raise SpreadsheetError(
             _("Dòng 1 phải là dòng tiêu đề của mẫu. Hãy tải mẫu và nhập dữ liệu từ dòng 2.")
         )
-    by_index, seen, unknown = {}, set(), []
+    by_index, seen, unknown, skipped = {}, set(), [], set()
     for i, value in enumerate(grid[0]):
         if _blank(value):
             continue
         col = _COLUMN_BY_HEADER.get(_norm_header(value))
+        if col is None and _norm_header(value) in _EXPORT_ONLY_HEADERS:
+            skipped.add(i)  # the export's own columns (the cell's name, the status): not read
+            continue
         if col is None:
             unknown.append(str(value).strip())
         elif col.field in seen:
@@ -279,7 +283,7 @@ def parse(file) -> list[SheetRow]:
         if all(_blank(v) for v in raw):
             continue
         for i, value in enumerate(raw):
-            if i not in by_index and not _blank(value):
+            if i not in by_index and i not in skipped and not _blank(value):
                 raise SpreadsheetError(
                     _("Ô %(ref)s có dữ liệu nhưng cột của nó không có tiêu đề.")
                     % {"ref": f"{get_column_letter(i + 1)}{number}"}

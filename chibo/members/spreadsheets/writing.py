@@ -18,6 +18,7 @@ from .layout import (
     DATA_SHEET,
     DATE_FIELDS,
     ETHNIC_SHEET,
+    EXPORT_ONLY,
     GUIDE_SHEET,
     HELP,
     SEX_VALUES,
@@ -129,13 +130,14 @@ def export(queryset, scope) -> bytes:
     """The members as .xlsx in the import layout; citizen IDs masked outside the PII scope."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(DATA_SHEET)
-    for i, col in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = col.width
+    widths = [col.width for col in COLUMNS] + [width for _h, width in EXPORT_ONLY]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "B2"
     bold = Font(bold=True)
     header = []
-    for col in COLUMNS:
-        cell = WriteOnlyCell(ws, value=col.header)
+    for text in [col.header for col in COLUMNS] + [h for h, _width in EXPORT_ONLY]:
+        cell = WriteOnlyCell(ws, value=text)
         cell.font = bold
         header.append(cell)
     ws.append(header)
@@ -165,6 +167,7 @@ def export(queryset, scope) -> bytes:
             else:
                 value = getattr(m, col.field) or ""
             row.append(_safe(value) or None)
+        row += [_safe(m.cell.name), str(m.get_status_display())]
         ws.append(row)
     out = io.BytesIO()
     wb.save(out)

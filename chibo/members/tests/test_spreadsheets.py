@@ -443,7 +443,8 @@ def exported(client, query=""):
     assert response["Content-Disposition"].startswith('attachment; filename="danh-sach-dang-vien-')
     ws = openpyxl.load_workbook(io.BytesIO(response.content))["Đảng viên"]
     rows = list(ws.iter_rows())
-    assert [c.value for c in rows[0]] == HEADERS
+    # The import's columns, then the cell's name and the status (issue 14: the code alone).
+    assert [c.value for c in rows[0]] == [*HEADERS, "Tên chi bộ", "Trạng thái"]
     by_name = {r[0].value: r for r in rows[1:]}
     return response, by_name
 
@@ -460,6 +461,8 @@ def test_export_masks_citizen_ids_for_the_analyst_only(clients, tree):
     assert an[HEADERS.index("Ngày sinh*")].value.date() == datetime.date(1980, 3, 2)
     assert an[HEADERS.index("Ngày sinh*")].number_format == "DD/MM/YYYY"
     assert an[HEADERS.index("Mã chi bộ*")].value == "XA-01"
+    assert an[len(HEADERS)].value == tree.cell_a.name == "Chi bộ bản Áng"
+    assert an[len(HEADERS) + 1].value == "Đang sinh hoạt"
     assert an[HEADERS.index("Giới tính*")].value == "Nam"
     assert admin["Lò Thị Ánh"][HEADERS.index("Lý luận chính trị")].value == "Sơ cấp"
 
