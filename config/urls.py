@@ -2,11 +2,16 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from chibo.core import webapp
 from chibo.organizations import views as org_views
 
 urlpatterns = [
     path("", org_views.home, name="home"),
     path("healthz", lambda r: HttpResponse("ok"), name="healthz"),
+    # The installable app: the service worker at the root so that its scope is the whole site.
+    path("sw.js", webapp.service_worker, name="service_worker"),
+    path("manifest.webmanifest", webapp.manifest, name="manifest"),
+    path("offline/", webapp.offline, name="offline"),
     path("accounts/", include("chibo.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("chibo.organizations.urls")),

@@ -1,7 +1,8 @@
 """Meeting pages, one sub-package per resource, each with its urls: a cell's meetings and the
 record (record), the preparation (prepare), the commune's and district's oversight (oversight),
 the minutes and resolution (documents), the officials and helping organizations (officials), a
-member's own meetings, tasks and calendar feeds (member)."""
+member's own meetings, tasks and calendar feeds (member), the pages a phone keeps for use
+with no signal (offline)."""
 
 from django.urls import include, path
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("", include("chibo.meetings.documents.urls")),
     path("", include("chibo.meetings.officials.urls")),
     path("", include("chibo.meetings.member.urls")),
+    path("", include("chibo.meetings.offline.urls")),
 ]

@@ -1,16 +1,23 @@
-/* The meeting record page, tolerant of a dropped connection.
+/* The meeting record page, for a phone with a signal that comes and goes.
  *
  * - Everything typed is kept in localStorage under the meeting id and the version the form was
- *   built from ("chibo:meeting:<id>:v<version>") until the server confirms the save.
- * - The submission key is made once per set of attempts and kept with the draft, so sending
- *   again after a lost connection (or a lost answer) is recognised by the server and saves once.
- * - The form is sent with fetch; if that fails, the page says so and keeps everything. A reload
- *   restores the draft. Without JavaScript the form is a plain POST and works the same.
+ *   built from ("chibo:meeting:<id>:v<version>") until the server confirms the save; the record
+ *   page itself may come from the phone's cache (static/js/sw.js) with no signal at all.
+ * - "Lưu biên bản" marks the draft "queued" (saved on the phone) and sends it when it can: at
+ *   once, when the signal comes back, or from any other chibo page (static/js/app.js). The
+ *   submission key is made once per set of attempts and kept with the draft, so however often
+ *   it is sent the server saves it once. The states shown: saved on the phone, sending, sent and
+ *   confirmed; a conflict (someone saved a newer version meanwhile) is shown with the newer
+ *   record, and what was typed here is offered back, never poured over it unasked.
+ * - On a phone the sections open one at a time, with a progress line; rows of guests, speakers
+ *   and tasks appear as needed ("+ Thêm"), copied from the last one beyond the server's blanks.
+ * - Without JavaScript the form is a plain POST with every section open and works the same.
  */
 (function () {
   "use strict";
 
   var SKIP = { csrfmiddlewaretoken: 1, version: 1, submission_key: 1 };
+  var ROW = /^(guest|speech|task)(\d{1,3})_/;
 
   function store() {
     try {
@@ -39,6 +46,7 @@
     } catch (e) {
       /* full: keep going */
     }
+    window.dispatchEvent(new Event("chibo:drafts"));
   }
 
   function newKey() {
@@ -66,8 +74,77 @@
     return out;
   }
 
+  // --- rows added as needed ---------------------------------------------------------------------
+  function blank(row) {
+    var empty = true;
+    row.querySelectorAll("input, textarea, select").forEach(function (el) {
+      if (el.type === "radio" || el.type === "checkbox") return;
+      if (el.tagName === "SELECT") {
+        if (el.selectedIndex > 0) empty = false;
+      } else if (el.value !== "") {
+        empty = false;
+      }
+    });
+    return empty;
+  }
+
+  function renumber(row, n) {
+    row.querySelectorAll("[name], [id], [for]").forEach(function (el) {
+      ["name", "id", "for"].forEach(function (attr) {
+        var v = el.getAttribute(attr);
+        if (v) el.setAttribute(attr, v.replace(/(guest|speech|task)\d{1,3}_/, "$1" + n + "_"));
+      });
+      if (el.name) {
+        if (el.tagName === "SELECT") el.selectedIndex = 0;
+        else if (el.type === "checkbox" || el.type === "radio") el.checked = false;
+        else el.value = "";
+      }
+    });
+  }
+
+  function addRow(list) {
+    var rows = list.querySelectorAll("[data-row]");
+    for (var i = 0; i < rows.length; i++) {
+      if (rows[i].hidden) {
+        rows[i].hidden = false;
+        return rows[i];
+      }
+    }
+    var last = rows[rows.length - 1];
+    var copy = last.cloneNode(true);
+    var n = +last.querySelector("[name]").name.match(ROW)[2] + 1;
+    renumber(copy, n);
+    copy.hidden = false;
+    last.after(copy);
+    return copy;
+  }
+
+  function ensureRow(form, name) {
+    // A saved field of a row added on this phone: add rows until it exists.
+    var m = name.match(ROW);
+    if (!m || form.elements[name]) return;
+    var list = form.querySelector('[data-rows="' + m[1] + '"]');
+    for (var guard = 0; list && !form.elements[name] && guard < 60; guard++) addRow(list);
+  }
+
+  function foldRows(form) {
+    // Blank rows after the first are hidden until "+ Thêm" asks for one.
+    form.querySelectorAll("[data-rows]").forEach(function (list) {
+      var seen = false;
+      list.querySelectorAll("[data-row]").forEach(function (row) {
+        if (!blank(row)) {
+          row.hidden = false;
+          return;
+        }
+        row.hidden = seen;
+        seen = true;
+      });
+    });
+  }
+
   function restore(form, saved) {
     saved.forEach(function (f) {
+      ensureRow(form, f[0]);
       var els = form.querySelectorAll('[name="' + f[0].replace(/"/g, "") + '"]');
       Array.prototype.forEach.call(els, function (el) {
         if (el.type === "radio" || el.type === "checkbox") {
@@ -77,6 +154,72 @@
         }
       });
     });
+    foldRows(form);
+  }
+
+  // --- sections one at a time, with a progress line ----------------------------------------------
+  function steps(form, draft, keep) {
+    var secs = Array.prototype.slice.call(form.querySelectorAll("fieldset[id^=sec-]"));
+    var line = document.getElementById("rec-progress");
+    if (!secs.length || !line) return function () {};
+    form.classList.add("rec-steps");
+    line.hidden = false;
+    var seen = {};
+    var current = 0;
+
+    function open(i, scroll) {
+      current = i;
+      seen[i] = true;
+      secs.forEach(function (sec, j) {
+        sec.classList.toggle("closed", j !== i);
+        sec.classList.toggle("seen", !!seen[j] && j !== i);
+        sec.querySelector(".rec-open").setAttribute("aria-expanded", j === i ? "true" : "false");
+      });
+      var label = secs[i].querySelector(".rec-open").textContent;
+      line.querySelector(".rec-progress-text").textContent = line.dataset.format
+        .replace("%n", i + 1)
+        .replace("%t", secs.length)
+        .replace("%s", label);
+      line.querySelector(".rec-progress-bar span").style.width = Math.round(((i + 1) * 100) / secs.length) + "%";
+      if (draft) {
+        draft.open = i;
+        keep();
+      }
+      if (scroll) secs[i].scrollIntoView({ block: "start" });
+    }
+
+    secs.forEach(function (sec, i) {
+      var legend = sec.querySelector("legend");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "rec-open";
+      button.textContent = legend.textContent;
+      button.setAttribute("aria-controls", sec.id);
+      legend.textContent = "";
+      legend.appendChild(button);
+      button.addEventListener("click", function () {
+        open(i, true);
+      });
+      if (i < secs.length - 1) {
+        var next = document.createElement("button");
+        next.type = "button";
+        next.className = "secondary rec-next";
+        next.textContent = line.dataset.next;
+        next.addEventListener("click", function () {
+          open(i + 1, true);
+        });
+        sec.appendChild(next);
+      }
+    });
+    // Open where the problems are, else where the secretary was.
+    var first = secs.findIndex(function (sec) {
+      return sec.querySelector(".errorlist, .errorlist li");
+    });
+    open(first >= 0 ? first : draft && draft.open < secs.length ? draft.open || 0 : 0, false);
+    return function openFor(el) {
+      var sec = el.closest("fieldset[id^=sec-]");
+      if (sec) open(secs.indexOf(sec), false);
+    };
   }
 
   function init(answered) {
@@ -90,24 +233,34 @@
     var status = document.getElementById("record-status");
     var button = document.getElementById("save");
     var keyInput = form.querySelector('input[name="submission_key"]');
+    var csrfInput = form.querySelector('input[name="csrfmiddlewaretoken"]');
+    var app = window.chiboApp;
 
-    function say(text, offline) {
+    function say(text, kind) {
       status.textContent = text || "";
-      status.classList.toggle("offline", !!offline);
+      status.dataset.state = kind || "";
+      status.classList.toggle("offline", kind === "queued" || kind === "error");
     }
 
     var draft = load(s, key);
+    if (draft && draft.state === "confirmed") draft = null;
     if (!answered && draft && draft.fields && draft.fields.length) {
       restore(form, draft.fields);
       say(form.dataset.msgRestored);
+    } else {
+      foldRows(form);
     }
     if (draft && draft.key) {
       keyInput.value = draft.key;
     } else {
       keyInput.value = newKey();
       draft = { key: keyInput.value, fields: null };
-      save(s, key, draft);
     }
+    draft.url = form.action;
+    draft.version = form.elements.version.value;
+    draft.title = form.dataset.title;
+    if (answered || draft.state === "invalid") draft.state = "editing";
+    save(s, key, draft);
 
     function keep() {
       draft.fields = fields(form);
@@ -117,20 +270,43 @@
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
 
+    form.querySelectorAll("[data-rows]").forEach(function (list) {
+      var add = document.createElement("button");
+      add.type = "button";
+      add.className = "secondary rec-add";
+      add.textContent = list.dataset.add;
+      add.addEventListener("click", function () {
+        var row = addRow(list);
+        var first = row.querySelector("input:not([type=hidden]), textarea");
+        if (first) first.focus();
+      });
+      list.after(add);
+    });
+    var openFor = steps(form, draft, keep);
+
     // A draft of an older version (the record was saved by someone else meanwhile): offer it.
     var older = null;
+    var conflicted = false;
     if (s) {
       for (var i = 0; i < s.length; i++) {
         var k = s.key(i);
         if (k && k.indexOf(prefix) === 0 && k !== key) {
           var d = load(s, k);
-          if (d && d.fields && d.fields.length) older = k;
+          if (d && d.fields && d.fields.length) {
+            if (answered && d.state === "queued") {
+              d.state = "conflict"; // the server answered with a newer version: not to be sent
+              save(s, k, d);
+            }
+            older = k;
+            conflicted = conflicted || d.state === "conflict";
+          }
         }
       }
     }
     var box = document.getElementById("old-draft");
     if (older && box) {
       box.hidden = false;
+      if (conflicted && !document.getElementById("conflict")) say(form.dataset.msgConflict, "error");
       document.getElementById("restore-old").addEventListener("click", function () {
         restore(form, load(s, older).fields);
         s.removeItem(older);
@@ -141,16 +317,18 @@
       });
     }
 
-    function done() {
+    function done(version) {
+      // Confirmed: the other pages say so once (app.js); the names typed are not kept.
       if (!s) return;
       var gone = [];
       for (var i = 0; i < s.length; i++) {
         var k = s.key(i);
-        if (k && k.indexOf(prefix) === 0) gone.push(k);
+        if (k && k.indexOf(prefix) === 0 && k !== key) gone.push(k);
       }
       gone.forEach(function (k) {
         s.removeItem(k);
       });
+      save(s, key, { key: draft.key, state: "confirmed", title: draft.title, version: version });
     }
 
     function replaceMain(html) {
@@ -163,46 +341,86 @@
       return true;
     }
 
-    form.addEventListener("submit", function (event) {
-      if (!window.fetch || !window.FormData) return; // the plain POST
-      event.preventDefault();
-      keep();
-      button.disabled = true;
-      say(form.dataset.msgSaving);
-      fetch(form.action, {
+    var sending = false;
+
+    function queued() {
+      sending = false;
+      button.disabled = false;
+      say(form.dataset.msgQueued, "queued");
+    }
+
+    function post() {
+      return fetch(form.action, {
         method: "POST",
         body: new FormData(form),
         credentials: "same-origin",
         headers: { "X-Chibo-Fetch": "1" },
-      })
-        .then(function (r) {
-          var type = r.headers.get("Content-Type") || "";
-          if (r.ok && type.indexOf("application/json") >= 0) {
-            return r.json().then(function (answer) {
-              done();
-              window.location.assign(answer.redirect);
-            });
-          }
-          if (r.redirected) {
-            window.location.assign(r.url); // signed out: the login page comes back here
-            return null;
-          }
-          return r.text().then(function (html) {
-            // 400 (fix and send again) or 409 (someone saved first): the server's page.
-            if (!replaceMain(html)) {
-              button.disabled = false;
-              say(form.dataset.msgServer + " (" + r.status + ")", true);
-            }
+      }).then(function (r) {
+        var type = r.headers.get("Content-Type") || "";
+        if (r.ok && type.indexOf("application/json") >= 0) {
+          return r.json().then(function (answer) {
+            done(answer.version);
+            say(form.dataset.msgConfirmed, "confirmed");
+            window.location.assign(answer.redirect);
           });
-        })
-        .catch(function () {
-          button.disabled = false;
-          say(form.dataset.msgOffline, true);
+        }
+        if (r.redirected) throw app ? app.LOGIN : "login";
+        return r.text().then(function (html) {
+          // 400 (fix and send again) or 409 (someone saved first): the server's page.
+          if (!replaceMain(html)) {
+            sending = false;
+            button.disabled = false;
+            say(form.dataset.msgServer + " (" + r.status + ")", "error");
+          }
         });
-    });
+      });
+    }
 
+    function send() {
+      if (sending) return;
+      sending = true;
+      button.disabled = true;
+      say(form.dataset.msgSaving, "sending");
+      // A fresh token first: the page may be yesterday's copy from the phone's cache.
+      var ready = app
+        ? app.fresh().then(function (list) {
+            csrfInput.value = list.csrf;
+          })
+        : Promise.resolve();
+      ready.then(post).catch(function (e) {
+        if (app && e === app.LOGIN) {
+          queued();
+          say(form.dataset.msgLogin, "queued");
+          app.needLogin();
+        } else {
+          queued();
+        }
+      });
+    }
+
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch || !window.FormData) return; // the plain POST
+      event.preventDefault();
+      keep();
+      draft.state = "queued";
+      save(s, key, draft);
+      if (navigator.onLine) send();
+      else queued();
+    });
+    form.addEventListener(
+      "invalid",
+      function (event) {
+        openFor(event.target);
+      },
+      true
+    );
+
+    if (draft.state === "queued") {
+      if (navigator.onLine) send();
+      else queued();
+    }
     window.addEventListener("online", function () {
-      if (status.classList.contains("offline")) say(form.dataset.msgOnline);
+      if (draft.state === "queued" && document.getElementById("record-form") === form) send();
     });
 
     // --- live hints: roll-call figures, duration, score total ---------------------------------

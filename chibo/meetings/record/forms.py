@@ -3,7 +3,8 @@ and the record form.
 
 The record form: one page, built from the meeting's context (the roll call of the day, the
 assigned officials, the tasks to review, the cell's targets, the score sheet) with a fixed number
-of blank rows for guests, speakers and tasks, so it works as a plain form POST without JavaScript.
+of blank rows for guests, speakers and tasks, so it works as a plain form POST without JavaScript;
+a sent form has as many rows as it sent (the page adds rows as needed), up to MAX_ROWS.
 
 The form checks types (dates, times, numbers, choices); `to_data()` turns it into the plain data
 of services.meeting_record, which checks everything else. Its messages come back by part
@@ -29,6 +30,8 @@ STRANGER = re.compile(r"att_(\d{1,12})")
 BLANK_GUESTS = 2
 BLANK_SPEECHES = 4
 BLANK_TASKS = 4
+MAX_ROWS = 60  # rows of one kind a sent form may add beyond the blanks (meeting-record.js adds)
+SENT_ROW = re.compile(r"(guest|speech|task)(\d{1,3})_")
 PARTS = ["attendance", "guests", "speeches", "reviews", "progress", "tasks", "scores"]
 FIELD_PARTS = ["held_on", "start_time", "end_time", "place", "topic", "chair", "minute_taker"]
 
@@ -101,6 +104,7 @@ class RecordForm(forms.Form):
     def __init__(self, data=None, *, ctx: Context, user=None):
         self.ctx = ctx
         self.part_errors: dict[str, list[str]] = {}
+        self.sent_rows = self._sent_rows(data)
         meeting = ctx.meeting
         super().__init__(data, initial=self._initial(ctx, user))
         members = [(e.member.pk, e.member.full_name) for e in ctx.roll]
@@ -209,17 +213,27 @@ class RecordForm(forms.Form):
 
     # --- layout ------------------------------------------------------------------------------
 
+    @staticmethod
+    def _sent_rows(data) -> dict[str, int]:
+        """kind -> how many rows of it the sent data holds (its highest index + 1)."""
+        rows: dict[str, int] = {}
+        for name in data or ():
+            match = SENT_ROW.match(name)
+            if match and int(match[2]) < MAX_ROWS:
+                rows[match[1]] = max(rows.get(match[1], 0), int(match[2]) + 1)
+        return rows
+
     @property
     def guest_count(self):
-        return len(self.ctx.guests) + BLANK_GUESTS
+        return max(len(self.ctx.guests) + BLANK_GUESTS, self.sent_rows.get("guest", 0))
 
     @property
     def speech_count(self):
-        return len(self.ctx.speeches) + BLANK_SPEECHES
+        return max(len(self.ctx.speeches) + BLANK_SPEECHES, self.sent_rows.get("speech", 0))
 
     @property
     def task_count(self):
-        return len(self.ctx.tasks) + BLANK_TASKS
+        return max(len(self.ctx.tasks) + BLANK_TASKS, self.sent_rows.get("task", 0))
 
     def roll_rows(self):
         return [

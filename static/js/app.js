@@ -1,0 +1,322 @@
+/* chibo as an installed app on a phone with a signal that comes and goes (every signed-in page).
+ *
+ * - Registers the service worker (/sw.js), which shows kept pages with no signal.
+ * - Keeps the pages the server lists for this user (/meetings/offline/pages.json: the current
+ *   and next meetings, their record pages, the cell's members and open tasks) in the
+ *   "chibo-pages" cache, refreshed at most every REFRESH ms and whenever the user changes.
+ * - Sends the meeting records kept on the phone (localStorage "chibo:meeting:<id>:v<version>"
+ *   with state "queued", written by meeting-record.js) when the signal is back, each with its
+ *   submission key, so the server saves each once; the record page sends its own.
+ * - Says on every page what is kept and what happened: no signal, saved on the phone, sent and
+ *   confirmed, changed by someone else meanwhile, sign in again. Texts come from the template.
+ * - Signing out empties the kept pages (not a record waiting to be sent).
+ */
+(function () {
+  "use strict";
+
+  var PAGES = "chibo-pages";
+  var LIST = "chibo:offline";
+  var PREFIX = "chibo:meeting:";
+  var REFRESH = 15 * 60 * 1000;
+  var RETRY = 30 * 1000;
+
+  var me = document.currentScript;
+  var conf = me ? me.dataset : {};
+  var store = (function () {
+    try {
+      var s = window.localStorage;
+      s.setItem("chibo:probe", "1");
+      s.removeItem("chibo:probe");
+      return s;
+    } catch (e) {
+      return null;
+    }
+  })();
+
+  function load(key) {
+    try {
+      return JSON.parse(store.getItem(key) || "null");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function save(key, value) {
+    try {
+      store.setItem(key, JSON.stringify(value));
+    } catch (e) {
+      /* full: the page still works */
+    }
+  }
+
+  function drafts() {
+    var out = [];
+    if (!store) return out;
+    for (var i = 0; i < store.length; i++) {
+      var k = store.key(i);
+      if (k && k.indexOf(PREFIX) === 0) {
+        var d = load(k);
+        if (d) out.push({ key: k, draft: d });
+      }
+    }
+    return out;
+  }
+
+  // --- the bar at the top of every page ---------------------------------------------------------
+  var bar = null;
+  var notes = {};
+
+  function note(id, text, href, kind) {
+    if (!bar) return;
+    if (text) notes[id] = { text: text, href: href, kind: kind };
+    else delete notes[id];
+    bar.textContent = "";
+    Object.keys(notes).forEach(function (k) {
+      var n = notes[k];
+      var p = document.createElement("p");
+      p.className = "appbar-" + (n.kind || "info");
+      p.dataset.note = k;
+      if (n.href) {
+        var a = document.createElement("a");
+        a.href = n.href;
+        a.textContent = n.text;
+        p.appendChild(a);
+      } else {
+        p.textContent = n.text;
+      }
+      bar.appendChild(p);
+    });
+    bar.hidden = !bar.firstChild;
+  }
+
+  function fill(template, title) {
+    return (template || "").replace("%s", title || "");
+  }
+
+  function showState() {
+    if (!bar) return;
+    note("offline", navigator.onLine ? "" : bar.dataset.msgOffline, null, "offline");
+    var queued = 0;
+    drafts().forEach(function (e) {
+      var d = e.draft;
+      if (d.state === "queued") queued += 1;
+      if (d.state === "confirmed") {
+        note("ok-" + e.key, fill(bar.dataset.msgConfirmed, d.title), null, "ok");
+        store.removeItem(e.key); // said once
+      }
+      if (d.state === "conflict") note("c-" + e.key, fill(bar.dataset.msgConflict, d.title), d.url, "alert");
+      if (d.state === "invalid") note("i-" + e.key, fill(bar.dataset.msgInvalid, d.title), d.url, "alert");
+    });
+    note("queued", queued ? fill(bar.dataset.msgQueued, String(queued)) : "", null, "queued");
+  }
+
+  // --- talking to the server ----------------------------------------------------------------------
+  var LOGIN = "login";
+
+  /* The list of pages to keep and a fresh CSRF token; rejects with LOGIN when signed out, with an
+   * error when there is no signal. */
+  function fresh() {
+    return fetch(conf.pages, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { Accept: "application/json" },
+    }).then(function (r) {
+      var type = r.headers.get("Content-Type") || "";
+      if (r.redirected || !r.ok || type.indexOf("application/json") < 0) throw LOGIN;
+      return r.json();
+    });
+  }
+
+  function needLogin() {
+    var here = window.location.pathname + window.location.search;
+    note("login", bar && bar.dataset.msgLogin, conf.login + "?next=" + encodeURIComponent(here), "alert");
+  }
+
+  function keep(list) {
+    // The user's pages, the offline page and the files they need; others are dropped.
+    if (!window.caches) return Promise.resolve();
+    var urls = [list.offline].concat(
+      list.pages.map(function (p) {
+        return p.url;
+      }),
+      list.assets
+    );
+    var wanted = {};
+    urls.forEach(function (u) {
+      wanted[new URL(u, window.location.href).href] = 1;
+    });
+    return caches.open(PAGES).then(function (cache) {
+      return Promise.all(
+        urls.map(function (u) {
+          return fetch(u, { credentials: "same-origin", cache: "no-store" })
+            .then(function (r) {
+              if (r.ok && !r.redirected) return cache.put(u, r);
+              return null;
+            })
+            .catch(function () {
+              return null;
+            });
+        })
+      )
+        .then(function () {
+          return cache.keys();
+        })
+        .then(function (requests) {
+          return Promise.all(
+            requests
+              .filter(function (q) {
+                return !wanted[q.url];
+              })
+              .map(function (q) {
+                return cache.delete(q);
+              })
+          );
+        })
+        .then(function () {
+          save(LIST, { user: conf.user, at: Date.now(), pages: list.pages });
+          document.documentElement.dataset.kept = String(list.pages.length);
+        });
+    });
+  }
+
+  function body(draft, csrf) {
+    var data = new FormData();
+    (draft.fields || []).forEach(function (f) {
+      if (f[2] === null || f[2] === undefined || f[2]) data.append(f[0], f[1]);
+    });
+    data.append("csrfmiddlewaretoken", csrf);
+    data.append("version", draft.version);
+    data.append("submission_key", draft.key);
+    return data;
+  }
+
+  function send(entry, csrf) {
+    var d = entry.draft;
+    return fetch(d.url, {
+      method: "POST",
+      body: body(d, csrf),
+      credentials: "same-origin",
+      headers: { "X-Chibo-Fetch": "1" },
+    }).then(function (r) {
+      var type = r.headers.get("Content-Type") || "";
+      if (r.ok && type.indexOf("application/json") >= 0) {
+        d.state = "confirmed";
+        d.fields = null; // names of people: not kept once the server has them
+      } else if (r.status === 409) {
+        d.state = "conflict";
+      } else if (r.status === 400) {
+        d.state = "invalid";
+      } else {
+        throw LOGIN; // signed out (redirected to the login page) or a refused token
+      }
+      save(entry.key, d);
+    });
+  }
+
+  var busy = false;
+
+  function sync(force) {
+    if (busy || !conf.pages || !navigator.onLine) return;
+    var form = document.getElementById("record-form");
+    var mine = form ? form.dataset.draftPrefix : null; // the record page sends its own
+    var waiting = drafts().filter(function (e) {
+      return e.draft.state === "queued" && e.draft.url && !(mine && e.key.indexOf(mine) === 0);
+    });
+    var last = load(LIST);
+    var stale = !last || last.user !== conf.user || Date.now() - last.at > REFRESH;
+    if (!waiting.length && !stale && !force) return;
+    busy = true;
+    fresh()
+      .then(function (list) {
+        note("login", "");
+        var chain = Promise.resolve();
+        waiting.forEach(function (e) {
+          chain = chain.then(function () {
+            return send(e, list.csrf);
+          });
+        });
+        return chain.then(function () {
+          showState();
+          return stale || force ? keep(list) : null;
+        });
+      })
+      .catch(function (e) {
+        if (e === LOGIN && waiting.length) needLogin();
+      })
+      .then(function () {
+        busy = false;
+      });
+  }
+
+  // --- signing out, the offline page ---------------------------------------------------------------
+  function forgetOnLogout() {
+    var forms = document.querySelectorAll("form[data-logout]");
+    Array.prototype.forEach.call(forms, function (f) {
+      f.addEventListener("submit", function (event) {
+        if (!window.caches || f.dataset.forgotten) return;
+        event.preventDefault();
+        if (store) store.removeItem(LIST);
+        caches.delete(PAGES).then(
+          function () {
+            f.dataset.forgotten = "1";
+            f.submit();
+          },
+          function () {
+            f.submit();
+          }
+        );
+      });
+    });
+  }
+
+  function offlineList() {
+    var list = document.getElementById("offline-list");
+    if (!list) return;
+    var kept = (store && load(LIST)) || { pages: [] };
+    kept.pages.forEach(function (p) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = p.url;
+      a.textContent = p.title;
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    if (!kept.pages.length) list.textContent = list.dataset.empty;
+    var retry = document.getElementById("offline-retry");
+    if (retry) {
+      retry.addEventListener("click", function () {
+        window.location.reload();
+      });
+    }
+  }
+
+  function start() {
+    bar = document.getElementById("appbar");
+    if (conf.sw && "serviceWorker" in navigator) {
+      navigator.serviceWorker.register(conf.sw, { scope: "/" }).catch(function () {
+        /* no service worker (a private window, an old phone): pages need the network */
+      });
+    }
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+    forgetOnLogout();
+    offlineList();
+    if (store) {
+      showState();
+      sync(false);
+      window.addEventListener("online", function () {
+        showState();
+        sync(false);
+      });
+      window.addEventListener("offline", showState);
+      window.addEventListener("chibo:drafts", showState);
+      setInterval(function () {
+        sync(false);
+      }, RETRY);
+    }
+  }
+
+  window.chiboApp = { fresh: fresh, LOGIN: LOGIN, needLogin: needLogin, showState: showState };
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
