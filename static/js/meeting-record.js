@@ -39,14 +39,15 @@
     }
   }
 
-  function save(s, key, value) {
+  function save(s, key, value, leaving) {
     if (!s) return;
     try {
       s.setItem(key, JSON.stringify(value));
     } catch (e) {
       /* full: keep going */
     }
-    window.dispatchEvent(new Event("chibo:drafts"));
+    // The bar (app.js) says what changed; the next page says it when this one is left.
+    if (!leaving) window.dispatchEvent(new Event("chibo:drafts"));
   }
 
   function newKey() {
@@ -175,7 +176,7 @@
         sec.classList.toggle("seen", !!seen[j] && j !== i);
         sec.querySelector(".rec-open").setAttribute("aria-expanded", j === i ? "true" : "false");
       });
-      var label = secs[i].querySelector(".rec-open").textContent;
+      var label = secs[i].querySelector(".rec-open").textContent.replace(/^\d+\.\s*/, "");
       line.querySelector(".rec-progress-text").textContent = line.dataset.format
         .replace("%n", i + 1)
         .replace("%t", secs.length)
@@ -328,7 +329,7 @@
       gone.forEach(function (k) {
         s.removeItem(k);
       });
-      save(s, key, { key: draft.key, state: "confirmed", title: draft.title, version: version });
+      save(s, key, { key: draft.key, state: "confirmed", title: draft.title, version: version }, true);
     }
 
     function replaceMain(html) {

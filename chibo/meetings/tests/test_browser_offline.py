@@ -1,0 +1,320 @@
+"""A secretary's phone in a village with no signal, in a real browser (Debian's Chromium through
+Playwright) on a 360×740 screen, with a profile on disk so that a restart keeps what the phone
+keeps. The day before, chibo is opened once with a signal; the next day, with no signal from the
+first page load, the secretary records the whole meeting, reloads, restarts the browser, and the
+record reaches the server, once, when the signal is back. And a record the commune changed
+meanwhile is shown as a conflict, not overwritten.
+
+The steps of the recording are counted (TAPS, TYPED) for bench/results/meeting-record-taps.md."""
+
+import datetime
+import re
+
+import pytest
+
+from chibo.meetings.models import Attendance, CellMeeting, MeetingSubmission, Task
+from chibo.meetings.record.selectors import record_context
+from chibo.meetings.record.services import meeting_record
+from conftest import CHROMIUM_ARGS, sign_in
+
+from .core_helpers import APRIL, MARCH, key, meeting_of, record_data
+
+pytestmark = pytest.mark.browser
+SCREEN = {"width": 360, "height": 740}
+QUEUED = "Đã lưu trên máy — sẽ tự gửi khi có sóng."
+
+
+@pytest.fixture
+def playwright(chromium, monkeypatch):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Playwright's offline mode leaves a service worker's own requests alone (microsoft/playwright
+    # issue 2311): with these events it can see them, and `offline` cuts them too.
+    monkeypatch.setenv("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
+    with sync_api.sync_playwright() as p:
+        yield p
+        from django.db import connections
+
+        connections.close_all()
+
+
+def phone(playwright, chromium, profile):
+    """The phone's browser: a persistent profile (cache, storage, service worker survive)."""
+    context = playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=chromium,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport=SCREEN,
+        is_mobile=True,
+        has_touch=True,
+        locale="vi-VN",
+        service_workers="allow",
+    )
+    context.set_default_timeout(30000)
+    return context
+
+
+def _cut(route):
+    if route.request.service_worker is not None:
+        route.abort("internetdisconnected")
+    else:
+        route.fallback()
+
+
+def offline(context, off=True):
+    """No signal at all (True) or the signal back (False), for the pages and the worker."""
+    context.set_offline(off)
+    if off:
+        context.route("**/*", _cut)
+    else:
+        context.unroute("**/*", _cut)
+
+
+def kept_pages(page) -> list[str]:
+    return page.evaluate(
+        """() => caches.open('chibo-pages').then(c => c.keys())
+             .then(ks => ks.map(k => new URL(k.url).pathname + new URL(k.url).search))"""
+    )
+
+
+class Taps:
+    """Counts what the secretary does: a tap (or a choice in a list) and a field typed in."""
+
+    def __init__(self, page):
+        self.page, self.taps, self.typed = page, 0, 0
+
+    def tap(self, selector=None, locator=None):
+        (locator or self.page.locator(selector)).tap()
+        self.taps += 1
+
+    def section(self, name):
+        self.tap(f"#sec-{name} .rec-open")
+
+    def fill(self, selector, text, locator=None):
+        (locator or self.page.locator(selector)).fill(text)
+        self.taps += 1  # into the field
+        self.typed += 1
+
+    def choose(self, selector, value):
+        self.page.select_option(selector, value)
+        self.taps += 2  # open the list, pick
+
+
+@pytest.fixture
+def last_month(tree, personas):
+    """March recorded with a task for a member; April (this test's meeting) is planned."""
+    march = meeting_of(tree.cell_a, MARCH)
+    ctx = record_context(march)
+    data = record_data(
+        march, ctx.roll, chair=tree.secretary_member_a.pk, minute_taker=tree.member_a.pk
+    )
+    data["tasks"] = [
+        {
+            "id": None,
+            "title": "Vận động trồng cà phê",
+            "owner_kind": Task.Owner.MEMBER,
+            "owner_member": tree.member_a.pk,
+            "owner_name": "",
+            "deadline": datetime.date(2023, 4, 10),
+            "target": None,
+            "remove": False,
+        }
+    ]
+    meeting_record(
+        meeting=march, data=data, actor=personas["secretary_a"], submission_key=key(), version=1
+    )
+    return march
+
+
+def test_a_whole_meeting_recorded_with_no_signal_reaches_the_server_once(
+    playwright, chromium, live_server, fast_passwords, personas, tree, last_month, tmp_path
+):
+    april = meeting_of(tree.cell_a, APRIL)
+    record_url = f"/meetings/{april.pk}/record/"
+    base = live_server.url
+    profile = tmp_path / "profile"
+
+    # The day before, with a signal: chibo opened once; the phone keeps the secretary's pages.
+    context = phone(playwright, chromium, profile)
+    page = context.new_page()
+    sign_in(page, base, "secretary_a", "/")
+    page.wait_for_function("document.documentElement.dataset.kept")
+    kept = kept_pages(page)
+    for url in (
+        "/offline/",
+        f"/meetings/{april.pk}/",
+        record_url,
+        f"/meetings/{last_month.pk}/record/",
+        f"/members/?org={tree.cell_a.pk}",
+        f"/meetings/tasks/cell/{tree.cell_a.pk}/",
+    ):
+        assert url in kept
+    assert f"/meetings/{meeting_of(tree.cell_b, APRIL).pk}/" not in kept  # others' cells: no
+    context.close()
+
+    # The day: no signal from the first page load.
+    context = phone(playwright, chromium, profile)
+    offline(context)
+    page = context.new_page()
+    page.goto(base + "/meetings/month/")  # a page the phone does not keep
+    assert "Trang này cần kết nối mạng" in page.inner_text("main")
+    page.locator("#offline-list a", has_text="Ghi biên bản 04/2023").tap()
+    page.wait_for_url(base + record_url)
+    assert "Không có sóng" in page.inner_text("#appbar")
+    assert "Phần 1/" in page.inner_text("#rec-progress")
+
+    # The whole meeting, section by section, as a practised secretary taps it.
+    t = Taps(page)
+    t.fill("input[name=start_time]", "19:30")
+    t.fill("input[name=end_time]", "21:15")
+    t.fill("input[name=place]", "Nhà văn hóa bản")
+    t.choose("select[name=minute_taker]", str(tree.secretary_member_a.pk))
+    t.tap("#sec-details .rec-next")
+    row = page.locator(".rec-row", has_text="Nguyễn Văn An")
+    t.tap(locator=row.locator("label", has_text="Vắng có lý do"))
+    t.fill(None, "Đi làm nương", locator=row.locator("input[name^=reason_]"))
+    assert "Có mặt 1/2" in page.inner_text("#roll-counts")
+    t.tap("#sec-attendance .rec-next")
+    t.choose("select[name=guest0_kind]", "commune_police")
+    t.fill("input[name=guest0_name]", "Đinh Văn Hùng")
+    t.fill("textarea[name=guest0_guidance]", "Giữ an ninh mùa thu hoạch.")
+    assert not page.locator("input[name=guest1_name]").is_visible()  # rows come as needed
+    t.tap("#sec-guests .rec-next")
+    t.fill("textarea[name=summary]", "Thu hoạch lúa xong.")
+    review = page.locator(".rec-row", has_text="Vận động trồng cà phê")
+    t.tap(locator=review.locator("label").filter(has_text=re.compile("^Hoàn thành$")))
+    t.tap("#sec-reviews .rec-next")
+    t.fill("textarea[name=speech0_gist]", "Đề nghị sửa đường.")
+    t.choose("select[name=speech0_member]", str(tree.member_a.pk))
+    t.tap("#sec-speeches .rec-add")
+    t.choose("select[name=speech1_member]", str(tree.secretary_member_a.pk))
+    t.fill("textarea[name=speech1_gist]", "Nhất trí.")
+    t.tap("#sec-speeches .rec-next")
+    t.fill("textarea[name=conclusions]", "Tập trung sửa đường.")
+    for i, (title, owner) in enumerate(
+        [("Sửa đường vào bản", f"m{tree.member_a.pk}"), ("Họp chi ủy", "committee")]
+    ):
+        if i:
+            t.tap("#sec-tasks .rec-add")
+        t.fill(f"input[name=task{i}_title]", title)
+        t.choose(f"select[name=task{i}_owner]", owner)
+        t.fill(f"input[name=task{i}_deadline]", "2023-05-20")
+    # Beyond the server's four blank rows: a fifth task, added on the phone.
+    for _ in range(3):
+        t.tap("#sec-tasks .rec-add")
+    t.fill("input[name=task4_title]", "Thăm hộ nghèo")
+    t.choose("select[name=task4_owner]", "committee")
+    t.fill("input[name=task4_deadline]", "2023-05-30")
+    t.fill("textarea[name=resolution]", "Hoàn thành sửa đường trước 20/5.")
+    if page.locator("#sec-scores").count():
+        t.tap("#sec-tasks .rec-next")
+        for field in page.locator("#sec-scores input[name^=score_]").all():
+            t.fill(None, field.get_attribute("max"), locator=field)
+    t.tap("#save")
+    page.locator("#record-status", has_text=QUEUED).wait_for()
+    assert "1 biên bản đã lưu trên máy" in page.inner_text("#appbar")
+    assert not MeetingSubmission.objects.filter(meeting=april).exists()
+    taps, typed = t.taps, t.typed
+
+    # A reload with no signal: the page and everything typed are still there, waiting.
+    page.reload()
+    assert page.locator("input[name=task4_title]").input_value() == "Thăm hộ nghèo"
+    assert page.locator("#record-status", has_text=QUEUED).count() == 1
+    assert "1 biên bản đã lưu trên máy" in page.inner_text("#appbar")
+
+    # The phone is restarted, still no signal.
+    context.close()
+    context = phone(playwright, chromium, profile)
+    offline(context)
+    page = context.new_page()
+    page.goto(base + record_url)
+    assert page.locator("input[name=place]").input_value() == "Nhà văn hóa bản"
+    assert page.locator("input[name=task4_title]").input_value() == "Thăm hộ nghèo"
+    page.locator("#record-status", has_text=QUEUED).wait_for()
+    assert not MeetingSubmission.objects.filter(meeting=april).exists()
+
+    # The signal comes back. The browser's restart ended the session: chibo says to sign in
+    # again; after that the record goes by itself.
+    offline(context, False)
+    login = page.locator("#appbar a", has_text="đăng nhập lại")
+    detail = base + f"/meetings/{april.pk}/"
+    for _ in range(150):  # either, within 30 s
+        if page.url == detail or login.count():
+            break
+        page.wait_for_timeout(200)
+    if page.url != detail:
+        login.tap()
+        page.fill("#id_username", "secretary_a")
+        page.fill("#id_password", "pw-secretary_a")
+        page.click("button[type=submit]:has-text('Đăng nhập')")
+    page.wait_for_url(detail)
+    assert "Đã lưu biên bản." in page.inner_text("main")
+    assert "máy chủ đã xác nhận" in page.inner_text("#appbar")
+
+    april.refresh_from_db()
+    assert april.status == CellMeeting.Status.HELD and april.version == 2
+    assert (april.summoned, april.present, april.absent_excused) == (2, 1, 1)
+    assert (april.start_time, april.end_time) == (datetime.time(19, 30), datetime.time(21, 15))
+    assert MeetingSubmission.objects.filter(meeting=april).count() == 1
+    assert Attendance.objects.get(meeting=april, member=tree.member_a).reason == "Đi làm nương"
+    assert sorted(april.tasks.values_list("title", flat=True)) == [
+        "Họp chi ủy",
+        "Sửa đường vào bản",
+        "Thăm hộ nghèo",
+    ]
+    gists = list(april.speeches.values_list("gist", flat=True))
+    assert gists == ["Đề nghị sửa đường.", "Nhất trí."]
+    assert list(april.guests.values_list("name", flat=True)) == ["Đinh Văn Hùng"]
+    assert Task.objects.get(title="Vận động trồng cà phê").state == Task.State.DONE
+    context.close()
+    print(f"\nTAPS={taps} TYPED={typed}")
+
+
+def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
+    playwright, chromium, live_server, fast_passwords, personas, tree, tmp_path
+):
+    april = meeting_of(tree.cell_a, APRIL)
+    record_url = f"/meetings/{april.pk}/record/"
+    base = live_server.url
+    context = phone(playwright, chromium, tmp_path / "profile")
+    page = context.new_page()
+    sign_in(page, base, "secretary_a", record_url)
+    page.wait_for_function("document.documentElement.dataset.kept")
+
+    offline(context)
+    page.reload()
+    page.fill("input[name=start_time]", "19:00")
+    page.fill("input[name=end_time]", "21:00")
+    page.locator("#sec-tasks .rec-open").tap()
+    page.fill("textarea[name=conclusions]", "Bản của bí thư.")
+    page.locator("#save").tap()
+    page.locator("#record-status", has_text=QUEUED).wait_for()
+
+    # Meanwhile the commune records the meeting from its office.
+    data = record_data(
+        april,
+        record_context(april).roll,
+        conclusions="Bản của Đảng ủy.",
+        chair=tree.secretary_member_a.pk,
+        minute_taker=tree.member_a.pk,
+    )
+    meeting_record(
+        meeting=april, data=data, actor=personas["commune"], submission_key=key(), version=1
+    )
+
+    offline(context, False)
+    page.locator("#conflict").wait_for()
+    assert page.locator("#old-draft").is_visible()
+    april.refresh_from_db()
+    assert april.version == 2 and april.conclusions == "Bản của Đảng ủy."
+    assert MeetingSubmission.objects.filter(meeting=april).count() == 1
+    # The newest record is on the page; what the secretary typed is kept and offered back.
+    assert page.locator("input[name=version]").input_value() == "2"
+    page.locator("#sec-tasks .rec-open").tap()
+    assert page.locator("textarea[name=conclusions]").input_value() == "Bản của Đảng ủy."
+    page.locator("#restore-old").tap()
+    assert page.locator("textarea[name=conclusions]").input_value() == "Bản của bí thư."
+    april.refresh_from_db()
+    assert april.conclusions == "Bản của Đảng ủy."  # nothing sent until the secretary saves
+    context.close()
