@@ -3,10 +3,12 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from chibo.core import webapp
-from chibo.organizations import views as org_views
+from chibo.meetings.home import views as home_views
 
 urlpatterns = [
-    path("", org_views.home, name="home"),
+    # The home of the user's most local role (chibo.meetings.home); the organization board's is
+    # the organization's page.
+    path("", home_views.home, name="home"),
     path("healthz", lambda r: HttpResponse("ok"), name="healthz"),
     # The installable app: the service worker at the root so that its scope is the whole site.
     path("sw.js", webapp.service_worker, name="service_worker"),

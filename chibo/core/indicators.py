@@ -15,6 +15,9 @@ offers it, the whole list for its .xlsx. A page serves the codes registered with
 import datetime
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import NoReverseMatch, reverse
 
 from chibo.core import vn
 
@@ -94,6 +97,42 @@ def list_for(code: str, view: str) -> IndicatorList | None:
 def listed_on(view: str) -> list[str]:
     """The codes whose lists the page `view` shows, in the order they were registered."""
     return [code for code, found in _LISTS.items() if found.view == view]
+
+
+# The shapes of the pages that show the lists: (the URL's arguments, whether the organization
+# goes in the query string). A page takes the code and the organization in its path
+# (committees, officials), the code in its path and the organization as ?org= (training,
+# meetings), or serves one code at the organization's path (admissions).
+_URL_SHAPES = (
+    (lambda org, code: {"pk": org.pk, "code": code}, False),
+    (lambda org, code: {"code": code}, True),
+    (lambda org, code: {"pk": org.pk}, False),
+)
+
+
+def list_url(code: str, org, as_of: datetime.date | None = None) -> str:
+    """The address of the list behind indicator `code` for `org` (as of `as_of`, today if
+    None), or "" when none is registered. The page checks the reader's scope again."""
+    found = _LISTS.get(code)
+    if found is None:
+        return ""
+    for args, org_in_query in _URL_SHAPES:
+        try:
+            path = reverse(found.view, kwargs=args(org, code))
+        except NoReverseMatch:
+            continue
+        query = {"org": org.pk} if org_in_query else {}
+        if as_of is not None:
+            query["as_of"] = vn.day_text(as_of)
+        return f"{path}?{urlencode(query)}" if query else path
+    return ""
+
+
+def with_list_urls(rows: list[dict] | None, org, as_of: datetime.date | None = None):
+    """`rows` (compute_all's) each with its list's address as "url" ("" without one)."""
+    for row in rows or ():
+        row["url"] = list_url(row["code"], org, as_of)
+    return rows
 
 
 def once_per_batch(key, read):

@@ -2,7 +2,7 @@
 record (record), the preparation (prepare), the commune's and district's oversight (oversight),
 the minutes and resolution (documents), the officials and helping organizations (officials), a
 member's own meetings, tasks and calendar feeds (member), the pages a phone keeps for use
-with no signal (offline)."""
+with no signal (offline), the role homes (home)."""
 
 from django.urls import include, path
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("chibo.meetings.officials.urls")),
     path("", include("chibo.meetings.member.urls")),
     path("", include("chibo.meetings.offline.urls")),
+    path("", include("chibo.meetings.home.urls")),
 ]

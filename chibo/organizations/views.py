@@ -86,6 +86,11 @@ def _as_of(request):
     return form, (form.cleaned_data.get("as_of") if form.is_bound else None) or today()
 
 
+def _linked(rows, org, as_of):
+    """The figures, each card linking to the list behind it (as of the page's date)."""
+    return indicators.with_list_urls(rows, org, None if as_of == today() else as_of)
+
+
 @login_required
 def detail(request, pk):
     scope = Scope.for_user(request.user)
@@ -108,7 +113,7 @@ def detail(request, pk):
         "as_of_form": form,
         # Computed figures come with the page; after a change they are computed by a second
         # request (the fragment below, loaded at once by htmx), so the page does not wait.
-        "indicators": indicators.cached_rows(org, as_of),
+        "indicators": _linked(indicators.cached_rows(org, as_of), org, as_of),
         "can_write": scope.can_write(org),
         "can_restructure": scope.is_org_admin,
         "villages": list(org.villages.select_related("commune")) if org.is_cell else [],
@@ -141,7 +146,10 @@ def indicators_fragment(request, pk):
     form, as_of = _as_of(request)
     if as_of is None:
         return bad_query(form)
-    context = {"org": org, "indicators": indicators.compute_all_cached(org, as_of)}
+    context = {
+        "org": org,
+        "indicators": _linked(indicators.compute_all_cached(org, as_of), org, as_of),
+    }
     return render(request, "organizations/detail.html#indicators", context)
 
 
