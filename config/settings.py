@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chibo.targets",
     "chibo.meetings",
     "chibo.admissions",
+    "chibo.congresses",
     "chibo.reports",
     "chibo.api",
     "chibo.workbook",

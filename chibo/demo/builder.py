@@ -31,6 +31,7 @@ from chibo.organizations.models import (
 from . import data as d
 from .admissions import write_admissions
 from .committees import write_committees
+from .congresses import write_congresses
 from .meetings import build_meetings
 from .plan import Plan, make_plan
 from .training import write_training
@@ -88,6 +89,7 @@ def build_demo(*, seed: int = d.DEFAULT_SEED, password: str = d.DEFAULT_PASSWORD
             services_documents.documents_number_bulk(cell_ids=[o.pk for o in orgs.values()])
         )
         write_admissions(plan, orgs, member_ids)
+        write_congresses(orgs, seed)
         _after_bulk_load()
         district = orgs[d.DISTRICT[0]]
         audit.record(

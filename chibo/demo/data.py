@@ -41,7 +41,9 @@ ROLE_FROM = datetime.date(2020, 1, 1)
 # 2023–2025 in early 2023, all finished 30 days before the plan's deadline (the article).
 CELL_CONGRESSES_2020 = (datetime.date(2020, 3, 2), datetime.date(2020, 5, 22))
 CELL_CONGRESSES_2023 = (datetime.date(2023, 1, 4), datetime.date(2023, 2, 28))
-CELL_CONGRESS_DEADLINE = datetime.date(2023, 3, 31)  # the plan: every cell by the end of March
+# The district's plan (demo.congresses): every cell's congress held before 31/03, the last day
+# 30/03; the last congress (28/02) is 30 days ahead of it, as in the article.
+CELL_CONGRESS_DEADLINE = datetime.date(2023, 3, 30)
 CELL_TERM_END = datetime.date(2025, 7, 1)  # excluded, as every dated row's end: last day 30/06
 COMMUNE_CONGRESSES = (datetime.date(2020, 5, 25), datetime.date(2020, 6, 30))  # 2020–2025
 COMMUNE_TERM_END = datetime.date(2025, 7, 1)  # excluded

@@ -1,0 +1,263 @@
+"""Writes of congress planning: a plan and its cells, each cell's preparation steps, and the
+congress held, which opens the cell's term and seats its committee through the committees'
+services (so the terms and positions pages, the indicators and the documents read one record).
+
+Each service runs in one transaction, takes the acting user and writes an audit event.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chibo.committees.models import Term
+from chibo.committees.positions import services as positions
+from chibo.core import audit
+from chibo.core.dated import end_dated_row
+from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
+from chibo.members.models import Member
+from chibo.organizations.models import Organization
+from chibo.organizations.selectors import periods_under
+
+from .models import CellCongress, CongressPlan
+
+STEP_FIELDS = ("drafted_on", "opinion_on", "personnel_on", "scheduled_on")
+
+
+def _check_plan(*, organization, term_name, term_start, term_end, deadline) -> str:
+    name = " ".join((term_name or "").split())
+    if not name:
+        raise ValidationError({"term_name": _("Hãy nhập tên nhiệm kỳ, ví dụ 2025–2030.")})
+    if organization.is_cell:
+        raise ValidationError(_("Kế hoạch đại hội do cấp ủy cấp trên của chi bộ lập."))
+    if term_end <= term_start:
+        raise ValidationError({"term_end": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+    if not term_start <= deadline < term_end:
+        raise ValidationError(
+            {
+                "deadline": _("Hạn hoàn thành phải nằm trong nhiệm kỳ (%(s)s – %(e)s).")
+                % {"s": day_text(term_start), "e": day_text(term_end)}
+            }
+        )
+    return name
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    organization: Organization,
+    term_name: str,
+    term_start: datetime.date,
+    term_end: datetime.date,
+    deadline: datetime.date,
+    reference: str = "",
+    actor,
+) -> CongressPlan:
+    """The plan of `organization` for the congresses of the cells under it in a term, with a
+    row per cell (deadline: the plan's). Cells already in another plan for an overlapping term
+    (a commune's own plan under the district's) stay in that plan."""
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    name = _check_plan(
+        organization=org,
+        term_name=term_name,
+        term_start=term_start,
+        term_end=term_end,
+        deadline=deadline,
+    )
+    clash = CongressPlan.objects.filter(
+        organization=org, term_start__lt=term_end, term_end__gt=term_start
+    ).first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "term_start": _("Đã có kế hoạch đại hội nhiệm kỳ %(n)s của tổ chức này.")
+                % {"n": clash.term_name}
+            }
+        )
+    cell_ids = set(
+        periods_under(org, term_start)
+        .filter(organization__kind=Organization.Kind.CELL)
+        .values_list("organization_id", flat=True)
+    )
+    planned = set(
+        CellCongress.objects.filter(
+            cell_id__in=cell_ids,
+            plan__term_start__lt=term_end,
+            plan__term_end__gt=term_start,
+        ).values_list("cell_id", flat=True)
+    )
+    plan = CongressPlan.objects.create(
+        organization=org,
+        term_name=name,
+        term_start=term_start,
+        term_end=term_end,
+        deadline=deadline,
+        reference=(reference or "").strip(),
+        actor=actor,
+    )
+    CellCongress.objects.bulk_create(
+        [CellCongress(plan=plan, cell_id=c, deadline=deadline) for c in sorted(cell_ids - planned)]
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=plan,
+        changes={
+            **audit.snapshot(
+                plan,
+                ["organization", "term_name", "term_start", "term_end", "deadline", "reference"],
+            ),
+            "cells": [None, len(cell_ids - planned)],
+        },
+        note=_("%(n)d chi bộ đã thuộc kế hoạch khác") % {"n": len(planned)} if planned else "",
+    )
+    return plan
+
+
+def _lock(congress: CellCongress) -> CellCongress:
+    return (
+        CellCongress.objects.select_for_update().select_related("plan", "cell").get(pk=congress.pk)
+    )
+
+
+@transaction.atomic
+def congress_update(
+    *,
+    congress: CellCongress,
+    actor,
+    deadline: datetime.date | None = None,
+    **steps: datetime.date | None,
+) -> CellCongress:
+    """Set the days the preparation steps were done (None: not yet) and, when given, the cell's
+    own deadline (the plan's organization sets it). Steps come in order: a step is not dated
+    before the one it follows."""
+    row = _lock(congress)
+    unknown = set(steps) - set(STEP_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown steps: {sorted(unknown)}")
+    before = {f: getattr(row, f) for f in (*STEP_FIELDS, "deadline")}
+    for field, value in steps.items():
+        setattr(row, field, value)
+    if deadline is not None:
+        plan = row.plan
+        if not plan.term_start <= deadline < plan.term_end:
+            raise ValidationError(
+                {
+                    "deadline": _("Hạn hoàn thành phải nằm trong nhiệm kỳ (%(s)s – %(e)s).")
+                    % {"s": day_text(plan.term_start), "e": day_text(plan.term_end)}
+                }
+            )
+        row.deadline = deadline
+    previous = None
+    for field in STEP_FIELDS:
+        value = getattr(row, field)
+        if value is None:
+            continue
+        if previous is not None and value < previous[1]:
+            raise ValidationError(
+                {
+                    field: _("Ngày này trước ngày của bước “%(step)s” (%(d)s).")
+                    % {
+                        "step": CellCongress._meta.get_field(previous[0]).verbose_name,
+                        "d": day_text(previous[1]),
+                    }
+                }
+            )
+        previous = (field, value)
+    changes = {
+        f: [
+            before[f].isoformat() if before[f] else None,
+            getattr(row, f).isoformat() if getattr(row, f) else None,
+        ]
+        for f in before
+        if before[f] != getattr(row, f)
+    }
+    if changes:
+        row.save()
+        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=row, changes=changes)
+    return row
+
+
+@transaction.atomic
+def congress_hold(
+    *,
+    congress: CellCongress,
+    held_on: datetime.date,
+    secretary: Member,
+    deputy: Member | None = None,
+    members: list[Member] = (),
+    decision: str = "",
+    actor,
+) -> CellCongress:
+    """Record the cell's congress held on `held_on`: the cell's term of the plan opens that day
+    (the term running then ends), and the elected committee takes its seats (the positions
+    still held end), all or nothing. A congress is recorded once."""
+    row = _lock(congress)
+    plan = row.plan
+    if row.held_on is not None:
+        raise ValidationError(
+            {
+                "held_on": _("Đại hội của chi bộ này đã được ghi ngày %(d)s.")
+                % {"d": day_text(row.held_on)}
+            }
+        )
+    if not plan.term_start <= held_on < plan.term_end:
+        raise ValidationError(
+            {
+                "held_on": _("Ngày đại hội phải nằm trong nhiệm kỳ %(n)s (%(s)s – %(e)s).")
+                % {
+                    "n": plan.term_name,
+                    "s": day_text(plan.term_start),
+                    "e": day_text(plan.term_end),
+                }
+            }
+        )
+    cell = row.cell
+    term = Term.objects.filter(organization=cell, start=held_on).first()
+    if term is None:
+        running = (
+            Term.objects.select_for_update()
+            .filter(organization=cell, start__lt=held_on, end__gt=held_on)
+            .first()
+        )
+        if running is not None:
+            end_dated_row(
+                row=running,
+                on=held_on,
+                actor=actor,
+                note=_("Kết thúc khi đại hội nhiệm kỳ mới"),
+                error_field="held_on",
+            )
+        term = positions.term_create(
+            organization=cell,
+            name=plan.term_name,
+            start=held_on,
+            end=plan.term_end,
+            congress_date=held_on,
+            actor=actor,
+        )
+    elif term.congress_date != held_on:
+        term.congress_date = held_on
+        term.save(update_fields=["congress_date", "updated_at"])
+    positions.record_committee_after_congress(
+        cell=cell,
+        term=term,
+        secretary=secretary,
+        deputy=deputy,
+        members=list(members),
+        on=held_on,
+        actor=actor,
+        decision=decision,
+    )
+    row.held_on = held_on
+    row.term = term
+    row.save(update_fields=["held_on", "term", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=row,
+        changes={"held_on": [None, held_on.isoformat()], "term": [None, term.pk]},
+    )
+    return row

@@ -1,0 +1,41 @@
+"""The demo's congresses (chibo/demo/congresses.py): the article's 30 days from the district's
+plan and the held dates, a plan row for every cell's 2023–2025 term, steps in order."""
+
+import datetime
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from chibo.committees.models import Term
+from chibo.congresses.models import CellCongress, CongressPlan
+from chibo.demo import data as d
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+
+def _indicator(as_of: str, code: str) -> dict:
+    out = StringIO()
+    call_command("indicators", "--as-of", as_of, "--json", stdout=out)
+    return {r["code"]: r for r in json.loads(out.getvalue())["indicators"]}[code]
+
+
+def test_the_district_finished_its_congresses_30_days_ahead(demo):
+    row = _indicator("2023-03-31", "congress_days_ahead")
+    assert (row["value"], row["of"], row["text"]) == (30, None, "30")
+    plan = CongressPlan.objects.get(organization__code=d.DISTRICT[0])
+    last = max(CellCongress.objects.filter(plan=plan).values_list("held_on", flat=True))
+    assert (plan.deadline - last).days == 30
+    # In the middle of the congresses, the share held so far.
+    row = _indicator("2023-02-01", "congress_days_ahead")
+    assert 0 < row["value"] < row["of"]
+
+
+def test_every_cell_term_of_the_plan_has_its_congress_with_steps_in_order(demo):
+    rows = CellCongress.objects.select_related("term")
+    assert rows.count() == Term.objects.filter(name="2023–2025", organization__kind="cell").count()
+    for r in rows:
+        assert r.held_on == r.term.congress_date == r.term.start
+        assert r.drafted_on < r.opinion_on < r.personnel_on <= r.scheduled_on <= r.held_on
+        assert r.held_on <= r.deadline - datetime.timedelta(days=30)
