@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from chibo.core.dates import age_on
 from chibo.organizations.models import Organization
 
 from .. import rules
@@ -48,10 +49,6 @@ class Candidate:
     @property
     def member(self):
         return self.plan.member
-
-
-def _full_years(start: datetime.date, on: datetime.date) -> int:
-    return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
 
 
 def plan_terms(org: Organization) -> list[str]:
@@ -142,7 +139,7 @@ def succession_view(org: Organization, term_name: str, on: datetime.date) -> Suc
         m = plan.member
         meets, reason = rules.meets_standard(m, standard)
         candidates[plan.title].append(
-            Candidate(plan, m.age(on), _full_years(m.admission_date, on), meets, reason)
+            Candidate(plan, m.age(on), age_on(m.admission_date, on), meets, reason)
         )
     return SuccessionView(org, term_name, on, standard, dict(holders), dict(candidates), removed)
 
