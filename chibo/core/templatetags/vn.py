@@ -23,6 +23,12 @@ def vndate(value):
 
 
 @register.filter
+def vndatetime(value):
+    """An instant as dd/mm/yyyy hh:mm, local time."""
+    return vn.moment_text(value)
+
+
+@register.filter
 def vnpercent(pair, places=1):
     """(n, d) -> '95,9%'"""
     try:
@@ -40,3 +46,11 @@ def vnratio(pair, places=1):
     except (TypeError, ValueError):
         return "—"
     return vn.format_ratio(n, d, int(places))
+
+
+@register.simple_tag
+def change_log(events):
+    """The audit events as readable rows (chibo.core.changelog.entries): labels, names, dates."""
+    from chibo.core.changelog import entries
+
+    return entries(events)

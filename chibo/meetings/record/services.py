@@ -22,10 +22,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from chibo.core import audit
+from chibo.core import audit, changelog
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text, moment_text
+from chibo.members.models import Member
+from chibo.organizations.models import Organization
 from chibo.targets.models import TargetProgress
 
 from .. import notices, schedule
@@ -35,6 +38,23 @@ from ..models import Attendance, CellMeeting, Guest, MeetingSubmission, ScoreEnt
 from .checks import validate
 
 P = Attendance.Presence
+# How the record's changes read in the change log where the meeting's fields do not say it (the
+# roll call, the guests, the people chairing and writing it).
+changelog.describe(
+    CellMeeting,
+    "attendance",
+    label=gettext_lazy("Điểm danh"),
+    keys=Member,
+    choices=Attendance.Presence,
+)
+changelog.describe(CellMeeting, "guests", label=gettext_lazy("Khách mời"))
+changelog.describe(CellMeeting, "cell", label=gettext_lazy("Chi bộ"), keys=Organization)
+changelog.describe(CellMeeting, "chair", label=gettext_lazy("Chủ trì"), keys=Member)
+changelog.describe(
+    CellMeeting, "minute_taker", label=gettext_lazy("Thư ký (ghi biên bản)"), keys=Member
+)
+changelog.describe(CellMeeting, "speeches", label=gettext_lazy("Số ý kiến phát biểu"))
+
 MAIN_FIELDS = [
     "held_on",
     "start_time",
@@ -125,6 +145,9 @@ def _replace(manager, model, meeting, rows, fields):
 
 def _write_attendance(meeting, rows):
     old = {a.member_id: a for a in meeting.attendance.all()}
+    # Read before the loop below changes the rows in place (else a changed presence would be
+    # logged as no change).
+    before = {m: a.presence for m, a in old.items()}
     keep, create, update = set(), [], []
     for row in rows:
         keep.add(row.member_id)
@@ -149,7 +172,7 @@ def _write_attendance(meeting, rows):
     gone = [a.pk for m, a in old.items() if m not in keep]
     if gone:  # a corrected roll call (another date, another member): the audit keeps the old one
         Attendance.objects.filter(pk__in=gone).delete()
-    return {m: a.presence for m, a in old.items()}
+    return before
 
 
 def _write_tasks(meeting, clean, actor):

@@ -485,16 +485,17 @@ def test_cell_detail_query_count_does_not_grow(extra, admin_client_and_tree):
     #   the organization with its parent (1), its children (1), ancestors (1),
     #   villages with communes (1), history periods (1) and events (1), audit events (1),
     #   members of the cell (1), the cell's secretaries with users and members (1),
-    #   the latest audit event, which keys the indicators in the cache (1).
+    #   the latest audit event, which keys the indicators in the cache (1), the organizations
+    #   the change log names (1).
     # The indicators are not in the cache yet: the page leaves them to the fragment.
     n, sql = count_queries(client, f"/org/{tree.cell_a.pk}/")
-    assert n == FIXED + 10, sql
+    assert n == FIXED + 11, sql
     # The fragment: the organization (1), the latest audit event (1), the indicators.
     n, sql = count_queries(client, f"/org/{tree.cell_a.pk}/indicators/", HTTP_HX_REQUEST="true")
     assert n == FIXED_PARTIAL + 2 + indicator_queries(tree.cell_a), sql
     # Seen again with nothing changed: the indicators come from the cache, with the page.
     n, sql = count_queries(client, f"/org/{tree.cell_a.pk}/")
-    assert n == FIXED + 10, sql
+    assert n == FIXED + 11, sql
     assert 'data-code="' in client.get(f"/org/{tree.cell_a.pk}/").content.decode()
     body = client.get(f"/org/{tree.cell_a.pk}/").content.decode()
     assert len(re.findall(r'<a href="/members/\d+/">', body)) == extra + 2

@@ -85,8 +85,8 @@ def pages(world):
     return {
         # count of the page, the page, organizer choices exist, filter choices
         "courses": (reverse("training:courses"), {}, PAGE + 4),
-        # course (scoped), participants, audit events
-        "course": (reverse("training:course_detail", args=[world["course"].pk]), {}, PAGE + 3),
+        # course (scoped), participants, audit events, the organizations the change log names
+        "course": (reverse("training:course_detail", args=[world["course"].pk]), {}, PAGE + 4),
         # the participants export: course, participants
         "course_xlsx": (
             reverse("training:course_participants_export", args=[world["course"].pk]),
@@ -97,8 +97,9 @@ def pages(world):
         "courses_xlsx": (reverse("training:course_export"), {}, BASE + 1),
         # contests (annotated), organizer choices exist
         "contests": (reverse("training:contests"), {}, PAGE + 2),
-        # contest, rounds, all scores, visible contestants, audit events
-        "contest": (reverse("training:contest_detail", args=[world["contest"].pk]), {}, PAGE + 5),
+        # contest, rounds, all scores, visible contestants, audit events, the organizations the
+        # change log names
+        "contest": (reverse("training:contest_detail", args=[world["contest"].pk]), {}, PAGE + 6),
         # member, enrolments, theory changes
         "member": (reverse("training:member", args=[t.member_a.pk]), {}, PAGE + 3),
         # open courses, the course, standard, seats, plans, enrolled among the candidates
