@@ -129,6 +129,12 @@ def main():
         f"- machine: {report['machine']}",
         f"- load before / after: {report['load_before']} / {report['load_after']}",
         "",
+        "CPU idle is the idle share of both cores during a row's timed requests: near 0, others'",
+        "work held both cores and wall times stretch 3–4 times; the median CPU time (Django,",
+        "templates and SQLite, all in this process) is what a request costs an idle machine.",
+        '"computed" empties the cache before each request (as after a change); "seen before"',
+        "reads the figures kept until the next audited change.",
+        "",
         "| row | n | median ms | p95 ms | median CPU ms | CPU idle | queries | bytes |",
         "|---|--:|--:|--:|--:|--:|--:|--:|",
     ]

@@ -314,7 +314,7 @@ STATUS_KIND = {
 
 
 def _award_badges(members):
-    """Every party-age badge a member still in a cell reached, awarded at the first award date
+    """Every party-age badge a member reached while in a cell, awarded at the first award date
     after it, up to the last award date before the demo's date (07/11/2022): the lists of 2023
     show the badges that fall due then, as an organization board that keeps up would see."""
     from chibo.members.badges.ages import reaches
@@ -337,14 +337,14 @@ def _award_badges(members):
 
     awards = []
     for m in members:
-        if m.status not in ("active", "exempt"):
-            continue
+        # A member who has left (died, moved away) was awarded while still in a cell.
+        gone = m.status not in ("active", "exempt") and m.status_since is not None
         for years in rule.years:
             reached = reaches(m.admission_date, years)
             if reached > last:
                 break
             day = first_on_or_after(reached)
-            if day is None:
+            if day is None or (gone and day >= m.status_since):
                 break
             awards.append(
                 BadgeAward(member=m, years=years, awarded_on=day, decided_by="Huyện ủy Mai Sơn")
