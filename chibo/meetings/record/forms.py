@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import MonthField
@@ -82,6 +83,7 @@ class Context:
     attendance: dict  # member id -> Attendance
     sheet: object = None  # ScoreSheet
     rule: object = None  # MeetingRule
+    reports: dict = None  # task id -> latest TaskUpdate (the tasks to review)
 
 
 class RecordForm(forms.Form):
@@ -357,6 +359,13 @@ class RecordForm(forms.Form):
             if t.reviewed_at_id == m.pk:
                 initial[f"review{t.pk}_state"] = t.state
                 initial[f"review{t.pk}_note"] = t.review_note
+            elif (report := (ctx.reports or {}).get(t.pk)) is not None:
+                # Last month's task comes pre-filled from its owner's latest report, for the
+                # meeting to check: done (late after the deadline) at 100 %, the note always.
+                if report.progress >= 100:
+                    on_time = timezone.localdate(report.at) <= t.deadline
+                    initial[f"review{t.pk}_state"] = Task.State.DONE if on_time else Task.State.LATE
+                initial[f"review{t.pk}_note"] = f"{report.progress}% · {report.note}"[:300]
         for t in ctx.targets:
             p = ctx.progress.get(t.pk, {})
             initial[f"progress{t.pk}_value"] = p.get("month")

@@ -4,7 +4,7 @@ score sheet)."""
 
 import datetime
 
-from ..models import CellMeeting
+from ..models import CellMeeting, TaskUpdate
 from ..schedule import rule_for, sheet_for
 from ..selectors import (
     follow_assignments,
@@ -50,10 +50,22 @@ def record_context(
 
 
 def complete_record_context(ctx):
-    """The parts of record_context only a page shows, added to `ctx`. Five queries."""
+    """The parts of record_context only a page shows, added to `ctx`. Six queries."""
     meeting = ctx.meeting
+    ctx.reports = latest_reports(ctx.reviews)
     ctx.progress = progress_by_target(ctx.targets, meeting.month)
     ctx.scores = dict(meeting.scores.values_list("item_id", "points"))
     ctx.attendance = {a.member_id: a for a in meeting.attendance.all()}
     ctx.rule = rule_for(meeting.cell, meeting.month)
     return ctx
+
+
+def latest_reports(tasks) -> dict:
+    """task id -> its latest progress report (TaskUpdate), for the tasks that have one. One
+    query (none without tasks)."""
+    if not tasks:
+        return {}
+    latest = {}
+    for u in TaskUpdate.objects.filter(task__in=tasks).order_by("task_id", "at", "id"):
+        latest[u.task_id] = u
+    return latest

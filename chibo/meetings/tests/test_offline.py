@@ -3,7 +3,9 @@ the secretary's and the followed cells' current and next meetings, the record pa
 secretary alone), the service worker at the root, the manifest and its icons, the offline page,
 and record forms with rows added on the phone. (The browser side: test_browser_offline.)"""
 
+import datetime
 import json
+import re
 import uuid
 
 import pytest
@@ -12,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from chibo.meetings.models import CellMeeting, Task
+from chibo.meetings.models import CellMeeting, Task, TaskUpdate
 from chibo.organizations.models import Organization
 from conftest import login_client
 
@@ -184,3 +186,34 @@ def test_a_record_with_more_rows_than_the_blanks_saves_them_all(tree, personas):
     ]
     assert list(meeting.speeches.values_list("gist", flat=True)) == ["Nhất trí."]
     assert reverse("meetings:detail", args=[meeting.pk]) in r["Location"]
+
+
+def test_last_months_tasks_come_pre_filled_from_their_reports(tree, personas):
+    march = meeting_of(tree.cell_a, MARCH)
+    april = meeting_of(tree.cell_a, APRIL)
+    done, late, going, silent = (
+        Task.objects.create(
+            cell=tree.cell_a,
+            meeting=march,
+            title=title,
+            owner_kind=Task.Owner.COMMITTEE,
+            deadline=D(2023, 4, 10),
+        )
+        for title in ("Xong đúng hạn", "Xong chậm", "Đang làm", "Chưa báo cáo")
+    )
+    for task, progress, day in ((done, 100, 9), (late, 100, 20), (going, 60, 9)):
+        u = TaskUpdate.objects.create(
+            task=task, user=personas["member_a"], progress=progress, note="Đã báo cáo"
+        )
+        at = datetime.datetime(2023, 4, day, 10, tzinfo=datetime.UTC)
+        TaskUpdate.objects.filter(pk=u.pk).update(at=at)
+    r = login_client(personas["secretary_a"]).get(f"/meetings/{april.pk}/record/")
+    form = r.context["form"]
+    assert form.initial[f"review{done.pk}_state"] == Task.State.DONE
+    assert form.initial[f"review{late.pk}_state"] == Task.State.LATE
+    assert f"review{going.pk}_state" not in form.initial
+    assert form.initial[f"review{going.pk}_note"] == "60% · Đã báo cáo"
+    assert f"review{silent.pk}_note" not in form.initial
+    html = r.content.decode()
+    checked = re.findall(r'name="review(\d+)_state" value="(\w+)" id="[^"]+" checked', html)
+    assert sorted(checked) == sorted([(str(done.pk), "done"), (str(late.pk), "late")])
