@@ -82,7 +82,7 @@ class Taps:
     """Counts what the secretary does: a tap (or a choice in a list) and a field typed in."""
 
     def __init__(self, page):
-        self.page, self.taps, self.typed = page, 0, 0
+        self.page, self.taps, self.typed, self.chars = page, 0, 0, 0
 
     def tap(self, selector=None, locator=None):
         (locator or self.page.locator(selector)).tap()
@@ -95,6 +95,7 @@ class Taps:
         (locator or self.page.locator(selector)).fill(text)
         self.taps += 1  # into the field
         self.typed += 1
+        self.chars += len(text)
 
     def choose(self, selector, value):
         self.page.select_option(selector, value)
@@ -235,7 +236,7 @@ def test_a_whole_meeting_recorded_with_no_signal_reaches_the_server_once(
     page.locator("#record-status", has_text=QUEUED).wait_for()
     assert "1 biên bản đã lưu trên máy" in page.inner_text("#appbar")
     assert not MeetingSubmission.objects.filter(meeting=april).exists()
-    taps, typed = t.taps, t.typed
+    taps, typed, chars = t.taps, t.typed, t.chars
 
     # A reload with no signal: the page and everything typed are still there, waiting.
     page.reload()
@@ -286,7 +287,7 @@ def test_a_whole_meeting_recorded_with_no_signal_reaches_the_server_once(
     assert list(april.guests.values_list("name", flat=True)) == ["Đinh Văn Hùng"]
     assert Task.objects.get(title="Vận động trồng cà phê").state == Task.State.DONE
     context.close()
-    print(f"\nTAPS={taps} TYPED={typed}")
+    print(f"\nTAPS={taps} TYPED={typed} CHARS={chars}")
 
 
 def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
