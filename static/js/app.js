@@ -146,8 +146,10 @@
       wanted[new URL(u, window.location.href).href] = 1;
     });
     return caches.open(PAGES).then(function (cache) {
-      return Promise.all(
-        urls.map(function (u) {
+      // One page at a time: a weak signal serves one well rather than ten badly.
+      var chain = Promise.resolve();
+      urls.forEach(function (u) {
+        chain = chain.then(function () {
           return fetch(u, { credentials: "same-origin", cache: "no-store" })
             .then(function (r) {
               if (r.ok && !r.redirected) return cache.put(u, r);
@@ -156,8 +158,9 @@
             .catch(function () {
               return null;
             });
-        })
-      )
+        });
+      });
+      return chain
         .then(function () {
           return cache.keys();
         })
