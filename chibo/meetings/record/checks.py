@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core.dates import today
@@ -82,6 +83,15 @@ def _check_details(meeting, data, e: _Errors):
         e.add("end_time", _("Hãy ghi giờ kết thúc."))
     if isinstance(start, datetime.time) and isinstance(end, datetime.time) and end <= start:
         e.add("end_time", _("Giờ kết thúc phải sau giờ bắt đầu."))
+    elif isinstance(end, datetime.time) and held_on == today():
+        now = timezone.localtime()
+        if end > now.time():
+            # A record says what happened: a meeting of today cannot have ended later than now.
+            e.add(
+                "end_time",
+                _("Giờ kết thúc %(end)s chưa đến (bây giờ là %(now)s): hãy ghi giờ đã kết thúc.")
+                % {"end": f"{end:%H:%M}", "now": f"{now:%H:%M}"},
+            )
     topic = _text(data.get("topic"), 300)
     if meeting.kind == CellMeeting.Kind.THEMATIC and not topic:
         e.add("topic", _("Buổi sinh hoạt chuyên đề phải có chuyên đề."))
