@@ -1,12 +1,11 @@
 """`chibo notify_tasks [--on dd/mm/yyyy]`: tell members of their tasks due soon or late."""
 
-import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chibo.core.dates import today
+from chibo.core.dates import parse_vn_date, today
 from chibo.meetings import notices
 
 
@@ -28,7 +27,7 @@ class Command(BaseCommand):
         day = today()
         if on:
             try:
-                day = datetime.datetime.strptime(on.strip(), "%d/%m/%Y").date()
+                day = parse_vn_date(on)  # the typed formats of config/formats, 1900–2100
             except ValueError:
                 raise CommandError(
                     _("Ngày không hợp lệ: %(d)s (cần dạng dd/mm/yyyy).") % {"d": on}
