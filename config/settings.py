@@ -52,6 +52,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it compresses what every other middleware made (pages; static files that
+    # have no compressed copy on disk).
+    "chibo.core.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "chibo.core.middleware.PermissionsPolicyMiddleware",

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.core import audit
 from chibo.core.models import AuditEvent
+from chibo.core.web import no_compression
 
 from .middleware import needs_otp
 
@@ -64,6 +65,7 @@ def login_view(request):
 
 
 @login_required
+@no_compression  # it shows a secret once
 def otp_view(request):
     """Verify a TOTP code; a user with no confirmed device first sets one up."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()

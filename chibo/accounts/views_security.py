@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chibo.core.web import bad_query, get_or_404
+from chibo.core.web import bad_query, get_or_404, no_compression
 
 from .models import ApiToken, RoleAssignment, User
 from .scope import Scope
@@ -78,6 +78,7 @@ class TokenListForm(forms.Form):
 
 
 @login_required
+@no_compression  # it shows a secret once
 def tokens(request):
     """API tokens: the user's own, or (?user=) those of a user an org-board admin manages."""
     query = TokenListForm(request.GET)

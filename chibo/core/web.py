@@ -7,6 +7,7 @@ scope the view built (`Scope.for_user(request.user)`) and use only its public at
 (`superuser`, `read_paths`, `write_paths`, `is_org_admin`, `covers`).
 """
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from urllib.parse import quote
@@ -165,3 +166,20 @@ class LazyRows(Sequence):
         if not 0 <= index < self.length:
             raise IndexError(index)
         return self[index : index + 1][0]
+
+
+# --- compression ---------------------------------------------------------------------------------
+
+
+def no_compression(view):
+    """For a page that shows a secret (a new API token, a calendar feed's address, a TOTP key):
+    served uncompressed (core.middleware.CompressionMiddleware), so that the length of a
+    compressed response cannot leak it (BREACH)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.no_compression = True
+        return response
+
+    return wrapped

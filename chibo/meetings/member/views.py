@@ -187,6 +187,7 @@ def cell_tasks(request, cell):
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@web.no_compression  # it shows a secret once
 def calendar_page(request):
     """Make a feed URL (shown once), see the live ones, revoke them."""
     scope = Scope.for_user(request.user)
