@@ -269,7 +269,7 @@ def test_a_whole_meeting_recorded_with_no_signal_reaches_the_server_once(
     page.click("button[type=submit]:has-text('Đăng nhập')")
     page.wait_for_url(detail)
     assert "Đã lưu biên bản." in page.inner_text("main")
-    assert "máy chủ đã xác nhận" in page.inner_text("#appbar")
+    assert "máy chủ đã nhận" in page.inner_text("#appbar")
 
     april.refresh_from_db()
     assert april.status == CellMeeting.Status.HELD and april.version == 2
@@ -336,4 +336,13 @@ def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
     assert page.locator("textarea[name=conclusions]").input_value() == "Bản của bí thư."
     april.refresh_from_db()
     assert april.conclusions == "Bản của Đảng ủy."  # nothing sent until the secretary saves
+    # The secretary chooses her text (all of it: the minute taker she had not chosen yet too)
+    # and saves it over the newest version, once.
+    page.locator("#sec-details .rec-open").tap()
+    page.select_option("select[name=minute_taker]", str(tree.member_a.pk))
+    page.locator("#save").tap()
+    page.wait_for_url(f"{base}/meetings/{april.pk}/")
+    april.refresh_from_db()
+    assert april.version == 3 and april.conclusions == "Bản của bí thư."
+    assert MeetingSubmission.objects.filter(meeting=april).count() == 2
     context.close()
