@@ -24,6 +24,7 @@ urlpatterns = [
     path("training/", include("chibo.training.urls")),
     path("meetings/", include("chibo.meetings.urls")),
     path("admissions/", include("chibo.admissions.urls")),
+    path("congresses/", include("chibo.congresses.urls")),
     path("workbook/", include("chibo.workbook.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("admin/", admin.site.urls),

@@ -98,6 +98,11 @@ class CellCongress(TimeStamped):
                 return value
         return ""
 
+    @property
+    def days_ahead(self) -> int | None:
+        """Days from the congress to the cell's deadline (negative: late); None before it."""
+        return None if self.held_on is None else (self.deadline - self.held_on).days
+
     def late(self, on: datetime.date) -> bool:
         return (self.held_on or on) > self.deadline
 

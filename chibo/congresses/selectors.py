@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 
+from chibo.committees.models import Term
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under
 
-from .models import CellCongress, CongressPlan
+from .models import CellCongress, CongressPlan, RegulationReview, WorkingRegulation
 
 
 def plans_in_force(on: datetime.date):
@@ -78,4 +79,62 @@ def plans_for(org: Organization):
         )
         .select_related("organization")
         .order_by("-term_start", "organization__path")
+    )
+
+
+# --- working regulations ------------------------------------------------------------------------
+
+
+@dataclass
+class RegulationRow:
+    cell: Organization
+    term: Term | None
+    regulation: WorkingRegulation | None  # the version in force on the day
+    last_review: datetime.date | None  # adopted or reviewed, on or before the day
+
+    @property
+    def reviewed_in_term(self) -> bool:
+        return bool(self.term and self.last_review and self.last_review >= self.term.start)
+
+
+def regulations_under(org: Organization, on: datetime.date) -> list[RegulationRow]:
+    """Each cell under `org` on `on` with its term then, its regulations in force and the last
+    day they were adopted or reviewed by `on`. Four queries."""
+    cells = list(
+        Organization.objects.filter(
+            pk__in=periods_under(org, on)
+            .filter(organization__kind=Organization.Kind.CELL)
+            .values("organization_id")
+        ).order_by("name", "pk")
+    )
+    terms = {
+        t.organization_id: t
+        for t in Term.objects.filter(organization__in=cells).in_force(on).order_by("start")
+    }
+    versions = {
+        r.cell_id: r
+        for r in WorkingRegulation.objects.filter(cell__in=cells, adopted_on__lte=on).order_by(
+            "cell_id", "adopted_on", "id"
+        )
+    }
+    reviewed = dict(
+        RegulationReview.objects.filter(regulation__cell__in=cells, reviewed_on__lte=on)
+        .values("regulation__cell_id")
+        .annotate(last=Max("reviewed_on"))
+        .values_list("regulation__cell_id", "last")
+    )
+    rows = []
+    for cell in cells:
+        version = versions.get(cell.pk)
+        days = [d for d in (version and version.adopted_on, reviewed.get(cell.pk)) if d]
+        rows.append(RegulationRow(cell, terms.get(cell.pk), version, max(days) if days else None))
+    return rows
+
+
+def regulation_history(cell: Organization) -> list[WorkingRegulation]:
+    """The cell's versions, newest first, with their reviews (two queries)."""
+    return list(
+        WorkingRegulation.objects.filter(cell=cell)
+        .prefetch_related("reviews")
+        .order_by("-adopted_on", "-id")
     )

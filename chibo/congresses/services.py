@@ -1,4 +1,4 @@
-"""Writes of congress planning: a plan and its cells, each cell's preparation steps, and the
+"""Writes of congresses: a plan and its cells, each cell's preparation steps, and the
 congress held, which opens the cell's term and seats its committee through the committees'
 services (so the terms and positions pages, the indicators and the documents read one record).
 
@@ -8,6 +8,7 @@ Each service runs in one transaction, takes the acting user and writes an audit 
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -15,13 +16,23 @@ from chibo.committees.models import Term
 from chibo.committees.positions import services as positions
 from chibo.core import audit
 from chibo.core.dated import end_dated_row
+from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under
 
-from .models import CellCongress, CongressPlan
+from . import documents
+from .models import (
+    CellCongress,
+    CongressDraft,
+    CongressPlan,
+    CongressTemplate,
+    DocumentKind,
+    RegulationReview,
+    WorkingRegulation,
+)
 
 STEP_FIELDS = ("drafted_on", "opinion_on", "personnel_on", "scheduled_on")
 
@@ -261,3 +272,158 @@ def congress_hold(
         changes={"held_on": [None, held_on.isoformat()], "term": [None, term.pk]},
     )
     return row
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def template_upload(
+    *,
+    organization: Organization,
+    kind: str,
+    valid_from: datetime.date,
+    name: str,
+    content: bytes,
+    actor,
+) -> CongressTemplate:
+    """Keep a new version of the organization's template of `kind`, in use from `valid_from`.
+    A template with an unknown placeholder (or one that is not a .docx) is refused with each
+    problem named and placed (documents.TemplateProblem -> ValidationError); nothing is
+    written. The file is stored under a new name: no version is overwritten."""
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Loại văn kiện không hợp lệ.")})
+    if organization.is_cell:
+        raise ValidationError(_("Mẫu văn kiện do đảng ủy xã hoặc huyện ủy quản lý."))
+    try:
+        placeholders = documents.check_template(content)
+    except documents.TemplateProblem as e:
+        raise ValidationError({"file": e.messages}) from None
+    name = " ".join((name or "").split()) or DocumentKind(kind).label
+    row = CongressTemplate(
+        organization=organization,
+        kind=kind,
+        valid_from=valid_from,
+        name=name[:200],
+        placeholders=placeholders,
+        actor=actor,
+    )
+    row.file.save(f"{kind}.docx", ContentFile(content), save=False)
+    row.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=row,
+        changes={
+            **audit.snapshot(row, ["organization", "kind", "valid_from", "name"]),
+            "file": [None, row.file.name],
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def draft_save(*, congress: CellCongress, actor, **prose: str) -> CongressDraft:
+    """Save the prose the cell writes for its congress documents (CongressDraft.PROSE)."""
+    unknown = set(prose) - set(CongressDraft.PROSE)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    row = _lock(congress)
+    draft, created = CongressDraft.objects.select_for_update().get_or_create(congress=row)
+    changes = {}
+    for field, value in prose.items():
+        value = (value or "").replace("\r\n", "\n").strip()
+        if getattr(draft, field) != value:
+            changes[field] = [getattr(draft, field), value]
+            setattr(draft, field, value)
+    if changes or created:
+        draft.actor = actor
+        draft.save()
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            obj=draft,
+            changes=changes,
+        )
+    return draft
+
+
+# --- working regulations ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def regulation_adopt(
+    *,
+    cell: Organization,
+    adopted_on: datetime.date,
+    reference: str = "",
+    text: str = "",
+    content: bytes | None = None,
+    filename: str = "",
+    actor,
+) -> WorkingRegulation:
+    """A new version of the cell's working regulations, adopted on `adopted_on` (the earlier
+    versions stay); adopting is also a review."""
+    org = Organization.objects.select_for_update().get(pk=cell.pk)
+    if not org.is_cell:
+        raise ValidationError(_("Quy chế làm việc là của chi bộ."))
+    if adopted_on > today():
+        raise ValidationError({"adopted_on": _("Ngày ban hành không được sau hôm nay.")})
+    if WorkingRegulation.objects.filter(cell=org, adopted_on=adopted_on).exists():
+        raise ValidationError(
+            {"adopted_on": _("Đã có quy chế ban hành ngày %(d)s.") % {"d": day_text(adopted_on)}}
+        )
+    if not (text or "").strip() and not content:
+        raise ValidationError(_("Hãy nhập nội dung hoặc chọn tệp quy chế."))
+    row = WorkingRegulation(
+        cell=org,
+        adopted_on=adopted_on,
+        reference=(reference or "").strip(),
+        text=(text or "").strip(),
+        actor=actor,
+    )
+    if content:
+        row.file.save(filename or "quy-che.docx", ContentFile(content), save=False)
+    row.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=row,
+        changes={
+            **audit.snapshot(row, ["cell", "adopted_on", "reference"]),
+            "file": [None, row.file.name or None],
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def regulation_review(
+    *, regulation: WorkingRegulation, reviewed_on: datetime.date, note: str = "", actor
+) -> RegulationReview:
+    """The cell reviewed its regulations on `reviewed_on` and kept them (a change is a new
+    version)."""
+    reg = WorkingRegulation.objects.select_for_update().get(pk=regulation.pk)
+    if reviewed_on < reg.adopted_on:
+        raise ValidationError(
+            {
+                "reviewed_on": _("Ngày rà soát trước ngày ban hành quy chế (%(d)s).")
+                % {"d": day_text(reg.adopted_on)}
+            }
+        )
+    if reviewed_on > today():
+        raise ValidationError({"reviewed_on": _("Ngày rà soát không được sau hôm nay.")})
+    if reg.reviews.filter(reviewed_on=reviewed_on).exists():
+        raise ValidationError(
+            {"reviewed_on": _("Đã ghi lần rà soát ngày %(d)s.") % {"d": day_text(reviewed_on)}}
+        )
+    review = RegulationReview.objects.create(
+        regulation=reg, reviewed_on=reviewed_on, note=(note or "").strip(), actor=actor
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=review,
+        changes=audit.snapshot(review, ["regulation", "reviewed_on", "note"]),
+    )
+    return review

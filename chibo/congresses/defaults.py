@@ -1,0 +1,178 @@
+"""chibo's default templates of the congress documents, built with python-docx in the Party's
+format (meetings.documents.layout) with docxtpl placeholders. A district or commune downloads
+one, edits it in Word and uploads it as its own version; until then its cells' documents are
+filled from these."""
+
+import functools
+import io
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from chibo.meetings.documents import layout as L
+
+from .models import DocumentKind
+
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _head(doc, number: str):
+    table = doc.add_table(rows=2, cols=2)
+    L.no_borders(table)
+    left, right = table.rows[0].cells
+    L.cell_text(left, "{{ dang_bo_in_hoa }}", align=CENTER)
+    L.centre(left, "{{ chi_bo_in_hoa }}", bold=True)
+    L.centre(left, "*")
+    L.cell_text(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=15, align=CENTER)
+    number_cell, date_cell = table.rows[1].cells
+    L.cell_text(number_cell, number, align=CENTER)
+    L.cell_text(date_cell, "{{ ngay_van_ban }}", italic=True, align=CENTER)
+    L.widths(table, [80, 85])
+
+
+def _title(doc, kind: str, title: str):
+    L.para(doc, after=0)
+    L.centre(doc, kind, bold=True, size=15)
+    L.centre(doc, title, bold=True)
+    L.centre(doc, "-----")
+    L.para(doc, after=0)
+
+
+def _loop(doc, start: str, line: str, end: str = "{%p endfor %}"):
+    L.para(doc, start)
+    L.para(doc, line)
+    L.para(doc, end)
+
+
+def _targets_table(doc):
+    table = doc.add_table(rows=4, cols=6)
+    table.style = doc.styles["Table Grid"]
+    heads = ("Năm", "Chỉ tiêu", "Đơn vị", "Kế hoạch", "Thực hiện", "Đánh giá")
+    for cell, text in zip(table.rows[0].cells, heads, strict=True):
+        L.cell_text(cell, text, bold=True, size=13, align=CENTER)
+    L.cell_text(table.rows[1].cells[0], "{%tr for t in chi_tieu %}", size=13)
+    values = (
+        "{{ t.nam }}",
+        "{{ t.ten }}",
+        "{{ t.don_vi }}",
+        "{{ t.ke_hoach }}",
+        "{{ t.thuc_hien }}",
+        "{{ t.danh_gia }}",
+    )
+    for cell, text in zip(table.rows[2].cells, values, strict=True):
+        L.cell_text(cell, text, size=13)
+    L.cell_text(table.rows[3].cells[0], "{%tr endfor %}", size=13)
+    L.widths(table, [16, 60, 22, 22, 22, 23])
+    L.para(doc, after=0)
+
+
+def _signature(doc):
+    L.signatures(
+        doc,
+        [("", False)],
+        [("T/M CHI BỘ", True), ("BÍ THƯ", True), ("", False), ("", False), ("{{ bi_thu }}", True)],
+    )
+
+
+def political_report() -> bytes:
+    doc = L.new_document("Báo cáo chính trị đại hội chi bộ", "chibo")
+    _head(doc, "Số ....-BC/CB")
+    _title(
+        doc,
+        "BÁO CÁO CHÍNH TRỊ",
+        "của Chi bộ trình Đại hội {{ chi_bo }} nhiệm kỳ {{ nhiem_ky }}",
+    )
+    L.heading(
+        doc, "Phần thứ nhất: KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT ĐẠI HỘI NHIỆM KỲ {{ nhiem_ky_truoc }}"
+    )
+    L.heading(doc, "I. ĐẶC ĐIỂM TÌNH HÌNH")
+    L.para(doc, "{{ dac_diem_tinh_hinh }}")
+    L.heading(doc, "II. KẾT QUẢ ĐẠT ĐƯỢC")
+    L.heading(doc, "1. Thực hiện các chỉ tiêu")
+    L.para(
+        doc,
+        "Từ {{ tu_ngay }} đến {{ den_ngay }}, chi bộ thực hiện {{ so_chi_tieu }} chỉ "
+        "tiêu, đạt {{ so_chi_tieu_dat }} chỉ tiêu:",
+    )
+    _targets_table(doc)
+    L.para(doc, "{{ ket_qua }}")
+    L.heading(doc, "2. Công tác xây dựng chi bộ")
+    L.para(
+        doc,
+        "Đầu nhiệm kỳ chi bộ có {{ dang_vien_dau_ky }} đảng viên; đến nay có "
+        "{{ dang_vien_cuoi_ky }} đảng viên ({{ chinh_thuc }} chính thức, {{ du_bi }} dự "
+        "bị). Trong nhiệm kỳ kết nạp {{ so_ket_nap }} đảng viên mới, chuyển đến "
+        "{{ chuyen_den }}, chuyển đi {{ chuyen_di }}, từ trần {{ tu_tran }}, xóa tên, "
+        "khai trừ {{ xoa_ten }}.",
+    )
+    _loop(doc, "{%p for k in ket_nap %}", "- Đồng chí {{ k.ho_ten }}, kết nạp ngày {{ k.ngay }};")
+    L.para(
+        doc,
+        "Chi bộ họp {{ so_cuoc_hop }} cuộc sinh hoạt, trong đó {{ so_chuyen_de }} cuộc "
+        "sinh hoạt chuyên đề. Chất lượng sinh hoạt:{% for c in chat_luong %} "
+        "{{ c.xep_loai }} {{ c.so }} cuộc{% if not loop.last %};{% endif %}{% endfor %}. "
+        "Các cuộc họp giao {{ so_nhiem_vu }} nhiệm vụ, đã hoàn thành "
+        "{{ so_nhiem_vu_hoan_thanh }} nhiệm vụ.",
+    )
+    L.heading(doc, "III. HẠN CHẾ, NGUYÊN NHÂN")
+    L.para(doc, "{{ han_che }}")
+    L.heading(doc, "IV. BÀI HỌC KINH NGHIỆM")
+    L.para(doc, "{{ bai_hoc }}")
+    L.heading(doc, "Phần thứ hai: PHƯƠNG HƯỚNG, NHIỆM VỤ NHIỆM KỲ {{ nhiem_ky }}")
+    L.heading(doc, "I. PHƯƠNG HƯỚNG, MỤC TIÊU")
+    L.para(doc, "{{ phuong_huong }}")
+    L.heading(doc, "II. NHIỆM VỤ, GIẢI PHÁP")
+    L.para(doc, "{{ giai_phap }}")
+    _signature(doc)
+    return _save(doc)
+
+
+def draft_resolution() -> bytes:
+    doc = L.new_document("Dự thảo nghị quyết đại hội chi bộ", "chibo")
+    _head(doc, "Số ....-NQ/CB")
+    _title(doc, "NGHỊ QUYẾT", "Đại hội {{ chi_bo }} nhiệm kỳ {{ nhiem_ky }}")
+    L.para(
+        doc,
+        "Đại hội {{ chi_bo }} nhiệm kỳ {{ nhiem_ky }} họp ngày {{ ngay_dai_hoi }}, sau "
+        "khi thảo luận Báo cáo chính trị của chi bộ,",
+        italic=True,
+    )
+    L.centre(doc, "QUYẾT NGHỊ:", bold=True)
+    L.heading(doc, "1. Đánh giá nhiệm kỳ {{ nhiem_ky_truoc }}")
+    L.para(
+        doc,
+        "Đại hội cơ bản tán thành đánh giá kết quả thực hiện nghị quyết nhiệm kỳ "
+        "{{ nhiem_ky_truoc }}: đạt {{ so_chi_tieu_dat }}/{{ so_chi_tieu }} chỉ tiêu; kết "
+        "nạp {{ so_ket_nap }} đảng viên; {{ so_cuoc_hop }} cuộc sinh hoạt chi bộ.",
+    )
+    L.para(doc, "{{ ket_qua }}")
+    L.para(doc, "Hạn chế: {{ han_che }}")
+    L.heading(doc, "2. Phương hướng, mục tiêu nhiệm kỳ {{ nhiem_ky }}")
+    L.para(doc, "{{ phuong_huong }}")
+    L.heading(doc, "3. Nhiệm vụ, giải pháp")
+    L.para(doc, "{{ giai_phap }}")
+    L.heading(doc, "4. Tổ chức thực hiện")
+    L.para(
+        doc,
+        "Đại hội giao chi ủy (bí thư chi bộ) nhiệm kỳ {{ nhiem_ky }} xây dựng chương "
+        "trình hành động thực hiện nghị quyết; báo cáo {{ dang_uy }} theo quy định.",
+    )
+    _signature(doc)
+    return _save(doc)
+
+
+def _save(doc) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+BUILDERS = {
+    DocumentKind.POLITICAL_REPORT: political_report,
+    DocumentKind.DRAFT_RESOLUTION: draft_resolution,
+}
+
+
+@functools.cache
+def default_template(kind: str) -> bytes:
+    """chibo's template of `kind` (built once per process)."""
+    return BUILDERS[kind]()

@@ -1,0 +1,147 @@
+"""Congress documents from .docx templates (docxtpl): which template a cell's congress uses, the
+check an uploaded template passes (every placeholder known, named with its place when not), and
+the filled document, as .docx or, where LibreOffice is installed, PDF (as the minutes)."""
+
+import io
+import re
+from dataclasses import dataclass
+
+import jinja2
+from django.utils.translation import gettext as _
+from docx import Document
+from docxtpl import DocxTemplate, Listing
+
+from chibo.meetings.documents.build import PdfError, pdf_bytes, pdf_converter
+from chibo.organizations.models import Organization
+
+from .defaults import default_template
+from .models import CellCongress, CongressTemplate, DocumentKind
+from .placeholders import FIELDS, PROSE, sample
+
+__all__ = ["PdfError", "pdf_bytes", "pdf_converter"]
+
+
+class TemplateProblem(Exception):
+    """An uploaded template that cannot be kept: the messages say what and where."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def _places(doc) -> list[tuple[str, str]]:
+    """(where, text) of every paragraph of the body, its tables, headers and footers."""
+    out = []
+    for i, p in enumerate(doc.paragraphs, 1):
+        out.append((_("đoạn %(n)d") % {"n": i}, p.text))
+    for t, table in enumerate(doc.tables, 1):
+        for r, row in enumerate(table.rows, 1):
+            for c, cell in enumerate(row.cells, 1):
+                out.append(
+                    (_("bảng %(t)d, hàng %(r)d, cột %(c)d") % {"t": t, "r": r, "c": c}, cell.text)
+                )
+    for s, section in enumerate(doc.sections, 1):
+        for part, label in ((section.header, _("đầu trang")), (section.footer, _("chân trang"))):
+            for p in part.paragraphs:
+                out.append((f"{label} {s}", p.text))
+    return out
+
+
+def _where(places, name: str) -> str:
+    pattern = re.compile(r"\{[{%][^}]*\b" + re.escape(name) + r"\b")
+    found = [where for where, text in places if pattern.search(text)]
+    return ", ".join(dict.fromkeys(found)) or _("không rõ vị trí (trong mã của tệp)")
+
+
+def check_template(content: bytes) -> list[str]:
+    """The placeholders of the template at `content`; raises TemplateProblem naming each
+    unknown placeholder (or field of a list's items) and where it is, or what is wrong with the
+    file."""
+    try:
+        tpl = DocxTemplate(io.BytesIO(content))
+        doc = Document(io.BytesIO(content))
+    except Exception:  # python-docx raises several kinds for a file that is not a .docx
+        raise TemplateProblem([_("Tệp không phải văn bản Word (.docx).")]) from None
+    places = _places(doc)
+    try:
+        names = tpl.get_undeclared_template_variables()
+    except jinja2.TemplateSyntaxError as e:
+        raise TemplateProblem([_("Lỗi cú pháp trong mẫu: %(m)s.") % {"m": e.message}]) from None
+    unknown = sorted(names - set(FIELDS))
+    if unknown:
+        raise TemplateProblem(
+            [
+                _("Trường “%(name)s” không có trong danh sách trường của chibo (ở %(where)s).")
+                % {"name": n, "where": _where(places, n)}
+                for n in unknown
+            ]
+        )
+    # The items' fields: fill once with a sample in which anything unknown is an error.
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    try:
+        DocxTemplate(io.BytesIO(content)).render(sample(), jinja_env=env)
+    except jinja2.UndefinedError as e:
+        match = re.search(r"has no attribute '([^']+)'", str(e))
+        name = match.group(1) if match else str(e)
+        raise TemplateProblem(
+            [
+                _("Trường “%(name)s” không có trong danh sách trường của chibo (ở %(where)s).")
+                % {"name": name, "where": _where(places, name)}
+            ]
+        ) from None
+    except jinja2.TemplateError as e:
+        raise TemplateProblem([_("Lỗi trong mẫu: %(m)s.") % {"m": str(e)}]) from None
+    return sorted(names)
+
+
+def template_for(cell: Organization, kind: str, on) -> CongressTemplate | None:
+    """The version in use on `on` of the nearest organization above the cell that keeps one
+    (a commune's before the district's); None: chibo's default."""
+    rows = (
+        CongressTemplate.objects.filter(
+            kind=kind, valid_from__lte=on, organization__path__in=cell.ancestor_paths()
+        )
+        .select_related("organization")
+        .order_by("-organization__depth", "-valid_from", "-id")
+    )
+    return rows.first()
+
+
+def template_bytes(template: CongressTemplate | None, kind: str) -> bytes:
+    if template is None:
+        return default_template(kind)
+    with template.file.open("rb") as f:
+        return f.read()
+
+
+def render(content: bytes, context: dict) -> bytes:
+    """The template filled with `context` (escaped; the prose keeps its paragraphs)."""
+    values = dict(context)
+    for name in PROSE.values():
+        values[name] = Listing(values.get(name, ""))
+    tpl = DocxTemplate(io.BytesIO(content))
+    env = jinja2.Environment(autoescape=True)
+    tpl.render(values, jinja_env=env)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class Filled:
+    content: bytes
+    template: CongressTemplate | None
+
+
+def fill(congress: CellCongress, kind: str, context: dict, on) -> Filled:
+    template = template_for(congress.cell, kind, on)
+    return Filled(render(template_bytes(template, kind), context), template)
+
+
+def filenames(congress: CellCongress, kind: str, ext: str) -> tuple[str, str]:
+    code = re.sub(r"[^A-Za-z0-9_-]", "-", congress.cell.code)
+    ascii_kind = "bao-cao-chinh-tri" if kind == DocumentKind.POLITICAL_REPORT else "du-thao-nq"
+    term = re.sub(r"[^0-9]+", "-", congress.plan.term_name).strip("-")
+    label = DocumentKind(kind).label
+    name = re.sub(r'[\\/:*?"<>|]', "-", f"{label} {congress.cell.name} {congress.plan.term_name}")
+    return f"{ascii_kind}-{code}-{term}.{ext}", f"{name}.{ext}"

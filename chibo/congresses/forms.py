@@ -1,0 +1,104 @@
+"""Forms of the congress pages: a plan, a cell's steps and deadline, the congress held with the
+committee it elected, the prose of the documents, a template upload, a regulation and its
+review, and the pages' query strings."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
+from chibo.members.models import Member
+
+from .models import CongressDraft, DocumentKind
+
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+class AsOfForm(forms.Form):
+    as_of = DateField(label=_("Tính đến ngày"), required=False)
+
+
+class PlanForm(SubmissionKeyMixin, forms.Form):
+    term_name = forms.CharField(label=_("Nhiệm kỳ"), max_length=20)
+    term_start = DateField(label=_("Nhiệm kỳ từ ngày"))
+    term_end = DateField(label=_("Nhiệm kỳ đến ngày (không tính)"))
+    deadline = DateField(label=_("Hạn hoàn thành đại hội (ngày cuối)"))
+    reference = forms.CharField(label=_("Số kế hoạch"), max_length=100, required=False)
+
+
+class StepsForm(forms.Form):
+    drafted_on = DateField(label=_("Dự thảo xong văn kiện"), required=False)
+    opinion_on = DateField(label=_("Cấp trên cho ý kiến"), required=False)
+    personnel_on = DateField(label=_("Duyệt nhân sự"), required=False)
+    scheduled_on = DateField(label=_("Ngày dự kiến đại hội"), required=False)
+
+
+class DeadlineForm(forms.Form):
+    deadline = DateField(label=_("Hạn hoàn thành của chi bộ"))
+
+
+class HoldForm(forms.Form):
+    held_on = DateField(label=_("Ngày đại hội"))
+    secretary = forms.ModelChoiceField(label=_("Bí thư"), queryset=Member.objects.none())
+    deputy = forms.ModelChoiceField(
+        label=_("Phó Bí thư"), queryset=Member.objects.none(), required=False
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Chi ủy viên khác"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    decision = forms.CharField(label=_("Quyết định chuẩn y"), max_length=100, required=False)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            for name in ("secretary", "deputy", "members"):
+                self.fields[name].queryset = members
+
+
+class DraftForm(forms.ModelForm):
+    class Meta:
+        model = CongressDraft
+        fields = list(CongressDraft.PROSE)
+        widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in CongressDraft.PROSE}
+
+
+class TemplateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Văn kiện"), choices=DocumentKind.choices)
+    valid_from = DateField(label=_("Áp dụng từ ngày"))
+    name = forms.CharField(label=_("Tên mẫu"), max_length=200, required=False)
+    file = forms.FileField(label=_("Tệp mẫu (.docx)"))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("Tệp lớn hơn 10 MB."))
+        if not f.name.lower().endswith(".docx"):
+            raise forms.ValidationError(_("Hãy chọn tệp Word .docx."))
+        return f
+
+
+class RegulationForm(forms.Form):
+    adopted_on = DateField(label=_("Ngày ban hành"))
+    reference = forms.CharField(label=_("Số văn bản"), max_length=100, required=False)
+    text = forms.CharField(
+        label=_("Nội dung (tóm tắt)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    file = forms.FileField(label=_("Tệp quy chế (.docx, .pdf)"), required=False)
+
+    def clean_file(self):
+        f = self.cleaned_data.get("file")
+        if f is None:
+            return f
+        if f.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("Tệp lớn hơn 10 MB."))
+        if f.name.lower().rsplit(".", 1)[-1] not in ("docx", "pdf", "doc"):
+            raise forms.ValidationError(_("Hãy chọn tệp .docx, .doc hoặc .pdf."))
+        return f
+
+
+class ReviewForm(forms.Form):
+    reviewed_on = DateField(label=_("Ngày rà soát"))
+    note = forms.CharField(label=_("Kết luận"), max_length=300, required=False)

@@ -1,0 +1,76 @@
+"""The placeholders a congress document template may use ({{ name }} in Word), what each holds,
+and a sample of each, with which an uploaded template is tried before it is kept.
+
+The names are Vietnamese without marks, for the staff who edit the templates in Word. A list
+(`ket_nap`, `chat_luong`, `chi_tieu`, `bien_dong`) is used in a loop:
+`{%p for k in ket_nap %}` … `{{ k.ho_ten }}` … `{%p endfor %}`, or `{%tr … %}` in a table row.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+# name -> (what it holds, the fields of a list's items or None)
+FIELDS: dict[str, tuple] = {
+    "chi_bo": (_("Tên chi bộ"), None),
+    "chi_bo_in_hoa": (_("Tên chi bộ, chữ in hoa"), None),
+    "dang_bo": (_("Tên đảng bộ cấp trên"), None),
+    "dang_bo_in_hoa": (_("Tên đảng bộ cấp trên, chữ in hoa"), None),
+    "dang_uy": (_("Cấp ủy cấp trên (nơi nhận)"), None),
+    "dia_danh": (_("Địa danh ghi trên văn bản"), None),
+    "ngay_van_ban": (_("Địa danh, ngày tháng năm của văn bản"), None),
+    "nhiem_ky": (_("Nhiệm kỳ đại hội bầu"), None),
+    "nhiem_ky_truoc": (_("Nhiệm kỳ được tổng kết"), None),
+    "tu_ngay": (_("Đầu kỳ tổng kết (dd/mm/yyyy)"), None),
+    "den_ngay": (_("Cuối kỳ tổng kết (dd/mm/yyyy)"), None),
+    "ngay_dai_hoi": (_("Ngày đại hội (dd/mm/yyyy)"), None),
+    "bi_thu": (_("Họ tên bí thư chi bộ"), None),
+    "dang_vien_dau_ky": (_("Số đảng viên đầu kỳ"), None),
+    "dang_vien_cuoi_ky": (_("Số đảng viên cuối kỳ"), None),
+    "chinh_thuc": (_("Số đảng viên chính thức cuối kỳ"), None),
+    "du_bi": (_("Số đảng viên dự bị cuối kỳ"), None),
+    "so_ket_nap": (_("Số đảng viên kết nạp trong kỳ"), None),
+    "ket_nap": (_("Đảng viên kết nạp trong kỳ"), ("ho_ten", "ngay")),
+    "chuyen_den": (_("Số đảng viên chuyển đến"), None),
+    "chuyen_di": (_("Số đảng viên chuyển đi"), None),
+    "tu_tran": (_("Số đảng viên từ trần"), None),
+    "xoa_ten": (_("Số đảng viên bị xóa tên, khai trừ"), None),
+    "bien_dong": (_("Biến động đảng viên theo loại"), ("loai", "so")),
+    "so_cuoc_hop": (_("Số cuộc sinh hoạt chi bộ đã họp"), None),
+    "so_chuyen_de": (_("Trong đó sinh hoạt chuyên đề"), None),
+    "chat_luong": (_("Xếp loại chất lượng sinh hoạt"), ("xep_loai", "so")),
+    "so_nhiem_vu": (_("Số nhiệm vụ các cuộc họp giao"), None),
+    "so_nhiem_vu_hoan_thanh": (_("Số nhiệm vụ hoàn thành"), None),
+    "chi_tieu": (
+        _("Chỉ tiêu từng năm và kết quả"),
+        ("nam", "ten", "don_vi", "ke_hoach", "thuc_hien", "danh_gia"),
+    ),
+    "so_chi_tieu": (_("Số chỉ tiêu"), None),
+    "so_chi_tieu_dat": (_("Số chỉ tiêu đạt"), None),
+    # The prose the cell writes (the congress's page).
+    "dac_diem_tinh_hinh": (_("Đặc điểm tình hình (chi bộ soạn)"), None),
+    "ket_qua": (_("Kết quả đạt được (chi bộ soạn)"), None),
+    "han_che": (_("Hạn chế, nguyên nhân (chi bộ soạn)"), None),
+    "bai_hoc": (_("Bài học kinh nghiệm (chi bộ soạn)"), None),
+    "phuong_huong": (_("Phương hướng, mục tiêu (chi bộ soạn)"), None),
+    "giai_phap": (_("Nhiệm vụ, giải pháp (chi bộ soạn)"), None),
+}
+
+# The prose fields of CongressDraft -> their placeholders.
+PROSE = {
+    "situation": "dac_diem_tinh_hinh",
+    "achievements": "ket_qua",
+    "shortcomings": "han_che",
+    "lessons": "bai_hoc",
+    "directions": "phuong_huong",
+    "solutions": "giai_phap",
+}
+
+
+def sample() -> dict:
+    """A context with every placeholder: one item in each list, so loops run once."""
+    context = {}
+    for name, (_label, item_fields) in FIELDS.items():
+        if item_fields is None:
+            context[name] = "1"
+        else:
+            context[name] = [dict.fromkeys(item_fields, "1")]
+    return context
