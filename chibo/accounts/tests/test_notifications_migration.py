@@ -1,0 +1,85 @@
+"""The notifications' move from meetings to accounts (meetings 0006) keeps every row: read or not,
+its time, its e-mail, its meeting become its key and its link; and back again."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from chibo.meetings.models import CellMeeting
+from conftest import Tree, make_personas
+
+BEFORE = [("accounts", "0005_user_must_change_password"), ("meetings", "0005_task_deadline_index")]
+AFTER = [("accounts", "0006_notifications"), ("meetings", "0006_notifications_to_accounts")]
+AT = datetime.datetime(2023, 3, 20, 8, 0, tzinfo=datetime.UTC)
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_notification_moves_and_comes_back():
+    tree = Tree()
+    people = make_personas(tree)
+    meeting = CellMeeting.objects.create(
+        cell=tree.cell_a,
+        month=datetime.date(2023, 3, 1),
+        scheduled_date=datetime.date(2023, 3, 24),
+    )
+    try:
+        old_apps = migrate(BEFORE)
+        Old = old_apps.get_model("meetings", "Notification")
+        rows = [
+            # (user, meeting, kind, read)
+            (people["member_a"], meeting, "invitation", False),  # a member: their own page
+            (people["official"], meeting, "invitation", True),  # an official: the meeting page
+            (people["secretary_a"], meeting, "returned", False),  # the record to correct
+            (people["commune"], None, "note", True),  # about no meeting
+        ]
+        for user, m, kind, read in rows:
+            n = Old.objects.create(
+                user_id=user.pk,
+                meeting_id=m.pk if m else None,
+                kind=kind,
+                text=f"{kind} {user.username}",
+                emailed_to=f"{user.username}@example.vn",
+                read_at=AT if read else None,
+            )
+            Old.objects.filter(pk=n.pk).update(created_at=AT)
+        new_apps = migrate(AFTER)
+        New = new_apps.get_model("accounts", "Notification")
+        got = {n.text: n for n in New.objects.all()}
+        assert len(got) == 4
+        pk = meeting.pk
+        expected = {
+            "invitation member_a": (f"meeting:{pk}:invitation", f"/meetings/my/#meeting-{pk}"),
+            "invitation official": (f"meeting:{pk}:invitation", f"/meetings/{pk}/"),
+            "returned secretary_a": (f"meeting:{pk}:returned", f"/meetings/{pk}/record/"),
+            "note commune": ("", ""),
+        }
+        assert {t: (n.key, n.url) for t, n in got.items()} == expected
+        assert {t for t, n in got.items() if n.read_at == AT} == {
+            "invitation official",
+            "note commune",
+        }
+        assert all(
+            n.created_at == AT and n.emailed_to.endswith("@example.vn") for n in got.values()
+        )
+        # and back
+        back = migrate(BEFORE).get_model("meetings", "Notification")
+        again = {
+            (n.text, n.meeting_id, n.kind, n.read_at, n.created_at) for n in back.objects.all()
+        }
+        assert again == {
+            ("invitation member_a", pk, "invitation", None, AT),
+            ("invitation official", pk, "invitation", AT, AT),
+            ("returned secretary_a", pk, "returned", None, AT),
+            ("note commune", None, "note", AT, AT),
+        }
+    finally:
+        migrate(AFTER)
