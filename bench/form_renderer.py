@@ -1,8 +1,8 @@
 #!/usr/bin/env python
-"""The meeting record page, the heaviest form page, under three form renderers: chibo's own
-(chibo.core.renderers.RENDERER, Django's widget templates written in Python), Django's default
-DjangoTemplates and Django's Jinja2 renderer (needs the jinja2 package, not a dependency of
-chibo: `uv pip install jinja2` in a throwaway environment to measure it).
+"""The meeting record page, the heaviest form page, under Django's two form renderers: Jinja2,
+the one chibo.core.renderers.RENDERER gives the record form and the member filters (ADR 0011),
+and the default DjangoTemplates. Until 97f9186 a third, chibo's hand-written Python renderer,
+was the reference: results/form-renderer-sqlite-97f9186.md has the three.
 
     CHIBO_SQLITE_PATH=bench/data/demo.sqlite3 .venv/bin/python bench/form_renderer.py
 
@@ -63,15 +63,11 @@ def markup(body: bytes) -> bytes:
     return _PER_REQUEST.sub(rb'\1""', body)
 
 
-def renderers() -> dict:
-    found = {"python (core.renderers)": RENDERER, "DjangoTemplates": DjangoTemplates()}
-    try:
-        from django.forms.renderers import Jinja2
+REFERENCE = "DjangoTemplates (the default)"
 
-        found["Jinja2"] = Jinja2()
-    except ImportError:  # jinja2 not installed: measured only where it is
-        pass
-    return found
+
+def renderers() -> dict:
+    return {"Jinja2 (core.renderers)": RENDERER, REFERENCE: DjangoTemplates()}
 
 
 def heaviest_meeting(scope):
@@ -141,7 +137,7 @@ def main():
     idle1, total1 = benchenv.cpu_times()
     record_forms.RecordForm.default_renderer = original
 
-    reference = markup(bodies["python (core.renderers)"])
+    reference = markup(bodies[REFERENCE])
     rows = []
     for name in choices:
         rows.append(
@@ -153,7 +149,7 @@ def main():
                 "median_cpu_ms": round(statistics.median(cpu[name]), 1),
                 "form_alone_median_ms": round(statistics.median(alone[name]), 1),
                 "bytes": len(bodies[name]),
-                "same_html_as_python": markup(bodies[name]) == reference,
+                "same_html_as_default": markup(bodies[name]) == reference,
                 "same_html_but_whitespace": _SPACE.sub(b"", markup(bodies[name]))
                 == _SPACE.sub(b"", reference),
                 "meets_goal": p95(wall[name]) < GOAL_MS,
@@ -201,14 +197,14 @@ def markdown(r) -> str:
         f"- goal: p95 < {r['goal_p95_ms']} ms",
         "",
         "| renderer | N | median ms | p95 ms | CPU ms (median) | form alone ms (median) "
-        "| bytes | same HTML as python | goal |",
+        "| bytes | same HTML as the default | goal |",
         "|---|--:|--:|--:|--:|--:|--:|---|---|",
     ]
     for row in r["rows"]:
         lines.append(
             f"| {row['renderer']} | {row['n']} | {row['median_ms']} | {row['p95_ms']} | "
             f"{row['median_cpu_ms']} | {row['form_alone_median_ms']} | {row['bytes']} | "
-            f"{'yes' if row['same_html_as_python'] else same(row)} | "
+            f"{'yes' if row['same_html_as_default'] else same(row)} | "
             f"{'✓' if row['meets_goal'] else '✗'} |"
         )
     return "\n".join(lines) + "\n"

@@ -33,7 +33,7 @@ STANDINGS = [("probationary", _("Dự bị")), ("official", _("Chính thức"))]
 class MemberFilterForm(forms.Form):
     """Query-string filters of the member list (and its export)."""
 
-    default_renderer = RENDERER  # five selects on every visit of the list: written in Python
+    default_renderer = RENDERER  # five selects on every visit of the list (ADR 0011)
 
     q = forms.CharField(label=_("Tìm"), required=False, max_length=100)
     org = forms.IntegerField(label=_("Tổ chức"), required=False, min_value=1)

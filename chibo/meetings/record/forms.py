@@ -87,7 +87,7 @@ class Context:
 
 
 class RecordForm(forms.Form):
-    default_renderer = RENDERER  # the widgets in Python: the page repeats them per member and row
+    default_renderer = RENDERER  # Jinja2 (ADR 0011): the page repeats widgets per member and row
     version = forms.IntegerField(widget=forms.HiddenInput)
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=40)
     held_on = DateField(label=_("Ngày họp"))

@@ -1,6 +1,5 @@
 """`chibo notify_tasks [--on dd/mm/yyyy]`: tell members of their tasks due soon or late."""
 
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
