@@ -31,6 +31,10 @@ def nav(request):
         "nav_admissions": scope.has_role(
             Role.ORG_ADMIN, Role.ORG_ANALYST, Role.COMMUNE_STAFF, Role.CELL_SECRETARY
         ),
+        # the congress plans, documents and regulations (chibo.congresses.views)
+        "nav_congresses": scope.has_role(
+            Role.ORG_ADMIN, Role.ORG_ANALYST, Role.COMMUNE_STAFF, Role.CELL_SECRETARY
+        ),
         "nav_self_id": scope.member_self_id,
         # the workbook import and export (chibo.workbook.views)
         "nav_workbook": scope.is_org_admin,

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "congresses"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("org/<int:pk>/", views.plans, name="plans"),
     path("plan/<int:pk>/", views.plan, name="plan"),
     path("<int:pk>/", views.congress, name="congress"),

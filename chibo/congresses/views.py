@@ -65,6 +65,17 @@ def _as_of(request):
     return form, form.cleaned_data.get("as_of") or today()
 
 
+@login_required
+@require_GET
+def index(request):
+    """The congress page of the highest organization the user reads."""
+    scope = _reader(request)
+    top = scope.top_organizations().order_by("path").first()
+    if top is None:
+        raise Http404
+    return redirect("congresses:plans", pk=top.pk)
+
+
 # --- plans --------------------------------------------------------------------------------------
 
 
@@ -109,6 +120,13 @@ def plans(request, pk):
         "org": org,
         "as_of": as_of,
         "plans": list(selectors.plans_for(org)),
+        "own": list(
+            CellCongress.objects.filter(cell=org)
+            .select_related("plan")
+            .order_by("-plan__term_start")
+        )
+        if org.is_cell
+        else [],
         "progress": selectors.progress(org, as_of),
         "form": form,
     }

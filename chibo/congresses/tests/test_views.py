@@ -75,6 +75,17 @@ def test_plans_page_for_writer_reader_and_outsider(tree, clients, plan):
     assert clients["member_a"].get(f"/congresses/org/{tree.cell_a.pk}/").status_code == 404
 
 
+def test_the_menu_leads_a_secretary_to_the_cells_congress(tree, clients, plan):
+    r = clients["secretary_a"].get("/congresses/")
+    assert r.status_code == 302 and r["Location"] == f"/congresses/org/{tree.cell_a.pk}/"
+    r = clients["secretary_a"].get(r["Location"])
+    text = r.content.decode()
+    assert 'href="/congresses/"' in text
+    assert f'href="/congresses/{row_of(plan, tree.cell_a).pk}/"' in text
+    assert 'id="plan-form"' not in text
+    assert clients["member_a"].get("/congresses/").status_code == 404
+
+
 def test_plans_page_refuses_a_bad_query_and_a_bad_plan(tree, clients):
     r = clients["admin"].get(f"/congresses/org/{tree.district.pk}/?as_of=31/02/2023")
     assert r.status_code == 400
