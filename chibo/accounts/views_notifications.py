@@ -30,7 +30,7 @@ class PageForm(forms.Form):
 def inbox(request):
     form = PageForm(request.GET)
     if not form.is_valid():
-        return bad_query(form)
+        return bad_query(form, request=request)
     page = Paginator(notes.user_notifications(request.user), PAGE_SIZE).get_page(
         form.cleaned_data.get("page") or 1
     )

@@ -83,7 +83,7 @@ def tokens(request):
     """API tokens: the user's own, or (?user=) those of a user an org-board admin manages."""
     query = TokenListForm(request.GET)
     if not query.is_valid():
-        return bad_query(query)
+        return bad_query(query, request=request)
     target = user_or_404(request, query.cleaned_data["user"] or request.user.pk)
     rows = ApiToken.objects.filter(user=target).order_by("-created_at", "-id")
     context = {

@@ -65,7 +65,7 @@ def board(request, pk):
     org = scope.org_or_404(pk)
     form = BoardForm(request.GET)
     if not form.is_valid():
-        return bad_query(form)
+        return bad_query(form, request=request)
     as_of = form.cleaned_data.get("as_of") or today()
     step = form.cleaned_data.get("step") or ""
     data = selectors.board(org, as_of, step=step)
@@ -242,7 +242,7 @@ def targets(request, pk):
     org = scope.org_or_404(pk)
     query = RollupForm(request.GET)
     if not query.is_valid():
-        return bad_query(query)
+        return bad_query(query, request=request)
     now = today()
     year = query.cleaned_data.get("year") or now.year
     as_of = year_end(year, now)
@@ -318,7 +318,7 @@ def admitted(request, pk):
     org = scope.org_or_404(pk)
     form = AdmittedForm(request.GET)
     if not form.is_valid():
-        return bad_query(form)
+        return bad_query(form, request=request)
     as_of = form.cleaned_data.get("as_of") or today()
     found = registry.list_for("admissions_year", lists.VIEW)
     rows, extra = found.rows(org, as_of)

@@ -45,7 +45,7 @@ def handles_bad_query(view):
         try:
             return view(request, *args, **kwargs)
         except BadQuery as e:
-            return web.bad_query(e.form)
+            return web.bad_query(e.form, request=request)
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.forms.forms import NON_FIELD_ERRORS
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -91,11 +92,17 @@ def scoped_or_404(scope, queryset, pk, *, org: str, write=False):
 # --- forms --------------------------------------------------------------------------------------
 
 
-def bad_query(form, message: str | None = None, *, names=False) -> HttpResponseBadRequest:
+def bad_query(
+    form, message: str | None = None, *, names=False, request=None, title=None
+) -> HttpResponseBadRequest:
     """400 for a query string (or a small POST) whose form does not validate, each problem after
     its field's label (its parameter name with `names`); a field without a label is named by its
     parameter, never "None". `message` is the whole answer with %(p)s for the problems (default
-    "Tham số không hợp lệ: %(p)s"). Choice errors quote the value: escaped."""
+    "Tham số không hợp lệ: %(p)s"). Choice errors quote the value: escaped.
+
+    With the `request` (not an HTMX fragment's), the answer is a whole page: the site's header,
+    `title`, the message, and the filters again with each error beside its field and the values
+    as given, to correct and send again (core/bad_query.html). Without it, the message alone."""
     problems = []
     for name, errors in form.errors.items():
         text = " ".join(errors)
@@ -106,7 +113,11 @@ def bad_query(form, message: str | None = None, *, names=False) -> HttpResponseB
         label = name if names or field is None else (field.label or name)
         problems.append(f"{label}: {text}")
     message = message or _("Tham số không hợp lệ: %(p)s")
-    return HttpResponseBadRequest(escape(message % {"p": "; ".join(problems)}))
+    text = message % {"p": "; ".join(problems)}
+    if request is None or request.headers.get("HX-Request"):
+        return HttpResponseBadRequest(escape(text))
+    context = {"form": form, "message": text, "title": title or _("Bộ lọc chưa đúng")}
+    return HttpResponseBadRequest(render_to_string("core/bad_query.html", context, request))
 
 
 def add_errors(form, error: ValidationError) -> None:

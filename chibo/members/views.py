@@ -154,16 +154,16 @@ def _list_request(request):
     return scope, form, org, filtered_members(scope, data, org=org)
 
 
-def _bad_filter(form):
+def _bad_filter(request, form):
     """400 naming each bad parameter (the list's filters are in the address the user shares)."""
-    return bad_query(form, _("Bộ lọc không hợp lệ: %(p)s"), names=True)
+    return bad_query(form, _("Bộ lọc không hợp lệ: %(p)s"), names=True, request=request)
 
 
 @login_required
 def member_list(request):
     scope, form, org, qs = _list_request(request)
     if qs is None:
-        return _bad_filter(form)
+        return _bad_filter(request, form)
     data = form.cleaned_data
     if data.get("q"):
         page = SearchPage(qs, data.get("page") or 1, PAGE_SIZE)
@@ -207,7 +207,7 @@ def member_count(request):
     line the list shows above its rows; the list asks for it after showing a search's rows."""
     _, form, _, qs = _list_request(request)
     if qs is None:
-        return _bad_filter(form)
+        return _bad_filter(request, form)
     data = form.cleaned_data
     if data.get("q"):
         count, capped = search_count(qs)

@@ -238,7 +238,7 @@ def export(request):
     scope = reader_or_404(Scope.for_user(request.user))
     form = MemberFilterForm(request.GET)
     if not form.is_valid():
-        return bad_query(form, _("Bộ lọc không hợp lệ: %(p)s"))
+        return bad_query(form, _("Bộ lọc không hợp lệ: %(p)s"), request=request)
     org_id = form.cleaned_data.get("org")
     org = scope.org_or_404(org_id) if org_id else None
     members = filtered_members(scope, form.cleaned_data, org=org)

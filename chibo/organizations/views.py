@@ -97,7 +97,7 @@ def detail(request, pk):
     org = scope.org_or_404(pk)
     form, as_of = _as_of(request)
     if as_of is None:
-        return bad_query(form)
+        return bad_query(form, request=request)
     children = _sorted(selectors.active_children(org))
     children = selectors.children_with_counts(org.path, children)
     ancestors = [
@@ -145,7 +145,7 @@ def indicators_fragment(request, pk):
     org = Scope.for_user(request.user).org_or_404(pk)
     form, as_of = _as_of(request)
     if as_of is None:
-        return bad_query(form)
+        return bad_query(form, request=request)
     context = {
         "org": org,
         "indicators": _linked(indicators.compute_all_cached(org, as_of), org, as_of),

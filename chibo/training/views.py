@@ -79,7 +79,7 @@ def course_list(request):
     scope = reader_or_404(Scope.for_user(request.user))
     form, org, courses = _filtered_courses(request, scope)
     if courses is None:
-        return bad_query(form)
+        return bad_query(form, request=request)
     page = Paginator(courses, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
     query = request.GET.copy()
     query.pop("page", None)
@@ -102,7 +102,7 @@ def course_export(request):
     scope = reader_or_404(Scope.for_user(request.user))
     form, _org, courses = _filtered_courses(request, scope)
     if courses is None:
-        return bad_query(form)
+        return bad_query(form, request=request)
     rows = (
         (
             c.title,
@@ -242,7 +242,7 @@ def course_enroll(request, pk):
     course = course_or_404(scope, pk)
     search = MemberSearchForm(request.GET)
     if not search.is_valid():
-        return bad_query(search)
+        return bad_query(search, request=request)
     form = MembersForm(request.POST or None, choices=selectors.enrollable_members(scope, {}))
     if form.is_valid():
         try:
@@ -295,7 +295,7 @@ def course_enroll_many(request, pk):
     course = course_or_404(scope, pk)
     filters = BulkEnrollFilterForm(request.GET, orgs=bulk_org_choices(scope))
     if not filters.is_valid():
-        return bad_query(filters)
+        return bad_query(filters, request=request)
     form = MembersForm(request.POST or None, choices=selectors.enrollable_members(scope, {}))
     if form.is_valid():
         try:
@@ -387,7 +387,7 @@ def nominate(request):
     scope = writer_or_404(Scope.for_user(request.user))
     choice = NominateChoiceForm(request.POST if request.method == "POST" else request.GET)
     if not choice.is_valid():
-        return bad_query(choice)
+        return bad_query(choice, request=request)
     visible = selectors.scoped_courses(scope)
     open_courses = list(
         visible.filter(end__gte=today()).select_related("organizer").order_by("start", "title")

@@ -151,7 +151,7 @@ def contestant_add(request, pk):
     cells = selectors.round_cells(scope, rnd)
     pick = ContestantCellForm(request.GET)
     if not pick.is_valid():
-        return bad_query(pick)
+        return bad_query(pick, request=request)
     cell = None
     if pick.cleaned_data.get("cell"):
         cell = cells.filter(pk=pick.cleaned_data["cell"]).first()

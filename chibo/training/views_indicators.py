@@ -25,7 +25,7 @@ def indicator_rows(request, code):
     scope = reader_or_404(Scope.for_user(request.user))
     form = IndicatorForm(request.GET)
     if not form.is_valid():
-        return bad_query(form)
+        return bad_query(form, request=request)
     data = form.cleaned_data
     if data.get("org"):
         org = scope.org_or_404(data["org"])

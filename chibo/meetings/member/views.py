@@ -133,7 +133,7 @@ def task_board(request):
     scope = web.reader_or_404(Scope.for_user(request.user))
     form = PageForm(request.GET)
     if not form.is_valid():
-        return web.bad_query(form)
+        return web.bad_query(form, request=request)
     tops = list(scope.top_organizations()[:2])
     if len(tops) == 1 and tops[0].kind == Organization.Kind.CELL:
         return redirect("meetings:cell_tasks", cell=tops[0].pk)
@@ -155,7 +155,7 @@ def cell_tasks(request, cell):
         raise Http404
     form = CellTaskFilterForm(request.GET, members=sel.owner_choices(org))
     if not form.is_valid():
-        return web.bad_query(form)
+        return web.bad_query(form, request=request)
     data = form.cleaned_data
     on = today()
     state = data.get("state") or "open"

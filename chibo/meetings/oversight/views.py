@@ -125,7 +125,7 @@ def month(request):
     scope = web.reader_or_404(Scope.for_user(request.user))
     form = MonthPageForm(request.GET)
     if not form.is_valid():
-        return web.bad_query(form)
+        return web.bad_query(form, request=request)
     data = form.cleaned_data
     roots = _roots(scope, data.get("org"))
     month = data.get("month") or selectors.default_month(roots)
@@ -181,7 +181,7 @@ def overview(request):
     scope = web.reader_or_404(Scope.for_user(request.user))
     form = MonthQueryForm(request.GET)
     if not form.is_valid():
-        return web.bad_query(form)
+        return web.bad_query(form, request=request)
     data = form.cleaned_data
     roots = _roots(scope, data.get("org"))
     if all(r.is_cell for r in roots):  # a cell's own month is the month page
@@ -356,7 +356,7 @@ def indicator(request, code):
     scope = web.reader_or_404(Scope.for_user(request.user))
     form = IndicatorForm(request.GET)
     if not form.is_valid():
-        return web.bad_query(form)
+        return web.bad_query(form, request=request)
     data = form.cleaned_data
     (org,) = _roots(scope, data.get("org"))[:1]
     as_of = data.get("as_of") or dates.today()

@@ -64,7 +64,7 @@ def cell_meetings(request, pk):
     cell = _cell_or_404(scope, pk)
     form = forms.CellMeetingsForm(request.GET)
     if not form.is_valid():
-        return web.bad_query(form)
+        return web.bad_query(form, request=request)
     meetings = selectors.cell_meetings(cell)
     if form.cleaned_data["year"]:
         meetings = meetings.filter(month__year=form.cleaned_data["year"])
@@ -99,7 +99,7 @@ def generate(request, pk):
     org = scope.org_or_404(pk, write=True)
     form = forms.MonthForm(request.POST)
     if not form.is_valid():
-        return web.bad_query(form)
+        return web.bad_query(form, request=request)
     month = form.cleaned_data["month"]
     created = lifecycle.meetings_generate(org=org, month=month, actor=request.user)
     if created:

@@ -41,7 +41,7 @@ def badge_list(request, pk):
     org = scope.org_or_404(pk)
     form = YearForm(request.GET)
     if not form.is_valid():
-        return bad_query(form)
+        return bad_query(form, request=request)
     year = form.cleaned_data["year"]
     data = rounds(org, year)
     if request.GET.get("format") == "xlsx":

@@ -97,7 +97,7 @@ def _charts(tables, link):
 def statistics(request, pk):
     org, form = _request(request, pk)
     if not form.is_valid():
-        return bad_query(form)
+        return bad_query(form, request=request)
     data = form.cleaned_data
     tables = _cached_tables(org, data["start"], data["end"])
     period = _period(data)
@@ -144,7 +144,7 @@ def statistics_members(request, pk):
     """The members behind one number of the statistics."""
     org, form = _request(request, pk)
     if not form.is_valid():
-        return bad_query(form)
+        return bad_query(form, request=request)
     data = form.cleaned_data
     key = data.get("key") or "change:closing"
     stats = compute(org, data["start"], data["end"])
