@@ -88,7 +88,7 @@ def plans(request, pk):
     org = scope.org_or_404(pk)
     query, as_of = _as_of(request)
     if as_of is None:
-        return bad_query(query)
+        return bad_query(query, request=request)
     form = None
     if scope.can_write(org) and not org.is_cell:
         form = PlanForm(request.POST or None)
@@ -143,7 +143,7 @@ def plan(request, pk):
     row = get_or_404(CongressPlan.objects.select_related("organization"), pk=pk)
     query, as_of = _as_of(request)
     if as_of is None:
-        return bad_query(query)
+        return bad_query(query, request=request)
     if scope.covers(row.organization):
         org = row.organization
     else:
@@ -395,7 +395,7 @@ def regulations(request, pk):
     org = scope.org_or_404(pk)
     query, as_of = _as_of(request)
     if as_of is None:
-        return bad_query(query)
+        return bad_query(query, request=request)
     rows = selectors.regulations_under(org, as_of)
     context = {
         "org": org,
