@@ -159,7 +159,7 @@
   }
 
   // --- sections one at a time, with a progress line ----------------------------------------------
-  function steps(form, draft, keep) {
+  function steps(form, draft, remember) {
     var secs = Array.prototype.slice.call(form.querySelectorAll("fieldset[id^=sec-]"));
     var line = document.getElementById("rec-progress");
     if (!secs.length || !line) return function () {};
@@ -184,7 +184,7 @@
       line.querySelector(".rec-progress-bar span").style.width = Math.round(((i + 1) * 100) / secs.length) + "%";
       if (draft) {
         draft.open = i;
-        keep();
+        remember();
       }
       if (scroll) secs[i].scrollIntoView({ block: "start" });
     }
@@ -283,7 +283,11 @@
       });
       list.after(add);
     });
-    var openFor = steps(form, draft, keep);
+    // The open section is remembered with the draft, not the fields: an untouched page leaves
+    // nothing to offer back later.
+    var openFor = steps(form, draft, function () {
+      save(s, key, draft);
+    });
 
     // A draft of an older version (the record was saved by someone else meanwhile): offer it.
     var older = null;
