@@ -6,6 +6,10 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
+# Python keeps the bytecode it compiles (and pytest its rewritten test modules): where the
+# environment says not to, every process of a run (four pytest workers, the commands the tests
+# start) compiled Django and chibo again, about 4 s of CPU each.
+unexport PYTHONDONTWRITEBYTECODE
 # A pyenv shim can exist without a working uv behind it: trust uv only if it runs.
 UV := $(shell uv --version >/dev/null 2>&1 && command -v uv || echo .tools/bin/uv)
 PY := .venv/bin/python
@@ -33,7 +37,10 @@ run: env
 	$(PY) manage.py db_worker --no-reload -v0 & trap 'kill $$! 2>/dev/null' EXIT; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
-test: env lint check-migrations browser-deps test-sqlite test-postgres
+# The two suites run side by side: each leaves a core idle at times (a worker starting, waiting
+# for Chromium or a subprocess, the last worker finishing alone), which the other one fills.
+test: env lint check-migrations browser-deps
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 	@echo "make test: all checks passed"
 
 lint: env
