@@ -3,6 +3,8 @@ the badges and the statistics both count it here."""
 
 import datetime
 
+from chibo.core.dates import age_on
+
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
     """The same day `years` later; 29/02 becomes 28/02 in a common year."""
@@ -31,6 +33,4 @@ def party_age(admission: datetime.date, on: datetime.date, interruptions=()) -> 
     counted_from = admission + datetime.timedelta(days=max(lost, 0))
     if on < counted_from:
         return 0
-    return (
-        on.year - counted_from.year - ((on.month, on.day) < (counted_from.month, counted_from.day))
-    )
+    return age_on(counted_from, on)

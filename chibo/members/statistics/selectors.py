@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.dates import age_on
 from chibo.organizations.models import Organization, OrganizationPeriod, subtree_q
 from chibo.organizations.selectors import path_as_of
 
@@ -41,10 +42,6 @@ def _band(value, bands):
         if (low is None or value >= low) and (high is None or value <= high):
             return f"{low or 0}-{high or ''}"
     return "?"
-
-
-def _age(birth: datetime.date, on: datetime.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def education_level(text: str) -> str:
@@ -222,7 +219,7 @@ def compute(org: Organization, start: datetime.date, end: datetime.date) -> Stat
             p = people[member_id]
             groups[f"adm_sex:{p[4]}"].add(member_id)
             groups[f"adm_ethnicity:{p[6]}"].add(member_id)
-            groups[f"adm_age:{_band(_age(p[5], p[12]), AGE_BANDS)}"].add(member_id)
+            groups[f"adm_age:{_band(age_on(p[5], p[12]), AGE_BANDS)}"].add(member_id)
             groups[f"adm_education:{education(p[8])}"].add(member_id)
             groups[f"adm_occupation:{p[11]}"].add(member_id)
     for member_id, on in decreases:
@@ -245,7 +242,7 @@ def compute(org: Organization, start: datetime.date, end: datetime.date) -> Stat
         if status_on_end.get(member_id) == Status.EXEMPT:
             groups["exempt:exempt"].add(member_id)
         groups[f"sex:{p[4]}"].add(member_id)
-        groups[f"age:{age_band(_age(p[5], end))}"].add(member_id)
+        groups[f"age:{age_band(age_on(p[5], end))}"].add(member_id)
         gaps = interruptions.get(member_id, ())
         groups[f"party_age:{party_band(party_age(p[12], end, gaps))}"].add(member_id)
         groups[f"ethnicity:{p[6]}"].add(member_id)
