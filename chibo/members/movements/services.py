@@ -266,7 +266,7 @@ def member_temporary_start(
     note: str = "",
 ) -> TemporaryStay:
     """Temporary activity elsewhere (sinh hoạt tạm thời) from `on`: the member stays on the
-    home cell's roll, counted there; the stay is listed on both sides."""
+    home cell's roll, counted there; the stay is listed on the member's record."""
     locked = _lock(member)
     _check_status(locked, (Status.ACTIVE,), IN_CELL)
     _require(letter_number=letter_number.strip())

@@ -503,3 +503,33 @@ def test_imported_recorded_meetings_get_their_register_numbers(tree):
         for d in MeetingDocument.objects.select_related("meeting")
     }
     assert numbers == {(1, "BB"): 1, (1, "NQ"): 1, (2, "BB"): 2, (2, "NQ"): 2}
+
+
+@pytest.mark.django_db
+def test_movements_documents_go_out_and_back(tree, personas):
+    from chibo.members.models import StatusChange
+    from chibo.members.movements import services as movements
+
+    movements.member_remove(
+        member=tree.member_b,
+        on=D(2023, 1, 5),
+        kind=StatusChange.Kind.EXPULSION,
+        decided_by="UBKT Huyện ủy",
+        decision_number="15-QĐ/UBKT",
+        reason="Vi phạm",
+        actor=personas["admin"],
+    )
+    data = exporter.build(tree.district)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))[schema.STATUS_CHANGES.name]
+    values = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
+    assert "15-QĐ/UBKT" in values and "UBKT Huyện ủy" in values and "Khai trừ" in values
+    StatusChange.objects.update(kind="", decision_number="", decided_by="", reason="")
+    result = importer.import_workbook(io.BytesIO(data), accept_warnings=True)
+    assert not result.errors, result.errors
+    change = StatusChange.objects.get(member=tree.member_b)
+    assert (change.kind, change.decision_number, change.decided_by, change.reason) == (
+        StatusChange.Kind.EXPULSION,
+        "15-QĐ/UBKT",
+        "UBKT Huyện ủy",
+        "Vi phạm",
+    )
