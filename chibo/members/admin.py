@@ -44,6 +44,11 @@ class StatusChangeAdmin(NoDeleteAdmin):
     list_display = ["member", "kind", "previous", "status", "on", "decision_number"]
     list_filter = ["kind", "status"]
     raw_id_fields = ["member"]
+    # A dated event is undone by a later one (members/movements), never rewritten: only its
+    # note may be corrected here.
+    readonly_fields = [
+        f.name for f in StatusChange._meta.concrete_fields if f.name not in ("id", "note")
+    ]
 
 
 @admin.register(BadgeRule)

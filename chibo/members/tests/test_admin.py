@@ -1,5 +1,7 @@
 """The back office: pages load, no deletes, edits audited and derived fields kept."""
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -64,3 +66,21 @@ def test_admin_edit_is_audited_and_refreshes_search(tree, superclient):
     assert Member.objects.search("nguyen van an").filter(pk=m.pk).exists()
     ev = AuditEvent.objects.filter(object_id=str(m.pk), note="admin").get()
     assert ev.changes["full_name"] == ["Nguyễn Văn An", "Nguyễn Văn Ân"]
+
+
+@pytest.mark.django_db
+def test_admin_cannot_rewrite_a_status_change(tree, superclient):
+    from chibo.members.models import BadgeRule, StatusChange
+    from chibo.members.movements import services as movements
+
+    change = movements.member_record_death(
+        member=tree.member_a, on=datetime.date(2023, 1, 5), actor=None
+    )
+    url = f"/admin/members/statuschange/{change.pk}/change/"
+    form = superclient.get(url).context["adminform"].form
+    assert set(form.fields) == {"note"}
+    assert superclient.get(f"/admin/members/statuschange/{change.pk}/delete/").status_code == 403
+    # The badge rule is data an organization board keeps in the back office.
+    assert superclient.get("/admin/members/badgerule/").status_code == 200
+    assert BadgeRule.objects.count() == 1
+    assert StatusChange.objects.get(pk=change.pk).status == "deceased"
