@@ -39,3 +39,38 @@ def test_every_cell_term_of_the_plan_has_its_congress_with_steps_in_order(demo):
         assert r.held_on == r.term.congress_date == r.term.start
         assert r.drafted_on < r.opinion_on < r.personnel_on <= r.scheduled_on <= r.held_on
         assert r.held_on <= r.deadline - datetime.timedelta(days=30)
+
+
+def test_the_demo_cells_congress_documents_are_filled_in_under_two_seconds(demo):
+    import io
+    import time
+
+    from docx import Document
+
+    from chibo.congresses import content, documents
+
+    rows = (
+        CellCongress.objects.select_related("plan", "cell")
+        .filter(cell__cell_type="residential")
+        .order_by("pk")
+    )
+    for row in (rows.first(), rows.last()):
+        for kind in ("political_report", "draft_resolution"):
+            started = time.perf_counter()
+            context = content.context_for(row, d.AS_OF)
+            filled = documents.fill(row, kind, context, row.held_on)
+            assert time.perf_counter() - started < 2
+            doc = Document(io.BytesIO(filled.content))
+            text = "\n".join(p.text for p in doc.paragraphs)
+            assert row.cell.name in text and "2023–2025" in text
+        assert int(context["so_cuoc_hop"]) > 0 and context["chi_tieu"]
+
+
+def test_the_commune_sees_the_cells_that_did_not_review_their_regulations(demo):
+    from chibo.congresses.selectors import regulations_under
+    from chibo.organizations.models import Organization
+
+    district = Organization.objects.get(code=d.DISTRICT[0])
+    rows = regulations_under(district, d.AS_OF)
+    missing = [r for r in rows if not r.reviewed_in_term]
+    assert rows and 0 < len(missing) < len(rows) // 5
