@@ -66,6 +66,20 @@ def test_the_secretary_starts_with_this_months_meeting(tree, personas, clients):
     assert "Sửa biên bản" not in home_html(c)
 
 
+def test_the_secretary_sees_this_months_thematic_meetings(tree, personas, clients):
+    m = this_month(tree.cell_a)
+    thematic = CellMeeting.objects.create(
+        cell=tree.cell_a,
+        month=m.month,
+        kind=CellMeeting.Kind.THEMATIC,
+        topic="Học tập Chỉ thị 50",
+        scheduled_date=m.scheduled_date,
+    )
+    html = home_html(clients["secretary_a"])
+    assert "Học tập Chỉ thị 50" in html and reverse("meetings:detail", args=[thematic.pk]) in html
+    assert m.scheduled_date.strftime("%d/%m/%Y") in html
+
+
 def test_the_secretary_sees_the_cells_open_tasks(tree, personas, clients):
     m = this_month(tree.cell_a)
     task(m, "Làm đường nội bản", owner=tree.member_a)
