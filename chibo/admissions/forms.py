@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 from chibo.members import rules as member_rules
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
@@ -18,7 +19,7 @@ def _date_field(label, required=True):
     return DateField(label=label, required=required)  # dd/mm/yyyy: core's widget
 
 
-class CandidateForm(forms.ModelForm):
+class CandidateForm(SubmissionKeyMixin, forms.ModelForm):
     cell = forms.ModelChoiceField(label=_("Chi bộ"), queryset=Organization.objects.none())
     listed_on = _date_field(_("Ngày đưa vào danh sách quần chúng ưu tú"))
     birth_date = _date_field(_("Ngày sinh"))

@@ -17,6 +17,7 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core import indicators as registry
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.templatetags.vn import vndate
 from chibo.core.web import (
     add_errors,
@@ -114,13 +115,21 @@ def candidate_create(request):
         data = dict(form.cleaned_data)
         cell, listed_on = data.pop("cell"), data.pop("listed_on")
         try:
-            candidate = services.candidate_create(
-                actor=request.user, cell=cell, listed_on=listed_on, **data
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.candidate_create(
+                    actor=request.user, cell=cell, listed_on=listed_on, **data
+                ),
             )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã thêm quần chúng %(name)s.") % {"name": candidate})
+            candidate = result.obj
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã thêm quần chúng %(name)s.") % {"name": candidate})
             return redirect("admissions:candidate", pk=candidate.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "admissions/candidate_form.html", {"form": form}, status=status)

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 from chibo.members.models import Member
 
 from ..forms import MemberChoiceField, PageForm
@@ -79,7 +80,7 @@ class AssessForm(forms.Form):
     assessed_on = DateField(label=_("Ngày đánh giá"))
 
 
-class CommuneOfficialForm(_HolderForm, AssessForm):
+class CommuneOfficialForm(SubmissionKeyMixin, _HolderForm, AssessForm):
     post = forms.CharField(label=_("Chức vụ"), max_length=120)
     start = DateField(label=_("Giữ chức vụ từ ngày"))
     end = DateField(label=_("Đến ngày (nếu đã thôi)"), required=False)

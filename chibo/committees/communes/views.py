@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, reader_or_404, scoped_or_404
 
 from ..exports import xlsx_response
@@ -231,13 +232,21 @@ def official_add(request, pk):
     )
     if form.is_valid():
         try:
-            official = services.commune_official_add(
-                commune=org, actor=request.user, **form.cleaned_data
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.commune_official_add(
+                    commune=org, actor=request.user, **form.cleaned_data
+                ),
             )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã ghi %(name)s.") % {"name": official.full_name})
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                name = result.obj.full_name
+                messages.success(request, _("Đã ghi %(name)s.") % {"name": name})
             return redirect(_officials_url(org))
     return form_page(request, form, _("Thêm cán bộ, công chức xã"), _officials_url(org), org.name)
 

@@ -72,3 +72,34 @@ def test_an_organization_a_commune_and_a_village(tree, personas, clients):
     data |= {"valid_from": "01/03/2020", "households": "40"}
     location = send_twice(clients["admin"], url, data)
     assert location == f"/org/village/{Village.objects.get(code='V-C1').pk}/"
+
+
+def test_a_candidate_for_admission(tree, personas, clients):
+    from chibo.admissions.models import Candidate
+
+    data = {
+        "cell": tree.cell_a.pk,
+        "listed_on": "04/01/2021",
+        "full_name": "Tòng Thị Hoa",
+        "sex": "female",
+        "birth_date": "01/05/1999",
+        "ethnicity": "Thái",
+        "religion": "Không",
+    }
+    send_twice(clients["secretary_a"], "/admissions/new/", data)
+    # Nothing but the key stops a second identical person.
+    assert Candidate.objects.filter(full_name="Tòng Thị Hoa").count() == 1
+
+
+def test_a_commune_official(tree, personas, clients):
+    from chibo.committees.models import CommuneOfficial
+
+    data = {
+        "full_name": "Quàng Thị Mới",
+        "post": "Công chức Văn phòng - Thống kê",
+        "start": "01/03/2022",
+        "meets_standard": "1",
+        "assessed_on": "15/03/2022",
+    }
+    send_twice(clients["commune"], f"/committees/org/{tree.commune_a.pk}/officials/new/", data)
+    assert CommuneOfficial.objects.filter(full_name="Quàng Thị Mới").count() == 1
