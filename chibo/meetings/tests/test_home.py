@@ -59,6 +59,8 @@ def test_the_secretary_starts_with_this_months_meeting(tree, personas, clients):
     CellMeeting.objects.filter(pk=m.pk).update(status=S.HELD, held_on=today())
     html = home_html(c)
     assert "chờ Đảng ủy xác nhận" in html and reverse("meetings:detail", args=[m.pk]) in html
+    minutes = reverse("meetings:document", kwargs={"pk": m.pk, "kind": "minutes", "fmt": "docx"})
+    assert minutes in html  # the documents, from the home
     CellMeeting.objects.filter(pk=m.pk).update(status=S.RETURNED, review_comment="Thiếu chữ ký")
     html = home_html(c)
     assert "Thiếu chữ ký" in html and "Sửa biên bản" in html
