@@ -119,6 +119,7 @@ def plans(request, pk):
     context = {
         "org": org,
         "as_of": as_of,
+        "query": query,
         "plans": list(selectors.plans_for(org)),
         "own": list(
             CellCongress.objects.filter(cell=org)
@@ -159,6 +160,7 @@ def plan(request, pk):
         "plan": row,
         "org": org,
         "as_of": as_of,
+        "query": query,
         "cells": cells,
         "progress": selectors.progress(org, as_of),
         "held": sum(1 for c in cells if c.held_on and c.held_on <= as_of),
@@ -400,6 +402,7 @@ def regulations(request, pk):
     context = {
         "org": org,
         "as_of": as_of,
+        "query": query,
         "rows": rows,
         "missing": sum(1 for r in rows if not r.reviewed_in_term),
     }
