@@ -13,11 +13,11 @@ from chibo.committees.forms import EndForm
 from chibo.committees.models import ConcurrentRole, Position, Title
 from chibo.committees.positions import services as position_services
 from chibo.committees.positions.forms import PositionForm
+from chibo.committees.villages import selectors as village_selectors
 from chibo.committees.villages import services as village_services
 from chibo.committees.villages.forms import RoleForm
 from chibo.core.dates import today
-from chibo.core.web import covers_or_404, get_or_404, scoped_or_404
-from chibo.organizations.models import Village
+from chibo.core.web import scoped_or_404
 
 from .organizations import router as organizations_router
 from .schemas import MAX_ID, TEXT_PATTERN, responses
@@ -157,15 +157,6 @@ def position_end(
     return write(request, action, out=PositionOut, key=idempotency_key, fields=EndIn.model_fields)
 
 
-def _village_or_404(scope, village_id) -> Village:
-    # As committees.villages.views._village_or_404: the serving cell's scope, or the commune's.
-    village = get_or_404(
-        Village.objects.select_related("cell", "commune__party_committee"), pk=village_id
-    )
-    covers_or_404(scope, village.cell or village.commune.party_committee, write=True)
-    return village
-
-
 @villages.post(
     "/{village_id}/posts",
     auth=WRITE_AUTH,
@@ -185,7 +176,7 @@ def post_assign(
     idempotency_key: str | None = IDEMPOTENCY_HEADER,
 ):
     def action():
-        village = _village_or_404(scope_of(request), village_id)
+        village = village_selectors.village_or_404(scope_of(request), village_id)
         members = selectors.members_for_positions(
             village.cell or village.commune.party_committee, today()
         )
@@ -216,8 +207,7 @@ def post_end(
     idempotency_key: str | None = IDEMPOTENCY_HEADER,
 ):
     def action():
-        role = get_or_404(ConcurrentRole.objects.select_related("member"), pk=post_id)
-        _village_or_404(scope_of(request), role.village_id)
+        role, _village = village_selectors.post_or_404(scope_of(request), post_id)
         end = cleaned(bound(EndForm, data))["end"]
         return village_services.concurrent_role_end(role=role, end=end, actor=request.user)
 

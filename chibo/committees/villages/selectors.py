@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from chibo.core.web import covers_or_404, get_or_404
 from chibo.organizations.models import Commune, Organization, Village
 from chibo.organizations.selectors import link_on, periods_under
 
@@ -295,3 +296,19 @@ def secretaries_and_heads(org: Organization, on: datetime.date) -> list[Secretar
         SecretaryHead(cell, name, parent, secretaries.get(cell.pk), heads.get(cell.pk, []))
         for cell, name, parent in refs
     ]
+
+
+# --- scoped lookups ---------------------------------------------------------------------------
+
+
+def village_or_404(scope, pk) -> Village:
+    """A village whose serving cell, or else whose commune's committee, the user may write to."""
+    village = get_or_404(Village.objects.select_related("cell", "commune__party_committee"), pk=pk)
+    covers_or_404(scope, village.cell or village.commune.party_committee, write=True)
+    return village
+
+
+def post_or_404(scope, pk) -> tuple[ConcurrentRole, Village]:
+    """A village post and its village, which the user may write to (village_or_404)."""
+    role = get_or_404(ConcurrentRole.objects.select_related("member"), pk=pk)
+    return role, village_or_404(scope, role.village_id)

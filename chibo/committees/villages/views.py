@@ -16,12 +16,11 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
-from chibo.core.web import add_errors, covers_or_404, get_or_404, reader_or_404, scoped_or_404
-from chibo.organizations.models import Village
+from chibo.core.web import add_errors, reader_or_404, scoped_or_404
 
 from ..exports import xlsx_response
 from ..forms import EndForm, PageForm
-from ..models import ConcurrentRole, RoleModel
+from ..models import RoleModel
 from ..selectors import members_for_positions
 from ..web import (
     above_grassroots,
@@ -79,19 +78,6 @@ def _roles_url(org) -> str:
     return reverse("committees:roles", args=[org.pk])
 
 
-def _village_or_404(scope, pk) -> Village:
-    """A village whose serving cell, or else whose commune's committee, the user may write to."""
-    village = get_or_404(Village.objects.select_related("cell", "commune__party_committee"), pk=pk)
-    covers_or_404(scope, village.cell or village.commune.party_committee, write=True)
-    return village
-
-
-def _role_or_404(scope, pk) -> tuple[ConcurrentRole, Village]:
-    """A village post and its village, which the user may write to (_village_or_404)."""
-    role = get_or_404(ConcurrentRole.objects.select_related("member"), pk=pk)
-    return role, _village_or_404(scope, role.village_id)
-
-
 def _village_back(scope, village) -> str:
     committee = village.commune.party_committee
     if committee is not None and scope.covers(committee):
@@ -103,7 +89,7 @@ def _village_back(scope, village) -> str:
 @require_http_methods(["GET", "POST"])
 def role_assign(request, pk):
     scope = Scope.for_user(request.user)
-    village = _village_or_404(scope, pk)
+    village = selectors.village_or_404(scope, pk)
     members = members_for_positions(village.cell or village.commune.party_committee, today())
     form = forms.RoleForm(request.POST or None, members=members)
     back = _village_back(scope, village)
@@ -128,7 +114,7 @@ def role_assign(request, pk):
 @require_http_methods(["GET", "POST"])
 def role_end(request, pk):
     scope = Scope.for_user(request.user)
-    role, village = _role_or_404(scope, pk)
+    role, village = selectors.post_or_404(scope, pk)
     back = _village_back(scope, village)
     form = EndForm(request.POST or None)
     if form.is_valid():

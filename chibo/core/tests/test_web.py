@@ -259,6 +259,5 @@ def test_the_pager_links_the_pages_around_keeping_the_query():
     html = render_to_string("core/pager.html", {"page": page, "query": "q=an&org=3"})
     assert 'href="?q=an&amp;org=3&page=1"' in html and 'href="?q=an&amp;org=3&page=3"' in html
     assert "Trang 2/3" in html
-    assert render_to_string("pager.html", {"page": page, "query": "q=an&org=3"}) == html
     alone = Paginator(list(range(5)), 10).get_page(1)
     assert render_to_string("core/pager.html", {"page": alone}).strip() == ""

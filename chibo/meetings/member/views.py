@@ -253,7 +253,7 @@ def calendar_feed(request, token):
         name = _("Sinh hoạt chi bộ – %(who)s") % {"who": owner}
     body = ical.calendar(sel.feed_meetings(cells, on), name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="chibo.ics"'
+    response["Content-Disposition"] = web.content_disposition("chibo.ics", inline=True)
     response["Cache-Control"] = "private, no-cache"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"

@@ -3,7 +3,6 @@ written to .xlsx the same way as the other lists (formula-neutralized cells), an
 behind the three indicators, whose last column says which rows count."""
 
 import datetime
-from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.db.models import F
@@ -14,6 +13,7 @@ from chibo.committees.exports import Table
 from chibo.core import indicators as registry
 from chibo.core import vn
 from chibo.core.indicators import Value
+from chibo.core.web import LazyRows
 
 from ..models import FollowAssignment
 from . import indicators as ind
@@ -189,12 +189,12 @@ def _supported_villages(org, on) -> Table:
     return table
 
 
-class AttendanceRows(Sequence):
-    """The (link, row) pairs of the official_attendance_rate list, one row per (official,
-    meeting) pair, by official (Vietnamese order of the name), then day: read a slice at a time,
-    as a paginator does. First the pairs counted per official (one query, which gives the
-    figure too) and the officials' names (one query), then, for a slice, the pairs of the
-    officials it reaches (one query)."""
+class AttendancePairs:
+    """The (official, meeting) pairs of the official_attendance_rate list, by official
+    (Vietnamese order of the name), then day. First the pairs counted per official (one query,
+    which gives the figure too) and the officials' names (one query); then `rows(positions)`,
+    the (link, row) pairs at those positions, reads the pairs of the officials they reach (one
+    query)."""
 
     def __init__(self, org, on):
         self.pairs = ind.official_attendance_pairs(org, on)
@@ -221,13 +221,9 @@ class AttendanceRows(Sequence):
         self.names = names
         self.groups = [groups[k] for k in sorted(groups)]  # [[official ids], pairs]
 
-    def __len__(self):
-        return self.value.of
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
-        start, stop, _step = index.indices(len(self))
+    def rows(self, positions: list[int]) -> list:
+        """The (link, row) pairs at `positions`, consecutive."""
+        start, stop = positions[0], positions[-1] + 1
         group_of, offset, first = {}, 0, None  # official id -> their group's place
         for place, (ids, n) in enumerate(self.groups):
             if offset + n > start and offset < stop:
@@ -258,8 +254,15 @@ class AttendanceRows(Sequence):
         ][start - first : stop - first]
 
 
+def attendance_rows(org, on) -> tuple[LazyRows, Value]:
+    """The (link, row) pairs of the official_attendance_rate list, read a slice at a time (a
+    paginator's page), and the figure."""
+    pairs = AttendancePairs(org, on)
+    return LazyRows(range(pairs.value.of), pairs.rows), pairs.value
+
+
 def _official_attendance_rate(org, on) -> Table:
-    rows = AttendanceRows(org, on)
+    rows, _value = attendance_rows(org, on)
     table = _attendance_table()
     for link, row in rows[0 : len(rows)]:
         table.rows.append(row)
@@ -286,8 +289,8 @@ def _whole(table_of):
 
 def _attendance_rows(org, on):
     """Only the page shown is read; the figure comes with the pairs counted."""
-    rows = AttendanceRows(org, on)
-    return rows, {"table": _attendance_table(), "value": rows.value}
+    rows, value = attendance_rows(org, on)
+    return rows, {"table": _attendance_table(), "value": value}
 
 
 VIEW = "meetings:official_indicator"  # the page that shows these lists
