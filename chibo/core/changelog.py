@@ -37,11 +37,18 @@ class Described:
 
 
 _DESCRIBED: dict[tuple[str, str], Described] = {}
+_NOTES: dict[tuple[str, str], object] = {}
 
 
 def describe(model: type[models.Model], key: str, *, label, keys=None, choices=None) -> None:
     """Register how the change `key` of `model`'s audit events reads."""
     _DESCRIBED[(model._meta.label_lower, key)] = Described(label, keys, choices)
+
+
+def note(model: type[models.Model], code: str, text) -> None:
+    """Register how the note `code` of `model`'s audit events reads (an app that writes a code
+    as the note, "generate", shows it in the reader's language)."""
+    _NOTES[(model._meta.label_lower, code)] = text
 
 
 @dataclass
@@ -64,6 +71,11 @@ class Row:
 class Entry:
     event: object  # core.models.AuditEvent
     rows: list[Row]
+
+    @property
+    def note(self) -> str:
+        text = _NOTES.get((self.event.object_type, self.event.note))
+        return str(text) if text is not None else self.event.note
 
 
 def _model_of(event):

@@ -48,6 +48,7 @@ changelog.describe(
     choices=Attendance.Presence,
 )
 changelog.describe(CellMeeting, "guests", label=gettext_lazy("Khách mời"))
+changelog.note(CellMeeting, "generate", gettext_lazy("Tạo theo lịch sinh hoạt tháng"))
 changelog.describe(CellMeeting, "cell", label=gettext_lazy("Chi bộ"), keys=Organization)
 changelog.describe(CellMeeting, "chair", label=gettext_lazy("Chủ trì"), keys=Member)
 changelog.describe(

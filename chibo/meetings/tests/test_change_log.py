@@ -64,6 +64,7 @@ def test_the_change_log_names_fields_people_and_dates(tree, personas, recorded):
     assert f"Ngày họp : — → {recorded.scheduled_date:%d/%m/%Y}" in text
     assert "Trạng thái : Dự kiến → Đã ghi biên bản" in text
     assert f"Chi bộ : {tree.cell_a.name}" in text  # the creation's values, alone
+    assert "Tạo theo lịch sinh hoạt tháng" in text and "generate" not in text
     for raw in ("chair", "attendance", "held_on", "quality_class", "'present'", "2023-03-"):
         assert raw not in text, raw
     assert f"'{tree.member_a.pk}'" not in log and "{'" not in log
