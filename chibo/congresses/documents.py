@@ -10,6 +10,7 @@ import jinja2
 from django.utils.translation import gettext as _
 from docx import Document
 from docxtpl import DocxTemplate, Listing
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from chibo.meetings.documents.build import PdfError, pdf_bytes, pdf_converter
 from chibo.organizations.models import Organization
@@ -77,7 +78,7 @@ def check_template(content: bytes) -> list[str]:
             ]
         )
     # The items' fields: fill once with a sample in which anything unknown is an error.
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         DocxTemplate(io.BytesIO(content)).render(sample(), jinja_env=env)
     except jinja2.UndefinedError as e:
@@ -89,8 +90,17 @@ def check_template(content: bytes) -> list[str]:
                 % {"name": name, "where": _where(places, name)}
             ]
         ) from None
+    except SecurityError as e:
+        match = re.search(r"attribute '([^']+)'", str(e))
+        name = match.group(1) if match else str(e)
+        raise TemplateProblem(
+            [
+                _("Mẫu không được dùng “%(name)s” (ở %(where)s).")
+                % {"name": name, "where": _where(places, name)}
+            ]
+        ) from None
     except jinja2.TemplateError as e:
-        raise TemplateProblem([_("Lỗi trong mẫu: %(m)s.") % {"m": str(e)}]) from None
+        raise TemplateProblem([_("Lỗi trong mẫu: %(m)s.") % {"m": str(e).rstrip(".")}]) from None
     return sorted(names)
 
 
@@ -120,7 +130,8 @@ def render(content: bytes, context: dict) -> bytes:
     for name in PROSE.values():
         values[name] = Listing(values.get(name, ""))
     tpl = DocxTemplate(io.BytesIO(content))
-    env = jinja2.Environment(autoescape=True)
+    # Templates are uploaded by staff: sandboxed, so a placeholder cannot reach Python.
+    env = SandboxedEnvironment(autoescape=True)
     tpl.render(values, jinja_env=env)
     out = io.BytesIO()
     tpl.save(out)

@@ -151,3 +151,20 @@ def test_days_ahead_reads_the_deadline_and_the_last_congress(tree):
     assert congress_days_ahead(tree.commune_b, D(2023, 3, 31)).text == "—"
     # Another term: the plan is not in force.
     assert congress_days_ahead(tree.commune_a, D(2022, 12, 31)).text == "—"
+
+
+def test_a_template_cannot_reach_python():
+    import io
+
+    from docx import Document
+
+    from chibo.congresses import documents
+    from chibo.congresses.defaults import default_template
+
+    doc = Document(io.BytesIO(default_template("draft_resolution")))
+    doc.add_paragraph("{{ chi_bo.__class__.__mro__ }}")
+    out = io.BytesIO()
+    doc.save(out)
+    with pytest.raises(documents.TemplateProblem) as e:
+        documents.check_template(out.getvalue())
+    assert e.value.messages == [f"Mẫu không được dùng “__class__” (ở đoạn {len(doc.paragraphs)})."]
