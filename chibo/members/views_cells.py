@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
+from chibo.core.web import add_errors, admin_or_404
 from chibo.organizations.models import Village
 
 from . import services
@@ -22,9 +23,9 @@ from .models import Member
 
 def _open_cell_or_404(request, pk):
     """(scope, cell) for an organization admin who may write there; an open cell only."""
-    scope = Scope.for_user(request.user)
+    scope = admin_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk, write=True)
-    if not scope.is_org_admin or not org.is_cell or org.valid_to:
+    if not org.is_cell or org.valid_to:
         raise Http404
     return scope, org
 
@@ -41,7 +42,7 @@ def merge(request, pk):
         try:
             n = services.cells_merge(source=org, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Đã sáp nhập; %(n)s đảng viên chuyển sang.") % {"n": n})
             return redirect("organizations:detail", pk=form.cleaned_data["into"].pk)
@@ -72,7 +73,7 @@ def split(request, pk):
                     villages=form.village_assignment(),
                 )
             except ValidationError as e:
-                form.add_error(None, e)
+                add_errors(form, e)
             else:
                 messages.success(
                     request, _("Đã chia tách thành %(n)s chi bộ mới.") % {"n": len(created)}
