@@ -18,6 +18,10 @@ class AsOfForm(forms.Form):
     as_of = DateField(label=_("Tính đến ngày"), required=False)
 
 
+class PlanQueryForm(AsOfForm):
+    under = forms.IntegerField(label=_("Tổ chức"), min_value=1, required=False)
+
+
 class PlanForm(SubmissionKeyMixin, forms.Form):
     term_name = forms.CharField(label=_("Nhiệm kỳ"), max_length=20)
     term_start = DateField(label=_("Nhiệm kỳ từ ngày"))

@@ -69,6 +69,41 @@ def plan_page(plan: CongressPlan, org: Organization, on: datetime.date) -> list[
     )
 
 
+@dataclass
+class RollupRow:
+    org: Organization
+    total: int = 0
+    held: int = 0
+    last_held: datetime.date | None = None
+    late: int = 0  # held after their deadline, or not held with the deadline past
+
+
+def plan_rollup(plan: CongressPlan, org: Organization, on: datetime.date) -> list[RollupRow]:
+    """Per organization directly under `org` on `on` (the communes of a district), the plan's
+    cells under it: planned, held by `on`, the last held, late. Two queries."""
+    children = [
+        RollupRow(p.organization)
+        for p in periods_under(org, on)
+        .filter(parent=org)
+        .exclude(organization__kind=Organization.Kind.CELL)
+        .select_related("organization")
+        .order_by("organization__name", "pk")
+    ]
+    paths = [(r.org.path, r) for r in children]
+    for path, held_on, deadline in plan.cells.values_list("cell__path", "held_on", "deadline"):
+        row = next((r for p, r in paths if path.startswith(p)), None)
+        if row is None:
+            continue
+        row.total += 1
+        if held_on is not None and held_on <= on:
+            row.held += 1
+            row.last_held = max(row.last_held or held_on, held_on)
+            row.late += held_on > deadline
+        else:
+            row.late += on > deadline
+    return [r for r in children if r.total]
+
+
 def plans_for(org: Organization):
     """The plans of `org`, of the organizations above it (their cells under `org` are planned
     there) and under it, newest term first."""

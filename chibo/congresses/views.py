@@ -36,6 +36,7 @@ from .forms import (
     DraftForm,
     HoldForm,
     PlanForm,
+    PlanQueryForm,
     RegulationForm,
     ReviewForm,
     StepsForm,
@@ -139,13 +140,20 @@ def plans(request, pk):
 @login_required
 @require_GET
 def plan(request, pk):
-    """A plan's cells that the user reads, with their steps and days."""
+    """A plan over the part of the tree the user reads: the organizations under a district
+    with their counts (`?under=` opens one), or a commune's cells with their steps and days."""
     scope = _reader(request)
     row = get_or_404(CongressPlan.objects.select_related("organization"), pk=pk)
-    query, as_of = _as_of(request)
-    if as_of is None:
+    query = PlanQueryForm(request.GET)
+    if not query.is_valid():
         return bad_query(query, request=request)
-    if scope.covers(row.organization):
+    as_of = query.cleaned_data.get("as_of") or today()
+    under = query.cleaned_data.get("under")
+    if under is not None:
+        org = scope.org_or_404(under)
+        if not org.path.startswith(row.organization.path):
+            raise Http404
+    elif scope.covers(row.organization):
         org = row.organization
     else:
         # A commune reading the district's plan sees its own cells.
@@ -155,15 +163,16 @@ def plan(request, pk):
         )
         if org is None:
             raise Http404
-    cells = selectors.plan_page(row, org, as_of)
+    rollup = selectors.plan_rollup(row, org, as_of)
+    cells = [] if rollup else selectors.plan_page(row, org, as_of)
     context = {
         "plan": row,
         "org": org,
         "as_of": as_of,
         "query": query,
+        "rollup": rollup,
         "cells": cells,
         "progress": selectors.progress(org, as_of),
-        "held": sum(1 for c in cells if c.held_on and c.held_on <= as_of),
     }
     return render(request, "congresses/plan.html", context)
 
