@@ -36,7 +36,8 @@ class SubmissionKeyMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["submission_key"] = forms.UUIDField(
-            widget=forms.HiddenInput,
+            # No id: a page may hold several create forms, each with its key.
+            widget=forms.HiddenInput(attrs={"id": False}),
             required=False,
             initial=uuid.uuid4,
             error_messages={"invalid": INVALID_KEY},

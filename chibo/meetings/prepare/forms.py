@@ -4,6 +4,7 @@ Checks that need the database live in the services."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.submissions import SubmissionKeyMixin
 from chibo.targets.models import Target
 
 from .. import materials
@@ -18,7 +19,7 @@ class TopicForm(forms.Form):
     )
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(SubmissionKeyMixin, forms.Form):
     section = forms.ChoiceField(label=_("Phần"), choices=Section.choices)
     title = forms.CharField(label=_("Nội dung"), max_length=300)
 
@@ -27,7 +28,7 @@ class AgendaEditForm(forms.Form):
     title = forms.CharField(label=_("Nội dung"), max_length=300)
 
 
-class MaterialForm(forms.Form):
+class MaterialForm(SubmissionKeyMixin, forms.Form):
     file = forms.FileField(
         label=_("Tệp"),
         widget=forms.ClearableFileInput(attrs={"accept": materials.ACCEPT}),

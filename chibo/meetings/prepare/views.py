@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chibo.accounts.scope import Scope
 from chibo.core import web
+from chibo.core.submissions import create_once, repeated_message
 from chibo.targets import services as target_services
 
 from .. import lifecycle, materials, notices, schedule, selectors
@@ -112,11 +113,20 @@ def agenda_add(request, pk):
         _form_errors(request, form)
         return _back(meeting, "#agenda")
     try:
-        services.agenda_item_add(meeting=meeting, actor=request.user, **form.cleaned_data)
+        result = create_once(
+            key=form.submission_key,
+            actor=request.user,
+            create=lambda: services.agenda_item_add(
+                meeting=meeting, actor=request.user, **form.cleaned_data
+            ),
+        )
     except ValidationError as e:
         _errors(request, e)
     else:
-        messages.success(request, _("Đã thêm nội dung vào chương trình."))
+        if result.repeated:
+            messages.info(request, repeated_message())
+        else:
+            messages.success(request, _("Đã thêm nội dung vào chương trình."))
     return _back(meeting, "#agenda")
 
 
@@ -180,16 +190,24 @@ def _material_upload(request, pk):
         form.add_error("file", materials.too_large_message())
     if form.is_valid():
         try:
-            services.material_attach(
-                meeting=meeting,
-                upload=form.cleaned_data["file"],
-                name=form.cleaned_data["name"],
+            result = create_once(
+                key=form.submission_key,
                 actor=request.user,
+                create=lambda: services.material_attach(
+                    meeting=meeting,
+                    upload=form.cleaned_data["file"],
+                    name=form.cleaned_data["name"],
+                    actor=request.user,
+                ),
             )
         except ValidationError as e:
-            form.add_error("file", e.message_dict.get("file", e.messages))
+            found = e.message_dict.get("file", e.messages) if hasattr(e, "error_dict") else e
+            form.add_error("file", found)
         else:
-            messages.success(request, _("Đã đính kèm tài liệu."))
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã đính kèm tài liệu."))
             meeting.refresh_from_db()
             if services.materials_late(meeting):
                 messages.warning(request, services.materials_late_message(meeting))
