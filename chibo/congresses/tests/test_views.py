@@ -487,3 +487,19 @@ def test_pages_in_english(tree, clients, plan, vietnamese_after):
     assert "Record the congress" in text and "Congress documents" in text
     text = client.get(f"/congresses/org/{tree.cell_a.pk}/").content.decode()
     assert "The cell&#x27;s congresses" in text or "The cell's congresses" in text
+
+
+def test_congress_page_query_count_does_not_grow_with_members(tree, clients, plan):
+    from conftest import make_member
+
+    row = row_of(plan, tree.cell_a)
+    url = f"/congresses/{row.pk}/"
+    client = clients["secretary_a"]
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for i in range(6):
+        make_member(tree.cell_a, f"Lò Văn Thêm {i}", card=f"0100009{i}")
+    with CaptureQueriesContext(connection) as big:
+        r = client.get(url)
+    assert "Lò Văn Thêm 5" in r.content.decode()
+    assert len(big) == len(small)
