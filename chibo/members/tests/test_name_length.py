@@ -48,3 +48,22 @@ def test_the_import_refuses_the_row_naming_the_column(personas):
         ": tên đệm (phần giữa họ và tên) dài 97 ký tự, tối đa 60 ký tự."
     )
     assert clean == [] or all(c.fields["full_name"] != LONG for c in clean)
+
+
+@pytest.mark.django_db
+def test_the_workbook_import_refuses_it_too():
+    from chibo.workbook import schema
+    from chibo.workbook.tests.test_import import CELL, COMMUNE, ROOT, _errors, book, member, rows
+
+    errors = _errors(
+        book(
+            {
+                "Tổ chức": rows(schema.ORGANIZATIONS, [ROOT, COMMUNE, CELL]),
+                "Đảng viên": rows(schema.MEMBERS, [member("18000001", LONG)]),
+            }
+        )
+    )
+    messages = {(e.row, e.column): e.message for e in errors}
+    assert messages[(2, "Họ và tên")].endswith(
+        "tên đệm (phần giữa họ và tên) dài 97 ký tự, tối đa 60 ký tự."
+    )
