@@ -192,3 +192,19 @@ def notifications_mark_all_read(*, user, actor) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+# --- reminders: what waits on the user, on their home page ---------------------------------------
+
+REMINDER_PREFIX = "remind:"  # the keys of the daily reminders (chibo.admissions.reminders)
+HOME_REMINDERS = 10  # the reminders a home page lists (the rest: the inbox)
+
+
+def open_reminders(user, limit: int = HOME_REMINDERS) -> list[Notification]:
+    """The user's reminders not yet settled nor read, newest first: one query. A reminder is
+    settled (read, for everyone) when the thing it asks for is done."""
+    return list(
+        Notification.objects.filter(
+            user=user, key__startswith=REMINDER_PREFIX, read_at__isnull=True
+        )[:limit]
+    )

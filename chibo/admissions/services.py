@@ -18,7 +18,7 @@ from chibo.members.movements import services as movements
 from chibo.members.rules import canonical_ethnicity, unknown_ethnicity_message
 from chibo.organizations.models import Organization
 
-from . import rules
+from . import reminders, rules
 from .models import AdmissionRule, AdmissionStep, AdmissionTarget, Candidate, Step
 from .selectors import rules_all
 
@@ -202,6 +202,8 @@ def step_record(
             reason=step.note,
             note=_("Xóa tên đảng viên dự bị, quyết định số %(n)s") % {"n": step.number},
         )
+    # What this step answers is done: its reminders are settled for everyone.
+    reminders.settle_step(candidate_id=locked.pk, kind=kind, done=done, all_rules=all_rules)
     audit.record(
         actor=actor,
         action=AuditEvent.Action.CREATE,

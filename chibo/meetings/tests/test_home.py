@@ -200,13 +200,14 @@ def grow(tree, n):
 
 HOMES = {
     # names of the homes' nodes; this month's meetings; the open tasks, their count, their
-    # latest reports
-    "secretary_a": BASE + 5,
+    # latest reports; the open reminders ("Cần làm")
+    "secretary_a": BASE + 6,
     # the homes' nodes; the member; the next meetings, their agenda, their materials; the open
     # tasks, their latest reports
     "member_a": BASE + 7,
-    # the homes' nodes; the month view (the roots' paths, the cells, the meetings, the rules)
-    "commune": BASE + 5,
+    # the homes' nodes; the month view (the roots' paths, the cells, the meetings, the rules);
+    # the open reminders ("Cần làm")
+    "commune": BASE + 6,
     # the homes' nodes; the cells followed, their meetings, the official's attendance, the
     # follow assignments
     "official": BASE + 5,

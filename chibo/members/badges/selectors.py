@@ -11,6 +11,12 @@ from ..models import BadgeAward, BadgeRule, Member, Membership, PartyInterruptio
 from .ages import add_years, party_age, reaches
 
 
+def reminder_key(member_id: int, years: int) -> str:
+    """The key of the reminder that `member_id` is due the badge of `years` (sent by
+    chibo.admissions.reminders, settled when the badge is awarded)."""
+    return f"remind:badge:{member_id}:{years}"
+
+
 def rule_on(day: datetime.date) -> BadgeRule | None:
     """The badge rule in force on `day`: the latest that took effect on or before it."""
     return BadgeRule.objects.filter(effective_from__lte=day).order_by("-effective_from").first()

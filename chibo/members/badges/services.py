@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chibo.accounts import notifications
 from chibo.core import audit
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
@@ -13,7 +14,7 @@ from chibo.core.vn import day_text
 
 from ..models import BadgeAward, Member, PartyInterruption, Status
 from .ages import reaches
-from .selectors import rule_on
+from .selectors import reminder_key, rule_on
 
 
 def _gaps(member):
@@ -65,6 +66,10 @@ def badge_award(
         obj=award,
         changes=audit.snapshot(award, ["member", "years", "awarded_on", "decision_number"]),
     )
+    # Done: the reminders of this badge (and of any smaller one it passes over) are settled.
+    for y in rule.years:
+        if y <= years:
+            notifications.settle(key=reminder_key(locked.pk, y))
     return award
 
 
