@@ -81,6 +81,12 @@ class RollupRow:
 def plan_rollup(plan: CongressPlan, org: Organization, on: datetime.date) -> list[RollupRow]:
     """Per organization directly under `org` on `on` (the communes of a district), the plan's
     cells under it: planned, held by `on`, the last held, late. Two queries."""
+    return rollup(plan.cells.all(), org, on)
+
+
+def rollup(congresses, org: Organization, on: datetime.date) -> list[RollupRow]:
+    """`plan_rollup` for any queryset of congresses (those of the term in force under `org`,
+    for the plans page). Two queries; empty when `org` has only cells under it."""
     children = [
         RollupRow(p.organization)
         for p in periods_under(org, on)
@@ -90,7 +96,9 @@ def plan_rollup(plan: CongressPlan, org: Organization, on: datetime.date) -> lis
         .order_by("organization__name", "pk")
     ]
     paths = [(r.org.path, r) for r in children]
-    for path, held_on, deadline in plan.cells.values_list("cell__path", "held_on", "deadline"):
+    if not children:
+        return []
+    for path, held_on, deadline in congresses.values_list("cell__path", "held_on", "deadline"):
         row = next((r for p, r in paths if path.startswith(p)), None)
         if row is None:
             continue

@@ -117,6 +117,15 @@ def plans(request, pk):
             else:
                 messages.success(request, _("Đã lập kế hoạch đại hội."))
                 return redirect("congresses:plan", pk=made.obj.pk)
+    # The list behind congress_days_ahead: the congresses of the term in force under `org`,
+    # a line per commune under a district, else the cells.
+    current = selectors.congresses_under(org, as_of)
+    current_rollup = selectors.rollup(current, org, as_of)
+    current_cells = (
+        []
+        if current_rollup
+        else list(current.select_related("cell", "plan").order_by("cell__name", "pk"))
+    )
     context = {
         "org": org,
         "as_of": as_of,
@@ -130,6 +139,8 @@ def plans(request, pk):
         if org.is_cell
         else [],
         "progress": selectors.progress(org, as_of),
+        "rollup": current_rollup,
+        "current": current_cells,
         "form": form,
     }
     return render(

@@ -503,3 +503,37 @@ def test_congress_page_query_count_does_not_grow_with_members(tree, clients, pla
         r = client.get(url)
     assert "Lò Văn Thêm 5" in r.content.decode()
     assert len(big) == len(small)
+
+
+def test_the_plans_page_is_the_list_behind_the_indicator(tree, clients, plan):
+    from chibo.core import indicators
+
+    CellCongress.objects.filter(cell=tree.cell_a).update(held_on=D(2023, 2, 10))
+    url = indicators.list_url("congress_days_ahead", tree.commune_a, D(2023, 3, 31))
+    assert url == f"/congresses/org/{tree.commune_a.pk}/?as_of=31%2F03%2F2023"
+    client = clients["commune"]
+    with CaptureQueriesContext(connection) as small:
+        r = client.get(url)
+    table = r.content.decode().split('id="current"')[1].split("</table>")[0]
+    assert tree.cell_a.name in table and "10/02/2023" in table and "49" in table
+    assert tree.cell_a2.name in table and tree.cell_b.name not in table
+    r = clients["admin"].get(f"/congresses/org/{tree.district.pk}/?as_of=31/03/2023")
+    table = r.content.decode().split('id="current"')[1].split("</table>")[0]
+    assert tree.commune_a.name in table and "1/2" in table and tree.cell_a.name not in table
+    for i in range(4):
+        cell = org_services.org_create(
+            code=f"XA-7{i}",
+            name=f"Chi bộ bản Kế {i}",
+            kind="cell",
+            cell_type="residential",
+            parent=tree.commune_a,
+            valid_from=D(2015, 1, 1),
+            actor=None,
+        )
+        CellCongress.objects.create(
+            plan=plan, cell=cell, deadline=D(2023, 3, 31), held_on=D(2023, 3, 1)
+        )
+    with CaptureQueriesContext(connection) as big:
+        r = client.get(url)
+    assert "Chi bộ bản Kế 3" in r.content.decode()
+    assert len(big) == len(small)
