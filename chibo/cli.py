@@ -53,6 +53,11 @@ COMMANDS = {
         "In các chỉ số tổng hợp của một tổ chức, tại một ngày",
         "Print the indicators of an organization subtree, as of a date",
     ),
+    "report": (
+        "report",
+        "Lập báo cáo của một tổ chức tại một ngày ra tệp Word (.docx), theo mẫu của tổ chức",
+        "Write an organization's report as of a date to a .docx, in its report template",
+    ),
     "backup": (
         "backup",
         "Sao lưu toàn bộ cơ sở dữ liệu vào FILE (an toàn khi đang chạy)",

@@ -173,6 +173,11 @@ def compute_all(org, as_of: datetime.date) -> list[dict]:
     return _rows(_values(org, as_of))
 
 
+def compute_values(org, as_of: datetime.date) -> dict[str, Value]:
+    """{code: Value} of every registered indicator (a report formats them as it prints them)."""
+    return _values(org, as_of)
+
+
 # Pages show the indicators of an organization on every visit; computing them all takes tens of
 # queries. Every change goes through a service that writes an audit event in its transaction, so
 # the latest audit event's id says whether anything changed since the figures were computed: the

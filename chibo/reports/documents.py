@@ -1,0 +1,132 @@
+"""The report as a .docx from its template (docxtpl): which version is in use, the check an
+uploaded template passes (every placeholder known, the unknown ones named with their place),
+and the filled document."""
+
+import datetime
+import io
+import re
+
+import jinja2
+from django.utils.translation import gettext as _
+from docx import Document
+from docxtpl import DocxTemplate
+
+from chibo.core.dates import today
+from chibo.core.vn import day_text
+from chibo.organizations.models import Organization
+from chibo.organizations.selectors import path_as_of
+
+from . import article
+from .defaults import default_template
+from .models import ReportTemplate
+from .placeholders import fields
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class TemplateProblem(Exception):
+    """An uploaded template that cannot be kept: the messages say what and where."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def _places(doc) -> list[tuple[str, str]]:
+    """(where, text) of every paragraph of the body, its tables, headers and footers."""
+    out = [(_("đoạn %(n)d") % {"n": i}, p.text) for i, p in enumerate(doc.paragraphs, 1)]
+    for t, table in enumerate(doc.tables, 1):
+        for r, row in enumerate(table.rows, 1):
+            for c, cell in enumerate(row.cells, 1):
+                where = _("bảng %(t)d, hàng %(r)d, cột %(c)d") % {"t": t, "r": r, "c": c}
+                out.append((where, cell.text))
+    for s, section in enumerate(doc.sections, 1):
+        for part, label in ((section.header, _("đầu trang")), (section.footer, _("chân trang"))):
+            out += [(f"{label} {s}", p.text) for p in part.paragraphs]
+    return out
+
+
+def _where(places, name: str) -> str:
+    pattern = re.compile(r"\{[{%][^}]*\b" + re.escape(name) + r"\b")
+    found = [where for where, text in places if pattern.search(text)]
+    return ", ".join(dict.fromkeys(found)) or _("không rõ vị trí (trong mã của tệp)")
+
+
+def check_template(content: bytes) -> list[str]:
+    """The placeholders of the template at `content`; raises TemplateProblem naming each
+    unknown placeholder and where it is, or what is wrong with the file."""
+    try:
+        tpl = DocxTemplate(io.BytesIO(content))
+        doc = Document(io.BytesIO(content))
+    except Exception:  # python-docx raises several kinds for a file that is not a .docx
+        raise TemplateProblem([_("Tệp không phải văn bản Word (.docx).")]) from None
+    try:
+        names = tpl.get_undeclared_template_variables()
+    except jinja2.TemplateSyntaxError as e:
+        raise TemplateProblem([_("Lỗi cú pháp trong mẫu: %(m)s.") % {"m": e.message}]) from None
+    unknown = sorted(names - set(fields()))
+    if unknown:
+        places = _places(doc)
+        raise TemplateProblem(
+            [
+                _("Trường “%(name)s” không có trong danh sách trường của báo cáo (ở %(where)s).")
+                % {"name": n, "where": _where(places, n)}
+                for n in unknown
+            ]
+        )
+    return sorted(names)
+
+
+def template_for(org: Organization, on: datetime.date) -> ReportTemplate | None:
+    """The version in use on `on` of the nearest organization at or above `org` that keeps
+    one; None: chibo's default."""
+    return (
+        ReportTemplate.objects.filter(
+            valid_from__lte=on, organization__path__in=org.ancestor_paths()
+        )
+        .select_related("organization")
+        .order_by("-organization__depth", "-valid_from", "-id")
+        .first()
+    )
+
+
+def template_bytes(template: ReportTemplate | None) -> bytes:
+    if template is None:
+        return default_template()
+    with template.file.open("rb") as f:
+        return f.read()
+
+
+def render(content: bytes, context: dict) -> bytes:
+    tpl = DocxTemplate(io.BytesIO(content))
+    tpl.render(context, jinja_env=jinja2.Environment(autoescape=True))
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def report(org: Organization, on: datetime.date) -> bytes:
+    """The report of `org` as of `on`, in the template in use on that date."""
+    return render(template_bytes(template_for(org, on)), article.context(org, on))
+
+
+def filename(org: Organization, on: datetime.date) -> str:
+    code = re.sub(r"[^A-Za-z0-9_-]", "-", org.code)
+    return f"bao-cao-{code}-{on:%Y%m%d}.docx"
+
+
+def refusal(org: Organization | None, on: datetime.date, *, code: str = "") -> str | None:
+    """Why no report can be written for `org` as of `on` (None: it can): an unknown code, a
+    date after today, an organization that did not exist on the date. Vietnamese first, the
+    message in the reader's language."""
+    if org is None:
+        return _("Không tìm thấy tổ chức có mã “%(code)s”.") % {"code": code}
+    if on > today():
+        return _("Ngày %(day)s chưa đến: báo cáo chỉ lập đến hôm nay.") % {"day": day_text(on)}
+    if path_as_of(org, on) is None:
+        return _("%(org)s (%(code)s) không có hiệu lực vào ngày %(day)s.") % {
+            "org": org.name,
+            "code": org.code,
+            "day": day_text(on),
+        }
+    return None
