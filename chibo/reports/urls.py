@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("org/<int:pk>/", views.report, name="report"),
+    path("org/<int:pk>/report.docx", views.download, name="download"),
+    path("org/<int:pk>/templates/", views.templates, name="templates"),
+    path("templates/default.docx", views.template_default, name="template_default"),
+    path("templates/<int:pk>.docx", views.template_file, name="template_file"),
+]
