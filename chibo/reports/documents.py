@@ -10,6 +10,7 @@ import jinja2
 from django.utils.translation import gettext as _
 from docx import Document
 from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from chibo.core.dates import today
 from chibo.core.vn import day_text
@@ -64,7 +65,8 @@ def check_template(content: bytes) -> list[str]:
         names = tpl.get_undeclared_template_variables()
     except jinja2.TemplateSyntaxError as e:
         raise TemplateProblem([_("Lỗi cú pháp trong mẫu: %(m)s.") % {"m": e.message}]) from None
-    unknown = sorted(names - set(fields()))
+    known = fields()
+    unknown = sorted(names - set(known))
     if unknown:
         places = _places(doc)
         raise TemplateProblem(
@@ -74,6 +76,22 @@ def check_template(content: bytes) -> list[str]:
                 for n in unknown
             ]
         )
+    # Filled once with a sample, in the sandbox the report is filled in: a placeholder that
+    # reaches Python's attributes is refused here, not when a report is written.
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    try:
+        DocxTemplate(io.BytesIO(content)).render(dict.fromkeys(known, "1"), jinja_env=env)
+    except SecurityError as e:
+        match = re.search(r"attribute '([^']+)'", str(e))
+        name = match.group(1) if match else str(e)
+        raise TemplateProblem(
+            [
+                _("Mẫu không được dùng “%(name)s” (ở %(where)s).")
+                % {"name": name, "where": _where(_places(doc), name)}
+            ]
+        ) from None
+    except jinja2.TemplateError as e:
+        raise TemplateProblem([_("Lỗi trong mẫu: %(m)s.") % {"m": str(e).rstrip(".")}]) from None
     return sorted(names)
 
 
@@ -99,7 +117,8 @@ def template_bytes(template: ReportTemplate | None) -> bytes:
 
 def render(content: bytes, context: dict) -> bytes:
     tpl = DocxTemplate(io.BytesIO(content))
-    tpl.render(context, jinja_env=jinja2.Environment(autoescape=True))
+    # Templates are uploaded by staff: sandboxed, so a placeholder cannot reach Python.
+    tpl.render(context, jinja_env=SandboxedEnvironment(autoescape=True))
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

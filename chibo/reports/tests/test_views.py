@@ -108,6 +108,8 @@ def test_upload_refuses_an_unknown_placeholder_naming_it(tree, clients):
     assert r.status_code == 400
     assert "so_ban_ma" in text and "không có trong danh sách trường của báo cáo" in text
     assert not ReportTemplate.objects.exists()
+    r = _upload(clients["admin"], tree.district, _template("{{ members.__class__.__mro__ }}"))
+    assert r.status_code == 400 and "Mẫu không được dùng “__class__”" in r.content.decode()
     r = _upload(clients["admin"], tree.district, b"not a docx")
     assert r.status_code == 400 and "Tệp không phải văn bản Word (.docx)." in r.content.decode()
     assert not ReportTemplate.objects.exists()
