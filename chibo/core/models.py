@@ -66,16 +66,6 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{moment_text(self.at)} {self.action} {self.object_repr}"
 
-    def change_rows(self):
-        """(field, before, after) for display; a value that is not a pair is shown as 'after'."""
-        rows = []
-        for key, value in (self.changes or {}).items():
-            if isinstance(value, list) and len(value) == 2:
-                rows.append((key, value[0], value[1]))
-            else:
-                rows.append((key, None, value))
-        return rows
-
 
 class FormSubmission(models.Model):
     """A submit of a create form, by the key the page made when it was shown: the same page sent
