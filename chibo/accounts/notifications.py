@@ -146,6 +146,17 @@ def settle(*, key: str) -> int:
     return Notification.objects.filter(key=key, read_at__isnull=True).update(read_at=timezone.now())
 
 
+def settle_gone(*, prefix: str, keep) -> int:
+    """Settle the unread notifications whose key starts with `prefix` but is not in `keep`: a
+    daily reminder no longer due (its thing was done some other way: a member who left, a step
+    corrected in the back office). The number marked."""
+    return (
+        Notification.objects.filter(key__startswith=prefix, read_at__isnull=True)
+        .exclude(key__in=list(keep))
+        .update(read_at=timezone.now())
+    )
+
+
 # --- the inbox -----------------------------------------------------------------------------------
 
 

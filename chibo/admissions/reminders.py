@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from chibo.accounts import notifications
 from chibo.accounts.models import Role, RoleAssignment
+from chibo.core.dates import today
 from chibo.core.vn import day_text
 from chibo.members.badges import selectors as badges
 from chibo.organizations.models import Organization
@@ -79,6 +80,9 @@ def reaches(role: str, org_path: str, reminder: Reminder) -> bool:
 
 
 # --- the keys ------------------------------------------------------------------------------------
+
+
+KEY_PARTS = {PROBATION: "probation", CEREMONY: "ceremony", WAITING: "waiting", BADGE: "badge"}
 
 
 def probation_key(candidate_id: int, end: datetime.date) -> str:
@@ -279,9 +283,12 @@ def _holders(on: datetime.date) -> list[tuple[str, str, object]]:
     ]
 
 
-def send(on: datetime.date) -> dict[str, tuple[int, int]]:
-    """Tell each reminder of `on` to the holders of its roles, once per person and key.
-    {kind: (reminders due, new notifications)}."""
+def send(on: datetime.date, *, settle: bool | None = None) -> dict[str, tuple[int, int, int]]:
+    """Tell each reminder of `on` to the holders of its roles, once per person and key, and,
+    for today (or with `settle`), settle the reminders of each kind no longer due. {kind:
+    (reminders due, new notifications, notifications settled)}. A day in the past settles
+    nothing: what was due then may be due again today, and a settled key is never sent again."""
+    settle = on == today() if settle is None else settle
     holders = _holders(on)
     out = {}
     for kind in KINDS:
@@ -299,7 +306,12 @@ def send(on: datetime.date) -> dict[str, tuple[int, int]]:
                         key=reminder.key,
                     )
                 )
-        out[kind] = (len(due), sent)
+        gone = 0
+        if settle:
+            gone = notifications.settle_gone(
+                prefix=f"{PREFIX}{KEY_PARTS[kind]}:", keep={r.key for r in due}
+            )
+        out[kind] = (len(due), sent, gone)
     return out
 
 

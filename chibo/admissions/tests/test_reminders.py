@@ -41,10 +41,10 @@ def test_ceremony_overdue_reaches_the_cell_and_the_board_once_and_is_settled(tre
     assert "Lường Văn Mới" in r.text and "Chi bộ bản Áng" in r.text
 
     counts = reminders.send(D(2021, 6, 1))
-    assert counts[reminders.CEREMONY] == (1, 2)
+    assert counts[reminders.CEREMONY] == (1, 2, 0)
     assert told(r.key) == {"secretary_a": True, "admin": True}  # not the commune, not cell B
     assert Notification.objects.get(key=r.key, user=personas["admin"]).url == r.url
-    assert reminders.send(D(2021, 6, 2))[reminders.CEREMONY] == (1, 0)  # once
+    assert reminders.send(D(2021, 6, 2))[reminders.CEREMONY] == (1, 0, 0)  # once
     assert Notification.objects.filter(key=r.key).count() == 2
 
     step(c, Step.CEREMONY, D(2021, 6, 5), "")
@@ -60,7 +60,7 @@ def test_probation_ending_reaches_the_cell_and_the_commune_until_the_cell_resolv
     assert r.key == reminders.probation_key(c.pk, D(2022, 4, 5)) and "05/04/2022" in r.text
     reminders.send(D(2022, 3, 6))
     assert told(r.key) == {"secretary_a": True, "commune": True}
-    assert reminders.send(D(2022, 3, 7))[reminders.PROBATION] == (1, 0)
+    assert reminders.send(D(2022, 3, 7))[reminders.PROBATION] == (1, 0, 0)
 
     step(c, Step.CELL_RECOGNITION, D(2022, 4, 5), "07-NQ/CB")
     assert told(r.key) == {"secretary_a": False, "commune": False}
@@ -109,9 +109,26 @@ def test_waiting_follows_the_rule_in_force_and_is_settled_by_the_step(tree, pers
     )
     assert reminders.waiting_long(D(2021, 4, 20)) == []
     assert len(reminders.waiting_long(D(2021, 7, 20))) == 1
-
-    step(c, Step.APPLICATION, D(2021, 7, 21), "")
+    # A run for a past day settles nothing; a run for today settles what is no longer due.
+    assert reminders.send(D(2021, 4, 21))[reminders.WAITING] == (0, 0, 0)
+    assert told(r.key) == {"secretary_a": True, "commune": True}
+    assert reminders.send(D(2021, 4, 21), settle=True)[reminders.WAITING] == (0, 0, 2)
     assert told(r.key) == {"secretary_a": False, "commune": False}
+
+    [again] = reminders.waiting_long(D(2021, 7, 20))
+    assert again.key == r.key  # the same wait: already told, not told twice
+    assert reminders.send(D(2021, 7, 20))[reminders.WAITING] == (1, 0, 0)
+
+
+def test_the_step_waited_for_settles_the_wait(tree, personas):
+    c = new_candidate(tree)
+    walk(tree, c, Step.COURSE)
+    reminders.send(D(2021, 4, 20))
+    key = reminders.waiting_key(c.pk, Step.APPLICATION)
+    assert told(key) == {"secretary_a": True, "commune": True}
+    step(c, Step.APPLICATION, D(2021, 4, 22), "")
+    assert told(key) == {"secretary_a": False, "commune": False}
+    assert reminders.waiting_long(D(2021, 5, 1)) == []
 
 
 def test_badge_due_reaches_the_commune_and_the_board_and_is_settled_by_the_award(tree, personas):
@@ -119,9 +136,9 @@ def test_badge_due_reaches_the_commune_and_the_board_and_is_settled_by_the_award
     [r] = reminders.badges_due(D(2025, 1, 20))  # 30 years on 10/01/2025, award day 03/02/2025
     assert "Hà Văn Lâu" in r.text and "03/02/2025" in r.text and "30" in r.text
     assert r.url == f"/members/{m.pk}/badge/"
-    assert reminders.send(D(2025, 1, 20))[reminders.BADGE] == (1, 2)
+    assert reminders.send(D(2025, 1, 20))[reminders.BADGE] == (1, 2, 0)
     assert told(r.key) == {"commune": True, "admin": True}  # not the cell's secretary, not B
-    assert reminders.send(D(2025, 1, 21))[reminders.BADGE] == (1, 0)
+    assert reminders.send(D(2025, 1, 21))[reminders.BADGE] == (1, 0, 0)
 
     badge_services.badge_award(member=m, years=30, awarded_on=D(2025, 2, 3), actor=None)
     assert told(r.key) == {"commune": False, "admin": False}
@@ -154,7 +171,7 @@ def test_the_command_sends_and_says_how_many(tree, personas, capsys):
     call_command("remind", on="01/06/2021")
     out = capsys.readouterr().out
     assert "Nhắc việc ngày 01/06/2021:" in out
-    assert "- Quá hạn tổ chức lễ kết nạp: 1 việc, 2 thông báo mới." in out
+    assert "- Quá hạn tổ chức lễ kết nạp: 1 việc, 2 thông báo mới, 0 đã xong." in out
     assert "Đã gửi 2 thông báo." in out
     call_command("remind", on="01/06/2021")
     assert "Đã gửi 0 thông báo." in capsys.readouterr().out

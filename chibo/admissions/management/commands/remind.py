@@ -22,8 +22,9 @@ class Command(BaseCommand):
         "staff), and the members due a party-age badge at the next award date (the commune staff "
         "and the organization board); each goes to the inbox of those users, linking to the page "
         "where it is done. Idempotent: one notification per person and reminder however often it "
-        "runs (run it daily); a reminder is settled when its thing is recorded. Prints, per kind, "
-        "how many are due and how many notifications were created."
+        "runs (run it daily); a reminder is settled when its thing is recorded, and a run for "
+        "today settles those no longer due (a run for a past day settles nothing). Prints, per "
+        "kind, how many are due, how many notifications were created and how many settled."
     )
 
     def add_arguments(self, parser):
@@ -42,10 +43,10 @@ class Command(BaseCommand):
             counts = reminders.send(day)
         self.stdout.write(_("Nhắc việc ngày %(d)s:") % {"d": day_text(day)})
         for kind in reminders.KINDS:
-            due, sent = counts[kind]
+            due, sent, gone = counts[kind]
             self.stdout.write(
-                _("- %(label)s: %(due)s việc, %(sent)s thông báo mới.")
-                % {"label": reminders.LABELS[kind], "due": due, "sent": sent}
+                _("- %(label)s: %(due)s việc, %(sent)s thông báo mới, %(gone)s đã xong.")
+                % {"label": reminders.LABELS[kind], "due": due, "sent": sent, "gone": gone}
             )
-        total = sum(sent for _due, sent in counts.values())
+        total = sum(sent for _due, sent, _gone in counts.values())
         self.stdout.write(_("Đã gửi %(n)s thông báo.") % {"n": total})
