@@ -35,6 +35,8 @@ def nav(request):
         "nav_congresses": scope.has_role(
             Role.ORG_ADMIN, Role.ORG_ANALYST, Role.COMMUNE_STAFF, Role.CELL_SECRETARY
         ),
+        # the committee's report (chibo.reports.views): the org board and the commune staff
+        "nav_reports": scope.has_role(Role.ORG_ADMIN, Role.ORG_ANALYST, Role.COMMUNE_STAFF),
         "nav_self_id": scope.member_self_id,
         # the workbook import and export (chibo.workbook.views)
         "nav_workbook": scope.is_org_admin,

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "reports"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("org/<int:pk>/", views.report, name="report"),
     path("org/<int:pk>/report.docx", views.download, name="download"),
     path("org/<int:pk>/templates/", views.templates, name="templates"),

@@ -16,6 +16,7 @@ from chibo.accounts.scope import Scope
 from chibo.core.dates import today
 from chibo.core.web import add_errors, content_disposition, get_or_404
 from chibo.organizations.models import Organization
+from chibo.organizations.selectors import periods_under
 
 from . import documents, services
 from .defaults import default_template
@@ -56,13 +57,42 @@ def _date(form, org):
 
 @login_required
 @require_GET
+def index(request):
+    """The report page of the highest organization the user may report on."""
+    scope = Scope.for_user(request.user)
+    if scope.superuser:
+        top = scope.top_organizations().order_by("path").first()
+    else:
+        paths = sorted(g.path for g in scope.grants if g.role in REPORT_ROLES)
+        top = Organization.objects.filter(path__in=paths[:1]).first()
+    if top is None:
+        raise Http404
+    return redirect("reports:report", pk=top.pk)
+
+
+def _page(request, org, form, on):
+    """The form, the link to the .docx for a good date, and the organizations under `org`
+    (their reports, on the same date); a bad date: 400."""
+    below = []
+    if on is not None:
+        below = [
+            o
+            for o in periods_under(org, on)
+            .filter(parent=org)
+            .exclude(organization__kind=Organization.Kind.CELL)
+            .select_related("organization")
+            .order_by("organization__name")
+        ]
+    context = {"org": org, "form": form, "on": on, "below": [p.organization for p in below]}
+    return render(request, "reports/report.html", context, status=200 if on else 400)
+
+
+@login_required
+@require_GET
 def report(request, pk):
-    """The form and, for a good date, the link to the .docx."""
     _scope, org = _org_or_404(request, pk)
     form = ReportForm(request.GET)
-    on = _date(form, org)
-    context = {"org": org, "form": form, "on": on}
-    return render(request, "reports/report.html", context, status=200 if on else 400)
+    return _page(request, org, form, _date(form, org))
 
 
 @login_required
@@ -72,8 +102,7 @@ def download(request, pk):
     form = ReportForm(request.GET)
     on = _date(form, org)
     if on is None:
-        context = {"org": org, "form": form, "on": None}
-        return render(request, "reports/report.html", context, status=400)
+        return _page(request, org, form, None)
     response = HttpResponse(documents.report(org, on), content_type=documents.DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(documents.filename(org, on))
     return response

@@ -8,11 +8,14 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from docx import Document
 
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
+from chibo.organizations import services as org_services
 from chibo.reports.defaults import default_template
 from chibo.reports.models import ReportTemplate
 
@@ -47,6 +50,45 @@ def test_allowed_readers_get_the_page_and_the_docx(tree, clients):
     text = text_of(r.content)
     assert "Đảng bộ xã An có 1 tổ chức cơ sở đảng trực thuộc, 2 chi bộ thôn, bản, tiểu khu" in text
     assert "với 2 đảng viên" in text and "ĐẢNG BỘ HUYỆN THỬ" in text
+
+
+def test_the_menu_leads_to_the_highest_organization_and_on_to_those_under_it(tree, clients):
+    r = clients["admin"].get("/reports/")
+    assert r.status_code == 302 and r["Location"] == f"/reports/org/{tree.district.pk}/"
+    text = clients["admin"].get(r["Location"] + "?as_of=31/03/2023").content.decode()
+    assert 'href="/reports/"' in text
+    assert f'href="/reports/org/{tree.commune_a.pk}/?as_of=31/03/2023"' in text
+    assert f'href="/reports/org/{tree.commune_b.pk}/?as_of=31/03/2023"' in text
+    assert f"/reports/org/{tree.cell_a.pk}/" not in text
+    r = clients["commune"].get("/reports/")
+    assert r["Location"] == f"/reports/org/{tree.commune_a.pk}/"
+    for who in ("secretary_a", "member_a", "official"):
+        assert clients[who].get("/reports/").status_code == 404
+        assert 'href="/reports/"' not in clients[who].get("/").content.decode()
+
+
+def test_the_pages_query_count_does_not_grow_with_the_organizations_under_it(tree, clients):
+    url = f"/reports/org/{tree.district.pk}/?as_of=31/03/2023"
+    clients["admin"].get(url)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert clients["admin"].get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    for i in range(3):
+        org_services.org_create(
+            code=f"XN{i}",
+            name=f"Đảng bộ xã Mới {i}",
+            kind="grassroots",
+            grassroots_type="commune",
+            parent=tree.district,
+            valid_from=datetime.date(2020, 1, 1),
+            actor=None,
+        )
+    assert count() == before
+    assert "Đảng bộ xã Mới 2" in clients["admin"].get(url).content.decode()
 
 
 def test_outsiders_get_404(tree, clients):
