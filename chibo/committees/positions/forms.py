@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 from chibo.core.vn import day_text
 from chibo.members.models import Member
 
@@ -23,7 +24,7 @@ class TermChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({day_text(obj.start)} – {day_text(obj.end)})"
 
 
-class TermForm(forms.Form):
+class TermForm(SubmissionKeyMixin, forms.Form):
     name = forms.CharField(label=_("Nhiệm kỳ"), max_length=20, help_text=_("ví dụ 2025–2030"))
     start = DateField(label=_("Từ ngày"))
     end = DateField(label=_("Đến ngày (không kể)"))

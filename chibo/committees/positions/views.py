@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, reader_or_404, scoped_or_404
 
 from ..exports import xlsx_response
@@ -87,11 +88,20 @@ def term_create(request, pk):
     form = forms.TermForm(request.POST or None)
     if form.is_valid():
         try:
-            term = services.term_create(organization=org, actor=request.user, **form.cleaned_data)
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.term_create(
+                    organization=org, actor=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã thêm nhiệm kỳ %(n)s.") % {"n": term.name})
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã thêm nhiệm kỳ %(n)s.") % {"n": result.obj.name})
             return redirect(page_url(org))
     return form_page(request, form, _("Thêm nhiệm kỳ"), page_url(org), org.name)
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 from chibo.members.models import Member
 
 from ..forms import MemberChoiceField, PageForm, member_by_card, offer_members, titles_for
@@ -14,7 +15,7 @@ class SuccessionQueryForm(PageForm):
     term = forms.CharField(label=_("Nhiệm kỳ quy hoạch"), required=False, max_length=20)
 
 
-class SuccessionAddForm(forms.Form):
+class SuccessionAddForm(SubmissionKeyMixin, forms.Form):
     term_name = forms.CharField(label=_("Nhiệm kỳ quy hoạch"), max_length=20)
     title = forms.ChoiceField(label=_("Chức danh"), choices=Title.choices)
     member = MemberChoiceField(label=_("Đảng viên"), queryset=Member.objects.none())

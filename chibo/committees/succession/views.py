@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, reader_or_404, scoped_or_404
 
 from ..exports import xlsx_response
@@ -89,13 +90,22 @@ def succession_add(request, pk):
     back = reverse("committees:succession", args=[org.pk])
     if form.is_valid():
         try:
-            plan = services.succession_plan_add(
-                organization=org, actor=request.user, **form.cleaned_data
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.succession_plan_add(
+                    organization=org, actor=request.user, **form.cleaned_data
+                ),
             )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã đưa %(name)s vào quy hoạch.") % {"name": plan.member})
+            plan = result.obj
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                name = plan.member
+                messages.success(request, _("Đã đưa %(name)s vào quy hoạch.") % {"name": name})
             return redirect(f"{back}?{_term_query(plan.term_name)}")
     return form_page(request, form, _("Thêm người vào quy hoạch"), back, org.name)
 

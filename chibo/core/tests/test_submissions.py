@@ -103,3 +103,18 @@ def test_a_commune_official(tree, personas, clients):
     }
     send_twice(clients["commune"], f"/committees/org/{tree.commune_a.pk}/officials/new/", data)
     assert CommuneOfficial.objects.filter(full_name="Quàng Thị Mới").count() == 1
+
+
+def test_a_term_and_a_succession_plan(tree, personas, clients):
+    from chibo.committees.models import SuccessionPlan, Term
+
+    url = f"/committees/org/{tree.cell_a.pk}/terms/new/"
+    data = {"name": "2025–2030", "start": "01/10/2025", "end": "30/09/2030"}
+    send_twice(clients["secretary_a"], url, data)
+    assert Term.objects.filter(organization=tree.cell_a, name="2025–2030").count() == 1
+
+    url = f"/committees/org/{tree.cell_a.pk}/succession/add/"
+    data = {"term_name": "2025–2030", "title": "secretary", "member": tree.member_a.pk}
+    data |= {"approved_on": "01/03/2023", "note": ""}
+    send_twice(clients["secretary_a"], url, data)
+    assert SuccessionPlan.objects.filter(member=tree.member_a).count() == 1
