@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "chibo.organizations",
     "chibo.members",
     "chibo.committees",
+    "chibo.criteria",
     "chibo.training",
     "chibo.targets",
     "chibo.meetings",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("org/", include("chibo.members.urls_cells")),
     path("members/", include("chibo.members.urls")),
     path("committees/", include("chibo.committees.urls")),
+    path("criteria/", include("chibo.criteria.urls")),
     path("training/", include("chibo.training.urls")),
     path("meetings/", include("chibo.meetings.urls")),
     path("admissions/", include("chibo.admissions.urls")),
