@@ -110,7 +110,9 @@ def criteria_set_create(
             "bộ mới. Hai bộ cùng loại không được áp dụng cùng lúc."
         ) % {"n": other.name, "f": day_text(other.valid_from), "t": until}
         if other.valid_to is None and other.valid_from < valid_from and not replace:
-            message += " " + _("Chọn “thay thế bộ đang áp dụng” để bộ mới thay bộ cũ từ ngày này.")
+            message += " " + _(
+                "Chọn “Thay thế bộ cùng loại đang áp dụng” để bộ mới thay bộ cũ từ ngày này."
+            )
         raise ValidationError({"valid_from": message})
     if replaced is not None:
         end_dated_row(

@@ -67,7 +67,7 @@ def test_an_open_set_is_not_replaced_unless_asked():
     make()
     with pytest.raises(ValidationError) as e:
         make(valid_from=D(2026, 1, 1), name="Bản NTM 2026")
-    assert "thay thế" in " ".join(e.value.message_dict["valid_from"])
+    assert "Thay thế bộ cùng loại" in " ".join(e.value.message_dict["valid_from"])
     assert CriteriaSet.objects.count() == 1
     assert CriteriaSet.objects.get().valid_to is None
 
