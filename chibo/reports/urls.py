@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "reports"
 urlpatterns = [
+    path("", include("chibo.reports.dashboards.urls")),
     path("", views.index, name="index"),
     path("org/<int:pk>/", views.report, name="report"),
     path("org/<int:pk>/report.docx", views.download, name="download"),

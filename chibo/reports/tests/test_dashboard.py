@@ -1,0 +1,230 @@
+"""The dashboard: its trends equal the indicators on sample months, the comparison is worst
+first, the cells to watch, scope, the remembered date, bad dates, and query counts constant in
+the number of cells."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from chibo.committees.models import Position, Title
+from chibo.core.indicators import get
+from chibo.meetings.models import QualityClass, Task
+from chibo.meetings.schedule import last_of_month
+from chibo.meetings.tests.oversight_helpers import fixed_today, meet, task  # noqa: F401
+from chibo.organizations import services as org_services
+from chibo.organizations.models import Organization
+from chibo.reports.dashboards import selectors
+from conftest import make_member
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords", "fixed_today")]
+D = datetime.date
+AS_OF = D(2023, 3, 31)
+MONTHS = (D(2023, 1, 1), D(2023, 2, 1), D(2023, 3, 1))
+T = Task.State
+
+
+@pytest.fixture
+def data(tree):
+    """January to March 2023: cell A meets on its day every month (Tốt), A2 on its day in
+    February only (Khá otherwise Trung bình), B early each month (Kém); tasks in cells A and B
+    with deadlines across the year before."""
+    for i, month in enumerate(MONTHS):
+        a = meet(
+            tree.cell_a,
+            month,
+            held_on=month.replace(day=24),
+            present=8 + i,
+            summoned=10,
+            quality=QualityClass.GOOD,
+        )
+        meet(
+            tree.cell_a2,
+            month,
+            held_on=month.replace(day=24 if i == 1 else 26),
+            present=4,
+            summoned=6,
+            quality=QualityClass.FAIR if i != 1 else QualityClass.AVERAGE,
+        )
+        b = meet(
+            tree.cell_b,
+            month,
+            held_on=month.replace(day=20),
+            present=2,
+            summoned=5,
+            quality=QualityClass.POOR,
+        )
+        task(a, f"A{i}", month.replace(day=10), T.DONE if i != 1 else T.NOT_DONE)
+        task(b, f"B{i}", month.replace(day=12), T.LATE)
+    task(a, "Một năm trước", D(2022, 3, 20), T.DONE)  # due within March 2023's 12 months only
+    task(a, "Chưa đánh giá", D(2023, 3, 15), T.OPEN)
+    # cell A has a committee of three, its secretary at the standard (sơ cấp); A2 a secretary
+    # alone, without theory training
+    since = D(2020, 10, 1)
+    for cell, member, title in [
+        (tree.cell_a, tree.secretary_member_a, Title.SECRETARY),
+        (tree.cell_a, tree.member_a, Title.DEPUTY_SECRETARY),
+        (
+            tree.cell_a,
+            make_member(tree.cell_a, "Quàng Văn Ba", card="01000003"),
+            Title.COMMITTEE_MEMBER,
+        ),
+        (tree.cell_a2, make_member(tree.cell_a2, "Lường Thị Tư", card="01000004"), Title.SECRETARY),
+    ]:
+        Position.objects.create(organization=cell, member=member, title=title, start=since)
+    return tree
+
+
+def _point(trend, month):
+    return next(p for p in trend["points"] if p["label"] == f"{month:%m/%Y}")
+
+
+@pytest.mark.parametrize("level", ["district", "commune_a", "cell_a", "cell_b"])
+def test_trend_points_equal_the_indicators(data, level):
+    org = getattr(data, level)
+    board = selectors.dashboard(org, AS_OF)
+    assert board["month"] == D(2023, 3, 1)
+    assert len(board["trends"][0]["points"]) == 36
+    assert board["trends"][0]["points"][0]["label"] == "04/2020"
+    for t in board["trends"]:
+        for month in MONTHS:
+            expected = get(t["code"]).compute(org, last_of_month(month))
+            got = _point(t, month)["value"]
+            assert (got.value, got.of) == (expected.value, expected.of), (t["code"], month)
+
+
+def test_trend_figures_on_the_district(data):
+    trends = {t["code"]: t for t in selectors.dashboard(data.district, AS_OF)["trends"]}
+    on_day = trends["meetings_held_on_schedule"]
+    assert [_point(on_day, m)["text"] for m in MONTHS] == [
+        "1/3 (33,3%)",
+        "2/3 (66,6%)",
+        "1/3 (33,3%)",
+    ]
+    assert _point(trends["meeting_attendance_rate"], MONTHS[2])["text"] == "16/21 (76,1%)"
+    # a month without meetings: no cell met on its day; no attendance to count (no bar, a dash)
+    assert _point(on_day, D(2022, 6, 1))["text"] == "0/3 (0%)"
+    empty = _point(trends["meeting_attendance_rate"], D(2022, 6, 1))
+    assert (empty["share"], empty["text"]) == (None, "—")
+    # the bar links to the list behind it, as of the month's last day
+    assert _point(on_day, MONTHS[1])["url"] == (
+        reverse("meetings:indicator", args=["meetings_held_on_schedule"])
+        + f"?org={data.district.pk}&as_of=28%2F02%2F2023"
+    )
+    tasks = trends["task_completion_rate"]
+    assert _point(tasks, MONTHS[2])["text"] == "5/6 (83,3%)"
+
+
+def test_comparison_worst_first_and_cells_to_watch(data):
+    board = selectors.dashboard(data.district, AS_OF)
+    compare = {c["code"]: c for c in board["comparison"]}
+    on_day = compare["meetings_held_on_schedule"]["items"]
+    assert [(i["label"], i["short"]) for i in on_day] == [
+        ("Đảng bộ xã Bình", "0%"),
+        ("Đảng bộ xã An", "50%"),
+    ]
+    assert on_day[0]["url"].endswith(f"?org={data.commune_b.pk}&as_of=31%2F03%2F2023")
+    watch = {a["cell"].name: [r for r, _url in a["reasons"]] for a in board["attention"]}
+    assert watch == {
+        "Chi bộ bản Đông": ["no_committee", "late", "secretary"],
+        "Chi bộ bản Bó": ["no_committee", "late"],
+    }
+    # a cell's own dashboard compares nothing
+    assert selectors.dashboard(data.cell_a, AS_OF)["comparison"] == []
+
+
+def url(org, query=""):
+    return reverse("reports:dashboard", args=[org.pk]) + query
+
+
+@pytest.mark.parametrize(
+    "who, level, status",
+    [
+        ("admin", "district", 200),
+        ("analyst", "district", 200),
+        ("commune", "commune_a", 200),
+        ("secretary_a", "cell_a", 200),
+        ("commune", "district", 404),
+        ("commune", "commune_b", 404),
+        ("secretary_b", "district", 404),
+        ("secretary_b", "cell_a", 404),
+        ("member_a", "cell_a", 404),
+    ],
+)
+def test_scope(clients, data, who, level, status):
+    client = clients[who]
+    response = client.get(url(getattr(data, level)))
+    assert response.status_code == status
+    if status == 200:
+        html = response.content.decode()
+        assert getattr(data, level).name in html
+        assert 'id="trend-meetings_held_on_schedule"' in html
+        assert "<script" not in html.split("<main", 1)[-1]  # no chart script
+
+
+def test_read_only_page_offers_no_change(clients, data):
+    client = clients["analyst"]
+    html = client.get(url(data.district)).content.decode()
+    assert 'method="post"' not in html.split("<main", 1)[-1]
+    assert reverse("meetings:indicator", args=["meeting_attendance_rate"]) in html
+    assert url(data.commune_b) in html  # the comparison leads to the child's dashboard
+    assert 'data-reason="late"' in html
+
+
+def test_the_date_is_remembered_across_pages(clients, data):
+    client = clients["admin"]
+    response = client.get(url(data.district, "?as_of=28/02/2023"))
+    assert response.context["as_of"] == D(2023, 2, 28)
+    # another dashboard, no date asked: the chosen one
+    response = client.get(url(data.commune_a))
+    assert response.context["as_of"] == D(2023, 2, 28)
+    assert response.context["month"] == D(2023, 2, 1)
+    assert 'value="28/02/2023"' in response.content.decode()
+    # an empty date forgets it
+    assert client.get(url(data.commune_a, "?as_of=")).context["as_of"] == AS_OF
+    assert client.get(url(data.commune_a)).context["as_of"] == AS_OF
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [("31/02/2023", "Ngày không hợp lệ"), ("01/04/2023", "Ngày xem không được sau hôm nay")],
+)
+def test_a_bad_date_shows_the_page_with_the_error(clients, data, value, message):
+    client = clients["admin"]
+    client.get(url(data.district, "?as_of=28/02/2023"))
+    response = client.get(url(data.district, f"?as_of={value}"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html and data.district.name in html
+    assert value in html  # the value as given, to correct
+    # the remembered date stays
+    assert client.get(url(data.district)).context["as_of"] == D(2023, 2, 28)
+
+
+def _queries(client, org) -> int:
+    with CaptureQueriesContext(connection) as q:
+        assert client.get(url(org)).status_code == 200
+    return len(q)
+
+
+def test_query_count_constant_in_the_number_of_cells(clients, data):
+    client = clients["admin"]
+    client.get(url(data.district))  # the session settles
+    before = _queries(client, data.district)
+    for n in range(4):
+        cell = org_services.org_create(
+            code=f"XB-1{n}",
+            name=f"Chi bộ bản Mới {n}",
+            kind=Organization.Kind.CELL,
+            cell_type="residential",
+            parent=data.commune_b,
+            valid_from=D(2020, 1, 1),
+            actor=None,
+        )
+        for month in MONTHS:
+            m = meet(cell, month, held_on=month.replace(day=24), present=3, summoned=4)
+            task(m, "Việc", month.replace(day=5), T.DONE)
+    assert _queries(client, data.district) == before
+    assert before <= 25
