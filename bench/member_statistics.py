@@ -79,10 +79,11 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--budget", type=float, default=20.0)
     parser.add_argument("--wait-idle", type=float, default=0.0)
+    parser.add_argument("--wait-max", type=float, default=1800)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
-    waited = benchenv.wait_idle(args.wait_idle, timeout=1800) if args.wait_idle else None
+    waited = benchenv.wait_idle(args.wait_idle, timeout=args.wait_max) if args.wait_idle else None
     admin, todo = rows()
     client = web_client(admin)
     report = {
