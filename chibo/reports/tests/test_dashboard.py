@@ -3,6 +3,7 @@ first, the cells to watch, scope, the remembered date, bad dates, and query coun
 the number of cells."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -162,6 +163,8 @@ def test_scope(clients, data, who, level, status):
         assert getattr(data, level).name in html
         assert 'id="trend-meetings_held_on_schedule"' in html
         assert "<script" not in html.split("<main", 1)[-1]  # no chart script
+        # the charts' coordinates are numbers SVG reads (9.5, never the page's 9,5)
+        assert not re.search(r'(x|y|width|height)="[0-9]+,[0-9]', html)
 
 
 def test_read_only_page_offers_no_change(clients, data):
