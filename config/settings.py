@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "chibo.meetings",
     "chibo.admissions",
     "chibo.congresses",
+    "chibo.ratings",
     "chibo.reports",
     "chibo.api",
     "chibo.workbook",

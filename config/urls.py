@@ -26,6 +26,7 @@ urlpatterns = [
     path("meetings/", include("chibo.meetings.urls")),
     path("admissions/", include("chibo.admissions.urls")),
     path("congresses/", include("chibo.congresses.urls")),
+    path("ratings/", include("chibo.ratings.urls")),
     path("reports/", include("chibo.reports.urls")),
     path("workbook/", include("chibo.workbook.urls")),
     path("api/v1/", include("chibo.api.urls")),

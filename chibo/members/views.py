@@ -24,7 +24,7 @@ from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, bad_query, reader_or_404, writer_or_404
 from chibo.organizations.models import Organization
 
-from . import rules, selectors, services
+from . import rules, sections, selectors, services
 from .forms import (
     BulkStatusForm,
     MemberCreateForm,
@@ -239,6 +239,8 @@ def member_detail(request, pk):
         "movements": (
             movements.available(member, any(s.end is None for s in stays)) if can_write else []
         ),
+        # What the apps above members add to the record (the annual ratings).
+        "sections": sections.render_all(request, member, scope),
     }
     return render(request, "members/detail.html", context)
 

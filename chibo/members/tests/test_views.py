@@ -711,9 +711,10 @@ def test_member_detail_query_count_does_not_grow(moves, tree, personas):
     client = login_client(admin)
     # The member with cell and parent (1), memberships (1) and their cells (1),
     # status changes (1) and their actors (1), temporary stays (1), badges (1),
-    # interruptions (1), audit events with actors (1), the cells the change log names (1).
+    # interruptions (1), audit events with actors (1), the cells the change log names (1), the
+    # annual ratings with their levels and cells (1, a section of chibo.ratings).
     count, sql = count_queries(client, f"/members/{member.pk}/")
-    assert count == FIXED + 10, sql
+    assert count == FIXED + 11, sql
     body = client.get(f"/members/{member.pk}/").content.decode()
     history = body[body.index("Quá trình sinh hoạt") : body.index("Nhật ký thay đổi")]
     assert history.count("<tr><td>") == moves + 1

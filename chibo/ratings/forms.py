@@ -1,0 +1,43 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.dates import today
+from chibo.core.forms import DateField
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100, required=False)
+
+    def chosen_year(self) -> int:
+        return self.cleaned_data.get("year") or today().year - 1
+
+
+class SelfRateForm(forms.Form):
+    points = forms.DecimalField(
+        label=_("Điểm tự chấm (0–100)"), max_digits=5, decimal_places=2, localize=True
+    )
+    on = DateField(label=_("Ngày tự đánh giá"))
+
+
+class DecideForm(forms.Form):
+    level = forms.ModelChoiceField(label=_("Mức xếp loại"), queryset=None)
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=50)
+    decision_date = DateField(label=_("Ngày quyết định"))
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = levels
+
+
+class MemberRateForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Đảng viên"), queryset=None)
+    self_level = forms.ModelChoiceField(label=_("Tự xếp loại"), queryset=None)
+    proposed_level = forms.ModelChoiceField(
+        label=_("Chi bộ đề xuất"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, members, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["self_level"].queryset = levels
+        self.fields["proposed_level"].queryset = levels
