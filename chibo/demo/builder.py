@@ -32,6 +32,7 @@ from . import data as d
 from .admissions import write_admissions
 from .committees import write_committees
 from .congresses import write_congresses
+from .criteria import write_criteria
 from .meetings import build_meetings
 from .plan import Plan, make_plan
 from .training import write_training
@@ -90,6 +91,7 @@ def build_demo(*, seed: int = d.DEFAULT_SEED, password: str = d.DEFAULT_PASSWORD
         )
         write_admissions(plan, orgs, member_ids)
         write_congresses(orgs, seed)
+        write_criteria(villages, seed)
         _after_bulk_load()
         district = orgs[d.DISTRICT[0]]
         audit.record(

@@ -1,0 +1,40 @@
+"""The demo's criteria (chibo/demo/criteria.py): the sets in force 2021–2026 without overlap,
+the 2026 sets replacing the old ones, and village standings that improve over the years."""
+
+import datetime
+
+import pytest
+from django.db.models import Count, Q
+
+from chibo.criteria import selectors
+from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
+from chibo.organizations.models import Commune
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+D = datetime.date
+
+
+def test_one_set_of_each_kind_in_force_each_day_from_2022(demo):
+    for day in (D(2022, 6, 1), D(2025, 12, 31), D(2026, 1, 1)):
+        kinds = list(CriteriaSet.objects.in_force(day).values_list("kind", flat=True))
+        assert sorted(kinds) == sorted(CriteriaSet.Kind.values)
+    in_2026 = CriteriaSet.objects.in_force(D(2026, 1, 1)).get(kind="commune_ntm")
+    assert in_2026.decision == "QĐ 51/2025/QĐ-TTg" and in_2026.items.count() == 10
+    old = CriteriaSet.objects.get(decision="QĐ 318/QĐ-TTg")
+    assert old.valid_to == D(2026, 1, 1) and old.items.count() == 19
+
+
+def test_villages_meet_more_criteria_as_the_years_pass(demo):
+    ntm = CriteriaSet.Kind.VILLAGE_NTM
+    shares = []
+    for year in (2021, 2025):
+        rows = VillageCriterionStatus.objects.filter(year=year, item__criteria_set__kind=ntm)
+        counts = rows.aggregate(n=Count("id"), met=Count("id", filter=Q(met=True)))
+        shares.append(counts["met"] / counts["n"])
+    assert 0.3 < shares[0] < shares[1] < 0.95
+    # the communes' tables: some villages meet the whole set in 2025, not all
+    met = []
+    for commune in Commune.objects.all():
+        _sets, rows = selectors.commune_table(commune, 2025)
+        met += [s.met for r in rows for s in r.sets if s.criteria_set.kind == ntm]
+    assert 0 < sum(met) < len(met)
