@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "chibo.criteria",
     "chibo.training",
     "chibo.targets",
+    "chibo.plans",
     "chibo.meetings",
     "chibo.admissions",
     "chibo.congresses",

@@ -31,6 +31,8 @@ def target_add(
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": _("Hãy ghi tên chỉ tiêu.")})
+    if not (unit or "").strip():
+        raise ValidationError({"unit": _("Hãy ghi đơn vị tính của chỉ tiêu.")})
     if yearly_value is None or yearly_value < 0:
         raise ValidationError({"yearly_value": _("Kế hoạch năm không được âm.")})
     if Target.objects.filter(cell=cell, year=year, name=name, withdrawn_at__isnull=True).exists():
@@ -44,7 +46,7 @@ def target_add(
         cell=cell,
         year=year,
         name=name,
-        unit=unit.strip(),
+        unit=" ".join(unit.split()),
         yearly_value=yearly_value,
         measure=measure,
         order=order,
