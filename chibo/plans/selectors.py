@@ -1,7 +1,14 @@
-"""Reads of the village plans: the targets followed at a cell's meetings."""
+"""Reads of the village plans: the targets followed at a cell's meetings, and the villages
+under an organization with their plans and the criteria they met (the roll-up's list)."""
 
-from django.db.models import Q
+import datetime
+from dataclasses import dataclass
 
+from django.db.models import Count, Q
+
+from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
+from chibo.criteria.selectors import sets_of_year
+from chibo.organizations.models import Village, VillageCellLink, subtree_q
 from chibo.targets.models import Target
 
 from .models import VillagePlan
@@ -14,3 +21,56 @@ def followed_targets(cell, year: int):
     return Target.objects.filter(cell=cell, year=year, withdrawn_at__isnull=True).filter(
         Q(plan_link__isnull=True) | Q(plan_link__plan__status=VillagePlan.Status.APPROVED)
     )
+
+
+@dataclass
+class VillageRow:
+    """One village under an organization in a year: its plan, its targets, its criteria."""
+
+    village: Village
+    plan: VillagePlan | None
+    n_targets: int
+    sets_met: list[CriteriaSet]
+
+    @property
+    def approved(self) -> bool:
+        return self.plan is not None and self.plan.status == VillagePlan.Status.APPROVED
+
+
+def villages_under(org, on: datetime.date):
+    """The villages served on `on` by a cell under `org` (the link in force that day)."""
+    links = VillageCellLink.objects.in_force(on).filter(subtree_q(org.path, "cell__path"))
+    return Village.objects.filter(pk__in=links.values("village_id"))
+
+
+def rollup(org, year: int, on: datetime.date) -> list[VillageRow]:
+    """The villages under `org` on `on`, each with its plan for `year`, the number of targets
+    assigned in it, and the criteria sets of the year it met whole (the list behind "plans
+    approved" and "criteria met"). Four queries whatever the number of villages."""
+    villages = list(villages_under(org, on).select_related("commune").order_by("name", "id"))
+    plans = {
+        p.village_id: p
+        for p in VillagePlan.objects.filter(village__in=villages, year=year).annotate(
+            n_targets=Count("targets")
+        )
+    }
+    sets = sets_of_year(year)
+    items = {s.pk: {i.pk for i in s.items.all()} for s in sets}
+    met = {}
+    for village_id, item_id in VillageCriterionStatus.objects.filter(
+        village__in=villages, year=year, met=True
+    ).values_list("village_id", "item_id"):
+        met.setdefault(village_id, set()).add(item_id)
+    rows = []
+    for v in villages:
+        plan = plans.get(v.pk)
+        done = met.get(v.pk, set())
+        rows.append(
+            VillageRow(
+                village=v,
+                plan=plan,
+                n_targets=plan.n_targets if plan else 0,
+                sets_met=[s for s in sets if items[s.pk] and items[s.pk] <= done],
+            )
+        )
+    return rows

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from chibo.core.models import AuditEvent
+from chibo.criteria import services as criteria_services
 from chibo.criteria.models import CriteriaSet
 from chibo.criteria.services import ItemSpec, criteria_set_create
 from chibo.organizations.models import Village
@@ -141,3 +142,26 @@ def test_a_cells_own_targets_are_still_followed(village):
     )
     assign(village)
     assert list(selectors.followed_targets(village.cell, 2024)) == [own]
+
+
+def test_rollup_lists_each_village_with_its_plan_and_the_sets_it_met(
+    tree, village, item, personas, django_assert_num_queries
+):
+    on = datetime.date(2024, 12, 31)
+    (row,) = selectors.rollup(tree.district, 2024, on)
+    assert (row.village, row.plan, row.n_targets, row.sets_met) == (village, None, 0, [])
+    plan = assign(village).plan
+    assign(village, name="Làm đường", unit="m")
+    services.plan_approve(
+        plan=services.plan_submit(plan=plan, text="", actor=None), actor=personas["commune"]
+    )
+    criteria_services.village_status_record(
+        village=village, year=2024, values={item: Decimal(8)}, actor=None
+    )
+    # villages, plans, sets, items, statuses
+    with django_assert_num_queries(5):
+        (row,) = selectors.rollup(tree.commune_a, 2024, on)
+    assert row.approved and row.n_targets == 2 and row.sets_met == [item.criteria_set]
+    assert selectors.rollup(tree.commune_b, 2024, on) == []
+    (row,) = selectors.rollup(tree.district, 2023, on)
+    assert row.plan is None and row.sets_met == []
