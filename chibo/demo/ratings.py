@@ -1,0 +1,95 @@
+"""The demo's annual ratings (issue 12 part 6) for 2021 and 2022: each cell's self-rating and the
+upper level's decision, each member's self level, the cell's proposal and the decision.
+
+The shares are those a district reports in those years: about one cell in seven excellent, most
+good, a few only "hoàn thành", one or two not done; the decisions mostly confirm the proposal and
+now and then bring an excellent down to good, so a few communes stay over the quota (the page's
+warning has something to show)."""
+
+import datetime
+from decimal import Decimal
+from random import Random
+
+from chibo.members.models import Membership
+from chibo.organizations.models import Organization
+from chibo.ratings.models import CellRating, MemberRating, RatingLevel, RatingSet, year_end
+
+YEARS = (2021, 2022)
+# (level code, weight, lowest points, highest points) for a cell's self-assessed points.
+CELL_POINTS = (
+    ("excellent", 15, 90, 98),
+    ("good", 66, 70, 89),
+    ("done", 17, 55, 69),
+    ("not_done", 2, 42, 49),
+)
+MEMBER_LEVELS = (("excellent", 12), ("good", 74), ("done", 12), ("not_done", 2))
+DOWNGRADE = 0.25  # an excellent proposal the upper level decides as good
+BATCH = 2000
+
+
+def _pick(rng: Random, weighted):
+    codes = [w[0] for w in weighted]
+    return rng.choices(codes, weights=[w[1] for w in weighted])[0]
+
+
+def _decided(rng: Random, code: str) -> str:
+    return "good" if code == "excellent" and rng.random() < DOWNGRADE else code
+
+
+def write_ratings(seed: int) -> dict:
+    rng = Random(f"ratings-{seed}")
+    counts = {"cells": 0, "members": 0}
+    for year in YEARS:
+        end = year_end(year)
+        rating_set = RatingSet.objects.in_force(end).get()
+        levels = {lv.code: lv for lv in RatingLevel.objects.filter(rating_set=rating_set)}
+        cells = list(
+            Organization.objects.cells().active(end).select_related("parent").order_by("path")
+        )
+        numbers: dict[int, int] = {}
+        rows = []
+        for cell in cells:
+            code, _w, low, high = rng.choices(CELL_POINTS, weights=[p[1] for p in CELL_POINTS])[0]
+            points = Decimal(rng.randint(low * 2, high * 2)) / 2
+            numbers[cell.parent_id] = numbers.get(cell.parent_id, 0) + 1
+            rows.append(
+                CellRating(
+                    cell=cell,
+                    year=year,
+                    rating_set=rating_set,
+                    points=points,
+                    proposed_level=levels[code],
+                    self_rated_on=datetime.date(year, 12, rng.randint(1, 20)),
+                    decided_level=levels[_decided(rng, code)],
+                    decision_number=f"{numbers[cell.parent_id] + 100}-QĐ/{cell.parent.code}",
+                    decision_date=datetime.date(year + 1, 1, rng.randint(10, 25)),
+                )
+            )
+        CellRating.objects.bulk_create(rows, batch_size=BATCH)
+        counts["cells"] += len(rows)
+        decided_on = datetime.date(year + 1, 1, 20)
+        # The committee over the cell decides its members' ratings, one decision for them all.
+        over = {c.pk: c.parent.code for c in cells}
+        in_force = Membership.objects.filter(start__lte=end).exclude(end__lte=end)
+        members = []
+        for member_id, cell_id in in_force.values_list("member_id", "cell_id").order_by(
+            "member_id"
+        ):
+            own = _pick(rng, MEMBER_LEVELS)
+            proposed = own if rng.random() < 0.85 else ("good" if own == "excellent" else own)
+            members.append(
+                MemberRating(
+                    member_id=member_id,
+                    cell_id=cell_id,
+                    year=year,
+                    rating_set=rating_set,
+                    self_level=levels[own],
+                    proposed_level=levels[proposed],
+                    decided_level=levels[_decided(rng, proposed)],
+                    decision_number=f"{200 + year % 100}-QĐ/{over.get(cell_id, '')}",
+                    decision_date=decided_on,
+                )
+            )
+        MemberRating.objects.bulk_create(members, batch_size=BATCH)
+        counts["members"] += len(members)
+    return counts

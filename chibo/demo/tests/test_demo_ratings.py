@@ -1,0 +1,29 @@
+"""The demo's annual ratings (chibo/demo/ratings.py): every cell rated and decided in 2021 and
+2022 under the set of those years, realistic shares, each member in a cell rated once a year."""
+
+import pytest
+
+from chibo.demo import data as d
+from chibo.members.models import Membership
+from chibo.organizations.models import Organization
+from chibo.ratings import selectors
+from chibo.ratings.models import CellRating, MemberRating, year_end
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+
+@pytest.mark.parametrize("year", [2021, 2022])
+def test_every_cell_and_member_is_rated_with_realistic_shares(demo, year):
+    district = Organization.objects.get(code=d.DISTRICT[0])
+    rows = selectors.cell_rows(district, year)
+    assert rows and all(r["rating"] is not None for r in rows)
+    assert {r["rating"].rating_set.reference for r in rows} == {"132-QĐ/TW"}
+    shares = selectors.shares(rows, year)
+    assert (shares.pending, shares.unrated, shares.rated) == (0, 0, len(rows))
+    by_code = {s.level.code: s.count / s.total for s in shares.decided}
+    assert 0.05 < by_code["excellent"] < 0.2 and by_code["good"] > 0.5
+    assert by_code["not_done"] < 0.06
+    end = year_end(year)
+    in_force = Membership.objects.filter(start__lte=end).exclude(end__lte=end).count()
+    assert MemberRating.objects.filter(year=year).count() == in_force
+    assert not CellRating.objects.filter(year=year, decided_level__isnull=True).exists()
