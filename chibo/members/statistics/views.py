@@ -12,7 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chibo.accounts.scope import Scope
-from chibo.core import audit
+from chibo.core import audit, vn
+from chibo.core.charts import hbars
 from chibo.core.vn import day_text
 from chibo.core.web import bad_query, xlsx_response
 
@@ -20,8 +21,6 @@ from ..models import Member
 from ..sheets import workbook
 from .forms import PeriodForm
 from .selectors import compute
-
-BAR_WIDTH = 240  # px of the longest bar
 
 
 def _period(data) -> dict:
@@ -67,27 +66,28 @@ def _cached_tables(org, start, end) -> list:
 
 
 def _charts(tables, link):
-    """Sections with each row's count, link and bar length (plain SVG in the template)."""
+    """Sections with each row's count and link, and their bars (core.charts, drawn by the
+    template core/_hbars.html)."""
     sections = []
     for section, title, rows in tables:
         top = max((n for _k, _l, n in rows), default=0) or 1
+        items = [
+            {
+                "key": key,
+                "label": label,
+                "n": n,
+                "url": link(key),
+                "share": n / top,
+                "text": vn.format_int(n),
+            }
+            for key, label, n in rows
+        ]
         sections.append(
             {
                 "key": section,
                 "title": title,
-                "chart": section != "change",
-                "rows": [
-                    {
-                        "key": key,
-                        "label": label,
-                        "n": n,
-                        "href": link(key),
-                        "bar": round(BAR_WIDTH * n / top),
-                        "y": i * 22,
-                    }
-                    for i, (key, label, n) in enumerate(rows)
-                ],
-                "height": max(len(rows), 1) * 22,
+                "chart": hbars(items) if section != "change" else None,
+                "rows": items,
             }
         )
     return sections
