@@ -13,12 +13,14 @@ point is the indicator as of the date itself (the tasks due up to that day).
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Length, TruncMonth
+from django.utils.translation import get_language
 
 from chibo.committees.models import Position, Title, in_force_q
 from chibo.committees.selectors import rule_on
-from chibo.core import vn
+from chibo.core import audit, vn
 from chibo.core.indicators import Value, get, list_url
 from chibo.meetings.indicators import (
     DONE_STATES,
@@ -83,7 +85,7 @@ class _Reads:
     org_periods: list  # (path, valid_from, valid_to) of the organization
     cells: list[CellPeriod]
     meetings: dict  # (month, cell id) -> {on_day, present, summoned, scored, ok}
-    tasks: dict  # (month of the deadline, cell id) -> (done, total)
+    tasks: dict  # cell id -> [(done, total) due in the 12 months up to each point's month]
     tasks_now: dict  # cell id -> (done, total) due in the 12 months up to the date
 
 
@@ -147,18 +149,40 @@ def _read(org: Organization, points, as_of: datetime.date) -> _Reads:
         .order_by()
         .values_list("cell_id", "done", "total")
     }
-    return _Reads(org_periods, cells, meetings, tasks, tasks_now)
+    return _Reads(org_periods, cells, meetings, _rolling(tasks, points), tasks_now)
+
+
+def _rolling(by_month: dict, points) -> dict:
+    """cell id -> [(done, total) due in the 12 months up to each point's month], from the
+    counts by (month, cell): prefix sums over the months, one pass a cell."""
+    months = [add_months(points[0][0], i - 11) for i in range(len(points) + 11)]
+    per_cell = {}
+    for (month, cell), (d, t) in by_month.items():
+        per_cell.setdefault(cell, {})[month] = (d, t)
+    out = {}
+    for cell, counts in per_cell.items():
+        done = total = 0
+        sums = [(0, 0)]
+        for m in months:
+            d, t = counts.get(m, (0, 0))
+            done, total = done + d, total + t
+            sums.append((done, total))
+        out[cell] = [
+            (sums[i + 12][0] - sums[i][0], sums[i + 12][1] - sums[i][1]) for i in range(len(points))
+        ]
+    return out
 
 
 def _as_date(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def _values(reads: _Reads, cells, month, day, *, exact_tasks: bool) -> dict[str, Value]:
-    """The four indicators of `month` over `cells` (the cells on `day` under the node)."""
+def _values(reads: _Reads, cells, i, month, *, exact_tasks: bool) -> dict[str, Value]:
+    """The four indicators of point `i` (`month`) over `cells` (the cells on the point's day
+    under the node)."""
     on_day = expected = present = summoned = scored = ok = done = total = 0
     end = last_of_month(month)
-    window = {add_months(month, -i) for i in range(12)}
+    no_tasks = ((0, 0),) * (i + 1)
     for c in cells:
         m = reads.meetings.get((month, c.cell_id))
         if c.founded <= end:
@@ -173,9 +197,8 @@ def _values(reads: _Reads, cells, month, day, *, exact_tasks: bool) -> dict[str,
             d, t = reads.tasks_now.get(c.cell_id, (0, 0))
             done, total = done + d, total + t
         else:
-            for w in window:
-                d, t = reads.tasks.get((w, c.cell_id), (0, 0))
-                done, total = done + d, total + t
+            d, t = reads.tasks.get(c.cell_id, no_tasks)[i]
+            done, total = done + d, total + t
     return {
         "meetings_held_on_schedule": Value(on_day, expected),
         "meeting_attendance_rate": Value(present, summoned),
@@ -209,11 +232,11 @@ def trends(org: Organization, reads: _Reads, points) -> list[dict]:
     for i, (month, day) in enumerate(points):
         cells = _under(reads.cells, _path_on(reads.org_periods, day), day)
         exact = i == len(points) - 1 and day != last_of_month(month)
-        by_month.append((month, day, _values(reads, cells, month, day, exact_tasks=exact)))
+        by_month.append((month, day, _values(reads, cells, i, month, exact_tasks=exact)))
     return [
         {
             "code": code,
-            "name": get(code).name,
+            "name": str(get(code).name),
             "points": [
                 _item(f"{month:%m/%Y}", values[code], list_url(code, org, day))
                 for month, day, values in by_month
@@ -245,7 +268,9 @@ def comparison(reads: _Reads, points) -> list[dict]:
     exact = day != last_of_month(month)
     per_child = []
     for pk, path, name in children:
-        values = _values(reads, _under(reads.cells, path, day), month, day, exact_tasks=exact)
+        values = _values(
+            reads, _under(reads.cells, path, day), len(points) - 1, month, exact_tasks=exact
+        )
         per_child.append((Organization(pk=pk, path=path, name=name), values))
     out = []
     for code in TREND_CODES:
@@ -256,7 +281,7 @@ def comparison(reads: _Reads, points) -> list[dict]:
         items.sort(
             key=lambda i: (i["share"] is None, i["share"] or 0, vn.text_sort_key(i["label"]))
         )
-        out.append({"code": code, "name": get(code).name, "items": items})
+        out.append({"code": code, "name": str(get(code).name), "items": items})
     return out if children else []
 
 
@@ -301,6 +326,23 @@ def attention(org: Organization, reads: _Reads, points, as_of: datetime.date) ->
         if reasons:
             out.append({"cell": cell, "reasons": reasons})
     return out
+
+
+# Computed once until the next audited change (every change goes through a service that writes
+# an audit event), as core.indicators keeps the figures; CACHE_SECONDS at most.
+CACHE_SECONDS = 300
+
+
+def dashboard_cached(org: Organization, as_of: datetime.date) -> dict:
+    """`dashboard`, kept in the cache while nothing changes (one query when it is there)."""
+    key = ":".join(
+        map(str, ("dashboard", org.pk, org.path, as_of, get_language(), audit.data_generation()))
+    )
+    data = cache.get(key)
+    if data is None:
+        data = dashboard(org, as_of)
+        cache.set(key, data, CACHE_SECONDS)
+    return data
 
 
 def dashboard(org: Organization, as_of: datetime.date) -> dict:

@@ -44,13 +44,13 @@ def dashboard(request, pk):
     as_of = _chosen_date(request, form)
     if not form.is_bound:
         form = DashboardForm(initial={"as_of": as_of})
-    data = selectors.dashboard(org, as_of)
-    for t in data["trends"]:
-        t["chart"] = columns(t["points"])
-    for c in data["comparison"]:
-        c["chart"] = hbars(c["items"])
+    data = selectors.dashboard_cached(org, as_of)
+    charts = {
+        "trend_charts": [(t, columns(t["points"])) for t in data["trends"]],
+        "comparison_charts": [(c, hbars(c["items"])) for c in data["comparison"]],
+    }
     return render(
         request,
         "reports/dashboard.html",
-        {"org": org, "as_of": as_of, "form": form, **data},
+        {"org": org, "as_of": as_of, "form": form, **data, **charts},
     )
