@@ -22,6 +22,7 @@ urlpatterns = [
     path("members/", include("chibo.members.urls")),
     path("committees/", include("chibo.committees.urls")),
     path("criteria/", include("chibo.criteria.urls")),
+    path("plans/", include("chibo.plans.urls")),
     path("training/", include("chibo.training.urls")),
     path("meetings/", include("chibo.meetings.urls")),
     path("admissions/", include("chibo.admissions.urls")),

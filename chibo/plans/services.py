@@ -147,3 +147,7 @@ def plan_approve(*, plan: VillagePlan, actor) -> VillagePlan:
     if plan.status != S.SUBMITTED:
         raise ValidationError(_("Chỉ phê duyệt được kế hoạch chi bộ đã gửi."))
     return _status(plan, actor, S.APPROVED, decided_at=timezone.now(), decided_by=actor)
+
+
+def no_plan_message() -> str:
+    return _("Bản chưa có kế hoạch năm này: xã giao chỉ tiêu trước.")

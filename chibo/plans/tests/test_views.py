@@ -1,0 +1,75 @@
+"""The village plan page: the commune assigns, approves, returns; the cell sends; the district's
+analyst reads; an outsider gets 404. Bad input is a 400 with the message, nothing written."""
+
+import pytest
+from django.urls import reverse
+
+from chibo.organizations.models import Village
+from chibo.plans.models import PlanTarget, VillagePlan
+
+pytestmark = pytest.mark.django_db
+S = VillagePlan.Status
+TARGET = {
+    "action": "assign",
+    "name": "Giảm hộ nghèo",
+    "unit": "hộ",
+    "yearly_value": "3",
+    "measure": "sum",
+}
+
+
+@pytest.fixture
+def url(tree):
+    return reverse("plans:village", args=[Village.objects.get(code="V-A1").pk, 2024])
+
+
+def test_the_loop_through_the_page(clients, url):
+    commune, cell = clients["commune"], clients["secretary_a"]
+    assert commune.post(url, TARGET).status_code == 302
+    assert cell.post(url, {"action": "submit", "text": "Kế hoạch năm 2024"}).status_code == 302
+    r = commune.post(url, {"action": "return", "comment": "Bổ sung giải pháp"})
+    assert r.status_code == 302
+    html = cell.get(url).content.decode()
+    assert "Bổ sung giải pháp" in html and "Xã trả lại" in html
+    assert cell.post(url, {"action": "submit", "text": "Đã bổ sung"}).status_code == 302
+    assert commune.post(url, {"action": "approve"}).status_code == 302
+    plan = VillagePlan.objects.get()
+    assert (plan.status, plan.text) == (S.APPROVED, "Đã bổ sung")
+    # approved twice: a 400 with the message, nothing changed
+    r = commune.post(url, {"action": "approve"})
+    assert r.status_code == 400 and "đã được phê duyệt lúc" in r.content.decode()
+    html = clients["analyst"].get(url).content.decode()
+    assert "Giảm hộ nghèo" in html and "Đã phê duyệt" in html and 'name="action"' not in html
+
+
+def test_a_target_with_no_unit_is_a_400_and_nothing_written(clients, url):
+    r = clients["commune"].post(url, {**TARGET, "unit": ""})
+    assert r.status_code == 400 and "đơn vị tính" in r.content.decode()
+    assert not PlanTarget.objects.exists() and not VillagePlan.objects.exists()
+
+
+def test_roles_read_only_and_outsider(clients, url):
+    assert clients["secretary_a"].post(url, TARGET).status_code == 404
+    assert clients["analyst"].post(url, TARGET).status_code == 404
+    assert clients["secretary_a"].post(url, {"action": "approve"}).status_code == 404
+    assert clients["secretary_b"].get(url).status_code == 404
+    assert clients["secretary_b"].post(url, TARGET).status_code == 404
+    assert clients["member_a"].get(url).status_code == 404
+    assert not PlanTarget.objects.exists()
+    r = clients["secretary_a"].get(url)
+    assert r.status_code == 200 and "Xã chưa giao chỉ tiêu" in r.content.decode()
+
+
+def test_query_count_does_not_grow_with_the_targets(clients, url, django_assert_num_queries):
+    client = clients["commune"]
+    client.post(url, TARGET)
+    client.get(url)
+    # session, user, TOTP device, roles, notifications; village; plan; items (the form's
+    # choices); targets
+    with django_assert_num_queries(9):
+        client.get(url)
+    for n in range(3):
+        client.post(url, {**TARGET, "name": f"Chỉ tiêu {n}"})
+    with django_assert_num_queries(9):
+        r = client.get(url)
+    assert len(r.context["targets"]) == 4

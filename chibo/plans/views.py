@@ -1,0 +1,117 @@
+"""The village plan page: the commune assigns targets, approves or returns; the cell sends its
+plan; readers above read it; others 404."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from chibo.accounts.scope import Scope
+from chibo.core.dated import overlap_q
+from chibo.core.web import add_errors, get_or_404
+from chibo.criteria.models import CriteriaItem, CriteriaSet
+from chibo.criteria.services import year_bounds
+from chibo.organizations.models import Village
+
+from . import forms, services
+from .models import PlanTarget, VillagePlan
+
+
+def _village_or_404(scope: Scope, pk) -> Village:
+    village = get_or_404(Village.objects.select_related("commune__party_committee", "cell"), pk=pk)
+    committee = village.commune.party_committee
+    if committee is not None and scope.covers(committee):
+        return village
+    if village.cell is not None and scope.covers(village.cell):
+        return village
+    raise Http404
+
+
+def _items(year):
+    start, end = year_bounds(year)
+    return (
+        CriteriaItem.objects.filter(
+            criteria_set__in=CriteriaSet.objects.filter(
+                overlap_q(start, end, "valid_from", "valid_to")
+            )
+        )
+        .select_related("criteria_set")
+        .order_by("criteria_set__kind", "order")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def village_plan(request, pk, year):
+    if not 1900 <= year <= 2100:
+        raise Http404
+    scope = Scope.for_user(request.user)
+    village = _village_or_404(scope, pk)
+    committee = village.commune.party_committee
+    is_commune = committee is not None and scope.covers(committee, write=True)
+    is_cell = village.cell is not None and scope.covers(village.cell, write=True)
+    plan = VillagePlan.objects.filter(village=village, year=year).first()
+    data = request.POST if request.method == "POST" else None
+    action = request.POST.get("action") if data else None
+    assign = forms.AssignForm(data if action == "assign" else None, items=_items(year))
+    submit = forms.SubmitForm(
+        data if action == "submit" else None, initial={"text": plan and plan.text}
+    )
+    back = forms.ReturnForm(data if action == "return" else None)
+    error = None
+    if data is not None:
+        allowed = {
+            "assign": is_commune,
+            "approve": is_commune,
+            "return": is_commune,
+            "submit": is_cell,
+        }
+        if not allowed.get(action):
+            raise Http404
+        try:
+            if action == "assign" and assign.is_valid():
+                services.target_assign(
+                    village=village, year=year, actor=request.user, **assign.cleaned_data
+                )
+                return redirect(request.path)
+            if plan is None and action != "assign":
+                raise ValidationError(services.no_plan_message())
+            if action == "submit" and submit.is_valid():
+                services.plan_submit(
+                    plan=plan, text=submit.cleaned_data["text"], actor=request.user
+                )
+                return redirect(request.path)
+            if action == "return" and back.is_valid():
+                services.plan_return(
+                    plan=plan, comment=back.cleaned_data["comment"], actor=request.user
+                )
+                return redirect(request.path)
+            if action == "approve":
+                services.plan_approve(plan=plan, actor=request.user)
+                return redirect(request.path)
+        except ValidationError as e:
+            form = {"assign": assign, "submit": submit, "return": back}.get(action)
+            if form is not None and form.is_bound:
+                add_errors(form, e)
+            else:
+                error = " ".join(e.messages)
+    targets = (
+        PlanTarget.objects.filter(plan=plan).select_related("target", "criteria_item__criteria_set")
+        if plan
+        else []
+    )
+    context = {
+        "village": village,
+        "year": year,
+        "plan": plan,
+        "targets": targets,
+        "is_commune": is_commune,
+        "is_cell": is_cell,
+        "assign": assign,
+        "submit": submit,
+        "back": back,
+        "error": error,
+        "S": VillagePlan.Status,
+    }
+    return render(request, "plans/village.html", context, status=400 if data is not None else 200)
