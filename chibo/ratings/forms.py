@@ -7,9 +7,12 @@ from chibo.core.forms import DateField
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100, required=False)
+    # The indicator's list links here with its date: the year rated last before it.
+    as_of = DateField(label=_("Tính đến ngày"), required=False)
 
     def chosen_year(self) -> int:
-        return self.cleaned_data.get("year") or today().year - 1
+        data = self.cleaned_data
+        return data.get("year") or (data.get("as_of") or today()).year - 1
 
 
 class SelfRateForm(forms.Form):

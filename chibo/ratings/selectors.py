@@ -4,8 +4,11 @@ the share of each level among them, and a member's ratings."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count, Q
+
 from chibo.core.vn import format_decimal, format_percent
 from chibo.organizations.models import Organization
+from chibo.organizations.selectors import org_ids_under
 
 from .models import CellRating, MemberRating, RatingSet, year_end
 
@@ -41,8 +44,21 @@ class Shares:
 
 
 def cells_under(org, year: int):
-    """The cells under `org` (itself, for a cell) that existed at the year's end."""
-    return Organization.objects.under(org).cells().active(year_end(year)).order_by("path")
+    """The cells under `org` (itself, for a cell) on the structure of the year's end."""
+    return (
+        Organization.objects.filter(pk__in=org_ids_under(org, year_end(year)))
+        .cells()
+        .order_by("path")
+    )
+
+
+def excellent_share(org, year: int) -> tuple[int, int]:
+    """(cells decided at the top level, cells decided) under `org` on the structure of the
+    year's end. One query after the organization's path of that day."""
+    got = CellRating.objects.filter(
+        year=year, cell__in=org_ids_under(org, year_end(year)), decided_level__isnull=False
+    ).aggregate(top=Count("pk", filter=Q(decided_level__rank=1)), decided=Count("pk"))
+    return got["top"], got["decided"]
 
 
 def cell_rows(org, year: int) -> list[dict]:

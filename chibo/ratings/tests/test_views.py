@@ -188,3 +188,30 @@ def test_the_query_counts_do_not_grow_with_the_cells_and_members(tree, clients):
         )
     big = (_count(admin, url(tree.district)), _count(admin, url(tree.cell_a)))
     assert small == big
+
+
+def test_the_indicator_counts_decided_excellent_cells_and_links_to_the_page(
+    tree, clients, django_assert_num_queries
+):
+    from chibo.core import indicators
+    from chibo.ratings.indicators import cells_rated_excellent
+
+    self_rate(tree.cell_a)
+    self_rate(tree.cell_b, 75)
+    services.cell_decide(
+        cell=tree.cell_a,
+        year=2024,
+        level=level("excellent"),
+        decision_number="2-QĐ",
+        decision_date=D(2025, 1, 5),
+        actor=None,
+    )
+    with django_assert_num_queries(2):  # the district's path on 31/12/2024; the counts
+        got = cells_rated_excellent(tree.district, D(2025, 3, 1))
+    assert (got.value, got.of) == (1, 1)  # cell B awaits its decision
+    assert cells_rated_excellent(tree.commune_b, D(2025, 3, 1)).of == 0
+    assert cells_rated_excellent(tree.district, D(2024, 3, 1)).of == 0  # 2023: none
+    link = indicators.list_url("cells_rated_excellent", tree.district, D(2025, 3, 1))
+    assert link == f"/ratings/org/{tree.district.pk}/?as_of=01%2F03%2F2025"
+    page = clients["analyst"].get(link)
+    assert page.status_code == 200 and "năm 2024" in page.text and "Chi bộ bản Áng" in page.text
