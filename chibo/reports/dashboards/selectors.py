@@ -14,8 +14,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Length, TruncMonth
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
+from django.db.models import Value as V
+from django.db.models.functions import Length
 from django.utils.translation import get_language
 
 from chibo.committees.models import Position, Title, in_force_q
@@ -130,12 +131,19 @@ def _read(org: Organization, points, as_of: datetime.date) -> _Reads:
     }
     reviewed = Task.objects.filter(cell_id__in=cell_ids, state__in=REVIEWED_STATES)
     done = Count("id", filter=Q(state__in=DONE_STATES))
+    # The month of a deadline as its index among the months (a CASE of plain comparisons:
+    # SQLite truncates dates with a Python function, a call a row).
+    months = [add_months(first, i - 11) for i in range(len(points) + 11)]
+    index = Case(
+        *(When(deadline__lt=add_months(m, 1), then=V(i)) for i, m in enumerate(months)),
+        output_field=IntegerField(),
+    )
     tasks = {
-        (_as_date(m), c): (d, t)
-        for m, c, d, t in reviewed.filter(
-            deadline__gte=add_months(first, -11), deadline__lte=last_of_month(points[-1][0])
+        (months[i], c): (d, t)
+        for i, c, d, t in reviewed.filter(
+            deadline__gte=months[0], deadline__lte=last_of_month(points[-1][0])
         )
-        .annotate(m=TruncMonth("deadline"))
+        .annotate(m=index)
         .values("m", "cell_id")
         .annotate(done=done, total=Count("id"))
         .order_by()
@@ -171,10 +179,6 @@ def _rolling(by_month: dict, points) -> dict:
             (sums[i + 12][0] - sums[i][0], sums[i + 12][1] - sums[i][1]) for i in range(len(points))
         ]
     return out
-
-
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def _values(reads: _Reads, cells, i, month, *, exact_tasks: bool) -> dict[str, Value]:
