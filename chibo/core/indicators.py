@@ -110,17 +110,26 @@ _URL_SHAPES = (
 )
 
 
+_SHAPE_OF: dict[str, tuple] = {}
+
+
 def list_url(code: str, org, as_of: datetime.date | None = None) -> str:
     """The address of the list behind indicator `code` for `org` (as of `as_of`, today if
     None), or "" when none is registered. The page checks the reader's scope again."""
     found = _LISTS.get(code)
     if found is None:
         return ""
-    for args, org_in_query in _URL_SHAPES:
+    # The shape that reversed last time for this page first: a dashboard links hundreds of
+    # lists, and each NoReverseMatch costs as much as a reverse.
+    known = _SHAPE_OF.get(found.view)
+    shapes = _URL_SHAPES if known is None else (known, *_URL_SHAPES)
+    for shape in shapes:
+        args, org_in_query = shape
         try:
             path = reverse(found.view, kwargs=args(org, code))
         except NoReverseMatch:
             continue
+        _SHAPE_OF[found.view] = shape
         query = {"org": org.pk} if org_in_query else {}
         if as_of is not None:
             query["as_of"] = vn.day_text(as_of)
