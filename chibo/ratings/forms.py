@@ -44,3 +44,13 @@ class MemberRateForm(forms.Form):
         self.fields["member"].queryset = members
         self.fields["self_level"].queryset = levels
         self.fields["proposed_level"].queryset = levels
+
+
+class MemberDecideForm(DecideForm):
+    rating = forms.ModelChoiceField(label=_("Đảng viên"), queryset=None)
+    field_order = ["rating", "level", "decision_number", "decision_date"]
+
+    def __init__(self, *args, ratings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].queryset = ratings
+        self.fields["rating"].label_from_instance = lambda r: r.member.full_name

@@ -18,8 +18,8 @@ from chibo.core.web import add_errors, bad_query, reader_or_404
 from chibo.members.models import Member
 
 from . import selectors, services
-from .forms import DecideForm, MemberRateForm, SelfRateForm, YearForm
-from .models import RatingLevel, RatingSet, year_end
+from .forms import DecideForm, MemberDecideForm, MemberRateForm, SelfRateForm, YearForm
+from .models import MemberRating, RatingLevel, RatingSet, year_end
 
 
 def _reader(request) -> Scope:
@@ -64,6 +64,15 @@ def org_ratings(request, pk):
             and scope.can_write(parent)
         )
         can_members = scope.can_write(org) and rating_set is not None
+        # The committee over the cell decides its members' ratings, once the cell proposed.
+        awaiting = (
+            MemberRating.objects.filter(
+                cell=org, year=year, proposed_level__isnull=False, decided_level__isnull=True
+            )
+            .select_related("member")
+            .order_by("member__sort_key", "pk")
+        )
+        can_decide_members = parent is not None and scope.can_write(parent)
         forms = {
             "self": SelfRateForm(request.POST or None, prefix="self") if can_self else None,
             "decide": DecideForm(request.POST or None, prefix="decide", levels=levels)
@@ -73,6 +82,11 @@ def org_ratings(request, pk):
                 request.POST or None, prefix="member", members=members, levels=levels
             )
             if can_members
+            else None,
+            "member_decide": MemberDecideForm(
+                request.POST or None, prefix="member_decide", levels=levels, ratings=awaiting
+            )
+            if can_decide_members
             else None,
         }
         if request.method == "POST":
@@ -92,7 +106,7 @@ def org_ratings(request, pk):
             for name in forms:
                 if name != action and forms[name] is not None:
                     forms[name] = type(forms[name])(
-                        prefix=name, **_form_kwargs(name, members, levels)
+                        prefix=name, **_form_kwargs(name, members, levels, awaiting)
                     )
         rated = selectors.cell_member_ratings(org, year)
         context |= {
@@ -107,10 +121,12 @@ def org_ratings(request, pk):
     return render(request, "ratings/org.html", context, status=status)
 
 
-def _form_kwargs(name, members, levels) -> dict:
-    return {"self": {}, "decide": {"levels": levels}}.get(
-        name, {"members": members, "levels": levels}
-    )
+def _form_kwargs(name, members, levels, awaiting) -> dict:
+    return {
+        "self": {},
+        "decide": {"levels": levels},
+        "member_decide": {"levels": levels, "ratings": awaiting},
+    }.get(name, {"members": members, "levels": levels})
 
 
 def _write(action, data, cell, year, actor):
@@ -122,6 +138,14 @@ def _write(action, data, cell, year, actor):
         return services.cell_decide(
             cell=cell,
             year=year,
+            level=data["level"],
+            decision_number=data["decision_number"],
+            decision_date=data["decision_date"],
+            actor=actor,
+        )
+    if action == "member_decide":
+        return services.member_decide(
+            rating=data["rating"],
             level=data["level"],
             decision_number=data["decision_number"],
             decision_date=data["decision_date"],

@@ -215,3 +215,31 @@ def test_the_indicator_counts_decided_excellent_cells_and_links_to_the_page(
     assert link == f"/ratings/org/{tree.district.pk}/?as_of=01%2F03%2F2025"
     page = clients["analyst"].get(link)
     assert page.status_code == 200 and "năm 2024" in page.text and "Chi bộ bản Áng" in page.text
+
+
+def test_the_commune_decides_a_members_rating_after_the_cells_proposal(tree, clients):
+    row = services.member_rate(
+        member=tree.member_a,
+        year=2024,
+        self_level=level("excellent"),
+        proposed_level=level("good"),
+        actor=None,
+    )
+    assert 'id="member-decide-form"' not in clients["secretary_a"].get(url(tree.cell_a)).text
+    data = {
+        "action": "member_decide",
+        "member_decide-rating": row.pk,
+        "member_decide-level": level("good").pk,
+        "member_decide-decision_number": "30-QĐ/ĐU",
+        "member_decide-decision_date": "20/01/2025",
+    }
+    assert clients["secretary_a"].post(url(tree.cell_a), data).status_code == 404
+    page = clients["commune"].get(url(tree.cell_a))
+    assert 'id="member-decide-form"' in page.text and "Nguyễn Văn An" in page.text
+    assert clients["commune"].post(url(tree.cell_a), data).status_code == 302
+    row.refresh_from_db()
+    assert (row.decided_level.code, row.decision_number) == ("good", "30-QĐ/ĐU")
+    # Decided: it leaves the form's choices, and a second decision is a 400.
+    assert clients["commune"].post(url(tree.cell_a), data).status_code == 400
+    record = clients["member_a"].get(f"/members/{tree.member_a.pk}/")
+    assert "30-QĐ/ĐU" in record.text and "20/01/2025" in record.text
