@@ -233,3 +233,10 @@ def test_query_count_constant_in_the_number_of_cells(clients, data):
             task(m, "Việc", month.replace(day=5), T.DONE)
     assert _queries(client, data.district) == before
     assert before <= 25
+
+
+def test_linked_from_the_organization_page_and_the_commune_home(clients, data):
+    page = clients["analyst"].get(reverse("organizations:detail", args=[data.district.pk]))
+    assert f'href="{url(data.district)}" id="dashboard-link"' in page.content.decode()
+    home = clients["commune"].get("/")
+    assert f'href="{url(data.commune_a)}" id="dashboard-link"' in home.content.decode()
