@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from chibo.core.dated import overlap_q
 from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
 from chibo.criteria.selectors import sets_of_year
+from chibo.criteria.services import year_bounds
 from chibo.organizations.models import Village, VillageCellLink, subtree_q
 from chibo.targets.models import Target
 
@@ -43,11 +45,24 @@ def villages_under(org, on: datetime.date):
     return Village.objects.filter(pk__in=links.values("village_id"))
 
 
+def commune_rows(commune, year: int) -> list[VillageRow]:
+    """The villages of `commune` that exist during `year`, as rollup's rows."""
+    start, end = year_bounds(year)
+    villages = Village.objects.filter(commune=commune).filter(
+        overlap_q(start, end, "valid_from", "valid_to")
+    )
+    return _rows(list(villages.select_related("commune").order_by("name", "id")), year)
+
+
 def rollup(org, year: int, on: datetime.date) -> list[VillageRow]:
     """The villages under `org` on `on`, each with its plan for `year`, the number of targets
     assigned in it, and the criteria sets of the year it met whole (the list behind "plans
     approved" and "criteria met"). Four queries whatever the number of villages."""
     villages = list(villages_under(org, on).select_related("commune").order_by("name", "id"))
+    return _rows(villages, year)
+
+
+def _rows(villages: list[Village], year: int) -> list[VillageRow]:
     plans = {
         p.village_id: p
         for p in VillagePlan.objects.filter(village__in=villages, year=year).annotate(

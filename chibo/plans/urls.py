@@ -6,4 +6,10 @@ app_name = "plans"
 
 urlpatterns = [
     path("village/<int:pk>/<int:year>/", views.village_plan, name="village"),
+    path("commune/<int:pk>/<int:year>/", views.commune_plans, name="commune"),
+    path(
+        "commune/<int:pk>/<int:year>/assignments.xlsx",
+        views.commune_assignments,
+        name="commune_assignments",
+    ),
 ]

@@ -5,16 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.core.dated import overlap_q
-from chibo.core.web import add_errors, get_or_404
+from chibo.core.web import add_errors, get_or_404, xlsx_response
 from chibo.criteria.models import CriteriaItem, CriteriaSet
 from chibo.criteria.services import year_bounds
-from chibo.organizations.models import Village
+from chibo.organizations.models import Commune, Village
+from chibo.training import exports
 
-from . import forms, services
+from . import forms, selectors, services
 from .models import PlanTarget, VillagePlan
 
 
@@ -115,3 +117,68 @@ def village_plan(request, pk, year):
         "S": VillagePlan.Status,
     }
     return render(request, "plans/village.html", context, status=400 if data is not None else 200)
+
+
+def _commune_or_404(scope: Scope, pk) -> Commune:
+    commune = get_or_404(Commune.objects.select_related("party_committee"), pk=pk)
+    if commune.party_committee is None or not scope.covers(commune.party_committee):
+        raise Http404
+    return commune
+
+
+@login_required
+@require_GET
+def commune_plans(request, pk, year):
+    """The commune's villages with their plan for the year, its targets and the criteria sets
+    met (the list behind the roll-up), and the assignment table to download."""
+    if not 1900 <= year <= 2100:
+        raise Http404
+    commune = _commune_or_404(Scope.for_user(request.user), pk)
+    rows = selectors.commune_rows(commune, year)
+    context = {
+        "commune": commune,
+        "year": year,
+        "rows": rows,
+        "approved": sum(r.approved for r in rows),
+    }
+    return render(request, "plans/commune.html", context)
+
+
+@login_required
+@require_GET
+def commune_assignments(request, pk, year):
+    """The assignment table (.xlsx): every target the commune assigned its villages for the
+    year, with the criteria item it serves and where the village's plan stands."""
+    if not 1900 <= year <= 2100:
+        raise Http404
+    commune = _commune_or_404(Scope.for_user(request.user), pk)
+    links = (
+        PlanTarget.objects.filter(plan__village__commune=commune, plan__year=year)
+        .select_related("plan__village", "target", "criteria_item__criteria_set")
+        .order_by("plan__village__name", "target__order", "id")
+    )
+    rows = [
+        (
+            str(link.plan.village),
+            link.target.name,
+            link.target.unit,
+            link.target.yearly_value,
+            link.target.get_measure_display(),
+            f"{link.criteria_item.criteria_set.name}: {link.criteria_item}"
+            if link.criteria_item
+            else "",
+            link.plan.get_status_display(),
+        )
+        for link in links
+    ]
+    headers = [
+        (_("Thôn, bản"), 22),
+        (_("Chỉ tiêu"), 36),
+        (_("Đơn vị tính"), 12),
+        (_("Kế hoạch năm"), 12),
+        (_("Cách tính"), 20),
+        (_("Phục vụ tiêu chí"), 40),
+        (_("Kế hoạch của bản"), 18),
+    ]
+    content = exports.workbook(_("Giao chỉ tiêu năm %(y)s") % {"y": year}, headers, rows)
+    return xlsx_response(content, f"giao-chi-tieu-{commune.code}-{year}.xlsx")

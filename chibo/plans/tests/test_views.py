@@ -1,11 +1,16 @@
 """The village plan page: the commune assigns, approves, returns; the cell sends; the district's
 analyst reads; an outsider gets 404. Bad input is a 400 with the message, nothing written."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from chibo.organizations.models import Village
+from chibo.organizations.services_villages import village_create
 from chibo.plans.models import PlanTarget, VillagePlan
+from conftest import D0
 
 pytestmark = pytest.mark.django_db
 S = VillagePlan.Status
@@ -73,3 +78,45 @@ def test_query_count_does_not_grow_with_the_targets(clients, url, django_assert_
     with django_assert_num_queries(9):
         r = client.get(url)
     assert len(r.context["targets"]) == 4
+
+
+def test_commune_page_and_assignment_table(clients, tree, url):
+    village = Village.objects.get(code="V-A1")
+    clients["commune"].post(url, TARGET)
+    page = reverse("plans:commune", args=[village.commune_id, 2024])
+    r = clients["commune"].get(page)
+    html = r.content.decode()
+    assert r.status_code == 200 and "0/1 bản có kế hoạch được phê duyệt" in html
+    assert "Đang soạn" in html
+    assert clients["analyst"].get(page).status_code == 200
+    assert clients["secretary_b"].get(page).status_code == 404
+    xlsx = reverse("plans:commune_assignments", args=[village.commune_id, 2024])
+    r = clients["commune"].get(xlsx)
+    assert r.status_code == 200
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert rows[1][:4] == ("Bản Áng", "Giảm hộ nghèo", "hộ", 3)
+    assert clients["secretary_b"].get(xlsx).status_code == 404
+
+
+def test_commune_page_query_count_does_not_grow(clients, tree, url, django_assert_num_queries):
+    village = Village.objects.get(code="V-A1")
+    client = clients["commune"]
+    client.post(url, TARGET)
+    page = reverse("plans:commune", args=[village.commune_id, 2024])
+    client.get(page)
+    # session, user, TOTP device, roles, notifications; commune; villages, plans, sets, statuses
+    with django_assert_num_queries(10):
+        client.get(page)
+    for n in range(3):
+        village_create(
+            actor=None,
+            kind="ban",
+            code=f"V-Y{n}",
+            name=f"Y{n}",
+            commune=village.commune,
+            cell=tree.cell_a2,
+            valid_from=D0,
+        )
+    with django_assert_num_queries(10):
+        r = client.get(page)
+    assert len(r.context["rows"]) == 4
