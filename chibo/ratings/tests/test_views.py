@@ -243,3 +243,11 @@ def test_the_commune_decides_a_members_rating_after_the_cells_proposal(tree, cli
     assert clients["commune"].post(url(tree.cell_a), data).status_code == 400
     record = clients["member_a"].get(f"/members/{tree.member_a.pk}/")
     assert "30-QĐ/ĐU" in record.text and "20/01/2025" in record.text
+
+
+def test_the_organization_page_links_its_ratings(tree, clients):
+    page = clients["analyst"].get(f"/org/{tree.commune_a.pk}/")
+    assert page.status_code == 200
+    link = f'href="/ratings/org/{tree.commune_a.pk}/" id="ratings-link"'
+    assert link in page.text
+    assert clients["analyst"].get(f"/ratings/org/{tree.commune_a.pk}/").status_code == 200
