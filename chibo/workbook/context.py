@@ -94,6 +94,10 @@ PREFIX = {
     "target": "CT",
     "meeting": "SH",
     "role_model": "MH",
+    "candidate": "UT",
+    "congress_plan": "KH",
+    "congress": "DH",
+    "regulation": "QC",
 }
 
 

@@ -464,6 +464,10 @@ NAMESPACE_LABELS = {
     "score_sheet": "bảng chấm điểm",
     "score_item": "tiêu chí chấm điểm",
     "role_model": "mô hình kiêm nhiệm",
+    "candidate": "hồ sơ kết nạp",
+    "congress_plan": "kế hoạch đại hội",
+    "congress": "đại hội chi bộ",
+    "regulation": "quy chế làm việc",
 }
 
 

@@ -20,6 +20,8 @@ INSTRUCTIONS = [
     "Nhập lại cùng một tệp không thay đổi gì: dòng đã có được nhận ra theo mã, số thẻ, số CCCD.",
     "Tệp có lỗi thì không dòng nào được nhập: sửa theo danh sách lỗi (trang, dòng, cột) rồi tải "
     "lên lại. Cảnh báo (dữ liệu đáng ngờ) cần được xác nhận một lần cho cả tệp.",
+    "Tệp do chibo lưu (mẫu văn kiện đại hội .docx, tệp quy chế làm việc, tài liệu sinh hoạt) "
+    "không có trong sổ dữ liệu: chuyển chúng bằng chibo backup/restore hoặc tải lên lại.",
     "Lệnh: chibo import-workbook TỆP [--dry-run]; xuất: chibo export-workbook --org MÃ --out TỆP.",
 ]
 

@@ -1,5 +1,6 @@
 """Row hooks of the generic sheets (derived fields, checks) and the few exports that need more
-than a queryset: the term of a position, a village post's holder, a score's item code."""
+than a queryset: the term of a position or of a congress, a village post's holder, a temporary
+stay's host, a score's item code."""
 
 from django.utils.translation import gettext as _
 
@@ -8,6 +9,7 @@ from chibo.committees.models import (
     Position,
     Term,
 )
+from chibo.congresses.models import CellCongress
 from chibo.meetings.models import (
     CellMeeting,
     MeetingRule,
@@ -15,6 +17,7 @@ from chibo.meetings.models import (
     ScoreItem,
     Task,
 )
+from chibo.members.models import TemporaryStay
 
 from .spec import Invalid
 
@@ -148,3 +151,63 @@ def export_scores(ctx):
         qs.order_by("id").values_list("meeting_id", "item_id", "points").iterator(chunk_size=10000)
     ):
         yield {"meeting": f"SH{meeting_id}", "item": codes[item_id], "points": points}
+
+
+def stay_host_given(attrs, run):
+    if not attrs.get("host_cell_id") and not attrs.get("host_name"):
+        raise Invalid(_("Cần mã chi bộ hoặc tên nơi sinh hoạt tạm thời."))
+    if attrs.get("end") is not None and attrs["end"] <= attrs["start"]:
+        raise Invalid(_("«Đến ngày» phải sau «Từ ngày»."))
+
+
+def export_stays(ctx):
+    qs = TemporaryStay.objects.filter(member_id__in=list(ctx.member_ref)).select_related(
+        "host_cell"
+    )
+    for s in qs.order_by("member_id", "start", "id").iterator(chunk_size=5000):
+        host = ctx.org(s.host_cell_id) if s.host_cell_id else ""
+        yield {
+            "member": ctx.member(s.member_id),
+            "host_cell": host,
+            # a host cell outside the exported subtree: by name
+            "host_name": s.host_name or ("" if host or not s.host_cell_id else s.host_cell.name),
+            "start": s.start,
+            "end": s.end,
+            "letter_number": s.letter_number,
+            "note": s.note,
+        }
+
+
+def plan_interval(attrs, run):
+    if attrs["term_end"] <= attrs["term_start"]:
+        raise Invalid(_("«Nhiệm kỳ đến ngày» phải sau «Nhiệm kỳ từ ngày»."))
+
+
+def term_of_congress(attrs, run):
+    """The term a congress opened: the cell's term of that name (sheet «Nhiệm kỳ»)."""
+    name = attrs.pop("term", "") or ""
+    attrs["term_id"] = None
+    if name:
+        pk = run.refs.get("term", f"{attrs['cell_id']}:{name}")
+        if pk is None:
+            raise Invalid(_("Chi bộ chưa có nhiệm kỳ «%(t)s» (trang Nhiệm kỳ).") % {"t": name})
+        attrs["term_id"] = pk
+
+
+def export_congresses(ctx):
+    qs = CellCongress.objects.filter(
+        plan__organization_id__in=list(ctx.org_code), cell_id__in=list(ctx.org_code)
+    ).select_related("term")
+    for c in qs.order_by("id").iterator(chunk_size=5000):
+        yield {
+            "ref_code": f"DH{c.pk}",
+            "plan": f"KH{c.plan_id}",
+            "cell": ctx.org(c.cell_id),
+            "deadline": c.deadline,
+            "drafted_on": c.drafted_on,
+            "opinion_on": c.opinion_on,
+            "personnel_on": c.personnel_on,
+            "scheduled_on": c.scheduled_on,
+            "held_on": c.held_on,
+            "term": c.term.name if c.term_id else "",
+        }

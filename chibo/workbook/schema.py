@@ -6,6 +6,7 @@ Sheet and column names are a file format: fixed Vietnamese, whatever the interfa
 """
 
 from chibo.accounts.models import Role, RoleAssignment, User
+from chibo.admissions.models import AdmissionStep, AdmissionTarget, Candidate, Step
 from chibo.committees.models import (
     CommuneLeader,
     CommuneOfficial,
@@ -17,6 +18,13 @@ from chibo.committees.models import (
     SuccessionPlan,
     Term,
     Title,
+)
+from chibo.congresses.models import (
+    CellCongress,
+    CongressDraft,
+    CongressPlan,
+    RegulationReview,
+    WorkingRegulation,
 )
 from chibo.meetings.models import (
     Attendance,
@@ -32,7 +40,16 @@ from chibo.meetings.models import (
     SupportVisit,
     Task,
 )
-from chibo.members.models import Membership, Sex, Status, StatusChange, TheoryLevel
+from chibo.members.models import (
+    BadgeAward,
+    Membership,
+    PartyInterruption,
+    Sex,
+    Status,
+    StatusChange,
+    TemporaryStay,
+    TheoryLevel,
+)
 from chibo.organizations.models import Commune, Organization, OrganizationEvent, Village
 from chibo.targets.models import Target, TargetProgress
 from chibo.training.models import (
@@ -307,6 +324,62 @@ THEORY_CHANGES = Sheet(
     max_rows=300_000,
 )
 
+BADGES = Sheet(
+    name="Huy hiệu Đảng",
+    help="Huy hiệu Đảng đã trao: mỗi đảng viên một dòng cho mỗi mốc tuổi Đảng (30, 40... năm).",
+    columns=[
+        Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
+        Col("Huy hiệu (năm tuổi Đảng)", "years", "int", required=True),
+        Col("Ngày trao tặng", "awarded_on", "date", required=True),
+        Col("Cấp quyết định", "decided_by"),
+        Col("Số quyết định", "decision_number"),
+        Col("Ghi chú", "note"),
+    ],
+    model=BadgeAward,
+    key=("member_id", "years"),
+    source=lambda ctx: BadgeAward.objects.filter(member_id__in=list(ctx.member_ref)).order_by(
+        "member_id", "years"
+    ),
+    max_rows=300_000,
+)
+
+INTERRUPTIONS = Sheet(
+    name="Gián đoạn tuổi Đảng",
+    help="Thời gian đảng viên ở ngoài Đảng (giữa lần ra khỏi Đảng và lần kết nạp lại), không "
+    "tính vào tuổi Đảng; từ ngày đến ngày (không kể ngày cuối).",
+    columns=[
+        Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date", required=True),
+        Col("Ghi chú", "note"),
+    ],
+    model=PartyInterruption,
+    key=("member_id", "start"),
+    source=lambda ctx: PartyInterruption.objects.filter(
+        member_id__in=list(ctx.member_ref)
+    ).order_by("member_id", "start"),
+)
+
+STAYS = Sheet(
+    name="Sinh hoạt tạm thời",
+    help="Đảng viên sinh hoạt tạm thời ở chi bộ khác: mã chi bộ nếu chi bộ có trong chibo, nếu "
+    "không thì tên nơi sinh hoạt; từ ngày đến ngày (không kể ngày cuối).",
+    columns=[
+        Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
+        Col("Mã chi bộ nơi sinh hoạt", "host_cell", "ref", ref="org"),
+        Col("Nơi sinh hoạt (nếu ngoài chibo)", "host_name"),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date"),
+        Col("Số giấy giới thiệu", "letter_number"),
+        Col("Ghi chú", "note"),
+    ],
+    model=TemporaryStay,
+    key=("member_id", "start"),
+    prepare=hooks.stay_host_given,
+    export=hooks.export_stays,
+    max_rows=100_000,
+)
+
 ROLES = Sheet(
     name="Vai trò",
     help="Vai trò của một tài khoản tại một tổ chức (và mọi tổ chức trực thuộc), theo ngày.",
@@ -460,6 +533,186 @@ SUCCESSION = Sheet(
     source=lambda ctx: SuccessionPlan.objects.filter(
         organization_id__in=list(ctx.org_code)
     ).order_by("id"),
+)
+
+ADMISSION_TARGETS = Sheet(
+    name="Chỉ tiêu kết nạp",
+    help="Số đảng viên một tổ chức được giao kết nạp trong năm, theo ngày giao (cấp trên giao "
+    "cho tổ chức cơ sở; đảng ủy cơ sở có thể chia cho chi bộ). Giao lại là một dòng mới với "
+    "ngày giao sau.",
+    columns=[
+        Col("Mã tổ chức", "organization", "ref", required=True, ref="org"),
+        Col("Năm", "year", "int", required=True),
+        Col("Chỉ tiêu kết nạp", "value", "int", required=True),
+        Col("Ngày giao", "decided_on", "date", required=True),
+        Col("Số văn bản", "number"),
+    ],
+    model=AdmissionTarget,
+    key=("organization_id", "year", "decided_on"),
+    source=lambda ctx: AdmissionTarget.objects.filter(
+        organization_id__in=list(ctx.org_code)
+    ).order_by("id"),
+)
+
+CANDIDATES = Sheet(
+    name="Quần chúng ưu tú",
+    help="Quần chúng ưu tú chi bộ bồi dưỡng để kết nạp, kể cả người đã được kết nạp (ghi số "
+    "hiệu đảng viên). «Mã hồ sơ» do bạn đặt, để trang Các bước kết nạp gọi đến.",
+    columns=[
+        Col("Mã hồ sơ", "ref_code", required=True, max_length=40),
+        Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
+        Col("Ngày đưa vào danh sách", "listed_on", "date", required=True),
+        Col("Họ và tên", "full_name", required=True),
+        Col("Giới tính", "sex", "choice", required=True, choices=Sex),
+        Col("Ngày sinh", "birth_date", "date", required=True),
+        Col("Dân tộc", "ethnicity", required=True),
+        Col("Tôn giáo", "religion"),
+        Col("Nghề nghiệp", "occupation"),
+        Col("Giáo dục phổ thông", "education"),
+        Col("Chuyên môn", "qualification"),
+        Col("Quê quán", "hometown"),
+        Col("Nơi ở hiện nay", "residence"),
+        Col("Số CCCD", "citizen_id"),
+        Col("Số hiệu đảng viên (khi đã kết nạp)", "member", "ref", ref="member"),
+    ],
+    model=Candidate,
+    key=("cell_id", "full_name", "birth_date", "listed_on"),
+    provides="candidate",
+    ref_attr="ref_code",
+    prepare=_none_if_blank("citizen_id"),
+    source=lambda ctx: Candidate.objects.filter(cell_id__in=list(ctx.org_code)).order_by("id"),
+    max_rows=100_000,
+)
+
+ADMISSION_STEPS = Sheet(
+    name="Các bước kết nạp",
+    help="Các bước của hồ sơ kết nạp (học lớp nhận thức, đơn, giới thiệu, nghị quyết, quyết "
+    "định, lễ kết nạp, công nhận chính thức...), mỗi bước một dòng với ngày và số văn bản.",
+    columns=[
+        Col("Mã hồ sơ", "candidate", "ref", required=True, ref="candidate"),
+        Col("Bước", "kind", "choice", required=True, choices=Step),
+        Col("Ngày", "on", "date", required=True),
+        Col("Số văn bản", "number"),
+        Col("Nơi cấp, ban hành", "issuer"),
+        Col("Ghi chú", "note"),
+        Col("Đảng viên giới thiệu 1", "sponsor_1", "ref", ref="member"),
+        Col("Đảng viên giới thiệu 2", "sponsor_2", "ref", ref="member"),
+        Col("Kéo dài đến ngày", "until", "date"),
+    ],
+    model=AdmissionStep,
+    key=("candidate_id", "kind"),
+    source=lambda ctx: AdmissionStep.objects.filter(
+        candidate__cell_id__in=list(ctx.org_code)
+    ).order_by("id"),
+    max_rows=300_000,
+)
+
+CONGRESS_PLANS = Sheet(
+    name="Kế hoạch đại hội",
+    help="Kế hoạch đại hội chi bộ của một tổ chức cho một nhiệm kỳ (từ ngày đến ngày, không kể "
+    "ngày cuối) và hạn hoàn thành. «Mã kế hoạch» do bạn đặt, để trang Đại hội chi bộ gọi đến.",
+    columns=[
+        Col("Mã kế hoạch", "ref_code", required=True, max_length=40),
+        Col("Mã tổ chức", "organization", "ref", required=True, ref="org"),
+        Col("Nhiệm kỳ", "term_name", required=True),
+        Col("Nhiệm kỳ từ ngày", "term_start", "date", required=True),
+        Col("Nhiệm kỳ đến ngày", "term_end", "date", required=True),
+        Col("Hạn hoàn thành đại hội", "deadline", "date", required=True),
+        Col("Số kế hoạch", "reference"),
+    ],
+    model=CongressPlan,
+    key=("organization_id", "term_start"),
+    provides="congress_plan",
+    ref_attr="ref_code",
+    prepare=hooks.plan_interval,
+    source=lambda ctx: CongressPlan.objects.filter(organization_id__in=list(ctx.org_code)).order_by(
+        "id"
+    ),
+)
+
+CELL_CONGRESSES = Sheet(
+    name="Đại hội chi bộ",
+    help="Đại hội của từng chi bộ trong một kế hoạch: hạn của chi bộ, ngày xong từng bước "
+    "chuẩn bị, ngày đại hội và nhiệm kỳ đại hội mở ra (tên nhiệm kỳ ở trang Nhiệm kỳ của chi "
+    "bộ). «Mã đại hội» do bạn đặt.",
+    columns=[
+        Col("Mã đại hội", "ref_code", required=True, max_length=40),
+        Col("Mã kế hoạch", "plan", "ref", required=True, ref="congress_plan"),
+        Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
+        Col("Hạn hoàn thành", "deadline", "date", required=True),
+        Col("Dự thảo xong văn kiện", "drafted_on", "date"),
+        Col("Cấp trên cho ý kiến", "opinion_on", "date"),
+        Col("Duyệt nhân sự", "personnel_on", "date"),
+        Col("Ngày dự kiến đại hội", "scheduled_on", "date"),
+        Col("Ngày đại hội", "held_on", "date"),
+        Col("Nhiệm kỳ mở ra", "term"),
+    ],
+    model=CellCongress,
+    key=("plan_id", "cell_id"),
+    provides="congress",
+    ref_attr="ref_code",
+    prepare=hooks.term_of_congress,
+    export=hooks.export_congresses,
+    max_rows=100_000,
+)
+
+CONGRESS_DRAFTS = Sheet(
+    name="Văn kiện đại hội",
+    help="Phần viết của chi bộ cho báo cáo chính trị và dự thảo nghị quyết đại hội (các số "
+    "liệu chibo tự tính). Mẫu văn kiện (.docx) không có trong sổ dữ liệu.",
+    columns=[
+        Col("Mã đại hội", "congress", "ref", required=True, ref="congress"),
+        Col("Đặc điểm tình hình", "situation"),
+        Col("Kết quả đạt được", "achievements"),
+        Col("Hạn chế, nguyên nhân", "shortcomings"),
+        Col("Bài học kinh nghiệm", "lessons"),
+        Col("Phương hướng, mục tiêu", "directions"),
+        Col("Nhiệm vụ, giải pháp", "solutions"),
+    ],
+    model=CongressDraft,
+    key=("congress_id",),
+    source=lambda ctx: CongressDraft.objects.filter(
+        congress__plan__organization_id__in=list(ctx.org_code),
+        congress__cell_id__in=list(ctx.org_code),
+    ).order_by("id"),
+    max_rows=100_000,
+)
+
+REGULATIONS = Sheet(
+    name="Quy chế làm việc",
+    help="Các bản quy chế làm việc của chi bộ theo ngày ban hành. Tệp đính kèm không có trong "
+    "sổ dữ liệu. «Mã quy chế» do bạn đặt, để trang Rà soát quy chế gọi đến.",
+    columns=[
+        Col("Mã quy chế", "ref_code", required=True, max_length=40),
+        Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
+        Col("Ngày ban hành", "adopted_on", "date", required=True),
+        Col("Số văn bản", "reference"),
+        Col("Nội dung", "text"),
+    ],
+    model=WorkingRegulation,
+    key=("cell_id", "adopted_on"),
+    provides="regulation",
+    ref_attr="ref_code",
+    source=lambda ctx: WorkingRegulation.objects.filter(cell_id__in=list(ctx.org_code)).order_by(
+        "id"
+    ),
+    max_rows=100_000,
+)
+
+REGULATION_REVIEWS = Sheet(
+    name="Rà soát quy chế",
+    help="Các lần chi bộ rà soát một bản quy chế làm việc và kết luận.",
+    columns=[
+        Col("Mã quy chế", "regulation", "ref", required=True, ref="regulation"),
+        Col("Ngày rà soát", "reviewed_on", "date", required=True),
+        Col("Kết luận", "note"),
+    ],
+    model=RegulationReview,
+    key=("regulation_id", "reviewed_on"),
+    source=lambda ctx: RegulationReview.objects.filter(
+        regulation__cell_id__in=list(ctx.org_code)
+    ).order_by("id"),
+    max_rows=100_000,
 )
 
 COURSES = Sheet(
@@ -843,6 +1096,9 @@ SHEETS = [
     MEMBERSHIPS,
     STATUS_CHANGES,
     THEORY_CHANGES,
+    BADGES,
+    INTERRUPTIONS,
+    STAYS,
     USERS,
     ROLES,
     TERMS,
@@ -854,6 +1110,14 @@ SHEETS = [
     SUCCESSION,
     ROLE_MODELS,
     ROLE_MODEL_RULES,
+    ADMISSION_TARGETS,
+    CANDIDATES,
+    ADMISSION_STEPS,
+    CONGRESS_PLANS,
+    CELL_CONGRESSES,
+    CONGRESS_DRAFTS,
+    REGULATIONS,
+    REGULATION_REVIEWS,
     COURSES,
     ENROLLMENTS,
     CONTESTS,

@@ -533,3 +533,91 @@ def test_movements_documents_go_out_and_back(tree, personas):
         "UBKT Huyện ủy",
         "Vi phạm",
     )
+
+
+@pytest.mark.django_db
+def test_admissions_congresses_and_lifecycle_rows_go_out_and_back(tree, personas):
+    """The sheets of admissions, congresses and the members' lifecycle rows: written out,
+    loaded into a database that lost them, loaded again without a change."""
+    from chibo.admissions.models import AdmissionStep, AdmissionTarget, Candidate, Step
+    from chibo.committees.models import Term
+    from chibo.congresses.models import (
+        CellCongress,
+        CongressDraft,
+        CongressPlan,
+        RegulationReview,
+        WorkingRegulation,
+    )
+    from chibo.members.models import BadgeAward, PartyInterruption, TemporaryStay
+
+    AdmissionTarget.objects.create(
+        organization=tree.commune_a, year=2023, value=4, decided_on=D(2023, 1, 16), number="3-QĐ"
+    )
+    candidate = Candidate.objects.create(
+        cell=tree.cell_a, listed_on=D(2022, 5, 2), full_name="Lò Thị Hoa", sex="female",
+        birth_date=D(2000, 4, 3), ethnicity="Thái", member=tree.member_a,
+    )  # fmt: skip
+    AdmissionStep.objects.create(candidate=candidate, kind=Step.COURSE, on=D(2022, 6, 1),
+                                 number="012-GCN/TTCT")  # fmt: skip
+    AdmissionStep.objects.create(
+        candidate=candidate, kind=Step.SPONSORS, on=D(2022, 7, 1),
+        sponsor_1=tree.secretary_member_a, sponsor_2=tree.member_b,
+    )  # fmt: skip
+    term = Term.objects.create(
+        organization=tree.cell_a, name="2023–2025", start=D(2023, 2, 1), end=D(2025, 8, 1)
+    )
+    plan = CongressPlan.objects.create(
+        organization=tree.district, term_name="2023–2025", term_start=D(2023, 1, 1),
+        term_end=D(2025, 8, 1), deadline=D(2023, 3, 31), reference="45-KH/HU",
+    )  # fmt: skip
+    congress = CellCongress.objects.create(
+        plan=plan, cell=tree.cell_a, deadline=D(2023, 3, 31), drafted_on=D(2023, 1, 5),
+        held_on=D(2023, 2, 1), term=term,
+    )  # fmt: skip
+    CongressDraft.objects.create(congress=congress, situation="Bản có 120 hộ.")
+    regulation = WorkingRegulation.objects.create(
+        cell=tree.cell_a, adopted_on=D(2020, 6, 1), reference="01-QC/CB", text="Quy chế."
+    )
+    RegulationReview.objects.create(regulation=regulation, reviewed_on=D(2023, 2, 20), note="Giữ")
+    BadgeAward.objects.create(member=tree.member_a, years=30, awarded_on=D(2022, 2, 3))
+    PartyInterruption.objects.create(member=tree.member_b, start=D(2010, 1, 1), end=D(2012, 1, 1))
+    TemporaryStay.objects.create(
+        member=tree.member_a, host_name="Chi bộ Công ty X, Hà Nội", start=D(2022, 9, 1)
+    )
+    TemporaryStay.objects.create(
+        member=tree.member_b, host_cell=tree.cell_a, start=D(2021, 3, 1), end=D(2021, 9, 1)
+    )
+    models = [
+        RegulationReview, WorkingRegulation, CongressDraft, CellCongress, CongressPlan,
+        AdmissionStep, Candidate, AdmissionTarget, BadgeAward, PartyInterruption, TemporaryStay,
+    ]  # fmt: skip
+
+    recreated = ("candidate_id", "plan_id", "congress_id", "regulation_id")  # new ids
+
+    def snapshot():
+        fields = {
+            m: [f.attname for f in m._meta.concrete_fields if f.attname not in
+                ("id", "created_at", "updated_at", "recorded_at", "actor_id", *recreated)]
+            for m in models
+        }  # fmt: skip
+        return {m.__name__: sorted(map(str, m.objects.values_list(*fields[m]))) for m in models}
+
+    before = snapshot()
+    figures = {r["code"]: r["value"] for r in compute_all(tree.district, D(2023, 3, 31))}
+    data = exporter.build(tree.district)
+    for model in models:
+        model.objects.all().delete()
+    result = importer.import_workbook(io.BytesIO(data), accept_warnings=True)
+    assert not result.errors, result.errors
+    assert result.counts[schema.CELL_CONGRESSES.name]["created"] == 1
+    assert result.counts[schema.ADMISSION_STEPS.name]["created"] == 2
+    assert CellCongress.objects.get().term == term
+    assert CellCongress.objects.get().plan.reference == "45-KH/HU"
+    assert CongressDraft.objects.get().congress.cell == tree.cell_a
+    assert AdmissionStep.objects.filter(candidate__full_name="Lò Thị Hoa").count() == 2
+    assert RegulationReview.objects.get().regulation.reference == "01-QC/CB"
+    assert snapshot() == before
+    assert {r["code"]: r["value"] for r in compute_all(tree.district, D(2023, 3, 31))} == figures
+    again = importer.import_workbook(io.BytesIO(data), accept_warnings=True)
+    assert not again.errors, again.errors
+    assert all(not c["created"] and not c["updated"] for c in again.counts.values())
