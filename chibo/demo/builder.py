@@ -35,6 +35,7 @@ from .congresses import write_congresses
 from .criteria import write_criteria
 from .meetings import build_meetings
 from .plan import Plan, make_plan
+from .plans import write_plans
 from .ratings import write_ratings
 from .training import write_training
 
@@ -93,6 +94,7 @@ def build_demo(*, seed: int = d.DEFAULT_SEED, password: str = d.DEFAULT_PASSWORD
         write_admissions(plan, orgs, member_ids)
         write_congresses(orgs, seed)
         write_criteria(villages, seed)
+        write_plans(villages, seed)
         write_ratings(seed)
         _after_bulk_load()
         district = orgs[d.DISTRICT[0]]

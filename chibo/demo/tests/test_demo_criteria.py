@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from chibo.criteria import selectors
 from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
 from chibo.organizations.models import Commune
+from chibo.plans.models import PlanTarget, VillagePlan
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 D = datetime.date
@@ -38,3 +39,13 @@ def test_villages_meet_more_criteria_as_the_years_pass(demo):
         _sets, rows = selectors.commune_table(commune, 2025)
         met += [s.met for r in rows for s in r.sets if s.criteria_set.kind == ntm]
     assert 0 < sum(met) < len(met)
+
+
+def test_village_plans_are_approved_with_targets_serving_criteria(demo):
+    plans = VillagePlan.objects.filter(year=2022)
+    assert plans.count() > 100
+    assert not plans.exclude(status=VillagePlan.Status.APPROVED).exists()
+    linked = PlanTarget.objects.filter(plan__year=2022, criteria_item__isnull=False)
+    assert linked.exists() and linked.count() < PlanTarget.objects.filter(plan__year=2022).count()
+    waiting = VillagePlan.objects.filter(year=2023, status=VillagePlan.Status.SUBMITTED).count()
+    assert 0 < waiting < VillagePlan.objects.filter(year=2023).count() // 5
