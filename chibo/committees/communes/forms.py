@@ -53,7 +53,7 @@ class _HolderForm(forms.Form):
         self.fields["member"].queryset = members
 
 
-class CommuneLeaderForm(_HolderForm):
+class CommuneLeaderForm(SubmissionKeyMixin, _HolderForm):
     post = forms.ChoiceField(label=_("Chức danh"), choices=CommuneLeader.Post.choices)
     is_local = _yes_no(LOCAL_CHOICES, _("Là người địa phương"))
     start = DateField(label=_("Từ ngày"))

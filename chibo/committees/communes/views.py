@@ -156,17 +156,25 @@ def leader_assign(request, pk):
     )
     if form.is_valid():
         try:
-            leader = services.commune_leader_assign(
-                commune=org, actor=request.user, **form.cleaned_data
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.commune_leader_assign(
+                    commune=org, actor=request.user, **form.cleaned_data
+                ),
             )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(
-                request,
-                _("Đã ghi %(post)s: %(name)s.")
-                % {"post": leader.get_post_display(), "name": leader.full_name},
-            )
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                leader = result.obj
+                messages.success(
+                    request,
+                    _("Đã ghi %(post)s: %(name)s.")
+                    % {"post": leader.get_post_display(), "name": leader.full_name},
+                )
             return redirect(_leaders_url(org))
     return form_page(request, form, _("Ghi lãnh đạo xã"), _leaders_url(org), org.name)
 

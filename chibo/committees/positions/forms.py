@@ -31,7 +31,7 @@ class TermForm(SubmissionKeyMixin, forms.Form):
     congress_date = DateField(label=_("Ngày đại hội"), required=False)
 
 
-class PositionForm(forms.Form):
+class PositionForm(SubmissionKeyMixin, forms.Form):
     member = MemberChoiceField(label=_("Đảng viên"), queryset=Member.objects.none())
     title = forms.ChoiceField(label=_("Chức danh"), choices=Title.choices)
     start = DateField(label=_("Từ ngày"))

@@ -114,17 +114,25 @@ def position_assign(request, pk):
     form = forms.PositionForm(request.POST or None, org=org, members=members)
     if form.is_valid():
         try:
-            position = services.position_assign(
-                organization=org, actor=request.user, **form.cleaned_data
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.position_assign(
+                    organization=org, actor=request.user, **form.cleaned_data
+                ),
             )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(
-                request,
-                _("Đã ghi %(name)s giữ chức %(t)s.")
-                % {"name": position.member, "t": position.get_title_display()},
-            )
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                position = result.obj
+                messages.success(
+                    request,
+                    _("Đã ghi %(name)s giữ chức %(t)s.")
+                    % {"name": position.member, "t": position.get_title_display()},
+                )
             return redirect(page_url(org))
     return form_page(request, form, _("Thêm chức danh"), page_url(org), org.name)
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 from chibo.members.models import Member
 
 from .. import rules
@@ -11,7 +12,7 @@ from ..forms import MemberChoiceField
 from ..models import ConcurrentRole, Title
 
 
-class RoleForm(forms.Form):
+class RoleForm(SubmissionKeyMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Chức danh"), choices=ConcurrentRole.Kind.choices)
     member = MemberChoiceField(label=_("Đảng viên"), queryset=Member.objects.none(), required=False)
     person_name = forms.CharField(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, reader_or_404, scoped_or_404
 
 from ..exports import xlsx_response
@@ -95,17 +96,25 @@ def role_assign(request, pk):
     back = _village_back(scope, village)
     if form.is_valid():
         try:
-            role = services.concurrent_role_assign(
-                village=village, actor=request.user, **form.cleaned_data
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.concurrent_role_assign(
+                    village=village, actor=request.user, **form.cleaned_data
+                ),
             )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(
-                request,
-                _("Đã ghi %(k)s: %(name)s.")
-                % {"k": role.get_kind_display(), "name": role.holder_name},
-            )
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                role = result.obj
+                messages.success(
+                    request,
+                    _("Đã ghi %(k)s: %(name)s.")
+                    % {"k": role.get_kind_display(), "name": role.holder_name},
+                )
             return redirect(back)
     return form_page(request, form, _("Chức danh kiêm nhiệm"), back, str(village))
 

@@ -118,3 +118,33 @@ def test_a_term_and_a_succession_plan(tree, personas, clients):
     data |= {"approved_on": "01/03/2023", "note": ""}
     send_twice(clients["secretary_a"], url, data)
     assert SuccessionPlan.objects.filter(member=tree.member_a).count() == 1
+
+
+def test_a_position_a_commune_leader_and_a_village_post(tree, personas, clients):
+    from chibo.committees.models import CommuneLeader, ConcurrentRole, Position
+
+    url = f"/committees/org/{tree.cell_a.pk}/positions/new/"
+    data = {"member": tree.member_a.pk, "title": "deputy_secretary", "start": "01/03/2024"}
+    data |= {"obtained": "elected"}
+    # The cell page's own position form carries its key too.
+    cell_page = clients["secretary_a"].get(f"/committees/cell/{tree.cell_a.pk}/").content.decode()
+    position_form = cell_page.split(f'action="{url}"')[1].split("</form>")[0]
+    assert 'name="submission_key"' in position_form
+    # Before: the second send said the member already held the seat, over a form that had worked.
+    location = send_twice(clients["secretary_a"], url, data)
+    assert location == f"/committees/cell/{tree.cell_a.pk}/"
+    assert Position.objects.filter(member=tree.member_a, title="deputy_secretary").count() == 1
+
+    url = f"/committees/org/{tree.commune_a.pk}/leaders/new/"
+    data = {"post": "pc_chairman", "full_name": "Hà Văn Chủ", "is_local": "1"}
+    data |= {"start": "01/03/2024"}
+    location = send_twice(clients["commune"], url, data)
+    assert location == f"/committees/org/{tree.commune_a.pk}/leaders/"
+    assert CommuneLeader.objects.filter(full_name="Hà Văn Chủ").count() == 1
+
+    village = Village.objects.get(code="V-A1")
+    url = f"/committees/village/{village.pk}/roles/new/"
+    data = {"kind": "women_head", "person_name": "Lò Thị Mai", "start": "01/03/2024"}
+    location = send_twice(clients["commune"], url, data)
+    assert location == f"/committees/org/{tree.commune_a.pk}/roles/"
+    assert ConcurrentRole.objects.filter(village=village, person_name="Lò Thị Mai").count() == 1
