@@ -37,7 +37,7 @@ class MaterialForm(SubmissionKeyMixin, forms.Form):
     name = forms.CharField(label=_("Tên tài liệu"), max_length=200, required=False)
 
 
-class TargetForm(forms.Form):
+class TargetForm(SubmissionKeyMixin, forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("Chỉ tiêu"), max_length=200)
     unit = forms.CharField(label=_("Đơn vị tính"), max_length=40)

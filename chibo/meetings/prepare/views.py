@@ -307,11 +307,20 @@ def target_add(request, pk):
     form = forms.TargetForm(request.POST)
     if form.is_valid():
         try:
-            target_services.target_add(cell=meeting.cell, actor=request.user, **form.cleaned_data)
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: target_services.target_add(
+                    cell=meeting.cell, actor=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as e:
             web.add_errors(form, e)
         else:
-            messages.success(request, _("Đã thêm chỉ tiêu."))
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã thêm chỉ tiêu."))
             return _back(meeting, "#targets")
     return render(
         request, "meetings/prepare.html", prepare_context(meeting, target_form=form), status=400

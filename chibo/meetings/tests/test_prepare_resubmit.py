@@ -1,5 +1,5 @@
-"""The preparation page's adds carry a submission key (issue 14): an agenda item or a material
-sent twice from the same page (back, then submit) is added once."""
+"""The preparation page's adds carry a submission key (issue 14): an agenda item, a material or a
+target sent twice from the same page (back, then submit) is added once."""
 
 import re
 
@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chibo.meetings.models import AgendaItem, Material
+from chibo.targets.models import Target
 from conftest import login_client
 
 from .core_helpers import meeting_of
@@ -43,3 +44,19 @@ def test_a_material_sent_twice_is_attached_once(tree, personas, media):  # noqa:
         r = client.post(url, {"file": f, "name": "Báo cáo", "submission_key": material_key})
         assert r.status_code == 302
     assert Material.objects.filter(meeting=m, name="Báo cáo").count() == 1
+
+
+def test_a_target_sent_twice_is_added_once(tree, personas):
+    m = meeting_of(tree.cell_a)
+    client = login_client(personas["secretary_a"])
+    target_key = keys(client, m)[2]
+    url = reverse("meetings:target_add", args=[m.pk])
+    data = {"year": m.month.year, "name": "Trồng rừng", "unit": "ha", "yearly_value": "12"}
+    data |= {"measure": "sum", "submission_key": target_key}
+    first = client.post(url, data)
+    assert first.status_code == 302
+    # Before: the second send answered 400, "Chi bộ đã có chỉ tiêu này", after a first that worked.
+    again = client.post(url, data, follow=True)
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert "Trang này đã được gửi trước đó; không tạo thêm." in again.content.decode()
+    assert Target.objects.filter(cell=tree.cell_a, name="Trồng rừng").count() == 1
