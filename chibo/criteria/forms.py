@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 
 from .models import CriteriaItem, CriteriaSet
 from .services import ItemSpec
@@ -23,7 +24,7 @@ def parse_number(text: str) -> Decimal:
     return Decimal(text)
 
 
-class CriteriaSetForm(forms.Form):
+class CriteriaSetForm(SubmissionKeyMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=CriteriaSet.Kind.choices)
     name = forms.CharField(label=_("Tên bộ tiêu chí"), max_length=200)
     decision = forms.CharField(label=_("Văn bản ban hành"), max_length=120, required=False)

@@ -1,6 +1,7 @@
 """Pages of the criteria: the sets (entered by the org board), a village's standing year by year
 (written by the commune) and the commune's table."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.scope import Scope
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, admin_or_404, bad_query, get_or_404, reader_or_404
 from chibo.organizations.models import Commune, Village
 
@@ -62,11 +64,19 @@ def set_create(request):
     form = forms.CriteriaSetForm(request.POST or None)
     if form.is_valid():
         try:
-            made = services.criteria_set_create(actor=request.user, **form.cleaned_data)
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.criteria_set_create(
+                    actor=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            return redirect("criteria:set", pk=made.pk)
+            if result.repeated:
+                messages.info(request, repeated_message())
+            return redirect("criteria:set", pk=result.obj.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "criteria/set_form.html", {"form": form}, status=status)
 

@@ -148,3 +148,15 @@ def test_a_position_a_commune_leader_and_a_village_post(tree, personas, clients)
     location = send_twice(clients["commune"], url, data)
     assert location == f"/committees/org/{tree.commune_a.pk}/roles/"
     assert ConcurrentRole.objects.filter(village=village, person_name="Lò Thị Mai").count() == 1
+
+
+def test_a_criteria_set(tree, personas, clients):
+    from chibo.criteria.models import CriteriaSet
+
+    data = {"kind": "village_model", "name": "Bản NTM kiểu mẫu", "valid_from": "01/01/2022"}
+    data |= {"items": "1 | Giao thông | tỷ lệ km cứng hóa | % | >= | 80"}
+    # Before: the second send was refused as a set overlapping the one the first had made.
+    location = send_twice(clients["admin"], reverse("criteria:set_create"), data)
+    made = CriteriaSet.objects.get(kind="village_model")
+    assert location == reverse("criteria:set", args=[made.pk])
+    assert made.items.count() == 1
