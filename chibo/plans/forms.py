@@ -3,11 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.submissions import SubmissionKeyMixin
 from chibo.criteria.models import CriteriaItem
 from chibo.targets.models import Target
 
 
-class AssignForm(forms.Form):
+class AssignForm(SubmissionKeyMixin, forms.Form):
     name = forms.CharField(label=_("Chỉ tiêu"), max_length=200)
     unit = forms.CharField(label=_("Đơn vị tính"), max_length=40, required=False)
     yearly_value = forms.DecimalField(

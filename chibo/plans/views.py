@@ -1,6 +1,7 @@
 """The village plan page: the commune assigns targets, approves or returns; the cell sends its
 plan; readers above read it; others 404."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.core.dated import overlap_q
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, get_or_404, xlsx_response
 from chibo.criteria.models import CriteriaItem, CriteriaSet
 from chibo.criteria.services import year_bounds
@@ -73,9 +75,15 @@ def village_plan(request, pk, year):
             raise Http404
         try:
             if action == "assign" and assign.is_valid():
-                services.target_assign(
-                    village=village, year=year, actor=request.user, **assign.cleaned_data
+                result = create_once(
+                    key=assign.submission_key,
+                    actor=request.user,
+                    create=lambda: services.target_assign(
+                        village=village, year=year, actor=request.user, **assign.cleaned_data
+                    ),
                 )
+                if result.repeated:
+                    messages.info(request, repeated_message())
                 return redirect(request.path)
             if plan is None and action != "assign":
                 raise ValidationError(services.no_plan_message())

@@ -160,3 +160,16 @@ def test_a_criteria_set(tree, personas, clients):
     made = CriteriaSet.objects.get(kind="village_model")
     assert location == reverse("criteria:set", args=[made.pk])
     assert made.items.count() == 1
+
+
+def test_a_target_assigned_to_a_village(tree, personas, clients):
+    from chibo.plans.models import PlanTarget
+
+    village = Village.objects.get(code="V-A1")
+    url = reverse("plans:village", args=[village.pk, 2024])
+    data = {"action": "assign", "name": "Giảm hộ nghèo", "unit": "hộ", "yearly_value": "3"}
+    data |= {"measure": "sum"}
+    # Before: the second send was refused, the cell having that target already.
+    assert send_twice(clients["commune"], url, data) == url
+    made = PlanTarget.objects.filter(plan__village=village, target__name="Giảm hộ nghèo")
+    assert made.count() == 1
