@@ -211,3 +211,103 @@ def export_congresses(ctx):
             "held_on": c.held_on,
             "term": c.term.name if c.term_id else "",
         }
+
+
+# --- annual ratings: the set by its document (else the one in force on 31/12 of the year), a
+# level by its name or code in that set --------------------------------------------------------
+
+
+def _rating_sets(run):
+    sets = run.state.get("rating_sets")
+    if sets is None:
+        from chibo.ratings.models import RatingLevel, RatingSet
+
+        sets = run.state["rating_sets"] = list(
+            RatingSet.objects.values_list("pk", "reference", "valid_from", "valid_to")
+        )
+        levels = run.state["rating_levels"] = {}
+        for pk, set_id, code, name in RatingLevel.objects.values_list(
+            "pk", "rating_set_id", "code", "name"
+        ):
+            levels[(set_id, code.casefold())] = pk
+            levels[(set_id, name.casefold())] = pk
+    return sets
+
+
+def rating_prepare(*level_attrs):
+    def prepare(attrs, run):
+        from chibo.ratings.models import year_end
+
+        sets = _rating_sets(run)
+        reference = attrs.pop("rating_set", "") or ""
+        day = year_end(attrs["year"])
+        in_force = [s for s in sets if s[2] <= day and (s[3] is None or day < s[3])]
+        found = [s for s in (sets if reference else in_force) if not reference or s[1] == reference]
+        if len(found) > 1:
+            found = [s for s in found if s in in_force] or found
+        if not found:
+            raise Invalid(
+                _("Không có bộ tiêu chuẩn xếp loại «%(r)s» cho năm %(y)s.")
+                % {"r": reference or "—", "y": attrs["year"]}
+            )
+        set_id = attrs["rating_set_id"] = found[0][0]
+        for name in level_attrs:
+            label = attrs.pop(name, "") or ""
+            attrs[name + "_id"] = None
+            if not label:
+                continue
+            pk = run.state["rating_levels"].get((set_id, label.casefold()))
+            if pk is None:
+                raise Invalid(_("Bộ tiêu chuẩn không có mức xếp loại «%(l)s».") % {"l": label})
+            attrs[name + "_id"] = pk
+
+    return prepare
+
+
+def _rating_names():
+    from chibo.ratings.models import RatingLevel, RatingSet
+
+    return (
+        dict(RatingSet.objects.values_list("pk", "reference")),
+        dict(RatingLevel.objects.values_list("pk", "name")),
+    )
+
+
+def export_cell_ratings(ctx):
+    from chibo.ratings.models import CellRating
+
+    sets, levels = _rating_names()
+    qs = CellRating.objects.filter(cell_id__in=list(ctx.org_code))
+    for r in qs.order_by("id").iterator(chunk_size=5000):
+        yield {
+            "cell": ctx.org(r.cell_id),
+            "year": r.year,
+            "rating_set": sets[r.rating_set_id],
+            "points": r.points,
+            "proposed_level": levels[r.proposed_level_id],
+            "self_rated_on": r.self_rated_on,
+            "decided_level": levels.get(r.decided_level_id, ""),
+            "decision_number": r.decision_number,
+            "decision_date": r.decision_date,
+        }
+
+
+def export_member_ratings(ctx):
+    from chibo.ratings.models import MemberRating
+
+    sets, levels = _rating_names()
+    qs = MemberRating.objects.filter(
+        member_id__in=list(ctx.member_ref), cell_id__in=list(ctx.org_code)
+    )
+    for r in qs.order_by("id").iterator(chunk_size=10000):
+        yield {
+            "member": ctx.member(r.member_id),
+            "cell": ctx.org(r.cell_id),
+            "year": r.year,
+            "rating_set": sets[r.rating_set_id],
+            "self_level": levels[r.self_level_id],
+            "proposed_level": levels.get(r.proposed_level_id, ""),
+            "decided_level": levels.get(r.decided_level_id, ""),
+            "decision_number": r.decision_number,
+            "decision_date": r.decision_date,
+        }

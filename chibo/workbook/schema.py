@@ -51,6 +51,7 @@ from chibo.members.models import (
     TheoryLevel,
 )
 from chibo.organizations.models import Commune, Organization, OrganizationEvent, Village
+from chibo.ratings.models import CellRating, MemberRating
 from chibo.targets.models import Target, TargetProgress
 from chibo.training.models import (
     Contest,
@@ -715,6 +716,51 @@ REGULATION_REVIEWS = Sheet(
     max_rows=100_000,
 )
 
+CELL_RATINGS = Sheet(
+    name="Xếp loại chi bộ",
+    help="Xếp loại chất lượng hằng năm của chi bộ: điểm và mức tự xếp loại, mức cấp trên quyết "
+    "định. Mức ghi đúng tên trong bộ tiêu chuẩn (ví dụ «Hoàn thành tốt nhiệm vụ»). Bỏ trống "
+    "«Bộ tiêu chuẩn»: bộ áp dụng ngày 31/12 của năm.",
+    columns=[
+        Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
+        Col("Năm", "year", "int", required=True),
+        Col("Bộ tiêu chuẩn (số văn bản)", "rating_set"),
+        Col("Điểm tự chấm", "points", "decimal", required=True),
+        Col("Tự xếp loại", "proposed_level", required=True),
+        Col("Ngày tự đánh giá", "self_rated_on", "date", required=True),
+        Col("Cấp trên quyết định", "decided_level"),
+        Col("Số quyết định", "decision_number"),
+        Col("Ngày quyết định", "decision_date", "date"),
+    ],
+    model=CellRating,
+    key=("cell_id", "year"),
+    prepare=hooks.rating_prepare("proposed_level", "decided_level"),
+    export=hooks.export_cell_ratings,
+    max_rows=100_000,
+)
+
+MEMBER_RATINGS = Sheet(
+    name="Xếp loại đảng viên",
+    help="Xếp loại chất lượng hằng năm của đảng viên ở chi bộ nơi được xếp loại: mức tự xếp "
+    "loại, chi bộ đề xuất, cấp có thẩm quyền quyết định.",
+    columns=[
+        Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
+        Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
+        Col("Năm", "year", "int", required=True),
+        Col("Bộ tiêu chuẩn (số văn bản)", "rating_set"),
+        Col("Tự xếp loại", "self_level", required=True),
+        Col("Chi bộ đề xuất", "proposed_level"),
+        Col("Cấp có thẩm quyền quyết định", "decided_level"),
+        Col("Số quyết định", "decision_number"),
+        Col("Ngày quyết định", "decision_date", "date"),
+    ],
+    model=MemberRating,
+    key=("member_id", "year"),
+    prepare=hooks.rating_prepare("self_level", "proposed_level", "decided_level"),
+    export=hooks.export_member_ratings,
+    max_rows=500_000,
+)
+
 COURSES = Sheet(
     name="Lớp học",
     help="Lớp tập huấn, bồi dưỡng, lý luận chính trị. «Mã lớp» do bạn đặt, để trang Học viên "
@@ -1118,6 +1164,8 @@ SHEETS = [
     CONGRESS_DRAFTS,
     REGULATIONS,
     REGULATION_REVIEWS,
+    CELL_RATINGS,
+    MEMBER_RATINGS,
     COURSES,
     ENROLLMENTS,
     CONTESTS,

@@ -43,6 +43,8 @@ KEEP = {
     "meetings.scoreitem",
     "committees.committeerule",
     "committees.qualificationstandard",
+    "ratings.ratingset",
+    "ratings.ratinglevel",
 }
 KEEP_APPS = {"contenttypes", "auth", "sessions", "admin"}
 

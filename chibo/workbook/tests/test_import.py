@@ -549,6 +549,7 @@ def test_admissions_congresses_and_lifecycle_rows_go_out_and_back(tree, personas
         WorkingRegulation,
     )
     from chibo.members.models import BadgeAward, PartyInterruption, TemporaryStay
+    from chibo.ratings.models import CellRating, MemberRating, RatingLevel, RatingSet, year_end
 
     AdmissionTarget.objects.create(
         organization=tree.commune_a, year=2023, value=4, decided_on=D(2023, 1, 16), number="3-QĐ"
@@ -587,8 +588,20 @@ def test_admissions_congresses_and_lifecycle_rows_go_out_and_back(tree, personas
     TemporaryStay.objects.create(
         member=tree.member_b, host_cell=tree.cell_a, start=D(2021, 3, 1), end=D(2021, 9, 1)
     )
+    rating_set = RatingSet.objects.in_force(year_end(2022)).get()
+    level = {lv.code: lv for lv in RatingLevel.objects.filter(rating_set=rating_set)}
+    CellRating.objects.create(
+        cell=tree.cell_a, year=2022, rating_set=rating_set, points="92.5",
+        proposed_level=level["excellent"], self_rated_on=D(2022, 12, 10),
+        decided_level=level["good"], decision_number="101-QĐ/XA", decision_date=D(2023, 1, 12),
+    )  # fmt: skip
+    MemberRating.objects.create(
+        member=tree.member_a, cell=tree.cell_a, year=2022, rating_set=rating_set,
+        self_level=level["good"], proposed_level=level["good"],
+    )  # fmt: skip
     models = [
-        RegulationReview, WorkingRegulation, CongressDraft, CellCongress, CongressPlan,
+        CellRating, MemberRating, RegulationReview, WorkingRegulation, CongressDraft,
+        CellCongress, CongressPlan,
         AdmissionStep, Candidate, AdmissionTarget, BadgeAward, PartyInterruption, TemporaryStay,
     ]  # fmt: skip
 
