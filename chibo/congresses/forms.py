@@ -69,7 +69,7 @@ class DraftForm(forms.ModelForm):
         widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in CongressDraft.PROSE}
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(SubmissionKeyMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Văn kiện"), choices=DocumentKind.choices)
     valid_from = DateField(label=_("Áp dụng từ ngày"))
     name = forms.CharField(label=_("Tên mẫu"), max_length=200, required=False)

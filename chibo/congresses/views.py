@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo.accounts.scope import Scope
 from chibo.core.dated import in_force_q
 from chibo.core.dates import today
-from chibo.core.submissions import create_once
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import (
     add_errors,
     bad_query,
@@ -100,7 +100,7 @@ def plans(request, pk):
             data = form.cleaned_data
             try:
                 made = create_once(
-                    key=data.get("submission_key"),
+                    key=form.submission_key,
                     actor=request.user,
                     create=lambda: services.plan_create(
                         organization=org,
@@ -115,7 +115,10 @@ def plans(request, pk):
             except ValidationError as e:
                 add_errors(form, e)
             else:
-                messages.success(request, _("Đã lập kế hoạch đại hội."))
+                if made.repeated:
+                    messages.info(request, repeated_message())
+                else:
+                    messages.success(request, _("Đã lập kế hoạch đại hội."))
                 return redirect("congresses:plan", pk=made.obj.pk)
     # The list behind congress_days_ahead: the congresses of the term in force under `org`,
     # a line per commune under a district, else the cells.
@@ -339,18 +342,25 @@ def templates(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.template_upload(
-                    organization=org,
-                    kind=data["kind"],
-                    valid_from=data["valid_from"],
-                    name=data.get("name") or "",
-                    content=data["file"].read(),
+                result = create_once(
+                    key=form.submission_key,
                     actor=request.user,
+                    create=lambda: services.template_upload(
+                        organization=org,
+                        kind=data["kind"],
+                        valid_from=data["valid_from"],
+                        name=data.get("name") or "",
+                        content=data["file"].read(),
+                        actor=request.user,
+                    ),
                 )
             except ValidationError as e:
                 add_errors(form, e)
             else:
-                messages.success(request, _("Đã lưu mẫu văn kiện mới."))
+                if result.repeated:
+                    messages.info(request, repeated_message())
+                else:
+                    messages.success(request, _("Đã lưu mẫu văn kiện mới."))
                 return redirect("congresses:templates", pk=org.pk)
     versions = list(
         CongressTemplate.objects.filter(organization__path__in=org.ancestor_paths())

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -12,7 +13,7 @@ class ReportForm(forms.Form):
     as_of = DateField(label=_("Số liệu đến ngày"), required=False)
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(SubmissionKeyMixin, forms.Form):
     valid_from = DateField(label=_("Áp dụng từ ngày"))
     name = forms.CharField(label=_("Tên mẫu"), max_length=200, required=False)
     file = forms.FileField(label=_("Tệp mẫu (.docx)"))

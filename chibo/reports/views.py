@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo.accounts.models import Role
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, content_disposition, get_or_404
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under
@@ -123,17 +124,24 @@ def templates(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.template_upload(
-                    organization=org,
-                    valid_from=data["valid_from"],
-                    name=data.get("name") or "",
-                    content=data["file"].read(),
+                result = create_once(
+                    key=form.submission_key,
                     actor=request.user,
+                    create=lambda: services.template_upload(
+                        organization=org,
+                        valid_from=data["valid_from"],
+                        name=data.get("name") or "",
+                        content=data["file"].read(),
+                        actor=request.user,
+                    ),
                 )
             except ValidationError as e:
                 add_errors(form, e)
             else:
-                messages.success(request, _("Đã lưu mẫu báo cáo mới."))
+                if result.repeated:
+                    messages.info(request, repeated_message())
+                else:
+                    messages.success(request, _("Đã lưu mẫu báo cáo mới."))
                 return redirect("reports:templates", pk=org.pk)
     versions = list(
         ReportTemplate.objects.filter(organization__path__in=org.ancestor_paths())

@@ -1,6 +1,7 @@
 """Every create form carries a submission key (chibo.core.submissions, issue 14): the same page
 sent twice (back, then submit again) creates one row and leads to it the second time."""
 
+import io
 import re
 
 import pytest
@@ -173,3 +174,55 @@ def test_a_target_assigned_to_a_village(tree, personas, clients):
     assert send_twice(clients["commune"], url, data) == url
     made = PlanTarget.objects.filter(plan__village=village, target__name="Giảm hộ nghèo")
     assert made.count() == 1
+
+
+def test_a_congress_plan(tree, personas, clients):
+    from chibo.congresses.models import CongressPlan
+
+    url = f"/congresses/org/{tree.commune_a.pk}/"
+    data = {"term_name": "2023–2025", "term_start": "01/01/2023", "term_end": "01/07/2025"}
+    data |= {"deadline": "15/03/2023"}
+    # Before: the form had its key but the view read it from cleaned_data, where it never is.
+    location = send_twice(clients["commune"], url, data)
+    plan = CongressPlan.objects.get(organization=tree.commune_a)
+    assert location == reverse("congresses:plan", args=[plan.pk])
+
+
+def _docx(content: bytes):
+    upload = io.BytesIO(content)
+    upload.name = "mau.docx"
+    return upload
+
+
+def test_a_report_and_a_congress_template(tree, personas, clients):
+    from chibo.congresses.defaults import default_template as congress_default
+    from chibo.congresses.models import CongressTemplate
+    from chibo.reports.defaults import default_template as report_default
+    from chibo.reports.models import ReportTemplate
+
+    client = clients["commune"]
+    for url, content, data, model in (
+        (
+            f"/reports/org/{tree.commune_a.pk}/templates/",
+            report_default(),
+            {"valid_from": "01/01/2023", "name": "Mẫu của xã"},
+            ReportTemplate,
+        ),
+        (
+            f"/congresses/org/{tree.commune_a.pk}/templates/",
+            congress_default("political_report"),
+            {"kind": "political_report", "valid_from": "01/01/2023"},
+            CongressTemplate,
+        ),
+    ):
+        key = shown_key(client, url)
+        # The file is sent again each time, as the browser does.
+        first = client.post(url, {**data, "file": _docx(content), "submission_key": key})
+        assert first.status_code == 302, first.content.decode()[:2000]
+        again = client.post(
+            url, {**data, "file": _docx(content), "submission_key": key}, follow=True
+        )
+        assert again.redirect_chain == [(first["Location"], 302)]
+        assert "Trang này đã được gửi trước đó; không tạo thêm." in again.content.decode()
+        # Nothing but the key stops a second identical version.
+        assert model.objects.filter(organization=tree.commune_a).count() == 1
