@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 
 
 class YearForm(forms.Form):
@@ -32,7 +33,7 @@ class DecideForm(forms.Form):
         self.fields["level"].queryset = levels
 
 
-class MemberRateForm(forms.Form):
+class MemberRateForm(SubmissionKeyMixin, forms.Form):
     member = forms.ModelChoiceField(label=_("Đảng viên"), queryset=None)
     self_level = forms.ModelChoiceField(label=_("Tự xếp loại"), queryset=None)
     proposed_level = forms.ModelChoiceField(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.scope import Scope
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, bad_query, reader_or_404
 from chibo.members.models import Member
 
@@ -96,11 +97,24 @@ def org_ratings(request, pk):
                 raise Http404
             if form.is_valid():
                 try:
-                    _write(action, form.cleaned_data, org, year, request.user)
+                    if action == "member":  # a new row, made once per submission key
+                        repeated = create_once(
+                            key=form.submission_key,
+                            actor=request.user,
+                            create=lambda: _write(
+                                action, form.cleaned_data, org, year, request.user
+                            ),
+                        ).repeated
+                    else:
+                        _write(action, form.cleaned_data, org, year, request.user)
+                        repeated = False
                 except ValidationError as e:
                     add_errors(form, e)
                 else:
-                    messages.success(request, _("Đã ghi đánh giá, xếp loại."))
+                    if repeated:
+                        messages.info(request, repeated_message())
+                    else:
+                        messages.success(request, _("Đã ghi đánh giá, xếp loại."))
                     return redirect(f"{reverse('ratings:org', args=[org.pk])}?year={year}")
             status = 400
             for name in forms:

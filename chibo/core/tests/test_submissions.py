@@ -226,3 +226,23 @@ def test_a_report_and_a_congress_template(tree, personas, clients):
         assert "Trang này đã được gửi trước đó; không tạo thêm." in again.content.decode()
         # Nothing but the key stops a second identical version.
         assert model.objects.filter(organization=tree.commune_a).count() == 1
+
+
+def test_a_member_rating(tree, personas, clients):
+    from chibo.ratings.models import MemberRating, RatingLevel
+    from chibo.ratings.services import set_in_force
+
+    client = clients["secretary_a"]
+    url = f"{reverse('ratings:org', args=[tree.cell_a.pk])}?year=2024"
+    body = client.get(url).content.decode()
+    key = re.search(r'name="member-submission_key" value="([0-9a-f-]{36})"', body)[1]
+    good = RatingLevel.objects.get(rating_set=set_in_force(2024), code="good")
+    data = {"action": "member", "member-member": tree.member_a.pk, "member-self_level": good.pk}
+    data |= {"member-submission_key": key}
+    first = client.post(url, data)
+    assert first.status_code == 302
+    # Before: the second send was a 400, "one a year", after a first that worked.
+    again = client.post(url, data, follow=True)
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert "Trang này đã được gửi trước đó; không tạo thêm." in again.content.decode()
+    assert MemberRating.objects.filter(member=tree.member_a, year=2024).count() == 1
