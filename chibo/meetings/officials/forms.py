@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 from chibo.organizations.models import Organization
 
 from ..models import FollowAssignment
@@ -148,7 +149,7 @@ class EndForm(forms.Form):
     end = DateField(label=_("Thôi từ ngày"))
 
 
-class SupportAssignForm(forms.Form):
+class SupportAssignForm(SubmissionKeyMixin, forms.Form):
     helper = forms.ModelChoiceField(
         label=_("Tổ chức giúp đỡ"), queryset=Organization.objects.none()
     )
@@ -161,7 +162,7 @@ class SupportAssignForm(forms.Form):
         self.fields["helper"].queryset = helpers
 
 
-class VisitForm(forms.Form):
+class VisitForm(SubmissionKeyMixin, forms.Form):
     on = DateField(label=_("Ngày giúp đỡ"))
     visitors = forms.CharField(label=_("Người đến"), max_length=300)
     activities = forms.CharField(

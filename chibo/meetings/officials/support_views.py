@@ -21,6 +21,7 @@ from chibo.committees.exports import xlsx_response
 from chibo.committees.web import export_url, form_page, handles_bad_query, page_query, xlsx_name
 from chibo.core import web
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.organizations.models import Village
 
 from ..models import SupportAssignment
@@ -118,13 +119,23 @@ def support_assign(request, pk):
     )
     if form.is_valid():
         try:
-            a = support_services.support_assign(village=v, actor=request.user, **form.cleaned_data)
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: support_services.support_assign(
+                    village=v, actor=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as e:
             web.add_errors(form, e)
         else:
-            messages.success(
-                request, _("Đã phân công %(o)s giúp đỡ %(v)s.") % {"o": a.helper, "v": v}
-            )
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(
+                    request,
+                    _("Đã phân công %(o)s giúp đỡ %(v)s.") % {"o": result.obj.helper, "v": v},
+                )
             return redirect(village_url(v))
     return form_page(request, form, _("Phân công tổ chức giúp đỡ bản"), village_url(v), str(v))
 
@@ -162,13 +173,20 @@ def visit(request, pk):
     form = forms.VisitForm(request.POST or None, initial={"on": today()})
     if form.is_valid():
         try:
-            support_services.support_visit_record(
-                assignment=a, actor=request.user, **form.cleaned_data
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: support_services.support_visit_record(
+                    assignment=a, actor=request.user, **form.cleaned_data
+                ),
             )
         except ValidationError as e:
             web.add_errors(form, e)
         else:
-            messages.success(request, _("Đã ghi chuyến giúp đỡ."))
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã ghi chuyến giúp đỡ."))
             return redirect(village_url(a.village))
     title = _("Ghi chuyến giúp đỡ: %(o)s") % {"o": a.helper}
     return form_page(request, form, title, village_url(a.village), str(a.village))

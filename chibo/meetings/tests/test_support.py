@@ -5,6 +5,7 @@ database effect, exports and query counts at two sizes."""
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -429,6 +430,27 @@ def test_post_assign_and_end(persona, world, clients):
         assert r.status_code == r2.status_code == 404
         assert not SupportAssignment.objects.filter(village=world["bo"]).exists()
         assert world["assignment"].end is None
+
+
+def _send_twice(client, page_url, data):
+    body = client.get(page_url).content.decode()
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', body)[1]
+    first = client.post(page_url, {**data, "submission_key": key})
+    assert first.status_code == 302
+    again = client.post(page_url, {**data, "submission_key": key}, follow=True)
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert "Trang này đã được gửi trước đó; không tạo thêm." in again.content.decode()
+
+
+def test_an_assignment_and_a_visit_sent_twice_are_recorded_once(world, clients):
+    """The forms carry a submission key (issue 14): back, then submit again, leads to what the
+    first submit made; before, the second was refused as overlapping or as the same visit."""
+    data = {"helper": world["helper"].pk, "start": "01/03/2023", "decision": "QĐ 9"}
+    _send_twice(clients["admin"], url("assign_bo", world), data)
+    assert SupportAssignment.objects.filter(village=world["bo"]).count() == 1
+    data = {"on": "01/03/2023", "visitors": "Tổ công tác", "activities": "Kiểm tra mô hình"}
+    _send_twice(clients["commune"], url("visit_ang", world), data)
+    assert SupportVisit.objects.filter(activities="Kiểm tra mô hình").count() == 1
 
 
 def test_post_assign_overlap_shows_the_message(world, clients):
