@@ -60,7 +60,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.username})"
 
 
-class FollowAssignForm(forms.Form):
+class FollowAssignForm(SubmissionKeyMixin, forms.Form):
     """An official picked from the list, or the account of a cadre who has none."""
 
     cell = CellChoiceField(label=_("Chi bộ"), queryset=Organization.objects.none())
@@ -138,6 +138,8 @@ class FollowAssignManyForm(FollowAssignForm):
     def __init__(self, *args, cells, **kwargs):
         super().__init__(*args, cells=cells, **kwargs)
         del self.fields["cell"]
+        # Several rows from one submit: no submission key (create_once keeps one row).
+        del self.fields["submission_key"]
         self.fields["cells"].queryset = cells
 
     def details(self):

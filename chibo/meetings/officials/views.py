@@ -33,6 +33,7 @@ from chibo.committees.web import (
 from chibo.core import indicators as registry
 from chibo.core import web
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.organizations.models import Organization
 
 from ..models import FollowAssignment
@@ -175,18 +176,26 @@ def assign(request, pk):
             full_name=d["full_name"], username=d["username"], email=d["email"]
         )
         try:
-            a = services.follow_assign(
-                official=person,
-                cell=d["cell"],
-                kind=d["kind"],
-                start=d["start"],
-                end=d["end"],
-                decision=d["decision"],
+            result = create_once(
+                key=form.submission_key,
                 actor=request.user,
+                create=lambda: services.follow_assign(
+                    official=person,
+                    cell=d["cell"],
+                    kind=d["kind"],
+                    start=d["start"],
+                    end=d["end"],
+                    decision=d["decision"],
+                    actor=request.user,
+                ),
             )
         except ValidationError as e:
             web.add_errors(form, e)
         else:
+            if result.repeated:
+                messages.info(request, repeated_message())
+                return redirect(back)
+            a = result.obj
             messages.success(
                 request,
                 _("Đã phân công %(u)s theo dõi %(c)s từ %(d)s.")

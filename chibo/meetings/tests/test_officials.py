@@ -5,6 +5,7 @@ records, the three indicators on the structure of their date, every page for eve
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -546,6 +547,24 @@ def test_post_assign_with_a_new_account(persona, world, clients):
         assert r.status_code == 404
         assert not created.exists() and not User.objects.filter(username="quangvanmoi").exists()
         assert AuditEvent.objects.count() == before
+
+
+def test_an_assignment_sent_twice_is_made_once(world, clients):
+    """The form carries a submission key (issue 14): back, then submit again, leads where the
+    first submit led; before, the second was refused (the account name was taken)."""
+    t = world["tree"]
+    client = clients["commune"]
+    page = url("assign_commune_a", world)
+    body = client.get(page).content.decode()
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', body)[1]
+    data = {"cell": t.cell_a2.pk, "full_name": "Quàng Văn Mới", "username": "quangvanmoi"}
+    data |= {"kind": "commune_police", "start": "01/03/2023", "submission_key": key}
+    first = client.post(page, data)
+    assert first.status_code == 302
+    again = client.post(page, data, follow=True)
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert "Trang này đã được gửi trước đó; không tạo thêm." in again.content.decode()
+    assert FollowAssignment.objects.filter(official__username="quangvanmoi").count() == 1
 
 
 def test_post_assign_bad_input_shows_the_message_and_saves_nothing(world, clients, personas):
