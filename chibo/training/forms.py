@@ -140,7 +140,7 @@ class ContestantCellForm(forms.Form):
     cell = forms.IntegerField(required=False, min_value=1)
 
 
-class ContestantForm(forms.Form):
+class ContestantForm(SubmissionKeyMixin, forms.Form):
     member = forms.ModelChoiceField(label=_("Thí sinh"), queryset=Member.objects.none())
 
     def __init__(self, *args, members=None, **kwargs):

@@ -163,13 +163,20 @@ def contestant_add(request, pk):
         form = ContestantForm(request.POST or None, members=members)
         if form.is_valid():
             try:
-                services.contestant_add(
-                    round=rnd, member=form.cleaned_data["member"], cell=cell, actor=request.user
+                result = create_once(
+                    key=form.submission_key,
+                    actor=request.user,
+                    create=lambda: services.contestant_add(
+                        round=rnd, member=form.cleaned_data["member"], cell=cell, actor=request.user
+                    ),
                 )
             except ValidationError as e:
                 add_errors(form, e)
             else:
-                messages.success(request, _("Đã thêm thí sinh."))
+                if result.repeated:
+                    messages.info(request, repeated_message())
+                else:
+                    messages.success(request, _("Đã thêm thí sinh."))
                 return redirect("training:contest_detail", pk=rnd.contest_id)
     elif request.method == "POST":
         raise Http404

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 
 
 class YearForm(forms.Form):
@@ -12,7 +13,7 @@ class YearForm(forms.Form):
         return self.cleaned_data.get("year") or today().year
 
 
-class AwardForm(forms.Form):
+class AwardForm(SubmissionKeyMixin, forms.Form):
     years = forms.TypedChoiceField(label=_("Huy hiệu"), coerce=int, choices=())
     awarded_on = DateField(label=_("Ngày trao tặng"))
     decided_by = forms.CharField(label=_("Cấp quyết định"), max_length=200, required=False)
@@ -26,7 +27,7 @@ class AwardForm(forms.Form):
         ]
 
 
-class InterruptionForm(forms.Form):
+class InterruptionForm(SubmissionKeyMixin, forms.Form):
     start = DateField(label=_("Gián đoạn từ ngày"))
     end = DateField(label=_("Đến ngày (ngày được kết nạp lại)"))
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)

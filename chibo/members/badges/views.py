@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.core.vn import day_text
 from chibo.core.web import add_errors, bad_query, xlsx_response
 
@@ -97,11 +98,20 @@ def badge_award(request, pk):
     form = AwardForm(request.POST or None, years=rule.years if rule else (), initial=initial)
     if form.is_valid():
         try:
-            services.badge_award(member=member, actor=request.user, **form.cleaned_data)
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.badge_award(
+                    member=member, actor=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã ghi trao tặng huy hiệu."))
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã ghi trao tặng huy hiệu."))
             return redirect("members:detail", pk=member.pk)
     title = _("Trao tặng Huy hiệu Đảng: %(n)s") % {"n": member}
     return render(request, "members/form.html", {"form": form, "m": member, "title": title})
@@ -115,11 +125,20 @@ def interruption(request, pk):
     form = InterruptionForm(request.POST or None)
     if form.is_valid():
         try:
-            services.interruption_record(member=member, actor=request.user, **form.cleaned_data)
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.interruption_record(
+                    member=member, actor=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã ghi thời gian gián đoạn."))
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(request, _("Đã ghi thời gian gián đoạn."))
             return redirect("members:detail", pk=member.pk)
     title = _("Thời gian gián đoạn sinh hoạt Đảng: %(n)s") % {"n": member}
     return render(request, "members/form.html", {"form": form, "m": member, "title": title})

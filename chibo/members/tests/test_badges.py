@@ -3,6 +3,7 @@ dated data, awards recorded (audited, refused when wrong), the list and its .xls
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -183,3 +184,26 @@ def test_interruption_page(persona, allowed, tree, clients):
         r = clients[persona].post(url, {"start": "01/06/2012", "end": "01/01/2014"})
         assert r.status_code == 200 and "Trùng với một thời gian gián đoạn" in r.content.decode()
         assert PartyInterruption.objects.count() == 1
+
+
+def _send_twice(client, url, data):
+    body = client.get(url).content.decode()
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', body)[1]
+    first = client.post(url, {**data, "submission_key": key})
+    assert first.status_code == 302
+    again = client.post(url, {**data, "submission_key": key}, follow=True)
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert "Trang này đã được gửi trước đó; không tạo thêm." in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_award_and_an_interruption_sent_twice_are_recorded_once(tree, clients):
+    """The forms carry a submission key (issue 14): back, then submit again, leads to the
+    member's record; before, the second was refused (the badge awarded, the dates overlapping)."""
+    m = make_old(tree, "Lò Văn Ba Mươi", D(1993, 3, 1))
+    client = clients["secretary_a"]
+    _send_twice(client, f"/members/{m.pk}/badge/", {"years": "30", "awarded_on": "19/05/2023"})
+    assert BadgeAward.objects.filter(member=m).count() == 1
+    data = {"start": "01/01/2012", "end": "01/01/2013", "note": "x"}
+    _send_twice(client, f"/members/{tree.member_a.pk}/interruption/", data)
+    assert PartyInterruption.objects.filter(member=tree.member_a).count() == 1

@@ -1,6 +1,7 @@
 """Contest pages for every persona: results ranked among all, people listed in scope only."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -175,3 +176,21 @@ def test_contest_and_round_create(clients, contest, tree):
     for who in ("commune", "analyst", "secretary_b"):
         assert clients[who].get(url).status_code == 404
     assert clients["analyst"].get(reverse("training:contest_create")).status_code == 404
+
+
+def test_a_contestant_sent_twice_is_entered_once(clients, contest, tree):
+    """The form carries a submission key (issue 14): back, then submit again, leads to the
+    contest; before, the second said the member was already entered."""
+    url = reverse("training:contestant_add", args=[contest["a"].pk])
+    url = f"{url}?cell={tree.cell_a.pk}"
+    client = clients["commune"]
+    body = client.get(url).content.decode()
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', body)[1]
+    data = {"member": tree.secretary_member_a.pk, "submission_key": key}
+    first = client.post(url, data)
+    assert first.status_code == 302
+    again = client.post(url, data, follow=True)
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert "Trang này đã được gửi trước đó; không tạo thêm." in again.content.decode()
+    entered = Contestant.objects.filter(round=contest["a"], member=tree.secretary_member_a)
+    assert entered.count() == 1
