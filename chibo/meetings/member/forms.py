@@ -3,11 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.submissions import SubmissionKeyMixin
+
 from ..models import Task
 from .services import NOTE_MAX
 
 
-class TaskProgressForm(forms.Form):
+class TaskProgressForm(SubmissionKeyMixin, forms.Form):
     progress = forms.IntegerField(
         label=_("Tiến độ (%)"),
         min_value=0,

@@ -9,6 +9,7 @@ token owner's scope is checked again on every fetch.
 """
 
 import hashlib
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +32,7 @@ from django.views.decorators.http import (
 from chibo.accounts.scope import Scope
 from chibo.core import web
 from chibo.core.dates import today
+from chibo.core.submissions import create_once, repeated_message
 from chibo.organizations.models import Organization
 
 from ..models import Task
@@ -59,6 +61,9 @@ def my_page(request):
     member = self_member_or_404(scope)
     on = today()
     in_cell = sel.in_cell(member)
+    open_tasks = sel.member_open_tasks(member, on)
+    for task in open_tasks:  # each report form its submission key, as TaskProgressForm's
+        task.submission_key = uuid.uuid4()
     context = {
         "member": member,
         "in_cell": in_cell,
@@ -67,7 +72,7 @@ def my_page(request):
         "on": on,
         "upcoming": sel.upcoming_meetings(member.cell_id, on) if in_cell else [],
         "recent": sel.recent_meetings(member.cell_id, on) if in_cell else [],
-        "open_tasks": sel.member_open_tasks(member, on),
+        "open_tasks": open_tasks,
         "reviewed_tasks": sel.member_reviewed_tasks(member, on),
     }
     return render(request, "meetings/my_page.html", context)
@@ -98,19 +103,26 @@ def task_detail(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.task_progress_report(
-                    task=task, progress=data["progress"], note=data["note"], actor=request.user
+                result = create_once(
+                    key=form.submission_key,
+                    actor=request.user,
+                    create=lambda: services.task_progress_report(
+                        task=task, progress=data["progress"], note=data["note"], actor=request.user
+                    ),
                 )
             except services.NotAllowed:
                 raise Http404 from None
             except ValidationError as e:
                 web.add_errors(form, e)
             else:
-                messages.success(
-                    request,
-                    _("Đã ghi báo cáo tiến độ %(p)s%% cho nhiệm vụ “%(t)s”.")
-                    % {"p": task.progress, "t": task.title},
-                )
+                if result.repeated:
+                    messages.info(request, repeated_message())
+                else:
+                    messages.success(
+                        request,
+                        _("Đã ghi báo cáo tiến độ %(p)s%% cho nhiệm vụ “%(t)s”.")
+                        % {"p": task.progress, "t": task.title},
+                    )
                 return redirect(_back_url(data.get("back") or "", task))
         status = 400
     task.overdue = task.state == Task.State.OPEN and task.deadline < today()

@@ -4,6 +4,7 @@ persona (allowed, read-only, another member, outsider: 404) with the database st
 query counts at two sizes."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -280,6 +281,25 @@ def test_report_from_the_own_page(world, clients):
     r = clients["member_a"].get(reverse("meetings:my"))
     assert "Đã ghi báo cáo tiến độ 30%" in r.content.decode()
     assert "Đã họp tổ" in r.content.decode()
+
+
+def test_a_report_sent_twice_is_recorded_once(world, clients):
+    """The report forms carry a submission key (issue 14): back, then submit again, records
+    nothing more and leads where the first led; before, a report with a note was stored twice."""
+    task = world["tasks"]["open"]
+    client = clients["member_a"]
+    url = reverse("meetings:task", args=[task.pk])
+    for page, back in ((url, ""), (reverse("meetings:my"), "my")):
+        body = client.get(page).content.decode()
+        key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', body)[1]
+        data = {"progress": 30, "note": f"Đã họp tổ ({back or 'task'})", "back": back}
+        data["submission_key"] = key
+        first = client.post(url, data)
+        assert first.status_code == 302
+        again = client.post(url, data, follow=True)
+        assert again.redirect_chain == [(first["Location"], 302)]
+        assert "Trang này đã được gửi trước đó; không tạo thêm." in again.content.decode()
+        assert TaskUpdate.objects.filter(task=task, note=data["note"]).count() == 1
 
 
 def test_bad_report_is_a_400_with_the_message(world, clients):
