@@ -54,7 +54,7 @@ NA_BO_PAIRS = [
 ]
 
 
-class RoleModelForm(forms.Form):
+class RoleModelForm(SubmissionKeyMixin, forms.Form):
     """A role model: a name, a date and up to four pairings 'holder of A also holds B'."""
 
     name = forms.CharField(label=_("Tên mô hình"), max_length=200)

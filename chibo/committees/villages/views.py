@@ -148,17 +148,25 @@ def role_model_adopt(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            model = services.role_model_adopt(
-                commune=org,
-                name=data["name"],
-                effective_from=data["effective_from"],
-                pairings=data["pairings"],
+            result = create_once(
+                key=form.submission_key,
                 actor=request.user,
+                create=lambda: services.role_model_adopt(
+                    commune=org,
+                    name=data["name"],
+                    effective_from=data["effective_from"],
+                    pairings=data["pairings"],
+                    actor=request.user,
+                ),
             )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã áp dụng mô hình %(n)s.") % {"n": model.name})
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                name = result.obj.name
+                messages.success(request, _("Đã áp dụng mô hình %(n)s.") % {"n": name})
             return redirect(_roles_url(org))
     return form_page(request, form, _("Áp dụng mô hình kiêm nhiệm"), _roles_url(org), org.name)
 

@@ -246,3 +246,14 @@ def test_a_member_rating(tree, personas, clients):
     assert again.redirect_chain == [(first["Location"], 302)]
     assert "Trang này đã được gửi trước đó; không tạo thêm." in again.content.decode()
     assert MemberRating.objects.filter(member=tree.member_a, year=2024).count() == 1
+
+
+def test_a_role_model(tree, personas, clients):
+    from chibo.committees.models import RoleModel
+
+    url = f"/committees/org/{tree.commune_a.pk}/role-model/"
+    data = {"name": "Mô hình Nà Bó", "effective_from": "01/01/2023"}
+    data |= {"holder_1": "title:secretary", "post_1": "village_head"}
+    location = send_twice(clients["commune"], url, data)
+    assert location == f"/committees/org/{tree.commune_a.pk}/roles/"
+    assert RoleModel.objects.filter(commune=tree.commune_a).count() == 1
