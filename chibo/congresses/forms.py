@@ -84,7 +84,7 @@ class TemplateForm(SubmissionKeyMixin, forms.Form):
         return f
 
 
-class RegulationForm(forms.Form):
+class RegulationForm(SubmissionKeyMixin, forms.Form):
     adopted_on = DateField(label=_("Ngày ban hành"))
     reference = forms.CharField(label=_("Số văn bản"), max_length=100, required=False)
     text = forms.CharField(
@@ -103,6 +103,6 @@ class RegulationForm(forms.Form):
         return f
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SubmissionKeyMixin, forms.Form):
     reviewed_on = DateField(label=_("Ngày rà soát"))
     note = forms.CharField(label=_("Kết luận"), max_length=300, required=False)

@@ -467,10 +467,11 @@ def cell_regulations(request, pk):
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
-            try:
+
+            def write():
                 if action == "adopt":
                     f = data.get("file")
-                    services.regulation_adopt(
+                    return services.regulation_adopt(
                         cell=cell,
                         adopted_on=data["adopted_on"],
                         reference=data.get("reference") or "",
@@ -479,17 +480,22 @@ def cell_regulations(request, pk):
                         filename=f.name if f else "",
                         actor=request.user,
                     )
-                else:
-                    services.regulation_review(
-                        regulation=history[0],
-                        reviewed_on=data["reviewed_on"],
-                        note=data.get("note") or "",
-                        actor=request.user,
-                    )
+                return services.regulation_review(
+                    regulation=history[0],
+                    reviewed_on=data["reviewed_on"],
+                    note=data.get("note") or "",
+                    actor=request.user,
+                )
+
+            try:
+                result = create_once(key=form.submission_key, actor=request.user, create=write)
             except ValidationError as e:
                 add_errors(form, e)
             else:
-                messages.success(request, _("Đã lưu."))
+                if result.repeated:
+                    messages.info(request, repeated_message())
+                else:
+                    messages.success(request, _("Đã lưu."))
                 return redirect("congresses:cell_regulations", pk=cell.pk)
     context = {"cell": cell, "history": history, "forms": forms}
     status = 400 if action is not None else 200

@@ -257,3 +257,24 @@ def test_a_role_model(tree, personas, clients):
     location = send_twice(clients["commune"], url, data)
     assert location == f"/committees/org/{tree.commune_a.pk}/roles/"
     assert RoleModel.objects.filter(commune=tree.commune_a).count() == 1
+
+
+def test_a_working_regulation_and_its_review(tree, personas, clients):
+    from chibo.congresses.models import RegulationReview, WorkingRegulation
+
+    client = clients["secretary_a"]
+    url = f"/congresses/cell/{tree.cell_a.pk}/regulations/"
+    key = shown_key(client, url)  # the adopt form, the only one before any regulation
+    data = {"action": "adopt", "adopted_on": "01/06/2020", "reference": "01-QC/CB"}
+    for _ in range(2):
+        upload = io.BytesIO(b"%PDF-1.4 quy che")
+        upload.name = "quy-che.pdf"
+        r = client.post(url, {**data, "file": upload, "submission_key": key}, follow=True)
+        assert r.redirect_chain == [(url, 302)]
+    assert "Trang này đã được gửi trước đó; không tạo thêm." in r.content.decode()
+    assert WorkingRegulation.objects.filter(cell=tree.cell_a).count() == 1
+
+    data = {"action": "review", "reviewed_on": "01/03/2023", "note": "Giữ nguyên"}
+    # The review form comes first on the page once there is a regulation.
+    assert send_twice(client, url, data) == url
+    assert RegulationReview.objects.count() == 1
