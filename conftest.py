@@ -496,3 +496,24 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def _serve_one_request_at_a_time():
+    """The live server of a browser test on SQLite hands every request thread the test's one
+    in-memory connection; a page and its service worker asking at once then share it across
+    threads ("bad parameter or other API misuse", a 500 the browser never retries). On that
+    database the server answers one request after the other, as a phone on a weak signal asks
+    anyway; on PostgreSQL each thread has its own connection and keeps its thread."""
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneAtATime(ThreadedWSGIServer):
+        def process_request(self, request, client_address):
+            if not self.connections_override:
+                return super().process_request(request, client_address)
+            self.process_request_thread(request, client_address)
+
+    LiveServerThread.server_class = OneAtATime
+
+
+_serve_one_request_at_a_time()
