@@ -502,16 +502,31 @@ def _serve_one_request_at_a_time():
     """The live server of a browser test on SQLite hands every request thread the test's one
     in-memory connection; a page and its service worker asking at once then share it across
     threads ("bad parameter or other API misuse", a 500 the browser never retries). On that
-    database the server answers one request after the other, as a phone on a weak signal asks
-    anyway; on PostgreSQL each thread has its own connection and keeps its thread."""
+    database the server still takes connections in threads (a browser keeps some open), but runs
+    chibo for one request after the other, as a phone on a weak signal asks anyway; on
+    PostgreSQL each thread has its own connection and nothing is serialized."""
+    import threading
+
     from django.core.servers.basehttp import ThreadedWSGIServer
     from django.test.testcases import LiveServerThread
 
     class OneAtATime(ThreadedWSGIServer):
-        def process_request(self, request, client_address):
+        def set_app(self, application):
             if not self.connections_override:
-                return super().process_request(request, client_address)
-            self.process_request_thread(request, client_address)
+                return super().set_app(application)
+            lock = threading.Lock()
+
+            def serially(environ, start_response):
+                with lock:
+                    result = application(environ, start_response)
+                    try:
+                        body = b"".join(result)
+                    finally:
+                        if hasattr(result, "close"):
+                            result.close()
+                return [body]
+
+            super().set_app(serially)
 
     LiveServerThread.server_class = OneAtATime
 
