@@ -12,6 +12,8 @@ from docx import Document
 from docxtpl import DocxTemplate, Listing
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from chibo.core.docx_templates import TemplateProblem, places, where
+from chibo.core.docx_templates import render as render_sandboxed
 from chibo.meetings.documents.build import PdfError, pdf_bytes, pdf_converter
 from chibo.organizations.models import Organization
 
@@ -19,39 +21,7 @@ from .defaults import default_template
 from .models import CellCongress, CongressTemplate, DocumentKind
 from .placeholders import FIELDS, PROSE, sample
 
-__all__ = ["PdfError", "pdf_bytes", "pdf_converter"]
-
-
-class TemplateProblem(Exception):
-    """An uploaded template that cannot be kept: the messages say what and where."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
-        self.messages = messages
-
-
-def _places(doc) -> list[tuple[str, str]]:
-    """(where, text) of every paragraph of the body, its tables, headers and footers."""
-    out = []
-    for i, p in enumerate(doc.paragraphs, 1):
-        out.append((_("đoạn %(n)d") % {"n": i}, p.text))
-    for t, table in enumerate(doc.tables, 1):
-        for r, row in enumerate(table.rows, 1):
-            for c, cell in enumerate(row.cells, 1):
-                out.append(
-                    (_("bảng %(t)d, hàng %(r)d, cột %(c)d") % {"t": t, "r": r, "c": c}, cell.text)
-                )
-    for s, section in enumerate(doc.sections, 1):
-        for part, label in ((section.header, _("đầu trang")), (section.footer, _("chân trang"))):
-            for p in part.paragraphs:
-                out.append((f"{label} {s}", p.text))
-    return out
-
-
-def _where(places, name: str) -> str:
-    pattern = re.compile(r"\{[{%][^}]*\b" + re.escape(name) + r"\b")
-    found = [where for where, text in places if pattern.search(text)]
-    return ", ".join(dict.fromkeys(found)) or _("không rõ vị trí (trong mã của tệp)")
+__all__ = ["PdfError", "TemplateProblem", "pdf_bytes", "pdf_converter"]
 
 
 def check_template(content: bytes) -> list[str]:
@@ -63,7 +33,7 @@ def check_template(content: bytes) -> list[str]:
         doc = Document(io.BytesIO(content))
     except Exception:  # python-docx raises several kinds for a file that is not a .docx
         raise TemplateProblem([_("Tệp không phải văn bản Word (.docx).")]) from None
-    places = _places(doc)
+    found = places(doc)
     try:
         names = tpl.get_undeclared_template_variables()
     except jinja2.TemplateSyntaxError as e:
@@ -73,7 +43,7 @@ def check_template(content: bytes) -> list[str]:
         raise TemplateProblem(
             [
                 _("Trường “%(name)s” không có trong danh sách trường của chibo (ở %(where)s).")
-                % {"name": n, "where": _where(places, n)}
+                % {"name": n, "where": where(found, n)}
                 for n in unknown
             ]
         )
@@ -87,7 +57,7 @@ def check_template(content: bytes) -> list[str]:
         raise TemplateProblem(
             [
                 _("Trường “%(name)s” không có trong danh sách trường của chibo (ở %(where)s).")
-                % {"name": name, "where": _where(places, name)}
+                % {"name": name, "where": where(found, name)}
             ]
         ) from None
     except SecurityError as e:
@@ -96,7 +66,7 @@ def check_template(content: bytes) -> list[str]:
         raise TemplateProblem(
             [
                 _("Mẫu không được dùng “%(name)s” (ở %(where)s).")
-                % {"name": name, "where": _where(places, name)}
+                % {"name": name, "where": where(found, name)}
             ]
         ) from None
     except jinja2.TemplateError as e:
@@ -129,13 +99,7 @@ def render(content: bytes, context: dict) -> bytes:
     values = dict(context)
     for name in PROSE.values():
         values[name] = Listing(values.get(name, ""))
-    tpl = DocxTemplate(io.BytesIO(content))
-    # Templates are uploaded by staff: sandboxed, so a placeholder cannot reach Python.
-    env = SandboxedEnvironment(autoescape=True)
-    tpl.render(values, jinja_env=env)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+    return render_sandboxed(content, values)
 
 
 @dataclass

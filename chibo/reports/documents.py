@@ -13,6 +13,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from chibo.core.dates import today
+from chibo.core.docx_templates import TemplateProblem, places, render, where
 from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import path_as_of
@@ -23,34 +24,6 @@ from .models import ReportTemplate
 from .placeholders import fields
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-class TemplateProblem(Exception):
-    """An uploaded template that cannot be kept: the messages say what and where."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
-        self.messages = messages
-
-
-def _places(doc) -> list[tuple[str, str]]:
-    """(where, text) of every paragraph of the body, its tables, headers and footers."""
-    out = [(_("đoạn %(n)d") % {"n": i}, p.text) for i, p in enumerate(doc.paragraphs, 1)]
-    for t, table in enumerate(doc.tables, 1):
-        for r, row in enumerate(table.rows, 1):
-            for c, cell in enumerate(row.cells, 1):
-                where = _("bảng %(t)d, hàng %(r)d, cột %(c)d") % {"t": t, "r": r, "c": c}
-                out.append((where, cell.text))
-    for s, section in enumerate(doc.sections, 1):
-        for part, label in ((section.header, _("đầu trang")), (section.footer, _("chân trang"))):
-            out += [(f"{label} {s}", p.text) for p in part.paragraphs]
-    return out
-
-
-def _where(places, name: str) -> str:
-    pattern = re.compile(r"\{[{%][^}]*\b" + re.escape(name) + r"\b")
-    found = [where for where, text in places if pattern.search(text)]
-    return ", ".join(dict.fromkeys(found)) or _("không rõ vị trí (trong mã của tệp)")
 
 
 def check_template(content: bytes) -> list[str]:
@@ -68,11 +41,11 @@ def check_template(content: bytes) -> list[str]:
     known = fields()
     unknown = sorted(names - set(known))
     if unknown:
-        places = _places(doc)
+        found = places(doc)
         raise TemplateProblem(
             [
                 _("Trường “%(name)s” không có trong danh sách trường của báo cáo (ở %(where)s).")
-                % {"name": n, "where": _where(places, n)}
+                % {"name": n, "where": where(found, n)}
                 for n in unknown
             ]
         )
@@ -87,7 +60,7 @@ def check_template(content: bytes) -> list[str]:
         raise TemplateProblem(
             [
                 _("Mẫu không được dùng “%(name)s” (ở %(where)s).")
-                % {"name": name, "where": _where(_places(doc), name)}
+                % {"name": name, "where": where(places(doc), name)}
             ]
         ) from None
     except jinja2.TemplateError as e:
@@ -113,15 +86,6 @@ def template_bytes(template: ReportTemplate | None) -> bytes:
         return default_template()
     with template.file.open("rb") as f:
         return f.read()
-
-
-def render(content: bytes, context: dict) -> bytes:
-    tpl = DocxTemplate(io.BytesIO(content))
-    # Templates are uploaded by staff: sandboxed, so a placeholder cannot reach Python.
-    tpl.render(context, jinja_env=SandboxedEnvironment(autoescape=True))
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
 
 
 def report(org: Organization, on: datetime.date) -> bytes:
