@@ -1,6 +1,7 @@
 """What a cell's congress documents say, read from its data: the members and their changes over
 the term reported on, the admissions, the meetings held and their quality, the tasks done, each
-year's targets and what was reached, and the prose the cell wrote; as the template's context
+year's targets and what was reached, the criteria met and not yet met and the policies that
+apply (criteria_content), and the prose the cell wrote; as the template's context
 (placeholders.FIELDS). About a dozen queries whatever the cell's size."""
 
 import datetime
@@ -18,6 +19,7 @@ from chibo.meetings.models.rules import QualityClass
 from chibo.members.models import Membership, StatusChange
 from chibo.targets.models import Target, TargetProgress
 
+from .criteria_content import criteria_context
 from .models import CellCongress, CongressDraft
 from .placeholders import PROSE
 
@@ -214,6 +216,7 @@ def context_for(congress: CellCongress, today: datetime.date) -> dict:
         **_members(congress.cell_id, period),
         **_meetings(congress.cell_id, period),
         **_targets(congress.cell_id, period),
+        **criteria_context(congress.cell_id, period.on),
     }
     for field, name in PROSE.items():
         context[name] = _paragraphs(getattr(draft, field, ""))

@@ -65,6 +65,43 @@ def _targets_table(doc):
     L.para(doc, after=0)
 
 
+def _criteria(doc):
+    L.heading(doc, "2. Thực hiện các tiêu chí nông thôn mới và các chủ trương của cấp trên")
+    L.para(
+        doc,
+        "Năm {{ nam_tieu_chi }}, {{ ban }} đạt {{ so_tieu_chi_dat }} tiêu chí, còn "
+        "{{ so_tieu_chi_chua_dat }} tiêu chí chưa đạt:",
+    )
+    _loop(
+        doc,
+        "{%p for b in bo_tieu_chi %}",
+        "- {{ b.ten }} ({{ b.ban }}): đạt {{ b.so_dat }}/{{ b.so_tieu_chi }} tiêu chí, "
+        "{{ b.danh_gia }};",
+    )
+    L.para(doc, "Các tiêu chí đã đạt:")
+    _loop(
+        doc,
+        "{%p for t in tieu_chi_dat %}",
+        "- {{ t.ma }}. {{ t.ten }}: {{ t.gia_tri }} {{ t.don_vi }} (yêu cầu {{ t.nguong }});",
+    )
+    L.para(doc, "Các tiêu chí chưa đạt:")
+    _loop(
+        doc,
+        "{%p for t in tieu_chi_chua_dat %}",
+        "- {{ t.ma }}. {{ t.ten }}: {{ t.gia_tri }} {{ t.don_vi }} (yêu cầu {{ t.nguong }});",
+    )
+    L.para(
+        doc,
+        "Thực hiện {{ so_chu_truong }} chủ trương của cấp trên ({{ chu_truong_van_ban }}):",
+    )
+    _loop(
+        doc,
+        "{%p for c in chu_truong %}",
+        "- {{ c.ma }}. {{ c.ten }}: {{ c.ket_qua }} {{ c.don_vi }} (yêu cầu {{ c.nguong }})"
+        "{% if c.danh_gia %}, {{ c.danh_gia }}{% endif %};",
+    )
+
+
 def _signature(doc):
     L.signatures(
         doc,
@@ -95,7 +132,8 @@ def political_report() -> bytes:
     )
     _targets_table(doc)
     L.para(doc, "{{ ket_qua }}")
-    L.heading(doc, "2. Công tác xây dựng chi bộ")
+    _criteria(doc)
+    L.heading(doc, "3. Công tác xây dựng chi bộ")
     L.para(
         doc,
         "Đầu nhiệm kỳ chi bộ có {{ dang_vien_dau_ky }} đảng viên; đến nay có "
@@ -148,6 +186,12 @@ def draft_resolution() -> bytes:
     L.para(doc, "Hạn chế: {{ han_che }}")
     L.heading(doc, "2. Phương hướng, mục tiêu nhiệm kỳ {{ nhiem_ky }}")
     L.para(doc, "{{ phuong_huong }}")
+    L.para(
+        doc,
+        "Phấn đấu hoàn thành các tiêu chí bản chưa đạt ({{ so_tieu_chi_chua_dat }} tiêu "
+        "chí):{% for t in tieu_chi_chua_dat %} {{ t.ten }}{% if not loop.last %};{% endif %}"
+        "{% endfor %}; thực hiện {{ so_chu_truong }} chủ trương của cấp trên.",
+    )
     L.heading(doc, "3. Nhiệm vụ, giải pháp")
     L.para(doc, "{{ giai_phap }}")
     L.heading(doc, "4. Tổ chức thực hiện")

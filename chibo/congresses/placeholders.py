@@ -2,7 +2,8 @@
 and a sample of each, with which an uploaded template is tried before it is kept.
 
 The names are Vietnamese without marks, for the staff who edit the templates in Word. A list
-(`ket_nap`, `chat_luong`, `chi_tieu`, `bien_dong`) is used in a loop:
+(`ket_nap`, `chat_luong`, `chi_tieu`, `bien_dong`, `tieu_chi_dat`, `chu_truong`...) is used
+in a loop:
 `{%p for k in ket_nap %}` … `{{ k.ho_ten }}` … `{%p endfor %}`, or `{%tr … %}` in a table row.
 """
 
@@ -45,6 +46,30 @@ FIELDS: dict[str, tuple] = {
     ),
     "so_chi_tieu": (_("Số chỉ tiêu"), None),
     "so_chi_tieu_dat": (_("Số chỉ tiêu đạt"), None),
+    # The criteria of the village(s) the cell serves (chibo.criteria), in the last year recorded
+    # before the congress, and the district's policies in force on the congress day.
+    "ban": (_("Thôn, bản chi bộ phục vụ"), None),
+    "nam_tieu_chi": (_("Năm của kết quả thực hiện tiêu chí"), None),
+    "bo_tieu_chi": (
+        _("Từng bộ tiêu chí của bản: số tiêu chí đạt, đạt chuẩn hay chưa"),
+        ("ban", "ten", "so_dat", "so_tieu_chi", "danh_gia"),
+    ),
+    "tieu_chi_dat": (
+        _("Các tiêu chí bản đã đạt"),
+        ("ban", "bo", "ma", "ten", "gia_tri", "don_vi", "nguong"),
+    ),
+    "tieu_chi_chua_dat": (
+        _("Các tiêu chí bản chưa đạt"),
+        ("ban", "bo", "ma", "ten", "gia_tri", "don_vi", "nguong"),
+    ),
+    "so_tieu_chi_dat": (_("Số tiêu chí đã đạt"), None),
+    "so_tieu_chi_chua_dat": (_("Số tiêu chí chưa đạt"), None),
+    "chu_truong": (
+        _("Các chủ trương của cấp trên áp dụng và kết quả của bản"),
+        ("ban", "ma", "ten", "don_vi", "nguong", "ket_qua", "danh_gia"),
+    ),
+    "chu_truong_van_ban": (_("Văn bản ban hành các chủ trương áp dụng"), None),
+    "so_chu_truong": (_("Số chủ trương áp dụng"), None),
     # The prose the cell writes (the congress's page).
     "dac_diem_tinh_hinh": (_("Đặc điểm tình hình (chi bộ soạn)"), None),
     "ket_qua": (_("Kết quả đạt được (chi bộ soạn)"), None),
