@@ -8,13 +8,14 @@ the user's scope is a 404, the same as a missing one.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q
 
 from chibo.core import web
 from chibo.core.dated import in_force_q
 from chibo.members.models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
 from chibo.organizations.models import Organization, OrganizationPeriod, subtree_q
 from chibo.organizations.selectors import path_as_of
+from chibo.plans.selectors import followed_targets
 from chibo.targets.models import Target, TargetProgress
 
 from .models import (
@@ -235,13 +236,17 @@ def tasks_to_review(meeting: CellMeeting) -> list[Task]:
     )
 
 
-def targets_of(cell: Organization, *years: int) -> list[Target]:
-    """The cell's targets for a year or years (not withdrawn), by year, in order. One query."""
-    return list(
-        Target.objects.filter(cell=cell, year__in=years, withdrawn_at__isnull=True).order_by(
-            "year", "order", "id"
+def targets_of(cell: Organization, *years: int, meeting: CellMeeting | None = None) -> list[Target]:
+    """The cell's targets for a year or years that its meetings follow (chibo.plans: where a
+    village plan gives the year's targets, those of the approved plan), by year, in order; with
+    `meeting`, also those it recorded progress on or set a task for (a record keeps what it
+    said). One query."""
+    also = None
+    if meeting is not None and meeting.pk is not None:
+        also = Q(Exists(TargetProgress.objects.filter(target=OuterRef("pk"), meeting=meeting))) | Q(
+            Exists(Task.objects.filter(target=OuterRef("pk"), meeting=meeting))
         )
-    )
+    return list(followed_targets(cell, *years, also=also).order_by("year", "order", "id"))
 
 
 def progress_by_target(targets, month: datetime.date) -> dict[int, dict]:

@@ -4,7 +4,7 @@ under an organization with their plans and the criteria they met (the roll-up's 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from chibo.core.dated import overlap_q
 from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
@@ -13,16 +13,43 @@ from chibo.criteria.services import year_bounds
 from chibo.organizations.models import Village, VillageCellLink, subtree_q
 from chibo.targets.models import Target
 
-from .models import VillagePlan
+from .models import PlanTarget, VillagePlan
 
 
-def followed_targets(cell, year: int):
-    """The cell's targets of `year` that the monthly meetings follow: a target assigned in a
-    village plan counts once the plan is approved; a target the cell set itself (no plan) as
-    before."""
-    return Target.objects.filter(cell=cell, year=year, withdrawn_at__isnull=True).filter(
-        Q(plan_link__isnull=True) | Q(plan_link__plan__status=VillagePlan.Status.APPROVED)
+def plan_governs_q() -> Q:
+    """Targets (Target rows) of a cell's year in which the commune assigned the cell targets in
+    a village plan: from then the year's targets are the plan's."""
+    return Q(
+        Exists(
+            PlanTarget.objects.filter(
+                target__cell_id=OuterRef("cell_id"), target__year=OuterRef("year")
+            )
+        )
     )
+
+
+def followed_q() -> Q:
+    """The targets the monthly meetings follow. Where a village plan gives the cell targets for
+    the year, only those of a plan the commune approved (the cell's own targets of that year,
+    and those of a plan still drafted, sent or returned, are not followed). Where no plan does
+    (the years before plans, a cell serving no village), the cell's own targets, as before."""
+    return Q(plan_link__plan__status=VillagePlan.Status.APPROVED) | (
+        Q(plan_link__isnull=True) & ~plan_governs_q()
+    )
+
+
+def followed_targets(cell, *years: int, also: Q | None = None):
+    """The cell's targets of `years` (not withdrawn) that the monthly meetings follow
+    (`followed_q`), and those `also` matches (a meeting keeps the targets it recorded progress
+    on). One query."""
+    rule = followed_q() if also is None else followed_q() | also
+    return Target.objects.filter(cell=cell, year__in=years, withdrawn_at__isnull=True).filter(rule)
+
+
+def plan_governs(cell, year: int) -> bool:
+    """Whether a village plan gives `cell` its targets for `year` (then the cell adds none of
+    its own). One query."""
+    return PlanTarget.objects.filter(target__cell=cell, target__year=year).exists()
 
 
 @dataclass

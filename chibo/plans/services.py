@@ -20,6 +20,7 @@ from chibo.targets.models import Target
 from chibo.targets.services import target_add
 
 from .models import PlanTarget, VillagePlan
+from .selectors import plan_governs
 
 S = VillagePlan.Status
 
@@ -85,6 +86,40 @@ def target_assign(
         },
     )
     return link
+
+
+@transaction.atomic
+def cell_target_add(
+    *,
+    cell,
+    year: int,
+    name: str,
+    unit: str,
+    yearly_value: Decimal,
+    actor,
+    measure: str = Target.Measure.SUM,
+) -> Target:
+    """A target the cell sets itself (target_add), refused for a year in which a village plan
+    gives the cell its targets: the meetings follow only the approved plan's then."""
+    if plan_governs(cell, year):
+        raise ValidationError(
+            {
+                "year": _(
+                    "Năm %(y)s xã đã giao chỉ tiêu theo kế hoạch của bản: chi bộ theo dõi các "
+                    "chỉ tiêu của kế hoạch được phê duyệt, không thêm chỉ tiêu riêng."
+                )
+                % {"y": year}
+            }
+        )
+    return target_add(
+        cell=cell,
+        year=year,
+        name=name,
+        unit=unit,
+        yearly_value=yearly_value,
+        measure=measure,
+        actor=actor,
+    )
 
 
 def _status(plan: VillagePlan, actor, new: str, **changes) -> VillagePlan:

@@ -248,7 +248,7 @@ def signer_of(positions: list[Position], chair) -> Signer | None:
 
 def _targets(meeting: CellMeeting) -> list[TargetRow]:
     """The cell's targets for the meeting's year: value this month and since January."""
-    targets = targets_of(meeting.cell, meeting.month.year)
+    targets = targets_of(meeting.cell, meeting.month.year, meeting=meeting)
     progress = progress_by_target(targets, meeting.month)
     rows = []
     for t in targets:

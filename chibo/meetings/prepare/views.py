@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from chibo.accounts.scope import Scope
 from chibo.core import web
 from chibo.core.submissions import create_once, repeated_message
-from chibo.targets import services as target_services
+from chibo.plans import services as plan_services
+from chibo.plans.selectors import plan_governs
 
 from .. import lifecycle, materials, notices, schedule, selectors
 from ..models import AgendaItem, CellMeeting, Material, Section
@@ -67,7 +68,8 @@ def prepare_context(meeting, **forms_given) -> dict:
         "accept": materials.ACCEPT,
         "invited": invited,
         "invitees": [u for u in services.invitees(meeting) if u.pk not in invited_ids],
-        "targets": selectors.targets_of(meeting.cell, meeting.month.year),
+        "targets": selectors.targets_of(meeting.cell, meeting.month.year, meeting=meeting),
+        "targets_planned": plan_governs(meeting.cell, meeting.month.year),
         "topic_form": forms_given.get("topic_form")
         or forms.TopicForm(
             initial={"topic": meeting.topic, "scheduled_date": meeting.scheduled_date}
@@ -310,7 +312,7 @@ def target_add(request, pk):
             result = create_once(
                 key=form.submission_key,
                 actor=request.user,
-                create=lambda: target_services.target_add(
+                create=lambda: plan_services.cell_target_add(
                     cell=meeting.cell, actor=request.user, **form.cleaned_data
                 ),
             )

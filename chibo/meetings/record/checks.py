@@ -405,7 +405,7 @@ def validate(meeting: CellMeeting, data: dict) -> Clean:
     reviews = _check_reviews(meeting, data, e)
     # The targets of the meeting's year (progress) and the next (a task may serve those).
     year = meeting.month.year
-    targets = selectors.targets_of(meeting.cell, year, year + 1)
+    targets = selectors.targets_of(meeting.cell, year, year + 1, meeting=meeting)
     progress = _check_progress(meeting, data, targets, e)
     tasks, removed = _check_tasks(meeting, data, held_on, roll, targets, e)
     sheet, scores = _check_scores(meeting, data, e)

@@ -26,7 +26,7 @@ def record_context(
     enough to check a sent form; `complete_record_context` adds it if the page is shown."""
     on = held_on or meeting.held_on or meeting.scheduled_date
     sheet = meeting.score_sheet or sheet_for(meeting.cell, meeting.month)
-    targets = targets_of(meeting.cell, meeting.month.year)
+    targets = targets_of(meeting.cell, meeting.month.year, meeting=meeting)
     guests = list(meeting.guests.order_by("id"))
     follows = follow_assignments(meeting.cell, on)
     followed = {f.official_id for f in follows}

@@ -131,7 +131,9 @@ def test_return_needs_a_submitted_plan_and_a_comment(village):
     assert plan.status == S.SUBMITTED
 
 
-def test_a_cells_own_targets_are_still_followed(village):
+def test_where_a_plan_gives_the_years_targets_only_the_approved_plans_are_followed(
+    village, personas
+):
     own = target_add(
         cell=village.cell,
         year=2024,
@@ -140,8 +142,30 @@ def test_a_cells_own_targets_are_still_followed(village):
         yearly_value=Decimal(100),
         actor=None,
     )
-    assign(village)
+    other_year = target_add(
+        cell=village.cell, year=2023, name="Làm đường", unit="m", yearly_value=1, actor=None
+    )
+    # no plan for the year (the years before plans): the cell's own targets
     assert list(selectors.followed_targets(village.cell, 2024)) == [own]
+    assert not selectors.plan_governs(village.cell, 2024)
+    link = assign(village)
+    # a plan drafted: neither its targets nor the cell's own of that year, until approved
+    assert selectors.plan_governs(village.cell, 2024)
+    assert list(selectors.followed_targets(village.cell, 2024)) == []
+    assert list(selectors.followed_targets(village.cell, 2023)) == [other_year]
+    plan = services.plan_submit(plan=link.plan, text="", actor=None)
+    services.plan_approve(plan=plan, actor=personas["commune"])
+    assert list(selectors.followed_targets(village.cell, 2024, 2023)) == [other_year, link.target]
+    # and the cell adds none of its own for that year
+    with pytest.raises(ValidationError) as e:
+        services.cell_target_add(
+            cell=village.cell, year=2024, name="Khác", unit="hộ", yearly_value=1, actor=None
+        )
+    assert "theo kế hoạch của bản" in e.value.messages[0]
+    added = services.cell_target_add(
+        cell=village.cell, year=2025, name="Khác", unit="hộ", yearly_value=1, actor=None
+    )
+    assert added.year == 2025 and not Target.objects.filter(year=2024, name="Khác").exists()
 
 
 def test_rollup_lists_each_village_with_its_plan_and_the_sets_it_met(
