@@ -116,6 +116,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     emailed_to = models.EmailField(blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When what it announced was done (notifications.settle), for everyone told; reading it is
+    # not doing it: a reminder stays on the home's "Cần làm" until settled, read or not.
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chibo.core import web
@@ -67,9 +69,9 @@ def notify(
     account, an inactive account) or nothing new to say.
 
     With a `key` ("meeting:12:review"), there is one notification per user and key: a second call
-    does nothing (None), or with `renew` brings the same notification back unread, dated now,
-    with the new text and link. With `email_subject`, the text also goes by e-mail to the user's
-    address, after the commit (a failed e-mail is logged, never raised)."""
+    does nothing (None), or with `renew` brings the same notification back unread and unsettled,
+    dated now, with the new text and link. With `email_subject`, the text also goes by e-mail to
+    the user's address, after the commit (a failed e-mail is logged, never raised)."""
     user = _user_of(recipient)
     if user is None:
         return None
@@ -86,9 +88,17 @@ def notify(
                 if not renew:
                     return None
                 note.kind, note.url, note.text, note.emailed_to = kind, url, text, address
-                note.read_at, note.created_at = None, timezone.now()
+                note.read_at, note.settled_at, note.created_at = None, None, timezone.now()
                 note.save(
-                    update_fields=["kind", "url", "text", "emailed_to", "read_at", "created_at"]
+                    update_fields=[
+                        "kind",
+                        "url",
+                        "text",
+                        "emailed_to",
+                        "read_at",
+                        "settled_at",
+                        "created_at",
+                    ]
                 )
     else:
         note = Notification.objects.create(
@@ -140,21 +150,30 @@ def notify_many(
     return new
 
 
+def _settle(notes) -> int:
+    """Settle `notes` (those not yet settled): done now, and read by whoever had not read it (the
+    first reading time is kept). One UPDATE; the number settled."""
+    now = timezone.now()
+    return notes.filter(settled_at__isnull=True).update(
+        settled_at=now, read_at=Coalesce("read_at", Value(now))
+    )
+
+
 def settle(*, key: str) -> int:
-    """Mark read, for everyone, the notifications with `key`: what they announced was done
-    (one reviewer confirmed the minutes the others were told to review). The number marked."""
-    return Notification.objects.filter(key=key, read_at__isnull=True).update(read_at=timezone.now())
+    """Settle, for everyone, the notifications with `key`: what they announced was done (one
+    reviewer confirmed the minutes the others were told to review; the step a reminder asked
+    for was recorded). They are marked read too. The number settled; a notification without a
+    key announces no thing to settle (an empty `key` settles nothing)."""
+    if not key:
+        return 0
+    return _settle(Notification.objects.filter(key=key))
 
 
 def settle_gone(*, prefix: str, keep) -> int:
-    """Settle the unread notifications whose key starts with `prefix` but is not in `keep`: a
-    daily reminder no longer due (its thing was done some other way: a member who left, a step
-    corrected in the back office). The number marked."""
-    return (
-        Notification.objects.filter(key__startswith=prefix, read_at__isnull=True)
-        .exclude(key__in=list(keep))
-        .update(read_at=timezone.now())
-    )
+    """Settle the notifications whose key starts with `prefix` but is not in `keep`: a daily
+    reminder no longer due (its thing was done some other way: a member who left, a step
+    corrected in the back office). The number settled."""
+    return _settle(Notification.objects.filter(key__startswith=prefix).exclude(key__in=list(keep)))
 
 
 # --- the inbox -----------------------------------------------------------------------------------
@@ -212,10 +231,11 @@ HOME_REMINDERS = 10  # the reminders a home page lists (the rest: the inbox)
 
 
 def open_reminders(user, limit: int = HOME_REMINDERS) -> list[Notification]:
-    """The user's reminders not yet settled nor read, newest first: one query. A reminder is
-    settled (read, for everyone) when the thing it asks for is done."""
+    """The user's reminders not yet settled, read or not, newest first: one query. A reminder is
+    what is still to do: it leaves the list when it is settled (the thing it asks for is done),
+    not when it is read in the inbox."""
     return list(
         Notification.objects.filter(
-            user=user, key__startswith=REMINDER_PREFIX, read_at__isnull=True
+            user=user, key__startswith=REMINDER_PREFIX, settled_at__isnull=True
         )[:limit]
     )

@@ -78,6 +78,43 @@ def test_notify_many_skips_those_told_and_those_without_account(personas, tree):
     assert [n.user for n in more] == [personas["official"]]
     assert notes.settle(key="m:1") == 3
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+    assert not Notification.objects.filter(settled_at__isnull=True).exists()
+    assert notes.settle(key="m:1") == 0  # settled once
+
+
+def test_read_is_not_done_a_reminder_stays_open_until_settled(personas):
+    user, other = personas["secretary_a"], personas["commune"]
+    key = f"{notes.REMINDER_PREFIX}ceremony:7"
+    notes.notify_many(recipients=[user, other], kind="ceremony", url="/", text="Lễ", key=key)
+    notes.notify(recipient=user, kind="note", url="/", text="Không phải nhắc việc", key="m:2")
+    mine = Notification.objects.get(user=user, key=key)
+    notes.notification_open(notification=mine, actor=user)
+    notes.notifications_mark_all_read(user=user, actor=user)
+    read_at = Notification.objects.get(pk=mine.pk).read_at
+    assert [n.pk for n in notes.open_reminders(user)] == [mine.pk]  # read, still to do
+
+    assert notes.settle(key=key) == 2
+    assert notes.open_reminders(user) == [] and notes.open_reminders(other) == []
+    settled = {n.user_id: n for n in Notification.objects.filter(key=key)}
+    assert settled[user.pk].read_at == read_at  # its reading kept
+    assert settled[other.pk].read_at == settled[other.pk].settled_at  # read by the settling
+    # due again (renewed): open again, unread
+    notes.notify(recipient=user, kind="ceremony_overdue", url="/", text="Lại", key=key, renew=True)
+    assert [(n.text, n.read_at) for n in notes.open_reminders(user)] == [("Lại", None)]
+
+
+def test_settle_gone_keeps_the_reminders_still_due(personas):
+    user = personas["secretary_a"]
+    p = f"{notes.REMINDER_PREFIX}waiting:"
+    for key in (f"{p}1:a", f"{p}2:a", f"{notes.REMINDER_PREFIX}badge:1:30"):
+        notes.notify(recipient=user, kind="k", url="/", text=key, key=key)
+    notes.notifications_mark_all_read(user=user, actor=user)
+    assert notes.settle_gone(prefix=p, keep={f"{p}2:a"}) == 1
+    assert {n.text for n in notes.open_reminders(user)} == {
+        f"{p}2:a",
+        f"{notes.REMINDER_PREFIX}badge:1:30",
+    }
+    assert notes.settle_gone(prefix=p, keep={f"{p}2:a"}) == 0
 
 
 # --- the inbox ------------------------------------------------------------------------------------
@@ -103,7 +140,12 @@ def inbox(personas):
 def test_inbox_lists_only_own(inbox, clients):
     html = clients["member_a"].get(reverse("accounts:notifications")).content.decode()
     assert "Mời dự họp" in html and "Thông báo chung" in html and "Bị trả lại" not in html
-    assert html.count("Chưa đọc") == 3
+    assert html.count("Chưa đọc") == 3 and "Đã xong" not in html
+    notes.settle(key="")  # no key: nothing to settle
+    Notification.objects.filter(pk=inbox["plain"].pk).update(key="x:1")
+    notes.settle(key="x:1")
+    html = clients["member_a"].get(reverse("accounts:notifications")).content.decode()
+    assert html.count("Chưa đọc") == 2 and html.count("Đã xong") == 1
     html = clients["secretary_b"].get(reverse("accounts:notifications")).content.decode()
     assert "Bạn chưa có thông báo nào" in html
 

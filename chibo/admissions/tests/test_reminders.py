@@ -165,6 +165,30 @@ def test_the_homes_show_the_open_reminders_to_those_told_only(tree, personas):
     assert text not in login_client(personas["secretary_a"]).get("/").content.decode()
 
 
+def test_a_reminder_read_in_the_inbox_stays_on_the_home_until_done(tree, personas):
+    c = new_candidate(tree)
+    walk(tree, c, Step.DECISION)
+    reminders.send(D(2021, 6, 1))
+    text = "Quá hạn tổ chức lễ kết nạp Lường Văn Mới"
+    client = login_client(personas["secretary_a"])
+    mine = Notification.objects.get(key=reminders.ceremony_key(c.pk), user=personas["secretary_a"])
+    opened = client.post(reverse("accounts:notification_open", args=[mine.pk]))
+    assert opened.status_code == 302 and opened["Location"] == f"/admissions/{c.pk}/"
+    client.post(reverse("accounts:notifications_read_all"))
+    mine.refresh_from_db()
+    assert mine.read_at is not None and mine.settled_at is None
+    home = client.get("/").content.decode()
+    assert "Cần làm" in home and text in home  # read, not done: still to do
+    # A run the next day neither sends it again nor settles it: it is still due.
+    assert reminders.send(D(2021, 6, 2), settle=True)[reminders.CEREMONY] == (1, 0, 0)
+    assert text in client.get("/").content.decode()
+
+    step(c, Step.CEREMONY, D(2021, 6, 5), "")
+    mine.refresh_from_db()
+    assert mine.settled_at is not None
+    assert text not in client.get("/").content.decode()
+
+
 def test_the_command_sends_and_says_how_many(tree, personas, capsys):
     c = new_candidate(tree)
     walk(tree, c, Step.DECISION)
