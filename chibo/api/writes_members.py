@@ -222,10 +222,11 @@ def member_update(
     response=responses(MemberOut, *WRITE_ERRORS),
     summary="Change a member's status",
     description=(
-        "Exemption, return to active, transfer out of the district, death or removal from "
-        "`on`, as the page records it: the cell membership closes or reopens that day and "
-        "the change is kept in the member's history. Needs a write token; a member outside "
-        "the write scope answers 404."
+        "Exemption, return to active or death from `on`, as the page records it (a death "
+        "closes the cell membership that day); the change is kept in the member's history. "
+        "A removal, an expulsion, a transfer out and their undoing need their documents: "
+        "`removed` and `transferred_out` answer 422: they are movements, with their documents. "
+        "Needs a write token; a member outside the write scope answers 404."
     ),
 )
 def member_status(

@@ -10,6 +10,7 @@ from chibo.core.submissions import SubmissionKeyMixin
 from chibo.organizations.models import Organization
 
 from . import rules
+from .checks import ENTERED_BY_MOVEMENT, check_generic_status
 from .models import Member, Sex, Status, TheoryLevel
 
 AGE_BANDS = [
@@ -207,8 +208,29 @@ class TransferForm(forms.Form):
             self.fields["to_cell"].queryset = cells
 
 
+# The statuses the generic form sets; the others are entered by their movement, with their
+# documents (checks.ENTERED_BY_MOVEMENT).
+GENERIC_STATUSES = [(v, label) for v, label in Status.choices if v not in ENTERED_BY_MOVEMENT]
+
+
+class GenericStatusField(forms.ChoiceField):
+    """A status the generic form may set; one that only a movement sets is refused with the
+    movement to use (rather than as an unknown choice)."""
+
+    def validate(self, value):
+        check_generic_status(value, field=None)
+        super().validate(value)
+
+
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Trạng thái mới"), choices=Status.choices)
+    status = GenericStatusField(
+        label=_("Trạng thái mới"),
+        choices=GENERIC_STATUSES,
+        help_text=_(
+            "Xóa tên, khai trừ, chuyển đi nơi khác: ghi ở mục biến động trên trang của đảng "
+            "viên, với quyết định hoặc giấy giới thiệu."
+        ),
+    )
     on = DateField(label=_("Từ ngày"))
     note = forms.CharField(label=_("Lý do, ghi chú"), required=False, max_length=300)
 
@@ -252,7 +274,7 @@ class BulkStatusForm(StatusForm):
     """The list's bulk action: one new status, date and note for the ticked members."""
 
     # No status chosen in advance: a click on the button alone must not change anyone.
-    status = forms.ChoiceField(
-        label=_("Trạng thái mới"), choices=[("", _("— Chọn —")), *Status.choices]
+    status = GenericStatusField(
+        label=_("Trạng thái mới"), choices=[("", _("— Chọn —")), *GENERIC_STATUSES]
     )
     members = MemberIdsField()

@@ -15,7 +15,7 @@ from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 
 from . import rules
-from .checks import check_after_last_change, check_cell_on
+from .checks import check_after_last_change, check_cell_on, check_generic_status
 from .models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
 from .spreadsheets.checking import CleanRow, ImportRejected, RowError, records_of, row_errors
 from .spreadsheets.layout import HEADER_OF
@@ -245,7 +245,12 @@ def member_transfer(
 def member_change_status(
     *, member: Member, status: str, on: datetime.date, actor, note: str = ""
 ) -> StatusChange:
-    """Exempt, reinstate, transfer out, record a death or a removal; memberships follow."""
+    """Exempt, bring back to activities or record a death; memberships follow. A removal, an
+    expulsion, a transfer out of the tree and their undoing are refused: they go through their
+    movement (members/movements), which requires their documents (checks.check_generic_status).
+    A death is the movement's (member_record_death), recorded with its kind."""
+    from .movements import services as movements
+
     locked = Member.objects.select_for_update().get(pk=member.pk)
     if status == locked.status:
         raise ValidationError({"status": _("Đảng viên đã ở trạng thái này.")})
@@ -253,30 +258,14 @@ def member_change_status(
         raise ValidationError({"status": _("Trạng thái không hợp lệ.")})
     if locked.status in (Status.DECEASED,):
         raise ValidationError(_("Không thể đổi trạng thái của đảng viên đã từ trần."))
+    check_generic_status(status, locked.status)
+    if status == Status.DECEASED:
+        return movements.member_record_death(member=locked, on=on, actor=actor, note=note)
     if on < locked.admission_date:
         raise ValidationError({"on": _("Ngày không được trước ngày vào Đảng.")})
     check_after_last_change(locked, on)
-    leaving = status not in IN_CELL_STATUSES
-    returning = locked.status not in IN_CELL_STATUSES and status in IN_CELL_STATUSES
-    if leaving and locked.status in IN_CELL_STATUSES:
-        current = (
-            Membership.objects.select_for_update().filter(member=locked, end__isnull=True).first()
-        )
-        if current is not None:
-            if on <= current.start:
-                raise ValidationError({"on": _("Ngày phải sau ngày bắt đầu sinh hoạt ở chi bộ.")})
-            end_dated_row(row=current, on=on, actor=actor, note=note, error_field="on")
-    if returning:
-        last = locked.memberships.order_by("-start").first()
-        if last and last.end and on < last.end:
-            raise ValidationError({"on": _("Ngày phải sau ngày rời chi bộ.")})
-        Membership.objects.create(
-            member=locked,
-            cell=locked.cell,
-            start=on,
-            reason=Membership.Reason.TRANSFER_IN,
-            note=note,
-        )
+    # What is left is exemption and return (both keep the member on the cell's roll): the
+    # membership does not change.
     change = StatusChange.objects.create(
         member=locked, status=status, previous=locked.status, on=on, note=note, actor=actor
     )

@@ -364,6 +364,18 @@ def test_member_status_change(tree, personas):
     assert r.status_code == 422
 
 
+def test_member_status_refuses_a_removal_without_its_decision(tree, personas):
+    head = headers(personas["commune"])
+    url = f"/api/v1/members/{tree.member_a.pk}/status"
+    for status in ("removed", "transferred_out"):
+        r = send("post", url, head, {"status": status, "on": "01/02/2024", "note": "x"})
+        [message] = msgs(r)["status"]
+        assert "cần" in message and "trên trang của đảng viên" in message
+    assert not StatusChange.objects.exists()
+    assert Member.objects.get(pk=tree.member_a.pk).status == "active"
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.STATUS).exists()
+
+
 def test_member_transfer(tree, personas):
     head = headers(personas["commune"])
     url = f"/api/v1/members/{tree.member_a.pk}/transfer"

@@ -334,3 +334,95 @@ def test_member_page_lists_the_movements_for_writers_only(tree, clients):
     assert "/movement/transfer-in/" not in body
     body = clients["analyst"].get(f"/members/{tree.member_a.pk}/").content.decode()
     assert "/movement/" not in body
+
+
+# --- the generic status change: only what needs no document ---------------------------------
+
+REMOVAL_NEEDS = "Xóa tên hoặc khai trừ cần cấp quyết định và số quyết định"
+TRANSFER_NEEDS = "Chuyển sinh hoạt đi nơi khác cần số giấy giới thiệu"
+
+
+@pytest.mark.django_db
+def test_the_generic_change_refuses_what_a_movement_documents(tree, personas):
+    from chibo.members import services as member_services
+
+    admin, m = personas["admin"], tree.member_a
+
+    def generic(status, on):
+        return lambda: member_services.member_change_status(
+            member=m, status=status, on=on, actor=admin, note="không có quyết định"
+        )
+
+    refused(generic("removed", D(2023, 1, 1)), "status", REMOVAL_NEEDS)
+    refused(generic("transferred_out", D(2023, 1, 1)), "status", TRANSFER_NEEDS)
+    refused(
+        lambda: member_services.members_change_status_many(
+            members=[m, tree.member_b], status="removed", on=D(2023, 1, 1), actor=admin
+        ),
+        text=REMOVAL_NEEDS,
+    )
+    # Undoing them needs their documents too: the reinstatement's decision, the letter.
+    services.member_remove(
+        member=m,
+        on=D(2023, 1, 1),
+        kind=K.REMOVAL,
+        decided_by="Đảng ủy xã",
+        decision_number="3-QĐ/ĐU",
+        actor=admin,
+    )
+    refused(generic("active", D(2023, 2, 1)), "status", "Khôi phục đảng viên đã bị xóa tên")
+    other = tree.member_b
+    services.member_transfer_out(
+        member=other, on=D(2023, 1, 1), letter_number="7", place="Đảng bộ tỉnh X", actor=admin
+    )
+    refused(
+        lambda: member_services.member_change_status(
+            member=other, status="active", on=D(2023, 2, 1), actor=admin
+        ),
+        "status",
+        "Nhận đảng viên chuyển đến cần số giấy giới thiệu",
+    )
+
+
+@pytest.mark.django_db
+def test_a_death_by_the_generic_change_is_the_death_movement(tree, personas):
+    from chibo.members import services as member_services
+
+    m = tree.member_a
+    member_services.member_change_status(
+        member=m, status="deceased", on=D(2023, 1, 1), actor=personas["admin"], note="Bệnh"
+    )
+    change = StatusChange.objects.get(member=m)
+    assert (change.kind, change.status, change.note) == (K.DEATH, "deceased", "Bệnh")
+    assert Membership.objects.get(member=m).end == D(2023, 1, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "message"), [("removed", REMOVAL_NEEDS), ("transferred_out", TRANSFER_NEEDS)]
+)
+def test_the_status_pages_refuse_a_removal_with_the_movement_to_use(status, message, tree, clients):
+    before = snapshot()
+    url = f"/members/{tree.member_a.pk}/status/"
+    body = clients["secretary_a"].get(url).content.decode()
+    assert 'value="exempt"' in body and f'value="{status}"' not in body  # not offered
+    r = clients["secretary_a"].post(url, {"status": status, "on": "01/02/2023", "note": "x"})
+    assert r.status_code == 200 and message in r.content.decode()
+    r = clients["secretary_a"].post(
+        "/members/status/",
+        {"members": [tree.member_a.pk], "status": status, "on": "01/02/2023", "note": ""},
+    )
+    assert r.status_code == 200 and message in r.content.decode()
+    assert snapshot() == before
+    # A removed member's record offers no generic change: the reinstatement is a movement.
+    services.member_remove(
+        member=tree.member_a,
+        on=D(2023, 1, 1),
+        kind=K.EXPULSION,
+        decided_by="Ủy ban Kiểm tra Huyện ủy",
+        decision_number="15-QĐ/UBKT",
+        actor=None,
+    )
+    page = clients["secretary_a"].get(f"/members/{tree.member_a.pk}/").content.decode()
+    assert f"/members/{tree.member_a.pk}/status/" not in page
+    assert f"/members/{tree.member_a.pk}/movement/reinstate/" in page

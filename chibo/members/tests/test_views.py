@@ -605,7 +605,9 @@ def test_status_deceased_closes_the_membership(tree, clients, personas):
     assert (m.status, m.status_since, m.cell_id) == ("deceased", ON_DATE, tree.cell_a.pk)
     assert list(m.memberships.values_list("end", flat=True)) == [ON_DATE]
     change = StatusChange.objects.get(member=m)
-    assert (change.previous, change.status, change.note, change.actor) == (
+    # The death movement's event, with its kind: the generic form records it through it.
+    assert (change.kind, change.previous, change.status, change.note, change.actor) == (
+        StatusChange.Kind.DEATH,
         "active",
         "deceased",
         "bệnh",
@@ -614,8 +616,9 @@ def test_status_deceased_closes_the_membership(tree, clients, personas):
     assert AuditEvent.objects.filter(action="status", object_id=str(m.pk)).exists()
 
     page = clients["secretary_a"].get(f"/members/{m.pk}/").content.decode()
-    assert "Đã từ trần" in page and "01/03/2024: Đang sinh hoạt → Đã từ trần (bệnh)" in page
-    assert "Chuyển sinh hoạt</a>" not in page
+    assert "Đã từ trần" in page
+    assert "01/03/2024: <strong>Từ trần</strong> · Đang sinh hoạt → Đã từ trần (bệnh)" in page
+    assert "Chuyển sinh hoạt</a>" not in page and "Đổi trạng thái</a>" not in page
     assert "Nguyễn Văn An" not in listed(clients["secretary_a"].get("/members/"))
     assert "Nguyễn Văn An" in listed(clients["secretary_a"].get("/members/?status=all"))
 
