@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "chibo.meetings",
     "chibo.admissions",
     "chibo.congresses",
+    "chibo.reorg",
     "chibo.ratings",
     "chibo.reports",
     "chibo.api",

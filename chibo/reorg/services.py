@@ -1,0 +1,683 @@
+"""Writes of reorganization plans: draft, apply (all or nothing), undo, discard.
+
+Applying composes the tree's and the apps' own services, each on the plan's date: `org_create`
+for the new organizations, `org_reparent` for the children of a source, `member_transfer` for
+each member, `village_link_cell` for each village, `position_end`/`position_assign` for the
+committee seats, `follow_end`/`follow_assign` for the officials following a cell,
+`commune_set_party_committee` for the communes, `org_close` for the sources. What they write is
+kept in the plan's journal, so that the undo removes exactly that, and only while nothing
+written later depends on it.
+
+The 2025 reorganization in code (what the demo runs; `today` is the day it simulates)::
+
+    import datetime
+    from chibo.reorg import services as reorg
+
+    on = datetime.date(2025, 7, 1)
+    # Two commune committees become one new commune committee under the province; their cells
+    # follow it, members, roles, seats and leaders included; two Party secretaries: name one.
+    plan = reorg.reorganize(
+        kind="merge",
+        sources=[chieng_mung, chieng_mai],
+        parts=[{"code": "SL-CM", "name": "Đảng bộ xã Chiềng Mung"}],
+        parent=province,
+        on=on,
+        decision="Quyết định 1234-QĐ/TU",
+        choices={"seats": {"leader:party_secretary": secretary_row.pk}},
+        actor=None,
+        today=on,
+    )
+    # Two village cells merge into one that goes on:
+    reorg.reorganize(kind="merge", sources=[cell_b], into=cell_a, on=on, actor=None, today=on)
+
+An organization's place in the tree changes once a day at most (OrganizationPeriod): on one
+date, merge the cells first, then the committees that hold them. Each call returns the applied
+Reorganization; a plan with a conflict raises a ValidationError that
+lists them all and writes nothing (the preview, `selectors.preview(plan)`, lists them too).
+"""
+
+import datetime
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.accounts.models import RoleAssignment
+from chibo.committees.models import Position, Term
+from chibo.committees.positions.services import position_assign, position_end
+from chibo.core import audit
+from chibo.core.dated import end_dated_row
+from chibo.core.dates import today as today_
+from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
+from chibo.meetings.models import CellMeeting, FollowAssignment
+from chibo.meetings.officials.services import follow_assign, follow_end
+from chibo.members.models import Membership
+from chibo.members.services import member_transfer
+from chibo.organizations import services as org_services
+from chibo.organizations.models import (
+    Organization,
+    OrganizationEvent,
+    subtree_q,
+)
+from chibo.organizations.services_villages import (
+    commune_set_party_committee,
+    village_link_cell,
+)
+
+from . import selectors
+from .models import Reorganization, ReorganizationPart, ReorganizationSource
+
+PLAN_FIELDS = ["kind", "status", "title", "on", "decision", "owner", "into", "parent", "choices"]
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+
+def _check_shape(kind, sources, parts, into):
+    if kind not in Reorganization.Kind.values:
+        raise ValidationError({"kind": _("Loại phương án không hợp lệ.")})
+    if not sources:
+        raise ValidationError({"sources": _("Hãy chọn ít nhất một tổ chức.")})
+    if kind == Reorganization.Kind.SPLIT and into is not None:
+        raise ValidationError({"into": _("Chia tách không có tổ chức nhận sáp nhập.")})
+    if kind == Reorganization.Kind.MERGE and into is not None and parts:
+        raise ValidationError(
+            {"into": _("Sáp nhập vào một tổ chức có sẵn hoặc thành một tổ chức mới, không cả hai.")}
+        )
+    for part in parts:
+        if not isinstance(part, dict) or set(part) - {"code", "name"}:
+            raise ValidationError({"parts": _("Tổ chức mới không hợp lệ.")})
+
+
+def _owner(sources, into, parent) -> Organization:
+    uppers = [s.parent or s for s in sources] + [into, parent]
+    return selectors.lowest_common(uppers) or sources[0]
+
+
+def _write_parts(plan, parts):
+    for i, part in enumerate(parts):
+        ReorganizationPart.objects.create(
+            reorganization=plan,
+            index=i,
+            code=str(part.get("code", "")).strip(),
+            name=" ".join(str(part.get("name", "")).split()),
+        )
+
+
+@transaction.atomic
+def reorg_draft(
+    *,
+    kind: str,
+    sources: list[Organization],
+    on: datetime.date,
+    actor,
+    title: str = "",
+    decision: str = "",
+    parts: list[dict] = (),
+    into: Organization | None = None,
+    parent: Organization | None = None,
+    choices: dict | None = None,
+) -> Reorganization:
+    """Save a plan as a draft: `sources` merge (into `into`, or into the one new organization
+    of `parts`) or one source splits into `parts` ({code, name}), on `on`. `choices` says what
+    goes where in a split ({"parts": {"member:<id>": <part index>, ...}}) and who keeps a seat
+    held twice in a merger ({"seats": {"position:secretary": <Position id>}}). A draft may have
+    conflicts; the preview lists them and applying refuses them."""
+    sources = list({s.pk: s for s in sources}.values())
+    parts = list(parts)
+    _check_shape(kind, sources, parts, into)
+    names = ", ".join(s.name for s in sources)
+    plan = Reorganization.objects.create(
+        kind=kind,
+        title=(title or f"{Reorganization.Kind(kind).label} {names}")[:200],
+        on=on,
+        decision=decision,
+        owner=_owner(sources, into, parent),
+        into=into,
+        parent=parent,
+        choices=choices or {},
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    for source in sources:
+        ReorganizationSource.objects.create(reorganization=plan, organization=source)
+    _write_parts(plan, parts)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=plan,
+        changes=audit.snapshot(plan, PLAN_FIELDS),
+        note=_("Dự thảo phương án sắp xếp"),
+    )
+    return plan
+
+
+def _lock_draft(plan: Reorganization) -> Reorganization:
+    plan = Reorganization.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != Reorganization.Status.DRAFT:
+        raise ValidationError(
+            _("Phương án đang ở trạng thái “%(s)s”, không còn là dự thảo.")
+            % {"s": plan.get_status_display()}
+        )
+    return plan
+
+
+@transaction.atomic
+def reorg_draft_update(
+    *,
+    reorganization: Reorganization,
+    actor,
+    title: str | None = None,
+    on: datetime.date | None = None,
+    decision: str | None = None,
+    parts: list[dict] | None = None,
+    choices: dict | None = None,
+) -> Reorganization:
+    """Change a draft: the fields given replace the draft's (parts and choices whole)."""
+    plan = _lock_draft(reorganization)
+    before = audit.snapshot(plan, PLAN_FIELDS)
+    if title is not None:
+        plan.title = title.strip()[:200] or plan.title
+    if on is not None:
+        plan.on = on
+    if decision is not None:
+        plan.decision = decision.strip()
+    if choices is not None:
+        plan.choices = choices
+    if parts is not None:
+        parts = list(parts)
+        _check_shape(plan.kind, [None], parts, plan.into)
+        plan.parts.all().delete()  # a draft's parts are a draft's: they never held anything
+        _write_parts(plan, parts)
+    plan.save()
+    changes = audit.diff(before, audit.snapshot(plan, PLAN_FIELDS))
+    if parts is not None:
+        changes["parts"] = [None, parts]
+    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=plan, changes=changes)
+    return plan
+
+
+@transaction.atomic
+def reorg_discard(*, reorganization: Reorganization, actor) -> Reorganization:
+    """Set a draft aside: it stays, marked discarded, and can no longer be applied."""
+    plan = _lock_draft(reorganization)
+    plan.status = Reorganization.Status.DISCARDED
+    plan.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=plan,
+        changes={"status": [Reorganization.Status.DRAFT, plan.status]},
+    )
+    return plan
+
+
+# --- applying -------------------------------------------------------------------------------
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+class Journal:
+    """What applying wrote, in order: ["create", label, pk, end field, end] for a row made
+    (its end as made, checked before an undo), ["set", label, pk, {field: [before, after]}] for
+    fields changed on a row that was there."""
+
+    def __init__(self):
+        self.ops: list[list] = []
+
+    def created(self, obj, end_field: str | None = None):
+        end = _plain(getattr(obj, end_field)) if end_field else None
+        self.ops.append(["create", obj._meta.label_lower, obj.pk, end_field, end])
+
+    def changed(self, obj, **fields):
+        """`fields`: name -> (before, after); attnames (`cell_id`) for foreign keys."""
+        values = {k: [_plain(a), _plain(b)] for k, (a, b) in fields.items() if a != b}
+        if values:
+            self.ops.append(["set", obj._meta.label_lower, obj.pk, values])
+
+
+class _Applier:
+    def __init__(self, plan: Reorganization, preview: selectors.Preview, actor):
+        self.plan, self.p, self.actor = plan, preview, actor
+        self.on = plan.on
+        self.j = Journal()
+        self.targets: list[Organization] = []
+        self.ended_follows: set[int] = set()
+
+    def _open_period(self, org):
+        return org.periods.filter(valid_to__isnull=True).order_by("-valid_from").first()
+
+    # --- organizations -----------------------------------------------------------------
+    def found_targets(self):
+        if self.plan.into is not None:
+            self.targets = [self.plan.into]
+            return
+        model = self.p.sources[0]
+        for part in self.plan.parts.order_by("index"):
+            org = org_services.org_create(
+                code=part.code,
+                name=part.name,
+                kind=model.kind,
+                parent=self.p.parent,
+                valid_from=self.on,
+                actor=self.actor,
+                cell_type=model.cell_type,
+                grassroots_type=model.grassroots_type,
+                decision=self.plan.decision,
+            )
+            self.j.created(org, "valid_to")
+            for period in org.periods.all():
+                self.j.created(period, "valid_to")
+            for event in org.events.all():
+                self.j.created(event)
+            self.j.changed(part, organization_id=(None, org.pk))
+            part.organization = org
+            part.save(update_fields=["organization"])
+            self.targets.append(org)
+
+    def reparent(self, child: Organization, target: Organization):
+        nodes = list(Organization.objects.filter(subtree_q(child.path), valid_to__isnull=True))
+        before = {n.pk: (n.parent_id, n.path, n.depth) for n in nodes}
+        periods = {n.pk: self._open_period(n) for n in nodes}
+        org_services.org_reparent(
+            org=child, new_parent=target, on=self.on, actor=self.actor, decision=self.plan.decision
+        )
+        for node in Organization.objects.filter(pk__in=before):
+            parent_id, path, depth = before[node.pk]
+            self.j.changed(
+                node,
+                parent_id=(parent_id, node.parent_id),
+                path=(path, node.path),
+                depth=(depth, node.depth),
+            )
+            old = periods[node.pk]
+            if old is not None:
+                self.j.changed(old, valid_to=(None, self.on))
+            for period in node.periods.filter(valid_from=self.on, valid_to__isnull=True):
+                self.j.created(period, "valid_to")
+        event = child.events.filter(kind=OrganizationEvent.Kind.REPARENTED, on=self.on)
+        self.j.created(event.latest("id"))
+
+    def close(self, source: Organization):
+        period = self._open_period(source)
+        kind = (
+            OrganizationEvent.Kind.SPLIT
+            if self.plan.kind == Reorganization.Kind.SPLIT
+            else OrganizationEvent.Kind.MERGED
+        )
+        names = ", ".join(t.name for t in self.targets)
+        event = org_services.org_close(
+            org=source,
+            on=self.on,
+            actor=self.actor,
+            kind=kind,
+            note=f"{source} → {names}"[:300],
+            decision=self.plan.decision,
+        )
+        event.related.add(*self.targets)
+        self.j.changed(source, valid_to=(None, self.on))
+        if period is not None:
+            self.j.changed(period, valid_to=(None, self.on))
+        self.j.created(event)
+
+    # --- rows that move ------------------------------------------------------------------
+    def member(self, ship: Membership, target: Organization):
+        reason = (
+            Membership.Reason.MERGE
+            if self.plan.kind == Reorganization.Kind.MERGE
+            else Membership.Reason.TRANSFER
+        )
+        new = member_transfer(
+            member=ship.member,
+            to_cell=target,
+            on=self.on,
+            actor=self.actor,
+            note=self.plan.title[:200],
+            reason=reason,
+        )
+        self.j.changed(ship, end=(None, self.on))
+        self.j.created(new, "end")
+        self.j.changed(ship.member, cell_id=(ship.cell_id, target.pk))
+
+    def village(self, link, target: Organization):
+        new = village_link_cell(village=link.village, cell=target, on=self.on, actor=self.actor)
+        self.j.changed(link, end=(None, self.on))
+        self.j.created(new, "end")
+        self.j.changed(link.village, cell_id=(link.cell_id, target.pk))
+
+    def role(self, role: RoleAssignment, target: Organization | None):
+        old_end = role.valid_to
+        end_dated_row(row=role, on=self.on, actor=self.actor, field_end="valid_to")
+        self.j.changed(role, valid_to=(old_end, self.on))
+        if target is None:
+            return
+        if (
+            RoleAssignment.objects.filter(user=role.user, role=role.role, organization=target)
+            .in_force(self.on)
+            .exists()
+        ):
+            return  # already held there
+        new = RoleAssignment.objects.create(
+            user=role.user,
+            role=role.role,
+            organization=target,
+            valid_from=self.on,
+            valid_to=old_end,
+            note=(role.note or self.plan.title)[:200],
+        )
+        audit.record(
+            actor=self.actor,
+            action=AuditEvent.Action.CREATE,
+            obj=new,
+            changes=audit.snapshot(new, ["user", "role", "organization", "valid_from", "valid_to"]),
+            note=str(self.plan),
+        )
+        self.j.created(new, "valid_to")
+
+    def position(self, position: Position, target: Organization | None):
+        old_end = position.end
+        position_end(position=position, end=self.on, actor=self.actor)
+        self.j.changed(position, end=(old_end, self.on))
+        if target is None:
+            return
+        term = Term.objects.filter(organization=target).in_force(self.on).first()
+        new = position_assign(
+            organization=target,
+            member=position.member,
+            title=position.title,
+            start=self.on,
+            end=old_end,
+            obtained=position.obtained,
+            term=term,
+            decision=self.plan.decision or position.decision,
+            actor=self.actor,
+        )
+        self.j.created(new, "end")
+
+    def commune_row(self, row, target: Organization | None, fields: list[str]):
+        """A commune leader or official: ends at the source, opens at the target."""
+        old_end = row.end
+        end_dated_row(row=row, on=self.on, actor=self.actor)
+        self.j.changed(row, end=(old_end, self.on))
+        if target is None:
+            return
+        values = {f: getattr(row, f) for f in fields}
+        new = type(row).objects.create(commune=target, start=self.on, end=old_end, **values)
+        audit.record(
+            actor=self.actor,
+            action=AuditEvent.Action.CREATE,
+            obj=new,
+            changes=audit.snapshot(new),
+            note=str(self.plan),
+        )
+        self.j.created(new, "end")
+
+    def follow(self, row: FollowAssignment, target: Organization | None):
+        old_end = row.end
+        role = row.role_assignment
+        role_end = role.valid_to if role else None
+        if row.pk not in self.ended_follows:
+            follow_end(assignment=row, end=self.on, actor=self.actor)
+            self.ended_follows.add(row.pk)
+            self.j.changed(row, end=(old_end, self.on))
+            if role is not None:
+                role.refresh_from_db()
+                self.j.changed(role, valid_to=(role_end, role.valid_to))
+        if target is None:
+            return
+        new = follow_assign(
+            official=row.official,
+            cell=target,
+            kind=row.kind,
+            start=self.on,
+            end=old_end,
+            decision=self.plan.decision or row.decision,
+            actor=self.actor,
+        )
+        self.j.created(new.role_assignment, "valid_to")
+        self.j.created(new, "end")
+
+    def commune(self, commune, target: Organization):
+        old = commune.party_committee_id
+        commune_set_party_committee(commune=commune, party_committee=target, actor=self.actor)
+        self.j.changed(commune, party_committee_id=(old, target.pk))
+
+    def run(self):
+        self.found_targets()
+        by = {what: [m for m in self.p.moves if m.what == what] for what in selectors.WHAT}
+        target = lambda m: None if m.part is None else self.targets[m.part]  # noqa: E731
+        for m in by["organization"]:
+            self.reparent(m.row, target(m))
+        for m in by["member"]:
+            self.member(m.row, target(m))
+        for m in by["village"]:
+            self.village(m.row, target(m))
+        for m in by["follow"]:
+            self.follow(m.row, target(m))
+        for m in by["role"]:
+            self.role(m.row, target(m))
+        # Seats not kept end before the kept ones open, so that no seat is held twice a day.
+        for m in sorted(by["position"], key=lambda m: m.part is not None):
+            self.position(m.row, target(m))
+        leader_fields = ["post", "full_name", "member", "is_local"]
+        for m in sorted(by["leader"], key=lambda m: m.part is not None):
+            self.commune_row(m.row, target(m), leader_fields)
+        official_fields = [
+            "full_name",
+            "member",
+            "post",
+            "meets_standard",
+            "reason",
+            "assessed_on",
+        ]
+        for m in by["official"]:
+            self.commune_row(m.row, target(m), official_fields)
+        for m in by["commune"]:
+            self.commune(m.row, target(m))
+        for source in self.p.sources:
+            self.close(Organization.objects.get(pk=source.pk))
+
+
+def _refuse(messages: list[str]):
+    raise ValidationError([str(m) for m in messages])
+
+
+@transaction.atomic
+def reorg_apply(
+    *, reorganization: Reorganization, actor, today: datetime.date | None = None
+) -> Reorganization:
+    """Apply a draft on its date, all or nothing, and audit it. Refused (nothing written) with
+    every conflict of the preview, and before its date: the pages about now read the tree as it
+    is, so a change takes effect on its day (`today` is that day; the demo passes the day it
+    simulates). What an underlying service refuses on the way rolls everything back."""
+    plan = _lock_draft(reorganization)
+    today = today or today_()
+    if plan.on > today:
+        raise ValidationError(
+            _("Phương án có hiệu lực từ ngày %(d)s: chỉ áp dụng được từ ngày đó.")
+            % {"d": day_text(plan.on)}
+        )
+    source_ids = list(plan.source_rows.values_list("organization_id", flat=True))
+    list(Organization.objects.select_for_update().filter(pk__in=source_ids).order_by("pk"))
+    preview = selectors.preview(plan, today=today)
+    if preview.conflicts:
+        _refuse(preview.conflicts)
+    applier = _Applier(plan, preview, actor)
+    applier.run()
+    plan.status = Reorganization.Status.APPLIED
+    plan.journal = applier.j.ops
+    plan.applied_at = timezone.now()
+    plan.applied_by = actor if actor is not None and actor.is_authenticated else None
+    plan.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.RESTRUCTURE,
+        obj=plan,
+        changes={"status": [Reorganization.Status.DRAFT, plan.status], "moved": preview.counts()},
+        note=_("Áp dụng phương án sắp xếp từ ngày %(d)s") % {"d": day_text(plan.on)},
+    )
+    return plan
+
+
+def reorganize(
+    *,
+    kind: str,
+    sources: list[Organization],
+    on: datetime.date,
+    actor,
+    parts: list[dict] = (),
+    into: Organization | None = None,
+    parent: Organization | None = None,
+    choices: dict | None = None,
+    decision: str = "",
+    title: str = "",
+    today: datetime.date | None = None,
+) -> Reorganization:
+    """Draft a plan and apply it at once, in one transaction (see the module's example)."""
+    with transaction.atomic():
+        plan = reorg_draft(
+            kind=kind,
+            sources=sources,
+            on=on,
+            actor=actor,
+            title=title,
+            decision=decision,
+            parts=parts,
+            into=into,
+            parent=parent,
+            choices=choices,
+        )
+        return reorg_apply(reorganization=plan, actor=actor, today=today)
+
+
+# --- undoing --------------------------------------------------------------------------------
+
+
+def _model(label: str):
+    return apps.get_model(label)
+
+
+def _describe(obj) -> str:
+    return f"{obj._meta.verbose_name} “{obj}”"
+
+
+def _references(org: Organization, known: dict[str, set]) -> list[str]:
+    """What refers to `org` besides the rows the journal made (a meeting, a target, a new
+    member, a later plan...): each kind of row once, with how many."""
+    found = []
+    for rel in org._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete) or rel.related_model is None:
+            continue
+        model = rel.related_model
+        if model._meta.auto_created:
+            continue  # a many-to-many table: its relation is read as such below
+        if rel.many_to_many:
+            rows = model.objects.filter(**{rel.field.name: org})
+        else:
+            rows = model._base_manager.filter(**{rel.field.name: org})
+        rows = rows.exclude(pk__in=known.get(model._meta.label_lower, ()))
+        n = rows.count()
+        if n:
+            found.append(
+                _("%(o)s đã có %(n)d %(what)s ghi sau khi áp dụng.")
+                % {"o": org.name, "n": n, "what": model._meta.verbose_name}
+            )
+    return found
+
+
+def dependents(plan: Reorganization) -> list[str]:
+    """Why the plan cannot be undone: each row it made or changed that has changed since, and
+    what refers to an organization it founded. Empty when nothing depends on it."""
+    plan = Reorganization.objects.get(pk=plan.pk)  # its journal as saved
+    reasons = []
+    known: dict[str, set] = {}
+    for op in plan.journal:
+        known.setdefault(op[1], set()).add(op[2])
+    for op in plan.journal:
+        model = _model(op[1])
+        row = model._base_manager.filter(pk=op[2]).first()
+        if row is None:
+            reasons.append(_("Một mục phương án đã ghi không còn nữa (%(m)s).") % {"m": op[1]})
+            continue
+        if op[0] == "create":
+            _kind, _label, _pk, end_field, end = op
+            if end_field and _plain(getattr(row, end_field)) != end:
+                reasons.append(
+                    _("%(r)s đã thay đổi sau khi áp dụng (kết thúc ngày %(d)s).")
+                    % {"r": _describe(row), "d": day_text(getattr(row, end_field))}
+                )
+            if isinstance(row, Organization):
+                reasons += _references(row, known)
+        else:
+            for name, (_before, after) in op[3].items():
+                if _plain(getattr(row, name)) != after:
+                    reasons.append(_("%(r)s đã thay đổi sau khi áp dụng.") % {"r": _describe(row)})
+                    break
+    later = CellMeeting.objects.filter(
+        cell__in=[t for t in [plan.into] if t is not None], held_on__gte=plan.on
+    ).order_by("held_on")
+    for meeting in later[:1]:
+        reasons.append(
+            _("%(o)s đã họp ngày %(d)s với các đảng viên chuyển đến.")
+            % {"o": meeting.cell, "d": day_text(meeting.held_on)}
+        )
+    return list(dict.fromkeys(str(r) for r in reasons))
+
+
+@transaction.atomic
+def reorg_undo(*, reorganization: Reorganization, actor) -> Reorganization:
+    """Undo an applied plan: every row it made is removed and every row it changed gets its
+    values back, all or nothing and audited. Refused, with the reasons, when something written
+    since depends on it (dependents()). An undo corrects a record made in error: figures as of
+    the plan's date and after go back to what they were before it was applied."""
+    plan = Reorganization.objects.select_for_update().get(pk=reorganization.pk)
+    if plan.status != Reorganization.Status.APPLIED:
+        raise ValidationError(_("Chỉ hoàn tác được phương án đã áp dụng."))
+    reasons = dependents(plan)
+    if reasons:
+        _refuse([_("Không thể hoàn tác:")] + reasons[:20])
+    events = []
+    for op in reversed(plan.journal):
+        model = _model(op[1])
+        row = model._base_manager.get(pk=op[2])
+        if op[0] == "create":
+            snapshot = audit.snapshot(row)
+            model._base_manager.filter(pk=row.pk).delete()
+            events.append(
+                audit.event(
+                    actor=actor,
+                    action=AuditEvent.Action.DELETE,
+                    obj=row,
+                    changes=snapshot,
+                    note=_("Hoàn tác phương án %(p)s") % {"p": plan.pk},
+                )
+            )
+        else:
+            values = {name: before for name, (before, _after) in op[3].items()}
+            model._base_manager.filter(pk=row.pk).update(**values)
+            events.append(
+                audit.event(
+                    actor=actor,
+                    action=AuditEvent.Action.RESTRUCTURE,
+                    obj=row,
+                    changes={name: [after, before] for name, (before, after) in op[3].items()},
+                    note=_("Hoàn tác phương án %(p)s") % {"p": plan.pk},
+                )
+            )
+    audit.record_many(events)
+    plan.status = Reorganization.Status.UNDONE
+    plan.undone_at = timezone.now()
+    plan.undone_by = actor if actor is not None and actor.is_authenticated else None
+    plan.save(update_fields=["status", "undone_at", "undone_by", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.RESTRUCTURE,
+        obj=plan,
+        changes={"status": [Reorganization.Status.APPLIED, plan.status]},
+        note=_("Hoàn tác phương án sắp xếp"),
+    )
+    return plan

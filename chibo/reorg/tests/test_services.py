@@ -1,0 +1,321 @@
+"""Reorganization plans: the preview, its conflicts, applying all or nothing, the undo."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from chibo.accounts.models import Role, RoleAssignment
+from chibo.committees.models import CommuneLeader, Position, Title
+from chibo.core import indicators
+from chibo.core.models import AuditEvent
+from chibo.members.models import Membership
+from chibo.members.services import member_transfer
+from chibo.organizations.models import Commune, Organization, OrganizationEvent, Village
+from chibo.reorg import selectors, services
+from chibo.reorg.models import Reorganization
+from conftest import make_member
+
+ON = datetime.date(2027, 1, 1)
+BEFORE = ON - datetime.timedelta(days=1)
+TODAY = datetime.date(2026, 12, 1)
+
+
+def members_count(org, day):
+    return indicators.get("members").compute(org, day).value
+
+
+def merge_communes(tree, admin, **kwargs):
+    return services.reorg_draft(
+        kind="merge",
+        sources=[tree.commune_a, tree.commune_b],
+        parts=[{"code": "XN", "name": "Đảng bộ xã An Bình"}],
+        on=ON,
+        actor=admin,
+        decision="Quyết định 01-QĐ/HU",
+        **kwargs,
+    )
+
+
+@pytest.mark.django_db
+def test_the_preview_lists_what_moves_and_writes_nothing(tree, personas):
+    plan = merge_communes(tree, personas["admin"])
+    before = Organization.objects.count()
+    p = selectors.preview(plan, today=TODAY)
+    assert p.ok, p.conflicts
+    counts = p.counts()
+    assert counts["organization"] == 3  # cells A, A2 and B follow the new commune committee
+    assert counts["role"] == 1  # the commune staff's role
+    assert "member" not in counts  # members stay in their cells
+    assert [t.name for t in p.targets] == ["Đảng bộ xã An Bình"]
+    assert p.parent == tree.district
+    assert Organization.objects.count() == before
+    assert plan.owner == tree.district
+
+
+@pytest.mark.django_db
+def test_merging_communes_moves_cells_and_roles_and_keeps_every_figure_of_before(tree, personas):
+    admin = personas["admin"]
+    commune_c = Commune.objects.get(code="C-A")
+    CommuneLeader.objects.create(
+        commune=tree.commune_a,
+        post="party_secretary",
+        full_name="Hà Văn Một",
+        is_local=True,
+        start=datetime.date(2020, 1, 1),
+    )
+    plan = merge_communes(tree, admin)
+    a_before = members_count(tree.commune_a, BEFORE)
+    b_before = members_count(tree.commune_b, BEFORE)
+    assert (a_before, b_before) == (2, 1)
+
+    services.reorg_apply(reorganization=plan, actor=admin, today=ON)
+
+    plan.refresh_from_db()
+    new = Organization.objects.get(code="XN")
+    assert plan.status == "applied" and plan.parts.get().organization == new
+    assert new.parent == tree.district and new.valid_from == ON
+    for cell in (tree.cell_a, tree.cell_a2, tree.cell_b):
+        cell.refresh_from_db()
+        assert cell.parent == new and cell.path.startswith(new.path)
+    for old in (tree.commune_a, tree.commune_b):
+        old.refresh_from_db()
+        assert old.valid_to == ON
+        event = old.events.get(kind=OrganizationEvent.Kind.MERGED)
+        assert list(event.related.all()) == [new]
+    # The figures of the day before are the same; from the date, the new commune has them all.
+    assert members_count(tree.commune_a, BEFORE) == 2
+    assert members_count(tree.commune_b, BEFORE) == 1
+    assert members_count(new, BEFORE) == 0
+    assert members_count(new, ON) == 3
+    assert members_count(tree.district, BEFORE) == members_count(tree.district, ON) == 3
+    # The commune staff's role ends at the old commune and opens at the new one.
+    roles = RoleAssignment.objects.filter(user=personas["commune"]).order_by("valid_from")
+    assert [(r.organization_id, r.valid_from, r.valid_to) for r in roles] == [
+        (tree.commune_a.pk, datetime.date(2015, 1, 1), ON),
+        (new.pk, ON, None),
+    ]
+    leader = CommuneLeader.objects.get(commune=new)
+    assert (leader.full_name, leader.start) == ("Hà Văn Một", ON)
+    commune_c.refresh_from_db()
+    assert commune_c.party_committee == new
+    assert AuditEvent.objects.filter(
+        object_type="reorg.reorganization", object_id=str(plan.pk), action="restructure"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_a_seat_held_in_both_merged_cells_is_a_conflict_until_the_plan_names_who_keeps_it(
+    tree, personas
+):
+    admin = personas["admin"]
+    other = make_member(tree.cell_a2, "Quàng Văn Hai", card="01000003")
+    first = Position.objects.create(
+        organization=tree.cell_a,
+        member=tree.secretary_member_a,
+        title=Title.SECRETARY,
+        start=datetime.date(2020, 1, 1),
+    )
+    second = Position.objects.create(
+        organization=tree.cell_a2,
+        member=other,
+        title=Title.SECRETARY,
+        start=datetime.date(2020, 1, 1),
+    )
+    plan = services.reorg_draft(
+        kind="merge",
+        sources=[tree.cell_a, tree.cell_a2],
+        parts=[{"code": "XA-09", "name": "Chi bộ bản Áng Đông"}],
+        on=ON,
+        actor=admin,
+    )
+    p = selectors.preview(plan, today=TODAY)
+    assert any("Bí thư do 2 người giữ" in c for c in p.conflicts), p.conflicts
+    with pytest.raises(ValidationError, match="Bí thư do 2 người giữ"):
+        services.reorg_apply(reorganization=plan, actor=admin, today=ON)
+    assert not Organization.objects.filter(code="XA-09").exists()
+
+    services.reorg_draft_update(
+        reorganization=plan, actor=admin, choices={"seats": {"position:secretary": first.pk}}
+    )
+    services.reorg_apply(reorganization=plan, actor=admin, today=ON)
+    new = Organization.objects.get(code="XA-09")
+    assert list(Position.objects.filter(organization=new).values_list("member_id", "start")) == [
+        (tree.secretary_member_a.pk, ON)
+    ]
+    second.refresh_from_db()
+    assert second.end == ON
+    moved = Membership.objects.filter(cell=new, start=ON, reason="merge")
+    assert moved.count() == 3
+    village = Village.objects.get(code="V-A1")
+    assert village.cell == new
+    # The secretary's and the member's accounts follow; the cell's figures before stay.
+    assert RoleAssignment.objects.filter(
+        organization=new, role=Role.CELL_SECRETARY, valid_from=ON
+    ).exists()
+    assert members_count(tree.cell_a, BEFORE) == 2 and members_count(tree.cell_a2, BEFORE) == 1
+    assert members_count(new, ON) == 3
+
+
+@pytest.mark.django_db
+def test_bad_plans_are_refused_with_a_clear_message_and_nothing_written(tree, personas):
+    admin = personas["admin"]
+    count = Organization.objects.count()
+    events = AuditEvent.objects.count()
+
+    def conflicts(**kwargs):
+        plan = services.reorg_draft(actor=admin, **kwargs)
+        found = selectors.preview(plan, today=TODAY).conflicts
+        with pytest.raises(ValidationError):
+            services.reorg_apply(reorganization=plan, actor=admin, today=max(plan.on, TODAY))
+        return " | ".join(found)
+
+    cells = [tree.cell_a, tree.cell_a2]
+    taken = conflicts(kind="merge", sources=cells, parts=[{"code": "XB", "name": "X"}], on=ON)
+    assert "Mã XB đã được dùng cho Đảng bộ xã Bình" in taken
+    past = conflicts(
+        kind="merge",
+        sources=cells,
+        parts=[{"code": "N", "name": "N"}],
+        on=datetime.date(2026, 1, 1),
+    )
+    assert "đã qua" in past
+    early = conflicts(
+        kind="merge",
+        sources=cells,
+        parts=[{"code": "N", "name": "N"}],
+        on=datetime.date(2015, 1, 1),
+    )
+    assert "lần thay đổi gần nhất của Chi bộ bản Áng" in early
+    orphan = conflicts(
+        kind="split",
+        sources=[tree.commune_a],
+        parts=[{"code": "N1", "name": "Một"}, {"code": "N2", "name": "Hai"}],
+        on=ON,
+        choices={"parts": {f"organization:{tree.cell_a.pk}": 0}},
+    )
+    assert "Chi bộ bản Đông sẽ không còn tổ chức cấp trên" in orphan
+    mixed = conflicts(kind="merge", sources=[tree.cell_b], into=tree.commune_a, on=ON)
+    assert "cùng loại" in mixed
+    assert Organization.objects.count() == count
+    assert not Organization.objects.filter(valid_to__isnull=False).exists()
+    # Only the drafts' own audit events were written.
+    assert (
+        AuditEvent.objects.count() - events
+        == Reorganization.objects.count()
+        == AuditEvent.objects.filter(object_type="reorg.reorganization").count()
+    )
+
+
+@pytest.mark.django_db
+def test_a_plan_applies_on_its_date_not_before(tree, personas):
+    plan = merge_communes(tree, personas["admin"])
+    with pytest.raises(ValidationError, match="chỉ áp dụng được từ ngày đó"):
+        services.reorg_apply(reorganization=plan, actor=personas["admin"], today=TODAY)
+    plan.refresh_from_db()
+    assert plan.status == "draft"
+
+
+@pytest.mark.django_db
+def test_a_split_sends_members_and_villages_where_the_plan_says(tree, personas):
+    admin = personas["admin"]
+    village = Village.objects.get(code="V-A1")
+    official = RoleAssignment.objects.get(user=personas["official"])
+    choices = {
+        "parts": {
+            f"role:{official.pk}": 0,
+            f"member:{tree.member_a.pk}": 0,
+            f"member:{tree.secretary_member_a.pk}": 1,
+            f"village:{village.pk}": 1,
+        }
+    }
+    plan = services.reorg_draft(
+        kind="split",
+        sources=[tree.cell_a],
+        parts=[{"code": "S1", "name": "Chi bộ Áng 1"}, {"code": "S2", "name": "Chi bộ Áng 2"}],
+        on=ON,
+        actor=admin,
+        choices=choices,
+    )
+    p = selectors.preview(plan, today=TODAY)
+    assert p.ok, p.conflicts
+    services.reorg_apply(reorganization=plan, actor=admin, today=ON)
+    s1, s2 = Organization.objects.get(code="S1"), Organization.objects.get(code="S2")
+    tree.member_a.refresh_from_db()
+    tree.secretary_member_a.refresh_from_db()
+    assert (tree.member_a.cell, tree.secretary_member_a.cell) == (s1, s2)
+    village.refresh_from_db()
+    assert village.cell == s2
+    # Each account goes with its member: the secretary's to S2, the member's to S1.
+    assert (
+        RoleAssignment.objects.get(user=personas["secretary_a"], valid_to=None).organization == s2
+    )
+    assert RoleAssignment.objects.get(user=personas["member_a"], valid_to=None).organization == s1
+    # A role without a member record goes to the part the plan names.
+    assert RoleAssignment.objects.get(user=personas["official"], valid_to=None).organization == s1
+    tree.cell_a.refresh_from_db()
+    assert tree.cell_a.valid_to == ON
+    assert members_count(tree.cell_a, BEFORE) == 2 and members_count(s1, ON) == 1
+
+
+@pytest.mark.django_db
+def test_undo_puts_everything_back_while_nothing_depends_on_it(tree, personas):
+    admin = personas["admin"]
+    plan = merge_communes(tree, admin)
+    paths = dict(Organization.objects.values_list("pk", "path"))
+    roles = list(RoleAssignment.objects.values_list("pk", "organization_id", "valid_to"))
+    plan = services.reorg_apply(reorganization=plan, actor=admin, today=ON)
+    assert plan.journal and services.dependents(plan) == []
+
+    services.reorg_undo(reorganization=plan, actor=admin)
+
+    plan.refresh_from_db()
+    assert plan.status == "undone"
+    assert not Organization.objects.filter(code="XN").exists()
+    assert dict(Organization.objects.values_list("pk", "path")) == paths
+    assert list(RoleAssignment.objects.values_list("pk", "organization_id", "valid_to")) == roles
+    assert not Organization.objects.filter(valid_to__isnull=False).exists()
+    assert members_count(tree.commune_a, ON) == 2
+    assert AuditEvent.objects.filter(action="delete", object_type="organizations.organization")
+    with pytest.raises(ValidationError, match="đã áp dụng"):
+        services.reorg_undo(reorganization=plan, actor=admin)
+
+
+@pytest.mark.django_db
+def test_undo_is_refused_with_the_reason_once_something_depends_on_it(tree, personas):
+    admin = personas["admin"]
+    plan = services.reorg_draft(
+        kind="merge",
+        sources=[tree.cell_a, tree.cell_a2],
+        parts=[{"code": "XA-09", "name": "Chi bộ bản Áng Đông"}],
+        on=ON,
+        actor=admin,
+    )
+    services.reorg_apply(reorganization=plan, actor=admin, today=ON)
+    new = Organization.objects.get(code="XA-09")
+    member_transfer(member=tree.member_b, to_cell=new, on=datetime.date(2027, 2, 1), actor=admin)
+    reasons = services.dependents(plan)
+    assert any("Chi bộ bản Áng Đông đã có" in r for r in reasons), reasons
+    with pytest.raises(ValidationError, match="Không thể hoàn tác"):
+        services.reorg_undo(reorganization=plan, actor=admin)
+    assert Organization.objects.filter(code="XA-09").exists()
+
+
+@pytest.mark.django_db
+def test_reorganize_drafts_and_applies_in_one_call(tree, personas):
+    plan = services.reorganize(
+        kind="merge", sources=[tree.cell_a2], into=tree.cell_a, on=ON, actor=None, today=ON
+    )
+    assert plan.status == "applied"
+    tree.cell_a2.refresh_from_db()
+    assert tree.cell_a2.valid_to == ON
+    with pytest.raises(ValidationError, match="Mã XB"):
+        services.reorganize(
+            kind="merge",
+            sources=[tree.commune_a, tree.commune_b],
+            parts=[{"code": "XB", "name": "X"}],
+            on=ON,
+            actor=None,
+            today=ON,
+        )
+    assert Reorganization.objects.count() == 1  # the refused one left no draft
