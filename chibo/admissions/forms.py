@@ -61,7 +61,7 @@ class CandidateForm(SubmissionKeyMixin, forms.ModelForm):
             self.fields["cell"].queryset = cells
 
 
-class StepForm(forms.Form):
+class StepForm(SubmissionKeyMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Bước"), choices=Step.choices)
     on = _date_field(_("Ngày"))
     number = forms.CharField(label=_("Số văn bản"), max_length=40, required=False)

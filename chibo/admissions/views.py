@@ -17,7 +17,7 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core import indicators as registry
 from chibo.core.dates import today
-from chibo.core.submissions import create_once, repeated_message
+from chibo.core.submissions import create_once, repeated_message, submitted_before
 from chibo.core.templatetags.vn import vndate
 from chibo.core.web import (
     add_errors,
@@ -203,6 +203,11 @@ def candidate_detail(request, pk):
 def step_add(request, pk):
     scope = _reader(request)
     candidate = selectors.candidate_or_404(scope, pk, write=True)
+    if submitted_before(request) is not None:
+        # The page sent again (back, then submit): the step is done and no longer offered; answer
+        # as the first submit did rather than "step already done".
+        messages.info(request, repeated_message())
+        return redirect("admissions:candidate", pk=candidate.pk)
     steps = selectors.candidate_steps(candidate)
     progress = selectors.candidate_progress(candidate, steps, today())
     form = _step_form(scope, candidate, progress, request.POST)
@@ -211,26 +216,34 @@ def step_add(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            step = services.step_record(
+            result = create_once(
+                key=form.submission_key,
                 actor=request.user,
-                candidate=candidate,
-                kind=data["kind"],
-                on=data["on"],
-                number=data.get("number") or "",
-                issuer=data.get("issuer") or "",
-                note=data.get("note") or "",
-                sponsor_1=data.get("sponsor_1"),
-                sponsor_2=data.get("sponsor_2"),
-                until=data.get("until"),
+                create=lambda: services.step_record(
+                    actor=request.user,
+                    candidate=candidate,
+                    kind=data["kind"],
+                    on=data["on"],
+                    number=data.get("number") or "",
+                    issuer=data.get("issuer") or "",
+                    note=data.get("note") or "",
+                    sponsor_1=data.get("sponsor_1"),
+                    sponsor_2=data.get("sponsor_2"),
+                    until=data.get("until"),
+                ),
             )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(
-                request,
-                _("Đã ghi: %(s)s, ngày %(d)s.")
-                % {"s": step.get_kind_display(), "d": vndate(step.on)},
-            )
+            step = result.obj
+            if result.repeated:  # two taps racing: the other one recorded it
+                messages.info(request, repeated_message())
+            else:
+                messages.success(
+                    request,
+                    _("Đã ghi: %(s)s, ngày %(d)s.")
+                    % {"s": step.get_kind_display(), "d": vndate(step.on)},
+                )
             return redirect("admissions:candidate", pk=candidate.pk)
     return _candidate_page(request, scope, candidate, form=form, status=400)
 

@@ -41,7 +41,7 @@ class DeadlineForm(forms.Form):
     deadline = DateField(label=_("Hạn hoàn thành của chi bộ"))
 
 
-class HoldForm(forms.Form):
+class HoldForm(SubmissionKeyMixin, forms.Form):
     held_on = DateField(label=_("Ngày đại hội"))
     secretary = forms.ModelChoiceField(label=_("Bí thư"), queryset=Member.objects.none())
     deputy = forms.ModelChoiceField(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo.accounts.scope import Scope
 from chibo.core.dated import in_force_q
 from chibo.core.dates import today
-from chibo.core.submissions import create_once, repeated_message
+from chibo.core.submissions import create_once, repeated_message, submitted_before
 from chibo.core.web import (
     add_errors,
     bad_query,
@@ -226,6 +226,11 @@ def congress(request, pk):
         or (action != "deadline" and not writer)
     ):
         raise Http404
+    if action == "hold" and submitted_before(request) is not None:
+        # The result sent again: the congress is recorded and its form gone; answer as the first
+        # submit did rather than 404.
+        messages.info(request, repeated_message())
+        return redirect("congresses:congress", pk=row.pk)
     members = _cell_members(row.cell, now)
 
     def bound(name, form_class, **kw):
@@ -247,6 +252,7 @@ def congress(request, pk):
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
+            repeated = False
             try:
                 if action == "steps":
                     services.congress_update(congress=row, actor=request.user, **data)
@@ -255,15 +261,19 @@ def congress(request, pk):
                         congress=row, deadline=data["deadline"], actor=request.user
                     )
                 elif action == "hold":
-                    services.congress_hold(
-                        congress=row,
-                        held_on=data["held_on"],
-                        secretary=data["secretary"],
-                        deputy=data.get("deputy"),
-                        members=list(data.get("members") or []),
-                        decision=data.get("decision") or "",
+                    repeated = create_once(
+                        key=form.submission_key,
                         actor=request.user,
-                    )
+                        create=lambda: services.congress_hold(
+                            congress=row,
+                            held_on=data["held_on"],
+                            secretary=data["secretary"],
+                            deputy=data.get("deputy"),
+                            members=list(data.get("members") or []),
+                            decision=data.get("decision") or "",
+                            actor=request.user,
+                        ),
+                    ).repeated
                 else:
                     services.draft_save(
                         congress=row,
@@ -273,7 +283,10 @@ def congress(request, pk):
             except ValidationError as e:
                 add_errors(form, e)
             else:
-                messages.success(request, _("Đã lưu."))
+                if repeated:
+                    messages.info(request, repeated_message())
+                else:
+                    messages.success(request, _("Đã lưu."))
                 return redirect("congresses:congress", pk=row.pk)
     context = {
         "congress": row,

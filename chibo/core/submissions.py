@@ -9,6 +9,14 @@ A form adds `SubmissionKeyMixin`; its view calls `create_once`:
                          create=lambda: services.member_create(actor=request.user, ...))
     if result.repeated: ... say so ...
     return redirect(... result.obj ...)
+
+A page whose rule refuses a second submit before the form is checked (a movement the member's new
+status no longer allows, a step already done, a rating already made) looks its key up first with
+`submitted_before` and answers as the first submit did.
+
+A form that makes several rows at once (follow many cells, enrol many) passes `leads_to`, the row
+its page is about (the course, the cell): the key remembers that row, and `Created.made` is what
+`create` returned.
 """
 
 import uuid
@@ -57,6 +65,7 @@ class SubmissionKeyMixin:
 class Created:
     obj: Model
     repeated: bool = False  # the key had been used: nothing was created this time
+    made: object = None  # what `create` returned (None on a repeat)
 
 
 def _seen(key, actor) -> Model | None:
@@ -67,19 +76,42 @@ def _seen(key, actor) -> Model | None:
     return model._default_manager.filter(pk=seen.object_id).first()
 
 
-def create_once(*, key: uuid.UUID | None, actor, create: Callable[[], Model]) -> Created:
+def submitted_before(request, *, prefix: str = "") -> Model | None:
+    """The row the POSTed submission key (of the form with `prefix`) led to when the user sent it
+    before, else None (no key, not a UUID, not used yet, or used by another user: the form and
+    create_once answer those)."""
+    name = f"{prefix}-submission_key" if prefix else "submission_key"
+    try:
+        key = uuid.UUID(request.POST.get(name, ""))
+    except ValueError:
+        return None
+    return _seen(key, request.user)
+
+
+def create_once(
+    *,
+    key: uuid.UUID | None,
+    actor,
+    create: Callable[[], object],
+    leads_to: Model | None = None,
+) -> Created:
     """`create()` (a service that returns the row it made) run once per submission key: a key
     `actor` already used returns the row that submit made and creates nothing. `create` runs in
     this function's transaction and the key is remembered in it, so a failed create leaves the
     key unused; of two submits racing with one key, the second gets the first one's row. A key
-    another user used raises ValidationError (shown with the form's errors)."""
+    another user used raises ValidationError (shown with the form's errors).
+
+    With `leads_to`, `create` may make any number of rows and return anything (`made`): the key
+    remembers `leads_to`, which is `obj`."""
     if key is None:
-        return Created(obj=create())
+        made = create()
+        return Created(obj=made if leads_to is None else leads_to, made=made)
     if (row := _seen(key, actor)) is not None:
         return Created(obj=row, repeated=True)
     try:
         with transaction.atomic():
-            row = create()
+            made = create()
+            row = made if leads_to is None else leads_to
             FormSubmission.objects.create(
                 key=key,
                 user=actor,
@@ -94,7 +126,7 @@ def create_once(*, key: uuid.UUID | None, actor, create: Callable[[], Model]) ->
         if FormSubmission.objects.filter(key=key).exists():
             raise ValidationError(INVALID_KEY) from None
         raise
-    return Created(obj=row)
+    return Created(obj=row, made=made)
 
 
 def repeated_message() -> str:

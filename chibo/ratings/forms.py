@@ -16,7 +16,7 @@ class YearForm(forms.Form):
         return data.get("year") or (data.get("as_of") or today()).year - 1
 
 
-class SelfRateForm(forms.Form):
+class SelfRateForm(SubmissionKeyMixin, forms.Form):
     points = forms.DecimalField(
         label=_("Điểm tự chấm (0–100)"), max_digits=5, decimal_places=2, localize=True
     )

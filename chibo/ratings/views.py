@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.scope import Scope
-from chibo.core.submissions import create_once, repeated_message
+from chibo.core.submissions import create_once, repeated_message, submitted_before
 from chibo.core.web import add_errors, bad_query, reader_or_404
 from chibo.members.models import Member
 
@@ -92,12 +92,22 @@ def org_ratings(request, pk):
         }
         if request.method == "POST":
             action = request.POST.get("action")
+            done = reverse("ratings:org", args=[org.pk])
+            if (
+                action == "self"
+                and scope.can_write(org)
+                and submitted_before(request, prefix="self") is not None
+            ):
+                # The self-rating sent again: the cell is rated and the form gone; answer as the
+                # first submit did rather than 404.
+                messages.info(request, repeated_message())
+                return redirect(f"{done}?year={year}")
             form = forms.get(action)
             if form is None:
                 raise Http404
             if form.is_valid():
                 try:
-                    if action == "member":  # a new row, made once per submission key
+                    if action in ("self", "member"):  # a new row, made once per submission key
                         repeated = create_once(
                             key=form.submission_key,
                             actor=request.user,
@@ -115,7 +125,7 @@ def org_ratings(request, pk):
                         messages.info(request, repeated_message())
                     else:
                         messages.success(request, _("Đã ghi đánh giá, xếp loại."))
-                    return redirect(f"{reverse('ratings:org', args=[org.pk])}?year={year}")
+                    return redirect(f"{done}?year={year}")
             status = 400
             for name in forms:
                 if name != action and forms[name] is not None:

@@ -88,8 +88,9 @@ class BulkEnrollFilterForm(forms.Form):
         self.fields["org"].queryset = orgs
 
 
-class MembersForm(forms.Form):
-    """A set of members ticked on a page; only those offered (`choices`) are accepted."""
+class MembersForm(SubmissionKeyMixin, forms.Form):
+    """A set of members ticked on a page to enrol; only those offered (`choices`) are accepted.
+    Sent twice (back, then submit), it enrols once."""
 
     members = forms.ModelMultipleChoiceField(
         queryset=Member.objects.none(),

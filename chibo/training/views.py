@@ -16,7 +16,7 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core import indicators as registry
 from chibo.core.dates import today
-from chibo.core.submissions import create_once, repeated_message
+from chibo.core.submissions import create_once, repeated_message, submitted_before
 from chibo.core.web import add_errors, bad_query, reader_or_404, writer_or_404, xlsx_response
 from chibo.members.models import Member
 from chibo.members.permissions import member_or_404
@@ -234,6 +234,30 @@ def course_participants_export(request, pk):
     return xlsx_response(content, f"hoc-vien-lop-{course.pk}.xlsx")
 
 
+def _sent_again(request, course):
+    """The redirect to the course when this POST's submission key enrolled before (back, then
+    submit): the first submit's answer, not "already enrolled"; else None."""
+    if request.method != "POST" or submitted_before(request) is None:
+        return None
+    messages.info(request, repeated_message())
+    return redirect("training:course_detail", pk=course.pk)
+
+
+def _enrol_once(request, form, course, enrol):
+    """`enrol` (a service enrolling many) once per submission key; a repeat says so."""
+    result = create_once(
+        key=form.submission_key,
+        actor=request.user,
+        create=lambda: enrol(
+            course=course, members=form.cleaned_data["members"], actor=request.user
+        ),
+        leads_to=course,
+    )
+    if result.repeated:
+        messages.info(request, repeated_message())
+    return result
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def course_enroll(request, pk):
@@ -243,16 +267,17 @@ def course_enroll(request, pk):
     search = MemberSearchForm(request.GET)
     if not search.is_valid():
         return bad_query(search, request=request)
+    if (again := _sent_again(request, course)) is not None:
+        return again
     form = MembersForm(request.POST or None, choices=selectors.enrollable_members(scope, {}))
     if form.is_valid():
         try:
-            created = services.enroll(
-                course=course, members=form.cleaned_data["members"], actor=request.user
-            )
+            result = _enrol_once(request, form, course, services.enroll)
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã cử %(n)s người vào lớp.") % {"n": len(created)})
+            if not result.repeated:
+                messages.success(request, _("Đã cử %(n)s người vào lớp.") % {"n": len(result.made)})
             return redirect("training:course_detail", pk=course.pk)
     found = selectors.enrollable_members(scope, search.cleaned_data)
     members = list(found[: SEARCH_LIMIT + 1])
@@ -296,15 +321,18 @@ def course_enroll_many(request, pk):
     filters = BulkEnrollFilterForm(request.GET, orgs=bulk_org_choices(scope))
     if not filters.is_valid():
         return bad_query(filters, request=request)
+    if (again := _sent_again(request, course)) is not None:
+        return again
     form = MembersForm(request.POST or None, choices=selectors.enrollable_members(scope, {}))
     if form.is_valid():
         try:
-            result = services.enrollments_create_many(
-                course=course, members=form.cleaned_data["members"], actor=request.user
-            )
+            sent = _enrol_once(request, form, course, services.enrollments_create_many)
         except ValidationError as e:
             add_errors(form, e)
         else:
+            if sent.repeated:
+                return redirect("training:course_detail", pk=course.pk)
+            result = sent.made
             messages.success(request, _("Đã cử %(n)s người vào lớp.") % {"n": len(result.created)})
             if result.skipped:
                 messages.info(
@@ -397,19 +425,20 @@ def nominate(request):
     context = {"open_courses": open_courses, "course": course}
     if course is None:
         return render(request, "training/nominate.html", context)
+    if (again := _sent_again(request, course)) is not None:
+        return again  # before the list, which no longer offers those the first submit enrolled
     candidates = selectors.nomination_candidates(scope, course, today())
     form = MembersForm(
         request.POST or None, choices=Member.objects.filter(pk__in=candidates["open_ids"])
     )
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.enroll(
-                course=course, members=form.cleaned_data["members"], actor=request.user
-            )
+            result = _enrol_once(request, form, course, services.enroll)
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã cử %(n)s người vào lớp.") % {"n": len(created)})
+            if not result.repeated:
+                messages.success(request, _("Đã cử %(n)s người vào lớp.") % {"n": len(result.made)})
             return redirect("training:course_detail", pk=course.pk)
     # A district lists over a thousand planned successors: a page of them at a time, the
     # committee members below the standard first; a submit enrols those ticked on the page.

@@ -52,7 +52,7 @@ class PositionForm(SubmissionKeyMixin, forms.Form):
         return member_by_card(self)
 
 
-class CongressForm(forms.Form):
+class CongressForm(SubmissionKeyMixin, forms.Form):
     """The committee elected at a congress of the cell."""
 
     term = TermChoiceField(label=_("Nhiệm kỳ"), queryset=Term.objects.none())

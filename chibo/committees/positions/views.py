@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core.dates import today
-from chibo.core.submissions import create_once, repeated_message
+from chibo.core.submissions import create_once, repeated_message, submitted_before
 from chibo.core.web import add_errors, reader_or_404, scoped_or_404
 
 from ..exports import xlsx_response
@@ -173,24 +173,39 @@ def congress(request, pk):
     scope, org = write_org(request, pk)
     if not org.is_cell:
         raise Http404
+    if request.method == "POST" and submitted_before(request) is not None:
+        # The page sent again: its committee holds the seats from that day, which the rule
+        # refuses; answer as the first submit did.
+        messages.info(request, repeated_message())
+        return redirect(page_url(org))
     members = members_for_positions(org, today())
     form = forms.CongressForm(request.POST or None, org=org, members=members)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            created = services.record_committee_after_congress(
-                cell=org,
-                term=data["term"],
-                secretary=data["secretary"],
-                deputy=data.get("deputy"),
-                members=list(data.get("members") or []),
-                on=data["on"],
-                decision=data.get("decision") or "",
+            result = create_once(
+                key=form.submission_key,
                 actor=request.user,
+                create=lambda: services.record_committee_after_congress(
+                    cell=org,
+                    term=data["term"],
+                    secretary=data["secretary"],
+                    deputy=data.get("deputy"),
+                    members=list(data.get("members") or []),
+                    on=data["on"],
+                    decision=data.get("decision") or "",
+                    actor=request.user,
+                ),
+                leads_to=org,
             )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Đã ghi chi ủy mới: %(n)s người.") % {"n": len(created)})
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                messages.success(
+                    request, _("Đã ghi chi ủy mới: %(n)s người.") % {"n": len(result.made)}
+                )
             return redirect(page_url(org))
     return form_page(request, form, _("Ghi kết quả bầu chi ủy"), page_url(org), org.name)

@@ -138,13 +138,11 @@ class FollowAssignManyForm(FollowAssignForm):
     def __init__(self, *args, cells, **kwargs):
         super().__init__(*args, cells=cells, **kwargs)
         del self.fields["cell"]
-        # Several rows from one submit: no submission key (create_once keeps one row).
-        del self.fields["submission_key"]
         self.fields["cells"].queryset = cells
 
     def details(self):
-        """The fields other than the cells, in order."""
-        return [f for f in self if f.name != "cells"]
+        """The visible fields other than the cells, in order."""
+        return [f for f in self.visible_fields() if f.name != "cells"]
 
 
 class EndForm(forms.Form):

@@ -33,7 +33,7 @@ from chibo.committees.web import (
 from chibo.core import indicators as registry
 from chibo.core import web
 from chibo.core.dates import today
-from chibo.core.submissions import create_once, repeated_message
+from chibo.core.submissions import create_once, repeated_message, submitted_before
 from chibo.organizations.models import Organization
 
 from ..models import FollowAssignment
@@ -248,6 +248,12 @@ def assign_many(request, pk):
     kinds = services.assignable_kinds(scope, org)
     if not kinds or org.is_cell:
         raise Http404
+    back = reverse("meetings:officials", args=[org.pk])
+    if request.method == "POST" and submitted_before(request) is not None:
+        # The page sent again: its new account's name is taken and its cells followed by then;
+        # answer as the first submit did rather than with those refusals.
+        messages.info(request, repeated_message())
+        return redirect(back)
     in_scope = Organization.objects.active().under(org).filter(scope.paths_q())
     communes = in_scope.filter(kind=Organization.Kind.GRASSROOTS).order_by("name")
     filters = forms.CommuneFilterForm(request.GET, communes=communes)
@@ -262,26 +268,33 @@ def assign_many(request, pk):
         kinds=kinds,
         initial={"start": today()},
     )
-    back = reverse("meetings:officials", args=[org.pk])
     if form.is_valid():
         d = form.cleaned_data
         person = d["official"] or services.NewAccount(
             full_name=d["full_name"], username=d["username"], email=d["email"]
         )
         try:
-            created = services.follow_assign_many(
-                official=person,
-                cells=list(d["cells"]),
-                kind=d["kind"],
-                start=d["start"],
-                end=d["end"],
-                decision=d["decision"],
+            result = create_once(
+                key=form.submission_key,
                 actor=request.user,
+                create=lambda: services.follow_assign_many(
+                    official=person,
+                    cells=list(d["cells"]),
+                    kind=d["kind"],
+                    start=d["start"],
+                    end=d["end"],
+                    decision=d["decision"],
+                    actor=request.user,
+                ),
+                leads_to=org,
             )
         except ValidationError as e:
             web.add_errors(form, e)
         else:
-            _assign_done(request, created)
+            if result.repeated:
+                messages.info(request, repeated_message())
+            else:
+                _assign_done(request, result.made)
             return redirect(back)
     context = {"org": org, "form": form, "filters": filters, "back": back}
     return render(request, "meetings/official_assign_many.html", context)

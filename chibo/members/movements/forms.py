@@ -1,9 +1,11 @@
-"""The forms of the movements: each one's cleaned_data is its service's keyword arguments."""
+"""The forms of the movements: each one's cleaned_data is its service's keyword arguments. Each
+carries a submission key: a movement sent twice is recorded once (chibo.core.submissions)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
+from chibo.core.submissions import SubmissionKeyMixin
 from chibo.organizations.models import Organization
 
 from ..models import StatusChange
@@ -14,7 +16,11 @@ DECIDED_BY = {"label": _("Cấp quyết định"), "max_length": 200}
 DECISION = {"label": _("Số quyết định"), "max_length": 50}
 
 
-class _CellsForm(forms.Form):
+class _MovementForm(SubmissionKeyMixin, forms.Form):
+    pass
+
+
+class _CellsForm(_MovementForm):
     cell_field = ""
 
     def __init__(self, *args, cells=None, **kwargs):
@@ -23,7 +29,7 @@ class _CellsForm(forms.Form):
             self.fields[self.cell_field].queryset = cells
 
 
-class ExemptForm(forms.Form):
+class ExemptForm(_MovementForm):
     on = DateField(label=_("Miễn sinh hoạt từ ngày"))
     until = DateField(label=_("Đến ngày"), required=False)
     reason = forms.CharField(label=_("Lý do"), max_length=300)
@@ -32,7 +38,7 @@ class ExemptForm(forms.Form):
     note = forms.CharField(**NOTE)
 
 
-class DayForm(forms.Form):
+class DayForm(_MovementForm):
     on = DateField(label=_("Ngày"))
     note = forms.CharField(**NOTE)
 
@@ -47,7 +53,7 @@ class TransferWithinForm(_CellsForm):
     note = forms.CharField(**{**NOTE, "max_length": 200})
 
 
-class TransferOutForm(forms.Form):
+class TransferOutForm(_MovementForm):
     on = DateField(label=_("Ngày chuyển đi"))
     place = forms.CharField(label=_("Chuyển đến (đảng bộ, chi bộ)"), max_length=200)
     letter_number = forms.CharField(**LETTER)
@@ -78,7 +84,7 @@ class TemporaryForm(_CellsForm):
     note = forms.CharField(**NOTE)
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(_MovementForm):
     kind = forms.ChoiceField(
         label=_("Hình thức"),
         choices=[
@@ -93,7 +99,7 @@ class RemoveForm(forms.Form):
     note = forms.CharField(**NOTE)
 
 
-class ReinstateForm(forms.Form):
+class ReinstateForm(_MovementForm):
     on = DateField(label=_("Ngày khôi phục"))
     decided_by = forms.CharField(**DECIDED_BY)
     decision_number = forms.CharField(**DECISION)
