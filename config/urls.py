@@ -27,6 +27,7 @@ urlpatterns = [
     path("meetings/", include("chibo.meetings.urls")),
     path("admissions/", include("chibo.admissions.urls")),
     path("congresses/", include("chibo.congresses.urls")),
+    path("reorg/", include("chibo.reorg.urls")),
     path("ratings/", include("chibo.ratings.urls")),
     path("reports/", include("chibo.reports.urls")),
     path("workbook/", include("chibo.workbook.urls")),

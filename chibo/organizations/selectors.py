@@ -7,7 +7,15 @@ from django.db.models import FilteredRelation, Q
 from chibo.core.indicators import once_per_batch
 from chibo.core.vn import text_sort_key
 
-from .models import PATH_STEP, Commune, Organization, OrganizationPeriod, Village, subtree_q
+from .models import (
+    PATH_STEP,
+    Commune,
+    Organization,
+    OrganizationEvent,
+    OrganizationPeriod,
+    Village,
+    subtree_q,
+)
 from .people import people
 
 
@@ -116,3 +124,22 @@ def places_under(org: Organization) -> list[tuple[Commune, list[Village]]]:
 def village_links(village: Village):
     """The village's links to the cells that served it, oldest first."""
     return list(village.cell_links.select_related("cell").order_by("start"))
+
+
+def ending(org: Organization) -> dict | None:
+    """How `org` ended, for the notice on its pages: {"kind": the event's kind (merged, split,
+    dissolved), "related": the organizations it went into}; None while it runs. Two queries,
+    none for a running organization."""
+    if org.valid_to is None:
+        return None
+    events = list(
+        OrganizationEvent.objects.filter(organization=org, on=org.valid_to)
+        .exclude(kind__in=[OrganizationEvent.Kind.RENAMED, OrganizationEvent.Kind.REPARENTED])
+        .prefetch_related("related")
+        .order_by("id")
+    )
+    related = {o.pk: o for e in events for o in e.related.all()}
+    return {
+        "kind": events[-1].kind if events else "",
+        "related": sorted(related.values(), key=lambda o: o.name),
+    }

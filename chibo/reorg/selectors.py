@@ -25,7 +25,6 @@ from chibo.organizations.models import (
     PATH_STEP,
     Commune,
     Organization,
-    OrganizationEvent,
     VillageCellLink,
 )
 from chibo.organizations.services import _check_parent
@@ -69,8 +68,27 @@ class Move:
     label: str
 
     @property
+    def key(self) -> str:
+        """The row's key in the plan's choices ("member:12": a member, not a membership)."""
+        if self.what == "member":
+            return f"member:{self.row.member_id}"
+        if self.what == "village":
+            return f"village:{self.row.village_id}"
+        return f"{self.what}:{self.row.pk}"
+
+    @property
     def what_label(self):
         return WHAT[self.what]
+
+
+@dataclass
+class SeatGroup:
+    """A single seat held by several people among the organizations merged: who keeps it."""
+
+    key: str  # "position:secretary", "leader:party_secretary"
+    label: str
+    candidates: list[tuple[int, str]]
+    chosen: int | None
 
 
 @dataclass
@@ -83,6 +101,7 @@ class Preview:
     moves: list[Move] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    seat_groups: list[SeatGroup] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -394,6 +413,18 @@ class _Reader:
                 if len(everyone) > 1:
                     chosen = self.seats_choice.get(f"{what}:{seat}")
                     keeps = next((r for r in everyone if str(r.pk) == str(chosen)), None)
+                    self.p.seat_groups.append(
+                        SeatGroup(
+                            key=f"{what}:{seat}",
+                            label=str(
+                                holders[0].get_title_display()
+                                if what == "position"
+                                else holders[0].get_post_display()
+                            ),
+                            candidates=[(r.pk, label_of(r)) for r in everyone],
+                            chosen=keeps.pk if keeps else None,
+                        )
+                    )
                     if keeps is None:
                         self.conflict(
                             _(
@@ -550,18 +581,3 @@ def preview(plan: Reorganization, *, today: datetime.date | None = None) -> Prev
     """What applying `plan` would move, and every conflict that stops it (`today`: the day the
     question is asked, today by default; the demo passes the day it simulates)."""
     return _Reader(plan, today or today_()).read()
-
-
-def ended_notice(org: Organization):
-    """For the pages of an organization that ended: (the day it ended, the organizations it
-    went into, the event), or None while it runs."""
-    if org.valid_to is None:
-        return None
-    event = (
-        OrganizationEvent.objects.filter(organization=org, on=org.valid_to)
-        .prefetch_related("related")
-        .order_by("-id")
-        .first()
-    )
-    related = list(event.related.all()) if event else []
-    return {"on": org.valid_to, "into": related, "event": event}
