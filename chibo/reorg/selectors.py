@@ -25,6 +25,8 @@ from chibo.organizations.models import (
     PATH_STEP,
     Commune,
     Organization,
+    OrganizationEvent,
+    OrganizationPeriod,
     VillageCellLink,
 )
 from chibo.organizations.services import _check_parent
@@ -142,12 +144,24 @@ def lowest_common(orgs) -> Organization | None:
     return Organization.objects.get(path=common)
 
 
-def _latest_change(org: Organization) -> datetime.date:
-    """The last day the organization's name, place or validity changed."""
-    days = [org.valid_from]
-    days.append(org.periods.aggregate(d=Max("valid_from"))["d"])
-    days.append(org.events.aggregate(d=Max("on"))["d"])
-    return max(d for d in days if d is not None)
+def _latest_changes(orgs) -> dict[int, datetime.date]:
+    """The last day each organization's name, place or validity changed. Two queries."""
+    latest = {o.pk: o.valid_from for o in orgs}
+    periods = (
+        OrganizationPeriod.objects.filter(organization_id__in=latest)
+        .values("organization_id")
+        .annotate(d=Max("valid_from"))
+        .values_list("organization_id", "d")
+    )
+    events = (
+        OrganizationEvent.objects.filter(organization_id__in=latest)
+        .values("organization_id")
+        .annotate(d=Max("on"))
+        .values_list("organization_id", "d")
+    )
+    for pk, day in [*periods, *events]:
+        latest[pk] = max(latest[pk], day)
+    return latest
 
 
 def _running(on: datetime.date, end="end") -> Q:
@@ -256,8 +270,9 @@ class _Reader:
                 self.conflict(
                     _("%(o)s chưa thành lập vào ngày %(d)s.") % {"o": org.name, "d": day_text(on)}
                 )
+        latest_of = _latest_changes(p.sources)
         for org in p.sources:
-            latest = _latest_change(org)
+            latest = latest_of[org.pk]
             if on <= latest:
                 self.conflict(
                     _("Ngày hiệu lực phải sau ngày %(d)s, lần thay đổi gần nhất của %(o)s.")
@@ -310,25 +325,32 @@ class _Reader:
             self.conflict(" ".join(getattr(exc, "messages", [str(exc)])))
 
     # --- the rows that move -----------------------------------------------------------------
-    def children(self, source):
-        rows = Organization.objects.filter(parent=source, valid_to__isnull=True).order_by("name")
+    def children(self):
+        rows = list(
+            Organization.objects.filter(parent__in=self.p.sources, valid_to__isnull=True).order_by(
+                "name"
+            )
+        )
+        latest_of = _latest_changes(rows)
         for child in rows:
+            source = self.by_id[child.parent_id]
             part = self.part_for(f"organization:{child.pk}")
             if part is None:
                 self.conflict(
                     _("%(o)s sẽ không còn tổ chức cấp trên: hãy chọn tổ chức mới cho nó.")
                     % {"o": child.name}
                 )
-            self.after_start(_latest_change(child), child.name)
+            self.after_start(latest_of[child.pk], child.name)
             self.move("organization", child, source, part, child.name)
 
-    def members(self, source):
+    def members(self):
         ships = (
-            Membership.objects.filter(cell=source, end__isnull=True)
+            Membership.objects.filter(cell__in=self.p.sources, end__isnull=True)
             .select_related("member")
             .order_by("member__full_name")
         )
         for ship in ships:
+            source = self.by_id[ship.cell_id]
             member = ship.member
             part = self.part_for(f"member:{member.pk}")
             if part is None:
@@ -343,17 +365,19 @@ class _Reader:
             self.after_start(ship.start, _("sinh hoạt của %(n)s") % {"n": member.full_name})
             self.member_part[member.pk] = part
             self.move("member", ship, source, part, member.full_name)
-        later = Membership.objects.filter(cell=source, start__gt=self.on).select_related("member")
+        later = Membership.objects.filter(cell__in=self.p.sources, start__gt=self.on)
+        later = later.select_related("member")
         for ship in later:
             self.after_start(ship.start, _("sinh hoạt của %(n)s") % {"n": ship.member.full_name})
 
-    def villages(self, source):
-        links = (
-            VillageCellLink.objects.filter(cell=source, end__isnull=True)
+    def villages(self):
+        links = list(
+            VillageCellLink.objects.filter(cell__in=self.p.sources, end__isnull=True)
             .select_related("village")
             .order_by("village__name")
         )
         for link in links:
+            source = self.by_id[link.cell_id]
             part = self.part_for(f"village:{link.village_id}")
             if part is None:
                 self.conflict(_("%(v)s chưa có chi bộ mới phụ trách.") % {"v": link.village})
@@ -366,15 +390,18 @@ class _Reader:
         ):
             self.conflict(_("Chỉ chi bộ thôn, bản, tiểu khu phụ trách thôn, bản."))
 
-    def roles(self, source):
+    def roles(self):
         rows = (
             # A role that goes with a follow assignment moves with it.
-            RoleAssignment.objects.filter(organization=source, follow_assignment__isnull=True)
+            RoleAssignment.objects.filter(
+                organization__in=self.p.sources, follow_assignment__isnull=True
+            )
             .filter(_running(self.on, "valid_to"))
             .select_related("user")
             .order_by("user__username", "role")
         )
         for role in rows:
+            source = self.by_id[role.organization_id]
             default = None
             if role.user.member_id in self.member_part:
                 default = self.member_part[role.user.member_id]
@@ -481,13 +508,14 @@ class _Reader:
             member_of=lambda r: r.member_id,
         )
 
-    def officials(self, source):
+    def officials(self):
         rows = (
-            CommuneOfficial.objects.filter(commune=source)
+            CommuneOfficial.objects.filter(commune__in=self.p.sources)
             .filter(_running(self.on))
             .order_by("full_name")
         )
         for row in rows:
+            source = self.by_id[row.commune_id]
             part = self.part_for(f"official:{row.pk}", self.member_part.get(row.member_id))
             if part is None:
                 self.conflict(
@@ -497,14 +525,15 @@ class _Reader:
             self.after_start(row.start, row.full_name)
             self.move("official", row, source, part, f"{row.full_name} · {row.post}")
 
-    def follows(self, source):
+    def follows(self):
         rows = (
-            FollowAssignment.objects.filter(cell=source)
+            FollowAssignment.objects.filter(cell__in=self.p.sources)
             .filter(_running(self.on))
             .select_related("official")
             .order_by("official__username")
         )
         for row in rows:
+            source = self.by_id[row.cell_id]
             self.after_start(row.start, _("phân công theo dõi của %(u)s") % {"u": row.official})
             label = f"{row.official} · {row.get_kind_display()}"
             chosen = self.part_for(f"follow:{row.pk}", "all")
@@ -516,8 +545,10 @@ class _Reader:
             else:
                 self.move("follow", row, source, chosen, label)
 
-    def communes(self, source):
-        for commune in Commune.objects.filter(party_committee=source, valid_to__isnull=True):
+    def communes(self):
+        rows = Commune.objects.filter(party_committee__in=self.p.sources, valid_to__isnull=True)
+        for commune in rows.order_by("name"):
+            source = self.by_id[commune.party_committee_id]
             part = self.part_for(f"commune:{commune.pk}")
             if part is None:
                 self.conflict(_("%(c)s chưa có đảng bộ mới lãnh đạo.") % {"c": commune})
@@ -547,19 +578,16 @@ class _Reader:
     def read(self) -> Preview:
         if not self.check_plan():
             return self.p
-        sources = self.p.sources
-        for source in sources:
-            self.children(source)
-            self.members(source)
-            self.villages(source)
-        for source in sources:
-            self.roles(source)
-        self.positions_and_leaders(sources)
-        for source in sources:
-            self.officials(source)
-            self.follows(source)
-            self.communes(source)
-        self.warnings(sources)
+        self.by_id = {s.pk: s for s in self.p.sources}
+        self.children()
+        self.members()
+        self.villages()
+        self.roles()
+        self.positions_and_leaders(self.p.sources)
+        self.officials()
+        self.follows()
+        self.communes()
+        self.warnings(self.p.sources)
         return self.p
 
 

@@ -597,9 +597,11 @@ def dependents(plan: Reorganization) -> list[str]:
     known: dict[str, set] = {}
     for op in plan.journal:
         known.setdefault(op[1], set()).add(op[2])
+    rows = {
+        label: _model(label)._base_manager.in_bulk(pks) for label, pks in known.items()
+    }  # one query a kind of row
     for op in plan.journal:
-        model = _model(op[1])
-        row = model._base_manager.filter(pk=op[2]).first()
+        row = rows[op[1]].get(op[2])
         if row is None:
             reasons.append(_("Một mục phương án đã ghi không còn nữa (%(m)s).") % {"m": op[1]})
             continue

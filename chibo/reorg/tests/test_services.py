@@ -89,6 +89,10 @@ def test_merging_communes_moves_cells_and_roles_and_keeps_every_figure_of_before
     assert members_count(new, BEFORE) == 0
     assert members_count(new, ON) == 3
     assert members_count(tree.district, BEFORE) == members_count(tree.district, ON) == 3
+    village_cells = indicators.get("village_cells")
+    assert village_cells.compute(tree.commune_a, BEFORE).value == 2
+    assert village_cells.compute(new, BEFORE).value == 0
+    assert village_cells.compute(new, ON).value == 3
     # The commune staff's role ends at the old commune and opens at the new one.
     roles = RoleAssignment.objects.filter(user=personas["commune"]).order_by("valid_from")
     assert [(r.organization_id, r.valid_from, r.valid_to) for r in roles] == [

@@ -4,13 +4,16 @@ and the pages of an organization that ended say so."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chibo.accounts.models import Role, RoleAssignment, User
 from chibo.committees.models import Position, Title
 from chibo.core.dates import today
 from chibo.core.vn import day_text
 from chibo.organizations import services as org_services
-from chibo.organizations.models import Organization
+from chibo.organizations.models import Commune, Organization
+from chibo.organizations.services_villages import village_create
 from chibo.reorg import services
 from chibo.reorg.models import Reorganization
 from conftest import D0, login_client, make_member
@@ -179,3 +182,60 @@ def test_a_refused_apply_says_why_and_writes_nothing(tree, personas, clients):
     plan.refresh_from_db()
     assert plan.status == "draft"
     assert not Organization.objects.filter(valid_to__isnull=False).exists()
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("plans", [1, 4])
+def test_the_list_reads_in_the_same_queries_whatever_the_number_of_plans(
+    plans, tree, personas, clients
+):
+    for i in range(plans):
+        services.reorg_draft(
+            kind="merge",
+            sources=[tree.cell_a, tree.cell_a2],
+            parts=[{"code": f"N{i}", "name": f"Mới {i}"}],
+            on=LATER,
+            actor=personas["admin"],
+        )
+    # The page's fixed queries (session, user, roles, nav), then the plans (1), their sources
+    # (1) and parts (1).
+    n, sql = count_queries(clients["admin"], "/reorg/")
+    assert n == LIST_QUERIES, sql
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra", [0, 4])
+def test_the_preview_reads_in_the_same_queries_whatever_moves(extra, tree, personas, clients):
+    """Each kind of row is read once for all the sources: the count does not grow with the
+    members, villages, roles and seats that move."""
+    for i in range(extra):
+        member = make_member(tree.cell_a2, f"Lò Văn Số {i}", card=f"0900000{i}")
+        user = User.objects.create_user(username=f"m{i}", password="x", member=member)
+        RoleAssignment.objects.create(
+            user=user, role=Role.MEMBER, organization=tree.cell_a2, valid_from=D0
+        )
+        village_create(
+            actor=None, kind="ban", code=f"V-X{i}", name=f"Bản {i}",
+            commune=Commune.objects.get(code="C-A"), cell=tree.cell_a2, valid_from=D0,
+        )  # fmt: skip
+    plan = draft(tree, personas["admin"])
+    n, sql = count_queries(clients["admin"], f"/reorg/{plan.pk}/")
+    assert n == DETAIL_QUERIES, "\n".join(sql)
+
+
+# Measured and kept: a change that makes either page read more must say why here.
+# List: session, user, TOTP device, roles (4); the plans, their sources, their parts (3); the
+# unread notifications of the nav (1).
+LIST_QUERIES = 8
+# Detail: the same 4 and the nav's 1; the plan, its sources and parts for the page (3), and for
+# the preview again (3); the sources' latest changes (2); then one query each: children,
+# memberships, memberships starting later, village links, roles, seats, commune leaders,
+# commune officials, follow assignments, communes, meetings still to come, other drafts (12).
+DETAIL_QUERIES = 25
