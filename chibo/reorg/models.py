@@ -21,6 +21,7 @@ class Reorganization(TimeStamped):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Dự thảo")
+        SCHEDULED = "scheduled", _("Chờ ngày hiệu lực")
         APPLIED = "applied", _("Đã áp dụng")
         UNDONE = "undone", _("Đã hoàn tác")
         DISCARDED = "discarded", _("Đã hủy")

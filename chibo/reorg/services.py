@@ -154,9 +154,10 @@ def reorg_draft(
     return plan
 
 
-def _lock_draft(plan: Reorganization) -> Reorganization:
+def _lock_draft(plan: Reorganization, *also) -> Reorganization:
+    """The plan, locked, if it is a draft (or in one of the statuses `also`); else refused."""
     plan = Reorganization.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != Reorganization.Status.DRAFT:
+    if plan.status != Reorganization.Status.DRAFT and plan.status not in also:
         raise ValidationError(
             _("Phương án đang ở trạng thái “%(s)s”, không còn là dự thảo.")
             % {"s": plan.get_status_display()}
@@ -494,7 +495,8 @@ def reorg_apply(
     every conflict of the preview, and before its date: the pages about now read the tree as it
     is, so a change takes effect on its day (`today` is that day; the demo passes the day it
     simulates). What an underlying service refuses on the way rolls everything back."""
-    plan = _lock_draft(reorganization)
+    plan = _lock_draft(reorganization, Reorganization.Status.SCHEDULED)
+    status = plan.status
     today = today or today_()
     if plan.on > today:
         raise ValidationError(
@@ -517,10 +519,74 @@ def reorg_apply(
         actor=actor,
         action=AuditEvent.Action.RESTRUCTURE,
         obj=plan,
-        changes={"status": [Reorganization.Status.DRAFT, plan.status], "moved": preview.counts()},
+        changes={"status": [status, plan.status], "moved": preview.counts()},
         note=_("Áp dụng phương án sắp xếp từ ngày %(d)s") % {"d": day_text(plan.on)},
     )
     return plan
+
+
+@transaction.atomic
+def reorg_schedule(
+    *, reorganization: Reorganization, actor, today: datetime.date | None = None
+) -> Reorganization:
+    """A draft without conflicts waits for its date: the daily command `reorg_apply_due`
+    applies it that day (or, if something stops it then, makes it a draft again and says why).
+    Refused with the conflicts, and for a date that has come (apply it instead)."""
+    plan = _lock_draft(reorganization)
+    today = today or today_()
+    if plan.on <= today:
+        raise ValidationError(
+            _("Phương án có hiệu lực từ hôm nay hoặc trước: hãy áp dụng ngay hoặc đổi ngày.")
+        )
+    preview = selectors.preview(plan, today=today)
+    if preview.conflicts:
+        _refuse(preview.conflicts)
+    plan.status = Reorganization.Status.SCHEDULED
+    plan.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=plan,
+        changes={"status": [Reorganization.Status.DRAFT, plan.status]},
+        note=_("Chờ áp dụng vào ngày %(d)s") % {"d": day_text(plan.on)},
+    )
+    return plan
+
+
+@transaction.atomic
+def reorg_unschedule(*, reorganization: Reorganization, actor, note: str = "") -> Reorganization:
+    """A plan waiting for its date becomes a draft again (to change it, or because something
+    stopped it on its day: `note` says what)."""
+    plan = Reorganization.objects.select_for_update().get(pk=reorganization.pk)
+    if plan.status != Reorganization.Status.SCHEDULED:
+        raise ValidationError(_("Phương án không ở trạng thái chờ ngày hiệu lực."))
+    plan.status = Reorganization.Status.DRAFT
+    plan.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=plan,
+        changes={"status": [Reorganization.Status.SCHEDULED, plan.status]},
+        note=note[:300],
+    )
+    return plan
+
+
+def reorg_apply_due(*, today: datetime.date | None = None) -> list[tuple[Reorganization, list]]:
+    """Apply every plan waiting for a date that has come, oldest first, each in its own
+    transaction (the daily command). A plan refused (a conflict arisen since, or its day
+    missed) becomes a draft again with the reasons in its audit event. Returns (plan, the
+    reasons it was refused, empty if applied) for each; run twice, it does nothing more."""
+    today = today or today_()
+    due = Reorganization.objects.filter(status=Reorganization.Status.SCHEDULED, on__lte=today)
+    results = []
+    for plan in due.order_by("on", "id"):
+        try:
+            results.append((reorg_apply(reorganization=plan, actor=None, today=today), []))
+        except ValidationError as e:
+            reorg_unschedule(reorganization=plan, actor=None, note=" ".join(e.messages))
+            results.append((plan, e.messages))
+    return results
 
 
 def reorganize(

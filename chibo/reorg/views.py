@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.accounts.models import Role
 from chibo.accounts.scope import Scope
+from chibo.core.dates import today
 from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, admin_or_404, bad_query, get_or_404
 
@@ -93,10 +94,12 @@ def _detail(request, scope, plan, choices_form=None, status=200):
         "parts": list(plan.parts.select_related("organization")),
         "can_write": scope.is_org_admin and scope.covers(plan.owner, write=True),
     }
-    if plan.is_draft:
+    if plan.status in (Reorganization.Status.DRAFT, Reorganization.Status.SCHEDULED):
         preview = selectors.preview(plan)
         context["preview"] = preview
-        context["choices_form"] = choices_form or forms.ChoicesForm(preview=preview)
+        context["due"] = plan.on <= today()
+        if plan.is_draft:
+            context["choices_form"] = choices_form or forms.ChoicesForm(preview=preview)
     elif plan.status == Reorganization.Status.APPLIED:
         context["dependents"] = services.dependents(plan)
     return render(request, "reorg/detail.html", context, status=status)
@@ -156,3 +159,17 @@ def plan_undo(request, pk):
 @require_POST
 def plan_discard(request, pk):
     return _act(request, pk, services.reorg_discard, _("Đã hủy dự thảo."))
+
+
+@login_required
+@require_POST
+def plan_schedule(request, pk):
+    return _act(
+        request, pk, services.reorg_schedule, _("Phương án sẽ được áp dụng vào ngày hiệu lực.")
+    )
+
+
+@login_required
+@require_POST
+def plan_unschedule(request, pk):
+    return _act(request, pk, services.reorg_unschedule, _("Phương án trở lại dự thảo."))

@@ -1,9 +1,11 @@
 """Reorganization plans: the preview, its conflicts, applying all or nothing, the undo."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from chibo.accounts.models import Role, RoleAssignment
 from chibo.committees.models import CommuneLeader, Position, Title
@@ -11,6 +13,7 @@ from chibo.core import indicators
 from chibo.core.models import AuditEvent
 from chibo.members.models import Membership
 from chibo.members.services import member_transfer
+from chibo.organizations import services as org_services
 from chibo.organizations.models import Commune, Organization, OrganizationEvent, Village
 from chibo.reorg import selectors, services
 from chibo.reorg.models import Reorganization
@@ -323,3 +326,60 @@ def test_reorganize_drafts_and_applies_in_one_call(tree, personas):
             today=ON,
         )
     assert Reorganization.objects.count() == 1  # the refused one left no draft
+
+
+@pytest.mark.django_db
+def test_a_scheduled_plan_is_applied_on_its_day_by_the_daily_run(tree, personas):
+    admin = personas["admin"]
+    plan = merge_communes(tree, admin)
+    services.reorg_schedule(reorganization=plan, actor=admin, today=TODAY)
+    plan.refresh_from_db()
+    assert plan.status == "scheduled"
+    with pytest.raises(ValidationError, match="không còn là dự thảo"):
+        services.reorg_draft_update(reorganization=plan, actor=admin, title="Khác")
+    assert services.reorg_apply_due(today=BEFORE) == []  # not yet
+    [(applied, reasons)] = services.reorg_apply_due(today=ON)
+    assert reasons == [] and applied.status == "applied"
+    assert Organization.objects.get(code="XN").valid_from == ON
+    assert services.reorg_apply_due(today=ON) == []  # a second run does nothing
+
+
+@pytest.mark.django_db
+def test_a_scheduled_plan_stopped_on_its_day_becomes_a_draft_and_says_why(tree, personas):
+    admin = personas["admin"]
+    plan = merge_communes(tree, admin)
+    services.reorg_schedule(reorganization=plan, actor=admin, today=TODAY)
+    org_services.org_create(
+        code="XN", name="Trùng mã", kind="grassroots", grassroots_type="commune",
+        parent=tree.district, valid_from=TODAY, actor=None,
+    )  # fmt: skip
+    [(refused, reasons)] = services.reorg_apply_due(today=ON)
+    assert any("Mã XN đã được dùng" in r for r in reasons)
+    refused.refresh_from_db()
+    assert refused.status == "draft"
+    tree.commune_a.refresh_from_db()
+    assert tree.commune_a.valid_to is None
+    event = AuditEvent.objects.filter(object_type="reorg.reorganization").latest("id")
+    assert "Mã XN đã được dùng" in event.note
+
+
+@pytest.mark.django_db
+def test_a_plan_with_conflicts_cannot_wait_for_its_date(tree, personas):
+    plan = services.reorg_draft(
+        kind="merge",
+        sources=[tree.cell_a, tree.cell_a2],
+        parts=[{"code": "XB", "name": "X"}],
+        on=ON,
+        actor=personas["admin"],
+    )
+    with pytest.raises(ValidationError, match="Mã XB"):
+        services.reorg_schedule(reorganization=plan, actor=personas["admin"], today=TODAY)
+    plan.refresh_from_db()
+    assert plan.status == "draft"
+
+
+@pytest.mark.django_db
+def test_the_daily_command_with_nothing_due(tree):
+    out = io.StringIO()
+    call_command("reorg_apply_due", stdout=out)
+    assert out.getvalue().strip() == "0 applied, 0 refused"

@@ -103,9 +103,9 @@ def test_the_preview_page_shows_moves_and_conflicts_to_the_board_only(tree, pers
     page = clients["admin"].get(url).content.decode()
     assert "Nguyễn Văn An" in page and "Bản Áng" in page and "Quàng Văn Hai" in page
     assert "Bí thư do 2 người giữ" in page
-    assert "Áp dụng phương án" in page
+    assert "Áp dụng vào ngày 01/01/2030" in page
     page = clients["analyst"].get(url).content.decode()
-    assert "Bí thư do 2 người giữ" in page and "Áp dụng phương án" not in page
+    assert "Bí thư do 2 người giữ" in page and "Áp dụng vào ngày" not in page
     for outsider in ("commune", "secretary_b"):
         assert clients[outsider].get(url).status_code == 404
     # An admin of another district does not see the plan.
@@ -132,6 +132,14 @@ def test_the_preview_page_shows_moves_and_conflicts_to_the_board_only(tree, pers
     plan.refresh_from_db()
     assert plan.choices["seats"] == {"position:secretary": first.pk}
     assert "Bí thư do 2 người giữ" not in clients["admin"].get(url).content.decode()
+
+    # No conflict left: the plan waits for its date.
+    assert clients["analyst"].post(f"{url}schedule/").status_code == 404
+    assert clients["admin"].post(f"{url}schedule/").status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == "scheduled"
+    page = clients["admin"].get(url).content.decode()
+    assert "hệ thống tự áp dụng vào ngày 01/01/2030" in page and "Trở lại dự thảo" in page
 
 
 @pytest.mark.django_db
