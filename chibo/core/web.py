@@ -100,9 +100,11 @@ def bad_query(
     parameter, never "None". `message` is the whole answer with %(p)s for the problems (default
     "Tham số không hợp lệ: %(p)s"). Choice errors quote the value: escaped.
 
-    With the `request` (not an HTMX fragment's), the answer is a whole page: the site's header,
-    `title`, the message, and the filters again with each error beside its field and the values
-    as given, to correct and send again (core/bad_query.html). Without it, the message alone."""
+    With the `request`, the answer is a whole page: the site's header, `title`, the message, and
+    the filters again with each error beside its field and the values as given, to correct and
+    send again (core/bad_query.html). Without it, the message alone. To a live filter (an HTMX
+    request), the same page, which replaces the body of the page the filter is on: htmx swaps a
+    400 (templates/htmx.html) into the element the filter targets, unless told otherwise."""
     problems = []
     for name, errors in form.errors.items():
         text = " ".join(errors)
@@ -114,10 +116,14 @@ def bad_query(
         problems.append(f"{label}: {text}")
     message = message or _("Tham số không hợp lệ: %(p)s")
     text = message % {"p": "; ".join(problems)}
-    if request is None or request.headers.get("HX-Request"):
+    if request is None:
         return HttpResponseBadRequest(escape(text))
     context = {"form": form, "message": text, "title": title or _("Bộ lọc chưa đúng")}
-    return HttpResponseBadRequest(render_to_string("core/bad_query.html", context, request))
+    response = HttpResponseBadRequest(render_to_string("core/bad_query.html", context, request))
+    if request.headers.get("HX-Request"):
+        response["HX-Retarget"] = "body"
+        response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 def add_errors(form, error: ValidationError) -> None:

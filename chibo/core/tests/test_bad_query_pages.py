@@ -3,6 +3,7 @@ site's header, the message, and the filters again with the value as typed and th
 its field, to correct and send again. Status 400."""
 
 import html
+import json
 import re
 
 import pytest
@@ -42,8 +43,18 @@ def test_a_bad_filter_shows_the_page_with_the_error_beside_its_field(
     assert 'class="errorlist' in field[0]
 
 
-def test_an_htmx_fragment_still_gets_the_message_alone(tree, clients):
+def test_a_live_filter_gets_the_page_in_place_of_the_one_it_is_on(tree, clients):
+    """htmx ignores a 4xx unless told: the pages that load it swap a 400, and bad_query tells it
+    to replace the body (the fragment the filter targets cannot hold the filters' errors).
+    members/tests/test_browser.py sees it happen."""
+    page = clients["commune"].get("/members/").content.decode()
+    config = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", page)[1]
+    assert {"code": "400", "swap": True, "error": True} in json.loads(config)["responseHandling"]
     r = clients["commune"].get("/members/", {"age": "abc"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 400
-    assert "<header" not in r.content.decode()
-    assert "age" in r.content.decode()
+    assert (r["HX-Retarget"], r["HX-Reswap"]) == ("body", "innerHTML")
+    body = r.content.decode()
+    assert '<header class="topbar">' in body and 'id="bad-query"' in body
+    assert 'name="age"' in body and "Hãy chọn một lựa chọn hợp lệ." in html.unescape(body)
+    # A page's own load (not htmx) is not retargeted.
+    assert "HX-Retarget" not in clients["commune"].get("/members/", {"age": "abc"})

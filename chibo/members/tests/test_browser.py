@@ -68,6 +68,34 @@ def test_secretary_searches_members_on_a_phone(
     context.close()
 
 
+def test_a_bad_filter_value_shows_the_filters_with_its_error(
+    browser, live_server, fast_passwords, personas
+):
+    """htmx ignores a 400 unless told (templates/htmx.html): a bad value in a live filter showed
+    nothing, the old list staying as if it had been filtered."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, live_server.url, "secretary_a", "/members/")
+    page.evaluate("window.__stillHere = true")
+    page.locator("#id_ethnicity").fill("Thái" * 12)  # 48 characters; the field takes 40
+    page.locator("#id_ethnicity").press("Tab")  # the change that sends the filters
+    page.locator("#bad-query").wait_for()
+    assert "Bộ lọc không hợp lệ: ethnicity:" in page.locator("#bad-query").inner_text()
+    field = page.locator("form.filters div:has(#id_ethnicity)")
+    assert "tối đa 40 kí tự (hiện có 48)" in field.locator(".errorlist").inner_text()
+    assert page.locator("#id_ethnicity").input_value() == "Thái" * 12  # as typed, to correct
+    assert page.locator("#results").count() == 0  # not the old list
+    assert page.evaluate("window.__stillHere") is True  # swapped by htmx, not a page load
+    assert parse_qs(urlsplit(page.url).query)["ethnicity"] == ["Thái" * 12]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Corrected and sent from the page with the error: the list again.
+    page.locator("#id_ethnicity").fill("Thái")
+    page.locator("form.filters button[type=submit]").click()
+    page.locator("#results").wait_for()
+    assert "Lò Thị Ánh" in page.locator("#results").inner_text()
+    context.close()
+
+
 def test_admin_sets_up_totp_in_the_browser(browser, live_server, fast_passwords, personas, tree):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
