@@ -293,8 +293,27 @@
     }
   }
 
+  // The change log's folded entries print too: chibo.css opens them where ::details-content is
+  // known (Chromium); elsewhere they are opened for the print and folded again after it.
+  function printFolded() {
+    if (window.CSS && CSS.supports && CSS.supports("selector(::details-content)")) return;
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      document.querySelectorAll("#change-log details:not([open])").forEach(function (d) {
+        d.open = true;
+        opened.push(d);
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      opened.splice(0).forEach(function (d) {
+        d.open = false;
+      });
+    });
+  }
+
   function start() {
     bar = document.getElementById("appbar");
+    printFolded();
     if (conf.sw && "serviceWorker" in navigator) {
       navigator.serviceWorker.register(conf.sw, { scope: "/" }).catch(function () {
         /* no service worker (a private window, an old phone): pages need the network */
