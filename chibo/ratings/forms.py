@@ -1,3 +1,6 @@
+import re
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -55,3 +58,74 @@ class MemberDecideForm(DecideForm):
         super().__init__(*args, **kwargs)
         self.fields["rating"].queryset = ratings
         self.fields["rating"].label_from_instance = lambda r: r.member.full_name
+
+
+def _number(text: str) -> Decimal:
+    """A number as a Vietnamese reader types it: 1.234,5 or 92,5 or 90."""
+    text = text.strip().replace(" ", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    return Decimal(text)
+
+
+def levels_text(rating_set) -> str:
+    """A set's levels as the form takes them, one a line: code | name | minimum points."""
+    return "\n".join(
+        f"{lv.code} | {lv.name} | {lv.min_points_text}" for lv in rating_set.levels.all()
+    )
+
+
+class RatingSetForm(SubmissionKeyMixin, forms.Form):
+    name = forms.CharField(label=_("Tên bộ tiêu chuẩn"), max_length=200)
+    reference = forms.CharField(label=_("Văn bản"), max_length=100, required=False)
+    valid_from = DateField(label=_("Áp dụng từ ngày"))
+    valid_to = DateField(label=_("Đến ngày (để trống nếu chưa định)"), required=False)
+    replace = forms.BooleanField(label=_("Thay thế bộ đang áp dụng"), required=False)
+    top_quota_percent = forms.DecimalField(
+        label=_("Tỉ lệ tối đa của mức cao nhất (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        localize=True,
+    )
+    levels = forms.CharField(
+        label=_(
+            "Các mức xếp loại từ cao xuống thấp, mỗi dòng một mức: mã | tên mức | điểm tối thiểu "
+            "(mức thấp nhất từ 0)"
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def clean_levels(self) -> list[tuple[str, str, Decimal]]:
+        levels, problems = [], []
+        for n, line in enumerate(self.cleaned_data["levels"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [" ".join(p.split()) for p in line.split("|")]
+            if len(parts) != 3:
+                problems.append(
+                    _("Dòng %(n)s: cần 3 phần cách nhau bởi “|”, có %(k)s.")
+                    % {"n": n, "k": len(parts)}
+                )
+                continue
+            code, name, points = parts
+            if not re.fullmatch(r"[-a-zA-Z0-9_]{1,30}", code):
+                problems.append(
+                    _("Dòng %(n)s: mã “%(c)s” chỉ gồm chữ không dấu, số, “-”, “_”.")
+                    % {"n": n, "c": code}
+                )
+                continue
+            try:
+                value = _number(points)
+            except InvalidOperation:
+                problems.append(
+                    _("Dòng %(n)s: điểm “%(p)s” không phải số.") % {"n": n, "p": points}
+                )
+                continue
+            levels.append((code, name, value))
+        if problems:
+            raise forms.ValidationError(problems)
+        if not levels:
+            raise forms.ValidationError(_("Hãy ghi ít nhất một mức xếp loại."))
+        return levels

@@ -53,6 +53,10 @@ class RatingSet(TimeStamped):
     def __str__(self):
         return self.name
 
+    @property
+    def top_quota_text(self) -> str:
+        return format_decimal(self.top_quota_percent, 2)
+
 
 class RatingLevel(models.Model):
     """A level of a set (Hoàn thành xuất sắc nhiệm vụ...): reached from `min_points` up to the
@@ -73,6 +77,10 @@ class RatingLevel(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def min_points_text(self) -> str:
+        return format_decimal(self.min_points, 2)
 
 
 class CellRating(TimeStamped):

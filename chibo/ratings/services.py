@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
-from chibo.core.dated import overlap_q
+from chibo.core.dated import end_dated_row, overlap_q
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 
@@ -46,24 +46,20 @@ def set_create(
     top_quota_percent: Decimal,
     levels: list[tuple[str, str, Decimal]],
     actor,
+    replace: bool = False,
 ) -> RatingSet:
     """A new rating set; `levels` is (code, name, min_points) from the top level down, the last
-    one's threshold 0. A set may end a running one: give the old one its end first
-    (core.dated.end_dated_row); a set overlapping another is refused."""
+    one's threshold 0. With `replace`, the running set (no end, started before the new one) is
+    ended on `valid_from` (core.dated.end_dated_row; its ratings keep it); any other set sharing
+    a day with the new one is refused, naming it, and nothing is written."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Hãy ghi tên bộ tiêu chuẩn.")})
     if valid_to is not None and valid_to <= valid_from:
         raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu.")})
-    clash = (
-        RatingSet.objects.select_for_update()
-        .filter(overlap_q(valid_from, valid_to, "valid_from", "valid_to"))
-        .first()
-    )
-    if clash is not None:
-        raise ValidationError(
-            {
-                "valid_from": _("Trùng thời gian với bộ tiêu chuẩn “%(n)s” (từ %(d)s).")
-                % {"n": clash.name, "d": day_text(clash.valid_from)}
-            }
-        )
+    codes = [c for c, _n, _m in levels]
+    if any(not c or not n for c, n, _m in levels) or len(set(codes)) != len(codes):
+        raise ValidationError(_("Mỗi mức cần một mã riêng và một tên."))
     if not levels or levels[-1][2] != 0:
         raise ValidationError(_("Mức thấp nhất phải bắt đầu từ 0 điểm."))
     mins = [Decimal(m) for _c, _n, m in levels]
@@ -71,6 +67,37 @@ def set_create(
         raise ValidationError(_("Ngưỡng điểm các mức phải giảm dần, trong khoảng 0–100."))
     if not 0 <= top_quota_percent <= 100:
         raise ValidationError({"top_quota_percent": _("Tỉ lệ phải từ 0 đến 100.")})
+    overlapping = list(
+        RatingSet.objects.select_for_update().filter(
+            overlap_q(valid_from, valid_to, "valid_from", "valid_to")
+        )
+    )
+    replaced = None
+    if replace:
+        replaced = next(
+            (s for s in overlapping if s.valid_to is None and s.valid_from < valid_from), None
+        )
+        overlapping = [s for s in overlapping if s is not replaced]
+    if overlapping:
+        clash = overlapping[0]
+        message = _("Trùng thời gian với bộ tiêu chuẩn “%(n)s” (từ %(d)s đến %(t)s).") % {
+            "n": clash.name,
+            "d": day_text(clash.valid_from),
+            "t": day_text(clash.valid_to),
+        }
+        if clash.valid_to is None and clash.valid_from < valid_from and not replace:
+            message += " " + _(
+                "Chọn “Thay thế bộ đang áp dụng” để bộ mới thay bộ cũ từ ngày bắt đầu của nó."
+            )
+        raise ValidationError({"valid_from": message})
+    if replaced is not None:
+        end_dated_row(
+            row=replaced,
+            on=valid_from,
+            actor=actor,
+            field_end="valid_to",
+            note=_("Thay bằng bộ tiêu chuẩn “%(n)s”") % {"n": name},
+        )
     row = RatingSet.objects.create(
         name=name,
         reference=reference,
@@ -86,7 +113,12 @@ def set_create(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=row,
-        changes={"levels": [[c, n, str(m)] for c, n, m in levels]},
+        changes={
+            **audit.snapshot(
+                row, ["name", "reference", "valid_from", "valid_to", "top_quota_percent"]
+            ),
+            "levels": [[c, n, str(m)] for c, n, m in levels],
+        },
     )
     return row
 

@@ -1,4 +1,5 @@
-"""Rating pages: an organization's cells with their rating for a year and the share of each
+"""Rating pages: the rating sets (read by every reader, entered by the org board); an
+organization's cells with their rating for a year and the share of each
 level (a warning where the top level's quota is exceeded); on a cell's page, its self-rating,
 the upper level's decision and its members' ratings. Every lookup goes through the scope (404
 outside it); a form shows to those who may write it, and the view checks it again on POST."""
@@ -6,6 +7,7 @@ outside it); a form shows to those who may write it, and the view checks it agai
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -14,12 +16,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.scope import Scope
+from chibo.core.dates import today
 from chibo.core.submissions import create_once, repeated_message, submitted_before
-from chibo.core.web import add_errors, bad_query, reader_or_404
+from chibo.core.web import add_errors, admin_or_404, bad_query, get_or_404, reader_or_404
 from chibo.members.models import Member
 
 from . import selectors, services
-from .forms import DecideForm, MemberDecideForm, MemberRateForm, SelfRateForm, YearForm
+from .forms import (
+    DecideForm,
+    MemberDecideForm,
+    MemberRateForm,
+    RatingSetForm,
+    SelfRateForm,
+    YearForm,
+    levels_text,
+)
 from .models import MemberRating, RatingLevel, RatingSet, year_end
 
 
@@ -189,3 +200,49 @@ def member_section(request, member, scope) -> str:
     the record's page has checked the reader's scope."""
     ratings = list(selectors.member_ratings(member))
     return render_to_string("ratings/_member.html", {"ratings": ratings}, request)
+
+
+# --- the rating sets: versioned rules, read by every reader, entered by the org board ----------
+
+
+@login_required
+@require_GET
+def sets(request):
+    scope = _reader(request)
+    rows = RatingSet.objects.annotate(n_levels=Count("levels")).order_by("-valid_from", "-id")
+    return render(request, "ratings/sets.html", {"sets": rows, "can_write": scope.is_org_admin})
+
+
+@login_required
+@require_GET
+def set_detail(request, pk):
+    scope = _reader(request)
+    rating_set = get_or_404(RatingSet.objects.prefetch_related("levels"), pk=pk)
+    context = {"set": rating_set, "can_write": scope.is_org_admin}
+    return render(request, "ratings/set.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_create(request):
+    admin_or_404(Scope.for_user(request.user))
+    running = RatingSet.objects.in_force(today()).prefetch_related("levels").first()
+    initial = {}
+    if running is not None:
+        initial = {"levels": levels_text(running), "top_quota_percent": running.top_quota_percent}
+    form = RatingSetForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            result = create_once(
+                key=form.submission_key,
+                actor=request.user,
+                create=lambda: services.set_create(actor=request.user, **form.cleaned_data),
+            )
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            if result.repeated:
+                messages.info(request, repeated_message())
+            return redirect("ratings:set", pk=result.obj.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "ratings/set_form.html", {"form": form}, status=status)
