@@ -98,6 +98,8 @@ PREFIX = {
     "congress_plan": "KH",
     "congress": "DH",
     "regulation": "QC",
+    "criteria_set": "BTC",
+    "village_plan": "KB",
 }
 
 

@@ -468,6 +468,8 @@ NAMESPACE_LABELS = {
     "congress_plan": "kế hoạch đại hội",
     "congress": "đại hội chi bộ",
     "regulation": "quy chế làm việc",
+    "criteria_set": "bộ tiêu chí",
+    "village_plan": "kế hoạch của bản",
 }
 
 

@@ -37,6 +37,8 @@ def _converter(col: spec.Col):
         return lambda v: labels.get(v, v) if v else None
     if col.kind == "bool":
         return lambda v: None if v is None else ("Có" if v else "Không")
+    if col.kind == "datetime":
+        return spec.moment_cell
     if col.kind == "time":
         return lambda v: v.strftime("%H:%M") if v else None
     if col.kind == "decimal":
@@ -59,6 +61,8 @@ def _guide(writer):
                 note = ", ".join(label for v, label in _labels(col).items() if v)
             elif col.kind == "date":
                 note = "dd/mm/yyyy"
+            elif col.kind == "datetime":
+                note = "dd/mm/yyyy hh:mm"
             elif col.kind == "bool":
                 note = "Có / Không"
             elif col.kind == "ref":

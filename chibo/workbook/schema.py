@@ -26,6 +26,7 @@ from chibo.congresses.models import (
     RegulationReview,
     WorkingRegulation,
 )
+from chibo.criteria.models import CriteriaItem, CriteriaSet, VillageCriterionStatus
 from chibo.meetings.models import (
     Attendance,
     CellMeeting,
@@ -51,6 +52,7 @@ from chibo.members.models import (
     TheoryLevel,
 )
 from chibo.organizations.models import Commune, Organization, OrganizationEvent, Village
+from chibo.plans.models import PlanTarget, VillagePlan
 from chibo.ratings.models import CellRating, MemberRating
 from chibo.targets.models import Target, TargetProgress
 from chibo.training.models import (
@@ -62,7 +64,7 @@ from chibo.training.models import (
     TrainingCourse,
 )
 
-from . import hooks, people, tree
+from . import governance, hooks, people, tree
 from .engine import Sheet
 from .spec import Col, Invalid
 
@@ -936,6 +938,115 @@ TARGETS = Sheet(
     max_rows=300_000,
 )
 
+CRITERIA_SETS = Sheet(
+    name="Bộ tiêu chí",
+    help="Các bộ tiêu chí theo từng thời kỳ (tiêu chí bản nông thôn mới, bản kiểu mẫu, các chủ "
+    "trương của huyện, tiêu chí xã nông thôn mới). Hai bộ cùng loại không áp dụng cùng một ngày: "
+    "bộ cũ có «Đến ngày» là ngày bộ mới bắt đầu. Chỉ quản trị của Ban Tổ chức được nhập, sửa. "
+    "«Mã bộ tiêu chí» do bạn đặt, để các trang Tiêu chí, Kết quả tiêu chí gọi đến.",
+    columns=[
+        Col("Mã bộ tiêu chí", "ref_code", required=True, max_length=40),
+        Col("Loại", "kind", "choice", required=True, choices=CriteriaSet.Kind),
+        Col("Tên bộ tiêu chí", "name", required=True),
+        Col("Văn bản ban hành", "decision"),
+        Col("Áp dụng từ ngày", "valid_from", "date", required=True),
+        Col("Đến ngày", "valid_to", "date"),
+    ],
+    model=CriteriaSet,
+    key=("kind", "valid_from"),
+    provides="criteria_set",
+    ref_attr="ref_code",
+    audit_each=True,
+    apply=governance.apply_criteria_sets,
+    source=lambda ctx: CriteriaSet.objects.order_by("id"),
+)
+
+CRITERIA_ITEMS = Sheet(
+    name="Tiêu chí",
+    help="Các tiêu chí của mỗi bộ: cách đo, đơn vị, ngưỡng đạt. Bộ đã có trong chibo không "
+    "thêm tiêu chí, không đổi ngưỡng được (kết quả đã ghi theo ngưỡng cũ): hãy nhập bộ mới.",
+    columns=[
+        Col("Mã bộ tiêu chí", "criteria_set", "ref", required=True, ref="criteria_set"),
+        Col("Mã tiêu chí", "code", required=True),
+        Col("Tên tiêu chí", "name", required=True),
+        Col("Cách đo", "measure"),
+        Col("Đơn vị tính", "unit", required=True),
+        Col("So với ngưỡng", "compare", "choice", choices=CriteriaItem.Compare),
+        Col("Ngưỡng", "threshold", "decimal", required=True),
+        Col("Thứ tự", "order", "int"),
+    ],
+    model=CriteriaItem,
+    key=("criteria_set_id", "code"),
+    defaults={"compare": CriteriaItem.Compare.AT_LEAST, "order": 0, "measure": ""},
+    prepare=governance.criteria_item_prepare,
+    source=lambda ctx: CriteriaItem.objects.order_by("criteria_set_id", "order", "id"),
+)
+
+CRITERIA_STATUSES = Sheet(
+    name="Kết quả tiêu chí",
+    help="Giá trị mỗi thôn, bản đạt được trên từng tiêu chí trong một năm. «Đạt» được chibo "
+    "đánh giá theo ngưỡng của tiêu chí khi nhập. Tiêu chí phải thuộc bộ áp dụng trong năm.",
+    columns=[
+        Col("Mã thôn", "village", "ref", required=True, ref="village"),
+        Col("Năm", "year", "int", required=True),
+        Col("Mã bộ tiêu chí", "criteria_set", "ref", required=True, ref="criteria_set"),
+        Col("Mã tiêu chí", "item", required=True),
+        Col("Giá trị đạt", "value", "decimal", required=True),
+        Col("Ghi chú", "note", max_length=300),
+    ],
+    model=VillageCriterionStatus,
+    key=("village_id", "item_id", "year"),
+    prepare=governance.status_prepare,
+    export=governance.export_statuses,
+    max_rows=1_000_000,
+)
+
+VILLAGE_PLANS = Sheet(
+    name="Kế hoạch của bản",
+    help="Kế hoạch phát triển kinh tế – xã hội hằng năm của thôn, bản: trạng thái (đang soạn, "
+    "chờ xã phê duyệt, xã trả lại, đã phê duyệt), ngày chi bộ gửi, ngày và người xã quyết "
+    "định, ý kiến của xã. Thời điểm ghi dạng dd/mm/yyyy hh:mm. «Mã kế hoạch» do bạn đặt, để "
+    "trang Chỉ tiêu kế hoạch bản gọi đến.",
+    columns=[
+        Col("Mã kế hoạch", "ref_code", required=True, max_length=40),
+        Col("Mã thôn", "village", "ref", required=True, ref="village"),
+        Col("Năm", "year", "int", required=True),
+        Col("Trạng thái", "status", "choice", choices=VillagePlan.Status),
+        Col("Nội dung kế hoạch", "text"),
+        Col("Ý kiến của xã", "comment"),
+        Col("Ngày gửi", "submitted_at", "datetime"),
+        Col("Ngày xã quyết định", "decided_at", "datetime"),
+        Col("Người quyết định (tên đăng nhập)", "decided_by", "ref", ref="user"),
+    ],
+    model=VillagePlan,
+    key=("village_id", "year"),
+    provides="village_plan",
+    ref_attr="ref_code",
+    defaults={"status": VillagePlan.Status.DRAFT},
+    prepare=governance.plan_prepare,
+    source=lambda ctx: VillagePlan.objects.filter(village_id__in=list(ctx.village_code)).order_by(
+        "id"
+    ),
+    max_rows=100_000,
+)
+
+PLAN_TARGETS = Sheet(
+    name="Chỉ tiêu kế hoạch bản",
+    help="Chỉ tiêu xã giao cho thôn, bản trong kế hoạch năm (một chỉ tiêu năm của chi bộ phục "
+    "vụ bản, ở trang Chỉ tiêu), và tiêu chí mà chỉ tiêu phục vụ nếu có (mã bộ và mã tiêu chí).",
+    columns=[
+        Col("Mã kế hoạch", "plan", "ref", required=True, ref="village_plan"),
+        Col("Mã chỉ tiêu", "target", "ref", required=True, ref="target"),
+        Col("Mã bộ tiêu chí", "criteria_set", "ref", ref="criteria_set"),
+        Col("Mã tiêu chí", "item"),
+    ],
+    model=PlanTarget,
+    key=("target_id",),
+    prepare=governance.plan_target_prepare,
+    export=governance.export_plan_targets,
+    max_rows=300_000,
+)
+
 TARGET_PROGRESS = Sheet(
     name="Tiến độ chỉ tiêu",
     help="Kết quả thực hiện chỉ tiêu trong từng tháng (không cộng dồn).",
@@ -1174,7 +1285,12 @@ SHEETS = [
     FOLLOW,
     SUPPORT,
     SUPPORT_VISITS,
+    CRITERIA_SETS,
+    CRITERIA_ITEMS,
+    CRITERIA_STATUSES,
     TARGETS,
+    VILLAGE_PLANS,
+    PLAN_TARGETS,
     MEETING_RULES,
     MEETINGS,
     TARGET_PROGRESS,

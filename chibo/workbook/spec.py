@@ -27,7 +27,7 @@ class Invalid(Exception):
 class Col:
     header: str
     attr: str
-    kind: str = "text"  # text, int, decimal, date, time, bool, choice, ref, refs
+    kind: str = "text"  # text, int, decimal, date, datetime, time, bool, choice, ref, refs
     required: bool = False
     choices: type | None = None  # a TextChoices class, for kind "choice"
     ref: str = ""  # the namespace a "ref" column points into: org, member, village...
@@ -79,6 +79,52 @@ def date(value) -> datetime.date | None:
         raise Invalid(
             _("Ngày không hợp lệ: «%(v)s». Hãy nhập dạng dd/mm/yyyy.") % {"v": text(value)}
         ) from None
+
+
+MOMENT_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+MOMENT_WRITTEN = MOMENT_FORMATS[0]
+
+
+def moment(value) -> datetime.datetime | None:
+    """An instant: a spreadsheet's date-time, or «dd/mm/yyyy hh:mm[:ss]» text, in local time
+    (Asia/Ho_Chi_Minh), to the second."""
+    from django.utils import timezone
+
+    if blank(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        at = value
+    elif isinstance(value, datetime.date):
+        at = datetime.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        t = text(value)
+        for fmt in MOMENT_FORMATS:
+            try:
+                at = datetime.datetime.strptime(t, fmt)
+                break
+            except ValueError:
+                continue
+        else:
+            raise Invalid(
+                _("Thời điểm không hợp lệ: «%(v)s». Hãy nhập dạng dd/mm/yyyy hh:mm.") % {"v": t}
+            )
+    else:
+        raise Invalid(_("Thời điểm không hợp lệ. Hãy nhập dạng dd/mm/yyyy hh:mm."))
+    if not 1900 <= at.year <= 2100:
+        raise Invalid(_("Thời điểm không hợp lệ. Hãy nhập dạng dd/mm/yyyy hh:mm."))
+    at = at.replace(microsecond=0)
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    return at
+
+
+def moment_cell(at: datetime.datetime | None) -> str | None:
+    """How an instant is written: «dd/mm/yyyy hh:mm:ss» in local time."""
+    from django.utils import timezone
+
+    if at is None:
+        return None
+    return timezone.localtime(at).strftime(MOMENT_WRITTEN)
 
 
 def time(value) -> datetime.time | None:
@@ -241,6 +287,8 @@ def read(col: Col, value):
         return date(value)
     if kind == "time":
         return time(value)
+    if kind == "datetime":
+        return moment(value)
     if kind == "int":
         return integer(value)
     if kind == "decimal":

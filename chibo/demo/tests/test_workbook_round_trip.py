@@ -1,6 +1,6 @@
 """The round trip, the proof that the workbook loses nothing: the demo exported, the database
-emptied, the file imported, and every indicator and every member's record and cell history
-are as before.
+emptied, the file imported, and every indicator and every member's record and cell history,
+the criteria sets with the villages' results and the villages' plans are as before.
 
 (That importing the same file twice changes nothing is tested on small data in
 chibo/workbook/tests.) The emptied database is the demo's own, inside a savepoint rolled back
@@ -91,11 +91,72 @@ def _members():
     return result
 
 
+def _criteria_and_plans():
+    """The criteria sets, their items, the villages' results and the villages' plans with the
+    targets assigned in them, by codes (the ids change on the way)."""
+    from chibo.criteria.models import CriteriaItem, CriteriaSet, VillageCriterionStatus
+    from chibo.plans.models import PlanTarget, VillagePlan
+
+    return {
+        "sets": sorted(
+            CriteriaSet.objects.values_list("kind", "name", "decision", "valid_from", "valid_to")
+        ),
+        "items": sorted(
+            CriteriaItem.objects.values_list(
+                "criteria_set__name",
+                "code",
+                "name",
+                "measure",
+                "unit",
+                "compare",
+                "threshold",
+                "order",
+            )
+        ),  # fmt: skip
+        "statuses": sorted(
+            VillageCriterionStatus.objects.values_list(
+                "village__code",
+                "year",
+                "item__criteria_set__name",
+                "item__code",
+                "value",
+                "met",
+                "note",
+            )
+        ),  # fmt: skip
+        "plans": sorted(
+            VillagePlan.objects.values_list(
+                "village__code",
+                "year",
+                "status",
+                "text",
+                "comment",
+                "submitted_at",
+                "decided_at",
+                "decided_by__username",
+            )
+        ),  # fmt: skip
+        "plan_targets": sorted(
+            PlanTarget.objects.values_list(
+                "plan__village__code",
+                "plan__year",
+                "target__cell__code",
+                "target__name",
+                "criteria_item__criteria_set__name",
+                "criteria_item__code",
+            ),
+            key=str,
+        ),  # fmt: skip
+    }
+
+
 @pytest.mark.django_db
 def test_the_demo_goes_out_and_back_in_whole(demo):
     codes = _orgs()
     before = _indicators(codes)
     members_before = _members()
+    governance_before = _criteria_and_plans()
+    assert governance_before["statuses"] and governance_before["plan_targets"]
     data = exporter.build(None)
 
     savepoint = transaction.savepoint_create()
@@ -116,6 +177,9 @@ def test_the_demo_goes_out_and_back_in_whole(demo):
         ]
         assert not differences, "\n".join(differences[:30])
         assert members_after == members_before
+        governance_after = _criteria_and_plans()
+        for part, rows in governance_before.items():
+            assert governance_after[part] == rows, part
     finally:
         transaction.savepoint_rollback(savepoint)
 
