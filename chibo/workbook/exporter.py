@@ -16,6 +16,10 @@ INSTRUCTIONS = [
     "cột đúng/sai; các lựa chọn ghi đúng như danh sách ở dưới.",
     "Các trang gọi nhau bằng mã: mã tổ chức, mã thôn, mã xã, số hiệu đảng viên, tên đăng nhập, "
     "mã lớp, mã cuộc sinh hoạt... Không dùng số thứ tự nội bộ.",
+    "Bộ tiêu chí (trang Bộ tiêu chí, Tiêu chí) do quản trị Ban Tổ chức nhập; xã nhập kết quả "
+    "tiêu chí và kế hoạch của các thôn, bản của mình, gọi bộ tiêu chí bằng «Mã bộ tiêu chí» "
+    "của trang Bộ tiêu chí (chép các dòng của bộ từ tệp xuất của chibo) và tiêu chí bằng mã của "
+    "nó trong bộ. Kế hoạch của bản gọi chỉ tiêu bằng «Mã chỉ tiêu» của trang Chỉ tiêu.",
     "Không dùng công thức; chỉ nhập giá trị.",
     "Nhập lại cùng một tệp không thay đổi gì: dòng đã có được nhận ra theo mã, số thẻ, số CCCD.",
     "Tệp có lỗi thì không dòng nào được nhập: sửa theo danh sách lỗi (trang, dòng, cột) rồi tải "

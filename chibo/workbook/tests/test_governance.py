@@ -286,3 +286,21 @@ def test_only_the_org_board_enters_sets_and_a_commune_only_its_villages(loop, tr
                      scope=scope)  # fmt: skip
     assert "ngoài phạm vi" in errors[("Kết quả tiêu chí", 2, "")]
     assert Target.objects.filter(cell=tree.cell_b).count() == 0
+
+
+def test_the_template_explains_the_criteria_and_plans_sheets(tmp_path):
+    import openpyxl
+    from django.core.management import call_command
+
+    out = tmp_path / "mau.xlsx"
+    call_command("template", out=str(out))
+    wb = openpyxl.load_workbook(out, read_only=True)
+    for sheet in SHEETS:
+        assert [c.value for c in next(wb[sheet.name].iter_rows(max_row=1))] == sheet.headers
+    guide = "\n".join(
+        str(v) for r in wb[schema.GUIDE_SHEET].iter_rows(values_only=True) for v in r if v
+    )
+    assert "quản trị Ban Tổ chức nhập" in guide
+    assert schema.VILLAGE_PLANS.help in guide and "Ngày xã quyết định" in guide
+    assert "dd/mm/yyyy hh:mm" in guide
+    assert "Đạt khi không quá ngưỡng" in guide  # the choices of «So với ngưỡng»
