@@ -216,6 +216,11 @@ def write_criteria(villages: dict[str, Village], seed: int) -> dict:
     in force that year. Returns counts for the demo's audit note."""
     rng = Random(f"criteria-{seed}")
     sets = _create_sets()
+    for group in sets.values():
+        for s in group:
+            # A set replaced by a later one was ended on another instance (criteria_set_create's):
+            # read its end, so that no village is judged on it in a year it is not in force.
+            s.refresh_from_db(fields=["valid_to"])
     items = {s.pk: list(s.items.all()) for group in sets.values() for s in group}
     rows = []
     for village in sorted(villages.values(), key=lambda v: v.code):

@@ -25,6 +25,17 @@ def test_one_set_of_each_kind_in_force_each_day_from_2022(demo):
     assert old.valid_to == D(2026, 1, 1) and old.items.count() == 19
 
 
+def test_no_village_is_judged_on_a_set_not_in_force_that_year(demo):
+    """The rule of criteria.services.village_status_record (and of the workbook's import)."""
+    for year in (2021, 2025, 2026):
+        start, end = D(year, 1, 1), D(year + 1, 1, 1)
+        outside = VillageCriterionStatus.objects.filter(year=year).filter(
+            Q(item__criteria_set__valid_from__gte=end) | Q(item__criteria_set__valid_to__lte=start)
+        )
+        assert not outside.exists(), year
+    assert VillageCriterionStatus.objects.filter(year=2026).exists()
+
+
 def test_villages_meet_more_criteria_as_the_years_pass(demo):
     ntm = CriteriaSet.Kind.VILLAGE_NTM
     shares = []
