@@ -1012,7 +1012,7 @@ VILLAGE_PLANS = Sheet(
         Col("Mã thôn", "village", "ref", required=True, ref="village"),
         Col("Năm", "year", "int", required=True),
         Col("Trạng thái", "status", "choice", choices=VillagePlan.Status),
-        Col("Nội dung kế hoạch", "text"),
+        Col("Nội dung kế hoạch", "text", "prose"),
         Col("Ý kiến của xã", "comment"),
         Col("Ngày gửi", "submitted_at", "datetime"),
         Col("Ngày xã quyết định", "decided_at", "datetime"),

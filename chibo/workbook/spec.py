@@ -27,7 +27,7 @@ class Invalid(Exception):
 class Col:
     header: str
     attr: str
-    kind: str = "text"  # text, int, decimal, date, datetime, time, bool, choice, ref, refs
+    kind: str = "text"  # text, prose, int, decimal, date, datetime, time, bool, choice, ref, refs
     required: bool = False
     choices: type | None = None  # a TextChoices class, for kind "choice"
     ref: str = ""  # the namespace a "ref" column points into: org, member, village...
@@ -64,6 +64,21 @@ def text(value) -> str:
     if len(result) > 1 and result[0] == "'" and result[1] in "=+-@\t\r":
         result = result[1:]
     return " ".join(result.split())
+
+
+def prose(value) -> str:
+    """Text of several lines (a plan's content): its line breaks kept, as "\n", each line's
+    trailing spaces and the blank lines at both ends dropped."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        return text(value)
+    result = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    if (ch := first_refused(result)) is not None:
+        raise Invalid(INVISIBLE % {"code": f"{ord(ch):04X}"})
+    if len(result) > 1 and result[0] == "'" and result[1] in "=+-@\t\r":
+        result = result[1:]
+    return "\n".join(line.rstrip() for line in result.split("\n")).strip()
 
 
 def date(value) -> datetime.date | None:
@@ -289,6 +304,8 @@ def read(col: Col, value):
         return time(value)
     if kind == "datetime":
         return moment(value)
+    if kind == "prose":
+        return prose(value)
     if kind == "int":
         return integer(value)
     if kind == "decimal":

@@ -84,7 +84,11 @@ def loop(tree, personas):
     plan = link.plan
     plans.plan_submit(plan=plan, text="Kế hoạch năm 2023.", actor=personas["secretary_a"])
     plans.plan_return(plan=plan, comment="Bổ sung nguồn vốn.", actor=commune)
-    plans.plan_submit(plan=plan, text="Kế hoạch năm 2023, có vốn.", actor=personas["secretary_a"])
+    plans.plan_submit(
+        plan=plan,
+        text="Kế hoạch năm 2023, có vốn.\r\n\r\n- Làm 2 km đường.\r\n- Trồng 3 ha cây ăn quả.",
+        actor=personas["secretary_a"],
+    )
     plans.plan_approve(plan=plan, actor=commune)
     return plan
 
@@ -145,11 +149,12 @@ def snapshot():
 
 
 def _trim(data: dict) -> dict:
-    """Instants to the second: what the file holds."""
+    """Instants to the second, line breaks as "\n": what the file holds."""
     data["plans"] = [
-        (*p[:5], *(t.replace(microsecond=0) if t else t for t in p[5:7]), p[7])
+        (*p[:3], p[3].replace("\r\n", "\n"), p[4], *(t.replace(microsecond=0) for t in p[5:7]),
+         p[7])
         for p in data["plans"]
-    ]
+    ]  # fmt: skip
     return data
 
 
@@ -168,6 +173,7 @@ def test_criteria_and_plans_go_out_and_come_back_whole(loop, tree):
     # The result was judged against the threshold at loading: 3% of poor households is over 2,5.
     assert not VillageCriterionStatus.objects.get(year=2022, item__code="2").met
     assert PlanTarget.objects.get(target__name="Làm đường bê tông").target.cell == tree.cell_a
+    assert VillagePlan.objects.get().text.endswith("đường.\n- Trồng 3 ha cây ăn quả.")
     events = AuditEvent.objects.count()
     again = importer.import_workbook(io.BytesIO(data), accept_warnings=True)
     assert not again.errors, again.errors
