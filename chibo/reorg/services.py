@@ -525,13 +525,39 @@ def reorg_apply(
     return plan
 
 
+class _TrialOver(Exception):
+    """Ends a trial run: its transaction rolls back."""
+
+
+def reorg_trial(
+    *, reorganization: Reorganization, actor, today: datetime.date | None = None
+) -> list[str]:
+    """Apply the plan in a transaction rolled back at the end, as on its date (or `today`):
+    every reason it would be refused, the preview's conflicts and what a service refuses on the
+    way (a seat the committee rule does not allow, a member who cannot move…); empty if it
+    would apply. Nothing stays written, the audit events included."""
+    try:
+        with transaction.atomic():
+            reorg_apply(
+                reorganization=reorganization,
+                actor=actor,
+                today=today or max(reorganization.on, today_()),
+            )
+            raise _TrialOver
+    except _TrialOver:
+        return []
+    except ValidationError as e:
+        return e.messages
+
+
 @transaction.atomic
 def reorg_schedule(
     *, reorganization: Reorganization, actor, today: datetime.date | None = None
 ) -> Reorganization:
     """A draft without conflicts waits for its date: the daily command `reorg_apply_due`
     applies it that day (or, if something stops it then, makes it a draft again and says why).
-    Refused with the conflicts, and for a date that has come (apply it instead)."""
+    Refused with the conflicts and what a trial run refuses (reorg_trial), and for a date that
+    has come (apply it instead)."""
     plan = _lock_draft(reorganization)
     today = today or today_()
     if plan.on <= today:
@@ -541,6 +567,9 @@ def reorg_schedule(
     preview = selectors.preview(plan, today=today)
     if preview.conflicts:
         _refuse(preview.conflicts)
+    reasons = reorg_trial(reorganization=plan, actor=actor, today=plan.on)
+    if reasons:
+        _refuse(reasons)
     plan.status = Reorganization.Status.SCHEDULED
     plan.save(update_fields=["status", "updated_at"])
     audit.record(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/choices/", views.plan_choices, name="choices"),
     path("<int:pk>/apply/", views.plan_apply, name="apply"),
+    path("<int:pk>/trial/", views.plan_trial, name="trial"),
     path("<int:pk>/schedule/", views.plan_schedule, name="schedule"),
     path("<int:pk>/unschedule/", views.plan_unschedule, name="unschedule"),
     path("<int:pk>/undo/", views.plan_undo, name="undo"),

@@ -173,3 +173,19 @@ def plan_schedule(request, pk):
 @require_POST
 def plan_unschedule(request, pk):
     return _act(request, pk, services.reorg_unschedule, _("Phương án trở lại dự thảo."))
+
+
+@login_required
+@require_POST
+def plan_trial(request, pk):
+    """Apply the plan in a transaction rolled back at once, and say what would stop it."""
+    scope = _board_or_404(request)
+    plan = _plan_or_404(scope, pk, write=True)
+    if plan.status not in (Reorganization.Status.DRAFT, Reorganization.Status.SCHEDULED):
+        raise Http404
+    reasons = services.reorg_trial(reorganization=plan, actor=request.user)
+    for reason in reasons:
+        messages.error(request, reason)
+    if not reasons:
+        messages.success(request, _("Thử áp dụng: trọn vẹn, không có vướng mắc (chưa ghi gì)."))
+    return redirect("reorg:detail", pk=plan.pk)

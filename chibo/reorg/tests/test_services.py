@@ -383,3 +383,58 @@ def test_the_daily_command_with_nothing_due(tree):
     out = io.StringIO()
     call_command("reorg_apply_due", stdout=out)
     assert out.getvalue().strip() == "0 applied, 0 refused"
+
+
+@pytest.mark.django_db
+def test_a_trial_run_finds_what_a_service_refuses_and_writes_nothing(tree, personas):
+    """A committee member's seat in two small cells: the merged cell (3 official members) elects
+    no cell committee, so position_assign refuses it on the way; the preview cannot know it."""
+    admin = personas["admin"]
+    Position.objects.create(
+        organization=tree.cell_a, member=tree.member_a, title=Title.COMMITTEE_MEMBER,
+        start=datetime.date(2020, 1, 1),
+    )  # fmt: skip
+    plan = services.reorg_draft(
+        kind="merge",
+        sources=[tree.cell_a, tree.cell_a2],
+        parts=[{"code": "XA-09", "name": "Chi bộ bản Áng Đông"}],
+        on=ON,
+        actor=admin,
+    )
+    assert selectors.preview(plan, today=TODAY).ok
+    events = AuditEvent.objects.count()
+    reasons = services.reorg_trial(reorganization=plan, actor=admin)
+    assert any("không có chi ủy viên" in r for r in reasons), reasons
+    with pytest.raises(ValidationError, match="không có chi ủy viên"):
+        services.reorg_schedule(reorganization=plan, actor=admin, today=TODAY)
+    assert not Organization.objects.filter(code="XA-09").exists()
+    assert AuditEvent.objects.count() == events
+    plan.refresh_from_db()
+    assert plan.status == "draft"
+
+
+@pytest.mark.django_db
+def test_cells_of_two_communes_merge_under_the_parent_the_plan_names(tree, personas):
+    admin = personas["admin"]
+    plan = services.reorg_draft(
+        kind="merge",
+        sources=[tree.cell_a2, tree.cell_b],
+        parts=[{"code": "XB-09", "name": "Chi bộ bản Bó Đông"}],
+        on=ON,
+        actor=admin,
+    )
+    assert any("cấp trên khác nhau" in c for c in selectors.preview(plan, today=TODAY).conflicts)
+    plan = services.reorg_draft(
+        kind="merge",
+        sources=[tree.cell_a2, tree.cell_b],
+        parts=[{"code": "XB-09", "name": "Chi bộ bản Bó Đông"}],
+        parent=tree.commune_b,
+        on=ON,
+        actor=admin,
+    )
+    assert plan.owner == tree.district
+    services.reorg_apply(reorganization=plan, actor=admin, today=ON)
+    new = Organization.objects.get(code="XB-09")
+    assert new.parent == tree.commune_b
+    assert members_count(tree.commune_b, BEFORE) == 1 and members_count(tree.commune_b, ON) == 1
+    assert members_count(tree.commune_a, ON) == 2  # cell A2 had no member

@@ -133,6 +133,11 @@ def test_the_preview_page_shows_moves_and_conflicts_to_the_board_only(tree, pers
     assert plan.choices["seats"] == {"position:secretary": first.pk}
     assert "Bí thư do 2 người giữ" not in clients["admin"].get(url).content.decode()
 
+    # No conflict left: a trial run says so and writes nothing; then the plan waits.
+    assert clients["analyst"].post(f"{url}trial/").status_code == 404
+    r = clients["admin"].post(f"{url}trial/", follow=True)
+    assert "Thử áp dụng: trọn vẹn" in r.content.decode()
+    assert not Organization.objects.filter(code="XA-09").exists()
     # No conflict left: the plan waits for its date.
     assert clients["analyst"].post(f"{url}schedule/").status_code == 404
     assert clients["admin"].post(f"{url}schedule/").status_code == 302
