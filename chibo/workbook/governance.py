@@ -13,6 +13,7 @@ meaning; a new set is issued instead.
 
 from django.utils.translation import gettext as _
 
+from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.criteria.models import CriteriaItem, CriteriaSet, VillageCriterionStatus
 from chibo.criteria.services import year_bounds
@@ -82,7 +83,29 @@ def apply_criteria_sets(run, sheet, rows):
                 )
                 % {"n": before[0], "f": day_text(before[1]), "t": until, "m": after[0]},
             )
+    ended = _end_first(run, rows, existing) if not run.errors else 0
     run.apply_generic(sheet, rows)
+    if ended:
+        # The generic writer found those rows as the file has them: they were updated here.
+        summary = run.summaries[sheet.name]
+        summary.unchanged -= ended
+        summary.updated += ended
+
+
+def _end_first(run, rows, existing) -> int:
+    """End the sets chibo has open that the file ends, before the file's new sets are written
+    (at most one set of a kind is open at any moment: a database constraint). Returns how many
+    of them the file changes in nothing else."""
+    ended = 0
+    for row in rows:
+        a = row.attrs
+        old = existing.get((a["kind"], a["valid_from"]))
+        if old is None or old.valid_to is not None or a.get("valid_to") is None:
+            continue
+        CriteriaSet.objects.filter(pk=old.pk).update(valid_to=a["valid_to"])
+        run.audit(AuditEvent.Action.UPDATE, old, {"valid_to": [None, a["valid_to"].isoformat()]})
+        ended += (old.name, old.decision) == (a["name"], a.get("decision", ""))
+    return ended
 
 
 # --- items --------------------------------------------------------------------------------------

@@ -310,3 +310,22 @@ def test_the_template_explains_the_criteria_and_plans_sheets(tmp_path):
     assert schema.VILLAGE_PLANS.help in guide and "Ngày xã quyết định" in guide
     assert "dd/mm/yyyy hh:mm" in guide
     assert "Đạt khi không quá ngưỡng" in guide  # the choices of «So với ngưỡng»
+
+
+def test_a_file_that_replaces_a_running_set_ends_it_first(loop, tree):
+    """chibo has the 2021–2025 set still open; the file ends it on 01/01/2026 and brings the
+    2026–2030 set that replaces it."""
+    data = exporter.build(tree.district)
+    newer = CriteriaSet.objects.get(name="Tiêu chí bản NTM 2026–2030")
+    CriteriaItem.objects.filter(criteria_set=newer).delete()
+    newer.delete()
+    CriteriaSet.objects.filter(name="Tiêu chí bản NTM 2021–2025").update(valid_to=None)
+    result = importer.import_workbook(io.BytesIO(data), accept_warnings=True)
+    assert not result.errors, result.errors
+    counts = result.counts[schema.CRITERIA_SETS.name]
+    assert (counts["created"], counts["updated"], counts["unchanged"]) == (1, 1, 1)
+    old = CriteriaSet.objects.get(name="Tiêu chí bản NTM 2021–2025")
+    assert old.valid_to == D(2026, 1, 1)
+    assert CriteriaSet.objects.get(name="Tiêu chí bản NTM 2026–2030").items.count() == 1
+    event = AuditEvent.objects.filter(object_type="criteria.criteriaset", object_id=str(old.pk))
+    assert event.latest("id").changes == {"valid_to": [None, "2026-01-01"]}
