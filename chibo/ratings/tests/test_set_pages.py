@@ -101,10 +101,16 @@ def test_a_bad_set_is_a_400_naming_the_problem_and_writes_nothing(clients, data,
     assert _state() == before
 
 
-def test_the_sets_page_query_count_does_not_grow_with_sets(clients):
+def test_the_sets_pages_query_counts_do_not_grow_with_sets_or_levels(clients):
     client = clients["analyst"]
+    rating_set = RatingSet.objects.get(reference="366-QĐ/TW")
+    detail = reverse("ratings:set", args=[rating_set.pk])
     with CaptureQueriesContext(connection) as small:
         assert client.get(reverse("ratings:sets")).status_code == 200
+    with CaptureQueriesContext(connection) as small_detail:
+        assert client.get(detail).status_code == 200
+    RatingLevel.objects.create(rating_set=rating_set, code="extra", name="Thêm", rank=9,
+                               min_points=0)  # fmt: skip
     services.set_create(
         name="Bộ thử",
         reference="1-QĐ/TW",
@@ -118,3 +124,6 @@ def test_the_sets_page_query_count_does_not_grow_with_sets(clients):
         r = client.get(reverse("ratings:sets"))
     assert "Bộ thử" in r.text
     assert len(big) == len(small)
+    with CaptureQueriesContext(connection) as big_detail:
+        assert "Thêm" in client.get(detail).text
+    assert len(big_detail) == len(small_detail)
