@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.forms import DateField
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.criteria.models import CriteriaItem
 from chibo.targets.models import Target
@@ -39,3 +40,7 @@ class SubmitForm(forms.Form):
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(label=_("Ý kiến của xã"), max_length=500, required=False)
+
+
+class AsOfForm(forms.Form):
+    as_of = DateField(label=_("Tính đến ngày"), required=False)

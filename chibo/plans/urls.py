@@ -12,4 +12,5 @@ urlpatterns = [
         views.commune_assignments,
         name="commune_assignments",
     ),
+    path("org/<int:pk>/indicators/<str:code>/", views.indicator, name="indicator"),
 ]

@@ -10,15 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.scope import Scope
+from chibo.core import indicators as registry
 from chibo.core.dated import overlap_q
+from chibo.core.dates import today
 from chibo.core.submissions import create_once, repeated_message
-from chibo.core.web import add_errors, get_or_404, xlsx_response
+from chibo.core.web import add_errors, bad_query, get_or_404, reader_or_404, xlsx_response
 from chibo.criteria.models import CriteriaItem, CriteriaSet
 from chibo.criteria.services import year_bounds
 from chibo.organizations.models import Commune, Village
 from chibo.training import exports
 
-from . import forms, selectors, services
+from . import forms, lists, selectors, services
 from .models import PlanTarget, VillagePlan
 
 
@@ -190,3 +192,29 @@ def commune_assignments(request, pk, year):
     ]
     content = exports.workbook(_("Giao chỉ tiêu năm %(y)s") % {"y": year}, headers, rows)
     return xlsx_response(content, f"giao-chi-tieu-{commune.code}-{year}.xlsx")
+
+
+@login_required
+@require_GET
+def indicator(request, pk, code):
+    """The list behind one of the plans' indicators for an organization as of a date (lists.py):
+    a line per commune above the communes, per village (or target) below."""
+    found = registry.list_for(code, lists.VIEW)
+    if found is None:
+        raise Http404
+    org = reader_or_404(Scope.for_user(request.user)).org_or_404(pk)
+    query = forms.AsOfForm(request.GET)
+    if not query.is_valid():
+        return bad_query(query, request=request)
+    as_of = query.cleaned_data.get("as_of") or today()
+    rows, extra = found.rows(org, as_of)
+    context = {
+        "code": code,
+        "indicator": registry.get(code),
+        "org": org,
+        "as_of": as_of,
+        "query": query,
+        "rows": rows,
+        **extra,
+    }
+    return render(request, "plans/indicator.html", context)
