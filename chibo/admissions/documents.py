@@ -1,5 +1,5 @@
 """The cell's resolutions on an admission, as .docx in the Party's format (the building blocks of
-chibo.meetings.documents.layout, HD 36-HD/VPTW 2018): the one proposing to admit a candidate and
+chibo.core.docx_layout, HD 36-HD/VPTW 2018): the one proposing to admit a candidate and
 the one proposing to recognize a probationary member as official. Filled from the record: the
 candidate, the steps with their dates and numbers, the cell's members on the resolution's date.
 
@@ -15,7 +15,7 @@ from django.utils import translation
 
 from chibo.committees.models import Position, Title, in_force_q
 from chibo.core import vn
-from chibo.meetings.documents.layout import (
+from chibo.core.docx_layout import (
     clean,
     labelled,
     letterhead,

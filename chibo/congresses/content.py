@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from chibo.committees.models import Position, Term, Title
 from chibo.core.dated import in_force_q
+from chibo.core.docx_layout import amount, place_and_date
 from chibo.core.vn import day_text, format_int
-from chibo.meetings.documents.layout import amount, place_and_date
 from chibo.meetings.documents.selectors import letterhead
 from chibo.meetings.models import CellMeeting, Task
 from chibo.meetings.models.rules import QualityClass

@@ -1,5 +1,5 @@
 """chibo's default templates of the congress documents, built with python-docx in the Party's
-format (meetings.documents.layout) with docxtpl placeholders. A district or commune downloads
+format (core.docx_layout) with docxtpl placeholders. A district or commune downloads
 one, edits it in Word and uploads it as its own version; until then its cells' documents are
 filled from these."""
 
@@ -8,7 +8,7 @@ import io
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from chibo.meetings.documents import layout as L
+from chibo.core import docx_layout as L
 
 from .models import DocumentKind
 

@@ -20,7 +20,7 @@ from chibo.committees.models import ConcurrentRole, RoleModel, RoleModelRule, Ti
 from chibo.committees.villages.selectors import secretaries_and_heads
 from chibo.congresses.models import CellCongress
 from chibo.core import indicators, vn
-from chibo.meetings.documents.layout import long_date
+from chibo.core.docx_layout import long_date
 from chibo.meetings.schedule import Schedule
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import path_as_of, periods_under

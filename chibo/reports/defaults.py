@@ -1,5 +1,5 @@
 """chibo's default report template: the article's sections in the Party's format
-(meetings.documents.layout), its sentences with docxtpl placeholders for the figures. An org
+(core.docx_layout), its sentences with docxtpl placeholders for the figures. An org
 board downloads it, edits it in Word and uploads it as its own version (ReportTemplate)."""
 
 import functools
@@ -7,7 +7,7 @@ import io
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from chibo.meetings.documents import layout as L
+from chibo.core import docx_layout as L
 
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 

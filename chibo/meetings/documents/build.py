@@ -1,5 +1,5 @@
 """The minutes (biên bản) and the monthly resolution (nghị quyết) of a cell meeting as .docx in
-the Party's format (layout.py: HD 36-HD/VPTW, 2018), and their PDF where LibreOffice is
+the Party's format (chibo.core.docx_layout: HD 36-HD/VPTW, 2018), and their PDF where LibreOffice is
 installed.
 
 The documents are Party documents in Vietnamese whatever the reader's language, so their text is
@@ -17,10 +17,7 @@ from django.utils import translation
 
 from chibo.committees.models import Title
 from chibo.core import vn
-from chibo.core.vn import day_text
-
-from ..models import Attendance, CellMeeting, Guest, MeetingDocument, Task
-from .layout import (
+from chibo.core.docx_layout import (
     amount,
     clean,
     grid,
@@ -37,6 +34,9 @@ from .layout import (
     time_text,
     type_and_title,
 )
+from chibo.core.vn import day_text
+
+from ..models import Attendance, CellMeeting, Guest, MeetingDocument, Task
 from .selectors import Paper
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

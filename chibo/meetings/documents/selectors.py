@@ -18,6 +18,7 @@ from django.http import Http404
 
 from chibo.accounts.scope import Scope
 from chibo.committees.models import Position, Title, in_force_q
+from chibo.core.docx_layout import committee_of
 from chibo.members.models import Membership
 from chibo.organizations.models import Commune, Organization, OrganizationPeriod, Village
 
@@ -166,13 +167,6 @@ def _place_from_name(name: str) -> str:
     return ""
 
 
-def _committee_of(name: str) -> str:
-    """'Đảng bộ xã An' -> 'Đảng ủy xã An': the body that receives the cell's reports."""
-    if name.lower().startswith("đảng bộ "):
-        return "Đảng ủy " + name[len("Đảng bộ ") :]
-    return name
-
-
 def _place(cell: Organization, parent_id, parent_name: str, on: datetime.date) -> str:
     """The commune the cell's village lies in; else the commune its upper body leads; else the
     place named in the upper body ("Đảng bộ xã Chiềng Mung" -> "Chiềng Mung")."""
@@ -222,7 +216,7 @@ def letterhead(cell: Organization, on: datetime.date) -> Letterhead:
         upper_body=parent_name,
         issuer=issuer,
         place=_place(cell, parent_id, parent_name, on),
-        upper_committee=_committee_of(parent_name),
+        upper_committee=committee_of(parent_name),
     )
 
 

@@ -20,9 +20,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from chibo.committees.models import Position, Term, Title
+from chibo.core import docx_layout as documents_format
 from chibo.core.models import AuditEvent
 from chibo.meetings.documents import build as documents
-from chibo.meetings.documents import layout as documents_format
 from chibo.meetings.documents import selectors as selectors_documents
 from chibo.meetings.documents import services as services_documents
 from chibo.meetings.documents.views import document_url

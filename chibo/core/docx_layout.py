@@ -71,6 +71,14 @@ def place_and_date(place: str, on: datetime.date) -> str:
     return f"{place}, {text}" if place else text[0].upper() + text[1:]
 
 
+def committee_of(name: str) -> str:
+    """'Đảng bộ xã An' -> 'Đảng ủy xã An': the committee that leads a Party organization (it
+    receives a cell's reports and issues the organization's decisions)."""
+    if name.lower().startswith("đảng bộ "):
+        return "Đảng ủy " + name[len("Đảng bộ ") :]
+    return name
+
+
 def month_text(month: datetime.date) -> str:
     return f"tháng {month.month} năm {month.year}"
 
