@@ -12,5 +12,10 @@ urlpatterns = [
         views.commune_assignments,
         name="commune_assignments",
     ),
+    path(
+        "commune/<int:pk>/<int:year>/decision.docx",
+        views.commune_decision,
+        name="commune_decision",
+    ),
     path("org/<int:pk>/indicators/<str:code>/", views.indicator, name="indicator"),
 ]

@@ -4,7 +4,7 @@ plan; readers above read it; others 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,13 +14,20 @@ from chibo.core import indicators as registry
 from chibo.core.dated import overlap_q
 from chibo.core.dates import today
 from chibo.core.submissions import create_once, repeated_message
-from chibo.core.web import add_errors, bad_query, get_or_404, reader_or_404, xlsx_response
+from chibo.core.web import (
+    add_errors,
+    bad_query,
+    content_disposition,
+    get_or_404,
+    reader_or_404,
+    xlsx_response,
+)
 from chibo.criteria.models import CriteriaItem, CriteriaSet
 from chibo.criteria.services import year_bounds
 from chibo.organizations.models import Commune, Village
 from chibo.training import exports
 
-from . import forms, lists, selectors, services
+from . import documents, forms, lists, selectors, services
 from .models import PlanTarget, VillagePlan
 
 
@@ -218,3 +225,21 @@ def indicator(request, pk, code):
         **extra,
     }
     return render(request, "plans/indicator.html", context)
+
+
+@login_required
+@require_GET
+def commune_decision(request, pk, year):
+    """The commune's decision approving its villages' plans of the year (.docx, the Party's
+    format), with the approved villages and their targets; while none is approved, back to the
+    commune's page with the reason."""
+    if not 1900 <= year <= 2100:
+        raise Http404
+    commune = _commune_or_404(Scope.for_user(request.user), pk)
+    decision = documents.decision_for(commune, year)
+    if decision is None:
+        messages.error(request, _("Chưa có kế hoạch nào của năm được phê duyệt."))
+        return redirect("plans:commune", pk=commune.pk, year=year)
+    response = HttpResponse(documents.docx_bytes(decision), content_type=documents.DOCX)
+    response["Content-Disposition"] = content_disposition(documents.filename(decision))
+    return response
