@@ -469,6 +469,11 @@ class _Reader:
             for row in holders:
                 part = 0 if keeps is None or keeps.pk == row.pk else None
                 self.move(what, row, row_source(row), part, label_of(row))
+            if keeps is not None:
+                # The organization merged into gives up its holder's seat to the one chosen.
+                for row in held_at_into:
+                    if key_of(row) == seat and row.pk != keeps.pk:
+                        self.move(what, row, row_source(row), None, label_of(row))
 
     def positions_and_leaders(self, sources):
         rows = (
@@ -530,20 +535,31 @@ class _Reader:
             FollowAssignment.objects.filter(cell__in=self.p.sources)
             .filter(_running(self.on))
             .select_related("official")
-            .order_by("official__username")
+            .order_by("official__username", "start")
         )
+        # An official follows a cell once at a time: one who already follows the organization
+        # merged into, or followed two of the merged cells, keeps one assignment there.
+        following = set()
+        if self.plan.into is not None:
+            already = FollowAssignment.objects.filter(cell=self.plan.into).filter(_running(self.on))
+            following = {
+                (official, 0) for official in already.values_list("official_id", flat=True)
+            }
         for row in rows:
             source = self.by_id[row.cell_id]
             self.after_start(row.start, _("phân công theo dõi của %(u)s") % {"u": row.official})
             label = f"{row.official} · {row.get_kind_display()}"
-            chosen = self.part_for(f"follow:{row.pk}", "all")
             if self.split and self.parts.get(f"follow:{row.pk}") is None:
                 # An official who followed the cell follows each of its parts, unless the plan
                 # names one.
-                for target in self.p.targets:
-                    self.move("follow", row, source, target.index, label)
+                parts = [target.index for target in self.p.targets]
             else:
-                self.move("follow", row, source, chosen, label)
+                parts = [self.part_for(f"follow:{row.pk}")]
+            for part in parts:
+                if part is not None and (row.official_id, part) in following:
+                    part = None
+                following.add((row.official_id, part))
+                self.move("follow", row, source, part, label)
 
     def communes(self):
         rows = Commune.objects.filter(party_committee__in=self.p.sources, valid_to__isnull=True)

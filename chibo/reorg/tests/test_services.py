@@ -11,6 +11,7 @@ from chibo.accounts.models import Role, RoleAssignment
 from chibo.committees.models import CommuneLeader, Position, Title
 from chibo.core import indicators
 from chibo.core.models import AuditEvent
+from chibo.meetings.models import FollowAssignment
 from chibo.members.models import Membership
 from chibo.members.services import member_transfer
 from chibo.organizations import services as org_services
@@ -438,3 +439,42 @@ def test_cells_of_two_communes_merge_under_the_parent_the_plan_names(tree, perso
     assert new.parent == tree.commune_b
     assert members_count(tree.commune_b, BEFORE) == 1 and members_count(tree.commune_b, ON) == 1
     assert members_count(tree.commune_a, ON) == 2  # cell A2 had no member
+
+
+@pytest.mark.django_db
+def test_merging_into_a_cell_that_goes_on_settles_its_seats_and_its_followers(tree, personas):
+    """The secretary chosen comes from the merged cell: the receiving cell's secretary steps
+    down that day. An official who follows both cells keeps the one assignment he had."""
+    admin = personas["admin"]
+    other = make_member(tree.cell_a2, "Quàng Văn Hai", card="01000003")
+    staying = Position.objects.create(
+        organization=tree.cell_a, member=tree.secretary_member_a, title=Title.SECRETARY,
+        start=datetime.date(2020, 1, 1),
+    )  # fmt: skip
+    chosen = Position.objects.create(
+        organization=tree.cell_a2, member=other, title=Title.SECRETARY,
+        start=datetime.date(2020, 1, 1),
+    )  # fmt: skip
+    official = personas["official"]
+    for cell in (tree.cell_a, tree.cell_a2):
+        FollowAssignment.objects.create(
+            official=official, cell=cell, kind="commune_cadre", start=datetime.date(2020, 1, 1)
+        )
+    plan = services.reorg_draft(
+        kind="merge",
+        sources=[tree.cell_a2],
+        into=tree.cell_a,
+        on=ON,
+        actor=admin,
+        choices={"seats": {"position:secretary": chosen.pk}},
+    )
+    p = selectors.preview(plan, today=TODAY)
+    assert p.ok, p.conflicts
+    services.reorg_apply(reorganization=plan, actor=admin, today=ON)
+    staying.refresh_from_db()
+    assert staying.end == ON
+    assert list(
+        Position.objects.filter(organization=tree.cell_a, start=ON).values_list("member_id")
+    ) == [(other.pk,)]
+    follows = FollowAssignment.objects.filter(official=official).order_by("cell_id")
+    assert [(f.cell_id, f.end) for f in follows] == [(tree.cell_a.pk, None), (tree.cell_a2.pk, ON)]
