@@ -5,9 +5,11 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-# writes_* register their operations on the routers of members and organizations too.
+# movements and writes_* register their operations on the routers of members and organizations
+# too.
 from . import (
     members,
+    movements,  # noqa: F401
     organizations,
     tokens,
     writes_committees,

@@ -225,7 +225,8 @@ def member_update(
         "Exemption, return to active or death from `on`, as the page records it (a death "
         "closes the cell membership that day); the change is kept in the member's history. "
         "A removal, an expulsion, a transfer out and their undoing need their documents: "
-        "`removed` and `transferred_out` answer 422: they are movements, with their documents. "
+        "`removed` and `transferred_out` answer 422: record them with "
+        "`POST /members/{member_id}/movements`. "
         "Needs a write token; a member outside the write scope answers 404."
     ),
 )

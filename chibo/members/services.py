@@ -16,7 +16,7 @@ from chibo.organizations.models import Organization
 
 from . import rules
 from .checks import check_after_last_change, check_cell_on, check_generic_status
-from .models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
+from .models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange, TemporaryStay
 from .spreadsheets.checking import CleanRow, ImportRejected, RowError, records_of, row_errors
 from .spreadsheets.layout import HEADER_OF
 
@@ -245,12 +245,11 @@ def member_transfer(
 def member_change_status(
     *, member: Member, status: str, on: datetime.date, actor, note: str = ""
 ) -> StatusChange:
-    """Exempt, bring back to activities or record a death; memberships follow. A removal, an
-    expulsion, a transfer out of the tree and their undoing are refused: they go through their
-    movement (members/movements), which requires their documents (checks.check_generic_status).
-    A death is the movement's (member_record_death), recorded with its kind."""
-    from .movements import services as movements
-
+    """Exempt, bring back to activities or record a death (the one home of a death: the death
+    movement, movements.services.member_record_death, comes here); a death ends the membership
+    and any temporary stay that day and is recorded with its kind. A removal, an expulsion, a
+    transfer out of the tree and their undoing are refused: they go through their movement
+    (members/movements), which requires their documents (checks.check_generic_status)."""
     locked = Member.objects.select_for_update().get(pk=member.pk)
     if status == locked.status:
         raise ValidationError({"status": _("Đảng viên đã ở trạng thái này.")})
@@ -259,26 +258,44 @@ def member_change_status(
     if locked.status in (Status.DECEASED,):
         raise ValidationError(_("Không thể đổi trạng thái của đảng viên đã từ trần."))
     check_generic_status(status, locked.status)
-    if status == Status.DECEASED:
-        return movements.member_record_death(member=locked, on=on, actor=actor, note=note)
     if on < locked.admission_date:
         raise ValidationError({"on": _("Ngày không được trước ngày vào Đảng.")})
     check_after_last_change(locked, on)
-    # What is left is exemption and return (both keep the member on the cell's roll): the
-    # membership does not change.
+    # What is left: exemption and return keep the member on the cell's roll; a death ends it.
+    kind = ""
+    if status == Status.DECEASED:
+        kind = StatusChange.Kind.DEATH
+        current = (
+            Membership.objects.select_for_update().filter(member=locked, end__isnull=True).first()
+        )
+        if current is not None:
+            if on <= current.start:
+                raise ValidationError(
+                    {
+                        "on": _("Ngày phải sau ngày bắt đầu sinh hoạt ở chi bộ hiện tại (%(d)s).")
+                        % {"d": day_text(current.start)}
+                    }
+                )
+            end_dated_row(row=current, on=on, actor=actor, note=note, error_field="on")
+        TemporaryStay.objects.filter(member=locked, end__isnull=True).update(end=on)
     change = StatusChange.objects.create(
-        member=locked, status=status, previous=locked.status, on=on, note=note, actor=actor
+        member=locked,
+        status=status,
+        previous=locked.status,
+        kind=kind,
+        on=on,
+        note=note,
+        actor=actor if (actor is not None and actor.is_authenticated) else None,
     )
     old = locked.status
     locked.status = status
     locked.status_since = on
     locked.save(update_fields=["status", "status_since", "updated_at"])
+    changes = {"status": [old, status], "on": [None, on.isoformat()]}
+    if kind:
+        changes["kind"] = [None, kind]
     audit.record(
-        actor=actor,
-        action=AuditEvent.Action.STATUS,
-        obj=locked,
-        changes={"status": [old, status], "on": [None, on.isoformat()]},
-        note=note,
+        actor=actor, action=AuditEvent.Action.STATUS, obj=locked, changes=changes, note=note
     )
     return change
 

@@ -34,7 +34,7 @@ from .forms import (
     TransferForm,
 )
 from .models import Member, Status
-from .movements import views as movements
+from .movements import kinds as movements
 from .permissions import member_or_404
 from .selectors import filtered_members, page_rows, search_count
 

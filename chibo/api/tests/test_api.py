@@ -589,10 +589,12 @@ def test_openapi_schema_lists_paths_and_status_codes(db):
         "/api/v1/organizations/{org_id}/children",
         "/api/v1/organizations/{org_id}/rename",
         "/api/v1/organizations/{org_id}/positions",
+        "/api/v1/organizations/{org_id}/movements",
         "/api/v1/members",
         "/api/v1/members/{member_id}",
         "/api/v1/members/{member_id}/status",
         "/api/v1/members/{member_id}/transfer",
+        "/api/v1/members/{member_id}/movements",
         "/api/v1/positions/{position_id}/end",
         "/api/v1/villages/{village_id}/posts",
         "/api/v1/posts/{post_id}/end",
@@ -611,6 +613,8 @@ def test_openapi_schema_lists_paths_and_status_codes(db):
         "/api/v1/organizations/{org_id}",
         "/api/v1/members",
         "/api/v1/members/{member_id}",
+        "/api/v1/members/{member_id}/movements",
+        "/api/v1/organizations/{org_id}/movements",
     ):
         op = paths[path]["get"]
         assert set(op["responses"]) == {"200", "401", "404", "422"}
@@ -624,7 +628,7 @@ def test_openapi_schema_lists_paths_and_status_codes(db):
         for method, op in item.items()
         if method in ("post", "put", "patch") and not path.startswith("/api/v1/auth/")
     ]
-    assert len(writes) == 10
+    assert len(writes) == 11
     for path, _method, op in writes:
         assert op["security"] == [{"BearerAuth": []}], path
         assert op["description"] and op["requestBody"], path

@@ -22,8 +22,8 @@ def test_docs_page_renders_without_outside_requests(live_server, chromium, monke
             page.on("request", lambda request: requested.append(request.url))
             page.goto(live_server.url + "/api/v1/docs")
             page.wait_for_selector(".opblock", timeout=15_000)
-            # 5 reads (sign-in included), 10 writes, and listing and revoking tokens.
-            assert page.locator(".opblock").count() == 17
+            # 7 reads (sign-in included), 11 writes, and listing and revoking tokens.
+            assert page.locator(".opblock").count() == 20
         finally:
             browser.close()
     outside = [u for u in requested if urlsplit(u).netloc not in (own, "")]

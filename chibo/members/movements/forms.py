@@ -104,3 +104,28 @@ class ReinstateForm(_MovementForm):
     decided_by = forms.CharField(**DECIDED_BY)
     decision_number = forms.CharField(**DECISION)
     note = forms.CharField(**NOTE)
+
+
+# The kinds of movement a list tells apart: a status change's kind, a transfer within the tree,
+# a temporary stay, a status change without a kind (movements.selectors).
+EVENT_KINDS = [
+    *StatusChange.Kind.choices,
+    ("transfer", _("Chuyển sinh hoạt nội bộ")),
+    ("temporary", _("Sinh hoạt tạm thời")),
+    ("status", _("Đổi trạng thái (không rõ loại)")),
+]
+
+
+class MovementFilterForm(forms.Form):
+    """The query string of a list of movements: a period (either end may be open) and a kind."""
+
+    start = DateField(label=_("Từ ngày"), required=False)
+    end = DateField(label=_("Đến ngày"), required=False)
+    kind = forms.ChoiceField(label=_("Loại"), choices=EVENT_KINDS, required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("«Đến ngày» không được trước «Từ ngày»."))
+        return data

@@ -323,13 +323,16 @@ def member_temporary_end(
 def member_record_death(
     *, member: Member, on: datetime.date, actor, note: str = ""
 ) -> StatusChange:
-    """The member died on `on`: the membership ends and the record stays, with its history."""
+    """The member died on `on`: the membership and any temporary stay end, the record stays,
+    with its history (members.services.member_change_status, the one home of a death)."""
+    from .. import services
+
     locked = _lock(member)
     _check_status(locked, IN_CELL_STATUSES, IN_CELL)
     _check_day(locked, on)
-    _leave_cell(locked, on, actor, note)
-    TemporaryStay.objects.filter(member=locked, end__isnull=True).update(end=on)
-    return _record(locked, status=Status.DECEASED, kind=Kind.DEATH, on=on, actor=actor, note=note)
+    return services.member_change_status(
+        member=locked, status=Status.DECEASED, on=on, actor=actor, note=note
+    )
 
 
 @transaction.atomic
