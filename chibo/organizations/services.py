@@ -46,13 +46,33 @@ def _check_parent(kind, parent, cell_type=""):
         )
 
 
-def _open_period(org, on):
+def _open_period(org, on, actor=None):
+    """The organization's period from `on`, as it now is. A period that began that very day
+    (a second change the same day: a cell founded on the day of a reorganization, then moved
+    under the new commune) is amended in place, audited: it never held a day as it was."""
+    same_day = org.periods.filter(valid_from=on, valid_to__isnull=True).first()
+    if same_day is not None:
+        fields = ["name", "parent", "path"]
+        before = audit.snapshot(same_day, fields)
+        same_day.name, same_day.parent, same_day.path = org.name, org.parent, org.path
+        same_day.save(update_fields=fields)
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.RESTRUCTURE,
+            obj=same_day,
+            changes=audit.diff(before, audit.snapshot(same_day, fields)),
+            note=_("Thay đổi lần nữa trong ngày %(d)s") % {"d": day_text(on)},
+        )
+        return
     OrganizationPeriod.objects.create(
         organization=org, name=org.name, parent=org.parent, path=org.path, valid_from=on
     )
 
 
-def _close_period(org, on, actor=None):
+def _close_period(org, on, actor=None, *, same_day=False):
+    """End the open period on `on`, before _open_period opens the next. With `same_day`
+    (a rename or a re-parenting), a period that began on `on` is left for _open_period to
+    amend; otherwise (a closing) a change on or before the period's start is refused."""
     period = (
         org.periods.select_for_update()
         .filter(valid_to__isnull=True)
@@ -60,6 +80,8 @@ def _close_period(org, on, actor=None):
         .first()
     )
     if period is None:
+        return
+    if same_day and on == period.valid_from:
         return
     if on <= period.valid_from:
         raise ValidationError(
@@ -125,10 +147,10 @@ def org_rename(*, org: Organization, name: str, on: datetime.date, actor, decisi
     old = org.name
     if not name.strip() or name == old:
         raise ValidationError(_("Tên mới phải khác tên cũ."))
-    _close_period(org, on, actor)
+    _close_period(org, on, actor, same_day=True)
     org.name = name
     org.save(update_fields=["name", "updated_at"])
-    _open_period(org, on)
+    _open_period(org, on, actor)
     OrganizationEvent.objects.create(
         kind=OrganizationEvent.Kind.RENAMED,
         on=on,
@@ -155,13 +177,13 @@ def _repath_subtree(org: Organization, new_parent: Organization, on: datetime.da
         Organization.objects.filter(subtree_q(old_prefix), valid_to__isnull=True).order_by("path")
     )
     for node in subtree:
-        _close_period(node, on, actor)
+        _close_period(node, on, actor, same_day=True)
         if node.pk == org.pk:
             node.parent = new_parent
         node.path = new_prefix + node.path[len(old_prefix) :]
         node.depth += depth_shift
         node.save(update_fields=["parent", "path", "depth", "updated_at"])
-        _open_period(node, on)
+        _open_period(node, on, actor)
 
 
 @transaction.atomic

@@ -215,8 +215,10 @@ class _Reader:
     def move(self, what, row, source, part, label):
         self.p.moves.append(Move(what, row, source, part, label))
 
-    def after_start(self, start: datetime.date, what: str):
-        if start >= self.on:
+    def after_start(self, start: datetime.date, what: str, *, same_day=False):
+        """A conflict if `start` is on or after the plan's date (after it, with `same_day`:
+        an organization founded or moved that day may still move under another)."""
+        if start > self.on or (start == self.on and not same_day):
             self.conflict(
                 _("Ngày hiệu lực phải sau ngày %(d)s (%(what)s).")
                 % {"d": day_text(start), "what": what}
@@ -340,7 +342,7 @@ class _Reader:
                     _("%(o)s sẽ không còn tổ chức cấp trên: hãy chọn tổ chức mới cho nó.")
                     % {"o": child.name}
                 )
-            self.after_start(latest_of[child.pk], child.name)
+            self.after_start(latest_of[child.pk], child.name, same_day=True)
             self.move("organization", child, source, part, child.name)
 
     def members(self):

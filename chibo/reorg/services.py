@@ -30,10 +30,11 @@ The 2025 reorganization in code (what the demo runs; `today` is the day it simul
     # Two village cells merge into one that goes on:
     reorg.reorganize(kind="merge", sources=[cell_b], into=cell_a, on=on, actor=None, today=on)
 
-An organization's place in the tree changes once a day at most (OrganizationPeriod): on one
-date, merge the cells first, then the committees that hold them. Each call returns the applied
-Reorganization; a plan with a conflict raises a ValidationError that
-lists them all and writes nothing (the preview, `selectors.preview(plan)`, lists them too).
+On one date, merge the cells first, then the committees that hold them (a cell founded that
+day moves under the new commune the same day; the reverse order would close cells moved that
+very day, which is refused). Each call returns the applied Reorganization; a plan with a
+conflict raises a ValidationError that lists them all and writes nothing (the preview,
+`selectors.preview(plan)`, lists them too).
 """
 
 import datetime
@@ -60,6 +61,7 @@ from chibo.organizations import services as org_services
 from chibo.organizations.models import (
     Organization,
     OrganizationEvent,
+    OrganizationPeriod,
     subtree_q,
 )
 from chibo.organizations.services_villages import (
@@ -283,7 +285,11 @@ class _Applier:
     def reparent(self, child: Organization, target: Organization):
         nodes = list(Organization.objects.filter(subtree_q(child.path), valid_to__isnull=True))
         before = {n.pk: (n.parent_id, n.path, n.depth) for n in nodes}
-        periods = {n.pk: self._open_period(n) for n in nodes}
+        periods = {}
+        for n in nodes:
+            period = self._open_period(n)
+            if period is not None:
+                periods[n.pk] = (period.pk, period.parent_id, period.path)
         org_services.org_reparent(
             org=child, new_parent=target, on=self.on, actor=self.actor, decision=self.plan.decision
         )
@@ -295,7 +301,14 @@ class _Applier:
                 path=(path, node.path),
                 depth=(depth, node.depth),
             )
-            old = periods[node.pk]
+            old_pk, old_parent_id, old_path = periods.get(node.pk, (None, None, None))
+            old = OrganizationPeriod.objects.filter(pk=old_pk).first()
+            if old is not None and old.valid_to is None:
+                # A period that began this very day, amended in place (org_reparent).
+                self.j.changed(
+                    old, parent_id=(old_parent_id, old.parent_id), path=(old_path, old.path)
+                )
+                continue
             if old is not None:
                 self.j.changed(old, valid_to=(None, self.on))
             for period in node.periods.filter(valid_from=self.on, valid_to__isnull=True):

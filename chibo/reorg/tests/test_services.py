@@ -478,3 +478,44 @@ def test_merging_into_a_cell_that_goes_on_settles_its_seats_and_its_followers(tr
     ) == [(other.pk,)]
     follows = FollowAssignment.objects.filter(official=official).order_by("cell_id")
     assert [(f.cell_id, f.end) for f in follows] == [(tree.cell_a.pk, None), (tree.cell_a2.pk, ON)]
+
+
+@pytest.mark.django_db
+def test_on_one_date_cells_merge_then_their_communes_and_each_undoes_in_turn(tree, personas):
+    """The 2025 shape: on 1/7 two cells become a new one, then the communes holding it merge.
+    The new cell's period, begun that day, is amended (it never held a day under commune A)."""
+    admin = personas["admin"]
+    cells = services.reorganize(
+        kind="merge",
+        sources=[tree.cell_a, tree.cell_a2],
+        parts=[{"code": "XA-09", "name": "Chi bộ bản Áng Đông"}],
+        on=ON,
+        actor=admin,
+        today=ON,
+    )
+    communes = services.reorganize(
+        kind="merge",
+        sources=[tree.commune_a, tree.commune_b],
+        parts=[{"code": "XN", "name": "Đảng bộ xã An Bình"}],
+        on=ON,
+        actor=admin,
+        today=ON,
+    )
+    cell, commune = Organization.objects.get(code="XA-09"), Organization.objects.get(code="XN")
+    assert cell.parent == commune
+    assert list(cell.periods.values_list("parent_id", "valid_from", "valid_to")) == [
+        (commune.pk, ON, None)
+    ]
+    assert members_count(commune, ON) == 3 and members_count(tree.commune_a, BEFORE) == 2
+    # The cells' plan came first: it cannot be undone while the communes' plan stands on it.
+    assert services.dependents(cells)
+    services.reorg_undo(reorganization=communes, actor=admin)
+    cell.refresh_from_db()
+    assert cell.parent == tree.commune_a
+    assert list(cell.periods.values_list("parent_id", "valid_from", "valid_to")) == [
+        (tree.commune_a.pk, ON, None)
+    ]
+    assert services.dependents(cells) == []
+    services.reorg_undo(reorganization=cells, actor=admin)
+    assert not Organization.objects.filter(code__in=["XA-09", "XN"]).exists()
+    assert members_count(tree.commune_a, ON) == 2
