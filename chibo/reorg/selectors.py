@@ -180,6 +180,13 @@ class _Reader:
         self.seats_choice = plan.choices.get("seats", {}) if isinstance(plan.choices, dict) else {}
         sources = list(Organization.objects.filter(reorganizations=plan).select_related("parent"))
         self.split = plan.kind == Reorganization.Kind.SPLIT
+        # A merger into the sources' own parent (a district committee ending, its organizations
+        # passing to the province): what it holds moves up; its committee's seats end.
+        self.absorb = (
+            plan.into is not None
+            and bool(sources)
+            and all(s.parent_id == plan.into.pk for s in sources)
+        )
         into = plan.into
         if into is not None:
             targets = [Target(0, into.name, into.code, into)]
@@ -257,8 +264,16 @@ class _Reader:
                     _("%(o)s đã kết thúc từ %(d)s.")
                     % {"o": into.name, "d": day_text(into.valid_to)}
                 )
-            if (into.kind, into.cell_type) not in kinds:
-                self.conflict(_("Tổ chức nhận sáp nhập phải cùng loại với các tổ chức sáp nhập."))
+            if self.absorb:
+                if any(s.kind == Organization.Kind.CELL for s in p.sources):
+                    self.conflict(_("Chi bộ sáp nhập vào một chi bộ, không vào cấp trên."))
+            elif (into.kind, into.cell_type) not in kinds:
+                self.conflict(
+                    _(
+                        "Tổ chức nhận sáp nhập phải cùng loại với các tổ chức sáp nhập, hoặc là "
+                        "cấp trên của chúng."
+                    )
+                )
         else:
             if len(p.sources) < 2:
                 self.conflict(_("Sáp nhập thành tổ chức mới cần ít nhất hai tổ chức."))
@@ -421,6 +436,10 @@ class _Reader:
         """Committee seats (Position) or commune leaders: each single seat held by two people or
         more among the merged organizations needs the plan to name the one who keeps it."""
         rows = list(rows)
+        if self.absorb:
+            for row in rows:
+                self.move(what, row, row_source(row), None, label_of(row))
+            return
         if self.split:
             for row in rows:
                 default = self.member_part.get(member_of(row))
@@ -524,6 +543,12 @@ class _Reader:
         for row in rows:
             source = self.by_id[row.commune_id]
             part = self.part_for(f"official:{row.pk}", self.member_part.get(row.member_id))
+            if self.absorb:
+                part = 0  # commune officials stay in post: ends below check the kinds
+                self.conflict(
+                    _("%(o)s có cán bộ, công chức xã: chỉ sáp nhập vào một đảng bộ xã.")
+                    % {"o": source.name}
+                )
             if part is None:
                 self.conflict(
                     _("%(n)s (%(p)s) chưa được phân về tổ chức mới.")
@@ -568,7 +593,12 @@ class _Reader:
         for commune in rows.order_by("name"):
             source = self.by_id[commune.party_committee_id]
             part = self.part_for(f"commune:{commune.pk}")
-            if part is None:
+            if self.absorb:
+                self.conflict(
+                    _("%(c)s cần một đảng bộ xã lãnh đạo: hãy sáp nhập vào một đảng bộ xã.")
+                    % {"c": commune}
+                )
+            elif part is None:
                 self.conflict(_("%(c)s chưa có đảng bộ mới lãnh đạo.") % {"c": commune})
             self.move("commune", commune, source, part, str(commune))
 

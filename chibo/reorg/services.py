@@ -14,27 +14,44 @@ The 2025 reorganization in code (what the demo runs; `today` is the day it simul
     from chibo.reorg import services as reorg
 
     on = datetime.date(2025, 7, 1)
-    # Two commune committees become one new commune committee under the province; their cells
-    # follow it, members, roles, seats and leaders included; two Party secretaries: name one.
-    plan = reorg.reorganize(
+    # 1. The cells first: two village cells merge into one that goes on, two others into a
+    #    new cell (its two secretaries: the plan names the one who keeps the seat).
+    reorg.reorganize(kind="merge", sources=[cell_b], into=cell_a, on=on, actor=None, today=on)
+    reorg.reorganize(
+        kind="merge",
+        sources=[cell_c, cell_d],
+        parts=[{"code": "MS-X05-B20", "name": "Chi bộ bản Nà Hạ"}],
+        choices={"seats": {"position:secretary": kept_secretary_position.pk}},
+        on=on,
+        actor=None,
+        today=on,
+    )
+    # 2. Then the commune committees: two become a new one under the province; their cells
+    #    follow it (a cell founded that day too), with roles, seats and commune leaders.
+    reorg.reorganize(
         kind="merge",
         sources=[chieng_mung, chieng_mai],
         parts=[{"code": "SL-CM", "name": "Đảng bộ xã Chiềng Mung"}],
         parent=province,
-        on=on,
         decision="Quyết định 1234-QĐ/TU",
-        choices={"seats": {"leader:party_secretary": secretary_row.pk}},
+        choices={"seats": {"position:secretary": p.pk, "leader:party_secretary": l.pk,
+                           "leader:pc_chairman": c.pk}},
+        on=on,
         actor=None,
         today=on,
     )
-    # Two village cells merge into one that goes on:
-    reorg.reorganize(kind="merge", sources=[cell_b], into=cell_a, on=on, actor=None, today=on)
+    # 3. Last, the district committee ends (last day 30/06/2025): what it still holds (the
+    #    agencies' organizations, the org board's roles) passes to the province; its
+    #    committee's seats end.
+    reorg.reorganize(kind="merge", sources=[district], into=province, on=on, actor=None, today=on)
 
-On one date, merge the cells first, then the committees that hold them (a cell founded that
-day moves under the new commune the same day; the reverse order would close cells moved that
-very day, which is refused). Each call returns the applied Reorganization; a plan with a
-conflict raises a ValidationError that lists them all and writes nothing (the preview,
-`selectors.preview(plan)`, lists them too).
+The reverse order would close, on 1/7, cells moved under the new commune on 1/7, which is
+refused; a cell founded on 1/7 moves on 1/7 (its period is amended). A plan that would leave a
+seat held twice, a code used twice, a cell without a parent… lists every conflict in its
+ValidationError and writes nothing; `selectors.preview(plan)` lists them beforehand and
+`reorg_trial` finds what the services would refuse on the way. Each call returns the applied
+Reorganization. (A commune committee that stays whole is moved and renamed with `org_reparent`
+and `org_rename`, on the same day.)
 """
 
 import datetime
@@ -250,6 +267,9 @@ class _Applier:
         self.j = Journal()
         self.targets: list[Organization] = []
         self.ended_follows: set[int] = set()
+        self.absorbs = plan.into is not None and all(
+            src.parent_id == plan.into_id for src in preview.sources
+        )
 
     def _open_period(self, org):
         return org.periods.filter(valid_to__isnull=True).order_by("-valid_from").first()
@@ -318,11 +338,12 @@ class _Applier:
 
     def close(self, source: Organization):
         period = self._open_period(source)
-        kind = (
-            OrganizationEvent.Kind.SPLIT
-            if self.plan.kind == Reorganization.Kind.SPLIT
-            else OrganizationEvent.Kind.MERGED
-        )
+        if self.plan.kind == Reorganization.Kind.SPLIT:
+            kind = OrganizationEvent.Kind.SPLIT
+        elif self.absorbs:
+            kind = OrganizationEvent.Kind.DISSOLVED  # its organizations pass to its parent
+        else:
+            kind = OrganizationEvent.Kind.MERGED
         names = ", ".join(t.name for t in self.targets)
         event = org_services.org_close(
             org=source,

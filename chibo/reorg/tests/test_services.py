@@ -6,11 +6,13 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.template import Context, Template
 
 from chibo.accounts.models import Role, RoleAssignment
 from chibo.committees.models import CommuneLeader, Position, Title
 from chibo.core import indicators
 from chibo.core.models import AuditEvent
+from chibo.core.vn import day_text
 from chibo.meetings.models import FollowAssignment
 from chibo.members.models import Membership
 from chibo.members.services import member_transfer
@@ -519,3 +521,42 @@ def test_on_one_date_cells_merge_then_their_communes_and_each_undoes_in_turn(tre
     services.reorg_undo(reorganization=cells, actor=admin)
     assert not Organization.objects.filter(code__in=["XA-09", "XN"]).exists()
     assert members_count(tree.commune_a, ON) == 2
+
+
+@pytest.mark.django_db
+def test_a_district_ends_and_what_it_holds_passes_to_the_province(tree, personas):
+    admin = personas["admin"]
+    province = org_services.org_create(
+        code="TI", name="Đảng bộ tỉnh Thử", kind="province_committee", parent=None,
+        valid_from=datetime.date(2015, 1, 1), actor=None,
+    )  # fmt: skip
+    org_services.org_reparent(
+        org=tree.district, new_parent=province, on=datetime.date(2016, 1, 1), actor=None
+    )
+    seat = Position.objects.create(
+        organization=tree.district, member=tree.member_b, title=Title.SECRETARY,
+        start=datetime.date(2020, 1, 1),
+    )  # fmt: skip
+    plan = services.reorganize(
+        kind="merge", sources=[tree.district], into=province, on=ON, actor=admin, today=ON
+    )
+    assert plan.status == "applied"
+    tree.district.refresh_from_db()
+    tree.commune_a.refresh_from_db()
+    assert tree.district.valid_to == ON and tree.commune_a.parent == province
+    assert tree.district.events.get(on=ON).kind == OrganizationEvent.Kind.DISSOLVED
+    seat.refresh_from_db()
+    assert seat.end == ON and not Position.objects.filter(organization=province).exists()
+    role = RoleAssignment.objects.get(user=admin, valid_to=None)
+    assert role.organization == province and role.valid_from == ON
+    assert members_count(tree.district, BEFORE) == members_count(province, ON) == 3
+    notice = Template("{% load org_ended %}{% ended_notice org %}").render(
+        Context({"org": tree.district})
+    )
+    assert f"Đã kết thúc từ {day_text(ON)}" in notice
+    assert "giải thể; các tổ chức trực thuộc chuyển về" in notice
+    assert f'href="/org/{province.pk}/">Đảng bộ tỉnh Thử</a>' in notice
+    # Cells cannot be absorbed by their commune committee: they merge into a cell.
+    plan = services.reorg_draft(kind="merge", sources=[tree.cell_b], into=tree.commune_b, on=ON,
+                                actor=admin)  # fmt: skip
+    assert any("không vào cấp trên" in c for c in selectors.preview(plan, today=ON).conflicts)
