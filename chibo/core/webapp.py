@@ -40,6 +40,8 @@ def service_worker(request):
     source = _sw_source()  # a few kilobytes, read on each (rare) check of the browser
     config = {
         "offline": reverse("offline"),
+        # The list of pages to keep, with a fresh CSRF token: the records' Background Sync.
+        "pages": reverse("meetings:offline_pages"),
         "static": settings.STATIC_URL
         if settings.STATIC_URL.startswith("/")
         else "/" + settings.STATIC_URL,

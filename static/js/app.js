@@ -7,6 +7,11 @@
  * - Sends the meeting records kept on the phone (localStorage "chibo:meeting:<id>:v<version>"
  *   with state "queued", written by meeting-record.js) when the signal is back, each with its
  *   submission key, so the server saves each once; the record page sends its own.
+ * - Where the browser has Background Sync, copies those records to IndexedDB ("chibo" database,
+ *   "outbox" store) and asks for a sync ("chibo-records"): the service worker sends them when
+ *   the signal returns, even with every chibo page closed. Its answers (confirmed, conflict,
+ *   invalid) come back onto the drafts when a page opens. The `online` event stays the way
+ *   where there is no Background Sync, and while a page is in front.
  * - Says on every page what is kept and what happened: no signal, saved on the phone, sent and
  *   confirmed, changed by someone else meanwhile, sign in again. Texts come from the template.
  * - Signing out empties the kept pages (not a record waiting to be sent).
@@ -240,6 +245,7 @@
         });
         return chain.then(function () {
           showState();
+          if (waiting.length) outbox(); // those sent leave the worker's outbox
           return stale || force ? keep(list) : null;
         });
       })
@@ -248,6 +254,92 @@
       })
       .then(function () {
         busy = false;
+      });
+  }
+
+  // --- Background Sync: the records waiting, where the service worker can reach them -------------
+  var SYNC = "chibo-records";
+  var OUTBOX = "outbox";
+
+  function openOutbox() {
+    return new Promise(function (resolve, reject) {
+      var req = indexedDB.open("chibo", 1);
+      req.onupgradeneeded = function () {
+        req.result.createObjectStore(OUTBOX, { keyPath: "id" });
+      };
+      req.onsuccess = function () {
+        resolve(req.result);
+      };
+      req.onerror = function () {
+        reject(req.error);
+      };
+    });
+  }
+
+  /* One transaction: the worker's answers onto the drafts, then the outbox made the drafts
+   * waiting now (no more, no less). Resolves with how many wait. */
+  function mirror(db) {
+    return new Promise(function (resolve) {
+      var tx = db.transaction(OUTBOX, "readwrite");
+      var box = tx.objectStore(OUTBOX);
+      var waiting = 0;
+      var answered = false;
+      box.getAll().onsuccess = function (event) {
+        var rows = {};
+        event.target.result.forEach(function (row) {
+          rows[row.id] = row;
+        });
+        drafts().forEach(function (e) {
+          var d = e.draft;
+          var row = rows[e.key];
+          if (row && row.key === d.key && row.state !== "queued" && d.state === "queued") {
+            d.state = row.state;
+            if (d.state === "confirmed") d.fields = null;
+            save(e.key, d);
+            answered = true;
+          }
+          if (d.state === "queued" && d.url) {
+            box.put({
+              id: e.key,
+              url: d.url,
+              fields: d.fields,
+              version: d.version,
+              key: d.key,
+              title: d.title,
+              state: "queued",
+            });
+            waiting += 1;
+            delete rows[e.key];
+          }
+        });
+        Object.keys(rows).forEach(function (id) {
+          box.delete(id);
+        });
+      };
+      tx.oncomplete = function () {
+        db.close();
+        if (answered) showState();
+        resolve(waiting);
+      };
+      tx.onerror = tx.onabort = function () {
+        db.close();
+        resolve(0);
+      };
+    });
+  }
+
+  function outbox() {
+    if (!store || !window.indexedDB || !("serviceWorker" in navigator)) return Promise.resolve();
+    return openOutbox()
+      .then(mirror)
+      .then(function (waiting) {
+        if (!waiting) return null;
+        return navigator.serviceWorker.ready.then(function (reg) {
+          return reg.sync ? reg.sync.register(SYNC) : null;
+        });
+      })
+      .catch(function () {
+        /* no IndexedDB (a private window) or no Background Sync: the online event sends them */
       });
   }
 
@@ -324,13 +416,19 @@
     offlineList();
     if (store) {
       showState();
-      sync(false);
+      // The worker's answers first: a record it sent while no page was open is not sent again.
+      outbox().then(function () {
+        sync(false);
+      });
       window.addEventListener("online", function () {
         showState();
         sync(false);
       });
       window.addEventListener("offline", showState);
-      window.addEventListener("chibo:drafts", showState);
+      window.addEventListener("chibo:drafts", function () {
+        showState();
+        outbox();
+      });
       setInterval(function () {
         sync(false);
       }, RETRY);

@@ -9,11 +9,20 @@
  * - "chibo-static-<version>": CSS, scripts and icons met on the way, answered from a cache first
  *   (app.js keeps those the kept pages need in "chibo-pages").
  * Writes (POST) never pass through here: a record made with no signal is kept by the page
- * (static/js/meeting-record.js) and sent by it when the signal is back.
+ * (static/js/meeting-record.js) and sent by it when the signal is back. Where the browser has
+ * Background Sync, the pages also copy the records waiting to IndexedDB ("chibo" database,
+ * "outbox" store, static/js/app.js) and ask for the "chibo-records" sync: this worker sends them
+ * when the signal returns, with every chibo page closed (a page in front sends its own), each
+ * with its submission key, and writes the server's answer on its row for the next page to show.
  */
 "use strict";
 
-var CONFIG = self.CHIBO || { offline: "/offline/", static: "/static/", version: "0" };
+var CONFIG = self.CHIBO || {
+  offline: "/offline/",
+  pages: "/meetings/offline/pages.json",
+  static: "/static/",
+  version: "0",
+};
 var PAGES = "chibo-pages";
 var STATIC = "chibo-static-" + CONFIG.version;
 var WAIT = 6000;
@@ -129,4 +138,127 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(page(request));
   }
   // Everything else (HTMX fragments, JSON, downloads) goes to the network as usual.
+});
+
+// --- Background Sync: the records kept on the phone, sent with no page open -----------------------
+var SYNC = "chibo-records";
+var OUTBOX = "outbox";
+
+function openOutbox() {
+  return new Promise(function (resolve, reject) {
+    var req = indexedDB.open("chibo", 1);
+    req.onupgradeneeded = function () {
+      req.result.createObjectStore(OUTBOX, { keyPath: "id" });
+    };
+    req.onsuccess = function () {
+      resolve(req.result);
+    };
+    req.onerror = function () {
+      reject(req.error);
+    };
+  });
+}
+
+function outboxDo(mode, work) {
+  return openOutbox().then(function (db) {
+    return new Promise(function (resolve, reject) {
+      var tx = db.transaction(OUTBOX, mode);
+      var out = work(tx.objectStore(OUTBOX));
+      tx.oncomplete = function () {
+        db.close();
+        resolve(out.value);
+      };
+      tx.onerror = tx.onabort = function () {
+        db.close();
+        reject(tx.error);
+      };
+    });
+  });
+}
+
+function waitingRows() {
+  return outboxDo("readonly", function (box) {
+    var out = { value: [] };
+    box.getAll().onsuccess = function (event) {
+      out.value = event.target.result.filter(function (row) {
+        return row.state === "queued" && row.url;
+      });
+    };
+    return out;
+  });
+}
+
+function answered(row, state) {
+  // Onto the row if it still holds that send (the page may have replaced it meanwhile).
+  return outboxDo("readwrite", function (box) {
+    box.get(row.id).onsuccess = function (event) {
+      var now = event.target.result;
+      if (now && now.key === row.key) {
+        now.state = state;
+        if (state === "confirmed") now.fields = null; // names of people: not kept once sent
+        box.put(now);
+      }
+    };
+    return { value: null };
+  });
+}
+
+function sendRow(row, csrf) {
+  var data = new FormData();
+  (row.fields || []).forEach(function (f) {
+    if (f[2] === null || f[2] === undefined || f[2]) data.append(f[0], f[1]);
+  });
+  data.append("csrfmiddlewaretoken", csrf);
+  data.append("version", row.version);
+  data.append("submission_key", row.key);
+  return fetch(row.url, {
+    method: "POST",
+    body: data,
+    credentials: "same-origin",
+    headers: { "X-Chibo-Fetch": "1" },
+  }).then(function (r) {
+    var type = r.headers.get("Content-Type") || "";
+    if (r.ok && type.indexOf("application/json") >= 0) return answered(row, "confirmed");
+    if (r.status === 409) return answered(row, "conflict");
+    if (r.status === 400) return answered(row, "invalid");
+    return null; // signed out: left waiting; the next page opened says to sign in again
+  });
+}
+
+function sendWaiting() {
+  return self.clients.matchAll({ type: "window" }).then(function (open) {
+    // A chibo page in front sends the records itself (its online event): one sender at a time.
+    var front = open.some(function (c) {
+      return c.visibilityState === "visible";
+    });
+    if (front) return null;
+    return waitingRows().then(function (rows) {
+      if (!rows.length) return null;
+      return fetch(CONFIG.pages, {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (r) {
+          var type = r.headers.get("Content-Type") || "";
+          if (r.redirected || !r.ok || type.indexOf("application/json") < 0) return null;
+          return r.json();
+        })
+        .then(function (list) {
+          if (!list) return null; // signed out: nothing to send with
+          var chain = Promise.resolve();
+          rows.forEach(function (row) {
+            chain = chain.then(function () {
+              return sendRow(row, list.csrf);
+            });
+          });
+          return chain;
+        });
+    });
+  });
+  // A failed fetch (no signal yet) rejects: the browser tries the sync again later.
+}
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === SYNC) event.waitUntil(sendWaiting());
 });

@@ -346,3 +346,71 @@ def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
     assert april.version == 3 and april.conclusions == "Bản của bí thư."
     assert MeetingSubmission.objects.filter(meeting=april).count() == 2
     context.close()
+
+
+def test_a_record_queued_on_the_phone_is_sent_by_background_sync_with_the_page_closed(
+    playwright, chromium, live_server, fast_passwords, personas, tree, tmp_path
+):
+    """Where the browser has Background Sync, the service worker sends the records waiting when
+    the signal returns, with no chibo page open; the next page opened says it was received."""
+    april = meeting_of(tree.cell_a, APRIL)
+    record_url = f"/meetings/{april.pk}/record/"
+    base = live_server.url
+    context = phone(playwright, chromium, tmp_path / "profile")
+    page = context.new_page()
+    sign_in(page, base, "secretary_a", record_url)
+    page.wait_for_function("document.documentElement.dataset.kept")
+    assert page.evaluate("'sync' in ServiceWorkerRegistration.prototype")
+
+    offline(context)
+    page.reload()
+    page.fill("input[name=start_time]", "19:00")
+    page.fill("input[name=end_time]", "21:00")
+    page.select_option("select[name=minute_taker]", str(tree.member_a.pk))
+    page.locator("#sec-tasks .rec-open").tap()
+    page.fill("textarea[name=conclusions]", "Sửa đường vào bản.")
+    page.locator("#save").tap()
+    page.locator("#record-status", has_text=QUEUED).wait_for()
+    # The record waits where the worker reads it, and a sync is asked for.
+    page.wait_for_function(
+        """() => new Promise(ok => {
+             const req = indexedDB.open('chibo', 1);
+             req.onsuccess = () => req.result.transaction('outbox').objectStore('outbox')
+               .getAll().onsuccess = e => ok(e.target.result.some(r => r.state === 'queued'));
+           })"""
+    )
+    page.wait_for_function(
+        """() => navigator.serviceWorker.ready.then(r => r.sync.getTags())
+             .then(tags => tags.includes('chibo-records'))"""
+    )
+
+    # The page is closed (the browser stays open, as a phone's does).
+    page.close()
+    assert not MeetingSubmission.objects.filter(meeting=april).exists()
+
+    # The signal comes back: the browser fires the sync by itself, the worker sends the record
+    # (its answer awaited before the database is read: the live server's SQLite is shared).
+    def sent(response):
+        request = response.request
+        return request.method == "POST" and request.service_worker is not None
+
+    with context.expect_event("response", predicate=sent, timeout=30000) as answer:
+        offline(context, False)
+    assert answer.value.url == base + record_url and answer.value.status == 200
+    april.refresh_from_db()
+    assert april.status == CellMeeting.Status.HELD and april.version == 2
+    assert (april.start_time, april.end_time) == (datetime.time(19, 0), datetime.time(21, 0))
+    assert april.conclusions == "Sửa đường vào bản."
+
+    # The next chibo page says the record was received, and does not send it again.
+    posts = []
+    context.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page = context.new_page()
+    page.goto(base + f"/meetings/{april.pk}/")
+    page.locator("#appbar", has_text="máy chủ đã nhận").wait_for()
+    page.wait_for_load_state("networkidle")
+    drafts = "Object.keys(localStorage).filter(k => k.startsWith('chibo:meeting:')).length"
+    assert page.evaluate(drafts) == 0
+    context.close()
+    assert posts == []
+    assert MeetingSubmission.objects.filter(meeting=april).count() == 1

@@ -117,8 +117,10 @@ def test_the_service_worker_is_served_from_the_root_uncached(client):
     first, _, rest = r.content.decode().partition("\n")
     config = json.loads(first.removeprefix("self.CHIBO = ").removesuffix(";"))
     assert config["offline"] == "/offline/" and config["static"] == "/static/"
+    assert config["pages"] == "/meetings/offline/pages.json"  # its token, for Background Sync
     assert len(config["version"]) == 12
     assert 'addEventListener("fetch"' in rest
+    assert 'addEventListener("sync"' in rest
     # Django's CSP is on: the worker's fetches stay on this site.
     assert "connect-src 'self'" in r["Content-Security-Policy"]
 
