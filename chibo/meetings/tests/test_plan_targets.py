@@ -57,6 +57,8 @@ def test_only_the_approved_plans_targets_are_followed(tree, personas):
     with pytest.raises(ValidationError) as e:
         _record(tree, m, secretary, [{"target": link.target.pk, "value": "1"}])
     assert "progress" in e.value.message_dict and not TargetProgress.objects.exists()
+    body = login_client(secretary).get(f"/meetings/{m.pk}/record/").content.decode()
+    assert "kế hoạch năm của bản khi xã đã phê duyệt" in body and "Thu đảng phí" not in body
     page = login_client(secretary).get(f"/meetings/{m.pk}/prepare/").content.decode()
     assert "do Đảng ủy xã giao theo kế hoạch của bản" in page and "Thu đảng phí" not in page
     plan = plans.plan_submit(plan=link.plan, text="Kế hoạch 2023", actor=secretary)
