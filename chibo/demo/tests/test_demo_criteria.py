@@ -6,9 +6,10 @@ import datetime
 import pytest
 from django.db.models import Count, Q
 
+from chibo.core import indicators
 from chibo.criteria import selectors
 from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
-from chibo.organizations.models import Commune
+from chibo.organizations.models import Commune, Organization
 from chibo.plans.models import PlanTarget, VillagePlan
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -60,3 +61,26 @@ def test_village_plans_are_approved_with_targets_serving_criteria(demo):
     assert linked.exists() and linked.count() < PlanTarget.objects.filter(plan__year=2022).count()
     waiting = VillagePlan.objects.filter(year=2023, status=VillagePlan.Status.SUBMITTED).count()
     assert 0 < waiting < VillagePlan.objects.filter(year=2023).count() // 5
+
+
+def test_the_plans_roll_up_on_the_demo(demo):
+    """The district's roll-up as of dates: the 2023 plans approved in February (those still
+    waiting are not), every 2022 plan target judged on the whole year."""
+    district = Organization.objects.get(code="SL-MS")
+
+    def figure(code, on):
+        v = indicators.get(code).compute(district, on)
+        return v.value, v.of
+
+    def cells(on):  # a village cell serves one village in the demo
+        return indicators.get("village_cells").compute(district, on).value
+
+    approved = VillagePlan.objects.filter(year=2023, status=VillagePlan.Status.APPROVED)
+    assert figure("village_plans_approved", D(2023, 1, 31)) == (0, cells(D(2023, 1, 31)))
+    assert figure("village_plans_approved", D(2023, 3, 31)) == (approved.count(), 293)
+    assert figure("village_plans_approved", D(2022, 12, 31)) == ((n := cells(D(2022, 12, 31))), n)
+    on_track, targets = figure("plan_targets_on_track", D(2022, 12, 31))
+    assert targets == PlanTarget.objects.filter(plan__year=2022).count()
+    assert 0 < on_track < targets
+    met, villages = figure("villages_ntm_met", D(2023, 3, 31))
+    assert 0 < met < villages == 293
