@@ -20,6 +20,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import F
 
 from chibo.core.indicators import once_per_batch
 from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
@@ -28,7 +29,7 @@ from chibo.organizations.models import Commune, Organization, Village, VillageCe
 from chibo.organizations.selectors import periods_under
 from chibo.targets.models import Target, TargetProgress
 
-from .models import PlanTarget, VillagePlan
+from .models import VillagePlan
 
 NTM = CriteriaSet.Kind.VILLAGE_NTM
 
@@ -138,14 +139,23 @@ def _read(org: Organization, as_of: datetime.date) -> Rollup:
     month = reference_month(as_of)
     year = month.year
     cells = periods_under(org, as_of).filter(organization__kind=Organization.Kind.CELL)
-    links = (
-        VillageCellLink.objects.in_force(as_of)
-        .filter(cell_id__in=cells.values("organization_id"))
-        .select_related("village__commune")
+    # Only what the lists show: a district's roll-up reads some 300 villages and 1.500 targets.
+    links = VillageCellLink.objects.in_force(as_of).filter(
+        cell_id__in=cells.values("organization_id")
     )
-    villages = sorted((link.village for link in links), key=lambda v: (v.name, v.pk))
+    villages = list(
+        Village.objects.filter(pk__in=links.values("village_id"))
+        .select_related("commune")
+        .only("name", "kind", "commune__name", "commune__kind", "commune__party_committee_id")
+        .order_by("name", "id")
+    )
     ids = [v.pk for v in villages]
-    plans = {p.village_id: p for p in VillagePlan.objects.filter(village_id__in=ids, year=year)}
+    plans = {
+        p.village_id: p
+        for p in VillagePlan.objects.filter(village_id__in=ids, year=year).only(
+            "village_id", "status", "decided_at"
+        )
+    }
     by = end_of_day(as_of)
     approved = {
         vid
@@ -153,14 +163,17 @@ def _read(org: Organization, as_of: datetime.date) -> Rollup:
         if p.status == VillagePlan.Status.APPROVED and p.decided_at < by
     }
     targets: dict[int, list[Target]] = {}
-    for link in (
-        PlanTarget.objects.filter(
-            plan__village_id__in=approved, plan__year=year, target__withdrawn_at__isnull=True
+    for t in (
+        Target.objects.filter(
+            plan_link__plan__village_id__in=approved,
+            plan_link__plan__year=year,
+            withdrawn_at__isnull=True,
         )
-        .select_related("target", "plan")
-        .order_by("target__order", "target_id")
+        .annotate(village_id=F("plan_link__plan__village_id"))
+        .only("name", "unit", "yearly_value", "measure", "order")
+        .order_by("order", "id")
     ):
-        targets.setdefault(link.plan.village_id, []).append(link.target)
+        targets.setdefault(t.village_id, []).append(t)
     values: dict[int, list[Decimal]] = {}
     for target_id, value in (
         TargetProgress.objects.filter(
