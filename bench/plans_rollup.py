@@ -1,0 +1,109 @@
+"""Issue 12: the village plans' roll-ups on the Mai Sơn demo database (`manage.py demo`), as of
+31/03/2023, through the whole Django stack (in-process django.test.Client, no network): the
+district's lists behind the three indicators (a line per commune), a commune's lists (a line per
+village or target), the commune's plans page and its decision (.docx). 3 warm-ups, then N timed
+GETs (median, p95, CPU ms), the query count from one more request. Goal: p95 < 150 ms (the
+commune's pages for 25 cells and the district roll-ups of 300).
+
+    CHIBO_SQLITE_PATH=bench/data/demo.sqlite3 .venv/bin/python bench/plans_rollup.py \\
+        --out bench/results
+
+writes results/plans-rollup-sqlite.{md,json}.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import benchenv
+from admissions_board import client_for, measure  # also sets Django up
+
+from chibo.plans.models import PlanTarget, VillagePlan
+
+AS_OF = "31/03/2023"
+GOAL_MS = 150
+CODES = ("village_plans_approved", "plan_targets_on_track", "villages_ntm_met")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(benchenv.ROOT / "bench" / "results"))
+    parser.add_argument("-n", type=int, default=30)
+    args = parser.parse_args()
+    admin, district = client_for("demo-admin")
+    commune_client, commune_org = client_for("demo-commune")
+    commune = commune_org.communes.order_by("pk").first()
+    rows = [
+        ("admin", f"list: district, {code}", admin,
+         f"/plans/org/{district.pk}/indicators/{code}/?as_of={AS_OF}")
+        for code in CODES
+    ]  # fmt: skip
+    rows += [
+        ("commune", f"list: commune ({commune_org.name}), {code}", commune_client,
+         f"/plans/org/{commune_org.pk}/indicators/{code}/?as_of={AS_OF}")
+        for code in CODES[:2]
+    ]  # fmt: skip
+    rows += [
+        ("commune", "plans page: commune, 2023", commune_client,
+         f"/plans/commune/{commune.pk}/2023/"),
+        ("commune", "decision (.docx): commune, 2023", commune_client,
+         f"/plans/commune/{commune.pk}/2023/decision.docx"),
+    ]  # fmt: skip
+    idle_before, load_before = benchenv.cpu_idle(2), benchenv.load()
+    results = []
+    for persona, label, client, url in rows:
+        r = measure(client, url, args.n)
+        r.update(persona=persona, request=label)
+        results.append(r)
+        print(f"{label}: median {r['median_ms']} ms, p95 {r['p95_ms']} ms, {r['queries']} queries")
+    info = {
+        "command": benchenv.command_line("bench/plans_rollup.py"),
+        "date": benchenv.now(),
+        "git": benchenv.git(),
+        "machine": benchenv.machine(),
+        "load_before": load_before,
+        "load_after": benchenv.load(),
+        "cpu_idle_before": round(idle_before, 2),
+        "data": {
+            "plans": VillagePlan.objects.count(),
+            "plan_targets": PlanTarget.objects.count(),
+            "commune_villages": commune.villages.count(),
+        },
+        "results": results,
+    }
+    out = Path(args.out)
+    (out / "plans-rollup-sqlite.json").write_text(json.dumps(info, indent=2, ensure_ascii=False))
+    m, g = info["machine"], info["git"]
+    dirty = f" (uncommitted: {', '.join(g['dirty'])})" if g.get("dirty") else ""
+    loads = (", ".join(map(str, load_before)), ", ".join(map(str, info["load_after"])))
+    data = info["data"]
+    lines = [
+        "# Benchmark: the village plans' roll-ups of the Mai Sơn demo database, as of 31/03/2023, "
+        "on SQLite",
+        "",
+        f"- command: `{info['command']}`",
+        f"- date: {info['date']}",
+        f"- commit: {g['commit']}{dirty}",
+        f"- machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, "
+        f"Python {m['python']}, Django {m['django']}",
+        f"- load average before: {loads[0]}; after: {loads[1]}; CPU idle before: {idle_before:.0%}",
+        f"- data: {data['plans']} village plans, {data['plan_targets']} targets assigned in them "
+        f"(chibo/demo/plans.py); the commune has {data['commune_villages']} villages",
+        "- method: in-process django.test.Client (server time, no network), 3 warm-ups, then N "
+        "timed GETs; the query count from one more request; median CPU ms: the benchmark "
+        "process's CPU time per request (on SQLite it includes the database's)",
+        "",
+        "| persona | request | queries | median ms | p95 ms | median CPU ms | N | goal (p95) |",
+        "|---|---|--:|--:|--:|--:|--:|---|",
+    ]
+    for r in results:
+        ok = "✓" if r["p95_ms"] < GOAL_MS else "✗"
+        cells = [r["persona"], r["request"], r["queries"], r["median_ms"], r["p95_ms"]]
+        cells += [r["median_cpu_ms"], r["n"], f"< {GOAL_MS} {ok}"]
+        lines.append("| " + " | ".join(map(str, cells)) + " |")
+    (out / "plans-rollup-sqlite.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
