@@ -1,7 +1,7 @@
-"""Reads of the village plans: the targets followed at a cell's meetings, and the villages
-under an organization with their plans and the criteria they met (the roll-up's list)."""
+"""Reads of the village plans: the targets followed at a cell's meetings, and a commune's
+villages with their plans and the criteria they met (its plans page; the roll-ups as of a date,
+behind the indicators, are rollup.py's)."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -10,7 +10,7 @@ from chibo.core.dated import overlap_q
 from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
 from chibo.criteria.selectors import sets_of_year
 from chibo.criteria.services import year_bounds
-from chibo.organizations.models import Village, VillageCellLink, subtree_q
+from chibo.organizations.models import Village
 from chibo.targets.models import Target
 
 from .models import PlanTarget, VillagePlan
@@ -66,27 +66,15 @@ class VillageRow:
         return self.plan is not None and self.plan.status == VillagePlan.Status.APPROVED
 
 
-def villages_under(org, on: datetime.date):
-    """The villages served on `on` by a cell under `org` (the link in force that day)."""
-    links = VillageCellLink.objects.in_force(on).filter(subtree_q(org.path, "cell__path"))
-    return Village.objects.filter(pk__in=links.values("village_id"))
-
-
 def commune_rows(commune, year: int) -> list[VillageRow]:
-    """The villages of `commune` that exist during `year`, as rollup's rows."""
+    """The villages of `commune` that exist during `year`, each with its plan of the year, the
+    number of targets assigned in it and the criteria sets of the year it met whole (the
+    commune's plans page; the roll-ups as of a date are rollup.py's)."""
     start, end = year_bounds(year)
     villages = Village.objects.filter(commune=commune).filter(
         overlap_q(start, end, "valid_from", "valid_to")
     )
     return _rows(list(villages.select_related("commune").order_by("name", "id")), year)
-
-
-def rollup(org, year: int, on: datetime.date) -> list[VillageRow]:
-    """The villages under `org` on `on`, each with its plan for `year`, the number of targets
-    assigned in it, and the criteria sets of the year it met whole (the list behind "plans
-    approved" and "criteria met"). Four queries whatever the number of villages."""
-    villages = list(villages_under(org, on).select_related("commune").order_by("name", "id"))
-    return _rows(villages, year)
 
 
 def _rows(villages: list[Village], year: int) -> list[VillageRow]:

@@ -168,11 +168,10 @@ def test_where_a_plan_gives_the_years_targets_only_the_approved_plans_are_follow
     assert added.year == 2025 and not Target.objects.filter(year=2024, name="Khác").exists()
 
 
-def test_rollup_lists_each_village_with_its_plan_and_the_sets_it_met(
+def test_the_communes_rows_give_each_village_its_plan_and_the_sets_it_met(
     tree, village, item, personas, django_assert_num_queries
 ):
-    on = datetime.date(2024, 12, 31)
-    (row,) = selectors.rollup(tree.district, 2024, on)
+    (row,) = selectors.commune_rows(village.commune, 2024)
     assert (row.village, row.plan, row.n_targets, row.sets_met) == (village, None, 0, [])
     plan = assign(village).plan
     assign(village, name="Làm đường", unit="m")
@@ -184,8 +183,7 @@ def test_rollup_lists_each_village_with_its_plan_and_the_sets_it_met(
     )
     # villages, plans, sets, items, statuses
     with django_assert_num_queries(5):
-        (row,) = selectors.rollup(tree.commune_a, 2024, on)
+        (row,) = selectors.commune_rows(village.commune, 2024)
     assert row.approved and row.n_targets == 2 and row.sets_met == [item.criteria_set]
-    assert selectors.rollup(tree.commune_b, 2024, on) == []
-    (row,) = selectors.rollup(tree.district, 2023, on)
+    (row,) = selectors.commune_rows(village.commune, 2023)
     assert row.plan is None and row.sets_met == []
