@@ -49,7 +49,7 @@ def test_a_live_filter_gets_the_page_in_place_of_the_one_it_is_on(tree, clients)
     members/tests/test_browser.py sees it happen."""
     page = clients["commune"].get("/members/").content.decode()
     config = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", page)[1]
-    assert {"code": "400", "swap": True, "error": True} in json.loads(config)["responseHandling"]
+    assert {"code": "400", "swap": True, "error": False} in json.loads(config)["responseHandling"]
     r = clients["commune"].get("/members/", {"age": "abc"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 400
     assert (r["HX-Retarget"], r["HX-Reswap"]) == ("body", "innerHTML")
