@@ -560,3 +560,36 @@ def test_a_district_ends_and_what_it_holds_passes_to_the_province(tree, personas
     plan = services.reorg_draft(kind="merge", sources=[tree.cell_b], into=tree.commune_b, on=ON,
                                 actor=admin)  # fmt: skip
     assert any("không vào cấp trên" in c for c in selectors.preview(plan, today=ON).conflicts)
+
+
+@pytest.mark.django_db
+def test_no_indicator_of_the_day_before_moves_and_the_undo_gives_the_day_after_back(tree, personas):
+    """Every registered indicator, for the district and each commune, as of the day before a
+    merger of communes and of cells, is the same after it; after the undo, as of the day itself
+    too."""
+    admin = personas["admin"]
+
+    def figures(day):
+        return {
+            (org.code, code): (value.value, value.of)
+            for org in (tree.district, tree.commune_a, tree.commune_b)
+            for code, value in indicators.compute_values(org, day).items()
+        }
+
+    before, on_day = figures(BEFORE), figures(ON)
+    cells = services.reorganize(
+        kind="merge", sources=[tree.cell_a2], into=tree.cell_a, on=ON, actor=admin, today=ON
+    )
+    communes = services.reorganize(
+        kind="merge",
+        sources=[tree.commune_a, tree.commune_b],
+        parts=[{"code": "XN", "name": "Đảng bộ xã An Bình"}],
+        on=ON,
+        actor=admin,
+        today=ON,
+    )
+    assert figures(BEFORE) == before
+    assert figures(ON) != on_day  # the communes have ended
+    services.reorg_undo(reorganization=communes, actor=admin)
+    services.reorg_undo(reorganization=cells, actor=admin)
+    assert figures(BEFORE) == before and figures(ON) == on_day
