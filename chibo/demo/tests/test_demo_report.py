@@ -1,5 +1,6 @@
 """`manage.py report` on the demo district as of 31/03/2023: every figure of the article, in
-its sentence, read back from the .docx (python-docx); bad input writes nothing."""
+its sentence, read back from the .docx (python-docx); bad input writes nothing. (Here, beside
+the demo's other tests, so the demo built once for the package serves it too.)"""
 
 import datetime
 import io
@@ -9,7 +10,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from docx import Document
 
 from chibo.core.dates import today
@@ -17,20 +17,6 @@ from chibo.core.dates import today
 FUTURE = today() + datetime.timedelta(days=30)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, built once for the module in a transaction rolled back at its end."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("demo", password="demo-test-pw-2023", stdout=StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def text_of(content: bytes) -> str:
