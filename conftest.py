@@ -170,6 +170,45 @@ def make_personas(tree) -> dict[str, User]:
     }
 
 
+# --- a freshly migrated database as a file, for the tests that start chibo in a subprocess ----
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """pytest-django's test database, migrated once per worker; on SQLite, a copy of it is kept
+    as a file, taken before any test runs, for the tests that need a migrated database of their
+    own (`migrated_sqlite_file`): migrating one again costs some 8 s of CPU."""
+    global _migrated_file
+    # (pytest-django creates the database only when a collected test uses it.)
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        import sqlite3
+
+        path = tmp_path_factory.mktemp("migrated") / "chibo.sqlite3"
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            target = sqlite3.connect(path)
+            try:
+                connection.connection.backup(target)
+            finally:
+                target.close()
+        _migrated_file = path
+    yield
+
+
+_migrated_file = None
+
+
+@pytest.fixture
+def migrated_sqlite_file(django_db_setup, tmp_path):
+    """A path to a SQLite database file as `manage.py migrate` leaves it, or None where the
+    suite runs on another database."""
+    if _migrated_file is None:
+        return None
+    path = tmp_path / "chibo.sqlite3"
+    shutil.copyfile(_migrated_file, path)
+    return path
+
+
 # --- the tree and the personas, built once per module (STYLE.md 16) ---------------------------
 #
 # A module's first test that asks for `tree` builds it inside a transaction opened outside the
