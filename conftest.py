@@ -439,6 +439,12 @@ RULE_MIGRATIONS = [
     ("chibo.meetings.migrations.0003_rules", "seed", ("meetings", "MeetingRule")),
     ("chibo.committees.migrations.0002_rules", "forwards", ("committees", "CommitteeRule")),
     ("chibo.admissions.migrations.0002_rules", "seed", ("admissions", "AdmissionRule")),
+    (
+        "chibo.members.migrations.0005_lifecycle_movements_badges",
+        "seed_badge_rule",
+        ("members", "BadgeRule"),
+    ),
+    ("chibo.ratings.migrations.0002_rating_sets_data", "forward", ("ratings", "RatingSet")),
 ]
 
 
@@ -450,6 +456,11 @@ def _rules_after_flush(request):
     if not _is_transactional(request.node):
         return
     request.getfixturevalue("transactional_db")
+    ensure_rules()
+
+
+def ensure_rules():
+    """Write the rules the data migrations write, where a flush took them away."""
     import importlib
 
     from django.apps import apps
@@ -460,25 +471,57 @@ def _rules_after_flush(request):
 
 
 DEMO_TESTS = "chibo/demo/tests/"
+DEMO_FIRST = DEMO_TESTS + "test_workbook_round_trip.py"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The demo district is built once per run, by the first worker that needs it
+    (chibo/demo/tests/conftest.py), and the others load it. Its longest module runs first, so
+    its worker builds the demo at the start; the demo's other modules run last, when the demo
+    is there to load and no worker waits for it. Each module keeps its tests together."""
+    first = [i for i in items if i.nodeid.startswith(DEMO_FIRST)]
+    last = [i for i in items if i.nodeid.startswith(DEMO_TESTS) and i not in first]
+    middle = [i for i in items if not i.nodeid.startswith(DEMO_TESTS)]
+    items[:] = first + middle + last
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """Under pytest-xdist (`--dist loadgroup`), the demo's tests stay on one worker, which builds
-    the demo once for them all (chibo/demo/tests/conftest.py); every other test goes to the first
-    free worker. xdist's own loadgroup reads an `xdist_group` mark from a suffix it adds to the
-    test's id, which pytest 9.2 no longer lets it change (pytest-dev/pytest-xdist#1386): the
-    scheduler finds the demo's tests by their path instead. The group is the largest unit, so it
-    is handed out first."""
+    """Under pytest-xdist (`--dist loadgroup`), each module of the demo's tests goes whole to one
+    worker (its tests share the demo loaded for them) and every other test to the first free
+    worker, in the order of the collection above (not the largest group first). xdist's own
+    loadgroup reads an `xdist_group` mark from a suffix it adds to the test's id, which pytest
+    9.2 no longer lets it change (pytest-dev/pytest-xdist#1386): the scheduler finds the demo's
+    tests by their path instead."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
 
-    class DemoOnOneWorker(LoadGroupScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return "demo" if nodeid.startswith(DEMO_TESTS) else super()._split_scope(nodeid)
+    config.option.loadscopereorder = False
 
-    return DemoOnOneWorker(config, log)
+    class DemoModulesWhole(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(DEMO_TESTS):
+                return nodeid.split("::", 1)[0]
+            return super()._split_scope(nodeid)
+
+    return DemoModulesWhole(config, log)
+
+
+def pytest_sessionfinish(session):
+    """The run's PostgreSQL database of the demo goes when the run ends (in the process that
+    started the workers, or the only one)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    from chibo.demo.tests.conftest import run_database_name, run_folder
+
+    folder = run_folder(session.config, session.config._tmp_path_factory)
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{run_database_name(folder)}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", autouse=True)

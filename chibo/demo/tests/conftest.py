@@ -1,7 +1,24 @@
-"""The demo district, built once for the package inside a transaction rolled back at the end."""
+"""The demo district, built once per test run and shared by every worker that runs its tests.
 
-from contextlib import contextmanager
+The first worker to need it builds it, under a lock in the run's folder; the others wait for it
+and load the result: a build costs some 40 s of CPU, a load under a second. The demo's tests
+then spread over the workers like any other tests (the root conftest's scheduler), each in its
+own transaction rolled back after it.
+
+- SQLite: the worker's in-memory test database is saved aside, the demo is written into it and
+  committed, and a copy is left in the run's folder; another worker copies that file into its
+  own database (SQLite's backup API). When the package ends, each puts its own database back.
+- PostgreSQL: the demo is built in a database of the run, made from the worker's own
+  (CREATE DATABASE … TEMPLATE); each worker runs the demo's tests on a copy of that one, then
+  drops the copy and goes back to its own database. The run's database is dropped when the run
+  ends (root conftest, `drop_run_demo_database`)."""
+
+import fcntl
+import hashlib
+import sqlite3
+from contextlib import closing, contextmanager
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -10,21 +27,117 @@ from django.db import DatabaseError, connection, transaction
 PASSWORD = "demo-test-pw-2023"
 
 
-@pytest.fixture(scope="package")
-def demo(django_db_setup, django_db_blocker):
-    """Build the demo once; roll it back after the package so other tests see an empty DB.
-    Yields what `manage.py demo` printed."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
+def run_folder(config, tmp_path_factory) -> Path:
+    """A folder shared by the workers of this run (and only them): pytest-xdist gives each
+    worker a folder inside the run's."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(config, "workerinput") else base
+
+
+def run_database_name(folder: Path) -> str:
+    """The PostgreSQL database of the run's demo."""
+    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:10]
+    return f"test_chibo_demo_{digest}"
+
+
+@contextmanager
+def _locked(path: Path):
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            out = StringIO()
-            with foreign_keys_checked_once():
-                call_command("demo", password=PASSWORD, stdout=out)
-            yield out.getvalue()
+            yield
         finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build() -> str:
+    """Build the demo in the connected database and commit it; what `manage.py demo` printed."""
+    from conftest import ensure_rules
+
+    ensure_rules()  # a browser test's flush before this one took them away
+    out = StringIO()
+    with transaction.atomic(), foreign_keys_checked_once():
+        call_command("demo", password=PASSWORD, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="package")
+def demo(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo district in the test database for the package's tests; yields what
+    `manage.py demo` printed."""
+    folder = run_folder(request.config, tmp_path_factory)
+    printed = folder / "demo.txt"
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with _on_postgresql(folder, printed) as out:
+                yield out
+        else:
+            with _on_sqlite(folder, printed, tmp_path_factory) as out:
+                yield out
+
+
+@contextmanager
+def _on_sqlite(folder: Path, printed: Path, tmp_path_factory):
+    connection.ensure_connection()
+    own = connection.connection
+    aside = sqlite3.connect(tmp_path_factory.mktemp("before-demo") / "db.sqlite3")
+    own.backup(aside)
+    try:
+        shared = folder / "demo.sqlite3"
+        with _locked(folder / "demo.lock"):
+            if not printed.exists():
+                out = _build()
+                with closing(sqlite3.connect(shared)) as copy:
+                    own.backup(copy)
+                printed.write_text(out)
+            else:
+                with closing(sqlite3.connect(shared)) as copy:
+                    copy.backup(own)
+        yield printed.read_text()
+    finally:
+        aside.backup(own)
+        aside.close()
+
+
+@contextmanager
+def _on_postgresql(folder: Path, printed: Path):
+    own = connection.settings_dict["NAME"]
+    shared = run_database_name(folder)
+    mine = f"{own}_demo"
+
+    def use(name):
+        connection.close()
+        connection.settings_dict["NAME"] = name
+
+    try:
+        with _locked(folder / "demo.lock"):
+            if not printed.exists() or not _exists(shared):
+                use(own)
+                connection.close()
+                _create(shared, template=own)
+                use(shared)
+                out = _build()
+                printed.write_text(out)
+                connection.close()
+            _create(mine, template=shared)
+        use(mine)
+        yield printed.read_text()
+    finally:
+        use(own)
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{mine}"')
+
+
+def _exists(name: str) -> bool:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+def _create(name: str, *, template: str) -> None:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
 
 
 @contextmanager
