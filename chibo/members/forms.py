@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chibo.core.dates import today
 from chibo.core.forms import DateField
@@ -59,7 +60,9 @@ class MemberFilterForm(forms.Form):
     )
     age = forms.ChoiceField(label=_("Tuổi"), required=False, choices=AGE_BANDS)
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=SORTS)
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    page = forms.IntegerField(
+        label=pgettext_lazy("pager", "Trang"), required=False, min_value=1, max_value=100000
+    )
 
     def clean_ethnicity(self):
         # "hmong" or "H'Mông" finds the members stored as Mông; a name outside the list is

@@ -155,8 +155,8 @@ def _list_request(request):
 
 
 def _bad_filter(request, form):
-    """400 naming each bad parameter (the list's filters are in the address the user shares)."""
-    return bad_query(form, _("Bộ lọc không hợp lệ: %(p)s"), names=True, request=request)
+    """400 naming each bad filter by its label, as the filters show it, the error beside it."""
+    return bad_query(form, _("Bộ lọc không hợp lệ: %(p)s"), request=request)
 
 
 @login_required

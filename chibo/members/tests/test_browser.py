@@ -80,7 +80,7 @@ def test_a_bad_filter_value_shows_the_filters_with_its_error(
     page.locator("#id_ethnicity").fill("Thái" * 12)  # 48 characters; the field takes 40
     page.locator("#id_ethnicity").press("Tab")  # the change that sends the filters
     page.locator("#bad-query").wait_for()
-    assert "Bộ lọc không hợp lệ: ethnicity:" in page.locator("#bad-query").inner_text()
+    assert "Bộ lọc không hợp lệ: Dân tộc:" in page.locator("#bad-query").inner_text()
     field = page.locator("form.filters div:has(#id_ethnicity)")
     assert "tối đa 40 kí tự (hiện có 48)" in field.locator(".errorlist").inner_text()
     assert page.locator("#id_ethnicity").input_value() == "Thái" * 12  # as typed, to correct

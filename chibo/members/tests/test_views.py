@@ -2,6 +2,7 @@
 the write forms and their messages, and query counts that do not grow with the data."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -309,22 +310,29 @@ def test_pagination(tree, clients):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("query", "field"),
+    ("query", "field", "name"),
     [
-        ("page=abc", "page"),
-        ("page=0", "page"),
-        ("org=xyz", "org"),
-        ("age=zzz", "age"),
-        ("status=nope", "status"),
-        ("sort=password", "sort"),
-        ("q=" + "a" * 101, "q"),
+        ("page=abc", "Trang", "page"),
+        ("page=0", "Trang", "page"),
+        ("org=xyz", "Tổ chức", "org"),
+        ("age=zzz", "Tuổi", "age"),
+        ("status=nope", "Trạng thái", "status"),
+        ("sort=password", "Sắp xếp", "sort"),
+        ("q=" + "a" * 101, "Tìm", "q"),
+        ("ethnicity=" + "Thái" * 12, "Dân tộc", "ethnicity"),
     ],
 )
-def test_bad_query_string_is_400_with_a_message(query, field, tree, clients):
+def test_bad_query_string_is_400_with_a_message(query, field, name, tree, clients):
+    """The message names the field as the filters label it, not the parameter (issue 14)."""
     r = clients["admin"].get("/members/?" + query)
     assert r.status_code == 400
-    body = r.content.decode()
-    assert "Bộ lọc không hợp lệ" in body and f"{field}:" in body
+    body = html.unescape(r.content.decode())
+    message = re.search(r'id="bad-query">([^<]*)<', body)[1]
+    assert message.startswith(f"Bộ lọc không hợp lệ: {field}: "), message
+    assert f"{name}:" not in message
+    # The filters again: every field with its Vietnamese label, the pager's too.
+    assert f'<label for="id_{name}">{field}:</label>' in body
+    assert "Page:" not in body
 
 
 @pytest.mark.django_db
