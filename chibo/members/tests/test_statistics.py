@@ -135,9 +135,9 @@ def test_changes_of_a_commune_and_of_the_district(tree):
 @pytest.mark.django_db
 def test_a_period_is_the_same_before_and_after_a_later_change(tree):
     found = scenario(tree)
-    before = {k: set(v) for k, v in compute(tree.commune_a, START, END).groups.items()}
+    before = {k: set(v) for k, v in compute(tree.commune_a, START, END).groups().items()}
     mv.member_record_death(member=found["new"], on=D(2024, 1, 5), actor=None)
-    after = {k: set(v) for k, v in compute(tree.commune_a, START, END).groups.items()}
+    after = {k: set(v) for k, v in compute(tree.commune_a, START, END).groups().items()}
     assert before == after
 
 
@@ -168,6 +168,47 @@ def test_breakdowns_at_the_end_of_the_period(tree):
     assert s.count("exempt:exempt") == 0
     s = compute(tree.commune_a, START, D(2023, 8, 1))
     assert names(s.members("exempt:exempt")) == ["Lò Thị Ánh"]
+
+
+@pytest.mark.django_db
+def test_bands_at_their_limits_and_every_count_is_its_members(tree):
+    """The breakdowns are counted column by column (the dates by bisecting at the bands'
+    limits) and the members behind a figure found row by row: both agree, at the limits too."""
+    from chibo.members.models import PartyInterruption
+    from chibo.members.rules import probation_end
+
+    scenario(tree)
+    end = D(2024, 2, 29)
+    people = {
+        # born: 31 on the last day (31–40), 30 the day after (≤ 30), on 29/02 (31 on 29/02)
+        "Lò Văn Ba Mốt": (D(1993, 2, 28), D(2014, 3, 1)),
+        "Lò Văn Ba Mươi": (D(1993, 3, 1), D(2014, 2, 28)),
+        "Lò Thị Nhuận": (D(1992, 2, 29), D(2014, 2, 28)),
+    }
+    made = {}
+    for name, (born, admitted) in people.items():
+        m = make_member(tree.cell_a, name, admitted=D(2010, 5, 19))
+        Member.objects.filter(pk=m.pk).update(
+            birth_date=born, admission_date=admitted, official_date=probation_end(admitted)
+        )
+        made[name] = m
+    # 10 years of party age on 29/02/2024 less a year out of the Party: 9.
+    PartyInterruption.objects.create(
+        member=made["Lò Thị Nhuận"], start=D(2016, 1, 1), end=D(2017, 1, 1)
+    )
+    s = compute(tree.commune_a, START, end)
+    assert names(s.members("age:31-40")) == ["Lò Thị Nhuận", "Lò Văn Ba Mốt"]
+    assert names(s.members("age:0-30")) == ["Lò Văn Ba Mươi", "Vì Thị Mới"]
+    assert "Lò Văn Ba Mươi" in names(s.members("party_age:10-19"))  # 28/02/2014: 10 years
+    assert "Lò Văn Ba Mốt" in names(s.members("party_age:0-9"))  # 01/03/2014: 9 years
+    assert "Lò Thị Nhuận" in names(s.members("party_age:0-9"))  # less the interruption
+    assert names(s.members("standing:probationary")) == ["Vì Thị Mới"]
+    closing = s.count("change:closing")
+    assert closing == 7
+    for key, n in s.counts.items():
+        assert len(s.members(key)) == n, key
+    for section in ("age", "party_age", "standing", "sex", "religion", "education", "theory"):
+        assert sum(s.count(k) for k, _l in s.rows[section]) == closing, section
 
 
 def test_education_levels():
