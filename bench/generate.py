@@ -449,7 +449,8 @@ def derived_rows_sql():
                                        "valid_from", "valid_to"])  # fmt: skip
     check_columns(OrganizationEvent, ["id", "kind", "on", "organization_id", "note", "decision",
                                       "actor_id", "recorded_at"])  # fmt: skip
-    check_columns(Membership, ["id", "member_id", "cell_id", "start", "end", "reason", "note"])
+    check_columns(Membership, ["id", "member_id", "cell_id", "start", "end", "reason", "note",
+                               "letter_number"])  # fmt: skip
     check_columns(VillageCellLink, ["id", "created_at", "updated_at", "village_id", "cell_id",
                                     "start", "end"])  # fmt: skip
     check_columns(AuditEvent, ["id", "at", "actor_id", "action", "object_type", "object_id",
@@ -473,8 +474,9 @@ def derived_rows_sql():
         ),
         (
             "memberships",
-            f"INSERT INTO {ms} (member_id, cell_id, start, {q('end')}, reason, note) "  # noqa: S608
-            f"SELECT id, cell_id, admission_date, NULL, 'imported', '' FROM {mem}",
+            f"INSERT INTO {ms} (member_id, cell_id, start, {q('end')}, reason, note, "  # noqa: S608
+            f"letter_number) SELECT id, cell_id, admission_date, NULL, 'imported', '', '' "
+            f"FROM {mem}",
         ),
         (
             "audit rows (organizations)",

@@ -244,20 +244,56 @@ def history():
         with DeferredIndexes([Membership._meta.db_table]):
             n = bulk_write(
                 Membership,
-                ["member_id", "cell_id", "start", "end", "reason", "note"],
+                ["member_id", "cell_id", "start", "end", "reason", "note", "letter_number"],
                 (
-                    (pk, cell, start, end, reason, "")
+                    (pk, cell, start, end, reason, "", "")
                     for pk, spans in ships.items()
                     for cell, start, end, reason in spans
                 ),
                 skip_check=("id",),
             )
         log(f"{n:,} memberships in {time.perf_counter() - t0:.1f} s")
+        # Each change as its movement records it (members.movements): its kind and documents.
+        documents = {
+            Status.EXEMPT: ("exemption", "Tuổi cao, sức yếu", "", ""),
+            Status.DECEASED: ("death", "", "", ""),
+            Status.TRANSFERRED_OUT: ("transfer_out", "", "GGT", "Đảng bộ tỉnh khác"),
+        }
         bulk_write(
             StatusChange,
-            ["member_id", "status", "previous", "on", "note", "actor_id", "recorded_at"],
+            [
+                "member_id",
+                "status",
+                "previous",
+                "on",
+                "note",
+                "actor_id",
+                "recorded_at",
+                "kind",
+                "reason",
+                "until",
+                "decided_by",
+                "decision_number",
+                "letter_number",
+                "place",
+            ],
             (
-                (pk, st, prev, on, "bench/workbook_province.py", None, now)
+                (
+                    pk,
+                    st,
+                    prev,
+                    on,
+                    "bench/workbook_province.py",
+                    None,
+                    now,
+                    documents[st][0],
+                    documents[st][1],
+                    None,
+                    "",
+                    "",
+                    documents[st][2],
+                    documents[st][3],
+                )
                 for pk, st, prev, on in changes
             ),  # fmt: skip
             skip_check=("id",),
