@@ -86,13 +86,15 @@ def rows(scale="demo"):
         out.append((f"statistics, {top}, {label}, seen before", url, False))
     start, end = next(iter(periods.values()))
     q = f"start={start}&end={end}"
+    # A figure with members behind it (generate.py's members are "imported", none admitted).
+    figure = "admitted" if scale == "demo" else "died"
     out += [
         ("statistics, commune, " + next(iter(periods)), f"/members/statistics/{commune.pk}/?{q}"),
         ("statistics, cell, " + next(iter(periods)), f"/members/statistics/{cell.pk}/?{q}"),
         (f"statistics .xlsx, {top}", f"/members/statistics/{district.pk}/?{q}&format=xlsx"),
         (
-            f"members behind a figure ({top}, admitted)",
-            f"/members/statistics/{district.pk}/members/?{q}&key=change:admitted",
+            f"members behind a figure ({top}, {figure})",
+            f"/members/statistics/{district.pk}/members/?{q}&key=change:{figure}",
         ),
     ]
     if scale == "demo":
