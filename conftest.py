@@ -517,11 +517,13 @@ def pytest_sessionfinish(session):
 
     if connection.vendor != "postgresql":
         return
+    from pytest_django.plugin import blocking_manager_key
+
     from chibo.demo.tests.conftest import run_database_name, run_folder
 
     folder = run_folder(session.config, session.config._tmp_path_factory)
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{run_database_name(folder)}" WITH (FORCE)')
+    with session.config.stash[blocking_manager_key].unblock(), connection._nodb_cursor() as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{run_database_name(folder)}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", autouse=True)
