@@ -17,6 +17,7 @@ from chibo.meetings.documents.selectors import letterhead
 from chibo.meetings.models import CellMeeting, Task
 from chibo.meetings.models.rules import QualityClass
 from chibo.members.models import Membership, StatusChange
+from chibo.plans.selectors import followed_targets
 from chibo.targets.models import Target, TargetProgress
 
 from .criteria_content import criteria_context
@@ -143,15 +144,12 @@ def _meetings(cell_id: int, period: Period) -> dict:
 
 
 def _targets(cell_id: int, period: Period) -> dict:
+    """The targets of the term's years the cell's meetings follow (where a village plan gives
+    the cell a year's targets, those of the approved plan, not the cell's own: the meetings'
+    rule, chibo.plans.selectors.followed_targets), each with what was reached."""
     last_day = period.end - datetime.timedelta(days=1)
-    targets = list(
-        Target.objects.filter(
-            cell_id=cell_id,
-            year__gte=period.start.year,
-            year__lte=last_day.year,
-            withdrawn_at__isnull=True,
-        ).order_by("year", "order", "id")
-    )
+    years = range(period.start.year, last_day.year + 1)
+    targets = list(followed_targets(cell_id, *years).order_by("year", "order", "id"))
     sums: dict[int, Decimal] = {}
     levels: dict[int, Decimal] = {}  # the latest month's value
     for target_id, value in (
