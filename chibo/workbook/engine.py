@@ -293,6 +293,9 @@ class ImportRun:
             ref_code = {id(r): take(r.attrs, sheet.ref_attr, None) for r in good}
         fields = [a for a in good[0].attrs if a not in ("pk",)]
         compare = [a for a in fields if a not in sheet.key]
+        prose_cols = {c.attr for c in sheet.columns if c.kind == "prose"}
+        # (place in `compare`, attr) of the text of several lines: the file holds it as "\n"
+        prose_at = [(i, a) for i, a in enumerate(compare) if a in prose_cols]
         existing = {}
         for values in model.objects.values_list(*sheet.key, "pk", *compare).iterator(2000):
             existing[tuple(values[: len(sheet.key)])] = values[len(sheet.key) :]
@@ -317,6 +320,11 @@ class ImportRun:
                 creates.append((row, obj))
                 continue
             pk, old = found[0], found[1:]
+            for i, a in prose_at:
+                # The same lines with a browser's line endings ("\r\n") are the same text.
+                was = old[i]
+                if was and row.attrs.get(a) == spec.prose(was):
+                    row.attrs[a] = was
             new = tuple(map(row.attrs.get, compare))
             if sheet.provides:
                 self.refs.add(sheet.provides, ref_code[id(row)], pk)

@@ -22,7 +22,7 @@ from chibo.plans.models import PlanTarget, VillagePlan
 from chibo.targets.models import Target
 
 from .engine import PENDING
-from .spec import Invalid, prose
+from .spec import Invalid
 
 
 def _may_enter_sets(run) -> bool:
@@ -279,9 +279,9 @@ def _plans_before(run) -> dict:
     found = run.state.get("plans_before")
     if found is None:
         found = run.state["plans_before"] = {
-            (v, y): (s, d, by, text)
-            for v, y, s, d, by, text in VillagePlan.objects.values_list(
-                "village_id", "year", "submitted_at", "decided_at", "decided_by_id", "text"
+            (v, y): (s, d, by)
+            for v, y, s, d, by in VillagePlan.objects.values_list(
+                "village_id", "year", "submitted_at", "decided_at", "decided_by_id"
             )
         }
     return found
@@ -292,16 +292,14 @@ def plan_prepare(attrs, run):
     old = _plans_before(run).get((attrs["village_id"], attrs["year"]))
     if old is not None:
         # The file is written to the second: the same instant is the same; a blank decider
-        # (someone outside the exported part of the tree) keeps the one chibo has; the same text
-        # with other line endings is the same.
+        # (someone outside the exported part of the tree) keeps the one chibo has. (The same text
+        # with other line endings is the same: the engine's rule for every "prose" column.)
         for i, name in enumerate(("submitted_at", "decided_at")):
             at, was = attrs.get(name), old[i]
             if at is not None and was is not None and at == was.replace(microsecond=0):
                 attrs[name] = was
         if attrs.get("decided_by_id") is None:
             attrs["decided_by_id"] = old[2]
-        if attrs.get("text", "") == prose(old[3]):  # the same lines, written as a browser sent them
-            attrs["text"] = old[3]
     status = attrs["status"]
     S = VillagePlan.Status
     if status in (S.APPROVED, S.RETURNED) and attrs.get("decided_at") is None:

@@ -67,8 +67,9 @@ def text(value) -> str:
 
 
 def prose(value) -> str:
-    """Text of several lines (a plan's content): its line breaks kept, as "\n", each line's
-    trailing spaces and the blank lines at both ends dropped."""
+    """Text of several lines (a plan's content, a congress draft's parts, a meeting's summary):
+    its line breaks kept, as "\n", each line's trailing spaces and the blank lines at both ends
+    dropped. The engine takes it for the same as the stored text with other line endings."""
     if value is None or value == "":
         return ""
     if not isinstance(value, str):
