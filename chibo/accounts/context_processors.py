@@ -3,8 +3,9 @@ from django.utils.functional import SimpleLazyObject
 
 def nav(request):
     """What the top navigation may offer. The organization, member, committee, training,
-    contest and meeting pages all start from Scope.read_paths (a member alone reads only their
-    own record), so the same test decides each of their links; the views check it again.
+    contest and meeting pages, and the criteria and rating sets, all start from Scope.read_paths
+    (a member alone reads only their own record), so the same test decides each of their links;
+    the views check it again.
 
     `nav_unread`, the user's unread notifications, is one COUNT query, made only when a template
     shows it (base.html does; an HTMX partial does not), and once per request however many
@@ -35,6 +36,8 @@ def nav(request):
         "nav_congresses": scope.has_role(
             Role.ORG_ADMIN, Role.ORG_ANALYST, Role.COMMUNE_STAFF, Role.CELL_SECRETARY
         ),
+        # the reorganization plans (chibo.reorg.views: the org board, its analyst reads them)
+        "nav_reorg": scope.has_role(Role.ORG_ADMIN, Role.ORG_ANALYST),
         # the committee's report (chibo.reports.views): the org board and the commune staff
         "nav_reports": scope.has_role(Role.ORG_ADMIN, Role.ORG_ANALYST, Role.COMMUNE_STAFF),
         "nav_self_id": scope.member_self_id,

@@ -116,12 +116,15 @@ def detail(request, pk):
         "indicators": _linked(indicators.cached_rows(org, as_of), org, as_of),
         "can_write": scope.can_write(org),
         "can_restructure": scope.is_org_admin,
+        # the villages' plans of this year (chibo.plans), linked from the commune's and cell's page
+        "plans_year": today().year,
         "villages": list(org.villages.select_related("commune")) if org.is_cell else [],
+        # The villages by commune (regrouped on the page, each commune with its plans' page).
         "commune_villages": (
             list(
                 Village.objects.filter(commune__party_committee=org, valid_to__isnull=True)
                 .select_related("commune", "cell")
-                .order_by("name")
+                .order_by("commune__name", "commune_id", "name")
             )
             if org.is_commune
             else []

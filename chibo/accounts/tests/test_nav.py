@@ -15,6 +15,10 @@ LINKS = {
     "/committees/": "Cấp ủy",
     "/training/": "Đào tạo",
     "/training/contests/": "Hội thi",
+    # the criteria sets and the rating sets: read by every reader (reader_or_404), entered by
+    # the org board
+    "/criteria/": "Tiêu chí",
+    "/ratings/sets/": "Tiêu chuẩn xếp loại",
 }
 
 
@@ -63,3 +67,24 @@ def test_the_links_are_translated(personas):
     assert links["/committees/"] == "Committees"
     assert links["/training/"] == "Training"
     assert links["/training/contests/"] == "Contest"
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("admin", True), ("analyst", True), ("commune", False), ("secretary_a", False)],
+)
+def test_the_reorganization_plans_for_the_org_board_alone(personas, name, shown):
+    """The plans (chibo.reorg) are the org board's: its admin writes them, its analyst reads."""
+    client = login_client(personas[name])
+    links = nav_links(client)
+    assert (links.get("/reorg/") == "Sắp xếp tổ chức") is shown
+    assert ("/reorg/" in links) is shown
+    assert client.get("/reorg/").status_code == (200 if shown else 404)
+
+
+def test_the_sets_links_are_translated(personas):
+    client = login_client(personas["analyst"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    links = nav_links(client)
+    assert links["/ratings/sets/"] == "Rating sets"
+    assert links["/reorg/"] == "Reorganization"
