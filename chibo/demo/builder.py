@@ -9,6 +9,7 @@ the build writes one audit event that records what it created.
 """
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -37,6 +38,7 @@ from .meetings import build_meetings
 from .plan import Plan, make_plan
 from .plans import write_plans
 from .ratings import write_ratings
+from .rows import ids, insert
 from .training import write_training
 
 BATCH = 1000
@@ -247,7 +249,19 @@ def _earliest(*days):
     return min(days) if days else None
 
 
+# What a member's row holds but its timestamps (refresh_derived fills the derived ones).
+MEMBER_FIELDS = (
+    "full_name", "family_name", "middle_name", "given_name", "other_names", "sex", "birth_date",
+    "birthplace", "hometown", "residence", "ethnicity", "religion", "occupation", "citizen_id",
+    "party_card_number", "admission_date", "official_date", "education", "qualification",
+    "theory_level", "foreign_language", "it_level", "status", "status_since", "cell",
+    "search_text", "sort_key",
+)  # fmt: skip
+
+
 def _create_members(plan: Plan, orgs: dict[str, Organization]) -> list[int]:
+    """The members (as instances: Member.refresh_derived fills their derived fields), their
+    memberships, status changes and badges, written as rows (rows.insert)."""
     members = []
     for spec in plan.members:
         m = Member(
@@ -275,40 +289,40 @@ def _create_members(plan: Plan, orgs: dict[str, Organization]) -> list[int]:
         )
         m.refresh_derived()
         members.append(m)
-    Member.objects.bulk_create(members, batch_size=BATCH)
-    Membership.objects.bulk_create(
-        [
-            Membership(
-                member=m,
-                cell=orgs[ms.cell],
-                start=ms.start,
-                end=ms.end,
-                reason=ms.reason,
-                note=ms.note,
-            )
-            for m, spec in zip(members, plan.members, strict=True)
+    get = attrgetter(*(Member._meta.get_field(n).attname for n in MEMBER_FIELDS))
+    insert(Member, MEMBER_FIELDS, map(get, members))
+    pks = ids(
+        Member.objects.values_list("pk", "party_card_number"),
+        [(m.party_card_number,) for m in members],
+    )
+    insert(
+        Membership,
+        ("member", "cell", "start", "end", "reason", "note"),
+        (
+            (pk, orgs[ms.cell].pk, ms.start, ms.end, ms.reason, ms.note)
+            for pk, spec in zip(pks, plan.members, strict=True)
             for ms in spec.memberships
-        ],
-        batch_size=BATCH,
+        ),
     )
-    StatusChange.objects.bulk_create(
-        [
-            StatusChange(
-                member=m,
-                status=sc.status,
-                previous=sc.previous,
-                kind=STATUS_KIND.get(sc.status, ""),
-                reason=sc.note if sc.status == "exempt" else "",
-                on=sc.on,
-                note=sc.note,
+    insert(
+        StatusChange,
+        ("member", "status", "previous", "kind", "reason", "on", "note"),
+        (
+            (
+                pk,
+                sc.status,
+                sc.previous,
+                STATUS_KIND.get(sc.status, ""),
+                sc.note if sc.status == "exempt" else "",
+                sc.on,
+                sc.note,
             )
-            for m, spec in zip(members, plan.members, strict=True)
+            for pk, spec in zip(pks, plan.members, strict=True)
             for sc in spec.status_changes
-        ],
-        batch_size=BATCH,
+        ),
     )
-    _award_badges(members)
-    return [m.pk for m in members]
+    _award_badges(members, pks)
+    return pks
 
 
 # The kind of movement each status change of the demo is (members/movements).
@@ -319,7 +333,7 @@ STATUS_KIND = {
 }
 
 
-def _award_badges(members):
+def _award_badges(members, pks):
     """Every party-age badge a member reached while in a cell, awarded at the first award date
     after it, up to the last award date before the demo's date (07/11/2022): the lists of 2023
     show the badges that fall due then, as an organization board that keeps up would see."""
@@ -342,7 +356,7 @@ def _award_badges(members):
         return None
 
     awards = []
-    for m in members:
+    for m, pk in zip(members, pks, strict=True):
         # A member who has left (died, moved away) was awarded while still in a cell.
         gone = m.status not in ("active", "exempt") and m.status_since is not None
         for years in rule.years:
@@ -352,10 +366,8 @@ def _award_badges(members):
             day = first_on_or_after(reached)
             if day is None or (gone and day >= m.status_since):
                 break
-            awards.append(
-                BadgeAward(member=m, years=years, awarded_on=day, decided_by="Huyện ủy Mai Sơn")
-            )
-    BadgeAward.objects.bulk_create(awards, batch_size=BATCH)
+            awards.append((pk, years, day, "Huyện ủy Mai Sơn"))
+    insert(BadgeAward, ("member", "years", "awarded_on", "decided_by"), awards)
 
 
 def _create_users(plan: Plan, orgs, member_ids, password) -> dict[str, User]:

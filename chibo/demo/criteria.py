@@ -21,11 +21,12 @@ from chibo.criteria.models import CriteriaItem, CriteriaSet, VillageCriterionSta
 from chibo.criteria.services import ItemSpec, criteria_set_create
 from chibo.organizations.models import Village
 
+from .rows import insert
+
 K = CriteriaSet.Kind
 GE, LE = CriteriaItem.Compare.AT_LEAST, CriteriaItem.Compare.AT_MOST
 D = datetime.date
 YEARS = range(2021, 2027)
-BATCH = 1000
 
 # (code, name, how measured, unit, compare, 2021–2025 threshold, 2026 threshold)
 VILLAGE_NTM = [
@@ -235,14 +236,6 @@ def write_criteria(villages: dict[str, Village], seed: int) -> dict:
                         continue
                     for item in items[s.pk]:
                         value = _value(item, level, rng)
-                        rows.append(
-                            VillageCriterionStatus(
-                                village=village,
-                                item=item,
-                                year=year,
-                                value=value,
-                                met=item.meets(value),
-                            )
-                        )
-    VillageCriterionStatus.objects.bulk_create(rows, batch_size=BATCH)
+                        rows.append((village.pk, item.pk, year, value, item.meets(value)))
+    insert(VillageCriterionStatus, ("village", "item", "year", "value", "met"), rows)
     return {"sets": CriteriaSet.objects.count(), "statuses": len(rows)}

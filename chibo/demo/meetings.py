@@ -5,18 +5,13 @@ for what is made).
 `build_meetings` runs inside builder.build_demo's transaction, after the members, committees and
 training. The officials' accounts and assignments (a few hundred rows) go through bulk_create.
 The meetings and what hangs on them, some 800,000 rows (roll call, agenda, scores, speeches,
-tasks, targets and their progress), go straight into their tables with cursor.executemany, ten
-thousand rows at a time, each date, time, datetime and decimal prepared by its field as
-bulk_create would: bulk_create costs some 60–90 µs a row here against some 8–14 µs, which kept
-the build far above a minute. Nothing is inserted with a conflict ignored: a row that breaks a
-constraint fails the build. The primary keys of the meetings and targets are read back by their
-natural keys (cell, month, kind / cell, year, name) in one query each.
+tasks, targets and their progress), go straight into their tables (rows.insert: bulk_create
+kept the build far above a minute). The primary keys of the meetings and targets are read back
+by their natural keys (cell, month, kind / cell, year, name) in one query each.
 """
 
 from collections import defaultdict
-from itertools import batched
 
-from django.db import connection
 from django.utils import timezone
 
 from chibo.meetings.models import (
@@ -35,8 +30,7 @@ from chibo.targets.models import Target, TargetProgress
 
 from .meetings_officials import plan_officials, write_officials
 from .meetings_plan import MeetingsPlan, plan_meetings, schedule_of
-
-ROWS = 10000  # rows per executemany
+from .rows import ids, insert
 
 
 def build_meetings(plan, orgs, member_ids, users, villages) -> dict:
@@ -67,14 +61,14 @@ def write_meetings(mplan: MeetingsPlan, orgs, member_ids, accounts, users, sched
     secretary, commune = users.get("demo-secretary"), users.get("demo-commune")
     secretary_cell = secretary.member.cell_id if secretary and secretary.member_id else None
     commune_org = commune.roles.values_list("organization_id", flat=True).first()
-    _insert(
+    insert(
         Target,
         ("cell", "year", "name", "unit", "yearly_value", "measure", "order", "created_at",
          "updated_at"),
         ((orgs[t.cell].pk, t.year, t.name, t.unit, t.value, t.measure, t.order, now, now)
          for t in mplan.targets),
     )  # fmt: skip
-    target_ids = _ids(
+    target_ids = ids(
         Target.objects.values_list("pk", "cell_id", "year", "name"),
         [(orgs[t.cell].pk, t.year, t.name) for t in mplan.targets],
     )
@@ -91,7 +85,7 @@ def write_meetings(mplan: MeetingsPlan, orgs, member_ids, accounts, users, sched
              aware(m.recorded_at), reviewer, aware(m.reviewed_at), m.review_comment, m.version,
              now, now)
         )  # fmt: skip
-    _insert(
+    insert(
         CellMeeting,
         ("cell", "month", "kind", "topic", "scheduled_date", "held_on", "start_time", "end_time",
          "place", "status", "chair", "minute_taker", "summary", "conclusions", "resolution",
@@ -101,12 +95,12 @@ def write_meetings(mplan: MeetingsPlan, orgs, member_ids, accounts, users, sched
          "updated_at"),
         rows,
     )  # fmt: skip
-    ids = _ids(
+    meeting_ids = ids(
         CellMeeting.objects.values_list("pk", "cell_id", "month", "kind"),
         [(orgs[m.cell].pk, m.month, m.kind) for m in mplan.meetings],
     )
-    pairs = list(zip(ids, mplan.meetings, strict=True))
-    _insert(
+    pairs = list(zip(meeting_ids, mplan.meetings, strict=True))
+    insert(
         Guest,
         ("meeting", "kind", "user", "name", "organization", "guidance"),
         (
@@ -115,7 +109,7 @@ def write_meetings(mplan: MeetingsPlan, orgs, member_ids, accounts, users, sched
             for kind, k, name, org, guidance in m.guests
         ),
     )
-    _insert(
+    insert(
         Attendance,
         ("meeting", "member", "summoned", "presence", "reason"),
         (
@@ -125,7 +119,7 @@ def write_meetings(mplan: MeetingsPlan, orgs, member_ids, accounts, users, sched
         ),
     )
     _agenda(pairs, orgs, schedule)
-    _insert(
+    insert(
         Speech,
         ("meeting", "order", "member", "speaker", "gist"),
         (
@@ -137,7 +131,7 @@ def write_meetings(mplan: MeetingsPlan, orgs, member_ids, accounts, users, sched
     items = defaultdict(list)
     for item in ScoreItem.objects.order_by("sheet_id", "order"):
         items[item.sheet_id].append(item.pk)
-    _insert(
+    insert(
         ScoreEntry,
         ("meeting", "item", "points"),
         (
@@ -147,20 +141,23 @@ def write_meetings(mplan: MeetingsPlan, orgs, member_ids, accounts, users, sched
             for item, points in zip(items[m.sheet], m.scores, strict=True)
         ),
     )
-    _insert(
+    insert(
         TargetProgress,
         ("target", "month", "value", "note", "meeting", "recorded_at"),
-        ((target_ids[t], month, value, "", ids[k], now) for t, month, value, k in mplan.progress),
+        (
+            (target_ids[t], month, value, "", meeting_ids[k], now)
+            for t, month, value, k in mplan.progress
+        ),
     )
-    _insert(
+    insert(
         Task,
         ("cell", "meeting", "title", "owner_kind", "owner_member", "owner_name", "deadline",
          "target", "state", "reviewed_at", "review_note", "progress", "created_at", "updated_at"),
         (
-            (orgs[t.cell].pk, ids[t.meeting], t.title, t.owner_kind, mid(t.owner_member),
+            (orgs[t.cell].pk, meeting_ids[t.meeting], t.title, t.owner_kind, mid(t.owner_member),
              t.owner_name, t.deadline, target_ids[t.target] if t.target is not None else None,
-             t.state, ids[t.reviewed_at] if t.reviewed_at is not None else None, t.review_note,
-             t.progress, now, now)
+             t.state, meeting_ids[t.reviewed_at] if t.reviewed_at is not None else None,
+             t.review_note, t.progress, now, now)
             for t in mplan.tasks
         ),
     )  # fmt: skip
@@ -180,41 +177,4 @@ def _agenda(pairs, orgs, schedule):
             template = schedule.template_for(orgs[m.cell].path, m.month)
             template_of[key] = template.pk if template else None
         rows += [(pk, *item, False) for item in items.get(template_of[key], ())]
-    _insert(AgendaItem, ("meeting", "section", "order", "title", "removed"), rows)
-
-
-def _ids(rows, keys) -> list[int]:
-    """The primary keys of the rows just inserted, in the order of `keys`: `rows` yields
-    (pk, *key) for every row of the table (the demo builds into an empty database)."""
-    pk_of = {tuple(key): pk for pk, *key in rows}
-    if len(pk_of) != len(keys):
-        raise ValueError("the demo's rows are not told apart by their keys")
-    return [pk_of[key] for key in keys]
-
-
-def _insert(model, names, rows):
-    """Insert `rows` (tuples of values for the fields `names`) into the model's table with
-    cursor.executemany, ROWS at a time; values of date, datetime and decimal fields are prepared
-    by the field for the database, as bulk_create does."""
-    fields = [model._meta.get_field(n) for n in names]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    table = quote(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
-    typed = {"DateField", "DateTimeField", "DecimalField", "TimeField"}
-    prepare = [
-        (k, f.get_db_prep_save) for k, f in enumerate(fields) if f.get_internal_type() in typed
-    ]
-    ready = [{} for _ in prepare]  # prepared values: the same dates come again and again
-    with connection.cursor() as cursor:
-        for chunk in batched(rows, ROWS):
-            if prepare:
-                chunk = [list(row) for row in chunk]
-                for row in chunk:
-                    for (k, prep), cache in zip(prepare, ready, strict=True):
-                        value = row[k]
-                        if value not in cache:
-                            cache[value] = prep(value, connection)
-                        row[k] = cache[value]
-            cursor.executemany(sql, chunk)
+    insert(AgendaItem, ("meeting", "section", "order", "title", "removed"), rows)

@@ -14,6 +14,8 @@ from chibo.members.models import Membership
 from chibo.organizations.models import Organization
 from chibo.ratings.models import CellRating, MemberRating, RatingLevel, RatingSet, year_end
 
+from .rows import insert
+
 YEARS = (2021, 2022)
 # (level code, weight, lowest points, highest points) for a cell's self-assessed points.
 CELL_POINTS = (
@@ -24,7 +26,14 @@ CELL_POINTS = (
 )
 MEMBER_LEVELS = (("excellent", 12), ("good", 74), ("done", 12), ("not_done", 2))
 DOWNGRADE = 0.25  # an excellent proposal the upper level decides as good
-BATCH = 2000
+CELL_FIELDS = (
+    "cell", "year", "rating_set", "points", "proposed_level", "self_rated_on", "decided_level",
+    "decision_number", "decision_date",
+)  # fmt: skip
+MEMBER_FIELDS = (
+    "member", "cell", "year", "rating_set", "self_level", "proposed_level", "decided_level",
+    "decision_number", "decision_date",
+)  # fmt: skip
 
 
 def _pick(rng: Random, weighted):
@@ -53,19 +62,19 @@ def write_ratings(seed: int) -> dict:
             points = Decimal(rng.randint(low * 2, high * 2)) / 2
             numbers[cell.parent_id] = numbers.get(cell.parent_id, 0) + 1
             rows.append(
-                CellRating(
-                    cell=cell,
-                    year=year,
-                    rating_set=rating_set,
-                    points=points,
-                    proposed_level=levels[code],
-                    self_rated_on=datetime.date(year, 12, rng.randint(1, 20)),
-                    decided_level=levels[_decided(rng, code)],
-                    decision_number=f"{numbers[cell.parent_id] + 100}-QĐ/{cell.parent.code}",
-                    decision_date=datetime.date(year + 1, 1, rng.randint(10, 25)),
+                (
+                    cell.pk,
+                    year,
+                    rating_set.pk,
+                    points,
+                    levels[code].pk,
+                    datetime.date(year, 12, rng.randint(1, 20)),
+                    levels[_decided(rng, code)].pk,
+                    f"{numbers[cell.parent_id] + 100}-QĐ/{cell.parent.code}",
+                    datetime.date(year + 1, 1, rng.randint(10, 25)),
                 )
             )
-        CellRating.objects.bulk_create(rows, batch_size=BATCH)
+        insert(CellRating, CELL_FIELDS, rows)
         counts["cells"] += len(rows)
         decided_on = datetime.date(year + 1, 1, 20)
         # The committee over the cell decides its members' ratings, one decision for them all.
@@ -78,18 +87,18 @@ def write_ratings(seed: int) -> dict:
             own = _pick(rng, MEMBER_LEVELS)
             proposed = own if rng.random() < 0.85 else ("good" if own == "excellent" else own)
             members.append(
-                MemberRating(
-                    member_id=member_id,
-                    cell_id=cell_id,
-                    year=year,
-                    rating_set=rating_set,
-                    self_level=levels[own],
-                    proposed_level=levels[proposed],
-                    decided_level=levels[_decided(rng, proposed)],
-                    decision_number=f"{200 + year % 100}-QĐ/{over.get(cell_id, '')}",
-                    decision_date=decided_on,
+                (
+                    member_id,
+                    cell_id,
+                    year,
+                    rating_set.pk,
+                    levels[own].pk,
+                    levels[proposed].pk,
+                    levels[_decided(rng, proposed)].pk,
+                    f"{200 + year % 100}-QĐ/{over.get(cell_id, '')}",
+                    decided_on,
                 )
             )
-        MemberRating.objects.bulk_create(members, batch_size=BATCH)
+        insert(MemberRating, MEMBER_FIELDS, members)
         counts["members"] += len(members)
     return counts

@@ -1,0 +1,88 @@
+"""The demo's rows written straight into their tables.
+
+bulk_create builds a model instance for every row and compiles every value through the ORM:
+some 60–90 µs a row here, against some 8–14 µs for a tuple handed to cursor.executemany, and
+the demo writes about a million rows. `insert` writes tuples, ten thousand at a time, each
+date, time, datetime, decimal and JSON value prepared by its field as bulk_create would; a field
+the tuples leave out gets what a new instance would hold (its default, blank or NULL; the time
+of the write for auto_now and auto_now_add). No model's save() or signal runs, as with
+bulk_create. Nothing is inserted with a conflict ignored: a row that breaks a constraint fails the
+build. Primary keys are not returned: `ids` reads them back by the rows' natural keys.
+"""
+
+from itertools import batched
+
+from django.db import connection
+from django.utils import timezone
+
+ROWS = 10000  # rows per executemany
+# values the database adapter cannot take as Python holds them: prepared by their field
+TYPED = {"DateField", "DateTimeField", "DecimalField", "TimeField"}
+# callable defaults that give the same value every time (for a row left out of the tuples)
+CONSTANT_DEFAULTS = (dict, list)
+
+
+def insert(model, names, rows) -> int:
+    """Insert `rows` (iterables of values for the fields `names`, foreign keys as ids) into the
+    model's table; returns the number of rows written."""
+    fields = [model._meta.get_field(n) for n in names]
+    now = timezone.now()
+    rest = []  # (field, value) for every other concrete field but the primary key
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field in fields:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        elif (
+            field.has_default()
+            and callable(field.default)
+            and field.default not in CONSTANT_DEFAULTS
+        ):
+            raise ValueError(f"{model.__name__}.{field.name}: give it, its default varies")
+        else:
+            value = field.get_default()
+        rest.append((field, field.get_db_prep_save(value, connection)))
+    tail = tuple(value for _field, value in rest)
+    fields += [field for field, _value in rest]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = quote(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
+    n = len(names)
+    cached = [
+        (k, f.get_db_prep_save) for k, f in enumerate(fields[:n]) if f.get_internal_type() in TYPED
+    ]
+    uncached = [
+        (k, f.get_db_prep_save)
+        for k, f in enumerate(fields[:n])
+        if f.get_internal_type() == "JSONField"
+    ]
+    ready = [{} for _ in cached]  # prepared values: the same dates come again and again
+    count = 0
+    with connection.cursor() as cursor:
+        for chunk in batched(rows, ROWS):
+            if cached or uncached:
+                chunk = [list(row) for row in chunk]
+                for row in chunk:
+                    for (k, prep), cache in zip(cached, ready, strict=True):
+                        value = row[k]
+                        if value not in cache:
+                            cache[value] = prep(value, connection)
+                        row[k] = cache[value]
+                    for k, prep in uncached:
+                        row[k] = prep(row[k], connection)
+            if tail:
+                chunk = [(*row, *tail) for row in chunk]
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+    return count
+
+
+def ids(rows, keys) -> list[int]:
+    """The primary keys of the rows just inserted, in the order of `keys`: `rows` yields
+    (pk, *key) for every row of the table (the demo builds into an empty database)."""
+    pk_of = {tuple(key): pk for pk, *key in rows}
+    if len(pk_of) != len(keys):
+        raise ValueError("the demo's rows are not told apart by their keys")
+    return [pk_of[key] for key in keys]
