@@ -23,6 +23,7 @@ from chibo.members.rules import add_months
 from chibo.organizations.models import Organization
 
 from . import data as d
+from .rows import insert_objects
 
 D = datetime.date
 TARGETS = {2021: 200, 2022: 200, 2023: 200}  # the district's yearly target (the article)
@@ -219,8 +220,7 @@ class _Writer:
             for step in steps:
                 step.candidate = candidate
                 rows.append(step)
-        AdmissionStep.objects.bulk_create(rows, batch_size=1000)
-        return len(rows)
+        return insert_objects(AdmissionStep, rows)
 
 
 def _person(spec) -> dict:

@@ -47,6 +47,7 @@ from chibo.committees.models import (
 
 from . import data as d
 from .roster import ONE_DAY, Roster, age_on, day_between, in_force, person_name
+from .rows import insert
 from .specs import D, unit_name, weighted_sample
 
 BATCH = 1000
@@ -781,35 +782,22 @@ def write_committees(cplan: CommitteePlan, orgs, member_ids, villages) -> dict:
         ],
         batch_size=BATCH,
     )
-    Position.objects.bulk_create(
-        [
-            Position(
-                organization=orgs[s.org],
-                term=terms[s.term],
-                member_id=mid(s.member),
-                title=s.title,
-                start=s.start,
-                end=s.end,
-                obtained=s.obtained,
-                decision=s.decision,
-            )
+    insert(
+        Position,
+        ("organization", "term", "member", "title", "start", "end", "obtained", "decision"),
+        (
+            (orgs[s.org].pk, terms[s.term].pk, mid(s.member), s.title, s.start, s.end,
+             s.obtained, s.decision)
             for s in cplan.positions
-        ],
-        batch_size=BATCH,
-    )
-    ConcurrentRole.objects.bulk_create(
-        [
-            ConcurrentRole(
-                village=villages[r.village],
-                kind=r.kind,
-                member_id=mid(r.member),
-                person_name=r.person_name,
-                start=r.start,
-                end=r.end,
-            )
+        ),
+    )  # fmt: skip
+    insert(
+        ConcurrentRole,
+        ("village", "kind", "member", "person_name", "start", "end"),
+        (
+            (villages[r.village].pk, r.kind, mid(r.member), r.person_name, r.start, r.end)
             for r in cplan.roles
-        ],
-        batch_size=BATCH,
+        ),
     )
     rm = cplan.role_model
     model = RoleModel.objects.create(
@@ -847,36 +835,23 @@ def write_committees(cplan: CommitteePlan, orgs, member_ids, villages) -> dict:
             for t in cplan.targets
         ]
     )
-    CommuneOfficial.objects.bulk_create(
-        [
-            CommuneOfficial(
-                commune=orgs[o.commune],
-                full_name=o.full_name,
-                member_id=mid(o.member),
-                post=o.post,
-                meets_standard=o.meets,
-                reason=o.reason,
-                assessed_on=o.assessed_on,
-                start=o.start,
-                end=o.end,
-            )
+    insert(
+        CommuneOfficial,
+        ("commune", "full_name", "member", "post", "meets_standard", "reason", "assessed_on",
+         "start", "end"),
+        (
+            (orgs[o.commune].pk, o.full_name, mid(o.member), o.post, o.meets, o.reason,
+             o.assessed_on, o.start, o.end)
             for o in cplan.officials
-        ],
-        batch_size=BATCH,
-    )
-    SuccessionPlan.objects.bulk_create(
-        [
-            SuccessionPlan(
-                organization=orgs[s.org],
-                term_name=s.term_name,
-                title=s.title,
-                member_id=mid(s.member),
-                approved_on=s.approved_on,
-                removed_on=s.removed_on,
-                note=s.note,
-            )
+        ),
+    )  # fmt: skip
+    insert(
+        SuccessionPlan,
+        ("organization", "term_name", "title", "member", "approved_on", "removed_on", "note"),
+        (
+            (orgs[s.org].pk, s.term_name, s.title, mid(s.member), s.approved_on, s.removed_on,
+             s.note)
             for s in cplan.successors
-        ],
-        batch_size=BATCH,
-    )
+        ),
+    )  # fmt: skip
     return cplan.summary()

@@ -13,6 +13,7 @@ from chibo.plans.models import PlanTarget, VillagePlan
 from chibo.targets.models import Target
 
 from .meetings_plan import TARGET_YEARS
+from .rows import insert
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 WAITING_SHARE = 0.05  # plans of the last year not yet approved
@@ -64,14 +65,19 @@ def write_plans(villages: dict[str, Village], seed: int) -> dict:
     plans = VillagePlan.objects.bulk_create(plans, batch_size=1000)
     plan_of = {(p.village_id, p.year): p for p in plans}
     items = {year: _items_of(year) for year in TARGET_YEARS}
-    links = [
-        PlanTarget(
-            plan=plan_of[(village_of_cell[cell_id].pk, year)],
-            target=t,
-            criteria_item=items[year].get(SERVES.get(t.name)),
-        )
-        for (cell_id, year), rows in by_cell_year.items()
-        for t in rows
-    ]
-    PlanTarget.objects.bulk_create(links, batch_size=1000)
-    return {"plans": len(plans), "plan_targets": len(links)}
+    links = insert(
+        PlanTarget,
+        ("plan", "target", "criteria_item"),
+        (
+            (plan_of[(village_of_cell[cell_id].pk, year)].pk, t.pk, _pk(items[year], t.name))
+            for (cell_id, year), rows in by_cell_year.items()
+            for t in rows
+        ),
+    )
+    return {"plans": len(plans), "plan_targets": links}
+
+
+def _pk(items: dict[tuple[str, str], CriteriaItem], name: str) -> int | None:
+    """The criteria item the target `name` serves, if one does."""
+    item = items.get(SERVES.get(name))
+    return item.pk if item is not None else None

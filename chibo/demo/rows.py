@@ -11,6 +11,7 @@ build. Primary keys are not returned: `ids` reads them back by the rows' natural
 """
 
 from itertools import batched
+from operator import attrgetter
 
 from django.db import connection
 from django.utils import timezone
@@ -77,6 +78,18 @@ def insert(model, names, rows) -> int:
             cursor.executemany(sql, chunk)
             count += len(chunk)
     return count
+
+
+def insert_objects(model, objs) -> int:
+    """Insert unsaved instances of `model` (built where a writer needs the model's own methods,
+    as Member.refresh_derived): every field but the primary key and the write's timestamps."""
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+    ]
+    get = attrgetter(*(f.attname for f in fields))
+    return insert(model, [f.name for f in fields], map(get, objs))
 
 
 def ids(rows, keys) -> list[int]:

@@ -161,6 +161,22 @@ def documents_number_bulk(*, cell_ids) -> list[MeetingDocument]:
     imported workbook's thousands of meetings). A series that already has numbers is left to
     documents_number, meeting by meeting, which keeps its order. Inside the caller's
     transaction; returns the documents created, for the caller's audit."""
+    rows, one_by_one = documents_numbering(cell_ids=cell_ids)
+    created = [
+        MeetingDocument(meeting_id=meeting, doc_type=t, series=name, number=number, issued_on=on)
+        for meeting, t, name, number, on in rows
+    ]
+    MeetingDocument.objects.bulk_create(created, batch_size=2000)
+    meetings = CellMeeting.objects.in_bulk(one_by_one)
+    for pk in one_by_one:
+        documents_number(meeting=meetings[pk], actor=None)
+    return created
+
+
+def documents_numbering(*, cell_ids) -> tuple[list[tuple], list[int]]:
+    """What documents_number_bulk writes: the rows (meeting id, type, series, number, date) in
+    the order it writes them, and the meetings (ids, in meeting order) it leaves to
+    documents_number. Reads only: the demo writes the rows with its own bulk insert."""
     from collections import defaultdict
 
     from chibo.committees.models import Term
@@ -168,10 +184,10 @@ def documents_number_bulk(*, cell_ids) -> list[MeetingDocument]:
     todo = list(
         CellMeeting.objects.filter(cell_id__in=cell_ids, status__in=CellMeeting.WITH_DOCUMENTS)
         .exclude(pk__in=MeetingDocument.objects.values("meeting_id"))
-        .only("pk", "cell_id", "held_on", "scheduled_date")
+        .values_list("pk", "cell_id", "held_on", "scheduled_date", named=True)
     )
     if not todo:
-        return []
+        return [], []
     terms = defaultdict(list)
     for org_id, pk, start, end in (
         Term.objects.filter(organization_id__in={m.cell_id for m in todo})
@@ -180,32 +196,24 @@ def documents_number_bulk(*, cell_ids) -> list[MeetingDocument]:
     ):
         terms[org_id].append((start, end, pk))
 
-    def series(meeting, on):
-        for start, end, pk in terms[meeting.cell_id]:  # the latest term in force, as term_on
+    def series(cell_id, on):
+        for start, end, pk in terms[cell_id]:  # the latest term in force, as term_on
             if start <= on and (end is None or on < end):
                 return f"term:{pk}"
-        return f"year:{on.year}:{meeting.cell_id}"
+        return f"year:{on.year}:{cell_id}"
 
     runs = defaultdict(list)
     for meeting in todo:
         on = meeting_date(meeting)
-        runs[series(meeting, on)].append((on, meeting.pk, meeting))
+        runs[series(meeting.cell_id, on)].append((on, meeting.pk))
     numbered = set(
         MeetingDocument.objects.filter(series__in=list(runs)).values_list("series", flat=True)
     )
-    created, one_by_one = [], []
+    rows, one_by_one = [], []
     for name, run in runs.items():
         if name in numbered:
-            one_by_one += [m for _on, _pk, m in run]
+            one_by_one += run
             continue
-        for number, (on, _pk, meeting) in enumerate(sorted(run, key=lambda r: r[:2]), start=1):
-            created += [
-                MeetingDocument(
-                    meeting=meeting, doc_type=t, series=name, number=number, issued_on=on
-                )
-                for t in MeetingDocument.Type.values
-            ]
-    MeetingDocument.objects.bulk_create(created, batch_size=2000)
-    for meeting in sorted(one_by_one, key=lambda m: (meeting_date(m), m.pk)):
-        documents_number(meeting=meeting, actor=None)
-    return created
+        for number, (on, pk) in enumerate(sorted(run), start=1):
+            rows += [(pk, t, name, number, on) for t in MeetingDocument.Type.values]
+    return rows, [pk for _on, pk in sorted(one_by_one)]
