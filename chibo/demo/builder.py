@@ -1,7 +1,9 @@
 """Write the demo plan (plan.make_plan) to the database in one transaction, in bulk.
 
-Rows are written with bulk_create rather than through the services: ~10,000 members
-through member_create would take minutes and write ~10,000 audit rows. The plan is built
+Rows are written in bulk rather than through the services: ~10,000 members through
+member_create would take minutes and write ~10,000 audit rows. The large tables get tuples
+straight into the table (rows.insert), the few hundred rows whose primary keys the next
+writer needs go through bulk_create. The plan is built
 to satisfy the same rules the services check (dated memberships that never overlap, one
 open membership per member, status changes that close memberships; seats held by official
 members of the cell, within the committee rule, one holder per village post at a time), and
