@@ -11,6 +11,7 @@ point is the indicator as of the date itself (the tasks due up to that day).
 """
 
 import datetime
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -81,25 +82,41 @@ def _points(path: str | None, as_of: datetime.date) -> list[tuple[datetime.date,
 
 @dataclass
 class _Reads:
-    """What the dashboard reads from the database, grouped by month and cell."""
+    """What the dashboard reads from the database: the months before the last summed over the
+    cells they count, the last month by cell (the comparison and the cells to watch need each
+    cell's figures there)."""
 
     org_periods: list  # (path, valid_from, valid_to) of the organization
     cells: list[CellPeriod]
-    meetings: dict  # (month, cell id) -> {on_day, present, summoned, scored, ok}
-    tasks: dict  # cell id -> [(done, total) due in the 12 months up to each point's month]
-    tasks_now: dict  # cell id -> (done, total) due in the 12 months up to the date
+    earlier: list  # for each point but the last: the four indicators (code -> Value)
+    meetings: dict  # cell id -> {on_day, present, summoned, scored, ok} in the last month
+    tasks: dict  # cell id -> (done, total) due in the 12 months up to the last point's day
+
+
+# What a month's meetings add to the indicators, summed over a cell or a group of cells. A cell
+# has at most one regular meeting a month; counting the cells keeps on_day a count of cells.
+MEETING_SUMS = {
+    "on_day": Count(
+        "cell_id", distinct=True, filter=RECORDED & Q(kind=REGULAR, held_on=F("scheduled_date"))
+    ),
+    "present": Sum("present", filter=RECORDED),
+    "summoned": Sum("summoned", filter=RECORDED),
+    "scored": Count("id", filter=RECORDED & ~Q(quality_class="")),
+    "ok": Count("id", filter=RECORDED & Q(quality_class__in=GOOD_OR_FAIR)),
+}
+DONE = Count("id", filter=Q(state__in=DONE_STATES))
 
 
 def _read(org: Organization, points, as_of: datetime.date) -> _Reads:
     first = points[0][0]
-    last_day = points[-1][1]
+    month, last_day = points[-1]
     org_periods = list(
         OrganizationPeriod.objects.filter(organization=org, valid_from__lte=as_of)
         .filter(_open_on(first))
         .values_list("path", "valid_from", "valid_to")
     )
     if not org_periods:
-        return _Reads(org_periods, [], {}, {}, {})
+        return _Reads(org_periods, [], _earlier([], {}, None, points), {}, {})
     under = Q()
     for path in {p for p, _s, _e in org_periods}:
         under |= subtree_q(path)
@@ -115,100 +132,155 @@ def _read(org: Organization, points, as_of: datetime.date) -> _Reads:
     ]
     cell_ids = cell_periods.values("organization_id")
     meetings = {
-        (r.pop("month"), r.pop("cell_id")): r
-        for r in CellMeeting.objects.filter(
-            month__gte=first, month__lte=points[-1][0], cell_id__in=cell_ids
-        )
-        .values("month", "cell_id")
-        .annotate(
-            on_day=Count("id", filter=RECORDED & Q(kind=REGULAR, held_on=F("scheduled_date"))),
-            present=Sum("present", filter=RECORDED),
-            summoned=Sum("summoned", filter=RECORDED),
-            scored=Count("id", filter=RECORDED & ~Q(quality_class="")),
-            ok=Count("id", filter=RECORDED & Q(quality_class__in=GOOD_OR_FAIR)),
-        )
-        .order_by()
-    }
-    reviewed = Task.objects.filter(cell_id__in=cell_ids, state__in=REVIEWED_STATES)
-    done = Count("id", filter=Q(state__in=DONE_STATES))
-    # The month of a deadline as its index among the months (a CASE of plain comparisons:
-    # SQLite truncates dates with a Python function, a call a row).
-    months = [add_months(first, i - 11) for i in range(len(points) + 11)]
-    index = Case(
-        *(When(deadline__lt=add_months(m, 1), then=V(i)) for i, m in enumerate(months)),
-        output_field=IntegerField(),
-    )
-    tasks = {
-        (months[i], c): (d, t)
-        for i, c, d, t in reviewed.filter(
-            deadline__gte=months[0], deadline__lte=last_of_month(points[-1][0])
-        )
-        .annotate(m=index)
-        .values("m", "cell_id")
-        .annotate(done=done, total=Count("id"))
-        .order_by()
-        .values_list("m", "cell_id", "done", "total")
-    }
-    tasks_now = {
-        c: (d, t)
-        for c, d, t in reviewed.filter(deadline__gt=year_before(last_day), deadline__lte=last_day)
+        r.pop("cell_id"): r
+        for r in CellMeeting.objects.filter(month=month, cell_id__in=cell_ids)
         .values("cell_id")
-        .annotate(done=done, total=Count("id"))
+        .annotate(**MEETING_SUMS)
+        .order_by()
+    }
+    # The tasks due in the 12 months up to the day: the calendar months up to the month's end
+    # when the day is the month's last (year_before of a month's last day is a month's last).
+    tasks = {
+        c: (d, t)
+        for c, d, t in Task.objects.filter(
+            cell_id__in=cell_ids,
+            state__in=REVIEWED_STATES,
+            deadline__gt=year_before(last_day),
+            deadline__lte=last_day,
+        )
+        .values("cell_id")
+        .annotate(done=DONE, total=Count("id"))
         .order_by()
         .values_list("cell_id", "done", "total")
     }
-    return _Reads(org_periods, cells, meetings, _rolling(tasks, points), tasks_now)
+    earlier = _earlier(cells, _groups(org_periods, cells, points[:-1]), cell_ids, points)
+    return _Reads(org_periods, cells, earlier, meetings, tasks)
 
 
-def _rolling(by_month: dict, points) -> dict:
-    """cell id -> [(done, total) due in the 12 months up to each point's month], from the
-    counts by (month, cell): prefix sums over the months, one pass a cell."""
-    months = [add_months(points[0][0], i - 11) for i in range(len(points) + 11)]
-    per_cell = {}
-    for (month, cell), (d, t) in by_month.items():
-        per_cell.setdefault(cell, {})[month] = (d, t)
-    out = {}
-    for cell, counts in per_cell.items():
-        done = total = 0
-        sums = [(0, 0)]
-        for m in months:
-            d, t = counts.get(m, (0, 0))
-            done, total = done + d, total + t
-            sums.append((done, total))
-        out[cell] = [
-            (sums[i + 12][0] - sums[i][0], sums[i + 12][1] - sums[i][1]) for i in range(len(points))
-        ]
+def _groups(org_periods, cells, points) -> dict[tuple, list[int]]:
+    """The cells grouped by how each of `points` counts them: 0 when the cell is not under the
+    node on the point's day, 1 when it is but was founded after the month (its meetings count,
+    not as a cell expected to meet), 2 otherwise. Cells no point counts are left out."""
+    days = [day for _month, day in points]
+    ends = [last_of_month(month) for month, _day in points]
+    paths = [_path_on(org_periods, day) for day in days]
+    counted = {}
+    for c in cells:
+        row = counted.setdefault(c.cell_id, [0] * len(points))
+        # the points whose day is in the period (the days go up)
+        stop = len(days) if c.end is None else bisect_left(days, c.end)
+        for i in range(bisect_left(days, c.start), stop):
+            if paths[i] is not None and c.path.startswith(paths[i]):
+                row[i] = 2 if c.founded <= ends[i] else 1
+    groups = {}
+    for cell, row in counted.items():
+        if any(row):
+            groups.setdefault(tuple(row), []).append(cell)
+    return groups
+
+
+def _month_index(months: list[datetime.date], lo: int, hi: int):
+    """The index of a task's deadline month among `months` (lo to hi), as nested CASEs that
+    halve the months (SQLite truncates dates with a Python function, a call a row; a CASE of
+    one comparison a month costs a comparison a month a row)."""
+    if lo == hi:
+        return V(lo)
+    mid = (lo + hi + 1) // 2
+    return Case(
+        When(deadline__lt=months[mid], then=_month_index(months, lo, mid - 1)),
+        default=_month_index(months, mid, hi),
+        output_field=IntegerField(),
+    )
+
+
+def _earlier(cells, groups: dict, cell_ids, points) -> list[dict[str, Value]]:
+    """The four indicators of each point but the last, over the cells on the point's day under
+    the node: the meetings and tasks summed by month and group of cells (`_groups`) in two
+    queries, whatever the number of cells."""
+    n = len(points) - 1
+    if not groups:
+        return [_as_values({}, 0, (0, 0)) for _ in range(n)]
+    members = list(groups.values())
+    if len(members) == 1 and len(members[0]) == len({c.cell_id for c in cells}):
+        group = V(0)  # every cell read, counted alike
+    else:  # the others in no group (NULL)
+        group = Case(
+            *(When(cell_id__in=ids, then=V(k)) for k, ids in enumerate(members)),
+            output_field=IntegerField(),
+        )
+    meetings = {
+        (r.pop("month"), r.pop("g")): r
+        for r in CellMeeting.objects.filter(
+            month__gte=points[0][0], month__lte=points[n - 1][0], cell_id__in=cell_ids
+        )
+        .annotate(g=group)
+        .values("month", "g")
+        .annotate(**MEETING_SUMS)
+        .order_by()
+    }
+    # the tasks by month of their deadline, from 11 months before the first point's
+    months = [add_months(points[0][0], i - 11) for i in range(n + 11)]
+    by_month = {
+        (m, g): (d, t)
+        for m, g, d, t in Task.objects.filter(
+            cell_id__in=cell_ids,
+            state__in=REVIEWED_STATES,
+            deadline__gte=months[0],
+            deadline__lte=last_of_month(months[-1]),
+        )
+        .annotate(g=group, m=_month_index(months, 0, len(months) - 1))
+        .values("m", "g")
+        .annotate(done=DONE, total=Count("id"))
+        .order_by()
+        .values_list("m", "g", "done", "total")
+    }
+    out = []
+    for i in range(n):
+        sums = dict.fromkeys(("on_day", "present", "summoned", "scored", "ok"), 0)
+        expected = done = total = 0
+        for k, (counts, ids) in enumerate(groups.items()):
+            if not counts[i]:
+                continue
+            m = meetings.get((points[i][0], k))
+            if m:
+                for key in ("present", "summoned", "scored", "ok"):
+                    sums[key] += m[key] or 0
+            if counts[i] == 2:
+                expected += len(ids)
+                sums["on_day"] += m["on_day"] if m else 0
+            for j in range(i, i + 12):  # the 12 months up to the point's
+                d, t = by_month.get((j, k), (0, 0))
+                done, total = done + d, total + t
+        out.append(_as_values(sums, expected, (done, total)))
     return out
 
 
-def _values(reads: _Reads, cells, i, month, *, exact_tasks: bool) -> dict[str, Value]:
-    """The four indicators of point `i` (`month`) over `cells` (the cells on the point's day
-    under the node)."""
-    on_day = expected = present = summoned = scored = ok = done = total = 0
+def _as_values(sums: dict, expected: int, tasks: tuple[int, int]) -> dict[str, Value]:
+    return {
+        "meetings_held_on_schedule": Value(sums.get("on_day", 0), expected),
+        "meeting_attendance_rate": Value(sums.get("present", 0), sums.get("summoned", 0)),
+        "meeting_quality_classes": Value(sums.get("ok", 0), sums.get("scored", 0)),
+        "task_completion_rate": Value(*tasks),
+    }
+
+
+def _values(reads: _Reads, cells, month) -> dict[str, Value]:
+    """The four indicators of the last point (`month`) over `cells` (the cells on the point's
+    day under the node)."""
+    sums = dict.fromkeys(("on_day", "present", "summoned", "scored", "ok"), 0)
+    expected = done = total = 0
     end = last_of_month(month)
-    no_tasks = ((0, 0),) * (i + 1)
     for c in cells:
-        m = reads.meetings.get((month, c.cell_id))
+        m = reads.meetings.get(c.cell_id)
         if c.founded <= end:
             expected += 1
-            on_day += bool(m and m["on_day"])
+            sums["on_day"] += bool(m and m["on_day"])
         if m:
-            present += m["present"] or 0
-            summoned += m["summoned"] or 0
-            scored += m["scored"]
-            ok += m["ok"]
-        if exact_tasks:
-            d, t = reads.tasks_now.get(c.cell_id, (0, 0))
-            done, total = done + d, total + t
-        else:
-            d, t = reads.tasks.get(c.cell_id, no_tasks)[i]
-            done, total = done + d, total + t
-    return {
-        "meetings_held_on_schedule": Value(on_day, expected),
-        "meeting_attendance_rate": Value(present, summoned),
-        "meeting_quality_classes": Value(ok, scored),
-        "task_completion_rate": Value(done, total),
-    }
+            for key in ("present", "summoned", "scored", "ok"):
+                sums[key] += m[key] or 0
+        d, t = reads.tasks.get(c.cell_id, (0, 0))
+        done, total = done + d, total + t
+    return _as_values(sums, expected, (done, total))
 
 
 def _item(label, value: Value, url: str) -> dict:
@@ -232,11 +304,10 @@ def _under(cells, path: str | None, day: datetime.date) -> list[CellPeriod]:
 
 def trends(org: Organization, reads: _Reads, points) -> list[dict]:
     """For each trend indicator: its name, code and a point a month (oldest first)."""
-    by_month = []
-    for i, (month, day) in enumerate(points):
-        cells = _under(reads.cells, _path_on(reads.org_periods, day), day)
-        exact = i == len(points) - 1 and day != last_of_month(month)
-        by_month.append((month, day, _values(reads, cells, i, month, exact_tasks=exact)))
+    last, last_day = points[-1]
+    cells = _under(reads.cells, _path_on(reads.org_periods, last_day), last_day)
+    values = [*reads.earlier, _values(reads, cells, last)]
+    by_month = [(m, d, v) for (m, d), v in zip(points, values, strict=True)]
     return [
         {
             "code": code,
@@ -268,23 +339,25 @@ def comparison(reads: _Reads, points) -> list[dict]:
     """For each trend indicator, its value for each direct child in the last month, worst
     first (the lowest share; a child with nothing to count last)."""
     month, day = points[-1]
-    children = _children(_path_on(reads.org_periods, day), day)
-    exact = day != last_of_month(month)
+    path = _path_on(reads.org_periods, day)
+    children = _children(path, day)
+    # the cells on the day under each child (a child's path is the node's and one step)
+    under = {}
+    for c in _under(reads.cells, path, day):
+        under.setdefault(c.path[: len(path) + PATH_STEP], []).append(c)
     per_child = []
-    for pk, path, name in children:
-        values = _values(
-            reads, _under(reads.cells, path, day), len(points) - 1, month, exact_tasks=exact
-        )
-        per_child.append((Organization(pk=pk, path=path, name=name), values))
+    for pk, child_path, name in children:
+        values = _values(reads, under.get(child_path, []), month)
+        child = Organization(pk=pk, path=child_path, name=name)
+        per_child.append((child, values))
+    name_key = {child.pk: vn.text_sort_key(child.name) for child, _v in per_child}
     out = []
     for code in TREND_CODES:
         items = [
             {**_item(child.name, values[code], list_url(code, child, day)), "org": child}
             for child, values in per_child
         ]
-        items.sort(
-            key=lambda i: (i["share"] is None, i["share"] or 0, vn.text_sort_key(i["label"]))
-        )
+        items.sort(key=lambda i: (i["share"] is None, i["share"] or 0, name_key[i["org"].pk]))
         out.append({"code": code, "name": str(get(code).name), "items": items})
     return out if children else []
 
@@ -318,17 +391,18 @@ def attention(org: Organization, reads: _Reads, points, as_of: datetime.date) ->
     out = []
     end = last_of_month(month)
     for c in sorted(cells, key=lambda c: c.path):
-        cell = Organization(pk=c.cell_id, path=c.path, name=c.name)
-        reasons = []
+        reasons = []  # (reason, the indicator whose list shows it, as of)
         if c.residential and rule is not None and seats.get(c.cell_id, 0) < rule.min_committee_size:
-            reasons.append(("no_committee", list_url("cells_with_committee", cell, as_of)))
-        m = reads.meetings.get((month, c.cell_id))
+            reasons.append(("no_committee", "cells_with_committee", as_of))
+        m = reads.meetings.get(c.cell_id)
         if c.founded <= end and c.on(day) and not (m and m["on_day"]):
-            reasons.append(("late", list_url("meetings_held_on_schedule", cell, day)))
+            reasons.append(("late", "meetings_held_on_schedule", day))
         if c.residential and c.cell_id in weak:
-            reasons.append(("secretary", list_url("village_committee_theory_ok", cell, as_of)))
+            reasons.append(("secretary", "village_committee_theory_ok", as_of))
         if reasons:
-            out.append({"cell": cell, "reasons": reasons})
+            cell = Organization(pk=c.cell_id, path=c.path, name=c.name)
+            links = [(reason, list_url(code, cell, on)) for reason, code, on in reasons]
+            out.append({"cell": cell, "reasons": links})
     return out
 
 

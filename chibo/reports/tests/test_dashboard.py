@@ -97,6 +97,69 @@ def test_trend_points_equal_the_indicators(data, level):
             assert (got.value, got.of) == (expected.value, expected.of), (t["code"], month)
 
 
+@pytest.fixture
+def changed(data):
+    """Besides `data`, the structure changes during the quarter: a cell founded in January under
+    commune B, a cell of commune A closed in February, cell A2 moved to commune B in February."""
+    new = org_services.org_create(
+        code="XB-NEW",
+        name="Chi bộ bản Mới",
+        kind=Organization.Kind.CELL,
+        cell_type="residential",
+        parent=data.commune_b,
+        valid_from=D(2023, 1, 10),
+        actor=None,
+    )
+    old = org_services.org_create(
+        code="XA-OLD",
+        name="Chi bộ bản Cũ",
+        kind=Organization.Kind.CELL,
+        cell_type="residential",
+        parent=data.commune_a,
+        valid_from=D(2020, 1, 1),
+        actor=None,
+    )
+    for i, month in enumerate(MONTHS):
+        m = meet(new, month, held_on=month.replace(day=24), present=5, summoned=6 + i)
+        task(m, f"N{i}", month.replace(day=8), T.DONE if i else T.LATE)
+    m = meet(old, MONTHS[0], held_on=D(2023, 1, 24), present=3, summoned=3)
+    task(m, "O", D(2023, 1, 20), T.NOT_DONE)
+    meet(old, D(2022, 12, 1), held_on=D(2022, 12, 20), present=2, summoned=4)
+    org_services.org_close(org=old, on=D(2023, 2, 20), actor=None)
+    org_services.org_reparent(
+        org=data.cell_a2, new_parent=data.commune_b, on=D(2023, 2, 15), actor=None
+    )
+    for org in (data.district, data.commune_a, data.commune_b):
+        org.refresh_from_db()
+    return data
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, D(2023, 3, 10), D(2023, 2, 16)])
+def test_trend_points_and_comparison_equal_the_indicators_across_changes(changed, as_of):
+    """Every month's point, summed over the cells under the node on its day, and each child's
+    figure in the comparison are the indicators' as of that day."""
+    months = (D(2022, 11, 1), D(2022, 12, 1), *MONTHS)
+    for org in (changed.district, changed.commune_a, changed.commune_b):
+        board = selectors.dashboard(org, as_of)
+        day = board["month_day"]
+        for t in board["trends"]:
+            indicator = get(t["code"])
+            for month in (m for m in months if m <= board["month"]):
+                on = day if month == board["month"] else last_of_month(month)
+                expected = indicator.compute(org, on)
+                got = _point(t, month)["value"]
+                assert (got.value, got.of) == (expected.value, expected.of), (org, t, month)
+        for c in board["comparison"]:
+            for item in c["items"]:
+                expected = get(c["code"]).compute(item["org"], day)
+                got = item["value"]
+                assert (got.value, got.of) == (expected.value, expected.of), (item["label"], c)
+    compare = {c["code"]: c for c in selectors.dashboard(changed.district, AS_OF)["comparison"]}
+    # in March commune B holds cell B, cell A2 (moved) and the new cell
+    on_day = {i["label"]: i["text"] for i in compare["meetings_held_on_schedule"]["items"]}
+    assert on_day == {"Đảng bộ xã Bình": "1/3 (33,3%)", "Đảng bộ xã An": "1/1 (100%)"}
+
+
 def test_trend_figures_on_the_district(data):
     trends = {t["code"]: t for t in selectors.dashboard(data.district, AS_OF)["trends"]}
     on_day = trends["meetings_held_on_schedule"]
