@@ -179,20 +179,6 @@ def _groups(org_periods, cells, points) -> dict[tuple, list[int]]:
     return groups
 
 
-def _month_index(months: list[datetime.date], lo: int, hi: int):
-    """The index of a task's deadline month among `months` (lo to hi), as nested CASEs that
-    halve the months (SQLite truncates dates with a Python function, a call a row; a CASE of
-    one comparison a month costs a comparison a month a row)."""
-    if lo == hi:
-        return V(lo)
-    mid = (lo + hi + 1) // 2
-    return Case(
-        When(deadline__lt=months[mid], then=_month_index(months, lo, mid - 1)),
-        default=_month_index(months, mid, hi),
-        output_field=IntegerField(),
-    )
-
-
 def _earlier(cells, groups: dict, cell_ids, points) -> list[dict[str, Value]]:
     """The four indicators of each point but the last, over the cells on the point's day under
     the node: the meetings and tasks summed by month and group of cells (`_groups`) in two
@@ -200,40 +186,50 @@ def _earlier(cells, groups: dict, cell_ids, points) -> list[dict[str, Value]]:
     n = len(points) - 1
     if not groups:
         return [_as_values({}, 0, (0, 0)) for _ in range(n)]
+    # The largest group by default, the others named (few cells, as a rule: the structure
+    # seldom changes), and the cells no point counts left out.
     members = list(groups.values())
-    if len(members) == 1 and len(members[0]) == len({c.cell_id for c in cells}):
-        group = V(0)  # every cell read, counted alike
-    else:  # the others in no group (NULL)
-        group = Case(
-            *(When(cell_id__in=ids, then=V(k)) for k, ids in enumerate(members)),
-            output_field=IntegerField(),
-        )
+    largest = max(range(len(members)), key=lambda k: len(members[k]))
+    group = Case(
+        *(When(cell_id__in=ids, then=V(k)) for k, ids in enumerate(members) if k != largest),
+        default=V(largest),
+        output_field=IntegerField(),
+    )
+    counted = {cell for ids in members for cell in ids}
+    read = Q(cell_id__in=cell_ids)
+    if left_out := sorted({c.cell_id for c in cells} - counted):
+        read &= ~Q(cell_id__in=left_out)
     meetings = {
         (r.pop("month"), r.pop("g")): r
         for r in CellMeeting.objects.filter(
-            month__gte=points[0][0], month__lte=points[n - 1][0], cell_id__in=cell_ids
+            read, month__gte=points[0][0], month__lte=points[n - 1][0]
         )
         .annotate(g=group)
         .values("month", "g")
         .annotate(**MEETING_SUMS)
         .order_by()
     }
-    # the tasks by month of their deadline, from 11 months before the first point's
+    # The tasks by month of their deadline (its index among `months`), from 11 months before
+    # the first point's; summed by day in SQL (SQLite truncates dates with a Python function,
+    # a call a row), by month here.
     months = [add_months(points[0][0], i - 11) for i in range(n + 11)]
-    by_month = {
-        (m, g): (d, t)
-        for m, g, d, t in Task.objects.filter(
-            cell_id__in=cell_ids,
+    by_month = {}
+    for due, g, d, t in (
+        Task.objects.filter(
+            read,
             state__in=REVIEWED_STATES,
             deadline__gte=months[0],
             deadline__lte=last_of_month(months[-1]),
         )
-        .annotate(g=group, m=_month_index(months, 0, len(months) - 1))
-        .values("m", "g")
+        .annotate(g=group)
+        .values("deadline", "g")
         .annotate(done=DONE, total=Count("id"))
         .order_by()
-        .values_list("m", "g", "done", "total")
-    }
+        .values_list("deadline", "g", "done", "total")
+    ):
+        key = ((due.year - months[0].year) * 12 + due.month - months[0].month, g)
+        done, total = by_month.get(key, (0, 0))
+        by_month[key] = (done + d, total + t)
     out = []
     for i in range(n):
         sums = dict.fromkeys(("on_day", "present", "summoned", "scored", "ok"), 0)
