@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 from django.db.models import Value as V
-from django.db.models.functions import Length
 from django.utils.translation import get_language
 
 from chibo.committees.models import Position, Title, in_force_q
@@ -88,6 +87,7 @@ class _Reads:
 
     org_periods: list  # (path, valid_from, valid_to) of the organization
     cells: list[CellPeriod]
+    others: list  # (id, path, valid_from, valid_to, name) of the other organizations under it
     earlier: list  # for each point but the last: the four indicators (code -> Value)
     meetings: dict  # cell id -> {on_day, present, summoned, scored, ok} in the last month
     tasks: dict  # cell id -> (done, total) due in the 12 months up to the last point's day
@@ -116,21 +116,23 @@ def _read(org: Organization, points, as_of: datetime.date) -> _Reads:
         .values_list("path", "valid_from", "valid_to")
     )
     if not org_periods:
-        return _Reads(org_periods, [], _earlier([], {}, None, points), {}, {})
+        return _Reads(org_periods, [], [], _earlier([], {}, None, points), {}, {})
     under = Q()
     for path in {p for p, _s, _e in org_periods}:
         under |= subtree_q(path)
-    cell_periods = OrganizationPeriod.objects.filter(
-        under, organization__kind=Organization.Kind.CELL, valid_from__lte=as_of
-    ).filter(_open_on(first))
-    cells = [
-        CellPeriod(c, p, s, e, f, n, t == Organization.CellType.RESIDENTIAL)
-        for c, p, s, e, f, n, t in cell_periods.values_list(
-            *("organization_id", "path", "valid_from", "valid_to"),
-            *("organization__valid_from", "organization__name", "organization__cell_type"),
-        )
-    ]
-    cell_ids = cell_periods.values("organization_id")
+    periods = OrganizationPeriod.objects.filter(under, valid_from__lte=as_of).filter(
+        _open_on(first)
+    )
+    cells, others = [], []
+    for c, p, s, e, f, n, t, kind in periods.values_list(
+        *("organization_id", "path", "valid_from", "valid_to", "organization__valid_from"),
+        *("organization__name", "organization__cell_type", "organization__kind"),
+    ):
+        if kind == Organization.Kind.CELL:
+            cells.append(CellPeriod(c, p, s, e, f, n, t == Organization.CellType.RESIDENTIAL))
+        else:
+            others.append((c, p, s, e, n))
+    cell_ids = periods.filter(organization__kind=Organization.Kind.CELL).values("organization_id")
     meetings = {
         r.pop("cell_id"): r
         for r in CellMeeting.objects.filter(month=month, cell_id__in=cell_ids)
@@ -154,7 +156,7 @@ def _read(org: Organization, points, as_of: datetime.date) -> _Reads:
         .values_list("cell_id", "done", "total")
     }
     earlier = _earlier(cells, _groups(org_periods, cells, points[:-1]), cell_ids, points)
-    return _Reads(org_periods, cells, earlier, meetings, tasks)
+    return _Reads(org_periods, cells, others, earlier, meetings, tasks)
 
 
 def _groups(org_periods, cells, points) -> dict[tuple, list[int]]:
@@ -317,18 +319,18 @@ def trends(org: Organization, reads: _Reads, points) -> list[dict]:
     ]
 
 
-def _children(path: str | None, day: datetime.date) -> list[tuple[int, str, str]]:
+def _children(reads: _Reads, path: str | None, day: datetime.date) -> list[tuple[int, str, str]]:
     """(id, path, name) of the organizations directly under `path` on `day`, by path."""
     if path is None:
         return []
-    return list(
-        OrganizationPeriod.objects.filter(subtree_q(path), valid_from__lte=day)
-        .filter(_open_on(day))
-        .annotate(depth=Length("path"))
-        .filter(depth=len(path) + PATH_STEP)
-        .order_by("path")
-        .values_list("organization_id", "path", "organization__name")
-    )
+    depth = len(path) + PATH_STEP
+    periods = [(c.cell_id, c.path, c.start, c.end, c.name) for c in reads.cells] + reads.others
+    children = [
+        (pk, p, name)
+        for pk, p, start, end, name in periods
+        if len(p) == depth and p.startswith(path) and start <= day and (end is None or day < end)
+    ]
+    return sorted(children, key=lambda child: child[1])
 
 
 def comparison(reads: _Reads, points) -> list[dict]:
@@ -336,7 +338,7 @@ def comparison(reads: _Reads, points) -> list[dict]:
     first (the lowest share; a child with nothing to count last)."""
     month, day = points[-1]
     path = _path_on(reads.org_periods, day)
-    children = _children(path, day)
+    children = _children(reads, path, day)
     # the cells on the day under each child (a child's path is the node's and one step)
     under = {}
     for c in _under(reads.cells, path, day):
