@@ -1,7 +1,8 @@
 """The dashboard of an organization (province, district, commune or cell) as of a date: the
 36-month trends of the meeting indicators, the comparison of its direct children, and the cells
-that need attention. Read in a fixed number of grouped queries whatever the number of cells
-(the months and the cells are summed in Python), never one query a month or a cell.
+that need attention. Read in a fixed number of grouped queries whatever the number of cells,
+never one query a month or a cell: the months before the last summed in SQL over the groups of
+cells they count alike (the structure seldom changes), the last month read by cell.
 
 A trend's point for month M is the indicator's value for M: the meetings of M and the tasks due
 in the 12 months up to M's last day, on the structure of M's last day, as the indicator computes
