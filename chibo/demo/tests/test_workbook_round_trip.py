@@ -23,6 +23,7 @@ from chibo.members.models import Member, Membership
 from chibo.members.services import EDITABLE_FIELDS
 from chibo.organizations.models import Organization
 from chibo.workbook import exporter, importer
+from chibo.workbook.tests.test_governance import snapshot as governance_snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -91,71 +92,12 @@ def _members():
     return result
 
 
-def _criteria_and_plans():
-    """The criteria sets, their items, the villages' results and the villages' plans with the
-    targets assigned in them, by codes (the ids change on the way)."""
-    from chibo.criteria.models import CriteriaItem, CriteriaSet, VillageCriterionStatus
-    from chibo.plans.models import PlanTarget, VillagePlan
-
-    return {
-        "sets": sorted(
-            CriteriaSet.objects.values_list("kind", "name", "decision", "valid_from", "valid_to")
-        ),
-        "items": sorted(
-            CriteriaItem.objects.values_list(
-                "criteria_set__name",
-                "code",
-                "name",
-                "measure",
-                "unit",
-                "compare",
-                "threshold",
-                "order",
-            )
-        ),  # fmt: skip
-        "statuses": sorted(
-            VillageCriterionStatus.objects.values_list(
-                "village__code",
-                "year",
-                "item__criteria_set__name",
-                "item__code",
-                "value",
-                "met",
-                "note",
-            )
-        ),  # fmt: skip
-        "plans": sorted(
-            VillagePlan.objects.values_list(
-                "village__code",
-                "year",
-                "status",
-                "text",
-                "comment",
-                "submitted_at",
-                "decided_at",
-                "decided_by__username",
-            )
-        ),  # fmt: skip
-        "plan_targets": sorted(
-            PlanTarget.objects.values_list(
-                "plan__village__code",
-                "plan__year",
-                "target__cell__code",
-                "target__name",
-                "criteria_item__criteria_set__name",
-                "criteria_item__code",
-            ),
-            key=str,
-        ),  # fmt: skip
-    }
-
-
 @pytest.mark.django_db
 def test_the_demo_goes_out_and_back_in_whole(demo):
     codes = _orgs()
     before = _indicators(codes)
     members_before = _members()
-    governance_before = _criteria_and_plans()
+    governance_before = governance_snapshot()
     assert governance_before["statuses"] and governance_before["plan_targets"]
     data = exporter.build(None)
 
@@ -177,7 +119,7 @@ def test_the_demo_goes_out_and_back_in_whole(demo):
         ]
         assert not differences, "\n".join(differences[:30])
         assert members_after == members_before
-        governance_after = _criteria_and_plans()
+        governance_after = governance_snapshot()
         for part, rows in governance_before.items():
             assert governance_after[part] == rows, part
     finally:
