@@ -82,4 +82,14 @@ def test_every_notification_moves_and_comes_back():
             ("note commune", None, "note", AT, AT),
         }
     finally:
-        migrate(AFTER)
+        # Every migration again, the later ones that depend on these included (a later
+        # migration left unapplied breaks every test after this one on the worker).
+        executor = MigrationExecutor(connection)
+        migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_the_database_is_fully_migrated_after_it():
+    """Runs after the test above in the same worker or not: nothing is left to apply."""
+    executor = MigrationExecutor(connection)
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
