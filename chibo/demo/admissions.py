@@ -29,6 +29,7 @@ D = datetime.date
 TARGETS = {2021: 200, 2022: 200, 2023: 200}  # the district's yearly target (the article)
 TARGET_DECIDED = {2021: D(2021, 1, 15), 2022: D(2022, 1, 14), 2023: D(2023, 1, 16)}
 SPLIT_DECIDED = {2021: D(2021, 1, 25), 2022: D(2022, 1, 24), 2023: D(2023, 1, 30)}
+LATER_TARGET = 200  # each year after 2023 (decided mid-January, split late January)
 # Candidates on the way in on 31/03/2023, by the step they wait for (weights per cell drawn).
 WAITING = {
     Step.COURSE: 40,
@@ -69,19 +70,36 @@ def _shares(total: int, weights: dict) -> dict:
     return shares
 
 
-def _targets(plan, orgs) -> list[AdmissionTarget]:
+def _target_years(today) -> dict[int, tuple]:
+    """year -> (target, decided on, split on): the article's years, then each year to today's
+    (its target decided by then)."""
+    out = {y: (TARGETS[y], TARGET_DECIDED[y], SPLIT_DECIDED[y]) for y in TARGETS}
+    for year in range(max(TARGETS) + 1, (today or d.AS_OF).year + 1):
+        decided, split = D(year, 1, 15), D(year, 1, 27)
+        if decided <= today:
+            out[year] = (LATER_TARGET, decided, split)
+    return out
+
+
+def _targets(plan, orgs, today=None) -> list[AdmissionTarget]:
+    """The yearly targets, shared in proportion to the year's admissions; those of 2023 to
+    what was admitted by 31/03/2023 (the targets of that day are the article's, whatever came
+    later)."""
     per_year: dict[int, Counter] = defaultdict(Counter)
     per_cell: dict[int, Counter] = defaultdict(Counter)
+    years = _target_years(today)
     for m in plan.members:
         year = m.admission_date.year
-        if year in TARGETS:
+        if year == max(TARGETS) and m.admission_date > d.AS_OF:
+            continue
+        if year in years:
             cell = orgs[m.cell]
             grassroots = _grassroots_of(cell)
             per_year[year][grassroots.code] += 1
             per_cell[year][cell.code] += 1
     grassroots = [o for o in orgs.values() if _grassroots_of(o) is o and o.valid_to is None]
     rows = []
-    for year, total in TARGETS.items():
+    for year, (total, decided_on, split_on) in years.items():
         # Every grassroots organization gets a share (at least what it admitted, roughly);
         # the year's admissions weigh it, with one for those that admitted nobody.
         weights = {g.code: per_year[year][g.code] or 1 for g in grassroots}
@@ -92,7 +110,7 @@ def _targets(plan, orgs) -> list[AdmissionTarget]:
                     organization=g,
                     year=year,
                     value=shares[g.code],
-                    decided_on=TARGET_DECIDED[year],
+                    decided_on=decided_on,
                     number=f"{10 + year % 10}-QĐ/HU",
                 )
             )
@@ -109,7 +127,7 @@ def _targets(plan, orgs) -> list[AdmissionTarget]:
                     organization=c,
                     year=year,
                     value=cell_shares.get(c.code, 0),
-                    decided_on=SPLIT_DECIDED[year],
+                    decided_on=split_on,
                     number=f"{year % 100:02d}-QĐ/ĐU",
                 )
                 for c in cells
@@ -239,25 +257,35 @@ def _person(spec) -> dict:
     }
 
 
-def _admitted(writer: _Writer):
-    """The admission records of the members admitted since 2021, up to their recognition."""
+def _admitted(writer: _Writer, members: slice, today=d.AS_OF):
+    """The admission records of the members admitted since 2021 (of the plan's `members`), up
+    to their recognition (by `today`)."""
     rng = writer.rng
-    for spec, pk in zip(writer.plan.members, writer.member_ids, strict=True):
+    for spec, pk in zip(writer.plan.members[members], writer.member_ids[members], strict=True):
         if spec.admission_date < D(2021, 1, 1):
             continue
         admitted_in = spec.memberships[0]
         if admitted_in.start != spec.admission_date:
             continue  # came from outside the district: admitted elsewhere
         dates = writer.way_back(spec.admission_date)
-        if spec.official_date is not None:
-            end = add_months(spec.admission_date, 12)
-            dates[Step.RECOGNITION] = spec.official_date
+        official = spec.official_date
+        # An article member made official after 31/03/2023: the records of that day are drawn
+        # as if they were still probationary, their recognition from a generator of its own.
+        later = today <= d.AS_OF and official is not None and official > d.AS_OF
+        end = add_months(spec.admission_date, 12)
+        if official is not None and not later:
+            dates[Step.RECOGNITION] = official
             dates[Step.CELL_RECOGNITION] = max(
-                end, spec.official_date - datetime.timedelta(days=rng.randint(0, 12))
+                end, official - datetime.timedelta(days=rng.randint(0, 12))
             )
-        elif add_months(spec.admission_date, 12) <= d.AS_OF and rng.random() < 0.5:
+        elif end <= today and rng.random() < 0.5:
             # probation over, the cell has met: the upper committee's decision is awaited
-            dates[Step.CELL_RECOGNITION] = add_months(spec.admission_date, 12)
+            dates[Step.CELL_RECOGNITION] = end
+        if later:
+            dates[Step.RECOGNITION] = official
+            dates[Step.CELL_RECOGNITION] = max(
+                end, official - datetime.timedelta(days=writer.later_rng.randint(0, 12))
+            )
         writer.add(cell_code=admitted_in.cell, person=_person(spec), dates=dates, member_id=pk)
 
 
@@ -305,12 +333,21 @@ def _waiting(writer: _Writer):
         writer.add(cell_code=cell_code, person=person, dates=kept)
 
 
-def write_admissions(plan, orgs: dict[str, Organization], member_ids: list[int]) -> dict:
-    """Write the demo's targets, admission records and candidates; what was written, counted."""
+def write_admissions(
+    plan, orgs: dict[str, Organization], member_ids: list[int], today=None
+) -> dict:
+    """Write the demo's targets, admission records and candidates; what was written, counted.
+    The records of the members admitted after 31/03/2023 come last, from a generator of their
+    own."""
     rng = random.Random(plan.seed * 31 + 11)
-    targets = AdmissionTarget.objects.bulk_create(_targets(plan, orgs), batch_size=1000)
+    targets = AdmissionTarget.objects.bulk_create(_targets(plan, orgs, today), batch_size=1000)
     writer = _Writer(plan, orgs, member_ids, rng)
-    _admitted(writer)
+    writer.later_rng = random.Random(f"{plan.seed}:admissions:recognitions")
+    article = plan.article if plan.article is not None else len(plan.members)
+    _admitted(writer, slice(0, article))
     _waiting(writer)
+    if article < len(plan.members):
+        writer.rng = random.Random(f"{plan.seed}:admissions:later")
+        _admitted(writer, slice(article, None), today)
     steps = writer.write()
     return {"targets": len(targets), "candidates": len(writer.candidates), "steps": steps}

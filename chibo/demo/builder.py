@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 from chibo.accounts.models import RoleAssignment, User
-from chibo.core import audit
+from chibo.core import audit, dates
 from chibo.core.models import AuditEvent
 from chibo.meetings.documents import services as services_documents
 from chibo.meetings.models import MeetingDocument
@@ -76,9 +76,14 @@ def _after_bulk_load():
         connection.check_constraints()
 
 
-def build_demo(*, seed: int = d.DEFAULT_SEED, password: str = d.DEFAULT_PASSWORD) -> DemoResult:
-    """Build the Mai Sơn demo district; raises DemoNotEmpty unless the database is empty."""
-    plan = make_plan(seed)
+def build_demo(
+    *, seed: int = d.DEFAULT_SEED, password: str = d.DEFAULT_PASSWORD, today=None
+) -> DemoResult:
+    """Build the Mai Sơn demo district, its data going on to `today` (the local date by
+    default); raises DemoNotEmpty unless the database is empty. The same seed and day give the
+    same demo."""
+    today = today or dates.today()
+    plan = make_plan(seed, today)
     with transaction.atomic():
         usernames = [u[0] for u in d.DEMO_USERS]
         if not database_is_empty() or User.objects.filter(username__in=usernames).exists():
@@ -89,15 +94,15 @@ def build_demo(*, seed: int = d.DEFAULT_SEED, password: str = d.DEFAULT_PASSWORD
         users = _create_users(plan, orgs, member_ids, password)
         committees = write_committees(plan.committees, orgs, member_ids, villages)
         training = write_training(plan.training, orgs, member_ids)
-        meetings = build_meetings(plan, orgs, member_ids, users, villages)
+        meetings = build_meetings(plan, orgs, member_ids, users, villages, today)
         # The minutes and resolutions of the recorded meetings carry their register numbers,
         # as records saved through the pages do.
         meetings["documents"] = _number_documents(orgs)
-        write_admissions(plan, orgs, member_ids)
+        write_admissions(plan, orgs, member_ids, today)
         write_congresses(orgs, seed)
         write_criteria(villages, seed)
-        write_plans(villages, seed)
-        write_ratings(seed)
+        write_plans(villages, seed, today)
+        write_ratings(seed, today)
         _after_bulk_load()
         district = orgs[d.DISTRICT[0]]
         audit.record(
@@ -108,9 +113,11 @@ def build_demo(*, seed: int = d.DEFAULT_SEED, password: str = d.DEFAULT_PASSWORD
             changes={
                 "demo": {
                     "seed": seed,
+                    "today": today.isoformat(),
                     "organizations": len(orgs),
                     "villages": len(plan.villages),
                     "members": len(member_ids),
+                    "after_the_article": plan.later,
                     "memberships": sum(len(m.memberships) for m in plan.members),
                     "users": sorted(users),
                     "committees": committees,

@@ -1,5 +1,5 @@
 """The demo's monthly cell meetings (issue 4): officials who follow cells, helping organizations
-and three years of meetings, April 2020 – March 2023 (see meetings_officials and meetings_plan
+and the meetings from April 2020 to the current month (see meetings_officials and meetings_plan
 for what is made).
 
 `build_meetings` runs inside builder.build_demo's transaction, after the members, committees and
@@ -33,14 +33,15 @@ from .meetings_plan import MeetingsPlan, plan_meetings, schedule_of
 from .rows import ids, insert
 
 
-def build_meetings(plan, orgs, member_ids, users, villages) -> dict:
-    """Write the officials, helping organizations and meetings of the demo; `users`: the demo
-    users by username, `villages`: village code -> Village. Returns a summary for the audit."""
+def build_meetings(plan, orgs, member_ids, users, villages, today=None) -> dict:
+    """Write the officials, helping organizations and meetings of the demo, to `today`'s month;
+    `users`: the demo users by username, `villages`: village code -> Village. Returns a summary
+    for the audit."""
     oplan = plan_officials(plan)
     accounts = write_officials(oplan, orgs, users, villages)
     schedule = Schedule.load(templates=True, sheets=True)
-    days, sheets = schedule_of(plan, orgs, schedule)
-    mplan = plan_meetings(plan, oplan, days, sheets)
+    days, sheets = schedule_of(plan, orgs, schedule, today)
+    mplan = plan_meetings(plan, oplan, days, sheets, today)
     write_meetings(mplan, orgs, member_ids, accounts, users, schedule)
     return {**oplan.summary(), **mplan.summary(), "digest": mplan.digest()}
 

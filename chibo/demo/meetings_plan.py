@@ -4,7 +4,9 @@
 in the database give (chibo.meetings.schedule.Schedule, read once by `schedule_of`). It draws
 from generators of its own (seeded from the demo seed, so the rest of the demo does not depend
 on it) and makes, for every village cell (the 293, and the merged ones for their months before
-the merger) and every agency cell, over the 36 months April 2020 – March 2023:
+the merger) and every agency cell, over the 36 months April 2020 – March 2023 (the article's),
+then, given a `today`, each month to today's (`_later`: the same, each cell's month from a
+generator of its own; the last months' statuses as those of early 2023 were):
 
 - the regular meeting of each month on the rule's day (village cells on the 24th, a Sunday kept;
   agency cells on the 25th, on the Friday before a Sunday; both after a holiday),
@@ -52,7 +54,6 @@ from .specs import D
 
 FIRST_MONTH, MONTHS = D(2020, 4, 1), 36
 LAST_MONTH = add_months(FIRST_MONTH, MONTHS - 1)  # March 2023, the month of data.AS_OF
-MISSING = {LAST_MONTH: 0.05, add_months(LAST_MONTH, -1): 0.025}  # else 0.001: never recorded
 TARGET_YEARS = (2020, 2021, 2022, 2023)
 COVID = (D(2021, 5, 1), D(2022, 3, 1))  # months with COVID-19 tasks and topics
 T = datetime.time
@@ -184,6 +185,15 @@ def months() -> list[datetime.date]:
     return [add_months(FIRST_MONTH, k) for k in range(MONTHS)]
 
 
+def later_months(today: datetime.date | None) -> list[datetime.date]:
+    """The months after the article's, April 2023 to today's month (none before)."""
+    out, month = [], add_months(LAST_MONTH, 1)
+    while today is not None and month <= today:
+        out.append(month)
+        month = add_months(month, 1)
+    return out
+
+
 def meeting_cells(plan) -> list:
     """(cell code, village or None, end of the cell) of every cell that met in the period, by
     code: the village cells (the merged ones until their merger) and the agency cells."""
@@ -192,9 +202,10 @@ def meeting_cells(plan) -> list:
     return sorted(c for c in cells if c[2] is None or c[2] > FIRST_MONTH)
 
 
-def schedule_of(plan, orgs, schedule: Schedule | None = None):
+def schedule_of(plan, orgs, schedule: Schedule | None = None, today=None):
     """((cell code, month) -> (day, sheet key), sheet key -> SheetSpec) from the rules in the
-    database: the day each cell's regular meeting is scheduled on and the score sheet in force."""
+    database: the day each cell's regular meeting is scheduled on and the score sheet in force,
+    April 2020 to today's month."""
     schedule = schedule or Schedule.load(sheets=True)
     items = defaultdict(list)
     for item in ScoreItem.objects.order_by("sheet_id", "order"):
@@ -202,7 +213,7 @@ def schedule_of(plan, orgs, schedule: Schedule | None = None):
     sheets, days = {}, {}
     for code, _village, _end in meeting_cells(plan):
         cell = orgs[code]
-        for month in months():
+        for month in months() + later_months(today):
             day = schedule.day_for(cell.cell_type, cell.path, month)
             sheet = schedule.sheet_for(cell.path, month)
             if sheet is not None and sheet.pk not in sheets:
@@ -217,10 +228,11 @@ def schedule_of(plan, orgs, schedule: Schedule | None = None):
     return days, sheets
 
 
-def plan_meetings(plan, oplan, days, sheets) -> MeetingsPlan:
+def plan_meetings(plan, oplan, days, sheets, today=None) -> MeetingsPlan:
     """`plan`: the demo Plan; `oplan`: meetings_officials.plan_officials(plan); `days`, `sheets`:
-    schedule_of(...)."""
-    return _MeetingsPlanner(plan, oplan, days, sheets).run()
+    schedule_of(...); `today`: the meetings go on to its month (none after the article's month
+    without it)."""
+    return _MeetingsPlanner(plan, oplan, days, sheets, today).run()
 
 
 @dataclass
@@ -233,10 +245,12 @@ class _Cell:
     weak: bool
     committee: object  # committees.CellCommittee or None
     targets: dict = field(default_factory=dict)  # year -> [target index]
+    poverty: bool = False  # a poverty-reduction target every year
+    pending: list = field(default_factory=list)  # tasks to review at the next meeting
 
 
 class _MeetingsPlanner:
-    def __init__(self, plan, oplan, days, sheets):
+    def __init__(self, plan, oplan, days, sheets, today=None):
         self.plan = plan
         self.rng = Random(f"{plan.seed}:meetings")
         self.days, self.sheets = days, sheets
@@ -255,11 +269,20 @@ class _MeetingsPlanner:
         self.villages = {v.cell for v in plan.villages}
         self.out = MeetingsPlan()
         self.held: dict[tuple, int] = {}  # (cell, month) -> recorded regular meeting
+        # The last month with meetings and the day the records stop: the article's first, then
+        # today's (_later).
+        self.today = today or d.AS_OF
+        self.last_month, self.as_of = LAST_MONTH, d.AS_OF
 
     def run(self) -> MeetingsPlan:
+        cells = []
         for code, village, end in meeting_cells(self.plan):
-            self._cell(self._profile(code, village, end))
-        self._guests()
+            c = self._profile(code, village, end)
+            cells.append(c)
+            self._cell(c)
+        self._guests(months(), Random(f"{self.plan.seed}:guests"))
+        if self.today > d.AS_OF:
+            self._later(cells)
         return self.out
 
     def _profile(self, code, village, end) -> _Cell:
@@ -272,44 +295,90 @@ class _MeetingsPlanner:
 
     # --- one cell's three years ---------------------------------------------------------------
     def _cell(self, c: _Cell):
-        rng = self.rng
         if c.village is not None:
             self._targets(c)
         thematic = self._thematic_plan(c)
         pending: list[int] = []
         for month in months():
-            entry = self.days.get((c.code, month))
-            if entry is None:
-                continue
-            day, sheet = entry
-            if c.end is not None and day >= c.end:
+            pending, ended = self._month(c, month, thematic, pending)
+            if ended:
                 break
-            spec = MeetingSpec(c.code, month, M.Kind.REGULAR, day, sheet, place=self._place(c))
-            self.out.meetings.append(spec)
-            index = len(self.out.meetings) - 1
-            spec.invited_at = _at(day - ONE_DAY * rng.randint(1, 3), T(18, 0))
-            if rng.random() < self._p_missing(month, c):
-                continue  # never recorded: planned, overdue
-            form, topic = thematic.get(month, (None, ""))
-            late = rng.random() < (0.08 if c.weak else 0.03)
-            held = min(day + ONE_DAY * rng.randint(2, 5), last_of_month(day), d.AS_OF)
-            spec.held_on = held if late and held > day else day
-            if form == "part":
-                spec.topic = topic
-            self._record(c, spec, minutes=self._minutes(bool(spec.topic)))
-            self.held[(c.code, month)] = index
-            reviewed = self._review(c, spec, index, pending)
-            pending = self._tasks(c, spec, index)
-            self._texts(c, spec, reviewed, index)
-            self._progress(c, spec, index)
-            if form == "separate":
-                self._thematic_meeting(c, month, sheet, topic)
         for t in pending:
             task = self.out.tasks[t]
-            task.progress = rng.randint(0, 5) * 10
+            task.progress = self.rng.randint(0, 5) * 10
+        # Reviewed after 31/03/2023: only the tasks due after it (a task's state is not dated,
+        # and task_completion_rate counts the reviewed tasks due by its date).
+        c.pending = [t for t in pending if self.out.tasks[t].deadline > d.AS_OF]
+
+    def _month(self, c: _Cell, month, thematic: dict, pending: list[int]) -> tuple[list, bool]:
+        """The cell's meetings of `month`: (the tasks left to review at the next one, whether
+        the cell has ended)."""
+        rng = self.rng
+        entry = self.days.get((c.code, month))
+        if entry is None:
+            return pending, False
+        day, sheet = entry
+        if c.end is not None and day >= c.end:
+            return pending, True
+        spec = MeetingSpec(c.code, month, M.Kind.REGULAR, day, sheet, place=self._place(c))
+        self.out.meetings.append(spec)
+        index = len(self.out.meetings) - 1
+        invited = day - ONE_DAY * rng.randint(1, 3)
+        if invited > self.as_of:
+            return pending, False  # still to come: planned, invitations not yet sent
+        spec.invited_at = _at(invited, T(18, 0))
+        if day > self.as_of or rng.random() < self._p_missing(month, c):
+            return pending, False  # still to come, or never recorded: planned, overdue
+        form, topic = thematic.get(month, (None, ""))
+        late = rng.random() < (0.08 if c.weak else 0.03)
+        held = min(day + ONE_DAY * rng.randint(2, 5), last_of_month(day), self.as_of)
+        spec.held_on = held if late and held > day else day
+        if form == "part":
+            spec.topic = topic
+        self._record(c, spec, minutes=self._minutes(bool(spec.topic)))
+        self.held[(c.code, month)] = index
+        reviewed = self._review(c, spec, index, pending)
+        pending = self._tasks(c, spec, index)
+        self._texts(c, spec, reviewed, index)
+        self._progress(c, spec, index)
+        if form == "separate":
+            self._thematic_meeting(c, month, sheet, topic)
+        return pending, False
+
+    # --- after the article's date, to today ------------------------------------------------------
+    def _later(self, cells: list[_Cell]):
+        """April 2023 to today's month, each cell's month drawn from a generator of its own
+        (seed, cell, month): a month's meetings do not depend on the day the demo is built,
+        except the last months' statuses. The tasks due in April 2023 are reviewed at the next
+        meeting; those due by 31/03/2023 and not reviewed then stay open."""
+        seed = self.plan.seed
+        later = later_months(self.today)
+        self.last_month, self.as_of = later[-1], self.today
+        for c in cells:
+            if c.end is not None and c.end <= later[0]:
+                continue
+            if c.village is not None:
+                for year in range(d.AS_OF.year + 1, self.today.year + 1):
+                    self.rng = Random(f"{seed}:targets:{c.code}:{year}")
+                    others = list(tx.TARGETS[3:])
+                    self.rng.shuffle(others)
+                    self._targets_of_year(c, year, others)
+            self.rng = Random(f"{seed}:thematic:{c.code}:later")
+            thematic = self._thematic_plan(c, later)
+            pending = c.pending
+            for month in later:
+                self.rng = Random(f"{seed}:meetings:{c.code}:{month:%Y-%m}")
+                pending, ended = self._month(c, month, thematic, pending)
+                if ended:
+                    break
+            self.rng = Random(f"{seed}:open:{c.code}")
+            for t in pending:
+                self.out.tasks[t].progress = self.rng.randint(0, 5) * 10
+        self._guests(later, Random(f"{seed}:guests:later"))
 
     def _p_missing(self, month, c: _Cell) -> float:
-        p = MISSING.get(month, 0.001)
+        """Never recorded: 5% in the last month, 2,5% in the one before, else 0,1%."""
+        p = {self.last_month: 0.05, add_months(self.last_month, -1): 0.025}.get(month, 0.001)
         return p * (3 if c.weak else 1)
 
     def _place(self, c: _Cell) -> str:
@@ -326,22 +395,22 @@ class _MeetingsPlanner:
         some of February still waiting, a few returned with a comment."""
         rng, month = self.rng, spec.month
         r = rng.random()
-        if month == LAST_MONTH:
+        if month == self.last_month:
             spec.status = M.Status.RETURNED if r < 0.03 else M.Status.HELD
-        elif month == add_months(LAST_MONTH, -1):
+        elif month == add_months(self.last_month, -1):
             spec.status = (
                 M.Status.RETURNED if r < 0.03 else M.Status.HELD if r < 0.1 else M.Status.CONFIRMED
             )
-        elif month == add_months(LAST_MONTH, -2) and r < 0.01:
+        elif month == add_months(self.last_month, -2) and r < 0.01:
             spec.status = M.Status.RETURNED
         else:
             spec.status = M.Status.CONFIRMED
         lag = _pick(rng, (0, 1, 2), (85, 96, 100))
         recorded = _at(spec.held_on + ONE_DAY * lag, T(21, 30) if lag == 0 else T(9, 15))
-        spec.recorded_at = min(recorded, _at(d.AS_OF, T(22, 0)))
+        spec.recorded_at = min(recorded, _at(self.as_of, T(22, 0)))
         if spec.status in (M.Status.CONFIRMED, M.Status.RETURNED):
             reviewed = _at(spec.recorded_at.date() + ONE_DAY * rng.randint(1, 4), T(9, 0))
-            reviewed = min(reviewed, _at(d.AS_OF, T(16, 0)))
+            reviewed = min(reviewed, _at(self.as_of, T(16, 0)))
             spec.reviewed_at = max(reviewed, spec.recorded_at + datetime.timedelta(hours=1))
         if spec.status == M.Status.RETURNED:
             spec.review_comment = rng.choice(tx.RETURN_COMMENTS)
@@ -582,32 +651,39 @@ class _MeetingsPlanner:
         rng = self.rng
         others = [t for t in tx.TARGETS[3:]]
         rng.shuffle(others)
-        poverty = c.village.disadvantaged or rng.random() < 0.45
-        big = len(self.by_cell[c.code]) >= 30
+        c.poverty = c.village.disadvantaged or rng.random() < 0.45
         for year in TARGET_YEARS:
-            if rng.random() < 0.3:  # one target changes from a year to the next
-                k = rng.randrange(3)
-                others[k], others[-1] = others[-1], others[k]
-            chosen = [tx.TARGETS[1]]
-            if poverty:
-                chosen.append(tx.TARGETS[0])
-            if rng.random() < 0.65:
-                chosen.append(tx.TARGETS[2])
-            n = rng.randint(4, 6)
-            chosen += others[: max(0, n - len(chosen))]
-            c.targets[year] = []
-            for order, (name, unit, low, high, decimals, season) in enumerate(chosen, 1):
-                if season == "admissions":
-                    value = Decimal(2 if big and rng.random() < 0.3 else 1)
-                elif decimals:
-                    value = Decimal(str(round(rng.uniform(low, high), decimals)))
-                else:
-                    value = Decimal(rng.randint(low, high))
-                target = TargetSpec(c.code, year, name, unit, value, order)
-                target.measure = "level" if season == "percent" else "sum"
-                target.months = self._allocate(c, target, season, decimals)
-                self.out.targets.append(target)
-                c.targets[year].append(len(self.out.targets) - 1)
+            self._targets_of_year(c, year, others)
+
+    def _targets_of_year(self, c: _Cell, year: int, others: list):
+        """The cell's 4–6 targets of `year`; `others` (the optional targets, in the order they
+        are picked) changes a little from a year to the next."""
+        rng = self.rng
+        # the cell's size on the article's day (its memberships begun by then)
+        big = sum(1 for e in self.by_cell[c.code] if e[1] <= d.AS_OF) >= 30
+        if rng.random() < 0.3:  # one target changes from a year to the next
+            k = rng.randrange(3)
+            others[k], others[-1] = others[-1], others[k]
+        chosen = [tx.TARGETS[1]]
+        if c.poverty:
+            chosen.append(tx.TARGETS[0])
+        if rng.random() < 0.65:
+            chosen.append(tx.TARGETS[2])
+        n = rng.randint(4, 6)
+        chosen += others[: max(0, n - len(chosen))]
+        c.targets[year] = []
+        for order, (name, unit, low, high, decimals, season) in enumerate(chosen, 1):
+            if season == "admissions":
+                value = Decimal(2 if big and rng.random() < 0.3 else 1)
+            elif decimals:
+                value = Decimal(str(round(rng.uniform(low, high), decimals)))
+            else:
+                value = Decimal(rng.randint(low, high))
+            target = TargetSpec(c.code, year, name, unit, value, order)
+            target.measure = "level" if season == "percent" else "sum"
+            target.months = self._allocate(c, target, season, decimals)
+            self.out.targets.append(target)
+            c.targets[year].append(len(self.out.targets) - 1)
 
     def _allocate(self, c: _Cell, target: TargetSpec, season: str, decimals: int) -> dict:
         """The value reached each month of the target's year (months without progress left out)."""
@@ -643,12 +719,13 @@ class _MeetingsPlanner:
                 self.out.progress.append((t, spec.month, value, index))
 
     # --- thematic meetings ----------------------------------------------------------------------
-    def _thematic_plan(self, c: _Cell) -> dict:
-        """month -> ("part" or "separate", topic): one a quarter, a few quarters without."""
+    def _thematic_plan(self, c: _Cell, all_months: list | None = None) -> dict:
+        """month -> ("part" or "separate", topic): one a quarter, a few quarters without;
+        `all_months` starts a quarter (the article's 36 months by default)."""
         rng = self.rng
         out = {}
-        all_months = months()
-        for q in range(0, MONTHS, 3):
+        all_months = all_months or months()
+        for q in range(0, len(all_months), 3):
             if rng.random() < (0.12 if c.weak else 0.03):
                 continue
             month = rng.choice(all_months[q : q + 3])
@@ -661,7 +738,7 @@ class _MeetingsPlanner:
     def _thematic_meeting(self, c: _Cell, month, sheet, topic):
         rng = self.rng
         day = month.replace(day=rng.randint(8, 15))
-        if day > d.AS_OF:
+        if day > self.as_of:
             return
         spec = MeetingSpec(c.code, month, M.Kind.THEMATIC, day, sheet, topic=topic)
         spec.place = self._place(c)
@@ -673,17 +750,17 @@ class _MeetingsPlanner:
         spec.conclusions = "Đảng viên nhất trí với chuyên đề, liên hệ trách nhiệm bản thân."
 
     # --- guests ---------------------------------------------------------------------------------
-    def _guests(self):
+    def _guests(self, all_months: list, rng: Random):
         """Each official attends one of their cells' recorded regular meetings in most months
-        (the least recently visited first); the cells meet on the same evening."""
-        rng = Random(f"{self.plan.seed}:guests")
+        of `all_months` (the least recently visited first); the cells meet on the same
+        evening."""
         cadres = self.oplan.cadres
         by_cadre = defaultdict(list)
         for f in self.oplan.follows:
             by_cadre[f.cadre].append(f)
         chance = {COMMUNE: 0.9, POLICE: 0.5}
         last_visit: dict[tuple, int] = {}
-        for n, month in enumerate(months()):
+        for n, month in enumerate(all_months):
             for k, cadre in enumerate(cadres):
                 options = []
                 for f in by_cadre[k]:
@@ -702,8 +779,9 @@ class _MeetingsPlanner:
                 self.out.meetings[index].guests.append(
                     (kind, k, cadre.full_name, cadre.office, guidance)
                 )
-        for (cell, _month), index in self.held.items():
-            if cell in self.villages and rng.random() < 0.02:
+        first, last = all_months[0], all_months[-1]
+        for (cell, month), index in self.held.items():
+            if first <= month <= last and cell in self.villages and rng.random() < 0.02:
                 name = person_name(rng, d.KINH if rng.random() < 0.5 else d.THAI, "male")
                 self.out.meetings[index].guests.append(
                     (

@@ -1,4 +1,5 @@
-"""The demo district as plain data: a pure, deterministic function of the seed.
+"""The demo district as plain data: a pure, deterministic function of the seed (and of the
+day, for the members after 31/03/2023: later.py).
 
 `make_plan(seed)` touches no database; `builder.build_demo` writes its result. Keeping the
 two apart lets tests check determinism cheaply and lets the figures of the article be
@@ -7,8 +8,8 @@ guaranteed by construction, whatever the seed:
 - 47 grassroots organizations (22 commune committees + 25 others) under the district;
 - 293 village cells after 14 mergers, 238 of them with at least 9 official members;
 - 123 especially disadvantaged villages;
-- exactly ACTIVE_MEMBERS members in a cell on 31/03/2023, and no event after that date,
-  so the same figures hold today;
+- exactly ACTIVE_MEMBERS members in a cell on 31/03/2023; what happens to the members after
+  that date (later.py) is drawn after everything else, so it changes none of the above;
 - the committees, village posts, commune leaders and officials, succession plans
   (committees.py), courses and the contest (training.py) that give the article's figures of
   issue 3 on that date. They draw from generators of their own, so the members, their names
@@ -20,6 +21,7 @@ from random import Random
 
 from . import data as d
 from .committees import plan_committees
+from .later import busy_members, plan_later
 from .people import PeoplePlanner
 from .specs import CellSlot, CommuneSpec, MemberSpec, MergeSpec, OrgSpec, Plan, VillageSpec
 from .structure import StructurePlanner
@@ -46,7 +48,9 @@ class _Planner(StructurePlanner, PeoplePlanner):
         self.cid_suffixes = iter(self.rng.sample(range(10**6), n))
 
 
-def make_plan(seed: int = d.DEFAULT_SEED) -> Plan:
+def make_plan(seed: int = d.DEFAULT_SEED, today=None) -> Plan:
+    """The demo's plan; with `today`, the members admitted, dead and moved away after
+    31/03/2023 up to it (later.py), appended after the article's members."""
     p = _Planner(seed)
     p.structure()
     p.village_traits()
@@ -58,6 +62,9 @@ def make_plan(seed: int = d.DEFAULT_SEED) -> Plan:
     p.links = p.demo_links()
     committees = plan_committees(p)
     training = plan_training(p, committees)
+    article = len(p.members)
+    later = plan_later(p, today, busy_members(committees, training)) if today else {}
     return Plan(
-        seed, p.orgs, p.communes, p.villages, p.merges, p.members, p.links, committees, training
-    )
+        seed, p.orgs, p.communes, p.villages, p.merges, p.members, p.links, committees, training,
+        article, later,
+    )  # fmt: skip

@@ -1,7 +1,8 @@
 """The demo's village plans (issue 12, part 4): for each year the meetings' demo gave a cell
-targets (meetings_plan.TARGET_YEARS), the plan of the village the cell serves, approved by the
-commune in February, its targets the cell's, each linked to the criteria item it serves where
-one does. A few plans of the last year wait for the commune's approval."""
+targets (meetings_plan.TARGET_YEARS, then each year to today's), the plan of the village the cell
+serves, approved by the commune in February, its targets the cell's, each linked to the criteria
+item it serves where one does. A few plans of 2023 and of today's year wait for the commune's
+approval (the years after 2023 each drawn from a generator of its own)."""
 
 import datetime
 from random import Random
@@ -36,35 +37,39 @@ def _items_of(year: int) -> dict[tuple[str, str], CriteriaItem]:
     return {(i.criteria_set.kind, i.code): i for i in items}
 
 
-def write_plans(villages: dict[str, Village], seed: int) -> dict:
+def write_plans(villages: dict[str, Village], seed: int, today=None) -> dict:
     rng = Random(f"plans-{seed}")
+    last = TARGET_YEARS[-1] if today is None else max(TARGET_YEARS[-1], today.year)
+    years = range(TARGET_YEARS[0], last + 1)
     village_of_cell = {}
     for v in sorted(villages.values(), key=lambda v: v.code):
         if v.cell_id is not None:
             village_of_cell.setdefault(v.cell_id, v)
     targets = Target.objects.filter(
-        cell_id__in=list(village_of_cell), year__in=TARGET_YEARS, withdrawn_at__isnull=True
+        cell_id__in=list(village_of_cell), year__in=years, withdrawn_at__isnull=True
     ).order_by("cell_id", "year", "order")
     by_cell_year: dict[tuple[int, int], list[Target]] = {}
     for t in targets:
         by_cell_year.setdefault((t.cell_id, t.year), []).append(t)
     plans = []
+    later = {year: Random(f"plans-{seed}-{year}") for year in years if year > TARGET_YEARS[-1]}
     for (cell_id, year), _rows in sorted(by_cell_year.items()):
-        decided = datetime.datetime(year, 2, rng.randint(5, 25), 9, 0, tzinfo=TZ)
-        waiting = year == TARGET_YEARS[-1] and rng.random() < WAITING_SHARE
+        r = later.get(year, rng)
+        decided = datetime.datetime(year, 2, r.randint(5, 25), 9, 0, tzinfo=TZ)
+        waiting = year in (TARGET_YEARS[-1], last) and r.random() < WAITING_SHARE
         plans.append(
             VillagePlan(
                 village=village_of_cell[cell_id],
                 year=year,
                 status=VillagePlan.Status.SUBMITTED if waiting else VillagePlan.Status.APPROVED,
                 text=f"Kế hoạch phát triển kinh tế – xã hội năm {year} của bản.",
-                submitted_at=decided - datetime.timedelta(days=rng.randint(3, 12)),
+                submitted_at=decided - datetime.timedelta(days=r.randint(3, 12)),
                 decided_at=None if waiting else decided,
             )
         )
     plans = VillagePlan.objects.bulk_create(plans, batch_size=1000)
     plan_of = {(p.village_id, p.year): p for p in plans}
-    items = {year: _items_of(year) for year in TARGET_YEARS}
+    items = {year: _items_of(year) for year in years}
     links = insert(
         PlanTarget,
         ("plan", "target", "criteria_item"),

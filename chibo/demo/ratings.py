@@ -1,5 +1,7 @@
-"""The demo's annual ratings (issue 12 part 6) for 2021 and 2022: each cell's self-rating and the
-upper level's decision, each member's self level, the cell's proposal and the decision.
+"""The demo's annual ratings (issue 12 part 6) for 2021 and 2022, then each year decided by
+today (in January of the next; each of these drawn from a generator of its own): each cell's
+self-rating and the upper level's decision, each member's self level, the cell's proposal and
+the decision.
 
 The shares are those a district reports in those years: about one cell in seven excellent, most
 good, a few only "hoàn thành", one or two not done; the decisions mostly confirm the proposal and
@@ -45,10 +47,17 @@ def _decided(rng: Random, code: str) -> str:
     return "good" if code == "excellent" and rng.random() < DOWNGRADE else code
 
 
-def write_ratings(seed: int) -> dict:
-    rng = Random(f"ratings-{seed}")
+def rated_years(today=None) -> list[int]:
+    """2021, 2022, then every year whose ratings were decided by `today` (late January)."""
+    last = YEARS[-1] if today is None else today.year - (1 if today.month > 1 else 2)
+    return list(range(YEARS[0], max(YEARS[-1], last) + 1))
+
+
+def write_ratings(seed: int, today=None) -> dict:
+    first = Random(f"ratings-{seed}")
     counts = {"cells": 0, "members": 0}
-    for year in YEARS:
+    for year in rated_years(today):
+        rng = first if year in YEARS else Random(f"ratings-{seed}-{year}")
         end = year_end(year)
         rating_set = RatingSet.objects.in_force(end).get()
         levels = {lv.code: lv for lv in RatingLevel.objects.filter(rating_set=rating_set)}

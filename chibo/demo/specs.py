@@ -129,6 +129,8 @@ class Plan:
     links: dict
     committees: object = None  # committees.CommitteePlan
     training: object = None  # training.TrainingPlan
+    article: int | None = None  # members[:article] are the article's, the others came later
+    later: dict = field(default_factory=dict)  # later.plan_later's counts
 
     def digest(self, n: int | None = None) -> str:
         """A short hash of the first `n` member names (all if None), for determinism checks."""

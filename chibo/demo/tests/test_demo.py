@@ -118,7 +118,7 @@ def test_members(demo):
     assert not probationary.filter(
         admission_date__lte=AS_OF - datetime.timedelta(days=365)
     ).exists()
-    assert not probationary.exclude(official_date__isnull=True).exists()
+    assert not probationary.filter(official_date__lte=AS_OF).exists()
     assert Member.objects.filter(admission_date__year=2021).count() == 227
     assert Member.objects.filter(admission_date__year=2022).count() == 223
     # Member.cell is the cell of the open membership.
@@ -174,8 +174,18 @@ def test_history(demo):
         *StatusChange.objects.values_list("on", flat=True),
         *Member.objects.values_list("admission_date", flat=True),
     )
-    assert last <= AS_OF  # nothing happens after March 2023: today's figures are the same
+    # The demo goes on to the day it was built: members admitted, dead and moved away after
+    # March 2023, nothing after that day.
     audit = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    built_on = datetime.date.fromisoformat(audit.changes["demo"]["today"])
+    assert AS_OF < last <= built_on
+    later = audit.changes["demo"]["after_the_article"]
+    assert later["admitted"] > 150 and later["deceased"] > 20 and later["transferred_out"] > 10
+    assert Member.objects.filter(admission_date__gt=AS_OF).count() == later["admitted"]
+    assert (
+        StatusChange.objects.filter(on__gt=AS_OF, status=Status.DECEASED).count()
+        == later["deceased"]
+    )
     assert audit.changes["demo"]["members"] == Member.objects.count()
 
 
@@ -240,10 +250,14 @@ def test_indicators_command_json(demo):
     assert (cells["value"], cells["of"], cells["text"]) == (238, 293, "238/293 (81,2%)")
 
 
-def test_indicators_today_match_march_2023(demo, district):
-    for code in ("grassroots_orgs", "village_cells", "members", "cells_9plus_official"):
+def test_indicators_today_keep_the_structure_of_march_2023(demo, district):
+    """The district's organizations are those of March 2023 until its end; its members came
+    and went since (admitted, dead, moved away)."""
+    for code in ("grassroots_orgs", "village_cells"):
         ind = get_indicator(code)
         assert ind.compute(district, today()) == ind.compute(district, AS_OF), code
+    members = get_indicator("members")
+    assert members.compute(district, today()) != members.compute(district, AS_OF)
 
 
 def test_merge_changes_village_cells_as_of(demo, district):
@@ -280,3 +294,32 @@ def test_demo_logins(demo):
     out = StringIO()
     call_command("demo_logins", password="wrong-password", stdout=out)
     assert "wrong-password" not in out.getvalue() and "changed" in out.getvalue()
+
+
+# Indicators the demo has no data for on the day it is built: the 2025–2030 cell congresses
+# (the committees' terms of the demo end on 30/06/2025; issue 13 part 3, left to do).
+NO_DATA_TODAY = {"congress_days_ahead"}
+
+
+def test_indicators_of_the_day_the_demo_was_built_have_their_data(demo):
+    """The demo goes on to the day it is built: every indicator of the district has a
+    denominator that day, and the meetings', admissions' and ratings' figures are there."""
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    built_on = audit.changes["demo"]["today"]
+    out = StringIO()
+    call_command("indicators", "--org", d.DISTRICT[0], "--as-of", built_on, "--json", stdout=out)
+    rows = {r["code"]: r for r in json.loads(out.getvalue())["indicators"]}
+    empty = {code for code, r in rows.items() if r["of"] == 0 or r["value"] in (None, 0)}
+    assert empty <= NO_DATA_TODAY, empty
+    for code, low, high in (
+        ("meetings_held_on_schedule", 0.85, 0.97),
+        ("meeting_attendance_rate", 0.85, 0.95),
+        ("meeting_quality_classes", 0.85, 0.98),
+        ("task_completion_rate", 0.8, 0.97),
+        ("admissions_year", 0.5, 1.3),
+        ("cells_rated_excellent", 0.05, 0.2),
+        ("village_plans_approved", 0.9, 1.0),
+    ):
+        row = rows[code]
+        assert low < row["value"] / row["of"] <= high, row
+    assert rows["members"]["value"] > d.ACTIVE_MEMBERS

@@ -1,5 +1,6 @@
 """The demo's annual ratings (chibo/demo/ratings.py): every cell rated and decided in 2021 and
-2022 under the set of those years, realistic shares, each member in a cell rated once a year."""
+2022 and the years after (to the one before the build's) under the set of each year, realistic
+shares, each member in a cell rated once a year."""
 
 import pytest
 
@@ -12,12 +13,13 @@ from chibo.ratings.models import CellRating, MemberRating, year_end
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
-@pytest.mark.parametrize("year", [2021, 2022])
+@pytest.mark.parametrize("year", [2021, 2022, 2024, 2025])
 def test_every_cell_and_member_is_rated_with_realistic_shares(demo, year):
     district = Organization.objects.get(code=d.DISTRICT[0])
     rows = selectors.cell_rows(district, year)
     assert rows and all(r["rating"] is not None for r in rows)
-    assert {r["rating"].rating_set.reference for r in rows} == {"132-QĐ/TW"}
+    reference = "132-QĐ/TW" if year < 2025 else "366-QĐ/TW"
+    assert {r["rating"].rating_set.reference for r in rows} == {reference}
     shares = selectors.shares(rows, year)
     assert (shares.pending, shares.unrated, shares.rated) == (0, 0, len(rows))
     by_code = {s.level.code: s.count / s.total for s in shares.decided}

@@ -10,11 +10,12 @@ from chibo.demo.builder import DemoNotEmpty, build_demo, database_is_empty
 
 class Command(BaseCommand):
     help = (
-        "Build the demo: the synthetic Mai Sơn district (Sơn La) as of 31/03/2023 - "
-        "47 grassroots organizations, 293 village cells, over 9,300 synthetic members, "
+        "Build the demo: the synthetic Mai Sơn district (Sơn La) with the article's figures "
+        "as of 31/03/2023 - 47 grassroots organizations, 293 village cells, over 9,300 "
+        "synthetic members - and data going on to the current month, "
         "history, committees and their terms, village posts, commune leaders and officials, "
         "succession plans, training courses, the secretary contest and one demo user per role. "
-        "Deterministic for a given --seed. Runs in one "
+        "Deterministic for a given --seed and day. Runs in one "
         "transaction and refuses a database that already holds organizations, unless "
         "--if-empty is given, in which case it does nothing there (safe to repeat)."
     )
