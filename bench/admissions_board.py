@@ -111,45 +111,21 @@ def main():
             f"/admissions/org/{district.pk}/targets/?year=2022",
         ),
     ]
-    idle_before, load_before = benchenv.cpu_idle(2), benchenv.load()
-    results = []
-    for persona, label, client, url in rows:
-        r = measure(client, url, args.n)
-        r.update(persona=persona, request=label)
-        results.append(r)
-        print(f"{label}: median {r['median_ms']} ms, p95 {r['p95_ms']} ms, {r['queries']} queries")
-    info = {
-        "command": benchenv.command_line("bench/admissions_board.py"),
-        "date": benchenv.now(),
-        "git": benchenv.git(),
-        "machine": benchenv.machine(),
-        "load_before": load_before,
-        "load_after": benchenv.load(),
-        "cpu_idle_before": round(idle_before, 2),
-        "data": {
-            "candidates": Candidate.objects.count(),
-            "steps": AdmissionStep.objects.count(),
-        },
-        "results": results,
+    info = benchenv.time_pages("bench/admissions_board.py", rows, args.n, measure)
+    info["data"] = {
+        "candidates": Candidate.objects.count(),
+        "steps": AdmissionStep.objects.count(),
     }
     out = Path(args.out)
     (out / "admissions-board-sqlite.json").write_text(
         json.dumps(info, indent=2, ensure_ascii=False)
     )
-    m, g = info["machine"], info["git"]
-    dirty = f" (uncommitted: {', '.join(g['dirty'])})" if g.get("dirty") else ""
-    loads = (", ".join(map(str, load_before)), ", ".join(map(str, info["load_after"])))
     data = info["data"]
     lines = [
         "# Benchmark: the admission boards of the Mai Sơn demo database, as of 31/03/2023, "
         "on SQLite",
         "",
-        f"- command: `{info['command']}`",
-        f"- date: {info['date']}",
-        f"- commit: {g['commit']}{dirty}",
-        f"- machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, "
-        f"Python {m['python']}, Django {m['django']}",
-        f"- load average before: {loads[0]}; after: {loads[1]}; CPU idle before: {idle_before:.0%}",
+        *benchenv.header_lines(info),
         f"- data: {data['candidates']} candidates, {data['steps']} steps "
         "(chibo/demo/admissions.py)",
         "- method: in-process django.test.Client (server time, no network), 3 warm-ups, then N "
@@ -159,7 +135,7 @@ def main():
         "| persona | request | queries | median ms | p95 ms | median CPU ms | N | goal (p95) |",
         "|---|---|--:|--:|--:|--:|--:|---|",
     ]
-    for r in results:
+    for r in info["results"]:
         ok = "✓" if r["p95_ms"] < GOAL_MS else "✗"
         cells = [r["persona"], r["request"], r["queries"], r["median_ms"], r["p95_ms"]]
         cells += [r["median_cpu_ms"], r["n"], f"< {GOAL_MS} {ok}"]

@@ -112,3 +112,43 @@ def wait_idle(min_idle: float, timeout: float = 3600, samples: int = 3) -> list[
             print(f"gave up waiting for an idle machine: {recent}", flush=True)
             return [round(x, 2) for x in recent]
         print(f"waiting for an idle machine: idle {recent[-1]:.0%}", flush=True)
+
+
+def time_pages(script: str, rows, n: int, measure) -> dict:
+    """Time each (persona, label, client, url) of `rows` with `measure(client, url, n)` and
+    return the run's record: the command, date, commit, machine, the load before and after and
+    the CPU left idle before, and one result per row (printed as it comes)."""
+    idle_before, load_before = cpu_idle(2), load()
+    results = []
+    for persona, label, client, url in rows:
+        r = measure(client, url, n)
+        r.update(persona=persona, request=label)
+        results.append(r)
+        print(f"{label}: median {r['median_ms']} ms, p95 {r['p95_ms']} ms, {r['queries']} queries")
+    return {
+        "command": command_line(script),
+        "date": now(),
+        "git": git(),
+        "machine": machine(),
+        "load_before": load_before,
+        "load_after": load(),
+        "cpu_idle_before": round(idle_before, 2),
+        "results": results,
+    }
+
+
+def header_lines(info: dict) -> list[str]:
+    """The Markdown lines every page timing's results start with: command, date, commit,
+    machine, load (from `time_pages`' record)."""
+    m, g = info["machine"], info["git"]
+    dirty = f" (uncommitted: {', '.join(g['dirty'])})" if g.get("dirty") else ""
+    before, after = (", ".join(map(str, info[k])) for k in ("load_before", "load_after"))
+    return [
+        f"- command: `{info['command']}`",
+        f"- date: {info['date']}",
+        f"- commit: {g['commit']}{dirty}",
+        f"- machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, "
+        f"Python {m['python']}, Django {m['django']}",
+        f"- load average before: {before}; after: {after}; "
+        f"CPU idle before: {info['cpu_idle_before']:.0%}",
+    ]
