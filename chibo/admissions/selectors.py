@@ -30,6 +30,7 @@ from chibo.organizations.models import (
     OrganizationPeriod,
     grassroots_level_q,
 )
+from chibo.organizations.selectors import periods_under
 
 from . import rules
 from .models import AdmissionRule, AdmissionStep, AdmissionTarget, Candidate
@@ -146,7 +147,10 @@ def board(org: Organization, as_of: datetime.date, *, step: str = "") -> Board:
     `step` (all when blank), the oldest waiting first. Two queries whatever their number, and
     the rules and holidays (rows, not model instances: a district's ~400 candidates and ~3.000
     steps as instances took most of the page's time)."""
-    under = Q(cell__path__gte=org.path, cell__path__lt=org.path + PATH_END, listed_on__lte=as_of)
+    # The cells under `org` on `as_of`, by the tree of that day (a cell re-parented or a
+    # committee moved since still counts where it was).
+    cells = periods_under(org, as_of).values("organization_id")
+    under = Q(cell__in=cells, listed_on__lte=as_of)
     active = Candidate.objects.filter(under).exclude(_ended_by(as_of))
     candidates = [
         CandidateRow(*row)

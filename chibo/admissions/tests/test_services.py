@@ -335,3 +335,24 @@ def test_an_admission_counts_where_its_cell_stood(tree):
 
 def test_way_has_ten_steps():
     assert [k for k, _on, _n in WAY] == list(rules.PIPELINE)
+
+
+def test_the_board_as_of_a_day_reads_the_tree_of_that_day(tree):
+    """A cell moved to another commune later still counts where it was on the board's day, and
+    only from its move where it went (the 2025 reorganization re-parents whole subtrees)."""
+    from chibo.organizations import services as org_services
+
+    candidate = new_candidate(tree)
+    walk(tree, candidate, until=Step.APPLICATION)
+    moved_on = D(2021, 6, 1)
+    org_services.org_reparent(org=tree.cell_a, new_parent=tree.commune_b, on=moved_on, actor=None)
+    before, after = D(2021, 5, 31), D(2021, 6, 2)
+
+    def listed(org, day):
+        return [r.candidate.pk for r in selectors.board(org, day).rows]
+
+    assert listed(tree.commune_a, before) == [candidate.pk]
+    assert listed(tree.commune_b, before) == []
+    assert listed(tree.commune_a, after) == []
+    assert listed(tree.commune_b, after) == [candidate.pk]
+    assert listed(tree.district, before) == listed(tree.district, after) == [candidate.pk]
