@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from chibo.core.forms import PageField
 from chibo.core.web import bad_query
 
 from . import notifications as notes
@@ -22,7 +23,7 @@ PAGE_SIZE = 50
 
 
 class PageForm(forms.Form):
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    page = PageField()
 
 
 @login_required

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField
+from chibo.core.forms import DateField, PageField
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.members import rules as member_rules
 from chibo.members.models import Member
@@ -101,12 +101,12 @@ class BoardForm(forms.Form):
         required=False,
         choices=[("", _("Tất cả")), *((s, Step(s).label) for s in PIPELINE)],
     )
-    page = forms.IntegerField(min_value=1, max_value=100000, required=False)
+    page = PageField()
 
 
 class AdmittedForm(forms.Form):
     as_of = DateField(label=_("Tính đến ngày"), required=False)
-    page = forms.IntegerField(min_value=1, max_value=100000, required=False)
+    page = PageField()
 
 
 class RollupForm(forms.Form):

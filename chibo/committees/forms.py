@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core import html
-from chibo.core.forms import DateField
+from chibo.core.forms import DateField, PageField
 
 from . import rules
 from .models import Title
@@ -100,7 +100,7 @@ class OrgPageForm(PageForm):
 
 
 class IndicatorForm(PageForm):
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    page = PageField()
 
 
 # --- writes -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .dates import EARLIEST, LATEST, in_range
 
@@ -69,3 +70,12 @@ class MonthField(forms.Field):
         if isinstance(value, datetime.date):
             return f"{value.year:04d}-{value.month:02d}"
         return value
+
+
+class PageField(forms.IntegerField):
+    """A list's page number (?page=): optional, from 1; labelled, so that a bad one names the
+    field in the page's error as every other filter does."""
+
+    def __init__(self, *, max_value=100000, **kwargs):
+        kwargs.setdefault("label", pgettext_lazy("pager", "Trang"))
+        super().__init__(required=False, min_value=1, max_value=max_value, **kwargs)

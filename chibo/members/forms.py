@@ -2,10 +2,9 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from chibo.core.dates import today
-from chibo.core.forms import DateField
+from chibo.core.forms import DateField, PageField
 from chibo.core.renderers import RENDERER
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.organizations.models import Organization
@@ -60,9 +59,7 @@ class MemberFilterForm(forms.Form):
     )
     age = forms.ChoiceField(label=_("Tuổi"), required=False, choices=AGE_BANDS)
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=SORTS)
-    page = forms.IntegerField(
-        label=pgettext_lazy("pager", "Trang"), required=False, min_value=1, max_value=100000
-    )
+    page = PageField()
 
     def clean_ethnicity(self):
         # "hmong" or "H'Mông" finds the members stored as Mông; a name outside the list is

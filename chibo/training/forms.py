@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField
+from chibo.core.forms import DateField, PageField
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.members.models import Member, TheoryLevel
 from chibo.organizations.models import Organization
@@ -20,7 +20,7 @@ class CourseFilterForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=1990, max_value=2100)
     org = forms.IntegerField(label=_("Đơn vị tổ chức"), required=False, min_value=1)
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    page = PageField()
 
 
 class _OrganizerForm(forms.Form):
@@ -109,7 +109,7 @@ class MembersForm(SubmissionKeyMixin, forms.Form):
 
 class NominateChoiceForm(forms.Form):
     course = forms.IntegerField(label=_("Lớp"), required=False, min_value=1)
-    page = forms.IntegerField(required=False, min_value=1)
+    page = PageField(max_value=None)
 
 
 class ResultForm(forms.Form):
@@ -159,4 +159,4 @@ class ScoreForm(forms.Form):
 class IndicatorForm(forms.Form):
     org = forms.IntegerField(required=False, min_value=1)
     as_of = DateField(label=_("Tính đến ngày"), required=False)
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    page = PageField()

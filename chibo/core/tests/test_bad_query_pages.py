@@ -58,3 +58,24 @@ def test_a_live_filter_gets_the_page_in_place_of_the_one_it_is_on(tree, clients)
     assert 'name="age"' in body and "Hãy chọn một lựa chọn hợp lệ." in html.unescape(body)
     # A page's own load (not htmx) is not retargeted.
     assert "HX-Retarget" not in clients["commune"].get("/members/", {"age": "abc"})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/members/",
+        "/training/",
+        "/meetings/month/",
+        "/accounts/notifications/",
+        "/admissions/org/{commune_a}/admitted/",
+        "/meetings/officials/org/{commune_a}/",
+    ],
+)
+def test_a_bad_page_number_is_named_by_its_label(tree, clients, url):
+    """Every list's page number is core.forms.PageField: its error names «Trang», not «page»."""
+    r = clients["commune"].get(url.format(commune_a=tree.commune_a.pk), {"page": "0"})
+    if r.status_code == 404:
+        pytest.fail(f"{url} is not a page of this persona")
+    assert r.status_code == 400, url
+    text = html.unescape(r.content.decode())
+    assert "Trang:" in text and "page:" not in text

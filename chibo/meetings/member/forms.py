@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.forms import PageField
 from chibo.core.submissions import SubmissionKeyMixin
 
 from ..models import Task
@@ -46,7 +47,7 @@ class CellTaskFilterForm(forms.Form):
 
     state = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=STATE_CHOICES)
     owner = forms.ChoiceField(label=_("Người thực hiện"), required=False)
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    page = PageField()
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +60,7 @@ class CellTaskFilterForm(forms.Form):
 
 
 class PageForm(forms.Form):
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    page = PageField()
 
 
 class CalendarFeedForm(forms.Form):

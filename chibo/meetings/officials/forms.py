@@ -4,7 +4,7 @@ live in services."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField
+from chibo.core.forms import DateField, PageField
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.organizations.models import Organization
 
@@ -31,7 +31,7 @@ class OfficialsQueryForm(ExportForm):
         choices=[("", _("Tất cả")), *FollowAssignment.Kind.choices],
     )
     ended = forms.BooleanField(label=_("Cả phân công đã kết thúc"), required=False)
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    page = PageField()
 
 
 class SupportQueryForm(ExportForm):
@@ -39,7 +39,7 @@ class SupportQueryForm(ExportForm):
 
 
 class IndicatorForm(ExportForm):
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    page = PageField()
 
 
 # --- writes -------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField, MonthField
+from chibo.core.forms import DateField, MonthField, PageField
 
 from .selectors import FILTERS
 from .services import COMMENT_MAX
@@ -23,13 +23,13 @@ class MonthPageForm(MonthQueryForm):
     status = forms.ChoiceField(
         label=_("Tình trạng"), required=False, choices=[("", _("Tất cả")), *FILTERS]
     )
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    page = PageField()
 
 
 class IndicatorForm(forms.Form):
     org = forms.IntegerField(label=_("Tổ chức"), required=False, min_value=1)
     as_of = DateField(label=_("Tính đến ngày"), required=False)
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    page = PageField()
 
 
 class ConfirmForm(forms.Form):

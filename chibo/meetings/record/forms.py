@@ -19,7 +19,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import MonthField
+from chibo.core.forms import MonthField, PageField
 from chibo.core.renderers import RENDERER
 
 from ..fields import DateField
@@ -48,7 +48,7 @@ class CellMeetingsForm(forms.Form):
     """The query string of a cell's meeting list."""
 
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
-    page = forms.IntegerField(required=False, min_value=1, max_value=10000)
+    page = PageField(max_value=10000)
 
 
 class ThematicForm(forms.Form):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
-from chibo.core.forms import DateField
+from chibo.core.forms import DateField, PageField
 
 
 def current_half(on: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -20,7 +20,7 @@ class PeriodForm(forms.Form):
     start = DateField(label=_("Từ ngày"), required=False)
     end = DateField(label=_("Đến ngày"), required=False)
     key = forms.RegexField(label=_("Chỉ tiêu"), regex=r"^[a-z_]+:.{0,100}$", required=False)
-    page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+    page = PageField(max_value=10000)
 
     def clean(self):
         data = super().clean()
