@@ -152,3 +152,30 @@ def header_lines(info: dict) -> list[str]:
         f"- load average before: {before}; after: {after}; "
         f"CPU idle before: {info['cpu_idle_before']:.0%}",
     ]
+
+
+def time_urls(client, todo, *, measure, n, warmup, budget, width=40) -> list[dict]:
+    """Time each (name, url, cold) of `todo` through `client` with bench/run.py's `measure`;
+    a cold one empties the cache before each request (as after a change: the page computed
+    again). One row per URL, printed as it comes."""
+    from django.core.cache import cache
+
+    rows = []
+    for name, url, cold in todo:
+
+        def call(url=url, cold=cold):
+            if cold:
+                cache.clear()
+            return client.get(url)
+
+        result = measure(call, n=n, warmup=warmup, budget=budget)
+        result.pop("slowest_queries", None)
+        row = {"name": name, "url": url, **result}
+        rows.append(row)
+        print(
+            f"{name:{width}} p95 {row.get('p95_ms', '—'):>7} ms"
+            f"  median {row.get('median_ms', '—'):>7}"
+            f"  cpu {row.get('median_cpu_ms', '—'):>6}  q {row.get('queries', '—')}",
+            flush=True,
+        )
+    return rows

@@ -30,7 +30,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.cache import cache  # noqa: E402
 from run import measure, web_client  # noqa: E402
 
 from chibo.accounts.models import User  # noqa: E402
@@ -96,22 +95,9 @@ def main():
         "goal": f"dashboard of the demo district: p95 < {GOAL_MS} ms (SQLite)",
         "rows": [],
     }
-    for name, url, cold in todo:
-
-        def call(url=url, cold=cold):
-            if cold:  # as after a change: the dashboard computed again
-                cache.clear()
-            return client.get(url)
-
-        result = measure(call, n=args.n, warmup=args.warmup, budget=args.budget)
-        result.pop("slowest_queries", None)
-        row = {"name": name, "url": url, **result}
-        report["rows"].append(row)
-        print(
-            f"{name:40} p95 {row.get('p95_ms', '—'):>7} ms  median {row.get('median_ms', '—'):>7}"
-            f"  cpu {row.get('median_cpu_ms', '—'):>6}  q {row.get('queries', '—')}",
-            flush=True,
-        )
+    report["rows"] = benchenv.time_urls(
+        client, todo, measure=measure, n=args.n, warmup=args.warmup, budget=args.budget
+    )
     report["load_after"] = benchenv.load()
     if args.no_save:
         return

@@ -39,7 +39,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.cache import cache  # noqa: E402
 from run import measure, web_client  # noqa: E402
 
 from chibo.accounts.models import User  # noqa: E402
@@ -145,22 +144,9 @@ def main():
         "database": benchenv_database(),
         "rows": [],
     }
-    for name, url, cold in todo:
-
-        def call(url=url, cold=cold):
-            if cold:  # as after a change: the statistics computed again
-                cache.clear()
-            return client.get(url)
-
-        result = measure(call, n=args.n, warmup=args.warmup, budget=args.budget)
-        result.pop("slowest_queries", None)
-        row = {"name": name, "url": url, **result}
-        report["rows"].append(row)
-        print(
-            f"{name:48} p95 {row.get('p95_ms', '—'):>7} ms  median {row.get('median_ms', '—'):>7}"
-            f"  cpu {row.get('median_cpu_ms', '—'):>6}  q {row.get('queries', '—')}",
-            flush=True,
-        )
+    report["rows"] = benchenv.time_urls(
+        client, todo, measure=measure, n=args.n, warmup=args.warmup, budget=args.budget, width=48
+    )
     report["load_after"] = benchenv.load()
     if args.no_save:
         return
