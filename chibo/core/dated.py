@@ -99,3 +99,25 @@ def end_dated_row(
         note=note,
     )
     return row
+
+
+def set_to_replace(rows, valid_from, valid_to, *, replace: bool, clash_message):
+    """For a versioned set over [valid_from, valid_to) among `rows` (a queryset of rows with
+    valid_from/valid_to, locked here): the running set it replaces from `valid_from` when
+    `replace` (one that began before and has no end), or None. Any other row sharing a day is
+    refused: ValidationError on valid_from with `clash_message(row, may_replace)`, where
+    `may_replace` says the clash could be ended by ticking "replace"."""
+    overlapping = list(
+        rows.select_for_update().filter(overlap_q(valid_from, valid_to, "valid_from", "valid_to"))
+    )
+    replaced = None
+    if replace:
+        replaced = next(
+            (s for s in overlapping if s.valid_to is None and s.valid_from < valid_from), None
+        )
+        overlapping = [s for s in overlapping if s is not replaced]
+    if overlapping:
+        clash = overlapping[0]
+        may_replace = clash.valid_to is None and clash.valid_from < valid_from and not replace
+        raise ValidationError({"valid_from": clash_message(clash, may_replace)})
+    return replaced

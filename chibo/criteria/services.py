@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
-from chibo.core.dated import end_dated_row, overlap_q
+from chibo.core.dated import end_dated_row, overlap_q, set_to_replace
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.organizations.models import Village
@@ -94,26 +94,26 @@ def criteria_set_create(
     if valid_to is not None and valid_to <= valid_from:
         raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu áp dụng.")})
     items = _check_items(items)
-    same_kind = CriteriaSet.objects.select_for_update().filter(kind=kind)
-    overlapping = list(same_kind.filter(overlap_q(valid_from, valid_to, "valid_from", "valid_to")))
-    replaced = None
-    if replace:
-        replaced = next(
-            (s for s in overlapping if s.valid_to is None and s.valid_from < valid_from), None
-        )
-        overlapping = [s for s in overlapping if s is not replaced]
-    if overlapping:
-        other = overlapping[0]
+
+    def clash_message(other, may_replace):
         until = day_text(other.valid_to) if other.valid_to else _("nay")
         message = _(
             "Bộ tiêu chí “%(n)s” cùng loại đang áp dụng từ %(f)s đến %(t)s, trùng thời gian với "
             "bộ mới. Hai bộ cùng loại không được áp dụng cùng lúc."
         ) % {"n": other.name, "f": day_text(other.valid_from), "t": until}
-        if other.valid_to is None and other.valid_from < valid_from and not replace:
+        if may_replace:
             message += " " + _(
                 "Chọn “Thay thế bộ cùng loại đang áp dụng” để bộ mới thay bộ cũ từ ngày này."
             )
-        raise ValidationError({"valid_from": message})
+        return message
+
+    replaced = set_to_replace(
+        CriteriaSet.objects.filter(kind=kind),
+        valid_from,
+        valid_to,
+        replace=replace,
+        clash_message=clash_message,
+    )
     if replaced is not None:
         end_dated_row(
             row=replaced,

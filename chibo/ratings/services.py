@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
-from chibo.core.dated import end_dated_row, overlap_q
+from chibo.core.dated import end_dated_row, set_to_replace
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 
@@ -67,29 +67,22 @@ def set_create(
         raise ValidationError(_("Ngưỡng điểm các mức phải giảm dần, trong khoảng 0–100."))
     if not 0 <= top_quota_percent <= 100:
         raise ValidationError({"top_quota_percent": _("Tỉ lệ phải từ 0 đến 100.")})
-    overlapping = list(
-        RatingSet.objects.select_for_update().filter(
-            overlap_q(valid_from, valid_to, "valid_from", "valid_to")
-        )
-    )
-    replaced = None
-    if replace:
-        replaced = next(
-            (s for s in overlapping if s.valid_to is None and s.valid_from < valid_from), None
-        )
-        overlapping = [s for s in overlapping if s is not replaced]
-    if overlapping:
-        clash = overlapping[0]
+
+    def clash_message(clash, may_replace):
         message = _("Trùng thời gian với bộ tiêu chuẩn “%(n)s” (từ %(d)s đến %(t)s).") % {
             "n": clash.name,
             "d": day_text(clash.valid_from),
             "t": day_text(clash.valid_to),
         }
-        if clash.valid_to is None and clash.valid_from < valid_from and not replace:
+        if may_replace:
             message += " " + _(
                 "Chọn “Thay thế bộ đang áp dụng” để bộ mới thay bộ cũ từ ngày bắt đầu của nó."
             )
-        raise ValidationError({"valid_from": message})
+        return message
+
+    replaced = set_to_replace(
+        RatingSet.objects.all(), valid_from, valid_to, replace=replace, clash_message=clash_message
+    )
     if replaced is not None:
         end_dated_row(
             row=replaced,
