@@ -11,7 +11,8 @@ Organization.path = parent.path + f"{pk:08d}/", depth, one open OrganizationPeri
 FOUNDED OrganizationEvent per organization, Member name parts / search_text / sort_key as
 Member.refresh_derived() computes them, one open Membership per member, one VillageCellLink
 per village (from the village's valid_from), official dates at the end of the 12 months'
-probation (rules.probation_end), one audit row per organization and member. Then the
+probation (rules.probation_end), one audit row per organization and member, the members per
+cell counters (chibo.members.counts). Then the
 benchmark users (see USERS) get their roles, and ANALYZE.
 
 Names come from fixed pools; the derived keys are computed once per distinct name.
@@ -46,7 +47,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from chibo.accounts.models import Role, RoleAssignment, User  # noqa: E402
 from chibo.core import vn  # noqa: E402
 from chibo.core.models import AuditEvent  # noqa: E402
-from chibo.members.models import Member, Membership  # noqa: E402
+from chibo.members.models import CellMemberCount, Member, Membership  # noqa: E402
 from chibo.members.rules import probation_end  # noqa: E402
 from chibo.organizations.models import (  # noqa: E402
     Commune,
@@ -444,6 +445,7 @@ def derived_rows_sql():
     )
     mem, ms, au = Member._meta.db_table, Membership._meta.db_table, AuditEvent._meta.db_table
     vil, link = Village._meta.db_table, VillageCellLink._meta.db_table
+    cnt = CellMemberCount._meta.db_table  # what chibo.members.counts keeps
     q = connection.ops.quote_name
     check_columns(OrganizationPeriod, ["id", "organization_id", "name", "parent_id", "path",
                                        "valid_from", "valid_to"])  # fmt: skip
@@ -477,6 +479,11 @@ def derived_rows_sql():
             f"INSERT INTO {ms} (member_id, cell_id, start, {q('end')}, reason, note, "  # noqa: S608
             f"letter_number) SELECT id, cell_id, admission_date, NULL, 'imported', '', '' "
             f"FROM {mem}",
+        ),
+        (
+            "cell member counters",
+            f"INSERT INTO {cnt} (cell_id, members) SELECT cell_id, COUNT(*) FROM {mem} "  # noqa: S608
+            "WHERE status IN ('active', 'exempt') GROUP BY cell_id",
         ),
         (
             "audit rows (organizations)",

@@ -20,6 +20,7 @@ from chibo.core import audit, dates
 from chibo.core.models import AuditEvent
 from chibo.meetings.documents import services as services_documents
 from chibo.meetings.models import MeetingDocument
+from chibo.members import counts as member_counts
 from chibo.members.models import BadgeAward, Member, Membership, StatusChange
 from chibo.organizations.models import (
     Commune,
@@ -67,6 +68,7 @@ def _after_bulk_load():
     first reads as if the tables were empty (a six-minute indicator query in a test), and SQLite
     has none at all. Inside the transaction: PostgreSQL's ANALYZE counts the rows this
     transaction inserted."""
+    member_counts.recount()  # the members per cell, as the services keep them
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     if connection.vendor == "postgresql":

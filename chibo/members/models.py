@@ -187,6 +187,22 @@ class Member(TimeStamped):
         return "•" * (len(self.citizen_id) - 3) + self.citizen_id[-3:]
 
 
+class CellMemberCount(models.Model):
+    """How many members a cell has now (active or exempt, `Member.objects.in_cell()`), kept by
+    every service that admits, moves or ends a member, in its own transaction
+    (chibo.members.counts), so that the tree and the lists add up 104.000 counters instead of
+    counting 5,6 million members. A cell without a row has none. `manage.py member_counts`
+    recounts and compares (`--fix` rewrites)."""
+
+    cell = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    members = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.cell_id}: {self.members}"
+
+
 class Membership(models.Model):
     """A member's time in one cell: a transfer closes one and opens the next."""
 

@@ -14,7 +14,7 @@ from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 
-from . import rules
+from . import counts, rules
 from .checks import check_after_last_change, check_cell_on, check_generic_status
 from .models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange, TemporaryStay
 from .spreadsheets.checking import CleanRow, ImportRejected, RowError, records_of, row_errors
@@ -86,6 +86,7 @@ def member_create(
     Membership.objects.create(
         member=member, cell=cell, start=joined_cell_on or member.admission_date, reason=reason
     )
+    counts.refresh([cell.pk])
     if audit_event:
         audit.record(
             actor=actor,
@@ -144,6 +145,7 @@ def members_import(*, rows: list[CleanRow], actor, source: str = "") -> list[Mem
                 ],
                 batch_size=1000,
             )
+            counts.refresh({m.cell_id for m in members})
             events = [
                 audit.event(
                     actor=actor,
@@ -231,6 +233,7 @@ def member_transfer(
     old_cell_id = locked.cell_id
     locked.cell = to_cell
     locked.save(update_fields=["cell", "updated_at"])
+    counts.refresh([old_cell_id, to_cell.pk])
     audit.record(
         actor=actor,
         action=AuditEvent.Action.TRANSFER,
@@ -291,6 +294,7 @@ def member_change_status(
     locked.status = status
     locked.status_since = on
     locked.save(update_fields=["status", "status_since", "updated_at"])
+    counts.refresh([locked.cell_id])
     changes = {"status": [old, status], "on": [None, on.isoformat()]}
     if kind:
         changes["kind"] = [None, kind]
@@ -309,6 +313,9 @@ def members_change_status_many(
     members = sorted(members, key=lambda m: m.pk)  # one locking order for concurrent batches
     if not members:
         raise ValidationError(_("Hãy chọn ít nhất một đảng viên."))
+    # Every member locked first, in one order: each change then locks its cell's counter
+    # (counts.refresh), and a counter is never held while waiting for a member.
+    list(Member.objects.select_for_update().filter(pk__in=[m.pk for m in members]).order_by("pk"))
     changes = []
     for member in members:
         try:
@@ -367,6 +374,7 @@ def cells_merge(
             note=_("Sáp nhập chi bộ"),
         )
         moved += 1
+    counts.refresh([source.pk, into.pk])
     # Members no longer in a cell keep pointing at the closed cell: their history stays there.
     # The villages follow on the merge date; their links until then keep the past as it was.
     for village in Village.objects.filter(cell=source, valid_to__isnull=True):
@@ -469,6 +477,7 @@ def cell_split(
             changes={"cell": [source.pk, target.pk], "on": [None, on.isoformat()]},
             note=_("Chia tách chi bộ"),
         )
+    counts.refresh([source.pk, *(c.pk for c in created)])
     for village_id, index in villages.items():
         village_link_cell(village=served[village_id], cell=created[index], on=on, actor=actor)
     event = OrganizationEvent.objects.create(

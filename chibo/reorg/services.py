@@ -58,7 +58,7 @@ import datetime
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,6 +72,7 @@ from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.meetings.models import CellMeeting, FollowAssignment
 from chibo.meetings.officials.services import follow_assign, follow_end
+from chibo.members import counts as member_counts
 from chibo.members.models import Membership
 from chibo.members.services import member_transfer
 from chibo.organizations import services as org_services
@@ -704,6 +705,8 @@ def _references(org: Organization, known: dict[str, set]) -> list[str]:
         model = rel.related_model
         if model._meta.auto_created:
             continue  # a many-to-many table: its relation is read as such below
+        if getattr(rel, "on_delete", None) is models.CASCADE:
+            continue  # derived rows that go with the organization (its members' counter)
         if rel.many_to_many:
             rows = model.objects.filter(**{rel.field.name: org})
         else:
@@ -800,6 +803,15 @@ def reorg_undo(*, reorganization: Reorganization, actor) -> Reorganization:
                 )
             )
     audit.record_many(events)
+    # The members went back to their cells: those cells' counters (chibo.members.counts); a
+    # cell the plan founded is gone, and its counter with it.
+    moved = {
+        pk
+        for op in plan.journal
+        if op[0] == "set" and op[1] == "members.member" and "cell_id" in op[3]
+        for pk in op[3]["cell_id"]
+    }
+    member_counts.refresh(Organization.objects.filter(pk__in=moved).values_list("pk", flat=True))
     plan.status = Reorganization.Status.UNDONE
     plan.undone_at = timezone.now()
     plan.undone_by = actor if actor is not None and actor.is_authenticated else None

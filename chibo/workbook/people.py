@@ -11,6 +11,7 @@ from chibo.accounts.models import User
 from chibo.core import vn
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
+from chibo.members import counts
 from chibo.members.models import IN_CELL_STATUSES, Member, Membership, Status
 from chibo.members.services import EDITABLE_FIELDS
 from chibo.organizations.models import (
@@ -183,6 +184,7 @@ def apply_members(run, sheet, rows: list[Row]):
         m.refresh_derived()
         objs.append(m)
     Member.objects.bulk_create(objs, batch_size=1000)
+    counts.refresh({m.cell_id for m in objs})  # the counters of the cells they joined
     for row, m in zip(new, objs, strict=True):
         run.refs.add("member", row.attrs["ref"], m.pk)
         run.audit(AuditEvent.Action.CREATE, m, {})

@@ -19,6 +19,7 @@ from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 
+from .. import counts
 from ..checks import check_after_last_change, check_cell_on
 from ..models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange, TemporaryStay
 
@@ -99,6 +100,8 @@ def _record(locked: Member, *, status, kind, on, actor, note="", **fields) -> St
     locked.status = status
     locked.status_since = on
     locked.save(update_fields=["status", "status_since", "cell", "updated_at"])
+    # The member's cell (a transfer in sets a new one: they were counted in none before).
+    counts.refresh([locked.cell_id])
     audit.record(
         actor=actor,
         action=AuditEvent.Action.STATUS,

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
-from chibo.members import services
+from chibo.members import counts, services
 from chibo.members.models import Member, Membership, StatusChange
 from conftest import login_client, make_member
 
@@ -39,6 +39,7 @@ def bulk_members(cell, n, prefix="Lò Văn Số"):
         m.refresh_derived()
         rows.append(m)
     Member.objects.bulk_create(rows)
+    counts.refresh([cell.pk])  # as the services keep them
 
 
 def form_data(**overrides):

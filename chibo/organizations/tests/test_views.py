@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from chibo.accounts.models import Role, RoleAssignment
 from chibo.core import indicators
 from chibo.core.models import AuditEvent
+from chibo.members import counts
 from chibo.members.models import Member, Membership
 from chibo.organizations import services
 from chibo.organizations.models import Organization, OrganizationEvent, OrganizationPeriod
@@ -37,6 +38,7 @@ def bulk_members(cell, n, prefix="Lò Văn"):
         m.refresh_derived()
         rows.append(m)
     Member.objects.bulk_create(rows)
+    counts.refresh([cell.pk])  # as the services keep them
 
 
 def org_page(client, url) -> str:

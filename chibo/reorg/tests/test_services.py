@@ -14,6 +14,7 @@ from chibo.core import indicators
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.meetings.models import FollowAssignment
+from chibo.members import counts as member_counts
 from chibo.members.models import Membership
 from chibo.members.services import member_transfer
 from chibo.organizations import services as org_services
@@ -509,6 +510,8 @@ def test_on_one_date_cells_merge_then_their_communes_and_each_undoes_in_turn(tre
         (commune.pk, ON, None)
     ]
     assert members_count(commune, ON) == 3 and members_count(tree.commune_a, BEFORE) == 2
+    # The members-per-cell counters moved with the members (chibo.members.counts).
+    assert member_counts.differences() == []
     # The cells' plan came first: it cannot be undone while the communes' plan stands on it.
     assert services.dependents(cells)
     services.reorg_undo(reorganization=communes, actor=admin)
@@ -521,6 +524,7 @@ def test_on_one_date_cells_merge_then_their_communes_and_each_undoes_in_turn(tre
     services.reorg_undo(reorganization=cells, actor=admin)
     assert not Organization.objects.filter(code__in=["XA-09", "XN"]).exists()
     assert members_count(tree.commune_a, ON) == 2
+    assert member_counts.differences() == []  # and back with them
 
 
 @pytest.mark.django_db

@@ -1,0 +1,90 @@
+"""Members per cell, kept as counters (CellMemberCount) by the services that move members.
+
+Every service that admits a member, moves one between cells or changes whether one is still in
+a cell (active or exempt) calls `refresh(cell_ids)` with the cells it touched, inside its own
+transaction: the counters change with the members or not at all. The tree, the member list's
+total and the API's count read the counters (`counted_under`) instead of counting millions of
+members. Bulk writers (the workbook's import, the demo, bench/generate.py) call `recount()` once
+at the end. `manage.py member_counts` compares the counters with a fresh count.
+"""
+
+from django.db.models import Count, Q, Sum
+
+from .models import CellMemberCount, Member
+
+
+def refresh(cell_ids) -> None:
+    """Recount the members of each cell in `cell_ids` and store it, in the caller's transaction.
+
+    The counters are locked before the members are counted (in id order, so that two services
+    never wait for each other): under READ COMMITTED the count then sees every transaction that
+    changed these cells before, and one that comes after waits for this one. A recount rather
+    than an increment: a service need not know who was counted before its change.
+    """
+    ids = sorted({int(i) for i in cell_ids if i is not None})
+    if not ids:
+        return
+    CellMemberCount.objects.bulk_create(
+        [CellMemberCount(cell_id=i) for i in ids], ignore_conflicts=True
+    )
+    rows = list(
+        CellMemberCount.objects.select_for_update().filter(cell_id__in=ids).order_by("cell_id")
+    )
+    counted = dict(
+        Member.objects.in_cell()
+        .filter(cell_id__in=ids)
+        .values("cell_id")
+        .annotate(n=Count("id"))
+        .values_list("cell_id", "n")
+        .order_by()
+    )
+    changed = []
+    for row in rows:
+        n = counted.get(row.cell_id, 0)
+        if row.members != n:
+            row.members = n
+            changed.append(row)
+    if changed:
+        CellMemberCount.objects.bulk_update(changed, ["members"], batch_size=1000)
+
+
+def differences() -> list[tuple[int, int, int]]:
+    """(cell id, stored, counted) for every cell whose counter is wrong (a missing row is 0)."""
+    counted = dict(
+        Member.objects.in_cell()
+        .values("cell_id")
+        .annotate(n=Count("id"))
+        .values_list("cell_id", "n")
+        .order_by()
+    )
+    stored = dict(CellMemberCount.objects.values_list("cell_id", "members"))
+    return sorted(
+        (cell_id, stored.get(cell_id, 0), counted.get(cell_id, 0))
+        for cell_id in set(counted) | set(stored)
+        if stored.get(cell_id, 0) != counted.get(cell_id, 0)
+    )
+
+
+def recount() -> int:
+    """Make every counter right (after a bulk load); returns how many were wrong."""
+    wrong = differences()
+    if wrong:
+        CellMemberCount.objects.bulk_create(
+            [CellMemberCount(cell_id=cell_id, members=n) for cell_id, _stored, n in wrong],
+            update_conflicts=True,
+            unique_fields=["cell"],
+            update_fields=["members"],
+            batch_size=2000,
+        )
+    return len(wrong)
+
+
+def counted_under(q: Q) -> int:
+    """The members still in a cell whose path matches `q` (on "cell__path"), from the
+    counters: what `Member.objects.in_cell().filter(q).count()` answers."""
+    return CellMemberCount.objects.filter(q).aggregate(n=Sum("members"))["n"] or 0
+
+
+def counted_all() -> int:
+    """Every member still in a cell, from the counters."""
+    return CellMemberCount.objects.aggregate(n=Sum("members"))["n"] or 0
