@@ -62,7 +62,9 @@ member list's `org` and `in_cell`), an organization's `name`, `parent_id` and
 `member_count`, and which organizations were in force.
 
 **Pagination.** Lists take `page` (from 1) and `page_size` (1 to 200, default 50) and
-answer `{"items", "count", "page", "page_size"}`.
+answer `{"items", "count", "page", "page_size"}`. The members' list also takes `after`, a
+member's id, and answers `next_after`: the next page starts after that member, found in the
+list's order rather than by skipping (page 20 of a country's list costs what the first costs).
 
 **Errors.** `{"detail": "message"}`; invalid parameters answer 422 with
 `{"detail": [{"type", "loc", "msg"}, ...]}`.

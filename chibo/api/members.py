@@ -3,19 +3,29 @@
 import datetime
 import enum
 
-from django.http import HttpResponse
-from ninja import Path, Query, Router
+from django.http import Http404, HttpResponse
+from ninja import Field, Path, Query, Router
 from ninja.pagination import paginate
 from pydantic import BaseModel, model_validator
 
+from chibo.core.keyset import beyond_q, cursor_values
 from chibo.core.web import get_or_404
 from chibo.members.indicators import memberships_open_on
 from chibo.members.models import IN_CELL_STATUSES, Member, Sex, Status, TheoryLevel
-from chibo.members.selectors import scoped_members
+from chibo.members.selectors import counted_total, page_rows, scoped_members, search_count
 from chibo.organizations.selectors import org_ids_under
 
 from .as_of import set_cells
-from .schemas import AS_OF, MAX_ID, TEXT_MAX, TEXT_PATTERN, Pagination, as_of_date, responses
+from .schemas import (
+    AS_OF,
+    MAX_ID,
+    TEXT_MAX,
+    TEXT_PATTERN,
+    PageParams,
+    Pagination,
+    as_of_date,
+    responses,
+)
 from .security import scope_of
 
 router = Router(tags=["members"])
@@ -87,6 +97,64 @@ PLAIN_FIELDS = tuple(
 )
 
 
+class KeysetPagination(Pagination):
+    """The members' pages: `page` as every list, or `after`, a member's id (the previous
+    answer's `next_after`): the page then starts after that member in the list's order, found
+    in the list's index rather than by skipping `(page - 1) × page_size` members (core.keyset):
+    page 20 of a country's list costs what the first costs. The answer's `count` comes from
+    the members-per-cell counters when only `org` narrows the list (chibo.members.counts)."""
+
+    class Input(PageParams):
+        after: int | None = Field(
+            None,
+            ge=1,
+            le=MAX_ID,
+            description=(
+                "A member's id, the previous page's `next_after`: this page starts after that "
+                "member (then `page` only labels the answer). 404 for a member outside the scope."
+            ),
+        )
+
+    class Output(Pagination.Output):
+        next_after: int | None = Field(
+            description="When more items follow, the last item's id: send it as `after`."
+        )
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        size = pagination.page_size
+        search = bool(params.get("q"))
+        if search:
+            count, capped = search_count(queryset)
+        else:
+            counted = getattr(request, "api_member_count", lambda: None)()
+            count, capped = (queryset.count() if counted is None else counted), False
+        offset = (pagination.page - 1) * size
+        if pagination.after is not None:
+            order = list(queryset.query.order_by)
+            cursor = cursor_values(scoped_members(scope_of(request)), pagination.after, order)
+            if cursor is None:
+                raise Http404
+            queryset, offset = queryset.filter(beyond_q(order, cursor)), 0
+        if search:
+            # A search skips most of what it walks: the page's ids first, from one index.
+            items = page_rows(queryset, offset, size + 1)
+        else:
+            items = list(queryset[offset : offset + size + 1])
+        more = len(items) > size
+        items = items[:size]
+        after_page = getattr(request, "api_after_page", None)
+        if after_page is not None:  # a list as of a date (api.as_of)
+            after_page(items)
+        return {
+            "items": items,
+            "count": count,
+            "count_capped": capped,
+            "page": pagination.page,
+            "page_size": size,
+            "next_after": items[-1].pk if more else None,
+        }
+
+
 @router.get(
     "",
     response=responses(list[MemberOut], 401, 404, 422),
@@ -103,7 +171,7 @@ PLAIN_FIELDS = tuple(
         "that day's `cell` and `is_official`; `status` stays today's."
     ),
 )
-@paginate(Pagination)
+@paginate(KeysetPagination)
 def member_list(
     request,
     q: str | None = Query(None, max_length=TEXT_MAX, pattern=TEXT_PATTERN),
@@ -133,6 +201,8 @@ def member_list(
         qs = qs.filter(status=status.value)
     if q:
         qs = qs.search(q)
+    elif when is None and status == StatusFilter.IN_CELL:
+        request.api_member_count = lambda: counted_total(scope, {}, node)
     return qs.order_by("sort_key", "id")
 
 

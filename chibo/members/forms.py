@@ -60,6 +60,15 @@ class MemberFilterForm(forms.Form):
     age = forms.ChoiceField(label=_("Tuổi"), required=False, choices=AGE_BANDS)
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=SORTS)
     page = PageField()
+    # The pager's links (core.keyset): the page starts after, or ends before, this member.
+    after = forms.IntegerField(label=_("Sau đảng viên"), required=False, min_value=1)
+    before = forms.IntegerField(label=_("Trước đảng viên"), required=False, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("after") and data.get("before"):
+            self.add_error("before", _("Chỉ dùng một trong hai: sau hoặc trước một đảng viên."))
+        return data
 
     def clean_ethnicity(self):
         # "hmong" or "H'Mông" finds the members stored as Mông; a name outside the list is

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.accounts.scope import Scope
 from chibo.core import audit, html
+from chibo.core.keyset import KeysetPage, cursor_values
 from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, bad_query, reader_or_404, writer_or_404
 from chibo.organizations.models import Organization
@@ -159,6 +159,30 @@ def _bad_filter(request, form):
     return bad_query(form, _("Bộ lọc không hợp lệ: %(p)s"), request=request)
 
 
+def _keyset_page(scope, form, org, qs):
+    """The list's page (core.keyset): after or before the member the pager's link names, or
+    page `?page=N` by skipping; None (with the form's error) if that member is not one the
+    user reads. The total comes from the counters when the filters allow."""
+    data = form.cleaned_data
+    order = selectors.list_order(data)
+    cursors = {}
+    for side in ("after", "before"):
+        if data.get(side):
+            cursors[side] = cursor_values(selectors.scoped_members(scope), data[side], order)
+            if cursors[side] is None:
+                form.add_error(side, _("Không có đảng viên này trong phạm vi xem."))
+                return None
+    total = selectors.counted_total(scope, data, org)
+    return KeysetPage(
+        qs.only("cell", *ROW_FIELDS, "cell__name", "cell__path"),
+        order,
+        size=PAGE_SIZE,
+        number=data.get("page") or 1,
+        count=qs.count() if total is None else total,
+        **cursors,
+    )
+
+
 @login_required
 def member_list(request):
     scope, form, org, qs = _list_request(request)
@@ -168,10 +192,12 @@ def member_list(request):
     if data.get("q"):
         page = SearchPage(qs, data.get("page") or 1, PAGE_SIZE)
     else:
-        rows = qs.only("cell", *ROW_FIELDS, "cell__name", "cell__path")
-        page = Paginator(rows, PAGE_SIZE).get_page(data.get("page") or 1)
+        page = _keyset_page(scope, form, org, qs)
+        if page is None:
+            return _bad_filter(request, form)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     # A history restore (back button after hx-push-url) needs the whole page, not the partial.
     partial = request.htmx and not request.htmx.history_restore_request
     can_write = bool(scope.write_paths) or scope.superuser
@@ -205,14 +231,15 @@ def member_list(request):
 def member_count(request):
     """How many members the list's filters match (a search: up to SEARCH_COUNT_CAP), as the
     line the list shows above its rows; the list asks for it after showing a search's rows."""
-    _, form, _, qs = _list_request(request)
+    scope, form, org, qs = _list_request(request)
     if qs is None:
         return _bad_filter(request, form)
     data = form.cleaned_data
     if data.get("q"):
         count, capped = search_count(qs)
     else:
-        count, capped = qs.count(), False
+        total = selectors.counted_total(scope, data, org)
+        count, capped = (qs.count() if total is None else total), False
     return render(request, "members/list.html#count", {"count": count, "capped": capped})
 
 

@@ -492,6 +492,25 @@ def test_member_pagination(tree, auth):
     assert get("/api/v1/members", admin, page_size=0).status_code == 422
 
 
+def test_member_pages_go_on_after_a_member(tree, auth):
+    """`after` (the previous page's `next_after`) starts the page after that member in the
+    list's order, without skipping (core.keyset); the count comes from the counters."""
+    admin = auth["admin"]
+    first = get("/api/v1/members", admin, page_size=2).json()
+    assert first["next_after"] == tree.secretary_member_a.pk and first["count"] == 3
+    second = get("/api/v1/members", admin, page_size=2, after=first["next_after"], page=2).json()
+    assert [m["full_name"] for m in second["items"]] == ["Cầm Văn Bình"]
+    assert second["next_after"] is None and second["page"] == 2 and second["count"] == 3
+    searched = get("/api/v1/members", admin, q="van", page_size=1).json()
+    assert [m["full_name"] for m in searched["items"]] == ["Nguyễn Văn An"]
+    after = get("/api/v1/members", admin, q="van", page_size=1, after=searched["next_after"])
+    assert [m["full_name"] for m in after.json()["items"]] == ["Cầm Văn Bình"]
+    # A member outside the scope is as missing as one that is not there.
+    commune = auth["commune"]
+    assert get("/api/v1/members", commune, after=tree.member_b.pk).status_code == 404
+    assert get("/api/v1/members", commune, after=0).status_code == 422
+
+
 @pytest.mark.parametrize(
     "params", [{"org": "x"}, {"org": 2**64}, {"q": "x\x00y"}, {"page": "-1"}, {"q": "é" * 101}]
 )

@@ -292,21 +292,60 @@ def test_sorting(tree, clients):
     assert listed(c.get(base + "&sort=admission")) == ["Lò Văn Đức", "Vi Văn Ân", "Hà Thị Bé"]
 
 
+def pager_links(body) -> dict[str, str]:
+    """The pager's «Trước» and «Sau» links, by their label."""
+    links = re.findall(r'<a class="button secondary" href="\?([^"]*)">([^<]*)</a>', body)
+    return {
+        label.strip("‹› "): html.unescape(href)
+        for href, label in links
+        if "Tr" in label or "Sau" in label
+    }
+
+
 @pytest.mark.django_db
-def test_pagination(tree, clients):
-    bulk_members(tree.cell_a2, 55)
+def test_pagination_goes_on_from_a_member_not_by_skipping(tree, clients):
+    """«Sau» and «Trước» name the member the page starts after or ends before (core.keyset);
+    a bare ?page=N, as bookmarked before, still works; the filters are kept."""
+    bulk_members(tree.cell_a2, 105)
+    c = clients["commune"]
     url = f"/members/?org={tree.cell_a2.pk}"
-    first = clients["commune"].get(url)
-    names = listed(first)
-    assert names == [f"Lò Văn Số{i:05d}" for i in range(50)]
+    first = c.get(url)
+    assert listed(first) == [f"Lò Văn Số{i:05d}" for i in range(50)]
     body = first.content.decode()
-    assert "55 đảng viên" in body and "Trang 1/2" in body
-    assert f'href="?org={tree.cell_a2.pk}&page=2"' in body  # the filter is kept
-    second = clients["commune"].get(url + "&page=2")
-    assert listed(second) == [f"Lò Văn Số{i:05d}" for i in range(50, 55)]
-    assert "Trang 2/2" in second.content.decode()
-    # A page past the end shows the last page rather than an error.
-    assert listed(clients["commune"].get(url + "&page=9")) == listed(second)
+    assert "105 đảng viên" in body and "Trang 1/3" in body
+    last_of_first = Member.objects.get(full_name="Lò Văn Số00049")
+    assert pager_links(body) == {"Sau": f"org={tree.cell_a2.pk}&after={last_of_first.pk}&page=2"}
+    second = c.get("/members/?" + pager_links(body)["Sau"])
+    assert listed(second) == [f"Lò Văn Số{i:05d}" for i in range(50, 100)]
+    body = second.content.decode()
+    assert "Trang 2/3" in body
+    third = c.get("/members/?" + pager_links(body)["Sau"])
+    assert listed(third) == [f"Lò Văn Số{i:05d}" for i in range(100, 105)]
+    body = third.content.decode()
+    assert "Trang 3/3" in body and "Sau" not in pager_links(body)
+    first_of_third = Member.objects.get(full_name="Lò Văn Số00100")
+    assert pager_links(body)["Trước"] == (
+        f"org={tree.cell_a2.pk}&before={first_of_third.pk}&page=2"
+    )
+    back = c.get("/members/?" + pager_links(body)["Trước"])
+    assert listed(back) == listed(second) and "Trang 2/3" in back.content.decode()
+    assert pager_links(back.content.decode())["Trước"] == f"org={tree.cell_a2.pk}&page=1"
+    # In the other order too.
+    down = c.get(url + "&sort=-name")
+    after = c.get("/members/?" + pager_links(down.content.decode())["Sau"])
+    assert listed(after) == [f"Lò Văn Số{i:05d}" for i in range(54, 4, -1)]
+    # A bookmarked page number; a page past the end shows the last page rather than an error.
+    assert listed(c.get(url + "&page=2")) == listed(second)
+    assert listed(c.get(url + "&page=9")) == listed(third)
+
+
+@pytest.mark.django_db
+def test_a_page_after_a_member_outside_the_scope_is_400(tree, clients):
+    r = clients["commune"].get(f"/members/?after={tree.member_b.pk}")
+    assert r.status_code == 400
+    assert "Không có đảng viên này trong phạm vi xem" in r.content.decode()
+    both = clients["commune"].get(f"/members/?after={tree.member_a.pk}&before={tree.member_a.pk}")
+    assert both.status_code == 400
 
 
 @pytest.mark.django_db
@@ -315,6 +354,7 @@ def test_pagination(tree, clients):
     [
         ("page=abc", "Trang", "page"),
         ("page=0", "Trang", "page"),
+        ("after=abc", "Sau đảng viên", "after"),
         ("org=xyz", "Tổ chức", "org"),
         ("age=zzz", "Tuổi", "age"),
         ("status=nope", "Trạng thái", "status"),
