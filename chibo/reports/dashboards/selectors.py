@@ -361,15 +361,23 @@ def comparison(reads: _Reads, points) -> list[dict]:
     return out if children else []
 
 
-def attention(org: Organization, reads: _Reads, points, as_of: datetime.date) -> list[dict]:
-    """The cells under the node on the date that need attention, by path, each with its
-    reasons (a reason: its text and the list behind it): a village cell without a committee
-    (fewer positions in force than the committee rule's minimum), a cell that did not meet on
-    its day in the last month, a village cell whose secretary is below the theory standard."""
+# The cells a dashboard lists by name: a province's can flag its 1.650 cells (a table of 1.650
+# rows, 1 s of the page's time, that nobody reads); past these, the lists behind each reason
+# for the whole organization, with how many cells each holds.
+ATTENTION_SHOWN = 50
+
+
+def attention(org: Organization, reads: _Reads, points, as_of: datetime.date) -> dict:
+    """The cells under the node on the date that need attention, by path: {"cells": the first
+    ATTENTION_SHOWN, each with its reasons (a reason: its code and the list behind it for the
+    cell), "total": how many cells, "lists": (reason, cells, the list behind it for `org`) for
+    each reason found}. A reason: a village cell without a committee (fewer positions in force
+    than the committee rule's minimum), a cell that did not meet on its day in the last month,
+    a village cell whose secretary is below the theory standard."""
     month, day = points[-1]
     cells = _under(reads.cells, _path_on(reads.org_periods, as_of), as_of)
     if not cells:
-        return []
+        return {"cells": [], "total": 0, "lists": []}
     ids = [c.cell_id for c in cells]
     rule = rule_on(as_of)
     seats = dict(
@@ -388,6 +396,8 @@ def attention(org: Organization, reads: _Reads, points, as_of: datetime.date) ->
             )
         )
     out = []
+    total = 0
+    per_reason: dict[tuple, int] = {}
     end = last_of_month(month)
     for c in sorted(cells, key=lambda c: c.path):
         reasons = []  # (reason, the indicator whose list shows it, as of)
@@ -398,11 +408,16 @@ def attention(org: Organization, reads: _Reads, points, as_of: datetime.date) ->
             reasons.append(("late", "meetings_held_on_schedule", day))
         if c.residential and c.cell_id in weak:
             reasons.append(("secretary", "village_committee_theory_ok", as_of))
+        for reason in reasons:
+            per_reason[reason] = per_reason.get(reason, 0) + 1
         if reasons:
+            total += 1
+        if reasons and len(out) < ATTENTION_SHOWN:
             cell = Organization(pk=c.cell_id, path=c.path, name=c.name)
             links = [(reason, list_url(code, cell, on)) for reason, code, on in reasons]
             out.append({"cell": cell, "reasons": links})
-    return out
+    lists = [(reason, n, list_url(code, org, on)) for (reason, code, on), n in per_reason.items()]
+    return {"cells": out, "total": total, "lists": lists}
 
 
 # Computed once until the next audited change (every change goes through a service that writes

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chibo.committees.models import Position, Title
-from chibo.core.indicators import get
+from chibo.core.indicators import get, list_url
 from chibo.meetings.models import QualityClass, Task
 from chibo.meetings.schedule import last_of_month
 from chibo.meetings.tests.oversight_helpers import fixed_today, meet, task  # noqa: F401
@@ -191,13 +191,35 @@ def test_comparison_worst_first_and_cells_to_watch(data):
         ("Đảng bộ xã An", "50%"),
     ]
     assert on_day[0]["url"].endswith(f"?org={data.commune_b.pk}&as_of=31%2F03%2F2023")
-    watch = {a["cell"].name: [r for r, _url in a["reasons"]] for a in board["attention"]}
+    cells = board["attention"]["cells"]
+    watch = {a["cell"].name: [r for r, _url in a["reasons"]] for a in cells}
     assert watch == {
         "Chi bộ bản Đông": ["no_committee", "late", "secretary"],
         "Chi bộ bản Bó": ["no_committee", "late"],
     }
+    assert board["attention"]["total"] == 2
+    lists = {reason: (n, link) for reason, n, link in board["attention"]["lists"]}
+    assert {reason: n for reason, (n, _link) in lists.items()} == {
+        "no_committee": 2,
+        "late": 2,
+        "secretary": 1,
+    }
+    assert lists["no_committee"][1] == list_url("cells_with_committee", data.district, AS_OF)
     # a cell's own dashboard compares nothing
     assert selectors.dashboard(data.cell_a, AS_OF)["comparison"] == []
+
+
+def test_a_long_list_of_cells_to_watch_shows_its_first_and_the_lists_behind(
+    clients, data, monkeypatch
+):
+    """A province can flag its 1.650 cells: the page names the first ATTENTION_SHOWN and links
+    each reason's list for the whole organization, with its number of cells."""
+    monkeypatch.setattr(selectors, "ATTENTION_SHOWN", 1)
+    body = clients["admin"].get(url(data.district, "?as_of=31/03/2023")).content.decode()
+    assert "2 chi bộ cần quan tâm; 1 chi bộ đầu tiên dưới đây" in body
+    section = body[body.index('id="attention"') :]
+    assert section.count("<tr><td><a href=") == 1
+    assert "Chưa có chi ủy: 2</a>" in body and "Bí thư chưa đạt chuẩn lý luận: 1</a>" in body
 
 
 def url(org, query=""):
