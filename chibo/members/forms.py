@@ -38,6 +38,8 @@ class MemberFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Tìm"), required=False, max_length=100)
     org = forms.IntegerField(label=_("Tổ chức"), required=False, min_value=1)
+    # The organization filter's text (organizations.search.resolve): it chooses `org` anew.
+    org_q = forms.CharField(label=_("Tên tổ chức"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Trạng thái"),
         required=False,

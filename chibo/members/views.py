@@ -1,11 +1,9 @@
 """Member pages: list with filters and search, detail with history, and the write forms."""
 
 import datetime
-import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,16 +11,15 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.accounts.scope import Scope
-from chibo.core import audit, html
+from chibo.core import audit
 from chibo.core.keyset import KeysetPage, cursor_values
 from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, bad_query, reader_or_404, writer_or_404
-from chibo.organizations.models import Organization
+from chibo.organizations import search as org_search
 
 from . import rules, sections, selectors, services
 from .forms import (
@@ -41,65 +38,6 @@ from .selectors import filtered_members, page_rows, search_count
 PAGE_SIZE = 50
 # The columns the list's rows show (templatetags/member_rows.py), besides the cell's name.
 ROW_FIELDS = ("full_name", "other_names", "birth_date", "ethnicity", "party_card_number", "status")
-
-
-def _org_choices(scope, selected):
-    """Organizations offered in the filter: every non-cell node, plus the cells of the selected.
-
-    Plain dicts (pk, name, kind, path), not model instances: a province admin's filter offers
-    ~500 organizations, and building that many instances took most of the search page's time.
-    """
-    fields = ("pk", "name", "kind", "path")
-    orgs = list(scope.organizations().active().exclude(kind=Organization.Kind.CELL).values(*fields))
-    if selected is not None:
-        base = selected if not selected.is_cell else selected.parent
-        if base is not None and scope.covers(base):
-            orgs += list(
-                Organization.objects.filter(
-                    parent=base, kind=Organization.Kind.CELL, valid_to__isnull=True
-                ).values(*fields)
-            )
-        elif selected.is_cell:
-            orgs.append({f: getattr(selected, f) for f in fields})
-    return sorted({o["pk"]: o for o in orgs}.values(), key=lambda o: o["path"])
-
-
-def _org_options(choices, selected) -> str:
-    """The filter's <option>s (~500 for a province admin), written in Python."""
-    return html.options(
-        (
-            (o["pk"], ("— " if o["kind"] == Organization.Kind.CELL else "") + o["name"])
-            for o in choices
-        ),
-        [str(selected.pk)] if selected is not None else [],
-    )
-
-
-ORG_OPTIONS_CACHE_SECONDS = 300
-
-
-def _cached_org_options(scope, selected) -> str:
-    """_org_options for this scope, day and selection, kept until the next audited change.
-
-    Every change to the tree is audited (services and the back office alike), so the latest
-    audit event's id says whether the ~500 organizations must be read again: one indexed
-    read instead of reading and writing them on every visit of the member list.
-    """
-    who = "*" if scope.superuser else ",".join(scope.read_paths)
-    key = ":".join(
-        [
-            "member-org-options",
-            hashlib.sha256(who.encode()).hexdigest()[:32],
-            scope.on.isoformat(),
-            str(selected.pk if selected is not None else ""),
-            str(audit.data_generation()),
-        ]
-    )
-    text = cache.get(key)
-    if text is None:
-        text = _org_options(_org_choices(scope, selected), selected)
-        cache.set(key, str(text), ORG_OPTIONS_CACHE_SECONDS)
-    return mark_safe(text)  # noqa: S308 (written by html.options, which escapes everything)
 
 
 class SearchPage:
@@ -151,6 +89,7 @@ def _list_request(request):
         return scope, form, None, None
     data = form.cleaned_data
     org = scope.org_or_404(data["org"]) if data.get("org") else None
+    org, form.org_matches = org_search.resolve(scope, org, request.GET, data.get("org_q"))
     return scope, form, org, filtered_members(scope, data, org=org)
 
 
@@ -207,7 +146,9 @@ def member_list(request):
         "form": form,
         "page": page,
         "org": org,
-        "org_options": "" if partial else _cached_org_options(scope, org),
+        "org_q": data.get("org_q", ""),
+        "org_matches": form.org_matches,
+        "org_query": org_search.other_filters(request.GET),
         "ethnic_groups": rules.ETHNIC_GROUPS,
         "query": query.urlencode(),
         "search": bool(data.get("q")),

@@ -7,6 +7,12 @@ from chibo.core.submissions import SubmissionKeyMixin
 from .models import Organization
 
 
+class OrgFindForm(forms.Form):
+    """The organization filter's text, as typed (organizations.search.find)."""
+
+    org_q = forms.CharField(label=_("Tổ chức"), required=False, max_length=100)
+
+
 class AsOfForm(forms.Form):
     as_of = DateField(label=_("Tính đến ngày"), required=False)
 

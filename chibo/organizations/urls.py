@@ -5,6 +5,7 @@ from . import views, views_places
 app_name = "organizations"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("find/", views.find, name="find"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/indicators/", views.indicators_fragment, name="indicators"),
     path("<int:pk>/rename/", views.rename, name="rename"),

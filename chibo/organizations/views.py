@@ -15,9 +15,9 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit, indicators, vn
 from chibo.core.dates import today
 from chibo.core.submissions import create_once, repeated_message
-from chibo.core.web import add_errors, admin_or_404, bad_query
+from chibo.core.web import add_errors, admin_or_404, bad_query, reader_or_404
 
-from . import forms, selectors, services
+from . import forms, search, selectors, services
 from .models import Organization, Village
 from .people import people
 
@@ -47,6 +47,24 @@ def home(request):
     if len(tops) == 1:
         return redirect("organizations:detail", pk=tops[0].pk)
     return redirect("organizations:tree")
+
+
+@login_required
+def find(request):
+    """The organizations whose name holds what the organization filter of a list holds (HTMX,
+    as typed): links to the same list with that organization chosen, its other filters kept
+    (they come along: hx-include of the filter form)."""
+    scope = reader_or_404(Scope.for_user(request.user))
+    form = forms.OrgFindForm(request.GET)
+    if not form.is_valid():
+        return bad_query(form)
+    text = form.cleaned_data["org_q"]
+    matches = search.find(scope.organizations().active(), text) if text.strip() else None
+    return render(
+        request,
+        "organizations/org_filter.html#found",
+        {"org_matches": matches, "query": search.other_filters(request.GET), "org_q": text},
+    )
 
 
 @login_required

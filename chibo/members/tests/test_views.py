@@ -136,13 +136,63 @@ def test_filters(query, expected, tree, varied, clients):
 
 
 @pytest.mark.django_db
-def test_count_and_filter_choices_show(tree, varied, clients):
+def test_count_and_the_chosen_organization_show(tree, varied, clients):
     body = clients["commune"].get(f"/members/?org={tree.cell_a2.pk}").content.decode()
     assert "2 đảng viên" in body
-    assert f'<option value="{tree.cell_a2.pk}" selected>— {tree.cell_a2.name}</option>' in body
+    # The filter is a text field holding the chosen organization's name, its id kept hidden.
+    assert f'value="{tree.cell_a2.name}"' in body and 'name="org_q"' in body
+    assert f'<input type="hidden" name="org" value="{tree.cell_a2.pk}">' in body
+    assert '<select name="org"' not in body
     assert f"Danh sách đảng viên: {tree.cell_a2.name}" in body
     # Commune staff are not offered commune B or its cells.
     assert tree.commune_b.name not in body and tree.cell_b.name not in body
+
+
+def found_links(body) -> dict[str, str]:
+    """The organizations a filter's text found: name -> the link's query string."""
+    pairs = re.findall(r'<li><a href="\?([^"]*)">([^<]*)</a>', body)
+    return {name: html.unescape(href) for href, name in pairs}
+
+
+@pytest.mark.django_db
+def test_the_organization_filter_finds_as_typed(tree, varied, clients):
+    """As typed (HTMX): organizations:find answers the organizations whose name holds the words
+    in order, accents and case ignored, each a link to the list with it chosen and the other
+    filters kept; only those in the scope."""
+    c = clients["commune"]
+    r = c.get("/org/find/", {"org_q": "CHI BO BAN", "sex": "male", "page": "3"})
+    assert r.status_code == 200
+    assert found_links(r.content.decode()) == {
+        tree.cell_a.name: f"sex=male&org={tree.cell_a.pk}",
+        tree.cell_a2.name: f"sex=male&org={tree.cell_a2.pk}",
+    }  # not cell B, outside commune A; the page starts again
+    assert found_links(c.get("/org/find/", {"org_q": "dong"}).content.decode()) == {
+        tree.cell_a2.name: f"org={tree.cell_a2.pk}"
+    }
+    none = c.get("/org/find/", {"org_q": "ban ang dong"}).content.decode()
+    assert "Không có tổ chức nào khớp «ban ang dong»" in none
+    assert c.get("/org/find/", {"org_q": "x" * 101}).status_code == 400
+    assert clients["member_a"].get("/org/find/", {"org_q": "ban"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_organization_filter_works_without_scripts(tree, varied, clients):
+    """The text goes with the form: one organization found is chosen; several are offered as
+    links and the list is not narrowed; an empty text clears the organization."""
+    c = clients["admin"]
+    one = c.get("/members/", {"org_q": "ban dong", "org": tree.cell_a.pk}).content.decode()
+    assert f"Danh sách đảng viên: {tree.cell_a2.name}" in one and "2 đảng viên" in one
+    several = c.get("/members/", {"org_q": "xa"}).content.decode()
+    assert "Chọn một tổ chức khớp «xa»" in several
+    assert set(found_links(several)) == {tree.commune_a.name, tree.commune_b.name}
+    assert "Danh sách đảng viên</h1>" in several
+    cleared = c.get("/members/", {"org_q": "", "org": tree.cell_a.pk}).content.decode()
+    assert "Danh sách đảng viên</h1>" in cleared
+    # Its own name keeps the organization chosen; so does its code.
+    kept = c.get("/members/", {"org_q": tree.cell_a.name, "org": tree.cell_a.pk})
+    assert f"Danh sách đảng viên: {tree.cell_a.name}" in kept.content.decode()
+    coded = c.get("/members/", {"org_q": tree.cell_b.code}).content.decode()
+    assert f"Danh sách đảng viên: {tree.cell_b.name}" in coded
 
 
 # --- search ------------------------------------------------------------------------------------
@@ -723,19 +773,22 @@ def test_member_list_query_count_does_not_grow(n, tree, personas):
     bulk_members(tree.cell_a, n)
     bulk_members(tree.cell_b, n, prefix="Cầm Văn Số")
     client = login_client(personas["admin"])
-    # The list: the count for the paginator (1), the page of members with their cells (1),
-    # the latest change (1) and, the cache being cold, the organizations of the filter (1).
+    # The list: its total, a sum of the members-per-cell counters (1), the page of members
+    # with their cells (1). The organization filter is a text field: no organization is read.
     count, sql = count_queries(client, "/members/")
-    assert count == FIXED + 4, sql
-    # Again: the organizations come from the cache until the next change.
-    count, sql = count_queries(client, "/members/")
+    assert count == FIXED + 2, sql
+    # A page after a member (the pager's «Sau», core.keyset): that member's place (1), the
+    # total (1), the page (1), whatever the page's depth.
+    last = Member.objects.in_cell().order_by("sort_key", "id")[min(49, 2 * n + 2)]
+    count, sql = count_queries(client, f"/members/?after={last.pk}&page=2")
     assert count == FIXED + 3, sql
     # Filtered by an organization and searched: the organization itself (1), the page's ids
-    # (1), rows (1) and their cells (1), the latest change (1); for this selection the cache is
-    # cold: the organizations of the filter (1) and the organization's cells (1). No count: it
-    # comes after.
+    # (1), rows (1) and their cells (1). No count: it comes after.
     count, sql = count_queries(client, f"/members/?org={tree.commune_a.pk}&sex=male&q=lo")
-    assert count == FIXED + 7, sql
+    assert count == FIXED + 4, sql
+    # The organization as typed (no script): what the text finds (1), then the same.
+    count, sql = count_queries(client, "/members/?org_q=xa+an&sex=male&q=lo")
+    assert count == FIXED + 4, sql
     # The HTMX partial (the search as typed): the page's ids (1), rows (1) and their cells (1);
     # no nav, and no organizations for a filter it does not render.
     count, sql = count_queries(client, "/members/?q=so", HTTP_HX_REQUEST="true")
