@@ -71,6 +71,29 @@ def other_filters(params) -> str:
     return query.urlencode()
 
 
+def chosen(scope, form, params) -> dict:
+    """The organization filter of a list whose form has `org` (an id) and `org_q` (validated):
+    {"org": the organization chosen (404 outside the scope) or None, "org_q": the text,
+    "org_matches": what the text found when it chose none, "org_query": the list's other
+    filters} for the list and organizations/org_filter.html."""
+    data = form.cleaned_data
+    org = scope.org_or_404(data["org"]) if data.get("org") else None
+    org, matches = resolve(scope, org, params, data.get("org_q"))
+    return {
+        "org": org,
+        "org_q": data.get("org_q") or "",
+        "org_matches": matches,
+        "org_query": other_filters(params),
+    }
+
+
+def offered(scope) -> bool:
+    """Whether a list offers its organization filter: the scope holds more than cells."""
+    from .models import Organization
+
+    return scope.organizations().active().exclude(kind=Organization.Kind.CELL).exists()
+
+
 def resolve(scope, org, params, text: str | None):
     """(organization, matches) of a list's organization filter: `org` (already in the scope)
     unless the typed `text` says otherwise. No text sent (a link with ?org=ID): `org`. Empty

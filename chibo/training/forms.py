@@ -20,6 +20,8 @@ class CourseFilterForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=1990, max_value=2100)
     org = forms.IntegerField(label=_("Đơn vị tổ chức"), required=False, min_value=1)
+    # The organization filter's text (organizations.search.resolve): it chooses `org` anew.
+    org_q = forms.CharField(label=_("Tên tổ chức"), required=False, max_length=100)
     page = PageField()
 
 

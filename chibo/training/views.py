@@ -20,6 +20,7 @@ from chibo.core.submissions import create_once, repeated_message, submitted_befo
 from chibo.core.web import add_errors, bad_query, reader_or_404, writer_or_404, xlsx_response
 from chibo.members.models import Member
 from chibo.members.permissions import member_or_404
+from chibo.organizations import search as org_search
 from chibo.organizations.models import UPPER_KINDS, Organization
 
 from . import exports, indicators, selectors, services
@@ -52,10 +53,6 @@ def organizer_choices(scope):
     )
 
 
-def filter_org_choices(scope):
-    return scope.organizations().active().exclude(kind=Organization.Kind.CELL).order_by("path")
-
-
 def indicator_links(codes):
     """The indicators whose lists (training:indicator) the page links to."""
     return [registry.get(code) for code in codes]
@@ -69,9 +66,9 @@ def _filtered_courses(request, scope):
     form = CourseFilterForm(request.GET)
     if not form.is_valid():
         return form, None, None
-    data = form.cleaned_data
-    org = scope.org_or_404(data["org"]) if data.get("org") else None
-    return form, org, selectors.course_list(scope, data, org=org)
+    chosen = org_search.chosen(scope, form, request.GET)
+    form.org_chosen = chosen
+    return form, chosen["org"], selectors.course_list(scope, form.cleaned_data, org=chosen["org"])
 
 
 @login_required
@@ -85,8 +82,7 @@ def course_list(request):
     query.pop("page", None)
     context = {
         "form": form,
-        "org": org,
-        "org_choices": filter_org_choices(scope),
+        **form.org_chosen,
         "page": page,
         "query": query.urlencode(),
         "can_create": organizer_choices(scope).exists(),

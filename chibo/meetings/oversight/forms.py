@@ -15,6 +15,8 @@ class MonthQueryForm(forms.Form):
     """?org=<id>&month=YYYY-MM&format=xlsx of the overview (and the base of the month page)."""
 
     org = forms.IntegerField(label=_("Tổ chức"), required=False, min_value=1)
+    # The organization filter's text (organizations.search.resolve): it chooses `org` anew.
+    org_q = forms.CharField(label=_("Tên tổ chức"), required=False, max_length=100)
     month = MonthField(label=_("Tháng"), required=False)
     format = forms.ChoiceField(label=_("Định dạng"), required=False, choices=FORMATS)
 

@@ -25,6 +25,7 @@ from chibo.committees.exports import xlsx_response
 from chibo.committees.web import export_url
 from chibo.core import audit, dates, web
 from chibo.core import indicators as registry
+from chibo.organizations import search as org_search
 from chibo.organizations.models import Organization
 
 from ..models import CellMeeting
@@ -38,18 +39,14 @@ MONTH_PAGE_SIZE = 50
 ABOVE_GRASSROOTS = (Organization.Kind.DISTRICT_COMMITTEE, Organization.Kind.PROVINCE_COMMITTEE)
 
 
-def _roots(scope, org_id) -> list[Organization]:
-    """The chosen organization (404 outside the scope), or the nodes the user's roles sit at."""
-    if org_id:
-        return [scope.org_or_404(org_id)]
+def _roots(scope, org) -> list[Organization]:
+    """The chosen organization (already in the scope), or the nodes the user's roles sit at."""
+    if org is not None:
+        return [org]
     roots = list(scope.top_organizations().order_by("path"))
     if not roots:
         raise Http404
     return roots
-
-
-def _org_choices(scope):
-    return scope.organizations().active().exclude(kind=Organization.Kind.CELL).order_by("path")
 
 
 MARKER = "987654321"
@@ -127,7 +124,8 @@ def month(request):
     if not form.is_valid():
         return web.bad_query(form, request=request)
     data = form.cleaned_data
-    roots = _roots(scope, data.get("org"))
+    chosen = org_search.chosen(scope, form, request.GET)
+    roots = _roots(scope, chosen.pop("org"))
     month = data.get("month") or selectors.default_month(roots)
     view = selectors.month_view(roots, month, scope=scope)
     status = data.get("status") or ""
@@ -158,7 +156,8 @@ def month(request):
         "status": status,
         "filters": [(code, label, view.counts.get(code, 0)) for code, label in selectors.FILTERS],
         "base_query": query.urlencode(),
-        "org_choices": _org_choices(scope),
+        **chosen,
+        "org_filter": org_search.offered(scope),
         "export_url": export_url(request),
         "next_url": request.get_full_path(),
         **links,
@@ -183,7 +182,8 @@ def overview(request):
     if not form.is_valid():
         return web.bad_query(form, request=request)
     data = form.cleaned_data
-    roots = _roots(scope, data.get("org"))
+    chosen = org_search.chosen(scope, form, request.GET)
+    roots = _roots(scope, chosen.pop("org"))
     if all(r.is_cell for r in roots):  # a cell's own month is the month page
         query = request.GET.copy()
         query.pop("format", None)
@@ -203,7 +203,8 @@ def overview(request):
         "ov": ov,
         "indicators": [registry.get(c) for c in registry.listed_on(lists.VIEW)],
         "as_of": selectors.month_end(ov.month),
-        "org_choices": _org_choices(scope),
+        **chosen,
+        "org_filter": org_search.offered(scope),
         "export_url": export_url(request),
         **_months_around(request, roots, ov.month),
     }
@@ -358,7 +359,7 @@ def indicator(request, code):
     if not form.is_valid():
         return web.bad_query(form, request=request)
     data = form.cleaned_data
-    (org,) = _roots(scope, data.get("org"))[:1]
+    (org,) = _roots(scope, scope.org_or_404(data["org"]) if data.get("org") else None)[:1]
     as_of = data.get("as_of") or dates.today()
     ind = registry.get(code)
     rows, extra = found.rows(org, as_of)

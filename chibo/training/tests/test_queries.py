@@ -83,8 +83,9 @@ def grow(world, n):
 def pages(world):
     t = world["tree"]
     return {
-        # count of the page, the page, organizer choices exist, filter choices
-        "courses": (reverse("training:courses"), {}, PAGE + 4),
+        # count of the page, the page, organizer choices exist (the organization filter is a
+        # text field: no organization read)
+        "courses": (reverse("training:courses"), {}, PAGE + 3),
         # course (scoped), participants, audit events, the organizations the change log names
         "course": (reverse("training:course_detail", args=[world["course"].pk]), {}, PAGE + 4),
         # the participants export: course, participants
