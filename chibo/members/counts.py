@@ -8,9 +8,34 @@ members. Bulk writers (the workbook's import, the demo, bench/generate.py) call 
 at the end. `manage.py member_counts` compares the counters with a fresh count.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models import Count, Q, Sum
 
 from .models import CellMemberCount, Member
+
+# The cells a batch (`deferred`) touched, refreshed once at its end; None outside a batch.
+_pending: ContextVar[set | None] = ContextVar("member_counts_pending", default=None)
+
+
+@contextmanager
+def deferred():
+    """A batch of member-moving services (a reorganization, a status change of many members):
+    within it, `refresh` notes the cells; at its end, one refresh of them all. The counters are
+    then locked after every member the batch locked: a single transfer waiting for a counter the
+    batch holds can never hold a member the batch waits for (no deadlock). Nested: the outer one
+    refreshes. After an exception nothing is refreshed (the transaction rolls back)."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set(set())
+    try:
+        yield
+        cells = _pending.get()
+    finally:
+        _pending.reset(token)
+    refresh(cells)
 
 
 def refresh(cell_ids) -> None:
@@ -22,6 +47,10 @@ def refresh(cell_ids) -> None:
     than an increment: a service need not know who was counted before its change.
     """
     ids = sorted({int(i) for i in cell_ids if i is not None})
+    pending = _pending.get()
+    if pending is not None:  # in a batch: at its end
+        pending.update(ids)
+        return
     if not ids:
         return
     CellMemberCount.objects.bulk_create(

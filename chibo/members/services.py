@@ -313,20 +313,21 @@ def members_change_status_many(
     members = sorted(members, key=lambda m: m.pk)  # one locking order for concurrent batches
     if not members:
         raise ValidationError(_("Hãy chọn ít nhất một đảng viên."))
-    # Every member locked first, in one order: each change then locks its cell's counter
-    # (counts.refresh), and a counter is never held while waiting for a member.
-    list(Member.objects.select_for_update().filter(pk__in=[m.pk for m in members]).order_by("pk"))
     changes = []
-    for member in members:
-        try:
-            changes.append(
-                member_change_status(member=member, status=status, on=on, actor=actor, note=note)
-            )
-        except ValidationError as exc:
-            raise ValidationError(
-                _("%(name)s: %(errors)s")
-                % {"name": member.full_name, "errors": " ".join(exc.messages)}
-            ) from None
+    # The cells' counters once, after every member is locked (counts.deferred).
+    with counts.deferred():
+        for member in members:
+            try:
+                changes.append(
+                    member_change_status(
+                        member=member, status=status, on=on, actor=actor, note=note
+                    )
+                )
+            except ValidationError as exc:
+                raise ValidationError(
+                    _("%(name)s: %(errors)s")
+                    % {"name": member.full_name, "errors": " ".join(exc.messages)}
+                ) from None
     return changes
 
 

@@ -544,7 +544,8 @@ def reorg_apply(
     if preview.conflicts:
         _refuse(preview.conflicts)
     applier = _Applier(plan, preview, actor)
-    applier.run()
+    with member_counts.deferred():  # the members' cells counted once, after they are all moved
+        applier.run()
     plan.status = Reorganization.Status.APPLIED
     plan.journal = applier.j.ops
     plan.applied_at = timezone.now()

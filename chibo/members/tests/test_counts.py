@@ -142,3 +142,28 @@ def test_the_command_finds_a_wrong_counter_and_fixes_it(tree):
     out = io.StringIO()
     call_command("member_counts", stdout=out)
     assert "đều đúng" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_batch_counts_its_cells_once_at_its_end(tree, personas):
+    """counts.deferred: inside, the counters wait; at the end, one refresh of every cell the
+    batch touched; after an error, none (the transaction rolls back the members too)."""
+    admin = personas["admin"]
+    with counts.deferred():
+        member_services.member_transfer(
+            member=tree.member_a, to_cell=tree.cell_b, on=D(2020, 1, 1), actor=admin
+        )
+        assert stored(tree.cell_a, tree.cell_b) == [2, 1]  # not yet
+        with counts.deferred():  # nested: the outer batch counts
+            member_services.member_transfer(
+                member=tree.member_b, to_cell=tree.cell_a2, on=D(2020, 1, 1), actor=admin
+            )
+        assert stored(tree.cell_a2) == [0]
+    assert_right(tree, 1, 1, 1)
+    with pytest.raises(RuntimeError), counts.deferred():
+        CellMemberCount.objects.filter(cell=tree.cell_a).update(members=9)
+        member_services.member_change_status(
+            member=tree.secretary_member_a, status="deceased", on=D(2021, 1, 1), actor=admin
+        )
+        raise RuntimeError("the batch fails after a change")
+    assert stored(tree.cell_a) == [9]  # nothing refreshed (the test's own transaction stays)
