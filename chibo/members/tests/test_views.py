@@ -172,6 +172,10 @@ def test_the_organization_filter_finds_as_typed(tree, varied, clients):
     none = c.get("/org/find/", {"org_q": "ban ang dong"}).content.decode()
     assert "Không có tổ chức nào khớp «ban ang dong»" in none
     assert c.get("/org/find/", {"org_q": "x" * 101}).status_code == 400
+    # One query for the organizations found (each with its parent), however many: besides the
+    # session, the user, the device and the roles (no nav: a fragment).
+    assert count_queries(c, "/org/find/?org_q=ban", HTTP_HX_REQUEST="true")[0] == FIXED_PARTIAL + 1
+    assert count_queries(c, "/org/find/?org_q=dong", HTTP_HX_REQUEST="true")[0] == FIXED_PARTIAL + 1
     assert clients["member_a"].get("/org/find/", {"org_q": "ban"}).status_code == 404
 
 
