@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Mapping
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -212,7 +213,8 @@ def migrated_sqlite_file(django_db_setup, tmp_path):
 # --- the tree and the personas, built once per module (STYLE.md 16) ---------------------------
 #
 # A module's first test that asks for `tree` builds it inside a transaction opened outside the
-# test's own one (`personas` in a savepoint within it); every test still runs in its own
+# test's own one (`personas` in a savepoint within it, and the personas' signed-in sessions for
+# `clients` in one within that); every test still runs in its own
 # savepoint, rolled back after it, so what a test writes never reaches the next test. The
 # module's transaction is rolled back when the module ends, and each test gets its own Python
 # objects, read again from the rows (nothing a test sets on `tree.cell_a` reaches the next one).
@@ -223,15 +225,19 @@ def migrated_sqlite_file(django_db_setup, tmp_path):
 # thread, and it empties the tables when it ends), the module's transaction is rolled back, and
 # such a test builds its own tree as before.
 
-LEVELS = ("tree", "personas")
+LEVELS = ("tree", "personas", "clients")
 
 
 def _level(item) -> int:
-    """How much of the shared data `item` asks for: 0 nothing, 1 the tree, 2 the personas too."""
+    """How much of the shared data `item` asks for: 0 nothing, 1 the tree, 2 the personas too,
+    3 the personas signed in as well (a session and a TOTP device each)."""
     if _is_transactional(item):
         return 0
     names = set(getattr(item, "fixturenames", ()))
-    return 2 if "personas" in names else 1 if "tree" in names else 0
+    for level in range(len(LEVELS), 0, -1):
+        if LEVELS[level - 1] in names:
+            return level
+    return 0
 
 
 def _is_transactional(item) -> bool:
@@ -248,7 +254,7 @@ class ModuleData:
         self.blocker = blocker
         self.module = module
         self.atomics = []
-        self.orgs = self.members = self.users = None
+        self.orgs = self.members = self.users = self.sessions = None
 
     def reach(self, level: int) -> None:
         """Roll back or build until exactly the first `level` layers are in the database."""
@@ -268,8 +274,12 @@ class ModuleData:
             built = vars(Tree())
             self.orgs = {k: v.pk for k, v in built.items() if isinstance(v, Organization)}
             self.members = {k: v.pk for k, v in built.items() if not isinstance(v, Organization)}
-        else:
+        elif layer == "personas":
             self.users = {k: u.pk for k, u in make_personas(self.tree()).items()}
+        else:
+            # Each persona signed in once for the module's tests that use `clients`: a test's
+            # client carries the cookie of a session made here, not a sign-in of its own.
+            self.sessions = {u.pk: signed_in_session(u) for u in self.personas().values()}
 
     def tree(self) -> "Tree":
         """A Tree of objects read from the shared rows (two queries)."""
@@ -321,11 +331,17 @@ def tree(module_data, db):
 @pytest.fixture
 def personas(module_data, tree):
     """username -> User; each persona's role and node as in STYLE.md."""
-    return module_data.personas() if len(module_data.atomics) == 2 else make_personas(tree)
+    return module_data.personas() if len(module_data.atomics) >= 2 else make_personas(tree)
 
 
 def login_client(user) -> Client:
     """A client signed in as `user`, past the TOTP step where the user needs one."""
+    return client_with_session(signed_in_session(user))
+
+
+def signed_in_session(user) -> str:
+    """The key of a new session signed in as `user`, past the TOTP step where the user needs
+    one (a TOTP device named "test" is made for it)."""
     client = Client()
     client.force_login(user)
     device, _ = TOTPDevice.objects.get_or_create(
@@ -334,6 +350,12 @@ def login_client(user) -> Client:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+    return session.session_key
+
+
+def client_with_session(key: str) -> Client:
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
     return client
 
 
@@ -346,13 +368,17 @@ class Clients(Mapping):
     django_assert_num_queries count, so a count around `clients["admin"].get(...)` counts the
     request alone, as when every client was signed in before the test."""
 
-    def __init__(self, personas):
+    def __init__(self, personas, sessions=None):
         self._personas = personas
+        self._sessions = sessions or {}  # user pk -> the key of a session signed in already
         self._clients = {}
 
     def __getitem__(self, name) -> Client:
         if name not in self._clients:
             user = self._personas[name]
+            if user.pk in self._sessions:
+                self._clients[name] = client_with_session(self._sessions[user.pk])
+                return self._clients[name]
             log = connection.queries_log
             logged = len(log)
             self._clients[name] = login_client(user)
@@ -368,8 +394,9 @@ class Clients(Mapping):
 
 
 @pytest.fixture
-def clients(personas):
-    return Clients(personas)
+def clients(personas, module_data):
+    shared = len(module_data.atomics) == 3
+    return Clients(personas, module_data.sessions if shared else None)
 
 
 def chromium_path():
