@@ -34,45 +34,56 @@ def _village_cell_ids(org, as_of):
     return selectors.cells_under(org, as_of, residential=True).values("organization_id")
 
 
+def _village_seats(org, as_of) -> list[tuple[int, int]]:
+    """(positions in force, of them secretaries then head of a village the cell served) per
+    village cell under `org` with a position in force on `as_of`. One query, read once for the
+    two indicators of a compute_all."""
+
+    def read():
+        heads = ConcurrentRole.objects.filter(
+            in_force_q(as_of),
+            # the cell that served the village on `as_of`, not the one serving it now
+            in_force_q(as_of, "village__cell_links__start", "village__cell_links__end"),
+            kind=ConcurrentRole.Kind.VILLAGE_HEAD,
+            member_id=OuterRef("member_id"),
+            village__cell_links__cell_id=OuterRef("organization_id"),
+        )
+        return list(
+            Position.objects.filter(
+                in_force_q(as_of), organization_id__in=_village_cell_ids(org, as_of)
+            )
+            .values("organization_id")
+            .annotate(
+                seats=Count("id"),
+                heads=Count("id", filter=Q(Exists(heads), title=Title.SECRETARY)),
+            )
+            .order_by()
+            .values_list("seats", "heads")
+        )
+
+    return once_per_batch(("committees.village_seats", org.pk, as_of), read)
+
+
 @register("cells_with_committee", _("Chi bộ thôn, bản, tiểu khu có chi ủy"))
 def cells_with_committee(org: Organization, as_of: datetime.date) -> Value:
     """Village cells with at least the rule's min_committee_size positions in force, of the
-    village cells on `as_of`. Four queries: path, rule, grouped count, number of cells."""
-    cells = _village_cell_ids(org, as_of)
+    village cells on `as_of`. Four queries: path, rule, positions per cell (shared with
+    secretary_is_village_head), number of cells (shared)."""
     rule = selectors.rule_on(as_of)
     n = 0
     if rule is not None:
-        n = (
-            Position.objects.filter(in_force_q(as_of), organization_id__in=cells)
-            .values("organization_id")
-            .annotate(seats=Count("id"))
-            .filter(seats__gte=rule.min_committee_size)
-            .count()
+        n = sum(
+            1 for seats, _heads in _village_seats(org, as_of) if seats >= rule.min_committee_size
         )
-    return Value(n, village_cell_count(org, as_of, cells))
+    return Value(n, village_cell_count(org, as_of))
 
 
 @register("secretary_is_village_head", _("Bí thư chi bộ đồng thời là trưởng thôn, bản, tiểu khu"))
 def secretary_is_village_head(org: Organization, as_of: datetime.date) -> Value:
     """Village cells whose secretary on `as_of` is then head of a village the cell serves, of the
-    village cells. Three queries."""
-    cells = _village_cell_ids(org, as_of)
-    heads = ConcurrentRole.objects.filter(
-        in_force_q(as_of),
-        # the cell that served the village on `as_of`, not the one serving it now
-        in_force_q(as_of, "village__cell_links__start", "village__cell_links__end"),
-        kind=ConcurrentRole.Kind.VILLAGE_HEAD,
-        member_id=OuterRef("member_id"),
-        village__cell_links__cell_id=OuterRef("organization_id"),
-    )
-    n = (
-        Position.objects.filter(in_force_q(as_of), title=Title.SECRETARY, organization_id__in=cells)
-        .filter(Exists(heads))
-        .values("organization_id")
-        .distinct()
-        .count()
-    )
-    return Value(n, village_cell_count(org, as_of, cells))
+    village cells. Shares its queries with cells_with_committee."""
+    n = sum(1 for _seats, heads in _village_seats(org, as_of) if heads)
+    return Value(n, village_cell_count(org, as_of))
 
 
 def _leader_counts(org, as_of):

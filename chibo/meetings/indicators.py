@@ -114,6 +114,47 @@ def basis(org: Organization, as_of: datetime.date) -> Basis:
     return once_per_batch(("meetings.basis", org.pk, as_of), read)
 
 
+def month_counts(b: Basis) -> dict:
+    """What four indicators count of the meetings in the cells under the basis's path, from the
+    quarter's first month to the reference month: the cells that should have met with a
+    regular meeting recorded on its day (on_day) and with a thematic one in the quarter
+    (thematic), and over the month's recorded meetings the members present and summoned, the
+    meetings scored and those scored Tốt or Khá. One query, read once for the four of a
+    compute_all; each condition is that of the indicator's list (`_on_day`, `_thematic`,
+    `_recorded`, `_scored`)."""
+
+    def read():
+        recorded = Q(status__in=CellMeeting.RECORDED)
+        in_month = recorded & Q(month=b.month)
+        scored = in_month & ~Q(quality_class="")
+        # the cells that should have met (Basis.expected_cells)
+        expected = Q(cell__valid_from__lte=month_end(b.month))
+        return CellMeeting.objects.filter(
+            month__gte=quarter_of(b.month)[0],
+            month__lte=b.month,
+            cell_id__in=b.cells().values("organization_id"),
+        ).aggregate(
+            on_day=Count(
+                "cell_id",
+                distinct=True,
+                filter=in_month & expected & Q(kind=REGULAR, held_on=F("scheduled_date")),
+            ),
+            thematic=Count(
+                "cell_id",
+                distinct=True,
+                filter=recorded & expected & (Q(kind=CellMeeting.Kind.THEMATIC) | ~Q(topic="")),
+            ),
+            present=Sum("present", filter=in_month),
+            summoned=Sum("summoned", filter=in_month),
+            scored=Count("id", filter=scored),
+            good=Count(
+                "id", filter=scored & Q(quality_class__in=(QualityClass.GOOD, QualityClass.FAIR))
+            ),
+        )
+
+    return once_per_batch(("meetings.month_counts", b), read)
+
+
 # --- held on schedule -----------------------------------------------------------------------
 
 
@@ -130,10 +171,10 @@ def _on_day(b: Basis):
 @register("meetings_held_on_schedule", _("Chi bộ sinh hoạt đúng ngày quy định trong tháng"))
 def meetings_held_on_schedule(org: Organization, as_of: datetime.date) -> Value:
     """Cells whose regular meeting of the reference month was recorded as held on its scheduled
-    day, of the cells that should have met then. Five queries."""
+    day, of the cells that should have met then. Five queries (the path, the month, the rules'
+    overdue days, the month's counts, the cells), shared with the other meeting indicators."""
     b = basis(org, as_of)
-    n = _on_day(b).values("cell_id").distinct().count()
-    return Value(n, expected_count(b))
+    return Value(month_counts(b)["on_day"], expected_count(b))
 
 
 def meetings_held_on_schedule_rows(org, as_of):
@@ -152,9 +193,8 @@ def _recorded(b: Basis):
 @register("meeting_attendance_rate", _("Tỷ lệ đảng viên dự sinh hoạt chi bộ trong tháng"))
 def meeting_attendance_rate(org: Organization, as_of: datetime.date) -> Value:
     """Members present, of members summoned, over every meeting recorded (regular and
-    thematic) in the reference month in cells under `org`. Four queries."""
-    b = basis(org, as_of)
-    a = _recorded(b).aggregate(present=Sum("present"), summoned=Sum("summoned"))
+    thematic) in the reference month in cells under `org`. Queries shared (month_counts)."""
+    a = month_counts(basis(org, as_of))
     return Value(a["present"] or 0, a["summoned"] or 0)
 
 
@@ -184,11 +224,10 @@ def _thematic(b: Basis):
 )
 def thematic_meetings_quarter(org: Organization, as_of: datetime.date) -> Value:
     """Cells with a thematic meeting (or a regular one with a thematic part) recorded in the
-    quarter of the reference month, up to that month, of the cells that should have met. Five
-    queries."""
+    quarter of the reference month, up to that month, of the cells that should have met.
+    Queries shared (month_counts, expected_count)."""
     b = basis(org, as_of)
-    n = _thematic(b).values("cell_id").distinct().count()
-    return Value(n, expected_count(b))
+    return Value(month_counts(b)["thematic"], expected_count(b))
 
 
 def thematic_meetings_quarter_rows(org, as_of):
@@ -218,13 +257,9 @@ def quality_breakdown(meetings) -> dict:
 )
 def meeting_quality_classes(org: Organization, as_of: datetime.date) -> Value:
     """Meetings recorded in the reference month classed Tốt or Khá, of the meetings scored then.
-    Four queries."""
-    b = basis(org, as_of)
-    a = _scored(b).aggregate(
-        total=Count("id"),
-        ok=Count("id", filter=Q(quality_class__in=(QualityClass.GOOD, QualityClass.FAIR))),
-    )
-    return Value(a["ok"], a["total"])
+    Queries shared (month_counts)."""
+    a = month_counts(basis(org, as_of))
+    return Value(a["good"], a["scored"])
 
 
 def meeting_quality_classes_rows(org, as_of):

@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.indicators import Value, register
+from chibo.core.indicators import Value, once_per_batch, register
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import org_ids_under, periods_under, village_cell_count
 
@@ -21,34 +21,39 @@ def memberships_open_on(as_of: datetime.date):
     return Membership.objects.filter(Q(end__isnull=True) | Q(end__gt=as_of), start__lte=as_of)
 
 
+def _member_counts(org: Organization, as_of: datetime.date) -> dict[str, int]:
+    """{"of": members with a membership open on `as_of` in a cell under `org` then, "n": those
+    of them probationary then (admitted on or before it, not yet official on it)}. One query,
+    read once for the two indicators of a compute_all."""
+
+    def read():
+        probationary = Q(member__admission_date__lte=as_of) & (
+            Q(member__official_date__isnull=True) | Q(member__official_date__gt=as_of)
+        )
+        return (
+            memberships_open_on(as_of)
+            .filter(cell_id__in=org_ids_under(org, as_of))
+            .aggregate(
+                of=Count("member_id", distinct=True),
+                n=Count("member_id", distinct=True, filter=probationary),
+            )
+        )
+
+    return once_per_batch(("members.counts", org.pk, as_of), read)
+
+
 @register("members", _("Đảng viên"))
 def members(org: Organization, as_of: datetime.date) -> Value:
-    """Members with a membership open on `as_of` in a cell under `org` then. Two queries."""
-    n = (
-        memberships_open_on(as_of)
-        .filter(cell_id__in=org_ids_under(org, as_of))
-        .values("member_id")
-        .distinct()
-        .count()
-    )
-    return Value(n)
+    """Members with a membership open on `as_of` in a cell under `org` then. Two queries (the
+    path, the count), shared with members_probationary."""
+    return Value(_member_counts(org, as_of)["of"])
 
 
 @register("members_probationary", _("Đảng viên dự bị"))
 def members_probationary(org: Organization, as_of: datetime.date) -> Value:
     """Members counted by `members` on `as_of` who are probationary then (admitted on or before
-    it, not yet official on it), of those members. Two queries: the path, one count of both."""
-    probationary = Q(member__admission_date__lte=as_of) & (
-        Q(member__official_date__isnull=True) | Q(member__official_date__gt=as_of)
-    )
-    counts = (
-        memberships_open_on(as_of)
-        .filter(cell_id__in=org_ids_under(org, as_of))
-        .aggregate(
-            of=Count("member_id", distinct=True),
-            n=Count("member_id", distinct=True, filter=probationary),
-        )
-    )
+    it, not yet official on it), of those members. Two queries, shared with members."""
+    counts = _member_counts(org, as_of)
     return Value(counts["n"], counts["of"])
 
 
@@ -77,4 +82,4 @@ def cells_9plus_official(org: Organization, as_of: datetime.date) -> Value:
         .filter(official__gte=COMMITTEE_MIN_OFFICIAL)
         .count()
     )
-    return Value(n, village_cell_count(org, as_of, cells))
+    return Value(n, village_cell_count(org, as_of))

@@ -4,23 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.indicators import Value, register
 
-from .models import Organization, grassroots_level_q
-from .selectors import periods_under, village_cell_count
+from .models import Organization
+from .selectors import structure_counts
 
 
 @register("grassroots_orgs", _("Tổ chức cơ sở đảng"))
 def grassroots_orgs(org: Organization, as_of) -> Value:
     """Grassroots organizations under `org` (itself included) on `as_of`, grassroots cells
-    (cells whose parent was then an upper committee) included. Two queries."""
-    periods = periods_under(org, as_of).filter(grassroots_level_q("organization__"))
-    return Value(periods.count())
+    (cells whose parent was then an upper committee) included. Two queries (the path, the
+    structure's counts), shared with village_cells."""
+    return Value(structure_counts(org, as_of)["grassroots"])
 
 
 @register("village_cells", _("Chi bộ thôn, bản, tiểu khu"))
 def village_cells(org: Organization, as_of) -> Value:
-    """Residential cells under `org` on `as_of`. Two queries."""
-    periods = periods_under(org, as_of).filter(
-        organization__kind=Organization.Kind.CELL,
-        organization__cell_type=Organization.CellType.RESIDENTIAL,
-    )
-    return Value(village_cell_count(org, as_of, periods))
+    """Residential cells under `org` on `as_of`. Two queries, shared with grassroots_orgs."""
+    return Value(structure_counts(org, as_of)["village_cells"])

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import FilteredRelation, Q
+from django.db.models import Count, FilteredRelation, Q
 
 from chibo.core.indicators import once_per_batch
 from chibo.core.vn import text_sort_key
@@ -14,6 +14,7 @@ from .models import (
     OrganizationEvent,
     OrganizationPeriod,
     Village,
+    grassroots_level_q,
     subtree_q,
 )
 from .people import people
@@ -43,11 +44,30 @@ def periods_under(org: Organization, as_of: datetime.date):
     )
 
 
-def village_cell_count(org: Organization, as_of: datetime.date, cells) -> int:
-    """`cells.count()`, where `cells` are the village (residential) cells under `org` on
-    `as_of`: the denominator of five indicators, counted once for all of them in a
-    compute_all."""
-    return once_per_batch(("village_cell_count", org.pk, as_of), cells.count)
+def structure_counts(org: Organization, as_of: datetime.date) -> dict[str, int]:
+    """{"grassroots": grassroots-level organizations (grassroots cells included),
+    "village_cells": village (residential) cells} under `org` (itself included) on `as_of`. One
+    query, read once for the indicators of a compute_all."""
+
+    def read():
+        return periods_under(org, as_of).aggregate(
+            grassroots=Count("pk", filter=grassroots_level_q("organization__")),
+            village_cells=Count(
+                "pk",
+                filter=Q(
+                    organization__kind=Organization.Kind.CELL,
+                    organization__cell_type=Organization.CellType.RESIDENTIAL,
+                ),
+            ),
+        )
+
+    return once_per_batch(("structure_counts", org.pk, as_of), read)
+
+
+def village_cell_count(org: Organization, as_of: datetime.date) -> int:
+    """The village (residential) cells under `org` on `as_of`: the denominator of five
+    indicators (structure_counts)."""
+    return structure_counts(org, as_of)["village_cells"]
 
 
 def link_on(on: datetime.date) -> FilteredRelation:

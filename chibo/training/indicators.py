@@ -79,16 +79,31 @@ def training_attendances_rows(org, as_of, since=None):
     ).exclude(status=Enrollment.Status.ABSENT)
 
 
+def _course_counts(org, as_of) -> dict[str, int]:
+    """{"courses": training_courses_rows' count, "attendances": training_attendances_rows'}.
+    One query, read once for the two indicators of a compute_all."""
+
+    def read():
+        return training_courses_rows(org, as_of).aggregate(
+            courses=Count("pk", distinct=True),
+            attendances=Count(
+                "enrollments", filter=~Q(enrollments__status=Enrollment.Status.ABSENT)
+            ),
+        )
+
+    return once_per_batch(("training.course_counts", org.pk, as_of), read)
+
+
 @register("training_courses", _("Lớp tập huấn nghiệp vụ công tác đảng, chính quyền (từ 2021)"))
 def training_courses(org: Organization, as_of: datetime.date) -> Value:
-    """Two queries: the org's path on the date; the count."""
-    return Value(training_courses_rows(org, as_of).count())
+    """Two queries: the org's path on the date; the count (shared with training_attendances)."""
+    return Value(_course_counts(org, as_of)["courses"])
 
 
 @register("training_attendances", _("Lượt người tham gia tập huấn (từ 2021)"))
 def training_attendances(org: Organization, as_of: datetime.date) -> Value:
-    """Two queries: the org's path on the date; the count."""
-    return Value(training_attendances_rows(org, as_of).count())
+    """Two queries: the org's path on the date; the count (shared with training_courses)."""
+    return Value(_course_counts(org, as_of)["attendances"])
 
 
 # --- theory ---------------------------------------------------------------------------------
@@ -137,23 +152,63 @@ def sent_basic_theory_rows(org, as_of, since=None):
     )
 
 
+def _sent_counts(org, as_of) -> dict[str, int]:
+    """{"intermediate": the distinct members of sent_intermediate_theory_rows, "basic": those
+    of sent_basic_theory_rows}: one query over the enrolments of both kinds of members then in
+    a cell under `org`, the basic ones counted when that cell is a village cell (the village
+    cells under `org` are its cells that are residential). Read once for the two indicators of
+    a compute_all."""
+
+    def read():
+        path = path_as_of(org, as_of)
+        kinds = TrainingCourse.Kind
+        in_village_cell = Q(
+            member__memberships__cell__kind=Organization.Kind.CELL,
+            member__memberships__cell__cell_type=Organization.CellType.RESIDENTIAL,
+        )
+        return (
+            Enrollment.objects.filter(
+                Q(member__memberships__end__isnull=True)
+                | Q(member__memberships__end__gt=F("course__start")),
+                course__kind__in=(kinds.INTERMEDIATE_THEORY, kinds.BASIC_THEORY),
+                course__start__gte=training_since(),
+                course__start__lte=as_of,
+                member__memberships__cell_id__in=_org_ids(path, as_of),
+                member__memberships__start__lte=F("course__start"),
+            )
+            # The conditions below reuse the join to the memberships of the filter above.
+            .aggregate(
+                intermediate=Count(
+                    "member_id", distinct=True, filter=Q(course__kind=kinds.INTERMEDIATE_THEORY)
+                ),
+                basic=Count(
+                    "member_id",
+                    distinct=True,
+                    filter=Q(course__kind=kinds.BASIC_THEORY) & in_village_cell,
+                ),
+            )
+        )
+
+    return once_per_batch(("training.sent_counts", org.pk, as_of), read)
+
+
 @register(
     "sent_intermediate_theory",
     _("Cán bộ, cấp ủy viên được cử đi học trung cấp lý luận chính trị (từ 2021)"),
 )
 def sent_intermediate_theory(org: Organization, as_of: datetime.date) -> Value:
-    """Distinct members. Two queries: the org's path; the count."""
-    rows = sent_intermediate_theory_rows(org, as_of)
-    return Value(rows.values("member_id").distinct().count())
+    """Distinct members. Two queries: the org's path; the count (shared with
+    sent_basic_theory)."""
+    return Value(_sent_counts(org, as_of)["intermediate"])
 
 
 @register(
     "sent_basic_theory", _("Cấp ủy viên chi bộ thôn, bản được cử đi học sơ cấp lý luận (từ 2021)")
 )
 def sent_basic_theory(org: Organization, as_of: datetime.date) -> Value:
-    """Distinct members. Two queries: the org's path; the count."""
-    rows = sent_basic_theory_rows(org, as_of)
-    return Value(rows.values("member_id").distinct().count())
+    """Distinct members. Two queries: the org's path; the count (shared with
+    sent_intermediate_theory)."""
+    return Value(_sent_counts(org, as_of)["basic"])
 
 
 def village_committee_theory_rows(org, as_of):
@@ -232,13 +287,44 @@ def contest_cells_rows(org, as_of):
     return contests, cells, entered
 
 
+def _contest_counts(org, as_of) -> dict[str, int]:
+    """{"cells": the village cells with a contestant in contest_cells_rows' grassroots rounds,
+    "district": contest_district_contestants_rows' count}: one query over the contestants of
+    the contests in force from cells under `org` (a village cell under `org` is one of them
+    that is residential). Read once for the two indicators of a compute_all."""
+
+    def read():
+        path = path_as_of(org, as_of)
+        contests = contests_in_force(path, as_of)
+        if not contests:
+            return {"cells": 0, "district": 0}
+        levels = ContestRound.Level
+        return Contestant.objects.filter(
+            round__contest__in=[c.pk for c in contests],
+            round__held_on__lte=as_of,
+            cell_id__in=_org_ids(path, as_of),
+        ).aggregate(
+            cells=Count(
+                "cell_id",
+                distinct=True,
+                filter=Q(
+                    round__level=levels.GRASSROOTS,
+                    cell__kind=Organization.Kind.CELL,
+                    cell__cell_type=Organization.CellType.RESIDENTIAL,
+                ),
+            ),
+            district=Count("pk", filter=Q(round__level=levels.DISTRICT)),
+        )
+
+    return once_per_batch(("training.contest_counts", org.pk, as_of), read)
+
+
 @register("contest_cells", _("Chi bộ thôn, bản có bí thư dự Hội thi Bí thư chi bộ giỏi cấp cơ sở"))
 def contest_cells(org: Organization, as_of: datetime.date) -> Value:
     """Village cells with a contestant in a grassroots round of the contests in force, of the
-    village cells under `org` on `as_of`. Four queries: path, contests, two counts."""
-    contests, cells, entered = contest_cells_rows(org, as_of)
-    n = entered.values("cell_id").distinct().count() if contests else 0
-    return Value(n, village_cell_count(org, as_of, cells))
+    village cells under `org` on `as_of`. Four queries: path, contests, the contestants counted
+    (shared with contest_district_contestants), the number of cells (shared)."""
+    return Value(_contest_counts(org, as_of)["cells"], village_cell_count(org, as_of))
 
 
 def contest_district_contestants_rows(org, as_of):
@@ -251,10 +337,9 @@ def contest_district_contestants_rows(org, as_of):
 
 @register("contest_district_contestants", _("Thí sinh dự Hội thi Bí thư chi bộ giỏi cấp huyện"))
 def contest_district_contestants(org: Organization, as_of: datetime.date) -> Value:
-    """District-round contestants of the contests in force from cells under `org`. Three
-    queries: path, contests, count."""
-    _contests, rows = contest_district_contestants_rows(org, as_of)
-    return Value(rows.count())
+    """District-round contestants of the contests in force from cells under `org`. Queries
+    shared with contest_cells."""
+    return Value(_contest_counts(org, as_of)["district"])
 
 
 COURSE_CODES = (
