@@ -254,7 +254,8 @@ def test_contest_cells_on_the_structure_of_the_date(tree, contest):
 
 def test_query_counts(tree, contest, django_assert_num_queries):
     # courses, attendances, sent_*: the org's path; the count.
-    # contest_cells: the path; the contest in force; entered cells; village cells.
+    # contest_cells: the path; the contest in force; entered cells; the path again and the
+    # village cells (read once in a compute_all).
     # contest_district_contestants: the path; the contest; the count.
     # village_committee_theory_ok: the standard; the path; the aggregate.
     committee_standard("basic")
@@ -268,7 +269,7 @@ def test_query_counts(tree, contest, django_assert_num_queries):
         ):
             with django_assert_num_queries(2):
                 f(tree.district, DAY)
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             ind.contest_cells(tree.district, DAY)
         with django_assert_num_queries(3):
             ind.contest_district_contestants(tree.district, DAY)
