@@ -149,6 +149,8 @@ def _read(org: Organization, as_of: datetime.date) -> Rollup:
         .only("name", "kind", "commune__name", "commune__kind", "commune__party_committee_id")
         .order_by("name", "id")
     )
+    if not villages:  # none served (an agency cell, say): nothing more to read
+        return Rollup(as_of=as_of, month=month, villages=[])
     ids = [v.pk for v in villages]
     plans = {
         p.village_id: p
