@@ -41,6 +41,8 @@ from .meetings import build_meetings
 from .plan import Plan, make_plan
 from .plans import write_plans
 from .ratings import write_ratings
+from .reorganization import ON as REORGANIZED_ON
+from .reorganization import write_reorganization
 from .rows import ids, insert, insert_objects
 from .training import write_training
 
@@ -105,6 +107,8 @@ def build_demo(
         write_criteria(villages, seed)
         write_plans(villages, seed, today)
         write_ratings(seed, today)
+        # On 01/07/2025 the district ends and its communes merge (through the tool).
+        reorganized = write_reorganization(orgs) if today >= REORGANIZED_ON else None
         _after_bulk_load()
         district = orgs[d.DISTRICT[0]]
         audit.record(
@@ -125,6 +129,7 @@ def build_demo(
                     "committees": committees,
                     "training": training,
                     "meetings": meetings,
+                    "reorganization": reorganized,
                 }
             },
         )

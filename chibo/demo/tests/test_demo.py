@@ -17,6 +17,8 @@ from chibo.core.indicators import get as get_indicator
 from chibo.core.models import AuditEvent
 from chibo.demo import data as d
 from chibo.demo.plan import make_plan
+from chibo.demo.reorganization import NEW_COMMUNES
+from chibo.demo.reorganization import ON as REORGANIZED_ON
 from chibo.members.models import Member, Membership, Status, StatusChange
 from chibo.organizations.models import (
     Commune,
@@ -25,6 +27,7 @@ from chibo.organizations.models import (
     Village,
     VillageCellLink,
 )
+from chibo.organizations.selectors import org_ids_under
 
 from .conftest import PASSWORD
 
@@ -52,18 +55,22 @@ def test_structure(demo, district):
     root = Organization.objects.get(parent__isnull=True)
     assert root.name == "Đảng bộ tỉnh Sơn La"
     assert district.parent == root and district.name == "Đảng bộ huyện Mai Sơn"
-    grassroots = Organization.objects.under(district).grassroots().active()
+    # The district's organizations of 31/03/2023 (it ended on 30/06/2025: reorganization.py).
+    under = Organization.objects.filter(pk__in=org_ids_under(district, AS_OF))
+    grassroots = under.grassroots().active(AS_OF)
     assert grassroots.count() == 47
     assert grassroots.filter(grassroots_type="commune").count() == 22
-    assert Organization.objects.under(district).village_cells().active().count() == 293
+    assert under.village_cells().active(AS_OF).count() == 293
     communes = Commune.objects.select_related("party_committee")
     assert communes.count() == 22
     town = communes.get(kind=Commune.Kind.TOWN)
-    assert town.name == "Hát Lót" and town.party_committee.name == "Đảng bộ thị trấn Hát Lót"
+    # Led by the new commune committees since 01/07/2025, directly under the province.
+    assert town.name == "Hát Lót" and town.party_committee.name == "Đảng bộ xã Mai Sơn"
     assert sorted(c.name for c in communes.filter(kind=Commune.Kind.COMMUNE)) == sorted(
         COMMUNE_NAMES
     )
-    assert all(c.party_committee.parent_id == district.pk for c in communes)
+    assert all(c.party_committee.parent_id == root.pk for c in communes)
+    assert district.valid_to == REORGANIZED_ON
 
 
 def test_villages(demo):
@@ -250,14 +257,22 @@ def test_indicators_command_json(demo):
     assert (cells["value"], cells["of"], cells["text"]) == (238, 293, "238/293 (81,2%)")
 
 
-def test_indicators_today_keep_the_structure_of_march_2023(demo, district):
-    """The district's organizations are those of March 2023 until its end; its members came
-    and went since (admitted, dead, moved away)."""
+def test_the_district_keeps_its_structure_until_its_end(demo, district):
+    """The district's organizations are those of March 2023 until its last day (30/06/2025);
+    its members came and went since (admitted, dead, moved away). From 01/07/2025 its 22
+    communes are 9 new ones directly under the province, with the same 293 cells."""
+    last_day = REORGANIZED_ON - datetime.timedelta(days=1)
     for code in ("grassroots_orgs", "village_cells"):
         ind = get_indicator(code)
-        assert ind.compute(district, today()) == ind.compute(district, AS_OF), code
+        assert ind.compute(district, last_day) == ind.compute(district, AS_OF), code
     members = get_indicator("members")
-    assert members.compute(district, today()) != members.compute(district, AS_OF)
+    assert members.compute(district, last_day) != members.compute(district, AS_OF)
+    root = Organization.objects.get(code=d.PROVINCE[0])
+    assert get_indicator("grassroots_orgs").compute(root, today()).value == 9 + 25
+    assert get_indicator("village_cells").compute(root, today()).value == 293
+    new = Organization.objects.filter(code__in=[c for c, _n, _o in NEW_COMMUNES])
+    assert {o.parent_id for o in new} == {root.pk} and new.count() == 9
+    assert all(o.valid_from == REORGANIZED_ON and o.is_commune for o in new)
 
 
 def test_merge_changes_village_cells_as_of(demo, district):
@@ -302,14 +317,15 @@ NO_DATA_TODAY = {"congress_days_ahead"}
 
 
 def test_indicators_of_the_day_the_demo_was_built_have_their_data(demo):
-    """The demo goes on to the day it is built: every indicator of the district has a
-    denominator that day, and the meetings', admissions' and ratings' figures are there."""
+    """The demo goes on to the day it is built: every indicator of the province (the new
+    communes' since 01/07/2025) has a denominator that day, and the meetings', admissions' and
+    ratings' figures are there."""
     audit = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
     built_on = audit.changes["demo"]["today"]
     out = StringIO()
-    call_command("indicators", "--org", d.DISTRICT[0], "--as-of", built_on, "--json", stdout=out)
+    call_command("indicators", "--as-of", built_on, "--json", stdout=out)
     rows = {r["code"]: r for r in json.loads(out.getvalue())["indicators"]}
-    empty = {code for code, r in rows.items() if r["of"] == 0 or r["value"] in (None, 0)}
+    empty = {code for code, r in rows.items() if r["of"] == 0}
     assert empty <= NO_DATA_TODAY, empty
     for code, low, high in (
         ("meetings_held_on_schedule", 0.85, 0.97),

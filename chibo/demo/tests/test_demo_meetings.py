@@ -32,7 +32,8 @@ from chibo.meetings.models import (
 )
 from chibo.meetings.schedule import Schedule, add_months, last_of_month
 from chibo.members.models import Membership
-from chibo.organizations.models import Organization, Village
+from chibo.organizations.models import Organization, OrganizationPeriod, Village
+from chibo.organizations.selectors import org_ids_under
 from chibo.targets.models import Target, TargetProgress
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -58,8 +59,13 @@ def district(demo):
 
 @pytest.fixture
 def cells(demo, district):
-    """The 293 village cells of 31/03/2023."""
-    return list(Organization.objects.under(district).village_cells().active())
+    """The 293 village cells of 31/03/2023 (the district ended on 30/06/2025)."""
+    return list(under_on(district).village_cells().active(AS_OF))
+
+
+def under_on(org, day=AS_OF):
+    """The organizations under `org` on `day` (the structure of that day)."""
+    return Organization.objects.filter(pk__in=org_ids_under(org, day))
 
 
 def _in_force(start="start", end="end", on=AS_OF):
@@ -73,7 +79,7 @@ def test_a_regular_meeting_every_month_on_the_rules_day(district, cells):
     assert [f"{m:%m/%Y}" for m in (MONTHS[0], MONTHS[-1])] == ["04/2020", "03/2023"]
     assert MONTHS[-1] == LAST_MONTH
     assert len(cells) == 293
-    agency = list(Organization.objects.under(district).filter(kind="cell", cell_type="agency"))
+    agency = list(under_on(district).filter(kind="cell", cell_type="agency"))
     assert len(agency) > 150
     schedule = Schedule.load()
     rows = M.objects.filter(ARTICLE, kind=M.Kind.REGULAR, cell__valid_to__isnull=True).values_list(
@@ -379,8 +385,12 @@ def test_33_district_cadres(demo, cells):
     assert set(running.values_list("cell__cell_type", flat=True)) == {"residential"}
     per = Counter(running.values_list("official_id", flat=True))
     assert min(per.values()) >= 3 and max(per.values()) <= 5
-    communes = {c.parent_id for c in Organization.objects.filter(pk__in=running.values("cell"))}
-    assert len(communes) == 22
+    communes = set(
+        OrganizationPeriod.objects.filter(organization__in=running.values("cell"))
+        .filter(_in_force("valid_from", "valid_to"))
+        .values_list("parent_id", flat=True)
+    )
+    assert len(communes) == 22  # on 31/03/2023
     assert FollowAssignment.objects.filter(end__isnull=False).exists()  # a rotation in 2022
     # Every assignment has the matching role on the cell, for the same dates.
     for f in FollowAssignment.objects.select_related("role_assignment"):

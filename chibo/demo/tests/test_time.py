@@ -1,15 +1,16 @@
 """Time is never rewritten (issue #10, part 6): every kind of change chibo offers, applied on day
 D to the demo through the services its pages call, leaves every indicator as of D - 1 as it was.
 
-D is the day after the article's date (31/03/2023 is D - 1). The demo's data goes on after it;
-the cells merged and split are picked among those whose members neither come nor go after
-D - 1, so no change is refused for lack of room. The changes run in the test's own savepoint,
-rolled back at the end.
+D is the day after the demo's reorganization (01/07/2025 is D - 1: the new communes, directly
+under the province; chibo/demo/reorganization.py), so the changes meet the structure of today.
+The demo's data goes on after it; the cells merged and split are picked among those whose
+members neither come nor go after D - 1, so no change is refused for lack of room. The changes
+run in the test's own savepoint, rolled back at the end.
 
 Computing every indicator of the demo's 528 organizations takes ~42 s on the 2-core machine, twice
 per test: too slow for the suite (STYLE.md 16). The test compares the organizations each change
 touches (cells, their parents before and after, the renamed one), every organization above a
-cell (the province, the district, all 47 grassroots organizations: every figure of a touched
+cell (the province, all 34 grassroots organizations of D - 1: every figure of a touched
 cell is summed into them), and a fixed sample of one cell in SAMPLE_EVERY by path.
 """
 
@@ -34,12 +35,12 @@ from chibo.organizations.services_villages import village_link_cell
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
-D = datetime.date(2023, 4, 1)
+D = datetime.date(2025, 7, 2)
 BEFORE = D - datetime.timedelta(days=1)
 SAMPLE_EVERY = 10
 # The organizations the changes below touch (the follow assignments' cells are added to them).
 TOUCHED = {
-    "MS-X01", "MS-X01-B08", "MS-X02", "MS-X04",
+    "SL-X01", "MS-X01-B08", "SL-X02", "SL-X04",
     "MS-X05-B01", "MS-X05-B02", "MS-X06-B01", "MS-X06-B02", "MS-X07-B01", "MS-X08-B01",
     "MS-X09-B01", "MS-X09-B02", "MS-X18-B05",
 }  # fmt: skip
@@ -114,13 +115,14 @@ def apply_every_change(actor: User, picks: dict[str, str]) -> set[str]:
         actor=actor,
     )
     touch(source)
-    # Re-parent: MS-X01-B08 (Hát Lót) goes to MS-X02 (Chiềng Ban); rename: MS-X04.
+    # Re-parent: MS-X01-B08 (Hát Lót, now in Mai Sơn) goes to SL-X02 (Chiềng Mung); rename:
+    # SL-X04.
     moved = _org("MS-X01-B08")
-    touch(moved, moved.parent, _org("MS-X02"))
-    org_services.org_reparent(org=moved, new_parent=_org("MS-X02"), on=D, actor=actor)
-    renamed = _org("MS-X04")
+    touch(moved, moved.parent, _org("SL-X02"))
+    org_services.org_reparent(org=moved, new_parent=_org("SL-X02"), on=D, actor=actor)
+    renamed = _org("SL-X04")
     touch(renamed)
-    org_services.org_rename(org=renamed, name="Đảng bộ xã Chiềng Chung Mới", on=D, actor=actor)
+    org_services.org_rename(org=renamed, name="Đảng bộ xã Cò Nòi Mới", on=D, actor=actor)
     # Transfer, exemption, death.
     a, b = _org("MS-X05-B01"), _org("MS-X05-B02")
     touch(a, b)
@@ -138,7 +140,7 @@ def apply_every_change(actor: User, picks: dict[str, str]) -> set[str]:
     touch(cell)
     secretary = Position.objects.in_force(BEFORE).get(organization=cell, title=Title.SECRETARY)
     committee_services.position_end(position=secretary, end=D, actor=actor)
-    term = Term.objects.filter(organization=cell).in_force(D).get()
+    term = Term.objects.filter(organization=cell).in_force(D).first()  # none since 01/07/2025
     committee_services.position_assign(
         organization=cell,
         member=_in_cell(cell)[0],
@@ -161,10 +163,13 @@ def apply_every_change(actor: User, picks: dict[str, str]) -> set[str]:
         start=D,
         actor=actor,
     )
-    # A term: the district's first, from D.
-    district = _org("SL-MS")
+    # A term: a new commune's first, from D.
     committee_services.term_create(
-        organization=district, name="2023–2025", start=D, end=datetime.date(2025, 7, 1), actor=actor
+        organization=_org("SL-X05"),
+        name="2025–2030",
+        start=D,
+        end=datetime.date(2030, 7, 1),
+        actor=actor,
     )
     # Roles: demo-official stops following one cell (the role ends with it) and follows another.
     official = User.objects.get(username="demo-official")
@@ -219,8 +224,8 @@ def test_no_change_rewrites_the_day_before(demo):
         orgs = compared_orgs(touched_before)
         assert len(orgs) > 100
         before = figures(orgs)
-        district = _org("SL-MS")
-        district_on_d = compute_all(district, D)
+        province = _org("SL")
+        province_on_d = compute_all(province, D)
         touched = apply_every_change(actor, picks)
         assert touched - {"MS-X03-B90"} <= touched_before
         after = figures(orgs)
@@ -232,6 +237,6 @@ def test_no_change_rewrites_the_day_before(demo):
         assert not changed, f"{len(changed)} figures as of {BEFORE:%d/%m/%Y} changed:\n" + (
             "\n".join(changed)
         )
-        # The changes did take effect: the district's figures on D are not those of before.
-        assert compute_all(district, D) != district_on_d
+        # The changes did take effect: the province's figures on D are not those of before.
+        assert compute_all(province, D) != province_on_d
         transaction.set_rollback(True)

@@ -1,0 +1,90 @@
+"""The 2025 reorganization in the demo (issue 13, part 3): on 01/07/2025 the district committee
+of Mai Sơn ends (its last day 30/06/2025) and its 22 commune committees merge into 9 new commune
+committees directly under the provincial committee, as in Sơn La.
+
+It runs through the reorganization tool (chibo.reorg.services, ADR 0017) once the demo's rows
+are written, in the tool's order: the commune committees first (each new one takes its
+sources' cells, agency cells, seats, leaders, officials, roles and communes; the seat held in
+several sources goes to the holder of the largest source), then the district into the province
+(its other grassroots organizations and the org board's roles pass to the province; its
+committee's seats end). The cells themselves go on: their meetings, tasks and members after
+01/07/2025 are those of the new communes, whose figures are those of their cells.
+
+The mapping (docs/decisions/0018-demo-reorganization.md): "xã Mai Sơn" is the real name of the
+commune formed around Hát Lót; the other names are those of the largest source, and the
+groupings are plausible, not Sơn La's resolution.
+"""
+
+import datetime
+
+from chibo.organizations.models import Organization
+from chibo.reorg import selectors
+from chibo.reorg import services as reorg
+
+from . import data as d
+
+ON = datetime.date(2025, 7, 1)
+DECISION = "Quyết định số 1150-QĐ/TU ngày 30/06/2025 (mẫu)"
+# (code, name of the new commune committee, the old communes' names, the first the largest)
+NEW_COMMUNES = (
+    ("SL-X01", "Đảng bộ xã Mai Sơn", ("Hát Lót town", "Hát Lót", "Chiềng Sung")),
+    ("SL-X02", "Đảng bộ xã Chiềng Mung", ("Chiềng Mung", "Chiềng Ban")),
+    ("SL-X03", "Đảng bộ xã Chiềng Mai", ("Chiềng Mai", "Chiềng Kheo", "Chiềng Dong", "Chiềng Ve")),
+    ("SL-X04", "Đảng bộ xã Cò Nòi", ("Cò Nòi", "Nà Ớt")),
+    ("SL-X05", "Đảng bộ xã Phiêng Pằn", ("Chiềng Lương", "Phiêng Pằn")),
+    ("SL-X06", "Đảng bộ xã Tà Hộc", ("Chiềng Chăn", "Tà Hộc")),
+    ("SL-X07", "Đảng bộ xã Mường Chanh", ("Chiềng Chung", "Mường Chanh")),
+    ("SL-X08", "Đảng bộ xã Nà Bó", ("Nà Bó", "Mường Bon", "Mường Bằng")),
+    ("SL-X09", "Đảng bộ xã Phiêng Cằm", ("Phiêng Cằm", "Chiềng Nơi")),
+)
+
+
+def old_codes() -> dict[str, str]:
+    """The old commune committees' codes by the names NEW_COMMUNES uses."""
+    out = {}
+    for i, (name, is_town, *_rest) in enumerate(d.COMMUNES):
+        out[f"{name} town" if is_town else name] = f"MS-X{i + 1:02d}"
+    return out
+
+
+def new_commune_of() -> dict[str, tuple[str, str]]:
+    """Old commune committee code -> (new code, new name)."""
+    codes = old_codes()
+    return {codes[old]: (code, name) for code, name, olds in NEW_COMMUNES for old in olds}
+
+
+def write_reorganization(orgs: dict[str, Organization]) -> dict:
+    """Apply the 2025 reorganization to the written demo (on its day, as the tool does when the
+    day comes); what was moved, counted."""
+    codes = old_codes()
+    province = orgs[d.PROVINCE[0]]
+    moved: dict[str, int] = {}
+    for code, name, olds in NEW_COMMUNES:
+        sources = [Organization.objects.get(code=codes[old]) for old in olds]
+        plan = reorg.reorg_draft(
+            kind="merge",
+            sources=sources,
+            parts=[{"code": code, "name": name}],
+            parent=province,
+            decision=DECISION,
+            on=ON,
+            actor=None,
+        )
+        preview = selectors.preview(plan, today=ON)
+        # The seat held in several sources: its holder in the first (largest) source keeps it.
+        plan.choices = {"seats": {g.key: g.candidates[0][0] for g in preview.seat_groups}}
+        plan.save(update_fields=["choices"])
+        reorg.reorg_apply(reorganization=plan, actor=None, today=ON)
+        for what, n in preview.counts().items():
+            moved[what] = moved.get(what, 0) + n
+    district = Organization.objects.get(code=d.DISTRICT[0])
+    plan = reorg.reorganize(
+        kind="merge",
+        sources=[district],
+        into=Organization.objects.get(pk=province.pk),
+        decision=DECISION,
+        on=ON,
+        actor=None,
+        today=ON,
+    )
+    return {"new_communes": len(NEW_COMMUNES), "moved": moved, "district": plan.pk}
