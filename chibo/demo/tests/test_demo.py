@@ -141,8 +141,8 @@ def test_exactly_238_cells_with_nine_official(demo, district):
             member__official_date__lte=AS_OF,
         ).values_list("cell_id", flat=True)
     )
-    cells = Organization.objects.under(district).village_cells().active()
-    cells = list(cells.values_list("pk", flat=True))
+    cells = Organization.objects.filter(pk__in=org_ids_under(district, AS_OF))
+    cells = list(cells.village_cells().active(AS_OF).values_list("pk", flat=True))
     assert len(cells) == 293
     assert sum(1 for c in cells if counts[c] >= 9) == 238
     assert min(counts[c] for c in cells) >= 3
@@ -151,7 +151,9 @@ def test_exactly_238_cells_with_nine_official(demo, district):
 def test_history(demo):
     merged = Organization.objects.village_cells().filter(valid_to__isnull=False)
     assert merged.count() == sum(n for _, n in d.MERGES)
-    events = OrganizationEvent.objects.filter(kind=OrganizationEvent.Kind.MERGED)
+    events = OrganizationEvent.objects.filter(
+        kind=OrganizationEvent.Kind.MERGED, on__lt=REORGANIZED_ON
+    )
     assert events.count() == merged.count()
     for ev in events.prefetch_related("related"):
         target = ev.related.get()
@@ -206,8 +208,13 @@ def test_demo_users(demo):
         (ra.user.username, ra.role): ra.organization
         for ra in RoleAssignment.objects.select_related("user", "organization")
     }
-    assert roles[("demo-admin", Role.ORG_ADMIN)].code == "SL-MS"
-    assert roles[("demo-analyst", Role.ORG_ANALYST)].code == "SL-MS"
+    # The org board's roles: the district's, then the province's from 01/07/2025.
+    for username in ("demo-admin", "demo-analyst"):
+        ras = RoleAssignment.objects.filter(user__username=username).order_by("valid_from")
+        assert [(ra.organization.code, ra.valid_to) for ra in ras] == [
+            ("SL-MS", REORGANIZED_ON),
+            ("SL", None),
+        ]
     commune = roles[("demo-commune", Role.COMMUNE_STAFF)]
     assert commune.name == "Đảng bộ xã Nà Bó"
     cell = roles[("demo-secretary", Role.CELL_SECRETARY)]
@@ -222,7 +229,10 @@ def test_demo_users(demo):
     assert official.count() == 3
     assert {ra.organization.parent for ra in official} == {commune}
     personas_roles = RoleAssignment.objects.filter(user__username__in=personas)
-    assert all(ra.valid_from == datetime.date(2020, 1, 1) for ra in personas_roles)
+    # Given in 2020; those the reorganization moved, from 01/07/2025.
+    assert all(
+        ra.valid_from in (datetime.date(2020, 1, 1), REORGANIZED_ON) for ra in personas_roles
+    )
     assert users["demo-admin"].check_password(PASSWORD)
 
 

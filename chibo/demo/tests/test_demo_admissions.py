@@ -16,7 +16,7 @@ from chibo.admissions.models import AdmissionStep, AdmissionTarget, Candidate, S
 from chibo.core.models import AuditEvent
 from chibo.demo import data as d
 from chibo.members.models import Membership
-from chibo.organizations.models import Organization
+from chibo.organizations.models import Organization, OrganizationPeriod
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 D = datetime.date
@@ -46,10 +46,16 @@ def test_targets_are_split_within_their_grassroots_target(demo):
         cells = [t for t in rows if t.organization.kind == Organization.Kind.CELL]
         top = sum(t.value for t in rows if t not in cells or t.organization.is_grassroots_cell)
         assert top == 200, year
+        # The cells' parents of that year (the communes merged on 01/07/2025).
+        parent = dict(
+            OrganizationPeriod.objects.filter(valid_from__lte=datetime.date(year, 6, 30))
+            .exclude(valid_to__lte=datetime.date(year, 6, 30))
+            .values_list("organization_id", "parent_id")
+        )
         shares = defaultdict(int)
         for t in cells:
             if not t.organization.is_grassroots_cell:
-                shares[t.organization.parent_id] += t.value
+                shares[parent[t.organization_id]] += t.value
         by_org = {t.organization_id: t.value for t in grassroots}
         assert all(shares[g] <= by_org[g] for g in shares)
     assert AdmissionTarget.objects.aggregate(n=Sum("value"))["n"] > 600
