@@ -24,6 +24,7 @@ from chibo.members import counts as member_counts
 from chibo.members.models import BadgeAward, Member, Membership, StatusChange
 from chibo.organizations.models import (
     Commune,
+    CommuneCommitteeLink,
     Organization,
     OrganizationEvent,
     OrganizationPeriod,
@@ -231,6 +232,18 @@ def _create_places(plan: Plan, orgs: dict[str, Organization]):
                 valid_from=d.DATA_START,
             )
             for c in plan.communes
+        ]
+    )
+    # Each commune led by its committee from the start (the 2025 reorganization changes them
+    # through the services: reorganization.py).
+    CommuneCommitteeLink.objects.bulk_create(
+        [
+            CommuneCommitteeLink(
+                commune=commune,
+                committee=commune.party_committee,
+                start=max(d.DATA_START, commune.party_committee.valid_from),
+            )
+            for commune in communes
         ]
     )
     by_code = {c.code: c for c in communes}

@@ -10,7 +10,7 @@ several sources goes to the holder of the largest source), then the district int
 committee's seats end). The cells themselves go on: their meetings, tasks and members after
 01/07/2025 are those of the new communes, whose figures are those of their cells.
 
-The mapping (docs/decisions/0018-demo-reorganization.md): "xã Mai Sơn" is the real name of the
+The mapping (docs/decisions/0019-demo-reorganization.md): "xã Mai Sơn" is the real name of the
 commune formed around Hát Lót; the other names are those of the largest source, and the
 groupings are plausible, not Sơn La's resolution.
 """

@@ -50,7 +50,8 @@ class OrganizationEventAdmin(NoDeleteAdmin):
 class CommuneAdmin(NoDeleteAdmin):
     list_display = ["code", "name", "kind", "party_committee", "valid_from", "valid_to"]
     search_fields = ["name", "code"]
-    # Founding, merging and the leading committee are audited services: the commune pages.
+    # Founding, merging and the leading committee (a dated link: CommuneCommitteeLink) are
+    # audited services: the commune pages.
     readonly_fields = ["party_committee", "valid_to"]
 
     def has_add_permission(self, request):

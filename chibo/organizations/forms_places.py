@@ -59,6 +59,7 @@ class CommuneMergeForm(forms.Form):
 
 class CommuneCommitteeForm(forms.Form):
     party_committee = OrgChoiceField(label=_("Đảng bộ xã"), queryset=Organization.objects.none())
+    on = DateField(label=_("Từ ngày"))
 
     def __init__(self, *args, committees=None, **kwargs):
         super().__init__(*args, **kwargs)

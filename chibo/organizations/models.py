@@ -215,7 +215,12 @@ class OrganizationEvent(models.Model):
 
 
 class Commune(TimeStamped):
-    """A commune-level administrative unit (xã / thị trấn / phường)."""
+    """A commune-level administrative unit (xã / thị trấn / phường).
+
+    `party_committee` repeats the committee of the open CommuneCommitteeLink (None without one)
+    for the pages about now; only the services write it. Which committee led the commune on a
+    date is read from CommuneCommitteeLink.
+    """
 
     class Kind(models.TextChoices):
         COMMUNE = "commune", _("Xã")
@@ -313,3 +318,41 @@ class VillageCellLink(TimeStamped):
     def __str__(self):
         end = day_text(self.end) if self.end else ""
         return f"{self.village_id} → {self.cell_id} ({day_text(self.start)}–{end})"
+
+
+class CommuneCommitteeLink(TimeStamped):
+    """The commune Party committee (Đảng bộ xã) that leads an administrative commune over
+    [start, end): one committee a day at most.
+
+    Commune.party_committee repeats the open link's committee for the pages about now; figures
+    as of a date read the link in force on that date, so a reorganization that hands the commune
+    to a new committee never rewrites the past (docs/decisions/0019-demo-reorganization.md).
+    """
+
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="committee_links")
+    committee = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="commune_links"
+    )
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    objects = VillageCellLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commune_id", "start"]
+        indexes = [models.Index(fields=["committee", "start"], name="communelink_committee_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
+                name="communelink_interval",
+            ),
+            models.UniqueConstraint(
+                fields=["commune"], condition=Q(end__isnull=True), name="communelink_one_open"
+            ),
+        ]
+        verbose_name = _("đảng bộ xã lãnh đạo xã")
+        verbose_name_plural = _("đảng bộ xã lãnh đạo xã")
+
+    def __str__(self):
+        end = day_text(self.end) if self.end else ""
+        return f"{self.commune_id} → {self.committee_id} ({day_text(self.start)}–{end})"

@@ -10,6 +10,7 @@ from chibo.core.vn import text_sort_key
 from .models import (
     PATH_STEP,
     Commune,
+    CommuneCommitteeLink,
     Organization,
     OrganizationEvent,
     OrganizationPeriod,
@@ -78,6 +79,30 @@ def link_on(on: datetime.date) -> FilteredRelation:
         "cell_links",
         condition=Q(cell_links__start__lte=on)
         & (Q(cell_links__end__isnull=True) | Q(cell_links__end__gt=on)),
+    )
+
+
+def led_on(on: datetime.date, prefix: str = "") -> FilteredRelation:
+    """A commune's link to the commune committee that led it on `on` (at most one), for
+    `Commune.objects.annotate(led=led_on(day))`, or from a village
+    `Village.objects.annotate(led=led_on(day, "commune__"))`: then `led__committee_id` is that
+    committee (None when none led it), in filters and values alike. Commune.party_committee is
+    the committee now."""
+    rel = f"{prefix}committee_links"
+    return FilteredRelation(
+        rel,
+        condition=Q(**{f"{rel}__start__lte": on})
+        & (Q(**{f"{rel}__end__isnull": True}) | Q(**{f"{rel}__end__gt": on})),
+    )
+
+
+def committees_on(commune_ids, on: datetime.date) -> dict[int, int]:
+    """commune id -> the id of the commune committee that led it on `on` (communes without one
+    left out). One query."""
+    return dict(
+        CommuneCommitteeLink.objects.in_force(on)
+        .filter(commune_id__in=commune_ids)
+        .values_list("commune_id", "committee_id")
     )
 
 

@@ -1,8 +1,11 @@
-"""Writes to communes and villages, and to the dated links between villages and the cells that
-serve them. Each runs in a transaction, takes the acting user and audits.
+"""Writes to communes and villages, to the dated links between villages and the cells that
+serve them, and to those between communes and the commune committees that lead them. Each runs
+in a transaction, takes the acting user and audits.
 
 Village.cell repeats the open link's cell (None without one) for the pages about now; only the
 services here write it. Which cell served a village on a date is read from VillageCellLink.
+Likewise Commune.party_committee repeats the open CommuneCommitteeLink's committee; which
+committee led a commune on a date is read from the links.
 """
 
 import datetime
@@ -17,7 +20,7 @@ from chibo.core import audit
 from chibo.core.dated import end_dated_row
 from chibo.core.models import AuditEvent
 
-from .models import Commune, Organization, Village, VillageCellLink
+from .models import Commune, CommuneCommitteeLink, Organization, Village, VillageCellLink
 
 VILLAGE_FIELDS = [
     "code",
@@ -335,6 +338,12 @@ def commune_create(
     )
     commune.full_clean()
     commune.save()
+    if party_committee is not None:
+        CommuneCommitteeLink.objects.create(
+            commune=commune,
+            committee=party_committee,
+            start=max(valid_from, party_committee.valid_from),
+        )
     audit.record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -366,25 +375,75 @@ def commune_rename(*, commune: Commune, name: str, on: datetime.date, actor) -> 
     return commune
 
 
+def _end_commune_link(commune: Commune, on: datetime.date, actor) -> CommuneCommitteeLink | None:
+    """End the commune's open committee link on `on` (the committee's last day is the day
+    before); None if it had none."""
+    link = CommuneCommitteeLink.objects.select_for_update().filter(
+        commune=commune, end__isnull=True
+    )
+    link = link.first()
+    if link is None:
+        return None
+    if on <= link.start:
+        raise ValidationError(
+            {
+                "on": _("Ngày thay đổi phải sau ngày %(d)s (đảng bộ hiện lãnh đạo từ ngày đó).")
+                % {"d": _day(link.start)}
+            }
+        )
+    return end_dated_row(row=link, on=on, actor=actor, error_field="on")
+
+
 @transaction.atomic
 def commune_set_party_committee(
-    *, commune: Commune, party_committee: Organization | None, actor
-) -> Commune:
-    """The commune Party committee (Đảng bộ xã) that leads the commune now."""
+    *, commune: Commune, party_committee: Organization | None, on: datetime.date, actor
+) -> CommuneCommitteeLink | None:
+    """From `on`, `party_committee` (a commune Party committee, Đảng bộ xã) leads the commune,
+    or none if it is None: the open link ends on `on` and a new one opens. Returns the new
+    link (None when none opens). The days before keep the committee that led them."""
     commune = Commune.objects.select_for_update().get(pk=commune.pk)
     _check_committee(party_committee)
+    if commune.valid_to is not None:
+        raise ValidationError(_("%(c)s đã hết hiệu lực.") % {"c": commune})
+    if on < commune.valid_from:
+        raise ValidationError(
+            {"on": _("Ngày phải từ ngày %(d)s trở đi.") % {"d": _day(commune.valid_from)}}
+        )
     old = commune.party_committee_id
     new = party_committee.pk if party_committee else None
-    if old != new:
-        commune.party_committee = party_committee
-        commune.save(update_fields=["party_committee", "updated_at"])
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            obj=commune,
-            changes={"party_committee": [old, new]},
+    if old == new:
+        raise ValidationError({"party_committee": _("Đảng bộ này đang lãnh đạo xã.")})
+    if party_committee is not None and party_committee.valid_from > on:
+        raise ValidationError(
+            {
+                "on": _("%(o)s có hiệu lực từ ngày %(d)s.")
+                % {"o": party_committee, "d": _day(party_committee.valid_from)}
+            }
         )
-    return commune
+    _end_commune_link(commune, on, actor)
+    if (
+        CommuneCommitteeLink.objects.filter(commune=commune)
+        .filter(Q(end__isnull=True) | Q(end__gt=on))
+        .exists()
+    ):
+        raise ValidationError(
+            {"on": _("Xã đã có đảng bộ lãnh đạo sau ngày %(d)s.") % {"d": _day(on)}}
+        )
+    link = None
+    if party_committee is not None:
+        link = CommuneCommitteeLink.objects.create(
+            commune=commune, committee=party_committee, start=on
+        )
+    commune.party_committee = party_committee
+    commune.save(update_fields=["party_committee", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=commune,
+        changes={"party_committee": [old, new], "on": [None, on.isoformat()]},
+        note=_("Đảng bộ lãnh đạo từ ngày %(d)s") % {"d": _day(on)},
+    )
+    return link
 
 
 @transaction.atomic
@@ -413,13 +472,20 @@ def commune_merge(*, source: Commune, into: Commune, on: datetime.date, actor) -
             changes={"commune": [source.pk, into.pk], "on": [None, on.isoformat()]},
             note=_("Xã sáp nhập từ ngày %(d)s") % {"d": _day(on)},
         )
+    _end_commune_link(source, on, actor)
+    committee = source.party_committee_id
     source.valid_to = on
-    source.save(update_fields=["valid_to", "updated_at"])
+    source.party_committee = None  # the mirror of an open link: it has none from `on`
+    source.save(update_fields=["valid_to", "party_committee", "updated_at"])
     audit.record(
         actor=actor,
         action=AuditEvent.Action.RESTRUCTURE,
         obj=source,
-        changes={"valid_to": [None, on.isoformat()], "into": [None, into.pk]},
+        changes={
+            "valid_to": [None, on.isoformat()],
+            "into": [None, into.pk],
+            "party_committee": [committee, None],
+        },
         note=_("Sáp nhập vào %(c)s từ ngày %(d)s") % {"c": into, "d": _day(on)},
     )
     return len(moving)

@@ -217,11 +217,15 @@ def commune_committee(request, pk):
         initial={"party_committee": commune.party_committee_id},
     )
     if form.is_valid():
-        services.commune_set_party_committee(
-            commune=commune, actor=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("Đã lưu."))
-        return redirect(_places_url(scope, commune))
+        try:
+            services.commune_set_party_committee(
+                commune=commune, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect(_places_url(scope, commune))
     back = _places_url(scope, commune)
     return _form_page(request, form, _("Đảng bộ lãnh đạo xã"), back, commune)
 

@@ -19,7 +19,7 @@ from chibo.committees.models import Position, Title
 from chibo.core import docx_layout as L
 from chibo.core import vn
 from chibo.core.dated import in_force_q
-from chibo.organizations.models import Commune, OrganizationPeriod
+from chibo.organizations.models import Commune, CommuneCommitteeLink, OrganizationPeriod
 
 from .models import PlanTarget, VillagePlan
 
@@ -74,7 +74,14 @@ def decision_for(commune: Commune, year: int) -> Decision | None:
     ):
         links.setdefault(link.plan_id, []).append(link)
     on = max(timezone.localdate(p.decided_at) for p in plans)
-    org = commune.party_committee
+    # The committee that led the commune on the decision's day (the current one if none did).
+    led = (
+        CommuneCommitteeLink.objects.in_force(on)
+        .filter(commune=commune)
+        .select_related("committee__parent")
+        .first()
+    )
+    org = led.committee if led is not None else commune.party_committee
     issuer = _name_on(org.pk, on, org.name)
     upper = _name_on(org.parent_id, on, org.parent.name) if org.parent_id else ""
     secretary = (

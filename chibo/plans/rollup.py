@@ -26,7 +26,7 @@ from chibo.core.indicators import once_per_batch
 from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
 from chibo.criteria.selectors import sets_of_year
 from chibo.organizations.models import Commune, Organization, Village, VillageCellLink
-from chibo.organizations.selectors import periods_under
+from chibo.organizations.selectors import led_on, periods_under
 from chibo.targets.models import Target, TargetProgress
 
 from .models import VillagePlan
@@ -83,6 +83,7 @@ class CommuneLine:
     """The villages of one commune under the organization, counted."""
 
     commune: Commune
+    committee_id: int | None = None  # the commune committee that led it on the day
     villages: int = 0
     approved: int = 0
     targets: int = 0
@@ -112,7 +113,9 @@ class Rollup:
         """A line per commune, by name."""
         lines: dict[int, CommuneLine] = {}
         for v in self.villages:
-            line = lines.setdefault(v.village.commune_id, CommuneLine(v.village.commune))
+            line = lines.setdefault(
+                v.village.commune_id, CommuneLine(v.village.commune, v.village.committee_id)
+            )
             line.villages += 1
             line.approved += v.approved
             line.targets += len(v.targets)
@@ -145,8 +148,9 @@ def _read(org: Organization, as_of: datetime.date) -> Rollup:
     )
     villages = list(
         Village.objects.filter(pk__in=links.values("village_id"))
+        .annotate(led=led_on(as_of, "commune__"), committee_id=F("led__committee_id"))
         .select_related("commune")
-        .only("name", "kind", "commune__name", "commune__kind", "commune__party_committee_id")
+        .only("name", "kind", "commune__name", "commune__kind")
         .order_by("name", "id")
     )
     if not villages:  # none served (an agency cell, say): nothing more to read

@@ -77,6 +77,7 @@ from chibo.members.models import Membership
 from chibo.members.services import member_transfer
 from chibo.organizations import services as org_services
 from chibo.organizations.models import (
+    CommuneCommitteeLink,
     Organization,
     OrganizationEvent,
     OrganizationPeriod,
@@ -479,7 +480,13 @@ class _Applier:
 
     def commune(self, commune, target: Organization):
         old = commune.party_committee_id
-        commune_set_party_committee(commune=commune, party_committee=target, actor=self.actor)
+        link = CommuneCommitteeLink.objects.filter(commune=commune, end__isnull=True).first()
+        new = commune_set_party_committee(
+            commune=commune, party_committee=target, on=self.on, actor=self.actor
+        )
+        if link is not None:
+            self.j.changed(link, end=(None, self.on))
+        self.j.created(new, "end")
         self.j.changed(commune, party_committee_id=(old, target.pk))
 
     def run(self):

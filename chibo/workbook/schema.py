@@ -151,12 +151,12 @@ EVENTS = Sheet(
 
 COMMUNES = Sheet(
     name="Xã",
-    help="Đơn vị hành chính cấp xã (xã, phường, thị trấn) và đảng ủy của nó.",
+    help="Đơn vị hành chính cấp xã (xã, phường, thị trấn). Đảng bộ xã lãnh đạo xã ghi ở trang "
+    "«Đảng bộ lãnh đạo xã».",
     columns=[
         Col("Mã", "code", required=True),
         Col("Tên", "name", required=True),
         Col("Loại", "kind", "choice", choices=Commune.Kind),
-        Col("Mã đảng ủy", "party_committee", "ref", ref="org"),
         Col("Hiệu lực từ", "valid_from", "date", required=True),
         Col("Hết hiệu lực từ", "valid_to", "date"),
     ],
@@ -167,6 +167,23 @@ COMMUNES = Sheet(
     audit_each=True,
     defaults={"kind": Commune.Kind.COMMUNE},
     export=tree.export_communes,
+    max_rows=20_000,
+)
+
+COMMUNE_LINKS = Sheet(
+    name="Đảng bộ lãnh đạo xã",
+    help="Đảng bộ xã nào lãnh đạo xã nào, từ ngày nào đến ngày nào (không kể ngày cuối): cả các "
+    "khoảng đã qua, như trước và sau khi sắp xếp năm 2025, để số liệu của một ngày đã qua vẫn như "
+    "cũ. Một xã mỗi ngày chỉ do một đảng bộ lãnh đạo; khoảng chưa có ngày kết thúc là đảng bộ "
+    "hiện nay.",
+    columns=[
+        Col("Mã xã", "commune", "ref", required=True, ref="commune"),
+        Col("Mã đảng bộ", "committee", "ref", required=True, ref="org"),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date"),
+    ],
+    apply=tree.apply_commune_links,
+    export=tree.export_commune_links,
     max_rows=20_000,
 )
 
@@ -1247,6 +1264,7 @@ SHEETS = [
     PERIODS,
     EVENTS,
     COMMUNES,
+    COMMUNE_LINKS,
     VILLAGES,
     VILLAGE_LINKS,
     MEMBERS,

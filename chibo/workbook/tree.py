@@ -1,6 +1,7 @@
 """The organization tree in the workbook: organizations created parents first with their
 paths, their periods (name and parent over time, paths on every date), events; communes and
-villages on export; the dated links village → serving cell."""
+villages on export; the dated links village → serving cell and commune → the commune
+committee that led it."""
 
 from collections import defaultdict
 
@@ -11,6 +12,7 @@ from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.organizations.models import (
     Commune,
+    CommuneCommitteeLink,
     Organization,
     OrganizationEvent,
     OrganizationPeriod,
@@ -452,22 +454,21 @@ def export_events(ctx):
         }
 
 
+def _exported_communes(ctx):
+    """The communes of the exported villages and those an exported committee led on any day."""
+    if ctx.root is None:
+        return Commune.objects.all()
+    villages = Village.objects.filter(pk__in=list(ctx.village_code)).values("commune_id")
+    led = CommuneCommitteeLink.objects.filter(committee_id__in=list(ctx.org_code))
+    return Commune.objects.filter(Q(pk__in=villages) | Q(pk__in=led.values("commune_id")))
+
+
 def export_communes(ctx):
-    qs = Commune.objects.filter(
-        pk__in=Village.objects.filter(pk__in=list(ctx.village_code)).values("commune_id")
-    )
-    if ctx.root is not None:
-        qs = Commune.objects.filter(
-            Q(pk__in=qs.values("pk")) | Q(party_committee_id__in=list(ctx.org_code))
-        )
-    else:
-        qs = Commune.objects.all()
-    for c in qs.order_by("code"):
+    for c in _exported_communes(ctx).order_by("code"):
         yield {
             "code": c.code,
             "name": c.name,
             "kind": c.kind,
-            "party_committee": ctx.org(c.party_committee_id),
             "valid_from": c.valid_from,
             "valid_to": c.valid_to,
         }
@@ -488,15 +489,14 @@ def export_villages(ctx):
         }
 
 
-def apply_village_links(run, sheet, rows):
-    """Dated links village → serving cell; one cell a day per village; Village.cell follows the
-    open link."""
+def _apply_links(run, sheet, rows, model, owner: str, target: str, mirror: str, clash_message):
+    """Dated links owner → target ([start, end), one target a day per owner), created where the
+    database lacks them; the owner's field `mirror` follows its open link."""
     summary = run.summaries.setdefault(sheet.name, Summary())
+    owner_id, target_id = f"{owner}_id", f"{target}_id"
     existing = defaultdict(list)
-    for village_id, cell_id, start, end in VillageCellLink.objects.values_list(
-        "village_id", "cell_id", "start", "end"
-    ):
-        existing[village_id].append((start, end, cell_id, None))
+    for oid, tid, start, end in model.objects.values_list(owner_id, target_id, "start", "end"):
+        existing[oid].append((start, end, tid, None))
     new = []
     for row in rows:
         if not run.resolve(sheet, row):
@@ -505,8 +505,8 @@ def apply_village_links(run, sheet, rows):
         if a.get("end") and a["end"] <= a["start"]:
             run.error(sheet, row.number, "Đến ngày", _("Phải sau ngày bắt đầu."))
             continue
-        spans = existing[a["village_id"]]
-        same = [s for s in spans if s[0] == a["start"] and s[2] == a["cell_id"]]
+        spans = existing[a[owner_id]]
+        same = [s for s in spans if s[0] == a["start"] and s[2] == a[target_id]]
         if same:
             if same[0][1] != a.get("end"):
                 run.error(
@@ -530,24 +530,50 @@ def apply_village_links(run, sheet, rows):
             where = (
                 _("dòng %(n)s") % {"n": clash[3]} if clash[3] else _("dữ liệu đã có trong chibo")
             )
-            run.error(
-                sheet,
-                row.number,
-                "Từ ngày",
-                _("Thôn đã do một chi bộ khác phục vụ trong khoảng này (%(w)s).") % {"w": where},
-            )
+            run.error(sheet, row.number, "Từ ngày", clash_message % {"w": where})
             continue
-        spans.append((a["start"], a.get("end"), a["cell_id"], row.number))
-        new.append(VillageCellLink(**a))
+        spans.append((a["start"], a.get("end"), a[target_id], row.number))
+        new.append(model(**a))
     if run.errors:
         return
-    VillageCellLink.objects.bulk_create(new, batch_size=2000)
+    model.objects.bulk_create(new, batch_size=2000)
     summary.created += len(new)
-    open_cell = {link.village_id: link.cell_id for link in new if link.end is None}
-    villages = list(Village.objects.filter(pk__in=list(open_cell)))
-    for v in villages:
-        v.cell_id = open_cell[v.pk]
-    Village.objects.bulk_update(villages, ["cell"], batch_size=1000)
+    open_target = {getattr(x, owner_id): getattr(x, target_id) for x in new if x.end is None}
+    owner_model = model._meta.get_field(owner).related_model
+    owners = list(owner_model.objects.filter(pk__in=list(open_target)))
+    for o in owners:
+        setattr(o, f"{mirror}_id", open_target[o.pk])
+    owner_model.objects.bulk_update(owners, [mirror], batch_size=1000)
+
+
+def apply_village_links(run, sheet, rows):
+    """Dated links village → serving cell; one cell a day per village; Village.cell follows the
+    open link."""
+    _apply_links(
+        run,
+        sheet,
+        rows,
+        VillageCellLink,
+        "village",
+        "cell",
+        "cell",
+        _("Thôn đã do một chi bộ khác phục vụ trong khoảng này (%(w)s)."),
+    )
+
+
+def apply_commune_links(run, sheet, rows):
+    """Dated links commune → the commune committee that led it; one committee a day per
+    commune; Commune.party_committee follows the open link."""
+    _apply_links(
+        run,
+        sheet,
+        rows,
+        CommuneCommitteeLink,
+        "commune",
+        "committee",
+        "party_committee",
+        _("Xã đã do một đảng bộ khác lãnh đạo trong khoảng này (%(w)s)."),
+    )
 
 
 def export_village_links(ctx):
@@ -558,6 +584,19 @@ def export_village_links(ctx):
         yield {
             "village": ctx.village_code[link.village_id],
             "cell": ctx.org(link.cell_id),
+            "start": link.start,
+            "end": link.end,
+        }
+
+
+def export_commune_links(ctx):
+    qs = CommuneCommitteeLink.objects.filter(commune_id__in=_exported_communes(ctx).values("pk"))
+    for link in qs.select_related("commune").order_by("commune__code", "start"):
+        if link.committee_id not in ctx.org_code:
+            continue
+        yield {
+            "commune": link.commune.code,
+            "committee": ctx.org(link.committee_id),
             "start": link.start,
             "end": link.end,
         }

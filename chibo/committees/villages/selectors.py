@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from chibo.core.web import covers_or_404, get_or_404
 from chibo.organizations.models import Commune, Organization, Village
-from chibo.organizations.selectors import link_on, periods_under
+from chibo.organizations.selectors import led_on, link_on, periods_under
 
 from .. import rules
 from ..models import ConcurrentRole, RoleModel, Title, in_force_q
@@ -33,7 +33,8 @@ from ..selectors import (
 @dataclass(frozen=True, slots=True)
 class CommuneRef:
     """A commune as the village lists read it, from plain values (a district has hundreds of
-    villages): reads like a Commune in lists and templates (pk, name, party_committee, str)."""
+    villages): reads like a Commune in lists and templates (pk, name, party_committee, str).
+    Its party_committee is the one that led it on the day read (villages_under)."""
 
     pk: int
     name: str
@@ -86,15 +87,16 @@ _VILLAGE_VALUES = (
     "served__cell_id",  # the cell that served the village on the day asked (villages_under)
     "commune__name",
     "commune__kind",
-    "commune__party_committee_id",
-    *(f"commune__party_committee__{f}" for f in ORG_FIELDS),
+    "led__committee_id",  # the committee that led the commune on that day (villages_under)
+    *(f"led__committee__{f}" for f in ORG_FIELDS),
     *(f"served__cell__{f}" for f in ORG_FIELDS),
 )
 
 
 def _village_refs(villages) -> list[VillageRef]:
     """VillageRefs of the Village queryset `villages` (from villages_under: `served` is the
-    link in force on its day), in its order. One query."""
+    link in force on its day, `led` the commune's link to its committee then), in its order.
+    One query."""
     communes = {}
     refs = []
     for row in villages.values_list(*_VILLAGE_VALUES):
@@ -160,14 +162,15 @@ def villages_by_commune(rows: list[VillageRoles]) -> list[GroupSummary]:
 
 def villages_under(org: Organization, on: datetime.date):
     """Villages valid on `on` served then by a cell under `org`, or belonging to a commune
-    under it. `served` is the village's link in force on `on` (`served__cell_id` its cell);
-    `cell` stays the cell serving it now."""
+    led then by a committee under it. `served` is the village's link in force on `on`
+    (`served__cell_id` its cell), `led` its commune's link to its committee then
+    (`led__committee_id`); `cell` and `commune.party_committee` stay those of now."""
     org_ids = periods_under(org, on).values("organization_id")
     return (
-        Village.objects.annotate(served=link_on(on))
+        Village.objects.annotate(served=link_on(on), led=led_on(on, "commune__"))
         .filter(valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-        .filter(Q(served__cell_id__in=org_ids) | Q(commune__party_committee_id__in=org_ids))
+        .filter(Q(served__cell_id__in=org_ids) | Q(led__committee_id__in=org_ids))
         .select_related("commune", "commune__party_committee", "cell")
     )
 

@@ -21,6 +21,7 @@ from chibo.committees.models import Position, Title, in_force_q
 from chibo.core.docx_layout import committee_of
 from chibo.members.models import Membership
 from chibo.organizations.models import Commune, Organization, OrganizationPeriod, Village
+from chibo.organizations.selectors import led_on
 
 from .. import selectors
 from ..models import AgendaItem, Attendance, CellMeeting, MeetingDocument, Task
@@ -168,7 +169,7 @@ def _place_from_name(name: str) -> str:
 
 
 def _place(cell: Organization, parent_id, parent_name: str, on: datetime.date) -> str:
-    """The commune the cell's village lies in; else the commune its upper body leads; else the
+    """The commune the cell's village lies in; else the commune its upper body led then; else the
     place named in the upper body ("Đảng bộ xã Chiềng Mung" -> "Chiềng Mung")."""
     village = (
         # Served by the cell on `on` (a link lies within its village's validity); one filter
@@ -186,7 +187,8 @@ def _place(cell: Organization, parent_id, parent_name: str, on: datetime.date) -
         return village.commune.name
     if parent_id is not None:
         commune = (
-            Commune.objects.filter(party_committee_id=parent_id, valid_from__lte=on)
+            Commune.objects.annotate(led=led_on(on))
+            .filter(led__committee_id=parent_id, valid_from__lte=on)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
             .order_by("pk")
             .first()

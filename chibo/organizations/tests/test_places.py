@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from chibo.core.models import AuditEvent
 from chibo.organizations import services_villages as vs
-from chibo.organizations.models import Commune, Village, VillageCellLink
+from chibo.organizations.models import Commune, CommuneCommitteeLink, Village, VillageCellLink
 
 D = datetime.date
 D0 = D(2015, 1, 1)
@@ -207,10 +207,15 @@ def test_the_org_board_creates_renames_and_merges_communes(tree, clients, places
     page = clients["admin"].get(f"/org/{tree.district.pk}/places/").content.decode()
     assert "Xã Bình" not in page and "Xã Cò Nòi" in page
 
-    r = clients["admin"].post(
-        f"/org/commune/{co.pk}/committee/", {"party_committee": tree.commune_a.pk}
-    )
+    url = f"/org/commune/{co.pk}/committee/"
+    r = clients["admin"].post(url, {"party_committee": tree.commune_a.pk, "on": "01/01/2010"})
+    assert r.status_code == 200 and "Ngày phải từ ngày 01/01/2015 trở đi" in r.content.decode()
+    r = clients["admin"].post(url, {"party_committee": tree.commune_a.pk, "on": "01/07/2025"})
     assert r.status_code == 302 and Commune.objects.get(pk=co.pk).party_committee == tree.commune_a
+    # The days before keep the committee that led them.
+    assert list(
+        CommuneCommitteeLink.objects.filter(commune=co).values_list("committee", "start", "end")
+    ) == [(tree.commune_b.pk, D0, D(2025, 7, 1)), (tree.commune_a.pk, D(2025, 7, 1), None)]
 
 
 def _grow(tree, n):

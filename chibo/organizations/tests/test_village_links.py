@@ -207,7 +207,16 @@ def test_commune_merge_moves_open_villages_and_keeps_past_figures(tree, personas
     assert Village.objects.get(code="V-B1").commune == an
     assert figures(tree.district, eve) == before
     vs.commune_rename(commune=an, name="An Bình", on=D(2025, 7, 1), actor=admin)
-    vs.commune_set_party_committee(commune=binh, party_committee=None, actor=admin)
+    # Its committee led it until the merger; from then on it has none.
+    binh.refresh_from_db()
+    assert binh.party_committee is None
+    assert list(binh.committee_links.values_list("committee", "start", "end")) == [
+        (tree.commune_b.pk, D0, D(2025, 7, 1))
+    ]
+    with pytest.raises(ValidationError, match="hết hiệu lực"):
+        vs.commune_set_party_committee(
+            commune=binh, party_committee=tree.commune_a, on=D(2025, 8, 1), actor=admin
+        )
     assert Commune.objects.get(code="C-A").name == "An Bình"
     assert AuditEvent.objects.filter(
         object_type="organizations.commune", changes__name=["An", "An Bình"]
@@ -243,3 +252,44 @@ def test_the_data_migration_links_each_village_while_both_were_valid(tree):
     closed.refresh_from_db()
     assert served.cell is None and closed.cell is None  # Village.cell: the open link's only
     assert Village.objects.get(code="V-A1").cell == tree.cell_a
+
+
+@pytest.mark.django_db
+def test_a_commune_changes_committee_on_a_date_and_keeps_its_past(tree, personas):
+    """The committee that led a commune is dated: from the change, the new one; before it, the
+    old one still (as villages_under and the other readers of a date read it)."""
+    from chibo.committees.villages.selectors import villages_under
+    from chibo.organizations.selectors import committees_on
+
+    admin = personas["admin"]
+    binh = vs.commune_create(
+        code="C-B", name="Bình", kind="commune", valid_from=D0, actor=admin,
+        party_committee=tree.commune_b,
+    )  # fmt: skip
+    vs.village_create(
+        code="V-B1", name="Bó", kind="ban", commune=binh, cell=None, valid_from=D0, actor=admin
+    )
+    on, eve = D(2025, 7, 1), D(2025, 6, 30)
+    with pytest.raises(ValidationError, match="đang lãnh đạo"):
+        vs.commune_set_party_committee(
+            commune=binh, party_committee=tree.commune_b, on=on, actor=admin
+        )
+    link = vs.commune_set_party_committee(
+        commune=binh, party_committee=tree.commune_a, on=on, actor=admin
+    )
+    assert (link.committee, link.start, link.end) == (tree.commune_a, on, None)
+    binh.refresh_from_db()
+    assert binh.party_committee == tree.commune_a  # the mirror of the open link
+    assert committees_on([binh.pk], eve) == {binh.pk: tree.commune_b.pk}
+    assert committees_on([binh.pk], on) == {binh.pk: tree.commune_a.pk}
+    assert [v.code for v in villages_under(tree.commune_b, eve)] == ["V-B1"]
+    assert not villages_under(tree.commune_b, on).filter(code="V-B1").exists()
+    with pytest.raises(ValidationError, match="phải sau ngày 01/07/2025"):
+        vs.commune_set_party_committee(
+            commune=binh, party_committee=tree.commune_b, on=eve, actor=admin
+        )
+    assert AuditEvent.objects.filter(
+        object_type="organizations.commune", changes__party_committee=[
+            tree.commune_b.pk, tree.commune_a.pk
+        ],
+    ).exists()  # fmt: skip

@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from chibo.committees.tests.conftest import lead_commune_an
 from chibo.core import indicators as registry
 from chibo.criteria import services as criteria_services
 from chibo.criteria.models import CriteriaSet
 from chibo.criteria.services import ItemSpec, criteria_set_create
 from chibo.organizations.models import Commune, Village
-from chibo.organizations.services_villages import village_create
+from chibo.organizations.services_villages import commune_create, village_create
 from chibo.plans import services
 from chibo.plans.models import VillagePlan
 from chibo.targets.models import Target, TargetProgress
@@ -57,10 +58,12 @@ def data(tree, personas):
     15/04/2024: 600 m of road, 100 in April). Commune Bình: Bó (cell B, plan sent, not approved).
     Áng met the village new-rural set in 2023, Đông did not, Bó met it only in 2024."""
     commune = personas["commune"]
+    lead_commune_an()
     an = Commune.objects.get(code="C-A")
-    binh = Commune.objects.create(
-        code="C-B", name="Bình", party_committee=tree.commune_b, valid_from=D0
-    )
+    binh = commune_create(
+        code="C-B", name="Bình", kind="commune", party_committee=tree.commune_b, valid_from=D0,
+        actor=None,
+    )  # fmt: skip
     ang = Village.objects.get(code="V-A1")
     mk = village_create
     dong = mk(actor=None, kind="ban", code="V-A2", name="Đông", commune=an, cell=tree.cell_a2,

@@ -15,6 +15,8 @@ from chibo.core.models import AuditEvent
 from chibo.meetings.models import CellMeeting
 from chibo.members.models import Member, Membership, Status
 from chibo.organizations.models import (
+    Commune,
+    CommuneCommitteeLink,
     Organization,
     OrganizationPeriod,
     Village,
@@ -97,12 +99,20 @@ def first_load():
             "Xã": rows(
                 schema.COMMUNES,
                 [
+                    {"code": "X1", "name": "Mường Ơ", "valid_from": D(2015, 1, 1)},
+                    {"code": "X2", "name": "Mường Ơ Cũ", "valid_from": D(2015, 1, 1)},
+                ],
+            ),
+            "Đảng bộ lãnh đạo xã": rows(
+                schema.COMMUNE_LINKS,
+                [
                     {
-                        "code": "X1",
-                        "name": "Mường Ơ",
-                        "party_committee": "HX.X1",
-                        "valid_from": D(2015, 1, 1),
-                    }
+                        "commune": "X2",
+                        "committee": "HX.X1",
+                        "start": D(2015, 1, 1),
+                        "end": D(2020, 1, 1),
+                    },
+                    {"commune": "X1", "committee": "HX.X1", "start": D(2015, 1, 1)},
                 ],
             ),
             "Thôn, bản": rows(
@@ -145,6 +155,19 @@ def test_an_empty_database_starts_from_one_workbook():
     village = Village.objects.get(code="X1.NA")
     assert village.cell == cell
     assert VillageCellLink.objects.get(village=village).start == D(2015, 1, 1)
+    # The commune committee that led each commune, dated; the commune's committee now follows
+    # the open link (X2's ended in 2020).
+    commune = Organization.objects.get(code="HX.X1")
+    assert Commune.objects.get(code="X1").party_committee == commune
+    assert Commune.objects.get(code="X2").party_committee is None
+    assert list(
+        CommuneCommitteeLink.objects.order_by("commune__code").values_list(
+            "commune__code", "committee", "start", "end"
+        )
+    ) == [
+        ("X1", commune.pk, D(2015, 1, 1), None),
+        ("X2", commune.pk, D(2015, 1, 1), D(2020, 1, 1)),
+    ]
     dead = Member.objects.get(party_card_number="18000003")
     assert dead.status == Status.DECEASED
     ship = Membership.objects.get(member=dead)
