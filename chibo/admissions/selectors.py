@@ -32,7 +32,7 @@ from chibo.organizations.models import (
     grassroots_level_q,
     subtree_q,
 )
-from chibo.organizations.selectors import periods_under
+from chibo.organizations.selectors import path_as_of, periods_under
 
 from . import rules
 from .models import AdmissionRule, AdmissionStep, AdmissionTarget, Candidate
@@ -194,15 +194,22 @@ def _path_on(org_ref, as_of: datetime.date):
 
 
 def org_path_on(org: Organization, as_of: datetime.date) -> str | None:
-    return once_per_batch(
-        ("admissions_path_on", org.pk, as_of),
-        lambda: (
+    """The organization's path on `as_of` (path_as_of, read once in a compute_all), or on its
+    last day if it closed before."""
+
+    def last_path():
+        return (
             OrganizationPeriod.objects.filter(organization=org, valid_from__lte=as_of)
             .order_by("-valid_from")
             .values_list("path", flat=True)
             .first()
-        ),
-    )
+        )
+
+    # A period holding `as_of` is the latest begun by then: the periods do not overlap.
+    path = path_as_of(org, as_of)
+    if path is not None:
+        return path
+    return once_per_batch(("admissions_path_on", org.pk, as_of), last_path)
 
 
 def admission_paths(root_path: str, year: int, as_of: datetime.date) -> list[str]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.indicators import Value, once_per_batch, register
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import periods_under, village_cell_count
+from chibo.organizations.selectors import ids_under, village_cell_count
 
 from . import selectors
 from .communes.selectors import leadership_target
@@ -28,10 +28,6 @@ from .models import (
     in_force_q,
 )
 from .succession.selectors import successor_gaps
-
-
-def _village_cell_ids(org, as_of):
-    return selectors.cells_under(org, as_of, residential=True).values("organization_id")
 
 
 def _village_seats(org, as_of) -> list[tuple[int, int]]:
@@ -50,7 +46,7 @@ def _village_seats(org, as_of) -> list[tuple[int, int]]:
         )
         return list(
             Position.objects.filter(
-                in_force_q(as_of), organization_id__in=_village_cell_ids(org, as_of)
+                in_force_q(as_of), organization_id__in=ids_under(org, as_of, "village_cells")
             )
             .values("organization_id")
             .annotate(
@@ -91,7 +87,7 @@ def _leader_counts(org, as_of):
     for the two leadership indicators of a compute_all."""
 
     def read():
-        orgs = periods_under(org, as_of).values("organization_id")
+        orgs = ids_under(org, as_of)
         return CommuneLeader.objects.filter(in_force_q(as_of), commune_id__in=orgs).aggregate(
             total=Count("id"), nonlocal_=Count("id", filter=Q(is_local=False))
         )
@@ -124,7 +120,7 @@ def nonlocal_commune_leaders_target(org: Organization, as_of: datetime.date) -> 
 @register("commune_officials_qualified", _("Cán bộ, công chức xã đạt chuẩn"))
 def commune_officials_qualified(org: Organization, as_of: datetime.date) -> Value:
     """Commune officials in force on `as_of` assessed as meeting the standard, of all of them."""
-    orgs = periods_under(org, as_of).values("organization_id")
+    orgs = ids_under(org, as_of)
     c = CommuneOfficial.objects.filter(in_force_q(as_of), commune_id__in=orgs).aggregate(
         total=Count("id"), ok=Count("id", filter=Q(meets_standard=True))
     )

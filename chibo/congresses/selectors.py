@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Q
 
 from chibo.committees.models import Term
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import periods_under
+from chibo.organizations.selectors import ids_under, periods_under
 
 from .models import CellCongress, CongressPlan, RegulationReview, WorkingRegulation
 
@@ -20,9 +20,8 @@ def plans_in_force(on: datetime.date):
 
 def congresses_under(org: Organization, on: datetime.date):
     """The congresses of the cells under `org` on `on` in the plans for the term in force."""
-    cells = periods_under(org, on).filter(organization__kind=Organization.Kind.CELL)
     return CellCongress.objects.filter(
-        plan__in=plans_in_force(on), cell_id__in=cells.values("organization_id")
+        plan__in=plans_in_force(on), cell_id__in=ids_under(org, on, "cells")
     )
 
 

@@ -156,6 +156,11 @@ def once_per_batch(key, read):
     return batch[key]
 
 
+def in_batch() -> bool:
+    """Whether a compute_all is running: its indicators share the reads of once_per_batch."""
+    return _batch.get() is not None
+
+
 def _values(org, as_of: datetime.date) -> dict[str, Value]:
     token = _batch.set({})
     try:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.indicators import Value, once_per_batch, register
 from chibo.organizations.models import Organization, OrganizationPeriod, subtree_q
-from chibo.organizations.selectors import path_as_of
+from chibo.organizations.selectors import ids_at, path_as_of
 
 from .models import CellMeeting, MeetingRule, QualityClass, Task
 from .officials import indicators as officials_indicators  # noqa: F401 (registers them)
@@ -68,15 +68,17 @@ class Basis:
             qs = qs.filter(organization__valid_from__lte=founded_by)
         return qs
 
+    def cell_ids(self):
+        """The ids of those cells, for an `__in` filter (organizations.selectors.ids_at)."""
+        return ids_at(self.path, self.as_of, "cells")
+
     def expected_cells(self):
         """The cells that should have met in the month."""
         return self.cells(founded_by=month_end(self.month))
 
     def meetings(self):
         """The month's meetings of the cells under the path."""
-        return CellMeeting.objects.filter(
-            month=self.month, cell_id__in=self.cells().values("organization_id")
-        )
+        return CellMeeting.objects.filter(month=self.month, cell_id__in=self.cell_ids())
 
 
 def reference_month(path: str | None, as_of: datetime.date) -> datetime.date:
@@ -88,7 +90,7 @@ def reference_month(path: str | None, as_of: datetime.date) -> datetime.date:
     latest = CellMeeting.objects.filter(
         month=month,
         kind=REGULAR,
-        cell_id__in=Basis(path, as_of, month).cells().values("organization_id"),
+        cell_id__in=Basis(path, as_of, month).cell_ids(),
     ).aggregate(d=Max("scheduled_date"))["d"]
     days = MeetingRule.objects.aggregate(n=Max("overdue_after_days"))["n"]
     days = DEFAULT_OVERDUE_DAYS if days is None else days
@@ -99,8 +101,13 @@ def reference_month(path: str | None, as_of: datetime.date) -> datetime.date:
 
 def expected_count(b: Basis) -> int:
     """How many cells should have met in the basis's month: counted once for the meeting
-    indicators of a compute_all."""
-    return once_per_batch(("meetings.expected_count", b), lambda: b.expected_cells().count())
+    indicators of a compute_all (on the list of ids_at when it reads one)."""
+
+    def read():
+        ids = ids_at(b.path, b.as_of, "cells", founded_by=month_end(b.month))
+        return len(ids) if isinstance(ids, list) else b.expected_cells().count()
+
+    return once_per_batch(("meetings.expected_count", b), read)
 
 
 def basis(org: Organization, as_of: datetime.date) -> Basis:
@@ -132,7 +139,7 @@ def month_counts(b: Basis) -> dict:
         return CellMeeting.objects.filter(
             month__gte=quarter_of(b.month)[0],
             month__lte=b.month,
-            cell_id__in=b.cells().values("organization_id"),
+            cell_id__in=b.cell_ids(),
         ).aggregate(
             on_day=Count(
                 "cell_id",
@@ -283,7 +290,7 @@ def year_before(day: datetime.date) -> datetime.date:
 def _reviewed_tasks(path, as_of):
     b = Basis(path, as_of, month_start(as_of))
     return Task.objects.filter(
-        cell_id__in=b.cells().values("organization_id"),
+        cell_id__in=b.cell_ids(),
         deadline__gt=year_before(as_of),
         deadline__lte=as_of,
         state__in=REVIEWED_STATES,

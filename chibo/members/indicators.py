@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.indicators import Value, once_per_batch, register
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import org_ids_under, periods_under, village_cell_count
+from chibo.organizations.selectors import ids_under, village_cell_count
 
 from .models import Membership
 
@@ -32,7 +32,7 @@ def _member_counts(org: Organization, as_of: datetime.date) -> dict[str, int]:
         )
         return (
             memberships_open_on(as_of)
-            .filter(cell_id__in=org_ids_under(org, as_of))
+            .filter(cell_id__in=ids_under(org, as_of))
             .aggregate(
                 of=Count("member_id", distinct=True),
                 n=Count("member_id", distinct=True, filter=probationary),
@@ -66,17 +66,11 @@ def cells_9plus_official(org: Organization, as_of: datetime.date) -> Value:
 
     Three queries: the org's path on that date, the grouped count, the number of cells.
     """
-    cells = (
-        periods_under(org, as_of)
-        .filter(
-            organization__kind=Organization.Kind.CELL,
-            organization__cell_type=Organization.CellType.RESIDENTIAL,
-        )
-        .values("organization_id")
-    )
     n = (
         memberships_open_on(as_of)
-        .filter(cell_id__in=cells, member__official_date__lte=as_of)
+        .filter(
+            cell_id__in=ids_under(org, as_of, "village_cells"), member__official_date__lte=as_of
+        )
         .values("cell_id")
         .annotate(official=Count("member_id", distinct=True))
         .filter(official__gte=COMMITTEE_MIN_OFFICIAL)

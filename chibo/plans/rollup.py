@@ -26,7 +26,7 @@ from chibo.core.indicators import once_per_batch
 from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
 from chibo.criteria.selectors import sets_of_year
 from chibo.organizations.models import Commune, Organization, Village, VillageCellLink
-from chibo.organizations.selectors import led_on, periods_under
+from chibo.organizations.selectors import ids_under, led_on
 from chibo.targets.models import Target, TargetProgress
 
 from .models import VillagePlan
@@ -141,10 +141,9 @@ def _to_date(target: Target, values: list[Decimal]) -> Decimal:
 def _read(org: Organization, as_of: datetime.date) -> Rollup:
     month = reference_month(as_of)
     year = month.year
-    cells = periods_under(org, as_of).filter(organization__kind=Organization.Kind.CELL)
     # Only what the lists show: a district's roll-up reads some 300 villages and 1.500 targets.
     links = VillageCellLink.objects.in_force(as_of).filter(
-        cell_id__in=cells.values("organization_id")
+        cell_id__in=ids_under(org, as_of, "cells")
     )
     villages = list(
         Village.objects.filter(pk__in=links.values("village_id"))
@@ -169,35 +168,38 @@ def _read(org: Organization, as_of: datetime.date) -> Rollup:
         if p.status == VillagePlan.Status.APPROVED and p.decided_at < by
     }
     targets: dict[int, list[Target]] = {}
-    for t in (
-        Target.objects.filter(
-            plan_link__plan__village_id__in=approved,
-            plan_link__plan__year=year,
-            withdrawn_at__isnull=True,
-        )
-        .annotate(village_id=F("plan_link__plan__village_id"))
-        .only("name", "unit", "yearly_value", "measure", "order")
-        .order_by("order", "id")
-    ):
-        targets.setdefault(t.village_id, []).append(t)
+    if approved:
+        for t in (
+            Target.objects.filter(
+                plan_link__plan__village_id__in=approved,
+                plan_link__plan__year=year,
+                withdrawn_at__isnull=True,
+            )
+            .annotate(village_id=F("plan_link__plan__village_id"))
+            .only("name", "unit", "yearly_value", "measure", "order")
+            .order_by("order", "id")
+        ):
+            targets.setdefault(t.village_id, []).append(t)
     values: dict[int, list[Decimal]] = {}
-    for target_id, value in (
-        TargetProgress.objects.filter(
-            target_id__in=[t.pk for ts in targets.values() for t in ts],
-            month__gte=datetime.date(year, 1, 1),
-            month__lte=month,
-        )
-        .order_by("target_id", "month")
-        .values_list("target_id", "value")
-    ):
-        values.setdefault(target_id, []).append(value)
-    sets = sets_of_year(year - 1)
-    items = {s.pk: {i.pk for i in s.items.all()} for s in sets}
+    if targets:
+        for target_id, value in (
+            TargetProgress.objects.filter(
+                target_id__in=[t.pk for ts in targets.values() for t in ts],
+                month__gte=datetime.date(year, 1, 1),
+                month__lte=month,
+            )
+            .order_by("target_id", "month")
+            .values_list("target_id", "value")
+        ):
+            values.setdefault(target_id, []).append(value)
     met: dict[int, set[int]] = {}
     for vid, item_id in VillageCriterionStatus.objects.filter(
         village_id__in=ids, year=year - 1, met=True
     ).values_list("village_id", "item_id"):
         met.setdefault(vid, set()).add(item_id)
+    # A set is met when every one of its items is: with no item met, none is (no need to read them).
+    sets = sets_of_year(year - 1) if met else []
+    items = {s.pk: {i.pk for i in s.items.all()} for s in sets}
     lines = []
     for v in villages:
         done = met.get(v.pk, set())

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.committees.models import Position, in_force_q
 from chibo.core.indicators import Value, once_per_batch, register
-from chibo.organizations.models import PATH_STEP, Organization, OrganizationPeriod, subtree_q
-from chibo.organizations.selectors import path_as_of, village_cell_count
+from chibo.organizations.models import PATH_STEP, Organization
+from chibo.organizations.selectors import ids_at, ids_under, path_as_of, village_cell_count
 
 from .models import Contest, Contestant, ContestRound, Enrollment, TrainingCourse
 from .selectors import committee_standard, levels_below, theory_level_on
@@ -34,27 +34,12 @@ def training_since() -> datetime.date:
     return datetime.date.fromisoformat(str(value))
 
 
-def _periods(path: str | None, as_of: datetime.date):
-    if path is None:
-        return OrganizationPeriod.objects.none()
-    return OrganizationPeriod.objects.filter(
-        subtree_q(path), Q(valid_to__isnull=True) | Q(valid_to__gt=as_of), valid_from__lte=as_of
-    )
-
-
 def _org_ids(path, as_of):
-    return _periods(path, as_of).values("organization_id")
+    return ids_at(path, as_of)
 
 
 def _village_cell_ids(path, as_of):
-    return (
-        _periods(path, as_of)
-        .filter(
-            organization__kind=Organization.Kind.CELL,
-            organization__cell_type=Organization.CellType.RESIDENTIAL,
-        )
-        .values("organization_id")
-    )
+    return ids_at(path, as_of, "village_cells")
 
 
 # --- courses --------------------------------------------------------------------------------
@@ -66,7 +51,7 @@ def training_courses_rows(org, as_of, since=None):
     since = since or training_since()
     return TrainingCourse.objects.filter(
         kind__in=TRAINING_KINDS,
-        organizer_id__in=_org_ids(path_as_of(org, as_of), as_of),
+        organizer_id__in=ids_under(org, as_of),
         start__gte=since,
         start__lte=as_of,
     )
@@ -160,7 +145,6 @@ def _sent_counts(org, as_of) -> dict[str, int]:
     a compute_all."""
 
     def read():
-        path = path_as_of(org, as_of)
         kinds = TrainingCourse.Kind
         in_village_cell = Q(
             member__memberships__cell__kind=Organization.Kind.CELL,
@@ -173,7 +157,7 @@ def _sent_counts(org, as_of) -> dict[str, int]:
                 course__kind__in=(kinds.INTERMEDIATE_THEORY, kinds.BASIC_THEORY),
                 course__start__gte=training_since(),
                 course__start__lte=as_of,
-                member__memberships__cell_id__in=_org_ids(path, as_of),
+                member__memberships__cell_id__in=ids_under(org, as_of),
                 member__memberships__start__lte=F("course__start"),
             )
             # The conditions below reuse the join to the memberships of the filter above.
@@ -218,7 +202,7 @@ def village_committee_theory_rows(org, as_of):
     minimum = standard.min_theory_level if standard else ""
     below = levels_below(minimum) if minimum else []
     positions = Position.objects.filter(
-        in_force_q(as_of), organization_id__in=_village_cell_ids(path_as_of(org, as_of), as_of)
+        in_force_q(as_of), organization_id__in=ids_under(org, as_of, "village_cells")
     ).annotate(level_then=theory_level_on(as_of))
     return standard, below, positions
 
@@ -302,7 +286,7 @@ def _contest_counts(org, as_of) -> dict[str, int]:
         return Contestant.objects.filter(
             round__contest__in=[c.pk for c in contests],
             round__held_on__lte=as_of,
-            cell_id__in=_org_ids(path, as_of),
+            cell_id__in=ids_under(org, as_of),
         ).aggregate(
             cells=Count(
                 "cell_id",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Subquery
 
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import periods_under
+from chibo.organizations.selectors import ids_under, periods_under
 
 from .. import rules
 from ..models import (
@@ -46,9 +46,7 @@ def leadership_target(org: Organization, on: datetime.date) -> TargetSum | None:
     target in the subtree runs on `on`. Two queries."""
     periods = periods_under(org, on)
     rows = list(
-        LeadershipTarget.objects.filter(
-            in_force_q(on), organization_id__in=periods.values("organization_id")
-        )
+        LeadershipTarget.objects.filter(in_force_q(on), organization_id__in=ids_under(org, on))
         .annotate(
             path=Subquery(
                 periods.filter(organization_id=OuterRef("organization_id")).values("path")[:1]

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from chibo.core.dates import age_on
 from chibo.organizations.models import Organization
+from chibo.organizations.selectors import ids_under
 
 from .. import rules
 from ..models import QualificationStandard, SuccessionPlan, Term, Title
@@ -163,17 +164,17 @@ def successor_gaps(org: Organization, on: datetime.date) -> tuple[set, set, dict
 
     Four queries, no model rows: the path, the pairs, the terms, the active plans.
     """
-    pairs = _pairs_in_force(committee_orgs_under(org, on), on)
+    pairs = _pairs_in_force(ids_under(org, on, "committees"), on)
     missing, term_names = _gaps(pairs, on)
     return missing, pairs, term_names
 
 
-def _pairs_in_force(orgs, on: datetime.date) -> set:
-    """The (organization id, title) pairs with a position in force on `on` in the periods `orgs`.
-    One query."""
+def _pairs_in_force(org_ids, on: datetime.date) -> set:
+    """The (organization id, title) pairs with a position in force on `on` in the organizations
+    `org_ids` (ids or a subquery). One query."""
     return set(
         positions_on(on)
-        .filter(organization_id__in=orgs.values("organization_id"))
+        .filter(organization_id__in=org_ids)
         .order_by()  # DISTINCT on the pair alone, not on the ordering's start as well
         .values_list("organization_id", "title")
         .distinct()
@@ -250,7 +251,7 @@ def successor_list(org: Organization, on: datetime.date) -> SuccessorList:
     organizations' names on `on`."""
     orgs = committee_orgs_under(org, on)
     org_ids = orgs.values("organization_id")
-    pairs = _pairs_in_force(orgs, on)
+    pairs = _pairs_in_force(orgs.values("organization_id"), on)
     if not pairs:
         return SuccessorList(on, [], set(), {}, {}, org_ids)
     missing, term_names = _gaps(pairs, on)

@@ -24,7 +24,7 @@ from chibo.committees.models import in_force_q
 from chibo.committees.selectors import sort_key
 from chibo.committees.villages.selectors import villages_under
 from chibo.organizations.models import UPPER_KINDS, Organization, Village
-from chibo.organizations.selectors import periods_under
+from chibo.organizations.selectors import ids_under
 
 from ..models import CellMeeting, FollowAssignment, Guest, SupportAssignment, SupportVisit
 
@@ -48,12 +48,9 @@ def meeting_day():
 
 
 def cell_ids_under(org: Organization, as_of: datetime.date):
-    """A subquery of the cells under `org` (itself if a cell) on the structure of `as_of`."""
-    return (
-        periods_under(org, as_of)
-        .filter(organization__kind=Organization.Kind.CELL)
-        .values("organization_id")
-    )
+    """The ids of the cells under `org` (itself if a cell) on the structure of `as_of`
+    (organizations.selectors.ids_under: a list or a subquery)."""
+    return ids_under(org, as_of, "cells")
 
 
 def assignments_under(org: Organization, as_of: datetime.date):
