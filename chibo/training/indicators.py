@@ -286,7 +286,7 @@ def _contest_counts(org, as_of) -> dict[str, int]:
         return Contestant.objects.filter(
             round__contest__in=[c.pk for c in contests],
             round__held_on__lte=as_of,
-            cell_id__in=ids_under(org, as_of),
+            cell_id__in=_org_ids(path, as_of),
         ).aggregate(
             cells=Count(
                 "cell_id",

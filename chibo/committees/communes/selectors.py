@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Subquery
 
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import ids_under, periods_under
+from chibo.organizations.selectors import ids_at, path_as_of, periods_at, periods_under
 
 from .. import rules
 from ..models import (
@@ -44,9 +44,10 @@ def leadership_target(org: Organization, on: datetime.date) -> TargetSum | None:
     otherwise the sum of the targets set lower down, each counted at its topmost node (a
     province without a target of its own answers for its districts' targets). None when no
     target in the subtree runs on `on`. Two queries."""
-    periods = periods_under(org, on)
+    path = path_as_of(org, on)
+    periods = periods_at(path, on)
     rows = list(
-        LeadershipTarget.objects.filter(in_force_q(on), organization_id__in=ids_under(org, on))
+        LeadershipTarget.objects.filter(in_force_q(on), organization_id__in=ids_at(path, on))
         .annotate(
             path=Subquery(
                 periods.filter(organization_id=OuterRef("organization_id")).values("path")[:1]
