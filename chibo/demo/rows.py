@@ -2,20 +2,21 @@
 
 bulk_create builds a model instance for every row and compiles every value through the ORM:
 some 60–90 µs a row here, against some 8–14 µs for a tuple handed to cursor.executemany, and
-the demo writes about a million rows. `insert` writes tuples, ten thousand at a time, each
-date, time, datetime, decimal and JSON value prepared by its field as bulk_create would; a field
-the tuples leave out gets what a new instance would hold (its default, blank or NULL; the time
-of the write for auto_now and auto_now_add). No model's save() or signal runs, as with
+the demo writes about a million rows. `insert` writes tuples (core.bulk: COPY on PostgreSQL),
+ten thousand at a time, each date, time, datetime, decimal and JSON value prepared by its field
+as bulk_create would; a field the tuples leave out gets what a new instance would hold (its
+default, blank or NULL; the time of the write for auto_now and auto_now_add). No model's save() or signal runs, as with
 bulk_create. Nothing is inserted with a conflict ignored: a row that breaks a constraint fails the
 build. Primary keys are not returned: `ids` reads them back by the rows' natural keys.
 """
 
-from contextlib import contextmanager
 from itertools import batched
 from operator import attrgetter
 
 from django.db import connection
 from django.utils import timezone
+
+from chibo.core.bulk import row_writer
 
 ROWS = 10000  # rows per executemany
 # values the database adapter cannot take as Python holds them: prepared by their field
@@ -46,11 +47,6 @@ def insert(model, names, rows) -> int:
         rest.append((field, field.get_db_prep_save(value, connection)))
     tail = tuple(value for _field, value in rest)
     fields += [field for field, _value in rest]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    table = quote(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
     n = len(names)
     cached = [
         (k, f.get_db_prep_save) for k, f in enumerate(fields[:n]) if f.get_internal_type() in TYPED
@@ -62,7 +58,7 @@ def insert(model, names, rows) -> int:
     ]
     ready = [{} for _ in cached]  # prepared values: the same dates come again and again
     count = 0
-    with connection.cursor() as cursor, _writer(cursor, table, columns, sql) as write:
+    with row_writer(model._meta.db_table, [f.column for f in fields]) as write:
         for chunk in batched(rows, ROWS):
             if cached or uncached:
                 chunk = [list(row) for row in chunk]
@@ -79,23 +75,6 @@ def insert(model, names, rows) -> int:
             write(chunk)
             count += len(chunk)
     return count
-
-
-@contextmanager
-def _writer(cursor, table: str, columns: str, sql: str):
-    """A function that writes a chunk of rows: on PostgreSQL through COPY, which the server
-    takes in one stream (an INSERT per row costs it a statement each: the demo's build spent
-    some 50 s of the server's CPU on them), elsewhere through executemany."""
-    if connection.vendor != "postgresql":
-        yield lambda chunk: cursor.executemany(sql, chunk)
-        return
-    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
-
-        def write(chunk):
-            for row in chunk:
-                copy.write_row(row)
-
-        yield write
 
 
 def insert_objects(model, objs) -> int:
