@@ -2,9 +2,14 @@
 member of cell A, an official assigned to cell A, and the secretary of cell B as the outsider."""
 
 import datetime
+import fcntl
+import hashlib
 import os
 import shutil
+import sqlite3
 from collections.abc import Mapping
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -171,28 +176,110 @@ def make_personas(tree) -> dict[str, User]:
     }
 
 
-# --- a freshly migrated database as a file, for the tests that start chibo in a subprocess ----
+# --- the test database, migrated once per run and copied by the other workers -----------------
+#
+# Migrating costs some 8 s of CPU (Django renders the models' states through every migration),
+# once per pytest-xdist worker, and `make test` runs four. The first worker to set up its
+# database migrates it as pytest-django does and leaves a copy in the run's folder; the others,
+# one at a time under a lock, make theirs from that copy: on SQLite, their in-memory database
+# gets the file through the backup API (its tables first made from the models, then replaced
+# whole by the copy's); on PostgreSQL, CREATE DATABASE … TEMPLATE the run's migrated database,
+# where `migrate` then finds nothing to apply. The run's database is dropped when the run ends.
+
+
+def run_folder(config, tmp_path_factory) -> Path:
+    """A folder shared by the workers of this run (and only them): pytest-xdist gives each
+    worker a folder inside the run's."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(config, "workerinput") else base
+
+
+def run_database_name(folder: Path, what: str) -> str:
+    """A PostgreSQL database of the run (`what`: "demo", "migrated")."""
+    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:10]
+    return f"test_chibo_{what}_{digest}"
+
+
+class MigratedOnce:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.lock = None
+        self.first = False
+
+    def before_setup(self) -> None:
+        """Wait for the lock; configure the test database to be made from the run's copy if
+        there is one. The lock is held until `after_setup`."""
+        self.lock = open(self.folder / "migrated.lock", "w")  # noqa: SIM115 (held across fixtures)
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+        self.first = not (self.folder / "migrated.done").exists()
+        if self.first:
+            return
+        test = connection.settings_dict.setdefault("TEST", {})
+        if connection.vendor == "postgresql":
+            test["TEMPLATE"] = run_database_name(self.folder, "migrated")
+        else:
+            test["MIGRATE"] = False  # tables from the models, replaced by the copy below
+
+    def after_setup(self) -> Path | None:
+        """Publish the migrated database (the first worker) or load it (SQLite); release the
+        lock. Returns the copy's file on SQLite."""
+        shared = self.folder / "migrated.sqlite3"
+        published = False
+        try:
+            if connection.vendor == "postgresql":
+                published = True
+                if self.first:
+                    own = connection.settings_dict["NAME"]
+                    connection.close()
+                    with connection._nodb_cursor() as cursor:
+                        name = run_database_name(self.folder, "migrated")
+                        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{own}"')
+            elif connection.is_in_memory_db():
+                published = True
+                connection.ensure_connection()
+                if self.first:
+                    with closing(sqlite3.connect(shared)) as copy:
+                        connection.connection.backup(copy)
+                else:
+                    with closing(sqlite3.connect(shared)) as copy:
+                        copy.backup(connection.connection)
+                    from django.contrib.contenttypes.models import ContentType
+
+                    ContentType.objects.clear_cache()  # the ids the models' tables gave
+            if self.first and published:
+                (self.folder / "migrated.done").touch()
+        finally:
+            self.release()
+        return shared if published and connection.vendor == "sqlite" else None
+
+    def release(self) -> None:
+        if self.lock is not None:
+            fcntl.flock(self.lock, fcntl.LOCK_UN)
+            self.lock.close()
+            self.lock = None
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
-    """pytest-django's test database, migrated once per worker; on SQLite, a copy of it is kept
-    as a file, taken before any test runs, for the tests that need a migrated database of their
-    own (`migrated_sqlite_file`): migrating one again costs some 8 s of CPU."""
-    global _migrated_file
-    # (pytest-django creates the database only when a collected test uses it.)
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        import sqlite3
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory
+):
+    once = MigratedOnce(run_folder(request.config, tmp_path_factory))
+    # (released in django_db_setup; here too, should pytest-django's setup fail, so that the
+    # other workers do not wait for this one's session to end)
+    request.addfinalizer(once.release)
+    once.before_setup()
+    return once
 
-        path = tmp_path_factory.mktemp("migrated") / "chibo.sqlite3"
-        with django_db_blocker.unblock():
-            connection.ensure_connection()
-            target = sqlite3.connect(path)
-            try:
-                connection.connection.backup(target)
-            finally:
-                target.close()
-        _migrated_file = path
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_modify_db_settings, django_db_blocker):
+    """pytest-django's test database, migrated once per run (above); on SQLite a copy of it is
+    kept as a file for the tests that need a migrated database of their own
+    (`migrated_sqlite_file`): migrating one again costs some 8 s of CPU."""
+    global _migrated_file
+    with django_db_blocker.unblock():
+        _migrated_file = django_db_modify_db_settings.after_setup()
     yield
 
 
@@ -536,8 +623,8 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 def pytest_sessionfinish(session):
-    """The run's PostgreSQL database of the demo goes when the run ends (in the process that
-    started the workers, or the only one)."""
+    """The run's PostgreSQL databases (the demo's, the migrated one) go when the run ends (in
+    the process that started the workers, or the only one)."""
     if hasattr(session.config, "workerinput"):
         return
     from django.db import connection
@@ -546,11 +633,10 @@ def pytest_sessionfinish(session):
         return
     from pytest_django.plugin import blocking_manager_key
 
-    from chibo.demo.tests.conftest import run_database_name, run_folder
-
     folder = run_folder(session.config, session.config._tmp_path_factory)
     with session.config.stash[blocking_manager_key].unblock(), connection._nodb_cursor() as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{run_database_name(folder)}" WITH (FORCE)')
+        for what in ("demo", "migrated"):
+            c.execute(f'DROP DATABASE IF EXISTS "{run_database_name(folder, what)}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", autouse=True)

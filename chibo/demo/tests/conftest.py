@@ -14,7 +14,6 @@ own transaction rolled back after it.
   ends (root conftest, `drop_run_demo_database`)."""
 
 import fcntl
-import hashlib
 import sqlite3
 from contextlib import closing, contextmanager
 from io import StringIO
@@ -24,20 +23,9 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
+from conftest import run_database_name, run_folder
+
 PASSWORD = "demo-test-pw-2023"
-
-
-def run_folder(config, tmp_path_factory) -> Path:
-    """A folder shared by the workers of this run (and only them): pytest-xdist gives each
-    worker a folder inside the run's."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if hasattr(config, "workerinput") else base
-
-
-def run_database_name(folder: Path) -> str:
-    """The PostgreSQL database of the run's demo."""
-    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:10]
-    return f"test_chibo_demo_{digest}"
 
 
 @contextmanager
@@ -102,7 +90,7 @@ def _on_sqlite(folder: Path, printed: Path, tmp_path_factory):
 @contextmanager
 def _on_postgresql(folder: Path, printed: Path):
     own = connection.settings_dict["NAME"]
-    shared = run_database_name(folder)
+    shared = run_database_name(folder, "demo")
     mine = f"{own}_demo"
 
     def use(name):
