@@ -2,18 +2,21 @@
 member of cell A, an official assigned to cell A, and the secretary of cell B as the outsider."""
 
 import datetime
+import decimal
 import fcntl
 import hashlib
+import inspect
 import os
 import shutil
 import sqlite3
+import sys
 from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -312,19 +315,111 @@ def migrated_sqlite_file(django_db_setup, tmp_path):
 # thread, and it empties the tables when it ends), the module's transaction is rolled back, and
 # such a test builds its own tree as before.
 
-LEVELS = ("tree", "personas", "clients")
+# Builders of the shared rows of `shared` fixtures: "module.name" -> (builder, the layers it
+# builds on).
+_SHARED: dict[str, tuple] = {}
 
 
-def _level(item) -> int:
-    """How much of the shared data `item` asks for: 0 nothing, 1 the tree, 2 the personas too,
-    3 the personas signed in as well (a session and a TOTP device each)."""
+def _layers(item) -> list[str]:
+    """The shared layers `item` asks for, in the order they are built: the tree, the personas,
+    the rows of the `shared` fixtures it uses, the personas signed in (`clients`)."""
     if _is_transactional(item):
-        return 0
-    names = set(getattr(item, "fixturenames", ()))
-    for level in range(len(LEVELS), 0, -1):
-        if LEVELS[level - 1] in names:
-            return level
-    return 0
+        return []
+    wanted = set(getattr(item, "fixturenames", ()))
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    for name in list(wanted):
+        found = definitions.get(name)
+        key = getattr(found[-1].func, "shared_key", None) if found else None
+        if key is not None:
+            wanted.update((key, *_SHARED[key][1]))
+    if "clients" in wanted:
+        wanted.add("personas")
+    if wanted & {"personas", *_SHARED}:
+        wanted.add("tree")
+    order = ["tree", "personas", *_SHARED, "clients"]
+    return [layer for layer in order if layer in wanted]
+
+
+def shared(builder):
+    """A fixture whose rows are built once per module, on the shared tree (and personas, if
+    the builder takes them), like the tree itself: `builder(tree[, personas])` returns a value
+    of model instances (in dicts, lists and tuples, beside plain values), and each test gets it
+    read again from the rows (one query per model), so nothing a test sets on an instance
+    reaches the next test. A test that commits gets it built for itself."""
+    name = builder.__name__
+    key = f"{builder.__module__}.{name}"
+    needs = tuple(inspect.signature(builder).parameters)
+    if not set(needs) <= {"tree", "personas"}:
+        raise TypeError(f"{name}: a shared fixture builds on tree and personas only")
+    _SHARED[key] = (builder, needs)
+
+    def fixture(request, module_data):
+        given = {n: request.getfixturevalue(n) for n in needs}
+        if key not in module_data.values:  # a test that commits: its own rows
+            return builder(**given)
+        return _read_again(module_data.values[key], given.get("tree"))
+
+    fixture.__name__ = name
+    fixture.__doc__ = builder.__doc__
+    fixture.shared_key = key
+    return pytest.fixture(name=name)(fixture)
+
+
+class _Row:
+    """A model instance kept by its primary key between tests."""
+
+    __slots__ = ("model", "pk")
+
+    def __init__(self, model, pk):
+        self.model, self.pk = model, pk
+
+
+class _TheTree:
+    """The tree inside a shared value: the test's own `tree`."""
+
+
+def _frozen(value):
+    if isinstance(value, models.Model):
+        return _Row(type(value), value.pk)
+    if isinstance(value, Tree):
+        return _TheTree()
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_frozen(v) for v in value)
+    if value is None or isinstance(value, str | int | float | datetime.date | decimal.Decimal):
+        return value
+    raise TypeError(f"a shared fixture cannot keep a {type(value).__name__} between tests")
+
+
+def _read_again(frozen, tree):
+    by_model: dict = {}
+
+    def collect(v):
+        if isinstance(v, _Row):
+            by_model.setdefault(v.model, set()).add(v.pk)
+        elif isinstance(v, dict):
+            for x in v.values():
+                collect(x)
+        elif isinstance(v, list | tuple):
+            for x in v:
+                collect(x)
+
+    collect(frozen)
+    rows = {model: model._base_manager.in_bulk(pks) for model, pks in by_model.items()}
+
+    def build(v):
+        if isinstance(v, _Row):
+            return rows[v.model][v.pk]
+        if isinstance(v, _TheTree):
+            return tree
+        if isinstance(v, dict):
+            return {k: build(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return type(v)(build(x) for x in v)
+        return v
+
+    return build(frozen)
 
 
 def _is_transactional(item) -> bool:
@@ -335,38 +430,51 @@ def _is_transactional(item) -> bool:
 
 
 class ModuleData:
-    """The shared rows of one module: a stack of transactions (the tree, then the personas)."""
+    """The shared rows of one module: a stack of transactions, one per layer (`_layers`)."""
 
     def __init__(self, blocker, module):
         self.blocker = blocker
         self.module = module
-        self.atomics = []
+        self.atomics = []  # (layer, its atomic block)
         self.orgs = self.members = self.users = self.sessions = None
+        self.values = {}  # shared fixture name -> its value, frozen
 
-    def reach(self, level: int) -> None:
-        """Roll back or build until exactly the first `level` layers are in the database."""
+    @property
+    def layers(self) -> list[str]:
+        return [layer for layer, _atomic in self.atomics]
+
+    def reach(self, layers: list[str]) -> None:
+        """Roll back or build until exactly `layers` are in the database, in that order."""
         with self.blocker.unblock():
-            while len(self.atomics) > level:
+            while self.layers != layers[: len(self.atomics)]:
+                layer, atomic = self.atomics.pop()
                 transaction.set_rollback(True)
-                self.atomics.pop().__exit__(None, None, None)
-            while len(self.atomics) < level:
+                atomic.__exit__(None, None, None)
+                self.values.pop(layer, None)
+            for layer in layers[len(self.atomics) :]:
                 atomic = transaction.atomic()
                 atomic.__enter__()
-                self.atomics.append(atomic)
+                self.atomics.append((layer, atomic))
                 with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                    self._build(LEVELS[len(self.atomics) - 1])
+                    self._build(layer)
 
     def _build(self, layer: str) -> None:
+        if os.environ.get("CHIBO_TRACE_LAYERS"):  # which layers a module builds, how often
+            print(f"\n[layer] {self.module.__name__}: {layer}", file=sys.stderr)
         if layer == "tree":
             built = vars(Tree())
             self.orgs = {k: v.pk for k, v in built.items() if isinstance(v, Organization)}
             self.members = {k: v.pk for k, v in built.items() if not isinstance(v, Organization)}
         elif layer == "personas":
             self.users = {k: u.pk for k, u in make_personas(self.tree()).items()}
-        else:
+        elif layer == "clients":
             # Each persona signed in once for the module's tests that use `clients`: a test's
             # client carries the cookie of a session made here, not a sign-in of its own.
             self.sessions = {u.pk: signed_in_session(u) for u in self.personas().values()}
+        else:
+            builder, needs = _SHARED[layer]
+            given = {n: getattr(self, n)() for n in needs}  # tree(), personas()
+            self.values[layer] = _frozen(builder(**given))
 
     def tree(self) -> "Tree":
         """A Tree of objects read from the shared rows (two queries)."""
@@ -393,18 +501,18 @@ _shared: ModuleData | None = None  # the running module's
 def pytest_runtest_setup(item):
     """Before any fixture of `item`: leave in the database just what it asks for."""
     if _shared is not None and _shared.module is item.module:
-        _shared.reach(_level(item))
+        _shared.reach(_layers(item))
 
 
 @pytest.fixture(scope="module")
 def module_data(request, django_db_setup, django_db_blocker):
     global _shared
     _shared = ModuleData(django_db_blocker, request.module)
-    _shared.reach(_level(request._pyfuncitem))
+    _shared.reach(_layers(request._pyfuncitem))
     try:
         yield _shared
     finally:
-        _shared.reach(0)
+        _shared.reach([])
         _shared = None
 
 
@@ -412,13 +520,13 @@ def module_data(request, django_db_setup, django_db_blocker):
 def tree(module_data, db):
     """The district of `Tree`: shared by the module's tests (read again for each), or built for
     the test alone when it commits."""
-    return module_data.tree() if module_data.atomics else Tree()
+    return module_data.tree() if "tree" in module_data.layers else Tree()
 
 
 @pytest.fixture
 def personas(module_data, tree):
     """username -> User; each persona's role and node as in STYLE.md."""
-    return module_data.personas() if len(module_data.atomics) >= 2 else make_personas(tree)
+    return module_data.personas() if "personas" in module_data.layers else make_personas(tree)
 
 
 def login_client(user) -> Client:
@@ -482,7 +590,7 @@ class Clients(Mapping):
 
 @pytest.fixture
 def clients(personas, module_data):
-    shared = len(module_data.atomics) == 3
+    shared = "clients" in module_data.layers
     return Clients(personas, module_data.sessions if shared else None)
 
 

@@ -5,9 +5,10 @@ some 60–90 µs a row here, against some 8–14 µs for a tuple handed to curso
 the demo writes about a million rows. `insert` writes tuples (core.bulk: COPY on PostgreSQL),
 ten thousand at a time, each date, time, datetime, decimal and JSON value prepared by its field
 as bulk_create would; a field the tuples leave out gets what a new instance would hold (its
-default, blank or NULL; the time of the write for auto_now and auto_now_add). No model's save() or signal runs, as with
-bulk_create. Nothing is inserted with a conflict ignored: a row that breaks a constraint fails the
-build. Primary keys are not returned: `ids` reads them back by the rows' natural keys.
+default, blank or NULL; the time of the write for auto_now and auto_now_add). No model's save()
+or signal runs, as with bulk_create. Nothing is inserted with a conflict ignored: a row that
+breaks a constraint fails the build. Primary keys are not returned: `ids` reads them back by the
+rows' natural keys.
 """
 
 from itertools import batched

@@ -24,7 +24,7 @@ from chibo.committees.models import (
 from chibo.committees.positions import services
 from chibo.committees.villages import services as village_services
 from chibo.organizations.models import Commune, CommuneCommitteeLink, Village
-from conftest import make_member
+from conftest import make_member, shared
 
 DAY = datetime.date(2023, 3, 31)
 START = datetime.date(2020, 6, 1)
@@ -82,7 +82,7 @@ def committee(big_cell):
     return cell, official
 
 
-@pytest.fixture
+@shared
 def page_data(tree):
     """Cell A: secretary Lò Thị Ánh (also village head), a term, a successor; commune A: a
     leader, an official below the standard, the Nà Bó model; district: the leader target."""

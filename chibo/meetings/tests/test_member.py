@@ -23,7 +23,7 @@ from chibo.meetings.models import (
     Task,
     TaskUpdate,
 )
-from conftest import login_client, make_member
+from conftest import login_client, make_member, shared
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -52,7 +52,7 @@ def make_task(meeting, title, *, owner=None, deadline, kind=None, **fields) -> T
     )
 
 
-@pytest.fixture
+@shared
 def world(tree, personas):
     """Cell A: last month's meeting (held), next meeting in 10 days with an agenda and a topic;
     tasks of member A (one open, one overdue, one reviewed), of the secretary and the committee.

@@ -23,6 +23,7 @@ from chibo.meetings.officials import indicators as ind
 from chibo.meetings.officials import selectors as sel
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Organization
+from conftest import shared
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -62,7 +63,7 @@ def attend(meeting, user, guidance="", kind=Guest.Kind.ASSIGNED_OFFICIAL):
     )
 
 
-@pytest.fixture
+@shared
 def world(tree, personas):
     """Meetings of cells A, A2 and B from 03/2022 to 03/2023, recorded, and 04/2023 planned.
 

@@ -22,6 +22,7 @@ from chibo.meetings.officials import support_services as services
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Commune, Organization, Village
 from chibo.organizations.services_villages import village_create
+from conftest import shared
 
 from .test_officials import NO, OK, persona_cases
 
@@ -42,7 +43,7 @@ def agency(tree, code="CQ", name="Đảng bộ Cơ quan Chính quyền huyện")
     )
 
 
-@pytest.fixture
+@shared
 def world(tree, personas):
     """Village Áng (cell A, especially disadvantaged) helped by the district agency's Party
     organization from 01/01/2022, with two visits; village Bó (commune B, especially

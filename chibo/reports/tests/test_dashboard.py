@@ -19,7 +19,7 @@ from chibo.meetings.tests.oversight_helpers import fixed_today, meet, task  # no
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Organization
 from chibo.reports.dashboards import selectors
-from conftest import make_member
+from conftest import make_member, shared
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords", "fixed_today")]
 D = datetime.date
@@ -28,7 +28,7 @@ MONTHS = (D(2023, 1, 1), D(2023, 2, 1), D(2023, 3, 1))
 T = Task.State
 
 
-@pytest.fixture
+@shared
 def data(tree):
     """January to March 2023: cell A meets on its day every month (Tốt), A2 on its day in
     February only (Khá otherwise Trung bình), B early each month (Kém); tasks in cells A and B
