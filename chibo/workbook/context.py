@@ -109,7 +109,12 @@ def code_of(ctx: ExportContext, namespace: str, pk) -> str:
         return ""
     if namespace in PREFIX:
         return f"{PREFIX[namespace]}{pk}"
-    codes = {
+    return code_of_map(ctx, namespace).get(pk, "")
+
+
+def code_of_map(ctx: ExportContext, namespace: str) -> dict:
+    """{id: code} of a namespace whose rows have codes of their own."""
+    return {
         "org": ctx.org_code,
         "member": ctx.member_ref,
         "village": ctx.village_code,
@@ -117,20 +122,31 @@ def code_of(ctx: ExportContext, namespace: str, pk) -> str:
         "commune": ctx.commune_code,
         "score_sheet": ctx.score_sheet_name,
     }[namespace]
-    return codes.get(pk, "")
 
 
 def rows_from(sheet, ctx: ExportContext, queryset):
     """{attr: value} rows of `queryset` for `sheet`, codes for its ref columns. A row whose
     required code falls outside the export (a member of another subtree) is left out."""
-    refs = [(c.attr, c.ref, c.required) for c in sheet.columns if c.kind == "ref"]
+    # Each ref column's codes found once: a file-local prefix, or the map of codes by id.
+    refs = []
+    for c in sheet.columns:
+        if c.kind == "ref":
+            prefix = PREFIX.get(c.ref)
+            codes = None if prefix else code_of_map(ctx, c.ref)
+            refs.append((c.attr, f"{c.attr}_id", prefix, codes, c.required))
     plain = [c.attr for c in sheet.columns if c.kind != "ref" and c.attr != "ref_code"]
     prefix = PREFIX.get(sheet.provides) if sheet.ref_attr == "ref_code" else None
-    names = ["pk", *plain, *(f"{a}_id" for a, _n, _r in refs)]
+    names = ["pk", *plain, *(key for _a, key, _p, _c, _r in refs)]
     for values in queryset.values(*names).iterator(chunk_size=5000):
         row = {a: values[a] for a in plain}
-        for attr, namespace, required in refs:
-            code = code_of(ctx, namespace, values[f"{attr}_id"])
+        for attr, key, ref_prefix, codes, required in refs:
+            pk = values[key]
+            if pk is None:
+                code = ""
+            elif ref_prefix:
+                code = f"{ref_prefix}{pk}"
+            else:
+                code = codes.get(pk, "")
             if required and not code:
                 break
             row[attr] = code

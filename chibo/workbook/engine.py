@@ -9,7 +9,10 @@ map each namespace's codes to primary keys: first the database's, then the file'
 are written in order.
 """
 
+import contextlib
 import datetime
+import gc
+import itertools
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,11 +34,31 @@ class Problem:
     message: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     attrs: dict
     bad: bool = False  # a value could not be read: checked no further
+
+
+_UNREAD = object()  # a cell its column's reader refused (the row is bad)
+
+
+def _column(body: list[tuple[int, list]], i: int, narrowest: int) -> list:
+    """The cells of column `i` of the rows (None where a row is shorter)."""
+    if i < narrowest:
+        return [raw[i] for _n, raw in body]
+    return [raw[i] if i < len(raw) else None for _n, raw in body]
+
+
+_EMPTY = frozenset({None, ""})
+
+
+def _has_empty(col, values: list) -> bool:
+    """Whether a value of the column is empty (None, "", or no codes)."""
+    if col.kind == "refs":  # lists: not hashable
+        return any(v is None or v == "" or v == [] for v in values)
+    return not _EMPTY.isdisjoint(values)
 
 
 PENDING = 0  # the "primary key" of a code whose row is not written (the import will fail)
@@ -130,7 +153,8 @@ class ImportRun:
         self.batch = uuid.uuid4().hex[:12]
         self.source = source
         self.progress = progress or (lambda done, total, label: None)
-        self.audit_rows: list[AuditEvent] = []
+        self.audit_rows: list[dict] = []  # AuditEvent rows ({attname: value}): see audit()
+        self._note: str | None = None
         self.state: dict = {}  # what one sheet leaves for a later one
         self.finalizers: list = []  # run after every sheet: (ImportRun) -> None
 
@@ -172,37 +196,73 @@ class ImportRun:
                 _("Dòng tiêu đề không đúng mẫu (%(d)s).") % {"d": "; ".join(parts)},
             )
             return []
-        readers = [
-            (i, col.attr, col.header, col.required, spec.reader(col)) for i, col in by_index.items()
-        ]
-        # Cells right of the headed columns (usually none): checked without walking every cell.
-        unmapped = [i for i in range(max(map(len, grid))) if i not in by_index]
+        # Rows with something in them (a blank row is skipped, as a spreadsheet user expects).
         blank = spec.blank
+        body = [
+            (number, raw)
+            for number, raw in enumerate(grid[1:], start=2)
+            if not (
+                (
+                    (first := raw[0] if raw else None) is None
+                    or (first.__class__ is str and not first.strip())
+                )
+                and all(blank(v) for v in raw)
+            )
+        ]
+        # Then column by column: each column's cells read by its reader in one pass (a million
+        # cells: no per-cell decision about the column), the cells it refuses read one by one.
+        problems = []  # (place in body, header, message), row by row once sorted
+        names, columns = [], []
+        narrowest = min((len(raw) for _n, raw in body), default=0)
+        for i, col in by_index.items():
+            cells = _column(body, i, narrowest)
+            try:
+                values = spec.read_column(col, cells)
+            except Invalid:
+                read, values = spec.reader(col), []
+                for k, value in enumerate(cells):
+                    try:
+                        values.append(read(value))
+                    except Invalid as exc:
+                        values.append(_UNREAD)
+                        problems.append((k, col.header, str(exc)))
+            if col.required and _has_empty(col, values):
+                required = _("Bắt buộc, không được để trống.")
+                problems += [
+                    (k, col.header, required)
+                    for k, v in enumerate(values)
+                    if v is None or v == "" or v == []
+                ]
+            names.append(col.attr)
+            columns.append(values)
+        # Cells right of the headed columns (usually none): one error for a row that has any.
+        unmapped = [i for i in range(max(map(len, grid))) if i not in by_index]
+        if unmapped:
+            stray = {
+                k
+                for k, (_n, raw) in enumerate(body)
+                for i in unmapped
+                if i < len(raw) and not blank(raw[i])
+            }
+            message = _("Ô có dữ liệu nhưng cột không có tiêu đề.")
+            problems += [(k, "", message) for k in sorted(stray)]
+        problems.sort(key=lambda p: p[0])  # stable: a row's problems in column order
+        for k, header, message in problems:
+            self.error(sheet, body[k][0], header, message)
+        records = zip(body, zip(*columns, strict=True), strict=True)
+        if not problems:
+            return [
+                Row(number, dict(zip(names, values, strict=True)))
+                for (number, _r), values in records
+            ]
+        bad = {k for k, _h, _m in problems}
         rows = []
-        for number, raw in enumerate(grid[1:], start=2):
-            first = raw[0] if raw else None
-            if (first is None or (first.__class__ is str and not first.strip())) and all(
-                blank(v) for v in raw
-            ):
-                continue
-            attrs = {}
-            bad = False
-            width = len(raw)
-            for i, attr, header, required, reader in readers:
-                try:
-                    attrs[attr] = value = reader(raw[i] if i < width else None)
-                except Invalid as exc:
-                    self.error(sheet, number, header, str(exc))
-                    bad = True
-                    continue
-                if required and value in (None, "", []):
-                    self.error(sheet, number, header, _("Bắt buộc, không được để trống."))
-                    bad = True
-            for i in unmapped:
-                if i < width and not blank(raw[i]):
-                    self.error(sheet, number, "", _("Ô có dữ liệu nhưng cột không có tiêu đề."))
-                    break
-            rows.append(Row(number, attrs, bad))
+        for k, ((number, _raw), values) in enumerate(records):
+            if k in bad:
+                attrs = {a: v for a, v in zip(names, values, strict=True) if v is not _UNREAD}
+                rows.append(Row(number, attrs, True))
+            else:
+                rows.append(Row(number, dict(zip(names, values, strict=True))))
         return rows
 
     def placeholders(self, namespace: str, codes):
@@ -215,34 +275,43 @@ class ImportRun:
     # --- references ------------------------------------------------------------------------
     def resolve(self, sheet: Sheet, row: Row) -> bool:
         """Turn the row's codes into primary keys (`<attr>_id`); False if one is unknown."""
-        ok = True
+        return not self.resolve_all(sheet, [row])
+
+    def resolve_all(self, sheet: Sheet, rows: list[Row]) -> set[int]:
+        """resolve() for every row, column by column (one dict lookup a cell); returns the
+        numbers of the rows with a code that is unknown or outside the user's scope."""
+        failed = set()
         for col, codes in self._ref_maps(sheet):
-            code = row.attrs.pop(col.attr, None)
-            if not code:
-                row.attrs[col.attr + "_id"] = None
-                continue
-            pk = codes.get(code)
-            if pk is None:
-                self.error(
-                    sheet,
-                    row.number,
-                    col.header,
-                    _("Không có «%(code)s» (%(what)s) trong tệp hay trong dữ liệu.")
-                    % {"code": code, "what": NAMESPACE_LABELS.get(col.ref, col.ref)},
-                )
-                ok = False
-                continue
-            if col.ref == "org" and not self.can_write_org(pk):
-                self.error(
-                    sheet,
-                    row.number,
-                    col.header,
-                    _("Tổ chức «%(code)s» nằm ngoài phạm vi bạn được nhập.") % {"code": code},
-                )
-                ok = False
-                continue
-            row.attrs[col.attr + "_id"] = pk
-        return ok
+            attr, target = col.attr, col.attr + "_id"
+            check_scope = col.ref == "org" and not (self.scope is None or self.scope.superuser)
+            for row in rows:
+                attrs = row.attrs
+                code = attrs.pop(attr, None)
+                if not code:
+                    attrs[target] = None
+                    continue
+                pk = codes.get(code)
+                if pk is None:
+                    self.error(
+                        sheet,
+                        row.number,
+                        col.header,
+                        _("Không có «%(code)s» (%(what)s) trong tệp hay trong dữ liệu.")
+                        % {"code": code, "what": NAMESPACE_LABELS.get(col.ref, col.ref)},
+                    )
+                    failed.add(row.number)
+                    continue
+                if check_scope and not self.can_write_org(pk):
+                    self.error(
+                        sheet,
+                        row.number,
+                        col.header,
+                        _("Tổ chức «%(code)s» nằm ngoài phạm vi bạn được nhập.") % {"code": code},
+                    )
+                    failed.add(row.number)
+                    continue
+                attrs[target] = pk
+        return failed
 
     def _ref_maps(self, sheet: Sheet) -> list:
         """(column, {code: pk}) of the sheet's ref columns, looked up once per sheet."""
@@ -271,19 +340,22 @@ class ImportRun:
         """Create the rows the database lacks, update those whose values differ, by natural key."""
         model = sheet.model
         summary = self.summaries.setdefault(sheet.name, Summary())
-        good = []
-        for row in rows:
-            if not self.resolve(sheet, row):
-                continue
-            for k, v in sheet.defaults.items():
-                row.attrs.setdefault(k, v)
-            if sheet.prepare is not None:
+        failed = self.resolve_all(sheet, rows)
+        good = [row for row in rows if row.number not in failed] if failed else rows
+        if sheet.defaults:
+            for row in good:
+                for k, v in sheet.defaults.items():
+                    row.attrs.setdefault(k, v)
+        if sheet.prepare is not None:
+            prepared = []
+            for row in good:
                 try:
                     sheet.prepare(row.attrs, self)
                 except Invalid as exc:
                     self.error(sheet, row.number, "", str(exc))
                     continue
-            good.append(row)
+                prepared.append(row)
+            good = prepared
         if not good:
             return
         ref_code = {}
@@ -369,23 +441,52 @@ class ImportRun:
                 self.audit(AuditEvent.Action.CREATE, obj, {})
 
     def audit(self, action, obj, changes):
+        """One audit event about `obj`, kept as a plain row: written with the file's own event
+        at the end of the import (importer._audit), in a few INSERTs."""
+        label = str(obj)[:200] if action != AuditEvent.Action.UPDATE else ""
+        self.audit_row(action, obj._meta.label_lower, obj.pk, label, changes)
+
+    def audit_row(self, action, object_type: str, pk, label: str, changes):
         self.audit_rows.append(
-            AuditEvent(
-                actor=self.actor,
-                action=action,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200] if action != AuditEvent.Action.UPDATE else "",
-                changes=changes,
-                note=self.note,
-            )
+            {
+                "actor_id": self.actor_id,
+                "action": str(action),
+                "object_type": object_type,
+                "object_id": str(pk),
+                "object_repr": label[:200],
+                "changes": changes,
+                "note": self.note,
+            }
         )
 
     @property
+    def actor_id(self):
+        return self.actor.pk if self.actor is not None else None
+
+    @property
     def note(self) -> str:
-        return (_("Nhập sổ dữ liệu %(f)s (lô %(b)s)") % {"f": self.source or "—", "b": self.batch})[
-            :300
-        ]
+        # The same for every event of the run (its file and batch): composed once.
+        if self._note is None:
+            self._note = (
+                _("Nhập sổ dữ liệu %(f)s (lô %(b)s)") % {"f": self.source or "—", "b": self.batch}
+            )[:300]
+        return self._note
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """The cyclic garbage collector paused for a bulk job (an import, an export). Such a job
+    makes millions of objects (cells, rows, their dicts) that live until it ends, and every
+    collection the allocations trigger walks them all again: a third of the job's time on a
+    district's workbook. Reference counting still frees what the job drops; a collection
+    catches the rest once it is re-enabled."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def insert_rows(model, rows: list[dict], batch: int = 2000):
@@ -398,25 +499,29 @@ def insert_rows(model, rows: list[dict], batch: int = 2000):
 
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608  names from the model
-    plan = []
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608  names from the model
+    # Column by column (a million rows: no Python loop over each row's fields), then rows.
+    columns = []
     for f in fields:
         convert = _db_value(f, connection)
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            # The same time for every row: converted once, as a default no row overrides.
-            plan.append((None, None, convert(now) if convert else now))
-        else:
-            plan.append((f.attname, convert, f.get_default()))
-    prepared = []
-    for row in rows:
-        values = []
-        for attname, convert, default in plan:
-            value = row.get(attname, default) if attname is not None else default
-            values.append(value if convert is None or value is None else convert(value))
-        prepared.append(values)
+            # The same time for every row, converted once.
+            columns.append(itertools.repeat(convert(now) if convert else now, len(rows)))
+            continue
+        attname, default = f.attname, f.get_default()
+        try:  # most fields are in every row
+            values = [row[attname] for row in rows] if attname in rows[0] else None
+        except KeyError:
+            values = None
+        if values is None:
+            values = [row.get(attname, default) for row in rows]
+        if convert is not None:
+            values = [None if v is None else convert(v) for v in values]
+        columns.append(values)
+    prepared = list(zip(*columns, strict=True))
     with connection.cursor() as cursor:
         for start in range(0, len(prepared), batch):
             cursor.executemany(sql, prepared[start : start + batch])

@@ -7,6 +7,7 @@ from django.utils import translation
 
 from . import schema, spec, xlsxwrite
 from .context import export_context, rows_from
+from .engine import gc_paused
 
 INSTRUCTIONS = [
     "Sổ dữ liệu chibo: mỗi trang một loại dữ liệu; giữ nguyên tên trang và dòng tiêu đề.",
@@ -48,8 +49,14 @@ def _converter(col: spec.Col):
     if col.kind == "decimal":
         return lambda v: None if v is None else float(v)
     if col.kind in ("date", "int"):
-        return lambda v: v
-    return lambda v: spec.safe(str(v)) if v not in (None, "") else None
+        return None  # the value as it is
+    return _text_cell
+
+
+def _text_cell(v):
+    if v.__class__ is str:
+        return spec.safe(v) if v else None
+    return spec.safe(str(v)) if v not in (None, "") else None
 
 
 def _guide(writer):
@@ -78,7 +85,7 @@ def build(root=None, *, with_data=True, progress=None) -> bytes:
     """The workbook: instructions, then one sheet per kind; rows under `root` when `with_data`
     (None: the whole database). Fixed Vietnamese, whatever the interface language."""
     out = io.BytesIO()
-    with translation.override("vi"):
+    with translation.override("vi"), gc_paused():
         writer = xlsxwrite.Writer(out)
         _guide(writer)
         ctx = export_context(root) if with_data else None
@@ -93,6 +100,11 @@ def build(root=None, *, with_data=True, progress=None) -> bytes:
             converters = [(col.attr, _converter(col)) for col in sheet.columns]
             rows = sheet.export(ctx) if sheet.export else rows_from(sheet, ctx, sheet.source(ctx))
             for row in rows:
-                ws.append([convert(row.get(attr)) for attr, convert in converters])
+                ws.append(
+                    [
+                        row.get(attr) if convert is None else convert(row.get(attr))
+                        for attr, convert in converters
+                    ]
+                )
         writer.close()
     return out.getvalue()

@@ -49,6 +49,8 @@ def blank(value) -> bool:
 
 
 def text(value) -> str:
+    if value.__class__ is str:
+        return _text(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -57,7 +59,11 @@ def text(value) -> str:
         value = int(value)
     if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
         raise Invalid(_("Ô đang ở dạng ngày giờ; hãy định dạng ô là Văn bản (Text) rồi nhập lại."))
-    result = unicodedata.normalize("NFC", str(value))
+    return _text(str(value))
+
+
+def _text(value: str) -> str:
+    result = unicodedata.normalize("NFC", value)
     if (ch := first_refused(result)) is not None:  # the forms' and the member import's rule
         raise Invalid(INVISIBLE % {"code": f"{ord(ch):04X}"})
     # Undo the apostrophe the export puts before text that would run as a formula.
@@ -292,6 +298,29 @@ def reader(col: Col):
             found = _CHOICE_READERS[col.choices] = ChoiceReader(col.choices)
         return found
     return lambda value: read(col, value)
+
+
+def read_column(col: Col, cells: list) -> list:
+    """The values of a whole column's cells, as `reader(col)` reads each; raises Invalid at the
+    first cell it refuses (the caller then reads the cells one by one for every message). The
+    common cells of the big sheets (codes, empty optional text) are read inline."""
+    if col.kind == "ref":
+        other = reader(col)
+        return [v.strip() if v.__class__ is str and v.isascii() else other(v) for v in cells]
+    if col.kind == "text":
+        other = reader(col)
+        return ["" if v is None or v == "" else other(v) for v in cells]
+    if col.kind == "date":
+        return [v if v.__class__ is datetime.date else date(v) for v in cells]
+    if col.kind == "bool":
+        return [
+            _BOOL_TEXT[v] if v.__class__ is str and v in _BOOL_TEXT else boolean(v) for v in cells
+        ]
+    if col.kind == "choice":
+        read = reader(col)
+        by_key = read.by_key
+        return [by_key[v] if v.__class__ is str and v in by_key else read(v) for v in cells]
+    return list(map(reader(col), cells))
 
 
 def read(col: Col, value):

@@ -64,16 +64,25 @@ def _letters(n: int) -> str:
 _COLS = [_letters(i) for i in range(1, 200)]
 
 
+# What _text must change: XML's special characters and the characters it does not allow.
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BUFFER = 1 << 20  # bytes of XML gathered before they go to the deflater
+
+
 def _text(value: str) -> str:
+    if _SPECIAL.search(value) is None:
+        return value  # nearly every cell: codes, names, labels
     return escape(_INVALID.sub("", value))
 
 
 class Sheet:
-    """Rows appended to one sheet's XML, streamed into the zip."""
+    """Rows appended to one sheet's XML, streamed into the zip in chunks of about 1 MB."""
 
     def __init__(self, stream, widths):
         self._out = stream
         self._row = 0
+        self._parts: list[str] = []
+        self._size = 0
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
             for i, w in enumerate(widths, start=1)
@@ -88,7 +97,15 @@ class Sheet:
         )
 
     def _write(self, text: str):
-        self._out.write(text.encode("utf-8"))
+        self._parts.append(text)
+        self._size += len(text)
+        if self._size >= _BUFFER:
+            self._flush()
+
+    def _flush(self):
+        if self._parts:
+            self._out.write("".join(self._parts).encode("utf-8"))
+            self._parts, self._size = [], 0
 
     def append(self, values, style: int = 0):
         """One row: str, int, float, bool, date or None; `style` for every cell (bold header)."""
@@ -96,23 +113,33 @@ class Sheet:
         r = self._row
         parts = [f'<row r="{r}">']
         s = f' s="{style}"' if style else ""
-        for i, v in enumerate(values):
-            if v is None or v == "":
+        for col, v in zip(_COLS, values, strict=False):
+            if v is None:
                 continue
-            ref = f"{_COLS[i]}{r}"
-            if isinstance(v, str):
-                parts.append(f'<c r="{ref}" t="inlineStr"{s}><is><t>{_text(v)}</t></is></c>')
+            kind = v.__class__
+            if kind is str:
+                if v:
+                    parts.append(f'<c r="{col}{r}" t="inlineStr"{s}><is><t>{_text(v)}</t></is></c>')
+            elif kind is int or kind is float:
+                parts.append(f'<c r="{col}{r}"{s}><v>{v}</v></c>')
+            elif kind is datetime.date:
+                parts.append(f'<c r="{col}{r}" s="{STYLE_DATE}"><v>{(v - _EPOCH).days}</v></c>')
+            elif v == "":
+                continue
+            elif isinstance(v, str):
+                parts.append(f'<c r="{col}{r}" t="inlineStr"{s}><is><t>{_text(v)}</t></is></c>')
             elif isinstance(v, bool):
-                parts.append(f'<c r="{ref}" t="b"{s}><v>{int(v)}</v></c>')
+                parts.append(f'<c r="{col}{r}" t="b"{s}><v>{int(v)}</v></c>')
             elif isinstance(v, datetime.date):
-                parts.append(f'<c r="{ref}" s="{STYLE_DATE}"><v>{(v - _EPOCH).days}</v></c>')
+                parts.append(f'<c r="{col}{r}" s="{STYLE_DATE}"><v>{(v - _EPOCH).days}</v></c>')
             else:
-                parts.append(f'<c r="{ref}"{s}><v>{v}</v></c>')
+                parts.append(f'<c r="{col}{r}"{s}><v>{v}</v></c>')
         parts.append("</row>")
         self._write("".join(parts))
 
     def close(self):
         self._write("</sheetData></worksheet>")
+        self._flush()
         self._out.close()
 
 
