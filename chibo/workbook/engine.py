@@ -489,7 +489,7 @@ def gc_paused():
             gc.enable()
 
 
-def insert_rows(model, rows: list[dict], batch: int = 2000):
+def insert_rows(model, rows: list[dict], batch: int = 500):
     """INSERT plain rows ({attname: value}) in batches, through the fields' own conversion to
     the database's values; defaults and auto_now(_add) times filled as Model.save would."""
     if not rows:
@@ -500,9 +500,9 @@ def insert_rows(model, rows: list[dict], batch: int = 2000):
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608  names from the model
+    insert = f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608  names from the model
     # Column by column (a million rows: no Python loop over each row's fields), then rows.
     columns = []
     for f in fields:
@@ -522,9 +522,15 @@ def insert_rows(model, rows: list[dict], batch: int = 2000):
             values = [None if v is None else convert(v) for v in values]
         columns.append(values)
     prepared = list(zip(*columns, strict=True))
+    # Many rows a statement (SQLite's executemany steps once a row: 40% slower), as many as
+    # the backend's limit on parameters allows.
+    per = max(1, min(batch, connection.ops.bulk_batch_size(fields, prepared), 65535 // len(fields)))
     with connection.cursor() as cursor:
-        for start in range(0, len(prepared), batch):
-            cursor.executemany(sql, prepared[start : start + batch])
+        for start in range(0, len(prepared), per):
+            chunk = prepared[start : start + per]
+            cursor.execute(
+                insert + ", ".join([marks] * len(chunk)), list(itertools.chain.from_iterable(chunk))
+            )
 
 
 def _db_value(f, connection):
