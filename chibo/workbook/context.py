@@ -125,22 +125,27 @@ def code_of_map(ctx: ExportContext, namespace: str) -> dict:
 
 
 def rows_from(sheet, ctx: ExportContext, queryset):
-    """{attr: value} rows of `queryset` for `sheet`, codes for its ref columns. A row whose
-    required code falls outside the export (a member of another subtree) is left out."""
-    # Each ref column's codes found once: a file-local prefix, or the map of codes by id.
-    refs = []
-    for c in sheet.columns:
-        if c.kind == "ref":
-            prefix = PREFIX.get(c.ref)
-            codes = None if prefix else code_of_map(ctx, c.ref)
-            refs.append((c.attr, f"{c.attr}_id", prefix, codes, c.required))
-    plain = [c.attr for c in sheet.columns if c.kind != "ref" and c.attr != "ref_code"]
+    """The rows of `queryset` for `sheet`, as lists of its columns' values (codes for its ref
+    columns). A row whose required code falls outside the export (a member of another subtree)
+    is left out."""
     prefix = PREFIX.get(sheet.provides) if sheet.ref_attr == "ref_code" else None
-    names = ["pk", *plain, *(key for _a, key, _p, _c, _r in refs)]
-    for values in queryset.values(*names).iterator(chunk_size=5000):
-        row = {a: values[a] for a in plain}
-        for attr, key, ref_prefix, codes, required in refs:
-            pk = values[key]
+    names, refs, code_at = [], [], None
+    for i, c in enumerate(sheet.columns):
+        if c.kind == "ref":
+            # Each ref column's codes found once: a file-local prefix, or the codes by id.
+            ref_prefix = PREFIX.get(c.ref)
+            codes = None if ref_prefix else code_of_map(ctx, c.ref)
+            refs.append((i, ref_prefix, codes, c.required))
+            names.append(f"{c.attr}_id")
+        elif c.attr == "ref_code":
+            code_at = i
+            names.append("pk")
+        else:
+            names.append(c.attr)
+    for values in queryset.values_list(*names).iterator(chunk_size=5000):
+        row = list(values)
+        for i, ref_prefix, codes, required in refs:
+            pk = row[i]
             if pk is None:
                 code = ""
             elif ref_prefix:
@@ -149,8 +154,8 @@ def rows_from(sheet, ctx: ExportContext, queryset):
                 code = codes.get(pk, "")
             if required and not code:
                 break
-            row[attr] = code
+            row[i] = code
         else:
-            if prefix:
-                row["ref_code"] = f"{prefix}{values['pk']}"
+            if code_at is not None:
+                row[code_at] = f"{prefix}{row[code_at]}" if prefix else None
             yield row

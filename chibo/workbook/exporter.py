@@ -97,13 +97,17 @@ def build(root=None, *, with_data=True, progress=None) -> bytes:
             ws.append(sheet.headers, style=xlsxwrite.STYLE_BOLD)
             if ctx is None:
                 continue
-            converters = [(col.attr, _converter(col)) for col in sheet.columns]
-            rows = sheet.export(ctx) if sheet.export else rows_from(sheet, ctx, sheet.source(ctx))
-            for row in rows:
+            converters = [_converter(col) for col in sheet.columns]
+            if sheet.export:
+                attrs = [col.attr for col in sheet.columns]
+                rows = ([row.get(a) for a in attrs] for row in sheet.export(ctx))
+            else:
+                rows = rows_from(sheet, ctx, sheet.source(ctx))
+            for values in rows:
                 ws.append(
                     [
-                        row.get(attr) if convert is None else convert(row.get(attr))
-                        for attr, convert in converters
+                        v if convert is None else convert(v)
+                        for v, convert in zip(values, converters, strict=True)
                     ]
                 )
         writer.close()
