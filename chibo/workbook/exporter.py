@@ -54,8 +54,10 @@ def _converter(col: spec.Col):
 
 
 def _text_cell(v):
-    if v.__class__ is str:
-        return spec.safe(v) if v else None
+    if v.__class__ is str:  # spec.safe, inline: most cells of the export
+        if not v:
+            return None
+        return "'" + v if v.startswith(spec.FORMULA_STARTS) else v
     return spec.safe(str(v)) if v not in (None, "") else None
 
 
