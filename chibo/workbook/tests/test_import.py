@@ -3,6 +3,7 @@ idempotence, every kind of bad file (nothing written), warnings, scope and updat
 
 import datetime
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -657,3 +658,52 @@ def test_admissions_congresses_and_lifecycle_rows_go_out_and_back(tree, personas
     again = importer.import_workbook(io.BytesIO(data), accept_warnings=True)
     assert not again.errors, again.errors
     assert all(not c["created"] and not c["updated"] for c in again.counts.values())
+
+
+def test_the_writer_shares_short_text_and_reads_back_the_same_in_calamine_and_openpyxl():
+    import python_calamine
+
+    long = "Nội dung dài " * 10  # over SHARED_MAX: inline
+    rows_in = [
+        ["Mã", "Tên", "Ngày", "Số", "Có"],
+        ["SH1", "A & B <c>", D(2024, 3, 2), 7, True],
+        ["SH1", long.strip(), None, 2.5, False],
+        ["SH2", "x\x01y", D(1980, 1, 31), None, None],
+    ]
+    data = book({"Trang": rows_in})
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        shared = zf.read("xl/sharedStrings.xml").decode()
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert shared.count("<si>") == 9  # five headers, SH1 once, the name, SH2, "xy"
+    assert "A &amp; B &lt;c&gt;" in shared and long.strip() not in shared
+    assert long.strip() in sheet  # inline
+    expected = [
+        ["Mã", "Tên", "Ngày", "Số", "Có"],
+        ["SH1", "A & B <c>", D(2024, 3, 2), 7, True],
+        ["SH1", long.strip(), "", 2.5, False],
+        ["SH2", "xy", D(1980, 1, 31), "", ""],
+    ]
+    cal = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    got = cal.get_sheet_by_name("Trang").to_python(skip_empty_area=False)
+    assert [
+        [v.date() if isinstance(v, datetime.datetime) else v for v in r] for r in got
+    ] == expected
+    ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True)["Trang"]
+    got = [
+        [v.date() if isinstance(v, datetime.datetime) else ("" if v is None else v) for v in r]
+        + [""] * (5 - len(r))  # read-only openpyxl leaves out a row's empty end
+        for r in ws.iter_rows(values_only=True)
+    ]
+    assert got == expected
+
+
+def test_an_import_pauses_the_garbage_collector_and_restores_it_even_on_an_error():
+    import gc
+
+    from chibo.workbook.engine import gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), gc_paused():
+        assert not gc.isenabled()
+        1 / 0  # noqa: B018
+    assert gc.isenabled()
