@@ -7,10 +7,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from chibo.core.indicators import all_indicators
+from chibo.core.indicators import all_indicators, compute_all
 from chibo.members import services as member_services
 from chibo.members.indicators import cells_9plus_official, members
+from chibo.organizations import selectors as org_selectors
 from chibo.organizations import services as org_services
 from chibo.organizations.indicators import grassroots_orgs, village_cells
 from chibo.organizations.models import Organization
@@ -153,6 +156,56 @@ def test_query_counts_do_not_grow_with_cells(tree, django_assert_num_queries):
         fill(cell, 10, prefix=f"Bản {i}")
     check()
     assert cells_9plus_official(tree.district, DAY).text == "5/8 (62,5%)"
+
+
+def test_a_compute_all_reads_the_same_figures_from_listed_ids_as_from_subqueries(tree, monkeypatch):
+    # In a compute_all the organizations under a small node are a list of ids read once; under a
+    # large one (more than IDS_LISTED_MAX) the periods' subquery: both give the same figures.
+    fill(tree.cell_b, 10, prefix="Bản")
+    # an agency cell, and a grassroots cell (an agency one right under the district)
+    for code, cell_type, parent in (
+        ("XA-1", "agency", tree.commune_a),
+        ("XG-1", "agency", tree.district),
+    ):
+        cell = org_services.org_create(
+            code=code,
+            name=f"Chi bộ {code}",
+            kind="cell",
+            cell_type=cell_type,
+            parent=parent,
+            valid_from=D0,
+            actor=None,
+        )
+        fill(cell, 3, prefix=code)
+    for org in (tree.district, tree.commune_a, tree.cell_b):
+        listed = compute_all(org, DAY)
+        monkeypatch.setattr(org_selectors, "IDS_LISTED_MAX", 0)
+        assert compute_all(org, DAY) == listed
+        monkeypatch.undo()
+    assert any(row["value"] for row in listed)
+
+
+def test_a_compute_all_reads_the_structure_once(tree):
+    # The organizations under the node, their path and their counts are read once for every
+    # indicator: the number of queries does not grow with the cells.
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            compute_all(tree.district, DAY)
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for i in range(3):
+        cell = org_services.org_create(
+            code=f"XB-2{i}",
+            name=f"Chi bộ bản Mới {i}",
+            kind="cell",
+            cell_type="residential",
+            parent=tree.commune_b,
+            valid_from=D0,
+            actor=None,
+        )
+        fill(cell, 9, prefix=f"Mới {i}")
+    assert queries() == before
 
 
 # --- the command ---------------------------------------------------------------------------
