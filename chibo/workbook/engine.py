@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.translation import gettext as _
 
+from chibo.core.bulk import row_writer
 from chibo.core.models import AuditEvent
 
 from . import spec
@@ -489,9 +490,10 @@ def gc_paused():
             gc.enable()
 
 
-def insert_rows(model, rows: list[dict], batch: int = 500):
-    """INSERT plain rows ({attname: value}) in batches, through the fields' own conversion to
-    the database's values; defaults and auto_now(_add) times filled as Model.save would."""
+def insert_rows(model, rows: list[dict]):
+    """INSERT plain rows ({attname: value}) through the fields' own conversion to the
+    database's values (core.bulk: COPY on PostgreSQL, many rows a statement elsewhere);
+    defaults and auto_now(_add) times filled as Model.save would."""
     if not rows:
         return
     from django.db import connection
@@ -499,10 +501,6 @@ def insert_rows(model, rows: list[dict], batch: int = 500):
 
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    table = connection.ops.quote_name(model._meta.db_table)
-    insert = f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608  names from the model
     # Column by column (a million rows: no Python loop over each row's fields), then rows.
     columns = []
     for f in fields:
@@ -521,16 +519,8 @@ def insert_rows(model, rows: list[dict], batch: int = 500):
         if convert is not None:
             values = [None if v is None else convert(v) for v in values]
         columns.append(values)
-    prepared = list(zip(*columns, strict=True))
-    # Many rows a statement (SQLite's executemany steps once a row: 40% slower), as many as
-    # the backend's limit on parameters allows.
-    per = max(1, min(batch, connection.ops.bulk_batch_size(fields, prepared), 65535 // len(fields)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(prepared), per):
-            chunk = prepared[start : start + per]
-            cursor.execute(
-                insert + ", ".join([marks] * len(chunk)), list(itertools.chain.from_iterable(chunk))
-            )
+    with row_writer(model._meta.db_table, [f.column for f in fields]) as write:
+        write(zip(*columns, strict=True))
 
 
 def _db_value(f, connection):
