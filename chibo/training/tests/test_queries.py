@@ -140,8 +140,10 @@ INDICATOR_QUERIES = {
     "training_attendances": PAGE + 1 + 2 + 3,
     "sent_intermediate_theory": PAGE + 1 + 2 + 3,
     "sent_basic_theory": PAGE + 1 + 2 + 3,
-    # path, contest, two counts; then path, contest, entered cells, count, rows
-    "contest_cells": PAGE + 1 + 4 + 5,
+    # path, contest, the contest's counts, the path again and the structure's counts (the cells
+    # of the figure's denominator, an aggregate compute_all shares with other figures); then
+    # path, contest, entered cells, count, rows
+    "contest_cells": PAGE + 1 + 5 + 5,
     # path, contest, count; then path, contest, count, rows
     "contest_district_contestants": PAGE + 1 + 3 + 4,
 }
