@@ -23,6 +23,8 @@ from chibo.members.rules import add_months
 from chibo.organizations.models import Organization
 
 from . import data as d
+from .reorganization import ON as REORGANIZED_ON
+from .reorganization import issuer_on
 from .rows import insert_objects
 
 D = datetime.date
@@ -154,16 +156,21 @@ class _Writer:
         self.by_cell = _memberships_by_cell(plan, member_ids)
 
     def number(self, kind: str, on: datetime.date, issuer: str) -> str:
+        """The step's document number: counted per kind, year and issuer, so that the numbers
+        restart at the new commune committees on 01/07/2025, which decide admissions and
+        recognitions from then on (the district committee ended; the province decides for the
+        agencies' organizations that passed to it)."""
         key = (kind, on.year, issuer)
         self.numbers[key] += 1
         n = self.numbers[key]
+        upper = "HU" if on < REORGANIZED_ON else "TU" if issuer == d.PROVINCE[0] else "ĐU"
         return {
             Step.COURSE: f"{n:03d}-GCN/TTCT",
             Step.CELL_RESOLUTION: f"{n:02d}-NQ/CB",
             Step.GRASSROOTS_RESOLUTION: f"{n:02d}-NQ/ĐU",
-            Step.DECISION: f"{n}-QĐ/HU",
+            Step.DECISION: f"{n}-QĐ/{upper}",
             Step.CELL_RECOGNITION: f"{n:02d}-NQ/CB",
-            Step.RECOGNITION: f"{n}-QĐ/HU",
+            Step.RECOGNITION: f"{n}-QĐ/{upper}",
         }.get(kind, "")
 
     def sponsors(self, cell_code: str, on: datetime.date):
@@ -216,7 +223,7 @@ class _Writer:
             issuer = (
                 issuer_cell
                 if kind in (Step.CELL_RESOLUTION, Step.CELL_RECOGNITION)
-                else issuer_upper
+                else issuer_on(issuer_upper, on)
             )
             step = AdmissionStep(kind=kind, on=on, number=self.number(kind, on, issuer))
             if kind == Step.SPONSORS:

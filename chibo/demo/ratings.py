@@ -16,6 +16,7 @@ from chibo.members.models import Membership
 from chibo.organizations.models import Organization
 from chibo.ratings.models import CellRating, MemberRating, RatingLevel, RatingSet, year_end
 
+from .reorganization import issuer_on
 from .rows import insert
 
 YEARS = (2021, 2022)
@@ -64,12 +65,16 @@ def write_ratings(seed: int, today=None) -> dict:
         cells = list(
             Organization.objects.cells().active(end).select_related("parent").order_by("path")
         )
-        numbers: dict[int, int] = {}
+        # Decided in January after the year: from 2026 by the committees of the reorganization
+        # (reorganization.issuer_on), each numbering its decisions from 101.
+        decided_on = datetime.date(year + 1, 1, 20)
+        issuer = {c.pk: issuer_on(c.parent.code, decided_on) for c in cells}
+        numbers: dict[str, int] = {}
         rows = []
         for cell in cells:
             code, _w, low, high = rng.choices(CELL_POINTS, weights=[p[1] for p in CELL_POINTS])[0]
             points = Decimal(rng.randint(low * 2, high * 2)) / 2
-            numbers[cell.parent_id] = numbers.get(cell.parent_id, 0) + 1
+            numbers[issuer[cell.pk]] = numbers.get(issuer[cell.pk], 0) + 1
             rows.append(
                 (
                     cell.pk,
@@ -79,15 +84,14 @@ def write_ratings(seed: int, today=None) -> dict:
                     levels[code].pk,
                     datetime.date(year, 12, rng.randint(1, 20)),
                     levels[_decided(rng, code)].pk,
-                    f"{numbers[cell.parent_id] + 100}-QĐ/{cell.parent.code}",
+                    f"{numbers[issuer[cell.pk]] + 100}-QĐ/{issuer[cell.pk]}",
                     datetime.date(year + 1, 1, rng.randint(10, 25)),
                 )
             )
         insert(CellRating, CELL_FIELDS, rows)
         counts["cells"] += len(rows)
-        decided_on = datetime.date(year + 1, 1, 20)
         # The committee over the cell decides its members' ratings, one decision for them all.
-        over = {c.pk: c.parent.code for c in cells}
+        over = issuer
         in_force = Membership.objects.filter(start__lte=end).exclude(end__lte=end)
         members = []
         for member_id, cell_id in in_force.values_list("member_id", "cell_id").order_by(

@@ -53,6 +53,22 @@ def new_commune_of() -> dict[str, tuple[str, str]]:
     return {codes[old]: (code, name) for code, name, olds in NEW_COMMUNES for old in olds}
 
 
+_NEW_COMMUNE_OF = new_commune_of()
+
+
+def issuer_on(code: str, on: datetime.date) -> str:
+    """The code of the organization that issues on `on` what the organization `code` issued
+    before: from 01/07/2025 an old commune committee's documents are its new commune
+    committee's, and the district's are the province's; before, `code` itself. The demo's
+    document numbers run per issuer and year, so they restart at the new issuers on that day."""
+    if on < ON:
+        return code
+    if code == d.DISTRICT[0]:
+        return d.PROVINCE[0]
+    new = _NEW_COMMUNE_OF.get(code)
+    return new[0] if new else code
+
+
 def write_reorganization(orgs: dict[str, Organization]) -> dict:
     """Apply the 2025 reorganization to the written demo (on its day, as the tool does when the
     day comes); what was moved, counted."""

@@ -113,3 +113,21 @@ def test_demo_steps_keep_the_rules(demo):
             first = rules.earliest_recognition(done, all_rules)
             assert c.member.official_date == done[Step.RECOGNITION].on >= first
             assert done[Step.RECOGNITION].on >= done[Step.CELL_RECOGNITION].on >= first
+
+
+def test_admission_numbers_restart_at_the_new_commune_committees(demo):
+    """From 01/07/2025 the new commune committees decide admissions: the decisions they took in
+    2025 are numbered 1, 2... each, and say so (QĐ/ĐU); the district's before say QĐ/HU."""
+    on = datetime.date(2025, 7, 1)
+    decisions = AdmissionStep.objects.filter(kind=Step.DECISION, on__year=2025)
+    before = decisions.filter(on__lt=on).values_list("number", flat=True)
+    assert before and all(n.endswith("-QĐ/HU") for n in before)
+    by_issuer = defaultdict(list)
+    for number, commune in decisions.filter(
+        on__gte=on, candidate__cell__parent__code__startswith="SL-X"
+    ).values_list("number", "candidate__cell__parent__code"):
+        assert number.endswith("-QĐ/ĐU"), number
+        by_issuer[commune].append(int(number.split("-")[0]))
+    assert len(by_issuer) > 1
+    for commune, ns in by_issuer.items():
+        assert sorted(ns) == list(range(1, len(ns) + 1)), commune
