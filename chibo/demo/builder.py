@@ -36,7 +36,7 @@ from chibo.organizations.models import (
 from . import data as d
 from .admissions import write_admissions
 from .committees import write_committees
-from .congresses import write_congresses
+from .congresses import write_congresses, write_congresses_2025
 from .criteria import write_criteria
 from .meetings import build_meetings
 from .plan import Plan, make_plan
@@ -110,6 +110,8 @@ def build_demo(
         write_ratings(seed, today)
         # On 01/07/2025 the district ends and its communes merge (through the tool).
         reorganized = write_reorganization(orgs) if today >= REORGANIZED_ON else None
+        if reorganized is not None:
+            reorganized["congresses"] = write_congresses_2025(seed, today)
         _after_bulk_load()
         district = orgs[d.DISTRICT[0]]
         audit.record(

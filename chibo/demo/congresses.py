@@ -1,6 +1,7 @@
 """The demo's congress planning (issue 12): the district's plan for the cells' 2023–2025
 congresses, each cell's preparation steps before the congress day the committees' demo drew
-(the cell's 2023–2025 term starts on it), and the working regulations of the cells.
+(the cell's 2023–2025 term starts on it), and the working regulations of the cells; after the
+2025 reorganization, the 2025–2030 congresses (write_congresses_2025).
 
 The plan's deadline is data.CELL_CONGRESS_DEADLINE; the days ahead come from the held dates, so
 `congress_days_ahead` reads 30 as of 31/03/2023 (the article) only because the last congress
@@ -22,6 +23,11 @@ from chibo.organizations.models import Organization
 from . import data as d
 
 PLAN_TERM = ("2023–2025", datetime.date(2023, 1, 1), d.CELL_TERM_END)
+# The 2025–2030 congresses: one a term from 2025 (DOMAIN.md), held after the reorganization by
+# each cell under its new upper committee, which planned them (plausible dates, not Sơn La's).
+PLAN_TERM_2025 = ("2025–2030", d.CELL_TERM_END, datetime.date(2030, 7, 1))
+HELD_2025 = (datetime.date(2025, 7, 7), datetime.date(2025, 8, 15))
+DEADLINE_2025 = datetime.date(2025, 8, 31)
 PLAN_REFERENCE = "45-KH/HU"
 UNREVIEWED_SHARE = 0.08  # cells whose regulations were not reviewed after the 2023 congress
 
@@ -94,3 +100,58 @@ def write_congresses(orgs: dict[str, Organization], seed: int) -> dict:
         "regulations": len(regulations),
         "reviews": len(reviews),
     }
+
+
+def write_congresses_2025(seed: int, today: datetime.date) -> dict:
+    """The cells' 2025–2030 congresses, written once the reorganization is (the builder calls it
+    after it): each upper committee of 01/07/2025 (a new commune committee; for the agencies'
+    organizations their own committee or the province) plans its cells' congresses, held
+    between 07/07 and 15/08/2025 (those after `today` only scheduled), each opening the cell's
+    2025–2030 term. The seats elected in 2023 go on (no new election is written). Its own
+    generator: nothing drawn before moves."""
+    rng = Random(f"congresses-2025-{seed}")
+    name, start, end = PLAN_TERM_2025
+    cells = list(
+        Organization.objects.cells().active(DEADLINE_2025).select_related("parent").order_by("path")
+    )
+    plans: dict[int, CongressPlan] = {}
+    for cell in cells:
+        upper = cell.parent
+        if upper.pk not in plans:
+            issuer = "TU" if upper.code == d.PROVINCE[0] else "ĐU"
+            plans[upper.pk] = CongressPlan(
+                organization=upper,
+                term_name=name,
+                term_start=start,
+                term_end=end,
+                deadline=DEADLINE_2025,
+                reference=f"{len(plans) + 1:02d}-KH/{issuer}",
+            )
+    CongressPlan.objects.bulk_create(plans.values())
+    first, last = HELD_2025
+    terms, rows = [], []
+    for cell in cells:
+        held = first + _days(rng.randint(0, (last - first).days))
+        drafted = held - _days(rng.randint(35, 50))
+        opinion = drafted + _days(rng.randint(7, 14))
+        personnel = opinion + _days(rng.randint(2, 7))
+        done = held <= today
+        term = Term(organization=cell, name=name, start=held, end=end, congress_date=held)
+        if done:
+            terms.append(term)
+        rows.append(
+            CellCongress(
+                plan=plans[cell.parent_id],
+                cell=cell,
+                deadline=DEADLINE_2025,
+                drafted_on=drafted if drafted <= today else None,
+                opinion_on=opinion if opinion <= today else None,
+                personnel_on=personnel if personnel <= today else None,
+                scheduled_on=min(personnel + _days(3), held),
+                held_on=held if done else None,
+                term=term if done else None,
+            )
+        )
+    Term.objects.bulk_create(terms, batch_size=1000)
+    CellCongress.objects.bulk_create(rows, batch_size=1000)
+    return {"plans": len(plans), "congresses": len(rows), "held": len(terms)}

@@ -135,11 +135,13 @@ def test_terms(demo, district):
     for t in Term.objects.order_by("start"):
         terms[t.organization_id].append(t)
     for cell in cells:
-        first, second = terms[cell.pk]
+        first, second, *after = terms[cell.pk]
         assert (first.name, second.name) == ("2020–2022", "2023–2025")
         assert first.congress_date == first.start and second.congress_date == second.start
         assert first.end == second.start  # [start, end): one ends as the next begins
         assert second.end == d.CELL_TERM_END
+        # The 2025–2030 term from the congress after the reorganization (congresses.py).
+        assert [t.name for t in after] == ["2025–2030"] and after[0].start > second.end
     congresses = [terms[c.pk][1].start for c in cells]
     # Every congress of early 2023 finished at least 30 days before the plan's deadline.
     assert min(congresses) >= datetime.date(2023, 1, 1)

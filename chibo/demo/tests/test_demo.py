@@ -321,9 +321,9 @@ def test_demo_logins(demo):
     assert "wrong-password" not in out.getvalue() and "changed" in out.getvalue()
 
 
-# Indicators the demo has no data for on the day it is built: the 2025–2030 cell congresses
-# (the committees' terms of the demo end on 30/06/2025; issue 13 part 3, left to do).
-NO_DATA_TODAY = {"congress_days_ahead"}
+# Indicators the demo has no data for on the day it is built: none (the 2025–2030 cell
+# congresses give congress_days_ahead its plan).
+NO_DATA_TODAY = set()
 
 
 def test_indicators_of_the_day_the_demo_was_built_have_their_data(demo):

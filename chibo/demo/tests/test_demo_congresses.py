@@ -1,5 +1,6 @@
 """The demo's congresses (chibo/demo/congresses.py): the article's 30 days from the district's
-plan and the held dates, a plan row for every cell's 2023–2025 term, steps in order."""
+plan and the held dates, a plan row for every cell's 2023–2025 term, steps in order; the
+2025–2030 congresses after the reorganization, planned by the new upper committees."""
 
 import datetime
 import json
@@ -10,7 +11,9 @@ from django.core.management import call_command
 
 from chibo.committees.models import Term
 from chibo.congresses.models import CellCongress, CongressPlan
+from chibo.core.models import AuditEvent
 from chibo.demo import data as d
+from chibo.organizations.models import Organization
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -33,7 +36,7 @@ def test_the_district_finished_its_congresses_30_days_ahead(demo):
 
 
 def test_every_cell_term_of_the_plan_has_its_congress_with_steps_in_order(demo):
-    rows = CellCongress.objects.select_related("term")
+    rows = CellCongress.objects.filter(plan__term_name="2023–2025").select_related("term")
     assert rows.count() == Term.objects.filter(name="2023–2025", organization__kind="cell").count()
     for r in rows:
         assert r.held_on == r.term.congress_date == r.term.start
@@ -74,3 +77,26 @@ def test_the_commune_sees_the_cells_that_did_not_review_their_regulations(demo):
     rows = regulations_under(district, d.AS_OF)
     missing = [r for r in rows if not r.reviewed_in_term]
     assert rows and 0 < len(missing) < len(rows) // 5
+
+
+def test_the_2025_congresses_give_todays_province_its_days_ahead(demo):
+    """Every cell of the province today held its 2025–2030 congress in July–August 2025, in the
+    plan of the committee it is under since 01/07/2025 (a new commune committee; for the
+    agencies' organizations their own committee or the province), which opened its 2025–2030
+    term: the indicator has its figure today."""
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    built_on = audit.changes["demo"]["today"]
+    cells = Organization.objects.cells().active(datetime.date.fromisoformat(built_on))
+    rows = CellCongress.objects.filter(plan__term_name="2025–2030").select_related("plan", "term")
+    assert {r.cell_id for r in rows} == set(cells.values_list("pk", flat=True))
+    for r in rows:
+        assert r.plan.organization_id == r.cell.parent_id
+        assert datetime.date(2025, 7, 7) <= r.held_on <= datetime.date(2025, 8, 15)
+        assert r.term.name == "2025–2030" and r.term.start == r.term.congress_date == r.held_on
+        assert r.drafted_on < r.opinion_on < r.personnel_on <= r.scheduled_on <= r.held_on
+    last = max(r.held_on for r in rows)
+    row = _indicator(built_on, "congress_days_ahead")
+    assert (row["value"], row["of"]) == ((rows[0].plan.deadline - last).days, None)
+    # On 01/07/2025 the new term's congresses were all ahead: none held of those planned.
+    row = _indicator("2025-07-01", "congress_days_ahead")
+    assert (row["value"], row["of"]) == (0, rows.count())
