@@ -26,7 +26,7 @@ from chibo.members import services as member_services
 from chibo.members.rules import probation_end
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Commune, Organization
-from chibo.organizations.services_villages import village_create
+from chibo.organizations.services_villages import commune_create, village_create
 
 D0 = datetime.date(2015, 1, 1)
 K = Organization.Kind
@@ -118,8 +118,13 @@ class Tree:
             valid_from=D0,
             actor=None,
         )
-        ca = Commune.objects.create(
-            code="C-A", name="An", party_committee=self.commune_a, valid_from=D0
+        ca = commune_create(
+            code="C-A",
+            name="An",
+            kind=Commune.Kind.COMMUNE,
+            party_committee=self.commune_a,
+            valid_from=D0,
+            actor=None,
         )
         village_create(
             actor=None,

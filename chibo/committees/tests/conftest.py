@@ -23,7 +23,7 @@ from chibo.committees.models import (
 )
 from chibo.committees.positions import services
 from chibo.committees.villages import services as village_services
-from chibo.organizations.models import Commune, CommuneCommitteeLink, Village
+from chibo.organizations.models import Village
 from conftest import make_member, shared
 
 DAY = datetime.date(2023, 3, 31)
@@ -47,18 +47,6 @@ def seat(org, member, title, start=START, **kw):
         obtained=Position.Obtained.ELECTED,
         actor=None,
         **kw,
-    )
-
-
-def lead_commune_an():
-    """Commune An led by commune A from its start, as commune_create records it: the root
-    conftest's Tree writes the commune row alone (without its dated link), so the tests that
-    read which committee led it on a date open the link here (a no-op once the Tree does)."""
-    an = Commune.objects.get(code="C-A")
-    CommuneCommitteeLink.objects.get_or_create(
-        commune=an,
-        end=None,
-        defaults={"committee_id": an.party_committee_id, "start": an.valid_from},
     )
 
 
@@ -98,7 +86,6 @@ def page_data(tree):
         member=tree.secretary_member_a,
         actor=None,
     )
-    lead_commune_an()
     model = RoleModel.objects.create(
         name="Mô hình Nà Bó", commune=tree.commune_a, effective_from=D(2021, 1, 1)
     )

@@ -26,7 +26,7 @@ from chibo.members import services as member_services
 from chibo.members.models import Member
 from chibo.organizations.models import Village
 
-from .conftest import DAY, START, fill, lead_commune_an, seat
+from .conftest import DAY, START, fill, seat
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -201,7 +201,6 @@ def test_one_set_of_queries_for_every_cell_of_a_commune(tree, django_assert_num_
 @pytest.fixture
 def na_bo(tree):
     """The Nà Bó pilot adopted by commune A: three pairings."""
-    lead_commune_an()
     model = RoleModel.objects.create(
         name="Mô hình Nà Bó", commune=tree.commune_a, effective_from=D(2021, 1, 1)
     )

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from chibo.committees.tests.conftest import lead_commune_an
 from chibo.core import indicators as registry
 from chibo.criteria import services as criteria_services
 from chibo.criteria.models import CriteriaSet
@@ -58,7 +57,6 @@ def data(tree, personas):
     15/04/2024: 600 m of road, 100 in April). Commune Bình: Bó (cell B, plan sent, not approved).
     Áng met the village new-rural set in 2023, Đông did not, Bó met it only in 2024."""
     commune = personas["commune"]
-    lead_commune_an()
     an = Commune.objects.get(code="C-A")
     binh = commune_create(
         code="C-B", name="Bình", kind="commune", party_committee=tree.commune_b, valid_from=D0,
