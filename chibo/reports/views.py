@@ -3,6 +3,8 @@ template's versions with an upload. For the org board and the commune staff, wit
 scope (404 elsewhere, as if missing); a bad date, a date after today or an organization that
 did not exist on the date is a 400 with the form and the message."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from chibo.accounts.models import Role
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
 from chibo.core.submissions import create_once, repeated_message
+from chibo.core.vn import day_text
 from chibo.core.web import add_errors, content_disposition, get_or_404
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under
@@ -42,6 +45,17 @@ def _org_or_404(request, pk, roles=REPORT_ROLES):
     if not _allowed(scope, org, roles):
         raise Http404
     return scope, org
+
+
+def _form(request, org) -> ReportForm:
+    """The report's form, bound to the query; for an organization that has ended, without a
+    date asked for, its last day (today it would not exist: a report of its last day is what
+    its reader comes for)."""
+    data = request.GET
+    if not data.get("as_of") and org.valid_to is not None and org.valid_to <= today():
+        data = data.copy()
+        data["as_of"] = day_text(org.valid_to - datetime.timedelta(days=1))
+    return ReportForm(data)
 
 
 def _date(form, org):
@@ -92,7 +106,7 @@ def _page(request, org, form, on):
 @require_GET
 def report(request, pk):
     _scope, org = _org_or_404(request, pk)
-    form = ReportForm(request.GET)
+    form = _form(request, org)
     return _page(request, org, form, _date(form, org))
 
 
@@ -100,7 +114,7 @@ def report(request, pk):
 @require_GET
 def download(request, pk):
     _scope, org = _org_or_404(request, pk)
-    form = ReportForm(request.GET)
+    form = _form(request, org)
     on = _date(form, org)
     if on is None:
         return _page(request, org, form, None)
