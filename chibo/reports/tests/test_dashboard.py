@@ -276,6 +276,27 @@ def test_the_date_is_remembered_across_pages(clients, data):
     assert client.get(url(data.commune_a)).context["as_of"] == AS_OF
 
 
+def test_a_date_outside_the_organizations_life_says_so(clients, data):
+    client = clients["admin"]
+    text = client.get(url(data.district, "?as_of=31/12/2014")).content.decode()
+    assert 'id="dashboard-not-yet"' in text and "thành lập ngày 01/01/2015" in text
+    assert 'id="dashboard-ended"' not in client.get(url(data.district)).content.decode()
+    ended = org_services.org_create(
+        code="CQ",
+        name="Đảng bộ Cơ quan huyện",
+        kind=Organization.Kind.GRASSROOTS,
+        grassroots_type=Organization.GrassrootsType.AGENCY,
+        parent=data.district,
+        valid_from=D(2015, 1, 1),
+        actor=None,
+    )
+    org_services.org_close(org=ended, on=D(2023, 1, 1), actor=None)
+    text = client.get(url(ended, "?as_of=31/03/2023")).content.decode()
+    assert 'id="dashboard-ended"' in text and "hết hiệu lực từ ngày 01/01/2023" in text
+    text = client.get(url(ended, "?as_of=31/12/2022")).content.decode()
+    assert 'id="dashboard-ended"' not in text and 'id="dashboard-not-yet"' not in text
+
+
 @pytest.mark.parametrize(
     "value, message",
     [("31/02/2023", "Ngày không hợp lệ"), ("01/04/2023", "Ngày xem không được sau hôm nay")],
