@@ -155,6 +155,19 @@ def _user(username, role, org, member=None):
     return user
 
 
+def make_agency(parent, code="CQ", name="Đảng bộ Cơ quan Chính quyền huyện"):
+    """The grassroots Party organization of an agency under `parent`, from D0."""
+    return org_services.org_create(
+        code=code,
+        name=name,
+        kind=K.GRASSROOTS,
+        grassroots_type=Organization.GrassrootsType.AGENCY,
+        parent=parent,
+        valid_from=D0,
+        actor=None,
+    )
+
+
 FAST_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     # still checks the hashes made before the fixture (the demo, built once per package)

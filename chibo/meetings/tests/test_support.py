@@ -20,9 +20,9 @@ from chibo.meetings.officials import exports
 from chibo.meetings.officials import indicators as ind
 from chibo.meetings.officials import support_services as services
 from chibo.organizations import services as org_services
-from chibo.organizations.models import Commune, Organization, Village
+from chibo.organizations.models import Commune, Village
 from chibo.organizations.services_villages import village_create
-from conftest import shared
+from conftest import make_agency, shared
 
 from .test_officials import NO, OK, persona_cases
 
@@ -32,15 +32,7 @@ DAY = D(2023, 3, 31)
 
 
 def agency(tree, code="CQ", name="Đảng bộ Cơ quan Chính quyền huyện"):
-    return org_services.org_create(
-        code=code,
-        name=name,
-        kind=Organization.Kind.GRASSROOTS,
-        grassroots_type=Organization.GrassrootsType.AGENCY,
-        parent=tree.district,
-        valid_from=D(2015, 1, 1),
-        actor=None,
-    )
+    return make_agency(tree.district, code, name)
 
 
 @shared

@@ -19,7 +19,7 @@ from chibo.meetings.tests.oversight_helpers import fixed_today, meet, task  # no
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Organization
 from chibo.reports.dashboards import selectors
-from conftest import make_member, shared
+from conftest import make_agency, make_member, shared
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords", "fixed_today")]
 D = datetime.date
@@ -281,15 +281,7 @@ def test_a_date_outside_the_organizations_life_says_so(clients, data):
     text = client.get(url(data.district, "?as_of=31/12/2014")).content.decode()
     assert 'id="dashboard-not-yet"' in text and "thành lập ngày 01/01/2015" in text
     assert 'id="dashboard-ended"' not in client.get(url(data.district)).content.decode()
-    ended = org_services.org_create(
-        code="CQ",
-        name="Đảng bộ Cơ quan huyện",
-        kind=Organization.Kind.GRASSROOTS,
-        grassroots_type=Organization.GrassrootsType.AGENCY,
-        parent=data.district,
-        valid_from=D(2015, 1, 1),
-        actor=None,
-    )
+    ended = make_agency(data.district)
     org_services.org_close(org=ended, on=D(2023, 1, 1), actor=None)
     text = client.get(url(ended, "?as_of=31/03/2023")).content.decode()
     assert 'id="dashboard-ended"' in text and "hết hiệu lực từ ngày 01/01/2023" in text

@@ -16,9 +16,9 @@ from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.organizations import services as org_services
-from chibo.organizations.models import Organization
 from chibo.reports.defaults import default_template
 from chibo.reports.models import ReportTemplate
+from conftest import make_agency
 
 pytestmark = pytest.mark.django_db
 
@@ -129,15 +129,7 @@ def test_a_bad_date_is_a_400_with_the_form(tree, clients, as_of, message):
 def test_an_ended_organization_reports_on_its_last_day_unless_asked(tree, clients):
     """An organization that ended (2025): its report page without a date is its last day's,
     with that day in the form and the download's link; today, asked for, is refused."""
-    org = org_services.org_create(
-        code="CQ",
-        name="Đảng bộ Cơ quan huyện",
-        kind=Organization.Kind.GRASSROOTS,
-        grassroots_type=Organization.GrassrootsType.AGENCY,
-        parent=tree.district,
-        valid_from=datetime.date(2015, 1, 1),
-        actor=None,
-    )
+    org = make_agency(tree.district)
     org_services.org_close(org=org, on=datetime.date(2025, 7, 1), actor=None)
     page = f"/reports/org/{org.pk}/"
     r = clients["admin"].get(page)
