@@ -141,18 +141,9 @@ class KeysetPagination(Pagination):
         else:
             items = list(queryset[offset : offset + size + 1])
         more = len(items) > size
-        items = items[:size]
-        after_page = getattr(request, "api_after_page", None)
-        if after_page is not None:  # a list as of a date (api.as_of)
-            after_page(items)
-        return {
-            "items": items,
-            "count": count,
-            "count_capped": capped,
-            "page": pagination.page,
-            "page_size": size,
-            "next_after": items[-1].pk if more else None,
-        }
+        answer = self.answer(items[:size], pagination, count, capped, request)
+        answer["next_after"] = answer["items"][-1].pk if more else None
+        return answer
 
 
 @router.get(

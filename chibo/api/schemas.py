@@ -123,7 +123,11 @@ class Pagination(PageNumberPagination):
             items = page_rows(queryset, offset, size)
         else:
             items = queryset[offset : offset + size]
-        # A list as of a date sets on the page's items what they were that day (api.as_of).
+        return self.answer(items, pagination, count, capped, request)
+
+    def answer(self, items, pagination, count: int, capped: bool, request) -> dict:
+        """The answer for a page of `items`. A list as of a date first sets on the page's items
+        what they were that day (api.as_of)."""
         after_page = getattr(request, "api_after_page", None)
         if after_page is not None:
             items = list(items)
@@ -133,7 +137,7 @@ class Pagination(PageNumberPagination):
             "count": count,
             "count_capped": capped,
             "page": pagination.page,
-            "page_size": size,
+            "page_size": pagination.page_size,
         }
 
 
