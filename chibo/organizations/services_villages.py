@@ -67,32 +67,40 @@ def _check_open_village(village: Village, on: datetime.date):
         )
 
 
-def _end_open_link(village: Village, on: datetime.date, actor) -> VillageCellLink | None:
-    """End the village's open link on `on` (the last day it served is the day before)."""
-    link = VillageCellLink.objects.select_for_update().filter(village=village, end__isnull=True)
-    link = link.first()
+def _end_link(links, on: datetime.date, actor, too_early: str):
+    """End the open one of the dated `links` on `on` (its last day is the day before); None if
+    none is open. A day not after its start is refused with `too_early` (%(d)s: the start)."""
+    link = links.select_for_update().filter(end__isnull=True).first()
     if link is None:
         return None
     if on <= link.start:
-        raise ValidationError(
-            {
-                "on": _("Ngày thay đổi phải sau ngày %(d)s (chi bộ hiện phụ trách từ ngày đó).")
-                % {"d": _day(link.start)}
-            }
-        )
+        raise ValidationError({"on": too_early % {"d": _day(link.start)}})
     return end_dated_row(row=link, on=on, actor=actor, error_field="on")
 
 
+def _end_open_link(village: Village, on: datetime.date, actor) -> VillageCellLink | None:
+    """End the village's open link on `on` (the last day it served is the day before)."""
+    return _end_link(
+        VillageCellLink.objects.filter(village=village),
+        on,
+        actor,
+        _("Ngày thay đổi phải sau ngày %(d)s (chi bộ hiện phụ trách từ ngày đó)."),
+    )
+
+
+def _check_no_later(links, on: datetime.date, message: str):
+    """Once the open one of the dated `links` has ended, none may still run on or after `on`
+    (`message`, %(d)s: `on`)."""
+    if links.filter(Q(end__isnull=True) | Q(end__gt=on)).exists():
+        raise ValidationError({"on": message % {"d": _day(on)}})
+
+
 def _check_no_later_link(village: Village, on: datetime.date):
-    """Once the open link has ended, no link may still run on or after `on`."""
-    if (
-        VillageCellLink.objects.filter(village=village)
-        .filter(Q(end__isnull=True) | Q(end__gt=on))
-        .exists()
-    ):
-        raise ValidationError(
-            {"on": _("Thôn, bản đã có chi bộ phụ trách sau ngày %(d)s.") % {"d": _day(on)}}
-        )
+    _check_no_later(
+        VillageCellLink.objects.filter(village=village),
+        on,
+        _("Thôn, bản đã có chi bộ phụ trách sau ngày %(d)s."),
+    )
 
 
 def _open_link(village: Village, cell: Organization, on: datetime.date) -> VillageCellLink:
@@ -378,20 +386,12 @@ def commune_rename(*, commune: Commune, name: str, on: datetime.date, actor) -> 
 def _end_commune_link(commune: Commune, on: datetime.date, actor) -> CommuneCommitteeLink | None:
     """End the commune's open committee link on `on` (the committee's last day is the day
     before); None if it had none."""
-    link = CommuneCommitteeLink.objects.select_for_update().filter(
-        commune=commune, end__isnull=True
+    return _end_link(
+        CommuneCommitteeLink.objects.filter(commune=commune),
+        on,
+        actor,
+        _("Ngày thay đổi phải sau ngày %(d)s (đảng bộ hiện lãnh đạo từ ngày đó)."),
     )
-    link = link.first()
-    if link is None:
-        return None
-    if on <= link.start:
-        raise ValidationError(
-            {
-                "on": _("Ngày thay đổi phải sau ngày %(d)s (đảng bộ hiện lãnh đạo từ ngày đó).")
-                % {"d": _day(link.start)}
-            }
-        )
-    return end_dated_row(row=link, on=on, actor=actor, error_field="on")
 
 
 @transaction.atomic
@@ -421,14 +421,11 @@ def commune_set_party_committee(
             }
         )
     _end_commune_link(commune, on, actor)
-    if (
-        CommuneCommitteeLink.objects.filter(commune=commune)
-        .filter(Q(end__isnull=True) | Q(end__gt=on))
-        .exists()
-    ):
-        raise ValidationError(
-            {"on": _("Xã đã có đảng bộ lãnh đạo sau ngày %(d)s.") % {"d": _day(on)}}
-        )
+    _check_no_later(
+        CommuneCommitteeLink.objects.filter(commune=commune),
+        on,
+        _("Xã đã có đảng bộ lãnh đạo sau ngày %(d)s."),
+    )
     link = None
     if party_committee is not None:
         link = CommuneCommitteeLink.objects.create(
