@@ -10,10 +10,10 @@ The database must be empty (migrations are applied first). Rows are written in b
 Organization.path = parent.path + f"{pk:08d}/", depth, one open OrganizationPeriod and one
 FOUNDED OrganizationEvent per organization, Member name parts / search_text / sort_key as
 Member.refresh_derived() computes them, one open Membership per member, one VillageCellLink
-per village (from the village's valid_from), official dates at the end of the 12 months'
-probation (rules.probation_end), one audit row per organization and member, the members per
-cell counters (chibo.members.counts). Then the
-benchmark users (see USERS) get their roles, and ANALYZE.
+and one VillageCommuneLink per village (from the village's valid_from), official dates at the
+end of the 12 months' probation (rules.probation_end), one audit row per organization and
+member, the members per cell counters (chibo.members.counts). Then the benchmark users (see
+USERS) get their roles, and ANALYZE.
 
 Names come from fixed pools; the derived keys are computed once per distinct name.
 Everything is seeded: the same scale and seed give the same data.
@@ -56,6 +56,7 @@ from chibo.organizations.models import (  # noqa: E402
     OrganizationPeriod,
     Village,
     VillageCellLink,
+    VillageCommuneLink,
     path_segment,
 )
 
@@ -445,6 +446,7 @@ def derived_rows_sql():
     )
     mem, ms, au = Member._meta.db_table, Membership._meta.db_table, AuditEvent._meta.db_table
     vil, link = Village._meta.db_table, VillageCellLink._meta.db_table
+    placed = VillageCommuneLink._meta.db_table
     cnt = CellMemberCount._meta.db_table  # what chibo.members.counts keeps
     q = connection.ops.quote_name
     check_columns(OrganizationPeriod, ["id", "organization_id", "name", "parent_id", "path",
@@ -455,6 +457,8 @@ def derived_rows_sql():
                                "letter_number"])  # fmt: skip
     check_columns(VillageCellLink, ["id", "created_at", "updated_at", "village_id", "cell_id",
                                     "start", "end"])  # fmt: skip
+    check_columns(VillageCommuneLink, ["id", "created_at", "updated_at", "village_id",
+                                       "commune_id", "start", "end"])  # fmt: skip
     check_columns(AuditEvent, ["id", "at", "actor_id", "action", "object_type", "object_id",
                                "object_repr", "changes", "note"])  # fmt: skip
     cast = "CAST(id AS TEXT)"
@@ -473,6 +477,12 @@ def derived_rows_sql():
             "village links",
             f"INSERT INTO {link} (created_at, updated_at, village_id, cell_id, start, {q('end')}) "  # noqa: S608
             f"SELECT created_at, updated_at, id, cell_id, valid_from, NULL FROM {vil}",
+        ),
+        (
+            "village communes",
+            f"INSERT INTO {placed} (created_at, updated_at, village_id, commune_id, start, "  # noqa: S608
+            f"{q('end')}) SELECT created_at, updated_at, id, commune_id, valid_from, NULL "
+            f"FROM {vil}",
         ),
         (
             "memberships",

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch
 
 from chibo.core.dated import overlap_q
 from chibo.organizations.models import Commune, Village
+from chibo.organizations.selectors import village_ids_in
 
 from .models import CriteriaItem, CriteriaSet, VillageCriterionStatus
 from .services import year_bounds
@@ -81,14 +82,12 @@ class CommuneRow:
 
 
 def commune_table(commune: Commune, year: int) -> tuple[list[CriteriaSet], list[CommuneRow]]:
-    """The villages of `commune` that exist during `year`, each with its standing on each set of
+    """The villages that lay in `commune` on a day of `year`, each with its standing on each set of
     the year; and the sets (the table's columns). Three queries whatever the size."""
     start, end = year_bounds(year)
     sets = sets_of_year(year)
     villages = list(
-        Village.objects.filter(commune=commune)
-        .filter(overlap_q(start, end, "valid_from", "valid_to"))
-        .order_by("name", "id")
+        Village.objects.filter(pk__in=village_ids_in(commune, start, end)).order_by("name", "id")
     )
     found = _statuses(villages, year)
     rows = [

@@ -30,6 +30,7 @@ from chibo.organizations.models import (
     OrganizationPeriod,
     Village,
     VillageCellLink,
+    VillageCommuneLink,
     path_segment,
 )
 
@@ -264,6 +265,20 @@ def _create_places(plan: Plan, orgs: dict[str, Organization]):
                 valid_to=v.valid_to,
             )
             for v in plan.villages
+        ],
+        batch_size=BATCH,
+    )
+    # Each village lies in its commune over its whole validity (the communes' merger of
+    # 01/07/2025 moves the open ones through the services: reorganization.py).
+    VillageCommuneLink.objects.bulk_create(
+        [
+            VillageCommuneLink(
+                village=village,
+                commune=village.commune,
+                start=village.valid_from,
+                end=village.valid_to,
+            )
+            for village in villages
         ],
         batch_size=BATCH,
     )

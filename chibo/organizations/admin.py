@@ -9,6 +9,7 @@ from .models import (
     OrganizationPeriod,
     Village,
     VillageCellLink,
+    VillageCommuneLink,
 )
 
 
@@ -69,15 +70,21 @@ class VillageCellLinkInline(admin.TabularInline):
         return False
 
 
+class VillageCommuneLinkInline(VillageCellLinkInline):
+    model = VillageCommuneLink
+    fields = ["commune", "start", "end"]
+    readonly_fields = fields
+
+
 @admin.register(Village)
 class VillageAdmin(NoDeleteAdmin):
     list_display = ["code", "name", "kind", "commune", "cell", "especially_disadvantaged"]
     list_filter = ["kind", "especially_disadvantaged"]
     search_fields = ["name", "code"]
-    # The serving cell is a dated link, the commune and the validity are changed by merges:
+    # The serving cell and the commune are dated links, the validity is changed by merges:
     # the village pages, through the services.
     readonly_fields = ["commune", "cell", "valid_from", "valid_to"]
-    inlines = [VillageCellLinkInline]
+    inlines = [VillageCellLinkInline, VillageCommuneLinkInline]
 
     def has_add_permission(self, request):
         return False

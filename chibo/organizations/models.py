@@ -249,7 +249,12 @@ class Commune(TimeStamped):
 
 
 class Village(TimeStamped):
-    """A village, hamlet or sub-district (thôn / bản / tiểu khu), served by one residential cell."""
+    """A village, hamlet or sub-district (thôn / bản / tiểu khu), served by one residential cell.
+
+    `commune` repeats the commune of the open VillageCommuneLink (the last one once the village
+    closed) for the pages about now; only the services write it. Which commune the village lay
+    in on a date is read from VillageCommuneLink.
+    """
 
     class Kind(models.TextChoices):
         THON = "thon", _("Thôn")
@@ -318,6 +323,42 @@ class VillageCellLink(TimeStamped):
     def __str__(self):
         end = day_text(self.end) if self.end else ""
         return f"{self.village_id} → {self.cell_id} ({day_text(self.start)}–{end})"
+
+
+class VillageCommuneLink(TimeStamped):
+    """The administrative commune a village lies in over [start, end): one commune a day at
+    most.
+
+    Village.commune repeats the open link's commune (the last one's once the village closed)
+    for the pages about now; figures as of a date read the link in force on that date, so a
+    communes' merger never rewrites the past (docs/decisions/0019-demo-reorganization.md).
+    """
+
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="commune_links")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="village_links")
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    objects = VillageCellLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["village_id", "start"]
+        indexes = [models.Index(fields=["commune", "start"], name="villagecommune_commune_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
+                name="villagecommune_interval",
+            ),
+            models.UniqueConstraint(
+                fields=["village"], condition=Q(end__isnull=True), name="villagecommune_one_open"
+            ),
+        ]
+        verbose_name = _("xã của thôn, bản")
+        verbose_name_plural = _("xã của thôn, bản")
+
+    def __str__(self):
+        end = day_text(self.end) if self.end else ""
+        return f"{self.village_id} → {self.commune_id} ({day_text(self.start)}–{end})"
 
 
 class CommuneCommitteeLink(TimeStamped):

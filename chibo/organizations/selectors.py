@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, FilteredRelation, Q
 
+from chibo.core.dated import overlap_q
 from chibo.core.indicators import in_batch, once_per_batch
 from chibo.core.vn import text_sort_key
 
@@ -16,6 +17,7 @@ from .models import (
     OrganizationEvent,
     OrganizationPeriod,
     Village,
+    VillageCommuneLink,
     grassroots_level_q,
     subtree_q,
 )
@@ -178,15 +180,44 @@ def link_on(on: datetime.date) -> FilteredRelation:
 
 def led_on(on: datetime.date, prefix: str = "") -> FilteredRelation:
     """A commune's link to the commune committee that led it on `on` (at most one), for
-    `Commune.objects.annotate(led=led_on(day))`, or from a village
-    `Village.objects.annotate(led=led_on(day, "commune__"))`: then `led__committee_id` is that
-    committee (None when none led it), in filters and values alike. Commune.party_committee is
-    the committee now."""
+    `Commune.objects.annotate(led=led_on(day))`: then `led__committee_id` is that committee
+    (None when none led it), in filters and values alike. From a village, the commune it lay in
+    that day: village_led_on. Commune.party_committee is the committee now."""
     rel = f"{prefix}committee_links"
     return FilteredRelation(
         rel,
         condition=Q(**{f"{rel}__start__lte": on})
         & (Q(**{f"{rel}__end__isnull": True}) | Q(**{f"{rel}__end__gt": on})),
+    )
+
+
+def placed_on(on: datetime.date) -> FilteredRelation:
+    """A village's link to the commune it lay in on `on` (at most one), for
+    `Village.objects.annotate(placed=placed_on(day))`: then `placed__commune_id` is that commune
+    (None when it lay in none), in filters, values and select_related("placed__commune").
+    Village.commune is the commune now."""
+    return FilteredRelation(
+        "commune_links",
+        condition=Q(commune_links__start__lte=on)
+        & (Q(commune_links__end__isnull=True) | Q(commune_links__end__gt=on)),
+    )
+
+
+def village_led_on(on: datetime.date) -> dict[str, FilteredRelation]:
+    """For `Village.objects.annotate(**village_led_on(day))`: `placed`, the village's link to
+    the commune it lay in on `day` (placed_on), and `led`, that commune's link to the committee
+    that led it then (`led__committee_id`), both read in the query's joins."""
+    return {"placed": placed_on(on), "led": led_on(on, "placed__commune__")}
+
+
+def village_ids_in(commune: Commune, start: datetime.date, end: datetime.date | None):
+    """A subquery of the ids of the villages that lay in `commune` on at least one day of
+    [start, end) (a commune's page of a year: the villages it had that year, those that left it
+    in a merger and those that joined it)."""
+    return (
+        VillageCommuneLink.objects.filter(commune=commune)
+        .filter(overlap_q(start, end))
+        .values("village_id")
     )
 
 
@@ -263,6 +294,11 @@ def places_under(org: Organization) -> list[tuple[Commune, list[Village]]]:
 def village_links(village: Village):
     """The village's links to the cells that served it, oldest first."""
     return list(village.cell_links.select_related("cell").order_by("start"))
+
+
+def village_communes(village: Village):
+    """The village's links to the communes it lay in, oldest first."""
+    return list(village.commune_links.select_related("commune").order_by("start"))
 
 
 def ending(org: Organization) -> dict | None:

@@ -1,11 +1,12 @@
 """Writes to communes and villages, to the dated links between villages and the cells that
-serve them, and to those between communes and the commune committees that lead them. Each runs
-in a transaction, takes the acting user and audits.
+serve them, between villages and the communes they lie in, and between communes and the commune
+committees that lead them. Each runs in a transaction, takes the acting user and audits.
 
 Village.cell repeats the open link's cell (None without one) for the pages about now; only the
 services here write it. Which cell served a village on a date is read from VillageCellLink.
-Likewise Commune.party_committee repeats the open CommuneCommitteeLink's committee; which
-committee led a commune on a date is read from the links.
+Likewise Village.commune repeats the open (else the last) VillageCommuneLink's commune, and
+Commune.party_committee the open CommuneCommitteeLink's committee; which commune a village lay
+in, and which committee led a commune, on a date is read from the links.
 """
 
 import datetime
@@ -20,7 +21,14 @@ from chibo.core import audit
 from chibo.core.dated import end_dated_row
 from chibo.core.models import AuditEvent
 
-from .models import Commune, CommuneCommitteeLink, Organization, Village, VillageCellLink
+from .models import (
+    Commune,
+    CommuneCommitteeLink,
+    Organization,
+    Village,
+    VillageCellLink,
+    VillageCommuneLink,
+)
 
 VILLAGE_FIELDS = [
     "code",
@@ -101,6 +109,20 @@ def _check_no_later_link(village: Village, on: datetime.date):
         on,
         _("Thôn, bản đã có chi bộ phụ trách sau ngày %(d)s."),
     )
+
+
+def _end_commune_of_village(village: Village, on: datetime.date, actor):
+    """End the village's open link to its commune on `on` (its last day there is the day
+    before), and refuse if a later link runs on or after `on`."""
+    links = VillageCommuneLink.objects.filter(village=village)
+    link = _end_link(
+        links,
+        on,
+        actor,
+        _("Ngày thay đổi phải sau ngày %(d)s (thôn, bản thuộc xã hiện nay từ ngày đó)."),
+    )
+    _check_no_later(links, on, _("Thôn, bản đã thuộc một xã khác sau ngày %(d)s."))
+    return link
 
 
 def _open_link(village: Village, cell: Organization, on: datetime.date) -> VillageCellLink:
@@ -190,6 +212,7 @@ def village_create(
     )
     village.full_clean()
     village.save()
+    VillageCommuneLink.objects.create(village=village, commune=commune, start=valid_from)
     if cell is not None:
         VillageCellLink.objects.create(village=village, cell=cell, start=valid_from)
     audit.record(
@@ -238,8 +261,9 @@ def on_village_close(func):
 
 @transaction.atomic
 def village_merge(*, source: Village, into: Village, on: datetime.date, actor) -> Village:
-    """`source` joins `into` on `on`: `source` closes (valid_to = `on`), its link to a cell
-    ends and its posts in force end that day. Nothing is deleted; `into` keeps its own cell."""
+    """`source` joins `into` on `on`: `source` closes (valid_to = `on`), its links to a cell and
+    to its commune end and its posts in force end that day. Nothing is deleted; `into` keeps its
+    own cell. Village.commune keeps the commune `source` lay in last."""
     if source.pk == into.pk:
         raise ValidationError({"into": _("Hãy chọn một thôn, bản khác.")})
     source, into = _lock_village(source), _lock_village(into)
@@ -254,6 +278,7 @@ def village_merge(*, source: Village, into: Village, on: datetime.date, actor) -
     old_cell = source.cell_id
     _end_open_link(source, on, actor)
     _check_no_later_link(source, on)
+    _end_commune_of_village(source, on, actor)
     for end_held in _ON_VILLAGE_CLOSE:
         end_held(village=source, on=on, actor=actor)
     source.valid_to = on
@@ -446,9 +471,10 @@ def commune_set_party_committee(
 @transaction.atomic
 def commune_merge(*, source: Commune, into: Commune, on: datetime.date, actor) -> int:
     """`source` joins `into` on `on` (the 2025 reorganization): `source` closes and its open
-    villages belong to `into` from then on. Their cell links do not change, so the figures of
-    any date before stay (docs/decisions/0005-dated-village-links.md). Returns the number of
-    villages moved."""
+    villages belong to `into` from then on: each one's link to `source` ends on `on` and a link
+    to `into` opens, Village.commune follows. Their cell links do not change, so the figures of
+    any date before stay (docs/decisions/0005-dated-village-links.md, 0019). Refuses a day on
+    or before a moving village's last link's start. Returns the number of villages moved."""
     if source.pk == into.pk:
         raise ValidationError({"into": _("Hãy chọn một xã khác.")})
     source = Commune.objects.select_for_update().get(pk=source.pk)
@@ -460,6 +486,8 @@ def commune_merge(*, source: Commune, into: Commune, on: datetime.date, actor) -
         raise ValidationError({"on": _("Ngày sáp nhập phải sau ngày hai xã có hiệu lực.")})
     moving = list(Village.objects.select_for_update().filter(commune=source, valid_to__isnull=True))
     for village in moving:
+        _end_commune_of_village(village, on, actor)
+        VillageCommuneLink.objects.create(village=village, commune=into, start=on)
         village.commune = into
         village.save(update_fields=["commune", "updated_at"])
         audit.record(

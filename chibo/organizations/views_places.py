@@ -127,6 +127,7 @@ def village(request, pk):
     context = {
         "village": v,
         "links": selectors.village_links(v),
+        "communes": selectors.village_communes(v),
         "can_write": v.valid_to is None and _may_write_places(scope, v.commune.party_committee),
         "back": _places_url(scope, v.commune),
     }

@@ -19,7 +19,9 @@ from chibo.committees.models import Position, Title
 from chibo.core import docx_layout as L
 from chibo.core import vn
 from chibo.core.dated import in_force_q
+from chibo.criteria.services import year_bounds
 from chibo.organizations.models import Commune, CommuneCommitteeLink, OrganizationPeriod
+from chibo.organizations.selectors import village_ids_in
 
 from .models import PlanTarget, VillagePlan
 
@@ -56,10 +58,13 @@ def _name_on(org_id, on: datetime.date, default: str) -> str:
 
 
 def decision_for(commune: Commune, year: int) -> Decision | None:
-    """What the decision prints, None while no plan of `year` is approved. Five queries."""
+    """What the decision prints, None while no plan of `year` is approved: the approved plans of
+    the villages that lay in `commune` on a day of `year`. Five queries."""
     plans = list(
         VillagePlan.objects.filter(
-            village__commune=commune, year=year, status=VillagePlan.Status.APPROVED
+            village_id__in=village_ids_in(commune, *year_bounds(year)),
+            year=year,
+            status=VillagePlan.Status.APPROVED,
         )
         .select_related("village__cell")
         .order_by("village__name", "village_id")

@@ -26,7 +26,7 @@ from chibo.core.indicators import once_per_batch
 from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
 from chibo.criteria.selectors import sets_of_year
 from chibo.organizations.models import Commune, Organization, Village, VillageCellLink
-from chibo.organizations.selectors import ids_under, led_on
+from chibo.organizations.selectors import ids_under, village_led_on
 from chibo.targets.models import Target, TargetProgress
 
 from .models import VillagePlan
@@ -113,9 +113,15 @@ class Rollup:
         """A line per commune, by name."""
         lines: dict[int, CommuneLine] = {}
         for v in self.villages:
-            line = lines.setdefault(
-                v.village.commune_id, CommuneLine(v.village.commune, v.village.committee_id)
-            )
+            village = v.village  # with the commune it lay in on the day (_read)
+            line = lines.get(village.commune_on_id)
+            if line is None:
+                commune = Commune(
+                    pk=village.commune_on_id,
+                    name=village.commune_on_name,
+                    kind=village.commune_on_kind,
+                )
+                line = lines[commune.pk] = CommuneLine(commune, village.committee_id)
             line.villages += 1
             line.approved += v.approved
             line.targets += len(v.targets)
@@ -147,9 +153,15 @@ def _read(org: Organization, as_of: datetime.date) -> Rollup:
     )
     villages = list(
         Village.objects.filter(pk__in=links.values("village_id"))
-        .annotate(led=led_on(as_of, "commune__"), committee_id=F("led__committee_id"))
-        .select_related("commune")
-        .only("name", "kind", "commune__name", "commune__kind")
+        .annotate(
+            **village_led_on(as_of),
+            # the commune it lay in on the day, and the committee that led that commune then
+            commune_on_id=F("placed__commune_id"),
+            commune_on_name=F("placed__commune__name"),
+            commune_on_kind=F("placed__commune__kind"),
+            committee_id=F("led__committee_id"),
+        )
+        .only("name", "kind")
         .order_by("name", "id")
     )
     if not villages:  # none served (an agency cell, say): nothing more to read

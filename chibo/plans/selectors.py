@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from chibo.core.dated import overlap_q
 from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
 from chibo.criteria.selectors import sets_of_year
 from chibo.criteria.services import year_bounds
 from chibo.organizations.models import Village
+from chibo.organizations.selectors import village_ids_in
 from chibo.targets.models import Target
 
 from .models import PlanTarget, VillagePlan
@@ -67,13 +67,10 @@ class VillageRow:
 
 
 def commune_rows(commune, year: int) -> list[VillageRow]:
-    """The villages of `commune` that exist during `year`, each with its plan of the year, the
+    """The villages that lay in `commune` on a day of `year`, each with its plan of the year, the
     number of targets assigned in it and the criteria sets of the year it met whole (the
     commune's plans page; the roll-ups as of a date are rollup.py's)."""
-    start, end = year_bounds(year)
-    villages = Village.objects.filter(commune=commune).filter(
-        overlap_q(start, end, "valid_from", "valid_to")
-    )
+    villages = Village.objects.filter(pk__in=village_ids_in(commune, *year_bounds(year)))
     return _rows(list(villages.select_related("commune").order_by("name", "id")), year)
 
 

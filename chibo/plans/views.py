@@ -25,6 +25,7 @@ from chibo.core.web import (
 from chibo.criteria.models import CriteriaItem, CriteriaSet
 from chibo.criteria.services import year_bounds
 from chibo.organizations.models import Commune, Village
+from chibo.organizations.selectors import village_ids_in
 from chibo.training import exports
 
 from . import documents, forms, lists, selectors, services
@@ -170,7 +171,9 @@ def commune_assignments(request, pk, year):
         raise Http404
     commune = _commune_or_404(Scope.for_user(request.user), pk)
     links = (
-        PlanTarget.objects.filter(plan__village__commune=commune, plan__year=year)
+        PlanTarget.objects.filter(
+            plan__village_id__in=village_ids_in(commune, *year_bounds(year)), plan__year=year
+        )
         .select_related("plan__village", "target", "criteria_item__criteria_set")
         .order_by("plan__village__name", "target__order", "id")
     )

@@ -71,7 +71,7 @@ def export_context(root: Organization | None) -> ExportContext:
     villages = Village.objects.all()
     if root is not None:
         villages = villages.filter(
-            Q(commune__committee_links__committee_id__in=list(ctx.org_code))
+            Q(commune_links__commune__committee_links__committee_id__in=list(ctx.org_code))
             | Q(cell_links__cell_id__in=list(ctx.org_code))
         ).distinct()
     ctx.village_code = dict(villages.values_list("pk", "code"))

@@ -189,7 +189,9 @@ COMMUNE_LINKS = Sheet(
 
 VILLAGES = Sheet(
     name="Thôn, bản",
-    help="Thôn, bản, tiểu khu, tổ dân phố. Chi bộ phục vụ thôn ghi ở trang «Chi bộ phục vụ».",
+    help="Thôn, bản, tiểu khu, tổ dân phố. «Mã xã» là xã hiện nay (xã cuối cùng nếu thôn đã hết "
+    "hiệu lực); các xã theo ngày ghi ở trang «Xã của thôn, bản». Chi bộ phục vụ thôn ghi ở trang "
+    "«Chi bộ phục vụ».",
     columns=[
         Col("Mã", "code", required=True),
         Col("Tên", "name", required=True),
@@ -207,6 +209,24 @@ VILLAGES = Sheet(
     audit_each=True,
     defaults={"kind": Village.Kind.BAN, "especially_disadvantaged": False},
     export=tree.export_villages,
+    prepare=tree.village_commune_unchanged,
+    max_rows=100_000,
+)
+
+VILLAGE_COMMUNES = Sheet(
+    name="Xã của thôn, bản",
+    help="Thôn nào thuộc xã nào, từ ngày nào đến ngày nào (không kể ngày cuối): cả các khoảng đã "
+    "qua, như trước và sau khi các xã sáp nhập năm 2025, để số liệu của một ngày đã qua vẫn như "
+    "cũ. Một thôn mỗi ngày chỉ thuộc một xã. Bỏ trống: thôn thuộc xã ở trang «Thôn, bản» suốt "
+    "thời gian có hiệu lực.",
+    columns=[
+        Col("Mã thôn", "village", "ref", required=True, ref="village"),
+        Col("Mã xã", "commune", "ref", required=True, ref="commune"),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date"),
+    ],
+    apply=tree.apply_village_communes,
+    export=tree.export_village_communes,
     max_rows=100_000,
 )
 
@@ -1266,6 +1286,7 @@ SHEETS = [
     COMMUNES,
     COMMUNE_LINKS,
     VILLAGES,
+    VILLAGE_COMMUNES,
     VILLAGE_LINKS,
     MEMBERS,
     MEMBERSHIPS,

@@ -1,7 +1,7 @@
 """The organization tree in the workbook: organizations created parents first with their
 paths, their periods (name and parent over time, paths on every date), events; communes and
-villages on export; the dated links village → serving cell and commune → the commune
-committee that led it."""
+villages on export; the dated links village → serving cell, village → the commune it lay in
+and commune → the commune committee that led it."""
 
 from collections import defaultdict
 
@@ -18,11 +18,13 @@ from chibo.organizations.models import (
     OrganizationPeriod,
     Village,
     VillageCellLink,
+    VillageCommuneLink,
     path_segment,
 )
 from chibo.organizations.services import KIND_RANK
 
 from .engine import Problem, Row, Summary
+from .spec import Invalid
 
 K = Organization.Kind
 
@@ -455,10 +457,13 @@ def export_events(ctx):
 
 
 def _exported_communes(ctx):
-    """The communes of the exported villages and those an exported committee led on any day."""
+    """The communes the exported villages lay in on any day and those an exported committee led
+    on any day."""
     if ctx.root is None:
         return Commune.objects.all()
-    villages = Village.objects.filter(pk__in=list(ctx.village_code)).values("commune_id")
+    villages = VillageCommuneLink.objects.filter(village_id__in=list(ctx.village_code)).values(
+        "commune_id"
+    )
     led = CommuneCommitteeLink.objects.filter(committee_id__in=list(ctx.org_code))
     return Commune.objects.filter(Q(pk__in=villages) | Q(pk__in=led.values("commune_id")))
 
@@ -584,6 +589,69 @@ def export_village_links(ctx):
         yield {
             "village": ctx.village_code[link.village_id],
             "cell": ctx.org(link.cell_id),
+            "start": link.start,
+            "end": link.end,
+        }
+
+
+def village_commune_unchanged(attrs, run):
+    """A village already in chibo keeps its commune: it moves on a day, through the communes'
+    merger (the file's «Xã của thôn, bản» adds the days it lacks). New villages without a row
+    there lie in their commune from their first day (_default_village_communes)."""
+    if not run.state.get("village_communes_default"):
+        run.state["village_communes_default"] = True
+        run.finalizers.append(_default_village_communes)
+    communes = run.state.get("village_communes")
+    if communes is None:
+        communes = run.state["village_communes"] = dict(
+            Village.objects.values_list("code", "commune_id")
+        )
+    was = communes.get(attrs.get("code"))
+    if was is not None and attrs.get("commune_id") not in (was, None):
+        raise Invalid(
+            _(
+                "Thôn, bản đã thuộc một xã khác trong chibo: xã của thôn đổi theo ngày, khi các "
+                "xã sáp nhập (trang «Xã của thôn, bản» chỉ thêm các khoảng còn thiếu)."
+            )
+        )
+
+
+def _default_village_communes(run):
+    """Villages without any dated link to a commune (created by the file, no row in «Xã của
+    thôn, bản») lie in their commune over their whole validity."""
+    lacking = Village.objects.exclude(
+        pk__in=VillageCommuneLink.objects.values("village_id")
+    ).values_list("pk", "commune_id", "valid_from", "valid_to")
+    VillageCommuneLink.objects.bulk_create(
+        [
+            VillageCommuneLink(village_id=pk, commune_id=commune, start=start, end=end)
+            for pk, commune, start, end in lacking
+        ],
+        batch_size=2000,
+    )
+
+
+def apply_village_communes(run, sheet, rows):
+    """Dated links village → the commune it lay in; one commune a day per village;
+    Village.commune follows the open link."""
+    _apply_links(
+        run,
+        sheet,
+        rows,
+        VillageCommuneLink,
+        "village",
+        "commune",
+        "commune",
+        _("Thôn đã thuộc một xã khác trong khoảng này (%(w)s)."),
+    )
+
+
+def export_village_communes(ctx):
+    qs = VillageCommuneLink.objects.filter(village_id__in=list(ctx.village_code))
+    for link in qs.select_related("commune").order_by("village__code", "start"):
+        yield {
+            "village": ctx.village_code[link.village_id],
+            "commune": link.commune.code,
             "start": link.start,
             "end": link.end,
         }

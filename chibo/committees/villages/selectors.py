@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from chibo.core.web import covers_or_404, get_or_404
 from chibo.organizations.models import Commune, Organization, Village
-from chibo.organizations.selectors import led_on, link_on, periods_under
+from chibo.organizations.selectors import link_on, periods_under, village_led_on
 
 from .. import rules
 from ..models import ConcurrentRole, RoleModel, Title, in_force_q
@@ -83,11 +83,11 @@ _VILLAGE_VALUES = (
     "code",
     "name",
     "kind",
-    "commune_id",
-    "served__cell_id",  # the cell that served the village on the day asked (villages_under)
-    "commune__name",
-    "commune__kind",
-    "led__committee_id",  # the committee that led the commune on that day (villages_under)
+    "placed__commune_id",  # the commune the village lay in on the day asked (villages_under)
+    "served__cell_id",  # the cell that served the village on that day
+    "placed__commune__name",
+    "placed__commune__kind",
+    "led__committee_id",  # the committee that led that commune on that day
     *(f"led__committee__{f}" for f in ORG_FIELDS),
     *(f"served__cell__{f}" for f in ORG_FIELDS),
 )
@@ -95,8 +95,9 @@ _VILLAGE_VALUES = (
 
 def _village_refs(villages) -> list[VillageRef]:
     """VillageRefs of the Village queryset `villages` (from villages_under: `served` is the
-    link in force on its day, `led` the commune's link to its committee then), in its order.
-    One query."""
+    link in force on its day, `placed` the link to the commune it lay in then and `led` that
+    commune's link to its committee then), in its order: each with the commune and the cell of
+    that day. One query."""
     communes = {}
     refs = []
     for row in villages.values_list(*_VILLAGE_VALUES):
@@ -161,13 +162,14 @@ def villages_by_commune(rows: list[VillageRoles]) -> list[GroupSummary]:
 
 
 def villages_under(org: Organization, on: datetime.date):
-    """Villages valid on `on` served then by a cell under `org`, or belonging to a commune
-    led then by a committee under it. `served` is the village's link in force on `on`
-    (`served__cell_id` its cell), `led` its commune's link to its committee then
-    (`led__committee_id`); `cell` and `commune.party_committee` stay those of now."""
+    """Villages valid on `on` served then by a cell under `org`, or lying then in a commune led
+    then by a committee under it. `served` is the village's link in force on `on`
+    (`served__cell_id` its cell), `placed` its link to its commune then (`placed__commune_id`),
+    `led` that commune's link to its committee then (`led__committee_id`); `cell`, `commune`
+    and `commune.party_committee` stay those of now."""
     org_ids = periods_under(org, on).values("organization_id")
     return (
-        Village.objects.annotate(served=link_on(on), led=led_on(on, "commune__"))
+        Village.objects.annotate(served=link_on(on), **village_led_on(on))
         .filter(valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
         .filter(Q(served__cell_id__in=org_ids) | Q(led__committee_id__in=org_ids))

@@ -21,7 +21,7 @@ from chibo.committees.models import Position, Title, in_force_q
 from chibo.core.docx_layout import committee_of
 from chibo.members.models import Membership
 from chibo.organizations.models import Commune, Organization, OrganizationPeriod, Village
-from chibo.organizations.selectors import led_on
+from chibo.organizations.selectors import led_on, placed_on
 
 from .. import selectors
 from ..models import AgendaItem, Attendance, CellMeeting, MeetingDocument, Task
@@ -179,12 +179,13 @@ def _place(cell: Organization, parent_id, parent_name: str, on: datetime.date) -
             cell_links__cell=cell,
             cell_links__start__lte=on,
         )
-        .select_related("commune")
+        .annotate(placed=placed_on(on))  # the commune it lay in that day
+        .select_related("placed__commune")
         .order_by("pk")
         .first()
     )
-    if village is not None:
-        return village.commune.name
+    if village is not None and village.placed is not None:
+        return village.placed.commune.name
     if parent_id is not None:
         commune = (
             Commune.objects.annotate(led=led_on(on))

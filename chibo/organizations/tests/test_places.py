@@ -203,9 +203,18 @@ def test_the_org_board_creates_renames_and_merges_communes(tree, clients, places
     assert r.status_code == 302
     binh.refresh_from_db()
     assert binh.valid_to == D(2025, 7, 1)
-    assert Village.objects.get(code="V-B1").commune == co
+    b1 = Village.objects.get(code="V-B1")
+    assert b1.commune == co
     page = clients["admin"].get(f"/org/{tree.district.pk}/places/").content.decode()
     assert "Xã Bình" not in page and "Xã Cò Nòi" in page
+    # The village lay in Bình until the merger (dated: figures before it read Bình).
+    assert list(b1.commune_links.values_list("commune", "start", "end")) == [
+        (binh.pk, D0, D(2025, 7, 1)),
+        (co.pk, D(2025, 7, 1), None),
+    ]
+    page = clients["admin"].get(f"/org/village/{b1.pk}/").content.decode()
+    assert "Thuộc xã qua các thời kỳ" in page
+    assert 'Xã Bình <span class="muted">C-B</span></td><td>01/01/2015</td><td>01/07/2025' in page
 
     url = f"/org/commune/{co.pk}/committee/"
     r = clients["admin"].post(url, {"party_committee": tree.commune_a.pk, "on": "01/01/2010"})

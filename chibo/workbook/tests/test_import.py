@@ -15,6 +15,7 @@ from chibo.core.indicators import compute_all
 from chibo.core.models import AuditEvent
 from chibo.meetings.models import CellMeeting
 from chibo.members.models import Member, Membership, Status
+from chibo.organizations import services_villages as places
 from chibo.organizations.models import (
     Commune,
     CommuneCommitteeLink,
@@ -22,6 +23,7 @@ from chibo.organizations.models import (
     OrganizationPeriod,
     Village,
     VillageCellLink,
+    VillageCommuneLink,
 )
 from chibo.workbook import exporter, importer, schema, xlsxwrite
 
@@ -156,6 +158,10 @@ def test_an_empty_database_starts_from_one_workbook():
     village = Village.objects.get(code="X1.NA")
     assert village.cell == cell
     assert VillageCellLink.objects.get(village=village).start == D(2015, 1, 1)
+    # No row in «Xã của thôn, bản»: the village lies in its commune from its first day.
+    assert list(village.commune_links.values_list("commune__code", "start", "end")) == [
+        ("X1", D(2015, 1, 1), None)
+    ]
     # The commune committee that led each commune, dated; the commune's committee now follows
     # the open link (X2's ended in 2020).
     commune = Organization.objects.get(code="HX.X1")
@@ -527,6 +533,49 @@ def test_imported_recorded_meetings_get_their_register_numbers(tree):
         for d in MeetingDocument.objects.select_related("meeting")
     }
     assert numbers == {(1, "BB"): 1, (1, "NQ"): 1, (2, "BB"): 2, (2, "NQ"): 2}
+
+
+@pytest.mark.django_db
+def test_a_villages_communes_go_out_and_back_with_their_days(tree, personas):
+    """A village moved by the communes' merger goes out with both its communes, dated, and
+    comes back with them (here into a database that lost them); a file cannot move a village
+    already in chibo to another commune."""
+    admin = personas["admin"]
+    an = Commune.objects.get(code="C-A")
+    binh = places.commune_create(
+        code="C-B", name="Bình", kind="commune", valid_from=D(2015, 1, 1), actor=admin,
+        party_committee=tree.commune_b,
+    )  # fmt: skip
+    village = places.village_create(
+        code="V-B1", name="Bó", kind="ban", commune=binh, cell=tree.cell_b,
+        valid_from=D(2015, 1, 1), actor=admin,
+    )  # fmt: skip
+    places.commune_merge(source=binh, into=an, on=D(2025, 7, 1), actor=admin)
+    spans = [("C-B", D(2015, 1, 1), D(2025, 7, 1)), ("C-A", D(2025, 7, 1), None)]
+    data = exporter.build(tree.district)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))[schema.VILLAGE_COMMUNES.name]
+    assert [
+        (v, c, start.date(), end and end.date())
+        for v, c, start, end in sheet.iter_rows(min_row=2, values_only=True)
+    ] == [("V-A1", "C-A", D(2015, 1, 1), None), ("V-B1", *spans[0]), ("V-B1", *spans[1])]
+    VillageCommuneLink.objects.filter(village=village).delete()
+    result = importer.import_workbook(io.BytesIO(data), accept_warnings=True)
+    assert not result.errors, result.errors
+    assert result.counts[schema.VILLAGE_COMMUNES.name]["created"] == 2
+    assert list(village.commune_links.values_list("commune__code", "start", "end")) == spans
+    village.refresh_from_db()
+    assert village.commune == an
+    # «Mã xã» of a village already in chibo is its commune now; another one is refused.
+    book_ = openpyxl.load_workbook(io.BytesIO(data))
+    ws = book_[schema.VILLAGES.name]
+    column = schema.VILLAGES.headers.index(next(h for h in schema.VILLAGES.headers if "Mã xã" in h))
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "V-B1")
+    row[column].value = "C-B"
+    out = io.BytesIO()
+    book_.save(out)
+    errors = _errors(out.getvalue(), accept_warnings=True)
+    assert any("thuộc một xã khác" in e.message for e in errors), errors
+    assert list(village.commune_links.values_list("commune__code", "start", "end")) == spans
 
 
 @pytest.mark.django_db
