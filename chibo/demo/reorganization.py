@@ -1,6 +1,8 @@
 """The 2025 reorganization in the demo (issue 13, part 3): on 01/07/2025 the district committee
 of Mai Sơn ends (its last day 30/06/2025) and its 22 commune committees merge into 9 new commune
-committees directly under the provincial committee, as in Sơn La.
+committees directly under the provincial committee, as in Sơn La; the 22 administrative communes
+merge that day into 9 new ones, each led by its new commune committee (commune_merge: each
+village's dated link to its old commune ends on 30/06/2025, so the days before read it there).
 
 It runs through the reorganization tool (chibo.reorg.services, ADR 0017) once the demo's rows
 are written, in the tool's order: the commune committees first (each new one takes its
@@ -17,7 +19,8 @@ groupings are plausible, not Sơn La's resolution.
 
 import datetime
 
-from chibo.organizations.models import Organization
+from chibo.organizations import services_villages as places
+from chibo.organizations.models import Commune, Organization
 from chibo.reorg import selectors
 from chibo.reorg import services as reorg
 
@@ -37,6 +40,12 @@ NEW_COMMUNES = (
     ("SL-X08", "Đảng bộ xã Nà Bó", ("Nà Bó", "Mường Bon", "Mường Bằng")),
     ("SL-X09", "Đảng bộ xã Phiêng Cằm", ("Phiêng Cằm", "Chiềng Nơi")),
 )
+COMMITTEE_PREFIX = "Đảng bộ xã "
+
+
+def new_commune_code(committee_code: str) -> str:
+    """The administrative commune a new commune committee leads: SL-X01 leads XA-SL-01."""
+    return f"XA-SL-{committee_code[-2:]}"
 
 
 def old_codes() -> dict[str, str]:
@@ -75,8 +84,23 @@ def write_reorganization(orgs: dict[str, Organization]) -> dict:
     codes = old_codes()
     province = orgs[d.PROVINCE[0]]
     moved: dict[str, int] = {}
+    villages_moved = 0
     for code, name, olds in NEW_COMMUNES:
         sources = [Organization.objects.get(code=codes[old]) for old in olds]
+        # The administrative communes merge on the same day: the new commune opens on 01/07/2025
+        # and the old ones join it (their villages with them; their links to the old
+        # committees end the day before). This comes before the Party side because a commune
+        # led by the new committee from 01/07/2025 could not close that same day; the old
+        # communes, closed, are not the plan's to move.
+        commune = places.commune_create(
+            code=new_commune_code(code),
+            name=name.removeprefix(COMMITTEE_PREFIX),
+            kind=Commune.Kind.COMMUNE,
+            valid_from=ON,
+            actor=None,
+        )
+        for old in Commune.objects.filter(party_committee__in=sources).order_by("code"):
+            villages_moved += places.commune_merge(source=old, into=commune, on=ON, actor=None)
         plan = reorg.reorg_draft(
             kind="merge",
             sources=sources,
@@ -91,6 +115,13 @@ def write_reorganization(orgs: dict[str, Organization]) -> dict:
         plan.choices = {"seats": {g.key: g.candidates[0][0] for g in preview.seat_groups}}
         plan.save(update_fields=["choices"])
         reorg.reorg_apply(reorganization=plan, actor=None, today=ON)
+        # The new commune committee leads the new commune from its first day.
+        places.commune_set_party_committee(
+            commune=commune,
+            party_committee=Organization.objects.get(code=code),
+            on=ON,
+            actor=None,
+        )
         for what, n in preview.counts().items():
             moved[what] = moved.get(what, 0) + n
     district = Organization.objects.get(code=d.DISTRICT[0])
@@ -103,4 +134,9 @@ def write_reorganization(orgs: dict[str, Organization]) -> dict:
         actor=None,
         today=ON,
     )
-    return {"new_communes": len(NEW_COMMUNES), "moved": moved, "district": plan.pk}
+    return {
+        "new_communes": len(NEW_COMMUNES),
+        "moved": moved,
+        "villages_moved": villages_moved,
+        "district": plan.pk,
+    }

@@ -26,6 +26,7 @@ from chibo.organizations.models import (
     OrganizationEvent,
     Village,
     VillageCellLink,
+    VillageCommuneLink,
 )
 from chibo.organizations.selectors import org_ids_under
 
@@ -62,14 +63,29 @@ def test_structure(demo, district):
     assert grassroots.filter(grassroots_type="commune").count() == 22
     assert under.village_cells().active(AS_OF).count() == 293
     communes = Commune.objects.select_related("party_committee")
-    assert communes.count() == 22
-    town = communes.get(kind=Commune.Kind.TOWN)
-    # Led by the new commune committees since 01/07/2025, directly under the province.
-    assert town.name == "Hát Lót" and town.party_committee.name == "Đảng bộ xã Mai Sơn"
-    assert sorted(c.name for c in communes.filter(kind=Commune.Kind.COMMUNE)) == sorted(
-        COMMUNE_NAMES
+    old = communes.filter(valid_to=REORGANIZED_ON)
+    assert old.count() == 22 and communes.count() == 31
+    town = old.get(kind=Commune.Kind.TOWN)
+    assert town.name == "Hát Lót" and town.party_committee is None
+    assert sorted(c.name for c in old.filter(kind=Commune.Kind.COMMUNE)) == sorted(COMMUNE_NAMES)
+    # Since 01/07/2025 nine new communes, each led by its new commune committee directly
+    # under the province, hold the old ones' open villages.
+    new = communes.filter(valid_to__isnull=True)
+    assert new.count() == 9 and all(c.valid_from == REORGANIZED_ON for c in new)
+    assert all(c.party_committee.parent_id == root.pk for c in new)
+    assert new.get(code="XA-SL-01").name == "Mai Sơn"
+    assert not Village.objects.filter(commune__in=old, valid_to__isnull=True).exists()
+    # Dated: on 31/03/2023 and to 30/06/2025 every village lay in its old commune.
+    for day in (AS_OF, REORGANIZED_ON - datetime.timedelta(days=1)):
+        placed = VillageCommuneLink.objects.in_force(day)
+        valid = Village.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day), valid_from__lte=day
+        )
+        assert placed.count() == valid.count()
+        assert not placed.filter(commune__in=new).exists()
+    assert VillageCommuneLink.objects.in_force(REORGANIZED_ON).filter(commune__in=new).count() == (
+        Village.objects.filter(valid_to__isnull=True).count()
     )
-    assert all(c.party_committee.parent_id == root.pk for c in communes)
     assert district.valid_to == REORGANIZED_ON
 
 
