@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import F
+from django.db.models.functions import Coalesce
 
 from chibo.core.indicators import once_per_batch
 from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
@@ -155,10 +156,11 @@ def _read(org: Organization, as_of: datetime.date) -> Rollup:
         Village.objects.filter(pk__in=links.values("village_id"))
         .annotate(
             **village_led_on(as_of),
-            # the commune it lay in on the day, and the committee that led that commune then
-            commune_on_id=F("placed__commune_id"),
-            commune_on_name=F("placed__commune__name"),
-            commune_on_kind=F("placed__commune__kind"),
+            # the commune it lay in on the day (the one now if the links leave a gap that
+            # day), and the committee that led that commune then
+            commune_on_id=Coalesce("placed__commune_id", "commune_id"),
+            commune_on_name=Coalesce("placed__commune__name", "commune__name"),
+            commune_on_kind=Coalesce("placed__commune__kind", "commune__kind"),
             committee_id=F("led__committee_id"),
         )
         .only("name", "kind")

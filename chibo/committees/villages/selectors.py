@@ -90,6 +90,10 @@ _VILLAGE_VALUES = (
     "led__committee_id",  # the committee that led that commune on that day
     *(f"led__committee__{f}" for f in ORG_FIELDS),
     *(f"served__cell__{f}" for f in ORG_FIELDS),
+    # the commune now, for a village the data leaves without a commune on that day
+    "commune_id",
+    "commune__name",
+    "commune__kind",
 )
 
 
@@ -101,6 +105,8 @@ def _village_refs(villages) -> list[VillageRef]:
     communes = {}
     refs = []
     for row in villages.values_list(*_VILLAGE_VALUES):
+        if row[4] is None:  # no commune link that day (a gap in imported links): the one now
+            row = (*row[:4], row[19], row[5], row[20], row[21], *row[8:19])
         commune = communes.get(row[4])
         if commune is None:
             committee = OrgRef(row[8], *row[9:14]) if row[8] is not None else None

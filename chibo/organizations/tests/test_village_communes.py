@@ -149,3 +149,15 @@ def test_the_data_migration_links_each_village_and_reads_past_mergers(tree, binh
     assert places(b1) == [("C-B", D0, ON), ("C-A", ON, None)]
     assert places(closed) == [("C-B", D0, D(2020, 1, 1))]
     assert places(Village.objects.get(code="V-A1")) == [("C-A", D0, None)]
+
+
+@pytest.mark.django_db
+def test_a_village_without_a_commune_on_the_day_is_listed_under_its_commune_now(tree, binh):
+    """A gap in the links (an import that gave only part of a village's days) leaves a village
+    served by a cell without a commune that day: the lists show the one it lies in now."""
+    VillageCommuneLink.objects.filter(village__code="V-B2").update(start=D(2024, 1, 1))
+    rows = village_roles(tree.commune_b, D(2023, 3, 31))
+    assert [(r.village.code, r.village.commune.name) for r in rows] == [
+        ("V-B1", "Bình"),
+        ("V-B2", "Bình"),
+    ]
