@@ -1,6 +1,7 @@
 """Shared test personas (STYLE.md): org-board admin, analyst, commune staff, secretary of cell A,
 member of cell A, an official assigned to cell A, and the secretary of cell B as the outsider."""
 
+import collections
 import datetime
 import decimal
 import fcntl
@@ -296,8 +297,8 @@ def django_db_modify_db_settings(
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_modify_db_settings, django_db_blocker):
     """pytest-django's test database, migrated once per run (above); on SQLite a copy of it is
-    kept as a file for the tests that need a migrated database of their own
-    (`migrated_sqlite_file`): migrating one again costs some 8 s of CPU."""
+    kept as a file for the tests that need a migrated database of their own (`own_database`):
+    migrating one again costs some 8 s of CPU."""
     global _migrated_file
     with django_db_blocker.unblock():
         _migrated_file = django_db_modify_db_settings.after_setup()
@@ -307,15 +308,39 @@ def django_db_setup(django_db_setup, django_db_modify_db_settings, django_db_blo
 _migrated_file = None
 
 
+class OwnDatabase:
+    """A migrated database of the suite's kind (a SQLite file, or a PostgreSQL database made
+    from the run's migrated one) for a process of its own: `env` is what to give that process,
+    `connect()` a DB-API connection to it for the test."""
+
+    def __init__(self, env: dict, connect):
+        self.env = env
+        self.connect = connect
+
+
 @pytest.fixture
-def migrated_sqlite_file(django_db_setup, tmp_path):
-    """A path to a SQLite database file as `manage.py migrate` leaves it, or None where the
-    suite runs on another database."""
-    if _migrated_file is None:
-        return None
-    path = tmp_path / "chibo.sqlite3"
-    shutil.copyfile(_migrated_file, path)
-    return path
+def own_database(db, request, tmp_path, tmp_path_factory):
+    if connection.vendor == "sqlite":
+        if _migrated_file is None:
+            pytest.skip("the SQLite suite runs on a file database")
+        path = tmp_path / "chibo.sqlite3"
+        shutil.copyfile(_migrated_file, path)
+        yield OwnDatabase({"CHIBO_SQLITE_PATH": str(path)}, lambda: sqlite3.connect(path))
+        return
+    import psycopg
+
+    template = run_database_name(run_folder(request.config, tmp_path_factory), "migrated")
+    name = f"{template}_{os.getpid()}"
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    settings = connection.settings_dict
+    where = f"{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
+    url = f"postgres://{where}/{name}"
+    try:
+        yield OwnDatabase({"DATABASE_URL": url}, lambda: psycopg.connect(url))
+    finally:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # --- the tree and the personas, built once per module (STYLE.md 16) ---------------------------
@@ -518,6 +543,13 @@ _shared: ModuleData | None = None  # the running module's
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Before any fixture of `item`: leave in the database just what it asks for."""
+    global _flushed
+    if _flushed:  # no layer is open: the transactional test before rolled them all back
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_rules()
+        _flushed = False
     if _shared is not None and _shared.module is item.module:
         _shared.reach(_layers(item))
 
@@ -692,11 +724,18 @@ RULE_MIGRATIONS = [
 def _rules_after_flush(request):
     """A transactional test (a live server, a browser) empties every table when it ends, the
     rows the data migrations wrote included. Put the rules back before each such test, as a
-    migrated database has them; other tests roll back and never lose them."""
+    migrated database has them, and before the next test after it (`pytest_runtest_setup`)."""
+    global _flushed
     if not _is_transactional(request.node):
+        yield
         return
     request.getfixturevalue("transactional_db")
     ensure_rules()
+    yield
+    _flushed = True
+
+
+_flushed = False  # a transactional test has emptied the tables since the rules were written
 
 
 def ensure_rules():
@@ -722,7 +761,13 @@ def pytest_collection_modifyitems(config, items):
     first = [i for i in items if i.nodeid.startswith(DEMO_FIRST)]
     last = [i for i in items if i.nodeid.startswith(DEMO_TESTS) and i not in first]
     middle = [i for i in items if not i.nodeid.startswith(DEMO_TESTS)]
+    sizes = collections.Counter(_module_of(i.nodeid) for i in middle)
+    middle.sort(key=lambda i: -sizes[_module_of(i.nodeid)])  # stable: a module's order stays
     items[:] = first + middle + last
+
+
+def _module_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -741,9 +786,7 @@ def pytest_xdist_make_scheduler(config, log):
 
     class DemoModulesWhole(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            if nodeid.startswith(DEMO_TESTS):
-                return nodeid.split("::", 1)[0]
-            return super()._split_scope(nodeid)
+            return _module_of(nodeid)
 
     return DemoModulesWhole(config, log)
 
@@ -797,6 +840,16 @@ def _static_files_listed_once():
     WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
     yield
     WhiteNoiseMiddleware.add_files_from_finders = list_files
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _views_imported():
+    """Every view is imported before the first test: a module imported for the first time while
+    a test patches a function it imports by name (`fixed_today` patches `dates.today`) would
+    keep the patch for the rest of the run."""
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns
 
 
 @pytest.fixture(autouse=True)

@@ -29,14 +29,20 @@ if [ "$(id -u)" = "0" ]; then
   chown nobody "$DIR"
   RUN_AS=(runuser -u nobody --)
 fi
+server_cpu() {  # the server's CPU so far (its processes that ended included), in seconds
+  local pid
+  pid=$(head -1 "$DIR/data/postmaster.pid" 2>/dev/null) || return 0
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15 + $16 + $17) / hz }' "/proc/$pid/stat"
+}
 cleanup() {
+  [ "${CHIBO_PG_CPU:-0}" = "1" ] && echo "== PostgreSQL server CPU: $(server_cpu) s" >&2
   "${RUN_AS[@]}" "$PG_CTL" -D "$DIR/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$DIR"
 }
 trap cleanup EXIT
 "${RUN_AS[@]}" "$INITDB" -D "$DIR/data" -U chibo --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 "${RUN_AS[@]}" "$PG_CTL" -D "$DIR/data" -l "$DIR/log" -w \
-  -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${CHIBO_PG_EXTRA:-}" start >/dev/null
 "${RUN_AS[@]}" "$PSQL" -h 127.0.0.1 -p "$PORT" -U chibo -d postgres -qc "CREATE DATABASE chibo" >/dev/null
 echo "== $("$PG_CTL" --version) on 127.0.0.1:$PORT"
 export DATABASE_URL="postgres://chibo@127.0.0.1:$PORT/chibo"

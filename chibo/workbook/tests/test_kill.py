@@ -1,9 +1,10 @@
 """A kill -9 in the middle of an import leaves the database as it was: the import is one
 transaction, and SQLite (WAL) and PostgreSQL both drop an uncommitted one when the process dies.
 
-The import runs as `manage.py import_workbook` on its own SQLite file; the test waits until the
-importer reports that it is past the members sheet, kills it with SIGKILL, then opens the file
-again: the same rows as before, and an intact database."""
+The import runs as `manage.py import_workbook` on a migrated database of its own, of the suite's
+kind (a SQLite file, or a PostgreSQL database); the test waits until the importer reports that
+it is past the members sheet, kills it with SIGKILL, then reads the database again: the same
+rows as before, and (SQLite) an intact file."""
 
 import os
 import signal
@@ -11,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -26,14 +28,16 @@ MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 
 
 def _manage(db, *args, **kwargs):
-    env = {**os.environ, "CHIBO_SQLITE_PATH": str(db), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_URL", None)
+    env.update(db.env)
     return subprocess.Popen([sys.executable, MANAGE, *args], env=env, **kwargs)  # noqa: S603
 
 
 def _counts(db) -> dict:
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with closing(db.connect()) as conn:
+        if isinstance(conn, sqlite3.Connection):
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         return {
             table: conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]  # noqa: S608
             for table in (
@@ -45,11 +49,8 @@ def _counts(db) -> dict:
         }
 
 
-def test_kill_9_during_an_import_writes_nothing(tmp_path, migrated_sqlite_file):
-    db = migrated_sqlite_file  # the suite's own migrated database, copied to a file
-    if db is None:  # the suite runs on PostgreSQL: migrate a file of its own
-        db = tmp_path / "chibo.sqlite3"
-        assert _manage(db, "migrate", "-v0").wait(timeout=300) == 0
+def test_kill_9_during_an_import_writes_nothing(tmp_path, own_database):
+    db = own_database
     members = [
         member(f"18{i:06d}", f"Lò Văn {i}", joined_cell_on="01/01/2016") for i in range(2500)
     ]
