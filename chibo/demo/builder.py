@@ -112,7 +112,13 @@ def build_demo(
         # On 01/07/2025 the district ends and its communes merge (through the tool).
         reorganized = write_reorganization(orgs) if today >= REORGANIZED_ON else None
         if reorganized is not None:
-            reorganized["congresses"] = write_congresses_2025(seed, today)
+            secretary = users["demo-secretary"].member
+            reorganized["congresses"] = write_congresses_2025(
+                seed,
+                today,
+                keep={secretary.cell_id: secretary.pk},
+                never={users["demo-member"].member_id},
+            )
         _after_bulk_load()
         district = orgs[d.DISTRICT[0]]
         audit.record(

@@ -21,6 +21,7 @@ from chibo.congresses.models import (
 from chibo.organizations.models import Organization
 
 from . import data as d
+from .elections import write_committees_2025
 
 PLAN_TERM = ("2023–2025", datetime.date(2023, 1, 1), d.CELL_TERM_END)
 # The 2025–2030 congresses: one a term from 2025 (DOMAIN.md), held after the reorganization by
@@ -102,13 +103,15 @@ def write_congresses(orgs: dict[str, Organization], seed: int) -> dict:
     }
 
 
-def write_congresses_2025(seed: int, today: datetime.date) -> dict:
+def write_congresses_2025(
+    seed: int, today: datetime.date, keep: dict[int, int], never: set[int]
+) -> dict:
     """The cells' 2025–2030 congresses, written once the reorganization is (the builder calls it
     after it): each upper committee of 01/07/2025 (a new commune committee; for the agencies'
     organizations their own committee or the province) plans its cells' congresses, held
     between 07/07 and 15/08/2025 (those after `today` only scheduled), each opening the cell's
-    2025–2030 term. The seats elected in 2023 go on (no new election is written). Its own
-    generator: nothing drawn before moves."""
+    2025–2030 term and seating the committee it elected (elections.write_committees_2025;
+    `keep` and `never` are its). Its own generators: nothing drawn before moves."""
     rng = Random(f"congresses-2025-{seed}")
     name, start, end = PLAN_TERM_2025
     cells = list(
@@ -129,16 +132,17 @@ def write_congresses_2025(seed: int, today: datetime.date) -> dict:
             )
     CongressPlan.objects.bulk_create(plans.values())
     first, last = HELD_2025
-    terms, rows = [], []
+    terms, rows, held = [], [], []
     for cell in cells:
-        held = first + _days(rng.randint(0, (last - first).days))
-        drafted = held - _days(rng.randint(35, 50))
+        held_day = first + _days(rng.randint(0, (last - first).days))
+        drafted = held_day - _days(rng.randint(35, 50))
         opinion = drafted + _days(rng.randint(7, 14))
         personnel = opinion + _days(rng.randint(2, 7))
-        done = held <= today
-        term = Term(organization=cell, name=name, start=held, end=end, congress_date=held)
+        done = held_day <= today
+        term = Term(organization=cell, name=name, start=held_day, end=end, congress_date=held_day)
         if done:
             terms.append(term)
+            held.append((cell, held_day, term))
         rows.append(
             CellCongress(
                 plan=plans[cell.parent_id],
@@ -147,11 +151,12 @@ def write_congresses_2025(seed: int, today: datetime.date) -> dict:
                 drafted_on=drafted if drafted <= today else None,
                 opinion_on=opinion if opinion <= today else None,
                 personnel_on=personnel if personnel <= today else None,
-                scheduled_on=min(personnel + _days(3), held),
-                held_on=held if done else None,
+                scheduled_on=min(personnel + _days(3), held_day),
+                held_on=held_day if done else None,
                 term=term if done else None,
             )
         )
     Term.objects.bulk_create(terms, batch_size=1000)
     CellCongress.objects.bulk_create(rows, batch_size=1000)
-    return {"plans": len(plans), "congresses": len(rows), "held": len(terms)}
+    elected = write_committees_2025(held, seed, today, keep, never)
+    return {"plans": len(plans), "congresses": len(rows), "held": len(terms), "elected": elected}

@@ -275,9 +275,9 @@ def test_village_heads(demo, district):
     heads = [r for r in roles if r.kind == K.VILLAGE_HEAD and _open(r.start, r.end, AS_OF)]
     assert sorted(r.village_id for r in heads) == sorted(villages.values_list("pk", flat=True))
     secretaries = dict(
-        Position.objects.filter(
-            title=Title.SECRETARY, start__lte=AS_OF, end__isnull=True
-        ).values_list("organization", "member")
+        Position.objects.filter(title=Title.SECRETARY)
+        .in_force(AS_OF)
+        .values_list("organization", "member")
     )
     in_cell = set(Membership.objects.filter(end__isnull=True).values_list("cell", "member"))
     kinds = Counter()
@@ -522,13 +522,20 @@ def test_positions_without_successor(demo, district):
     assert any(kind == "Đảng" for kind, _title in kinds)
     plans = SuccessionPlan.objects.select_related("member", "organization")
     assert plans.filter(removed_on__isnull=False).exists()
-    names = {(t.organization_id, t.name) for t in Term.objects.in_force(AS_OF)}
+    # Each plan for the term its organization ran on the day it was approved: the 2023–2025
+    # ones by 31/03/2023, the 2025–2030 ones after the congresses of 2025 (elections.py).
+    terms = defaultdict(list)
+    for t in Term.objects.all():
+        terms[t.organization_id].append(t)
+    assert {p.term_name for p in plans} == {"2020–2025", "2023–2025", "2025–2030"}
     for p in plans:
-        assert (p.organization_id, p.term_name) in names and p.approved_on <= AS_OF
+        (term,) = [t for t in terms[p.organization_id] if _open(t.start, t.end, p.approved_on)]
+        assert term.name == p.term_name
+        assert p.approved_on <= AS_OF or p.approved_on > term.congress_date >= REORGANIZED_ON
         assert p.member.status == Status.ACTIVE
         cell = Membership.objects.in_force(p.approved_on).get(member=p.member).cell
-        assert cell == p.organization or path_as_of(cell, AS_OF).startswith(
-            path_as_of(p.organization, AS_OF)
+        assert cell == p.organization or path_as_of(cell, p.approved_on).startswith(
+            path_as_of(p.organization, p.approved_on)
         )
 
 
@@ -539,11 +546,10 @@ def test_demo_secretary_and_member(demo):
     users = {u.username: u for u in User.objects.select_related("member__cell")}
     secretary, member = users["demo-secretary"].member, users["demo-member"].member
     cell = secretary.cell
-    for day in (AS_OF, today()):
-        (seat,) = Position.objects.filter(member=secretary, organization=cell).filter(
-            start__lte=day, end__isnull=True
-        )
-        assert seat.title == Title.SECRETARY
+    # Re-elected at the 2025–2030 congress: the seat of 2023 ended that day, the new one holds.
+    for day, term in ((AS_OF, "2023–2025"), (today(), "2025–2030")):
+        (seat,) = Position.objects.filter(member=secretary, organization=cell).in_force(day)
+        assert (seat.title, seat.term.name) == (Title.SECRETARY, term)
     assert ConcurrentRole.objects.filter(
         member=secretary, kind=K.VILLAGE_HEAD, village__cell=cell, end__isnull=True
     ).exists()

@@ -4,12 +4,13 @@ plan and the held dates, a plan row for every cell's 2023–2025 term, steps in 
 
 import datetime
 import json
+from collections import defaultdict
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from chibo.committees.models import Term
+from chibo.committees.models import Position, Term, Title
 from chibo.congresses.models import CellCongress, CongressPlan
 from chibo.core.models import AuditEvent
 from chibo.demo import data as d
@@ -100,3 +101,44 @@ def test_the_2025_congresses_give_todays_province_its_days_ahead(demo):
     # On 01/07/2025 the new term's congresses were all ahead: none held of those planned.
     row = _indicator("2025-07-01", "congress_days_ahead")
     assert (row["value"], row["of"]) == (0, rows.count())
+
+
+def test_the_2025_congresses_seat_the_committees_they_elected(demo):
+    """Each 2025–2030 congress seated its committee in the new term on its day, the seats of
+    2023 ending then (as congress_hold records it); most secretaries were re-elected, the
+    others came from the succession plan or the cell; today's committee figures read them."""
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    built_on = datetime.date.fromisoformat(audit.changes["demo"]["today"])
+    rows = CellCongress.objects.filter(plan__term_name="2025–2030").select_related("term", "cell")
+    new = defaultdict(list)
+    for p in Position.objects.filter(term__name="2025–2030"):
+        new[p.term_id].append(p)
+    before = dict(
+        Position.objects.filter(term__name="2023–2025", title=Title.SECRETARY)
+        .in_force(datetime.date(2025, 6, 30))
+        .values_list("organization_id", "member_id")
+    )
+    kept = 0
+    for r in rows:
+        seats = new[r.term_id]
+        opened = {(p.organization_id, p.start, p.end) for p in seats}
+        assert opened == {(r.cell_id, r.held_on, None)}
+        (secretary,) = [p.member_id for p in seats if p.title == Title.SECRETARY]
+        kept += secretary == before.get(r.cell_id)
+        assert "-QĐ/" in seats[0].decision
+    assert 0.7 * rows.count() < kept < 0.95 * rows.count()
+    # The seats of 2023: ended at the congress, none held past it.
+    old = Position.objects.filter(term__name="2023–2025", organization__kind="cell")
+    assert not old.filter(end__isnull=True).exists()
+    assert old.filter(end__gte=datetime.date(2025, 7, 7)).count() > 1000
+    # Today: the committees of the cells with 9 official members and more at their congress,
+    # secretaries still village heads, successors planned for the new term.
+    cells = _indicator(built_on.isoformat(), "cells_with_committee")
+    nine = _indicator(built_on.isoformat(), "cells_9plus_official")
+    assert nine["value"] - 15 <= cells["value"] <= nine["value"] and cells["of"] == 293
+    heads = _indicator(built_on.isoformat(), "secretary_is_village_head")
+    assert heads["value"] >= 270
+    missing = _indicator(built_on.isoformat(), "positions_without_successor")
+    assert 0 < missing["value"] < 0.3 * missing["of"]
+    theory = _indicator(built_on.isoformat(), "village_committee_theory_ok")
+    assert 0.9 * theory["of"] < theory["value"] <= theory["of"]

@@ -141,11 +141,14 @@ def apply_every_change(actor: User, picks: dict[str, str]) -> set[str]:
     secretary = Position.objects.in_force(BEFORE).get(organization=cell, title=Title.SECRETARY)
     committee_services.position_end(position=secretary, end=D, actor=actor)
     term = Term.objects.filter(organization=cell).in_force(D).first()  # none since 01/07/2025
+    # Until the cell's 2025–2030 congress, which elected its next secretary (elections.py).
+    elected = Position.objects.filter(organization=cell, title=Title.SECRETARY, start__gt=D)
     committee_services.position_assign(
         organization=cell,
         member=_in_cell(cell)[0],
         title=Title.SECRETARY,
         start=D,
+        end=elected.order_by("start").values_list("start", flat=True).first(),
         term=term,
         actor=actor,
     )
