@@ -13,9 +13,9 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.indicators import Value, once_per_batch, register
+from chibo.core.indicators import Value, once_per_batch, register, register_preload
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import ids_under, village_cell_count
+from chibo.organizations.selectors import ids_under, preload_per_org, village_cell_count
 
 from . import selectors
 from .communes.selectors import leadership_target
@@ -89,10 +89,37 @@ def _leader_counts(org, as_of):
     def read():
         orgs = ids_under(org, as_of)
         return CommuneLeader.objects.filter(in_force_q(as_of), commune_id__in=orgs).aggregate(
-            total=Count("id"), nonlocal_=Count("id", filter=Q(is_local=False))
+            **_LEADER_COUNTS
         )
 
     return once_per_batch(("committees.leader_counts", org.pk, as_of), read)
+
+
+_LEADER_COUNTS = {"total": Count("id"), "nonlocal_": Count("id", filter=Q(is_local=False))}
+_OFFICIAL_COUNTS = {"total": Count("id"), "ok": Count("id", filter=Q(meets_standard=True))}
+
+
+@register_preload
+def preload(orgs, as_of: datetime.date) -> None:
+    """The leaders' and the officials' counts of every organization of a compute_many: each
+    commune's read once (the counts add up over the communes under an organization)."""
+    for model, counts, key in (
+        (CommuneLeader, _LEADER_COUNTS, "committees.leader_counts"),
+        (CommuneOfficial, _OFFICIAL_COUNTS, "committees.official_counts"),
+    ):
+        by_commune = {
+            row.pop("commune_id"): row
+            for row in model.objects.filter(in_force_q(as_of))
+            .values("commune_id")
+            .annotate(**counts)
+            .order_by()
+        }
+
+        def figures(ids, by_commune=by_commune, names=tuple(counts)):
+            found = [by_commune[i] for i in ids & by_commune.keys()]
+            return {name: sum(row[name] for row in found) for name in names}
+
+        preload_per_org(orgs, as_of, "all", key, figures)
 
 
 @register(
@@ -120,9 +147,11 @@ def nonlocal_commune_leaders_target(org: Organization, as_of: datetime.date) -> 
 @register("commune_officials_qualified", _("Cán bộ, công chức xã đạt chuẩn"))
 def commune_officials_qualified(org: Organization, as_of: datetime.date) -> Value:
     """Commune officials in force on `as_of` assessed as meeting the standard, of all of them."""
-    orgs = ids_under(org, as_of)
-    c = CommuneOfficial.objects.filter(in_force_q(as_of), commune_id__in=orgs).aggregate(
-        total=Count("id"), ok=Count("id", filter=Q(meets_standard=True))
+    c = once_per_batch(
+        ("committees.official_counts", org.pk, as_of),
+        lambda: CommuneOfficial.objects.filter(
+            in_force_q(as_of), commune_id__in=ids_under(org, as_of)
+        ).aggregate(**_OFFICIAL_COUNTS),
     )
     return Value(c["ok"], c["total"], places=1)
 

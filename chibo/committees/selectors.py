@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from chibo.core import vn
+from chibo.core.indicators import once_per_batch
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import periods_under
@@ -191,10 +192,15 @@ def cell_refs(cells) -> list[tuple[OrgRef, str, OrgRef | None]]:
 
 
 def rule_on(on: datetime.date) -> CommitteeRule | None:
-    try:
-        return CommitteeRule.in_force(on)
-    except CommitteeRule.DoesNotExist:
-        return None
+    """The committee rule in force on `on`: read once for every organization of a batch."""
+
+    def read():
+        try:
+            return CommitteeRule.in_force(on)
+        except CommitteeRule.DoesNotExist:
+            return None
+
+    return once_per_batch(("committees.rule_on", on), read)
 
 
 def term_on(org: Organization, on: datetime.date) -> Term | None:

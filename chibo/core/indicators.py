@@ -161,6 +161,33 @@ def in_batch() -> bool:
     return _batch.get() is not None
 
 
+def prime(key, value) -> None:
+    """What `once_per_batch(key, ...)` will give in the running compute_many, read beforehand
+    for every organization at once (a preload's work); nothing outside a batch."""
+    batch = _batch.get()
+    if batch is not None:
+        batch[key] = value
+
+
+def primed(key, default=None):
+    """What the running batch holds under `key` (`default` when nothing or outside a batch)."""
+    batch = _batch.get()
+    return default if batch is None else batch.get(key, default)
+
+
+# Reads of many organizations at once: each app may declare, beside its indicators, a function
+# (orgs, as_of) that reads in a few queries what its indicators' once_per_batch reads would read
+# for each of `orgs`, and primes the batch with it. The indicators then run as in compute_all and
+# find their reads done: the figures are those of compute_all by construction.
+_PRELOADS: list = []
+
+
+def register_preload(func):
+    """Decorator: @register_preload def preload(orgs, as_of): ... prime(key, value) ..."""
+    _PRELOADS.append(func)
+    return func
+
+
 def _values(org, as_of: datetime.date) -> dict[str, Value]:
     token = _batch.set({})
     try:
@@ -185,6 +212,24 @@ def _rows(values: dict[str, Value]) -> list[dict]:
 
 def compute_all(org, as_of: datetime.date) -> list[dict]:
     return _rows(_values(org, as_of))
+
+
+def compute_many(orgs, as_of: datetime.date) -> dict[int, list[dict]]:
+    """{org.pk: compute_all(org, as_of)} for every organization of `orgs`, in one batch: what
+    depends on the date only is read once, and the preloads read each app's shared figures for
+    every organization together (a district's export check, a comparison of communes)."""
+    orgs = list(orgs)
+    token = _batch.set({})
+    try:
+        if len(orgs) > 1:
+            for preload in _PRELOADS:
+                preload(orgs, as_of)
+        indicators = all_indicators()
+        return {
+            org.pk: _rows({ind.code: ind.compute(org, as_of) for ind in indicators}) for org in orgs
+        }
+    finally:
+        _batch.reset(token)
 
 
 def compute_values(org, as_of: datetime.date) -> dict[str, Value]:

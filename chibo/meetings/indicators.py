@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.indicators import Value, once_per_batch, register
+from chibo.core.indicators import Value, once_per_batch, prime, primed, register, register_preload
 from chibo.organizations.models import Organization, OrganizationPeriod, subtree_q
-from chibo.organizations.selectors import ids_at, path_as_of
+from chibo.organizations.selectors import ids_at, path_as_of, preloaded_ids
 
 from .models import CellMeeting, MeetingRule, QualityClass, Task
 from .officials import indicators as officials_indicators  # noqa: F401 (registers them)
@@ -92,7 +92,16 @@ def reference_month(path: str | None, as_of: datetime.date) -> datetime.date:
         kind=REGULAR,
         cell_id__in=Basis(path, as_of, month).cell_ids(),
     ).aggregate(d=Max("scheduled_date"))["d"]
-    days = MeetingRule.objects.aggregate(n=Max("overdue_after_days"))["n"]
+    return _month_of(latest, as_of)
+
+
+def _month_of(latest: datetime.date | None, as_of: datetime.date) -> datetime.date:
+    """reference_month from the latest scheduled day of the as-of month's regular meetings."""
+    month = month_start(as_of)
+    days = once_per_batch(
+        "meetings.overdue_days",
+        lambda: MeetingRule.objects.aggregate(n=Max("overdue_after_days"))["n"],
+    )
     days = DEFAULT_OVERDUE_DAYS if days is None else days
     if latest is not None and as_of > latest + datetime.timedelta(days=days):
         return month
@@ -121,6 +130,85 @@ def basis(org: Organization, as_of: datetime.date) -> Basis:
     return once_per_batch(("meetings.basis", org.pk, as_of), read)
 
 
+def _month_conditions(b: Basis) -> dict:
+    """month_counts' figures as aggregates of the meetings from the quarter's first month to the
+    basis's month (its filter but the cells')."""
+    recorded = Q(status__in=CellMeeting.RECORDED)
+    in_month = recorded & Q(month=b.month)
+    scored = in_month & ~Q(quality_class="")
+    # the cells that should have met (Basis.expected_cells)
+    expected = Q(cell__valid_from__lte=month_end(b.month))
+    return {
+        "on_day": Count(
+            "cell_id",
+            distinct=True,
+            filter=in_month & expected & Q(kind=REGULAR, held_on=F("scheduled_date")),
+        ),
+        "thematic": Count(
+            "cell_id",
+            distinct=True,
+            filter=recorded & expected & (Q(kind=CellMeeting.Kind.THEMATIC) | ~Q(topic="")),
+        ),
+        "present": Sum("present", filter=in_month),
+        "summoned": Sum("summoned", filter=in_month),
+        "scored": Count("id", filter=scored),
+        "good": Count(
+            "id", filter=scored & Q(quality_class__in=(QualityClass.GOOD, QualityClass.FAIR))
+        ),
+    }
+
+
+def _quarter_meetings(b: Basis):
+    return CellMeeting.objects.filter(month__gte=quarter_of(b.month)[0], month__lte=b.month)
+
+
+@register_preload
+def preload(orgs, as_of: datetime.date) -> None:
+    """basis and month_counts of every organization of a compute_many: the latest scheduled day
+    of each cell's regular meetings of the month, then month_counts' figures of each cell (for
+    each reference month), in two or three queries; each organization's are its cells' (the
+    distinct counts of cells are the cells that count one)."""
+    month = month_start(as_of)
+    latest = dict(
+        CellMeeting.objects.filter(month=month, kind=REGULAR)
+        .values("cell_id")
+        .annotate(d=Max("scheduled_date"))
+        .order_by()
+        .values_list("cell_id", "d")
+    )
+    bases = {}
+    for org in orgs:
+        path = primed(("path_as_of", org.pk, as_of))
+        cells = preloaded_ids(path, as_of, "cells")
+        if path is None or cells is None:
+            continue
+        days = [latest[c] for c in cells & latest.keys() if latest[c] is not None]
+        b = Basis(path, as_of, _month_of(max(days) if days else None, as_of))
+        prime(("meetings.basis", org.pk, as_of), b)
+        bases[b] = cells
+    per_month: dict[datetime.date, dict] = {}
+    for b, cells in bases.items():
+        if b.month not in per_month:
+            per_month[b.month] = {
+                row.pop("cell_id"): row
+                for row in _quarter_meetings(b)
+                .values("cell_id")
+                .annotate(**_month_conditions(b))
+                .order_by()
+            }
+        by_cell = per_month[b.month]
+        found = [by_cell[c] for c in cells & by_cell.keys()]
+        counts = {}
+        for name in ("on_day", "thematic"):
+            counts[name] = sum(1 for row in found if row[name])
+        for name in ("scored", "good"):
+            counts[name] = sum(row[name] for row in found)
+        for name in ("present", "summoned"):  # a sum over no meeting is None, as in SQL
+            values = [row[name] for row in found if row[name] is not None]
+            counts[name] = sum(values) if values else None
+        prime(("meetings.month_counts", b), counts)
+
+
 def month_counts(b: Basis) -> dict:
     """What four indicators count of the meetings in the cells under the basis's path, from the
     quarter's first month to the reference month: the cells that should have met with a
@@ -131,32 +219,8 @@ def month_counts(b: Basis) -> dict:
     `_recorded`, `_scored`)."""
 
     def read():
-        recorded = Q(status__in=CellMeeting.RECORDED)
-        in_month = recorded & Q(month=b.month)
-        scored = in_month & ~Q(quality_class="")
-        # the cells that should have met (Basis.expected_cells)
-        expected = Q(cell__valid_from__lte=month_end(b.month))
-        return CellMeeting.objects.filter(
-            month__gte=quarter_of(b.month)[0],
-            month__lte=b.month,
-            cell_id__in=b.cell_ids(),
-        ).aggregate(
-            on_day=Count(
-                "cell_id",
-                distinct=True,
-                filter=in_month & expected & Q(kind=REGULAR, held_on=F("scheduled_date")),
-            ),
-            thematic=Count(
-                "cell_id",
-                distinct=True,
-                filter=recorded & expected & (Q(kind=CellMeeting.Kind.THEMATIC) | ~Q(topic="")),
-            ),
-            present=Sum("present", filter=in_month),
-            summoned=Sum("summoned", filter=in_month),
-            scored=Count("id", filter=scored),
-            good=Count(
-                "id", filter=scored & Q(quality_class__in=(QualityClass.GOOD, QualityClass.FAIR))
-            ),
+        return (
+            _quarter_meetings(b).filter(cell_id__in=b.cell_ids()).aggregate(**_month_conditions(b))
         )
 
     return once_per_batch(("meetings.month_counts", b), read)

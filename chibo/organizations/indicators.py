@@ -2,10 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.indicators import Value, register
+from chibo.core.indicators import Value, register, register_preload
 
 from .models import Organization
-from .selectors import structure_counts
+from .selectors import preload_structure, structure_counts
+
+# First of the preloads (this app's indicators register first): the others read its periods.
+register_preload(preload_structure)
 
 
 @register("grassroots_orgs", _("Tổ chức cơ sở đảng"))

@@ -1,14 +1,16 @@
 """Reads of the organization tree, current or as of a date."""
 
 import datetime
+from bisect import bisect_left
 
 from django.db.models import Count, FilteredRelation, Q
 
 from chibo.core.dated import overlap_q
-from chibo.core.indicators import in_batch, once_per_batch
+from chibo.core.indicators import in_batch, once_per_batch, prime, primed
 from chibo.core.vn import text_sort_key
 
 from .models import (
+    PATH_END,
     PATH_STEP,
     UPPER_KINDS,
     Commune,
@@ -165,6 +167,82 @@ def ids_at(
                 if keep(*row[1:5]) and (founded_by is None or row[5] <= founded_by)
             ]
     return periods_at(path, as_of).filter(condition).values("organization_id")
+
+
+_ROW_FIELDS = (
+    "path",
+    "organization_id",
+    "organization__kind",
+    "organization__cell_type",
+    "organization__grassroots_type",
+    "parent__kind",
+    "organization__valid_from",
+)
+
+
+def preload_structure(orgs, as_of: datetime.date) -> None:
+    """For a compute_many: the paths of `orgs` on `as_of` (path_as_of's reads) and the periods
+    under them (ids_at's), in two queries rather than two an organization."""
+    paths = dict.fromkeys((org.pk for org in orgs), None)
+    for org_id, path in (
+        OrganizationPeriod.objects.filter(organization_id__in=list(paths), valid_from__lte=as_of)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
+        .order_by("-pk")  # the first of path_as_of's query wins (periods do not overlap)
+        .values_list("organization_id", "path")
+    ):
+        paths[org_id] = path
+    for org_id, path in paths.items():
+        prime(("path_as_of", org_id, as_of), path)
+    # The topmost of the paths: the periods under them are those under every path.
+    tops = []
+    for path in sorted(p for p in set(paths.values()) if p is not None):
+        if not tops or not path.startswith(tops[-1]):
+            tops.append(path)
+    if not tops:
+        return
+    under = Q()
+    for path in tops:
+        under |= subtree_q(path)
+    rows = sorted(
+        OrganizationPeriod.objects.filter(
+            under, Q(valid_to__isnull=True) | Q(valid_to__gt=as_of), valid_from__lte=as_of
+        ).values_list(*_ROW_FIELDS),
+        key=lambda row: row[0],
+    )
+    keys = [row[0] for row in rows]
+    prime(("periods_rows", as_of), (keys, rows))
+    for path in set(paths.values()) - {None}:
+        found = rows[bisect_left(keys, path) : bisect_left(keys, path + PATH_END)]
+        prime(("ids_at", path, as_of), [row[1:] for row in found[: IDS_LISTED_MAX + 1]])
+
+
+def preloaded_ids(path: str | None, as_of: datetime.date, which: str = "all") -> set | None:
+    """In a compute_many whose preload read the periods (preload_structure): the ids of every
+    organization under `path` on `as_of` that UNDER[which] selects (ids_at's, however many);
+    None otherwise."""
+    if path is None:
+        return set()
+    found = primed(("periods_rows", as_of))
+    if found is None:
+        return None
+    keys, rows = found
+    keep = UNDER[which][1]
+    return {
+        row[1]
+        for row in rows[bisect_left(keys, path) : bisect_left(keys, path + PATH_END)]
+        if keep(*row[2:6])
+    }
+
+
+def preload_per_org(orgs, as_of: datetime.date, which: str, key: str, figures) -> None:
+    """For a compute_many's preload: prime `(key, org.pk, as_of)` with `figures(ids)` for every
+    organization of `orgs` standing on `as_of`, `ids` the set of those under it that
+    UNDER[which] selects (preloaded_ids). Nothing when the structure was not preloaded."""
+    for org in orgs:
+        path = primed(("path_as_of", org.pk, as_of))
+        ids = preloaded_ids(path, as_of, which) if path is not None else None
+        if ids is not None:
+            prime((key, org.pk, as_of), figures(ids))
 
 
 def link_on(on: datetime.date) -> FilteredRelation:

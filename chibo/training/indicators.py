@@ -14,9 +14,15 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.committees.models import Position, in_force_q
-from chibo.core.indicators import Value, once_per_batch, register
+from chibo.core.indicators import Value, once_per_batch, register, register_preload
 from chibo.organizations.models import PATH_STEP, Organization
-from chibo.organizations.selectors import ids_at, ids_under, path_as_of, village_cell_count
+from chibo.organizations.selectors import (
+    ids_at,
+    ids_under,
+    path_as_of,
+    preload_per_org,
+    village_cell_count,
+)
 
 from .models import Contest, Contestant, ContestRound, Enrollment, TrainingCourse
 from .selectors import committee_standard, levels_below, theory_level_on
@@ -69,14 +75,39 @@ def _course_counts(org, as_of) -> dict[str, int]:
     One query, read once for the two indicators of a compute_all."""
 
     def read():
-        return training_courses_rows(org, as_of).aggregate(
-            courses=Count("pk", distinct=True),
-            attendances=Count(
-                "enrollments", filter=~Q(enrollments__status=Enrollment.Status.ABSENT)
-            ),
-        )
+        return training_courses_rows(org, as_of).aggregate(**_course_figures())
 
     return once_per_batch(("training.course_counts", org.pk, as_of), read)
+
+
+def _course_figures() -> dict:
+    return {
+        "courses": Count("pk", distinct=True),
+        "attendances": Count(
+            "enrollments", filter=~Q(enrollments__status=Enrollment.Status.ABSENT)
+        ),
+    }
+
+
+@register_preload
+def preload(orgs, as_of: datetime.date) -> None:
+    """_course_counts of every organization of a compute_many: each organizer's read once (a
+    course has one organizer: the counts add up over the organizers under an organization)."""
+    by_organizer = {
+        row.pop("organizer_id"): row
+        for row in TrainingCourse.objects.filter(
+            kind__in=TRAINING_KINDS, start__gte=training_since(), start__lte=as_of
+        )
+        .values("organizer_id")
+        .annotate(**_course_figures())
+        .order_by()
+    }
+
+    def figures(ids):
+        found = [by_organizer[i] for i in ids & by_organizer.keys()]
+        return {name: sum(row[name] for row in found) for name in ("courses", "attendances")}
+
+    preload_per_org(orgs, as_of, "all", "training.course_counts", figures)
 
 
 @register("training_courses", _("Lớp tập huấn nghiệp vụ công tác đảng, chính quyền (từ 2021)"))

@@ -24,6 +24,7 @@ from chibo.committees.models import (
     Title,
     in_force_q,
 )
+from chibo.core.indicators import once_per_batch
 from chibo.members.models import IN_CELL_STATUSES, THEORY_RANK, Member, TheoryLevel
 from chibo.organizations.models import PATH_STEP, Organization, subtree_q
 
@@ -122,13 +123,17 @@ def member_history(member: Member) -> dict:
 
 
 def committee_standard(on: datetime.date) -> QualificationStandard | None:
-    """The cell committee qualification standard in force on `on` (None if none recorded)."""
-    return (
-        QualificationStandard.objects.filter(
-            applies_to=QualificationStandard.AppliesTo.CELL_COMMITTEE, effective_from__lte=on
-        )
-        .order_by("-effective_from", "-id")
-        .first()
+    """The cell committee qualification standard in force on `on` (None if none recorded); read
+    once for every organization of a batch."""
+    return once_per_batch(
+        ("training.committee_standard", on),
+        lambda: (
+            QualificationStandard.objects.filter(
+                applies_to=QualificationStandard.AppliesTo.CELL_COMMITTEE, effective_from__lte=on
+            )
+            .order_by("-effective_from", "-id")
+            .first()
+        ),
     )
 
 

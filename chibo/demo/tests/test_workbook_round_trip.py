@@ -18,7 +18,7 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from chibo.core.dates import today
-from chibo.core.indicators import compute_all
+from chibo.core.indicators import compute_many
 from chibo.members.models import Member, Membership
 from chibo.members.services import EDITABLE_FIELDS
 from chibo.organizations.models import Organization
@@ -70,11 +70,11 @@ def _orgs():
 
 
 def _indicators(codes):
-    by_code = {o.code: o for o in Organization.objects.filter(code__in=codes)}
+    orgs = list(Organization.objects.filter(code__in=codes))
     return {
-        (code, day): {r["code"]: (r["value"], r["of"]) for r in compute_all(by_code[code], day)}
-        for code in codes
+        (org.code, day): {r["code"]: (r["value"], r["of"]) for r in rows}
         for day in DATES
+        for org, rows in zip(orgs, compute_many(orgs, day).values(), strict=True)
     }
 
 

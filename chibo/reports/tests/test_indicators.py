@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from chibo.core.indicators import all_indicators, compute_all
+from chibo.core.indicators import all_indicators, compute_all, compute_many
 from chibo.members import services as member_services
 from chibo.members.indicators import cells_9plus_official, members
 from chibo.organizations import selectors as org_selectors
@@ -183,6 +183,29 @@ def test_a_compute_all_reads_the_same_figures_from_listed_ids_as_from_subqueries
         assert compute_all(org, DAY) == listed
         monkeypatch.undo()
     assert any(row["value"] for row in listed)
+
+
+def test_compute_many_gives_each_organizations_compute_all(tree):
+    # The preloads read every organization's shared figures together: the same figures as one
+    # organization at a time, on every date (before the tree existed too), for every kind.
+    fill(tree.cell_b, 10, prefix="Bản")
+    fill(tree.cell_a2, 3, official=False, prefix="Dự bị", admitted=datetime.date(2022, 6, 1))
+    orgs = list(Organization.objects.order_by("code"))
+    for day in (D0 - datetime.timedelta(days=1), DAY, datetime.date(2022, 12, 31)):
+        many = compute_many(orgs, day)
+        assert many == {org.pk: compute_all(org, day) for org in orgs}
+    assert any(row["value"] for rows in many.values() for row in rows)
+
+
+def test_compute_many_reads_once_what_compute_all_reads_per_organization(tree):
+    orgs = list(Organization.objects.all())
+    with CaptureQueriesContext(connection) as ctx:
+        compute_many(orgs, DAY)
+    many = len(ctx.captured_queries)
+    with CaptureQueriesContext(connection) as ctx:
+        for org in orgs:
+            compute_all(org, DAY)
+    assert many < len(ctx.captured_queries) * 3 // 4
 
 
 def test_a_compute_all_reads_the_structure_once(tree):
