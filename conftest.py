@@ -171,7 +171,7 @@ def make_agency(parent, code="CQ", name="Đảng bộ Cơ quan Chính quyền hu
 
 FAST_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
-    # still checks the hashes made before the fixture (the demo, built once per package)
+    # still checks a hash made with Django's default hasher
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
@@ -334,7 +334,8 @@ def own_database(db, request, tmp_path, tmp_path_factory):
     with connection._nodb_cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     settings = connection.settings_dict
-    where = f"{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
+    host = settings["HOST"].replace("/", "%2F")  # a Unix socket's folder
+    where = f"{settings['USER']}@{host}:{settings['PORT']}"
     url = f"postgres://{where}/{name}"
     try:
         yield OwnDatabase({"DATABASE_URL": url}, lambda: psycopg.connect(url))

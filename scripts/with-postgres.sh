@@ -42,9 +42,14 @@ cleanup() {
 trap cleanup EXIT
 "${RUN_AS[@]}" "$INITDB" -D "$DIR/data" -U chibo --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 "${RUN_AS[@]}" "$PG_CTL" -D "$DIR/data" -l "$DIR/log" -w \
-  -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${CHIBO_PG_EXTRA:-}" start >/dev/null
+  -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 "${RUN_AS[@]}" "$PSQL" -h 127.0.0.1 -p "$PORT" -U chibo -d postgres -qc "CREATE DATABASE chibo" >/dev/null
 echo "== $("$PG_CTL" --version) on 127.0.0.1:$PORT"
-export DATABASE_URL="postgres://chibo@127.0.0.1:$PORT/chibo"
+if [ "${CHIBO_PG_TCP:-0}" = "1" ]; then
+  export DATABASE_URL="postgres://chibo@127.0.0.1:$PORT/chibo"
+else  # the Unix socket in the cluster's folder: each query's round trip costs less than TCP's
+  chmod 755 "$DIR"
+  export DATABASE_URL="postgres://chibo@${DIR//\//%2F}:$PORT/chibo"
+fi
 export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=chibo
 "$@"

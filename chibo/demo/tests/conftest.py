@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.test import override_settings
 
 from conftest import run_database_name, run_folder
 
@@ -40,11 +41,14 @@ def _locked(path: Path):
 
 def _build() -> str:
     """Build the demo in the connected database and commit it; what `manage.py demo` printed."""
-    from conftest import ensure_rules
+    from conftest import FAST_HASHERS, ensure_rules
 
     ensure_rules()  # a browser test's flush before this one took them away
     out = StringIO()
-    with transaction.atomic(), foreign_keys_checked_once():
+    # The demo users' shared password hashed as every test's are (PBKDF2 costs half a second of
+    # CPU a hash, and a check of it as much: test_demo_logins checks it twice).
+    hashers = override_settings(PASSWORD_HASHERS=FAST_HASHERS)
+    with transaction.atomic(), foreign_keys_checked_once(), hashers:
         call_command("demo", password=PASSWORD, stdout=out)
     return out.getvalue()
 
