@@ -24,7 +24,7 @@ from chibo.accounts.models import RoleAssignment, User
 from chibo.committees.models import ConcurrentRole, Position, Term, Title
 from chibo.committees.positions import services as committee_services
 from chibo.committees.villages import services as village_services
-from chibo.core.indicators import compute_all
+from chibo.core.indicators import compute_all, compute_many
 from chibo.meetings.models import FollowAssignment
 from chibo.meetings.officials import services as services_officials
 from chibo.members import services as member_services
@@ -205,11 +205,13 @@ def compared_orgs(touched: set[str]) -> list[Organization]:
 
 def figures(orgs: list[Organization]) -> dict[tuple[str, str], tuple]:
     """(org code, indicator) -> (value, of) of every indicator as of D - 1, not cached."""
-    out = {}
-    for org in orgs:
-        for row in compute_all(Organization.objects.get(pk=org.pk), BEFORE):
-            out[org.code, row["code"]] = (row["value"], row["of"])
-    return out
+    fresh = Organization.objects.filter(pk__in=[o.pk for o in orgs]).order_by("path")
+    by_pk = {o.pk: o.code for o in fresh}
+    return {
+        (by_pk[pk], row["code"]): (row["value"], row["of"])
+        for pk, rows in compute_many(fresh, BEFORE).items()
+        for row in rows
+    }
 
 
 def test_no_change_rewrites_the_day_before(demo):
