@@ -36,28 +36,35 @@ def _village_seats(org, as_of) -> list[tuple[int, int]]:
     two indicators of a compute_all."""
 
     def read():
-        heads = ConcurrentRole.objects.filter(
-            in_force_q(as_of),
-            # the cell that served the village on `as_of`, not the one serving it now
-            in_force_q(as_of, "village__cell_links__start", "village__cell_links__end"),
-            kind=ConcurrentRole.Kind.VILLAGE_HEAD,
-            member_id=OuterRef("member_id"),
-            village__cell_links__cell_id=OuterRef("organization_id"),
-        )
         return list(
-            Position.objects.filter(
-                in_force_q(as_of), organization_id__in=ids_under(org, as_of, "village_cells")
-            )
-            .values("organization_id")
-            .annotate(
-                seats=Count("id"),
-                heads=Count("id", filter=Q(Exists(heads), title=Title.SECRETARY)),
-            )
-            .order_by()
-            .values_list("seats", "heads")
+            _seats_per_cell(
+                as_of, organization_id__in=ids_under(org, as_of, "village_cells")
+            ).values_list("seats", "heads")
         )
 
     return once_per_batch(("committees.village_seats", org.pk, as_of), read)
+
+
+def _seats_per_cell(as_of, **where):
+    """Per organization with a position in force on `as_of` (among `where`'s): its positions
+    in force (seats) and of them secretaries then head of a village the cell served (heads)."""
+    heads = ConcurrentRole.objects.filter(
+        in_force_q(as_of),
+        # the cell that served the village on `as_of`, not the one serving it now
+        in_force_q(as_of, "village__cell_links__start", "village__cell_links__end"),
+        kind=ConcurrentRole.Kind.VILLAGE_HEAD,
+        member_id=OuterRef("member_id"),
+        village__cell_links__cell_id=OuterRef("organization_id"),
+    )
+    return (
+        Position.objects.filter(in_force_q(as_of), **where)
+        .values("organization_id")
+        .annotate(
+            seats=Count("id"),
+            heads=Count("id", filter=Q(Exists(heads), title=Title.SECRETARY)),
+        )
+        .order_by()
+    )
 
 
 @register("cells_with_committee", _("Chi bộ thôn, bản, tiểu khu có chi ủy"))
@@ -120,6 +127,19 @@ def preload(orgs, as_of: datetime.date) -> None:
             return {name: sum(row[name] for row in found) for name in names}
 
         preload_per_org(orgs, as_of, "all", key, figures)
+    seats = {
+        org_id: (n, heads)
+        for org_id, n, heads in _seats_per_cell(
+            as_of, organization__kind=Organization.Kind.CELL
+        ).values_list("organization_id", "seats", "heads")
+    }
+    preload_per_org(
+        orgs,
+        as_of,
+        "village_cells",
+        "committees.village_seats",
+        lambda ids: [seats[i] for i in ids & seats.keys()],
+    )
 
 
 @register(

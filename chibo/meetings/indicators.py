@@ -207,6 +207,7 @@ def preload(orgs, as_of: datetime.date) -> None:
             values = [row[name] for row in found if row[name] is not None]
             counts[name] = sum(values) if values else None
         prime(("meetings.month_counts", b), counts)
+    _preload_tasks(orgs, as_of)
 
 
 def month_counts(b: Basis) -> dict:
@@ -361,11 +362,36 @@ def _reviewed_tasks(path, as_of):
     )
 
 
+_TASK_COUNTS = {"total": Count("id"), "done": Count("id", filter=Q(state__in=DONE_STATES))}
+
+
 def _task_completion(path, as_of) -> Value:
-    a = _reviewed_tasks(path, as_of).aggregate(
-        total=Count("id"), done=Count("id", filter=Q(state__in=DONE_STATES))
+    a = once_per_batch(
+        ("meetings.task_counts", path, as_of),
+        lambda: _reviewed_tasks(path, as_of).aggregate(**_TASK_COUNTS),
     )
     return Value(a["done"], a["total"])
+
+
+def _preload_tasks(orgs, as_of: datetime.date) -> None:
+    """_task_completion's counts of every organization of a compute_many: each cell's once."""
+    by_cell = {
+        row.pop("cell_id"): row
+        for row in Task.objects.filter(
+            deadline__gt=year_before(as_of), deadline__lte=as_of, state__in=REVIEWED_STATES
+        )
+        .values("cell_id")
+        .annotate(**_TASK_COUNTS)
+        .order_by()
+    }
+    for path in {primed(("path_as_of", org.pk, as_of)) for org in orgs} - {None}:
+        cells = preloaded_ids(path, as_of, "cells")
+        if cells is not None:
+            found = [by_cell[c] for c in cells & by_cell.keys()]
+            prime(
+                ("meetings.task_counts", path, as_of),
+                {name: sum(row[name] for row in found) for name in _TASK_COUNTS},
+            )
 
 
 @register("task_completion_rate", _("Nhiệm vụ chi bộ giao được hoàn thành (12 tháng)"))

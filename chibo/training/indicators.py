@@ -108,6 +108,29 @@ def preload(orgs, as_of: datetime.date) -> None:
         return {name: sum(row[name] for row in found) for name in ("courses", "attendances")}
 
     preload_per_org(orgs, as_of, "all", "training.course_counts", figures)
+    _preload_theory(orgs, as_of)
+
+
+def _preload_theory(orgs, as_of: datetime.date) -> None:
+    """_theory_counts of every organization of a compute_many: each cell's positions once."""
+    standard = committee_standard(as_of)
+    minimum = standard.min_theory_level if standard else ""
+    below = levels_below(minimum) if minimum else []
+    positions = Position.objects.filter(
+        in_force_q(as_of), organization__kind=Organization.Kind.CELL
+    )
+    if below:
+        rows = positions.alias(level_then=theory_level_on(as_of)).values("organization_id")
+        rows = rows.annotate(**_theory_figures(below))
+    else:  # every holder meets the standard
+        rows = positions.values("organization_id").annotate(total=Count("id"))
+    by_cell = {row.pop("organization_id"): row for row in rows.order_by()}
+
+    def figures(ids):
+        found = [by_cell[i] for i in ids & by_cell.keys()]
+        return {name: sum(row.get(name, 0) for row in found) for name in ("total", "below")}
+
+    preload_per_org(orgs, as_of, "village_cells", "training.theory_counts", figures)
 
 
 @register("training_courses", _("Lớp tập huấn nghiệp vụ công tác đảng, chính quyền (từ 2021)"))
@@ -246,12 +269,21 @@ def village_committee_theory_ok(org: Organization, as_of: datetime.date) -> Valu
     """Positions in force in village cells whose holder had, on `as_of`, the theory level of the
     cell committee standard then in force, of those positions (all of them without a
     standard). Three queries: the standard, the path, the aggregate."""
+    c = once_per_batch(
+        ("training.theory_counts", org.pk, as_of), lambda: _theory_counts(org, as_of)
+    )
+    return Value(c["total"] - c["below"], c["total"])
+
+
+def _theory_counts(org, as_of) -> dict[str, int]:
     _standard, below, positions = village_committee_theory_rows(org, as_of)
     if not below:  # no standard, or no minimum level: every holder meets it
-        n = positions.count()
-        return Value(n, n)
-    c = positions.aggregate(total=Count("id"), below=Count("id", filter=Q(level_then__in=below)))
-    return Value(c["total"] - c["below"], c["total"])
+        return {"total": positions.count(), "below": 0}
+    return positions.aggregate(**_theory_figures(below))
+
+
+def _theory_figures(below) -> dict:
+    return {"total": Count("id"), "below": Count("id", filter=Q(level_then__in=below))}
 
 
 # --- the contest ----------------------------------------------------------------------------

@@ -11,8 +11,9 @@ import datetime
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.indicators import Value, register
+from chibo.core.indicators import Value, once_per_batch, register, register_preload
 from chibo.organizations.models import Organization
+from chibo.organizations.selectors import preload_per_org
 
 from ..models import FollowAssignment
 from . import selectors as sel
@@ -31,7 +32,10 @@ def assigned_officials_rows(org: Organization, as_of: datetime.date):
 def assigned_officials(org: Organization, as_of: datetime.date) -> Value:
     """District cadres (people, not assignments) following at least one cell under `org` on
     `as_of`. Two queries: the path, the count."""
-    n = assigned_officials_rows(org, as_of).values("official_id").distinct().count()
+    n = once_per_batch(
+        ("officials.assigned", org.pk, as_of),
+        lambda: assigned_officials_rows(org, as_of).values("official_id").distinct().count(),
+    )
     return Value(n)
 
 
@@ -77,14 +81,53 @@ def official_attendance_rate(org: Organization, as_of: datetime.date) -> Value:
     """(meeting, official) pairs where the official came, of the meetings held in the 12 months
     up to `as_of` in cells under `org` while an official followed the cell (one pair per
     official following it then). Two queries: the path, the pairs counted per official."""
+
     # Counted per official and added up here: Django's aggregate() over the `attended` subquery
     # wraps the query in one that drops that column (SQLite then reads "attended" as a string).
-    counts = (
-        official_attendance_pairs(org, as_of)
-        .values("official_id")
-        .annotate(**sel.attendance_counts())
-    )
-    held = attended = 0
-    for c in counts:
-        held, attended = held + c["held"], attended + c["attended"]
+    def read():
+        counts = (
+            official_attendance_pairs(org, as_of)
+            .values("official_id")
+            .annotate(**sel.attendance_counts())
+        )
+        held = attended = 0
+        for c in counts:
+            held, attended = held + c["held"], attended + c["attended"]
+        return held, attended
+
+    held, attended = once_per_batch(("officials.attendance", org.pk, as_of), read)
     return Value(attended, held)
+
+
+@register_preload
+def preload(orgs, as_of: datetime.date) -> None:
+    """assigned_officials' and official_attendance_rate's counts of every organization of a
+    compute_many: each cell's officials and attendance pairs once (the pairs of a meeting are
+    its cell's; the officials are counted distinct over the cells)."""
+    officials: dict[int, set] = {}
+    for cell_id, official_id in sel.running_on(
+        FollowAssignment.objects.filter(kind=FollowAssignment.Kind.DISTRICT_CADRE), as_of
+    ).values_list("cell_id", "official_id"):
+        officials.setdefault(cell_id, set()).add(official_id)
+
+    def assigned(ids):
+        found = set()
+        for i in ids & officials.keys():
+            found |= officials[i]
+        return len(found)
+
+    preload_per_org(orgs, as_of, "cells", "officials.assigned", assigned)
+    first, last = sel.window(as_of)
+    assignments = sel.overlapping(FollowAssignment.objects.all(), first, last)
+    pairs = {
+        row["cell_id"]: (row["held"], row["attended"])
+        for row in sel.attendance_pairs(assignments.values("pk"), first, last)
+        .values("cell_id")
+        .annotate(**sel.attendance_counts())
+    }
+
+    def attendance(ids):
+        found = [pairs[i] for i in ids & pairs.keys()]
+        return sum(h for h, _a in found), sum(a for _h, a in found)
+
+    preload_per_org(orgs, as_of, "cells", "officials.attendance", attendance)
