@@ -544,7 +544,8 @@ _shared: ModuleData | None = None  # the running module's
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Before any fixture of `item`: leave in the database just what it asks for."""
-    global _flushed
+    global _flushed, _changes_before
+    _changes_before = _sqlite_changes()
     if _flushed:  # no layer is open: the transactional test before rolled them all back
         from pytest_django.plugin import blocking_manager_key
 
@@ -553,6 +554,41 @@ def pytest_runtest_setup(item):
         _flushed = False
     if _shared is not None and _shared.module is item.module:
         _shared.reach(_layers(item))
+
+
+# --- the foreign keys checked after a test that wrote ------------------------------------------
+#
+# At the end of each test Django checks every foreign key of the database (SQLite: PRAGMA
+# foreign_key_check, a pass over every reference): on the demo's 1.700.000, 0,3 s per test, for
+# tests that mostly only read. A test that changed no row cannot have broken a reference: the
+# check is skipped when SQLite's count of changed rows is where it was before the test's fixtures
+# (rows rolled back count too). PostgreSQL's check is a deferred-trigger flush, as cheap as it is.
+
+_changes_before = None  # SQLite's total_changes before the running test's fixtures
+
+
+def _sqlite_changes() -> int | None:
+    if connection.vendor != "sqlite" or connection.connection is None:
+        return None
+    return connection.connection.total_changes
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _foreign_keys_checked_after_writes():
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    check = DatabaseWrapper.check_constraints
+
+    def checked_after_writes(self, table_names=None):
+        raw = self.connection
+        unchanged = raw is not None and raw.total_changes == _changes_before
+        if table_names is None and self.alias == "default" and unchanged:
+            return
+        check(self, table_names)
+
+    DatabaseWrapper.check_constraints = checked_after_writes
+    yield
+    DatabaseWrapper.check_constraints = check
 
 
 @pytest.fixture(scope="module")
