@@ -61,6 +61,34 @@ def _text_cell(v):
     return spec.safe(str(v)) if v not in (None, "") else None
 
 
+_FORMULA_FIRST = frozenset(spec.FORMULA_STARTS)  # each of them one character
+
+
+def _write_rows(ws, sheet, rows):
+    """`rows` (fresh lists of the sheet's columns' values) converted in place and appended: a
+    text cell goes through _text_cell only when it is not plain text (not a str, or starting
+    like a formula), the writer leaving out an empty string as it leaves out None."""
+    converters = [_converter(col) for col in sheet.columns]
+    n = len(converters)
+    texts = [i for i, convert in enumerate(converters) if convert is _text_cell]
+    others = [
+        (i, convert)
+        for i, convert in enumerate(converters)
+        if convert is not None and convert is not _text_cell
+    ]
+    append = ws.append
+    for row in rows:
+        if len(row) != n:
+            raise ValueError(f"{sheet.name}: {len(row)} values for {n} columns")
+        for i in texts:
+            v = row[i]
+            if v.__class__ is not str or v[:1] in _FORMULA_FIRST:
+                row[i] = _text_cell(v)
+        for i, convert in others:
+            row[i] = convert(row[i])
+        append(row)
+
+
 def _guide(writer):
     ws = writer.sheet(schema.GUIDE_SHEET, widths=(28, 30, 90))
     for line in INSTRUCTIONS:
@@ -99,18 +127,11 @@ def build(root=None, *, with_data=True, progress=None) -> bytes:
             ws.append(sheet.headers, style=xlsxwrite.STYLE_BOLD)
             if ctx is None:
                 continue
-            converters = [_converter(col) for col in sheet.columns]
             if sheet.export:
                 attrs = [col.attr for col in sheet.columns]
                 rows = ([row.get(a) for a in attrs] for row in sheet.export(ctx))
             else:
                 rows = rows_from(sheet, ctx, sheet.source(ctx))
-            for values in rows:
-                ws.append(
-                    [
-                        v if convert is None else convert(v)
-                        for v, convert in zip(values, converters, strict=True)
-                    ]
-                )
+            _write_rows(ws, sheet, rows)
         writer.close()
     return out.getvalue()
