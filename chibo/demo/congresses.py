@@ -21,7 +21,7 @@ from chibo.congresses.models import (
 from chibo.organizations.models import Organization
 
 from . import data as d
-from .elections import write_committees_2025
+from .elections import write_committees_2025, write_commune_congresses_2025
 
 PLAN_TERM = ("2023–2025", datetime.date(2023, 1, 1), d.CELL_TERM_END)
 # The 2025–2030 congresses: one a term from 2025 (DOMAIN.md), held after the reorganization by
@@ -111,7 +111,9 @@ def write_congresses_2025(
     organizations their own committee or the province) plans its cells' congresses, held
     between 07/07 and 15/08/2025 (those after `today` only scheduled), each opening the cell's
     2025–2030 term and seating the committee it elected (elections.write_committees_2025;
-    `keep` and `never` are its). Its own generators: nothing drawn before moves."""
+    `keep` and `never` are its); then each new commune committee holds its first congress
+    (elections.write_commune_congresses_2025). Its own generators: nothing drawn before
+    moves."""
     rng = Random(f"congresses-2025-{seed}")
     name, start, end = PLAN_TERM_2025
     cells = list(
@@ -159,4 +161,12 @@ def write_congresses_2025(
     Term.objects.bulk_create(terms, batch_size=1000)
     CellCongress.objects.bulk_create(rows, batch_size=1000)
     elected = write_committees_2025(held, seed, today, keep, never)
-    return {"plans": len(plans), "congresses": len(rows), "held": len(terms), "elected": elected}
+    # Then, once its cells have all held theirs, each new commune committee holds its first.
+    communes = write_commune_congresses_2025(held, seed, today) if len(held) == len(rows) else {}
+    return {
+        "plans": len(plans),
+        "congresses": len(rows),
+        "held": len(terms),
+        "elected": elected,
+        "communes": communes,
+    }

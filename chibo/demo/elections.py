@@ -23,18 +23,22 @@ import datetime
 from collections import defaultdict
 from random import Random
 
+from django.db.models import F
+
 from chibo.committees.models import (
     CommitteeRule,
+    CommuneLeader,
     ConcurrentRole,
     Position,
     SuccessionPlan,
     Term,
 )
-from chibo.members.models import Membership, Status
+from chibo.members.models import Member, Membership, Status
 from chibo.organizations.models import Organization
 from chibo.training.selectors import levels_below, theory_level_on
 
 from . import data as d
+from .reorganization import NEW_COMMUNES
 from .rows import insert
 from .specs import weighted_sample
 
@@ -102,7 +106,7 @@ def write_committees_2025(
     rules = list(CommitteeRule.objects.order_by("-effective_from"))
     numbers: dict[str, int] = defaultdict(int)
     ended = defaultdict(list)  # day -> ids of the positions ending then
-    rows, role_rows, role_ends, plan_rows = [], [], defaultdict(list), []
+    rows, role_rows, role_ends, plan_rows, handovers = [], [], defaultdict(list), [], []
     for cell, day, term in sorted(held, key=lambda h: (h[1], h[0].path)):
         old = seats[cell.pk]
         members = pool[cell.pk]
@@ -133,6 +137,9 @@ def write_committees_2025(
             for pk, village_id in posts[(cell.pk, before, kind)]:
                 role_ends[moved].append(pk)
                 role_rows.append((village_id, kind, after, moved))
+        before = outgoing.get(SECRETARY)
+        if before is not None and before != incoming[SECRETARY]:
+            handovers.append((cell.pk, day, before, incoming[SECRETARY]))
         # The new committee's succession plan for the term, approved after the congress.
         approved = day + _days(rng.randint(20, 75))
         if approved <= today:
@@ -152,12 +159,57 @@ def write_committees_2025(
         ("organization", "term_name", "title", "member", "approved_on"),
         plan_rows,
     )
+    chaired, made_present = _hand_over_meetings(handovers)
     return {
         "positions": len(rows),
         "ended": sum(len(pks) for pks in ended.values()),
+        "meetings_chaired_by_the_new_secretary": chaired,
+        "made_present": made_present,
         "village_posts": len(role_rows),
         "succession_plans": len(plan_rows),
     }
+
+
+def _hand_over_meetings(handovers) -> int:
+    """The meetings of a cell after its congress were planned with the committee of 2023 (the
+    meetings come before the congresses in the build): where the secretary changed, the new
+    one chairs them, as the secretary of the day does, present for it (the roll-call figures
+    follow), takes the outgoing one's words and, if it was theirs, hands the minutes to them.
+    (cell, congress day, outgoing secretary, new secretary) each; (the meetings changed, the
+    roll-call rows made present)."""
+    from chibo.meetings.models import Attendance, CellMeeting, Speech
+
+    name = dict(
+        Member.objects.filter(
+            pk__in=[h[3] for h in handovers] + [h[2] for h in handovers]
+        ).values_list("pk", "full_name")
+    )
+    changed = made_present = 0
+    for cell_id, day, before, after in handovers:
+        meetings = list(
+            CellMeeting.objects.filter(cell_id=cell_id, held_on__gte=day, chair_id=before)
+            .filter(attendance__member_id=after)
+            .values_list("pk", flat=True)
+        )
+        if not meetings:
+            continue
+        roll = Attendance.objects.filter(meeting_id__in=meetings, member_id=after)
+        for presence, field in (("excused", "absent_excused"), ("unexcused", "absent_unexcused")):
+            away = list(roll.filter(presence=presence).values_list("meeting_id", flat=True))
+            CellMeeting.objects.filter(pk__in=away).update(
+                present=F("present") + 1, **{field: F(field) - 1}
+            )
+        made_present += roll.exclude(presence="present").update(presence="present", reason="")
+        CellMeeting.objects.filter(pk__in=meetings, minute_taker_id=after).update(
+            minute_taker_id=before
+        )
+        CellMeeting.objects.filter(pk__in=meetings).update(chair_id=after)
+        words = Speech.objects.filter(meeting_id__in=meetings)
+        theirs = list(words.filter(member_id=after).values_list("pk", flat=True))
+        words.filter(member_id=before).update(member_id=after, speaker=name[after])
+        Speech.objects.filter(pk__in=theirs).update(member_id=before, speaker=name[before])
+        changed += len(meetings)
+    return changed, made_present
 
 
 def _pool(cell_ids, first: datetime.date, never: set[int]) -> dict[int, list[tuple]]:
@@ -309,4 +361,154 @@ def _successors(rng, cell_id, new, members, approved) -> list[tuple]:
 
         for m in weighted_sample(rng, cands, weight, k):
             out.append((cell_id, "2025–2030", title, m, approved))
+    return out
+
+
+# --- the new commune committees' first congresses ---------------------------------------------
+
+STANDING = "standing_member"
+COMMUNE_TERM = ("2025–2030", datetime.date(2030, 7, 1))
+# The province approves the new commune committees elected at their congresses, in August 2025:
+# its decisions of the year run on after the reorganization's (1150-QĐ/TU of 30/06/2025).
+PROVINCE_FIRST_NUMBER = 1201
+COMMUNE_DEPUTIES = 2
+COMMUNE_STANDING = (7, 9)  # the standing committee, the secretary and deputies included
+COMMUNE_COMMITTEE = (23, 29)  # the executive committee elected
+RETURNING = 0.85  # of the merged committees' members still in the commune, at most
+
+
+def write_commune_congresses_2025(
+    held: list[tuple[Organization, datetime.date, Term]], seed: int, today: datetime.date
+) -> dict:
+    """The first congress of each new commune committee of 01/07/2025 (Đại hội đại biểu Đảng
+    bộ xã lần thứ I, nhiệm kỳ 2025–2030), a few days after the last congress of its cells
+    (`held`: the cells' congresses): it opens the committee's 2025–2030 term and elects its
+    executive committee from the committee the reorganization merged (whose seats end that
+    day): the secretary in place, the People's Committee chairman and the standing deputy as
+    deputies, the standing committee and the members of the merged committees still in its
+    cells, fewer than the merged ones; the province approves each result (numbered per issuer:
+    the province's decisions of the year). Its successors for the term are planned after."""
+    rng = Random(f"commune-congresses-2025-{seed}")
+    last = {}
+    for cell, day, _term in held:
+        last[cell.parent_id] = max(day, last.get(cell.parent_id, day))
+    committees = list(
+        Organization.objects.filter(code__in=[c for c, _n, _o in NEW_COMMUNES]).order_by("code")
+    )
+    terms, rows, plan_rows, ended = [], [], [], []
+    number = PROVINCE_FIRST_NUMBER - 1
+    name, end = COMMUNE_TERM
+    # Each committee's day, drawn in the order of the codes; the congresses in the order held.
+    days = {c.pk: last[c.pk] + _days(rng.randint(3, 12)) for c in committees if c.pk in last}
+    committees = sorted((c for c in committees if c.pk in days), key=lambda c: (days[c.pk], c.code))
+    for committee in committees:
+        day = days[committee.pk]
+        if day > today:
+            continue
+        seats = list(
+            Position.objects.filter(organization=committee)
+            .in_force(day)
+            .order_by("start", "pk")
+            .values_list("pk", "member_id", "title")
+        )
+        staying = set(
+            Membership.objects.filter(
+                cell__path__startswith=committee.path,
+                end__isnull=True,
+                member__status=Status.ACTIVE,
+                member_id__in=[m for _pk, m, _t in seats],
+            ).values_list("member_id", flat=True)
+        )
+        by_title = defaultdict(list)
+        for _pk, member, title in seats:
+            if member in staying:
+                by_title[title].append(member)
+        if not by_title[SECRETARY]:
+            continue
+        chairman = _chairman(committee, day)
+        secretary = by_title[SECRETARY][0]
+        deputies = [m for m in by_title[DEPUTY] if m == chairman] + [
+            m for m in by_title[DEPUTY] if m != chairman
+        ]
+        deputies = deputies[:COMMUNE_DEPUTIES]
+        standing = [m for m in by_title[DEPUTY] if m not in deputies] + by_title[STANDING]
+        n_standing = rng.randint(*COMMUNE_STANDING) - 1 - len(deputies)
+        chosen_standing = standing[:n_standing]
+        others = standing[n_standing:] + by_title[MEMBER]
+        # Fewer than the merged committees: some of their members are not elected again.
+        size = min(rng.randint(*COMMUNE_COMMITTEE), int(RETURNING * len(staying)))
+        n_members = size - 1 - len(deputies) - len(chosen_standing)
+        members = sorted(rng.sample(others, min(n_members, len(others))), key=others.index)
+        new = (
+            [(secretary, SECRETARY)]
+            + [(m, DEPUTY) for m in deputies]
+            + [(m, STANDING) for m in chosen_standing]
+            + [(m, MEMBER) for m in members]
+        )
+        term = Term(organization=committee, name=name, start=day, end=end, congress_date=day)
+        terms.append(term)
+        number += 1
+        decision = f"Quyết định số {number}-QĐ/TU"
+        ended.append(([pk for pk, _m, _t in seats], day))
+        rows.append((committee, term, new, day, decision))
+        approved = day + _days(rng.randint(30, 75))
+        if approved <= today:
+            left = [m for m in others if m not in members]
+            plan_rows += _commune_successors(rng, committee.pk, new, left, approved)
+    Term.objects.bulk_create(terms)
+    for pks, day in ended:
+        Position.objects.filter(pk__in=pks).update(end=day)
+    insert(
+        Position,
+        ("organization", "term", "member", "title", "start", "end", "obtained", "decision"),
+        (
+            (committee.pk, term.pk, member, title, day, None, "elected", decision)
+            for committee, term, new, day, decision in rows
+            for member, title in new
+        ),
+    )
+    insert(
+        SuccessionPlan,
+        ("organization", "term_name", "title", "member", "approved_on"),
+        plan_rows,
+    )
+    return {
+        "congresses": len(terms),
+        "positions": sum(len(new) for _c, _t, new, _d, _n in rows),
+        "succession_plans": len(plan_rows),
+    }
+
+
+def _chairman(committee: Organization, day: datetime.date) -> int | None:
+    """The member who chairs the commune's People's Committee on `day`, if a member."""
+    return (
+        CommuneLeader.objects.filter(commune=committee, post="pc_chairman")
+        .in_force(day)
+        .values_list("member_id", flat=True)
+        .first()
+    )
+
+
+def _commune_successors(rng, committee_id, new, left, approved) -> list[tuple]:
+    """Planned successors for the commune committee's titles: for each title most of the time
+    one or two of the committee's next rank (a deputy for the secretary, a standing member for
+    a deputy, a member for the standing committee, for a member one of the merged committees'
+    members not elected again)."""
+    by_title = defaultdict(list)
+    for member, title in new:
+        by_title[title].append(member)
+    by_title["left"] = left
+    out = []
+    for title, below in (
+        (SECRETARY, DEPUTY),
+        (DEPUTY, STANDING),
+        (STANDING, MEMBER),
+        (MEMBER, "left"),
+    ):
+        cands = by_title[below]
+        if not cands or rng.random() >= PLANNED:
+            continue
+        k = min(2 if rng.random() < 0.4 else 1, len(cands))
+        for m in rng.sample(cands, k):
+            out.append((committee_id, COMMUNE_TERM[0], title, m, approved))
     return out

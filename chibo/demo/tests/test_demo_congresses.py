@@ -4,11 +4,12 @@ plan and the held dates, a plan row for every cell's 2023–2025 term, steps in 
 
 import datetime
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Max
 
 from chibo.committees.models import Position, Term, Title
 from chibo.congresses.models import CellCongress, CongressPlan
@@ -142,3 +143,39 @@ def test_the_2025_congresses_seat_the_committees_they_elected(demo):
     assert 0 < missing["value"] < 0.3 * missing["of"]
     theory = _indicator(built_on.isoformat(), "village_committee_theory_ok")
     assert 0.9 * theory["of"] < theory["value"] <= theory["of"]
+
+
+def test_the_new_commune_committees_held_their_first_congresses(demo):
+    """Each of the 9 commune committees of 01/07/2025 held its 2025–2030 congress after its
+    cells' (elections.py): its term opens that day with a smaller committee elected from the
+    merged one, whose seats end then, the secretary in place; the province approves the
+    results in the order held, numbered on from its decisions of the year."""
+    from chibo.demo.elections import PROVINCE_FIRST_NUMBER
+    from chibo.demo.reorganization import NEW_COMMUNES
+
+    committees = Organization.objects.filter(code__in=[c for c, _n, _o in NEW_COMMUNES])
+    terms = Term.objects.filter(organization__in=committees).order_by("start", "organization__code")
+    assert [t.name for t in terms] == ["2025–2030"] * 9
+    last_cell = dict(
+        CellCongress.objects.filter(plan__organization__in=committees)
+        .values_list("plan__organization_id")
+        .annotate(last=Max("held_on"))
+    )
+    numbers = []
+    for term in terms:
+        assert term.start == term.congress_date > last_cell[term.organization_id]
+        assert term.start <= datetime.date(2025, 8, 31)
+        seats = Position.objects.filter(organization_id=term.organization_id)
+        merged = seats.filter(start=datetime.date(2025, 7, 1), term=None)
+        elected = seats.filter(term=term)
+        assert not merged.exclude(end=term.start).exists()
+        assert {(p.start, p.end) for p in elected} == {(term.start, None)}
+        titles = Counter(elected.values_list("title", flat=True))
+        assert titles[Title.SECRETARY] == 1 and titles[Title.DEPUTY_SECRETARY] == 2
+        assert 18 <= elected.count() <= 0.85 * merged.count()
+        before = merged.get(title=Title.SECRETARY).member_id
+        assert elected.get(title=Title.SECRETARY).member_id == before
+        (decision,) = set(elected.values_list("decision", flat=True))
+        numbers.append(decision)
+    first = PROVINCE_FIRST_NUMBER
+    assert numbers == [f"Quyết định số {first + k}-QĐ/TU" for k in range(9)]

@@ -166,12 +166,13 @@ def apply_every_change(actor: User, picks: dict[str, str]) -> set[str]:
         start=D,
         actor=actor,
     )
-    # A term: a new commune's first, from D.
+    # A term: a new commune's first, from D until its congress opened the 2025–2030 one.
+    congress = Term.objects.get(organization=_org("SL-X05"), name="2025–2030").start
     committee_services.term_create(
         organization=_org("SL-X05"),
-        name="2025–2030",
+        name="2025 (lâm thời)",
         start=D,
-        end=datetime.date(2030, 7, 1),
+        end=congress,
         actor=actor,
     )
     # Roles: demo-official stops following one cell (the role ends with it) and follows another.
