@@ -110,7 +110,9 @@ def build_demo(
         write_plans(villages, seed, today)
         write_ratings(seed, today)
         # On 01/07/2025 the district ends and its communes merge (through the tool).
-        reorganized = write_reorganization(orgs) if today >= REORGANIZED_ON else None
+        reorganized = (
+            write_reorganization(orgs, users["demo-admin"]) if today >= REORGANIZED_ON else None
+        )
         if reorganized is not None:
             secretary = users["demo-secretary"].member
             reorganized["congresses"] = write_congresses_2025(

@@ -19,14 +19,20 @@ groupings are plausible, not Sơn La's resolution.
 
 import datetime
 
+from django.utils import timezone
+
+from chibo.accounts.models import User
 from chibo.organizations import services_villages as places
 from chibo.organizations.models import Commune, Organization
 from chibo.reorg import selectors
 from chibo.reorg import services as reorg
+from chibo.reorg.models import Reorganization
 
 from . import data as d
 
 ON = datetime.date(2025, 7, 1)
+# When the org board applied the plans: the morning of their day, as it would through the tool.
+APPLIED_AT = datetime.time(8, 0)
 DECISION = "Quyết định số 1150-QĐ/TU ngày 30/06/2025 (mẫu)"
 # (code, name of the new commune committee, the old communes' names, the first the largest)
 NEW_COMMUNES = (
@@ -78,9 +84,11 @@ def issuer_on(code: str, on: datetime.date) -> str:
     return new[0] if new else code
 
 
-def write_reorganization(orgs: dict[str, Organization]) -> dict:
+def write_reorganization(orgs: dict[str, Organization], actor: User) -> dict:
     """Apply the 2025 reorganization to the written demo (on its day, as the tool does when the
-    day comes); what was moved, counted."""
+    day comes), by `actor` (the org board's user, whose role passes to the province); what was
+    moved, counted. The plans read as applied by `actor` on the morning of 01/07/2025, not on
+    the day the demo is built."""
     codes = old_codes()
     province = orgs[d.PROVINCE[0]]
     moved: dict[str, int] = {}
@@ -97,10 +105,10 @@ def write_reorganization(orgs: dict[str, Organization]) -> dict:
             name=name.removeprefix(COMMITTEE_PREFIX),
             kind=Commune.Kind.COMMUNE,
             valid_from=ON,
-            actor=None,
+            actor=actor,
         )
         for old in Commune.objects.filter(party_committee__in=sources).order_by("code"):
-            villages_moved += places.commune_merge(source=old, into=commune, on=ON, actor=None)
+            villages_moved += places.commune_merge(source=old, into=commune, on=ON, actor=actor)
         plan = reorg.reorg_draft(
             kind="merge",
             sources=sources,
@@ -108,19 +116,19 @@ def write_reorganization(orgs: dict[str, Organization]) -> dict:
             parent=province,
             decision=DECISION,
             on=ON,
-            actor=None,
+            actor=actor,
         )
         preview = selectors.preview(plan, today=ON)
         # The seat held in several sources: its holder in the first (largest) source keeps it.
         plan.choices = {"seats": {g.key: g.candidates[0][0] for g in preview.seat_groups}}
         plan.save(update_fields=["choices"])
-        reorg.reorg_apply(reorganization=plan, actor=None, today=ON)
+        reorg.reorg_apply(reorganization=plan, actor=actor, today=ON)
         # The new commune committee leads the new commune from its first day.
         places.commune_set_party_committee(
             commune=commune,
             party_committee=Organization.objects.get(code=code),
             on=ON,
-            actor=None,
+            actor=actor,
         )
         for what, n in preview.counts().items():
             moved[what] = moved.get(what, 0) + n
@@ -131,8 +139,11 @@ def write_reorganization(orgs: dict[str, Organization]) -> dict:
         into=Organization.objects.get(pk=province.pk),
         decision=DECISION,
         on=ON,
-        actor=None,
+        actor=actor,
         today=ON,
+    )
+    Reorganization.objects.filter(status=Reorganization.Status.APPLIED).update(
+        applied_at=timezone.make_aware(datetime.datetime.combine(ON, APPLIED_AT))
     )
     return {
         "new_communes": len(NEW_COMMUNES),

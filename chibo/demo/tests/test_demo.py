@@ -10,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
 
 from chibo.accounts.models import Role, RoleAssignment, User
 from chibo.core.dates import today
@@ -29,6 +31,8 @@ from chibo.organizations.models import (
     VillageCommuneLink,
 )
 from chibo.organizations.selectors import org_ids_under
+from chibo.reorg.models import Reorganization
+from conftest import login_client
 
 from .conftest import PASSWORD
 
@@ -299,6 +303,16 @@ def test_the_district_keeps_its_structure_until_its_end(demo, district):
     new = Organization.objects.filter(code__in=[c for c, _n, _o in NEW_COMMUNES])
     assert {o.parent_id for o in new} == {root.pk} and new.count() == 9
     assert all(o.valid_from == REORGANIZED_ON and o.is_commune for o in new)
+    # The plans read as a real record would: applied on their day by the org board's user
+    # (whose role passed to the province), not on the day the demo was built.
+    admin = User.objects.get(username="demo-admin")
+    plans = Reorganization.objects.filter(status=Reorganization.Status.APPLIED)
+    assert plans.count() == 10
+    for plan in plans:
+        assert (plan.created_by, plan.applied_by) == (admin, admin)
+        assert timezone.localdate(plan.applied_at) == plan.on == REORGANIZED_ON
+    body = login_client(admin).get(reverse("reorg:detail", args=[plans.first().pk]))
+    assert f"Đã áp dụng ngày 01/07/2025 bởi {admin.full_name}." in body.content.decode()
 
 
 def test_merge_changes_village_cells_as_of(demo, district):
