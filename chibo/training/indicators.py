@@ -14,13 +14,21 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.committees.models import Position, in_force_q
-from chibo.core.indicators import Value, once_per_batch, register, register_preload
+from chibo.core.indicators import (
+    Value,
+    once_per_batch,
+    prime,
+    primed,
+    register,
+    register_preload,
+)
 from chibo.organizations.models import PATH_STEP, Organization
 from chibo.organizations.selectors import (
     ids_at,
     ids_under,
     path_as_of,
     preload_per_org,
+    preloaded_ids,
     village_cell_count,
 )
 
@@ -109,6 +117,7 @@ def preload(orgs, as_of: datetime.date) -> None:
 
     preload_per_org(orgs, as_of, "all", "training.course_counts", figures)
     _preload_theory(orgs, as_of)
+    _preload_sent(orgs, as_of)
 
 
 def _preload_theory(orgs, as_of: datetime.date) -> None:
@@ -205,15 +214,7 @@ def _sent_counts(org, as_of) -> dict[str, int]:
             member__memberships__cell__cell_type=Organization.CellType.RESIDENTIAL,
         )
         return (
-            Enrollment.objects.filter(
-                Q(member__memberships__end__isnull=True)
-                | Q(member__memberships__end__gt=F("course__start")),
-                course__kind__in=(kinds.INTERMEDIATE_THEORY, kinds.BASIC_THEORY),
-                course__start__gte=training_since(),
-                course__start__lte=as_of,
-                member__memberships__cell_id__in=ids_under(org, as_of),
-                member__memberships__start__lte=F("course__start"),
-            )
+            _theory_enrollments(as_of, member__memberships__cell_id__in=ids_under(org, as_of))
             # The conditions below reuse the join to the memberships of the filter above.
             .aggregate(
                 intermediate=Count(
@@ -228,6 +229,54 @@ def _sent_counts(org, as_of) -> dict[str, int]:
         )
 
     return once_per_batch(("training.sent_counts", org.pk, as_of), read)
+
+
+def _theory_enrollments(as_of, **where):
+    """Enrolments in theory courses since training_since() up to `as_of`, joined to the
+    memberships their member had on the course's first day (among `where`'s)."""
+    kinds = TrainingCourse.Kind
+    return Enrollment.objects.filter(
+        Q(member__memberships__end__isnull=True)
+        | Q(member__memberships__end__gt=F("course__start")),
+        course__kind__in=(kinds.INTERMEDIATE_THEORY, kinds.BASIC_THEORY),
+        course__start__gte=training_since(),
+        course__start__lte=as_of,
+        member__memberships__start__lte=F("course__start"),
+        **where,
+    )
+
+
+def _preload_sent(orgs, as_of: datetime.date) -> None:
+    """_sent_counts of every organization of a compute_many: the members sent, by the cell they
+    were in on the course's first day, read once (counted distinct over the cells)."""
+    sent: dict[str, dict[int, set]] = {"intermediate": {}, "basic": {}}
+    kinds = TrainingCourse.Kind
+    for member_id, cell_id, kind in _theory_enrollments(
+        as_of, member__memberships__isnull=False
+    ).values_list("member_id", "member__memberships__cell_id", "course__kind"):
+        which = "intermediate" if kind == kinds.INTERMEDIATE_THEORY else "basic"
+        sent[which].setdefault(cell_id, set()).add(member_id)
+
+    def union(by_cell, ids):
+        found = set()
+        for i in ids & by_cell.keys():
+            found |= by_cell[i]
+        return len(found)
+
+    # "basic" counts the village cells under the organization: those of its cells that are
+    # residential, as the query's condition on the membership's cell.
+    for org in orgs:
+        path = primed(("path_as_of", org.pk, as_of))
+        everything = preloaded_ids(path, as_of, "all") if path is not None else None
+        if everything is not None:
+            village_cells = preloaded_ids(path, as_of, "village_cells")
+            prime(
+                ("training.sent_counts", org.pk, as_of),
+                {
+                    "intermediate": union(sent["intermediate"], everything),
+                    "basic": union(sent["basic"], village_cells),
+                },
+            )
 
 
 @register(
