@@ -4,6 +4,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
@@ -46,6 +48,17 @@ def _check_parent(kind, parent, cell_type=""):
         )
 
 
+def _same_day_event(period, before, fields, on, actor):
+    """The audit event of a period amended in place on `on` (see _open_period)."""
+    return audit.event(
+        actor=actor,
+        action=AuditEvent.Action.RESTRUCTURE,
+        obj=period,
+        changes=audit.diff(before, audit.snapshot(period, fields)),
+        note=_("Thay đổi lần nữa trong ngày %(d)s") % {"d": day_text(on)},
+    )
+
+
 def _open_period(org, on, actor=None):
     """The organization's period from `on`, as it now is. A period that began that very day
     (a second change the same day: a cell founded on the day of a reorganization, then moved
@@ -56,13 +69,7 @@ def _open_period(org, on, actor=None):
         before = audit.snapshot(same_day, fields)
         same_day.name, same_day.parent, same_day.path = org.name, org.parent, org.path
         same_day.save(update_fields=fields)
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.RESTRUCTURE,
-            obj=same_day,
-            changes=audit.diff(before, audit.snapshot(same_day, fields)),
-            note=_("Thay đổi lần nữa trong ngày %(d)s") % {"d": day_text(on)},
-        )
+        _same_day_event(same_day, before, fields, on, actor).save()
         return
     OrganizationPeriod.objects.create(
         organization=org, name=org.name, parent=org.parent, path=org.path, valid_from=on
@@ -169,50 +176,177 @@ def org_rename(*, org: Organization, name: str, on: datetime.date, actor, decisi
     return org
 
 
-def _repath_subtree(org: Organization, new_parent: Organization, on: datetime.date, actor=None):
-    old_prefix = org.path
-    new_prefix = new_parent.path + path_segment(org.pk)
-    depth_shift = new_parent.depth + 1 - org.depth
-    subtree = list(
-        Organization.objects.filter(subtree_q(old_prefix), valid_to__isnull=True).order_by("path")
+class Reparented:
+    """What re-parenting one organization (with its subtree) wrote, for the caller's records:
+    `nodes` [(node, (parent_id, path, depth) before)] in path order, `periods` {node pk:
+    (open period before or None, its (parent_id, path) before if it was amended in place (it
+    began that day) or None, period opened or None)}, and the REPARENTED `event`."""
+
+    def __init__(self, org):
+        self.org = org
+        self.nodes: list[tuple[Organization, tuple]] = []
+        self.periods: dict[int, tuple] = {}
+        self.event: OrganizationEvent | None = None
+
+
+def _subtrees(roots: list[Organization]) -> list[Organization]:
+    """The open organizations under `roots` (themselves included), locked, by path."""
+    nodes = []
+    for i in range(0, len(roots), 200):  # a bounded OR: one query for 200 subtrees
+        q = Q()
+        for root in roots[i : i + 200]:
+            q |= subtree_q(root.path)
+        rows = Organization.objects.select_for_update().filter(q, valid_to__isnull=True)
+        nodes += rows.order_by("path")
+    return nodes
+
+
+def _reparent_batch(moves, on, actor, decision) -> list[Reparented]:
+    """org_reparent for `moves` [(org, new parent)] whose subtrees are disjoint and hold none
+    of the new parents: the same checks, rows and audit events, in a few queries."""
+    locked = Organization.objects.select_for_update().in_bulk([org.pk for org, _p in moves])
+    moves = [(locked[org.pk], new_parent) for org, new_parent in moves]
+    for org, new_parent in moves:
+        if new_parent.path.startswith(org.path):
+            raise ValidationError(_("Không thể chuyển một tổ chức vào chính cây con của nó."))
+        _check_parent(org.kind, new_parent, org.cell_type)
+    nodes = _subtrees([org for org, _p in moves])
+    by_pk = {n.pk: n for n in nodes}
+    moves = [(by_pk.get(org.pk, org), new_parent) for org, new_parent in moves]
+    open_periods = {}
+    periods = OrganizationPeriod.objects.select_for_update().filter(
+        organization_id__in=[n.pk for n in nodes], valid_to__isnull=True
     )
-    for node in subtree:
-        _close_period(node, on, actor, same_day=True)
-        if node.pk == org.pk:
-            node.parent = new_parent
-        node.path = new_prefix + node.path[len(old_prefix) :]
-        node.depth += depth_shift
-        node.save(update_fields=["parent", "path", "depth", "updated_at"])
-        _open_period(node, on, actor)
+    for period in periods.order_by("valid_from", "id"):
+        open_periods[period.organization_id] = period  # the latest start wins (_close_period)
+    old_parents = Organization.objects.in_bulk({org.parent_id for org, _p in moves} - {None})
+    now = timezone.now()
+    done, audits, ended, amended, opened = [], [], [], [], []
+    for org, new_parent in moves:
+        rec = Reparented(org)
+        old_parent = old_parents.get(org.parent_id)
+        old_prefix, new_prefix = org.path, new_parent.path + path_segment(org.pk)
+        depth_shift = new_parent.depth + 1 - org.depth
+        for node in nodes:
+            if not node.path.startswith(old_prefix):
+                continue
+            rec.nodes.append((node, (node.parent_id, node.path, node.depth)))
+            period = open_periods.get(node.pk)
+            same_day = period is not None and period.valid_from == on
+            if period is not None and not same_day:
+                if on < period.valid_from:
+                    raise ValidationError(
+                        _("Ngày thay đổi phải sau ngày %(d)s.") % {"d": day_text(period.valid_from)}
+                    )
+                period.valid_to = on
+                ended.append(period)
+                audits.append(
+                    audit.event(
+                        actor=actor,
+                        action=AuditEvent.Action.UPDATE,
+                        obj=period,
+                        changes={"valid_to": [None, on.isoformat()]},
+                    )
+                )  # as end_dated_row audits it
+            if node.pk == org.pk:
+                node.parent = new_parent
+            node.path = new_prefix + node.path[len(old_prefix) :]
+            node.depth += depth_shift
+            node.updated_at = now
+            if same_day:
+                fields = ["name", "parent", "path"]
+                before = audit.snapshot(period, fields)
+                was = (period.parent_id, period.path)
+                period.name, period.parent_id, period.path = node.name, node.parent_id, node.path
+                amended.append(period)
+                audits.append(_same_day_event(period, before, fields, on, actor))
+                rec.periods[node.pk] = (period, was, None)
+            else:
+                new = OrganizationPeriod(
+                    organization=node,
+                    name=node.name,
+                    parent_id=node.parent_id,
+                    path=node.path,
+                    valid_from=on,
+                )
+                opened.append(new)
+                rec.periods[node.pk] = (period, None, new)
+        rec.event = OrganizationEvent(
+            kind=OrganizationEvent.Kind.REPARENTED,
+            on=on,
+            organization=org,
+            actor=actor,
+            decision=decision,
+            note=f"{old_parent} → {new_parent}",
+        )
+        rec.new_parent = new_parent
+        audits.append(
+            audit.event(
+                actor=actor,
+                action=AuditEvent.Action.RESTRUCTURE,
+                obj=org,
+                changes={"parent": [old_parent.pk if old_parent else None, new_parent.pk]},
+                note=str(rec.event),
+            )
+        )
+        done.append(rec)
+    if ended:
+        OrganizationPeriod.objects.filter(pk__in=[p.pk for p in ended]).update(valid_to=on)
+    OrganizationPeriod.objects.bulk_update(amended, ["name", "parent", "path"], batch_size=500)
+    Organization.objects.bulk_update(
+        [n for rec in done for n, _b in rec.nodes],
+        ["parent", "path", "depth", "updated_at"],
+        batch_size=500,
+    )
+    OrganizationPeriod.objects.bulk_create(opened, batch_size=500)
+    OrganizationEvent.objects.bulk_create([rec.event for rec in done], batch_size=500)
+    OrganizationEvent.related.through.objects.bulk_create(
+        [
+            OrganizationEvent.related.through(
+                organizationevent_id=rec.event.pk, organization_id=rec.new_parent.pk
+            )
+            for rec in done
+        ],
+        batch_size=500,
+    )
+    audit.record_many(audits)
+    return done
+
+
+def _disjoint(moves) -> bool:
+    """Whether no moved subtree holds another moved organization or a new parent."""
+    roots = [org.path for org, _p in moves]
+    paths = sorted(roots)
+    if any(b.startswith(a) for a, b in zip(paths, paths[1:], strict=False)):
+        return False
+    return not any(p.path.startswith(root) for _o, p in moves for root in roots)
+
+
+@transaction.atomic
+def org_reparent_many(
+    *, moves: list[tuple[Organization, Organization]], on: datetime.date, actor, decision=""
+) -> list[Reparented]:
+    """Move each organization of `moves` [(org, new parent)] with its subtree under its new
+    parent on `on`, as org_reparent does one by one (the same checks, periods, events and audit
+    events, in that order), all or nothing. Disjoint subtrees (a reorganization's children of
+    the organizations it merges) are written together in a number of queries that does not
+    grow with them; moves that nest are written one after the other."""
+    fresh = Organization.objects.in_bulk([org.pk for org, _p in moves])
+    moves = [(fresh[org.pk], new_parent) for org, new_parent in moves]
+    if _disjoint(moves):
+        return _reparent_batch(moves, on, actor, decision)
+    return [rec for move in moves for rec in _reparent_batch([move], on, actor, decision)]
 
 
 @transaction.atomic
 def org_reparent(
     *, org: Organization, new_parent: Organization, on: datetime.date, actor, decision: str = ""
 ):
-    org = Organization.objects.select_for_update().get(pk=org.pk)
-    if new_parent.path.startswith(org.path):
-        raise ValidationError(_("Không thể chuyển một tổ chức vào chính cây con của nó."))
-    _check_parent(org.kind, new_parent, org.cell_type)
-    old_parent = org.parent
-    _repath_subtree(org, new_parent, on, actor)
-    ev = OrganizationEvent.objects.create(
-        kind=OrganizationEvent.Kind.REPARENTED,
-        on=on,
-        organization=org,
-        actor=actor,
-        decision=decision,
-        note=f"{old_parent} → {new_parent}",
-    )
-    ev.related.add(new_parent)
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.RESTRUCTURE,
-        obj=org,
-        changes={"parent": [old_parent.pk if old_parent else None, new_parent.pk]},
-        note=str(ev),
-    )
-    return org
+    """Move `org` and its open subtree under `new_parent` from `on`: each node's period ends
+    and the next opens (one that began that day is amended), its path and depth follow; an
+    event and an audit event record it."""
+    [rec] = _reparent_batch([(org, new_parent)], on, actor, decision)
+    return rec.org
 
 
 @transaction.atomic

@@ -80,8 +80,6 @@ from chibo.organizations.models import (
     CommuneCommitteeLink,
     Organization,
     OrganizationEvent,
-    OrganizationPeriod,
-    subtree_q,
 )
 from chibo.organizations.services_villages import (
     commune_set_party_committee,
@@ -304,39 +302,33 @@ class _Applier:
             part.save(update_fields=["organization"])
             self.targets.append(org)
 
-    def reparent(self, child: Organization, target: Organization):
-        nodes = list(Organization.objects.filter(subtree_q(child.path), valid_to__isnull=True))
-        before = {n.pk: (n.parent_id, n.path, n.depth) for n in nodes}
-        periods = {}
-        for n in nodes:
-            period = self._open_period(n)
-            if period is not None:
-                periods[n.pk] = (period.pk, period.parent_id, period.path)
-        org_services.org_reparent(
-            org=child, new_parent=target, on=self.on, actor=self.actor, decision=self.plan.decision
+    def reparent(self, moves: list[tuple[Organization, Organization]]):
+        """The children of the sources, each with its subtree, under their targets at once."""
+        if not moves:
+            return
+        done = org_services.org_reparent_many(
+            moves=moves, on=self.on, actor=self.actor, decision=self.plan.decision
         )
-        for node in Organization.objects.filter(pk__in=before):
-            parent_id, path, depth = before[node.pk]
-            self.j.changed(
-                node,
-                parent_id=(parent_id, node.parent_id),
-                path=(path, node.path),
-                depth=(depth, node.depth),
-            )
-            old_pk, old_parent_id, old_path = periods.get(node.pk, (None, None, None))
-            old = OrganizationPeriod.objects.filter(pk=old_pk).first()
-            if old is not None and old.valid_to is None:
-                # A period that began this very day, amended in place (org_reparent).
+        for rec in done:
+            for node, (parent_id, path, depth) in rec.nodes:
                 self.j.changed(
-                    old, parent_id=(old_parent_id, old.parent_id), path=(old_path, old.path)
+                    node,
+                    parent_id=(parent_id, node.parent_id),
+                    path=(path, node.path),
+                    depth=(depth, node.depth),
                 )
-                continue
-            if old is not None:
-                self.j.changed(old, valid_to=(None, self.on))
-            for period in node.periods.filter(valid_from=self.on, valid_to__isnull=True):
-                self.j.created(period, "valid_to")
-        event = child.events.filter(kind=OrganizationEvent.Kind.REPARENTED, on=self.on)
-        self.j.created(event.latest("id"))
+                old, amended, new = rec.periods[node.pk]
+                if amended is not None:
+                    # A period that began this very day, amended in place (org_reparent).
+                    was_parent, was_path = amended
+                    self.j.changed(
+                        old, parent_id=(was_parent, old.parent_id), path=(was_path, old.path)
+                    )
+                    continue
+                if old is not None:
+                    self.j.changed(old, valid_to=(None, self.on))
+                self.j.created(new, "valid_to")
+            self.j.created(rec.event)
 
     def close(self, source: Organization):
         period = self._open_period(source)
@@ -493,8 +485,7 @@ class _Applier:
         self.found_targets()
         by = {what: [m for m in self.p.moves if m.what == what] for what in selectors.WHAT}
         target = lambda m: None if m.part is None else self.targets[m.part]  # noqa: E731
-        for m in by["organization"]:
-            self.reparent(m.row, target(m))
+        self.reparent([(m.row, target(m)) for m in by["organization"]])
         for m in by["member"]:
             self.member(m.row, target(m))
         for m in by["village"]:
