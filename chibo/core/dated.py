@@ -13,6 +13,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
@@ -99,6 +100,56 @@ def end_dated_row(
         note=note,
     )
     return row
+
+
+def end_dated_rows(
+    *,
+    rows: list[models.Model],
+    on: datetime.date,
+    actor,
+    field_end: str = "end",
+    note: str = "",
+    action: str = AuditEvent.Action.UPDATE,
+):
+    """end_dated_row for many rows of one model, all ending on `on`: the same checks (the
+    first refusal is raised, nothing written), one UPDATE and one audit event a row, saved
+    together. The caller locks the rows. Returns the rows, ended."""
+    if not rows:
+        return rows
+    field_start = START_OF[field_end]
+    events = []
+    for row in rows:
+        start, old = getattr(row, field_start), getattr(row, field_end)
+        if old is not None and old <= on:
+            raise ValidationError(
+                {field_end: _("Mục này đã kết thúc ngày %(d)s.") % {"d": day_text(old)}}
+            )
+        if start is not None and on <= start:
+            raise ValidationError(
+                {
+                    field_end: _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).")
+                    % {"d": day_text(start)}
+                }
+            )
+        setattr(row, field_end, on)
+        events.append(
+            audit.event(
+                actor=actor,
+                action=action,
+                obj=row,
+                changes={field_end: [old.isoformat() if old else None, on.isoformat()]},
+                note=note,
+            )
+        )
+    model = type(rows[0])
+    values = {field_end: on}
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        values["updated_at"] = timezone.now()
+        for row in rows:
+            row.updated_at = values["updated_at"]
+    model._base_manager.filter(pk__in=[row.pk for row in rows]).update(**values)
+    audit.record_many(events)
+    return rows
 
 
 def set_to_replace(rows, valid_from, valid_to, *, replace: bool, clash_message):

@@ -63,10 +63,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import RoleAssignment
-from chibo.committees.models import Position, Term
-from chibo.committees.positions.services import position_assign, position_end
+from chibo.committees.models import Term
+from chibo.committees.positions.services import position_assign, position_end_many
 from chibo.core import audit
-from chibo.core.dated import end_dated_row
+from chibo.core.dated import end_dated_row, end_dated_rows
 from chibo.core.dates import today as today_
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
@@ -274,6 +274,9 @@ class _Applier:
     def _open_period(self, org):
         return org.periods.filter(valid_to__isnull=True).order_by("-valid_from").first()
 
+    def target(self, move):
+        return None if move.part is None else self.targets[move.part]
+
     # --- organizations -----------------------------------------------------------------
     def found_targets(self):
         if self.plan.into is not None:
@@ -407,43 +410,65 @@ class _Applier:
         )
         self.j.created(new, "valid_to")
 
-    def position(self, position: Position, target: Organization | None):
-        old_end = position.end
-        position_end(position=position, end=self.on, actor=self.actor)
-        self.j.changed(position, end=(old_end, self.on))
-        if target is None:
+    def positions(self, moves):
+        """Every seat of the sources ends (position_end_many), then the kept ones open at their
+        target (position_assign): no seat is held twice a day."""
+        if not moves:
             return
-        term = Term.objects.filter(organization=target).in_force(self.on).first()
-        new = position_assign(
-            organization=target,
-            member=position.member,
-            title=position.title,
-            start=self.on,
-            end=old_end,
-            obtained=position.obtained,
-            term=term,
-            decision=self.plan.decision or position.decision,
-            actor=self.actor,
-        )
-        self.j.created(new, "end")
+        old_ends = [m.row.end for m in moves]
+        ended = position_end_many(positions=[m.row for m in moves], end=self.on, actor=self.actor)
+        for position, old_end in zip(ended, old_ends, strict=True):
+            self.j.changed(position, end=(old_end, self.on))
+        for m, old_end in zip(moves, old_ends, strict=True):
+            position, target = m.row, self.target(m)
+            if target is None:
+                continue
+            term = Term.objects.filter(organization=target).in_force(self.on).first()
+            new = position_assign(
+                organization=target,
+                member=position.member,
+                title=position.title,
+                start=self.on,
+                end=old_end,
+                obtained=position.obtained,
+                term=term,
+                decision=self.plan.decision or position.decision,
+                actor=self.actor,
+            )
+            self.j.created(new, "end")
 
-    def commune_row(self, row, target: Organization | None, fields: list[str]):
-        """A commune leader or official: ends at the source, opens at the target."""
-        old_end = row.end
-        end_dated_row(row=row, on=self.on, actor=self.actor)
-        self.j.changed(row, end=(old_end, self.on))
-        if target is None:
+    def commune_rows(self, moves, fields: list[str]):
+        """Commune leaders or officials (one model): each ends at the source, and opens at the
+        target the plan gives it, if any; ended together, then made together."""
+        if not moves:
             return
-        values = {f: getattr(row, f) for f in fields}
-        new = type(row).objects.create(commune=target, start=self.on, end=old_end, **values)
-        audit.record(
-            actor=self.actor,
-            action=AuditEvent.Action.CREATE,
-            obj=new,
-            changes=audit.snapshot(new),
-            note=str(self.plan),
+        old_ends = [m.row.end for m in moves]
+        rows = end_dated_rows(rows=[m.row for m in moves], on=self.on, actor=self.actor)
+        for row, old_end in zip(rows, old_ends, strict=True):
+            self.j.changed(row, end=(old_end, self.on))
+        new_rows = []
+        for m, row, old_end in zip(moves, rows, old_ends, strict=True):
+            target = self.target(m)
+            if target is not None:
+                values = {f: getattr(row, f) for f in fields}
+                new_rows.append(type(row)(commune=target, start=self.on, end=old_end, **values))
+        if not new_rows:
+            return
+        type(new_rows[0]).objects.bulk_create(new_rows)
+        audit.record_many(
+            [
+                audit.event(
+                    actor=self.actor,
+                    action=AuditEvent.Action.CREATE,
+                    obj=new,
+                    changes=audit.snapshot(new),
+                    note=str(self.plan),
+                )
+                for new in new_rows
+            ]
         )
-        self.j.created(new, "end")
+        for new in new_rows:
+            self.j.created(new, "end")
 
     def follow(self, row: FollowAssignment, target: Organization | None):
         old_end = row.end
@@ -484,7 +509,7 @@ class _Applier:
     def run(self):
         self.found_targets()
         by = {what: [m for m in self.p.moves if m.what == what] for what in selectors.WHAT}
-        target = lambda m: None if m.part is None else self.targets[m.part]  # noqa: E731
+        target = self.target
         self.reparent([(m.row, target(m)) for m in by["organization"]])
         for m in by["member"]:
             self.member(m.row, target(m))
@@ -495,11 +520,9 @@ class _Applier:
         for m in by["role"]:
             self.role(m.row, target(m))
         # Seats not kept end before the kept ones open, so that no seat is held twice a day.
-        for m in sorted(by["position"], key=lambda m: m.part is not None):
-            self.position(m.row, target(m))
+        self.positions(sorted(by["position"], key=lambda m: m.part is not None))
         leader_fields = ["post", "full_name", "member", "is_local"]
-        for m in sorted(by["leader"], key=lambda m: m.part is not None):
-            self.commune_row(m.row, target(m), leader_fields)
+        self.commune_rows(sorted(by["leader"], key=lambda m: m.part is not None), leader_fields)
         official_fields = [
             "full_name",
             "member",
@@ -508,8 +531,7 @@ class _Applier:
             "reason",
             "assessed_on",
         ]
-        for m in by["official"]:
-            self.commune_row(m.row, target(m), official_fields)
+        self.commune_rows(by["official"], official_fields)
         for m in by["commune"]:
             self.commune(m.row, target(m))
         for source in self.p.sources:

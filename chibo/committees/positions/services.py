@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
-from chibo.core.dated import end_dated_row, holds
+from chibo.core.dated import end_dated_row, end_dated_rows, holds
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.members.models import Member, Membership
@@ -308,6 +308,18 @@ def position_end(*, position: Position, end: datetime.date, actor) -> Position:
     _lock(position.organization)
     locked = Position.objects.select_for_update().select_related("member").get(pk=position.pk)
     return _end(locked, end, actor)
+
+
+@transaction.atomic
+def position_end_many(*, positions: list[Position], end: datetime.date, actor) -> list[Position]:
+    """position_end for many positions ending on `end`: their organizations and the positions
+    locked in two queries, the same checks, one UPDATE and the audit events together."""
+    orgs = Organization.objects.select_for_update().filter(
+        pk__in={p.organization_id for p in positions}
+    )
+    list(orgs.order_by("pk"))  # the organizations first, as position_end locks them
+    locked = Position.objects.select_for_update().in_bulk([p.pk for p in positions])
+    return end_dated_rows(rows=[locked[p.pk] for p in positions], on=end, actor=actor)
 
 
 @transaction.atomic

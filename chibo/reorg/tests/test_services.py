@@ -597,3 +597,43 @@ def test_no_indicator_of_the_day_before_moves_and_the_undo_gives_the_day_after_b
     services.reorg_undo(reorganization=communes, actor=admin)
     services.reorg_undo(reorganization=cells, actor=admin)
     assert figures(BEFORE) == before and figures(ON) == on_day
+
+
+@pytest.mark.django_db
+def test_applying_and_undoing_take_as_many_queries_for_three_cells_as_for_six(tree, personas):
+    # Expected queries of one apply: the plan and its sources locked, the preview's reads (one
+    # a kind of row), the new commune (org_create), then a few a kind of row moved: the
+    # children re-parented together (subtrees, periods, parents; periods ended, amended,
+    # opened; organizations repathed; events and their related rows; audit events), the role,
+    # the communes, the sources closed, the journal and the plan's audit event.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = personas["admin"]
+
+    def apply_and_undo():
+        plan = merge_communes(tree, admin)
+        with CaptureQueriesContext(connection) as applied:
+            services.reorg_apply(reorganization=plan, actor=admin, today=ON)
+        new = Organization.objects.get(code="XN")
+        cells = Organization.objects.filter(parent=new)
+        moved = cells.count()
+        assert all(c.path.startswith(new.path) and c.depth == new.depth + 1 for c in cells)
+        with CaptureQueriesContext(connection) as undone:
+            services.reorg_undo(reorganization=plan, actor=admin)
+        return moved, len(applied), len(undone)
+
+    small = apply_and_undo()
+    for i in range(3):
+        org_services.org_create(
+            code=f"XA-X{i}",
+            name=f"Chi bộ bản Thêm {i}",
+            kind="cell",
+            cell_type="residential",
+            parent=tree.commune_a,
+            valid_from=datetime.date(2020, 1, 1),
+            actor=None,
+        )
+    large = apply_and_undo()
+    assert (small[0], large[0]) == (3, 6)
+    assert large[1] == small[1], (small, large)
