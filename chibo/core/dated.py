@@ -110,6 +110,7 @@ def end_dated_rows(
     field_end: str = "end",
     note: str = "",
     action: str = AuditEvent.Action.UPDATE,
+    error_field: str | None = None,
 ):
     """end_dated_row for many rows of one model, all ending on `on`: the same checks (the
     first refusal is raised, nothing written), one UPDATE and one audit event a row, saved
@@ -117,19 +118,17 @@ def end_dated_rows(
     if not rows:
         return rows
     field_start = START_OF[field_end]
+    key = error_field or field_end
     events = []
     for row in rows:
         start, old = getattr(row, field_start), getattr(row, field_end)
         if old is not None and old <= on:
             raise ValidationError(
-                {field_end: _("Mục này đã kết thúc ngày %(d)s.") % {"d": day_text(old)}}
+                {key: _("Mục này đã kết thúc ngày %(d)s.") % {"d": day_text(old)}}
             )
         if start is not None and on <= start:
             raise ValidationError(
-                {
-                    field_end: _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).")
-                    % {"d": day_text(start)}
-                }
+                {key: _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).") % {"d": day_text(start)}}
             )
         setattr(row, field_end, on)
         events.append(

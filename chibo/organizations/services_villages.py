@@ -14,11 +14,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
-from chibo.core.dated import end_dated_row
+from chibo.core.dated import end_dated_row, end_dated_rows
 from chibo.core.models import AuditEvent
 
 from .models import (
@@ -485,18 +486,53 @@ def commune_merge(*, source: Commune, into: Commune, on: datetime.date, actor) -
     if on <= source.valid_from or on < into.valid_from:
         raise ValidationError({"on": _("Ngày sáp nhập phải sau ngày hai xã có hiệu lực.")})
     moving = list(Village.objects.select_for_update().filter(commune=source, valid_to__isnull=True))
+    # The villages move together: their open links to `source` end (the checks of
+    # _end_commune_of_village, village by village), the links to `into` open, one audit event
+    # a village; a number of queries that does not grow with the villages.
+    links = VillageCommuneLink.objects.filter(village__in=moving)
+    open_links = {}
+    for link in links.select_for_update().filter(end__isnull=True).order_by("-start", "-id"):
+        open_links[link.village_id] = link  # the first by start, as .first() reads it
+    ending = []
     for village in moving:
-        _end_commune_of_village(village, on, actor)
-        VillageCommuneLink.objects.create(village=village, commune=into, start=on)
-        village.commune = into
-        village.save(update_fields=["commune", "updated_at"])
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.RESTRUCTURE,
-            obj=village,
-            changes={"commune": [source.pk, into.pk], "on": [None, on.isoformat()]},
-            note=_("Xã sáp nhập từ ngày %(d)s") % {"d": _day(on)},
+        link = open_links.get(village.pk)
+        if link is None:
+            continue
+        if on <= link.start:
+            raise ValidationError(
+                {
+                    "on": _(
+                        "Ngày thay đổi phải sau ngày %(d)s (thôn, bản thuộc xã hiện nay "
+                        "từ ngày đó)."
+                    )
+                    % {"d": _day(link.start)}
+                }
+            )
+        ending.append(link)
+    end_dated_rows(rows=ending, on=on, actor=actor, error_field="on")
+    if links.filter(Q(end__isnull=True) | Q(end__gt=on)).exists():
+        raise ValidationError(
+            {"on": _("Thôn, bản đã thuộc một xã khác sau ngày %(d)s.") % {"d": _day(on)}}
         )
+    VillageCommuneLink.objects.bulk_create(
+        [VillageCommuneLink(village=village, commune=into, start=on) for village in moving]
+    )
+    now = timezone.now()
+    for village in moving:
+        village.commune, village.updated_at = into, now
+    Village.objects.filter(pk__in=[v.pk for v in moving]).update(commune=into, updated_at=now)
+    audit.record_many(
+        [
+            audit.event(
+                actor=actor,
+                action=AuditEvent.Action.RESTRUCTURE,
+                obj=village,
+                changes={"commune": [source.pk, into.pk], "on": [None, on.isoformat()]},
+                note=_("Xã sáp nhập từ ngày %(d)s") % {"d": _day(on)},
+            )
+            for village in moving
+        ]
+    )
     _end_commune_link(source, on, actor)
     committee = source.party_committee_id
     source.valid_to = on
