@@ -312,6 +312,9 @@ class _Applier:
         done = org_services.org_reparent_many(
             moves=moves, on=self.on, actor=self.actor, decision=self.plan.decision
         )
+        # Journaled a kind of write at a time (the nodes, the periods ended, amended, opened,
+        # the events), so that the undo writes each kind back together.
+        ended, amended, opened = [], [], []
         for rec in done:
             for node, (parent_id, path, depth) in rec.nodes:
                 self.j.changed(
@@ -320,17 +323,20 @@ class _Applier:
                     path=(path, node.path),
                     depth=(depth, node.depth),
                 )
-                old, amended, new = rec.periods[node.pk]
-                if amended is not None:
-                    # A period that began this very day, amended in place (org_reparent).
-                    was_parent, was_path = amended
-                    self.j.changed(
-                        old, parent_id=(was_parent, old.parent_id), path=(was_path, old.path)
-                    )
+                old, was, new = rec.periods[node.pk]
+                if was is not None:
+                    amended.append((old, was))  # began this very day: amended in place
                     continue
                 if old is not None:
-                    self.j.changed(old, valid_to=(None, self.on))
-                self.j.created(new, "valid_to")
+                    ended.append(old)
+                opened.append(new)
+        for old in ended:
+            self.j.changed(old, valid_to=(None, self.on))
+        for old, (was_parent, was_path) in amended:
+            self.j.changed(old, parent_id=(was_parent, old.parent_id), path=(was_path, old.path))
+        for new in opened:
+            self.j.created(new, "valid_to")
+        for rec in done:
             self.j.created(rec.event)
 
     def close(self, source: Organization):
@@ -783,6 +789,39 @@ def dependents(plan: Reorganization) -> list[str]:
     return list(dict.fromkeys(str(r) for r in reasons))
 
 
+def _batches(ops):
+    """The journal's ops in runs of one kind of write on one kind of row (the same fields for
+    a change), each row once a run: (kind, label, ops). Runs keep the journal's order."""
+    run, key, pks = [], None, set()
+    for op in ops:
+        op_key = (op[0], op[1], tuple(op[3]) if op[0] == "set" else None)
+        if run and (op_key != key or op[2] in pks):
+            yield key[0], key[1], run
+            run, pks = [], set()
+        run.append(op)
+        key = op_key
+        pks.add(op[2])
+    if run:
+        yield key[0], key[1], run
+
+
+def _put_back(model, rows, ops):
+    """Give the rows of a run of changes their values from before: one UPDATE when they are
+    the same for every row, else one bulk update."""
+    fields = list(ops[0][3])
+    befores = [[op[3][name][0] for name in fields] for op in ops]
+    if all(b == befores[0] for b in befores):
+        model._base_manager.filter(pk__in=list(rows)).update(
+            **dict(zip(fields, befores[0], strict=True))
+        )
+        return
+    for op, before in zip(ops, befores, strict=True):
+        row = rows[op[2]]
+        for name, value in zip(fields, before, strict=True):
+            setattr(row, model._meta.get_field(name).attname, value)
+    model._base_manager.bulk_update(list(rows.values()), fields, batch_size=500)
+
+
 @transaction.atomic
 def reorg_undo(*, reorganization: Reorganization, actor) -> Reorganization:
     """Undo an applied plan: every row it made is removed and every row it changed gets its
@@ -796,33 +835,40 @@ def reorg_undo(*, reorganization: Reorganization, actor) -> Reorganization:
     if reasons:
         _refuse([_("Không thể hoàn tác:")] + reasons[:20])
     events = []
-    for op in reversed(plan.journal):
-        model = _model(op[1])
-        row = model._base_manager.get(pk=op[2])
-        if op[0] == "create":
-            snapshot = audit.snapshot(row)
-            model._base_manager.filter(pk=row.pk).delete()
-            events.append(
-                audit.event(
-                    actor=actor,
-                    action=AuditEvent.Action.DELETE,
-                    obj=row,
-                    changes=snapshot,
-                    note=_("Hoàn tác phương án %(p)s") % {"p": plan.pk},
+    note = _("Hoàn tác phương án %(p)s") % {"p": plan.pk}
+    for kind, label, ops in _batches(reversed(plan.journal)):
+        model = _model(label)
+        # With the rows they name in their labels (an event's organization), in the same query.
+        named = [f.name for f in model._meta.concrete_fields if f.is_relation and not f.null]
+        rows = model._base_manager.all()
+        rows = (rows.select_related(*named) if named else rows).in_bulk([op[2] for op in ops])
+        if len(rows) < len(ops):
+            raise model.DoesNotExist
+        if kind == "create":
+            for op in ops:
+                row = rows[op[2]]
+                events.append(
+                    audit.event(
+                        actor=actor,
+                        action=AuditEvent.Action.DELETE,
+                        obj=row,
+                        changes=audit.snapshot(row),
+                        note=note,
+                    )
                 )
-            )
-        else:
-            values = {name: before for name, (before, _after) in op[3].items()}
-            model._base_manager.filter(pk=row.pk).update(**values)
+            model._base_manager.filter(pk__in=list(rows)).delete()
+            continue
+        for op in ops:
             events.append(
                 audit.event(
                     actor=actor,
                     action=AuditEvent.Action.RESTRUCTURE,
-                    obj=row,
+                    obj=rows[op[2]],
                     changes={name: [after, before] for name, (before, after) in op[3].items()},
-                    note=_("Hoàn tác phương án %(p)s") % {"p": plan.pk},
+                    note=note,
                 )
             )
+        _put_back(model, rows, ops)
     audit.record_many(events)
     # The members went back to their cells: those cells' counters (chibo.members.counts); a
     # cell the plan founded is gone, and its counter with it.

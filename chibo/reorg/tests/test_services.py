@@ -605,7 +605,8 @@ def test_applying_and_undoing_take_as_many_queries_for_three_cells_as_for_six(tr
     # a kind of row), the new commune (org_create), then a few a kind of row moved: the
     # children re-parented together (subtrees, periods, parents; periods ended, amended,
     # opened; organizations repathed; events and their related rows; audit events), the role,
-    # the communes, the sources closed, the journal and the plan's audit event.
+    # the communes, the sources closed, the journal and the plan's audit event. The undo reads
+    # and writes back each run of one kind of write at once (the cells' rows in a few runs).
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -636,4 +637,4 @@ def test_applying_and_undoing_take_as_many_queries_for_three_cells_as_for_six(tr
         )
     large = apply_and_undo()
     assert (small[0], large[0]) == (3, 6)
-    assert large[1] == small[1], (small, large)
+    assert large[1:] == small[1:], (small, large)
