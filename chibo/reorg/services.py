@@ -456,7 +456,8 @@ class _Applier:
         for m, row, old_end in zip(moves, rows, old_ends, strict=True):
             target = self.target(m)
             if target is not None:
-                values = {f: getattr(row, f) for f in fields}
+                attnames = [row._meta.get_field(f).attname for f in fields]
+                values = {a: getattr(row, a) for a in attnames}  # member_id: no query
                 new_rows.append(type(row)(commune=target, start=self.on, end=old_end, **values))
         if not new_rows:
             return

@@ -318,7 +318,8 @@ def position_end_many(*, positions: list[Position], end: datetime.date, actor) -
         pk__in={p.organization_id for p in positions}
     )
     list(orgs.order_by("pk"))  # the organizations first, as position_end locks them
-    locked = Position.objects.select_for_update().in_bulk([p.pk for p in positions])
+    rows = Position.objects.select_for_update().select_related("member", "organization")
+    locked = rows.in_bulk([p.pk for p in positions])  # with what their labels name
     return end_dated_rows(rows=[locked[p.pk] for p in positions], on=end, actor=actor)
 
 
