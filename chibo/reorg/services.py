@@ -425,11 +425,15 @@ class _Applier:
         ended = position_end_many(positions=[m.row for m in moves], end=self.on, actor=self.actor)
         for position, old_end in zip(ended, old_ends, strict=True):
             self.j.changed(position, end=(old_end, self.on))
+        terms = {}  # each target's term in force on the day, read once
         for m, old_end in zip(moves, old_ends, strict=True):
             position, target = m.row, self.target(m)
             if target is None:
                 continue
-            term = Term.objects.filter(organization=target).in_force(self.on).first()
+            if target.pk not in terms:
+                held = Term.objects.filter(organization=target).in_force(self.on)
+                terms[target.pk] = held.first()
+            term = terms[target.pk]
             new = position_assign(
                 organization=target,
                 member=position.member,
