@@ -1,6 +1,7 @@
 """Shared test personas (STYLE.md): org-board admin, analyst, commune staff, secretary of cell A,
 member of cell A, an official assigned to cell A, and the secretary of cell B as the outsider."""
 
+import asyncio
 import collections
 import datetime
 import decimal
@@ -12,12 +13,12 @@ import shutil
 import sqlite3
 import sys
 from collections.abc import Mapping
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -688,14 +689,30 @@ def chromium_path():
     return shutil.which("chromium")
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    path = chromium_path()
+def headless_shell_path():
+    """Debian's chromium-headless-shell (scripts/ensure-chromium.sh): Chromium's headless build,
+    the one Playwright itself drives for headless runs, at half the CPU of the full browser; the
+    full browser where it is missing."""
+    return shutil.which("chromium-headless-shell") or chromium_path()
+
+
+def _browser_path(path):
     if not path:
         if os.environ.get("CI"):
             pytest.fail("Chromium is required for the browser tests in CI")
         pytest.skip("Chromium is not installed")
     return path
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """The full Chromium (Background Sync, which the headless shell lacks)."""
+    return _browser_path(chromium_path())
+
+
+@pytest.fixture(scope="session")
+def headless_shell():
+    return _browser_path(headless_shell_path())
 
 
 # --- browser tests (Playwright driving Debian's Chromium; never `playwright install`) ----------
@@ -712,24 +729,80 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def browser(chromium, monkeypatch):
-    """A headless Chromium; the ORM may be used from the test while Playwright runs."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API keeps an event loop on this thread; Django would refuse ORM calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-            # Inside sync_playwright() the code runs in a greenlet with a context of its own,
-            # where Django's connection handler opens other connections for the test's ORM
-            # calls: close them, or PostgreSQL refuses to drop the test database at the end.
-            from django.db import connections
+class Playwright:
+    """One Playwright (its driver process) and one headless Chromium per test process, started by
+    the first browser test and kept to the end of the run; each test has contexts of its own
+    (cookies, storage, cache, service workers), closed when it ends.
 
+    Playwright's sync API runs its event loop on this thread, marked as running between its
+    calls: Django would refuse ORM calls then, and `asyncio.run` or asgiref's `async_to_sync`
+    would fail. The loop is marked as running during the browser tests alone (with
+    DJANGO_ALLOW_ASYNC_UNSAFE), and not between them, when nothing calls Playwright."""
+
+    def __init__(self, sync_api, headless_shell):
+        self.headless_shell = headless_shell
+        # Playwright's offline mode leaves a service worker's own requests alone (microsoft/
+        # playwright issue 2311): with these events (read by the driver when it starts) it sees
+        # them, and `offline` cuts them too (test_browser_offline).
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
+            self.playwright = sync_api.sync_playwright().start()
+        self.loop = asyncio.get_running_loop()
+        asyncio._set_running_loop(None)
+        self._browser = None
+
+    @contextmanager
+    def in_test(self):
+        asyncio._set_running_loop(self.loop)
+        try:
+            yield self.playwright
+        finally:
+            if self._browser is not None:
+                for context in self._browser.contexts:
+                    context.close()
+            # While the loop is marked as running, Django keeps the test's connections apart
+            # from the thread's (asgiref's Local): close them, or PostgreSQL refuses to drop
+            # the test database at the end.
             connections.close_all()
+            asyncio._set_running_loop(None)
+
+    def browser(self):
+        if self._browser is None or not self._browser.is_connected():
+            self._browser = self.playwright.chromium.launch(
+                executable_path=self.headless_shell, headless=True, args=CHROMIUM_ARGS
+            )
+        return self._browser
+
+    def stop(self):
+        asyncio._set_running_loop(self.loop)
+        self.playwright.stop()  # the browser too
+        asyncio._set_running_loop(None)
+
+
+@pytest.fixture(scope="session")
+def _playwright(headless_shell, django_db_setup):
+    # (after the test database, so stopped before it goes)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    p = Playwright(sync_api, headless_shell)
+    yield p
+    p.stop()
+
+
+@pytest.fixture
+def playwright(_playwright, monkeypatch):
+    """The run's Playwright, for this test; the ORM may be used from the test meanwhile.
+    Whatever the test opened in it (contexts, pages; not a persistent context's browser, which
+    the test closes) is closed when it ends."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with _playwright.in_test() as p:
+        yield p
+
+
+@pytest.fixture
+def browser(_playwright, playwright):
+    """A headless Chromium, shared by the run's browser tests: open a context of the test's own
+    with `browser.new_context()` or `browser.new_page()`."""
+    return _playwright.browser()
 
 
 def sign_in(page, base_url, username, next_url):
@@ -737,8 +810,8 @@ def sign_in(page, base_url, username, next_url):
     page.goto(f"{base_url}/accounts/login/?next={next_url}")
     page.fill("#id_username", username)
     page.fill("#id_password", "pw-" + username)
-    page.click("button[type=submit]:has-text('Đăng nhập')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Đăng nhập')")
 
 
 # --- rules written by data migrations --------------------------------------------------------

@@ -20,7 +20,6 @@ pytestmark = pytest.mark.browser
 def _submit(page, selector):
     with page.expect_navigation():
         page.click(selector)
-    page.wait_for_load_state("networkidle")
 
 
 def test_secretary_takes_a_candidate_to_official_member_on_a_phone(
@@ -32,11 +31,11 @@ def test_secretary_takes_a_candidate_to_official_member_on_a_phone(
     sign_in(page, base, "secretary_a", "/")
 
     # From the top navigation to the cell's board, then the new candidate's form.
-    page.click("nav.mainnav >> text=Kết nạp")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("nav.mainnav >> text=Kết nạp")
     assert page.url == f"{base}/admissions/org/{tree.cell_a.pk}/"
-    page.click("text=Thêm quần chúng ưu tú")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("text=Thêm quần chúng ưu tú")
     page.fill("[name=listed_on]", "04/01/2021")
     page.fill("[name=full_name]", "Lường Thị Hoa")
     page.select_option("[name=sex]", "female")
@@ -80,8 +79,8 @@ def test_secretary_takes_a_candidate_to_official_member_on_a_phone(
     # The resolutions are offered for download, and the member record is one tap away.
     assert page.locator("a[href$='/admission.docx']").count() == 1
     assert page.locator("a[href$='/official.docx']").count() == 1
-    page.click("text=Hồ sơ đảng viên")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("text=Hồ sơ đảng viên")
     assert page.url == f"{base}/members/{member.pk}/"
 
     # The pages fit the phone.

@@ -46,11 +46,11 @@ def test_commune_records_a_new_cell_committee_and_sees_the_indicators_change(
     assert kpi(page, "cells_with_committee") == "0/2 (0%)"
 
     # From the top navigation to the commune's cells, then to the cell.
-    page.click("nav.mainnav >> text=Cấp ủy")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("nav.mainnav >> text=Cấp ủy")
     assert page.url == f"{base}/committees/org/{tree.commune_a.pk}/"
-    page.click("#cells >> text=Chi bộ bản Đông")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#cells >> text=Chi bộ bản Đông")
     assert page.url == f"{base}/committees/cell/{cell.pk}/"
 
     # The term of the congress.
@@ -60,8 +60,8 @@ def test_commune_records_a_new_cell_committee_and_sees_the_indicators_change(
     end = congress + datetime.timedelta(days=5 * 365)
     term_form.locator("[name=end]").fill(f"{end:%d/%m/%Y}")
     term_form.locator("[name=congress_date]").fill(f"{congress:%d/%m/%Y}")
-    term_form.locator("button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        term_form.locator("button[type=submit]").click()
     assert "Đã thêm nhiệm kỳ 2026–2031." in page.locator(".messages").inner_text()
 
     # The committee the congress elected: a secretary, a deputy and two members.
@@ -74,8 +74,8 @@ def test_commune_records_a_new_cell_committee_and_sees_the_indicators_change(
     form.locator("[name=deputy]").select_option(str(people[2].pk))
     for p in people[3:5]:
         form.locator(f"[name=members][value='{p.pk}']").check()
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
     assert "Đã ghi chi ủy mới: 4 người." in page.locator(".messages").inner_text()
     committee = page.locator("#committee").inner_text()
     assert all(name in committee for name in names[1:5]) and names[0] not in committee

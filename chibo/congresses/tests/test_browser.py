@@ -32,7 +32,6 @@ def _edited(old: str, new: str) -> bytes:
 def _submit(page, selector):
     with page.expect_navigation():
         page.click(selector)
-    page.wait_for_load_state("networkidle")
 
 
 def test_upload_a_template_fill_it_and_download(
@@ -71,10 +70,10 @@ def test_upload_a_template_fill_it_and_download(
     context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
     page = context.new_page()
     sign_in(page, base, "secretary_a", "/")
-    page.click("nav.mainnav >> text=Đại hội")
-    page.wait_for_load_state("networkidle")
-    page.click("#own a")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("nav.mainnav >> text=Đại hội")
+    with page.expect_navigation():
+        page.click("#own a")
     row = plan.cells.get(cell=tree.cell_a)
     assert page.url == f"{base}/congresses/{row.pk}/"
     page.fill("#draft-form [name=achievements]", "Bê tông hóa 2 km đường nội bản.")

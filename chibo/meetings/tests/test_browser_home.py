@@ -20,8 +20,8 @@ def test_the_secretary_plans_and_finds_the_next_step(browser, live_server, perso
     page = browser.new_page(viewport=SMALL)
     sign_in(page, live_server.url, "secretary_a", "/")
     assert page.is_visible("h1:has-text('Chi bộ bản Áng')")
-    page.click("button:has-text('Tạo lịch sinh hoạt tháng này')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button:has-text('Tạo lịch sinh hoạt tháng này')")
     assert page.url == f"{live_server.url}/"
     meeting = CellMeeting.objects.get(cell=tree.cell_a, month=first_of_month(today()))
     record = page.locator(".big-actions a:has-text('Ghi biên bản')")

@@ -40,8 +40,8 @@ def test_member_opens_the_invitation_and_reports_on_a_phone(
     page = browser.new_page(viewport=PHONE)
     sign_in(page, live_server.url, "member_a", "/accounts/notifications/")
     assert page.is_visible("text=Thông báo (1)")
-    page.click("button:has-text('Giấy mời sinh hoạt')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button:has-text('Giấy mời sinh hoạt')")
     assert page.url.endswith(f"/meetings/my/#meeting-{meeting.pk}")
     assert page.is_visible("text=Thông báo (0)")
     assert page.is_visible("text=Nhà văn hóa bản Áng")
@@ -49,8 +49,8 @@ def test_member_opens_the_invitation_and_reports_on_a_phone(
     assert card.locator("text=Quá hạn").is_visible()
     card.locator("input[name=progress]").fill("60")
     card.locator("textarea[name=note]").fill("Đã gặp 4 hộ")
-    card.locator("button:has-text('Báo cáo tiến độ')").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        card.locator("button:has-text('Báo cáo tiến độ')").click()
     page.screenshot(path=str(tmp_path / "my.png"), full_page=True)
     assert page.is_visible("text=Đã ghi báo cáo tiến độ 60%")
     assert Task.objects.get(pk=task.pk).progress == 60

@@ -25,34 +25,31 @@ QUEUED = "Đã lưu trên máy — sẽ tự gửi khi có sóng."
 
 
 @pytest.fixture
-def playwright(chromium, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    # Playwright's offline mode leaves a service worker's own requests alone (microsoft/playwright
-    # issue 2311): with these events it can see them, and `offline` cuts them too.
-    monkeypatch.setenv("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
-    with sync_api.sync_playwright() as p:
-        yield p
-        from django.db import connections
+def phone(playwright, chromium, headless_shell, tmp_path):
+    """The phone's browser: a persistent profile (cache, storage, service worker survive a
+    restart: open it again). Debian's headless shell, or with `full=True` the full Chromium
+    (Background Sync, which the headless shell lacks)."""
+    opened = []
 
-        connections.close_all()
+    def open_phone(full=False):
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=chromium if full else headless_shell,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport=SCREEN,
+            is_mobile=True,
+            has_touch=True,
+            locale="vi-VN",
+            service_workers="allow",
+        )
+        context.set_default_timeout(30000)
+        opened.append(context)
+        return context
 
-
-def phone(playwright, chromium, profile):
-    """The phone's browser: a persistent profile (cache, storage, service worker survive)."""
-    context = playwright.chromium.launch_persistent_context(
-        str(profile),
-        executable_path=chromium,
-        headless=True,
-        args=CHROMIUM_ARGS,
-        viewport=SCREEN,
-        is_mobile=True,
-        has_touch=True,
-        locale="vi-VN",
-        service_workers="allow",
-    )
-    context.set_default_timeout(30000)
-    return context
+    yield open_phone
+    for context in opened:
+        context.close()  # (closed already where the test ends well)
 
 
 def _cut(route):
@@ -137,18 +134,17 @@ def last_month(tree, personas):
 
 
 def test_a_whole_meeting_recorded_with_no_signal_reaches_the_server_once(
-    playwright, chromium, live_server, fast_passwords, personas, tree, last_month, tmp_path
+    phone, live_server, fast_passwords, personas, tree, last_month
 ):
     april = meeting_of(tree.cell_a, APRIL)
     record_url = f"/meetings/{april.pk}/record/"
     base = live_server.url
-    profile = tmp_path / "profile"
 
     # The day before, with a signal: chibo opened once; the phone keeps the secretary's pages.
-    context = phone(playwright, chromium, profile)
+    context = phone()
     page = context.new_page()
     sign_in(page, base, "secretary_a", "/")
-    page.wait_for_function("document.documentElement.dataset.kept")
+    page.locator("html[data-kept]").wait_for(state="attached")
     kept = kept_pages(page)
     for url in (
         "/offline/",
@@ -163,7 +159,7 @@ def test_a_whole_meeting_recorded_with_no_signal_reaches_the_server_once(
     context.close()
 
     # The day: no signal from the first page load.
-    context = phone(playwright, chromium, profile)
+    context = phone()
     offline(context)
     page = context.new_page()
     page.goto(base + "/meetings/month/")  # a page the phone does not keep
@@ -246,7 +242,7 @@ def test_a_whole_meeting_recorded_with_no_signal_reaches_the_server_once(
 
     # The phone is restarted, still no signal.
     context.close()
-    context = phone(playwright, chromium, profile)
+    context = phone()
     offline(context)
     page = context.new_page()
     page.goto(base + record_url)
@@ -291,15 +287,15 @@ def test_a_whole_meeting_recorded_with_no_signal_reaches_the_server_once(
 
 
 def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
-    playwright, chromium, live_server, fast_passwords, personas, tree, tmp_path
+    phone, live_server, fast_passwords, personas, tree
 ):
     april = meeting_of(tree.cell_a, APRIL)
     record_url = f"/meetings/{april.pk}/record/"
     base = live_server.url
-    context = phone(playwright, chromium, tmp_path / "profile")
+    context = phone()
     page = context.new_page()
     sign_in(page, base, "secretary_a", record_url)
-    page.wait_for_function("document.documentElement.dataset.kept")
+    page.locator("html[data-kept]").wait_for(state="attached")
 
     offline(context)
     page.reload()
@@ -349,17 +345,17 @@ def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
 
 
 def test_a_record_queued_on_the_phone_is_sent_by_background_sync_with_the_page_closed(
-    playwright, chromium, live_server, fast_passwords, personas, tree, tmp_path
+    phone, live_server, fast_passwords, personas, tree
 ):
     """Where the browser has Background Sync, the service worker sends the records waiting when
     the signal returns, with no chibo page open; the next page opened says it was received."""
     april = meeting_of(tree.cell_a, APRIL)
     record_url = f"/meetings/{april.pk}/record/"
     base = live_server.url
-    context = phone(playwright, chromium, tmp_path / "profile")
+    context = phone(full=True)
     page = context.new_page()
     sign_in(page, base, "secretary_a", record_url)
-    page.wait_for_function("document.documentElement.dataset.kept")
+    page.locator("html[data-kept]").wait_for(state="attached")
     assert page.evaluate("'sync' in ServiceWorkerRegistration.prototype")
 
     offline(context)

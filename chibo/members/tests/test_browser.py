@@ -112,8 +112,8 @@ def test_admin_sets_up_totp_in_the_browser(browser, live_server, fast_passwords,
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     assert TOTPDevice.objects.get(user=personas["admin"], confirmed=False).bin_key == key
     page.fill("#id_token", f"{TOTP(key).token():06d}")
-    page.click("button[type=submit]:has-text('Xác nhận')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Xác nhận')")
 
     assert page.url == f"{live_server.url}/members/"
     assert "Nguyễn Văn An" in page.locator("#results").inner_text()
@@ -123,8 +123,8 @@ def test_admin_sets_up_totp_in_the_browser(browser, live_server, fast_passwords,
     assert tree.district.name in page.locator("h1").inner_text()
 
     # Signing out is a POST from the top bar; afterwards pages ask for a login again.
-    page.click("button:has-text('Đăng xuất')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button:has-text('Đăng xuất')")
     assert page.url.startswith(f"{live_server.url}/accounts/login/")
     page.goto(f"{live_server.url}/members/")
     assert page.url.startswith(f"{live_server.url}/accounts/login/")

@@ -29,7 +29,6 @@ def _phone(browser):
 def _submit(page, form):
     with page.expect_navigation():
         page.locator(form).locator("button[type=submit]").tap()
-    page.wait_for_load_state("networkidle")
 
 
 def _action(name):

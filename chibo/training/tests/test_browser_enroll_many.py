@@ -27,8 +27,8 @@ def test_select_all_shown_then_one_submit(browser, live_server, personas, tree):
     assert boxes.count() == 1
     select_all.check()
     assert boxes.nth(0).is_checked()
-    page.click("button[type=submit]:has-text('Cử những người đã chọn')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Cử những người đã chọn')")
     assert page.url == f"{live_server.url}/training/courses/{course.pk}/"
     assert "Đã cử 1 người vào lớp." in page.content()
     assert list(Enrollment.objects.filter(course=course).values_list("member_id", flat=True)) == [

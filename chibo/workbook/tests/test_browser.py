@@ -50,8 +50,8 @@ def test_upload_preview_progress_and_import(
     page = context.new_page()
     sign_in(page, live_server.url, "admin", "/workbook/")
     page.fill("#id_token", f"{TOTP(device.bin_key).token():06d}")
-    page.click("button[type=submit]:has-text('Xác nhận')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Xác nhận')")
     assert page.url == f"{live_server.url}/workbook/"
 
     page.set_input_files("#id_file", str(path))
