@@ -806,6 +806,17 @@ def browser(_playwright, playwright):
 
 
 def sign_in(page, base_url, username, next_url):
+    """Open `next_url` signed in as a persona: the page's context carries the cookie of a
+    session signed in here, past the TOTP step (the sign-in itself is tested in
+    accounts/tests/test_auth.py, and in a browser by the tests that use the login page)."""
+    key = signed_in_session(User.objects.get(username=username))
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": key, "url": base_url}]
+    )
+    page.goto(base_url + next_url)
+
+
+def sign_in_on_login_page(page, base_url, username, next_url):
     """Sign in through the login page as a persona (password pw-<username>)."""
     page.goto(f"{base_url}/accounts/login/?next={next_url}")
     page.fill("#id_username", username)

@@ -15,7 +15,7 @@ import pytest
 from chibo.meetings.models import Attendance, CellMeeting, MeetingSubmission, Task, TaskUpdate
 from chibo.meetings.record.selectors import record_context
 from chibo.meetings.record.services import meeting_record
-from conftest import CHROMIUM_ARGS, sign_in
+from conftest import CHROMIUM_ARGS, sign_in, sign_in_on_login_page
 
 from .core_helpers import APRIL, MARCH, key, meeting_of, record_data
 
@@ -143,7 +143,7 @@ def test_a_whole_meeting_recorded_with_no_signal_reaches_the_server_once(
     # The day before, with a signal: chibo opened once; the phone keeps the secretary's pages.
     context = phone()
     page = context.new_page()
-    sign_in(page, base, "secretary_a", "/")
+    sign_in_on_login_page(page, base, "secretary_a", "/")
     page.locator("html[data-kept]").wait_for(state="attached")
     kept = kept_pages(page)
     for url in (

@@ -8,7 +8,7 @@ import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import PHONE, sign_in
+from conftest import PHONE, sign_in, sign_in_on_login_page
 
 pytestmark = pytest.mark.browser
 
@@ -99,7 +99,7 @@ def test_a_bad_filter_value_shows_the_filters_with_its_error(
 def test_admin_sets_up_totp_in_the_browser(browser, live_server, fast_passwords, personas, tree):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
-    sign_in(page, live_server.url, "admin", "/members/")
+    sign_in_on_login_page(page, live_server.url, "admin", "/members/")
     assert page.url.startswith(f"{live_server.url}/accounts/otp/")
     assert page.locator("svg").count() >= 1  # the QR code
 

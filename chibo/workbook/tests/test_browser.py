@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from chibo.members.models import Member
 from chibo.workbook import schema
 from chibo.workbook.models import WorkbookImport
-from conftest import sign_in
+from conftest import sign_in_on_login_page
 
 from .test_import import book, member, rows
 
@@ -48,7 +48,7 @@ def test_upload_preview_progress_and_import(
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
-    sign_in(page, live_server.url, "admin", "/workbook/")
+    sign_in_on_login_page(page, live_server.url, "admin", "/workbook/")
     page.fill("#id_token", f"{TOTP(device.bin_key).token():06d}")
     with page.expect_navigation():
         page.click("button[type=submit]:has-text('Xác nhận')")
