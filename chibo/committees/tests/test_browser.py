@@ -4,7 +4,6 @@ indicators change (cells with a committee on the organization page and on the in
 list). Drives Debian's Chromium through Playwright."""
 
 import datetime
-import importlib
 
 import pytest
 
@@ -17,22 +16,12 @@ from .conftest import START, fill, seat
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def committee_rules(transactional_db):
-    """The rules the committees migration seeds. The live server makes this test transactional,
-    and a transactional test run before it (another browser test) flushed them."""
-    from django.apps import apps
-
-    rules_migration = importlib.import_module("chibo.committees.migrations.0002_rules")
-    rules_migration.forwards(apps, None)
-
-
 def kpi(page, code) -> str:
     return page.locator(f'.kpi[data-code="{code}"] .v').inner_text().strip()
 
 
 def test_commune_records_a_new_cell_committee_and_sees_the_indicators_change(
-    browser, live_server, committee_rules, personas, tree
+    browser, live_server, personas, tree
 ):
     cell = tree.cell_a2
     people = fill(cell, 10)
