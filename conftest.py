@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import threading
 from collections.abc import Mapping
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -809,7 +810,11 @@ def sign_in(page, base_url, username, next_url):
     """Open `next_url` signed in as a persona: the page's context carries the cookie of a
     session signed in here, past the TOTP step (the sign-in itself is tested in
     accounts/tests/test_auth.py, and in a browser by the tests that use the login page)."""
-    key = signed_in_session(User.objects.get(username=username))
+    # Between two requests on SQLite: the server's connection is not the test's (Playwright's
+    # loop runs), and the shared in-memory database refuses a write to a table that another
+    # connection is reading (a page's requests go on after its load).
+    with _SERVING:
+        key = signed_in_session(User.objects.get(username=username))
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": key, "url": base_url}]
     )
@@ -995,6 +1000,9 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+_SERVING = threading.Lock()  # held by the live server on SQLite while it serves a request
+
+
 def _serve_one_request_at_a_time():
     """The live server of a browser test on SQLite hands every request thread the test's one
     in-memory connection; a page and its service worker asking at once then share it across
@@ -1002,8 +1010,6 @@ def _serve_one_request_at_a_time():
     database the server still takes connections in threads (a browser keeps some open), but runs
     chibo for one request after the other, as a phone on a weak signal asks anyway; on
     PostgreSQL each thread has its own connection and nothing is serialized."""
-    import threading
-
     from django.core.servers.basehttp import ThreadedWSGIServer
     from django.test.testcases import LiveServerThread
 
@@ -1011,10 +1017,9 @@ def _serve_one_request_at_a_time():
         def set_app(self, application):
             if not self.connections_override:
                 return super().set_app(application)
-            lock = threading.Lock()
 
             def serially(environ, start_response):
-                with lock:
+                with _SERVING:
                     result = application(environ, start_response)
                     try:
                         body = b"".join(result)
