@@ -806,14 +806,20 @@ def browser(_playwright, playwright):
     return _playwright.browser()
 
 
+def between_requests():
+    """For a browser test that writes to the database while a page is open (its requests go on
+    after its load: htmx, the service worker, polling): the block runs between two of the live
+    server's requests. On SQLite the server's connection is not the test's (Playwright's loop
+    runs), and the shared in-memory database refuses a write to a table that another connection
+    is reading, or a read of one it is writing."""
+    return _SERVING
+
+
 def sign_in(page, base_url, username, next_url):
     """Open `next_url` signed in as a persona: the page's context carries the cookie of a
     session signed in here, past the TOTP step (the sign-in itself is tested in
     accounts/tests/test_auth.py, and in a browser by the tests that use the login page)."""
-    # Between two requests on SQLite: the server's connection is not the test's (Playwright's
-    # loop runs), and the shared in-memory database refuses a write to a table that another
-    # connection is reading (a page's requests go on after its load).
-    with _SERVING:
+    with between_requests():
         key = signed_in_session(User.objects.get(username=username))
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": key, "url": base_url}]

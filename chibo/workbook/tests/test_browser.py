@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from chibo.members.models import Member
 from chibo.workbook import schema
 from chibo.workbook.models import WorkbookImport
-from conftest import sign_in_on_login_page
+from conftest import between_requests, sign_in_on_login_page
 
 from .test_import import book, member, rows
 
@@ -20,7 +20,8 @@ pytestmark = pytest.mark.browser
 
 
 def _work():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    with between_requests():  # the page polls meanwhile
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def test_upload_preview_progress_and_import(
