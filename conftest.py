@@ -14,7 +14,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Mapping
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -758,14 +758,26 @@ class Playwright:
         try:
             yield self.playwright
         finally:
-            if self._browser is not None:
-                for context in self._browser.contexts:
-                    context.close()
-            # While the loop is marked as running, Django keeps the test's connections apart
-            # from the thread's (asgiref's Local): close them, or PostgreSQL refuses to drop
-            # the test database at the end.
-            connections.close_all()
-            asyncio._set_running_loop(None)
+            try:
+                self._close_contexts()
+            finally:
+                # While the loop is marked as running, Django keeps the test's connections
+                # apart from the thread's (asgiref's Local): close them, or PostgreSQL refuses
+                # to drop the test database at the end.
+                connections.close_all()
+                asyncio._set_running_loop(None)
+
+    def _close_contexts(self):
+        if self._browser is None:
+            return
+        try:
+            for context in self._browser.contexts:
+                context.close()
+        except Exception:
+            browser, self._browser = self._browser, None  # the next test launches another
+            with suppress(Exception):
+                browser.close()
+            raise
 
     def browser(self):
         if self._browser is None or not self._browser.is_connected():
