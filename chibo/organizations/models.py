@@ -291,109 +291,85 @@ class VillageCellLinkQuerySet(DatedQuerySet):
         return self.filter(end__isnull=True)
 
 
-class VillageCellLink(TimeStamped):
-    """The residential cell that serves a village over [start, end): one cell a day at most.
+def link_constraints(prefix: str, subject: str) -> list:
+    """A dated link's interval, and one open row per `subject` at most."""
+    return [
+        models.CheckConstraint(
+            condition=Q(end__isnull=True) | Q(end__gt=models.F("start")), name=f"{prefix}_interval"
+        ),
+        models.UniqueConstraint(
+            fields=[subject], condition=Q(end__isnull=True), name=f"{prefix}_one_open"
+        ),
+    ]
 
-    Village.cell repeats the open link's cell for the pages about now; figures as of a date read
-    the link in force on that date, so a merge or a new link never rewrites the past.
-    """
 
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="cell_links")
-    cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="village_links")
+class DatedLink(TimeStamped):
+    """What `SUBJECT` was tied to (`TARGET`) over [start, end): one a day at most. The subject's
+    own field repeats the open link's target for the pages about now; figures as of a date read
+    the link in force on that date, so a change never rewrites the past."""
+
+    SUBJECT = TARGET = ""  # the two foreign keys' names
+
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"), null=True, blank=True)
 
     objects = VillageCellLinkQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        subject, target = (getattr(self, f"{name}_id") for name in (self.SUBJECT, self.TARGET))
+        end = day_text(self.end) if self.end else ""
+        return f"{subject} → {target} ({day_text(self.start)}–{end})"
+
+
+class VillageCellLink(DatedLink):
+    """The residential cell that serves a village (Village.cell: the open link's)."""
+
+    SUBJECT, TARGET = "village", "cell"
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="cell_links")
+    cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="village_links")
 
     class Meta:
         ordering = ["village_id", "start"]  # by id: "village" would join to order by name
         indexes = [models.Index(fields=["cell", "start"], name="villagelink_cell_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
-                name="villagelink_interval",
-            ),
-            models.UniqueConstraint(
-                fields=["village"], condition=Q(end__isnull=True), name="villagelink_one_open"
-            ),
-        ]
+        constraints = link_constraints("villagelink", "village")
         verbose_name = _("chi bộ phụ trách thôn, bản")
         verbose_name_plural = _("chi bộ phụ trách thôn, bản")
 
-    def __str__(self):
-        end = day_text(self.end) if self.end else ""
-        return f"{self.village_id} → {self.cell_id} ({day_text(self.start)}–{end})"
 
+class VillageCommuneLink(DatedLink):
+    """The administrative commune a village lies in (Village.commune: the open link's, the last
+    one's once the village closed), so a communes' merger never rewrites the past
+    (docs/decisions/0019-demo-reorganization.md)."""
 
-class VillageCommuneLink(TimeStamped):
-    """The administrative commune a village lies in over [start, end): one commune a day at
-    most.
-
-    Village.commune repeats the open link's commune (the last one's once the village closed)
-    for the pages about now; figures as of a date read the link in force on that date, so a
-    communes' merger never rewrites the past (docs/decisions/0019-demo-reorganization.md).
-    """
-
+    SUBJECT, TARGET = "village", "commune"
     village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="commune_links")
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="village_links")
-    start = models.DateField(_("từ ngày"))
-    end = models.DateField(_("đến ngày"), null=True, blank=True)
-
-    objects = VillageCellLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["village_id", "start"]
         indexes = [models.Index(fields=["commune", "start"], name="villagecommune_commune_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
-                name="villagecommune_interval",
-            ),
-            models.UniqueConstraint(
-                fields=["village"], condition=Q(end__isnull=True), name="villagecommune_one_open"
-            ),
-        ]
+        constraints = link_constraints("villagecommune", "village")
         verbose_name = _("xã của thôn, bản")
         verbose_name_plural = _("xã của thôn, bản")
 
-    def __str__(self):
-        end = day_text(self.end) if self.end else ""
-        return f"{self.village_id} → {self.commune_id} ({day_text(self.start)}–{end})"
 
+class CommuneCommitteeLink(DatedLink):
+    """The commune Party committee (Đảng bộ xã) that leads an administrative commune
+    (Commune.party_committee: the open link's), so a reorganization that hands the commune to a
+    new committee never rewrites the past (docs/decisions/0019-demo-reorganization.md)."""
 
-class CommuneCommitteeLink(TimeStamped):
-    """The commune Party committee (Đảng bộ xã) that leads an administrative commune over
-    [start, end): one committee a day at most.
-
-    Commune.party_committee repeats the open link's committee for the pages about now; figures
-    as of a date read the link in force on that date, so a reorganization that hands the commune
-    to a new committee never rewrites the past (docs/decisions/0019-demo-reorganization.md).
-    """
-
+    SUBJECT, TARGET = "commune", "committee"
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="committee_links")
     committee = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="commune_links"
     )
-    start = models.DateField(_("từ ngày"))
-    end = models.DateField(_("đến ngày"), null=True, blank=True)
-
-    objects = VillageCellLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["commune_id", "start"]
         indexes = [models.Index(fields=["committee", "start"], name="communelink_committee_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
-                name="communelink_interval",
-            ),
-            models.UniqueConstraint(
-                fields=["commune"], condition=Q(end__isnull=True), name="communelink_one_open"
-            ),
-        ]
+        constraints = link_constraints("communelink", "commune")
         verbose_name = _("đảng bộ xã lãnh đạo xã")
         verbose_name_plural = _("đảng bộ xã lãnh đạo xã")
-
-    def __str__(self):
-        end = day_text(self.end) if self.end else ""
-        return f"{self.commune_id} → {self.committee_id} ({day_text(self.start)}–{end})"
