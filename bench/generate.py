@@ -10,7 +10,9 @@ The database must be empty (migrations are applied first). Rows are written in b
 Organization.path = parent.path + f"{pk:08d}/", depth, one open OrganizationPeriod and one
 FOUNDED OrganizationEvent per organization, Member name parts / search_text / sort_key as
 Member.refresh_derived() computes them, one open Membership per member, one VillageCellLink
-and one VillageCommuneLink per village (from the village's valid_from), official dates at the
+and one VillageCommuneLink per village (from the village's valid_from), one
+CommuneCommitteeLink per commune led by a committee (from the later of the two's valid_from),
+official dates at the
 end of the 12 months' probation (rules.probation_end), one audit row per organization and
 member, the members per cell counters (chibo.members.counts). Then the benchmark users (see
 USERS) get their roles, and ANALYZE.
@@ -51,6 +53,7 @@ from chibo.members.models import CellMemberCount, Member, Membership  # noqa: E4
 from chibo.members.rules import probation_end  # noqa: E402
 from chibo.organizations.models import (  # noqa: E402
     Commune,
+    CommuneCommitteeLink,
     Organization,
     OrganizationEvent,
     OrganizationPeriod,
@@ -447,6 +450,7 @@ def derived_rows_sql():
     mem, ms, au = Member._meta.db_table, Membership._meta.db_table, AuditEvent._meta.db_table
     vil, link = Village._meta.db_table, VillageCellLink._meta.db_table
     placed = VillageCommuneLink._meta.db_table
+    com, led = Commune._meta.db_table, CommuneCommitteeLink._meta.db_table
     cnt = CellMemberCount._meta.db_table  # what chibo.members.counts keeps
     q = connection.ops.quote_name
     check_columns(OrganizationPeriod, ["id", "organization_id", "name", "parent_id", "path",
@@ -459,6 +463,8 @@ def derived_rows_sql():
                                     "start", "end"])  # fmt: skip
     check_columns(VillageCommuneLink, ["id", "created_at", "updated_at", "village_id",
                                        "commune_id", "start", "end"])  # fmt: skip
+    check_columns(CommuneCommitteeLink, ["id", "created_at", "updated_at", "commune_id",
+                                         "committee_id", "start", "end"])  # fmt: skip
     check_columns(AuditEvent, ["id", "at", "actor_id", "action", "object_type", "object_id",
                                "object_repr", "changes", "note"])  # fmt: skip
     cast = "CAST(id AS TEXT)"
@@ -483,6 +489,13 @@ def derived_rows_sql():
             f"INSERT INTO {placed} (created_at, updated_at, village_id, commune_id, start, "  # noqa: S608
             f"{q('end')}) SELECT created_at, updated_at, id, commune_id, valid_from, NULL "
             f"FROM {vil}",
+        ),
+        (
+            "commune committees",
+            f"INSERT INTO {led} (created_at, updated_at, commune_id, committee_id, start, "  # noqa: S608
+            f"{q('end')}) SELECT c.created_at, c.updated_at, c.id, c.party_committee_id, "
+            f"CASE WHEN o.valid_from > c.valid_from THEN o.valid_from ELSE c.valid_from END, "
+            f"NULL FROM {com} c JOIN {org} o ON o.id = c.party_committee_id",
         ),
         (
             "memberships",
