@@ -529,7 +529,14 @@ class _CommitteePlanner:
                 "start": D(2020, 7, 1),
                 "end": d.COMMUNE_TERM_END,
                 "nonlocal_target": d.NONLOCAL_TARGET,
-            }
+            },
+            {
+                "organization": d.PROVINCE[0],
+                "term_name": "2025–2030",
+                "start": d.COMMUNE_TERM_END,
+                "end": D(2030, 7, 1),
+                "nonlocal_target": d.NONLOCAL_TARGET_2025,
+            },
         ]
 
     def _local(self, ci) -> str:

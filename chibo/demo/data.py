@@ -24,6 +24,9 @@ HEADS_PLANNED = 11  # of the 12 others: the head is another member ("planned for
 HEADS_NOT_MEMBER = 1  # ... and one village whose head is not a member
 NONLOCAL_LEADERS = 21  # commune Party secretaries and PC chairmen not local, of 44
 NONLOCAL_TARGET = 22  # the district's target for the 2020–2025 term (21/22 = 95,45%)
+# The province's for 2025–2030, set for its 9 new communes of 01/07/2025 (one non-local leader
+# in each; chibo/demo/reorganization.py).
+NONLOCAL_TARGET_2025 = 9
 TRAINING_COURSES = 15  # party-work and government-work courses of the district since 2021
 TRAINING_ATTENDANCES = 967  # attendances in them
 SENT_INTERMEDIATE = 64  # officials and committee members sent to intermediate theory

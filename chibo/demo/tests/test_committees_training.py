@@ -31,6 +31,7 @@ from chibo.core.dates import today
 from chibo.core.indicators import all_indicators
 from chibo.core.indicators import get as get_indicator
 from chibo.demo import data as d
+from chibo.demo.reorganization import NEW_COMMUNES
 from chibo.demo.reorganization import ON as REORGANIZED_ON
 from chibo.members.models import THEORY_RANK, Member, Membership, Status
 from chibo.organizations.models import Organization, OrganizationPeriod, Village
@@ -353,12 +354,17 @@ def test_commune_leaders(demo, district):
         if x.post == CommuneLeader.Post.PARTY_SECRETARY:
             assert secretaries[x.commune_id] == x.member_id
     assert len(leaders) > 44  # and the ones before them
-    # Only the district sets a target: the province's figure (the root's) is the sum of its
-    # districts' targets.
+    # The district sets the 2020–2025 target (the province's figure then is the sum of its
+    # districts'); the province, the 2025–2030 one for the new communes directly under it.
     targets = LeadershipTarget.objects.select_related("organization")
     assert {(t.organization.code, t.term_name, t.nonlocal_target) for t in targets} == {
-        (d.DISTRICT[0], "2020–2025", 22)
+        (d.DISTRICT[0], "2020–2025", 22),
+        (d.PROVINCE[0], "2025–2030", 9),
     }
+    assert len(NEW_COMMUNES) == d.NONLOCAL_TARGET_2025
+    province = Organization.objects.get(code=d.PROVINCE[0])
+    target = get_indicator("nonlocal_commune_leaders_target").compute(province, REORGANIZED_ON)
+    assert target.of == d.NONLOCAL_TARGET_2025
 
 
 def test_commune_officials(demo, district):
