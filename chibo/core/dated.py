@@ -57,6 +57,19 @@ class ValidFromToQuerySet(DatedQuerySet):
     end_field = "valid_to"
 
 
+def _end(row, on: datetime.date, field_start: str, field_end: str, key: str):
+    """Set `row`'s end to `on` in memory, after the checks of end_dated_row; its old end."""
+    start, old = getattr(row, field_start), getattr(row, field_end)
+    if old is not None and old <= on:
+        raise ValidationError({key: _("Mục này đã kết thúc ngày %(d)s.") % {"d": day_text(old)}})
+    if start is not None and on <= start:
+        raise ValidationError(
+            {key: _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).") % {"d": day_text(start)}}
+        )
+    setattr(row, field_end, on)
+    return old
+
+
 @transaction.atomic
 def end_dated_row(
     *,
@@ -78,16 +91,7 @@ def end_dated_row(
     field alone (and `updated_at` when the model has one). Returns the row.
     """
     field_start = field_start or START_OF[field_end]
-    key = error_field or field_end
-    start = getattr(row, field_start)
-    old = getattr(row, field_end)
-    if old is not None and old <= on:
-        raise ValidationError({key: _("Mục này đã kết thúc ngày %(d)s.") % {"d": day_text(old)}})
-    if start is not None and on <= start:
-        raise ValidationError(
-            {key: _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).") % {"d": day_text(start)}}
-        )
-    setattr(row, field_end, on)
+    old = _end(row, on, field_start, field_end, error_field or field_end)
     fields = [field_end]
     if any(f.name == "updated_at" for f in row._meta.concrete_fields):
         fields.append("updated_at")
@@ -121,16 +125,7 @@ def end_dated_rows(
     key = error_field or field_end
     events = []
     for row in rows:
-        start, old = getattr(row, field_start), getattr(row, field_end)
-        if old is not None and old <= on:
-            raise ValidationError(
-                {key: _("Mục này đã kết thúc ngày %(d)s.") % {"d": day_text(old)}}
-            )
-        if start is not None and on <= start:
-            raise ValidationError(
-                {key: _("Ngày kết thúc phải sau ngày bắt đầu (%(d)s).") % {"d": day_text(start)}}
-            )
-        setattr(row, field_end, on)
+        old = _end(row, on, field_start, field_end, key)
         events.append(
             audit.event(
                 actor=actor,
