@@ -213,6 +213,13 @@ def _reparent_batch(moves, on, actor, decision) -> list[Reparented]:
     nodes = _subtrees([org for org, _p in moves])
     by_pk = {n.pk: n for n in nodes}
     moves = [(by_pk.get(org.pk, org), new_parent) for org, new_parent in moves]
+    under = {org.path: [] for org, _p in moves}  # each moved org's subtree, by path
+    for node in nodes:  # its root: the moved org whose path is one of its path's prefixes
+        end = node.path.find("/")
+        while end != -1 and (bucket := under.get(node.path[: end + 1])) is None:
+            end = node.path.find("/", end + 1)
+        if end != -1:
+            bucket.append(node)
     open_periods = {}
     periods = OrganizationPeriod.objects.select_for_update().filter(
         organization_id__in=[n.pk for n in nodes], valid_to__isnull=True
@@ -227,9 +234,7 @@ def _reparent_batch(moves, on, actor, decision) -> list[Reparented]:
         old_parent = old_parents.get(org.parent_id)
         old_prefix, new_prefix = org.path, new_parent.path + path_segment(org.pk)
         depth_shift = new_parent.depth + 1 - org.depth
-        for node in nodes:
-            if not node.path.startswith(old_prefix):
-                continue
+        for node in under[old_prefix]:
             rec.nodes.append((node, (node.parent_id, node.path, node.depth)))
             period = open_periods.get(node.pk)
             same_day = period is not None and period.valid_from == on
