@@ -62,7 +62,7 @@ def period_of(congress: CellCongress, today: datetime.date) -> Period:
     )
 
 
-def _paragraphs(text: str) -> str:
+def paragraphs(text: str) -> str:
     """A blank line starts a new paragraph in the document (docxtpl's \\a), a line break stays
     a line break."""
     blocks = [b.strip() for b in (text or "").replace("\r\n", "\n").split("\n\n")]
@@ -217,5 +217,5 @@ def context_for(congress: CellCongress, today: datetime.date) -> dict:
         **criteria_context(congress.cell_id, period.on),
     }
     for field, name in PROSE.items():
-        context[name] = _paragraphs(getattr(draft, field, ""))
+        context[name] = paragraphs(getattr(draft, field, ""))
     return context

@@ -204,6 +204,161 @@ def draft_resolution() -> bytes:
     return _save(doc)
 
 
+# --- a grassroots committee's congress (đại hội đảng bộ xã, cơ sở) --------------------------------
+
+
+def _committee_head(doc, number: str):
+    table = doc.add_table(rows=2, cols=2)
+    L.no_borders(table)
+    left, right = table.rows[0].cells
+    L.cell_text(left, "{{ cap_tren_in_hoa }}", align=CENTER)
+    L.centre(left, "{{ dang_bo_in_hoa }}", bold=True)
+    L.centre(left, "*")
+    L.cell_text(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=15, align=CENTER)
+    number_cell, date_cell = table.rows[1].cells
+    L.cell_text(number_cell, number, align=CENTER)
+    L.cell_text(date_cell, "{{ ngay_van_ban }}", italic=True, align=CENTER)
+    L.widths(table, [80, 85])
+
+
+def _admissions_table(doc):
+    table = doc.add_table(rows=4, cols=4)
+    table.style = doc.styles["Table Grid"]
+    heads = ("Năm", "Kết nạp", "Chỉ tiêu", "Tỷ lệ")
+    for cell, text in zip(table.rows[0].cells, heads, strict=True):
+        L.cell_text(cell, text, bold=True, size=13, align=CENTER)
+    L.cell_text(table.rows[1].cells[0], "{%tr for k in ket_nap_nam %}", size=13)
+    values = ("{{ k.nam }}", "{{ k.ket_nap }}", "{{ k.chi_tieu }}", "{{ k.ti_le }}")
+    for cell, text in zip(table.rows[2].cells, values, strict=True):
+        L.cell_text(cell, text, size=13, align=CENTER)
+    L.cell_text(table.rows[3].cells[0], "{%tr endfor %}", size=13)
+    L.widths(table, [30, 40, 40, 40])
+    L.para(doc, after=0)
+
+
+def committee_report() -> bytes:
+    doc = L.new_document("Báo cáo chính trị đại hội đảng bộ", "chibo")
+    _committee_head(doc, "Số ....-BC/ĐU")
+    _title(
+        doc,
+        "BÁO CÁO CHÍNH TRỊ",
+        "của Ban Chấp hành {{ dang_bo }} trình Đại hội đại biểu {{ dang_bo }} "
+        "nhiệm kỳ {{ nhiem_ky }}",
+    )
+    L.heading(
+        doc,
+        "Phần thứ nhất: KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT ĐẠI HỘI NHIỆM KỲ {{ nhiem_ky_truoc }}",
+    )
+    L.heading(doc, "I. ĐẶC ĐIỂM TÌNH HÌNH")
+    L.para(
+        doc,
+        "{% if to_chuc_truoc %}{{ dang_bo }} được thành lập trên cơ sở hợp nhất "
+        "{{ to_chuc_truoc }}. {% endif %}Đến ngày {{ den_ngay }}, đảng bộ có {{ so_chi_bo }} "
+        "chi bộ trực thuộc, trong đó {{ so_chi_bo_thon }} chi bộ thôn, bản, tiểu khu; "
+        "{{ dang_vien_cuoi_ky }} đảng viên.",
+    )
+    L.para(doc, "{{ dac_diem_tinh_hinh }}")
+    L.heading(doc, "II. KẾT QUẢ ĐẠT ĐƯỢC")
+    L.para(doc, "{{ ket_qua }}")
+    L.heading(doc, "III. CÔNG TÁC XÂY DỰNG ĐẢNG")
+    L.heading(doc, "1. Công tác tổ chức, xây dựng đội ngũ cấp ủy viên")
+    L.para(
+        doc,
+        "Đến ngày {{ den_ngay }}, {{ chi_bo_co_chi_uy }} chi bộ thôn, bản, tiểu khu có chi "
+        "ủy ({{ ti_le_chi_bo_co_chi_uy }}); {{ bi_thu_la_truong_ban }} bí thư chi bộ đồng "
+        "thời là trưởng thôn, bản, tiểu khu ({{ ti_le_bi_thu_la_truong_ban }}). Ban Chấp hành "
+        "đảng bộ khóa trước có {{ so_cap_uy_vien }} đồng chí.",
+    )
+    L.heading(doc, "2. Công tác phát triển đảng viên")
+    L.para(
+        doc,
+        "Đầu nhiệm kỳ ({{ tu_ngay }}) đảng bộ có {{ dang_vien_dau_ky }} đảng viên; đến "
+        "{{ den_ngay }} có {{ dang_vien_cuoi_ky }} đảng viên ({{ chinh_thuc }} chính thức, "
+        "{{ du_bi }} dự bị). Trong nhiệm kỳ kết nạp {{ so_ket_nap }} đảng viên, đạt "
+        "{{ ti_le_ket_nap }} chỉ tiêu ({{ chi_tieu_ket_nap }}):",
+    )
+    _admissions_table(doc)
+    L.heading(doc, "3. Nâng cao chất lượng sinh hoạt chi bộ")
+    L.para(
+        doc,
+        "Các chi bộ tổ chức {{ so_cuoc_hop }} cuộc sinh hoạt, trong đó {{ so_chuyen_de }} "
+        "cuộc sinh hoạt chuyên đề; {{ ti_le_tot_kha }} buổi sinh hoạt được xếp loại Tốt, Khá"
+        "{% for c in chat_luong %}{% if loop.first %} ({% endif %}{{ c.xep_loai }} "
+        "{{ c.so }} cuộc, {{ c.ti_le }}{% if loop.last %}){% else %}; {% endif %}{% endfor %}. "
+        "Các cuộc sinh hoạt giao {{ so_nhiem_vu }} nhiệm vụ, đã hoàn thành "
+        "{{ so_nhiem_vu_hoan_thanh }} ({{ ti_le_hoan_thanh }}).",
+    )
+    L.heading(doc, "IV. HẠN CHẾ, NGUYÊN NHÂN")
+    L.para(doc, "{{ han_che }}")
+    L.heading(doc, "V. BÀI HỌC KINH NGHIỆM")
+    L.para(doc, "{{ bai_hoc }}")
+    L.heading(doc, "Phần thứ hai: PHƯƠNG HƯỚNG, MỤC TIÊU, NHIỆM VỤ NHIỆM KỲ {{ nhiem_ky }}")
+    L.heading(doc, "I. PHƯƠNG HƯỚNG, MỤC TIÊU")
+    L.para(doc, "{{ phuong_huong }}")
+    L.heading(doc, "II. NHIỆM VỤ, GIẢI PHÁP")
+    L.para(doc, "{{ giai_phap }}")
+    L.signatures(
+        doc,
+        [("", False)],
+        [
+            ("T/M BAN CHẤP HÀNH", True),
+            ("BÍ THƯ", True),
+            ("", False),
+            ("", False),
+            ("{{ bi_thu }}", True),
+        ],
+    )
+    return _save(doc)
+
+
+def committee_resolution() -> bytes:
+    doc = L.new_document("Nghị quyết đại hội đảng bộ", "chibo")
+    _committee_head(doc, "Số 01-NQ/ĐH")
+    _title(doc, "NGHỊ QUYẾT", "Đại hội đại biểu {{ dang_bo }} nhiệm kỳ {{ nhiem_ky }}")
+    L.para(
+        doc,
+        "Đại hội đại biểu {{ dang_bo }} nhiệm kỳ {{ nhiem_ky }} họp ngày {{ ngay_dai_hoi }}, "
+        "sau khi thảo luận Báo cáo chính trị của Ban Chấp hành đảng bộ,",
+        italic=True,
+    )
+    L.centre(doc, "QUYẾT NGHỊ:", bold=True)
+    L.heading(doc, "1. Đánh giá kết quả nhiệm kỳ {{ nhiem_ky_truoc }}")
+    L.para(
+        doc,
+        "Đại hội tán thành đánh giá kết quả thực hiện nghị quyết nhiệm kỳ {{ nhiem_ky_truoc }}: "
+        "kết nạp {{ so_ket_nap }} đảng viên, đạt {{ ti_le_ket_nap }} chỉ tiêu; đảng bộ có "
+        "{{ dang_vien_cuoi_ky }} đảng viên trong {{ so_chi_bo }} chi bộ; "
+        "{{ chi_bo_co_chi_uy }} chi bộ thôn, bản có chi ủy ({{ ti_le_chi_bo_co_chi_uy }}); "
+        "{{ ti_le_tot_kha }} buổi sinh hoạt chi bộ xếp loại Tốt, Khá; {{ ti_le_hoan_thanh }} "
+        "nhiệm vụ chi bộ giao được hoàn thành.",
+    )
+    L.para(doc, "{{ ket_qua }}")
+    L.para(doc, "Hạn chế: {{ han_che }}")
+    L.heading(doc, "2. Phương hướng, mục tiêu nhiệm kỳ {{ nhiem_ky }}")
+    L.para(doc, "{{ phuong_huong }}")
+    L.heading(doc, "3. Nhiệm vụ, giải pháp")
+    L.para(doc, "{{ giai_phap }}")
+    L.heading(doc, "4. Bầu Ban Chấp hành đảng bộ nhiệm kỳ {{ nhiem_ky }}")
+    L.para(
+        doc,
+        "Đại hội bầu Ban Chấp hành {{ dang_bo }} nhiệm kỳ {{ nhiem_ky }} gồm "
+        "{{ so_cap_uy_moi }} đồng chí:",
+    )
+    _loop(doc, "{%p for c in cap_uy_moi %}", "- Đồng chí {{ c.ho_ten }}, {{ c.chuc_danh }};")
+    L.heading(doc, "5. Tổ chức thực hiện")
+    L.para(
+        doc,
+        "Đại hội giao Ban Chấp hành {{ dang_bo }} nhiệm kỳ {{ nhiem_ky }} xây dựng chương "
+        "trình hành động thực hiện nghị quyết; báo cáo {{ cap_uy_cap_tren }} theo quy định.",
+    )
+    L.signatures(
+        doc,
+        [("", False)],
+        [("T/M ĐOÀN CHỦ TỊCH", True), ("", False), ("", False), ("", False)],
+    )
+    return _save(doc)
+
+
 def _save(doc) -> bytes:
     out = io.BytesIO()
     doc.save(out)
@@ -213,6 +368,8 @@ def _save(doc) -> bytes:
 BUILDERS = {
     DocumentKind.POLITICAL_REPORT: political_report,
     DocumentKind.DRAFT_RESOLUTION: draft_resolution,
+    DocumentKind.COMMITTEE_REPORT: committee_report,
+    DocumentKind.COMMITTEE_RESOLUTION: committee_resolution,
 }
 
 

@@ -19,13 +19,14 @@ from chibo.organizations.models import Organization
 
 from .defaults import default_template
 from .models import CellCongress, CongressTemplate, DocumentKind
-from .placeholders import FIELDS, PROSE, sample
+from .placeholders import PROSE, fields_for, sample
 
 __all__ = ["PdfError", "TemplateProblem", "pdf_bytes", "pdf_converter"]
 
 
-def check_template(content: bytes) -> list[str]:
-    """The placeholders of the template at `content`; raises TemplateProblem naming each
+def check_template(content: bytes, kind: str = "") -> list[str]:
+    """The placeholders of the template at `content` (a document of `kind`: the placeholders
+    of a cell's or a grassroots committee's congress); raises TemplateProblem naming each
     unknown placeholder (or field of a list's items) and where it is, or what is wrong with the
     file."""
     try:
@@ -38,7 +39,7 @@ def check_template(content: bytes) -> list[str]:
         names = tpl.get_undeclared_template_variables()
     except jinja2.TemplateSyntaxError as e:
         raise TemplateProblem([_("Lỗi cú pháp trong mẫu: %(m)s.") % {"m": e.message}]) from None
-    unknown = sorted(names - set(FIELDS))
+    unknown = sorted(names - set(fields_for(kind)))
     if unknown:
         raise TemplateProblem(
             [
@@ -50,7 +51,7 @@ def check_template(content: bytes) -> list[str]:
     # The items' fields: fill once with a sample in which anything unknown is an error.
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
-        DocxTemplate(io.BytesIO(content)).render(sample(), jinja_env=env)
+        DocxTemplate(io.BytesIO(content)).render(sample(kind), jinja_env=env)
     except jinja2.UndefinedError as e:
         match = re.search(r"has no attribute '([^']+)'", str(e))
         name = match.group(1) if match else str(e)
@@ -75,8 +76,9 @@ def check_template(content: bytes) -> list[str]:
 
 
 def template_for(cell: Organization, kind: str, on) -> CongressTemplate | None:
-    """The version in use on `on` of the nearest organization above the cell that keeps one
-    (a commune's before the district's); None: chibo's default."""
+    """The version in use on `on` of the nearest organization above the cell (or the grassroots
+    committee) that keeps one (a commune's before the district's), itself included; None:
+    chibo's default."""
     rows = (
         CongressTemplate.objects.filter(
             kind=kind, valid_from__lte=on, organization__path__in=cell.ancestor_paths()
@@ -113,9 +115,17 @@ def fill(congress: CellCongress, kind: str, context: dict, on) -> Filled:
     return Filled(render(template_bytes(template, kind), context), template)
 
 
+ASCII_KINDS = {
+    DocumentKind.POLITICAL_REPORT: "bao-cao-chinh-tri",
+    DocumentKind.DRAFT_RESOLUTION: "du-thao-nq",
+    DocumentKind.COMMITTEE_REPORT: "bao-cao-chinh-tri-dang-bo",
+    DocumentKind.COMMITTEE_RESOLUTION: "nghi-quyet-dai-hoi-dang-bo",
+}
+
+
 def filenames(congress: CellCongress, kind: str, ext: str) -> tuple[str, str]:
     code = re.sub(r"[^A-Za-z0-9_-]", "-", congress.cell.code)
-    ascii_kind = "bao-cao-chinh-tri" if kind == DocumentKind.POLITICAL_REPORT else "du-thao-nq"
+    ascii_kind = ASCII_KINDS[kind]
     term = re.sub(r"[^0-9]+", "-", congress.plan.term_name).strip("-")
     label = DocumentKind(kind).label
     name = re.sub(r'[\\/:*?"<>|]', "-", f"{label} {congress.cell.name} {congress.plan.term_name}")

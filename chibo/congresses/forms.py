@@ -1,6 +1,10 @@
-"""Forms of the congress pages: a plan, a cell's steps and deadline, the congress held with the
-committee it elected, the prose of the documents, a template upload, a regulation and its
-review, and the pages' query strings."""
+"""Forms of the congress pages: a plan, a congress's steps and deadline, the congress held with
+the committee it elected (a cell's from its members; a grassroots committee's by party card
+numbers: its members number hundreds), a grassroots committee's congress added to a plan, the
+prose of the documents, a template upload, a regulation and its review, and the pages' query
+strings."""
+
+import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.forms import DateField
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.members.models import Member
+from chibo.organizations.models import Organization
 
 from .models import CongressDraft, DocumentKind
 
@@ -28,6 +33,27 @@ class PlanForm(SubmissionKeyMixin, forms.Form):
     term_end = DateField(label=_("Nhiệm kỳ đến ngày (không tính)"))
     deadline = DateField(label=_("Hạn hoàn thành đại hội (ngày cuối)"))
     reference = forms.CharField(label=_("Số kế hoạch"), max_length=100, required=False)
+    grassroots = forms.BooleanField(
+        label=_("Kế hoạch đại hội các đảng bộ cơ sở trực thuộc (không phải các chi bộ)"),
+        required=False,
+    )
+
+    def __init__(self, *args, upper=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not upper:  # a commune plans its cells' congresses only
+            del self.fields["grassroots"]
+
+
+class CommitteeAddForm(SubmissionKeyMixin, forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Đảng bộ cơ sở"), queryset=Organization.objects.none()
+    )
+    deadline = DateField(label=_("Hạn hoàn thành (để trống: hạn của kế hoạch)"), required=False)
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organizations is not None:
+            self.fields["organization"].queryset = organizations
 
 
 class StepsForm(forms.Form):
@@ -60,6 +86,59 @@ class HoldForm(SubmissionKeyMixin, forms.Form):
         if members is not None:
             for name in ("secretary", "deputy", "members"):
                 self.fields[name].queryset = members
+
+
+class CardsField(forms.CharField):
+    """Party card numbers, one a line (or separated by commas or spaces)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [c for c in re.split(r"[\s,;]+", text) if c]
+
+
+class CommitteeHoldForm(SubmissionKeyMixin, forms.Form):
+    """The congress of a grassroots committee held and the committee it elected, named by party
+    card numbers."""
+
+    held_on = DateField(label=_("Ngày đại hội"))
+    secretary = forms.CharField(label=_("Bí thư (số thẻ đảng viên)"), max_length=20)
+    deputies = CardsField(label=_("Phó Bí thư (số thẻ, mỗi dòng một người)"), required=False)
+    standing = CardsField(
+        label=_("Ủy viên Ban Thường vụ khác (số thẻ, mỗi dòng một người)"), required=False
+    )
+    members = CardsField(label=_("Ủy viên Ban Chấp hành khác (số thẻ)"), required=False)
+    decision = forms.CharField(label=_("Quyết định chuẩn y"), max_length=100, required=False)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members if members is not None else Member.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        fields = ("secretary", "deputies", "standing", "members")
+        cards = {
+            f: ([data[f].strip()] if f == "secretary" else data[f])
+            for f in fields
+            if data.get(f) is not None
+        }
+        wanted = [c for f in fields for c in cards.get(f, [])]
+        if len(set(wanted)) != len(wanted):
+            raise forms.ValidationError(_("Mỗi người chỉ giữ một chức danh trong cấp ủy."))
+        found = {m.party_card_number: m for m in self.members.filter(party_card_number__in=wanted)}
+        for f, values in cards.items():
+            unknown = [c for c in values if c not in found]
+            if unknown:
+                self.add_error(
+                    f,
+                    _("Không có đảng viên mang số thẻ %(c)s trong đảng bộ.")
+                    % {"c": ", ".join(unknown)},
+                )
+                continue
+            people = [found[c] for c in values]
+            data[f] = people[0] if f == "secretary" else people
+        return data
 
 
 class DraftForm(forms.ModelForm):

@@ -1,9 +1,12 @@
-"""Cell congresses: an organization's plan for a term (a deadline per cell, the preparation
-steps, the held date), the .docx templates of the congress documents with the prose each cell
-writes for them, and the cell's working regulations.
+"""Congresses: an organization's plan for a term (a deadline per congress, the preparation
+steps, the held date) of the congresses of the cells under it (đại hội chi bộ) or of the
+grassroots committees under a province or district (đại hội đảng bộ cơ sở: a commune's
+đảng bộ xã), the .docx templates of the congress documents with the prose written for them,
+and the cells' working regulations.
 
-The committee a congress elects is not kept here: holding a congress opens the cell's term and
-records its seats through the committees' services (committees.Term, committees.Position).
+The committee a congress elects is not kept here: holding a congress opens the organization's
+term and records its seats through the committees' services (committees.Term,
+committees.Position).
 """
 
 import datetime
@@ -19,8 +22,10 @@ from chibo.organizations.models import Organization
 
 
 class CongressPlan(TimeStamped):
-    """An organization's plan (kế hoạch) for the congresses of the cells under it, for a term
-    that runs [term_start, term_end) like every dated row."""
+    """An organization's plan (kế hoạch) for the congresses of the cells under it, or, for a
+    province or district committee, of the grassroots committees under it, for a term that runs
+    [term_start, term_end) like every dated row. One plan per organization and term: a
+    province's plan may hold both (its grassroots committees and the cells directly under it)."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="congress_plans"
@@ -60,8 +65,11 @@ class CongressStep(models.TextChoices):
 
 
 class CellCongress(TimeStamped):
-    """One cell's congress in a plan: its own deadline, the day each preparation step was done,
-    the day it was held and the term it opened (the committees' Term, which holds the seats)."""
+    """One organization's congress in a plan: its own deadline, the day each preparation step
+    was done, the day it was held and the term it opened (the committees' Term, which holds the
+    seats). `cell` is the organization that holds it: a cell, or a grassroots committee
+    (`is_committee`, kind grassroots) in its superior's plan. (The name stays from when only
+    cells were planned: the workbook, the reports and the demo read it.)"""
 
     plan = models.ForeignKey(CongressPlan, on_delete=models.PROTECT, related_name="cells")
     cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="congresses")
@@ -83,6 +91,15 @@ class CellCongress(TimeStamped):
 
     def __str__(self):
         return f"{self.cell} {self.plan.term_name}"
+
+    @property
+    def is_committee(self) -> bool:
+        """The congress of a grassroots committee (đại hội đảng bộ cơ sở), not of a cell."""
+        return self.cell.kind == Organization.Kind.GRASSROOTS
+
+    @property
+    def document_kinds(self) -> tuple[str, ...]:
+        return COMMITTEE_DOCUMENTS if self.is_committee else CELL_DOCUMENTS
 
     @property
     def step(self) -> str:
@@ -110,6 +127,13 @@ class CellCongress(TimeStamped):
 class DocumentKind(models.TextChoices):
     POLITICAL_REPORT = "political_report", _("Báo cáo chính trị")
     DRAFT_RESOLUTION = "draft_resolution", _("Dự thảo Nghị quyết đại hội")
+    COMMITTEE_REPORT = "committee_report", _("Báo cáo chính trị đại hội đảng bộ")
+    COMMITTEE_RESOLUTION = "committee_resolution", _("Nghị quyết đại hội đảng bộ")
+
+
+# The documents of a cell's congress and of a grassroots committee's.
+CELL_DOCUMENTS = (DocumentKind.POLITICAL_REPORT, DocumentKind.DRAFT_RESOLUTION)
+COMMITTEE_DOCUMENTS = (DocumentKind.COMMITTEE_REPORT, DocumentKind.COMMITTEE_RESOLUTION)
 
 
 def template_path(instance, filename):

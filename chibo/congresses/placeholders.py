@@ -1,5 +1,6 @@
 """The placeholders a congress document template may use ({{ name }} in Word), what each holds,
-and a sample of each, with which an uploaded template is tried before it is kept.
+and a sample of each, with which an uploaded template is tried before it is kept: FIELDS for
+a cell's congress documents, COMMITTEE_FIELDS for a grassroots committee's (fields_for(kind)).
 
 The names are Vietnamese without marks, for the staff who edit the templates in Word. A list
 (`ket_nap`, `chat_luong`, `chi_tieu`, `bien_dong`, `tieu_chi_dat`, `chu_truong`...) is used
@@ -79,6 +80,66 @@ FIELDS: dict[str, tuple] = {
     "giai_phap": (_("Nhiệm vụ, giải pháp (chi bộ soạn)"), None),
 }
 
+# A grassroots committee's congress (đại hội đảng bộ xã, cơ sở): the figures of the term reported
+# on, over the committee's cells (before a merger, those of the committees it came from).
+COMMITTEE_FIELDS: dict[str, tuple] = {
+    "dang_bo": (_("Tên đảng bộ"), None),
+    "dang_bo_in_hoa": (_("Tên đảng bộ, chữ in hoa"), None),
+    "cap_tren": (_("Đảng bộ cấp trên"), None),
+    "cap_tren_in_hoa": (_("Đảng bộ cấp trên, chữ in hoa"), None),
+    "cap_uy_cap_tren": (_("Cấp ủy cấp trên (nơi nhận)"), None),
+    "dia_danh": FIELDS["dia_danh"],
+    "ngay_van_ban": FIELDS["ngay_van_ban"],
+    "nhiem_ky": FIELDS["nhiem_ky"],
+    "nhiem_ky_truoc": FIELDS["nhiem_ky_truoc"],
+    "tu_ngay": FIELDS["tu_ngay"],
+    "den_ngay": FIELDS["den_ngay"],
+    "ngay_dai_hoi": FIELDS["ngay_dai_hoi"],
+    "bi_thu": (_("Họ tên bí thư đảng bộ"), None),
+    "to_chuc_truoc": (_("Các đảng bộ hợp nhất thành đảng bộ (nếu có)"), None),
+    "so_chi_bo": (_("Số chi bộ trực thuộc"), None),
+    "so_chi_bo_thon": (_("Số chi bộ thôn, bản, tiểu khu"), None),
+    "dang_vien_dau_ky": FIELDS["dang_vien_dau_ky"],
+    "dang_vien_cuoi_ky": FIELDS["dang_vien_cuoi_ky"],
+    "chinh_thuc": FIELDS["chinh_thuc"],
+    "du_bi": FIELDS["du_bi"],
+    "ket_nap_nam": (
+        _("Kết nạp đảng viên từng năm so với chỉ tiêu"),
+        ("nam", "ket_nap", "chi_tieu", "ti_le"),
+    ),
+    "so_ket_nap": FIELDS["so_ket_nap"],
+    "chi_tieu_ket_nap": (_("Chỉ tiêu kết nạp các năm cộng lại"), None),
+    "ti_le_ket_nap": (_("Tỷ lệ kết nạp so với chỉ tiêu"), None),
+    "chi_bo_co_chi_uy": (_("Chi bộ thôn, bản có chi ủy"), None),
+    "ti_le_chi_bo_co_chi_uy": (_("Tỷ lệ chi bộ thôn, bản có chi ủy"), None),
+    "bi_thu_la_truong_ban": (_("Bí thư chi bộ đồng thời là trưởng thôn, bản"), None),
+    "ti_le_bi_thu_la_truong_ban": (_("Tỷ lệ bí thư chi bộ là trưởng thôn, bản"), None),
+    "so_cuoc_hop": (_("Số cuộc sinh hoạt của các chi bộ"), None),
+    "so_chuyen_de": FIELDS["so_chuyen_de"],
+    "chat_luong": (_("Xếp loại chất lượng sinh hoạt"), ("xep_loai", "so", "ti_le")),
+    "ti_le_tot_kha": (_("Tỷ lệ buổi sinh hoạt xếp loại Tốt, Khá"), None),
+    "so_nhiem_vu": FIELDS["so_nhiem_vu"],
+    "so_nhiem_vu_hoan_thanh": FIELDS["so_nhiem_vu_hoan_thanh"],
+    "ti_le_hoan_thanh": (_("Tỷ lệ nhiệm vụ hoàn thành"), None),
+    "so_cap_uy_vien": (_("Số cấp ủy viên khóa trước (trước đại hội)"), None),
+    "so_cap_uy_moi": (_("Số cấp ủy viên đại hội bầu"), None),
+    "cap_uy_moi": (_("Ban Chấp hành đại hội bầu"), ("ho_ten", "chuc_danh")),
+    "dac_diem_tinh_hinh": (_("Đặc điểm tình hình (đảng bộ soạn)"), None),
+    "ket_qua": (_("Kết quả đạt được (đảng bộ soạn)"), None),
+    "han_che": (_("Hạn chế, nguyên nhân (đảng bộ soạn)"), None),
+    "bai_hoc": (_("Bài học kinh nghiệm (đảng bộ soạn)"), None),
+    "phuong_huong": (_("Phương hướng, mục tiêu (đảng bộ soạn)"), None),
+    "giai_phap": (_("Nhiệm vụ, giải pháp (đảng bộ soạn)"), None),
+}
+
+COMMITTEE_KINDS = ("committee_report", "committee_resolution")
+
+
+def fields_for(kind: str) -> dict[str, tuple]:
+    """The placeholders a template of `kind` may use."""
+    return COMMITTEE_FIELDS if kind in COMMITTEE_KINDS else FIELDS
+
+
 # The prose fields of CongressDraft -> their placeholders.
 PROSE = {
     "situation": "dac_diem_tinh_hinh",
@@ -90,10 +151,10 @@ PROSE = {
 }
 
 
-def sample() -> dict:
-    """A context with every placeholder: one item in each list, so loops run once."""
+def sample(kind: str = "") -> dict:
+    """A context with every placeholder of `kind`: one item in each list, so loops run once."""
     context = {}
-    for name, (_label, item_fields) in FIELDS.items():
+    for name, (_label, item_fields) in fields_for(kind).items():
         if item_fields is None:
             context[name] = "1"
         else:

@@ -1,5 +1,6 @@
 """Reads of congress planning: the cells' congresses of the plans for the term in force on a
-day, under an organization, and the figures the indicator and the plan page show."""
+day, under an organization, and the figures the indicator and the plan page show; the
+grassroots committees' congresses (đại hội đảng bộ cơ sở) under a province or district."""
 
 import datetime
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q
 
 from chibo.committees.models import Term
-from chibo.organizations.models import Organization
+from chibo.organizations.models import Organization, subtree_q
 from chibo.organizations.selectors import ids_under, periods_under
 
 from .models import CellCongress, CongressPlan, RegulationReview, WorkingRegulation
@@ -85,7 +86,8 @@ def plan_rollup(plan: CongressPlan, org: Organization, on: datetime.date) -> lis
 
 def rollup(congresses, org: Organization, on: datetime.date) -> list[RollupRow]:
     """`plan_rollup` for any queryset of congresses (those of the term in force under `org`,
-    for the plans page). Two queries; empty when `org` has only cells under it."""
+    for the plans page), the cells' only. Two queries; empty when `org` has only cells under
+    it."""
     children = [
         RollupRow(p.organization)
         for p in periods_under(org, on)
@@ -97,7 +99,8 @@ def rollup(congresses, org: Organization, on: datetime.date) -> list[RollupRow]:
     paths = [(r.org.path, r) for r in children]
     if not children:
         return []
-    for path, held_on, deadline in congresses.values_list("cell__path", "held_on", "deadline"):
+    cells = congresses.filter(cell__kind=Organization.Kind.CELL)
+    for path, held_on, deadline in cells.values_list("cell__path", "held_on", "deadline"):
         row = next((r for p, r in paths if path.startswith(p)), None)
         if row is None:
             continue
@@ -109,6 +112,49 @@ def rollup(congresses, org: Organization, on: datetime.date) -> list[RollupRow]:
         else:
             row.late += on > deadline
     return [r for r in children if r.total]
+
+
+def committee_congresses_under(org: Organization, on: datetime.date) -> list[CellCongress]:
+    """The congresses of the grassroots committees under `org` (a province or district) in the
+    plans for the term in force on `on`, by name, with the plan and the term. One query."""
+    return list(
+        CellCongress.objects.filter(
+            subtree_q(org.path, "cell__path"),
+            plan__in=plans_in_force(on),
+            cell__kind=Organization.Kind.GRASSROOTS,
+        )
+        .select_related("cell", "plan", "term")
+        .order_by("cell__name", "pk")
+    )
+
+
+def plan_committees(plan: CongressPlan, org: Organization) -> list[CellCongress]:
+    """The plan's congresses of grassroots committees, `org` and those under it. One query."""
+    return list(
+        plan.cells.filter(
+            subtree_q(org.path, "cell__path"), cell__kind=Organization.Kind.GRASSROOTS
+        )
+        .select_related("cell", "term")
+        .order_by("cell__name", "pk")
+    )
+
+
+def committees_to_add(plan: CongressPlan):
+    """The grassroots committees under the plan's organization in its term that no plan for an
+    overlapping term holds: those a writer may add to it."""
+    planned = CellCongress.objects.filter(
+        plan__term_start__lt=plan.term_end, plan__term_end__gt=plan.term_start
+    ).values("cell_id")
+    return (
+        Organization.objects.filter(
+            subtree_q(plan.organization.path),
+            kind=Organization.Kind.GRASSROOTS,
+            valid_from__lt=plan.term_end,
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=plan.term_start))
+        .exclude(pk__in=planned)
+        .order_by("name", "pk")
+    )
 
 
 def plans_for(org: Organization):

@@ -1,6 +1,8 @@
-"""Writes of congresses: a plan and its cells, each cell's preparation steps, and the
-congress held, which opens the cell's term and seats its committee through the committees'
-services (so the terms and positions pages, the indicators and the documents read one record).
+"""Writes of congresses: a plan and its congresses (of the cells under the organization, or of
+the grassroots committees under a province or district), each congress's preparation steps,
+and the congress held, which opens the organization's term and seats its committee through the
+committees' services (so the terms and positions pages, the indicators and the documents read
+one record).
 
 Each service runs in one transaction, takes the acting user and writes an audit event.
 """
@@ -64,12 +66,17 @@ def plan_create(
     term_end: datetime.date,
     deadline: datetime.date,
     reference: str = "",
+    grassroots: bool = False,
     actor,
 ) -> CongressPlan:
     """The plan of `organization` for the congresses of the cells under it in a term, with a
-    row per cell (deadline: the plan's). Cells already in another plan for an overlapping term
-    (a commune's own plan under the district's) stay in that plan."""
+    row per cell (deadline: the plan's); with `grassroots`, of a province or district for the
+    congresses of the grassroots committees under it (đại hội đảng bộ cơ sở), a row per
+    committee. Those already in another plan for an overlapping term (a commune's own plan
+    under the district's) stay in that plan."""
     org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if grassroots and not org.is_upper_committee:
+        raise ValidationError(_("Đại hội đảng bộ cơ sở do tỉnh ủy, huyện ủy lập kế hoạch."))
     name = _check_plan(
         organization=org,
         term_name=term_name,
@@ -87,9 +94,10 @@ def plan_create(
                 % {"n": clash.term_name}
             }
         )
+    held_by = Organization.Kind.GRASSROOTS if grassroots else Organization.Kind.CELL
     cell_ids = set(
         periods_under(org, term_start)
-        .filter(organization__kind=Organization.Kind.CELL)
+        .filter(organization__kind=held_by)
         .values_list("organization_id", flat=True)
     )
     planned = set(
@@ -121,10 +129,100 @@ def plan_create(
                 ["organization", "term_name", "term_start", "term_end", "deadline", "reference"],
             ),
             "cells": [None, len(cell_ids - planned)],
+            "grassroots": [None, grassroots],
         },
-        note=_("%(n)d chi bộ đã thuộc kế hoạch khác") % {"n": len(planned)} if planned else "",
+        note=_("%(n)d tổ chức đã thuộc kế hoạch khác") % {"n": len(planned)} if planned else "",
     )
     return plan
+
+
+def _congress_of_term(org: Organization, start: datetime.date, end: datetime.date):
+    """The term of `org` opened by a congress held in [start, end), if any."""
+    return (
+        Term.objects.filter(organization=org, congress_date__gte=start, congress_date__lt=end)
+        .order_by("congress_date")
+        .first()
+    )
+
+
+@transaction.atomic
+def committee_congress_add(
+    *,
+    plan: CongressPlan,
+    organization: Organization,
+    deadline: datetime.date | None = None,
+    actor,
+) -> CellCongress:
+    """Add the congress of the grassroots committee `organization` (đảng bộ xã, đảng bộ cơ sở)
+    to the plan of the province or district above it (deadline: the plan's, or `deadline`).
+    Refused, nothing written: a plan not of a province or district, an organization that is not
+    a grassroots committee under the plan's organization in the term, one already in a plan for
+    an overlapping term, or one that already held its congress in the term."""
+    plan = CongressPlan.objects.select_for_update().select_related("organization").get(pk=plan.pk)
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not plan.organization.is_upper_committee:
+        raise ValidationError(_("Đại hội đảng bộ cơ sở do tỉnh ủy, huyện ủy lập kế hoạch."))
+    if org.kind != Organization.Kind.GRASSROOTS:
+        raise ValidationError(
+            {
+                "organization": _(
+                    "%(org)s không phải đảng bộ cơ sở: đại hội chi bộ do cấp ủy trực tiếp "
+                    "lập kế hoạch."
+                )
+                % {"org": org}
+            }
+        )
+    in_term = org.valid_from < plan.term_end and (
+        org.valid_to is None or org.valid_to > plan.term_start
+    )
+    under = org.path.startswith(plan.organization.path) and org != plan.organization
+    if not in_term or not under:
+        raise ValidationError(
+            {
+                "organization": _("%(org)s không trực thuộc %(upper)s trong nhiệm kỳ %(n)s.")
+                % {"org": org, "upper": plan.organization, "n": plan.term_name}
+            }
+        )
+    deadline = deadline or plan.deadline
+    if not plan.term_start <= deadline < plan.term_end:
+        raise ValidationError(
+            {
+                "deadline": _("Hạn hoàn thành phải nằm trong nhiệm kỳ (%(s)s – %(e)s).")
+                % {"s": day_text(plan.term_start), "e": day_text(plan.term_end)}
+            }
+        )
+    other = (
+        CellCongress.objects.filter(
+            cell=org, plan__term_start__lt=plan.term_end, plan__term_end__gt=plan.term_start
+        )
+        .select_related("plan", "plan__organization")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {
+                "organization": _(
+                    "Đại hội nhiệm kỳ %(n)s của %(org)s đã có trong kế hoạch của %(upper)s."
+                )
+                % {"n": other.plan.term_name, "org": org, "upper": other.plan.organization}
+            }
+        )
+    held = _congress_of_term(org, plan.term_start, plan.term_end)
+    if held is not None:
+        raise ValidationError(
+            {
+                "organization": _("%(org)s đã tổ chức đại hội nhiệm kỳ %(n)s ngày %(d)s.")
+                % {"org": org, "n": held.name, "d": day_text(held.congress_date)}
+            }
+        )
+    row = CellCongress.objects.create(plan=plan, cell=org, deadline=deadline)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=row,
+        changes=audit.snapshot(row, ["plan", "cell", "deadline"]),
+    )
+    return row
 
 
 def _lock(congress: CellCongress) -> CellCongress:
@@ -200,20 +298,32 @@ def congress_hold(
     deputy: Member | None = None,
     members: list[Member] = (),
     decision: str = "",
+    deputies: list[Member] = (),
+    standing: list[Member] = (),
     actor,
 ) -> CellCongress:
-    """Record the cell's congress held on `held_on`: the cell's term of the plan opens that day
-    (the term running then ends), and the elected committee takes its seats (the positions
-    still held end), all or nothing. A congress is recorded once."""
+    """Record the congress held on `held_on` of the cell or the grassroots committee: its term
+    of the plan opens that day (the term running then ends), and the elected committee takes
+    its seats (the positions still held end), all or nothing: the secretary, the deputies
+    (`deputy` and `deputies`), for a grassroots committee its standing committee's other
+    members (`standing`), and the other committee members. A congress is recorded once, not
+    after today, and once in a term (a term of the organization opened by a congress held on
+    another day in the plan's term is a second congress: refused)."""
     row = _lock(congress)
     plan = row.plan
     if row.held_on is not None:
         raise ValidationError(
             {
-                "held_on": _("Đại hội của chi bộ này đã được ghi ngày %(d)s.")
+                "held_on": (
+                    _("Đại hội của đảng bộ này đã được ghi ngày %(d)s.")
+                    if row.is_committee
+                    else _("Đại hội của chi bộ này đã được ghi ngày %(d)s.")
+                )
                 % {"d": day_text(row.held_on)}
             }
         )
+    if held_on > today():
+        raise ValidationError({"held_on": _("Ngày đại hội không được sau hôm nay.")})
     if not plan.term_start <= held_on < plan.term_end:
         raise ValidationError(
             {
@@ -226,6 +336,14 @@ def congress_hold(
             }
         )
     cell = row.cell
+    earlier = _congress_of_term(cell, plan.term_start, plan.term_end)
+    if earlier is not None and earlier.congress_date != held_on:
+        raise ValidationError(
+            {
+                "held_on": _("%(org)s đã tổ chức đại hội nhiệm kỳ %(n)s ngày %(d)s.")
+                % {"org": cell, "n": earlier.name, "d": day_text(earlier.congress_date)}
+            }
+        )
     term = Term.objects.filter(organization=cell, start=held_on).first()
     if term is None:
         running = (
@@ -253,10 +371,12 @@ def congress_hold(
         term.congress_date = held_on
         term.save(update_fields=["congress_date", "updated_at"])
     positions.record_committee_after_congress(
-        cell=cell,
+        organization=cell,
         term=term,
         secretary=secretary,
         deputy=deputy,
+        deputies=list(deputies),
+        standing=list(standing),
         members=list(members),
         on=held_on,
         actor=actor,
@@ -296,7 +416,7 @@ def template_upload(
     if organization.is_cell:
         raise ValidationError(_("Mẫu văn kiện do đảng ủy xã hoặc huyện ủy quản lý."))
     try:
-        placeholders = documents.check_template(content)
+        placeholders = documents.check_template(content, kind)
     except documents.TemplateProblem as e:
         raise ValidationError({"file": e.messages}) from None
     name = " ".join((name or "").split()) or DocumentKind(kind).label

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.scope import Scope
+from chibo.committees.selectors import members_for_positions
 from chibo.core.dated import in_force_q
 from chibo.core.dates import today
 from chibo.core.submissions import create_once, repeated_message, submitted_before
@@ -27,11 +28,13 @@ from chibo.core.web import (
 )
 from chibo.members.models import Member
 
+from . import committee_content, documents, selectors, services
 from . import content as content_
-from . import documents, selectors, services
 from .defaults import default_template
 from .forms import (
     AsOfForm,
+    CommitteeAddForm,
+    CommitteeHoldForm,
     DeadlineForm,
     DraftForm,
     HoldForm,
@@ -50,7 +53,7 @@ from .models import (
     DocumentKind,
     WorkingRegulation,
 )
-from .placeholders import FIELDS
+from .placeholders import COMMITTEE_FIELDS, FIELDS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -92,7 +95,7 @@ def plans(request, pk):
         return bad_query(query, request=request)
     form = None
     if scope.can_write(org) and not org.is_cell:
-        form = PlanForm(request.POST or None)
+        form = PlanForm(request.POST or None, upper=org.is_upper_committee)
     if request.method == "POST":
         if form is None:
             raise Http404
@@ -109,6 +112,7 @@ def plans(request, pk):
                         term_end=data["term_end"],
                         deadline=data["deadline"],
                         reference=data.get("reference") or "",
+                        grassroots=bool(data.get("grassroots")),
                         actor=request.user,
                     ),
                 )
@@ -139,7 +143,10 @@ def plans(request, pk):
             .select_related("plan")
             .order_by("-plan__term_start")
         )
-        if org.is_cell
+        if org.is_cell or org.kind == org.Kind.GRASSROOTS
+        else [],
+        "committees": selectors.committee_congresses_under(org, as_of)
+        if org.is_upper_committee
         else [],
         "progress": selectors.progress(org, as_of),
         "rollup": current_rollup,
@@ -152,12 +159,50 @@ def plans(request, pk):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def plan(request, pk):
-    """A plan over the part of the tree the user reads: the organizations under a district
-    with their counts (`?under=` opens one), or a commune's cells with their steps and days."""
+    """A plan over the part of the tree the user reads: the grassroots committees' congresses,
+    the organizations under a district with their counts (`?under=` opens one), or a commune's
+    cells with their steps and days; a writer of a province or district adds the congress of a
+    grassroots committee under it."""
     scope = _reader(request)
     row = get_or_404(CongressPlan.objects.select_related("organization"), pk=pk)
+    add = None
+    if row.organization.is_upper_committee and scope.can_write(row.organization):
+        add = CommitteeAddForm(
+            request.POST if request.method == "POST" else None,
+            organizations=selectors.committees_to_add(row),
+        )
+    if request.method == "POST":
+        if add is None:
+            raise Http404
+        if add.is_valid():
+            data = add.cleaned_data
+            try:
+                made = create_once(
+                    key=add.submission_key,
+                    actor=request.user,
+                    create=lambda: services.committee_congress_add(
+                        plan=row,
+                        organization=data["organization"],
+                        deadline=data.get("deadline"),
+                        actor=request.user,
+                    ),
+                )
+            except ValidationError as e:
+                add_errors(add, e)
+            else:
+                if made.repeated:
+                    messages.info(request, repeated_message())
+                else:
+                    messages.success(request, _("Đã thêm đại hội vào kế hoạch."))
+                return redirect("congresses:congress", pk=made.obj.pk)
+        return render(
+            request,
+            "congresses/plan.html",
+            _plan_context(row, row.organization, today(), PlanQueryForm(), add),
+            status=400,
+        )
     query = PlanQueryForm(request.GET)
     if not query.is_valid():
         return bad_query(query, request=request)
@@ -177,18 +222,22 @@ def plan(request, pk):
         )
         if org is None:
             raise Http404
+    return render(request, "congresses/plan.html", _plan_context(row, org, as_of, query, add))
+
+
+def _plan_context(row, org, as_of, query, add) -> dict:
     rollup = selectors.plan_rollup(row, org, as_of)
-    cells = [] if rollup else selectors.plan_page(row, org, as_of)
-    context = {
+    return {
         "plan": row,
         "org": org,
         "as_of": as_of,
         "query": query,
+        "committees": selectors.plan_committees(row, org),
         "rollup": rollup,
-        "cells": cells,
+        "cells": [] if rollup else selectors.plan_page(row, org, as_of),
         "progress": selectors.progress(org, as_of),
+        "add": add,
     }
-    return render(request, "congresses/plan.html", context)
 
 
 # --- a cell's congress --------------------------------------------------------------------------
@@ -196,7 +245,11 @@ def plan(request, pk):
 
 def _congress_or_404(scope, pk, write=False) -> CellCongress:
     return scoped_or_404(
-        scope, CellCongress.objects.select_related("plan", "term"), pk, org="cell", write=write
+        scope,
+        CellCongress.objects.select_related("plan", "plan__organization", "term"),
+        pk,
+        org="cell",
+        write=write,
     )
 
 
@@ -216,6 +269,7 @@ def congress(request, pk):
     scope = _reader(request)
     row = _congress_or_404(scope, pk)
     now = today()
+    committee = row.is_committee
     writer = scope.can_write(row.cell)
     planner = scope.can_write(row.plan.organization)
     draft = CongressDraft.objects.filter(congress=row).first()
@@ -231,7 +285,6 @@ def congress(request, pk):
         # submit did rather than 404.
         messages.info(request, repeated_message())
         return redirect("congresses:congress", pk=row.pk)
-    members = _cell_members(row.cell, now)
 
     def bound(name, form_class, **kw):
         return form_class(request.POST if action == name else None, **kw)
@@ -241,8 +294,12 @@ def congress(request, pk):
         forms["steps"] = bound(
             "steps", StepsForm, initial={f: getattr(row, f) for f in services.STEP_FIELDS}
         )
-        if row.held_on is None:
-            forms["hold"] = bound("hold", HoldForm, members=members)
+        if row.held_on is None and committee:
+            forms["hold"] = bound(
+                "hold", CommitteeHoldForm, members=members_for_positions(row.cell, now)
+            )
+        elif row.held_on is None:
+            forms["hold"] = bound("hold", HoldForm, members=_cell_members(row.cell, now))
         forms["draft"] = bound("draft", DraftForm, instance=draft)
     if planner:
         forms["deadline"] = bound("deadline", DeadlineForm, initial={"deadline": row.deadline})
@@ -269,6 +326,8 @@ def congress(request, pk):
                             held_on=data["held_on"],
                             secretary=data["secretary"],
                             deputy=data.get("deputy"),
+                            deputies=list(data.get("deputies") or []),
+                            standing=list(data.get("standing") or []),
                             members=list(data.get("members") or []),
                             decision=data.get("decision") or "",
                             actor=request.user,
@@ -299,7 +358,8 @@ def congress(request, pk):
         ]
         if draft
         else [],
-        "kinds": DocumentKind.choices,
+        "kinds": [(k, DocumentKind(k).label) for k in row.document_kinds],
+        "committee": committee,
         "pdf": documents.pdf_converter() is not None,
         "late": row.late(now),
     }
@@ -310,15 +370,19 @@ def congress(request, pk):
 @login_required
 @require_GET
 def document(request, pk, kind, fmt):
-    """The cell's congress document of `kind`, filled from its data and its prose."""
+    """The congress document of `kind` of the cell or the grassroots committee, filled from its
+    data and its prose."""
     scope = _reader(request)
     row = _congress_or_404(scope, pk)
-    if kind not in DocumentKind.values or fmt not in ("docx", "pdf"):
+    if kind not in row.document_kinds or fmt not in ("docx", "pdf"):
         raise Http404
     if fmt == "pdf" and documents.pdf_converter() is None:
         raise Http404
     now = today()
-    context = content_.context_for(row, now)
+    if row.is_committee:
+        context = committee_content.committee_context_for(row, now)
+    else:
+        context = content_.context_for(row, now)
     filled = documents.fill(row, kind, context, row.held_on or row.scheduled_on or now)
     data, mime = filled.content, DOCX
     if fmt == "pdf":
@@ -386,6 +450,9 @@ def templates(request, pk):
         "form": form,
         "kinds": DocumentKind.choices,
         "fields": [(name, label, items) for name, (label, items) in FIELDS.items()],
+        "committee_fields": [
+            (name, label, items) for name, (label, items) in COMMITTEE_FIELDS.items()
+        ],
         "fields_hint": _(
             "Viết {{ tên_trường }} trong Word; một danh sách dùng vòng lặp "
             "{%p for k in ket_nap %} … {{ k.ho_ten }} … {%p endfor %}, hoặc {%tr … %} trong "

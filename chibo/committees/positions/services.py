@@ -326,26 +326,35 @@ def position_end_many(*, positions: list[Position], end: datetime.date, actor) -
 @transaction.atomic
 def record_committee_after_congress(
     *,
-    cell: Organization,
+    organization: Organization,
     term: Term | None,
     secretary: Member,
-    deputy: Member | None,
-    members: list[Member],
+    deputy: Member | None = None,
+    members: list[Member] = (),
     on: datetime.date,
     actor,
     decision: str = "",
+    deputies: list[Member] = (),
+    standing: list[Member] = (),
 ) -> list[Position]:
-    """The committee elected at a congress: every position of `cell` still held on `on` ends on
-    `on`, and the secretary, the deputy (if any) and the other committee members start on `on`,
-    all or nothing. `members` are the committee members besides the secretary and the deputy.
-    """
-    org = _lock(cell)
-    if not org.is_cell:
-        raise ValidationError(_("Chỉ dùng cho chi bộ."))
+    """The committee elected at a congress of a cell or a grassroots committee: every position
+    of `organization` still held on `on` ends on `on`, and the secretary, the deputies (`deputy`
+    and `deputies`), the standing committee's other members (`standing`, a grassroots committee
+    only) and the other committee members start on `on`, all or nothing. `members` are the
+    committee members besides those."""
+    org = _lock(organization)
+    if org.kind not in (Organization.Kind.CELL, Organization.Kind.GRASSROOTS):
+        raise ValidationError(_("Chỉ dùng cho chi bộ và đảng bộ cơ sở."))
     members = list(members or [])
-    people = [secretary] + ([deputy] if deputy else []) + members
+    all_deputies = ([deputy] if deputy else []) + list(deputies or [])
+    standing = list(standing or [])
+    people = [secretary] + all_deputies + standing + members
     if len({m.pk for m in people}) != len(people):
-        raise ValidationError(_("Mỗi người chỉ giữ một chức danh trong chi ủy."))
+        raise ValidationError(
+            _("Mỗi người chỉ giữ một chức danh trong chi ủy.")
+            if org.is_cell
+            else _("Mỗi người chỉ giữ một chức danh trong cấp ủy.")
+        )
     held = list(
         Position.objects.select_for_update()
         .filter(organization=org)
@@ -363,11 +372,16 @@ def record_committee_after_congress(
                 "d": day_text(on),
             }
         )
+    note = (
+        _("Kết thúc khi đại hội bầu chi ủy mới")
+        if org.is_cell
+        else _("Kết thúc khi đại hội bầu cấp ủy mới")
+    )
     for p in held:
-        _end(p, on, actor, note=_("Kết thúc khi đại hội bầu chi ủy mới"))
+        _end(p, on, actor, note=note)
     seats = [(secretary, Title.SECRETARY)]
-    if deputy:
-        seats.append((deputy, Title.DEPUTY_SECRETARY))
+    seats += [(m, Title.DEPUTY_SECRETARY) for m in all_deputies]
+    seats += [(m, Title.STANDING_MEMBER) for m in standing]
     seats += [(m, Title.COMMITTEE_MEMBER) for m in members]
     created = [
         _assign(
@@ -391,6 +405,11 @@ def record_committee_after_congress(
             "committee": [[p.pk for p in held], [p.pk for p in created]],
             "on": [None, on.isoformat()],
         },
-        note=_("Đại hội bầu chi ủy nhiệm kỳ %(n)s") % {"n": term.name if term else "—"},
+        note=(
+            _("Đại hội bầu chi ủy nhiệm kỳ %(n)s")
+            if org.is_cell
+            else _("Đại hội bầu cấp ủy nhiệm kỳ %(n)s")
+        )
+        % {"n": term.name if term else "—"},
     )
     return created

@@ -187,7 +187,7 @@ def congress(request, pk):
                 key=form.submission_key,
                 actor=request.user,
                 create=lambda: services.record_committee_after_congress(
-                    cell=org,
+                    organization=org,
                     term=data["term"],
                     secretary=data["secretary"],
                     deputy=data.get("deputy"),

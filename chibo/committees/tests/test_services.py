@@ -255,7 +255,7 @@ def test_record_committee_after_congress(committee, personas):
     )
     on = D(2023, 3, 15)
     created = services.record_committee_after_congress(
-        cell=cell,
+        organization=cell,
         term=term,
         secretary=official[1],
         deputy=official[3],
@@ -283,7 +283,7 @@ def test_congress_is_all_or_nothing(committee, big_cell):
     audit_count = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as e:
         services.record_committee_after_congress(
-            cell=cell,
+            organization=cell,
             term=None,
             secretary=official[1],
             deputy=None,
@@ -296,7 +296,7 @@ def test_congress_is_all_or_nothing(committee, big_cell):
     assert AuditEvent.objects.count() == audit_count
     with pytest.raises(ValidationError) as e:
         services.record_committee_after_congress(
-            cell=cell,
+            organization=cell,
             term=None,
             secretary=official[1],
             deputy=official[1],
@@ -308,7 +308,7 @@ def test_congress_is_all_or_nothing(committee, big_cell):
     # A committee too large for the rule is refused whole, with the rule's numbers.
     with pytest.raises(ValidationError) as e:
         services.record_committee_after_congress(
-            cell=cell,
+            organization=cell,
             term=None,
             secretary=official[0],
             deputy=official[1],
@@ -324,7 +324,7 @@ def test_congress_before_a_running_seat_started_is_refused(committee):
     cell, official = committee
     with pytest.raises(ValidationError) as e:
         services.record_committee_after_congress(
-            cell=cell,
+            organization=cell,
             term=None,
             secretary=official[1],
             deputy=None,
