@@ -22,6 +22,7 @@ from chibo.organizations.models import Organization
 
 from . import data as d
 from .elections import write_committees_2025, write_commune_congresses_2025
+from .reorganization import NEW_COMMUNES
 
 PLAN_TERM = ("2023–2025", datetime.date(2023, 1, 1), d.CELL_TERM_END)
 # The 2025–2030 congresses: one a term from 2025 (DOMAIN.md), held after the reorganization by
@@ -112,8 +113,8 @@ def write_congresses_2025(
     between 07/07 and 15/08/2025 (those after `today` only scheduled), each opening the cell's
     2025–2030 term and seating the committee it elected (elections.write_committees_2025;
     `keep` and `never` are its); then each new commune committee holds its first congress
-    (elections.write_commune_congresses_2025). Its own generators: nothing drawn before
-    moves."""
+    (elections.write_commune_congresses_2025), recorded in the province's plan. Its own
+    generators: nothing drawn before moves."""
     rng = Random(f"congresses-2025-{seed}")
     name, start, end = PLAN_TERM_2025
     cells = list(
@@ -161,8 +162,12 @@ def write_congresses_2025(
     Term.objects.bulk_create(terms, batch_size=1000)
     CellCongress.objects.bulk_create(rows, batch_size=1000)
     elected = write_committees_2025(held, seed, today, keep, never)
-    # Then, once its cells have all held theirs, each new commune committee holds its first.
-    communes = write_commune_congresses_2025(held, seed, today) if len(held) == len(rows) else {}
+    # Then, once its cells have all held theirs, each new commune committee holds its first,
+    # in the province's plan.
+    communes = {}
+    if len(held) == len(rows):
+        communes = write_commune_congresses_2025(held, seed, today)
+        communes["planned"] = _plan_commune_congresses(plans, seed)
     return {
         "plans": len(plans),
         "congresses": len(rows),
@@ -170,3 +175,48 @@ def write_congresses_2025(
         "elected": elected,
         "communes": communes,
     }
+
+
+def _plan_commune_congresses(plans: dict[int, CongressPlan], seed: int) -> int:
+    """The new commune committees' first congresses (elections.write_commune_congresses_2025
+    opened their 2025–2030 terms) recorded in the province's plan for 2025–2030 (the one of the
+    cells directly under it, else a new one), each with its preparation steps before its day,
+    as congresses.services.committee_congress_add and congress_hold record them; their
+    documents are then filled from the data (congresses.committee_content)."""
+    rng = Random(f"commune-congress-plan-2025-{seed}")
+    name, start, end = PLAN_TERM_2025
+    province = Organization.objects.get(code=d.PROVINCE[0])
+    plan = plans.get(province.pk)
+    if plan is None:
+        plan = CongressPlan.objects.create(
+            organization=province,
+            term_name=name,
+            term_start=start,
+            term_end=end,
+            deadline=DEADLINE_2025,
+            reference=f"{len(plans) + 1:02d}-KH/TU",
+        )
+    terms = Term.objects.filter(
+        organization__code__in=[c for c, _n, _o in NEW_COMMUNES], name=name
+    ).order_by("organization__code")
+    rows = []
+    for term in terms:
+        held = term.congress_date
+        drafted = held - _days(rng.randint(40, 55))
+        opinion = drafted + _days(rng.randint(7, 14))
+        personnel = opinion + _days(rng.randint(3, 7))
+        rows.append(
+            CellCongress(
+                plan=plan,
+                cell_id=term.organization_id,
+                deadline=plan.deadline,
+                drafted_on=drafted,
+                opinion_on=opinion,
+                personnel_on=personnel,
+                scheduled_on=min(personnel + _days(5), held),
+                held_on=held,
+                term=term,
+            )
+        )
+    CellCongress.objects.bulk_create(rows)
+    return len(rows)

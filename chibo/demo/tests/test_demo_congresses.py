@@ -1,8 +1,10 @@
 """The demo's congresses (chibo/demo/congresses.py): the article's 30 days from the district's
 plan and the held dates, a plan row for every cell's 2023–2025 term, steps in order; the
-2025–2030 congresses after the reorganization, planned by the new upper committees."""
+2025–2030 congresses after the reorganization, planned by the new upper committees; the new
+commune committees' first congresses in the province's plan, with their documents."""
 
 import datetime
+import io
 import json
 from collections import Counter, defaultdict
 from io import StringIO
@@ -10,12 +12,18 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Max
+from docx import Document
 
+from chibo.accounts.models import User
 from chibo.committees.models import Position, Term, Title
+from chibo.congresses.committee_content import committee_context_for
 from chibo.congresses.models import CellCongress, CongressPlan
+from chibo.core import indicators
 from chibo.core.models import AuditEvent
+from chibo.core.vn import format_int
 from chibo.demo import data as d
 from chibo.organizations.models import Organization
+from conftest import login_client
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -89,7 +97,9 @@ def test_the_2025_congresses_give_todays_province_its_days_ahead(demo):
     audit = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
     built_on = audit.changes["demo"]["today"]
     cells = Organization.objects.cells().active(datetime.date.fromisoformat(built_on))
-    rows = CellCongress.objects.filter(plan__term_name="2025–2030").select_related("plan", "term")
+    rows = CellCongress.objects.filter(
+        plan__term_name="2025–2030", cell__kind=Organization.Kind.CELL
+    ).select_related("plan", "term")
     assert {r.cell_id for r in rows} == set(cells.values_list("pk", flat=True))
     for r in rows:
         assert r.plan.organization_id == r.cell.parent_id
@@ -110,7 +120,9 @@ def test_the_2025_congresses_seat_the_committees_they_elected(demo):
     others came from the succession plan or the cell; today's committee figures read them."""
     audit = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
     built_on = datetime.date.fromisoformat(audit.changes["demo"]["today"])
-    rows = CellCongress.objects.filter(plan__term_name="2025–2030").select_related("term", "cell")
+    rows = CellCongress.objects.filter(
+        plan__term_name="2025–2030", cell__kind=Organization.Kind.CELL
+    ).select_related("term", "cell")
     new = defaultdict(list)
     for p in Position.objects.filter(term__name="2025–2030"):
         new[p.term_id].append(p)
@@ -179,3 +191,42 @@ def test_the_new_commune_committees_held_their_first_congresses(demo):
         numbers.append(decision)
     first = PROVINCE_FIRST_NUMBER
     assert numbers == [f"Quyết định số {first + k}-QĐ/TU" for k in range(9)]
+    # Each is a congress of the province's 2025–2030 plan, with its steps and the term it
+    # opened; the province reads them all, the commune its own, with its documents filled
+    # from the data of the term of the committees it merged.
+    rows = {
+        r.cell_id: r
+        for r in CellCongress.objects.filter(cell__in=committees).select_related(
+            "plan__organization", "term"
+        )
+    }
+    assert len(rows) == 9
+    for term in terms:
+        r = rows[term.organization_id]
+        assert (r.plan.organization.code, r.plan.term_name) == (d.PROVINCE[0], "2025–2030")
+        assert r.is_committee and r.term == term and r.held_on == term.start <= r.deadline
+        assert r.drafted_on < r.opinion_on < r.personnel_on <= r.scheduled_on <= r.held_on
+    province = Organization.objects.get(code=d.PROVINCE[0])
+    admin = login_client(User.objects.get(username="demo-admin"))
+    body = admin.get(f"/congresses/org/{province.pk}/?as_of=31/08/2025").content.decode()
+    assert all(f'href="/congresses/{r.pk}/"' in body for r in rows.values())
+    nabo = committees.get(code="SL-X08")
+    row = rows[nabo.pk]
+    commune = login_client(User.objects.get(username="demo-commune"))
+    assert commune.get(f"/congresses/{row.pk}/").status_code == 200
+    r = commune.get(f"/congresses/{row.pk}/committee_report.docx")
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    eve = row.held_on - datetime.timedelta(days=1)
+    members = indicators.get("members").compute(nabo, eve).value
+    assert r.status_code == 200 and f"; {format_int(members)} đảng viên." in text
+    merged = Organization.objects.filter(events__kind="merged", events__related=nabo).values_list(
+        "name", flat=True
+    )
+    assert len(merged) == 3 and all(name in text for name in merged)
+    # The term reported on is the merged committees' 2020–2025: their admissions against the
+    # targets, year by year.
+    context = committee_context_for(row, eve)
+    assert context["nhiem_ky_truoc"] == "2020–2025"
+    assert int(context["so_ket_nap"]) > 0 and context["chi_tieu_ket_nap"] != "0"
+    assert int(context["so_cuoc_hop"].replace(".", "")) > 100
