@@ -35,6 +35,8 @@ from .placeholders import PROSE
 GOOD_CLASSES = (QualityClass.GOOD, QualityClass.FAIR)
 DONE_STATES = (Task.State.DONE, Task.State.LATE)
 ONE_DAY = datetime.timedelta(days=1)
+# A grassroots committee's member is an Ủy viên Ban Chấp hành (a cell's, a chi ủy viên).
+TITLES = {Title.COMMITTEE_MEMBER: "Ủy viên Ban Chấp hành"}
 
 
 def predecessors(org: Organization) -> list[Organization]:
@@ -102,27 +104,37 @@ def _percent(value: indicators.Value, places: int = 1) -> str:
 
 
 def _admissions(bodies: _Bodies, period: Period, last_day: datetime.date) -> dict:
-    """Each year of the term: those admitted from 1 January to 31 December (to the congress's
-    eve in its year) against the year's target (the indicator admissions_year)."""
-    rows, admitted, target = [], 0, 0
+    """Each year of the term: those admitted in it within the term (the first and the last
+    year partly: '2020 (từ 22/06)') against the year's target (the indicator admissions_year:
+    from 1 January to the day asked for); the rate over the years that had a target."""
+    rows, admitted, targeted, target = [], 0, 0, 0
     for year in range(period.start.year, last_day.year + 1):
-        day = min(datetime.date(year, 12, 31), last_day)
-        v = bodies.value("admissions_year", day)
-        admitted += v.value
-        target += v.of or 0
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        v = bodies.value("admissions_year", min(last, last_day))
+        n, label = v.value, str(year)
+        if period.start > first:  # the term's first year: those admitted before it are not
+            n -= bodies.value("admissions_year", period.start - ONE_DAY).value
+            label = f"{year} (từ {period.start:%d/%m})"
+        if last_day < last:
+            label = f"{label} (đến {last_day:%d/%m})" if "(" not in label else label
+        admitted += n
+        if v.of:
+            targeted += n
+            target += v.of
         rows.append(
             {
-                "nam": str(year),
-                "ket_nap": format_int(v.value),
+                "nam": label,
+                "ket_nap": format_int(n),
                 "chi_tieu": format_int(v.of) if v.of else "—",
-                "ti_le": format_percent(v.value, v.of, 0) if v.of else "—",
+                "ti_le": format_percent(n, v.of, 0) if v.of else "—",
             }
         )
     return {
         "ket_nap_nam": rows,
         "so_ket_nap": format_int(admitted),
+        "ket_nap_co_chi_tieu": format_int(targeted),
         "chi_tieu_ket_nap": format_int(target),
-        "ti_le_ket_nap": format_percent(admitted, target, 0) if target else "—",
+        "ti_le_ket_nap": format_percent(targeted, target, 0) if target else "—",
     }
 
 
@@ -173,7 +185,8 @@ def _committees(congress: CellCongress, eve: datetime.date) -> dict:
         "so_cap_uy_vien": format_int(before.count()),
         "so_cap_uy_moi": format_int(len(elected)),
         "cap_uy_moi": [
-            {"ho_ten": p.member.full_name, "chuc_danh": p.get_title_display()} for p in elected
+            {"ho_ten": p.member.full_name, "chuc_danh": TITLES.get(p.title, p.get_title_display())}
+            for p in elected
         ],
     }
 

@@ -274,8 +274,9 @@ def committee_report() -> bytes:
         doc,
         "Đầu nhiệm kỳ ({{ tu_ngay }}) đảng bộ có {{ dang_vien_dau_ky }} đảng viên; đến "
         "{{ den_ngay }} có {{ dang_vien_cuoi_ky }} đảng viên ({{ chinh_thuc }} chính thức, "
-        "{{ du_bi }} dự bị). Trong nhiệm kỳ kết nạp {{ so_ket_nap }} đảng viên, đạt "
-        "{{ ti_le_ket_nap }} chỉ tiêu ({{ chi_tieu_ket_nap }}):",
+        "{{ du_bi }} dự bị). Trong nhiệm kỳ kết nạp {{ so_ket_nap }} đảng viên; các năm có "
+        "chỉ tiêu kết nạp {{ ket_nap_co_chi_tieu }}/{{ chi_tieu_ket_nap }}, đạt "
+        "{{ ti_le_ket_nap }} chỉ tiêu:",
     )
     _admissions_table(doc)
     L.heading(doc, "3. Nâng cao chất lượng sinh hoạt chi bộ")
@@ -326,7 +327,8 @@ def committee_resolution() -> bytes:
     L.para(
         doc,
         "Đại hội tán thành đánh giá kết quả thực hiện nghị quyết nhiệm kỳ {{ nhiem_ky_truoc }}: "
-        "kết nạp {{ so_ket_nap }} đảng viên, đạt {{ ti_le_ket_nap }} chỉ tiêu; đảng bộ có "
+        "kết nạp {{ so_ket_nap }} đảng viên (các năm có chỉ tiêu đạt {{ ti_le_ket_nap }} chỉ "
+        "tiêu); đảng bộ có "
         "{{ dang_vien_cuoi_ky }} đảng viên trong {{ so_chi_bo }} chi bộ; "
         "{{ chi_bo_co_chi_uy }} chi bộ thôn, bản có chi ủy ({{ ti_le_chi_bo_co_chi_uy }}); "
         "{{ ti_le_tot_kha }} buổi sinh hoạt chi bộ xếp loại Tốt, Khá; {{ ti_le_hoan_thanh }} "

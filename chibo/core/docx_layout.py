@@ -71,12 +71,27 @@ def place_and_date(place: str, on: datetime.date) -> str:
     return f"{place}, {text}" if place else text[0].upper() + text[1:]
 
 
+# The committees of the upper levels go by their own names: Tỉnh ủy, Huyện ủy, Thành ủy...
+UPPER_COMMITTEES = (
+    ("tỉnh ", "Tỉnh ủy "),
+    ("thành phố ", "Thành ủy "),
+    ("huyện ", "Huyện ủy "),
+    ("thị xã ", "Thị ủy "),
+    ("quận ", "Quận ủy "),
+)
+
+
 def committee_of(name: str) -> str:
-    """'Đảng bộ xã An' -> 'Đảng ủy xã An': the committee that leads a Party organization (it
-    receives a cell's reports and issues the organization's decisions)."""
-    if name.lower().startswith("đảng bộ "):
-        return "Đảng ủy " + name[len("Đảng bộ ") :]
-    return name
+    """'Đảng bộ xã An' -> 'Đảng ủy xã An', 'Đảng bộ tỉnh Sơn La' -> 'Tỉnh ủy Sơn La': the
+    committee that leads a Party organization (it receives a cell's reports and issues the
+    organization's decisions)."""
+    if not name.lower().startswith("đảng bộ "):
+        return name
+    rest = name[len("Đảng bộ ") :]
+    for level, committee in UPPER_COMMITTEES:
+        if rest.lower().startswith(level):
+            return committee + rest[len(level) :]
+    return "Đảng ủy " + rest
 
 
 def month_text(month: datetime.date) -> str:

@@ -215,11 +215,10 @@ def test_the_political_report_carries_the_terms_figures(tree, committee_congress
     years = {r["nam"]: (r["ket_nap"], r["chi_tieu"], r["ti_le"]) for r in context["ket_nap_nam"]}
     assert years["2023"] == ("3", "4", "75%") and years["2024"] == ("0", "2", "0%")
     assert years["2021"] == ("0", "—", "—")
-    assert (context["so_ket_nap"], context["chi_tieu_ket_nap"], context["ti_le_ket_nap"]) == (
-        "3",
-        "6",
-        "50%",
-    )
+    # The first and the last year in part: those admitted within the term.
+    assert "2020 (từ 01/07)" in years and "2025 (đến 19/08)" in years
+    figures = ("so_ket_nap", "ket_nap_co_chi_tieu", "chi_tieu_ket_nap", "ti_le_ket_nap")
+    assert [context[f] for f in figures] == ["3", "3", "6", "50%"]
     assert (context["so_chi_bo"], context["so_chi_bo_thon"], context["chi_bo_co_chi_uy"]) == (
         "2",
         "2",
@@ -266,7 +265,7 @@ def test_the_congress_page_and_documents_for_writer_reader_and_outsider(
     assert r.status_code == 200 and "bao-cao-chinh-tri-dang-bo-XA" in r["Content-Disposition"]
     text = text_of(r.content)
     assert "BÁO CÁO CHÍNH TRỊ" in text and "ĐẢNG BỘ XÃ AN" in text
-    assert "kết nạp 3 đảng viên, đạt 50% chỉ tiêu (6)" in text
+    assert "kết nạp 3 đảng viên; các năm có chỉ tiêu kết nạp 3/6, đạt 50% chỉ tiêu" in text
     assert "66,6% buổi sinh hoạt được xếp loại Tốt, Khá" in text
     assert "0 chi bộ thôn, bản, tiểu khu có chi ủy (0%)" in text
     assert "Đảng bộ lãnh đạo hoàn thành các chỉ tiêu" in text
@@ -274,6 +273,17 @@ def test_the_congress_page_and_documents_for_writer_reader_and_outsider(
     text = text_of(r.content)
     assert r.status_code == 200 and "gồm 2 đồng chí" in text
     assert "Đồng chí Lò Thị Ánh, Bí thư" in text and "Đồng chí Nguyễn Văn An, Phó Bí thư" in text
+    assert "báo cáo Huyện ủy Thử theo quy định" in text
+
+
+def test_the_upper_committees_go_by_their_own_names():
+    from chibo.core.docx_layout import committee_of
+
+    assert committee_of("Đảng bộ tỉnh Sơn La") == "Tỉnh ủy Sơn La"
+    assert committee_of("Đảng bộ huyện Mai Sơn") == "Huyện ủy Mai Sơn"
+    assert committee_of("Đảng bộ thành phố Sơn La") == "Thành ủy Sơn La"
+    assert committee_of("Đảng bộ xã Nà Bó") == "Đảng ủy xã Nà Bó"
+    assert committee_of("Chi bộ bản Áng") == "Chi bộ bản Áng"
 
 
 def test_the_congress_is_recorded_on_its_page_by_card_numbers(tree, clients, committee_congress):
