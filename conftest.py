@@ -6,6 +6,7 @@ import collections
 import datetime
 import decimal
 import fcntl
+import gc
 import hashlib
 import inspect
 import os
@@ -895,6 +896,24 @@ def ensure_rules():
 
 DEMO_TESTS = "chibo/demo/tests/"
 DEMO_FIRST = DEMO_TESTS + "test_workbook_round_trip.py"
+
+
+# Python's cyclic garbage collector runs a young-generation pass every 700 new objects and, now
+# and then, a full pass over every object alive: Django, the test items and a module's data. The
+# ORM and the templates make objects by the million and free nearly all of them by reference
+# count, so most of these passes find nothing. Fewer passes and the objects that live through the
+# run (what the import and the collection made) kept out of them: 10–15% less CPU for the suite
+# (measured on the demo's build: 30 → 26 s of CPU).
+GC_THRESHOLDS = (100_000, 20, 100)
+
+
+def pytest_configure(config):
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def pytest_collection_finish(session):
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(config, items):
