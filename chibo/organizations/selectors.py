@@ -211,6 +211,8 @@ def preload_structure(orgs, as_of: datetime.date) -> None:
     )
     keys = [row[0] for row in rows]
     prime(("periods_rows", as_of), (keys, rows))
+    prime(("batch_under", as_of), under)
+    prime(("batch_tops", as_of), tops)
     for path in set(paths.values()) - {None}:
         found = rows[bisect_left(keys, path) : bisect_left(keys, path + PATH_END)]
         prime(("ids_at", path, as_of), [row[1:] for row in found[: IDS_LISTED_MAX + 1]])
@@ -232,6 +234,49 @@ def preloaded_ids(path: str | None, as_of: datetime.date, which: str = "all") ->
         for row in rows[bisect_left(keys, path) : bisect_left(keys, path + PATH_END)]
         if keep(*row[2:6])
     }
+
+
+def preloaded_under(as_of: datetime.date, which: str = "all"):
+    """In a compute_many whose preload read the periods (preload_structure): a subquery of the
+    ids of the organizations on `as_of` under any of the batch's organizations that UNDER[which]
+    selects, for a preload's `__in` filter (every organization a per-organization read would
+    look at); None otherwise (nothing stands: an empty batch or one before the tree)."""
+    under = primed(("batch_under", as_of))
+    if under is None:
+        return None
+    return (
+        OrganizationPeriod.objects.filter(
+            under, Q(valid_to__isnull=True) | Q(valid_to__gt=as_of), valid_from__lte=as_of
+        )
+        .filter(UNDER[which][0])
+        .values("organization_id")
+    )
+
+
+def preloaded_tops(as_of: datetime.date) -> list[str] | None:
+    """In a compute_many whose preload read the periods (preload_structure): the topmost of the
+    paths of its organizations on `as_of` (every other one lies under one of them), sorted;
+    None otherwise."""
+    return primed(("batch_tops", as_of))
+
+
+def preload_paths(orgs, as_of: datetime.date):
+    """For a compute_many's preload: (organization, its path on `as_of`) for every organization
+    of `orgs` standing then (path_as_of's, primed by preload_structure)."""
+    for org in orgs:
+        path = primed(("path_as_of", org.pk, as_of))
+        if path is not None:
+            yield org, path
+
+
+def preload_orgs(orgs, as_of: datetime.date, which: str = "all"):
+    """For a compute_many's preload: (organization, ids) for every organization of `orgs`
+    standing on `as_of`, `ids` the set of those under it that UNDER[which] selects
+    (preloaded_ids). Empty when the structure was not preloaded."""
+    for org, path in preload_paths(orgs, as_of):
+        ids = preloaded_ids(path, as_of, which)
+        if ids is not None:
+            yield org, ids
 
 
 def preload_per_org(orgs, as_of: datetime.date, which: str, key: str, figures) -> None:
