@@ -6,10 +6,12 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.indicators import Value, register
+from chibo.core.indicators import Value, register, register_preload
 from chibo.organizations.models import Organization
 
-from .rollup import Rollup, rollup
+from .rollup import Rollup, preload, rollup
+
+register_preload(preload)
 
 
 def plans_approved(r: Rollup) -> Value:

@@ -23,11 +23,16 @@ from django.conf import settings
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
-from chibo.core.indicators import once_per_batch
+from chibo.core.indicators import once_per_batch, prime
 from chibo.criteria.models import CriteriaSet, VillageCriterionStatus
 from chibo.criteria.selectors import sets_of_year
 from chibo.organizations.models import Commune, Organization, Village, VillageCellLink
-from chibo.organizations.selectors import ids_under, village_led_on
+from chibo.organizations.selectors import (
+    ids_under,
+    preload_orgs,
+    preloaded_under,
+    village_led_on,
+)
 from chibo.targets.models import Target, TargetProgress
 
 from .models import VillagePlan
@@ -146,12 +151,20 @@ def _to_date(target: Target, values: list[Decimal]) -> Decimal:
 
 
 def _read(org: Organization, as_of: datetime.date) -> Rollup:
+    return Rollup(
+        as_of=as_of,
+        month=reference_month(as_of),
+        villages=_village_lines(ids_under(org, as_of, "cells"), as_of),
+    )
+
+
+def _village_lines(cells, as_of: datetime.date) -> list[VillageLine]:
+    """The lines of the villages served on `as_of` by the cells `cells` (ids or a subquery), by
+    name. Up to eight queries whatever their number."""
     month = reference_month(as_of)
     year = month.year
     # Only what the lists show: a district's roll-up reads some 300 villages and 1.500 targets.
-    links = VillageCellLink.objects.in_force(as_of).filter(
-        cell_id__in=ids_under(org, as_of, "cells")
-    )
+    links = VillageCellLink.objects.in_force(as_of).filter(cell_id__in=cells)
     villages = list(
         Village.objects.filter(pk__in=links.values("village_id"))
         .annotate(
@@ -167,7 +180,7 @@ def _read(org: Organization, as_of: datetime.date) -> Rollup:
         .order_by("name", "id")
     )
     if not villages:  # none served (an agency cell, say): nothing more to read
-        return Rollup(as_of=as_of, month=month, villages=[])
+        return []
     ids = [v.pk for v in villages]
     plans = {
         p.village_id: p
@@ -229,7 +242,34 @@ def _read(org: Organization, as_of: datetime.date) -> Rollup:
                 sets_met=[s for s in sets if items[s.pk] and items[s.pk] <= done],
             )
         )
-    return Rollup(as_of=as_of, month=month, villages=lines)
+    return lines
+
+
+def preload(orgs, as_of: datetime.date) -> None:
+    """For a compute_many: the roll-up of every organization of `orgs` (rollup's), from the
+    lines of every village served on `as_of` by a cell under one of them, read together
+    (_village_lines' queries and one of the links), each organization's villages those its
+    cells served that day."""
+    cells = preloaded_under(as_of, "cells")
+    if cells is None:
+        return
+    lines = _village_lines(cells, as_of)
+    at: dict[int, list[int]] = {}  # a village's lines (one, unless its links overlap)
+    for i, line in enumerate(lines):
+        at.setdefault(line.village.pk, []).append(i)
+    served: dict[int, set[int]] = {}  # cell id -> the lines of the villages it served
+    if lines:
+        for village_id, cell_id in (
+            VillageCellLink.objects.in_force(as_of)
+            .filter(cell_id__in=cells)
+            .values_list("village_id", "cell_id")
+        ):
+            served.setdefault(cell_id, set()).update(at[village_id])
+    month = reference_month(as_of)
+    for org, ids in preload_orgs(orgs, as_of, "cells"):
+        mine = sorted({i for cell_id in ids & served.keys() for i in served[cell_id]})
+        rollup_ = Rollup(as_of=as_of, month=month, villages=[lines[i] for i in mine])
+        prime(("plans.rollup", org.pk, as_of), rollup_)
 
 
 def rollup(org: Organization, as_of: datetime.date) -> Rollup:

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from chibo.core import indicators as registry
+from chibo.core.tests.indicator_batch import assert_batch_agrees
 from chibo.criteria import services as criteria_services
 from chibo.criteria.models import CriteriaSet
 from chibo.criteria.services import ItemSpec, criteria_set_create
@@ -196,3 +197,8 @@ def test_the_list_reads_a_fixed_number_of_queries(data, clients, django_assert_n
     with django_assert_num_queries(14):
         r = client.get(url, {"as_of": "30/04/2024"})
     assert r.context["value"].of == 6
+
+
+def test_a_batch_gives_each_organization_its_own_roll_up(data):
+    # compute_many reads the villages of every organization at once (rollup.preload)
+    assert_batch_agrees(data, [D(2024, 2, 5), D(2024, 3, 31), D(2024, 4, 30)], CODES)
