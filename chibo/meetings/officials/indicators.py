@@ -11,6 +11,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from chibo.committees.villages.selectors import villages_on
 from chibo.core.indicators import Value, once_per_batch, register, register_preload
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import preload_per_org
@@ -58,10 +59,37 @@ def supported_villages(org: Organization, as_of: datetime.date) -> Value:
     especially disadvantaged villages under `org`. Two queries: the path, the aggregate."""
     # The condition goes into the aggregate itself: aggregating over an annotation makes Django
     # wrap the query in a subquery that drops the annotated column.
-    c = sel.disadvantaged_villages_under(org, as_of).aggregate(
-        total=Count("id"), helped=Count("id", filter=_helped(as_of))
+    c = once_per_batch(
+        ("officials.supported", org.pk, as_of),
+        lambda: sel.disadvantaged_villages_under(org, as_of).aggregate(
+            total=Count("id"), helped=Count("id", filter=_helped(as_of))
+        ),
     )
     return Value(c["helped"], c["total"])
+
+
+def _preload_supported(orgs, as_of: datetime.date) -> None:
+    """supported_villages' figures of every organization of a compute_many: the especially
+    disadvantaged villages of that day read once, each with its cell, its commune's committee
+    and whether it was helped (a row per row of villages_under's joins, as the count counts
+    them), each organization's those whose cell or committee stands under it."""
+    rows = list(
+        villages_on(as_of)
+        .filter(especially_disadvantaged=True)
+        .annotate(helped=_helped(as_of))
+        .values_list("served__cell_id", "led__committee_id", "helped")
+    )
+
+    by_org: dict[int, list[int]] = {}  # organization id -> the rows it serves or leads
+    for i, (cell, committee, _flag) in enumerate(rows):
+        for org_id in {cell, committee} - {None}:
+            by_org.setdefault(org_id, []).append(i)
+
+    def figures(ids):
+        mine = {i for org_id in ids & by_org.keys() for i in by_org[org_id]}
+        return {"total": len(mine), "helped": sum(1 for i in mine if rows[i][2])}
+
+    preload_per_org(orgs, as_of, "all", "officials.supported", figures)
 
 
 def official_attendance_pairs(org: Organization, as_of: datetime.date):
@@ -131,3 +159,4 @@ def preload(orgs, as_of: datetime.date) -> None:
         return sum(h for h, _a in found), sum(a for _h, a in found)
 
     preload_per_org(orgs, as_of, "cells", "officials.attendance", attendance)
+    _preload_supported(orgs, as_of)

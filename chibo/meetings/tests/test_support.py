@@ -15,6 +15,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from chibo.core.models import AuditEvent
+from chibo.core.tests.indicator_batch import assert_batch_agrees
 from chibo.meetings.models import SupportAssignment, SupportVisit
 from chibo.meetings.officials import exports
 from chibo.meetings.officials import indicators as ind
@@ -268,6 +269,8 @@ def test_supported_villages_on_the_structure_of_the_date(world):
     org_services.org_reparent(org=t.cell_a, new_parent=t.commune_b, on=D(2023, 1, 1), actor=None)
     assert ind.supported_villages(t.commune_b, D(2022, 12, 31)).text == "0/1 (0%)"
     assert ind.supported_villages(t.commune_b, DAY).text == "1/2 (50%)"
+    # compute_many reads every organization's villages at once, on the structure of the date
+    assert_batch_agrees(t, [D(2021, 12, 31), D(2022, 12, 31), DAY], ind.CODES)
 
 
 def test_the_list_behind_agrees_with_the_figure(world):
