@@ -4,10 +4,12 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.indicators import Value, register
+from chibo.core.indicators import Value, register, register_preload
 from chibo.organizations.models import Organization
 
-from .selectors import admissions_in_year
+from .selectors import admissions_in_year, preload_in_year
+
+register_preload(preload_in_year)
 
 
 @register("admissions_year", _("Kết nạp đảng viên trong năm / chỉ tiêu năm"))

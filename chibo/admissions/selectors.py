@@ -8,6 +8,7 @@ counts under its commune). Each organization's place is read from its dated peri
 """
 
 import datetime
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from django.db.models import (
     Subquery,
 )
 
-from chibo.core.indicators import once_per_batch
+from chibo.core.indicators import once_per_batch, prime
 from chibo.core.web import scoped_or_404
 from chibo.meetings.models import Holiday
 from chibo.members.models import Member, Membership
@@ -32,7 +33,12 @@ from chibo.organizations.models import (
     grassroots_level_q,
     subtree_q,
 )
-from chibo.organizations.selectors import path_as_of, periods_under
+from chibo.organizations.selectors import (
+    path_as_of,
+    periods_under,
+    preload_paths,
+    preloaded_tops,
+)
 
 from . import rules
 from .models import AdmissionRule, AdmissionStep, AdmissionTarget, Candidate
@@ -229,6 +235,12 @@ def admitted_cells(root_path: str, year: int, as_of: datetime.date) -> dict[int,
     year's admitted members first: nationally ~200.000 a year, whose ids sent back in an IN
     list took 10 s a year of a province's report; nor a subquery per membership, which SQLite
     ran for every membership of the district (90 ms on the demo)."""
+    return _admitted_cells([root_path], year, as_of)
+
+
+def _admitted_cells(roots: list[str], year: int, as_of: datetime.date) -> dict[int, str]:
+    """admitted_cells' under any of `roots` (an indicator batch's topmost organizations:
+    none lies under another). Two queries."""
     start = datetime.date(year, 1, 1)
     if as_of < start:
         return {}
@@ -239,7 +251,7 @@ def admitted_cells(root_path: str, year: int, as_of: datetime.date) -> dict[int,
             member__admission_date__lte=as_of,
             start__lte=admitted_on,
             cell_id__in=OrganizationPeriod.objects.filter(
-                subtree_q(root_path), valid_from__lte=as_of
+                _any_subtree_q(roots), valid_from__lte=as_of
             ).values("organization_id"),
         )
         .filter(Q(end__isnull=True) | Q(end__gt=admitted_on))
@@ -259,7 +271,19 @@ def admitted_cells(root_path: str, year: int, as_of: datetime.date) -> dict[int,
     ):
         paths[org_id] = path  # the latest period begun by `as_of`
     out = {member_id: paths.get(cell_id) for member_id, cell_id in cell_of.items()}
-    return {m: p for m, p in out.items() if p is not None and root_path <= p < root_path + PATH_END}
+    return {
+        m: p
+        for m, p in out.items()
+        if p is not None and any(root <= p < root + PATH_END for root in roots)
+    }
+
+
+def _any_subtree_q(roots: list[str], field: str = "path") -> Q:
+    """Under any of `roots` (subtree_q's ranges)."""
+    q = Q()
+    for root in roots:
+        q |= subtree_q(root, field)
+    return q
 
 
 def admitted_members(org: Organization, as_of: datetime.date):
@@ -285,6 +309,11 @@ class TargetRow:
 def target_rows(root_path: str, year: int, as_of: datetime.date) -> list[TargetRow]:
     """The targets for `year` in force on `as_of` (each organization's latest decided by then)
     of the organizations under `root_path` (where they stood on `as_of`). One query."""
+    return _target_rows([root_path], year, as_of)
+
+
+def _target_rows(roots: list[str], year: int, as_of: datetime.date) -> list[TargetRow]:
+    """target_rows' under any of `roots` (for a batch: none under another)."""
     rows = (
         AdmissionTarget.objects.filter(year=year, decided_on__lte=as_of)
         .annotate(
@@ -294,7 +323,7 @@ def target_rows(root_path: str, year: int, as_of: datetime.date) -> list[TargetR
                 output_field=BooleanField(),
             ),
         )
-        .filter(org_path__gte=root_path, org_path__lt=root_path + PATH_END)
+        .filter(_any_subtree_q(roots, "org_path"))
         .order_by("organization_id", "decided_on", "id")
         .values_list("organization_id", "org_path", "grassroots", "value")
     )
@@ -332,12 +361,35 @@ def target_of(org: Organization, path: str, targets: list[TargetRow]) -> int | N
 def admissions_in_year(org: Organization, as_of: datetime.date) -> tuple[int, int | None]:
     """(members admitted in `as_of`'s year up to it under `org`, that year's target for `org`
     and everything under it). Three queries."""
-    path = org_path_on(org, as_of)
-    if path is None:
-        return 0, None
+
+    def read():
+        path = org_path_on(org, as_of)
+        if path is None:
+            return 0, None
+        year = as_of.year
+        admitted = len(admission_paths(path, year, as_of))
+        return admitted, target_of(org, path, target_rows(path, year, as_of))
+
+    return once_per_batch(("admissions.in_year", org.pk, as_of), read)
+
+
+def preload_in_year(orgs, as_of: datetime.date) -> None:
+    """For a compute_many: admissions_in_year of every organization of `orgs` standing on
+    `as_of`, from the year's admissions and targets under the batch's topmost organizations,
+    read together (three queries), each organization's those under its path."""
+    tops = preloaded_tops(as_of)
+    if not tops:
+        return
     year = as_of.year
-    admitted = len(admission_paths(path, year, as_of))
-    return admitted, target_of(org, path, target_rows(path, year, as_of))
+    admitted = sorted(_admitted_cells(tops, year, as_of).values())
+    targets = sorted(_target_rows(tops, year, as_of), key=lambda t: t.path)
+    target_paths = [t.path for t in targets]
+    for org, path in preload_paths(orgs, as_of):
+        under = targets[
+            bisect_left(target_paths, path) : bisect_left(target_paths, path + PATH_END)
+        ]
+        n = bisect_left(admitted, path + PATH_END) - bisect_left(admitted, path)
+        prime(("admissions.in_year", org.pk, as_of), (n, target_of(org, path, under)))
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from chibo.admissions import rules, selectors, services
 from chibo.admissions.models import AdmissionStep, AdmissionTarget, Candidate, Step
 from chibo.core.models import AuditEvent
+from chibo.core.tests.indicator_batch import assert_batch_agrees
 from chibo.members.models import Member, Membership, Status
 from conftest import make_member
 
@@ -316,6 +317,9 @@ def test_targets_roll_up_and_revisions_never_rewrite_the_past(tree):
         ("Đảng bộ xã An", 1, 4),
         ("Đảng bộ xã Bình", 0, 2),
     ]
+    # compute_many reads the admissions and targets of every organization at once
+    days = [D(2021, 4, 4), D(2021, 5, 31), D(2021, 12, 31), D(2022, 6, 30)]
+    assert_batch_agrees(tree, days, ["admissions_year"])
 
 
 def test_an_admission_counts_where_its_cell_stood(tree):
@@ -331,6 +335,7 @@ def test_an_admission_counts_where_its_cell_stood(tree):
     )
     assert admissions_year(tree.commune_a, D(2021, 12, 31)).value == 1
     assert admissions_year(tree.commune_b, D(2021, 12, 31)).value == 0
+    assert_batch_agrees(tree, [D(2021, 12, 31)], ["admissions_year"])
 
 
 def test_way_has_ten_steps():
