@@ -13,12 +13,18 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.indicators import Value, once_per_batch, register, register_preload
+from chibo.core.indicators import Value, once_per_batch, prime, register, register_preload
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import ids_under, preload_per_org, village_cell_count
+from chibo.organizations.selectors import (
+    ids_under,
+    preload_orgs,
+    preload_per_org,
+    preloaded_under,
+    village_cell_count,
+)
 
 from . import selectors
-from .communes.selectors import leadership_target
+from .communes.selectors import leadership_target, leadership_targets_many
 from .models import (
     CommuneLeader,
     CommuneOfficial,
@@ -27,7 +33,7 @@ from .models import (
     Title,
     in_force_q,
 )
-from .succession.selectors import successor_gaps
+from .succession.selectors import successor_gaps, successor_gaps_in
 
 
 def _village_seats(org, as_of) -> list[tuple[int, int]]:
@@ -140,6 +146,9 @@ def preload(orgs, as_of: datetime.date) -> None:
         "committees.village_seats",
         lambda ids: [seats[i] for i in ids & seats.keys()],
     )
+    _preload_successor_gaps(orgs, as_of)
+    for org_id, target in leadership_targets_many(orgs, as_of).items():
+        prime(("committees.leadership_target", org_id, as_of), target)
 
 
 @register(
@@ -160,7 +169,9 @@ def nonlocal_commune_leaders_target(org: Organization, as_of: datetime.date) -> 
     """The same count against the LeadershipTarget of `org` running on `as_of` (of = the target;
     none when `org` has no target then)."""
     c = _leader_counts(org, as_of)
-    target = leadership_target(org, as_of)
+    target = once_per_batch(
+        ("committees.leadership_target", org.pk, as_of), lambda: leadership_target(org, as_of)
+    )
     return Value(c["nonlocal_"], target.nonlocal_target if target else None, places=2)
 
 
@@ -183,8 +194,26 @@ def commune_officials_qualified(org: Organization, as_of: datetime.date) -> Valu
 def positions_without_successor(org: Organization, as_of: datetime.date) -> Value:
     """(Organization, title) pairs in force in cells and commune committees under `org` with no
     active succession plan for the organization's term then, of the pairs in force."""
-    missing, in_force, _terms = successor_gaps(org, as_of)
+    missing, in_force = once_per_batch(
+        ("committees.successor_gaps", org.pk, as_of), lambda: successor_gaps(org, as_of)[:2]
+    )
     return successor_figure(missing, in_force)
+
+
+def _preload_successor_gaps(orgs, as_of: datetime.date) -> None:
+    """successor_gaps' pairs of every organization of a compute_many: those of every cell and
+    commune committee under the batch's organizations read once (a pair's gap depends on its
+    own organization only), each organization's those of the organizations under it."""
+    under = preloaded_under(as_of, "committees")
+    if under is None:
+        return
+    missing, pairs, _terms = successor_gaps_in(under, as_of)
+    by_org: dict[int, list] = {}
+    for pair in pairs:
+        by_org.setdefault(pair[0], []).append(pair)
+    for org, ids in preload_orgs(orgs, as_of, "committees"):
+        mine = {pair for i in ids & by_org.keys() for pair in by_org[i]}
+        prime(("committees.successor_gaps", org.pk, as_of), (mine & missing, mine))
 
 
 def successor_figure(missing, in_force) -> Value:

@@ -3,12 +3,21 @@ chairman, the non-local leaders' target that holds for a subtree, its officials,
 short of the qualification standards."""
 
 import datetime
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 
-from chibo.organizations.models import Organization
-from chibo.organizations.selectors import ids_at, path_as_of, periods_at, periods_under
+from chibo.core.indicators import primed
+from chibo.organizations.models import PATH_END, Organization
+from chibo.organizations.selectors import (
+    ids_at,
+    path_as_of,
+    periods_at,
+    periods_under,
+    preload_paths,
+    preloaded_under,
+)
 
 from .. import rules
 from ..models import (
@@ -39,6 +48,26 @@ class TargetSum:
     targets: tuple  # the LeadershipTarget rows summed, each with `.path` on the date
 
 
+def leadership_targets_many(orgs, on: datetime.date) -> dict[int, TargetSum | None]:
+    """{organization id: leadership_target} of each of `orgs` standing on `on` (an indicator
+    batch, whose preload read the structure of the day: preloaded_under). One query: the
+    targets in force under any of them, each organization's those under its path."""
+    found = primed(("periods_rows", on))
+    under = preloaded_under(on)
+    if found is None or under is None:
+        return {}
+    path_of = {row[1]: row[0] for row in found[1]}  # organization id -> its path on `on`
+    rows = list(LeadershipTarget.objects.filter(in_force_q(on), organization_id__in=under))
+    for t in rows:
+        t.path = path_of[t.organization_id]
+    rows.sort(key=lambda t: (t.path, -t.start.toordinal(), t.pk))
+    paths = [t.path for t in rows]
+    return {
+        org.pk: target_sum(rows[bisect_left(paths, path) : bisect_left(paths, path + PATH_END)])
+        for org, path in preload_paths(orgs, on)
+    }
+
+
 def leadership_target(org: Organization, on: datetime.date) -> TargetSum | None:
     """The term target for non-local commune leaders of `org` on `on`: its own when it has one;
     otherwise the sum of the targets set lower down, each counted at its topmost node (a
@@ -55,6 +84,12 @@ def leadership_target(org: Organization, on: datetime.date) -> TargetSum | None:
         )
         .order_by("path", "-start", "id")
     )
+    return target_sum(rows)
+
+
+def target_sum(rows) -> TargetSum | None:
+    """leadership_target's sum of `rows`, the targets in force under the organization (each
+    with `.path` on the day), sorted by path, latest start first, then id."""
     kept = []
     for t in rows:
         # Sorted by path: an ancestor's target comes before those under it and hides them; of

@@ -164,7 +164,13 @@ def successor_gaps(org: Organization, on: datetime.date) -> tuple[set, set, dict
 
     Four queries, no model rows: the path, the pairs, the terms, the active plans.
     """
-    pairs = _pairs_in_force(ids_under(org, on, "committees"), on)
+    return successor_gaps_in(ids_under(org, on, "committees"), on)
+
+
+def successor_gaps_in(org_ids, on: datetime.date) -> tuple[set, set, dict]:
+    """successor_gaps of the organizations `org_ids` themselves (ids or a subquery; a pair's
+    gap depends on its own organization only). Three queries."""
+    pairs = _pairs_in_force(org_ids, on)
     missing, term_names = _gaps(pairs, on)
     return missing, pairs, term_names
 

@@ -19,6 +19,7 @@ from chibo.committees.models import (
 )
 from chibo.committees.villages import services as village_services
 from chibo.core.indicators import all_indicators
+from chibo.core.tests.indicator_batch import assert_batch_agrees
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Commune, Village
 from chibo.organizations.services_villages import village_create
@@ -293,3 +294,16 @@ def test_query_counts_do_not_grow(data, django_assert_num_queries):
     check()
     assert ind.cells_with_committee(data.district, DAY).text == "5/7 (71,4%)"
     assert ind.secretary_is_village_head(data.district, DAY).text == "5/7 (71,4%)"
+
+
+def test_a_batch_gives_each_organization_its_own_figures(data):
+    # compute_many reads every organization's leaders, targets and successors at once: a
+    # commune's own target beside the district's (which hides it above the commune).
+    LeadershipTarget.objects.create(
+        organization=data.commune_b,
+        term_name="2021–2026",
+        start=D(2021, 1, 1),
+        end=D(2026, 1, 1),
+        nonlocal_target=1,
+    )
+    assert_batch_agrees(data, [D(2015, 6, 1), D(2020, 6, 1), DAY], CODES)
