@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from chibo.core.dated import end_dated_row
 from chibo.core.models import AuditEvent
+from chibo.core.tests.indicator_batch import assert_batch_agrees
 from chibo.ratings import selectors, services
 from chibo.ratings.models import CellRating, MemberRating, RatingLevel, RatingSet
 
@@ -244,3 +245,7 @@ def test_the_shares_count_decided_levels_and_warn_over_the_quota(tree):
     assert got.decided[0].percent == "50%"
     commune_b = selectors.shares(selectors.cell_rows(tree.commune_b, 2024), 2024)
     assert (commune_b.rated, commune_b.pending, commune_b.over_quota) == (0, 1, False)
+    # compute_many reads every organization's decided ratings at once, on the structure of
+    # the year's end
+    days = [D(2024, 6, 30), D(2025, 3, 31)]
+    assert_batch_agrees(tree, days, ["cells_rated_excellent"])
