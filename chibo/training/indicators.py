@@ -27,8 +27,11 @@ from chibo.organizations.selectors import (
     ids_at,
     ids_under,
     path_as_of,
+    preload_paths,
     preload_per_org,
     preloaded_ids,
+    preloaded_tops,
+    preloaded_under,
     village_cell_count,
 )
 
@@ -118,6 +121,57 @@ def preload(orgs, as_of: datetime.date) -> None:
     preload_per_org(orgs, as_of, "all", "training.course_counts", figures)
     _preload_theory(orgs, as_of)
     _preload_sent(orgs, as_of)
+    _preload_contests(orgs, as_of)
+
+
+def _preload_contests(orgs, as_of: datetime.date) -> None:
+    """contests_in_force and _contest_counts of every organization of a compute_many: the
+    contests with a round held by `as_of` organized above or under the batch's organizations,
+    and their contestants from cells under them, read once (two queries); each organization's
+    those organized above or under it, and those of the latest year's contestants from its
+    cells."""
+    tops, under = preloaded_tops(as_of), preloaded_under(as_of)
+    if not tops or under is None:
+        return
+    above = {i for top in tops for i in _above(top)}
+    contests = list(
+        Contest.objects.filter(
+            Q(organizer_id__in=above) | Q(organizer_id__in=under), rounds__held_on__lte=as_of
+        )
+        .distinct()
+        .order_by("-year", "id")
+    )
+    by_cell: dict[int, list] = {}  # cell id -> (contest id, grassroots village cell, district)
+    if contests:
+        levels = ContestRound.Level
+        for contest_id, level, cell_id, kind, cell_type in Contestant.objects.filter(
+            round__contest__in=[c.pk for c in contests],
+            round__held_on__lte=as_of,
+            cell_id__in=under,
+        ).values_list(
+            "round__contest_id", "round__level", "cell_id", "cell__kind", "cell__cell_type"
+        ):
+            village = (
+                level == levels.GRASSROOTS
+                and kind == Organization.Kind.CELL
+                and cell_type == Organization.CellType.RESIDENTIAL
+            )
+            by_cell.setdefault(cell_id, []).append((contest_id, village, level == levels.DISTRICT))
+    for org, path in preload_paths(orgs, as_of):
+        ids = preloaded_ids(path, as_of, "all")
+        if ids is None:
+            continue
+        mine = set(_above(path)) | ids
+        held = [c for c in contests if c.organizer_id in mine]
+        in_force = [c for c in held if c.year == held[0].year]
+        prime(("training.contests_in_force", path, as_of), in_force)
+        pks = {c.pk for c in in_force}
+        rows = [(i, *row) for i in ids & by_cell.keys() for row in by_cell[i] if row[0] in pks]
+        counts = {
+            "cells": len({i for i, _contest, village, _district in rows if village}),
+            "district": sum(1 for *_row, district in rows if district),
+        }
+        prime(("training.contest_counts", org.pk, as_of), counts)
 
 
 def _preload_theory(orgs, as_of: datetime.date) -> None:
@@ -348,7 +402,7 @@ def contests_in_force(path: str | None, as_of: datetime.date) -> list[Contest]:
         return []
 
     def read():
-        above = [int(path[i : i + PATH_STEP - 1]) for i in range(0, len(path), PATH_STEP)]
+        above = _above(path)
         held = list(
             Contest.objects.filter(
                 Q(organizer_id__in=above) | Q(organizer_id__in=_org_ids(path, as_of)),
@@ -361,6 +415,11 @@ def contests_in_force(path: str | None, as_of: datetime.date) -> list[Contest]:
 
     # Read once for the contest indicators of a compute_all.
     return once_per_batch(("training.contests_in_force", path, as_of), read)
+
+
+def _above(path: str) -> list[int]:
+    """The ids of the organization at `path` and of those above it (a path is their ids)."""
+    return [int(path[i : i + PATH_STEP - 1]) for i in range(0, len(path), PATH_STEP)]
 
 
 def _contestants(contests, level, cells, as_of):

@@ -12,6 +12,7 @@ from chibo.congresses import services
 from chibo.congresses.indicators import congress_days_ahead
 from chibo.congresses.models import CellCongress, CongressPlan
 from chibo.core.models import AuditEvent
+from chibo.core.tests.indicator_batch import assert_batch_agrees
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -151,6 +152,10 @@ def test_days_ahead_reads_the_deadline_and_the_last_congress(tree):
     assert congress_days_ahead(tree.commune_b, D(2023, 3, 31)).text == "—"
     # Another term: the plan is not in force.
     assert congress_days_ahead(tree.commune_a, D(2022, 12, 31)).text == "—"
+    # compute_many reads every organization's congresses at once
+    assert_batch_agrees(
+        tree, [D(2022, 12, 31), D(2023, 2, 20), D(2023, 3, 31)], ["congress_days_ahead"]
+    )
 
 
 def test_a_template_cannot_reach_python():

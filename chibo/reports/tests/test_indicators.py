@@ -208,6 +208,20 @@ def test_compute_many_reads_once_what_compute_all_reads_per_organization(tree):
     assert many < len(ctx.captured_queries) * 3 // 4
 
 
+def test_compute_many_reads_as_much_for_five_organizations_as_for_two(tree):
+    # Every app's preload reads its figures of the whole batch at once: the two communes and
+    # their three cells cost the queries of the two communes alone.
+    fill(tree.cell_b, 10, prefix="Bản")
+
+    def queries(orgs):
+        with CaptureQueriesContext(connection) as ctx:
+            compute_many(orgs, DAY)
+        return len(ctx.captured_queries)
+
+    communes = [tree.commune_a, tree.commune_b]
+    assert queries([*communes, tree.cell_a, tree.cell_a2, tree.cell_b]) == queries(communes)
+
+
 def test_a_compute_all_reads_the_structure_once(tree):
     # The organizations under the node, their path and their counts are read once for every
     # indicator: the number of queries does not grow with the cells.

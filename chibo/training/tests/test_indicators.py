@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from chibo.committees.models import QualificationStandard
 from chibo.core import indicators as registry
+from chibo.core.tests.indicator_batch import assert_batch_agrees
 from chibo.members import services as member_services
 from chibo.organizations import services as org_services
 from chibo.organizations.selectors import path_as_of
@@ -195,6 +196,8 @@ def test_contest_cells_and_district_contestants(tree, contest):
     contest(2023, datetime.date(2023, 6, 1), [t.member_a])
     assert ind.contest_cells(t.district, DAY).value == 2
     assert ind.contest_cells(t.district, datetime.date(2023, 6, 1)).value == 1
+    days = [datetime.date(2022, 4, 1), datetime.date(2022, 7, 1), DAY, datetime.date(2023, 6, 1)]
+    assert_batch_agrees(t, days, ind.CONTEST_CODES)
 
 
 def test_contests_organized_below_the_node_count_there(tree):
@@ -229,6 +232,9 @@ def test_contests_organized_below_the_node_count_there(tree):
     assert ind.contest_cells(t.district, DAY).text == "1/3 (33,3%)"
     # Commune B's own 2022 contest still stands for commune B.
     assert ind.contest_cells(t.commune_b, DAY).text == "1/1 (100%)"
+    # compute_many reads every organization's contests and contestants at once
+    days = [datetime.date(2022, 5, 15), datetime.date(2022, 12, 31), DAY]
+    assert_batch_agrees(t, days, ind.CONTEST_CODES)
     # Above the district: a province it was put under counts the communes' contests too.
     province = org_services.org_create(
         code="TT",
