@@ -902,7 +902,7 @@ DEMO_FIRST = DEMO_TESTS + "test_workbook_round_trip.py"
 # and then, a full pass over every object alive: Django, the test items and a module's data. The
 # ORM and the templates make objects by the million and free nearly all of them by reference
 # count, so most of these passes find nothing. Fewer passes and the objects that live through the
-# run (what the import and the collection made) kept out of them: 10–15% less CPU for the suite
+# run (what the import and the collection made) kept out of them: 7–15% less CPU
 # (measured on the demo's build: 30 → 26 s of CPU).
 GC_THRESHOLDS = (100_000, 20, 100)
 
