@@ -30,6 +30,6 @@ def test_the_secretary_plans_and_finds_the_next_step(browser, live_server, perso
     assert page.evaluate("document.documentElement.scrollWidth") <= SMALL["width"]
     # no htmx on the home: one script less on a slow line
     assert page.evaluate("typeof window.htmx") == "undefined"
-    record.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        record.click()
     assert page.url.endswith(f"/meetings/{meeting.pk}/record/")

@@ -56,8 +56,8 @@ def test_upload_preview_progress_and_import(
     assert page.url == f"{live_server.url}/workbook/"
 
     page.set_input_files("#id_file", str(path))
-    page.click("button[type=submit]:has-text('Tải lên và kiểm tra')")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Tải lên và kiểm tra')")
     assert page.locator("progress").is_visible()  # queued: the bar waits for the worker
     assert "Đang kiểm tra" in page.locator("#status").inner_text()
 
@@ -66,8 +66,8 @@ def test_upload_preview_progress_and_import(
     assert "Đảng viên" in page.locator("#status table").inner_text()
     assert not Member.objects.filter(party_card_number="17000001").exists()
 
-    page.click("button[type=submit]:has-text('Nhập dữ liệu')")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Nhập dữ liệu')")
     assert page.locator("progress").is_visible()
     _work()
     page.wait_for_selector("text=Đã nhập xong", timeout=10_000)
