@@ -7,6 +7,7 @@ the template asks for them (dates as dd/mm/yyyy dates, choices as their labels).
 """
 
 import datetime
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from chibo.core import vn
 from chibo.core.dates import parse_vn_date
 from chibo.core.text import MESSAGE as INVISIBLE
+from chibo.core.text import REPLACEMENT_CHARACTER as REPLACEMENT
 from chibo.core.text import first_refused
 
 
@@ -63,6 +65,8 @@ def text(value) -> str:
 
 
 def _text(value: str) -> str:
+    if _plain(value):
+        return value  # most cells: nothing to normalize, refuse, undo or collapse
     result = unicodedata.normalize("NFC", value)
     if (ch := first_refused(result)) is not None:  # the forms' and the member import's rule
         raise Invalid(INVISIBLE % {"code": f"{ord(ch):04X}"})
@@ -70,6 +74,26 @@ def _text(value: str) -> str:
     if len(result) > 1 and result[0] == "'" and result[1] in "=+-@\t\r":
         result = result[1:]
     return " ".join(result.split())
+
+
+def _plain(value: str) -> bool:
+    """Whether _text would return `value` as it is: printable (so no refused character, and no
+    space but " "), in NFC, without the export's apostrophe, leading, trailing or double spaces.
+    The test is Python's own, in C, for nearly every cell of a workbook."""
+    return (
+        value.isprintable()
+        and value[:1] not in _UNPLAIN_FIRST
+        and value[-1:] != " "
+        and "  " not in value
+        and (value.isascii() or (REPLACEMENT not in value and _nfc(value)))
+    )
+
+
+def _nfc(value: str) -> bool:
+    return unicodedata.is_normalized("NFC", value)
+
+
+_UNPLAIN_FIRST = ("", " ", "'")
 
 
 def prose(value) -> str:
@@ -309,7 +333,22 @@ def read_column(col: Col, cells: list) -> list:
         return [v.strip() if v.__class__ is str and v.isascii() else other(v) for v in cells]
     if col.kind == "text":
         other = reader(col)
-        return ["" if v is None or v == "" else other(v) for v in cells]
+        limit = col.max_length or sys.maxsize
+        return [
+            ""
+            if v is None or v == ""
+            else v
+            if v.__class__ is str and len(v) <= limit and _plain(v)
+            else other(v)
+            for v in cells
+        ]
+    if col.kind == "int":
+        return [
+            int(v) if v.__class__ is float and v.is_integer() else None if v == "" else integer(v)
+            for v in cells
+        ]
+    if col.kind == "prose":
+        return ["" if v is None or v == "" else prose(v) for v in cells]
     if col.kind == "date":
         return [v if v.__class__ is datetime.date else date(v) for v in cells]
     if col.kind == "bool":
