@@ -450,8 +450,13 @@ class ImportRun:
             summary.updated += len(updates)
             for obj, changed in updates:
                 self.audit(AuditEvent.Action.UPDATE, obj, changed)
-        if sheet.audit_each:
-            for _row, obj in creates:
+        if sheet.audit_each and creates:
+            # Their labels (str()) name related rows, a role its user and organization: those
+            # read in one query a relation, not one a row.
+            objs = [obj for _row, obj in creates]
+            relations = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+            models.prefetch_related_objects(objs, *relations)
+            for obj in objs:
                 self.audit(AuditEvent.Action.CREATE, obj, {})
 
     def audit(self, action, obj, changes):

@@ -76,17 +76,20 @@ def _write_rows(ws, sheet, rows):
         for i, convert in enumerate(converters)
         if convert is not None and convert is not _text_cell
     ]
-    append = ws.append
-    for row in rows:
-        if len(row) != n:
-            raise ValueError(f"{sheet.name}: {len(row)} values for {n} columns")
-        for i in texts:
-            v = row[i]
-            if v.__class__ is not str or v[:1] in _FORMULA_FIRST:
-                row[i] = _text_cell(v)
-        for i, convert in others:
-            row[i] = convert(row[i])
-        append(row)
+
+    def converted():
+        for row in rows:
+            if len(row) != n:
+                raise ValueError(f"{sheet.name}: {len(row)} values for {n} columns")
+            for i in texts:
+                v = row[i]
+                if v.__class__ is not str or v[:1] in _FORMULA_FIRST:
+                    row[i] = _text_cell(v)
+            for i, convert in others:
+                row[i] = convert(row[i])
+            yield row
+
+    ws.extend(converted())
 
 
 def _guide(writer):
