@@ -36,8 +36,8 @@ from chibo.organizations.models import (
 from chibo.organizations.selectors import (
     path_as_of,
     periods_under,
+    preload_closed,
     preload_paths,
-    preloaded_tops,
 )
 
 from . import rules
@@ -374,17 +374,36 @@ def admissions_in_year(org: Organization, as_of: datetime.date) -> tuple[int, in
 
 
 def preload_in_year(orgs, as_of: datetime.date) -> None:
-    """For a compute_many: admissions_in_year of every organization of `orgs` standing on
-    `as_of`, from the year's admissions and targets under the batch's topmost organizations,
-    read together (three queries), each organization's those under its path."""
-    tops = preloaded_tops(as_of)
-    if not tops:
+    """For a compute_many: admissions_in_year of every organization of `orgs`, from the year's
+    admissions and targets under the batch's topmost organizations and the last places of
+    those closed by then (org_path_on: they count where they stood on their last day), read
+    together (three or four queries), each organization's those under its path."""
+    paths = dict(preload_paths(orgs, as_of))
+    closed = {org.pk: org for org in preload_closed(orgs, as_of)}
+    last = {}
+    if closed:
+        for org_id, path in (
+            OrganizationPeriod.objects.filter(
+                organization_id__in=list(closed), valid_from__lte=as_of
+            )
+            .order_by("organization_id", "valid_from")
+            .values_list("organization_id", "path")
+        ):
+            last[org_id] = path  # the latest period begun by `as_of`
+        for org in closed.values():
+            if org.pk not in last:  # not founded yet
+                prime(("admissions.in_year", org.pk, as_of), (0, None))
+    roots: list[str] = []  # the topmost of the paths
+    for path in sorted({*paths.values(), *last.values()}):
+        if not roots or not path.startswith(roots[-1]):
+            roots.append(path)
+    if not roots:
         return
     year = as_of.year
-    admitted = sorted(_admitted_cells(tops, year, as_of).values())
-    targets = sorted(_target_rows(tops, year, as_of), key=lambda t: t.path)
+    admitted = sorted(_admitted_cells(roots, year, as_of).values())
+    targets = sorted(_target_rows(roots, year, as_of), key=lambda t: t.path)
     target_paths = [t.path for t in targets]
-    for org, path in preload_paths(orgs, as_of):
+    for org, path in [*paths.items(), *((closed[pk], path) for pk, path in last.items())]:
         under = targets[
             bisect_left(target_paths, path) : bisect_left(target_paths, path + PATH_END)
         ]

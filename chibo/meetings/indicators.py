@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.indicators import Value, once_per_batch, prime, primed, register, register_preload
 from chibo.organizations.models import Organization, OrganizationPeriod, subtree_q
-from chibo.organizations.selectors import ids_at, path_as_of, preloaded_ids
+from chibo.organizations.selectors import ids_at, path_as_of, preloaded_count, preloaded_ids
 
 from .models import CellMeeting, MeetingRule, QualityClass, Task
 from .officials import indicators as officials_indicators  # noqa: F401 (registers them)
@@ -185,6 +185,8 @@ def preload(orgs, as_of: datetime.date) -> None:
         days = [latest[c] for c in cells & latest.keys() if latest[c] is not None]
         b = Basis(path, as_of, _month_of(max(days) if days else None, as_of))
         prime(("meetings.basis", org.pk, as_of), b)
+        expected = preloaded_count(path, as_of, "cells", founded_by=month_end(b.month))
+        prime(("meetings.expected_count", b), expected)
         bases[b] = cells
     per_month: dict[datetime.date, dict] = {}
     for b, cells in bases.items():

@@ -216,6 +216,15 @@ def preload_structure(orgs, as_of: datetime.date) -> None:
     for path in set(paths.values()) - {None}:
         found = rows[bisect_left(keys, path) : bisect_left(keys, path + PATH_END)]
         prime(("ids_at", path, as_of), [row[1:] for row in found[: IDS_LISTED_MAX + 1]])
+    # structure_counts of each (a query for one over IDS_LISTED_MAX organizations otherwise)
+    for org_id, path in paths.items():
+        prime(
+            ("structure_counts", org_id, as_of),
+            {
+                "grassroots": preloaded_count(path, as_of, "grassroots_level"),
+                "village_cells": preloaded_count(path, as_of, "village_cells"),
+            },
+        )
 
 
 def preloaded_ids(path: str | None, as_of: datetime.date, which: str = "all") -> set | None:
@@ -234,6 +243,29 @@ def preloaded_ids(path: str | None, as_of: datetime.date, which: str = "all") ->
         for row in rows[bisect_left(keys, path) : bisect_left(keys, path + PATH_END)]
         if keep(*row[2:6])
     }
+
+
+def preloaded_count(
+    path: str | None,
+    as_of: datetime.date,
+    which: str = "all",
+    founded_by: datetime.date | None = None,
+) -> int | None:
+    """In a compute_many whose preload read the periods (preload_structure): how many of the
+    periods under `path` on `as_of` UNDER[which] selects (of organizations founded by
+    `founded_by` if given), as a count of ids_at's rows counts them; None otherwise."""
+    if path is None:
+        return 0
+    found = primed(("periods_rows", as_of))
+    if found is None:
+        return None
+    keys, rows = found
+    keep = UNDER[which][1]
+    return sum(
+        1
+        for row in rows[bisect_left(keys, path) : bisect_left(keys, path + PATH_END)]
+        if keep(*row[2:6]) and (founded_by is None or row[6] <= founded_by)
+    )
 
 
 def preloaded_under(as_of: datetime.date, which: str = "all"):
@@ -269,25 +301,38 @@ def preload_paths(orgs, as_of: datetime.date):
             yield org, path
 
 
+def preload_closed(orgs, as_of: datetime.date):
+    """For a compute_many's preload: the organizations of `orgs` that preload_structure found
+    not standing on `as_of` (not yet founded, or closed). Nothing stands under them that day:
+    a read through ids_under finds nothing for them."""
+    for org in orgs:
+        if primed(("path_as_of", org.pk, as_of), _UNREAD) is None:
+            yield org
+
+
+_UNREAD = object()
+
+
 def preload_orgs(orgs, as_of: datetime.date, which: str = "all"):
-    """For a compute_many's preload: (organization, ids) for every organization of `orgs`
-    standing on `as_of`, `ids` the set of those under it that UNDER[which] selects
-    (preloaded_ids). Empty when the structure was not preloaded."""
+    """For a compute_many's preload: (organization, ids) for every organization of `orgs`,
+    `ids` the set of those under it on `as_of` that UNDER[which] selects (preloaded_ids; empty
+    for one that does not stand then, as ids_under's). Nothing when the structure was not
+    preloaded."""
+    if primed(("periods_rows", as_of)) is None:
+        return
     for org, path in preload_paths(orgs, as_of):
-        ids = preloaded_ids(path, as_of, which)
-        if ids is not None:
-            yield org, ids
+        yield org, preloaded_ids(path, as_of, which)
+    for org in preload_closed(orgs, as_of):
+        yield org, set()
 
 
 def preload_per_org(orgs, as_of: datetime.date, which: str, key: str, figures) -> None:
     """For a compute_many's preload: prime `(key, org.pk, as_of)` with `figures(ids)` for every
-    organization of `orgs` standing on `as_of`, `ids` the set of those under it that
-    UNDER[which] selects (preloaded_ids). Nothing when the structure was not preloaded."""
-    for org in orgs:
-        path = primed(("path_as_of", org.pk, as_of))
-        ids = preloaded_ids(path, as_of, which) if path is not None else None
-        if ids is not None:
-            prime((key, org.pk, as_of), figures(ids))
+    organization of `orgs` (preload_orgs: `ids` the set of those under it on `as_of` that
+    UNDER[which] selects, empty for one that does not stand then). For reads through
+    ids_under only. Nothing when the structure was not preloaded."""
+    for org, ids in preload_orgs(orgs, as_of, which):
+        prime((key, org.pk, as_of), figures(ids))
 
 
 def link_on(on: datetime.date) -> FilteredRelation:

@@ -27,6 +27,7 @@ from chibo.organizations.selectors import (
     ids_at,
     ids_under,
     path_as_of,
+    preload_closed,
     preload_paths,
     preload_per_org,
     preloaded_ids,
@@ -172,6 +173,8 @@ def _preload_contests(orgs, as_of: datetime.date) -> None:
             "district": sum(1 for *_row, district in rows if district),
         }
         prime(("training.contest_counts", org.pk, as_of), counts)
+    for org in preload_closed(orgs, as_of):  # no contest in force at no path
+        prime(("training.contest_counts", org.pk, as_of), {"cells": 0, "district": 0})
 
 
 def _preload_theory(orgs, as_of: datetime.date) -> None:

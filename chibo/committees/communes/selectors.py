@@ -15,6 +15,7 @@ from chibo.organizations.selectors import (
     path_as_of,
     periods_at,
     periods_under,
+    preload_closed,
     preload_paths,
     preloaded_under,
 )
@@ -49,9 +50,10 @@ class TargetSum:
 
 
 def leadership_targets_many(orgs, on: datetime.date) -> dict[int, TargetSum | None]:
-    """{organization id: leadership_target} of each of `orgs` standing on `on` (an indicator
-    batch, whose preload read the structure of the day: preloaded_under). One query: the
-    targets in force under any of them, each organization's those under its path."""
+    """{organization id: leadership_target} of each of `orgs` (an indicator batch, whose
+    preload read the structure of the day: preloaded_under). One query: the targets in force
+    under any of them, each organization's those under its path (none for one that does not
+    stand on `on`)."""
     found = primed(("periods_rows", on))
     under = preloaded_under(on)
     if found is None or under is None:
@@ -62,10 +64,11 @@ def leadership_targets_many(orgs, on: datetime.date) -> dict[int, TargetSum | No
         t.path = path_of[t.organization_id]
     rows.sort(key=lambda t: (t.path, -t.start.toordinal(), t.pk))
     paths = [t.path for t in rows]
-    return {
+    targets = {
         org.pk: target_sum(rows[bisect_left(paths, path) : bisect_left(paths, path + PATH_END)])
         for org, path in preload_paths(orgs, on)
     }
+    return targets | {org.pk: None for org in preload_closed(orgs, on)}
 
 
 def leadership_target(org: Organization, on: datetime.date) -> TargetSum | None:

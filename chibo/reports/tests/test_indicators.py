@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from chibo.admissions import services as admission_services
 from chibo.core.indicators import all_indicators, compute_all, compute_many
 from chibo.members import services as member_services
 from chibo.members.indicators import cells_9plus_official, members
@@ -22,6 +23,7 @@ from conftest import D0, make_member
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2023, 3, 31)
+JAN_2022 = datetime.date(2022, 1, 10)
 FOUNDATION = ["grassroots_orgs", "village_cells", "members", "cells_9plus_official"]
 
 
@@ -190,11 +192,35 @@ def test_compute_many_gives_each_organizations_compute_all(tree):
     # organization at a time, on every date (before the tree existed too), for every kind.
     fill(tree.cell_b, 10, prefix="Bản")
     fill(tree.cell_a2, 3, official=False, prefix="Dự bị", admitted=datetime.date(2022, 6, 1))
+    # A cell that admitted a member against its share of the year's target and closed once
+    # the member had left it: on 31/12/2022 it counts where it stood on its last day.
+    closed = org_services.org_create(
+        code="XA-03",
+        name="Chi bộ bản Đóng",
+        kind="cell",
+        cell_type="residential",
+        parent=tree.commune_a,
+        valid_from=D0,
+        actor=None,
+    )
+    for org, value in ((tree.commune_a, 4), (closed, 1)):
+        admission_services.target_set(
+            actor=None, organization=org, year=2022, value=value, decided_on=JAN_2022
+        )
+    (admitted,) = fill(
+        closed, 1, official=False, prefix="Kết nạp", admitted=datetime.date(2022, 3, 1)
+    )
+    member_services.member_transfer(
+        member=admitted, to_cell=tree.cell_a, on=datetime.date(2022, 5, 1), actor=None
+    )
+    org_services.org_close(org=closed, on=datetime.date(2022, 7, 1), actor=None)
     orgs = list(Organization.objects.order_by("code"))
     for day in (D0 - datetime.timedelta(days=1), DAY, datetime.date(2022, 12, 31)):
         many = compute_many(orgs, day)
         assert many == {org.pk: compute_all(org, day) for org in orgs}
     assert any(row["value"] for rows in many.values() for row in rows)
+    admissions = {r["code"]: (r["value"], r["of"]) for r in many[closed.pk]}["admissions_year"]
+    assert admissions == (1, 1)
 
 
 def test_compute_many_reads_once_what_compute_all_reads_per_organization(tree):
