@@ -100,6 +100,8 @@ def _targets(plan, orgs, today=None) -> list[AdmissionTarget]:
             per_year[year][grassroots.code] += 1
             per_cell[year][cell.code] += 1
     grassroots = [o for o in orgs.values() if _grassroots_of(o) is o and o.valid_to is None]
+    # The cells merged on 01/07/2025 (Plan.mergers) have no share in the years after.
+    merged = {m.cell for m in plan.mergers}
     rows = []
     for year, (total, decided_on, split_on) in years.items():
         # Every grassroots organization gets a share (at least what it admitted, roughly);
@@ -121,7 +123,10 @@ def _targets(plan, orgs, today=None) -> list[AdmissionTarget]:
             cells = [
                 o
                 for o in orgs.values()
-                if o.parent_id == g.pk and o.kind == Organization.Kind.CELL and o.valid_to is None
+                if o.parent_id == g.pk
+                and o.kind == Organization.Kind.CELL
+                and o.valid_to is None
+                and not (year > REORGANIZED_ON.year and o.code in merged)
             ]
             cell_shares = _shares(shares[g.code], {c.code: per_cell[year][c.code] for c in cells})
             rows += [

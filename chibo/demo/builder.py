@@ -106,12 +106,15 @@ def build_demo(
         meetings["documents"] = _number_documents(orgs)
         write_admissions(plan, orgs, member_ids, today)
         write_congresses(orgs, seed)
-        write_criteria(villages, seed)
+        write_criteria(villages, seed, closing={m.village: REORGANIZED_ON for m in plan.mergers})
         write_plans(villages, seed, today)
         write_ratings(seed, today)
         # On 01/07/2025 the district ends and its communes merge (through the tool).
+        # The bản of plan.mergers and their cells first.
         reorganized = (
-            write_reorganization(orgs, users["demo-admin"]) if today >= REORGANIZED_ON else None
+            write_reorganization(orgs, users["demo-admin"], plan.mergers)
+            if today >= REORGANIZED_ON
+            else None
         )
         if reorganized is not None:
             secretary = users["demo-secretary"].member
@@ -120,6 +123,7 @@ def build_demo(
                 today,
                 keep={secretary.cell_id: secretary.pk},
                 never={users["demo-member"].member_id},
+                merged={orgs[m.cell].pk: orgs[m.into_cell].pk for m in plan.mergers},
             )
         _after_bulk_load()
         district = orgs[d.DISTRICT[0]]

@@ -18,7 +18,7 @@ from chibo.congresses.models import (
     RegulationReview,
     WorkingRegulation,
 )
-from chibo.organizations.models import Organization
+from chibo.organizations.models import Organization, path_segment
 
 from . import data as d
 from .elections import write_committees_2025, write_commune_congresses_2025
@@ -105,7 +105,11 @@ def write_congresses(orgs: dict[str, Organization], seed: int) -> dict:
 
 
 def write_congresses_2025(
-    seed: int, today: datetime.date, keep: dict[int, int], never: set[int]
+    seed: int,
+    today: datetime.date,
+    keep: dict[int, int],
+    never: set[int],
+    merged: dict[int, int] | None = None,
 ) -> dict:
     """The cells' 2025–2030 congresses, written once the reorganization is (the builder calls it
     after it): each upper committee of 01/07/2025 (a new commune committee; for the agencies'
@@ -114,11 +118,23 @@ def write_congresses_2025(
     2025–2030 term and seating the committee it elected (elections.write_committees_2025;
     `keep` and `never` are its); then each new commune committee holds its first congress
     (elections.write_commune_congresses_2025), recorded in the province's plan. Its own
-    generators: nothing drawn before moves."""
+    generators: nothing drawn before moves. `merged`: the cells merged on 01/07/2025 (id -> the
+    id of the cell they merged into), which hold none: their days are drawn all the same, where
+    they would have come, so that the other cells' do not move."""
     rng = Random(f"congresses-2025-{seed}")
     name, start, end = PLAN_TERM_2025
     cells = list(
         Organization.objects.cells().active(DEADLINE_2025).select_related("parent").order_by("path")
+    )
+    merged = merged or {}
+    into = Organization.objects.select_related("parent").in_bulk(merged.values())
+    closed = list(Organization.objects.filter(pk__in=merged))
+    # A merged cell where it would be had it gone on under its new commune with the others.
+    drawn = sorted(
+        cells + closed,
+        key=lambda c: (
+            into[merged[c.pk]].parent.path + path_segment(c.pk) if c.pk in merged else c.path
+        ),
     )
     plans: dict[int, CongressPlan] = {}
     for cell in cells:
@@ -136,11 +152,13 @@ def write_congresses_2025(
     CongressPlan.objects.bulk_create(plans.values())
     first, last = HELD_2025
     terms, rows, held = [], [], []
-    for cell in cells:
+    for cell in drawn:
         held_day = first + _days(rng.randint(0, (last - first).days))
         drafted = held_day - _days(rng.randint(35, 50))
         opinion = drafted + _days(rng.randint(7, 14))
         personnel = opinion + _days(rng.randint(2, 7))
+        if cell.pk in merged:
+            continue
         done = held_day <= today
         term = Term(organization=cell, name=name, start=held_day, end=end, congress_date=held_day)
         if done:

@@ -212,9 +212,12 @@ def _in_year(s: CriteriaSet, year: int) -> bool:
     return s.valid_from <= D(year, 12, 31) and (s.valid_to is None or s.valid_to > D(year, 1, 1))
 
 
-def write_criteria(villages: dict[str, Village], seed: int) -> dict:
+def write_criteria(villages: dict[str, Village], seed: int, closing=None) -> dict:
     """The sets, then each village's values for 2021–2026 on the village sets and the policies
-    in force that year. Returns counts for the demo's audit note."""
+    in force that year; `closing`: village code -> the day it merges into another (01/07/2025,
+    Plan.mergers), after which it has no values (they are drawn all the same, so that the
+    other villages' values do not move). Returns counts for the demo's audit note."""
+    closing = closing or {}
     rng = Random(f"criteria-{seed}")
     sets = _create_sets()
     for group in sets.values():
@@ -226,9 +229,11 @@ def write_criteria(villages: dict[str, Village], seed: int) -> dict:
     rows = []
     for village in sorted(villages.values(), key=lambda v: v.code):
         level = rng.uniform(0.1, 0.75) - (0.15 if village.especially_disadvantaged else 0)
+        merged = closing.get(village.code)
         for year in YEARS:
             if village.valid_to is not None and village.valid_to <= D(year, 1, 1):
                 break
+            gone = merged is not None and merged <= D(year, 1, 1)
             level = min(1.0, level + rng.uniform(0.02, 0.09))
             for group in sets.values():
                 for s in group:
@@ -236,6 +241,7 @@ def write_criteria(villages: dict[str, Village], seed: int) -> dict:
                         continue
                     for item in items[s.pk]:
                         value = _value(item, level, rng)
-                        rows.append((village.pk, item.pk, year, value, item.meets(value)))
+                        if not gone:
+                            rows.append((village.pk, item.pk, year, value, item.meets(value)))
     insert(VillageCriterionStatus, ("village", "item", "year", "value", "met"), rows)
     return {"sets": CriteriaSet.objects.count(), "statuses": len(rows)}

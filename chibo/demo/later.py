@@ -10,6 +10,10 @@ article's keep their indices) and ends the memberships of a few of the article's
 post, a leader's or an official's position, a place in the succession plan or the training, or
 is a demo user's member, stays. Each month draws from a generator of its own (seed and month),
 so a month's people do not depend on the day the demo is built.
+
+From 01/07/2025 the cells that merge that day (mergers.py) admit nobody (the member drawn there
+is admitted in the cell it merged into) and their members neither die nor move away in the
+plan: the reorganization moves them, with their open memberships, to the cell that goes on.
 """
 
 import dataclasses
@@ -19,6 +23,8 @@ from random import Random
 from chibo.members.rules import probation_end
 
 from . import data as d
+from .mergers import ON as MERGED_ON
+from .mergers import closing_cells
 from .specs import (
     ACTIVE,
     DECEASED,
@@ -71,9 +77,10 @@ def busy_members(*plans) -> set[int]:
     return out
 
 
-def plan_later(p, today: datetime.date, busy: set[int]) -> dict:
+def plan_later(p, today: datetime.date, busy: set[int], mergers=()) -> dict:
     """Append the members admitted after 31/03/2023 to `p.members` and end a few memberships;
-    `p`: plan._Planner after the committees and the training. What was made, counted."""
+    `p`: plan._Planner after the committees and the training; `mergers`: the villages merging
+    on 01/07/2025 (mergers.VillageMerger). What was made, counted."""
     if today <= d.AS_OF:
         return {"admitted": 0, "deceased": 0, "transferred_out": 0}
     valid = {o.code for o in p.orgs if o.valid_to is None}
@@ -83,6 +90,8 @@ def plan_later(p, today: datetime.date, busy: set[int]) -> dict:
         if s.code in valid and (s.category == "village" or s.valid_from == d.DATA_START)
     ]
     weights = [3 if s.category == "village" else 1 for s in slots]
+    into = closing_cells(mergers)
+    slot_of = {s.code: s for s in slots}
     cards = {m.party_card_number for m in p.members}
     cids = {m.citizen_id for m in p.members}
     keep = busy | {p.links["secretary"], p.links["member"]}
@@ -110,6 +119,8 @@ def plan_later(p, today: datetime.date, busy: set[int]) -> dict:
             p.cid_suffixes = _fresh_int(rng)
             for _ in range(_count(rng, ADMITTED_PER_YEAR / 12 * days / 30)):
                 slot = rng.choices(slots, weights=weights)[0]
+                if month >= MERGED_ON and slot.code in into:
+                    slot = slot_of[into[slot.code]]  # the cell merged: admitted in the other
                 adm = month + datetime.timedelta(days=rng.randrange(days))
                 m = p._member(slot, "p2023")  # 20 to 42 years old in 2023
                 while m.citizen_id in cids:
@@ -125,7 +136,8 @@ def plan_later(p, today: datetime.date, busy: set[int]) -> dict:
             leaving = ((DECEASED, DEATHS_PER_YEAR), (TRANSFERRED_OUT, TRANSFERS_PER_YEAR))
             for status, per_year in leaving:
                 for _ in range(_count(rng, per_year / 12 * days / 30)):
-                    i = _departing(p, rng, article, keep, status, month)
+                    closed = into if month >= MERGED_ON else {}
+                    i = _departing(p, rng, article, keep, status, month, closed)
                     if i is None:
                         continue
                     on = month + datetime.timedelta(days=rng.randrange(days))
@@ -156,13 +168,16 @@ def _fresh_int(rng: Random):
         yield rng.randrange(10**6)
 
 
-def _departing(p, rng: Random, article: int, keep: set[int], status: str, month) -> int | None:
-    """An article member still active in a cell, not kept: old for a death, of working age for
-    a move."""
+def _departing(
+    p, rng: Random, article: int, keep: set[int], status: str, month, closed=()
+) -> int | None:
+    """An article member still active in a cell, not kept nor in a `closed` cell: old for a
+    death, of working age for a move."""
     for _ in range(200):
         i = rng.randrange(article)
         m = p.members[i]
-        if i in keep or m.status != ACTIVE or m.memberships[-1].end is not None:
+        last = m.memberships[-1]
+        if i in keep or m.status != ACTIVE or last.end is not None or last.cell in closed:
             continue
         age = month.year - m.birth_date.year
         if (status == DECEASED and age >= 70) or (status == TRANSFERRED_OUT and 25 <= age < 58):

@@ -32,6 +32,10 @@ generator of its own; the last months' statuses as those of early 2023 were):
   that month's meeting (the admissions target counts the cell's real admissions); agency cells
   get tasks of their own and no targets, and no officials follow them;
 - the quality self-score on the sheet in force, per item, summing to the total, and its class.
+
+A cell that merges on 01/07/2025 (mergers.py, Plan.mergers) meets until then, and has no target
+for the years after; from that day its members, moved by the reorganization, are on the roll of
+the cell it merged into, whose meetings, tasks and targets go on.
 """
 
 import datetime
@@ -48,6 +52,7 @@ from chibo.meetings.schedule import Schedule, add_months, last_of_month
 from . import data as d
 from . import meetings_texts as tx
 from .meetings_officials import COMMUNE, POLICE
+from .mergers import ON as MERGED_ON
 from .roster import ONE_DAY, in_force, person_name
 from .specs import EXEMPT as EXEMPT_STATUS
 from .specs import D
@@ -196,8 +201,10 @@ def later_months(today: datetime.date | None) -> list[datetime.date]:
 
 def meeting_cells(plan) -> list:
     """(cell code, village or None, end of the cell) of every cell that met in the period, by
-    code: the village cells (the merged ones until their merger) and the agency cells."""
-    cells = [(v.cell, v, v.valid_to) for v in plan.villages]
+    code: the village cells (the merged ones until their merger, those of 01/07/2025 too) and
+    the agency cells."""
+    merging = {m.cell for m in plan.mergers}
+    cells = [(v.cell, v, MERGED_ON if v.cell in merging else v.valid_to) for v in plan.villages]
     cells += [(o.code, None, o.valid_to) for o in plan.orgs if o.cell_type == "agency"]
     return sorted(c for c in cells if c[2] is None or c[2] > FIRST_MONTH)
 
@@ -265,6 +272,15 @@ class _MeetingsPlanner:
             first = m.memberships[0]
             if first.reason == "admitted":
                 self.admissions[(first.cell, m.admission_date.year, m.admission_date.month)] += 1
+        # From 01/07/2025 the members of a merged cell are on the roll of the one it merged into
+        # (the reorganization moves their open memberships; no membership of the plan ends in a
+        # merged cell after that day: later.py).
+        for merger in plan.mergers:
+            self.by_cell[merger.into_cell] += [
+                (i, max(start, MERGED_ON), end, exempt)
+                for i, start, end, exempt in self.by_cell[merger.cell]
+                if end is None or end > MERGED_ON
+            ]
         self.oplan = oplan
         self.villages = {v.cell for v in plan.villages}
         self.out = MeetingsPlan()
@@ -354,11 +370,18 @@ class _MeetingsPlanner:
         seed = self.plan.seed
         later = later_months(self.today)
         self.last_month, self.as_of = later[-1], self.today
-        for c in cells:
+        # The cells merged on 01/07/2025 first: the tasks they leave open pass to the cell they
+        # merged into, reviewed at its first meeting after (each cell's months draw from
+        # generators of their own, so the order changes no draw).
+        into = {m.cell: m.into_cell for m in self.plan.mergers}
+        handed: dict[str, list[int]] = defaultdict(list)
+        for c in sorted(cells, key=lambda c: c.code not in into):
             if c.end is not None and c.end <= later[0]:
                 continue
             if c.village is not None:
                 for year in range(d.AS_OF.year + 1, self.today.year + 1):
+                    if c.end is not None and c.end <= D(year, 1, 1):
+                        break
                     self.rng = Random(f"{seed}:targets:{c.code}:{year}")
                     others = list(tx.TARGETS[3:])
                     self.rng.shuffle(others)
@@ -368,9 +391,14 @@ class _MeetingsPlanner:
             pending = c.pending
             for month in later:
                 self.rng = Random(f"{seed}:meetings:{c.code}:{month:%Y-%m}")
+                if month >= MERGED_ON and handed.get(c.code):
+                    pending = handed.pop(c.code) + pending
                 pending, ended = self._month(c, month, thematic, pending)
                 if ended:
                     break
+            if c.code in into:
+                handed[into[c.code]] += pending
+                continue
             self.rng = Random(f"{seed}:open:{c.code}")
             for t in pending:
                 self.out.tasks[t].progress = self.rng.randint(0, 5) * 10

@@ -22,6 +22,8 @@ from random import Random
 from . import data as d
 from .committees import plan_committees
 from .later import busy_members, plan_later
+from .mergers import ON as MERGED_ON
+from .mergers import plan_village_mergers
 from .people import PeoplePlanner
 from .specs import CellSlot, CommuneSpec, MemberSpec, MergeSpec, OrgSpec, Plan, VillageSpec
 from .structure import StructurePlanner
@@ -63,8 +65,15 @@ def make_plan(seed: int = d.DEFAULT_SEED, today=None) -> Plan:
     committees = plan_committees(p)
     training = plan_training(p, committees)
     article = len(p.members)
-    later = plan_later(p, today, busy_members(committees, training)) if today else {}
+    # The villages and cells that merge on 01/07/2025: from then on the members after the
+    # article's are drawn in the cells that go on.
+    mergers = (
+        plan_village_mergers(p.villages, p.slots, p.links, p.merges)
+        if today and today >= MERGED_ON
+        else []
+    )
+    later = plan_later(p, today, busy_members(committees, training), mergers) if today else {}
     return Plan(
         seed, p.orgs, p.communes, p.villages, p.merges, p.members, p.links, committees, training,
-        article, later,
+        article, later, mergers,
     )  # fmt: skip

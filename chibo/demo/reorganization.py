@@ -12,6 +12,13 @@ several sources goes to the holder of the largest source), then the district int
 committee's seats end). The cells themselves go on: their meetings, tasks and members after
 01/07/2025 are those of the new communes, whose figures are those of their cells.
 
+Before the communes, the same day, a dozen small bản merge into a neighbour (mergers.py), each
+with its cell: `village_merge` closes the bản (its links to its cell and its commune, and its
+posts, end on 30/06/2025), then the tool merges its cell into the neighbour's (its members,
+seats, roles and officials' assignments move; the neighbour's secretary and deputy keep their
+seats; the cell closes). The plan already drew the months after that day on the merged roll
+(later.py, meetings_plan.py).
+
 The mapping (docs/decisions/0019-demo-reorganization.md): "xã Mai Sơn" is the real name of the
 commune formed around Hát Lót; the other names are those of the largest source, and the
 groupings are plausible, not Sơn La's resolution.
@@ -23,17 +30,19 @@ from django.utils import timezone
 
 from chibo.accounts.models import User
 from chibo.organizations import services_villages as places
-from chibo.organizations.models import Commune, Organization
+from chibo.organizations.models import Commune, Organization, Village
 from chibo.reorg import selectors
 from chibo.reorg import services as reorg
 from chibo.reorg.models import Reorganization
 
 from . import data as d
+from .mergers import ON, VillageMerger
 
-ON = datetime.date(2025, 7, 1)
 # When the org board applied the plans: the morning of their day, as it would through the tool.
 APPLIED_AT = datetime.time(8, 0)
 DECISION = "Quyết định số 1150-QĐ/TU ngày 30/06/2025 (mẫu)"
+# The district committee's decision merging the cells of the bản merged that day.
+CELLS_DECISION = "Quyết định số 1149-QĐ/HU ngày 27/06/2025 (mẫu)"
 # (code, name of the new commune committee, the old communes' names, the first the largest)
 NEW_COMMUNES = (
     ("SL-X01", "Đảng bộ xã Mai Sơn", ("Hát Lót town", "Hát Lót", "Chiềng Sung")),
@@ -84,11 +93,51 @@ def issuer_on(code: str, on: datetime.date) -> str:
     return new[0] if new else code
 
 
-def write_reorganization(orgs: dict[str, Organization], actor: User) -> dict:
+def write_village_mergers(mergers: list[VillageMerger], actor: User) -> dict:
+    """The bản that merge on 01/07/2025 and their cells (Plan.mergers), through the services:
+    the bản closes into its neighbour (village_merge), then its cell merges into the
+    neighbour's through the tool, whose secretary and deputy keep their seats. What moved,
+    counted."""
+    moved: dict[str, int] = {}
+    for merger in mergers:
+        places.village_merge(
+            source=Village.objects.get(code=merger.village),
+            into=Village.objects.get(code=merger.into),
+            on=ON,
+            actor=actor,
+        )
+        into = Organization.objects.get(code=merger.into_cell)
+        plan = reorg.reorg_draft(
+            kind="merge",
+            sources=[Organization.objects.get(code=merger.cell)],
+            into=into,
+            decision=CELLS_DECISION,
+            on=ON,
+            actor=actor,
+        )
+        preview = selectors.preview(plan, today=ON)
+        theirs = set(selectors.rows_at("position", into, ON).values_list("pk", flat=True))
+        plan.choices = {
+            "seats": {
+                g.key: next((pk for pk, _label in g.candidates if pk in theirs), g.candidates[0][0])
+                for g in preview.seat_groups
+            }
+        }
+        plan.save(update_fields=["choices"])
+        reorg.reorg_apply(reorganization=plan, actor=actor, today=ON)
+        for what, n in preview.counts().items():
+            moved[what] = moved.get(what, 0) + n
+    return {"villages": len(mergers), "moved": moved}
+
+
+def write_reorganization(
+    orgs: dict[str, Organization], actor: User, mergers: list[VillageMerger] = ()
+) -> dict:
     """Apply the 2025 reorganization to the written demo (on its day, as the tool does when the
-    day comes), by `actor` (the org board's user, whose role passes to the province); what was
-    moved, counted. The plans read as applied by `actor` on the morning of 01/07/2025, not on
-    the day the demo is built."""
+    day comes), by `actor` (the org board's user, whose role passes to the province): first
+    the bản and cells of `mergers`, then the communes; what was moved, counted. The plans read
+    as applied by `actor` on the morning of 01/07/2025, not on the day the demo is built."""
+    cells_merged = write_village_mergers(list(mergers), actor)
     codes = old_codes()
     province = orgs[d.PROVINCE[0]]
     moved: dict[str, int] = {}
@@ -146,6 +195,7 @@ def write_reorganization(orgs: dict[str, Organization], actor: User) -> dict:
         applied_at=timezone.make_aware(datetime.datetime.combine(ON, APPLIED_AT))
     )
     return {
+        "village_mergers": cells_merged,
         "new_communes": len(NEW_COMMUNES),
         "moved": moved,
         "villages_moved": villages_moved,

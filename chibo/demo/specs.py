@@ -131,6 +131,9 @@ class Plan:
     training: object = None  # training.TrainingPlan
     article: int | None = None  # members[:article] are the article's, the others came later
     later: dict = field(default_factory=dict)  # later.plan_later's counts
+    # The villages (and cells) merging on 01/07/2025 (mergers.plan_village_mergers), if the
+    # demo goes on to that day.
+    mergers: list = field(default_factory=list)
 
     def digest(self, n: int | None = None) -> str:
         """A short hash of the first `n` member names (all if None), for determinism checks."""

@@ -18,6 +18,7 @@ from chibo.core.dates import today
 from chibo.core.indicators import get as get_indicator
 from chibo.core.models import AuditEvent
 from chibo.demo import data as d
+from chibo.demo.mergers import VILLAGE_MERGERS
 from chibo.demo.plan import make_plan
 from chibo.demo.reorganization import NEW_COMMUNES
 from chibo.demo.reorganization import ON as REORGANIZED_ON
@@ -94,9 +95,14 @@ def test_structure(demo, district):
 
 
 def test_villages(demo):
+    then = Village.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=AS_OF))
+    assert then.count() == 293
+    assert then.filter(especially_disadvantaged=True).count() == 123
+    # A dozen merged into a neighbour on 01/07/2025 (test_the_2025_village_mergers).
+    merged = Village.objects.filter(valid_to=REORGANIZED_ON)
+    assert merged.count() == VILLAGE_MERGERS
     current = Village.objects.filter(valid_to__isnull=True).select_related("cell", "commune")
-    assert current.count() == 293
-    assert current.filter(especially_disadvantaged=True).count() == 123
+    assert current.count() == then.count() - merged.count()
     assert Village.objects.filter(especially_disadvantaged=True).count() == 123
     for v in current:
         assert v.cell.cell_type == "residential" and v.cell.valid_to is None
@@ -108,10 +114,10 @@ def test_villages(demo):
     assert (
         VillageCellLink.objects.values("cell").annotate(n=Count("id")).filter(n__gt=1).count() == 0
     )
-    assert VillageCellLink.objects.filter(end__isnull=True).count() == 293
+    assert VillageCellLink.objects.filter(end__isnull=True).count() == current.count()
     assert not current.filter(cell__isnull=True).exists()
     closed = VillageCellLink.objects.filter(end__isnull=False).select_related("village", "cell")
-    assert len(closed) == 14
+    assert len(closed) == sum(n for _, n in d.MERGES) + merged.count()
     assert all(
         x.end == x.village.valid_to == x.cell.valid_to and not x.village.cell_id for x in closed
     )
@@ -169,7 +175,7 @@ def test_exactly_238_cells_with_nine_official(demo, district):
 
 
 def test_history(demo):
-    merged = Organization.objects.village_cells().filter(valid_to__isnull=False)
+    merged = Organization.objects.village_cells().filter(valid_to__lt=REORGANIZED_ON)
     assert merged.count() == sum(n for _, n in d.MERGES)
     events = OrganizationEvent.objects.filter(
         kind=OrganizationEvent.Kind.MERGED, on__lt=REORGANIZED_ON
@@ -299,7 +305,16 @@ def test_the_district_keeps_its_structure_until_its_end(demo, district):
     assert members.compute(district, last_day) != members.compute(district, AS_OF)
     root = Organization.objects.get(code=d.PROVINCE[0])
     assert get_indicator("grassroots_orgs").compute(root, today()).value == 9 + 25
-    assert get_indicator("village_cells").compute(root, today()).value == 293
+    # The village cells open today, counted from the rows: a dozen merged on 01/07/2025.
+    open_today = Organization.objects.filter(
+        path__startswith=root.path,
+        kind=Organization.Kind.CELL,
+        cell_type=Organization.CellType.RESIDENTIAL,
+        valid_from__lte=today(),
+        valid_to__isnull=True,
+    ).count()
+    assert open_today == 293 - VILLAGE_MERGERS
+    assert get_indicator("village_cells").compute(root, today()).value == open_today
     new = Organization.objects.filter(code__in=[c for c, _n, _o in NEW_COMMUNES])
     assert {o.parent_id for o in new} == {root.pk} and new.count() == 9
     assert all(o.valid_from == REORGANIZED_ON and o.is_commune for o in new)
@@ -307,7 +322,7 @@ def test_the_district_keeps_its_structure_until_its_end(demo, district):
     # (whose role passed to the province), not on the day the demo was built.
     admin = User.objects.get(username="demo-admin")
     plans = Reorganization.objects.filter(status=Reorganization.Status.APPLIED)
-    assert plans.count() == 10
+    assert plans.count() == VILLAGE_MERGERS + 10
     for plan in plans:
         assert (plan.created_by, plan.applied_by) == (admin, admin)
         assert timezone.localdate(plan.applied_at) == plan.on == REORGANIZED_ON
@@ -379,3 +394,55 @@ def test_indicators_of_the_day_the_demo_was_built_have_their_data(demo):
         row = rows[code]
         assert low < row["value"] / row["of"] <= high, row
     assert rows["members"]["value"] > d.ACTIVE_MEMBERS
+
+
+def test_the_2025_village_mergers(demo):
+    """A dozen small bản merged into a neighbour on 01/07/2025 with their cells, through
+    village_merge and the reorganization tool: the bản's links end that day, the cell's members
+    moved to the neighbour's roll, on which the meetings after are held; the ended cell holds
+    nothing after and its page says it ended."""
+    from chibo.meetings.models import Attendance, CellMeeting
+
+    last_day = REORGANIZED_ON - datetime.timedelta(days=1)
+    plans = Reorganization.objects.filter(into__kind=Organization.Kind.CELL).select_related("into")
+    assert plans.count() == VILLAGE_MERGERS
+    admin = User.objects.get(username="demo-admin")
+    client = login_client(admin)
+    for plan in plans:
+        (cell,) = plan.sources.all()
+        into = plan.into
+        assert cell.valid_to == REORGANIZED_ON and into.valid_to is None
+        assert cell.parent_id != into.parent_id  # the neighbour went on under its new commune
+        # The bản: closed that day, its links to its cell and commune ended, none open.
+        (village,) = Village.objects.filter(cell_links__cell=cell)
+        assert village.valid_to == REORGANIZED_ON and village.cell_id is None
+        assert list(village.cell_links.values_list("end", flat=True)) == [REORGANIZED_ON]
+        assert list(village.commune_links.values_list("end", flat=True)) == [REORGANIZED_ON]
+        (neighbour,) = Village.objects.filter(cell=into)
+        assert neighbour.valid_to is None and neighbour.commune.valid_from == REORGANIZED_ON
+        # The cell's members on its last day are on the neighbour's roll from 01/07/2025.
+        on_last_day = Membership.objects.filter(_open_on(last_day), cell=cell)
+        theirs = set(on_last_day.values_list("member", flat=True))
+        moved = Membership.objects.filter(cell=into, start=REORGANIZED_ON, reason="merge")
+        assert theirs and set(moved.values_list("member", flat=True)) == theirs
+        assert (
+            not Membership.objects.filter(cell=cell)
+            .filter(Q(end__isnull=True) | Q(end__gt=REORGANIZED_ON))
+            .exists()
+        )
+        # No meeting of the ended cell after its end; the neighbour's rolls are the merged one.
+        assert not CellMeeting.objects.filter(cell=cell, scheduled_date__gte=REORGANIZED_ON)
+        after_end = Q(meeting__month__gte=REORGANIZED_ON)
+        assert not Attendance.objects.filter(after_end, meeting__cell=cell).exists()
+        after = CellMeeting.objects.filter(cell=into, held_on__gte=REORGANIZED_ON)
+        assert after.exists()
+        for meeting in after.order_by("held_on")[:2]:
+            roll = set(meeting.attendance.values_list("member", flat=True))
+            day = meeting.held_on
+            on_roll = set(
+                Membership.objects.filter(_open_on(day), cell=into).values_list("member", flat=True)
+            )
+            assert roll == on_roll and roll & theirs
+        # Its page says it ended.
+        body = client.get(reverse("organizations:detail", args=[cell.pk])).content.decode()
+        assert "hết hiệu lực từ 01/07/2025" in body
