@@ -42,7 +42,7 @@ SAMPLE_EVERY = 10
 TOUCHED = {
     "SL-X01", "MS-X01-B08", "SL-X02", "SL-X04",
     "MS-X05-B01", "MS-X05-B02", "MS-X06-B01", "MS-X06-B02", "MS-X07-B01", "MS-X08-B01",
-    "MS-X09-B01", "MS-X09-B02", "MS-X18-B05",
+    "MS-X09-B01", "MS-X09-B02", "MS-X18-B06",
 }  # fmt: skip
 
 
@@ -181,7 +181,7 @@ def apply_every_change(actor: User, picks: dict[str, str]) -> set[str]:
     ended = running.first()
     touch(ended.cell)
     services_officials.follow_end(assignment=ended, end=D, actor=actor)
-    followed = _org("MS-X18-B05")
+    followed = _org("MS-X18-B06")
     touch(followed)
     services_officials.follow_assign(
         official=official, cell=followed, kind=ended.kind, start=D, actor=actor
