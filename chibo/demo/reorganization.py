@@ -29,11 +29,13 @@ import datetime
 from django.utils import timezone
 
 from chibo.accounts.models import User
+from chibo.members.models import Membership
 from chibo.organizations import services_villages as places
 from chibo.organizations.models import Commune, Organization, Village
 from chibo.reorg import selectors
 from chibo.reorg import services as reorg
 from chibo.reorg.models import Reorganization
+from chibo.reorg.selectors import SINGLE_CELL_TITLES
 
 from . import data as d
 from .mergers import ON, VillageMerger
@@ -98,7 +100,7 @@ def write_village_mergers(mergers: list[VillageMerger], actor: User) -> dict:
     the bản closes into its neighbour (village_merge), then its cell merges into the
     neighbour's through the tool, whose secretary and deputy keep their seats. What moved,
     counted."""
-    moved: dict[str, int] = {}
+    plans = []
     for merger in mergers:
         places.village_merge(
             source=Village.objects.get(code=merger.village),
@@ -107,27 +109,24 @@ def write_village_mergers(mergers: list[VillageMerger], actor: User) -> dict:
             actor=actor,
         )
         into = Organization.objects.get(code=merger.into_cell)
-        plan = reorg.reorg_draft(
+        # The neighbour's secretary and deputy keep their seats: the plan names them for the
+        # seats held in both cells (the tool reads a choice only for a seat held twice).
+        theirs = selectors.rows_at("position", into, ON).filter(title__in=SINGLE_CELL_TITLES)
+        plan = reorg.reorganize(
             kind="merge",
             sources=[Organization.objects.get(code=merger.cell)],
             into=into,
+            choices={"seats": {f"position:{p.title}": p.pk for p in theirs}},
             decision=CELLS_DECISION,
             on=ON,
             actor=actor,
+            today=ON,
         )
-        preview = selectors.preview(plan, today=ON)
-        theirs = set(selectors.rows_at("position", into, ON).values_list("pk", flat=True))
-        plan.choices = {
-            "seats": {
-                g.key: next((pk for pk, _label in g.candidates if pk in theirs), g.candidates[0][0])
-                for g in preview.seat_groups
-            }
-        }
-        plan.save(update_fields=["choices"])
-        reorg.reorg_apply(reorganization=plan, actor=actor, today=ON)
-        for what, n in preview.counts().items():
-            moved[what] = moved.get(what, 0) + n
-    return {"villages": len(mergers), "moved": moved}
+        plans.append(plan.pk)
+    moved = Membership.objects.filter(
+        cell__code__in=[m.into_cell for m in mergers], start=ON, reason=Membership.Reason.MERGE
+    )
+    return {"villages": len(mergers), "plans": plans, "members_moved": moved.count()}
 
 
 def write_reorganization(
