@@ -82,3 +82,13 @@ def check_generic_status(status: str, previous: str | None = None, field: str = 
     message = ENTERED_BY_MOVEMENT.get(status) or LEFT_BY_MOVEMENT.get(previous)
     if message:
         raise ValidationError({field: message} if field else message)
+
+
+def check_status_reason(status: str, note: str, field: str = "note"):
+    """An exemption from activities (miễn sinh hoạt) is granted for a reason (old age, illness,
+    work far away): the generic status change records it only with one, as the exemption
+    movement (movements.services.member_exempt) does."""
+    if status == Status.EXEMPT and not (note or "").strip():
+        raise ValidationError(
+            {field: _("Ghi lý do miễn sinh hoạt (tuổi cao, sức yếu, đi làm ăn xa…).")}
+        )

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
@@ -10,7 +11,7 @@ from chibo.core.submissions import SubmissionKeyMixin
 from chibo.organizations.models import Organization
 
 from . import rules
-from .checks import ENTERED_BY_MOVEMENT, check_generic_status
+from .checks import ENTERED_BY_MOVEMENT, check_generic_status, check_status_reason
 from .models import Member, Sex, Status, TheoryLevel
 
 AGE_BANDS = [
@@ -250,6 +251,15 @@ class StatusForm(forms.Form):
         if on > today():
             raise forms.ValidationError(_("Ngày không được ở tương lai."))
         return on
+
+    def clean(self):
+        data = super().clean()
+        if "status" in data:
+            try:
+                check_status_reason(data["status"], data.get("note", ""))
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return data
 
 
 MAX_BULK = 200  # members ticked for one bulk action: four pages of the list

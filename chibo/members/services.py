@@ -15,7 +15,12 @@ from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 
 from . import counts, rules
-from .checks import check_after_last_change, check_cell_on, check_generic_status
+from .checks import (
+    check_after_last_change,
+    check_cell_on,
+    check_generic_status,
+    check_status_reason,
+)
 from .models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange, TemporaryStay
 from .spreadsheets.checking import CleanRow, ImportRejected, RowError, records_of, row_errors
 from .spreadsheets.layout import HEADER_OF
@@ -261,6 +266,7 @@ def member_change_status(
     if locked.status in (Status.DECEASED,):
         raise ValidationError(_("Không thể đổi trạng thái của đảng viên đã từ trần."))
     check_generic_status(status, locked.status)
+    check_status_reason(status, note)
     if on < locked.admission_date:
         raise ValidationError({"on": _("Ngày không được trước ngày vào Đảng.")})
     check_after_last_change(locked, on)

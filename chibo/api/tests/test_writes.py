@@ -98,7 +98,7 @@ def _write_calls(tree):
         (
             "post",
             f"/api/v1/members/{tree.member_a.pk}/status",
-            {"status": "exempt", "on": "01/02/2024"},
+            {"status": "exempt", "on": "01/02/2024", "note": "Tuổi cao"},
         ),
         (
             "post",
@@ -344,8 +344,12 @@ def test_member_status_change(tree, personas):
     head = headers(personas["commune"])
     url = f"/api/v1/members/{tree.member_a.pk}/status"
     future = (timezone.localdate() + datetime.timedelta(days=2)).strftime("%d/%m/%Y")
-    r = send("post", url, head, {"status": "exempt", "on": future})
+    r = send("post", url, head, {"status": "exempt", "on": future, "note": "Tuổi cao"})
     assert msgs(r) == {"on": ["Ngày không được ở tương lai."]}
+    # An exemption is granted for a reason: none given, nothing written.
+    r = send("post", url, head, {"status": "exempt", "on": "01/02/2024", "note": "  "})
+    assert msgs(r) == {"note": ["Ghi lý do miễn sinh hoạt (tuổi cao, sức yếu, đi làm ăn xa…)."]}
+    assert not StatusChange.objects.filter(member=tree.member_a).exists()
     r = send("post", url, head, {"status": "exempt", "on": "01/02/2024", "note": "Tuổi cao"})
     assert r.status_code == 200, r.content
     assert r.json()["status"] == "exempt"
@@ -358,7 +362,7 @@ def test_member_status_change(tree, personas):
     event = AuditEvent.objects.get(action=AuditEvent.Action.STATUS)
     assert event.changes["status"] == ["active", "exempt"]
     # The service's own refusal, by field.
-    r = send("post", url, head, {"status": "exempt", "on": "01/03/2024"})
+    r = send("post", url, head, {"status": "exempt", "on": "01/03/2024", "note": "Ốm"})
     assert msgs(r) == {"status": ["Đảng viên đã ở trạng thái này."]}
     r = send("post", url, head, {"status": "gone", "on": "01/03/2024"})
     assert r.status_code == 422

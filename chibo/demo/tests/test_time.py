@@ -130,7 +130,7 @@ def apply_every_change(actor: User, picks: dict[str, str]) -> set[str]:
     exempt_cell, dead_cell = _org("MS-X06-B01"), _org("MS-X06-B02")
     touch(exempt_cell, dead_cell)
     member_services.member_change_status(
-        member=_in_cell(exempt_cell)[0], status=Status.EXEMPT, on=D, actor=actor
+        member=_in_cell(exempt_cell)[0], status=Status.EXEMPT, on=D, actor=actor, note="Ốm"
     )
     member_services.member_change_status(
         member=_in_cell(dead_cell)[0], status=Status.DECEASED, on=D, actor=actor

@@ -53,7 +53,7 @@ def cell(tree):
     )
     tree.exempt = make_member(tree.cell_a, "Lường Văn Miễn", admitted=D(1975, 1, 1), born=1950)
     member_services.member_change_status(
-        member=tree.exempt, status="exempt", on=D(2021, 1, 1), actor=None
+        member=tree.exempt, status="exempt", on=D(2021, 1, 1), actor=None, note="Tuổi cao"
     )
     gone = make_member(tree.cell_a, "Tòng Văn Đi")
     member_services.member_transfer(member=gone, to_cell=tree.cell_a2, on=D(2023, 2, 1), actor=None)

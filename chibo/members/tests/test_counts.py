@@ -77,7 +77,7 @@ def test_every_service_that_moves_a_member_keeps_the_counters(tree, personas):
     assert_right(tree, 2, 0, 1)
     member_services.members_change_status_many(
         members=[tree.member_a, tree.secretary_member_a], status="exempt", on=D(2022, 1, 1),
-        actor=admin,
+        actor=admin, note="Tuổi cao",
     )  # fmt: skip
     assert_right(tree, 2, 0, 1)
     member_services.member_change_status(

@@ -104,7 +104,13 @@ def test_the_list_offers_boxes_for_the_members_one_may_write(persona, expected, 
 def post(client, members, **data):
     return client.post(
         "/members/status/",
-        {"members": [m.pk for m in members], "status": "exempt", "on": ON, "note": "", **data},
+        {
+            "members": [m.pk for m in members],
+            "status": "exempt",
+            "on": ON,
+            "note": "Tuổi cao",
+            **data,
+        },
     )
 
 
@@ -169,7 +175,9 @@ def test_one_member_outside_the_scope_makes_the_whole_a_404(tree, clients):
 @pytest.mark.django_db
 def test_bulk_status_is_all_or_nothing_and_names_the_member(tree, clients):
     a, b = tree.member_a, tree.secretary_member_a
-    services.member_change_status(member=b, status="exempt", on=D(2023, 1, 1), actor=None)
+    services.member_change_status(
+        member=b, status="exempt", on=D(2023, 1, 1), actor=None, note="Ốm"
+    )
     before = snapshot()
     r = post(clients["secretary_a"], [a, b])
     body = r.content.decode()
@@ -192,12 +200,14 @@ def test_bulk_status_is_all_or_nothing_and_names_the_member(tree, clients):
         ({"on": "31/02/2024"}, "Ngày không hợp lệ (dd/mm/yyyy)."),
         ({"status": "bogus"}, "Hãy chọn một lựa chọn hợp lệ."),
         ({"status": ""}, "Trường này là bắt buộc."),
+        ({"note": ""}, "Ghi lý do miễn sinh hoạt"),
     ],
 )
 def test_bulk_status_refusals(data, message, tree, clients):
     before = snapshot()
     r = clients["secretary_a"].post(
-        "/members/status/", {"members": [tree.member_a.pk], "status": "exempt", "on": ON, **data}
+        "/members/status/",
+        {"members": [tree.member_a.pk], "status": "exempt", "on": ON, "note": "Ốm", **data},
     )
     assert r.status_code == 200
     assert message in r.content.decode()
@@ -217,7 +227,7 @@ def test_bulk_service_rolls_back_every_member(tree):
 
     with pytest.raises(ValidationError) as exc:
         services.members_change_status_many(
-            members=[a, b], status="exempt", on=D(2024, 3, 1), actor=None
+            members=[a, b], status="exempt", on=D(2024, 3, 1), actor=None, note="Tuổi cao"
         )
     assert exc.value.messages == ["Lò Thị Ánh: Ngày không được trước ngày vào Đảng."]
     assert snapshot() == before

@@ -740,10 +740,11 @@ def test_status_deceased_closes_the_membership(tree, clients, personas):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"status": "exempt", "on": "01/01/2099"}, "Ngày không được ở tương lai."),
+        ({"status": "exempt", "on": "01/01/2099", "note": "Ốm"}, "Ngày không được ở tương lai."),
         ({"status": "active", "on": ON}, "Đảng viên đã ở trạng thái này."),
-        ({"status": "exempt", "on": "01/01/2000"}, "Ngày không được trước ngày vào Đảng."),
-        ({"status": "exempt", "on": "2024-31-31"}, "Ngày không hợp lệ (dd/mm/yyyy)."),
+        ({"status": "exempt", "on": "01/01/2000", "note": "Ốm"}, "Ngày không được trước ngày"),
+        ({"status": "exempt", "on": "2024-31-31", "note": "Ốm"}, "Ngày không hợp lệ (dd/mm/yyyy)."),
+        ({"status": "exempt", "on": ON, "note": " "}, "Ghi lý do miễn sinh hoạt"),
     ],
 )
 def test_status_refusals(data, message, tree, clients):
@@ -815,7 +816,7 @@ def test_member_detail_query_count_does_not_grow(moves, tree, personas):
         )
     for i, status in enumerate(["exempt", "active", "exempt"][: 1 + (moves > 1) * 2]):
         services.member_change_status(
-            member=member, status=status, on=datetime.date(2023, 1 + i, 1), actor=admin
+            member=member, status=status, on=datetime.date(2023, 1 + i, 1), actor=admin, note="Ốm"
         )
     client = login_client(admin)
     # The member with cell and parent (1), memberships (1) and their cells (1),
