@@ -102,8 +102,8 @@ def support_table(rows: list[sel.VillageSupport]) -> Table:
         table.rows.append(
             [
                 v.name,
-                v.commune.name,
-                v.cell.name if v.cell_id else "",
+                r.commune.name if r.commune else "",
+                r.cell.name if r.cell else "",
                 yes(v.especially_disadvantaged),
                 a.helper.name if a else "",
                 a.start if a else None,
@@ -174,17 +174,18 @@ def _assigned_officials(org, on) -> Table:
 
 def _supported_villages(org, on) -> Table:
     village_url = url_maker("meetings:support_village")
-    villages = sorted(
-        ind.supported_villages_rows(org, on),
-        key=lambda v: (sel.sort_key(v.commune.name), sel.sort_key(v.name)),
-    )
+    rows = ind.supported_villages_rows(org, on).select_related("placed__commune", "served__cell")
+    villages = [(v, sel.commune_then(v), sel.cell_then(v)) for v in rows]
+    villages.sort(key=lambda r: (sel.sort_key(r[1].name if r[1] else ""), sel.sort_key(r[0].name)))
     table = Table(
         _("Bản đặc biệt khó khăn"),
         [_("Thôn, bản"), _("Xã"), _("Chi bộ"), _("Được tính")],
     )
     yes = _yes_no()
-    for v in villages:
-        table.rows.append([v.name, v.commune.name, v.cell.name if v.cell_id else "", yes(v.helped)])
+    for v, commune, cell in villages:
+        table.rows.append(
+            [v.name, commune.name if commune else "", cell.name if cell else "", yes(v.helped)]
+        )
         table.links.append(village_url(v.pk))
     return table
 

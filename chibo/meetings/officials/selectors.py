@@ -391,6 +391,28 @@ class VillageSupport:
         """Especially disadvantaged and no organization helping it."""
         return self.village.especially_disadvantaged and self.assignment is None
 
+    @property
+    def commune(self):
+        return commune_then(self.village)
+
+    @property
+    def cell(self):
+        return cell_then(self.village)
+
+
+def commune_then(village):
+    """The commune a village of villages_under(…, on) lay in on `on` (its dated link, read with
+    select_related("placed__commune"); None if it lay in none). Village.commune is today's."""
+    placed = getattr(village, "placed", None)
+    return placed.commune if placed is not None else None
+
+
+def cell_then(village):
+    """The cell that served a village of villages_under(…, on) on `on` (select_related
+    ("served__cell"); None if none). Village.cell is today's."""
+    served = getattr(village, "served", None)
+    return served.cell if served is not None else None
+
 
 def support_assignments_running(on: datetime.date):
     return SupportAssignment.objects.filter(in_force_q(on))
@@ -402,10 +424,12 @@ def disadvantaged_villages_under(org: Organization, as_of: datetime.date):
 
 def supported_under(org: Organization, as_of: datetime.date) -> list[VillageSupport]:
     """The especially disadvantaged villages under `org` on `as_of` and any other village helped
-    then, each with its helper on `as_of` and its last visit by then. Four queries."""
+    then, each with its helper on `as_of` and its last visit by then, its commune and cell those
+    of `as_of` (a list of 2023 reads a village under the commune it lay in then). Four queries."""
     running = support_assignments_running(as_of).filter(village=OuterRef("pk"))
     visits = SupportVisit.objects.filter(assignment__village=OuterRef("pk"), on__lte=as_of)
-    villages = villages_under(org, as_of).annotate(
+    villages = villages_under(org, as_of).select_related("placed__commune", "served__cell")
+    villages = villages.annotate(
         helped=Exists(running),
         assignment_id=Subquery(running.order_by("-start", "-pk").values("pk")[:1]),
         last_visit_id=Subquery(visits.order_by("-on", "-pk").values("pk")[:1]),
@@ -427,7 +451,10 @@ def supported_under(org: Organization, as_of: datetime.date) -> list[VillageSupp
         VillageSupport(v, assignments.get(v.assignment_id), last_visits.get(v.last_visit_id))
         for v in villages
     ]
-    return sorted(rows, key=lambda r: (sort_key(r.village.commune.name), sort_key(r.village.name)))
+    return sorted(
+        rows,
+        key=lambda r: (sort_key(r.commune.name if r.commune else ""), sort_key(r.village.name)),
+    )
 
 
 def village_log(village: Village):

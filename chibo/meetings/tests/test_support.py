@@ -22,7 +22,12 @@ from chibo.meetings.officials import indicators as ind
 from chibo.meetings.officials import support_services as services
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Commune, Village
-from chibo.organizations.services_villages import village_create
+from chibo.organizations.services_villages import (
+    commune_create,
+    commune_merge,
+    village_create,
+    village_link_cell,
+)
 from conftest import make_agency, shared
 
 from .test_officials import NO, OK, persona_cases
@@ -479,6 +484,42 @@ def test_exports(world, clients):
     r = clients["secretary_a"].get(url("village_ang", world) + "?format=xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.values)
     assert len(rows) == 3 and rows[1][5].startswith("'=")
+
+
+def test_a_list_of_a_past_day_names_the_commune_and_cell_of_that_day(world, clients):
+    """Village Bó's commune merges into a new one and another cell serves it from 01/06/2023:
+    the list and the lists behind the figure as of 31/03/2023 still read Bình and cell B."""
+    t, bo = world["tree"], world["bo"]
+    new = commune_create(
+        code="C-N", name="Bình Mới", kind="commune", valid_from=D(2023, 6, 1), actor=None
+    )
+    commune_merge(source=bo.commune, into=new, on=D(2023, 6, 1), actor=None)
+    cell = org_services.org_create(
+        code="XB-2",
+        name="Chi bộ bản Bó Mới",
+        kind="cell",
+        cell_type="residential",
+        parent=t.commune_b,
+        valid_from=D(2015, 1, 1),
+        actor=None,
+    )
+    village_link_cell(village=bo, cell=cell, on=D(2023, 6, 1), actor=None)
+    admin = clients["admin"]
+
+    def rows(path, day):
+        r = admin.get(path + f"?format=xlsx&as_of={day}")
+        return {
+            row[0]: row[1:3] for row in openpyxl.load_workbook(io.BytesIO(r.content)).active.values
+        }
+
+    before, after = t.cell_b.name, cell.name
+    assert rows(url("list_district", world), "31/03/2023")["Bó"] == ("Bình", before)
+    assert rows(url("list_district", world), "01/07/2023")["Bó"] == ("Bình Mới", after)
+    behind = url("indicator_district", world)
+    assert rows(behind, "31/03/2023")["Bó"] == ("Bình", before)
+    assert rows(behind, "01/07/2023")["Bó"] == ("Bình Mới", after)
+    body = admin.get(url("list_district", world) + "?as_of=31/03/2023").content.decode()
+    assert f"Bình · {before}" in body and "Bình Mới" not in body
 
 
 # --- query counts ---------------------------------------------------------------------------------
