@@ -32,7 +32,8 @@ def row_writer(table: str, columns: list[str]):
         if connection.vendor == "postgresql":
             # (names from the model, quoted)
             copy_sql = f"COPY {table_sql} ({columns_sql}) FROM STDIN"  # noqa: S608
-            with cursor.cursor.copy(copy_sql) as copy:
+            # A refused row is Django's IntegrityError, as an INSERT's would be.
+            with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
 
                 def write(rows):
                     for row in rows:
