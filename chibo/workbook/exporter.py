@@ -53,6 +53,16 @@ def _converter(col: spec.Col):
     return _text_cell
 
 
+def _table(col: spec.Col) -> dict | None:
+    """What _converter(col) gives for the values a choice or bool column holds, looked up
+    instead of computed (another value goes through the converter)."""
+    if col.kind == "choice":
+        return {**{v: label for v, label in _labels(col).items() if v}, None: None, "": None}
+    if col.kind == "bool":
+        return {True: "Có", False: "Không", None: None}
+    return None
+
+
 def _text_cell(v):
     if v.__class__ is str:  # spec.safe, inline: most cells of the export
         if not v:
@@ -72,8 +82,8 @@ def _write_rows(ws, sheet, rows):
     n = len(converters)
     texts = [i for i, convert in enumerate(converters) if convert is _text_cell]
     others = [
-        (i, convert)
-        for i, convert in enumerate(converters)
+        (i, convert, _table(col))
+        for i, (convert, col) in enumerate(zip(converters, sheet.columns, strict=True))
         if convert is not None and convert is not _text_cell
     ]
 
@@ -85,8 +95,15 @@ def _write_rows(ws, sheet, rows):
                 v = row[i]
                 if v.__class__ is not str or v[:1] in _FORMULA_FIRST:
                     row[i] = _text_cell(v)
-            for i, convert in others:
-                row[i] = convert(row[i])
+            for i, convert, table in others:
+                v = row[i]
+                if table is not None:
+                    try:
+                        row[i] = table[v]
+                        continue
+                    except (KeyError, TypeError):
+                        pass
+                row[i] = convert(v)
             yield row
 
     ws.extend(converted())

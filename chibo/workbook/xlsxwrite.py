@@ -164,7 +164,7 @@ class Sheet:
         """Rows as append() writes them without a style, the common cells quicker: the rest of
         the XML of a shared text or a date cell after its reference is made once per value (in
         `tails`), a row's cells joined once."""
-        strings, tails = self._strings, self._tails
+        strings, tails, tail_of, date = self._strings, self._tails, self._tails.get, datetime.date
         parts, size, r = self._parts, self._size, self._row
         for values in rows:
             r += 1
@@ -173,10 +173,10 @@ class Sheet:
             add = cells.append
             for start, v in zip(_OPEN, values, strict=False):
                 kind = v.__class__
-                if kind is str or kind is datetime.date:
-                    tail = tails.get(v)
+                if kind is str or kind is date:
+                    tail = tail_of(v)
                     if tail is None:
-                        if kind is datetime.date:
+                        if kind is date:
                             tail = tails[v] = f'" s="{STYLE_DATE}"><v>{(v - _EPOCH).days}</v></c>'
                         elif not v:
                             continue
