@@ -8,13 +8,13 @@ that date) in a fixed number of queries; the list behind each one is
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.committees.villages.selectors import villages_on
 from chibo.core.indicators import Value, once_per_batch, register, register_preload
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import preload_per_org
+from chibo.organizations.selectors import preload_per_org, preloaded_under
 
 from ..models import FollowAssignment
 from . import selectors as sel
@@ -72,9 +72,14 @@ def _preload_supported(orgs, as_of: datetime.date) -> None:
     """supported_villages' figures of every organization of a compute_many: the especially
     disadvantaged villages of that day read once, each with its cell, its commune's committee
     and whether it was helped (a row per row of villages_under's joins, as the count counts
-    them), each organization's those whose cell or committee stands under it."""
+    them), each organization's those whose cell or committee stands under it. Only the
+    villages under the batch's organizations, by villages_under's condition."""
+    under = preloaded_under(as_of)
+    if under is None:
+        return
     rows = list(
         villages_on(as_of)
+        .filter(Q(served__cell_id__in=under) | Q(led__committee_id__in=under))
         .filter(especially_disadvantaged=True)
         .annotate(helped=_helped(as_of))
         .values_list("served__cell_id", "led__committee_id", "helped")
