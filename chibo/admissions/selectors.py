@@ -139,6 +139,13 @@ def _ended_by(as_of: datetime.date):
     )
 
 
+def in_progress_in(cells, on: datetime.date):
+    """The candidates of `cells` still on the way in on `on` (no step ending the candidacy
+    recorded on or before it, as the board reads them), those listed after it too: a cell
+    that closes that day would leave them with no cell to take their next step."""
+    return Candidate.objects.filter(cell__in=cells).exclude(_ended_by(on))
+
+
 @dataclass(frozen=True)
 class CandidateRow:
     """A candidate as the board lists them."""

@@ -83,6 +83,36 @@ def candidate_create(*, actor, cell: Organization, listed_on: datetime.date, **f
     return candidate
 
 
+@transaction.atomic
+def candidate_move_cell(
+    *, candidate: Candidate, to_cell: Organization, on: datetime.date, actor, note: str = ""
+) -> Candidate:
+    """Move a candidate on the way in to `to_cell` from `on` (their cell merged or split): the
+    next steps are the new cell's; the steps recorded stay as they are. A candidate has one
+    cell, not a dated history: the audit event keeps the day and the cell before. Refused for a
+    candidacy ended by then or a cell not open that day."""
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    _check_cell(to_cell, on)
+    if locked.steps.filter(kind__in=rules.ENDING, on__lte=on).exists():
+        raise ValidationError(
+            _("%(n)s không còn trong danh sách xét kết nạp vào ngày %(d)s.")
+            % {"n": locked.full_name, "d": vndate(on)}
+        )
+    before = locked.cell_id
+    if before == to_cell.pk:
+        return locked
+    locked.cell = to_cell
+    locked.save(update_fields=["cell", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.TRANSFER,
+        obj=locked,
+        changes={"cell": [before, to_cell.pk], "on": [None, on.isoformat()]},
+        note=note[:300],
+    )
+    return locked
+
+
 def _official_member_of_cell(member: Member, cell_id: int, on: datetime.date) -> bool:
     """Whether `member` was an official member of the cell on `on` (a membership open then,
     official by then, still in a cell: not removed, deceased or transferred out)."""

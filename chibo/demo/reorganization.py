@@ -29,6 +29,8 @@ import datetime
 from django.utils import timezone
 
 from chibo.accounts.models import User
+from chibo.committees.models import CommuneLeader, Position
+from chibo.core import indicators
 from chibo.members.models import Membership
 from chibo.organizations import services_villages as places
 from chibo.organizations.models import Commune, Organization, Village
@@ -93,6 +95,26 @@ def issuer_on(code: str, on: datetime.date) -> str:
         return d.PROVINCE[0]
     new = _NEW_COMMUNE_OF.get(code)
     return new[0] if new else code
+
+
+def largest_holders(groups, sources: list[Organization]) -> dict[str, int]:
+    """For each seat held in several sources (the preview's seat groups), the row of the holder
+    whose source had the most members on its last day (30/06/2025); the first listed on a tie."""
+    last_day = ON - datetime.timedelta(days=1)
+    size = {s.pk: indicators.get("members").compute(s, last_day).value for s in sources}
+    chosen = {}
+    for group in groups:
+        what = group.key.partition(":")[0]
+        if what == "position":
+            rows = Position.objects.filter(pk__in=[pk for pk, _label in group.candidates])
+            source_of = dict(rows.values_list("pk", "organization_id"))
+        else:
+            rows = CommuneLeader.objects.filter(pk__in=[pk for pk, _label in group.candidates])
+            source_of = dict(rows.values_list("pk", "commune_id"))
+        chosen[group.key] = max(group.candidates, key=lambda c: size.get(source_of[c[0]], -1))[
+            0
+        ]  # max keeps the first of equals
+    return chosen
 
 
 def write_village_mergers(mergers: list[VillageMerger], actor: User) -> dict:
@@ -167,8 +189,8 @@ def write_reorganization(
             actor=actor,
         )
         preview = selectors.preview(plan, today=ON)
-        # The seat held in several sources: its holder in the first (largest) source keeps it.
-        plan.choices = {"seats": {g.key: g.candidates[0][0] for g in preview.seat_groups}}
+        # The seat held in several sources: its holder in the largest source keeps it.
+        plan.choices = {"seats": largest_holders(preview.seat_groups, sources)}
         plan.save(update_fields=["choices"])
         reorg.reorg_apply(reorganization=plan, actor=actor, today=ON)
         # The new commune committee leads the new commune from its first day.

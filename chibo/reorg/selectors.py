@@ -5,7 +5,8 @@ runs it again in its transaction and writes exactly its moves (or nothing, if it
 conflict). A move is one dated row that ends at a source on the plan's date and, unless it is a
 seat nobody keeps, opens at a target: a member's cell, a village's serving cell, a user's role, a
 committee seat, a commune leader or official, an official following a cell, a child organization
-(re-parented with its subtree), the administrative commune a commune committee leads.
+(re-parented with its subtree), the administrative commune a commune committee leads. A
+candidate on the way in (admissions) is no dated row: their one cell changes, from the date.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.accounts.models import RoleAssignment
+from chibo.admissions.selectors import in_progress_in
 from chibo.committees.models import CommuneLeader, CommuneOfficial, Position, Title
 from chibo.core.dates import today as today_
 from chibo.core.vn import day_text
@@ -37,6 +39,7 @@ from .models import Reorganization
 WHAT = {
     "organization": gettext_lazy("Tổ chức trực thuộc"),
     "member": gettext_lazy("Đảng viên"),
+    "candidate": gettext_lazy("Quần chúng ưu tú đang xét kết nạp"),
     "village": gettext_lazy("Thôn, bản, tiểu khu"),
     "role": gettext_lazy("Vai trò người dùng"),
     "position": gettext_lazy("Chức vụ trong cấp ủy"),
@@ -387,6 +390,23 @@ class _Reader:
         for ship in later:
             self.after_start(ship.start, _("sinh hoạt của %(n)s") % {"n": ship.member.full_name})
 
+    def candidates(self):
+        """The candidates on the way in of the cells merged or split: they go where the plan
+        says (in a split, with their member record if the ceremony made one), else no cell
+        could take their next step."""
+        cells = [s for s in self.p.sources if s.kind == Organization.Kind.CELL]
+        if not cells:
+            return
+        for row in in_progress_in(cells, self.on).order_by("full_name", "pk"):
+            source = self.by_id[row.cell_id]
+            part = self.part_for(f"candidate:{row.pk}", self.member_part.get(row.member_id))
+            if part is None:
+                self.conflict(
+                    _("Quần chúng %(n)s chưa được phân về tổ chức mới.") % {"n": row.full_name}
+                )
+            self.after_start(row.listed_on, _("quần chúng %(n)s") % {"n": row.full_name})
+            self.move("candidate", row, source, part, row.full_name)
+
     def villages(self):
         links = list(
             VillageCellLink.objects.filter(cell__in=self.p.sources, end__isnull=True)
@@ -629,6 +649,7 @@ class _Reader:
         self.by_id = {s.pk: s for s in self.p.sources}
         self.children()
         self.members()
+        self.candidates()
         self.villages()
         self.roles()
         self.positions_and_leaders(self.p.sources)

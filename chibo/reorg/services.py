@@ -2,8 +2,9 @@
 
 Applying composes the tree's and the apps' own services, each on the plan's date: `org_create`
 for the new organizations, `org_reparent` for the children of a source, `member_transfer` for
-each member, `village_link_cell` for each village, `position_end`/`position_assign` for the
-committee seats, `follow_end`/`follow_assign` for the officials following a cell,
+each member, `candidate_move_cell` for each candidate on the way in, `village_link_cell` for
+each village, `position_end`/`position_assign` for the committee seats,
+`follow_end`/`follow_assign` for the officials following a cell,
 `commune_set_party_committee` for the communes, `org_close` for the sources. What they write is
 kept in the plan's journal, so that the undo removes exactly that, and only while nothing
 written later depends on it.
@@ -63,6 +64,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import RoleAssignment
+from chibo.admissions.models import AdmissionStep
+from chibo.admissions.services import candidate_move_cell
 from chibo.committees.models import Term
 from chibo.committees.positions.services import position_assign, position_end_many
 from chibo.core import audit
@@ -381,6 +384,13 @@ class _Applier:
         self.j.created(new, "end")
         self.j.changed(ship.member, cell_id=(ship.cell_id, target.pk))
 
+    def candidate(self, candidate, target: Organization):
+        before = candidate.cell_id
+        candidate_move_cell(
+            candidate=candidate, to_cell=target, on=self.on, actor=self.actor, note=str(self.plan)
+        )
+        self.j.changed(candidate, cell_id=(before, target.pk))
+
     def village(self, link, target: Organization):
         new = village_link_cell(village=link.village, cell=target, on=self.on, actor=self.actor)
         self.j.changed(link, end=(None, self.on))
@@ -524,6 +534,8 @@ class _Applier:
         self.reparent([(m.row, target(m)) for m in by["organization"]])
         for m in by["member"]:
             self.member(m.row, target(m))
+        for m in by["candidate"]:
+            self.candidate(m.row, target(m))
         for m in by["village"]:
             self.village(m.row, target(m))
         for m in by["follow"]:
@@ -783,6 +795,22 @@ def dependents(plan: Reorganization) -> list[str]:
                 if _plain(getattr(row, name)) != after:
                     reasons.append(_("%(r)s đã thay đổi sau khi áp dụng.") % {"r": _describe(row)})
                     break
+    # A candidate moved who has taken a step in their new cell since: the step is the new
+    # cell's (its resolution, its sponsors), and would not be the old one's.
+    moved = [op[2] for op in plan.journal if op[1] == "admissions.candidate"]
+    steps = AdmissionStep.objects.none()
+    if moved:
+        steps = AdmissionStep.objects.filter(candidate_id__in=moved, on__gte=plan.on)
+    for step in steps.select_related("candidate__cell").order_by("on", "id")[:20]:
+        reasons.append(
+            _("Quần chúng %(n)s đã có bước “%(s)s” ngày %(d)s ở %(o)s sau khi áp dụng.")
+            % {
+                "n": step.candidate.full_name,
+                "s": step.get_kind_display(),
+                "d": day_text(step.on),
+                "o": step.candidate.cell.name,
+            }
+        )
     later = CellMeeting.objects.filter(
         cell__in=[t for t in [plan.into] if t is not None], held_on__gte=plan.on
     ).order_by("held_on")

@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.accounts.models import Role, RoleAssignment, User
+from chibo.admissions.models import Candidate
+from chibo.admissions.selectors import in_progress_in
+from chibo.committees.models import Position, Title
 from chibo.core.dates import today
 from chibo.core.indicators import get as get_indicator
 from chibo.core.models import AuditEvent
@@ -328,6 +331,18 @@ def test_the_district_keeps_its_structure_until_its_end(demo, district):
         assert timezone.localdate(plan.applied_at) == plan.on == REORGANIZED_ON
     body = login_client(admin).get(reverse("reorg:detail", args=[plans.first().pk]))
     assert f"Đã áp dụng ngày 01/07/2025 bởi {admin.full_name}." in body.content.decode()
+    # A new commune's secretary is the one of its largest source by members on its last day.
+    secretary = Position.objects.filter(title=Title.SECRETARY)
+    for org in new:
+        sources = list(Reorganization.objects.get(parts__organization=org).sources.all())
+        size = {s.pk: members.compute(s, last_day).value for s in sources}
+        held = dict(
+            secretary.filter(organization__in=sources, end=REORGANIZED_ON).values_list(
+                "member_id", "organization_id"
+            )
+        )
+        (kept,) = secretary.filter(organization=org, start=REORGANIZED_ON)
+        assert size[held[kept.member_id]] == max(size[o] for o in held.values()), org
 
 
 def test_merge_changes_village_cells_as_of(demo, district):
@@ -446,3 +461,20 @@ def test_the_2025_village_mergers(demo):
         # Its page says it ended.
         body = client.get(reverse("organizations:detail", args=[cell.pk])).content.decode()
         assert "hết hiệu lực từ 01/07/2025" in body
+    # The candidates still on the way in on 01/07/2025 (waiting since 2023, on probation)
+    # went with their cells: none is left in a cell closed that day, and each moved one is in
+    # the cell its cell merged into.
+    closed = Organization.objects.filter(kind=Organization.Kind.CELL, valid_to=REORGANIZED_ON)
+    assert closed.count() == VILLAGE_MERGERS
+    assert not in_progress_in(closed, REORGANIZED_ON).exists()
+    into_of = {plan.sources.get().pk: plan.into_id for plan in plans}
+    transfers = AuditEvent.objects.filter(object_type="admissions.candidate", action="transfer")
+    assert transfers.count() >= 6
+    cell_of = dict(
+        Candidate.objects.filter(pk__in=[int(e.object_id) for e in transfers]).values_list(
+            "pk", "cell_id"
+        )
+    )
+    for event in transfers:
+        before, after = event.changes["cell"]
+        assert into_of[before] == after == cell_of[int(event.object_id)]

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from chibo.accounts.models import Role, RoleAssignment, User
+from chibo.admissions.tests.helpers import new_candidate
 from chibo.committees.models import Position, Title
 from chibo.core.dates import today
 from chibo.core.vn import day_text
@@ -227,7 +228,7 @@ def test_the_list_reads_in_the_same_queries_whatever_the_number_of_plans(
 @pytest.mark.parametrize("extra", [0, 4])
 def test_the_preview_reads_in_the_same_queries_whatever_moves(extra, tree, personas, clients):
     """Each kind of row is read once for all the sources: the count does not grow with the
-    members, villages, roles and seats that move."""
+    members, candidates, villages, roles and seats that move."""
     for i in range(extra):
         member = make_member(tree.cell_a2, f"Lò Văn Số {i}", card=f"0900000{i}")
         user = User.objects.create_user(username=f"m{i}", password="x", member=member)
@@ -238,6 +239,7 @@ def test_the_preview_reads_in_the_same_queries_whatever_moves(extra, tree, perso
             actor=None, kind="ban", code=f"V-X{i}", name=f"Bản {i}",
             commune=Commune.objects.get(code="C-A"), cell=tree.cell_a2, valid_from=D0,
         )  # fmt: skip
+        new_candidate(tree, f"Cầm Văn Số {i}", cell=tree.cell_a2)
     plan = draft(tree, personas["admin"])
     n, sql = count_queries(clients["admin"], f"/reorg/{plan.pk}/")
     assert n == DETAIL_QUERIES, "\n".join(sql)
@@ -249,6 +251,7 @@ def test_the_preview_reads_in_the_same_queries_whatever_moves(extra, tree, perso
 LIST_QUERIES = 8
 # Detail: the same 4 and the nav's 1; the plan, its sources and parts for the page (3), and for
 # the preview again (3); the sources' latest changes (2); then one query each: children,
-# memberships, memberships starting later, village links, roles, seats, commune leaders,
-# commune officials, follow assignments, communes, meetings still to come, other drafts (12).
-DETAIL_QUERIES = 25
+# memberships, memberships starting later, candidates on the way in (cells only), village
+# links, roles, seats, commune leaders, commune officials, follow assignments, communes,
+# meetings still to come, other drafts (13).
+DETAIL_QUERIES = 26
