@@ -276,6 +276,29 @@ def test_candidate_create_refuses_bad_input(tree):
 # --- targets and the indicator -----------------------------------------------------------------
 
 
+def test_a_candidate_moves_cell_with_an_audit_event_while_on_the_way_in(tree):
+    waiting = new_candidate(tree, cid="014098000201")
+    walk(tree, waiting, Step.APPLICATION)
+    done = new_candidate(tree, "Quàng Văn Xong", cid="014098000202")
+    walk(tree, done, Step.RECOGNITION)
+    on = D(2023, 1, 1)
+    services.candidate_move_cell(candidate=waiting, to_cell=tree.cell_b, on=on, actor=None)
+    waiting.refresh_from_db()
+    assert waiting.cell == tree.cell_b
+    assert waiting.steps.count() == 2  # their way so far stays theirs
+    event = AuditEvent.objects.get(object_id=str(waiting.pk), action=AuditEvent.Action.TRANSFER)
+    assert event.changes == {"cell": [tree.cell_a.pk, tree.cell_b.pk], "on": [None, "2023-01-01"]}
+    assert list(selectors.in_progress_in([tree.cell_a, tree.cell_b], on)) == [waiting]
+    before = counts()
+    with pytest.raises(ValidationError, match="không còn trong danh sách xét kết nạp"):
+        services.candidate_move_cell(candidate=done, to_cell=tree.cell_b, on=on, actor=None)
+    with pytest.raises(ValidationError, match="chi bộ đang hoạt động"):
+        services.candidate_move_cell(candidate=waiting, to_cell=tree.commune_a, on=on, actor=None)
+    assert counts() == before
+    done.refresh_from_db()
+    assert done.cell == tree.cell_a
+
+
 def test_targets_roll_up_and_revisions_never_rewrite_the_past(tree):
     from chibo.admissions.indicators import admissions_year
 
