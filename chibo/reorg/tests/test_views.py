@@ -255,3 +255,29 @@ LIST_QUERIES = 8
 # links, roles, seats, commune leaders, commune officials, follow assignments, communes,
 # meetings still to come, other drafts (13).
 DETAIL_QUERIES = 26
+
+
+@pytest.mark.django_db
+def test_a_split_page_lists_the_candidates_and_sends_each_where_the_board_chooses(
+    tree, personas, clients
+):
+    candidate = new_candidate(tree, "Cầm Văn Chờ")
+    plan = services.reorg_draft(
+        kind="split",
+        sources=[tree.cell_a],
+        parts=[{"code": "S1", "name": "Chi bộ Áng 1"}, {"code": "S2", "name": "Chi bộ Áng 2"}],
+        on=LATER,
+        actor=personas["admin"],
+    )
+    url = f"/reorg/{plan.pk}/"
+    page = clients["admin"].get(url).content.decode()
+    assert "Quần chúng ưu tú đang xét kết nạp (1)" in page
+    assert "Quần chúng ưu tú đang xét kết nạp: Cầm Văn Chờ" in page  # its part to choose
+    assert "Quần chúng Cầm Văn Chờ chưa được phân về tổ chức mới." in page
+    key = f"part:candidate:{candidate.pk}"
+    assert clients["analyst"].post(f"{url}choices/", {key: "1"}).status_code == 404
+    assert clients["admin"].post(f"{url}choices/", {key: "1"}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.choices["parts"][f"candidate:{candidate.pk}"] == 1
+    page = clients["admin"].get(url).content.decode()
+    assert "Quần chúng Cầm Văn Chờ chưa được phân" not in page
