@@ -23,6 +23,7 @@ from chibo.members.rules import add_months
 from chibo.organizations.models import Organization
 
 from . import data as d
+from .mergers import closing_cells
 from .reorganization import ON as REORGANIZED_ON
 from .reorganization import issuer_on
 from .rows import insert_objects
@@ -152,31 +153,67 @@ def _memberships_by_cell(plan, member_ids) -> dict[str, list]:
     return by_cell
 
 
+# The series a step's document is numbered in, by its kind (steps without a document: none).
+SERIES = {
+    Step.COURSE: "GCN",
+    Step.CELL_RESOLUTION: "NQ",
+    Step.CELL_RECOGNITION: "NQ",
+    Step.GRASSROOTS_RESOLUTION: "NQ",
+    Step.DECISION: "QĐ",
+    Step.RECOGNITION: "QĐ",
+}
+
+
+def _format(kind: str, n: int, on: datetime.date, issuer: str) -> str:
+    if kind == Step.COURSE:
+        return f"{n:03d}-GCN/TTCT"
+    if kind in (Step.CELL_RESOLUTION, Step.CELL_RECOGNITION):
+        return f"{n:02d}-NQ/CB"
+    if kind == Step.GRASSROOTS_RESOLUTION:
+        return f"{n:02d}-NQ/ĐU"
+    upper = "HU" if issuer == d.DISTRICT[0] else "TU" if issuer == d.PROVINCE[0] else "ĐU"
+    return f"{n}-QĐ/{upper}"
+
+
 class _Writer:
     def __init__(self, plan, orgs, member_ids, rng):
         self.plan, self.orgs, self.member_ids, self.rng = plan, orgs, member_ids, rng
         self.candidates: list[Candidate] = []
         self.steps: list[list[AdmissionStep]] = []
-        self.numbers = Counter()
         self.by_cell = _memberships_by_cell(plan, member_ids)
+        self.closing = closing_cells(plan.mergers)
 
-    def number(self, kind: str, on: datetime.date, issuer: str) -> str:
-        """The step's document number: counted per kind, year and issuer, so that the numbers
-        restart at the new commune committees on 01/07/2025, which decide admissions and
-        recognitions from then on (the district committee ended; the province decides for the
-        agencies' organizations that passed to it)."""
-        key = (kind, on.year, issuer)
-        self.numbers[key] += 1
-        n = self.numbers[key]
-        upper = "HU" if on < REORGANIZED_ON else "TU" if issuer == d.PROVINCE[0] else "ĐU"
-        return {
-            Step.COURSE: f"{n:03d}-GCN/TTCT",
-            Step.CELL_RESOLUTION: f"{n:02d}-NQ/CB",
-            Step.GRASSROOTS_RESOLUTION: f"{n:02d}-NQ/ĐU",
-            Step.DECISION: f"{n}-QĐ/{upper}",
-            Step.CELL_RECOGNITION: f"{n:02d}-NQ/CB",
-            Step.RECOGNITION: f"{n}-QĐ/{upper}",
-        }.get(kind, "")
+    def issuer(self, kind: str, on: datetime.date, cell: Organization, upper_code: str) -> str:
+        """The code of the organization that signs a step's document: the cell its own
+        resolutions (from 01/07/2025 the neighbour's cell for a cell that merged into it); the
+        grassroots committee over it its resolution; the district committee the admission and
+        recognition decisions and the course's certificates (its political centre) until it
+        ended on 30/06/2025; from 01/07/2025 the new commune committees decide (the province for
+        the organizations that passed to it: reorganization.issuer_on)."""
+        if kind in (Step.CELL_RESOLUTION, Step.CELL_RECOGNITION):
+            return self.closing.get(cell.code, cell.code) if on >= REORGANIZED_ON else cell.code
+        if kind == Step.GRASSROOTS_RESOLUTION:
+            return issuer_on(upper_code, on)
+        if kind == Step.COURSE:
+            return issuer_on(d.DISTRICT[0], on)
+        return d.DISTRICT[0] if on < REORGANIZED_ON else issuer_on(upper_code, on)
+
+    def number_steps(self) -> None:
+        """Each step's document number: one series per issuer, kind of document (NQ, QĐ, GCN)
+        and year, in the order of the days, as a register numbers what it signs: the district's
+        admission and recognition decisions share one series (1-QĐ/HU, 2-QĐ/HU…), a cell's two
+        resolutions another, and the series restart at the new commune committees on
+        01/07/2025."""
+        series = defaultdict(list)
+        for c, steps in enumerate(self.steps):
+            for i, step in enumerate(steps):
+                kind_of = SERIES.get(step.kind)
+                if kind_of is not None:
+                    series[(kind_of, step.on.year, step._issuer)].append((step.on, c, i, step))
+        for (_series, _year, issuer), rows in series.items():
+            rows.sort(key=lambda r: r[:3])
+            for n, (on, _c, _i, step) in enumerate(rows, 1):
+                step.number = _format(step.kind, n, on, issuer)
 
     def sponsors(self, cell_code: str, on: datetime.date):
         # the official members of the cell on `on` (a membership open then)
@@ -218,19 +255,15 @@ class _Writer:
     def add(self, *, cell_code, person: dict, dates: dict, member_id=None):
         cell = self.orgs[cell_code]
         upper = cell.parent
-        issuer_cell, issuer_upper = cell.code, upper.code if upper else ""
+        issuer_upper = upper.code if upper else ""
         candidate = Candidate(cell=cell, listed_on=dates["listed"], member_id=member_id, **person)
         steps = []
         for kind in [*PIPELINE, Step.EXTENSION]:
             on = dates.get(kind)
             if on is None:
                 continue
-            issuer = (
-                issuer_cell
-                if kind in (Step.CELL_RESOLUTION, Step.CELL_RECOGNITION)
-                else issuer_on(issuer_upper, on)
-            )
-            step = AdmissionStep(kind=kind, on=on, number=self.number(kind, on, issuer))
+            step = AdmissionStep(kind=kind, on=on)
+            step._issuer = self.issuer(kind, on, cell, issuer_upper)
             if kind == Step.SPONSORS:
                 step.sponsor_1_id, step.sponsor_2_id = self.sponsors(cell_code, on)
                 if step.sponsor_1_id is None:
@@ -244,6 +277,7 @@ class _Writer:
         self.steps.append(steps)
 
     def write(self) -> int:
+        self.number_steps()
         Candidate.objects.bulk_create(self.candidates, batch_size=1000)
         rows = []
         for candidate, steps in zip(self.candidates, self.steps, strict=True):

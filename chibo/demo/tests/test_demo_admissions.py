@@ -85,6 +85,7 @@ def test_demo_steps_keep_the_rules(demo):
     built_on = datetime.date.fromisoformat(audit.changes["demo"]["today"])
     assert len(candidates) > 500
     all_rules = selectors.rules_all()
+    moves = _moves()
     for pk, done in by_candidate.items():
         c = candidates[pk]
         kinds = [k for k in rules.PIPELINE if k in done]
@@ -99,7 +100,7 @@ def test_demo_steps_keep_the_rules(demo):
                 assert sponsor.official_date <= s.on
                 assert (
                     Membership.objects.in_force(s.on)
-                    .filter(member=sponsor, cell_id=c.cell_id)
+                    .filter(member=sponsor, cell_id=_cell_on(c, s.on, moves))
                     .exists()
                 )
         if Step.CEREMONY in done:
@@ -115,19 +116,66 @@ def test_demo_steps_keep_the_rules(demo):
             assert done[Step.RECOGNITION].on >= done[Step.CELL_RECOGNITION].on >= first
 
 
-def test_admission_numbers_restart_at_the_new_commune_committees(demo):
-    """From 01/07/2025 the new commune committees decide admissions: the decisions they took in
-    2025 are numbered 1, 2... each, and say so (QĐ/ĐU); the district's before say QĐ/HU."""
+def _moves() -> dict[int, list]:
+    """candidate id -> [(day, cell before, cell after)]: the moves of the candidates the 2025
+    mergers took to the neighbour's cell (admissions.services.candidate_move_cell's audit)."""
+    out = defaultdict(list)
+    for e in AuditEvent.objects.filter(
+        action=AuditEvent.Action.TRANSFER, object_type="admissions.candidate"
+    ):
+        before, after = e.changes["cell"]
+        on = datetime.date.fromisoformat(e.changes["on"][1])
+        out[int(e.object_id)].append((on, before, after))
+    return out
+
+
+def _cell_on(candidate, day: datetime.date, moves) -> int:
+    """The candidate's cell on `day`: the one now, or the one before each move after `day`."""
+    cell = candidate.cell_id
+    for on, before, _after in sorted(moves.get(candidate.pk, []), reverse=True):
+        if day < on:
+            cell = before
+    return cell
+
+
+def _runs_in_order(rows) -> bool:
+    """(day, number) rows of one series: numbered 1, 2… n, in the order of the days."""
+    rows = sorted(rows, key=lambda r: int(r[1].split("-")[0]))
+    return [int(n.split("-")[0]) for _on, n in rows] == list(range(1, len(rows) + 1)) and all(
+        a[0] <= b[0] for a, b in zip(rows, rows[1:], strict=False)
+    )
+
+
+def test_admission_numbers_run_per_issuer_and_year_and_restart_at_the_new_committees(demo):
+    """An issuer numbers what it signs in one series a year, in the order of the days: until
+    30/06/2025 the district committee signs the admission and recognition decisions alike
+    (…-QĐ/HU); from 01/07/2025 the new commune committees decide, each from 1 (…-QĐ/ĐU); a
+    cell's two resolutions share its series (…-NQ/CB)."""
     on = datetime.date(2025, 7, 1)
-    decisions = AdmissionStep.objects.filter(kind=Step.DECISION, on__year=2025)
-    before = decisions.filter(on__lt=on).values_list("number", flat=True)
-    assert before and all(n.endswith("-QĐ/HU") for n in before)
+    decisions = AdmissionStep.objects.filter(kind__in=[Step.DECISION, Step.RECOGNITION])
+    years = sorted({d.year for d in decisions.values_list("on", flat=True)})
+    assert years[0] <= 2021 and years[-1] >= 2025
+    for year in years:
+        before = list(decisions.filter(on__year=year, on__lt=on).values_list("on", "number"))
+        if year <= 2025:
+            assert before and all(n.endswith("-QĐ/HU") for _d, n in before), year
+            assert _runs_in_order(before), year
     by_issuer = defaultdict(list)
-    for number, commune in decisions.filter(
+    for day, number, commune in decisions.filter(
         on__gte=on, candidate__cell__parent__code__startswith="SL-X"
-    ).values_list("number", "candidate__cell__parent__code"):
+    ).values_list("on", "number", "candidate__cell__parent__code"):
         assert number.endswith("-QĐ/ĐU"), number
-        by_issuer[commune].append(int(number.split("-")[0]))
+        by_issuer[(commune, day.year)].append((day, number))
     assert len(by_issuer) > 1
-    for commune, ns in by_issuer.items():
-        assert sorted(ns) == list(range(1, len(ns) + 1)), commune
+    for key, rows in by_issuer.items():
+        assert _runs_in_order(rows), key
+    by_cell = defaultdict(list)
+    moves = _moves()
+    for step in AdmissionStep.objects.filter(
+        kind__in=[Step.CELL_RESOLUTION, Step.CELL_RECOGNITION]
+    ).select_related("candidate"):
+        cell = _cell_on(step.candidate, step.on, moves)
+        by_cell[(cell, step.on.year)].append((step.on, step.number))
+    assert any(len(rows) > 2 for rows in by_cell.values())
+    for key, rows in by_cell.items():
+        assert _runs_in_order(rows), key
