@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.models import TimeStamped
 from chibo.core.vn import day_text
 from chibo.members.models import Member, Sex
-from chibo.organizations.models import Organization
+from chibo.organizations.models import DatedLink, Organization, link_constraints
 
 
 class AdmissionRule(models.Model):
@@ -90,6 +90,23 @@ class Candidate(TimeStamped):
 
     def __str__(self):
         return self.full_name
+
+
+class CandidateCell(DatedLink):
+    """The cell a candidate belonged to over [start, end) (Candidate.cell: the open row's). The
+    first row starts on the day they were listed; a move (their cell merged or split) ends it
+    and opens the next, so the board "as of" a day before the move is the same after it."""
+
+    SUBJECT, TARGET = "candidate", "cell"
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="cell_links")
+    cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="candidate_links")
+
+    class Meta:
+        ordering = ["candidate_id", "start"]
+        indexes = [models.Index(fields=["cell", "start"], name="candidatecell_cell_idx")]
+        constraints = link_constraints("candidatecell", "candidate")
+        verbose_name = _("chi bộ của quần chúng")
+        verbose_name_plural = _("chi bộ của quần chúng")
 
 
 class Step(models.TextChoices):

@@ -41,7 +41,7 @@ from chibo.organizations.selectors import (
 )
 
 from . import rules
-from .models import AdmissionRule, AdmissionStep, AdmissionTarget, Candidate
+from .models import AdmissionRule, AdmissionStep, AdmissionTarget, Candidate, CandidateCell
 
 
 def rules_all() -> list[AdmissionRule]:
@@ -133,16 +133,19 @@ class Board:
     flagged: int
 
 
-def _ended_by(as_of: datetime.date):
+def _ended_by(as_of: datetime.date, candidate: str = "pk"):
     return Exists(
-        AdmissionStep.objects.filter(candidate=OuterRef("pk"), kind__in=rules.ENDING, on__lte=as_of)
+        AdmissionStep.objects.filter(
+            candidate=OuterRef(candidate), kind__in=rules.ENDING, on__lte=as_of
+        )
     )
 
 
 def in_progress_in(cells, on: datetime.date):
     """The candidates of `cells` still on the way in on `on` (no step ending the candidacy
     recorded on or before it, as the board reads them), those listed after it too: a cell
-    that closes that day would leave them with no cell to take their next step."""
+    that closes that day would leave them with no cell to take their next step. By their cell
+    now (Candidate.cell, their running CandidateCell's): those are the ones a move takes."""
     return Candidate.objects.filter(cell__in=cells).exclude(_ended_by(on))
 
 
@@ -164,18 +167,25 @@ def board(org: Organization, as_of: datetime.date, *, step: str = "") -> Board:
     steps as instances took most of the page's time)."""
     # The cells under `org` on `as_of`, by the tree of that day (a cell re-parented or a
     # committee moved since still counts where it was).
+    # Each candidate's cell of that day (CandidateCell: one moved since, their cell merged or
+    # split, still counts in the cell they were in), listed by then (a row starts on the day).
     cells = periods_under(org, as_of).values("organization_id")
-    under = Q(cell__in=cells, listed_on__lte=as_of)
-    active = Candidate.objects.filter(under).exclude(_ended_by(as_of))
+    active = (
+        CandidateCell.objects.in_force(as_of)
+        .filter(cell__in=cells)
+        .exclude(_ended_by(as_of, "candidate_id"))
+    )
     candidates = [
         CandidateRow(*row)
-        for row in active.values_list("pk", "full_name", "listed_on", "cell__name")
+        for row in active.values_list(
+            "candidate_id", "candidate__full_name", "candidate__listed_on", "cell__name"
+        )
     ]
     steps = defaultdict(list)
     if candidates:
         # The same candidates as a subquery, not a list of ~400 ids.
         for row in AdmissionStep.objects.filter(
-            on__lte=as_of, candidate__in=active.values("pk")
+            on__lte=as_of, candidate__in=active.values("candidate_id")
         ).values_list("candidate_id", "kind", "on", "number", "until"):
             steps[row[0]].append(StepRow(*row))
     all_rules, days_off = rules_all(), holidays()

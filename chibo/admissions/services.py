@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
+from chibo.core.dated import end_dated_row
 from chibo.core.dates import in_range, today
 from chibo.core.models import AuditEvent
 from chibo.core.templatetags.vn import vndate
@@ -19,7 +20,14 @@ from chibo.members.rules import canonical_ethnicity, unknown_ethnicity_message
 from chibo.organizations.models import Organization
 
 from . import reminders, rules
-from .models import AdmissionRule, AdmissionStep, AdmissionTarget, Candidate, Step
+from .models import (
+    AdmissionRule,
+    AdmissionStep,
+    AdmissionTarget,
+    Candidate,
+    CandidateCell,
+    Step,
+)
 from .selectors import rules_all
 
 CANDIDATE_FIELDS = [
@@ -74,6 +82,7 @@ def candidate_create(*, actor, cell: Organization, listed_on: datetime.date, **f
     candidate.full_name = " ".join(candidate.full_name.split())
     candidate.full_clean(exclude=["member"])
     candidate.save()
+    CandidateCell.objects.create(candidate=candidate, cell=cell, start=listed_on)
     audit.record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -86,10 +95,13 @@ def candidate_create(*, actor, cell: Organization, listed_on: datetime.date, **f
 @transaction.atomic
 def candidate_move_cell(
     *, candidate: Candidate, to_cell: Organization, on: datetime.date, actor, note: str = ""
-) -> Candidate:
+) -> CandidateCell:
     """Move a candidate on the way in to `to_cell` from `on` (their cell merged or split): the
-    next steps are the new cell's; the steps recorded stay as they are. A candidate has one
-    cell, not a dated history: the audit event keeps the day and the cell before. Refused for a
+    next steps are the new cell's; the steps recorded stay as they are. Their cell's running row
+    (CandidateCell) ends on `on` and a row in `to_cell` opens that day, so the board of a day
+    before keeps them where they were; a row that begins on or after `on` (listed that day or
+    later) has no day before the move to keep, and takes `to_cell` itself. Returns the row in
+    `to_cell` (the candidate's open row, unchanged when it is already there). Refused for a
     candidacy ended by then or a cell not open that day."""
     locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
     _check_cell(to_cell, on)
@@ -98,9 +110,17 @@ def candidate_move_cell(
             _("%(n)s không còn trong danh sách xét kết nạp vào ngày %(d)s.")
             % {"n": locked.full_name, "d": vndate(on)}
         )
+    current = CandidateCell.objects.select_for_update().get(candidate=locked, end__isnull=True)
     before = locked.cell_id
     if before == to_cell.pk:
-        return locked
+        return current
+    if on <= current.start:
+        row = current
+        row.cell = to_cell
+        row.save(update_fields=["cell", "updated_at"])
+    else:
+        end_dated_row(row=current, on=on, actor=actor, note=note[:300], error_field="on")
+        row = CandidateCell.objects.create(candidate=locked, cell=to_cell, start=on)
     locked.cell = to_cell
     locked.save(update_fields=["cell", "updated_at"])
     audit.record(
@@ -110,7 +130,7 @@ def candidate_move_cell(
         changes={"cell": [before, to_cell.pk], "on": [None, on.isoformat()]},
         note=note[:300],
     )
-    return locked
+    return row
 
 
 def _official_member_of_cell(member: Member, cell_id: int, on: datetime.date) -> bool:

@@ -17,7 +17,13 @@ import datetime
 import random
 from collections import Counter, defaultdict
 
-from chibo.admissions.models import AdmissionStep, AdmissionTarget, Candidate, Step
+from chibo.admissions.models import (
+    AdmissionStep,
+    AdmissionTarget,
+    Candidate,
+    CandidateCell,
+    Step,
+)
 from chibo.admissions.rules import PIPELINE
 from chibo.members.rules import add_months
 from chibo.organizations.models import Organization
@@ -279,6 +285,12 @@ class _Writer:
     def write(self) -> int:
         self.number_steps()
         Candidate.objects.bulk_create(self.candidates, batch_size=1000)
+        # Each candidate's cell from the day they were listed (the 2025 moves through the
+        # reorganization tool end it and open the next).
+        insert_objects(
+            CandidateCell,
+            [CandidateCell(candidate=c, cell=c.cell, start=c.listed_on) for c in self.candidates],
+        )
         rows = []
         for candidate, steps in zip(self.candidates, self.steps, strict=True):
             for step in steps:

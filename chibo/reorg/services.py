@@ -64,7 +64,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import RoleAssignment
-from chibo.admissions.models import AdmissionStep
+from chibo.admissions.models import AdmissionStep, CandidateCell
 from chibo.admissions.services import candidate_move_cell
 from chibo.committees.models import Term
 from chibo.committees.positions.services import position_assign, position_end_many
@@ -386,9 +386,15 @@ class _Applier:
 
     def candidate(self, candidate, target: Organization):
         before = candidate.cell_id
-        candidate_move_cell(
+        running = CandidateCell.objects.get(candidate=candidate, end__isnull=True)
+        row = candidate_move_cell(
             candidate=candidate, to_cell=target, on=self.on, actor=self.actor, note=str(self.plan)
         )
+        if row.pk == running.pk:  # listed on the plan's day or after: the row changed its cell
+            self.j.changed(row, cell_id=(running.cell_id, row.cell_id))
+        else:
+            self.j.changed(running, end=(None, self.on))
+            self.j.created(row, "end")
         self.j.changed(candidate, cell_id=(before, target.pk))
 
     def village(self, link, target: Organization):

@@ -4,6 +4,7 @@ stay's host, a score's item code."""
 
 from django.utils.translation import gettext as _
 
+from chibo.admissions.models import Candidate, CandidateCell
 from chibo.committees.models import (
     ConcurrentRole,
     Position,
@@ -20,6 +21,31 @@ from chibo.meetings.models import (
 from chibo.members.models import TemporaryStay
 
 from .spec import Invalid
+
+
+def candidate_cells_default(attrs, run):
+    """A blank CCCD is none; and once the file's candidates are in, those without a dated cell
+    (created by the file) belong to their cell from the day they were listed
+    (_default_candidate_cells). The sheet carries a candidate's cell now, not its history: a
+    candidate moved since they were listed comes back in their cell now from that day."""
+    if attrs.get("citizen_id") == "":
+        attrs["citizen_id"] = None
+    if not run.state.get("candidate_cells_default"):
+        run.state["candidate_cells_default"] = True
+        run.finalizers.append(_default_candidate_cells)
+
+
+def _default_candidate_cells(run):
+    lacking = Candidate.objects.exclude(
+        pk__in=CandidateCell.objects.values("candidate_id")
+    ).values_list("pk", "cell_id", "listed_on")
+    CandidateCell.objects.bulk_create(
+        [
+            CandidateCell(candidate_id=pk, cell_id=cell, start=listed_on)
+            for pk, cell, listed_on in lacking
+        ],
+        batch_size=2000,
+    )
 
 
 def term_loader():

@@ -619,7 +619,7 @@ CANDIDATES = Sheet(
     key=("cell_id", "full_name", "birth_date", "listed_on"),
     provides="candidate",
     ref_attr="ref_code",
-    prepare=_none_if_blank("citizen_id"),
+    prepare=hooks.candidate_cells_default,
     source=lambda ctx: Candidate.objects.filter(cell_id__in=list(ctx.org_code)).order_by("id"),
     max_rows=100_000,
 )

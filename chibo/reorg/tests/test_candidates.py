@@ -8,7 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from chibo.accounts.models import RoleAssignment
-from chibo.admissions.models import AdmissionStep, Candidate, Step
+from chibo.admissions.models import AdmissionStep, Candidate, CandidateCell, Step
+from chibo.admissions.selectors import board
 from chibo.admissions.tests.helpers import new_candidate, walk
 from chibo.core.models import AuditEvent
 from chibo.organizations.models import Organization, Village
@@ -45,6 +46,11 @@ def merge_cells(tree, admin):
     )
 
 
+def boards_of(org, day):
+    b = board(org, day)
+    return b.counts, sorted((r.candidate.pk, r.candidate.cell_name) for r in b.rows)
+
+
 def cells_of(candidates: dict) -> dict[str, int]:
     pks = {key: c.pk for key, c in candidates.items()}
     cell_of = dict(Candidate.objects.filter(pk__in=pks.values()).values_list("pk", "cell_id"))
@@ -69,6 +75,12 @@ def test_a_merger_moves_the_candidates_on_the_way_in_and_the_undo_moves_them_bac
     assert p.counts()["candidate"] == 3
     before = cells_of(candidates)
     steps = list(AdmissionStep.objects.order_by("pk").values_list("pk", "candidate_id", "kind"))
+    history = list(
+        CandidateCell.objects.order_by("pk").values_list("pk", "cell_id", "start", "end")
+    )
+    eve = ON - datetime.timedelta(days=1)
+    boards = {org.pk: boards_of(org, eve) for org in (tree.cell_a, tree.cell_a2, tree.commune_a)}
+    assert sum(len(b[1]) for b in boards.values()) == 6  # 3 in their cells, 3 in the commune
 
     services.reorg_apply(reorganization=plan, actor=admin, today=ON)
 
@@ -86,10 +98,22 @@ def test_a_merger_moves_the_candidates_on_the_way_in_and_the_undo_moves_them_bac
     assert sorted(e.changes["cell"][1] for e in moved) == [new.pk] * 3
     assert {e.changes["on"][1] for e in moved} == {ON.isoformat()}
     assert services.dependents(plan) == []
+    # The boards of the day before are the same: each candidate's cell of that day is dated.
+    for org in (tree.cell_a, tree.cell_a2, tree.commune_a):
+        assert boards_of(org, eve) == boards[org.pk], org
+    assert sorted(r.candidate.pk for r in board(new, ON).rows) == sorted(
+        candidates[k].pk for k in ("waiting", "probation", "listed")
+    )
+    ended = CandidateCell.objects.filter(end=ON).values_list("candidate_id", flat=True)
+    assert sorted(ended) == sorted(candidates[k].pk for k in ("waiting", "probation", "listed"))
 
     services.reorg_undo(reorganization=plan, actor=admin)
 
     assert cells_of(candidates) == before
+    assert (
+        list(CandidateCell.objects.order_by("pk").values_list("pk", "cell_id", "start", "end"))
+        == history
+    )
     assert not Organization.objects.filter(code="XA-09").exists()
 
 
