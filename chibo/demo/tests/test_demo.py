@@ -3,7 +3,7 @@ determinism and the foundation indicators."""
 
 import datetime
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.accounts.models import Role, RoleAssignment, User
-from chibo.admissions.models import Candidate
-from chibo.admissions.selectors import in_progress_in
+from chibo.admissions.models import Candidate, CandidateCell
+from chibo.admissions.selectors import board, in_progress_in
 from chibo.committees.models import Position, Title
 from chibo.core.dates import today
 from chibo.core.indicators import get as get_indicator
@@ -478,3 +478,27 @@ def test_the_2025_village_mergers(demo):
     for event in transfers:
         before, after = event.changes["cell"]
         assert into_of[before] == after == cell_of[int(event.object_id)]
+    # Their cell is dated: the board of the closed cells' last day still lists them there.
+    moved = {int(e.object_id): e.changes["cell"] for e in transfers}
+    history = defaultdict(list)
+    for pk, cell, start, end in CandidateCell.objects.order_by("start").values_list(
+        "candidate_id", "cell_id", "start", "end"
+    ):
+        history[pk].append((cell, start, end))
+    listed = {
+        pk: (cell, on)
+        for pk, cell, on in Candidate.objects.values_list("pk", "cell_id", "listed_on")
+    }
+    assert set(history) == set(listed)
+    for pk, rows in history.items():
+        if pk in moved:
+            before, after = moved[pk]
+            assert rows == [
+                (before, listed[pk][1], REORGANIZED_ON),
+                (after, REORGANIZED_ON, None),
+            ]
+        else:
+            assert rows == [(*listed[pk], None)]
+    eve = REORGANIZED_ON - datetime.timedelta(days=1)
+    on_eve = {r.candidate.pk for cell in closed for r in board(cell, eve).rows}
+    assert set(moved) <= on_eve
