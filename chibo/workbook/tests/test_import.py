@@ -612,7 +612,13 @@ def test_movements_documents_go_out_and_back(tree, personas):
 def test_admissions_congresses_and_lifecycle_rows_go_out_and_back(tree, personas):
     """The sheets of admissions, congresses and the members' lifecycle rows: written out,
     loaded into a database that lost them, loaded again without a change."""
-    from chibo.admissions.models import AdmissionStep, AdmissionTarget, Candidate, Step
+    from chibo.admissions.models import (
+        AdmissionStep,
+        AdmissionTarget,
+        Candidate,
+        CandidateCell,
+        Step,
+    )
     from chibo.committees.models import Term
     from chibo.congresses.models import (
         CellCongress,
@@ -701,6 +707,12 @@ def test_admissions_congresses_and_lifecycle_rows_go_out_and_back(tree, personas
     assert CellCongress.objects.get().plan.reference == "45-KH/HU"
     assert CongressDraft.objects.get().congress.cell == tree.cell_a
     assert AdmissionStep.objects.filter(candidate__full_name="Lò Thị Hoa").count() == 2
+    # A candidate the file creates belongs to their cell from the day they were listed.
+    assert list(
+        CandidateCell.objects.filter(candidate__full_name="Lò Thị Hoa").values_list(
+            "cell_id", "start", "end"
+        )
+    ) == [(tree.cell_a.pk, D(2022, 5, 2), None)]
     assert RegulationReview.objects.get().regulation.reference == "01-QC/CB"
     assert snapshot() == before
     assert {r["code"]: r["value"] for r in compute_all(tree.district, D(2023, 3, 31))} == figures
