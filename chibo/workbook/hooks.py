@@ -25,9 +25,8 @@ from .spec import Invalid
 
 def candidate_cells_default(attrs, run):
     """A blank CCCD is none; and once the file's candidates are in, those without a dated cell
-    (created by the file) belong to their cell from the day they were listed
-    (_default_candidate_cells). The sheet carries a candidate's cell now, not its history: a
-    candidate moved since they were listed comes back in their cell now from that day."""
+    (created by a file without their rows in «Chi bộ của quần chúng») belong to their cell from
+    the day they were listed (_default_candidate_cells)."""
     if attrs.get("citizen_id") == "":
         attrs["citizen_id"] = None
     if not run.state.get("candidate_cells_default"):

@@ -624,6 +624,23 @@ CANDIDATES = Sheet(
     max_rows=100_000,
 )
 
+CANDIDATE_CELLS = Sheet(
+    name="Chi bộ của quần chúng",
+    help="Quần chúng ưu tú thuộc chi bộ nào, từ ngày nào đến ngày nào (không kể ngày cuối): từ "
+    "ngày đưa vào danh sách, đổi khi chi bộ hợp nhất, chia tách. Một quần chúng mỗi ngày chỉ "
+    "thuộc một chi bộ; không ghi thì thuộc chi bộ ở trang Quần chúng ưu tú từ ngày đưa vào "
+    "danh sách.",
+    columns=[
+        Col("Mã hồ sơ", "candidate", "ref", required=True, ref="candidate"),
+        Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
+        Col("Từ ngày", "start", "date", required=True),
+        Col("Đến ngày", "end", "date"),
+    ],
+    apply=tree.apply_candidate_cells,
+    export=tree.export_candidate_cells,
+    max_rows=100_000,
+)
+
 ADMISSION_STEPS = Sheet(
     name="Các bước kết nạp",
     help="Các bước của hồ sơ kết nạp (học lớp nhận thức, đơn, giới thiệu, nghị quyết, quyết "
@@ -1308,6 +1325,7 @@ SHEETS = [
     ROLE_MODEL_RULES,
     ADMISSION_TARGETS,
     CANDIDATES,
+    CANDIDATE_CELLS,
     ADMISSION_STEPS,
     CONGRESS_PLANS,
     CELL_CONGRESSES,

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from chibo.admissions.models import CandidateCell
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.organizations.models import (
@@ -23,6 +24,7 @@ from chibo.organizations.models import (
 )
 from chibo.organizations.services import KIND_RANK
 
+from .context import code_of
 from .engine import Problem, Row, Summary
 from .spec import Invalid
 
@@ -579,6 +581,37 @@ def apply_commune_links(run, sheet, rows):
         "party_committee",
         _("Xã đã do một đảng bộ khác lãnh đạo trong khoảng này (%(w)s)."),
     )
+
+
+def apply_candidate_cells(run, sheet, rows):
+    """Dated links candidate → their cell; one cell a day per candidate; Candidate.cell follows
+    the open link. A candidate the file creates without a row here belongs to their cell from
+    the day they were listed (hooks.candidate_cells_default)."""
+    _apply_links(
+        run,
+        sheet,
+        rows,
+        CandidateCell,
+        "candidate",
+        "cell",
+        "cell",
+        _("Quần chúng đã thuộc một chi bộ khác trong khoảng này (%(w)s)."),
+    )
+
+
+def export_candidate_cells(ctx):
+    """The dated cells of the candidates the file carries (those of its cells now), in the
+    file's cells."""
+    qs = CandidateCell.objects.filter(candidate__cell_id__in=list(ctx.org_code))
+    for link in qs.order_by("candidate_id", "start"):
+        if link.cell_id not in ctx.org_code:
+            continue
+        yield {
+            "candidate": code_of(ctx, "candidate", link.candidate_id),
+            "cell": ctx.org(link.cell_id),
+            "start": link.start,
+            "end": link.end,
+        }
 
 
 def export_village_links(ctx):

@@ -637,6 +637,11 @@ def test_admissions_congresses_and_lifecycle_rows_go_out_and_back(tree, personas
         cell=tree.cell_a, listed_on=D(2022, 5, 2), full_name="Lò Thị Hoa", sex="female",
         birth_date=D(2000, 4, 3), ethnicity="Thái", member=tree.member_a,
     )  # fmt: skip
+    # Listed in cell A2, moved to cell A on 01/01/2023 (its cell merged).
+    CandidateCell.objects.create(
+        candidate=candidate, cell=tree.cell_a2, start=D(2022, 5, 2), end=D(2023, 1, 1)
+    )
+    CandidateCell.objects.create(candidate=candidate, cell=tree.cell_a, start=D(2023, 1, 1))
     AdmissionStep.objects.create(candidate=candidate, kind=Step.COURSE, on=D(2022, 6, 1),
                                  number="012-GCN/TTCT")  # fmt: skip
     AdmissionStep.objects.create(
@@ -681,7 +686,8 @@ def test_admissions_congresses_and_lifecycle_rows_go_out_and_back(tree, personas
     models = [
         CellRating, MemberRating, RegulationReview, WorkingRegulation, CongressDraft,
         CellCongress, CongressPlan,
-        AdmissionStep, Candidate, AdmissionTarget, BadgeAward, PartyInterruption, TemporaryStay,
+        AdmissionStep, CandidateCell, Candidate, AdmissionTarget, BadgeAward, PartyInterruption,
+        TemporaryStay,
     ]  # fmt: skip
 
     recreated = ("candidate_id", "plan_id", "congress_id", "regulation_id")  # new ids
@@ -707,12 +713,12 @@ def test_admissions_congresses_and_lifecycle_rows_go_out_and_back(tree, personas
     assert CellCongress.objects.get().plan.reference == "45-KH/HU"
     assert CongressDraft.objects.get().congress.cell == tree.cell_a
     assert AdmissionStep.objects.filter(candidate__full_name="Lò Thị Hoa").count() == 2
-    # A candidate the file creates belongs to their cell from the day they were listed.
+    # The candidate's dated cells come back (the snapshot below compares them too).
     assert list(
-        CandidateCell.objects.filter(candidate__full_name="Lò Thị Hoa").values_list(
-            "cell_id", "start", "end"
-        )
-    ) == [(tree.cell_a.pk, D(2022, 5, 2), None)]
+        CandidateCell.objects.filter(candidate__full_name="Lò Thị Hoa")
+        .order_by("start")
+        .values_list("cell_id", "start", "end")
+    ) == [(tree.cell_a2.pk, D(2022, 5, 2), D(2023, 1, 1)), (tree.cell_a.pk, D(2023, 1, 1), None)]
     assert RegulationReview.objects.get().regulation.reference == "01-QC/CB"
     assert snapshot() == before
     assert {r["code"]: r["value"] for r in compute_all(tree.district, D(2023, 3, 31))} == figures
