@@ -30,7 +30,7 @@ from chibo.members.models import Membership
 
 from . import rules
 from .models import Candidate, Step
-from .selectors import candidate_steps, holidays, rules_all
+from .selectors import candidate_cell_on, candidate_steps, holidays, rules_all
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BLANK = "……"
@@ -62,7 +62,7 @@ def paper_for(candidate: Candidate, kind: str) -> Paper | None:
     if step is None:
         return None
     on = step.on
-    cell = candidate.cell
+    cell = candidate_cell_on(candidate, on)  # the cell that resolved that day
     members = list(
         Membership.objects.in_force(on)
         .filter(cell=cell)

@@ -70,6 +70,15 @@ def candidate_or_404(scope, pk, *, write=False) -> Candidate:
     )
 
 
+def candidate_cell_on(candidate: Candidate, on: datetime.date) -> Organization:
+    """The candidate's cell on `on` (their CandidateCell of that day: a cell merged or split
+    since still answers for the days before), or their cell now on a day no row holds (before
+    they were listed). One query."""
+    link = CandidateCell.objects.in_force(on).filter(candidate=candidate).select_related("cell")
+    link = link.first()
+    return link.cell if link is not None else candidate.cell
+
+
 def candidate_steps(candidate: Candidate) -> list[AdmissionStep]:
     return list(
         candidate.steps.select_related("sponsor_1", "sponsor_2", "actor").order_by("on", "id")

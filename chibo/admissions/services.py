@@ -28,7 +28,7 @@ from .models import (
     CandidateCell,
     Step,
 )
-from .selectors import rules_all
+from .selectors import candidate_cell_on, rules_all
 
 CANDIDATE_FIELDS = [
     "full_name",
@@ -152,6 +152,7 @@ def _check_sponsors(candidate: Candidate, on: datetime.date, sponsors, required:
                 % {"n": required}
             }
         )
+    cell = candidate_cell_on(candidate, on)  # their cell that day, before a move since
     for i, sponsor in enumerate(sponsors, start=1):
         if not sponsor.is_official(on):
             raise ValidationError(
@@ -163,7 +164,7 @@ def _check_sponsors(candidate: Candidate, on: datetime.date, sponsors, required:
                     % {"name": sponsor.full_name, "d": vndate(on)}
                 }
             )
-        if not _official_member_of_cell(sponsor, candidate.cell_id, on):
+        if not _official_member_of_cell(sponsor, cell.pk, on):
             raise ValidationError(
                 {
                     f"sponsor_{i}": _(
@@ -172,7 +173,7 @@ def _check_sponsors(candidate: Candidate, on: datetime.date, sponsors, required:
                     )
                     % {
                         "name": sponsor.full_name,
-                        "cell": candidate.cell.name,
+                        "cell": cell.name,
                         "d": vndate(on),
                     }
                 }

@@ -9,10 +9,11 @@ import pytest
 from django.apps import apps
 
 from chibo.admissions import selectors, services
+from chibo.admissions.documents import paper_for
 from chibo.admissions.models import Candidate, CandidateCell, Step
 from chibo.core.models import AuditEvent
 
-from .helpers import new_candidate, walk
+from .helpers import WAY, new_candidate, walk
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -107,3 +108,21 @@ def test_the_data_migration_dates_each_candidate_and_reads_past_moves(tree):
 
     assert history(moved) == [(tree.cell_a.pk, LISTED, MOVED), (tree.cell_b.pk, MOVED, None)]
     assert history(stayed) == [(tree.cell_b.pk, LISTED, None)]
+
+
+def test_a_step_dated_before_a_move_is_the_old_cells(tree):
+    """A step recorded late, dated before the move: its sponsors are members of the cell the
+    candidate was in that day, and the cell's resolution prints that cell's letterhead."""
+    c = new_candidate(tree, cid="014098000306")
+    walk(tree, c, Step.APPLICATION)
+    services.candidate_move_cell(candidate=c, to_cell=tree.cell_b, on=MOVED, actor=None)
+    c.refresh_from_db()
+    for kind, on, number in WAY[2:5]:
+        extra = {}
+        if kind == Step.SPONSORS:
+            extra = {"sponsor_1": tree.member_a, "sponsor_2": tree.secretary_member_a}
+        services.step_record(actor=None, candidate=c, kind=kind, on=on, number=number, **extra)
+    assert selectors.candidate_cell_on(c, WAY[4][1]) == tree.cell_a
+    assert selectors.candidate_cell_on(c, MOVED) == tree.cell_b
+    paper = paper_for(c, Step.CELL_RESOLUTION)
+    assert paper.head.issuer == tree.cell_a.name
