@@ -16,7 +16,7 @@ from collections import Counter
 
 from django.db.models import Q
 
-from chibo.committees.models import Position, Term, Title
+from chibo.committees.models import Position, Title
 from chibo.committees.rules import sort_positions
 from chibo.core import indicators
 from chibo.core.dated import in_force_q
@@ -28,7 +28,7 @@ from chibo.meetings.models.rules import QualityClass
 from chibo.organizations.models import Organization, OrganizationEvent
 from chibo.organizations.selectors import ids_under, path_as_of
 
-from .content import Period, paragraphs
+from .content import Period, paragraphs, period_of
 from .models import CellCongress, CongressDraft
 from .placeholders import PROSE
 
@@ -46,27 +46,6 @@ def predecessors(org: Organization) -> list[Organization]:
         .distinct()
         .order_by("name", "pk")
     )
-
-
-def committee_period(congress: CellCongress, today: datetime.date, before: list) -> Period:
-    """From the start of the committee's term running before the plan's (for a committee
-    founded by a merger, the latest of its predecessors'; else one plan's length back) to the
-    congress (held, else scheduled, else today)."""
-    plan = congress.plan
-    on = congress.held_on or congress.scheduled_on or today
-    previous = (
-        Term.objects.filter(
-            organization_id__in=[congress.cell_id, *(o.pk for o in before)],
-            start__lt=plan.term_start,
-        )
-        .order_by("-start")
-        .first()
-    )
-    if previous is not None:
-        start, name = previous.start, previous.name
-    else:
-        start, name = plan.term_start - (plan.term_end - plan.term_start), ""
-    return Period(start=start, end=max(on, start + ONE_DAY), on=on, previous_name=name)
 
 
 class _Bodies:
@@ -196,7 +175,7 @@ def committee_context_for(congress: CellCongress, today: datetime.date) -> dict:
     one). Some forty queries, whatever the committee's size (the indicators' own)."""
     org = congress.cell
     before = predecessors(org)
-    period = committee_period(congress, today, before)
+    period = period_of(congress, today, before)
     last_day = period.end - ONE_DAY
     bodies = _Bodies(org, before)
     head = letterhead(org, period.on)

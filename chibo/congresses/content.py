@@ -43,13 +43,17 @@ class Period:
     previous_name: str
 
 
-def period_of(congress: CellCongress, today: datetime.date) -> Period:
-    """From the start of the cell's term running before the plan's term (else one plan's length
-    back) to the congress (held, else scheduled, else today)."""
+def period_of(congress: CellCongress, today: datetime.date, before=()) -> Period:
+    """From the start of the organization's term running before the plan's term (for a committee
+    founded by a merger, the latest of its predecessors' `before`; else one plan's length back)
+    to the congress (held, else scheduled, else today)."""
     plan = congress.plan
     on = congress.held_on or congress.scheduled_on or today
     previous = (
-        Term.objects.filter(organization_id=congress.cell_id, start__lt=plan.term_start)
+        Term.objects.filter(
+            organization_id__in=[congress.cell_id, *(o.pk for o in before)],
+            start__lt=plan.term_start,
+        )
         .order_by("-start")
         .first()
     )
