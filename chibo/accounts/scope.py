@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from chibo.core.dates import today
 from chibo.core.web import covers_or_404, get_or_404
-from chibo.organizations.models import Organization, subtree_q
+from chibo.organizations.models import Organization, subtrees_q
 
 from .models import PII_ROLES, WRITE_ROLES, Role, RoleAssignment
 
@@ -95,10 +95,7 @@ class Scope:
         paths = self.read_paths if paths is None else paths
         if not paths:
             return Q(pk__in=[])
-        q = Q()
-        for p in paths:
-            q |= subtree_q(p, field_name)
-        return q
+        return subtrees_q(paths, field_name)
 
     def organizations(self):
         return Organization.objects.filter(self.paths_q())

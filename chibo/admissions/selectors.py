@@ -31,7 +31,7 @@ from chibo.organizations.models import (
     Organization,
     OrganizationPeriod,
     grassroots_level_q,
-    subtree_q,
+    subtrees_q,
 )
 from chibo.organizations.selectors import (
     path_as_of,
@@ -277,7 +277,7 @@ def _admitted_cells(roots: list[str], year: int, as_of: datetime.date) -> dict[i
             member__admission_date__lte=as_of,
             start__lte=admitted_on,
             cell_id__in=OrganizationPeriod.objects.filter(
-                _any_subtree_q(roots), valid_from__lte=as_of
+                subtrees_q(roots), valid_from__lte=as_of
             ).values("organization_id"),
         )
         .filter(Q(end__isnull=True) | Q(end__gt=admitted_on))
@@ -302,14 +302,6 @@ def _admitted_cells(roots: list[str], year: int, as_of: datetime.date) -> dict[i
         for m, p in out.items()
         if p is not None and any(root <= p < root + PATH_END for root in roots)
     }
-
-
-def _any_subtree_q(roots: list[str], field: str = "path") -> Q:
-    """Under any of `roots` (subtree_q's ranges)."""
-    q = Q()
-    for root in roots:
-        q |= subtree_q(root, field)
-    return q
 
 
 def admitted_members(org: Organization, as_of: datetime.date):
@@ -349,7 +341,7 @@ def _target_rows(roots: list[str], year: int, as_of: datetime.date) -> list[Targ
                 output_field=BooleanField(),
             ),
         )
-        .filter(_any_subtree_q(roots, "org_path"))
+        .filter(subtrees_q(roots, "org_path"))
         .order_by("organization_id", "decided_on", "id")
         .values_list("organization_id", "org_path", "grassroots", "value")
     )

@@ -24,6 +24,14 @@ def subtree_q(path: str, field: str = "path") -> Q:
     return Q(**{f"{field}__gte": path, f"{field}__lt": path + PATH_END})
 
 
+def subtrees_q(paths, field: str = "path") -> Q:
+    """Everything under any of `paths` (subtree_q's ranges, OR-ed); nothing when there is none."""
+    q = Q()
+    for path in paths:
+        q |= subtree_q(path, field)
+    return q if q else Q(pk__in=[])
+
+
 class OrganizationQuerySet(models.QuerySet):
     def under(self, org, include_self=True):
         qs = self.filter(subtree_q(org.path))

@@ -22,6 +22,7 @@ from .models import (
     VillageCommuneLink,
     grassroots_level_q,
     subtree_q,
+    subtrees_q,
 )
 from .people import people
 
@@ -200,9 +201,7 @@ def preload_structure(orgs, as_of: datetime.date) -> None:
             tops.append(path)
     if not tops:
         return
-    under = Q()
-    for path in tops:
-        under |= subtree_q(path)
+    under = subtrees_q(tops)
     rows = sorted(
         OrganizationPeriod.objects.filter(
             under, Q(valid_to__isnull=True) | Q(valid_to__gt=as_of), valid_from__lte=as_of

@@ -4,7 +4,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +12,13 @@ from chibo.core.dated import end_dated_row
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 
-from .models import Organization, OrganizationEvent, OrganizationPeriod, path_segment, subtree_q
+from .models import (
+    Organization,
+    OrganizationEvent,
+    OrganizationPeriod,
+    path_segment,
+    subtrees_q,
+)
 
 KIND_RANK = {
     Organization.Kind.PROVINCE_COMMITTEE: 0,
@@ -193,9 +198,7 @@ def _subtrees(roots: list[Organization]) -> list[Organization]:
     """The open organizations under `roots` (themselves included), locked, by path."""
     nodes = []
     for i in range(0, len(roots), 200):  # a bounded OR: one query for 200 subtrees
-        q = Q()
-        for root in roots[i : i + 200]:
-            q |= subtree_q(root.path)
+        q = subtrees_q(root.path for root in roots[i : i + 200])
         rows = Organization.objects.select_for_update().filter(q, valid_to__isnull=True)
         nodes += rows.order_by("path")
     return nodes

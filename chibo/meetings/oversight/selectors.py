@@ -25,7 +25,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core import dates, vn
-from chibo.organizations.models import Organization, OrganizationPeriod, subtree_q
+from chibo.organizations.models import Organization, OrganizationPeriod, subtrees_q
 
 from .. import schedule
 from ..models import CellMeeting, MeetingRule, QualityClass
@@ -138,12 +138,7 @@ def root_paths(roots, on: datetime.date) -> list[str]:
 
 
 def _under(paths) -> Q:
-    if not paths:
-        return Q(pk__in=[])
-    q = Q()
-    for p in paths:
-        q |= subtree_q(p)
-    return q
+    return subtrees_q(paths)
 
 
 def cell_periods(paths, on: datetime.date):
@@ -157,9 +152,7 @@ def default_month(roots, today: datetime.date | None = None) -> datetime.date:
     """The current month if it has meetings under `roots`, else the latest earlier month that
     has (the demo's meetings stop at its own date), else the current month. One query."""
     current = month_start(today or dates.today())
-    q = Q(pk__in=[])
-    for r in roots:
-        q |= subtree_q(r.path, "cell__path")
+    q = subtrees_q([r.path for r in roots], "cell__path")
     latest = (
         CellMeeting.objects.filter(q, month__lte=current).aggregate(m=Max("month"))["m"]
         if roots

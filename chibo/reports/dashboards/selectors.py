@@ -33,7 +33,7 @@ from chibo.meetings.indicators import (
 )
 from chibo.meetings.models import CellMeeting, QualityClass, Task
 from chibo.meetings.schedule import add_months, last_of_month
-from chibo.organizations.models import PATH_STEP, Organization, OrganizationPeriod, subtree_q
+from chibo.organizations.models import PATH_STEP, Organization, OrganizationPeriod, subtrees_q
 from chibo.organizations.selectors import path_as_of
 from chibo.training.indicators import village_committee_theory_rows
 
@@ -118,9 +118,7 @@ def _read(org: Organization, points, as_of: datetime.date) -> _Reads:
     )
     if not org_periods:
         return _Reads(org_periods, [], [], _earlier([], {}, None, points), {}, {})
-    under = Q()
-    for path in {p for p, _s, _e in org_periods}:
-        under |= subtree_q(path)
+    under = subtrees_q({p for p, _s, _e in org_periods})
     periods = OrganizationPeriod.objects.filter(under, valid_from__lte=as_of).filter(
         _open_on(first)
     )
