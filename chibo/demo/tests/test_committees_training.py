@@ -544,6 +544,13 @@ def test_positions_without_successor(demo, district):
     assert any(kind == "Đảng" for kind, _title in kinds)
     plans = SuccessionPlan.objects.select_related("member", "organization")
     assert plans.filter(removed_on__isnull=False).exists()
+    plans = list(plans)
+    memberships = defaultdict(list)  # member -> (start, end, cell) of each of their memberships
+    for member, start, end, cell in Membership.objects.filter(
+        member__in={p.member_id for p in plans}
+    ).values_list("member_id", "start", "end", "cell_id"):
+        memberships[member].append((start, end, cell))
+    cells = Organization.objects.in_bulk({c for rows in memberships.values() for *_, c in rows})
     # Each plan for the term its organization ran on the day it was approved: the 2023–2025
     # ones by 31/03/2023, the 2025–2030 ones after the congresses of 2025 (elections.py).
     terms = defaultdict(list)
@@ -555,8 +562,10 @@ def test_positions_without_successor(demo, district):
         assert term.name == p.term_name
         assert p.approved_on <= AS_OF or p.approved_on > term.congress_date >= REORGANIZED_ON
         assert p.member.status == Status.ACTIVE
-        cell = Membership.objects.in_force(p.approved_on).get(member=p.member).cell
-        assert cell == p.organization or path_as_of(cell, p.approved_on).startswith(
+        (cell,) = [
+            c for start, end, c in memberships[p.member_id] if _open(start, end, p.approved_on)
+        ]
+        assert cell == p.organization_id or path_as_of(cells[cell], p.approved_on).startswith(
             path_as_of(p.organization, p.approved_on)
         )
 
