@@ -89,11 +89,11 @@ def build_demo(
     default); raises DemoNotEmpty unless the database is empty. The same seed and day give the
     same demo."""
     today = today or dates.today()
-    plan = make_plan(seed, today)
     with transaction.atomic():
         usernames = [u[0] for u in d.DEMO_USERS]
         if not database_is_empty() or User.objects.filter(username__in=usernames).exists():
             raise DemoNotEmpty
+        plan = make_plan(seed, today)  # (after the check: a refusal costs no plan)
         orgs = _create_organizations(plan)
         villages = _create_places(plan, orgs)
         member_ids = _create_members(plan, orgs)

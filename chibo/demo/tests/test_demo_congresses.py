@@ -28,10 +28,15 @@ from conftest import login_client
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
-def _indicator(as_of: str, code: str) -> dict:
+def _indicators(as_of: str) -> dict:
+    """`chibo indicators --json` of the root on `as_of`: code -> row."""
     out = StringIO()
     call_command("indicators", "--as-of", as_of, "--json", stdout=out)
-    return {r["code"]: r for r in json.loads(out.getvalue())["indicators"]}[code]
+    return {r["code"]: r for r in json.loads(out.getvalue())["indicators"]}
+
+
+def _indicator(as_of: str, code: str) -> dict:
+    return _indicators(as_of)[code]
 
 
 def test_the_district_finished_its_congresses_30_days_ahead(demo):
@@ -146,8 +151,9 @@ def test_the_2025_congresses_seat_the_committees_they_elected(demo):
     assert old.filter(end__gte=datetime.date(2025, 7, 7)).count() > 1000
     # Today: the committees of the cells with 9 official members and more at their congress,
     # secretaries still village heads, successors planned for the new term.
-    cells = _indicator(built_on.isoformat(), "cells_with_committee")
-    nine = _indicator(built_on.isoformat(), "cells_9plus_official")
+    on_the_day = _indicators(built_on.isoformat())  # the command's output, read once
+    cells = on_the_day["cells_with_committee"]
+    nine = on_the_day["cells_9plus_official"]
     # The village cells open today (a dozen merged into a neighbour on 01/07/2025), counted.
     open_today = Organization.objects.filter(
         kind=Organization.Kind.CELL,
@@ -156,11 +162,11 @@ def test_the_2025_congresses_seat_the_committees_they_elected(demo):
         valid_to__isnull=True,
     ).count()
     assert nine["value"] - 15 <= cells["value"] <= nine["value"] and cells["of"] == open_today
-    heads = _indicator(built_on.isoformat(), "secretary_is_village_head")
+    heads = on_the_day["secretary_is_village_head"]
     assert heads["value"] >= 0.95 * heads["of"] and heads["of"] == open_today
-    missing = _indicator(built_on.isoformat(), "positions_without_successor")
+    missing = on_the_day["positions_without_successor"]
     assert 0 < missing["value"] < 0.3 * missing["of"]
-    theory = _indicator(built_on.isoformat(), "village_committee_theory_ok")
+    theory = on_the_day["village_committee_theory_ok"]
     assert 0.9 * theory["of"] < theory["value"] <= theory["of"]
 
 
