@@ -50,9 +50,10 @@ def seat(org, member, title, start=START, **kw):
     )
 
 
-@pytest.fixture
+@shared
 def big_cell(tree):
-    """Cell A2 with 10 official members and 2 probationary ones (admitted 2022)."""
+    """Cell A2 with 10 official members and 2 probationary ones (admitted 2022), built once per
+    module."""
     official = fill(tree.cell_a2, 10)
     probationary = fill(
         tree.cell_a2, 2, official=False, prefix="Dự bị", admitted=datetime.date(2022, 9, 1)
