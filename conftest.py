@@ -828,20 +828,41 @@ def between_requests():
     return _SERVING
 
 
-def sign_in(page, base_url, username, next_url):
+def sign_in(page, base_url, username, next_url, *, keep_pages=False):
     """Open `next_url` signed in as a persona: the page's context carries the cookie of a
     session signed in here, past the TOTP step (the sign-in itself is tested in
-    accounts/tests/test_auth.py, and in a browser by the tests that use the login page)."""
+    accounts/tests/test_auth.py, and in a browser by the tests that use the login page).
+    `keep_pages`: see `pages_kept_already`."""
     with between_requests():
-        key = signed_in_session(User.objects.get(username=username))
+        user = User.objects.get(username=username)
+        key = signed_in_session(user)
+    if not keep_pages:
+        pages_kept_already(page.context, user)
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": key, "url": base_url}]
     )
     page.goto(base_url + next_url)
 
 
-def sign_in_on_login_page(page, base_url, username, next_url):
+def pages_kept_already(context, user):
+    """The context's pages find `user`'s pages kept on the phone a moment ago (app.js's
+    "chibo:offline" list, written before each page's scripts run): app.js does not keep them
+    again in the background. It keeps them, one after the other, on a signed-in page when that
+    list is not the user's or is older than 15 minutes; in a test, a keeping not finished when
+    the test moved on began again on the next page, and two of three requests a browser test
+    made were these. The tests about keeping pages (test_browser_offline) pass
+    keep_pages=True to the sign-in helpers."""
+    context.add_init_script(
+        "try { localStorage.setItem('chibo:offline', JSON.stringify("
+        f"{{user: '{user.pk}', at: Date.now(), pages: []}})); }} catch (e) {{}}"
+    )
+
+
+def sign_in_on_login_page(page, base_url, username, next_url, *, keep_pages=False):
     """Sign in through the login page as a persona (password pw-<username>)."""
+    if not keep_pages:
+        with between_requests():
+            pages_kept_already(page.context, User.objects.get(username=username))
     page.goto(f"{base_url}/accounts/login/?next={next_url}")
     page.fill("#id_username", username)
     page.fill("#id_password", "pw-" + username)

@@ -143,7 +143,7 @@ def test_a_whole_meeting_recorded_with_no_signal_reaches_the_server_once(
     # The day before, with a signal: chibo opened once; the phone keeps the secretary's pages.
     context = phone()
     page = context.new_page()
-    sign_in_on_login_page(page, base, "secretary_a", "/")
+    sign_in_on_login_page(page, base, "secretary_a", "/", keep_pages=True)
     page.locator("html[data-kept]").wait_for(state="attached")
     kept = kept_pages(page)
     for url in (
@@ -294,7 +294,7 @@ def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
     base = live_server.url
     context = phone()
     page = context.new_page()
-    sign_in(page, base, "secretary_a", record_url)
+    sign_in(page, base, "secretary_a", record_url, keep_pages=True)
     page.locator("html[data-kept]").wait_for(state="attached")
 
     offline(context)
@@ -354,7 +354,7 @@ def test_a_record_queued_on_the_phone_is_sent_by_background_sync_with_the_page_c
     base = live_server.url
     context = phone(full=True)
     page = context.new_page()
-    sign_in(page, base, "secretary_a", record_url)
+    sign_in(page, base, "secretary_a", record_url, keep_pages=True)
     page.locator("html[data-kept]").wait_for(state="attached")
     assert page.evaluate("'sync' in ServiceWorkerRegistration.prototype")
 
