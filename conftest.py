@@ -815,7 +815,10 @@ def playwright(_playwright, monkeypatch):
 @pytest.fixture
 def browser(_playwright, playwright):
     """A headless Chromium, shared by the run's browser tests: open a context of the test's own
-    with `browser.new_context()` or `browser.new_page()`."""
+    with `browser.new_context()` or `browser.new_page()`. A test that is not about the service
+    worker opens it with service_workers="block": the worker every signed-in page registers
+    answers each of the page's requests (network first, beside a timer), a tenth of Chromium's
+    CPU in those tests (test_browser_offline's tests are about it, and keep it)."""
     return _playwright.browser()
 
 
