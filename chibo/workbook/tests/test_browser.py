@@ -47,7 +47,9 @@ def test_upload_preview_progress_and_import(
     path = tmp_path / "so-du-lieu-xa-an.xlsx"
     path.write_bytes(data)
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="vi-VN", service_workers="block"
+    )
     page = context.new_page()
     sign_in_on_login_page(page, live_server.url, "admin", "/workbook/")
     page.fill("#id_token", f"{TOTP(device.bin_key).token():06d}")
