@@ -25,24 +25,32 @@ QUEUED = "Đã lưu trên máy — sẽ tự gửi khi có sóng."
 
 
 @pytest.fixture
-def phone(playwright, chromium, headless_shell, tmp_path):
+def phone(playwright, chromium, headless_shell, tmp_path, request):
     """The phone's browser: a persistent profile (cache, storage, service worker survive a
     restart: open it again). Debian's headless shell, or with `full=True` the full Chromium
-    (Background Sync, which the headless shell lacks)."""
+    (Background Sync, which the headless shell lacks). With `restartable=False`, for a test
+    that never restarts the phone: a context of the run's shared headless shell, which keeps
+    the same while it is open, with no browser of its own to launch."""
     opened = []
+    options = {
+        "viewport": SCREEN,
+        "is_mobile": True,
+        "has_touch": True,
+        "locale": "vi-VN",
+        "service_workers": "allow",
+    }
 
-    def open_phone(full=False):
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=chromium if full else headless_shell,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport=SCREEN,
-            is_mobile=True,
-            has_touch=True,
-            locale="vi-VN",
-            service_workers="allow",
-        )
+    def open_phone(full=False, restartable=True):
+        if restartable:
+            context = playwright.chromium.launch_persistent_context(
+                str(tmp_path / "profile"),
+                executable_path=chromium if full else headless_shell,
+                headless=True,
+                args=CHROMIUM_ARGS,
+                **options,
+            )
+        else:
+            context = request.getfixturevalue("browser").new_context(**options)
         context.set_default_timeout(30000)
         opened.append(context)
         return context
@@ -292,7 +300,7 @@ def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
     april = meeting_of(tree.cell_a, APRIL)
     record_url = f"/meetings/{april.pk}/record/"
     base = live_server.url
-    context = phone()
+    context = phone(restartable=False)
     page = context.new_page()
     sign_in(page, base, "secretary_a", record_url, keep_pages=True)
     page.locator("html[data-kept]").wait_for(state="attached")
