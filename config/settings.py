@@ -98,6 +98,16 @@ TEMPLATES = [
         },
     }
 ]
+# Django's default cache, and apart from it the {% cache %} fragments of base.html (the
+# navigation): the same for every user with the same links, they outlive a cache.clear() of the
+# default (the test suite clears it before each test) and cost no query.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template_fragments",
+    },
+}
 
 _default_sqlite = (
     f"sqlite:///{os.environ.get('CHIBO_SQLITE_PATH', BASE_DIR / 'var' / 'chibo.sqlite3')}"
