@@ -288,7 +288,18 @@ class _MeetingsPlanner:
         # The last month with meetings and the day the records stop: the article's first, then
         # today's (_later).
         self.today = today or d.AS_OF
-        self.last_month, self.as_of = LAST_MONTH, d.AS_OF
+        self._period(LAST_MONTH, d.AS_OF)
+        self.rolls: dict[str, tuple] = {}  # cell -> (days its roll changes, roll by interval)
+        self.month_text: dict[datetime.date, str] = {}
+
+    def _period(self, last_month: datetime.date, as_of: datetime.date):
+        """The last month with meetings and the day the records stop, and what follows from
+        them, read at every meeting."""
+        self.last_month, self.as_of = last_month, as_of
+        self.before_last = add_months(last_month, -1)
+        self.two_before_last = add_months(last_month, -2)
+        self.p_missing = {last_month: 0.05, self.before_last: 0.025}
+        self.recorded_by, self.reviewed_by = _at(as_of, T(22, 0)), _at(as_of, T(16, 0))
 
     def run(self) -> MeetingsPlan:
         cells = []
@@ -369,7 +380,7 @@ class _MeetingsPlanner:
         meeting; those due by 31/03/2023 and not reviewed then stay open."""
         seed = self.plan.seed
         later = later_months(self.today)
-        self.last_month, self.as_of = later[-1], self.today
+        self._period(later[-1], self.today)
         # The cells merged on 01/07/2025 first: the tasks they leave open pass to the cell they
         # merged into, reviewed at its first meeting after (each cell's months draw from
         # generators of their own, so the order changes no draw).
@@ -406,7 +417,7 @@ class _MeetingsPlanner:
 
     def _p_missing(self, month, c: _Cell) -> float:
         """Never recorded: 5% in the last month, 2,5% in the one before, else 0,1%."""
-        p = {self.last_month: 0.05, add_months(self.last_month, -1): 0.025}.get(month, 0.001)
+        p = self.p_missing.get(month, 0.001)
         return p * (3 if c.weak else 1)
 
     def _place(self, c: _Cell) -> str:
@@ -425,20 +436,20 @@ class _MeetingsPlanner:
         r = rng.random()
         if month == self.last_month:
             spec.status = M.Status.RETURNED if r < 0.03 else M.Status.HELD
-        elif month == add_months(self.last_month, -1):
+        elif month == self.before_last:
             spec.status = (
                 M.Status.RETURNED if r < 0.03 else M.Status.HELD if r < 0.1 else M.Status.CONFIRMED
             )
-        elif month == add_months(self.last_month, -2) and r < 0.01:
+        elif month == self.two_before_last and r < 0.01:
             spec.status = M.Status.RETURNED
         else:
             spec.status = M.Status.CONFIRMED
         lag = _pick(rng, (0, 1, 2), (85, 96, 100))
         recorded = _at(spec.held_on + ONE_DAY * lag, T(21, 30) if lag == 0 else T(9, 15))
-        spec.recorded_at = min(recorded, _at(self.as_of, T(22, 0)))
+        spec.recorded_at = min(recorded, self.recorded_by)
         if spec.status in (M.Status.CONFIRMED, M.Status.RETURNED):
             reviewed = _at(spec.recorded_at.date() + ONE_DAY * rng.randint(1, 4), T(9, 0))
-            reviewed = min(reviewed, _at(self.as_of, T(16, 0)))
+            reviewed = min(reviewed, self.reviewed_by)
             spec.reviewed_at = max(reviewed, spec.recorded_at + datetime.timedelta(hours=1))
         if spec.status == M.Status.RETURNED:
             spec.review_comment = rng.choice(tx.RETURN_COMMENTS)
@@ -485,12 +496,22 @@ class _MeetingsPlanner:
         self._speeches(spec)
 
     def _roll(self, cell: str, day: datetime.date) -> tuple[list[int], list[int]]:
-        """(summoned, exempt) members of the cell on `day`, as selectors.roll_call reads them."""
-        summoned, exempt = [], []
-        for i, start, end, exempt_since in self.by_cell[cell]:
-            if start <= day and (end is None or end > day):
-                (exempt if exempt_since is not None and exempt_since <= day else summoned).append(i)
-        return summoned, exempt
+        """(summoned, exempt) members of the cell on `day`, as selectors.roll_call reads them
+        (the same lists for every day between two of the days the cell's roll changes on)."""
+        if cell not in self.rolls:
+            entries = self.by_cell[cell]
+            changes = {e[k] for e in entries for k in (1, 2, 3) if e[k] is not None}
+            self.rolls[cell] = (sorted(changes), {})
+        changes, by_interval = self.rolls[cell]
+        interval = bisect(changes, day)
+        if interval not in by_interval:
+            summoned, exempt = [], []
+            for i, start, end, exempt_since in self.by_cell[cell]:
+                if start <= day and (end is None or end > day):
+                    on = exempt if exempt_since is not None and exempt_since <= day else summoned
+                    on.append(i)
+            by_interval[interval] = (summoned, exempt)
+        return by_interval[interval]
 
     def _chair_and_taker(self, c: _Cell, day, summoned) -> tuple[int | None, int | None]:
         rng = self.rng
@@ -653,7 +674,9 @@ class _MeetingsPlanner:
         return picked
 
     def _texts(self, c: _Cell, spec: MeetingSpec, reviewed: Counter, index: int):
-        month = f"{spec.month:%m/%Y}"
+        if spec.month not in self.month_text:
+            self.month_text[spec.month] = f"{spec.month:%m/%Y}"
+        month = self.month_text[spec.month]
         n = sum(reviewed.values())
         if c.village:
             situation = "Tình hình an ninh trật tự trong bản ổn định, đời sống nhân dân ổn định."
