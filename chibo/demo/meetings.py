@@ -30,7 +30,7 @@ from chibo.targets.models import Target, TargetProgress
 
 from .meetings_officials import plan_officials, write_officials
 from .meetings_plan import MeetingsPlan, plan_meetings, schedule_of
-from .rows import ids, insert
+from .rows import ids, indexes_built_after, insert
 
 
 def build_meetings(plan, orgs, member_ids, users, villages, today=None) -> dict:
@@ -42,7 +42,8 @@ def build_meetings(plan, orgs, member_ids, users, villages, today=None) -> dict:
     schedule = Schedule.load(templates=True, sheets=True)
     days, sheets = schedule_of(plan, orgs, schedule, today)
     mplan = plan_meetings(plan, oplan, days, sheets, today)
-    write_meetings(mplan, orgs, member_ids, accounts, users, schedule)
+    with indexes_built_after(CellMeeting, Attendance, AgendaItem, Speech, ScoreEntry, Task):
+        write_meetings(mplan, orgs, member_ids, accounts, users, schedule)
     return {**oplan.summary(), **mplan.summary(), "digest": mplan.digest()}
 
 
