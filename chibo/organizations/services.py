@@ -131,7 +131,9 @@ def org_create(
         path="",
         depth=(parent.depth + 1) if parent else 0,
     )
-    org.full_clean(exclude=["path"])
+    # The code's uniqueness and a cell's type were checked above and a new organization has no
+    # end yet (org_valid_interval): full_clean would ask the database again, one query each.
+    org.full_clean(exclude=["path"], validate_unique=False, validate_constraints=False)
     org.save()
     org.path = (parent.path if parent else "") + path_segment(org.pk)
     org.save(update_fields=["path"])
