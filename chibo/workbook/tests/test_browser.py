@@ -6,13 +6,11 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.members.models import Member
 from chibo.workbook import schema
 from chibo.workbook.models import WorkbookImport
-from conftest import between_requests, sign_in_on_login_page
+from conftest import between_requests, sign_in
 
 from .test_import import book, member, rows
 
@@ -28,7 +26,6 @@ def test_upload_preview_progress_and_import(
     browser, live_server, personas, tree, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path
-    device = TOTPDevice.objects.create(user=personas["admin"], name="phone", confirmed=True)
     data = book(
         {
             "Đảng viên": rows(
@@ -51,10 +48,8 @@ def test_upload_preview_progress_and_import(
         viewport={"width": 1280, "height": 900}, locale="vi-VN", service_workers="block"
     )
     page = context.new_page()
-    sign_in_on_login_page(page, live_server.url, "admin", "/workbook/")
-    page.fill("#id_token", f"{TOTP(device.bin_key).token():06d}")
-    with page.expect_navigation():
-        page.click("button[type=submit]:has-text('Xác nhận')")
+    # (a password and a TOTP code: accounts/tests/test_auth.py; in a browser, members' tests)
+    sign_in(page, live_server.url, "admin", "/workbook/")
     assert page.url == f"{live_server.url}/workbook/"
 
     page.set_input_files("#id_file", str(path))
