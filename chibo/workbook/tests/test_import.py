@@ -3,6 +3,7 @@ idempotence, every kind of bad file (nothing written), warnings, scope and updat
 
 import datetime
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -13,7 +14,7 @@ from chibo.accounts.models import RoleAssignment, User
 from chibo.accounts.scope import Scope
 from chibo.core.indicators import compute_all
 from chibo.core.models import AuditEvent
-from chibo.meetings.models import CellMeeting
+from chibo.meetings.models import Attendance, CellMeeting
 from chibo.members.models import Member, Membership, Status
 from chibo.organizations import services_villages as places
 from chibo.organizations.models import (
@@ -25,7 +26,7 @@ from chibo.organizations.models import (
     VillageCellLink,
     VillageCommuneLink,
 )
-from chibo.workbook import exporter, importer, schema, xlsxwrite
+from chibo.workbook import engine, exporter, importer, schema, xlsxwrite
 
 D = datetime.date
 
@@ -230,6 +231,38 @@ def test_a_subtree_goes_out_and_back(tree, personas):
         for m in Member.objects.select_related("cell")
     } == records
     assert User.objects.filter(username="secretary_a").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("filtered", [True, False], ids=["by-first-key", "whole-table"])
+def test_a_subtrees_file_finds_its_rows_among_the_others(tree, monkeypatch, filtered):
+    """A commune's file loaded back is compared with the rows it may name (read a few values of
+    their first key field at a time) or with the whole table: either way its rows are found and
+    updated, another commune's are left as they are."""
+    for cell, member, days in (
+        (tree.cell_a, tree.member_a, [D(2023, 3, 24), D(2023, 4, 24)]),
+        (tree.cell_b, tree.member_b, [D(2023, 3, 24)]),
+    ):
+        for day in days:
+            meeting = CellMeeting.objects.create(
+                cell=cell, month=day.replace(day=1), scheduled_date=day, held_on=day,
+                status=CellMeeting.Status.HELD, summoned=1, present=1,
+            )  # fmt: skip
+            Attendance.objects.create(meeting=meeting, member=member, presence="present")
+    data = exporter.build(tree.commune_a)
+    Attendance.objects.update(presence="excused", reason="Ốm")
+    monkeypatch.setattr(engine, "EXISTING_CHUNK", 1)  # one IN (...) a meeting
+    if not filtered:
+        monkeypatch.setattr(engine, "EXISTING_FILTERED", 0)
+    result = importer.import_workbook(io.BytesIO(data), accept_warnings=True)
+    assert not result.errors, result.errors
+    changed = {n: c for n, c in result.counts.items() if c["created"] or c["updated"]}
+    assert changed == {"Điểm danh": {"created": 0, "updated": 2, "unchanged": 0}}
+    assert sorted(Attendance.objects.values_list("meeting__cell__code", "presence", "reason")) == [
+        ("XA-01", "present", ""),
+        ("XA-01", "present", ""),
+        ("XB-01", "excused", "Ốm"),
+    ]
 
 
 def _errors(data, **kwargs):
@@ -762,6 +795,50 @@ def test_the_writer_shares_short_text_and_reads_back_the_same_in_calamine_and_op
         for r in ws.iter_rows(values_only=True)
     ]
     assert got == expected
+
+
+def test_the_writers_rows_name_a_cell_only_after_an_empty_one_and_read_back_the_same():
+    """Sheet.extend leaves out a cell's reference (the cell after the one before), but for the
+    first cell after one left out: calamine and openpyxl put every value in its column."""
+    import python_calamine
+
+    class Code(str):  # a subclass of str: written by the general path, with its reference
+        pass
+
+    rows_in = [
+        [None, "SH1", "", D(2024, 3, 2), None, 7, True, "x"],
+        ["SH1", None, None, 2.5, "y", None, False, None],
+        [Code("C"), "", Code(""), ("Nội dung dài " * 5).strip(), D(1980, 1, 31), 0, None, "z"],
+        ["a", "b", "c", "d", "e", "f", "g", "h"],
+    ]
+    out = io.BytesIO()
+    writer = xlsxwrite.Writer(out)
+    ws = writer.sheet("Trang")
+    ws.append(list("ABCDEFGH"))
+    ws.extend([list(r) for r in rows_in])
+    writer.close()
+    data = out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    body = sheet.split('<row r="2">', 1)[1]
+    # After an empty cell (B2, D2, F2, D3, D4, H4), and a cell of a rarer kind (a bool: G2, G3;
+    # a subclass of str: A4); none in row 5.
+    assert re.findall(r'<c r="([A-Z]+[0-9]+)"', body) == [
+        "B2", "D2", "F2", "G2", "D3", "G3", "A4", "D4", "H4"
+    ]  # fmt: skip
+    expected = [list("ABCDEFGH")] + [["" if v is None else v for v in row] for row in rows_in]
+    cal = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    got = cal.get_sheet_by_name("Trang").to_python(skip_empty_area=False)
+    assert [
+        [v.date() if isinstance(v, datetime.datetime) else v for v in r] for r in got
+    ] == expected
+    for read_only in (True, False):
+        ws = openpyxl.load_workbook(io.BytesIO(data), read_only=read_only)["Trang"]
+        got = [
+            [v.date() if isinstance(v, datetime.datetime) else ("" if v is None else v) for v in r]
+            for r in ws.iter_rows(values_only=True)
+        ]
+        assert [r + [""] * (8 - len(r)) for r in got] == expected, read_only
 
 
 def test_an_import_pauses_the_garbage_collector_and_restores_it_even_on_an_error():
