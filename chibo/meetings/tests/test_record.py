@@ -26,7 +26,7 @@ from chibo.meetings.record.services import RecordConflict, meeting_record
 from chibo.members import services as member_services
 from chibo.targets import services
 from chibo.targets.models import TargetProgress
-from conftest import make_member
+from conftest import make_member, shared
 
 from .core_helpers import APRIL, MARCH, D, follow, key, meeting_of, record_data
 
@@ -44,20 +44,26 @@ FULL = {
 }
 
 
-@pytest.fixture
-def cell(tree):
+@shared
+def roll_members(tree):
     """Cell A on 24/03/2023: An and Ánh (official), a probationary member, an exempt member;
     one who left in February and one admitted in April are not on the roll."""
-    tree.probationary = make_member(
-        tree.cell_a, "Quàng Văn Dự", official=False, admitted=D(2022, 10, 1)
-    )
-    tree.exempt = make_member(tree.cell_a, "Lường Văn Miễn", admitted=D(1975, 1, 1), born=1950)
+    probationary = make_member(tree.cell_a, "Quàng Văn Dự", official=False, admitted=D(2022, 10, 1))
+    exempt = make_member(tree.cell_a, "Lường Văn Miễn", admitted=D(1975, 1, 1), born=1950)
     member_services.member_change_status(
-        member=tree.exempt, status="exempt", on=D(2021, 1, 1), actor=None, note="Tuổi cao"
+        member=exempt, status="exempt", on=D(2021, 1, 1), actor=None, note="Tuổi cao"
     )
     gone = make_member(tree.cell_a, "Tòng Văn Đi")
     member_services.member_transfer(member=gone, to_cell=tree.cell_a2, on=D(2023, 2, 1), actor=None)
     make_member(tree.cell_a, "Cà Thị Mới", official=False, admitted=D(2023, 4, 2))
+    return {"probationary": probationary, "exempt": exempt}
+
+
+@pytest.fixture
+def cell(tree, roll_members):
+    """The tree, with the probationary and the exempt member of cell A's roll (roll_members)."""
+    tree.probationary = roll_members["probationary"]
+    tree.exempt = roll_members["exempt"]
     return tree
 
 
