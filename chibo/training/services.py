@@ -167,23 +167,28 @@ def _checked_members(course: TrainingCourse, members, actor) -> list[Member]:
 
 
 def _create_enrollments(course: TrainingCourse, members: list[Member], actor) -> list[Enrollment]:
-    created = []
     try:
         with transaction.atomic():
-            for m in sorted(members, key=lambda m: m.sort_key):
-                created.append(Enrollment.objects.create(course=course, member=m))
+            created = Enrollment.objects.bulk_create(
+                Enrollment(course=course, member=m)
+                for m in sorted(members, key=lambda m: m.sort_key)
+            )
     except IntegrityError:
         # A concurrent nomination won the race for one of them.
         raise ValidationError(
             _("Danh sách lớp vừa được người khác cập nhật. Hãy tải lại trang.")
         ) from None
-    for e in created:
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            obj=e,
-            changes={"course": [None, course.pk], "member": [None, e.member_id]},
-        )
+    audit.record_many(
+        [
+            audit.event(
+                actor=actor,
+                action=AuditEvent.Action.CREATE,
+                obj=e,
+                changes={"course": [None, course.pk], "member": [None, e.member_id]},
+            )
+            for e in created
+        ]
+    )
     return created
 
 
