@@ -3,7 +3,8 @@
  * - Registers the service worker (/sw.js), which shows kept pages with no signal.
  * - Keeps the pages the server lists for this user (/meetings/offline/pages.json: the current
  *   and next meetings, their record pages, the cell's members and open tasks) in the
- *   "chibo-pages" cache, refreshed at most every REFRESH ms and whenever the user changes.
+ *   "chibo-pages" cache, refreshed at most every REFRESH ms and whenever the user changes: one
+ *   tab at a time, and a page opened before the keeping ended goes on where it stopped.
  * - Sends the meeting records kept on the phone (localStorage "chibo:meeting:<id>:v<version>"
  *   with state "queued", written by meeting-record.js) when the signal is back, each with its
  *   submission key, so the server saves each once; the record page sends its own.
@@ -21,6 +22,7 @@
 
   var PAGES = "chibo-pages";
   var LIST = "chibo:offline";
+  var KEPT = "chibo:kept";
   var PREFIX = "chibo:meeting:";
   var REFRESH = 15 * 60 * 1000;
   var RETRY = 30 * 1000;
@@ -137,8 +139,20 @@
     note("login", bar && bar.dataset.msgLogin, conf.login + "?next=" + encodeURIComponent(here), "alert");
   }
 
+  /* One keeping at a time across the user's tabs: another tab keeping, this one leaves it (its
+   * next try finds the list fresh). A Web Lock goes with the page that holds it; a browser
+   * without them keeps in each tab, the record of what was kept sparing most of the fetches. */
+  function alone(work) {
+    if (!navigator.locks) return work();
+    return navigator.locks.request("chibo-keeping", { ifAvailable: true }, function (lock) {
+      return lock ? work() : null;
+    });
+  }
+
   function keep(list) {
-    // The user's pages, the offline page and the files they need; others are dropped.
+    // The user's pages, the offline page and the files they need; others are dropped. Each page
+    // kept is written down (KEPT: when, for which user), so that a page opened before the end
+    // goes on with the pages not kept in the last REFRESH ms instead of starting again.
     if (!window.caches) return Promise.resolve();
     var urls = [list.offline].concat(
       list.pages.map(function (p) {
@@ -150,40 +164,57 @@
     urls.forEach(function (u) {
       wanted[new URL(u, window.location.href).href] = 1;
     });
-    return caches.open(PAGES).then(function (cache) {
-      // One page at a time: a weak signal serves one well rather than ten badly.
-      var chain = Promise.resolve();
-      urls.forEach(function (u) {
-        chain = chain.then(function () {
-          return fetch(u, { credentials: "same-origin", cache: "no-store" })
-            .then(function (r) {
-              if (r.ok && !r.redirected) return cache.put(u, r);
-              return null;
-            })
-            .catch(function () {
-              return null;
+    return alone(function () {
+      return caches.open(PAGES).then(function (cache) {
+        var done = load(KEPT);
+        if (!done || done.user !== conf.user || !done.at) done = { user: conf.user, at: {} };
+        // One page at a time: a weak signal serves one well rather than ten badly.
+        var chain = Promise.resolve();
+        urls.forEach(function (u) {
+          chain = chain.then(function () {
+            var recent = Date.now() - (done.at[u] || 0) < REFRESH;
+            return (recent ? cache.match(u, { ignoreVary: true }) : Promise.resolve(null)).then(
+              function (hit) {
+                if (hit) return null;
+                return fetch(u, { credentials: "same-origin", cache: "no-store" })
+                  .then(function (r) {
+                    if (!r.ok || r.redirected) return null;
+                    return cache.put(u, r).then(function () {
+                      done.at[u] = Date.now();
+                      save(KEPT, done);
+                    });
+                  })
+                  .catch(function () {
+                    return null;
+                  });
+              }
+            );
+          });
+        });
+        return chain
+          .then(function () {
+            return cache.keys();
+          })
+          .then(function (requests) {
+            return Promise.all(
+              requests
+                .filter(function (q) {
+                  return !wanted[q.url];
+                })
+                .map(function (q) {
+                  return cache.delete(q);
+                })
+            );
+          })
+          .then(function () {
+            Object.keys(done.at).forEach(function (u) {
+              if (urls.indexOf(u) < 0) delete done.at[u];
             });
-        });
+            save(KEPT, done);
+            save(LIST, { user: conf.user, at: Date.now(), pages: list.pages });
+            document.documentElement.dataset.kept = String(list.pages.length);
+          });
       });
-      return chain
-        .then(function () {
-          return cache.keys();
-        })
-        .then(function (requests) {
-          return Promise.all(
-            requests
-              .filter(function (q) {
-                return !wanted[q.url];
-              })
-              .map(function (q) {
-                return cache.delete(q);
-              })
-          );
-        })
-        .then(function () {
-          save(LIST, { user: conf.user, at: Date.now(), pages: list.pages });
-          document.documentElement.dataset.kept = String(list.pages.length);
-        });
     });
   }
 
@@ -350,7 +381,10 @@
       f.addEventListener("submit", function (event) {
         if (!window.caches || f.dataset.forgotten) return;
         event.preventDefault();
-        if (store) store.removeItem(LIST);
+        if (store) {
+          store.removeItem(LIST);
+          store.removeItem(KEPT);
+        }
         caches.delete(PAGES).then(
           function () {
             f.dataset.forgotten = "1";

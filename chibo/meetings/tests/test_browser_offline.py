@@ -9,6 +9,7 @@ The steps of the recording are counted (TAPS, TYPED) for bench/results/meeting-r
 
 import datetime
 import re
+from contextlib import suppress
 
 import pytest
 
@@ -418,3 +419,62 @@ def test_a_record_queued_on_the_phone_is_sent_by_background_sync_with_the_page_c
     context.close()
     assert posts == []
     assert MeetingSubmission.objects.filter(meeting=april).count() == 1
+
+
+def test_a_keeping_cut_short_by_the_next_page_goes_on_where_it_stopped_in_one_tab(
+    phone, live_server, fast_passwords, personas, tree
+):
+    """On a weak signal the secretary moves on before her pages are all kept: the next page
+    keeps those not kept yet, not the first ones again; and with two tabs opened at once, only
+    one of them keeps (each page fetched once)."""
+    base = live_server.url
+    list_url = base + "/meetings/offline/pages.json"
+    context = phone(restartable=False)
+    fetched, held, cut = [], [], {"after": 3}
+
+    def kept_by_a_page(request):
+        # The keeping's fetches, made by a page (the worker's own fetches are left out).
+        return (
+            request.resource_type == "fetch"
+            and request.service_worker is None
+            and request.url != list_url
+        )
+
+    def slow(route):
+        if cut["after"] is not None and kept_by_a_page(route.request):
+            if len(fetched) >= cut["after"]:
+                held.append(route)  # no answer: the signal is too weak for this one
+                return
+            fetched.append(route.request.url)
+        route.fallback()
+
+    context.route("**/*", slow)
+    page = context.new_page()
+    sign_in(page, base, "secretary_a", "/", keep_pages=True)
+    # Three pages kept, the fourth on its way: the secretary opens two other pages.
+    for _ in range(600):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held
+    first = list(fetched)
+    cut["after"] = None
+    later = []
+    context.on("request", lambda r: later.append(r.url) if kept_by_a_page(r) else None)
+    page.goto(base + "/meetings/month/")
+    other = context.new_page()
+    other.goto(base + f"/members/?org={tree.cell_a.pk}")
+    for route in held:
+        with suppress(Exception):
+            route.abort()  # (cancelled with its page already)
+    page.wait_for_function("() => localStorage.getItem('chibo:offline') !== null")
+
+    listed = page.evaluate(
+        """() => fetch('/meetings/offline/pages.json').then(r => r.json())
+             .then(l => [l.offline].concat(l.pages.map(p => p.url), l.assets)
+                       .map(u => new URL(u, location.href).href))"""
+    )
+    assert len(first) == 3 and first == listed[:3]
+    assert sorted(later) == sorted(listed[3:])  # each once, none of the first three again
+    assert {base + u for u in kept_pages(page)} == set(listed)
+    context.close()
