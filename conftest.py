@@ -851,10 +851,9 @@ def pages_kept_already(context, user):
     """The context's pages find `user`'s pages kept on the phone a moment ago (app.js's
     "chibo:offline" list, written before each page's scripts run): app.js does not keep them
     again in the background. It keeps them, one after the other, on a signed-in page when that
-    list is not the user's or is older than 15 minutes; in a test, a keeping not finished when
-    the test moved on began again on the next page, and two of three requests a browser test
-    made were these. The tests about keeping pages (test_browser_offline) pass
-    keep_pages=True to the sign-in helpers."""
+    list is not the user's or is older than 15 minutes (going on, on the next page, with those
+    not kept yet): in a test that walks pages, half the requests were these. The tests about
+    keeping pages (test_browser_offline) pass keep_pages=True to the sign-in helpers."""
     context.add_init_script(
         "try { localStorage.setItem('chibo:offline', JSON.stringify("
         f"{{user: '{user.pk}', at: Date.now(), pages: []}})); }} catch (e) {{}}"
