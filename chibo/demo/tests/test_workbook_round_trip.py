@@ -11,6 +11,7 @@ database files; here the district, every grassroots-level organization and a sam
 """
 
 import datetime
+import graphlib
 import io
 
 import pytest
@@ -52,14 +53,23 @@ KEEP_APPS = {"contenttypes", "auth", "sessions", "admin"}
 
 
 def _empty_database():
+    """Every table emptied but the rules', each before the tables it points to: a row deleted
+    from a table others point to is looked up in each of them (the foreign keys are checked),
+    quicker in tables that are empty already."""
+    emptied, order = set(), graphlib.TopologicalSorter()
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.app_label in KEEP_APPS or meta.label_lower in KEEP or meta.proxy:
+            continue
+        if not meta.managed:
+            continue
+        emptied.add(meta.db_table)
+        targets = {f.related_model._meta.db_table for f in meta.concrete_fields if f.is_relation}
+        order.add(meta.db_table, *(targets - {meta.db_table}))
     with connection.cursor() as cursor:
-        for model in apps.get_models(include_auto_created=True):
-            meta = model._meta
-            if meta.app_label in KEEP_APPS or meta.label_lower in KEEP or meta.proxy:
-                continue
-            if not meta.managed:
-                continue
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(meta.db_table)}")  # noqa: S608
+        for table in reversed(list(order.static_order())):
+            if table in emptied:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
 
 
 def _orgs():
