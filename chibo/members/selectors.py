@@ -123,6 +123,12 @@ def counted_total(scope, filters: dict, org=None) -> int | None:
     return counts.counted_under(q)
 
 
+def members_for_forms():
+    """The members a write page (edit, transfer, status, a movement, a badge) reads: with the
+    cell its scope check reads, without the histories that the member's page alone shows."""
+    return Member.objects.select_related("cell")
+
+
 def member_detail(member_id):
     return (
         Member.objects.select_related("cell", "cell__parent")

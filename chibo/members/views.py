@@ -33,7 +33,7 @@ from .forms import (
 from .models import Member, Status
 from .movements import kinds as movements
 from .permissions import member_or_404
-from .selectors import filtered_members, page_rows, search_count
+from .selectors import filtered_members, members_for_forms, page_rows, search_count
 
 PAGE_SIZE = 50
 # The columns the list's rows show (templatetags/member_rows.py), besides the cell's name.
@@ -274,7 +274,7 @@ def _posted_version(request):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
     scope = Scope.for_user(request.user)
-    member = member_or_404(scope, pk, write=True)
+    member = member_or_404(scope, pk, write=True, queryset=members_for_forms())
     form = MemberForm(request.POST or None, instance=member)
     version = request.POST.get("version") if request.method == "POST" else member.updated_at
     if request.method == "POST" and not request.POST.get("version"):
@@ -311,7 +311,7 @@ def member_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_transfer(request, pk):
     scope = Scope.for_user(request.user)
-    member = member_or_404(scope, pk, write=True)
+    member = member_or_404(scope, pk, write=True, queryset=members_for_forms())
     form = TransferForm(request.POST or None, cells=_write_cells(scope).exclude(pk=member.cell_id))
     if form.is_valid():
         try:
@@ -332,7 +332,7 @@ def member_transfer(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_status(request, pk):
     scope = Scope.for_user(request.user)
-    member = member_or_404(scope, pk, write=True)
+    member = member_or_404(scope, pk, write=True, queryset=members_for_forms())
     form = StatusForm(request.POST or None)
     if form.is_valid():
         try:

@@ -15,6 +15,7 @@ from chibo.core.vn import day_text
 from chibo.core.web import add_errors, bad_query, xlsx_response
 
 from ..permissions import member_or_404
+from ..selectors import members_for_forms
 from ..sheets import workbook
 from . import services
 from .forms import AwardForm, InterruptionForm, YearForm
@@ -92,7 +93,7 @@ def badge_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def badge_award(request, pk):
     scope = Scope.for_user(request.user)
-    member = member_or_404(scope, pk, write=True)
+    member = member_or_404(scope, pk, write=True, queryset=members_for_forms())
     rule = rule_on(today())
     initial = {"years": request.GET.get("years", ""), "awarded_on": request.GET.get("on", "")}
     form = AwardForm(request.POST or None, years=rule.years if rule else (), initial=initial)
@@ -121,7 +122,7 @@ def badge_award(request, pk):
 @require_http_methods(["GET", "POST"])
 def interruption(request, pk):
     scope = Scope.for_user(request.user)
-    member = member_or_404(scope, pk, write=True)
+    member = member_or_404(scope, pk, write=True, queryset=members_for_forms())
     form = InterruptionForm(request.POST or None)
     if form.is_valid():
         try:

@@ -13,6 +13,7 @@ from chibo.core.web import add_errors
 
 from ..models import TemporaryStay
 from ..permissions import member_or_404
+from ..selectors import members_for_forms
 from .kinds import MOVEMENTS, available, cells_for
 
 
@@ -20,7 +21,7 @@ from .kinds import MOVEMENTS, available, cells_for
 @require_http_methods(["GET", "POST"])
 def movement(request, pk, kind):
     scope = Scope.for_user(request.user)
-    member = member_or_404(scope, pk, write=True)
+    member = member_or_404(scope, pk, write=True, queryset=members_for_forms())
     mv = MOVEMENTS.get(kind)
     if request.method == "POST" and mv is not None and submitted_before(request) is not None:
         # The page sent again (back, then submit): the member's new status no longer offers this
