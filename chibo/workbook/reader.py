@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET  # noqa: S405  expat refuses entity expa
 import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from chibo.core import vn
 from chibo.members.spreadsheets.reading import (
@@ -38,6 +39,22 @@ _FAR_REF = re.compile(rb"r=\"(?:[C-Z][A-Z]|[A-Z]{3,})[0-9]")
 _ROW_WINDOW = 64 * 1024  # the last row element of a chunk is in its last 64 KB, or look further
 
 
+_FAR_COLUMN = 78  # column CA, counted from 0: the first column _FAR_CELL refuses
+
+
+def _too_many_rows(max_rows: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        _("có quá %(n)s dòng dữ liệu. Hãy chia thành nhiều tệp.") % {"n": vn.format_int(max_rows)}
+    )
+
+
+def _far_cell(ref: str) -> SpreadsheetError:
+    return SpreadsheetError(
+        _("ô %(ref)s có dữ liệu nằm ngoài các cột của mẫu. Hãy xóa dữ liệu thừa bên phải.")
+        % {"ref": ref}
+    )
+
+
 def _scan(xml, max_rows: int) -> list[str]:
     """Refuse too many rows or data far right of the template; return formula cells."""
     formulas: list[str] = []
@@ -54,16 +71,10 @@ def _scan(xml, max_rows: int) -> list[str]:
             for last in _ROW.finditer(data):  # noqa: B007
                 pass
         if last is not None and int(last.group(1)) > max_rows + 1:
-            raise SpreadsheetError(
-                _("có quá %(n)s dòng dữ liệu. Hãy chia thành nhiều tệp.")
-                % {"n": vn.format_int(max_rows)}
-            )
+            raise _too_many_rows(max_rows)
         far = _FAR_CELL.search(data) if _FAR_REF.search(data) else None
         if far is not None:
-            raise SpreadsheetError(
-                _("ô %(ref)s có dữ liệu nằm ngoài các cột của mẫu. Hãy xóa dữ liệu thừa bên phải.")
-                % {"ref": far.group(1).decode()}
-            )
+            raise _far_cell(far.group(1).decode())
         for found in _FORMULA.finditer(data) if b"<f" in data or b":f" in data else ():
             if len(formulas) >= 10:
                 break
@@ -114,17 +125,36 @@ class Book:
     """The checked workbook: its sheet names, and each sheet's values read when asked for (one
     sheet in memory at a time)."""
 
-    def __init__(self, calamine_book, names: list[str]):
+    def __init__(self, calamine_book, names: list[str], max_rows: dict[str, int]):
         self._book = calamine_book
         self.names = names
+        self._max_rows = max_rows
 
     def grid(self, name: str) -> list[list]:
         try:
-            return self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            grid = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception:  # calamine raises several kinds for damaged files
             raise SpreadsheetError(
                 _("Tệp bị hỏng, không đọc được trang «%(s)s».") % {"s": name}
             ) from None
+        try:
+            _check_grid(grid, self._max_rows[name])
+        except SpreadsheetError as exc:
+            raise SpreadsheetError(f"{_('Trang')} «{name}»: {exc.message}") from None
+        return grid
+
+
+def _check_grid(grid: list[list], max_rows: int) -> None:
+    """The scan's limits again on the values read: the scan finds rows and cells by the
+    positions the file gives them, and a file may leave those out (Excel writes them, the
+    format does not require them); calamine then places them one after the other."""
+    if len(grid) > max_rows + 1:
+        raise _too_many_rows(max_rows)
+    if grid and len(grid[0]) > _FAR_COLUMN:  # (calamine gives every row the same length)
+        for number, row in enumerate(grid, start=1):
+            for column in range(_FAR_COLUMN, len(row)):
+                if row[column] not in ("", None):
+                    raise _far_cell(f"{get_column_letter(column + 1)}{number}")
 
 
 def read_workbook(file, *, max_rows: dict[str, int], default_max_rows: int) -> Book:
@@ -183,7 +213,8 @@ def read_workbook(file, *, max_rows: dict[str, int], default_max_rows: int) -> B
         stream.seek(0)
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(stream)
-            return Book(book, [name for name, _path in sheets])
+            names = [name for name, _path in sheets]
+            return Book(book, names, {n: max_rows.get(n, default_max_rows) for n in names})
         except Exception:  # calamine raises several kinds for damaged files
             raise SpreadsheetError(_("Tệp bị hỏng, không đọc được trang tính.")) from None
     finally:

@@ -347,6 +347,36 @@ def test_too_many_rows_and_formulas(monkeypatch):
     assert "công thức" in problem.message
 
 
+def _without_positions(data: bytes) -> bytes:
+    """The same workbook with no row or cell naming its position (r="..."), which the format
+    allows: a reader places them one after the other."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            content = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                content = re.sub(rb'(<(?:row|c)\b[^>]*?) r="[A-Z]*[0-9]+"', rb"\1", content)
+            zout.writestr(item, content)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_rows_and_far_cells_without_positions_are_refused_as_with_them(monkeypatch):
+    monkeypatch.setattr(schema.MEMBERS, "max_rows", 3)
+    many = [member(f"1800000{i}", f"Lò Văn {c}") for i, c in enumerate("ABCDE")]
+    stripped = _without_positions(book({"Đảng viên": rows(schema.MEMBERS, many)}))
+    assert b' r="' not in stripped
+    (problem,) = _errors(stripped)
+    assert "Đảng viên" in problem.message and "quá 3 dòng" in problem.message
+
+    # (every cell written: a file without positions has no gaps)
+    wide = [schema.ORGANIZATIONS.headers, ["x"] * 78 + ["thừa"]]  # the last in column CA
+    (problem,) = _errors(_without_positions(book({"Tổ chức": wide})))
+    assert "«Tổ chức»" in problem.message and "ô CA2" in problem.message
+    (problem,) = _errors(book({"Tổ chức": wide}))  # (the scan's own, positions given)
+    assert "«Tổ chức»" in problem.message and "ô CA2" in problem.message
+
+
 @pytest.mark.django_db
 def test_register_rules_errors_and_warnings():
     org_rows = rows(schema.ORGANIZATIONS, [ROOT, COMMUNE, CELL])
