@@ -168,6 +168,7 @@
       return caches.open(PAGES).then(function (cache) {
         var done = load(KEPT);
         if (!done || done.user !== conf.user || !done.at) done = { user: conf.user, at: {} };
+        var failed = {}; // what the signal did not bring this time
         // One page at a time: a weak signal serves one well rather than ten badly.
         var chain = Promise.resolve();
         urls.forEach(function (u) {
@@ -178,13 +179,17 @@
                 if (hit) return null;
                 return fetch(u, { credentials: "same-origin", cache: "no-store" })
                   .then(function (r) {
-                    if (!r.ok || r.redirected) return null;
+                    if (!r.ok || r.redirected) {
+                      failed[u] = 1;
+                      return null;
+                    }
                     return cache.put(u, r).then(function () {
                       done.at[u] = Date.now();
                       save(KEPT, done);
                     });
                   })
                   .catch(function () {
+                    failed[u] = 1;
                     return null;
                   });
               }
@@ -211,8 +216,17 @@
               if (urls.indexOf(u) < 0) delete done.at[u];
             });
             save(KEPT, done);
-            save(LIST, { user: conf.user, at: Date.now(), pages: list.pages });
-            document.documentElement.dataset.kept = String(list.pages.length);
+            // The offline list names the pages kept; with one missing, the round counts as
+            // stale, and the next sync (RETRY) asks again for those missing only.
+            var kept = list.pages.filter(function (p) {
+              return !failed[p.url];
+            });
+            var missing = urls.some(function (u) {
+              return failed[u];
+            });
+            var at = missing ? Date.now() - REFRESH - 1 : Date.now();
+            save(LIST, { user: conf.user, at: at, pages: kept });
+            document.documentElement.dataset.kept = String(kept.length);
           });
       });
     });

@@ -478,3 +478,57 @@ def test_a_keeping_cut_short_by_the_next_page_goes_on_where_it_stopped_in_one_ta
     assert sorted(later) == sorted(listed[3:])  # each once, none of the first three again
     assert {base + u for u in kept_pages(page)} == set(listed)
     context.close()
+
+
+def test_a_page_the_signal_did_not_bring_is_not_listed_and_is_asked_for_again_alone(
+    phone, live_server, fast_passwords, personas, tree
+):
+    """One of the secretary's pages fails to come while her pages are kept: the offline list
+    does not name it (it is not on the phone), and the next keeping asks for it alone, not for
+    the pages kept already."""
+    base = live_server.url
+    list_url = base + "/meetings/offline/pages.json"
+    context = phone(restartable=False)
+    lost = {"url": None, "signal": False}
+    asked = []
+
+    def kept_by_a_page(request):
+        return (
+            request.resource_type == "fetch"
+            and request.service_worker is None
+            and request.url != list_url
+        )
+
+    def weak(route):
+        if kept_by_a_page(route.request):
+            asked.append(route.request.url)
+            # The keeping asks for the offline page, then the user's pages: the second is lost.
+            if not lost["signal"] and (len(asked) == 3 or route.request.url == lost["url"]):
+                lost["url"] = route.request.url
+                route.abort()
+                return
+        route.fallback()
+
+    context.route("**/*", weak)
+    page = context.new_page()
+    sign_in(page, base, "secretary_a", "/", keep_pages=True)
+    page.wait_for_function("() => localStorage.getItem('chibo:offline') !== null")
+    pages = page.evaluate("() => fetch('/meetings/offline/pages.json').then(r => r.json())")
+    assert len(pages["pages"]) >= 2 and lost["url"] == base + pages["pages"][1]["url"]
+    listed = page.evaluate("() => JSON.parse(localStorage.getItem('chibo:offline'))")
+    assert [p["url"] for p in listed["pages"]] == [
+        p["url"] for i, p in enumerate(pages["pages"]) if i != 1
+    ]
+    assert pages["pages"][1]["url"] not in kept_pages(page)
+
+    # The signal is back: the next page keeps the one missing, and only that one.
+    lost["signal"] = True
+    asked.clear()
+    page.goto(base + "/meetings/month/")
+    page.wait_for_function(
+        "n => JSON.parse(localStorage.getItem('chibo:offline')).pages.length == n",
+        arg=len(pages["pages"]),
+    )
+    assert asked == [lost["url"]]
+    assert pages["pages"][1]["url"] in kept_pages(page)
+    context.close()
