@@ -221,10 +221,7 @@
             var kept = list.pages.filter(function (p) {
               return !failed[p.url];
             });
-            var missing = urls.some(function (u) {
-              return failed[u];
-            });
-            var at = missing ? Date.now() - REFRESH - 1 : Date.now();
+            var at = Object.keys(failed).length ? Date.now() - REFRESH - 1 : Date.now();
             save(LIST, { user: conf.user, at: at, pages: kept });
             document.documentElement.dataset.kept = String(kept.length);
           });
