@@ -812,14 +812,33 @@ def playwright(_playwright, monkeypatch):
         yield p
 
 
+class SharedBrowser:
+    """The run's Chromium as a test sees it: its contexts and pages block the service worker
+    unless the test asks for it (service_workers="allow", as test_browser_offline's do): the
+    worker every signed-in page registers answers each of the page's requests (network first,
+    beside a timer), a tenth of Chromium's CPU in the tests that are not about it."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        options.setdefault("service_workers", "block")
+        return self._browser.new_context(**options)
+
+    def new_page(self, **options):
+        options.setdefault("service_workers", "block")
+        return self._browser.new_page(**options)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture
 def browser(_playwright, playwright):
     """A headless Chromium, shared by the run's browser tests: open a context of the test's own
-    with `browser.new_context()` or `browser.new_page()`. A test that is not about the service
-    worker opens it with service_workers="block": the worker every signed-in page registers
-    answers each of the page's requests (network first, beside a timer), a tenth of Chromium's
-    CPU in those tests (test_browser_offline's tests are about it, and keep it)."""
-    return _playwright.browser()
+    with `browser.new_context()` or `browser.new_page()` (the service worker blocked unless
+    asked for: `SharedBrowser`)."""
+    return SharedBrowser(_playwright.browser())
 
 
 def between_requests():

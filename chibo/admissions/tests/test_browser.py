@@ -26,9 +26,7 @@ def test_secretary_takes_a_candidate_to_official_member_on_a_phone(
     browser, live_server, personas, tree, tmp_path
 ):
     base = live_server.url
-    context = browser.new_context(
-        viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True, service_workers="block"
-    )
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
     page = context.new_page()
     sign_in(page, base, "secretary_a", "/")
 

@@ -29,9 +29,7 @@ def test_commune_records_a_new_cell_committee_and_sees_the_indicators_change(
     congress = today() - datetime.timedelta(days=10)
     base = live_server.url
 
-    context = browser.new_context(
-        viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True, service_workers="block"
-    )
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
     page = context.new_page()
     sign_in(page, base, "commune", f"/org/{tree.commune_a.pk}/")
     assert kpi(page, "cells_with_committee") == "0/2 (0%)"

@@ -51,7 +51,7 @@ def test_upload_a_template_fill_it_and_download(
     bad.write_bytes(_edited("{{ bai_hoc }}", "{{ bai_hoc_rut_ra }}"))
     good.write_bytes(_edited("BÁO CÁO CHÍNH TRỊ", "BÁO CÁO CHÍNH TRỊ (MẪU XÃ AN)"))
 
-    context = browser.new_context(locale="vi-VN", service_workers="block")
+    context = browser.new_context(locale="vi-VN")
     page = context.new_page()
     sign_in(page, base, "commune", f"/congresses/org/{tree.commune_a.pk}/templates/")
     form = "#template-form"
@@ -67,9 +67,7 @@ def test_upload_a_template_fill_it_and_download(
     assert "Mẫu báo cáo chính trị của xã An" in page.locator("#versions").inner_text()
     context.close()
 
-    context = browser.new_context(
-        viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True, service_workers="block"
-    )
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
     page = context.new_page()
     sign_in(page, base, "secretary_a", "/")
     with page.expect_navigation():

@@ -35,7 +35,7 @@ def test_header_menu_and_link_buttons_on_a_phone(browser, live_server, personas,
     Notification.objects.create(
         user=personas["secretary_a"], kind="invitation", text="Giấy mời sinh hoạt tháng này"
     )
-    page = browser.new_page(viewport=PHONE, service_workers="block")
+    page = browser.new_page(viewport=PHONE)
     sign_in(page, live_server.url, "secretary_a", "/accounts/notifications/")
 
     # A notification is a button drawn as a link: link blue on the white card, not white.
@@ -62,7 +62,7 @@ def test_header_menu_and_link_buttons_on_a_phone(browser, live_server, personas,
 
 
 def test_tree_toggle_is_visible(browser, live_server, personas, tree):
-    page = browser.new_page(viewport=PHONE, service_workers="block")
+    page = browser.new_page(viewport=PHONE)
     sign_in(page, live_server.url, "commune", "/org/")
     toggle = page.locator(".tree button.linklike").first
     assert toggle.inner_text() == "▸"
@@ -76,7 +76,7 @@ def test_checkboxes_sit_beside_their_names(browser, live_server, personas, tree)
         start=datetime.date(2020, 6, 1),
         end=datetime.date(2025, 9, 30),
     )
-    page = browser.new_page(viewport=PHONE, service_workers="block")
+    page = browser.new_page(viewport=PHONE)
     sign_in(page, live_server.url, "commune", f"/committees/cell/{tree.cell_a.pk}/")
 
     # The committee election form: each member's box on the line of their name, just before it.

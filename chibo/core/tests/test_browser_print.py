@@ -18,9 +18,7 @@ def test_lists_dashboards_and_meetings_print_on_a4(browser, live_server, persona
     meeting = meeting_of(tree.cell_a)
     for n in range(5):  # the last two are folded under "Xem thêm 2 thay đổi"
         audit.record(actor=None, action="update", obj=meeting, changes={"place": [n, n + 1]})
-    page = browser.new_page(
-        viewport={"width": PRINT_WIDTH, "height": 1000}, service_workers="block"
-    )
+    page = browser.new_page(viewport={"width": PRINT_WIDTH, "height": 1000})
     sign_in(page, live_server.url, "commune", "/members/")
     folds = []
     for url in [

@@ -25,9 +25,7 @@ def test_the_pages_with_htmx_tell_it_to_report_a_refused_value(tree, clients):
 
 @pytest.mark.browser
 def test_a_year_under_the_boxs_minimum_is_reported_on_the_field(browser, live_server, personas):
-    context = browser.new_context(
-        viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True, service_workers="block"
-    )
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
     page = context.new_page()
     sign_in(page, live_server.url, "commune", "/training/")
     sent = []

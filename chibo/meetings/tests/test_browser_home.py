@@ -17,7 +17,7 @@ SMALL = {"width": 360, "height": 740}
 
 
 def test_the_secretary_plans_and_finds_the_next_step(browser, live_server, personas, tree):
-    page = browser.new_page(viewport=SMALL, service_workers="block")
+    page = browser.new_page(viewport=SMALL)
     sign_in(page, live_server.url, "secretary_a", "/")
     assert page.is_visible("h1:has-text('Chi bộ bản Áng')")
     with page.expect_navigation():

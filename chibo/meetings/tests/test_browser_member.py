@@ -37,7 +37,7 @@ def test_member_opens_the_invitation_and_reports_on_a_phone(
         url=f"/meetings/my/#meeting-{meeting.pk}",
         key=f"meeting:{meeting.pk}:invitation",
     )
-    page = browser.new_page(viewport=PHONE, service_workers="block")
+    page = browser.new_page(viewport=PHONE)
     sign_in(page, live_server.url, "member_a", "/accounts/notifications/")
     assert page.is_visible("text=Thông báo (1)")
     with page.expect_navigation():

@@ -30,9 +30,7 @@ def test_secretary_records_a_meeting_through_a_dropped_connection(
 ):
     meeting = meeting_of(tree.cell_a)
     url = f"/meetings/{meeting.pk}/record/"
-    context = browser.new_context(
-        viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True, service_workers="block"
-    )
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
     context.set_default_timeout(60000)
     page = context.new_page()
     sign_in(page, live_server.url, "secretary_a", url)

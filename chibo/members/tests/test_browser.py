@@ -16,9 +16,7 @@ pytestmark = pytest.mark.browser
 def test_secretary_searches_members_on_a_phone(
     browser, live_server, fast_passwords, personas, tmp_path
 ):
-    context = browser.new_context(
-        viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True, service_workers="block"
-    )
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
     page = context.new_page()
     sign_in(page, live_server.url, "secretary_a", "/members/")
     assert page.url == f"{live_server.url}/members/"
@@ -75,9 +73,7 @@ def test_a_bad_filter_value_shows_the_filters_with_its_error(
 ):
     """htmx ignores a 400 unless told (templates/htmx.html): a bad value in a live filter showed
     nothing, the old list staying as if it had been filtered."""
-    context = browser.new_context(
-        viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True, service_workers="block"
-    )
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
     page = context.new_page()
     sign_in(page, live_server.url, "secretary_a", "/members/")
     page.evaluate("window.__stillHere = true")
@@ -101,9 +97,7 @@ def test_a_bad_filter_value_shows_the_filters_with_its_error(
 
 
 def test_admin_sets_up_totp_in_the_browser(browser, live_server, fast_passwords, personas, tree):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="vi-VN", service_workers="block"
-    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     sign_in_on_login_page(page, live_server.url, "admin", "/members/")
     assert page.url.startswith(f"{live_server.url}/accounts/otp/")

@@ -21,9 +21,7 @@ S = VillagePlan.Status
 
 
 def _phone(browser):
-    context = browser.new_context(
-        viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True, service_workers="block"
-    )
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
     context.set_default_timeout(60000)
     return context, context.new_page()
 

@@ -30,7 +30,7 @@ def test_a_bar_leads_to_its_list_and_the_date_is_kept(browser, live_server, pers
             quality=QualityClass.GOOD,
         )
         meet(tree.cell_a2, month, held_on=month.replace(day=20), present=2, summoned=5)
-    page = browser.new_page(viewport=SMALL, service_workers="block")
+    page = browser.new_page(viewport=SMALL)
     sign_in(page, live_server.url, "commune", f"/org/{tree.commune_a.pk}/")
     with page.expect_navigation():
         page.click("#dashboard-link")

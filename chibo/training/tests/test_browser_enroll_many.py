@@ -16,9 +16,7 @@ pytestmark = pytest.mark.browser
 def test_select_all_shown_then_one_submit(browser, live_server, personas, tree):
     course = make_course(tree.district, title="Tập huấn", start=datetime.date(2030, 4, 4))
     extra = make_member(tree.cell_a2, "Vì Văn Đông")
-    context = browser.new_context(
-        viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True, service_workers="block"
-    )
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
     page = context.new_page()
     url = f"/training/courses/{course.pk}/enroll-many/?org={tree.cell_a2.pk}"
     sign_in(page, live_server.url, "commune", url)

@@ -44,9 +44,7 @@ def test_upload_preview_progress_and_import(
     path = tmp_path / "so-du-lieu-xa-an.xlsx"
     path.write_bytes(data)
 
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="vi-VN", service_workers="block"
-    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     # (a password and a TOTP code: accounts/tests/test_auth.py; in a browser, members' tests)
     sign_in(page, live_server.url, "admin", "/workbook/")
