@@ -11,7 +11,8 @@ at the end. `manage.py member_counts` compares the counters with a fresh count.
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from .models import CellMemberCount, Member
 
@@ -53,28 +54,25 @@ def refresh(cell_ids) -> None:
         return
     if not ids:
         return
+    # Create the missing counters and lock the others, in id order: an upsert whose update
+    # (to 0, counted again below) takes the row locks that a SELECT … FOR UPDATE would.
     CellMemberCount.objects.bulk_create(
-        [CellMemberCount(cell_id=i) for i in ids], ignore_conflicts=True
+        [CellMemberCount(cell_id=i, members=0) for i in ids],
+        update_conflicts=True,
+        unique_fields=["cell"],
+        update_fields=["members"],
     )
-    rows = list(
-        CellMemberCount.objects.select_for_update().filter(cell_id__in=ids).order_by("cell_id")
-    )
-    counted = dict(
+    # Then count under the locks, in a statement of its own (under READ COMMITTED, a snapshot
+    # taken after them), and store the counts in the same statement.
+    counted = (
         Member.objects.in_cell()
-        .filter(cell_id__in=ids)
+        .filter(cell_id=OuterRef("cell_id"))
+        .order_by()
         .values("cell_id")
         .annotate(n=Count("id"))
-        .values_list("cell_id", "n")
-        .order_by()
+        .values("n")
     )
-    changed = []
-    for row in rows:
-        n = counted.get(row.cell_id, 0)
-        if row.members != n:
-            row.members = n
-            changed.append(row)
-    if changed:
-        CellMemberCount.objects.bulk_update(changed, ["members"], batch_size=1000)
+    CellMemberCount.objects.filter(cell_id__in=ids).update(members=Coalesce(Subquery(counted), 0))
 
 
 def differences() -> list[tuple[int, int, int]]:

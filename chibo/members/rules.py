@@ -13,6 +13,7 @@ import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -388,33 +389,44 @@ def review(
 def duplicates(records: list[Record], *, in_database: bool = True) -> list[Finding]:
     """Citizen IDs and card numbers repeated among `records` (a file: the later rows are named
     with the first one's key) or, with `in_database`, held by a member other than the record's
-    own (one query per 500 numbers)."""
+    own (one query per 500 numbers of each kind, both kinds in the same query)."""
     from .models import Member
 
-    found = []
+    firsts: dict[str, dict[str, Record]] = {}
+    in_file: dict[str, list[Finding]] = {}
     for name in UNIQUE_FIELDS:
-        in_file, in_database_message = _DUPLICATE_MESSAGES[name]
-        first: dict[str, Record] = {}
+        first = firsts[name] = {}
+        found = in_file[name] = []
         for r in records:
             value = r.fields.get(name)
             if not value:
                 continue
             if value in first:
-                message = _(in_file) % {"v": value, "row": first[value].key}
+                message = _(_DUPLICATE_MESSAGES[name][0]) % {"v": value, "row": first[value].key}
                 found.append(Finding(name, _named(r.name, message), r.key))
             else:
                 first[value] = r
-        if not in_database or not first:
-            continue
-        values, holders = sorted(first), {}
-        for i in range(0, len(values), 500):
-            rows = Member.objects.filter(**{f"{name}__in": values[i : i + 500]})
-            for value, pk in rows.values_list(name, "pk"):
-                holders.setdefault(value, set()).add(pk)
+    holders: dict[str, dict[str, set]] = {name: {} for name in UNIQUE_FIELDS}
+    if in_database:
+        values = {name: sorted(firsts[name]) for name in UNIQUE_FIELDS}
+        longest = max(len(v) for v in values.values())
+        for i in range(0, longest, 500):
+            q = Q()
+            for name in UNIQUE_FIELDS:
+                if values[name][i : i + 500]:
+                    q |= Q(**{f"{name}__in": values[name][i : i + 500]})
+            for row in Member.objects.filter(q).values_list(*UNIQUE_FIELDS, "pk"):
+                pk = row[-1]
+                for name, value in zip(UNIQUE_FIELDS, row, strict=False):
+                    if value in firsts[name]:
+                        holders[name].setdefault(value, set()).add(pk)
+    found = []
+    for name in UNIQUE_FIELDS:
+        found += in_file[name]
         for r in records:
             value = r.fields.get(name)
-            if value and holders.get(value, set()) - {r.pk}:
-                message = _(in_database_message) % {"v": value}
+            if value and holders[name].get(value, set()) - {r.pk}:
+                message = _(_DUPLICATE_MESSAGES[name][1]) % {"v": value}
                 found.append(Finding(name, _named(r.name, message), r.key))
     return found
 

@@ -87,10 +87,11 @@ def member_create(
     member.refresh_derived()
     _check_rules(member)
     # The rules just checked imply Member's four constraints (the card and citizen ID taken,
-    # official before admission, admitted before 18 hence before birth): full_clean would ask
-    # the database again, one query and a savepoint each. The database keeps them all the same.
+    # official before admission, admitted before 18 hence before birth), and _check_cell the
+    # cell: full_clean would ask the database again, one query and a savepoint each. The
+    # database keeps them all the same.
     member.full_clean(
-        exclude=["search_text", "sort_key", "family_name", "given_name"],
+        exclude=["search_text", "sort_key", "family_name", "given_name", "cell"],
         validate_constraints=False,
     )
     member.save()

@@ -64,11 +64,12 @@ def _same_day_event(period, before, fields, on, actor):
     )
 
 
-def _open_period(org, on, actor=None):
+def _open_period(org, on, actor=None, *, new=False):
     """The organization's period from `on`, as it now is. A period that began that very day
     (a second change the same day: a cell founded on the day of a reorganization, then moved
-    under the new commune) is amended in place, audited: it never held a day as it was."""
-    same_day = org.periods.filter(valid_from=on, valid_to__isnull=True).first()
+    under the new commune) is amended in place, audited: it never held a day as it was. A `new`
+    organization has no period yet: none is looked for."""
+    same_day = None if new else org.periods.filter(valid_from=on, valid_to__isnull=True).first()
     if same_day is not None:
         fields = ["name", "parent", "path"]
         before = audit.snapshot(same_day, fields)
@@ -131,13 +132,14 @@ def org_create(
         path="",
         depth=(parent.depth + 1) if parent else 0,
     )
-    # The code's uniqueness and a cell's type were checked above and a new organization has no
-    # end yet (org_valid_interval): full_clean would ask the database again, one query each.
-    org.full_clean(exclude=["path"], validate_unique=False, validate_constraints=False)
+    # The code's uniqueness, a cell's type and the parent (_check_parent, on the row the caller
+    # read) were checked above and a new organization has no end yet (org_valid_interval):
+    # full_clean would ask the database again, one query each.
+    org.full_clean(exclude=["path", "parent"], validate_unique=False, validate_constraints=False)
     org.save()
     org.path = (parent.path if parent else "") + path_segment(org.pk)
     org.save(update_fields=["path"])
-    _open_period(org, valid_from)
+    _open_period(org, valid_from, new=True)
     ev = OrganizationEvent.objects.create(
         kind=OrganizationEvent.Kind.FOUNDED,
         on=valid_from,

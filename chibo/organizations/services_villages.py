@@ -211,7 +211,9 @@ def village_create(
         households=households,
         valid_from=valid_from,
     )
-    village.full_clean()
+    # The code was checked above, the commune and the cell (read again) too: full_clean would
+    # ask the database again, one query each. The database keeps them all the same.
+    village.full_clean(exclude=["commune", "cell"], validate_unique=False)
     village.save()
     VillageCommuneLink.objects.create(village=village, commune=commune, start=valid_from)
     if cell is not None:
@@ -370,7 +372,8 @@ def commune_create(
     commune = Commune(
         code=code, name=name, kind=kind, party_committee=party_committee, valid_from=valid_from
     )
-    commune.full_clean()
+    # The code and the committee were checked above: full_clean would ask the database again.
+    commune.full_clean(exclude=["party_committee"], validate_unique=False)
     commune.save()
     if party_committee is not None:
         CommuneCommitteeLink.objects.create(
