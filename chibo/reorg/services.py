@@ -745,10 +745,17 @@ def _describe(obj) -> str:
     return f"{obj._meta.verbose_name} “{obj}”"
 
 
+class _RowCount(models.Subquery):
+    """How many rows a queryset selects, as a value of the outer query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _rows)"
+    output_field = models.IntegerField()
+
+
 def _references(org: Organization, known: dict[str, set]) -> list[str]:
     """What refers to `org` besides the rows the journal made (a meeting, a target, a new
-    member, a later plan...): each kind of row once, with how many."""
-    found = []
+    member, a later plan...): each kind of row once, with how many. One query for every kind."""
+    kinds = []
     for rel in org._meta.get_fields(include_hidden=True):
         if not (rel.auto_created and not rel.concrete) or rel.related_model is None:
             continue
@@ -762,7 +769,17 @@ def _references(org: Organization, known: dict[str, set]) -> list[str]:
         else:
             rows = model._base_manager.filter(**{rel.field.name: org})
         rows = rows.exclude(pk__in=known.get(model._meta.label_lower, ()))
-        n = rows.count()
+        kinds.append((model, rows.order_by().values("pk")))
+    if not kinds:
+        return []
+    counted = (
+        Organization._base_manager.filter(pk=org.pk)
+        .values(**{f"n{i}": _RowCount(rows) for i, (_model, rows) in enumerate(kinds)})
+        .get()
+    )
+    found = []
+    for i, (model, _rows) in enumerate(kinds):
+        n = counted[f"n{i}"]
         if n:
             found.append(
                 _("%(o)s đã có %(n)d %(what)s ghi sau khi áp dụng.")
