@@ -17,6 +17,9 @@ from .models import Title
 FORMATS = [("", _("Trang")), ("xlsx", _("Excel (.xlsx)"))]
 
 
+_ROW_VALUES = ("pk", "full_name", "birth_date", "cell__name")
+
+
 class _MemberChoices(ModelChoiceIterator):
     """(pk, label) from four values of each member, not from Member instances with their cells:
     a commune's select offers hundreds of members."""
@@ -24,7 +27,13 @@ class _MemberChoices(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        rows = self.queryset.values_list("pk", "full_name", "birth_date", "cell__name")
+        source = getattr(self.field, "rows_from", None)
+        if source is None:
+            rows = self.queryset.values_list(*_ROW_VALUES)
+        else:  # offer(): read once for every select of the page that offers `source`
+            rows = getattr(source, "_chibo_member_rows", None)
+            if rows is None:
+                rows = source._chibo_member_rows = list(source.values_list(*_ROW_VALUES))
         for pk, name, born, cell in rows:
             yield (pk, self.field.label_from_values(name, born, cell))
 
@@ -53,10 +62,18 @@ class MemberChoiceField(forms.ModelChoiceField):
 LISTED_KINDS = ("cell", "grassroots")
 
 
+def offer(field, members):
+    """Offer `members` in the member choice `field`: the selects of a page that offer the same
+    queryset (a cell's page: the position form's member, the congress form's three) read its
+    rows once."""
+    field.queryset = members
+    field.rows_from = members
+
+
 def offer_members(form, org, members):
     form.members = members
     if org.kind in LISTED_KINDS:
-        form.fields["member"].queryset = members
+        offer(form.fields["member"], members)
     else:
         form.fields["member"] = forms.CharField(
             label=_("Số thẻ đảng viên"), max_length=20, help_text=_("Đảng viên thuộc tổ chức này.")

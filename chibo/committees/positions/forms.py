@@ -13,6 +13,7 @@ from ..forms import (
     MemberChoiceField,
     MembersChoiceField,
     member_by_card,
+    offer,
     offer_members,
     titles_for,
 )
@@ -73,7 +74,7 @@ class CongressForm(SubmissionKeyMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["term"].queryset = Term.objects.filter(organization=org).order_by("-start")
         for name in ("secretary", "deputy", "members"):
-            self.fields[name].queryset = members
+            offer(self.fields[name], members)
 
     def clean(self):
         data = super().clean()
