@@ -133,13 +133,14 @@ def _create(name: str, *, template: str) -> None:
 
 
 @contextmanager
-def foreign_keys_checked_once():
+def foreign_keys_checked_once(tables: list[str] | None = None):
     """PostgreSQL checks a deferred foreign key with one trigger call per row written: for the
     demo's ~1.700.000 references, about 20 s of the server's time, half the build. Where the
     test database's user may (a superuser: the cluster `make test` starts), the triggers are
     off while the demo is built and every foreign key of every table is checked afterwards with
     one query each, which finds the same rows in about a second; elsewhere, and on SQLite (its
-    check at the end of each test is one pass already), the build runs as it is."""
+    check at the end of each test is one pass already), the build runs as it is. `tables`:
+    those whose references are checked (every table by default)."""
     if connection.vendor != "postgresql" or not _replica_role():
         yield
         return
@@ -148,7 +149,7 @@ def foreign_keys_checked_once():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = origin")
-    dangling = _dangling_references()
+    dangling = _dangling_references(tables)
     assert not dangling, f"the demo writes rows that point nowhere: {dangling}"
 
 
@@ -162,12 +163,13 @@ def _replica_role() -> bool:
     return True
 
 
-def _dangling_references() -> list[str]:
-    """'table.column -> table.column (n rows)' for each foreign key some row breaks."""
+def _dangling_references(tables: list[str] | None = None) -> list[str]:
+    """'table.column -> table.column (n rows)' for each foreign key some row of `tables` (every
+    table by default) breaks."""
     quote = connection.ops.quote_name
     found = []
     with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
+        for table in tables or connection.introspection.table_names(cursor):
             relations = connection.introspection.get_relations(cursor, table)
             for column, (target_column, target_table, *_) in relations.items():
                 cursor.execute(
