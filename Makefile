@@ -38,10 +38,14 @@ run: env
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 # The two suites run side by side: each leaves a core idle at times (a worker starting, waiting
-# for Chromium or a subprocess, the last worker finishing alone), which the other one fills.
+# for Chromium or a subprocess, the last worker finishing alone), which the other one fills. The
+# demo district is built once for both, by the SQLite suite: the PostgreSQL suite copies its rows
+# from the folder in CHIBO_TEST_DEMO_SHARE (chibo/demo/tests/conftest.py).
 test: env browser-deps
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint check-migrations warm-tests
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	@share=$$(mktemp -d /tmp/chibo-demo-share.XXXXXX); trap 'rm -rf "$$share"' EXIT; \
+	  CHIBO_TEST_DEMO_SHARE=$$share \
+	  $(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 	@echo "make test: all checks passed"
 
 # Python compiles chibo, Django and (pytest) every test module with its assertions rewritten the

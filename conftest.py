@@ -1003,6 +1003,11 @@ def pytest_sessionfinish(session):
         return
     from django.db import connection
 
+    if connection.vendor == "sqlite":
+        from chibo.demo.tests.conftest import say_no_demo_is_coming
+
+        say_no_demo_is_coming()  # (if it has not come, the PostgreSQL suite builds its own)
+        return
     if connection.vendor != "postgresql":
         return
     from pytest_django.plugin import blocking_manager_key
