@@ -47,7 +47,9 @@ class PositionForm(SubmissionKeyMixin, forms.Form):
         super().__init__(*args, **kwargs)
         offer_members(self, org, members)
         self.fields["title"].choices = titles_for(org)
-        self.fields["term"].queryset = Term.objects.filter(organization=org).order_by("-start")
+        self.fields["term"].queryset = (
+            Term.objects.filter(organization=org).select_related("organization").order_by("-start")
+        )
 
     def clean_member(self):
         return member_by_card(self)
@@ -72,7 +74,9 @@ class CongressForm(SubmissionKeyMixin, forms.Form):
 
     def __init__(self, *args, org, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = Term.objects.filter(organization=org).order_by("-start")
+        self.fields["term"].queryset = (
+            Term.objects.filter(organization=org).select_related("organization").order_by("-start")
+        )
         for name in ("secretary", "deputy", "members"):
             offer(self.fields[name], members)
 
