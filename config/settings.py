@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chibo.accounts.middleware.SessionRefreshMiddleware",
     "chibo.core.middleware.LanguageMiddleware",
+    "chibo.core.middleware.TreeReadsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

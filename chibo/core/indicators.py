@@ -13,6 +13,7 @@ offers it, the whole list for its .xlsx. A page serves the codes registered with
 """
 
 import datetime
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -149,6 +150,37 @@ def once_per_batch(key, read):
     one date starts from the same reads of the structure, and nothing writes in between);
     outside compute_all, every time."""
     batch = _batch.get()
+    if batch is None:
+        return read()
+    if key not in batch:
+        batch[key] = read()
+    return batch[key]
+
+
+# What a GET or HEAD request read of the organization tree, kept until its response
+# (chibo.core.middleware.TreeReadsMiddleware); None outside one.
+_tree_reads: ContextVar[dict | None] = ContextVar("request_tree_reads", default=None)
+
+
+@contextmanager
+def tree_reads_kept():
+    """Within it, `once_per_tree_read` reads each key once: for a request that writes no
+    organization, period or link (a GET or HEAD)."""
+    token = _tree_reads.set({})
+    try:
+        yield
+    finally:
+        _tree_reads.reset(token)
+
+
+def once_per_tree_read(key, read):
+    """`read()`, once per `key` while compute_all runs (as once_per_batch) or while a GET or
+    HEAD request runs (tree_reads_kept: several parts of one page start from the same
+    organization's path); otherwise every time. Only for reads of the organization tree, which
+    no GET request changes (other things a GET may write: a notification read, a session)."""
+    batch = _batch.get()
+    if batch is None:
+        batch = _tree_reads.get()
     if batch is None:
         return read()
     if key not in batch:

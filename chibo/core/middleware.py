@@ -2,6 +2,8 @@ from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 
+from chibo.core.indicators import tree_reads_kept
+
 
 class LanguageMiddleware:
     """Vietnamese unless the user chose another language with the switch (a cookie).
@@ -68,3 +70,18 @@ class CompressionMiddleware(GZipMiddleware):
         if not content_type.startswith(COMPRESSIBLE):
             return response
         return super().process_response(request, response)
+
+
+class TreeReadsMiddleware:
+    """A GET or HEAD request changes no organization: the reads of the tree that several parts
+    of its page share (an organization's path on a date) are made once
+    (chibo.core.indicators.once_per_tree_read)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with tree_reads_kept():
+            return self.get_response(request)

@@ -6,7 +6,7 @@ from bisect import bisect_left
 from django.db.models import Count, FilteredRelation, Q
 
 from chibo.core.dated import overlap_q
-from chibo.core.indicators import in_batch, once_per_batch, prime, primed
+from chibo.core.indicators import in_batch, once_per_batch, once_per_tree_read, prime, primed
 from chibo.core.vn import text_sort_key
 
 from .models import (
@@ -29,8 +29,9 @@ from .people import people
 
 def path_as_of(org: Organization, as_of: datetime.date) -> str | None:
     """The organization's path on `as_of`, None if it was not valid then. One query, read once
-    for all the indicators of a compute_all (each of them starts from it)."""
-    return once_per_batch(
+    for all the indicators of a compute_all (each of them starts from it) and once for a GET
+    request's page (its parts start from it too)."""
+    return once_per_tree_read(
         ("path_as_of", org.pk, as_of),
         lambda: (
             OrganizationPeriod.objects.filter(organization=org, valid_from__lte=as_of)
