@@ -8,7 +8,7 @@ the user's scope is a 404, the same as a missing one.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, prefetch_related_objects
 
 from chibo.core import web
 from chibo.core.dated import in_force_q
@@ -187,41 +187,42 @@ def cells_without_thematic(org: Organization, quarter: datetime.date) -> list[Or
 # --- one meeting ------------------------------------------------------------------------------
 
 
+# What a meeting's read view shows besides its cell, read with it (meeting_or_404's `related`).
+DETAIL_RELATED = ("chair", "minute_taker", "score_sheet", "recorded_by")
+
+
 def meeting_detail(meeting: CellMeeting) -> CellMeeting:
-    """The meeting with everything its read view shows, preloaded (a fixed number of queries)."""
-    return (
-        CellMeeting.objects.select_related(
-            "cell", "cell__parent", "chair", "minute_taker", "score_sheet", "recorded_by"
-        )
-        .prefetch_related(
-            Prefetch("agenda", queryset=AgendaItem.objects.filter(removed=False)),
-            Prefetch(
-                "materials",
-                queryset=Material.objects.filter(withdrawn_at__isnull=True).select_related(
-                    "uploaded_by"
-                ),
+    """The meeting (read by meeting_or_404 with DETAIL_RELATED) with everything its read view
+    shows, preloaded (a fixed number of queries)."""
+    prefetch_related_objects(
+        [meeting],
+        Prefetch("agenda", queryset=AgendaItem.objects.filter(removed=False)),
+        Prefetch(
+            "materials",
+            queryset=Material.objects.filter(withdrawn_at__isnull=True).select_related(
+                "uploaded_by"
             ),
-            Prefetch("attendance", queryset=Attendance.objects.select_related("member")),
-            Prefetch("guests", queryset=Guest.objects.all()),
-            Prefetch("speeches", queryset=Speech.objects.select_related("member")),
-            Prefetch(
-                "tasks",
-                queryset=Task.objects.select_related("owner_member", "target", "reviewed_at"),
+        ),
+        Prefetch("attendance", queryset=Attendance.objects.select_related("member")),
+        Prefetch("guests", queryset=Guest.objects.all()),
+        Prefetch("speeches", queryset=Speech.objects.select_related("member")),
+        Prefetch(
+            "tasks",
+            queryset=Task.objects.select_related("owner_member", "target", "reviewed_at"),
+        ),
+        Prefetch(
+            "reviewed_tasks",
+            queryset=Task.objects.select_related("owner_member", "meeting").order_by("id"),
+        ),
+        Prefetch("scores", queryset=ScoreEntry.objects.select_related("item")),
+        Prefetch(
+            "target_progress",
+            queryset=TargetProgress.objects.select_related("target").order_by(
+                "target__order", "target_id"
             ),
-            Prefetch(
-                "reviewed_tasks",
-                queryset=Task.objects.select_related("owner_member", "meeting").order_by("id"),
-            ),
-            Prefetch("scores", queryset=ScoreEntry.objects.select_related("item")),
-            Prefetch(
-                "target_progress",
-                queryset=TargetProgress.objects.select_related("target").order_by(
-                    "target__order", "target_id"
-                ),
-            ),
-        )
-        .get(pk=meeting.pk)
+        ),
     )
+    return meeting
 
 
 def tasks_to_review(meeting: CellMeeting) -> list[Task]:

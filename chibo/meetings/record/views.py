@@ -150,7 +150,9 @@ def detail(request, pk):
     """The read view of a meeting, for every role that reads the cell (an assigned official
     too, read-only)."""
     scope = web.reader_or_404(Scope.for_user(request.user))
-    meeting = selectors.meeting_detail(selectors.meeting_or_404(scope, pk))
+    meeting = selectors.meeting_detail(
+        selectors.meeting_or_404(scope, pk, related=selectors.DETAIL_RELATED)
+    )
     can_write = scope.can_write(meeting.cell)
     held = meeting.status != CellMeeting.Status.PLANNED
     context = {
