@@ -3,6 +3,7 @@ member of cell A, an official assigned to cell A, and the secretary of cell B as
 
 import asyncio
 import collections
+import copy
 import datetime
 import decimal
 import fcntl
@@ -404,7 +405,7 @@ def shared(builder):
         given = {n: request.getfixturevalue(n) for n in needs}
         if key not in module_data.values:  # a test that commits: its own rows
             return builder(**given)
-        return _read_again(module_data.values[key], given.get("tree"))
+        return module_data.given_value(key, given.get("tree"))
 
     fixture.__name__ = name
     fixture.__doc__ = builder.__doc__
@@ -439,7 +440,8 @@ def _frozen(value):
     raise TypeError(f"a shared fixture cannot keep a {type(value).__name__} between tests")
 
 
-def _read_again(frozen, tree):
+def _read_rows(frozen) -> dict:
+    """model -> {pk: instance}: the rows of a frozen value, one query per model."""
     by_model: dict = {}
 
     def collect(v):
@@ -453,7 +455,11 @@ def _read_again(frozen, tree):
                 collect(x)
 
     collect(frozen)
-    rows = {model: model._base_manager.in_bulk(pks) for model, pks in by_model.items()}
+    return {model: model._base_manager.in_bulk(pks) for model, pks in by_model.items()}
+
+
+def _thawed(frozen, rows, tree):
+    """The frozen value with its instances from `rows` and the test's own `tree`."""
 
     def build(v):
         if isinstance(v, _Row):
@@ -485,6 +491,11 @@ class ModuleData:
         self.atomics = []  # (layer, its atomic block)
         self.orgs = self.members = self.users = self.sessions = None
         self.values = {}  # shared fixture name -> its value, frozen
+        # What the tests are given copies of, read once from the rows as the layers left them
+        # ("tree" -> a Tree, "personas" -> a dict, a shared fixture's key -> its rows by model).
+        self.pristine = {}
+        self.changes_at_setup = None  # SQLite's total_changes when the test's fixtures began
+        self.writes = _WritesSeen()  # PostgreSQL: the statements that wrote since then
 
     @property
     def layers(self) -> list[str]:
@@ -493,6 +504,8 @@ class ModuleData:
     def reach(self, layers: list[str]) -> None:
         """Roll back or build until exactly `layers` are in the database, in that order."""
         with self.blocker.unblock():
+            if self.layers != layers:
+                self.pristine.clear()
             while self.layers != layers[: len(self.atomics)]:
                 layer, atomic = self.atomics.pop()
                 transaction.set_rollback(True)
@@ -540,6 +553,98 @@ class ModuleData:
         users = User.objects.in_bulk(self.users.values())
         return {name: users[pk] for name, pk in self.users.items()}
 
+    # Each test gets its own Python objects of the shared rows: copies of instances read once
+    # for the module (no query), as long as the rows are what the layers left, that is while
+    # nothing was written since the test's fixtures began. Once a fixture wrote, what the test
+    # asks for next is read again from the rows (it sees what was written), and the instances
+    # kept are read again for the next test.
+
+    def given_tree(self) -> "Tree":
+        return self._given("tree", self.tree)
+
+    def given_personas(self) -> dict[str, User]:
+        return self._given("personas", self.personas)
+
+    def given_value(self, key, tree):
+        rows = self._given(key, lambda: _read_rows(self.values[key]))
+        return _thawed(self.values[key], rows, tree)
+
+    def _given(self, what, read):
+        if not self._unwritten():
+            self.pristine.clear()
+            return read()
+        if what not in self.pristine:
+            self.pristine[what] = read()
+        return _copied(self.pristine[what])
+
+    def setup_begins(self) -> None:
+        """The layers are in place for the next test, whose fixtures begin."""
+        self.changes_at_setup = _sqlite_changes()
+        if connection.vendor != "sqlite" and self.layers:
+            self.writes.start()
+
+    def _unwritten(self) -> bool:
+        """No row written since the running test's fixtures began."""
+        if connection.vendor == "sqlite":
+            return self.changes_at_setup is not None and _sqlite_changes() == self.changes_at_setup
+        return self.writes.watching and not self.writes.seen
+
+
+class _WritesSeen:
+    """An execute wrapper that notes whether a statement that may write ran (PostgreSQL)."""
+
+    READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK TO")
+
+    def __init__(self):
+        self.watching = False
+        self.seen = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.seen and not sql.lstrip().upper().startswith(self.READS):
+            self.seen = True
+        return execute(sql, params, many, context)
+
+    def start(self) -> None:
+        self.seen = False
+        if not self.watching:
+            connection.execute_wrappers.append(self)
+            self.watching = True
+
+    def stop(self) -> None:
+        if self.watching:
+            connection.execute_wrappers.remove(self)
+            self.watching = False
+
+
+def _copied(value):
+    """A copy of `value` with copies of its model instances (and of their mutable field values):
+    what a test sets on one never reaches the instance kept, nor the next test."""
+    if isinstance(value, models.Model):
+        return _copied_instance(value)
+    if isinstance(value, Tree):
+        tree = Tree.__new__(Tree)
+        tree.__dict__.update({k: _copied(v) for k, v in vars(value).items()})
+        return tree
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_copied(v) for v in value)
+    return value
+
+
+def _copied_instance(obj):
+    from django.db.models.base import ModelState
+
+    new = obj.__class__.__new__(obj.__class__)
+    attrs = obj.__dict__.copy()
+    state = attrs["_state"] = ModelState()
+    state.db, state.adding = obj._state.db, False
+    for name, v in attrs.items():
+        if isinstance(v, dict | list | set | bytearray):
+            attrs[name] = copy.deepcopy(v)
+    new.__dict__.update(attrs)
+    return new
+
 
 _shared: ModuleData | None = None  # the running module's
 
@@ -557,6 +662,14 @@ def pytest_runtest_setup(item):
         _flushed = False
     if _shared is not None and _shared.module is item.module:
         _shared.reach(_layers(item))
+        _shared.setup_begins()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item):
+    if _shared is not None:
+        _shared.changes_at_setup = None
+        _shared.writes.stop()
 
 
 # --- the foreign keys checked after a test that wrote ------------------------------------------
@@ -599,6 +712,7 @@ def module_data(request, django_db_setup, django_db_blocker):
     global _shared
     _shared = ModuleData(django_db_blocker, request.module)
     _shared.reach(_layers(request._pyfuncitem))
+    _shared.setup_begins()
     try:
         yield _shared
     finally:
@@ -610,13 +724,13 @@ def module_data(request, django_db_setup, django_db_blocker):
 def tree(module_data, db):
     """The district of `Tree`: shared by the module's tests (read again for each), or built for
     the test alone when it commits."""
-    return module_data.tree() if "tree" in module_data.layers else Tree()
+    return module_data.given_tree() if "tree" in module_data.layers else Tree()
 
 
 @pytest.fixture
 def personas(module_data, tree):
     """username -> User; each persona's role and node as in STYLE.md."""
-    return module_data.personas() if "personas" in module_data.layers else make_personas(tree)
+    return module_data.given_personas() if "personas" in module_data.layers else make_personas(tree)
 
 
 def login_client(user) -> Client:
