@@ -91,6 +91,12 @@ def _cases(policy):
 
 
 def get_url(page, t):
+    # (the village and the commune looked up for their own pages only)
+    if page in ("village_a1", "village_a1_cell"):
+        village = Village.objects.get(code="V-A1").pk
+        return f"/org/village/{village}/" + ("cell/" if page == "village_a1_cell" else "")
+    if page == "commune_a_rename":
+        return f"/org/commune/{Commune.objects.get(code='C-A').pk}/rename/"
     return {
         "org_tree": "/org/",
         "org_district": f"/org/{t.district.pk}/",
@@ -113,9 +119,6 @@ def get_url(page, t):
         "org_close_cell_a2": f"/org/{t.cell_a2.pk}/close/",
         "org_new_under_commune_a": f"/org/{t.commune_a.pk}/new/",
         "places_commune_a": f"/org/{t.commune_a.pk}/places/",
-        "village_a1": f"/org/village/{Village.objects.get(code='V-A1').pk}/",
-        "village_a1_cell": f"/org/village/{Village.objects.get(code='V-A1').pk}/cell/",
-        "commune_a_rename": f"/org/commune/{Commune.objects.get(code='C-A').pk}/rename/",
         "export_commune_a": f"/members/export.xlsx?org={t.commune_a.pk}",
         "export_cell_a": f"/members/export.xlsx?org={t.cell_a.pk}",
         "import": "/members/import/",
