@@ -494,8 +494,9 @@ class ModuleData:
         # What the tests are given copies of, read once from the rows as the layers left them
         # ("tree" -> a Tree, "personas" -> a dict, a shared fixture's key -> its rows by model).
         self.pristine = {}
-        self.changes_at_setup = None  # SQLite's total_changes when the test's fixtures began
-        self.writes = _WritesSeen()  # PostgreSQL: the statements that wrote since then
+        # when the test's fixtures began: SQLite's total_changes, or (PostgreSQL) the count
+        # of the statements that may have written
+        self.changes_at_setup = None
 
     @property
     def layers(self) -> list[str]:
@@ -587,33 +588,29 @@ class ModuleData:
 
     def setup_begins(self) -> None:
         """The layers are in place for the next test, whose fixtures begin."""
-        self.changes_at_setup = _sqlite_changes()
-        if connection.vendor != "sqlite" and self.layers:
-            self.writes.start()
+        self.changes_at_setup = _changes()
 
     def _unwritten(self) -> bool:
         """No row written since the running test's fixtures began."""
-        if connection.vendor == "sqlite":
-            return self.changes_at_setup is not None and _sqlite_changes() == self.changes_at_setup
-        return self.writes.watching and not self.writes.seen
+        return self.changes_at_setup is not None and _changes() == self.changes_at_setup
 
 
 class _WritesSeen:
-    """An execute wrapper that notes whether a statement that may write ran (PostgreSQL)."""
+    """An execute wrapper that counts the statements that may write (PostgreSQL, which has no
+    count of changed rows), from the start of a test's setup to the end of its teardown."""
 
     READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK TO")
 
     def __init__(self):
         self.watching = False
-        self.seen = False
+        self.count = 0
 
     def __call__(self, execute, sql, params, many, context):
-        if not self.seen and not sql.lstrip().upper().startswith(self.READS):
-            self.seen = True
+        if not sql.lstrip().upper().startswith(self.READS):
+            self.count += 1
         return execute(sql, params, many, context)
 
     def start(self) -> None:
-        self.seen = False
         if not self.watching:
             connection.execute_wrappers.append(self)
             self.watching = True
@@ -622,6 +619,18 @@ class _WritesSeen:
         if self.watching:
             connection.execute_wrappers.remove(self)
             self.watching = False
+
+
+_WRITES = _WritesSeen()
+
+
+def _changes() -> int | None:
+    """A number that grows with every write of the running test's connection (None: unknown):
+    SQLite's count of changed rows (rows rolled back count too), or on PostgreSQL the count of
+    the statements that may have written (rows written by COPY are not seen)."""
+    if connection.vendor == "sqlite":
+        return _sqlite_changes()
+    return _WRITES.count if _WRITES.watching else None
 
 
 def _copied(value):
@@ -741,7 +750,9 @@ def _insert_rows(added: dict) -> None:
 def pytest_runtest_setup(item):
     """Before any fixture of `item`: leave in the database just what it asks for."""
     global _flushed, _changes_before
-    _changes_before = _sqlite_changes()
+    if connection.vendor == "postgresql":
+        _WRITES.start()
+    _changes_before = _changes()
     if _flushed:  # no layer is open: the transactional test before rolled them all back
         from pytest_django.plugin import blocking_manager_key
 
@@ -753,11 +764,14 @@ def pytest_runtest_setup(item):
         _shared.setup_begins()
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_teardown(item):
     if _shared is not None:
         _shared.changes_at_setup = None
-        _shared.writes.stop()
+    try:
+        return (yield)
+    finally:
+        _WRITES.stop()
 
 
 # --- the foreign keys checked after a test that wrote ------------------------------------------
@@ -766,9 +780,10 @@ def pytest_runtest_teardown(item):
 # foreign_key_check, a pass over every reference): on the demo's 1.700.000, 0,3 s per test, for
 # tests that mostly only read. A test that changed no row cannot have broken a reference: the
 # check is skipped when SQLite's count of changed rows is where it was before the test's fixtures
-# (rows rolled back count too). PostgreSQL's check is a deferred-trigger flush, as cheap as it is.
+# (rows rolled back count too). PostgreSQL's check (SET CONSTRAINTS ALL IMMEDIATE, then DEFERRED:
+# two round trips) is skipped when no statement that may write ran since (`_changes`).
 
-_changes_before = None  # SQLite's total_changes before the running test's fixtures
+_changes_before = None  # `_changes()` before the running test's fixtures
 
 
 def _sqlite_changes() -> int | None:
@@ -779,13 +794,15 @@ def _sqlite_changes() -> int | None:
 
 @pytest.fixture(autouse=True, scope="session")
 def _foreign_keys_checked_after_writes():
-    from django.db.backends.sqlite3.base import DatabaseWrapper
+    if connection.vendor == "postgresql":
+        from django.db.backends.postgresql.base import DatabaseWrapper
+    else:
+        from django.db.backends.sqlite3.base import DatabaseWrapper
 
     check = DatabaseWrapper.check_constraints
 
     def checked_after_writes(self, table_names=None):
-        raw = self.connection
-        unchanged = raw is not None and raw.total_changes == _changes_before
+        unchanged = _changes_before is not None and _changes() == _changes_before
         if table_names is None and self.alias == "default" and unchanged:
             return
         check(self, table_names)
