@@ -674,8 +674,10 @@ class Replays:
     A layer's first build reads every table before and after it: what it added is kept, and a
     build that changed or deleted a row that was there before is never replayed (built again
     each time). What is kept holds while the database under it is the one it was built on: the
-    same day, and no transactional test has emptied the tables since (`base_changed`); the
-    personas' rows hold for the tree's rows they were built on."""
+    same day, the same database, and no transactional test has emptied the tables since
+    (`base_changed`); the personas' rows hold for the tree's rows they were built on. (A kept
+    row that no longer fits, its id taken or a reference gone, fails loudly: the INSERT or the
+    foreign key check at the end of the test.)"""
 
     def __init__(self):
         self.kept = {}  # layer -> (key, {model: [rows]} or None, the build's result)
@@ -687,7 +689,8 @@ class Replays:
     def built(self, layer: str, below: tuple, build):
         from django.utils import timezone
 
-        key = (self.generation, timezone.localdate(), connection.vendor, connection.alias, below)
+        database = (connection.vendor, connection.alias, connection.settings_dict["NAME"])
+        key = (self.generation, timezone.localdate(), database, below)
         kept = self.kept.get(layer)
         if kept is not None and kept[0] == key:
             _key, added, result = kept
