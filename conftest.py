@@ -180,11 +180,14 @@ FAST_HASHERS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
+@pytest.fixture(autouse=True, scope="session")
+def fast_passwords():
     """Every test hashes with MD5: PBKDF2 at Django's iteration count costs about half a second of
-    CPU a password, and the tests create users by the dozen. (Production keeps Django's hashers.)"""
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+    CPU a password, and the tests create users by the dozen. (Production keeps Django's hashers.)
+    Set once for the run, not for each test (a change of settings is a signal to every receiver,
+    twice a test)."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
 
 
 def make_personas(tree) -> dict[str, User]:
