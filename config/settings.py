@@ -133,6 +133,9 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend reading the user's roles with the user (sessions signed in with ModelBackend
+    # before it came stay valid: listed below).
+    "chibo.accounts.backends.ScopeBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -39,11 +39,15 @@ class Scope:
         cached = getattr(user, "_chibo_scope", None)
         if cached is not None and cached.on == on:
             return cached
-        rows = (
-            RoleAssignment.objects.current(on)
-            .filter(user=user, organization__valid_to__isnull=True)
-            .values_list("role", "organization__path", "organization_id")
-        )
+        read = getattr(user, "_chibo_grants_read", None)  # accounts.backends.ScopeBackend
+        if read is not None and read[0] == on:
+            rows = read[1]
+        else:
+            rows = (
+                RoleAssignment.objects.current(on)
+                .filter(user=user, organization__valid_to__isnull=True)
+                .values_list("role", "organization__path", "organization_id")
+            )
         scope = cls(user=user, on=on, grants=[Grant(*r) for r in rows], superuser=user.is_superuser)
         user._chibo_scope = scope
         return scope

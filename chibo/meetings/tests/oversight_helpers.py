@@ -77,7 +77,8 @@ def fixed_today(monkeypatch):
     return TODAY
 
 
-BASE = 4  # session, user, TOTP device, role assignments (the session is written a minute at most)
+# session, the user with the roles held today, TOTP device (the session is written a minute at most)
+BASE = 3
 
 
 def chrome_queries(user) -> int:

@@ -181,9 +181,9 @@ def test_anonymous_goes_to_sign_in(tree, client):
 
 
 # --- query counts -------------------------------------------------------------------------------
-# Every signed-in page costs 4 queries before the view (session, user, TOTP device, role
-# assignments) and 1 while rendering (the unread count of the top bar).
-BASE = 5
+# Every signed-in page costs 3 queries before the view (session, the user with the roles held
+# today, TOTP device) and 1 while rendering (the unread count of the top bar).
+BASE = 4
 
 
 def grow(tree, n):

@@ -583,10 +583,10 @@ def test_calendar_page_needs_a_role(world, clients, personas):
 
 
 # --- query counts -------------------------------------------------------------------------------
-# Every signed-in page costs 4 queries before the view (session, user, TOTP device, role
-# assignments) and 1 while rendering (the unread count of the top bar); the session is written
-# once a minute at most (SessionRefreshMiddleware), not after each request.
-BASE = 5
+# Every signed-in page costs 3 queries before the view (session, the user with the roles held
+# today, TOTP device) and 1 while rendering (the unread count of the top bar); the session is
+# written once a minute at most (SessionRefreshMiddleware), not after each request.
+BASE = 4
 
 
 def grow(world, tree, personas, n):

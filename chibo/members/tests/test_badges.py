@@ -161,8 +161,8 @@ def test_badge_list_query_count_does_not_grow(n, tree, personas):
     # The organization (1); the rules of the year and of the year before (2); for each of the
     # 4 award dates: the path (1), interruptions (1), awards (1), the candidates' admission
     # dates (1), the members due with their cells (1);
-    # the awards of the year (1). Five statements are the page's frame (as in test_views).
-    assert len(ctx.captured_queries) == 5 + 1 + 2 + 4 * 5 + 1, [
+    # the awards of the year (1). Four statements are the page's frame (as in test_views).
+    assert len(ctx.captured_queries) == 4 + 1 + 2 + 4 * 5 + 1, [
         q["sql"] for q in ctx.captured_queries
     ]
 

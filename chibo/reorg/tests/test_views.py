@@ -246,15 +246,15 @@ def test_the_preview_reads_in_the_same_queries_whatever_moves(extra, tree, perso
 
 
 # Measured and kept: a change that makes either page read more must say why here.
-# List: session, user, TOTP device, roles (4); the plans, their sources, their parts (3); the
-# unread notifications of the nav (1).
-LIST_QUERIES = 8
-# Detail: the same 4 and the nav's 1; the plan, its sources and parts for the page (3), and for
+# List: session, the user with the roles held today, TOTP device (3); the plans, their
+# sources, their parts (3); the unread notifications of the nav (1).
+LIST_QUERIES = 7
+# Detail: the same 3 and the nav's 1; the plan, its sources and parts for the page (3), and for
 # the preview again (3); the sources' latest changes (2); then one query each: children,
 # memberships, memberships starting later, candidates on the way in (cells only), village
 # links, roles, seats, commune leaders, commune officials, follow assignments, communes,
 # meetings still to come, other drafts (13).
-DETAIL_QUERIES = 26
+DETAIL_QUERIES = 25
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from conftest import D0, make_member
 from .conftest import make_course, seat
 
 pytestmark = pytest.mark.django_db
-BASE = 4  # session, user, TOTP device, role assignments
+BASE = 3  # session, the user with the roles held today, TOTP device
 PAGE = BASE + 1  # + the unread notifications in the top bar
 
 

@@ -1,7 +1,7 @@
 """Query counts of the list and detail pages at two data sizes: the same count.
 
-Every signed-in request costs 4 queries before the view (session, user, TOTP device, role
-assignments), listed as "base" below (the session is written once a minute at most, not after
+Every signed-in request costs 3 queries before the view (session, the user with the roles held
+today, TOTP device), listed as "base" below (the session is written once a minute at most, not after
 each request). An HTML page also counts the unread notifications shown in the top bar: "page".
 """
 
@@ -18,7 +18,7 @@ from conftest import make_member
 from .conftest import K, committee_standard, make_course, plan, seat
 
 pytestmark = pytest.mark.django_db
-BASE = 4  # session, user, TOTP device, role assignments
+BASE = 3  # session, the user with the roles held today, TOTP device
 PAGE = BASE + 1  # + the unread notifications in the top bar
 
 
