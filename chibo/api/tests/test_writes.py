@@ -323,7 +323,9 @@ def test_member_update_with_if_match(tree, personas):
     assert member.residence == "Bản Áng" and member.official_date is None
     assert member.full_name == "Nguyễn Văn An" and member.citizen_id == "014080000001"  # kept
     assert r.json()["is_official"] is False and r["ETag"] != etag
-    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, object_id=str(member.pk))
+    event = AuditEvent.objects.get(
+        action=AuditEvent.Action.UPDATE, object_type="members.member", object_id=str(member.pk)
+    )
     assert event.changes["residence"] == ["", "Bản Áng"] and event.actor == personas["secretary_a"]
     # The old ETag is stale now: 409, nothing written.
     r = send("patch", url, {**head, "HTTP_IF_MATCH": etag}, {"residence": "Khác"})
@@ -421,7 +423,12 @@ def test_organization_create_and_rename(tree, personas):
         "valid_from": "2024-01-01",
         "valid_to": None,
     }
-    assert AuditEvent.objects.get(action=AuditEvent.Action.CREATE, object_id=str(org.pk)).actor
+    created = AuditEvent.objects.get(
+        action=AuditEvent.Action.CREATE,
+        object_type="organizations.organization",
+        object_id=str(org.pk),
+    )
+    assert created.actor
     r = send("post", f"/api/v1/organizations/{tree.commune_a.pk}/children", head, body)
     assert msgs(r) == {None: ["Mã XA-03 đã được dùng."]}
     r = send(
