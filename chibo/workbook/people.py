@@ -307,19 +307,19 @@ def export_members(ctx):
         member_id__in=list(ctx.member_ref), end__isnull=True
     ).values_list("member_id", "start"):
         joined[member_id] = start
-    for m in qs.iterator(chunk_size=2000):
-        row = {k: getattr(m, k) for k in EDITABLE_FIELDS}
+    # Read as values: a district's 10.000 members without a model instance each.
+    fields = ("pk", "cell_id", "status", "status_since", *EDITABLE_FIELDS)
+    for row in qs.values(*fields).iterator(chunk_size=2000):
+        pk = row.pop("pk")
         row.update(
-            ref=ctx.member_ref[m.pk],
-            status=m.status,
-            status_since=m.status_since,
-            cell=ctx.org(m.cell_id),
-            joined_cell_on=joined.get(m.pk),
+            ref=ctx.member_ref[pk],
+            cell=ctx.org(row.pop("cell_id")),
+            joined_cell_on=joined.get(pk),
         )
-        if m.pk in ctx.left:
-            cell_id, left_on = ctx.left[m.pk]
+        if pk in ctx.left:
+            cell_id, left_on = ctx.left[pk]
             row.update(cell=ctx.org(cell_id), joined_cell_on=None)
-            if left_on is not None and m.status in IN_CELL_STATUSES:
+            if left_on is not None and row["status"] in IN_CELL_STATUSES:
                 row.update(status=Status.TRANSFERRED_OUT, status_since=left_on)
         yield row
 
