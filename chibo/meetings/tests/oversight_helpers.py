@@ -77,8 +77,10 @@ def fixed_today(monkeypatch):
     return TODAY
 
 
-# session, the user with the roles held today, TOTP device (the session is written a minute at most)
-BASE = 3
+# session, the user with the roles held today (the session is written a minute at most)
+BASE = 2
+# the session's TOTP device, read for a user who must pass the TOTP step (an org admin)
+OTP = 1
 
 
 def chrome_queries(user) -> int:

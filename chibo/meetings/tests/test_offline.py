@@ -108,9 +108,8 @@ def test_the_list_in_a_fixed_number_of_queries(tree, personas):
         meeting_of(tree.cell_a, month)
     with CaptureQueriesContext(connection) as large:
         client.get(URL)
-    # session, the user with the roles held today, its OTP devices, the cells, the cell's current
-    # meetings
-    assert len(small) == len(large) == 5
+    # session, the user with the roles held today, the cells, the cell's current meetings
+    assert len(small) == len(large) == 4
 
 
 # --- the service worker, the manifest, the offline page --------------------------------------

@@ -69,13 +69,13 @@ def test_query_count_does_not_grow_with_the_targets(clients, url, django_assert_
     client = clients["commune"]
     client.post(url, TARGET)
     client.get(url)
-    # session, the user with the roles held today, TOTP device, notifications; village; plan;
-    # items (the form's choices); targets
-    with django_assert_num_queries(8):
+    # session, the user with the roles held today, notifications; village; plan; items (the
+    # form's choices); targets
+    with django_assert_num_queries(7):
         client.get(url)
     for n in range(3):
         client.post(url, {**TARGET, "name": f"Chỉ tiêu {n}"})
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         r = client.get(url)
     assert len(r.context["targets"]) == 4
 
@@ -104,9 +104,9 @@ def test_commune_page_query_count_does_not_grow(clients, tree, url, django_asser
     client.post(url, TARGET)
     page = reverse("plans:commune", args=[village.commune_id, 2024])
     client.get(page)
-    # session, the user with the roles held today, TOTP device, notifications; commune;
-    # villages, plans, sets, statuses
-    with django_assert_num_queries(9):
+    # session, the user with the roles held today, notifications; commune; villages, plans,
+    # sets, statuses
+    with django_assert_num_queries(8):
         client.get(page)
     for n in range(3):
         village_create(
@@ -118,6 +118,6 @@ def test_commune_page_query_count_does_not_grow(clients, tree, url, django_asser
             cell=tree.cell_a2,
             valid_from=D0,
         )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         r = client.get(page)
     assert len(r.context["rows"]) == 4

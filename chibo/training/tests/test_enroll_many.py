@@ -16,7 +16,9 @@ from conftest import D0, make_member
 from .conftest import make_course, seat
 
 pytestmark = pytest.mark.django_db
-BASE = 3  # session, the user with the roles held today, TOTP device
+# session, the user with the roles held today (no TOTP device: neither the commune nor the
+# analyst must pass the TOTP step)
+BASE = 2
 PAGE = BASE + 1  # + the unread notifications in the top bar
 
 

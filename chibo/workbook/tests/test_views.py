@@ -61,8 +61,9 @@ def test_the_template_and_the_export(clients, tree):
 
 
 @pytest.mark.django_db
-def test_an_admin_outside_the_organization_gets_404(clients, tree, personas):
+def test_an_admin_outside_the_organization_gets_404(tree, personas):
     from chibo.accounts.models import Role, RoleAssignment
+    from conftest import login_client
 
     RoleAssignment.objects.create(
         user=personas["secretary_b"],
@@ -70,7 +71,7 @@ def test_an_admin_outside_the_organization_gets_404(clients, tree, personas):
         organization=tree.commune_b,
         valid_from=tree.commune_b.valid_from,
     )
-    client = clients["secretary_b"]
+    client = login_client(personas["secretary_b"])  # signed in as the admin they now are
     assert client.get(reverse("workbook:index")).status_code == 200
     assert client.get(reverse("workbook:export", args=[tree.commune_a.pk])).status_code == 404
 
@@ -78,6 +79,7 @@ def test_an_admin_outside_the_organization_gets_404(clients, tree, personas):
 @pytest.mark.django_db
 def test_upload_check_confirm_import(clients, personas, immediate_tasks):
     from chibo.accounts.models import Role, RoleAssignment
+    from conftest import login_client
 
     admin = personas["admin"]
     admin.is_superuser = True  # an empty database's first load: the root is new
@@ -99,11 +101,11 @@ def test_upload_check_confirm_import(clients, personas, immediate_tasks):
     assert Member.objects.filter(party_card_number="18000001").exists()
     assert "Đã nhập xong" in client.get(reverse("workbook:detail", args=[item.pk])).text
     # Another admin's import is a 404, like a missing one.
-    other = clients["analyst"]
     root = Organization.objects.get(code="HX")
     RoleAssignment.objects.create(
         user=personas["analyst"], role=Role.ORG_ADMIN, organization=root, valid_from=root.valid_from
     )
+    other = login_client(personas["analyst"])  # signed in as the admin they now are
     assert other.get(reverse("workbook:detail", args=[item.pk])).status_code == 404
 
 
