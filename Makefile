@@ -15,7 +15,7 @@ UV := $(shell uv --version >/dev/null 2>&1 && command -v uv || echo .tools/bin/u
 PY := .venv/bin/python
 DEMO_PASSWORD ?= chibo-demo-2023
 
-.PHONY: run test env lint check-migrations warm-tests test-sqlite test-postgres browser-deps demo bench clean
+.PHONY: run test env lint check-migrations warm-tests warm-tests-1 warm-tests-2 test-sqlite test-postgres browser-deps demo bench clean
 
 .tools/bin/uv:
 	@if ! uv --version >/dev/null 2>&1; then \
@@ -42,7 +42,7 @@ run: env
 # demo district is built once for both, by the SQLite suite: the PostgreSQL suite copies its rows
 # from the folder in CHIBO_TEST_DEMO_SHARE (chibo/demo/tests/conftest.py).
 test: env browser-deps
-	@$(MAKE) --no-print-directory -j2 --output-sync=target lint check-migrations warm-tests
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint check-migrations warm-tests-1 warm-tests-2
 	@share=$$(mktemp -d /tmp/chibo-demo-share.XXXXXX); trap 'rm -rf "$$share"' EXIT; \
 	  CHIBO_TEST_DEMO_SHARE=$$share \
 	  $(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
@@ -51,9 +51,15 @@ test: env browser-deps
 # Python compiles chibo, Django and (pytest) every test module with its assertions rewritten the
 # first time it imports them, and keeps the result: one collection beside the lint, before the
 # suites, so the four processes of the suites do not each compile everything again on a fresh
-# clone (about 8 s of CPU each).
-warm-tests: env
-	@out=$$(.venv/bin/pytest -p no:cacheprovider --collect-only -q 2>&1) || { echo "$$out"; exit 1; }
+# clone (about 8 s of CPU each); two collections side by side, each over half of the apps, so
+# that both cores compile.
+WARM_APPS := $(shell find chibo -name 'test_*.py' | cut -d/ -f2 | sort -u)
+WARM_1 := $(addprefix chibo/,$(shell printf '%s\n' $(WARM_APPS) | awk 'NR % 2 == 1'))
+WARM_2 := $(addprefix chibo/,$(shell printf '%s\n' $(WARM_APPS) | awk 'NR % 2 == 0'))
+warm-tests: warm-tests-1 warm-tests-2
+
+warm-tests-1 warm-tests-2: env
+	@out=$$(.venv/bin/pytest -p no:cacheprovider --collect-only -q $(WARM_$(subst warm-tests-,,$@)) 2>&1) || { echo "$$out"; exit 1; }
 
 lint: env
 	.venv/bin/ruff check .
