@@ -429,18 +429,27 @@ class _TheTree:
     """The tree inside a shared value: the test's own `tree`."""
 
 
-def _frozen(value):
-    if isinstance(value, models.Model):
-        return _Row(type(value), value.pk)
-    if isinstance(value, Tree):
-        return _TheTree()
+def _mapped(value, leaf):
+    """`value` with each thing in its dicts, lists and tuples (their shape kept) given to
+    `leaf`, and what it returns in its place."""
     if isinstance(value, dict):
-        return {k: _frozen(v) for k, v in value.items()}
+        return {k: _mapped(v, leaf) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(_frozen(v) for v in value)
-    if value is None or isinstance(value, str | int | float | datetime.date | decimal.Decimal):
-        return value
-    raise TypeError(f"a shared fixture cannot keep a {type(value).__name__} between tests")
+        return type(value)(_mapped(v, leaf) for v in value)
+    return leaf(value)
+
+
+def _frozen(value):
+    def leaf(v):
+        if isinstance(v, models.Model):
+            return _Row(type(v), v.pk)
+        if isinstance(v, Tree):
+            return _TheTree()
+        if v is None or isinstance(v, str | int | float | datetime.date | decimal.Decimal):
+            return v
+        raise TypeError(f"a shared fixture cannot keep a {type(v).__name__} between tests")
+
+    return _mapped(value, leaf)
 
 
 def _read_rows(frozen) -> dict:
@@ -450,32 +459,22 @@ def _read_rows(frozen) -> dict:
     def collect(v):
         if isinstance(v, _Row):
             by_model.setdefault(v.model, set()).add(v.pk)
-        elif isinstance(v, dict):
-            for x in v.values():
-                collect(x)
-        elif isinstance(v, list | tuple):
-            for x in v:
-                collect(x)
 
-    collect(frozen)
+    _mapped(frozen, collect)
     return {model: model._base_manager.in_bulk(pks) for model, pks in by_model.items()}
 
 
 def _thawed(frozen, rows, tree):
     """The frozen value with its instances from `rows` and the test's own `tree`."""
 
-    def build(v):
+    def leaf(v):
         if isinstance(v, _Row):
             return rows[v.model][v.pk]
         if isinstance(v, _TheTree):
             return tree
-        if isinstance(v, dict):
-            return {k: build(x) for k, x in v.items()}
-        if isinstance(v, list | tuple):
-            return type(v)(build(x) for x in v)
         return v
 
-    return build(frozen)
+    return _mapped(frozen, leaf)
 
 
 def _is_transactional(item) -> bool:
@@ -646,17 +645,17 @@ def _changes() -> int | None:
 def _copied(value):
     """A copy of `value` with copies of its model instances (and of their mutable field values):
     what a test sets on one never reaches the instance kept, nor the next test."""
-    if isinstance(value, models.Model):
-        return _copied_instance(value)
-    if isinstance(value, Tree):
-        tree = Tree.__new__(Tree)
-        tree.__dict__.update({k: _copied(v) for k, v in vars(value).items()})
-        return tree
-    if isinstance(value, dict):
-        return {k: _copied(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(_copied(v) for v in value)
-    return value
+
+    def leaf(v):
+        if isinstance(v, models.Model):
+            return _copied_instance(v)
+        if isinstance(v, Tree):
+            tree = Tree.__new__(Tree)
+            tree.__dict__.update({k: _copied(x) for k, x in vars(v).items()})
+            return tree
+        return v
+
+    return _mapped(value, leaf)
 
 
 def _copied_instance(obj):
@@ -953,14 +952,27 @@ def client_with_session(key: str) -> Client:
     return client
 
 
+@contextmanager
+def queries_left_out():
+    """The queries made inside are taken out of the connection's log, which assertNumQueries and
+    django_assert_num_queries count: a fixture's work done on first use, not the test's."""
+    log = connection.queries_log
+    logged = len(log)
+    try:
+        yield
+    finally:
+        while len(log) > logged:
+            log.pop()
+
+
 class Clients(Mapping):
     """persona name -> a client signed in as that persona, on first use: a test that uses one
     client signs in one persona, not seven.
 
     Signing in is the fixture's work, done before the test as far as the test can tell: its
-    queries are taken out of the connection's log, which assertNumQueries and
-    django_assert_num_queries count, so a count around `clients["admin"].get(...)` counts the
-    request alone, as when every client was signed in before the test."""
+    queries are taken out of the connection's log (`queries_left_out`), so a count around
+    `clients["admin"].get(...)` counts the request alone, as when every client was signed in
+    before the test."""
 
     def __init__(self, personas, sessions=None):
         self._personas = personas
@@ -973,11 +985,8 @@ class Clients(Mapping):
             if user.pk in self._sessions:
                 self._clients[name] = client_with_session(self._sessions[user.pk])
                 return self._clients[name]
-            log = connection.queries_log
-            logged = len(log)
-            self._clients[name] = login_client(user)
-            while len(log) > logged:
-                log.pop()
+            with queries_left_out():
+                self._clients[name] = login_client(user)
         return self._clients[name]
 
     def __iter__(self):

@@ -149,12 +149,16 @@ def once_per_batch(key, read):
     """`read()`, once per `key` while compute_all runs (every indicator of one organization on
     one date starts from the same reads of the structure, and nothing writes in between);
     outside compute_all, every time."""
-    batch = _batch.get()
-    if batch is None:
+    return _read_once(_batch.get(), key, read)
+
+
+def _read_once(kept: dict | None, key, read):
+    """`kept[key]`, read once; every time without `kept`."""
+    if kept is None:
         return read()
-    if key not in batch:
-        batch[key] = read()
-    return batch[key]
+    if key not in kept:
+        kept[key] = read()
+    return kept[key]
 
 
 # What a GET or HEAD request read of the organization tree, kept until its response
@@ -179,13 +183,7 @@ def once_per_tree_read(key, read):
     organization's path); otherwise every time. Only for reads of the organization tree, which
     no GET request changes (other things a GET may write: a notification read, a session)."""
     batch = _batch.get()
-    if batch is None:
-        batch = _tree_reads.get()
-    if batch is None:
-        return read()
-    if key not in batch:
-        batch[key] = read()
-    return batch[key]
+    return _read_once(batch if batch is not None else _tree_reads.get(), key, read)
 
 
 def in_batch() -> bool:

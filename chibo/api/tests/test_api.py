@@ -6,7 +6,6 @@ import json
 from collections.abc import Mapping
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
@@ -15,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from chibo.accounts.models import ApiToken
 from chibo.api.services import token_issue
 from chibo.core.models import AuditEvent
-from conftest import make_member
+from conftest import make_member, queries_left_out
 
 TOKEN_URL = "/api/v1/auth/token"
 
@@ -42,11 +41,8 @@ class Tokens(Mapping):
 
     def __getitem__(self, name) -> dict:
         if name not in self._headers:
-            log = connection.queries_log
-            logged = len(log)
-            self._headers[name] = bearer(self._personas[name])
-            while len(log) > logged:
-                log.pop()
+            with queries_left_out():
+                self._headers[name] = bearer(self._personas[name])
         return self._headers[name]
 
     def __iter__(self):
