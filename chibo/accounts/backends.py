@@ -1,12 +1,16 @@
 """The sign-in backend: Django's, with the roles a user holds today read with the user."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+from django.db import router
+from django.db.models import CharField, DateField, OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
 from chibo.core.dates import today
+from chibo.core.prepared import Prepared
 
 from .models import RoleAssignment
 
@@ -49,6 +53,22 @@ def grants_of(text: str | None) -> list[tuple[str, str, int]]:
     return rows
 
 
+def _user_with_grants(user_id, on):
+    return (
+        get_user_model()
+        ._default_manager.annotate(_chibo_grants_text=_grants_text(on))
+        .filter(pk=user_id)
+    )
+
+
+# Read on every signed-in request: its SQL is built once (core.prepared).
+_USER_WITH_GRANTS = Prepared(
+    _user_with_grants,
+    stand_ins={"user_id": -1, "on": datetime.date(1, 1, 1)},
+    fields={"user_id": get_user_model()._meta.pk, "on": DateField()},
+)
+
+
 class ScopeBackend(ModelBackend):
     """ModelBackend whose get_user (the user of a session, once per request) reads in the same
     query the grants that Scope.for_user reads next on nearly every request: the roles held
@@ -66,15 +86,9 @@ class ScopeBackend(ModelBackend):
 
     def get_user(self, user_id):
         on = today()
-        try:
-            user = (
-                get_user_model()
-                ._default_manager.annotate(_chibo_grants_text=_grants_text(on))
-                .get(pk=user_id)
-            )
-        except get_user_model().DoesNotExist:
-            return None
-        if not self.user_can_authenticate(user):
+        using = router.db_for_read(get_user_model())
+        user = next(iter(_USER_WITH_GRANTS.raw(using, user_id=user_id, on=on)), None)
+        if user is None or not self.user_can_authenticate(user):
             return None
         user._chibo_grants_read = (on, grants_of(user._chibo_grants_text))
         return user
