@@ -1379,10 +1379,10 @@ def pytest_collection_finish(session):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The demo district is built once per run, by the first worker that needs it
-    (chibo/demo/tests/conftest.py), and the others load it. Its longest module runs first, so
-    its worker builds the demo at the start; the demo's other modules run last, when the demo
-    is there to load and no worker waits for it. Each module keeps its tests together."""
+    """The demo district is built once per run (chibo/demo/tests/conftest.py). Its longest
+    module runs first, so that the demo is built at the start; under pytest-xdist the demo's
+    other modules follow it on the same worker (the scheduler below), in one process alone
+    they run last. Each module keeps its tests together."""
     first = [i for i in items if i.nodeid.startswith(DEMO_FIRST)]
     last = [i for i in items if i.nodeid.startswith(DEMO_TESTS) and i not in first]
     middle = [i for i in items if not i.nodeid.startswith(DEMO_TESTS)]
@@ -1397,23 +1397,28 @@ def _module_of(nodeid: str) -> str:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """Under pytest-xdist (`--dist loadgroup`), each module of the demo's tests goes whole to one
-    worker (its tests share the demo loaded for them) and every other test to the first free
-    worker, in the order of the collection above (not the largest group first). xdist's own
-    loadgroup reads an `xdist_group` mark from a suffix it adds to the test's id, which pytest
-    9.2 no longer lets it change (pytest-dev/pytest-xdist#1386): the scheduler finds the demo's
-    tests by their path instead."""
+    """Under pytest-xdist (`--dist loadgroup`), the demo's tests go together to one worker,
+    the one that builds or loads the demo for the first of them, and each other module whole to
+    the first free worker, in the order of the collection above (not the largest first).
+
+    The demo's tests are a third of a worker's time: on one worker from the start, the others
+    share the rest of the run, which ends when the last small module does. (Given last, when
+    the demo was there to load for any worker, the demo's modules ended each run with one worker
+    busy for some 20 s, the other done, and the demo loaded twice.) xdist's own loadgroup reads
+    an `xdist_group` mark from a suffix it adds to the test's id, which pytest 9.2 no longer lets
+    it change (pytest-dev/pytest-xdist#1386): the scheduler finds the demo's tests by their path
+    instead."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
 
     config.option.loadscopereorder = False
 
-    class DemoModulesWhole(LoadGroupScheduling):
+    class DemoTogether(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return _module_of(nodeid)
+            return DEMO_TESTS if nodeid.startswith(DEMO_TESTS) else _module_of(nodeid)
 
-    return DemoModulesWhole(config, log)
+    return DemoTogether(config, log)
 
 
 def pytest_sessionfinish(session):

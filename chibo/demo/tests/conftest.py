@@ -1,8 +1,8 @@
 """The demo district, built once per test run and shared by every worker that runs its tests.
 
-The first worker to need it builds it, under a lock in the run's folder; the others wait for it
-and load the result: a build costs some 40 s of CPU, a load under a second. The demo's tests
-then spread over the workers like any other tests (the root conftest's scheduler), each in its
+The first worker to need it builds it, under a lock in the run's folder; another would wait for
+it and load the result: a build costs some 40 s of CPU, a load under a second. Under
+pytest-xdist the demo's tests all go to one worker (the root conftest's scheduler), each in its
 own transaction rolled back after it.
 
 - SQLite: the worker's in-memory test database is saved aside, the demo is written into it and
