@@ -154,6 +154,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # (chibo.accounts.middleware.SessionRefreshMiddleware), not one per request.
 SESSION_COOKIE_AGE = int(os.environ.get("CHIBO_SESSION_SECONDS", str(8 * 3600)))
 SESSION_REFRESH_SECONDS = 60
+SESSION_ENGINE = "chibo.accounts.sessions"  # Django's database sessions, read quicker
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

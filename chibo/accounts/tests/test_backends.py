@@ -64,3 +64,27 @@ def test_a_stand_in_the_query_does_not_use_is_refused():
     )
     with pytest.raises(AssertionError, match="on"):
         list(prepared.raw("default", user_id=1, on=today()))
+
+
+@pytest.mark.django_db
+def test_a_session_loads_until_it_expires_then_it_is_empty_and_loses_its_key():
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from chibo.accounts.sessions import SessionStore
+
+    assert settings.SESSION_ENGINE == "chibo.accounts.sessions"
+    store = SessionStore()
+    store["who"] = "thư ký"
+    store.save()
+    key = store.session_key
+    assert SessionStore(key).load() == {"who": "thư ký"}
+    assert SessionStore("no-such-session-key-0123456789").load() == {}
+
+    Session.objects.filter(pk=key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    expired = SessionStore(key)
+    assert expired.load() == {}
+    assert expired.session_key is None
