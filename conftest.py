@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Mapping
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
@@ -1024,14 +1025,34 @@ def _browser_path(path):
     return path
 
 
+def _browsers_installed():
+    """`make test` installs Debian's Chromium where it is missing (scripts/ensure-chromium.sh)
+    beside the lint and the suites, not before them: on a new machine apt-get's download and
+    unpacking take some 40 s, mostly waiting on the network, which the tests fill. The folder in
+    CHIBO_BROWSER_DEPS gets the script's exit status when it ends; the first browser test of a
+    process waits for it."""
+    folder = os.environ.get("CHIBO_BROWSER_DEPS")
+    if not folder:
+        return
+    status, deadline = Path(folder) / "status", time.monotonic() + 20 * 60
+    while not status.exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"Chromium's installation did not end in 20 minutes: {folder}/log")
+        time.sleep(0.25)
+    if status.read_text().strip() != "0":
+        pytest.fail(f"Chromium could not be installed: {folder}/log")
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """The full Chromium (Background Sync, which the headless shell lacks)."""
+    _browsers_installed()
     return _browser_path(chromium_path())
 
 
 @pytest.fixture(scope="session")
 def headless_shell():
+    _browsers_installed()
     return _browser_path(headless_shell_path())
 
 
