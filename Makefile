@@ -20,7 +20,8 @@ DEMO_PASSWORD ?= chibo-demo-2023
 .tools/bin/uv:
 	@if ! uv --version >/dev/null 2>&1; then \
 	  echo "== installing uv into .tools (once)"; \
-	  python3 -m venv .tools && .tools/bin/pip install -q uv; fi
+	  python3 -m pip install -q --target .tools uv 2>/dev/null || \
+	    { python3 -m venv .tools && .tools/bin/pip install -q uv; }; fi
 
 .venv/.synced: pyproject.toml uv.lock | .tools/bin/uv
 	$(UV) sync --frozen
