@@ -21,8 +21,8 @@ FIELD_SEP, GRANT_SEP = "\x1f", "\x1e"
 def _grants_text(on):
     """The user's (OuterRef) grants on `on` as one text, as Scope.for_user reads them."""
     return Subquery(
-        RoleAssignment.objects.current(on)
-        .filter(user=OuterRef("pk"), organization__valid_to__isnull=True)
+        RoleAssignment.objects.held(on)
+        .filter(user=OuterRef("pk"))
         .order_by()
         .values("user")
         .annotate(

@@ -46,6 +46,10 @@ class RoleAssignmentQuerySet(ValidFromToQuerySet):
         """The roles held on `on`: [valid_from, valid_to), as every dated row (core.dated)."""
         return self.in_force(on)
 
+    def held(self, on: datetime.date):
+        """The roles that count on `on`: held then, at an organization still open."""
+        return self.current(on).filter(organization__valid_to__isnull=True)
+
 
 class RoleAssignment(models.Model):
     """A role held by a user at an organization (and its subtree) from `valid_from` (included)

@@ -44,8 +44,8 @@ class Scope:
             rows = read[1]
         else:
             rows = (
-                RoleAssignment.objects.current(on)
-                .filter(user=user, organization__valid_to__isnull=True)
+                RoleAssignment.objects.held(on)
+                .filter(user=user)
                 .values_list("role", "organization__path", "organization_id")
             )
         scope = cls(user=user, on=on, grants=[Grant(*r) for r in rows], superuser=user.is_superuser)

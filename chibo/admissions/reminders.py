@@ -276,8 +276,8 @@ def _holders(on: datetime.date) -> list[tuple[str, str, object]]:
     roles = {role for kinds in RECIPIENTS.values() for role in kinds}
     return [
         (ra.role, ra.organization.path, ra.user)
-        for ra in RoleAssignment.objects.current(on)
-        .filter(role__in=roles, organization__valid_to__isnull=True, user__is_active=True)
+        for ra in RoleAssignment.objects.held(on)
+        .filter(role__in=roles, user__is_active=True)
         .select_related("user", "organization")
         .order_by("user_id", "pk")
     ]

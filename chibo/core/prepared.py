@@ -10,8 +10,9 @@ arguments, converted by their fields as the ORM converts them, where the stand-i
 
 from collections.abc import Callable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import Field, QuerySet
+from django.db.models import Field, Model, QuerySet
 
 
 class Prepared:
@@ -22,11 +23,12 @@ class Prepared:
     def __init__(
         self, build: Callable[..., QuerySet], *, stand_ins: dict, fields: dict[str, Field]
     ):
-        assert stand_ins.keys() == fields.keys()
+        if stand_ins.keys() != fields.keys():
+            raise ImproperlyConfigured("each stand-in needs the field that converts its argument")
         self._build = build
         self._stand_ins = stand_ins
         self._fields = fields
-        self._compiled: dict[tuple[str, str], tuple[QuerySet, str, list]] = {}
+        self._compiled: dict[tuple[str, str], tuple[type[Model], str, list]] = {}
 
     def _compile(self, using: str):
         connection = connections[using]
@@ -43,8 +45,9 @@ class Prepared:
             slots.append((name, param))
             found.add(name)
         missing = converted.keys() - found
-        assert not missing, f"stand-ins not found in the query's parameters: {missing}"
-        return queryset, sql, slots
+        if missing:
+            raise ImproperlyConfigured(f"stand-ins not found in the query's parameters: {missing}")
+        return queryset.model, sql, slots
 
     def _convert(self, name: str, value, connection):
         return self._fields[name].get_db_prep_value(value, connection, prepared=False)
@@ -57,9 +60,9 @@ class Prepared:
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = self._compile(using)
-        queryset, sql, slots = compiled
+        model, sql, slots = compiled
         converted = {
             name: self._convert(name, value, connection) for name, value in arguments.items()
         }
         params = tuple(param if name is None else converted[name] for name, param in slots)
-        return queryset.model._default_manager.db_manager(using).raw(sql, params)
+        return model._default_manager.db_manager(using).raw(sql, params)

@@ -4,6 +4,7 @@ whose SQL is built once (core.prepared): the same user and grants as the ORM's q
 import datetime
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import DateField
 
 from chibo.accounts.backends import ScopeBackend, grants_of
@@ -62,7 +63,7 @@ def test_a_stand_in_the_query_does_not_use_is_refused():
         stand_ins={"user_id": -1, "on": datetime.date(1, 1, 1)},
         fields={"user_id": User._meta.pk, "on": DateField()},
     )
-    with pytest.raises(AssertionError, match="on"):
+    with pytest.raises(ImproperlyConfigured, match="on"):
         list(prepared.raw("default", user_id=1, on=today()))
 
 
