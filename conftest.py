@@ -1392,6 +1392,11 @@ GC_THRESHOLDS = (100_000, 20, 100)
 
 def pytest_configure(config):
     gc.set_threshold(*GC_THRESHOLDS)
+    runs_tests = hasattr(config, "workerinput") or not config.getoption("numprocesses", None)
+    if runs_tests and "frame_chunks" in os.environ.get("LD_PRELOAD", ""):
+        # `make test` preloads scripts/frame_chunks.c into the processes that run the tests:
+        # the commands, servers and browsers they start run as a user's do.
+        del os.environ["LD_PRELOAD"]
 
 
 def pytest_collection_finish(session):
