@@ -33,6 +33,7 @@ static void *given[TRACKED];  /* handed out by mmap below, not yet unmapped */
 
 static void reset_lock_in_child(void) { pthread_mutex_init(&lock, NULL); }
 
+/* At load, before the program runs; again if a call comes first (another library's start). */
 __attribute__((constructor)) static void init(void) {
     real_mmap = dlsym(RTLD_NEXT, "mmap64");
     real_munmap = dlsym(RTLD_NEXT, "munmap");
@@ -69,6 +70,7 @@ static void forget(void *addr, size_t len) { /* those [addr, addr + len) overlap
 }
 
 void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
+    if (!real_mmap) init();
     if (!is_chunk(addr, len, prot, flags, fd, off)) {
         if (flags & MAP_FIXED) forget(addr, len);
         return real_mmap(addr, len, prot, flags, fd, off);
@@ -92,6 +94,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
 }
 
 int munmap(void *addr, size_t len) {
+    if (!real_munmap) init();
     if (len == CHUNK) {
         pthread_mutex_lock(&lock);
         int ours = untrack(addr);
@@ -108,11 +111,13 @@ int munmap(void *addr, size_t len) {
 }
 
 int mprotect(void *addr, size_t len, int prot) {
+    if (!real_mprotect) init();
     forget(addr, len);
     return real_mprotect(addr, len, prot);
 }
 
 void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...) {
+    if (!real_mremap) init();
     void *new_addr = NULL;
     if (flags & MREMAP_FIXED) {
         va_list args;
