@@ -65,3 +65,35 @@ def row_writer(table: str, columns: list[str]):
                 execute(sql, values)
 
         yield write
+
+
+# At least this many rows written by the transaction, and more than a tenth of the rows the
+# statistics know (autovacuum's own threshold for a new ANALYZE), make a table's statistics stale.
+ANALYZE_MIN_ROWS = 1000
+
+
+def analyze_written_tables() -> list[str]:
+    """ANALYZE, on PostgreSQL, the tables this transaction has filled: those where it inserted at
+    least ANALYZE_MIN_ROWS rows and more than a tenth of what their statistics count. Returns
+    their names (none elsewhere: SQLite's planner is left as it is).
+
+    Inside the transaction, ANALYZE counts the rows it inserted. Without it, a table analyzed
+    or vacuumed while empty says "0 rows in 1 page", PostgreSQL takes it for one row however many
+    the transaction wrote, and the deferred foreign-key checks at the commit may read a whole
+    index for each row written (bench/results/workbook-import-stale-statistics-postgresql.md)."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.schemaname, s.relname FROM pg_stat_xact_user_tables s"
+            " JOIN pg_class c ON c.oid = s.relid"
+            " WHERE s.n_tup_ins >= %s AND s.n_tup_ins > 0.1 * GREATEST(c.reltuples, 0)"
+            " ORDER BY s.relname",
+            [ANALYZE_MIN_ROWS],
+        )
+        tables = cursor.fetchall()
+        if tables:
+            quote = connection.ops.quote_name
+            names = ", ".join(f"{quote(schema)}.{quote(name)}" for schema, name in tables)
+            cursor.execute(f"ANALYZE {names}")  # noqa: S608 (names from the catalog, quoted)
+    return [name for _schema, name in tables]

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from chibo.core.bulk import analyze_written_tables
 from chibo.core.dates import today
 from chibo.core.models import AuditEvent
 from chibo.members.spreadsheets.reading import SpreadsheetError
@@ -171,6 +172,10 @@ def _import_workbook(file, *, actor, scope, dry_run, accept_warnings, on, progre
                 raise _Rollback
             if any(s.created or s.updated for s in run.summaries.values()):
                 _audit(run)  # a file that changes nothing leaves no trace either
+            # The deferred foreign-key checks of every row written run at the commit, planned
+            # with the statistics the tables have then: fresh ones for the tables just filled
+            # (not in a dry run: its rows are rolled back, the checks never run).
+            analyze_written_tables()
             result.written = True
     except _Rollback:
         pass
