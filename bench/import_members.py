@@ -46,6 +46,7 @@ from chibo.accounts.models import Role, RoleAssignment, User  # noqa: E402
 from chibo.accounts.scope import Scope  # noqa: E402
 from chibo.members import services  # noqa: E402
 from chibo.members.models import Member  # noqa: E402
+from chibo.members.rules import probation_end  # noqa: E402
 from chibo.members.spreadsheets import checking, layout, reading, writing  # noqa: E402
 from chibo.organizations import services as org_services  # noqa: E402
 from chibo.organizations.models import Organization  # noqa: E402
@@ -126,7 +127,8 @@ def build_file(path: Path, rows: int, cells: list[str]):
         born = datetime.date(1940, 1, 1) + datetime.timedelta(days=rnd.randrange(0, 365 * 60))
         admitted = born + datetime.timedelta(days=365 * 19 + rnd.randrange(0, 365 * 20))
         admitted = min(admitted, datetime.date(2025, 6, 1))
-        official = admitted + datetime.timedelta(days=365) if rnd.random() < 0.95 else None
+        # Official on the day probation ends (the rule's own date), or still on probation.
+        official = probation_end(admitted) if rnd.random() < 0.95 else None
         values = {
             "full_name": f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}",
             "sex": rnd.choice(["Nam", "Nữ"]),
