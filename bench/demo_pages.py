@@ -132,7 +132,7 @@ def rows(t, personas):
     add("admin", "committees: district, flagged cells", f"/committees/org/{d.pk}/?{on}&flagged=1")
     committee_pages("admin", commune, f"commune ({commune.name})")
     add("admin", "committee: cell", f"/committees/cell/{cell.pk}/?{on}")
-    for code in committee_lists.INDICATOR_LISTS:
+    for code in registry.listed_on(committee_lists.VIEW):
         add("admin", f"indicator list: {code}", f"/committees/org/{d.pk}/indicators/{code}/?{on}")
     add("admin", "courses", "/training/", "list")
     add("admin", f"course detail: largest ({large.n} enrolled)", f"/training/courses/{large.pk}/")
@@ -229,7 +229,7 @@ def _variants(t):
     cells = ((f"village cell of {m_s} members", cell_s), (f"village cell of {m_l} members", cell_l))
     urls = [(v, "admin", f"/committees/cell/{c.pk}/?{on}", None) for v, c in cells]
     out.append(("committee: cell", urls))
-    for code in committee_lists.INDICATOR_LISTS:
+    for code in registry.listed_on(committee_lists.VIEW):
         url = f"/committees/org/{d.pk}/indicators/{code}/?{on}"
         setting = ("chibo.committees.views", "INDICATOR_PAGE_SIZE")
         out.append(_sized(f"indicator list: {code}", url, setting, (20, 200)))
