@@ -17,8 +17,9 @@ import sys
 from pathlib import Path
 
 import benchenv
-from admissions_board import client_for, measure  # also sets Django up
+from admissions_board import DAY, client_for, measure  # also sets Django up
 
+from chibo.core.dates import today
 from chibo.plans.models import PlanTarget, VillagePlan
 
 AS_OF = "31/03/2023"
@@ -31,24 +32,35 @@ def main():
     parser.add_argument("--out", default=str(benchenv.ROOT / "bench" / "results"))
     parser.add_argument("-n", type=int, default=30)
     args = parser.parse_args()
-    admin, district = client_for("demo-admin")
+    admin, district = client_for("demo-admin", DAY)
     commune_client, commune_org = client_for("demo-commune")
     commune = commune_org.communes.order_by("pk").first()
+    # The commune's latest year of approved plans (the demo's commune staff work at a commune
+    # made on 01/07/2025: it decides its villages' plans from then on).
+    year = (
+        VillagePlan.objects.filter(
+            village__in=commune.villages.all(), status=VillagePlan.Status.APPROVED
+        )
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    now = f"{today():%d/%m/%Y}"  # the commune's lists as of today: it was made in 2025
     rows = [
         ("admin", f"list: district, {code}", admin,
          f"/plans/org/{district.pk}/indicators/{code}/?as_of={AS_OF}")
         for code in CODES
     ]  # fmt: skip
     rows += [
-        ("commune", f"list: commune ({commune_org.name}), {code}", commune_client,
-         f"/plans/org/{commune_org.pk}/indicators/{code}/?as_of={AS_OF}")
+        ("commune", f"list: commune ({commune_org.name}), today, {code}", commune_client,
+         f"/plans/org/{commune_org.pk}/indicators/{code}/?as_of={now}")
         for code in CODES[:2]
     ]  # fmt: skip
     rows += [
-        ("commune", "plans page: commune, 2023", commune_client,
-         f"/plans/commune/{commune.pk}/2023/"),
-        ("commune", "decision (.docx): commune, 2023", commune_client,
-         f"/plans/commune/{commune.pk}/2023/decision.docx"),
+        ("commune", f"plans page: commune, {year}", commune_client,
+         f"/plans/commune/{commune.pk}/{year}/"),
+        ("commune", f"decision (.docx): commune, {year}", commune_client,
+         f"/plans/commune/{commune.pk}/{year}/decision.docx"),
     ]  # fmt: skip
     info = benchenv.time_pages("bench/plans_rollup.py", rows, args.n, measure)
     info["data"] = {
@@ -60,7 +72,8 @@ def main():
     (out / "plans-rollup-sqlite.json").write_text(json.dumps(info, indent=2, ensure_ascii=False))
     data = info["data"]
     lines = [
-        "# Benchmark: the village plans' roll-ups of the Mai Sơn demo database, as of 31/03/2023, "
+        "# Benchmark: the village plans' roll-ups of the Mai Sơn demo database, the district "
+        "as of 31/03/2023 and the commune staff's commune (made on 01/07/2025) today, "
         "on SQLite",
         "",
         *benchenv.header_lines(info),
