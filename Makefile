@@ -15,7 +15,7 @@ UV := $(shell uv --version >/dev/null 2>&1 && command -v uv || echo .tools/bin/u
 PY := .venv/bin/python
 DEMO_PASSWORD ?= chibo-demo-2023
 
-.PHONY: run test env lint check-migrations warm-tests warm-tests-1 warm-tests-2 test-sqlite test-postgres browser-deps demo bench clean
+.PHONY: run test env lint check-migrations warm-tests warm-tests-1 warm-tests-2 test-sqlite test-postgres browser-deps demo bench bench-smoke clean
 
 .tools/bin/uv:
 	@if ! uv --version >/dev/null 2>&1; then \
@@ -101,6 +101,27 @@ test-postgres: env .tools/frame_chunks.so
 
 bench: env
 	$(PY) bench/run.py --help
+
+# Every benchmark once, briefly, on a throwaway demo and a generated district (a few minutes),
+# results left in the temporary folder: the suite does not run them, and a benchmark breaks
+# quietly when the code or the demo it reads changes (four had, found on 06/12/2026).
+bench-smoke: env
+	@tmp=$$(mktemp -d /tmp/chibo-bench-smoke.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; set -e; \
+	  demo="CHIBO_SQLITE_PATH=$$tmp/demo.sqlite3"; district="CHIBO_SQLITE_PATH=$$tmp/district.sqlite3"; \
+	  echo "== the demo and a district into $$tmp"; \
+	  env $$demo $(PY) manage.py migrate -v0; env $$demo $(PY) manage.py demo --password x >/dev/null; \
+	  env $$district $(PY) bench/generate.py --scale district >/dev/null; \
+	  for b in "$$demo bench/run.py --scale demo --n 2 --warmup 1 --wait-idle 0 --no-save" \
+	           "$$district bench/run.py --scale district --n 2 --warmup 1 --wait-idle 0 --no-save" \
+	           "$$demo bench/dashboards.py --n 2 --warmup 1 --wait-idle 0 --no-save" \
+	           "$$demo bench/member_statistics.py --n 2 --warmup 1 --wait-idle 0 --no-save" \
+	           "$$demo bench/form_renderer.py --n 2 --warmup 1 --wait-idle 0 --out $$tmp" \
+	           "$$demo bench/admissions_board.py -n 2 --out $$tmp" \
+	           "$$demo bench/plans_rollup.py -n 2 --out $$tmp" \
+	           "$$demo bench/indicator_batch.py -n 1" \
+	           "$$demo bench/import_members.py --rows 300 --runs 1 --max-load 99 --out $$tmp/im.md"; do \
+	    set -- $$b; echo "== $$2"; env "$$1" $(PY) "$${@:2}" >"$$tmp/log" 2>&1 || { cat "$$tmp/log"; exit 1; }; \
+	  done; echo "bench-smoke: every benchmark ran"
 
 clean:
 	rm -rf .venv .tools var
