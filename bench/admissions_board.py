@@ -35,10 +35,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from chibo.accounts.models import User  # noqa: E402
 from chibo.admissions.models import AdmissionStep, Candidate  # noqa: E402
 from chibo.core.dates import today  # noqa: E402
+from chibo.core.vn import day_text  # noqa: E402
 from config import wsgi  # noqa: E402, F401
 
-AS_OF = "31/03/2023"
-DAY = datetime.date(2023, 3, 31)
+DAY = datetime.date(2023, 3, 31)  # the article's day
+AS_OF = day_text(DAY)
 GOAL_MS = 150
 
 
@@ -105,7 +106,7 @@ def main():
             "commune",
             f"board: commune ({commune.name}, since 01/07/2025), today",
             commune_client,
-            f"/admissions/org/{commune.pk}/?as_of={today():%d/%m/%Y}",
+            f"/admissions/org/{commune.pk}/?as_of={day_text(today())}",
         ),
         (
             "secretary",

@@ -17,12 +17,12 @@ import sys
 from pathlib import Path
 
 import benchenv
-from admissions_board import DAY, client_for, measure  # also sets Django up
+from admissions_board import AS_OF, DAY, client_for, measure  # also sets Django up
 
 from chibo.core.dates import today
+from chibo.core.vn import day_text
 from chibo.plans.models import PlanTarget, VillagePlan
 
-AS_OF = "31/03/2023"
 GOAL_MS = 150
 CODES = ("village_plans_approved", "plan_targets_on_track", "villages_ntm_met")
 
@@ -45,7 +45,7 @@ def main():
         .values_list("year", flat=True)
         .first()
     )
-    now = f"{today():%d/%m/%Y}"  # the commune's lists as of today: it was made in 2025
+    now = day_text(today())  # the commune's lists as of today: it was made in 2025
     rows = [
         ("admin", f"list: district, {code}", admin,
          f"/plans/org/{district.pk}/indicators/{code}/?as_of={AS_OF}")
