@@ -7,8 +7,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from chibo.core import audit
+from chibo.core import audit, changelog
 from chibo.core.dated import end_dated_row
 from chibo.core.dates import in_range, today
 from chibo.core.models import AuditEvent
@@ -29,6 +30,9 @@ from .models import (
     Step,
 )
 from .selectors import candidate_cell_on, rules_all
+
+# The day a candidate moved to another cell, in their page's change log (chibo.core.changelog).
+changelog.describe(Candidate, "on", label=gettext_lazy("Từ ngày"), alone=True)
 
 CANDIDATE_FIELDS = [
     "full_name",

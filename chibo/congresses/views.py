@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -379,11 +380,15 @@ def document(request, pk, kind, fmt):
     if fmt == "pdf" and documents.pdf_converter() is None:
         raise Http404
     now = today()
-    if row.is_committee:
-        context = committee_content.committee_context_for(row, now)
-    else:
-        context = content_.context_for(row, now)
-    filled = documents.fill(row, kind, context, row.held_on or row.scheduled_on or now)
+    # A Party document is in Vietnamese whatever the reader's UI language (the quality classes'
+    # and the positions' names come from the models' translated choices).
+    with translation.override("vi"):
+        if row.is_committee:
+            context = committee_content.committee_context_for(row, now)
+        else:
+            context = content_.context_for(row, now)
+        filled = documents.fill(row, kind, context, row.held_on or row.scheduled_on or now)
+        ascii_name, name = documents.filenames(row, kind, fmt)
     data, mime = filled.content, DOCX
     if fmt == "pdf":
         try:
@@ -394,7 +399,6 @@ def document(request, pk, kind, fmt):
                 status=503,
                 content_type="text/plain; charset=utf-8",
             )
-    ascii_name, name = documents.filenames(row, kind, fmt)
     response = HttpResponse(data, content_type=mime)
     response["Content-Disposition"] = content_disposition(name, ascii_name=ascii_name)
     return response

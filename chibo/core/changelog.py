@@ -10,6 +10,7 @@ events shown.
 """
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -34,15 +35,30 @@ class Described:
     label: object
     keys: type[models.Model] | None = None
     choices: object = None  # a Choices class, or None
+    field: models.Field | None = None  # reads as this field of another model (its label too)
+    alone: bool = False  # the value alone, never "— → value" (the day a change took effect)
 
 
 _DESCRIBED: dict[tuple[str, str], Described] = {}
 _NOTES: dict[tuple[str, str], object] = {}
 
 
-def describe(model: type[models.Model], key: str, *, label, keys=None, choices=None) -> None:
-    """Register how the change `key` of `model`'s audit events reads."""
-    _DESCRIBED[(model._meta.label_lower, key)] = Described(label, keys, choices)
+def describe(
+    model: type[models.Model],
+    key: str,
+    *,
+    label=None,
+    keys=None,
+    choices=None,
+    field=None,
+    alone=False,
+) -> None:
+    """Register how the change `key` of `model`'s audit events reads: with `label`, or as
+    `field` (a field of another model the event records too: a member's status change carries
+    the StatusChange's kind and decision), its label, choices and dates."""
+    if label is None and field is None:
+        raise ValueError("describe() needs a label or a field")
+    _DESCRIBED[(model._meta.label_lower, key)] = Described(label, keys, choices, field, alone)
 
 
 def note(model: type[models.Model], code: str, text) -> None:
@@ -104,6 +120,15 @@ def _pairs(event):
             yield key, None, value, False
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _shown(f) -> bool:
+    """A field nobody types (the row's id, its timestamps, a tree's path, a name's parts kept
+    for sorting) is left out of the log: the event itself says when and who."""
+    return f is None or not (f.primary_key or not f.editable)
+
+
 def _plain(value, f, names) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return EMPTY
@@ -128,7 +153,12 @@ def _plain(value, f, names) -> str:
     if isinstance(value, int):
         return vn.format_int(value)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or EMPTY
+        return ", ".join(_plain(v, None, names) for v in value) or EMPTY
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):  # a key that is no field: a day
+        try:
+            return vn.day_text(datetime.date.fromisoformat(value))
+        except ValueError:
+            return value
     return str(value)
 
 
@@ -147,7 +177,7 @@ def entries(events) -> list[Entry]:
                         wanted[f.related_model].add(str(v))
             elif described and described.keys is not None:
                 for v in (before, after):
-                    if isinstance(v, dict):
+                    if isinstance(v, dict | list):
                         wanted[described.keys].update(str(k) for k in v)
                     elif v not in (None, ""):
                         wanted[described.keys].add(str(v))
@@ -164,7 +194,10 @@ def entries(events) -> list[Entry]:
         for key, before, after, pair in _pairs(event):
             f = _field(model, key)
             described = _DESCRIBED.get((event.object_type, key))
+            if described is None and not _shown(f):
+                continue
             if described is not None:
+                pair = pair and not described.alone
                 rows.append(_described_row(described, before, after, pair, names))
                 continue
             label = capfirst(str(f.verbose_name)) if f is not None else key
@@ -180,6 +213,14 @@ def entries(events) -> list[Entry]:
 
 
 def _described_row(described, before, after, pair, names) -> Row:
+    if described.field is not None:
+        f = described.field
+        label = capfirst(str(described.label or f.verbose_name))
+        return Row(
+            label=label,
+            before=_plain(before, f, names) if pair else None,
+            after=_plain(after, f, names),
+        )
     label = capfirst(str(described.label))
     if isinstance(before, dict) or isinstance(after, dict):
         before, after = before or {}, after or {}
@@ -206,6 +247,8 @@ def _described_row(described, before, after, pair, names) -> Row:
     if described.keys is not None:
 
         def plain(v):
+            if isinstance(v, list):  # ids: each by its name
+                return ", ".join(plain(one) for one in v) or EMPTY
             return EMPTY if v in (None, "") else names.get((described.keys, str(v)), f"#{v}")
 
     else:

@@ -7,8 +7,9 @@ from collections import Counter
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from chibo.core import audit
+from chibo.core import audit, changelog
 from chibo.core.dated import end_dated_row
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
@@ -24,6 +25,17 @@ from .checks import (
 from .models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange, TemporaryStay
 from .spreadsheets.checking import CleanRow, ImportRejected, RowError, records_of, row_errors
 from .spreadsheets.layout import HEADER_OF
+
+# How a member's events read where Member's own fields do not say it (chibo.core.changelog): the
+# day of a transfer or a status change, the StatusChange's and the temporary stay's details.
+changelog.describe(Member, "on", label=gettext_lazy("Từ ngày"), alone=True)
+for _key in ("kind", "reason", "until", "decided_by", "decision_number", "letter_number", "place"):
+    changelog.describe(Member, _key, field=StatusChange._meta.get_field(_key), alone=True)
+changelog.describe(
+    Member, "temporary", field=TemporaryStay._meta.get_field("host_name"), alone=True
+)
+changelog.describe(Organization, "split_into", label=gettext_lazy("Chia thành"), keys=Organization)
+
 
 EDITABLE_FIELDS = [
     "full_name",

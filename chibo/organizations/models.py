@@ -96,7 +96,12 @@ class Organization(TimeStamped):
         _("loại chi bộ"), max_length=20, choices=CellType.choices, blank=True
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("tổ chức cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Binary collation: the subtree range query (path >= p AND path < p + "~") must compare
     # bytes, not locale rules that ignore punctuation.

@@ -103,7 +103,10 @@ class Contest(TimeStamped):
     """The good cell secretary contest (Hội thi Bí thư chi bộ giỏi) of a year."""
 
     name = models.CharField(_("tên hội thi"), max_length=200)
-    organizer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="contests")
+    organizer = models.ForeignKey(
+        Organization, verbose_name=_("đơn vị tổ chức"), on_delete=models.PROTECT,
+        related_name="contests",
+    )  # fmt: skip
     year = models.PositiveSmallIntegerField(_("năm"))
     max_score = models.DecimalField(_("điểm tối đa"), max_digits=5, decimal_places=2, default=100)
 
@@ -116,10 +119,14 @@ class ContestRound(TimeStamped):
         GRASSROOTS = "grassroots", _("Cấp cơ sở")
         DISTRICT = "district", _("Cấp huyện")
 
-    contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="rounds")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("hội thi"), on_delete=models.PROTECT, related_name="rounds"
+    )
     level = models.CharField(_("cấp thi"), max_length=12, choices=Level.choices)
     held_on = models.DateField(_("ngày thi"))
-    organizer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    organizer = models.ForeignKey(
+        Organization, verbose_name=_("đơn vị tổ chức"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["contest_id", "held_on"]

@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from chibo.core import audit
+from chibo.core import audit, changelog
 from chibo.core.dated import end_dated_row, end_dated_rows, holds
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
@@ -26,6 +27,11 @@ from chibo.organizations.selectors import periods_under
 from .. import rules
 from ..models import CommitteeRule, Position, Term, Title, in_force_q
 from ..selectors import official_counts, overlapping
+
+# A committee chosen anew, in the organization's change log (chibo.core.changelog): the positions
+# held before and after, by name, and the day.
+changelog.describe(Organization, "committee", label=gettext_lazy("Cấp ủy viên"), keys=Position)
+changelog.describe(Organization, "on", label=gettext_lazy("Từ ngày"), alone=True)
 
 POSITION_FIELDS = [
     "organization",

@@ -13,6 +13,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -274,6 +275,24 @@ def test_the_congress_page_and_documents_for_writer_reader_and_outsider(
     assert r.status_code == 200 and "gồm 2 đồng chí" in text
     assert "Đồng chí Lò Thị Ánh, Bí thư" in text and "Đồng chí Nguyễn Văn An, Phó Bí thư" in text
     assert "báo cáo Huyện ủy Thử theo quy định" in text
+
+
+def test_the_documents_are_in_vietnamese_in_the_english_ui(tree, clients, committee_congress):
+    """The quality classes and the positions come from translated choices: a reader in the
+    English UI gets the same Vietnamese documents, under the same names."""
+    url = f"/congresses/{committee_congress['row'].pk}/"
+    kinds = ("committee_report", "committee_resolution")
+    vietnamese = {k: clients["commune"].get(f"{url}{k}.docx") for k in kinds}
+    english = clients["analyst"]
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert '<html lang="en">' in english.get(url).content.decode()
+    for kind in kinds:
+        r = english.get(f"{url}{kind}.docx")
+        assert r["Content-Disposition"] == vietnamese[kind]["Content-Disposition"]
+        assert text_of(r.content) == text_of(vietnamese[kind].content)
+    text = text_of(english.get(f"{url}committee_resolution.docx").content)
+    assert "Đồng chí Lò Thị Ánh, Bí thư" in text and "Secretary" not in text
+    assert "Tốt" in text_of(english.get(f"{url}committee_report.docx").content)
 
 
 def test_the_upper_committees_go_by_their_own_names():

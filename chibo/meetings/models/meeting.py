@@ -48,7 +48,9 @@ class CellMeeting(TimeStamped):
     RECORDED = (Status.HELD, Status.CONFIRMED, Status.RETURNED)
     WITH_DOCUMENTS = (Status.HELD, Status.CONFIRMED)
 
-    cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="meetings")
+    cell = models.ForeignKey(
+        Organization, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="meetings"
+    )
     month = models.DateField(_("tháng"))  # first day of the month the meeting belongs to
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)
     topic = models.CharField(_("chuyên đề"), max_length=300, blank=True)
@@ -61,17 +63,20 @@ class CellMeeting(TimeStamped):
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
     chair = models.ForeignKey(
-        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        Member, verbose_name=_("chủ trì"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
     minute_taker = models.ForeignKey(
-        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        Member, verbose_name=_("thư ký ghi biên bản"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
     summary = models.TextField(_("tình hình, kết quả tháng qua"), blank=True)
     conclusions = models.TextField(_("kết luận"), blank=True)
     resolution = models.TextField(_("nghị quyết tháng"), blank=True)
     score_sheet = models.ForeignKey(
-        ScoreSheet, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        ScoreSheet, verbose_name=_("phiếu chấm điểm"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
     quality_points = models.PositiveSmallIntegerField(_("điểm chất lượng"), null=True, blank=True)
     quality_class = models.CharField(
         _("xếp loại"), max_length=10, choices=QualityClass.choices, blank=True
@@ -81,18 +86,28 @@ class CellMeeting(TimeStamped):
     present = models.PositiveSmallIntegerField(_("có mặt"), default=0)
     absent_excused = models.PositiveSmallIntegerField(_("vắng có lý do"), default=0)
     absent_unexcused = models.PositiveSmallIntegerField(_("vắng không lý do"), default=0)
-    materials_posted_at = models.DateTimeField(null=True, blank=True)
-    invitations_sent_at = models.DateTimeField(null=True, blank=True)
+    materials_posted_at = models.DateTimeField(_("đăng tài liệu lúc"), null=True, blank=True)
+    invitations_sent_at = models.DateTimeField(_("gửi giấy mời lúc"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi biên bản"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(_("ghi biên bản lúc"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhận xét"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("nhận xét lúc"), null=True, blank=True)
     review_comment = models.TextField(_("ý kiến của Đảng ủy"), blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
 
     objects = CellMeetingQuerySet.as_manager()
 
