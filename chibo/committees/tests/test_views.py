@@ -153,6 +153,9 @@ def test_write_forms_only_for_writers(persona, forms, tree, page_data, clients):
         assert (action in body) == forms, action
     body = clients[persona].get(url("succession_cell_a", tree, page_data)).content.decode()
     assert ("/succession/add/" in body) == forms
+    # The form's hidden submission key is sent, not shown with a label of its own.
+    assert ('name="submission_key"' in body) == forms
+    assert 'for="id_submission_key"' not in body
 
 
 def test_index_lists_several_tops(tree, clients, personas):
