@@ -72,6 +72,8 @@ class RoleAssignment(models.Model):
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
         ordering = ["user_id", "valid_from"]
         constraints = [
             models.CheckConstraint(

@@ -185,6 +185,8 @@ class AdmissionTarget(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("chỉ tiêu kết nạp")
+        verbose_name_plural = _("chỉ tiêu kết nạp")
         ordering = ["organization_id", "year", "decided_on"]
         constraints = [
             models.UniqueConstraint(

@@ -58,6 +58,8 @@ class Term(TimeStamped):
     objects = DatedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("nhiệm kỳ")
+        verbose_name_plural = _("nhiệm kỳ")
         ordering = ["organization_id", "-start"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="term_interval"),
@@ -100,6 +102,8 @@ class Position(TimeStamped):
     objects = DatedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("chức danh cấp ủy")
+        verbose_name_plural = _("chức danh cấp ủy")
         ordering = ["organization_id", "title", "start"]
         indexes = [models.Index(fields=["organization", "start"], name="position_org_idx")]
         constraints = [
@@ -168,6 +172,10 @@ class RoleModel(TimeStamped):
     effective_from = models.DateField(_("áp dụng từ"))
     effective_to = models.DateField(_("đến"), null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("gương điển hình")
+        verbose_name_plural = _("gương điển hình")
+
     def __str__(self):
         return self.name
 
@@ -211,6 +219,8 @@ class CommuneLeader(TimeStamped):
     objects = DatedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("lãnh đạo xã")
+        verbose_name_plural = _("lãnh đạo xã")
         ordering = ["commune_id", "post", "start"]
 
     def __str__(self):
@@ -229,6 +239,10 @@ class LeadershipTarget(TimeStamped):
     nonlocal_target = models.PositiveSmallIntegerField(_("chỉ tiêu không phải người địa phương"))
 
     objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chỉ tiêu cán bộ lãnh đạo")
+        verbose_name_plural = _("chỉ tiêu cán bộ lãnh đạo")
 
     def __str__(self):
         return f"{self.organization} {self.term_name}: {self.nonlocal_target}"
@@ -278,6 +292,8 @@ class CommuneOfficial(TimeStamped):
     objects = DatedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("cán bộ xã")
+        verbose_name_plural = _("cán bộ xã")
         ordering = ["commune_id", "full_name"]
 
     def __str__(self):
@@ -301,6 +317,8 @@ class SuccessionPlan(TimeStamped):
     )
 
     class Meta:
+        verbose_name = _("quy hoạch cấp ủy")
+        verbose_name_plural = _("quy hoạch cấp ủy")
         ordering = ["organization_id", "title", "approved_on"]
 
     def __str__(self):

@@ -40,6 +40,8 @@ class CongressPlan(TimeStamped):
     )
 
     class Meta:
+        verbose_name = _("kế hoạch đại hội")
+        verbose_name_plural = _("kế hoạch đại hội")
         ordering = ["organization_id", "-term_start"]
         constraints = [
             models.CheckConstraint(
@@ -84,6 +86,8 @@ class CellCongress(TimeStamped):
     )
 
     class Meta:
+        verbose_name = _("đại hội chi bộ")
+        verbose_name_plural = _("đại hội chi bộ")
         ordering = ["plan_id", "cell__name"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "cell"], name="cell_congress_unique"),
@@ -159,6 +163,8 @@ class CongressTemplate(TimeStamped):
     )
 
     class Meta:
+        verbose_name = _("mẫu văn kiện đại hội")
+        verbose_name_plural = _("mẫu văn kiện đại hội")
         ordering = ["organization_id", "kind", "-valid_from", "-id"]
 
     def __str__(self):
@@ -207,6 +213,8 @@ class WorkingRegulation(TimeStamped):
     )
 
     class Meta:
+        verbose_name = _("quy chế làm việc")
+        verbose_name_plural = _("quy chế làm việc")
         ordering = ["cell_id", "-adopted_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["cell", "adopted_on"], name="regulation_unique_day"),

@@ -199,6 +199,10 @@ class CellMemberCount(models.Model):
     )
     members = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("số đảng viên của chi bộ")
+        verbose_name_plural = _("số đảng viên của chi bộ")
+
     def __str__(self):
         return f"{self.cell_id}: {self.members}"
 
@@ -224,6 +228,8 @@ class Membership(models.Model):
     objects = DatedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("quá trình sinh hoạt")
+        verbose_name_plural = _("quá trình sinh hoạt")
         ordering = ["member_id", "start"]
         indexes = [models.Index(fields=["cell", "start"], name="membership_cell_idx")]
         constraints = [
@@ -316,6 +322,8 @@ class TemporaryStay(models.Model):
     objects = DatedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("sinh hoạt tạm thời")
+        verbose_name_plural = _("sinh hoạt tạm thời")
         ordering = ["member_id", "start"]
         constraints = [
             models.CheckConstraint(

@@ -185,6 +185,8 @@ class OrganizationPeriod(models.Model):
     objects = ValidFromToQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("giai đoạn của tổ chức")
+        verbose_name_plural = _("giai đoạn của tổ chức")
         ordering = ["organization_id", "valid_from"]
         indexes = [models.Index(fields=["path", "valid_from"], name="orgperiod_path_idx")]
         constraints = [
@@ -221,6 +223,8 @@ class OrganizationEvent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("sự kiện của tổ chức")
+        verbose_name_plural = _("sự kiện của tổ chức")
         ordering = ["on", "id"]
 
     def __str__(self):
@@ -255,6 +259,8 @@ class Commune(TimeStamped):
     valid_to = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("xã, phường")
+        verbose_name_plural = _("xã, phường")
         ordering = ["name"]
 
     def __str__(self):
@@ -293,6 +299,8 @@ class Village(TimeStamped):
     valid_to = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("thôn, bản")
+        verbose_name_plural = _("thôn, bản")
         ordering = ["commune__name", "name"]
 
     def __str__(self):

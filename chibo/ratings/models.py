@@ -110,6 +110,8 @@ class CellRating(TimeStamped):
     )
 
     class Meta:
+        verbose_name = _("xếp loại chi bộ")
+        verbose_name_plural = _("xếp loại chi bộ")
         ordering = ["-year", "cell_id"]
         constraints = [
             models.UniqueConstraint(fields=["cell", "year"], name="cell_rating_once_a_year"),
@@ -161,6 +163,8 @@ class MemberRating(TimeStamped):
     )
 
     class Meta:
+        verbose_name = _("xếp loại đảng viên")
+        verbose_name_plural = _("xếp loại đảng viên")
         ordering = ["-year", "member_id"]
         constraints = [
             models.UniqueConstraint(fields=["member", "year"], name="member_rating_once_a_year"),

@@ -99,6 +99,8 @@ class ReorganizationSource(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("tổ chức cũ của phương án")
+        verbose_name_plural = _("tổ chức cũ của phương án")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -125,6 +127,8 @@ class ReorganizationPart(models.Model):
     )
 
     class Meta:
+        verbose_name = _("tổ chức mới của phương án")
+        verbose_name_plural = _("tổ chức mới của phương án")
         ordering = ["reorganization_id", "index"]
         constraints = [
             models.UniqueConstraint(fields=["reorganization", "index"], name="reorg_part_index")

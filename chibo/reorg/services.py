@@ -68,7 +68,7 @@ from chibo.admissions.models import AdmissionStep, CandidateCell
 from chibo.admissions.services import candidate_move_cell
 from chibo.committees.models import Term
 from chibo.committees.positions.services import position_assign, position_end_many
-from chibo.core import audit
+from chibo.core import audit, vn
 from chibo.core.dated import end_dated_row, end_dated_rows
 from chibo.core.dates import today as today_
 from chibo.core.models import AuditEvent
@@ -782,8 +782,8 @@ def _references(org: Organization, known: dict[str, set]) -> list[str]:
         n = counted[f"n{i}"]
         if n:
             found.append(
-                _("%(o)s đã có %(n)d %(what)s ghi sau khi áp dụng.")
-                % {"o": org.name, "n": n, "what": model._meta.verbose_name}
+                _("%(o)s đã có %(n)s %(what)s ghi sau khi áp dụng.")
+                % {"o": org.name, "n": vn.format_int(n), "what": model._meta.verbose_name}
             )
     return found
 

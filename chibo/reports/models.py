@@ -33,6 +33,8 @@ class ReportTemplate(TimeStamped):
     )
 
     class Meta:
+        verbose_name = _("mẫu báo cáo")
+        verbose_name_plural = _("mẫu báo cáo")
         ordering = ["organization_id", "-valid_from", "-id"]
 
     def __str__(self):

@@ -36,6 +36,8 @@ class Target(TimeStamped):
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
         ordering = ["cell_id", "year", "order", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -41,6 +41,8 @@ class TrainingCourse(TimeStamped):
     place = models.CharField(_("địa điểm"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("lớp bồi dưỡng")
+        verbose_name_plural = _("lớp bồi dưỡng")
         ordering = ["-start", "title"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="course_interval")
@@ -110,6 +112,10 @@ class Contest(TimeStamped):
     year = models.PositiveSmallIntegerField(_("năm"))
     max_score = models.DecimalField(_("điểm tối đa"), max_digits=5, decimal_places=2, default=100)
 
+    class Meta:
+        verbose_name = _("hội thi")
+        verbose_name_plural = _("hội thi")
+
     def __str__(self):
         return self.name
 
@@ -129,6 +135,8 @@ class ContestRound(TimeStamped):
     )
 
     class Meta:
+        verbose_name = _("vòng thi")
+        verbose_name_plural = _("vòng thi")
         ordering = ["contest_id", "held_on"]
 
     def __str__(self):
@@ -152,6 +160,8 @@ class Contestant(TimeStamped):
     prize = models.CharField(_("giải"), max_length=12, choices=Prize.choices, blank=True)
 
     class Meta:
+        verbose_name = _("thí sinh")
+        verbose_name_plural = _("thí sinh")
         ordering = ["round_id", "-score"]
         constraints = [
             models.UniqueConstraint(fields=["round", "member"], name="contestant_unique"),

@@ -112,6 +112,8 @@ class CellMeeting(TimeStamped):
     objects = CellMeetingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("buổi sinh hoạt chi bộ")
+        verbose_name_plural = _("buổi sinh hoạt chi bộ")
         ordering = ["cell_id", "scheduled_date"]
         indexes = [
             models.Index(fields=["month", "cell"], name="meeting_month_idx"),
@@ -313,6 +315,8 @@ class Task(TimeStamped):
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
 
     class Meta:
+        verbose_name = _("nhiệm vụ được giao")
+        verbose_name_plural = _("nhiệm vụ được giao")
         ordering = ["cell_id", "deadline", "id"]
         indexes = [
             models.Index(fields=["owner_member", "state"], name="task_owner_idx"),

@@ -39,5 +39,9 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("lịch đồng bộ")
+        verbose_name_plural = _("lịch đồng bộ")
+
     def __str__(self):
         return f"{self.user} {self.cell or ''}"

@@ -42,6 +42,8 @@ class FollowAssignment(TimeStamped):
     objects = DatedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("phân công theo dõi chi bộ")
+        verbose_name_plural = _("phân công theo dõi chi bộ")
         ordering = ["official_id", "start"]
         constraints = [
             models.CheckConstraint(
@@ -70,6 +72,8 @@ class SupportAssignment(TimeStamped):
     objects = DatedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("phân công giúp đỡ thôn, bản")
+        verbose_name_plural = _("phân công giúp đỡ thôn, bản")
         ordering = ["village_id", "start"]
         constraints = [
             models.CheckConstraint(

@@ -57,6 +57,8 @@ class MeetingRule(models.Model):
     source = models.CharField(_("văn bản"), max_length=200)
 
     class Meta:
+        verbose_name = _("quy định lịch sinh hoạt")
+        verbose_name_plural = _("quy định lịch sinh hoạt")
         ordering = ["organization_id", "cell_type", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
@@ -94,6 +96,8 @@ class AgendaTemplate(models.Model):
     source = models.CharField(_("văn bản"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("mẫu chương trình sinh hoạt")
+        verbose_name_plural = _("mẫu chương trình sinh hoạt")
         ordering = ["-effective_from"]
         constraints = [
             models.UniqueConstraint(
@@ -139,6 +143,8 @@ class ScoreSheet(models.Model):
     average_min = models.PositiveSmallIntegerField(_("Trung bình từ"), default=50)
 
     class Meta:
+        verbose_name = _("phiếu chấm điểm")
+        verbose_name_plural = _("phiếu chấm điểm")
         ordering = ["-effective_from"]
         constraints = [
             models.UniqueConstraint(

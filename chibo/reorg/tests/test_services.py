@@ -307,9 +307,30 @@ def test_undo_is_refused_with_the_reason_once_something_depends_on_it(tree, pers
     member_transfer(member=tree.member_b, to_cell=new, on=datetime.date(2027, 2, 1), actor=admin)
     reasons = services.dependents(plan)
     assert any("Chi bộ bản Áng Đông đã có" in r for r in reasons), reasons
+    # What it has is named in Vietnamese (the membership the transfer opened), not "membership".
+    assert "Chi bộ bản Áng Đông đã có 1 quá trình sinh hoạt ghi sau khi áp dụng." in reasons
     with pytest.raises(ValidationError, match="Không thể hoàn tác"):
         services.reorg_undo(reorganization=plan, actor=admin)
     assert Organization.objects.filter(code="XA-09").exists()
+
+
+def test_every_kind_of_row_an_organization_can_have_is_named_in_vietnamese():
+    """The refusal to undo names each kind of row that refers to an organization (its model's
+    verbose name): Django's made-up English name ("position", "succession plan") is not one."""
+    from django.apps import apps
+    from django.utils.text import camel_case_to_spaces
+
+    made_up = []
+    for model in apps.get_models():
+        meta = model._meta
+        if not model.__module__.startswith("chibo."):
+            continue
+        if not any(f.is_relation and f.related_model is Organization for f in meta.fields):
+            continue
+        default = camel_case_to_spaces(meta.object_name)
+        if str(meta.verbose_name) == default or str(meta.verbose_name_plural) == default + "s":
+            made_up.append(meta.label)
+    assert not made_up, made_up
 
 
 @pytest.mark.django_db
