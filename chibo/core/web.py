@@ -136,6 +136,16 @@ def add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def errors_text(form) -> str:
+    """A form's errors in one line, for a message shown away from the form (after a redirect):
+    each field's errors after its label ("Ngày: Ngày không hợp lệ"), the form's own alone."""
+    parts = []
+    for name, errors in form.errors.items():
+        text = " ".join(errors)
+        parts.append(f"{form[name].label}: {text}" if name in form.fields else text)
+    return " ".join(parts)
+
+
 # --- downloads ----------------------------------------------------------------------------------
 
 

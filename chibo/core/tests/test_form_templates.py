@@ -1,6 +1,7 @@
-"""A template that lays out a form field by field shows the visible fields with their labels and
-puts the hidden ones (a submission key) in without one: looping over the whole form printed
-"Submission key:" above nothing on three pages."""
+"""Rules every template keeps. A template that lays out a form field by field shows the visible
+fields with their labels and puts the hidden ones (a submission key) in without one: looping
+over the whole form printed "Submission key:" above nothing on three pages. A count in a
+translated sentence is formatted."""
 
 import re
 from pathlib import Path
@@ -21,3 +22,18 @@ def test_no_form_loop_labels_its_hidden_fields():
     assert not found, "loop over form.visible_fields (and form.hidden_fields apart):\n" + "\n".join(
         found
     )
+
+
+BLOCK_WITH = re.compile(r"\{% blocktranslate with ([^%]*)%\}")
+
+
+def test_counts_in_sentences_are_formatted():
+    """A count put into a translated sentence reads 1.720, not 1720 (vnint)."""
+    found = []
+    for path in Path(settings.BASE_DIR).glob("**/templates/**/*.html"):
+        if ".venv" in path.parts:
+            continue
+        for args in BLOCK_WITH.findall(path.read_text(encoding="utf-8")):
+            if re.search(r"\|length(?!\|vnint)", args):
+                found.append(f"{path.relative_to(settings.BASE_DIR)}: {args.strip()}")
+    assert not found, "\n".join(found)

@@ -325,7 +325,7 @@ def _review_post(request, pk, which):
             error = _apply(form, e)
             meeting.refresh_from_db()
     else:
-        error = " ".join(" ".join(v) for v in form.errors.values())
+        error = web.errors_text(form)
     return _after_review(
         request, scope, meeting, ok_message=str(done), error=error, form=form, which=which
     )

@@ -31,7 +31,7 @@ def _errors(request, error: ValidationError):
 
 
 def _form_errors(request, form):
-    messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
+    messages.error(request, web.errors_text(form))
 
 
 def _back(meeting, anchor=""):

@@ -137,7 +137,7 @@ def thematic_plan(request, pk):
             messages.success(request, _("Đã lên lịch sinh hoạt chuyên đề."))
             return redirect("meetings:prepare", pk=meeting.pk)
     else:
-        messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
+        messages.error(request, web.errors_text(form))
     return redirect("meetings:cell", pk=cell.pk)
 
 

@@ -124,8 +124,13 @@ def test_the_agenda_is_adjusted_and_nothing_deleted(tree, personas):
     first.refresh_from_db()
     assert not first.removed
     assert AuditEvent.objects.filter(object_type="meetings.agendaitem").count() == 4
-    r = client.post(reverse("meetings:agenda_add", args=[m.pk]), {"section": "x", "title": ""})
+    r = client.post(
+        reverse("meetings:agenda_add", args=[m.pk]), {"section": "x", "title": ""}, follow=True
+    )
     assert m.agenda.count() == 11
+    # Shown above the page, away from the form: each error after its field's label.
+    text = r.content.decode()
+    assert "Phần: Hãy chọn" in text and "Nội dung: Trường này là bắt buộc." in text
 
 
 def test_a_confirmed_meeting_is_not_prepared_any_more(tree, personas):

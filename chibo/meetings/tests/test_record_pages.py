@@ -159,8 +159,10 @@ def test_thematic_plan_through_the_page(tree, personas):
     m = CellMeeting.objects.get(kind="thematic")
     assert r["Location"] == reverse("meetings:prepare", args=[m.pk])
     assert m.topic == "Chuyển đổi số" and m.scheduled_date == D(2023, 3, 10)
-    r = client.post(url, {"scheduled_date": "", "topic": ""}, follow=True)
+    r = client.post(url, {"scheduled_date": "31/02/2023", "topic": ""}, follow=True)
     assert CellMeeting.objects.count() == 1
+    text = r.content.decode()
+    assert "Ngày họp dự kiến: Ngày không hợp lệ" in text and "Chuyên đề: Trường này" in text
     assert login_client(personas["secretary_b"]).post(url, {"topic": "X"}).status_code == 404
 
 
