@@ -72,7 +72,7 @@ def _nonlocal_commune_leaders(org, on):
 
 def _commune_officials_qualified(org, on):
     shown = ("commune__name", "full_name", "post", "meets_standard", "reason", "assessed_on")
-    officials = list(commune_selectors.commune_officials(org, on).only(*shown))
+    officials = commune_selectors.commune_officials(org, on, only=shown)
     return _counted(officials_table(officials), [o.meets_standard for o in officials])
 
 

@@ -92,6 +92,13 @@ def name_sort_key(given: str, middle: str = "", family: str = "") -> str:
     return (_part_key(given) + _part_key(middle) + _part_key(family))[:250]
 
 
+def full_name_sort_key(full_name: str) -> str:
+    """name_sort_key of a name held whole ('Nguyễn Văn An': by An, then Văn, then Nguyễn): the
+    people who are not members (users, commune officials) sort as members do."""
+    family, middle, given = split_full_name(full_name)
+    return name_sort_key(given, middle, family)
+
+
 def split_full_name(full_name: str) -> tuple[str, str, str]:
     """'Nguyễn Văn An' -> ('Nguyễn', 'Văn', 'An'): family, middle, given."""
     parts = full_name.split()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from chibo.accounts.models import RoleAssignment
 from chibo.admissions.selectors import in_progress_in
 from chibo.committees.models import CommuneLeader, CommuneOfficial, Position, Title
+from chibo.core import vn
 from chibo.core.dates import today as today_
 from chibo.core.vn import day_text
 from chibo.meetings.models import CellMeeting, FollowAssignment
@@ -367,7 +368,7 @@ class _Reader:
         ships = (
             Membership.objects.filter(cell__in=self.p.sources, end__isnull=True)
             .select_related("member")
-            .order_by("member__full_name")
+            .order_by("member__sort_key", "member_id")
         )
         for ship in ships:
             source = self.by_id[ship.cell_id]
@@ -397,7 +398,10 @@ class _Reader:
         cells = [s for s in self.p.sources if s.kind == Organization.Kind.CELL]
         if not cells:
             return
-        for row in in_progress_in(cells, self.on).order_by("full_name", "pk"):
+        rows = sorted(
+            in_progress_in(cells, self.on), key=lambda c: (vn.full_name_sort_key(c.full_name), c.pk)
+        )
+        for row in rows:
             source = self.by_id[row.cell_id]
             part = self.part_for(f"candidate:{row.pk}", self.member_part.get(row.member_id))
             if part is None:
@@ -555,10 +559,9 @@ class _Reader:
         )
 
     def officials(self):
-        rows = (
-            CommuneOfficial.objects.filter(commune__in=self.p.sources)
-            .filter(_running(self.on))
-            .order_by("full_name")
+        rows = sorted(
+            CommuneOfficial.objects.filter(commune__in=self.p.sources).filter(_running(self.on)),
+            key=lambda o: (vn.full_name_sort_key(o.full_name), o.pk),
         )
         for row in rows:
             source = self.by_id[row.commune_id]

@@ -30,7 +30,7 @@ EARLIEST = datetime.date(1990, 1, 1)
 
 
 def _names(members) -> str:
-    return ", ".join(sorted(m.full_name for m in members))
+    return ", ".join(m.full_name for m in sorted(members, key=lambda m: m.sort_key))
 
 
 def _check_valid_on(org: Organization, on: datetime.date | None, field: str):

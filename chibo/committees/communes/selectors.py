@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 
+from chibo.core import vn
 from chibo.core.indicators import primed
 from chibo.organizations.models import PATH_END, Organization
 from chibo.organizations.selectors import (
@@ -108,12 +109,18 @@ def target_sum(rows) -> TargetSum | None:
 # --- qualification ----------------------------------------------------------------------------
 
 
-def commune_officials(org: Organization, on: datetime.date):
+def commune_officials(org: Organization, on: datetime.date, *, only=()) -> list[CommuneOfficial]:
+    """The commune officials in force on `on` under `org` (their fields `only`, when given), by
+    commune, then by given name as Vietnamese sorts them."""
     org_ids = periods_under(org, on).values("organization_id")
-    return (
-        CommuneOfficial.objects.filter(in_force_q(on), commune_id__in=org_ids)
-        .select_related("commune")
-        .order_by("commune__name", "full_name", "id")
+    rows = CommuneOfficial.objects.filter(in_force_q(on), commune_id__in=org_ids).select_related(
+        "commune"
+    )
+    if only:
+        rows = rows.only(*only)
+    return sorted(
+        rows,
+        key=lambda o: (sort_key(o.commune.name), vn.full_name_sort_key(o.full_name), o.pk),
     )
 
 

@@ -95,7 +95,7 @@ def qualification(request, pk):
     org = scope.org_or_404(pk)
     form, q = page_query(request, forms.QualificationForm)
     on = q["as_of"]
-    officials = list(selectors.commune_officials(org, on))
+    officials = selectors.commune_officials(org, on)
     short = [o for o in officials if not o.meets_standard]
     standard, below = selectors.village_committee_below_standard(org, on)
     if q["format"] == "xlsx":
@@ -129,7 +129,7 @@ def officials(request, pk):
     org = scope.org_or_404(pk)
     form, q = page_query(request, PageForm)
     on = q["as_of"]
-    rows = list(selectors.commune_officials(org, on))
+    rows = selectors.commune_officials(org, on)
     if q["format"] == "xlsx":
         return xlsx_response([officials_table(rows)], xlsx_name(org, "can-bo-xa", on))
     context = {

@@ -639,3 +639,19 @@ def test_above_the_commune_the_successor_is_named_by_card_number(tree, clients):
     assert r.status_code == 302
     plan = SuccessionPlan.objects.get(organization=tree.district)
     assert plan.member == tree.member_a
+
+
+def test_commune_officials_are_listed_by_given_name(tree, page_data, clients):
+    """Within a commune, An before Lả before Ỏm, as Vietnamese names sort (by the characters'
+    codes Bùi comes before Bạc, and Ỏ after every letter)."""
+    for name in ("Bạc Thị Ỏm", "Bùi Thanh Lả", "Bạc Thị An"):
+        CommuneOfficial.objects.create(
+            commune=tree.commune_a,
+            full_name=name,
+            post="x",
+            meets_standard=True,
+            assessed_on=START,
+            start=START,
+        )
+    body = clients["admin"].get(url("officials_commune_a", tree, page_data)).content.decode()
+    assert body.index("Bạc Thị An") < body.index("Bùi Thanh Lả") < body.index("Bạc Thị Ỏm")

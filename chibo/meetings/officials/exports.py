@@ -157,7 +157,8 @@ def _assigned_officials(org, on) -> Table:
         _("Cán bộ huyện theo dõi chi bộ"),
         [_("Cán bộ"), _("Chi bộ"), _("Từ ngày"), _("Quyết định"), _("Được tính")],
     )
-    for official, assignments in sorted(people.values(), key=lambda p: sel.sort_key(str(p[0]))):
+    by_name = sorted(people.values(), key=lambda p: (vn.full_name_sort_key(str(p[0])), p[0].pk))
+    for official, assignments in by_name:
         assignments.sort(key=lambda a: sel.sort_key(a.cell.name))
         table.rows.append(
             [
@@ -214,7 +215,7 @@ class AttendancePairs:
         groups = {}
         held = attended = 0
         for c in per_official:
-            group = groups.setdefault(sel.sort_key(names[c["official_id"]]), [[], 0])
+            group = groups.setdefault(vn.full_name_sort_key(names[c["official_id"]]), [[], 0])
             group[0].append(c["official_id"])
             group[1] += c["held"]
             held, attended = held + c["held"], attended + c["attended"]

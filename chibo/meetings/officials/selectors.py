@@ -23,6 +23,7 @@ from chibo.accounts.models import Role, RoleAssignment
 from chibo.committees.models import in_force_q
 from chibo.committees.selectors import sort_key
 from chibo.committees.villages.selectors import villages_under
+from chibo.core import vn
 from chibo.organizations.models import UPPER_KINDS, Organization, Village
 from chibo.organizations.selectors import ids_under
 
@@ -200,7 +201,9 @@ def officials_under(
         person.rows.append(AssignmentRow(pk, k, labels[k], cell, start, end, decision))
     for person in people.values():
         person.rows.sort(key=lambda r: (sort_key(r.cell_name), r.start))
-    rows = sorted(people.values(), key=lambda p: (sort_key(str(p.official)), p.official.pk))
+    rows = sorted(
+        people.values(), key=lambda p: (vn.full_name_sort_key(str(p.official)), p.official.pk)
+    )
     if attendance:
         count_attendance(rows, as_of)
     return rows

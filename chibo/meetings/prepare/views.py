@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from chibo.accounts.scope import Scope
-from chibo.core import web
+from chibo.core import vn, web
 from chibo.core.submissions import create_once, repeated_message
 from chibo.plans import services as plan_services
 from chibo.plans.selectors import plan_governs
@@ -49,7 +49,10 @@ def prepare_context(meeting, **forms_given) -> dict:
     items = list(meeting.agenda.order_by("order", "id"))
     mats = list(meeting.materials.select_related("uploaded_by").order_by("uploaded_at", "id"))
     current = [m for m in mats if m.withdrawn_at is None]
-    invited = list(notices.invited_users(meeting).order_by("user__full_name", "user_id"))
+    invited = sorted(
+        notices.invited_users(meeting),
+        key=lambda n: (vn.full_name_sort_key(n.user.full_name), n.user_id),
+    )
     invited_ids = {n.user_id for n in invited}
     late = bool(current) and services.materials_late(meeting, rule=rule)
     return {

@@ -665,9 +665,10 @@ def test_list_and_indicator_pages_are_paged(world, clients, monkeypatch):
     monkeypatch.setattr(views_officials, "INDICATOR_PAGE_SIZE", 10)
     base = url("list_district", world) + "?as_of=31/03/2023"
     body = clients["admin"].get(base).content.decode()
-    assert "Trang 1/2" in body and "Lê Văn Xã" in body and "Vì Văn Công" not in body
+    # By given name: Công, official, Xã.
+    assert "Trang 1/2" in body and "Vì Văn Công" in body and "Lê Văn Xã" not in body
     body = clients["admin"].get(base + "&page=2").content.decode()
-    assert "Trang 2/2" in body and "Vì Văn Công" in body
+    assert "Trang 2/2" in body and "Lê Văn Xã" in body
     assert clients["admin"].get(base + "&page=0").status_code == 400
     body = clients["admin"].get(url("indicator_commune_a", world) + "?as_of=31/03/2023&page=2")
     body = body.content.decode()
@@ -695,6 +696,12 @@ def test_list_filters(world, clients):
     services.follow_end(assignment=world["a_xa"], end=D(2023, 3, 1), actor=None)
     assert "Lê Văn Xã" not in clients["admin"].get(base).content.decode()
     assert "Lê Văn Xã" in clients["admin"].get(base + "&ended=on").content.decode()
+
+
+def test_officials_are_listed_by_given_name(world, clients):
+    """Công before Xã, as Vietnamese names sort (the family names Lê, Vì would say otherwise)."""
+    body = clients["admin"].get(url("list_district", world) + "?as_of=31/03/2023").content.decode()
+    assert body.index("Vì Văn Công") < body.index("Lê Văn Xã")
 
 
 def test_exports(world, clients):
