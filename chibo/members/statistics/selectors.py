@@ -378,6 +378,8 @@ def _label_rows(stats):
         "theory": dict(TheoryLevel.choices),
     }
     blank = {"qualification": _("Chưa qua đào tạo")}
+    # The register's word is data ("Không"): its row reads in the reader's language.
+    named = {"religion": {NO_RELIGION: _("Không theo tôn giáo")}}
     by_section = defaultdict(list)
     for key in stats.counts:
         section, _sep, value = key.partition(":")
@@ -396,7 +398,13 @@ def _label_rows(stats):
         else:
             values.sort(key=lambda v, section=section: (-stats.count(f"{section}:{v}"), v))
         stats.rows[section] = [
-            (f"{section}:{v}", labels.get(v) or v or blank.get(section, _("Chưa rõ")))
+            (
+                f"{section}:{v}",
+                labels.get(v)
+                or named.get(section, {}).get(v)
+                or v
+                or blank.get(section, _("Chưa rõ")),
+            )
             for v in values
         ]
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import load_workbook
 
 from chibo.members import services as member_services
@@ -163,6 +164,11 @@ def test_breakdowns_at_the_end_of_the_period(tree):
     assert s.count("party_age:10-19") == 3 and s.count("party_age:0-9") == 1
     assert s.count("theory:basic") == 1  # Lò Thị Ánh
     assert s.count("religion:Không") == 4
+    assert ("religion:Không", "Không theo tôn giáo") in s.rows["religion"]
+    with translation.override("en"):  # (the labels are lazy: read in the language)
+        s_en = compute(tree.commune_a, START, D(2023, 6, 30))
+        assert ("religion:Không", "No religion") in s_en.rows["religion"]
+        assert ("qualification:", "Not trained") in s_en.rows["qualification"]
     # Exempt on 30/06/2023: nobody (the exemption of 01/08/2023 is after the period).
     assert s.rows["exempt"] == [("exempt:exempt", "Miễn sinh hoạt")]
     assert s.count("exempt:exempt") == 0
