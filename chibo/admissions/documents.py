@@ -24,6 +24,7 @@ from chibo.core.docx_layout import (
     signatures,
     type_and_title,
 )
+from chibo.core.forms import digits
 from chibo.meetings.documents.selectors import Letterhead
 from chibo.meetings.documents.selectors import letterhead as letterhead_on
 from chibo.members.models import Membership
@@ -96,7 +97,7 @@ def paper_for(candidate: Candidate, kind: str) -> Paper | None:
 
 def _number(text: str) -> str:
     text = clean(text).strip()
-    if text.isdigit():
+    if digits(text):
         return f"Số {int(text):02d}-NQ/CB"
     return f"Số {text}" if text else "Số ....-NQ/CB"
 

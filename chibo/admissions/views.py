@@ -17,6 +17,7 @@ from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core import indicators as registry
 from chibo.core.dates import today
+from chibo.core.forms import digits
 from chibo.core.submissions import create_once, repeated_message, submitted_before
 from chibo.core.templatetags.vn import vndate
 from chibo.core.web import (
@@ -104,7 +105,7 @@ def candidate_create(request):
     scope = writer_or_404(_reader(request))
     cells = _write_cells(scope)
     initial = {}
-    if request.GET.get("cell", "").isdigit():
+    if digits(request.GET.get("cell", "")):
         initial["cell"] = request.GET["cell"]
     else:
         only = list(cells.values_list("pk", flat=True)[:2])

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core import html
-from chibo.core.forms import DateField, PageField
+from chibo.core.forms import DateField, ModelMultipleChoiceField, PageField
 
 from . import rules
 from .models import Title
@@ -92,7 +92,7 @@ def member_by_card(form):
     return member
 
 
-class MembersChoiceField(forms.ModelMultipleChoiceField):
+class MembersChoiceField(ModelMultipleChoiceField):
     iterator = _MemberChoices
 
     def label_from_values(self, name, born, cell):

@@ -9,8 +9,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField
+from chibo.core.forms import DateField, IdField, ModelMultipleChoiceField
 from chibo.core.submissions import SubmissionKeyMixin
+from chibo.meetings import materials
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
 
@@ -24,7 +25,7 @@ class AsOfForm(forms.Form):
 
 
 class PlanQueryForm(AsOfForm):
-    under = forms.IntegerField(label=_("Tổ chức"), min_value=1, required=False)
+    under = IdField(label=_("Tổ chức"), required=False)
 
 
 class PlanForm(SubmissionKeyMixin, forms.Form):
@@ -73,7 +74,7 @@ class HoldForm(SubmissionKeyMixin, forms.Form):
     deputy = forms.ModelChoiceField(
         label=_("Phó Bí thư"), queryset=Member.objects.none(), required=False
     )
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         label=_("Chi ủy viên khác"),
         queryset=Member.objects.none(),
         required=False,
@@ -177,8 +178,25 @@ class RegulationForm(SubmissionKeyMixin, forms.Form):
             return f
         if f.size > MAX_UPLOAD:
             raise forms.ValidationError(_("Tệp lớn hơn 10 MB."))
-        if f.name.lower().rsplit(".", 1)[-1] not in ("docx", "pdf", "doc"):
+        ext = f.name.lower().rsplit(".", 1)[-1]
+        if ext not in ("docx", "pdf", "doc"):
             raise forms.ValidationError(_("Hãy chọn tệp .docx, .doc hoặc .pdf."))
+        # What the file holds, not its name alone (a text file named .docx was kept).
+        try:
+            kind = materials.sniff(f)
+        except materials.MaterialRejected as e:
+            raise forms.ValidationError(str(e)) from None
+        f.seek(0)
+        if ext == "doc":
+            matches = f.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003
+            f.seek(0)
+        else:
+            matches = kind == ext
+        if not matches:
+            raise forms.ValidationError(
+                _("Nội dung tệp không phải văn bản .%(e)s. Hãy lưu lại đúng định dạng rồi gửi lại.")
+                % {"e": ext}
+            )
         return f
 
 

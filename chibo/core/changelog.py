@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from chibo.core import vn
+from chibo.core.forms import MAX_ID, digits
 
 EMPTY = "—"
 ROWS_SHOWN = 6  # a change with more items (a roll call of 30) shows these, the rest folded
@@ -184,7 +185,7 @@ def entries(events) -> list[Entry]:
     names = {}
     for related, pks in wanted.items():
         if isinstance(related._meta.pk, models.IntegerField):
-            pks = [pk for pk in pks if pk.isdigit()]
+            pks = [pk for pk in pks if digits(pk) and int(pk) <= MAX_ID]
         for row in related._default_manager.filter(pk__in=pks):
             names[(related, str(row.pk))] = str(row)
     result = []

@@ -4,10 +4,49 @@ import datetime
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .dates import EARLIEST, LATEST, in_range
+
+# The largest id a database takes (a 64-bit signed integer): SQLite raises OverflowError, a
+# 500, on a larger one in a query.
+MAX_ID = 2**63 - 1
+
+
+def digits(text: str) -> bool:
+    """Whether `text` is ASCII digits only: str.isdigit() also says yes to "²" or "١٢", which
+    int() then refuses (or reads as another number)."""
+    return text.isascii() and text.isdigit()
+
+
+class IdField(forms.IntegerField):
+    """An id in a query string or a form: a whole number from 1 to what a database takes."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing an id that no database takes before it queries with it (on SQLite a
+    value over 2^63 - 1 was a 500, OverflowError, where PostgreSQL finds no row)."""
+
+    def _check_values(self, value):
+        pk = self.queryset.model._meta.pk
+        if self.to_field_name is None and isinstance(pk, models.IntegerField):
+            for v in value:  # (a list or a tuple: clean() has checked)
+                text = str(v)
+                if not (digits(text) and 0 < int(text) <= MAX_ID):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": v},
+                    )
+        return super()._check_values(value)
 
 
 class DateField(forms.DateField):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
-from chibo.core.forms import DateField, PageField
+from chibo.core.forms import DateField, IdField, PageField, digits
 from chibo.core.renderers import RENDERER
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.organizations.models import Organization
@@ -38,7 +38,7 @@ class MemberFilterForm(forms.Form):
     default_renderer = RENDERER  # five selects on every visit of the list (ADR 0011)
 
     q = forms.CharField(label=_("Tìm"), required=False, max_length=100)
-    org = forms.IntegerField(label=_("Tổ chức"), required=False, min_value=1)
+    org = IdField(label=_("Tổ chức"), required=False)
     # The organization filter's text (organizations.search.resolve): it chooses `org` anew.
     org_q = forms.CharField(label=_("Tên tổ chức"), required=False, max_length=100)
     status = forms.ChoiceField(
@@ -64,8 +64,8 @@ class MemberFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=SORTS)
     page = PageField()
     # The pager's links (core.keyset): the page starts after, or ends before, this member.
-    after = forms.IntegerField(label=_("Sau đảng viên"), required=False, min_value=1)
-    before = forms.IntegerField(label=_("Trước đảng viên"), required=False, min_value=1)
+    after = IdField(label=_("Sau đảng viên"), required=False)
+    before = IdField(label=_("Trước đảng viên"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -279,7 +279,7 @@ class MemberIdsField(forms.Field):
         if not value:
             return []
         values = value if isinstance(value, (list, tuple)) else [value]
-        if not all(isinstance(v, str) and v.isdigit() and len(v) < 12 for v in values):
+        if not all(isinstance(v, str) and digits(v) and len(v) < 12 for v in values):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return list(dict.fromkeys(int(v) for v in values))
 

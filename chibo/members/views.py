@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.accounts.scope import Scope
 from chibo.core import audit
+from chibo.core.forms import digits
 from chibo.core.keyset import KeysetPage, cursor_values
 from chibo.core.submissions import create_once, repeated_message
 from chibo.core.web import add_errors, bad_query, reader_or_404, writer_or_404
@@ -228,7 +229,7 @@ def member_create(request):
     scope = writer_or_404(Scope.for_user(request.user))
     cells = _write_cells(scope)
     initial = {}
-    if request.GET.get("cell", "").isdigit():
+    if digits(request.GET.get("cell", "")):
         initial["cell"] = request.GET["cell"]
     else:
         # A cell's secretary adds members to that one cell: it comes chosen.

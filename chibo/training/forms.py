@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField, PageField
+from chibo.core.forms import DateField, IdField, ModelMultipleChoiceField, PageField
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.members.models import Member, TheoryLevel
 from chibo.organizations.models import Organization
@@ -19,7 +19,7 @@ class CourseFilterForm(forms.Form):
         choices=[("", _("Tất cả")), *TrainingCourse.Kind.choices],
     )
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=1990, max_value=2100)
-    org = forms.IntegerField(label=_("Đơn vị tổ chức"), required=False, min_value=1)
+    org = IdField(label=_("Đơn vị tổ chức"), required=False)
     # The organization filter's text (organizations.search.resolve): it chooses `org` anew.
     org_q = forms.CharField(label=_("Tên tổ chức"), required=False, max_length=100)
     page = PageField()
@@ -57,7 +57,7 @@ class MemberSearchForm(forms.Form):
     """Query string of the enrol page: which members to offer."""
 
     q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=100)
-    cell = forms.IntegerField(label=_("Chi bộ"), required=False, min_value=1)
+    cell = IdField(label=_("Chi bộ"), required=False)
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -94,7 +94,7 @@ class MembersForm(SubmissionKeyMixin, forms.Form):
     """A set of members ticked on a page to enrol; only those offered (`choices`) are accepted.
     Sent twice (back, then submit), it enrols once."""
 
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         queryset=Member.objects.none(),
         error_messages={
             "required": _("Hãy chọn ít nhất một đảng viên."),
@@ -110,7 +110,7 @@ class MembersForm(SubmissionKeyMixin, forms.Form):
 
 
 class NominateChoiceForm(forms.Form):
-    course = forms.IntegerField(label=_("Lớp"), required=False, min_value=1)
+    course = IdField(label=_("Lớp"), required=False)
     page = PageField(max_value=None)
 
 
@@ -140,7 +140,7 @@ class RoundForm(SubmissionKeyMixin, _OrganizerForm):
 
 
 class ContestantCellForm(forms.Form):
-    cell = forms.IntegerField(required=False, min_value=1)
+    cell = IdField(required=False)
 
 
 class ContestantForm(SubmissionKeyMixin, forms.Form):
@@ -159,6 +159,6 @@ class ScoreForm(forms.Form):
 
 
 class IndicatorForm(forms.Form):
-    org = forms.IntegerField(required=False, min_value=1)
+    org = IdField(required=False)
     as_of = DateField(label=_("Tính đến ngày"), required=False)
     page = PageField()

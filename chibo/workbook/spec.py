@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core import vn
 from chibo.core.dates import parse_vn_date
+from chibo.core.forms import digits
 from chibo.core.text import MESSAGE as INVISIBLE
 from chibo.core.text import REPLACEMENT_CHARACTER as REPLACEMENT
 from chibo.core.text import first_refused
@@ -201,7 +202,7 @@ def integer(value) -> int | None:
     if isinstance(value, int):
         return value
     t = text(value).replace(".", "")
-    if t.lstrip("-").isdigit():
+    if digits(t.removeprefix("-")):
         return int(t)
     raise Invalid(_("«%(v)s» không phải số nguyên.") % {"v": text(value)})
 
@@ -212,15 +213,22 @@ def decimal(value) -> Decimal | None:
     if isinstance(value, bool):
         raise Invalid(_("Hãy nhập một số."))
     if isinstance(value, (int, float)):
-        return Decimal(str(value))
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise Invalid(_("Hãy nhập một số."))
+        return number
     t = text(value)
     # Vietnamese writing: 1.234,5; plain 1234.5 also read.
     if "," in t:
         t = t.replace(".", "").replace(",", ".")
     try:
-        return Decimal(t)
+        # (Decimal also reads "NaN", "Infinity" and other scripts' digits: not a number here)
+        number = Decimal(t) if t.isascii() else None
     except InvalidOperation:
-        raise Invalid(_("«%(v)s» không phải số.") % {"v": t}) from None
+        number = None
+    if number is None or not number.is_finite():
+        raise Invalid(_("«%(v)s» không phải số.") % {"v": t})
+    return number
 
 
 YES = {"co", "x", "1", "true", "yes", "dung"}

@@ -401,6 +401,15 @@ def test_regulations_adopted_reviewed_and_seen_by_the_commune(tree, clients):
         organization=tree.cell_a2, name="2023–2025", start=D(2023, 2, 1), end=D(2025, 7, 1)
     )
     url = f"/congresses/cell/{tree.cell_a.pk}/regulations/"
+    # A file is taken for what it holds: text named .docx, or a PDF named .doc, is refused.
+    for content, name in ((b"quy che", "quy-che.docx"), (b"%PDF-1.4 quy che", "quy-che.doc")):
+        bad = io.BytesIO(content)
+        bad.name = name
+        r = clients["secretary_a"].post(
+            url, {"action": "adopt", "adopted_on": "01/06/2020", "file": bad}
+        )
+        assert r.status_code == 400 and "Nội dung tệp không phải" in r.content.decode(), name
+        assert not WorkingRegulation.objects.exists()
     upload = io.BytesIO(b"%PDF-1.4 quy che")
     upload.name = "quy-che.pdf"
     r = clients["secretary_a"].post(

@@ -4,7 +4,7 @@ live in services."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField, PageField
+from chibo.core.forms import DateField, ModelMultipleChoiceField, PageField
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.organizations.models import Organization
 
@@ -50,7 +50,7 @@ class CellChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.parent.name})" if obj.parent_id else obj.name
 
 
-class CellsChoiceField(forms.ModelMultipleChoiceField):
+class CellsChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.parent.name})" if obj.parent_id else obj.name
 

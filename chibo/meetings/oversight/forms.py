@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField, MonthField, PageField
+from chibo.core.forms import DateField, IdField, MonthField, PageField
 
 from .selectors import FILTERS
 from .services import COMMENT_MAX
@@ -14,7 +14,7 @@ FORMATS = [("", _("Trang")), ("xlsx", _("Excel (.xlsx)"))]
 class MonthQueryForm(forms.Form):
     """?org=<id>&month=YYYY-MM&format=xlsx of the overview (and the base of the month page)."""
 
-    org = forms.IntegerField(label=_("Tổ chức"), required=False, min_value=1)
+    org = IdField(label=_("Tổ chức"), required=False)
     # The organization filter's text (organizations.search.resolve): it chooses `org` anew.
     org_q = forms.CharField(label=_("Tên tổ chức"), required=False, max_length=100)
     month = MonthField(label=_("Tháng"), required=False)
@@ -29,7 +29,7 @@ class MonthPageForm(MonthQueryForm):
 
 
 class IndicatorForm(forms.Form):
-    org = forms.IntegerField(label=_("Tổ chức"), required=False, min_value=1)
+    org = IdField(label=_("Tổ chức"), required=False)
     as_of = DateField(label=_("Tính đến ngày"), required=False)
     page = PageField()
 

@@ -19,7 +19,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import MonthField, PageField
+from chibo.core.forms import MAX_ID, MonthField, PageField, digits
 from chibo.core.renderers import RENDERER
 
 from ..fields import DateField
@@ -455,7 +455,7 @@ class RecordForm(forms.Form):
         for i in range(self.task_count):
             owner = c.get(f"task{i}_owner") or ""
             member = None
-            if owner.startswith("m") and owner[1:].isdigit():
+            if owner.startswith("m") and digits(owner[1:]) and int(owner[1:]) <= MAX_ID:
                 owner, member = Task.Owner.MEMBER, int(owner[1:])
             tasks.append(
                 {

@@ -173,6 +173,17 @@ def test_one_member_outside_the_scope_makes_the_whole_a_404(tree, clients):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["²", "١٢", "99999999999999999999"])
+def test_a_member_id_that_is_no_number_is_refused(bad, tree, clients):
+    """ "²" passed str.isdigit() and int() refused it: a 500."""
+    before = snapshot()
+    r = clients["secretary_a"].post(
+        "/members/status/", {"members": [tree.member_a.pk, bad], "status": "exempt", "on": ON}
+    )
+    assert r.status_code in (200, 400) and snapshot() == before
+
+
+@pytest.mark.django_db
 def test_bulk_status_is_all_or_nothing_and_names_the_member(tree, clients):
     a, b = tree.member_a, tree.secretary_member_a
     services.member_change_status(

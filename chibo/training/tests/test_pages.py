@@ -213,6 +213,19 @@ def test_enroll_page_offers_the_write_scope_only(clients, courses, tree):
     for who in ("analyst", "official", "member_a"):
         assert clients[who].get(url).status_code == 404
     assert clients["secretary_b"].get(url).status_code == 404  # course not visible to B
+
+
+@pytest.mark.parametrize("huge", ["99999999999999999999", "9223372036854775808", "²"])
+def test_ids_no_database_takes_are_refused_not_a_500(huge, clients, courses, tree):
+    """SQLite raised OverflowError (a 500) on an id over 2^63 - 1 where PostgreSQL finds no row;
+    "²" passed str.isdigit() and then failed int()."""
+    url = reverse("training:course_enroll", args=[courses["commune_a"].pk])
+    client = clients["secretary_a"]
+    assert client.get(url, {"cell": huge}).status_code == 400
+    for page in (url, reverse("training:course_enroll_many", args=[courses["commune_a"].pk])):
+        r = client.post(page, {"members": [tree.member_a.pk, huge]})
+        assert r.status_code == 200, page
+    assert not courses["commune_a"].enrollments.exists()
     assert clients["secretary_a"].get(url, {"cell": "x"}).status_code == 400
 
 
