@@ -35,3 +35,40 @@ class WorkbookImport(models.Model):
     @property
     def running(self) -> bool:
         return self.state in (self.State.CHECKING, self.State.IMPORTING)
+
+
+class WorkbookExport(models.Model):
+    """An export of everything under an organization, built by a task (a province's takes longer
+    than a web request may), kept as a file for its user to download."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Đang xuất")
+        DONE = "done", _("Đã xuất xong")
+        FAILED = "failed", _("Không xuất được")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="workbook_exports"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("tổ chức"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filename = models.CharField(_("tệp"), max_length=200)
+    stored_name = models.CharField(max_length=100)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần xuất sổ dữ liệu")
+        verbose_name_plural = _("lần xuất sổ dữ liệu")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def running(self) -> bool:
+        return self.state == self.State.RUNNING

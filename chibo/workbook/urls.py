@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("export/<int:pk>/", views.export, name="export"),
+    path("exports/<int:pk>/", views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/file/", views.export_file, name="export_file"),
 ]

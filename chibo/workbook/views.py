@@ -1,5 +1,5 @@
-"""The workbook pages: template download, upload → check (preview) → confirm → import, each run
-as a task with a progress bar, and the export of an organization's data.
+"""The workbook pages: template download, upload → check (preview) → confirm → import, and the
+export of an organization's data, each run as a task with a progress bar.
 
 Only org-board admins (and superusers) use them: a workbook can create accounts and roles.
 Everything an import writes is limited to the admin's subtree (chibo.workbook.engine).
@@ -8,19 +8,25 @@ Everything an import writes is limited to the admin's subtree (chibo.workbook.en
 import secrets
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.accounts.scope import Scope
 from chibo.core.dates import today
-from chibo.core.web import admin_or_404, get_or_404, xlsx_response
+from chibo.core.web import XLSX_CONTENT_TYPE, admin_or_404, get_or_404, xlsx_response
 
 from . import exporter
 from .importer import Result
-from .models import WorkbookImport
-from .tasks import read_progress, run_workbook_import, storage_dir
+from .models import WorkbookExport, WorkbookImport
+from .tasks import (
+    EXPORTS_KEPT,
+    read_progress,
+    run_workbook_export,
+    run_workbook_import,
+    storage_dir,
+)
 
 _SHOWN = 500
 
@@ -113,7 +119,58 @@ def confirm(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def export(request, pk):
+    """The export of everything under an organization: asked for here (POST), built by a task,
+    downloaded from its page once done; the admin's latest exports of it, listed."""
     scope = admin_or_404(Scope.for_user(request.user))
     org = scope.org_or_404(pk, write=True)
-    return xlsx_response(exporter.build(org), f"so-du-lieu-{org.code}-{today():%Y%m%d}.xlsx")
+    if request.method == "POST":
+        item = WorkbookExport.objects.create(
+            user=request.user,
+            organization=org,
+            filename=f"so-du-lieu-{org.code}-{today():%Y%m%d}.xlsx",
+            stored_name=f"export-{secrets.token_hex(16)}.xlsx",
+        )
+        run_workbook_export.enqueue(item.pk)
+        return redirect("workbook:export_detail", pk=item.pk)
+    recent = WorkbookExport.objects.filter(user=request.user, organization=org)[:EXPORTS_KEPT]
+    return render(request, "workbook/export.html", {"org": org, "recent": recent})
+
+
+def _export_or_404(request, pk) -> WorkbookExport:
+    """One of the admin's own exports, of an organization still in their scope."""
+    scope = admin_or_404(Scope.for_user(request.user))
+    item = get_or_404(
+        WorkbookExport.objects.filter(user=request.user).select_related("organization"), pk=pk
+    )
+    scope.org_or_404(item.organization_id, write=True)
+    return item
+
+
+@login_required
+@require_GET
+def export_detail(request, pk):
+    item = _export_or_404(request, pk)
+    context = {
+        "item": item,
+        "progress": read_progress(item) if item.running else None,
+        "ready": item.state == WorkbookExport.State.DONE
+        and (storage_dir() / item.stored_name).exists(),
+    }
+    template_name = "workbook/export_detail.html"
+    if request.htmx:
+        template_name += "#status"
+    return render(request, template_name, context)
+
+
+@login_required
+@require_GET
+def export_file(request, pk):
+    item = _export_or_404(request, pk)
+    path = storage_dir() / item.stored_name
+    if item.state != WorkbookExport.State.DONE or not path.exists():
+        raise Http404
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=item.filename, content_type=XLSX_CONTENT_TYPE
+    )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
 from chibo.workbook import schema
-from chibo.workbook.models import WorkbookImport
+from chibo.workbook.models import WorkbookExport, WorkbookImport
 
 from .test_import import book, first_load, member, rows
 
@@ -38,8 +38,23 @@ def test_only_org_board_admins_see_the_pages(clients, persona, tree):
     assert client.get(reverse("workbook:export", args=[tree.district.pk])).status_code == 404
 
 
+def _exported(client, org) -> bytes:
+    """Ask for the export of `org` (its task runs at once: immediate_tasks), follow it to its
+    page, download the file."""
+    url = reverse("workbook:export", args=[org.pk])
+    assert "Xuất sổ dữ liệu (.xlsx)" in client.get(url).text
+    response = client.post(url)
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert "Đã xuất xong" in page.text and 'id="download"' in page.text
+    item = WorkbookExport.objects.latest("id")
+    response = client.get(reverse("workbook:export_file", args=[item.pk]))
+    assert response.status_code == 200 and item.filename in response["Content-Disposition"]
+    return b"".join(response.streaming_content)
+
+
 @pytest.mark.django_db
-def test_the_template_and_the_export(clients, tree):
+def test_the_template_and_the_export(clients, tree, immediate_tasks):
     admin = clients["admin"]
     page = admin.get(reverse("workbook:index"))
     assert page.status_code == 200
@@ -47,9 +62,7 @@ def test_the_template_and_the_export(clients, tree):
     response = admin.get(reverse("workbook:template"))
     wb = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
     assert wb.sheetnames == [schema.GUIDE_SHEET] + [s.name for s in schema.SHEETS]
-    response = admin.get(reverse("workbook:export", args=[tree.commune_a.pk]))
-    assert response.status_code == 200
-    wb = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    wb = openpyxl.load_workbook(io.BytesIO(_exported(admin, tree.commune_a)), read_only=True)
     codes = [r[0] for r in wb["Tổ chức"].iter_rows(min_row=2, values_only=True)]
     assert set(codes) == {"XA", "XA-01", "XA-02"}
     cards = {r[0] for r in wb["Đảng viên"].iter_rows(min_row=2, values_only=True)}
@@ -74,6 +87,40 @@ def test_an_admin_outside_the_organization_gets_404(tree, personas):
     client = login_client(personas["secretary_b"])  # signed in as the admin they now are
     assert client.get(reverse("workbook:index")).status_code == 200
     assert client.get(reverse("workbook:export", args=[tree.commune_a.pk])).status_code == 404
+    assert client.post(reverse("workbook:export", args=[tree.commune_a.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_export_is_its_askers_alone_and_the_latest_are_kept(
+    clients, personas, tree, immediate_tasks
+):
+    from chibo.accounts.models import Role, RoleAssignment
+    from chibo.workbook.tasks import EXPORTS_KEPT, storage_dir
+    from conftest import login_client
+
+    admin = clients["admin"]
+    for _i in range(EXPORTS_KEPT + 1):
+        admin.post(reverse("workbook:export", args=[tree.commune_a.pk]))
+    items = list(WorkbookExport.objects.order_by("id"))
+    assert [i.state for i in items] == ["done"] * (EXPORTS_KEPT + 1)
+    # The oldest file is removed; its page says so and its download is a 404.
+    assert not (storage_dir() / items[0].stored_name).exists()
+    assert (
+        "Tệp đã được xóa" in admin.get(reverse("workbook:export_detail", args=[items[0].pk])).text
+    )
+    assert admin.get(reverse("workbook:export_file", args=[items[0].pk])).status_code == 404
+    assert admin.get(reverse("workbook:export_file", args=[items[-1].pk])).status_code == 200
+    # Another admin (of the whole district too) gets 404 for an export that is not theirs.
+    other = personas["analyst"]
+    RoleAssignment.objects.create(
+        user=other,
+        role=Role.ORG_ADMIN,
+        organization=tree.district,
+        valid_from=tree.district.valid_from,
+    )
+    client = login_client(other)
+    for name in ("workbook:export_detail", "workbook:export_file"):
+        assert client.get(reverse(name, args=[items[-1].pk])).status_code == 404
 
 
 @pytest.mark.django_db
