@@ -7,7 +7,18 @@ from django.utils.http import urlencode
 
 from .models import Role
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/", "/healthz")
+# Not held by the TOTP step or a forced password change: the sign-in pages, static files, the
+# installable app's service worker and manifest (every page, the OTP page too, registers the
+# worker: a redirect made the browser refuse it), the API (its own token auth), the health check.
+EXEMPT_PREFIXES = (
+    "/accounts/",
+    "/static/",
+    "/i18n/",
+    "/api/",
+    "/healthz",
+    "/sw.js",
+    "/manifest.webmanifest",
+)
 
 
 class RequireOTPMiddleware:

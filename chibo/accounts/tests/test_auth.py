@@ -150,8 +150,11 @@ def test_admin_is_sent_to_otp_after_the_password_and_held_there(personas):
     district_id = personas["admin"].roles.get().organization_id
     for url in ("/", "/members/", "/org/", f"/org/{district_id}/", "/members/?q=a&org=1"):
         assert otp_next(client.get(url)) == url
-    # The sign-in pages themselves are not held.
+    # The sign-in pages themselves are not held, nor the installable app's service worker and
+    # manifest, which the OTP page registers (a redirect made the browser refuse the worker).
     assert client.get(OTP).status_code == 200
+    assert client.get("/sw.js").status_code == 200
+    assert client.get("/manifest.webmanifest").status_code == 200
 
 
 @pytest.mark.django_db
