@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,6 +21,31 @@ def digits(text: str) -> bool:
     """Whether `text` is ASCII digits only: str.isdigit() also says yes to "²" or "١٢", which
     int() then refuses (or reads as another number)."""
     return text.isascii() and text.isdigit()
+
+
+def vn_decimal(text: str) -> Decimal:
+    """A number as a Vietnamese reader types it: 1.234,5 or 95,9 or 100 (1234.5 read too).
+    InvalidOperation for anything else: Decimal alone also takes "NaN", "Infinity", "1e100000"
+    and other scripts' digits."""
+    text = text.strip().replace(" ", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    if not text.isascii():
+        raise InvalidOperation(text)
+    value = Decimal(text)
+    if not value.is_finite():
+        raise InvalidOperation(text)
+    return value
+
+
+def misfit(model, field_name: str, value) -> str | None:
+    """Why `value` does not fit the model's field (too long, too many digits), or None: a form
+    that parses several values out of one text (a line of a set) checks each as the table will."""
+    try:
+        model._meta.get_field(field_name).clean(value, None)
+    except ValidationError as e:
+        return " ".join(e.messages)
+    return None
 
 
 class IdField(forms.IntegerField):

@@ -7,21 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
-from chibo.core.forms import DateField
+from chibo.core.forms import DateField, misfit, vn_decimal
 from chibo.core.submissions import SubmissionKeyMixin
 
 from .models import CriteriaItem, CriteriaSet
 from .services import ItemSpec
 
 COMPARE_SIGNS = {">=": CriteriaItem.Compare.AT_LEAST, "<=": CriteriaItem.Compare.AT_MOST}
-
-
-def parse_number(text: str) -> Decimal:
-    """A number as a Vietnamese reader types it: 1.234,5 or 95,9 or 100."""
-    text = text.strip().replace(" ", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    return Decimal(text)
 
 
 class CriteriaSetForm(SubmissionKeyMixin, forms.Form):
@@ -55,11 +47,20 @@ class CriteriaSetForm(SubmissionKeyMixin, forms.Form):
                 problems.append(_("Dòng %(n)s: so sánh phải là >= hoặc <=.") % {"n": n})
                 continue
             try:
-                value = parse_number(threshold) if threshold else None
+                value = vn_decimal(threshold) if threshold else None
             except InvalidOperation:
                 problems.append(
                     _("Dòng %(n)s: ngưỡng “%(t)s” không phải số.") % {"n": n, "t": threshold}
                 )
+                continue
+            # Each part as its column takes it (a code of 20 characters, a threshold of 12 digits).
+            misfits = [
+                f"{CriteriaItem._meta.get_field(f).verbose_name}: {m}"
+                for f, v in (("code", code), ("name", name), ("unit", unit), ("threshold", value))
+                if v is not None and (m := misfit(CriteriaItem, f, v))
+            ]
+            if misfits:
+                problems.append(_("Dòng %(n)s: %(m)s") % {"n": n, "m": "; ".join(misfits)})
                 continue
             specs.append(
                 ItemSpec(

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -366,6 +367,40 @@ class BadgeRule(models.Model):
 
     def __str__(self):
         return f"{self.source} ({day_text(self.effective_from)})"
+
+    def clean(self):
+        """The lists as the badge pages read them (the back office's JSON fields take anything:
+        ["x"] or NaN was saved, and every badge page after it was a 500)."""
+        errors = {}
+        years = self.years
+        if not (
+            isinstance(years, list)
+            and years
+            and all(type(y) is int and 1 <= y <= 100 for y in years)
+            and years == sorted(set(years))
+        ):
+            errors["years"] = _(
+                "Ghi các mốc tuổi Đảng tăng dần, mỗi mốc từ 1 đến 100: [30, 40, 45]."
+            )
+        days = self.award_days
+        good = isinstance(days, list) and days
+        for pair in days if good else ():
+            try:
+                ok = (
+                    isinstance(pair, list)
+                    and len(pair) == 2
+                    and all(type(x) is int for x in pair)
+                    and bool(datetime.date(2024, pair[0], pair[1]))
+                )
+            except ValueError:
+                ok = False
+            good = good and ok
+        if not good:
+            errors["award_days"] = _(
+                "Ghi các đợt trao tặng là các cặp [tháng, ngày] có thật: [[2, 3], [5, 19]]."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class BadgeAward(models.Model):

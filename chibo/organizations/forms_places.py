@@ -76,7 +76,9 @@ class VillageForm(SubmissionKeyMixin, forms.Form):
     )
     valid_from = DateField(label=_("Có từ ngày"))
     especially_disadvantaged = forms.BooleanField(label=_("Bản đặc biệt khó khăn"), required=False)
-    households = forms.IntegerField(label=_("Số hộ"), min_value=0, required=False)
+    households = forms.IntegerField(
+        label=_("Số hộ"), min_value=0, max_value=100_000, required=False
+    )
 
     def __init__(self, *args, communes=None, cells=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,4 +115,6 @@ class VillageMergeForm(forms.Form):
 
 class VillageFactsForm(forms.Form):
     especially_disadvantaged = forms.BooleanField(label=_("Bản đặc biệt khó khăn"), required=False)
-    households = forms.IntegerField(label=_("Số hộ"), min_value=0, required=False)
+    households = forms.IntegerField(
+        label=_("Số hộ"), min_value=0, max_value=100_000, required=False
+    )

@@ -5,8 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
-from chibo.core.forms import DateField
+from chibo.core.forms import DateField, misfit, vn_decimal
 from chibo.core.submissions import SubmissionKeyMixin
+
+from .models import RatingLevel
 
 
 class YearForm(forms.Form):
@@ -60,14 +62,6 @@ class MemberDecideForm(DecideForm):
         self.fields["rating"].label_from_instance = lambda r: r.member.full_name
 
 
-def _number(text: str) -> Decimal:
-    """A number as a Vietnamese reader types it: 1.234,5 or 92,5 or 90."""
-    text = text.strip().replace(" ", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    return Decimal(text)
-
-
 def levels_text(rating_set) -> str:
     """A set's levels as the form takes them, one a line: code | name | minimum points."""
     return "\n".join(
@@ -117,11 +111,19 @@ class RatingSetForm(SubmissionKeyMixin, forms.Form):
                 )
                 continue
             try:
-                value = _number(points)
+                value = vn_decimal(points)
             except InvalidOperation:
                 problems.append(
                     _("Dòng %(n)s: điểm “%(p)s” không phải số.") % {"n": n, "p": points}
                 )
+                continue
+            misfits = [
+                f"{RatingLevel._meta.get_field(f).verbose_name}: {m}"
+                for f, v in (("name", name), ("min_points", value))
+                if (m := misfit(RatingLevel, f, v))
+            ]
+            if misfits:
+                problems.append(_("Dòng %(n)s: %(m)s") % {"n": n, "m": "; ".join(misfits)})
                 continue
             levels.append((code, name, value))
         if problems:

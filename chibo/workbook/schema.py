@@ -66,7 +66,7 @@ from chibo.training.models import (
 
 from . import governance, hooks, people, tree
 from .engine import Sheet
-from .spec import Col, Invalid
+from .spec import YEARS, Col, Invalid
 
 K = Organization.Kind
 
@@ -369,7 +369,7 @@ BADGES = Sheet(
     help="Huy hiệu Đảng đã trao: mỗi đảng viên một dòng cho mỗi mốc tuổi Đảng (30, 40... năm).",
     columns=[
         Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
-        Col("Huy hiệu (năm tuổi Đảng)", "years", "int", required=True),
+        Col("Huy hiệu (năm tuổi Đảng)", "years", "int", required=True, bounds=(1, 100)),
         Col("Ngày trao tặng", "awarded_on", "date", required=True),
         Col("Cấp quyết định", "decided_by"),
         Col("Số quyết định", "decision_number"),
@@ -582,7 +582,7 @@ ADMISSION_TARGETS = Sheet(
     "ngày giao sau.",
     columns=[
         Col("Mã tổ chức", "organization", "ref", required=True, ref="org"),
-        Col("Năm", "year", "int", required=True),
+        Col("Năm", "year", "int", required=True, bounds=YEARS),
         Col("Chỉ tiêu kết nạp", "value", "int", required=True),
         Col("Ngày giao", "decided_on", "date", required=True),
         Col("Số văn bản", "number"),
@@ -779,7 +779,7 @@ CELL_RATINGS = Sheet(
     "«Bộ tiêu chuẩn»: bộ áp dụng ngày 31/12 của năm.",
     columns=[
         Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
-        Col("Năm", "year", "int", required=True),
+        Col("Năm", "year", "int", required=True, bounds=YEARS),
         Col("Bộ tiêu chuẩn (số văn bản)", "rating_set"),
         Col("Điểm tự chấm", "points", "decimal", required=True),
         Col("Tự xếp loại", "proposed_level", required=True),
@@ -802,7 +802,7 @@ MEMBER_RATINGS = Sheet(
     columns=[
         Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
         Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
-        Col("Năm", "year", "int", required=True),
+        Col("Năm", "year", "int", required=True, bounds=YEARS),
         Col("Bộ tiêu chuẩn (số văn bản)", "rating_set"),
         Col("Tự xếp loại", "self_level", required=True),
         Col("Chi bộ đề xuất", "proposed_level"),
@@ -865,7 +865,7 @@ CONTESTS = Sheet(
         Col("Mã hội thi", "ref_code", required=True, max_length=40),
         Col("Tên hội thi", "name", required=True),
         Col("Mã đơn vị tổ chức", "organizer", "ref", required=True, ref="org"),
-        Col("Năm", "year", "int", required=True),
+        Col("Năm", "year", "int", required=True, bounds=YEARS),
         Col("Điểm tối đa", "max_score", "decimal"),
     ],
     model=Contest,
@@ -974,7 +974,7 @@ TARGETS = Sheet(
     columns=[
         Col("Mã chỉ tiêu", "ref_code", required=True, max_length=40),
         Col("Mã chi bộ", "cell", "ref", required=True, ref="org"),
-        Col("Năm", "year", "int", required=True),
+        Col("Năm", "year", "int", required=True, bounds=YEARS),
         Col("Chỉ tiêu", "name", required=True),
         Col("Đơn vị tính", "unit", required=True),
         Col("Kế hoạch năm", "yearly_value", "decimal", required=True),
@@ -1042,7 +1042,7 @@ CRITERIA_STATUSES = Sheet(
     "đánh giá theo ngưỡng của tiêu chí khi nhập. Tiêu chí phải thuộc bộ áp dụng trong năm.",
     columns=[
         Col("Mã thôn", "village", "ref", required=True, ref="village"),
-        Col("Năm", "year", "int", required=True),
+        Col("Năm", "year", "int", required=True, bounds=YEARS),
         Col("Mã bộ tiêu chí", "criteria_set", "ref", required=True, ref="criteria_set"),
         Col("Mã tiêu chí", "item", required=True),
         Col("Giá trị đạt", "value", "decimal", required=True),
@@ -1064,7 +1064,7 @@ VILLAGE_PLANS = Sheet(
     columns=[
         Col("Mã kế hoạch", "ref_code", required=True, max_length=40),
         Col("Mã thôn", "village", "ref", required=True, ref="village"),
-        Col("Năm", "year", "int", required=True),
+        Col("Năm", "year", "int", required=True, bounds=YEARS),
         Col("Trạng thái", "status", "choice", choices=VillagePlan.Status),
         Col("Nội dung kế hoạch", "text", "prose"),
         Col("Ý kiến của xã", "comment"),
@@ -1209,7 +1209,7 @@ TASKS = Sheet(
         Col("Kết quả", "state", "choice", choices=Task.State),
         Col("Đánh giá tại cuộc sinh hoạt", "reviewed_at", "ref", ref="meeting"),
         Col("Ghi chú đánh giá", "review_note"),
-        Col("Tiến độ (%)", "progress", "int"),
+        Col("Tiến độ (%)", "progress", "int", bounds=(0, 100)),
     ],
     model=Task,
     key=("meeting_id", "title", "owner_kind", "owner_member_id", "owner_name"),
@@ -1243,7 +1243,7 @@ MEETING_RULES = Sheet(
         Col("Mã tổ chức", "organization", "ref", required=True, ref="org"),
         Col("Loại chi bộ", "cell_type", "choice", required=True, choices=CellType),
         Col("Hiệu lực từ", "effective_from", "date", required=True),
-        Col("Ngày trong tháng", "day", "int", required=True),
+        Col("Ngày trong tháng", "day", "int", required=True, bounds=(1, 31)),
         Col("Nếu trùng Chủ nhật", "on_sunday", "choice", choices=DayShift),
         Col("Nếu trùng ngày lễ", "on_holiday", "choice", choices=DayShift),
         Col("Quá hạn ghi biên bản sau (ngày)", "overdue_after_days", "int"),

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from chibo.core import vn
-from chibo.core.dates import parse_vn_date
+from chibo.core.dates import in_range, parse_vn_date
 from chibo.core.forms import digits
 from chibo.core.text import MESSAGE as INVISIBLE
 from chibo.core.text import REPLACEMENT_CHARACTER as REPLACEMENT
@@ -24,6 +24,9 @@ from chibo.core.text import first_refused
 
 class Invalid(Exception):
     """A cell's value cannot be read; the message says why, in Vietnamese."""
+
+
+YEARS = (1900, 2100)  # the bounds of a year column (the years a date may have)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,9 @@ class Col:
     ref: str = ""  # the namespace a "ref" column points into: org, member, village...
     max_length: int | None = None
     help: str = ""
+    # An "int" column's least and greatest value: counts and orders by default (the largest a
+    # PostgreSQL integer holds), years (YEARS) from 1900 to 2100.
+    bounds: tuple[int, int] = (0, 2**31 - 1)
 
     @property
     def title(self) -> str:
@@ -115,7 +121,9 @@ def prose(value) -> str:
 
 def date(value) -> datetime.date | None:
     if value.__class__ is datetime.date:
-        return value
+        if in_range(value):  # a date cell as the spreadsheet holds it: the same years
+            return value
+        raise Invalid(_("Ngày %(v)s nằm ngoài các năm 1900–2100.") % {"v": vn.day_text(value)})
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise Invalid(_("Ngày không hợp lệ: «%(v)s». Hãy nhập dạng dd/mm/yyyy.") % {"v": value})
     if isinstance(value, (datetime.time, datetime.timedelta, bool)):
@@ -289,6 +297,17 @@ class ChoiceReader:
 _CHOICE_READERS: dict[type, ChoiceReader] = {}
 
 
+def bounded(col: Col, number: int | None) -> int | None:
+    """`number` if it lies within the column's bounds (or is None); Invalid otherwise."""
+    low, high = col.bounds
+    if number is not None and not low <= number <= high:
+        raise Invalid(
+            _("Số %(v)s nằm ngoài khoảng %(a)s–%(b)s.")
+            % {"v": vn.format_int(number), "a": low, "b": vn.format_int(high)}
+        )
+    return number
+
+
 def choice(col: Col, value) -> str:
     reader = _CHOICE_READERS.get(col.choices)
     if reader is None:
@@ -309,7 +328,7 @@ def reader(col: Col):
     if col.kind == "date":
         return date
     if col.kind == "int":
-        return integer
+        return lambda value: bounded(col, integer(value))
     if col.kind == "bool":
         return boolean
     if col.kind == "text":
@@ -351,14 +370,19 @@ def read_column(col: Col, cells: list) -> list:
             for v in cells
         ]
     if col.kind == "int":
-        return [
+        values = [
             int(v) if v.__class__ is float and v.is_integer() else None if v == "" else integer(v)
             for v in cells
         ]
+        low, high = col.bounds
+        for v in values:
+            if v is not None and not low <= v <= high:
+                bounded(col, v)  # raises
+        return values
     if col.kind == "prose":
         return ["" if v is None or v == "" else prose(v) for v in cells]
     if col.kind == "date":
-        return [v if v.__class__ is datetime.date else date(v) for v in cells]
+        return [v if v.__class__ is datetime.date and in_range(v) else date(v) for v in cells]
     if col.kind == "bool":
         return [
             _BOOL_TEXT[v] if v.__class__ is str and v in _BOOL_TEXT else boolean(v) for v in cells
@@ -384,7 +408,7 @@ def read(col: Col, value):
     if kind == "prose":
         return prose(value)
     if kind == "int":
-        return integer(value)
+        return bounded(col, integer(value))
     if kind == "decimal":
         return decimal(value)
     if kind == "bool":

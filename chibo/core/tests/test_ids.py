@@ -45,3 +45,58 @@ def test_the_workbook_reads_only_finite_numbers_in_ascii_digits():
     for bad in ("NaN", "Infinity", "-inf", "١٢", "1e400x", float("nan"), float("inf")):
         with pytest.raises(spec.Invalid):
             spec.decimal(bad)
+
+
+def test_the_workbook_reads_days_and_numbers_within_their_bounds():
+    """A real date cell of 31/12/9999 and a year of -1 or 2^64 reached the services (the
+    probation's end, a rating's year) and crashed the import's task."""
+    import datetime
+
+    assert spec.date(datetime.date(2023, 3, 31)) == datetime.date(2023, 3, 31)
+    year = spec.Col("Năm", "year", "int", bounds=spec.YEARS)
+    count = spec.Col("Số hộ", "households", "int")
+    for bad in (datetime.date(9999, 12, 31), datetime.date(1, 1, 1)):
+        with pytest.raises(spec.Invalid):
+            spec.date(bad)
+        with pytest.raises(spec.Invalid):
+            spec.read_column(spec.Col("Ngày", "on", "date"), [datetime.date(2023, 1, 1), bad])
+    assert spec.read_column(year, [2023.0, "2024", ""]) == [2023, 2024, None]
+    for bad in (-1, 99999999999999999999, 1899, 2101, "2101"):
+        for read in (lambda v: spec.read(year, v), spec.reader(year)):
+            with pytest.raises(spec.Invalid):
+                read(bad)
+        with pytest.raises(spec.Invalid):
+            spec.read_column(year, [2023, bad])
+    with pytest.raises(spec.Invalid):
+        spec.read(count, 2**31)
+    assert spec.read(count, 2**31 - 1) == 2**31 - 1
+
+
+def test_a_badge_rule_holds_the_lists_the_badge_pages_read():
+    """The back office's JSON fields took ["x"], [1e30] or NaN; the badge pages were then 500s."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from chibo.members.models import BadgeRule
+
+    def rule(years, days):
+        return BadgeRule(
+            effective_from=datetime.date(2027, 1, 1), years=years, award_days=days, source="QĐ"
+        )
+
+    rule([30, 40, 45], [[2, 3], [5, 19]]).clean()
+    for years, days in (
+        (["x"], [[2, 3]]),
+        ([float("nan")], [[2, 3]]),
+        ([99999999999999999999], [[2, 3]]),
+        ([40, 30], [[2, 3]]),
+        ([], [[2, 3]]),
+        ([30], [[2, 30]]),
+        ([30], [[13, 1]]),
+        ([30], [["2", 3]]),
+        ([30], []),
+        ([30], "2/3"),
+    ):
+        with pytest.raises(ValidationError):
+            rule(years, days).clean()

@@ -86,6 +86,19 @@ def test_set_create_bad_input_is_a_400_with_the_message(clients, criteria_set):
         reverse("criteria:set_create"), {**data, "items": "1 | Giao thông | x |  | >= | 8"}
     )
     assert r.status_code == 400 and "đơn vị tính" in r.content.decode()
+    # Numbers no column takes, other scripts' digits, parts longer than their columns: refused
+    # with the line (a threshold of 1e100 was saved on SQLite and its page was then a 500).
+    for items, message in (
+        ("1 | Giao thông | x | % | >= | 1e100", "Dòng 1: ngưỡng"),
+        ("1 | Giao thông | x | % | >= | 99999999999999999999", "Dòng 1: ngưỡng"),
+        ("1 | Giao thông | x | % | >= | NaN", "không phải số"),
+        ("1 | Giao thông | x | % | >= | ١٢", "không phải số"),
+        ("1 | Giao thông | x | % | >= | Infinity", "không phải số"),
+        (f"{'M' * 30} | Giao thông | x | % | >= | 8", "Dòng 1: mã"),
+        (f"1 | {'G' * 300} | x | % | >= | 8", "Dòng 1: tên tiêu chí"),
+    ):
+        r = clients["admin"].post(reverse("criteria:set_create"), {**data, "items": items})
+        assert r.status_code == 400 and message in r.content.decode(), items
     assert CriteriaSet.objects.count() == 1
 
 

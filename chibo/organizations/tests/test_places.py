@@ -165,6 +165,10 @@ def test_the_flag_and_households_from_the_list_with_htmx(tree, clients, places):
     row = r.content.decode()  # the row again, with the error, the number unchanged
     assert row.startswith("<tr") and "errorlist" in row and 'value="120"' in row
     assert Village.objects.get(pk=ang.pk).households == 120
+    for huge in ("2147483648", "99999999999999999999"):  # a 500 on both databases before
+        r = clients["commune"].post(url, {"households": huge}, HTTP_HX_REQUEST="true")
+        assert r.status_code == 200 and "errorlist" in r.content.decode(), huge
+    assert Village.objects.get(pk=ang.pk).households == 120
     assert clients["analyst"].post(url, {"households": "5"}).status_code == 404
     r = clients["commune"].post(url, {"especially_disadvantaged": "on", "households": ""})
     assert r.status_code == 302

@@ -86,6 +86,11 @@ def test_a_new_set_replaces_the_running_one_from_its_start(clients):
         ({"valid_from": "01/06/2020", "valid_to": "01/01/2021", "replace": "on"}, "132-QĐ/TW"),
         ({"levels": "a | A | 90\nb | B"}, "Dòng 2: cần 3 phần"),
         ({"levels": "a | A | 90\nb | B | nhiều"}, "không phải số"),
+        # NaN compared as a number was a 500; a name longer than its column, a 500 on PostgreSQL
+        ({"levels": "a | A | NaN\nb | B | 0"}, "không phải số"),
+        ({"levels": "a | A | ١٢\nb | B | 0"}, "không phải số"),
+        ({"levels": "a | A | 1000\nb | B | 0"}, "Dòng 1: điểm tối thiểu"),
+        ({"levels": f"a | {'A' * 101} | 90\nb | B | 0"}, "Dòng 1: mức xếp loại"),
         ({"levels": "a | A | 50\nb | B | 70\nc | C | 0"}, "giảm dần"),
         ({"levels": "a | A | 50\na | B | 0"}, "mã riêng"),
         ({"levels": "a | A | 50\nb | B | 10"}, "từ 0 điểm"),
