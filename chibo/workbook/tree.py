@@ -114,7 +114,8 @@ def apply_organizations(run, sheet, rows: list[Row]):
                 run.error(
                     sheet, row.number, "Mã cấp trên", _("Tổ chức cấp trên phải ở cấp cao hơn.")
                 )
-        elif a["kind"] == K.CELL:
+        elif a["kind"] == K.CELL and code not in existing:
+            # (a blank parent on a cell chibo has: the root of the cell's own export)
             run.error(sheet, row.number, "Mã cấp trên", _("Chi bộ phải có tổ chức cấp trên."))
         old = existing.get(code)
         if old is None:

@@ -18,7 +18,7 @@ from chibo.plans.models import PlanTarget, VillagePlan
 from chibo.targets.models import Target
 from chibo.workbook import exporter, importer, schema
 
-from .test_import import book, rows
+from .test_import import CELL, book, rows
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -189,6 +189,22 @@ def test_loaded_back_where_it_came_from_nothing_changes(loop, tree):
     result = importer.import_workbook(io.BytesIO(data), accept_warnings=True, dry_run=True)
     assert not result.errors, result.errors
     assert not {n: c for n, c in result.counts.items() if c["created"] or c["updated"]}
+
+
+def test_a_cells_own_workbook_loads_back_where_it_came_from(loop, tree):
+    """A cell's export names no parent for the cell (the root of the file, as a commune's);
+    loaded back it was refused: "Chi bộ phải có tổ chức cấp trên"."""
+    for org in (tree.cell_a, tree.cell_a2):
+        data = exporter.build(org)
+        result = importer.import_workbook(io.BytesIO(data), accept_warnings=True, dry_run=True)
+        assert not result.errors, result.errors
+        assert not {n: c for n, c in result.counts.items() if c["created"] or c["updated"]}
+    # A cell chibo does not have still needs its parent.
+    orphan = {**CELL, "code": "XA-99", "parent": ""}
+    data = book({"Tổ chức": rows(schema.ORGANIZATIONS, [orphan])})
+    assert _errors(data, dry_run=True) == {
+        ("Tổ chức", 2, "Mã cấp trên"): "Chi bộ phải có tổ chức cấp trên."
+    }
 
 
 def _errors(data, **kwargs):
