@@ -127,7 +127,7 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def _shown(f) -> bool:
     """A field nobody types (the row's id, its timestamps, a tree's path, a name's parts kept
     for sorting) is left out of the log: the event itself says when and who."""
-    return f is None or not (f.primary_key or not f.editable)
+    return f is None or (f.editable and not f.primary_key)
 
 
 def _plain(value, f, names) -> str:
