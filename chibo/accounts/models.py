@@ -103,6 +103,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     revoked = models.BooleanField(default=False)
 
+    class Meta:
+        verbose_name = _("mã API")
+        verbose_name_plural = _("mã API")
+
     def __str__(self):
         return f"token {self.pk} of {self.user}"
 
@@ -127,6 +131,8 @@ class Notification(models.Model):
     settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
         constraints = [

@@ -151,6 +151,8 @@ class AdmissionStep(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("bước kết nạp")
+        verbose_name_plural = _("bước kết nạp")
         ordering = ["candidate_id", "on", "id"]
         indexes = [models.Index(fields=["kind", "on"], name="admission_step_kind_on_idx")]
         constraints = [

@@ -33,6 +33,8 @@ class CommitteeRule(models.Model):
     )
 
     class Meta:
+        verbose_name = _("quy định về cấp ủy")
+        verbose_name_plural = _("quy định về cấp ủy")
         ordering = ["-effective_from"]
 
     def __str__(self):
@@ -143,6 +145,8 @@ class ConcurrentRole(TimeStamped):
     objects = DatedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("chức danh kiêm nhiệm")
+        verbose_name_plural = _("chức danh kiêm nhiệm")
         ordering = ["village_id", "kind", "start"]
         constraints = [
             models.CheckConstraint(
@@ -192,6 +196,10 @@ class RoleModelRule(models.Model):
         blank=True,
         help_text=_("hoặc: người giữ chức danh thôn này kiêm chức danh thôn kia"),
     )
+
+    class Meta:
+        verbose_name = _("quy định về gương điển hình")
+        verbose_name_plural = _("quy định về gương điển hình")
 
     def __str__(self):
         return f"{self.title or self.paired_kind} = {self.kind}"
@@ -266,6 +274,8 @@ class QualificationStandard(models.Model):
     text = models.TextField(_("nội dung"), blank=True)
 
     class Meta:
+        verbose_name = _("tiêu chuẩn trình độ")
+        verbose_name_plural = _("tiêu chuẩn trình độ")
         ordering = ["applies_to", "-effective_from"]
 
     def __str__(self):

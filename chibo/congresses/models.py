@@ -187,6 +187,10 @@ class CongressDraft(TimeStamped):
 
     PROSE = ("situation", "achievements", "shortcomings", "lessons", "directions", "solutions")
 
+    class Meta:
+        verbose_name = _("dự thảo văn kiện đại hội")
+        verbose_name_plural = _("dự thảo văn kiện đại hội")
+
     def __str__(self):
         return str(self.congress)
 
@@ -239,6 +243,8 @@ class RegulationReview(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("lần rà soát quy chế")
+        verbose_name_plural = _("lần rà soát quy chế")
         ordering = ["regulation_id", "-reviewed_on"]
         constraints = [
             models.UniqueConstraint(

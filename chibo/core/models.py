@@ -58,6 +58,8 @@ class AuditEvent(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("sự kiện nhật ký")
+        verbose_name_plural = _("sự kiện nhật ký")
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx")
@@ -77,6 +79,10 @@ class FormSubmission(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("lần gửi biểu mẫu")
+        verbose_name_plural = _("lần gửi biểu mẫu")
 
     def __str__(self):
         return str(self.key)

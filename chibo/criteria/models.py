@@ -38,6 +38,8 @@ class CriteriaSet(TimeStamped):
     objects = ValidFromToQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("bộ tiêu chí")
+        verbose_name_plural = _("bộ tiêu chí")
         ordering = ["kind", "valid_from", "id"]
         constraints = [
             models.CheckConstraint(
@@ -72,6 +74,8 @@ class CriteriaItem(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
         ordering = ["criteria_set_id", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["criteria_set", "code"], name="criteriaitem_code"),
@@ -109,6 +113,8 @@ class VillageCriterionStatus(models.Model):
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("kết quả tiêu chí của thôn, bản")
+        verbose_name_plural = _("kết quả tiêu chí của thôn, bản")
         ordering = ["village_id", "year", "item_id"]
         constraints = [
             models.UniqueConstraint(

@@ -282,6 +282,8 @@ class StatusChange(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("thay đổi trạng thái đảng viên")
+        verbose_name_plural = _("thay đổi trạng thái đảng viên")
         ordering = ["member_id", "on", "id"]
         indexes = [models.Index(fields=["on", "status"], name="statuschange_on_idx")]
         constraints = [
@@ -363,6 +365,8 @@ class BadgeRule(models.Model):
     source = models.CharField(_("văn bản"), max_length=200)
 
     class Meta:
+        verbose_name = _("quy định huy hiệu Đảng")
+        verbose_name_plural = _("quy định huy hiệu Đảng")
         ordering = ["-effective_from"]
 
     def __str__(self):
@@ -418,6 +422,8 @@ class BadgeAward(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("huy hiệu Đảng đã trao")
+        verbose_name_plural = _("huy hiệu Đảng đã trao")
         ordering = ["member_id", "years"]
         constraints = [
             models.UniqueConstraint(fields=["member", "years"], name="badgeaward_once"),
@@ -443,6 +449,8 @@ class PartyInterruption(models.Model):
     objects = DatedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("thời gian gián đoạn sinh hoạt Đảng")
+        verbose_name_plural = _("thời gian gián đoạn sinh hoạt Đảng")
         ordering = ["member_id", "start"]
         constraints = [
             models.CheckConstraint(

@@ -37,6 +37,8 @@ class VillagePlan(TimeStamped):
     )
 
     class Meta:
+        verbose_name = _("kế hoạch của thôn, bản")
+        verbose_name_plural = _("kế hoạch của thôn, bản")
         ordering = ["village_id", "year"]
         constraints = [
             models.UniqueConstraint(fields=["village", "year"], name="villageplan_one_a_year"),
@@ -65,6 +67,8 @@ class PlanTarget(models.Model):
     )
 
     class Meta:
+        verbose_name = _("chỉ tiêu trong kế hoạch")
+        verbose_name_plural = _("chỉ tiêu trong kế hoạch")
         ordering = ["plan_id", "target__order", "id"]
 
     def __str__(self):

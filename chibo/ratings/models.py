@@ -42,6 +42,8 @@ class RatingSet(TimeStamped):
     objects = ValidFromToQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("bộ tiêu chuẩn xếp loại")
+        verbose_name_plural = _("bộ tiêu chuẩn xếp loại")
         ordering = ["-valid_from"]
         constraints = [
             models.CheckConstraint(
@@ -69,6 +71,8 @@ class RatingLevel(models.Model):
     min_points = models.DecimalField(_("điểm tối thiểu"), max_digits=5, decimal_places=2)
 
     class Meta:
+        verbose_name = _("mức xếp loại")
+        verbose_name_plural = _("mức xếp loại")
         ordering = ["rating_set_id", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["rating_set", "code"], name="rating_level_code_once"),

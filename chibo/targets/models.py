@@ -72,6 +72,8 @@ class TargetProgress(models.Model):
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("kết quả chỉ tiêu trong tháng")
+        verbose_name_plural = _("kết quả chỉ tiêu trong tháng")
         ordering = ["target_id", "month"]
         constraints = [
             models.UniqueConstraint(fields=["target", "month"], name="target_progress_month"),

@@ -70,6 +70,8 @@ class Enrollment(TimeStamped):
     completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("học viên của lớp")
+        verbose_name_plural = _("học viên của lớp")
         ordering = ["course_id", "member_id"]
         constraints = [
             models.UniqueConstraint(fields=["course", "member"], name="enrollment_unique")
@@ -95,6 +97,8 @@ class TheoryLevelChange(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("thay đổi trình độ lý luận")
+        verbose_name_plural = _("thay đổi trình độ lý luận")
         ordering = ["member_id", "on", "id"]
 
     def __str__(self):

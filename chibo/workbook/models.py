@@ -27,6 +27,8 @@ class WorkbookImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lần nhập sổ dữ liệu")
+        verbose_name_plural = _("lần nhập sổ dữ liệu")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):

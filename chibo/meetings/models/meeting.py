@@ -164,6 +164,10 @@ class MeetingSubmission(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField()  # the meeting's version the submit produced
 
+    class Meta:
+        verbose_name = _("lần gửi biên bản")
+        verbose_name_plural = _("lần gửi biên bản")
+
     def __str__(self):
         return str(self.key)
 
@@ -176,6 +180,8 @@ class AgendaItem(models.Model):
     removed = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("mục chương trình sinh hoạt")
+        verbose_name_plural = _("mục chương trình sinh hoạt")
         ordering = ["meeting_id", "order"]
 
     def __str__(self):
@@ -202,6 +208,8 @@ class Material(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("tài liệu sinh hoạt")
+        verbose_name_plural = _("tài liệu sinh hoạt")
         ordering = ["meeting_id", "uploaded_at"]
 
     def __str__(self):
@@ -224,6 +232,8 @@ class Attendance(models.Model):
     reason = models.CharField(_("lý do"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("điểm danh")
+        verbose_name_plural = _("điểm danh")
         ordering = ["meeting_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once"),
@@ -252,6 +262,8 @@ class Guest(models.Model):
     guidance = models.TextField(_("ý kiến chỉ đạo"), blank=True)
 
     class Meta:
+        verbose_name = _("khách mời")
+        verbose_name_plural = _("khách mời")
         ordering = ["meeting_id", "id"]
         indexes = [
             # Did this official come to this meeting (the officials' attendance, pair by pair)?
@@ -274,6 +286,8 @@ class Speech(models.Model):
     gist = models.TextField(_("tóm tắt ý kiến"))
 
     class Meta:
+        verbose_name = _("ý kiến phát biểu")
+        verbose_name_plural = _("ý kiến phát biểu")
         ordering = ["meeting_id", "order"]
 
     def __str__(self):
@@ -341,6 +355,8 @@ class ScoreEntry(models.Model):
     points = models.PositiveSmallIntegerField()
 
     class Meta:
+        verbose_name = _("điểm chấm")
+        verbose_name_plural = _("điểm chấm")
         ordering = ["meeting_id", "item__order"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "item"], name="score_entry_once"),
@@ -365,6 +381,8 @@ class MeetingDocument(models.Model):
     issued_on = models.DateField()
 
     class Meta:
+        verbose_name = _("văn bản của buổi sinh hoạt")
+        verbose_name_plural = _("văn bản của buổi sinh hoạt")
         ordering = ["meeting_id", "doc_type"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "doc_type"], name="document_once"),

@@ -20,6 +20,8 @@ class TaskUpdate(models.Model):
     note = models.CharField(_("nội dung"), max_length=500)
 
     class Meta:
+        verbose_name = _("cập nhật nhiệm vụ")
+        verbose_name_plural = _("cập nhật nhiệm vụ")
         ordering = ["task_id", "at"]
 
     def __str__(self):

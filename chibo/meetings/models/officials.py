@@ -101,6 +101,8 @@ class SupportVisit(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("chuyến giúp đỡ thôn, bản")
+        verbose_name_plural = _("chuyến giúp đỡ thôn, bản")
         ordering = ["assignment_id", "-on"]
 
     def __str__(self):

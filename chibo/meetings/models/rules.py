@@ -79,6 +79,8 @@ class Holiday(models.Model):
     name = models.CharField(_("ngày lễ"), max_length=100)
 
     class Meta:
+        verbose_name = _("ngày nghỉ lễ")
+        verbose_name_plural = _("ngày nghỉ lễ")
         ordering = ["date"]
 
     def __str__(self):
@@ -122,6 +124,8 @@ class AgendaTemplateItem(models.Model):
     title = models.CharField(max_length=300)
 
     class Meta:
+        verbose_name = _("mục của mẫu chương trình")
+        verbose_name_plural = _("mục của mẫu chương trình")
         ordering = ["template_id", "order"]
 
     def __str__(self):
@@ -173,6 +177,8 @@ class ScoreItem(models.Model):
     max_points = models.PositiveSmallIntegerField()
 
     class Meta:
+        verbose_name = _("mục chấm điểm")
+        verbose_name_plural = _("mục chấm điểm")
         ordering = ["sheet_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["sheet", "code"], name="score_item_code"),
