@@ -38,14 +38,20 @@ def vn_decimal(text: str) -> Decimal:
     return value
 
 
-def misfit(model, field_name: str, value) -> str | None:
-    """Why `value` does not fit the model's field (too long, too many digits), or None: a form
-    that parses several values out of one text (a line of a set) checks each as the table will."""
-    try:
-        model._meta.get_field(field_name).clean(value, None)
-    except ValidationError as e:
-        return " ".join(e.messages)
-    return None
+def misfits(model, values: dict) -> str:
+    """Why the values ({field name: value}; None left out) do not fit the model's fields (too
+    long, too many digits), each after its field's label; "" when they all fit. A form that
+    parses several values out of one text (a line of a set) checks each as the table will."""
+    found = []
+    for name, value in values.items():
+        if value is None:
+            continue
+        field = model._meta.get_field(name)
+        try:
+            field.clean(value, None)
+        except ValidationError as e:
+            found.append(f"{field.verbose_name}: {' '.join(e.messages)}")
+    return "; ".join(found)
 
 
 class IdField(forms.IntegerField):

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
-from chibo.core.forms import DateField, misfit, vn_decimal
+from chibo.core.forms import DateField, misfits, vn_decimal
 from chibo.core.submissions import SubmissionKeyMixin
 
 from .models import CriteriaItem, CriteriaSet
@@ -54,13 +54,11 @@ class CriteriaSetForm(SubmissionKeyMixin, forms.Form):
                 )
                 continue
             # Each part as its column takes it (a code of 20 characters, a threshold of 12 digits).
-            misfits = [
-                f"{CriteriaItem._meta.get_field(f).verbose_name}: {m}"
-                for f, v in (("code", code), ("name", name), ("unit", unit), ("threshold", value))
-                if v is not None and (m := misfit(CriteriaItem, f, v))
-            ]
-            if misfits:
-                problems.append(_("Dòng %(n)s: %(m)s") % {"n": n, "m": "; ".join(misfits)})
+            wrong = misfits(
+                CriteriaItem, {"code": code, "name": name, "unit": unit, "threshold": value}
+            )
+            if wrong:
+                problems.append(_("Dòng %(n)s: %(m)s") % {"n": n, "m": wrong})
                 continue
             specs.append(
                 ItemSpec(

@@ -353,6 +353,17 @@ class TemporaryStay(models.Model):
 # --- party-age badges (members/badges) -------------------------------------------------------
 
 
+def _month_day(pair) -> bool:
+    """Whether `pair` is a [month, day] of some year (29 February included)."""
+    if not (isinstance(pair, list) and len(pair) == 2 and all(type(x) is int for x in pair)):
+        return False
+    try:
+        datetime.date(2024, *pair)
+    except ValueError:
+        return False
+    return True
+
+
 class BadgeRule(models.Model):
     """Which party ages earn a badge and on which days of the year badges are awarded, in force
     from a date until the next rule."""
@@ -387,19 +398,7 @@ class BadgeRule(models.Model):
                 "Ghi các mốc tuổi Đảng tăng dần, mỗi mốc từ 1 đến 100: [30, 40, 45]."
             )
         days = self.award_days
-        good = isinstance(days, list) and days
-        for pair in days if good else ():
-            try:
-                ok = (
-                    isinstance(pair, list)
-                    and len(pair) == 2
-                    and all(type(x) is int for x in pair)
-                    and bool(datetime.date(2024, pair[0], pair[1]))
-                )
-            except ValueError:
-                ok = False
-            good = good and ok
-        if not good:
+        if not (isinstance(days, list) and days and all(map(_month_day, days))):
             errors["award_days"] = _(
                 "Ghi các đợt trao tặng là các cặp [tháng, ngày] có thật: [[2, 3], [5, 19]]."
             )

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
-from chibo.core.forms import DateField, misfit, vn_decimal
+from chibo.core.forms import DateField, misfits, vn_decimal
 from chibo.core.submissions import SubmissionKeyMixin
 
 from .models import RatingLevel
@@ -117,13 +117,9 @@ class RatingSetForm(SubmissionKeyMixin, forms.Form):
                     _("Dòng %(n)s: điểm “%(p)s” không phải số.") % {"n": n, "p": points}
                 )
                 continue
-            misfits = [
-                f"{RatingLevel._meta.get_field(f).verbose_name}: {m}"
-                for f, v in (("name", name), ("min_points", value))
-                if (m := misfit(RatingLevel, f, v))
-            ]
-            if misfits:
-                problems.append(_("Dòng %(n)s: %(m)s") % {"n": n, "m": "; ".join(misfits)})
+            wrong = misfits(RatingLevel, {"name": name, "min_points": value})
+            if wrong:
+                problems.append(_("Dòng %(n)s: %(m)s") % {"n": n, "m": wrong})
                 continue
             levels.append((code, name, value))
         if problems:
