@@ -20,7 +20,10 @@ from .services import password_change, password_reset, token_revoke
 
 
 def managed_users(scope: Scope):
-    """The users an org-board admin manages: those with a role at a node under theirs."""
+    """The users an org-board admin manages: those with a role at a node under theirs (a
+    superuser: every user)."""
+    if scope.superuser:
+        return User.objects.all()
     if not scope.is_org_admin:
         return User.objects.none()
     roles = RoleAssignment.objects.filter(scope.paths_q("organization__path"), user=OuterRef("pk"))

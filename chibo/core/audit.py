@@ -9,6 +9,10 @@ from chibo.core.models import AuditEvent
 
 
 def _plain(value):
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        # One instant, one text: a time read back (UTC) and the same time from a form (the
+        # local zone) are no change.
+        return value.astimezone(datetime.UTC).isoformat()
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):

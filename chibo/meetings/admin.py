@@ -3,44 +3,10 @@ quality score sheet. Never a hard delete (a rule ends by a newer one in force fr
 every save audited, the inline items too."""
 
 from django.contrib import admin
-from django.db import transaction
 
-from chibo.core import audit
-from chibo.core.admin import NoDeleteAdmin
-from chibo.core.models import AuditEvent
+from chibo.core.admin import AuditedInlinesAdmin, NoDeleteAdmin, NoDeleteInline
 
 from .models import AgendaTemplate, AgendaTemplateItem, Holiday, MeetingRule, ScoreItem, ScoreSheet
-
-
-class NoDeleteInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AuditedInlinesAdmin(NoDeleteAdmin):
-    """Audits each inline row added or changed, in the same transaction as the parent."""
-
-    def save_formset(self, request, form, formset, change):
-        with transaction.atomic():
-            before = {
-                f.instance.pk: audit.snapshot(f.instance.__class__.objects.get(pk=f.instance.pk))
-                for f in formset.forms
-                if f.instance.pk and f.has_changed()
-            }
-            super().save_formset(request, form, formset, change)
-            for obj in formset.new_objects + [o for o, _ in formset.changed_objects]:
-                audit.record(
-                    actor=request.user,
-                    action=AuditEvent.Action.UPDATE
-                    if obj.pk in before
-                    else AuditEvent.Action.CREATE,
-                    obj=obj,
-                    changes=audit.diff(before.get(obj.pk, {}), audit.snapshot(obj)),
-                    note="admin",
-                )
 
 
 @admin.register(MeetingRule)
