@@ -142,6 +142,15 @@ def format_ratio(numerator, denominator, places: int = 1) -> str:
     return f"{format_int(numerator or 0)}/{format_int(denominator)} ({percent})"
 
 
+def with_unit(amount: str, unit: str) -> str:
+    """An amount and its unit as written: '%' (and '‰') right after the number, as in 95,9%;
+    any other unit after a space (12 hộ)."""
+    unit = " ".join(str(unit or "").split())
+    if not unit:
+        return amount
+    return f"{amount}{unit}" if unit in ("%", "‰") else f"{amount} {unit}"
+
+
 def format_decimal(value, places: int = 1) -> str:
     text = f"{cut(Decimal(value), places):f}"
     if "." in text:

@@ -108,7 +108,7 @@ def decision_for(commune: Commune, year: int) -> Decision | None:
 
 def _target_text(link: PlanTarget) -> str:
     t = link.target
-    text = f"{t.name}: {L.amount(t.yearly_value)} {t.unit}"
+    text = f"{t.name}: {vn.with_unit(L.amount(t.yearly_value), t.unit)}"
     if link.criteria_item is not None:
         text += f" (tiêu chí {link.criteria_item.code})"
     return text

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from chibo.core.forms import DateField
 from chibo.core.submissions import SubmissionKeyMixin
+from chibo.core.vn import day_text
 from chibo.organizations.models import Organization
 
 from .models import Reorganization
@@ -55,6 +56,13 @@ class PlanForm(SubmissionKeyMixin, forms.Form):
         org = Organization.objects.filter(code=code).first()
         if org is None or not self.scope.covers(org, write=True):
             self.add_error(field, _("Không tìm thấy mã %(c)s trong phạm vi quản lý.") % {"c": code})
+            return None
+        if org.valid_to is not None:  # nothing moves from or to it any more
+            self.add_error(
+                field,
+                _("%(o)s (mã %(c)s) đã kết thúc từ %(d)s.")
+                % {"o": org.name, "c": code, "d": day_text(org.valid_to)},
+            )
             return None
         return org
 

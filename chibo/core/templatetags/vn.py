@@ -39,6 +39,12 @@ def vnpercent(pair, places=1):
 
 
 @register.filter
+def with_unit(amount, unit):
+    """{{ value|floatformat:"-2"|with_unit:target.unit }}: '100%', '12 hộ' (vn.with_unit)."""
+    return vn.with_unit(str(amount), unit)
+
+
+@register.filter
 def vnratio(pair, places=1):
     """(n, d) -> '281/293 (95,9%)'; '—' when d is 0 (see vn.format_ratio)."""
     try:

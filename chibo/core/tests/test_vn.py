@@ -150,6 +150,15 @@ def test_format_percent(num, den, places, text):
     assert vn.format_percent(num, den, places) == text
 
 
+@pytest.mark.parametrize(
+    ("amount", "unit", "text"),
+    [("95,9", "%", "95,9%"), ("2", "‰", "2‰"), ("12", "hộ", "12 hộ"),
+     ("3", " sản  phẩm ", "3 sản phẩm"), ("7", "", "7"), ("7", None, "7")],
+)  # fmt: skip
+def test_with_unit(amount, unit, text):
+    assert vn.with_unit(amount, unit) == text
+
+
 def test_format_percent_of_nothing_is_blank():
     assert vn.format_percent(5, 0) == ""
     assert vn.format_percent(5, None) == ""

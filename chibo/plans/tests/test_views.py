@@ -47,6 +47,16 @@ def test_the_loop_through_the_page(clients, url):
     assert "Giảm hộ nghèo" in html and "Đã phê duyệt" in html and 'name="action"' not in html
 
 
+def test_an_amount_is_written_with_its_unit(clients, url):
+    """'%' right after the number (as 95,9%), any other unit after a space."""
+    commune = clients["commune"]
+    assert commune.post(url, TARGET).status_code == 302
+    share = {**TARGET, "name": "Tỷ lệ hộ dùng nước sạch", "unit": "%", "yearly_value": "97,5"}
+    assert commune.post(url, share).status_code == 302
+    html = commune.get(url).content.decode()
+    assert "<td>3 hộ</td>" in html and "<td>97,50%</td>" in html
+
+
 def test_a_target_with_no_unit_is_a_400_and_nothing_written(clients, url):
     r = clients["commune"].post(url, {**TARGET, "unit": ""})
     assert r.status_code == 400 and "đơn vị tính" in r.content.decode()

@@ -85,6 +85,37 @@ def test_a_new_plan_is_a_draft_and_names_organizations_in_scope_only(tree, perso
 
 
 @pytest.mark.django_db
+def test_a_new_plan_refuses_organizations_that_have_ended(tree, personas, clients):
+    """A code typed from an old list may be an organization that has ended: the form says so
+    at once (the preview would list it as a conflict of a draft that can never be applied)."""
+    ended = org_services.org_create(
+        code="XA-03",
+        name="Chi bộ bản Cũ",
+        kind="cell",
+        cell_type="residential",
+        parent=tree.commune_a,
+        valid_from=D0,
+        actor=None,
+    )
+    org_services.org_close(org=ended, on=datetime.date(2024, 6, 30), actor=None)
+    form = {
+        "kind": "merge",
+        "sources": "XA-01, XA-03",
+        "parts": "XA-09 | Chi bộ bản Áng Mới",
+        "on": "01/01/2030",
+    }
+    r = clients["admin"].post("/reorg/new/", form)
+    assert r.status_code == 200
+    assert "Chi bộ bản Cũ (mã XA-03) đã kết thúc từ 30/06/2024." in r.content.decode()
+    r = clients["admin"].post(
+        "/reorg/new/", {**form, "sources": "XA-01, XA-02", "parts": "", "into": "XA-03"}
+    )
+    assert r.status_code == 200
+    assert "Chi bộ bản Cũ (mã XA-03) đã kết thúc từ 30/06/2024." in r.content.decode()
+    assert not Reorganization.objects.exists()
+
+
+@pytest.mark.django_db
 def test_the_preview_page_shows_moves_and_conflicts_to_the_board_only(tree, personas, clients):
     other = make_member(tree.cell_a2, "Quàng Văn Hai", card="01000003")
     first = Position.objects.create(
