@@ -27,6 +27,18 @@ def test_day_text_is_dd_mm_yyyy_in_both_languages(language):
         assert vn.day_text(datetime.date(1980, 3, 1)) == "01/03/1980"
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_numbers_are_written_and_read_alike_in_both_languages(language):
+    """The English UI shows 97,5 beside vn.format_percent's 95,9%, and reads 97,5 typed."""
+    field = forms.DecimalField(max_digits=12, decimal_places=2, localize=True)
+    with translation.override(language):
+        page = Template('{{ v|floatformat:"-2" }} {{ v|floatformat:"1g" }}').render(
+            Context({"v": 9300.5})
+        )
+        assert page == "9300,50 9.300,5"
+        assert field.clean("97,5") == field.clean("97.5") == 97.5
+
+
 def test_day_text_of_an_open_end_is_now_unless_told():
     with translation.override("vi"):
         assert vn.day_text(None) == "nay"
