@@ -71,6 +71,7 @@ class Refs:
     def __init__(self, loaders: dict[str, Callable[[], dict]]):
         self._loaders = loaders
         self._maps: dict[str, dict] = {}
+        self._folded: dict[str, dict] = {}  # namespace -> {folded code: [codes]}
 
     def map(self, namespace: str) -> dict:
         if namespace not in self._maps:
@@ -83,6 +84,26 @@ class Refs:
 
     def add(self, namespace: str, code, pk):
         self.map(namespace)[code] = pk
+        self._folded.pop(namespace, None)
+
+    def unknown(self, namespace: str, code) -> str:
+        """What to add to "no such code": the code meant, if one differs from it only in case
+        or spaces (" pp-bcoi " for PP-BCOI); codes are told exactly, never guessed."""
+        folded = self._folded.get(namespace)
+        if folded is None:
+            folded = {}
+            for known in self.map(namespace):
+                if isinstance(known, str):
+                    folded.setdefault(_fold_code(known), []).append(known)
+            self._folded[namespace] = folded
+        near = sorted(folded.get(_fold_code(str(code)), []))
+        if len(near) != 1:
+            return ""
+        return " " + _("Có phải mã «%(c)s»? Mã phải viết đúng như trong tệp.") % {"c": near[0]}
+
+
+def _fold_code(code: str) -> str:
+    return "".join(code.split()).casefold()
 
 
 @dataclass
@@ -158,6 +179,7 @@ class ImportRun:
         self._note: str | None = None
         self.state: dict = {}  # what one sheet leaves for a later one
         self.finalizers: list = []  # run after every sheet: (ImportRun) -> None
+        self.row_number = 0  # the row a sheet's `prepare` is given
 
     # --- problems ------------------------------------------------------------------------
     def error(self, sheet: Sheet, row: int, column: str, message: str):
@@ -299,7 +321,8 @@ class ImportRun:
                         row.number,
                         col.header,
                         _("Không có «%(code)s» (%(what)s) trong tệp hay trong dữ liệu.")
-                        % {"code": code, "what": NAMESPACE_LABELS.get(col.ref, col.ref)},
+                        % {"code": code, "what": NAMESPACE_LABELS.get(col.ref, col.ref)}
+                        + self.refs.unknown(col.ref, code),
                     )
                     failed.add(row.number)
                     continue
@@ -344,6 +367,11 @@ class ImportRun:
         summary = self.summaries.setdefault(sheet.name, Summary())
         failed = self.resolve_all(sheet, rows)
         good = [row for row in rows if row.number not in failed] if failed else rows
+        if failed and sheet.provides:
+            # Their codes known to the sheets after (this import fails): one bad row, one error.
+            self.placeholders(
+                sheet.provides, [r.attrs.get(sheet.ref_attr) for r in rows if r.number in failed]
+            )
         if sheet.defaults:
             for row in good:
                 for k, v in sheet.defaults.items():
@@ -351,10 +379,13 @@ class ImportRun:
         if sheet.prepare is not None:
             prepared = []
             for row in good:
+                self.row_number = row.number  # for a prepare that names another row
                 try:
                     sheet.prepare(row.attrs, self)
                 except Invalid as exc:
                     self.error(sheet, row.number, "", str(exc))
+                    if sheet.provides:
+                        self.placeholders(sheet.provides, [row.attrs.get(sheet.ref_attr)])
                     continue
                 prepared.append(row)
             good = prepared
@@ -389,7 +420,12 @@ class ImportRun:
         else:
             create_keys = []
         first_row: dict = {}
+        # The key's references: a row naming a row this failing import will not write (PENDING)
+        # is no duplicate of another naming one (its own error was told where that row is).
+        refs_at = [i for i, k in enumerate(sheet.key) if k.endswith("_id")]
         for row, key in zip(compared, key_list, strict=False):
+            if refs_at and any(key[i] == PENDING for i in refs_at):
+                continue
             if key in first_row:
                 self.error(
                     sheet,

@@ -2,6 +2,8 @@
 than a queryset: the term of a position or of a congress, a village post's holder, a temporary
 stay's host, a score's item code."""
 
+import datetime
+
 from django.utils.translation import gettext as _
 
 from chibo.admissions.models import Candidate, CandidateCell
@@ -11,15 +13,18 @@ from chibo.committees.models import (
     Term,
 )
 from chibo.congresses.models import CellCongress
+from chibo.core.vn import day_text
 from chibo.meetings.models import (
+    Attendance,
     CellMeeting,
     MeetingRule,
     ScoreEntry,
     ScoreItem,
     Task,
 )
-from chibo.members.models import TemporaryStay
+from chibo.members.models import Membership, TemporaryStay
 
+from .engine import PENDING
 from .spec import Invalid
 
 
@@ -69,7 +74,7 @@ def term_of_position(attrs, run):
 
 
 def holder_given(attrs, run):
-    if not attrs.get("member_id") and not attrs.get("person_name"):
+    if attrs.get("member_id") is None and not attrs.get("person_name"):
         raise Invalid(_("Cần số hiệu đảng viên hoặc họ tên người giữ chức danh."))
 
 
@@ -120,13 +125,130 @@ def meeting_rule_defaults(attrs, run):
         raise Invalid(_("Ngày sinh hoạt phải từ 1 đến 28."))
 
 
+COUNTS = ("summoned", "present", "absent_excused", "absent_unexcused")
+
+
 def meeting_prepare(attrs, run):
-    run.state.setdefault("cells_with_meetings", set()).add(attrs["cell_id"])
+    cells = run.state.setdefault("cells_with_meetings", set())
+    if not cells:
+        run.finalizers.append(meeting_counts)
+    cells.add(attrs["cell_id"])
     attrs["month"] = attrs["scheduled_date"].replace(day=1)
     attrs["topic"] = attrs.get("topic") or ""
-    for name in ("summoned", "present", "absent_excused", "absent_unexcused"):
+    given = any(attrs.get(name) is not None for name in COUNTS)
+    key = (attrs["cell_id"], attrs.get("kind"), attrs["scheduled_date"], attrs["topic"])
+    run.state.setdefault("meeting_rows", {})[key] = (run.row_number, given)
+    for name in COUNTS:
         if attrs.get(name) is None:
             attrs[name] = 0
+
+
+def meeting_counts(run):
+    """The figures of a meeting that has a roll call are the roll call's (summoned: the rows
+    «Thuộc diện triệu tập»; present and the two absences counted among them), as a record saved
+    through the pages stores them. A meeting row that leaves them blank gets them; one whose
+    figures differ from its roll call is an error on that row (an attendance rate is computed
+    from them: 99 present of 12 summoned would be 825%)."""
+    from django.db.models import Count, Q
+
+    sheet = next(s for s in run.sheets if s.model is CellMeeting)
+    rows = run.state["meeting_rows"]
+    P = Attendance.Presence
+    summoned = Q(summoned=True)
+    roll = {
+        r["meeting_id"]: (r["n_summoned"], r["n_present"], r["n_excused"], r["n_unexcused"])
+        for r in Attendance.objects.filter(meeting__cell_id__in=run.state["cells_with_meetings"])
+        .values("meeting_id")
+        .annotate(
+            n_summoned=Count("id", filter=summoned),
+            n_present=Count("id", filter=summoned & Q(presence=P.PRESENT)),
+            n_excused=Count("id", filter=summoned & Q(presence=P.EXCUSED)),
+            n_unexcused=Count("id", filter=summoned & Q(presence=P.UNEXCUSED)),
+        )
+        .order_by()
+    }
+    fill = []
+    for pk, *key_and_counts in CellMeeting.objects.filter(pk__in=list(roll)).values_list(
+        "pk", "cell_id", "kind", "scheduled_date", "topic", *COUNTS
+    ):
+        key, stored = tuple(key_and_counts[:4]), tuple(key_and_counts[4:])
+        row, given = rows.get(key, (None, True))
+        counted = roll[pk]
+        if stored == counted:
+            continue
+        if given:
+            run.error(
+                sheet,
+                row or 0,
+                "Có mặt",
+                _(
+                    "Số liệu không khớp với trang «Điểm danh» của cuộc sinh hoạt này: ghi triệu "
+                    "tập %(s)s, có mặt %(p)s, vắng có lý do %(e)s, vắng không lý do %(u)s; điểm "
+                    "danh có %(rs)s, %(rp)s, %(re)s, %(ru)s. Hãy sửa cho khớp, hoặc để trống bốn "
+                    "cột này để chibo tính từ điểm danh."
+                )
+                % dict(
+                    zip(("s", "p", "e", "u", "rs", "rp", "re", "ru"), stored + counted, strict=True)
+                ),
+            )
+        else:
+            fill.append(CellMeeting(pk=pk, **dict(zip(COUNTS, counted, strict=True))))
+    if fill and not run.errors:
+        CellMeeting.objects.bulk_update(fill, list(COUNTS), batch_size=500)
+
+
+def attendance_prepare(attrs, run):
+    meetings = run.state.get("roll_meetings")
+    if meetings is None:
+        meetings = run.state["roll_meetings"] = set()
+        run.finalizers.append(roll_call_members)
+    meetings.add(attrs["meeting_id"])
+
+
+def roll_call_members(run):
+    """A roll-call row names a member of the meeting's cell on the meeting's day (held, or else
+    planned), as the roll call of the pages does (chibo.meetings.selectors.roll_call): checked
+    once every membership is written (those from «Đảng viên» come last), in the database."""
+    from django.db.models import Exists, OuterRef, Q
+    from django.db.models.functions import Coalesce
+
+    meetings = run.state["roll_meetings"] - {PENDING}
+    if not meetings:
+        return
+    sheet = next(s for s in run.sheets if s.model is Attendance)
+    covering = Membership.objects.filter(
+        Q(end__isnull=True) | Q(end__gt=OuterRef("day")),
+        member_id=OuterRef("member_id"),
+        cell_id=OuterRef("meeting__cell_id"),
+        start__lte=OuterRef("day"),
+    )
+    strays = list(
+        Attendance.objects.filter(meeting_id__in=list(meetings))
+        .annotate(day=Coalesce("meeting__held_on", "meeting__scheduled_date"))
+        .filter(~Exists(covering))
+        .order_by("meeting_id", "member_id")
+        .values_list("meeting_id", "member_id", "day")[:20]
+    )
+    if not strays:
+        return
+    meeting_code = {pk: code for code, pk in run.refs.map("meeting").items()}
+    member_code = {pk: code for code, pk in run.refs.map("member").items()}
+    for meeting, member, day in strays:
+        run.error(
+            sheet,
+            0,
+            "Số hiệu đảng viên",
+            _(
+                "Cuộc sinh hoạt «%(m)s»: đảng viên «%(p)s» không sinh hoạt ở chi bộ này vào ngày "
+                "%(d)s (theo trang «Quá trình sinh hoạt» hoặc «Đảng viên»), nên không có trong "
+                "điểm danh của cuộc này."
+            )
+            % {
+                "m": meeting_code.get(meeting, meeting),
+                "p": member_code.get(member, member),
+                "d": day_text(day),
+            },
+        )
 
 
 def score_sheet_loader():
@@ -142,7 +264,7 @@ def task_prepare(attrs, run):
             CellMeeting.objects.values_list("pk", "cell_id")
         )
     attrs["cell_id"] = meeting_cells.get(attrs["meeting_id"])
-    if attrs["owner_kind"] == Task.Owner.MEMBER and not attrs.get("owner_member_id"):
+    if attrs["owner_kind"] == Task.Owner.MEMBER and attrs.get("owner_member_id") is None:
         raise Invalid(_("Nhiệm vụ giao cho đảng viên: cần số hiệu đảng viên."))
 
 
@@ -179,7 +301,7 @@ def export_scores(ctx):
 
 
 def stay_host_given(attrs, run):
-    if not attrs.get("host_cell_id") and not attrs.get("host_name"):
+    if attrs.get("host_cell_id") is None and not attrs.get("host_name"):
         raise Invalid(_("Cần mã chi bộ hoặc tên nơi sinh hoạt tạm thời."))
     if attrs.get("end") is not None and attrs["end"] <= attrs["start"]:
         raise Invalid(_("«Đến ngày» phải sau «Từ ngày»."))
@@ -344,3 +466,29 @@ def export_member_ratings(ctx):
             "decision_number": number,
             "decision_date": day,
         }
+
+
+NEVER = datetime.date.max
+
+
+def membership_prepare(attrs, run):
+    """A member is in one cell at a time: the file's periods of a member do not overlap (each
+    from its day to the day before its end; an open one has no end)."""
+    start, end = attrs["start"], attrs.get("end")
+    if end is not None and end <= start:
+        raise Invalid(_("«Đến ngày» phải sau «Từ ngày»."))
+    seen = run.state.setdefault("membership_periods", {}).setdefault(attrs["member_id"], [])
+    if attrs["member_id"] != PENDING:
+        for number, other_start, other_end in seen:
+            if start < (other_end or datetime.date.max) and other_start < (
+                end or datetime.date.max
+            ):
+                raise Invalid(
+                    _(
+                        "Trùng thời gian với dòng %(n)s: một đảng viên chỉ sinh hoạt ở một chi bộ "
+                        "một lúc (quá trình trước phải có «Đến ngày» không muộn hơn «Từ ngày» của "
+                        "quá trình sau)."
+                    )
+                    % {"n": number}
+                )
+    seen.append((run.row_number, start, end))

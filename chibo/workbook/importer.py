@@ -189,7 +189,10 @@ def _import_workbook(file, *, actor, scope, dry_run, accept_warnings, on, progre
                 "",
                 0,
                 "",
-                _("Dữ liệu mâu thuẫn với dữ liệu đã có (%(e)s). Không có gì được ghi.")
+                _(
+                    "Dữ liệu trong tệp mâu thuẫn với nhau hoặc với dữ liệu đã có (%(e)s). Không "
+                    "có gì được ghi."
+                )
                 % {"e": str(exc)[:200]},
             )
         ]

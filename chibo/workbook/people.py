@@ -89,7 +89,8 @@ def apply_members(run, sheet, rows: list[Row]):
                 sheet,
                 row.number,
                 "Mã chi bộ",
-                _("Không có chi bộ mã «%(c)s» trong tệp hay trong dữ liệu.") % {"c": cell_code},
+                _("Không có chi bộ mã «%(c)s» trong tệp hay trong dữ liệu.") % {"c": cell_code}
+                + run.refs.unknown("org", cell_code),
             )
             continue
         if not run.can_write_org(cell_pk):

@@ -316,6 +316,7 @@ MEMBERSHIPS = Sheet(
     model=Membership,
     key=("member_id", "start"),
     defaults={"reason": Membership.Reason.IMPORTED},
+    prepare=hooks.membership_prepare,
     source=lambda ctx: Membership.objects.filter(
         member_id__in=list(ctx.member_ref), cell_id__in=list(ctx.org_code)
     ).order_by("member_id", "start"),
@@ -1165,13 +1166,20 @@ ATTENDANCE = Sheet(
     columns=[
         Col("Mã cuộc sinh hoạt", "meeting", "ref", required=True, ref="meeting"),
         Col("Số hiệu đảng viên", "member", "ref", required=True, ref="member"),
-        Col("Thuộc diện triệu tập", "summoned", "bool"),
+        Col(
+            "Thuộc diện triệu tập",
+            "summoned",
+            "bool",
+            blank_means=True,
+            help="Bỏ trống là «Có»; «Không» cho đảng viên được miễn sinh hoạt.",
+        ),
         Col("Có mặt", "presence", "choice", required=True, choices=Attendance.Presence),
         Col("Lý do", "reason"),
     ],
     model=Attendance,
     key=("meeting_id", "member_id"),
     defaults={"summoned": True},
+    prepare=hooks.attendance_prepare,
     source=lambda ctx: Attendance.objects.filter(meeting__cell_id__in=list(ctx.org_code)).order_by(
         "id"
     ),

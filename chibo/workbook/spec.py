@@ -42,6 +42,8 @@ class Col:
     # An "int" column's least and greatest value: counts and orders by default (the largest a
     # PostgreSQL integer holds), years (YEARS) from 1900 to 2100.
     bounds: tuple[int, int] = (0, 2**31 - 1)
+    # What a blank cell of a "bool" column means ("Thuộc diện triệu tập": yes, as most are).
+    blank_means: bool = False
 
     @property
     def title(self) -> str:
@@ -384,6 +386,8 @@ def read_column(col: Col, cells: list) -> list:
     if col.kind == "date":
         return [v if v.__class__ is datetime.date and in_range(v) else date(v) for v in cells]
     if col.kind == "bool":
+        if col.blank_means:
+            return [True if blank(v) else boolean(v) for v in cells]
         return [
             _BOOL_TEXT[v] if v.__class__ is str and v in _BOOL_TEXT else boolean(v) for v in cells
         ]
