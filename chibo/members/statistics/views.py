@@ -38,6 +38,31 @@ def _request(request, pk):
     return org, form
 
 
+def _lifetime_note(org, start, end) -> str:
+    """What the organization's own dates mean for the period: founded after it or ended before
+    it (every figure 0), founded or ended inside it; "" when it existed throughout."""
+    founded, ended = org.valid_from, org.valid_to
+    if founded > end:
+        return _(
+            "Tổ chức được thành lập ngày %(d)s, sau kỳ báo cáo: các số liệu của kỳ đều bằng 0."
+        ) % {"d": day_text(founded)}
+    if ended is not None and ended <= start:
+        return _(
+            "Tổ chức đã hết hiệu lực từ ngày %(d)s, trước kỳ báo cáo: "
+            "các số liệu của kỳ đều bằng 0."
+        ) % {"d": day_text(ended)}
+    notes = []
+    if founded > start:
+        notes.append(
+            _("Tổ chức được thành lập ngày %(d)s, trong kỳ báo cáo.") % {"d": day_text(founded)}
+        )
+    if ended is not None and ended <= end:
+        notes.append(
+            _("Tổ chức hết hiệu lực từ ngày %(d)s, trong kỳ báo cáo.") % {"d": day_text(ended)}
+        )
+    return " ".join(notes)
+
+
 CACHE_SECONDS = 600
 
 
@@ -101,13 +126,14 @@ def statistics(request, pk):
     data = form.cleaned_data
     tables = _cached_tables(org, data["start"], data["end"])
     period = _period(data)
+    note = _lifetime_note(org, data["start"], data["end"])
 
     def link(key):
         return _url("members:statistics_members", org, **period, key=key)
 
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            workbook(_sheets(org, data, tables)),
+            workbook(_sheets(org, data, tables, note)),
             f"thong-ke-dang-vien-{org.code}-{data['end']:%Y%m%d}.xlsx",
         )
     context = {
@@ -115,25 +141,24 @@ def statistics(request, pk):
         "form": form,
         "sections": _charts(tables, link),
         "period": period,
+        "note": note,
         "xlsx": _url("members:statistics", org, **period, format="xlsx"),
     }
     return render(request, "members/statistics.html", context)
 
 
-def _sheets(org, data, tables) -> list:
-    """The page's tables, in its order, after a sheet that names the organization and period."""
+def _sheets(org, data, tables, note="") -> list:
+    """The page's tables, in its order, after a sheet that names the organization and period
+    (and the page's note on the organization's dates, if any)."""
     head = [_("Chỉ tiêu"), _("Số đảng viên")]
-    sheets = [
-        (
-            _("Thông tin"),
-            [_("Mục"), _("Giá trị")],
-            [
-                [_("Tổ chức đảng"), org.name],
-                [_("Từ ngày"), data["start"]],
-                [_("Đến ngày"), data["end"]],
-            ],
-        )
+    info = [
+        [_("Tổ chức đảng"), org.name],
+        [_("Từ ngày"), data["start"]],
+        [_("Đến ngày"), data["end"]],
     ]
+    if note:
+        info.append([_("Ghi chú"), note])
+    sheets = [(_("Thông tin"), [_("Mục"), _("Giá trị")], info)]
     for _section, title, rows in tables:
         sheets.append((title, head, [[label, n] for _k, label, n in rows]))
     return sheets

@@ -352,3 +352,88 @@ def test_a_change_shows_at_once_on_a_page_seen_before(tree, clients):
     mv.member_record_death(member=tree.member_a, on=D(2023, 6, 10), actor=None)
     numbers = page_numbers(client.get(url).content.decode())
     assert (numbers["change:closing"], numbers["change:died"]) == (3, 2)
+
+
+def founded_and_ended(tree):
+    """Commune C founded on 01/07/2025 with its cell, Tòng Văn Cường moving into it that day
+    from cell A; commune D, from 2015, ended on 01/07/2025 after its member moved to cell A."""
+    from chibo.organizations import services as org_services
+    from chibo.organizations.models import Organization
+
+    K = Organization.Kind
+    founded = D(2025, 7, 1)
+
+    def commune(code, name, on):
+        org = org_services.org_create(
+            code=code,
+            name=name,
+            kind=K.GRASSROOTS,
+            grassroots_type="commune",
+            parent=tree.district,
+            valid_from=on,
+            actor=None,
+        )
+        cell = org_services.org_create(
+            code=f"{code}-01",
+            name=f"Chi bộ bản {name}",
+            kind=K.CELL,
+            cell_type="residential",
+            parent=org,
+            valid_from=on,
+            actor=None,
+        )
+        return org, cell
+
+    new, new_cell = commune("XC", "Đảng bộ xã Chiềng", founded)
+    old, old_cell = commune("XD", "Đảng bộ xã Đông", D(2015, 1, 1))
+    mover = make_member(tree.cell_a, "Tòng Văn Cường", admitted=D(2012, 1, 1))
+    member_services.member_transfer(member=mover, to_cell=new_cell, on=founded, actor=None)
+    leaver = make_member(old_cell, "Lường Văn Đông", admitted=D(2016, 1, 1))
+    member_services.member_transfer(member=leaver, to_cell=tree.cell_a, on=founded, actor=None)
+    org_services.org_close(org=old_cell, on=founded, actor=None)
+    org_services.org_close(org=old, on=founded, actor=None)
+    return new, old
+
+
+@pytest.mark.django_db
+def test_a_period_outside_the_organizations_life_is_all_zero_with_a_note(tree, clients):
+    new, old = founded_and_ended(tree)
+    client = clients["admin"]
+    for org, start, end, note in (
+        (new, D(2025, 1, 1), D(2025, 3, 31), "được thành lập ngày 01/07/2025, sau kỳ"),
+        (old, D(2026, 1, 1), D(2026, 3, 31), "đã hết hiệu lực từ ngày 01/07/2025, trước kỳ"),
+    ):
+        assert not compute(org, start, end).groups()
+        query = f"start={start:%d/%m/%Y}&end={end:%d/%m/%Y}"
+        r = client.get(f"/members/statistics/{org.pk}/?{query}")
+        assert r.status_code == 200
+        body = r.content.decode()
+        numbers = page_numbers(body)
+        assert numbers["change:opening"] == numbers["change:closing"] == 0
+        assert sum(numbers.values()) == 0
+        assert note in body
+        r = client.get(f"/members/statistics/{org.pk}/?{query}&format=xlsx")
+        assert r.status_code == 200
+        wb = load_workbook(io.BytesIO(r.content))
+        assert note in " ".join(str(v) for row in wb.worksheets[0].values for v in row)
+        assert all(
+            row[1] == 0
+            for ws in wb.worksheets[1:]
+            for row in ws.iter_rows(min_row=2, values_only=True)
+        )
+        r = client.get(f"/members/statistics/{org.pk}/members/?{query}&key=change:closing")
+        assert r.status_code == 200
+    # A period that holds the founding: the member who came that day is an increase.
+    s = compute(new, D(2025, 1, 1), D(2025, 12, 31))
+    assert (s.count("change:opening"), s.count("change:closing")) == (0, 1)
+    assert names(s.members("change:transferred_in")) == ["Tòng Văn Cường"]
+    body = client.get(f"/members/statistics/{new.pk}/?start=01/01/2025&end=31/12/2025")
+    assert "được thành lập ngày 01/07/2025, trong kỳ báo cáo" in body.content.decode()
+    # One that holds the end: the member who left that day is a decrease.
+    s = compute(old, D(2025, 1, 1), D(2025, 12, 31))
+    assert (s.count("change:opening"), s.count("change:closing")) == (1, 0)
+    assert names(s.members("change:transferred_out")) == ["Lường Văn Đông"]
+    # An organization founded and ended inside the period: found by its period in it.
+    s = compute(old, D(2014, 1, 1), D(2025, 12, 31))
+    assert (s.count("change:opening"), s.count("change:closing")) == (0, 0)
+    assert s.count("change:increase") == s.count("change:decrease") == 1
