@@ -2,6 +2,7 @@
 with their cell history or updated through the dated services; accounts without passwords."""
 
 import datetime
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from chibo.core import vn
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.members import counts
-from chibo.members.models import IN_CELL_STATUSES, Member, Membership, Status
+from chibo.members.models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
 from chibo.members.services import EDITABLE_FIELDS
 from chibo.organizations.models import (
     Organization,
@@ -193,6 +194,7 @@ def apply_members(run, sheet, rows: list[Row]):
     run.state["new_members"] = {m.pk: row.attrs for row, m in zip(new, objs, strict=True)}
     _update_members(run, sheet, matched, summary)
     run.finalizers.append(_default_memberships)
+    run.finalizers.append(_default_status_changes)
 
 
 def _header(sheet, attr) -> str:
@@ -295,10 +297,91 @@ def _default_memberships(run):
                 cell_id=a["cell_id"],
                 start=start,
                 end=end,
-                reason=Membership.Reason.IMPORTED,
+                reason=membership_reason(start, a["admission_date"]),
             )
         )
     Membership.objects.bulk_create(ships, batch_size=2000)
+
+
+def membership_reason(start: datetime.date, admission_date: datetime.date | None) -> str:
+    """The reason of a membership the file gives none for: one that starts on the member's
+    admission day is the admission (members.services.member_create writes it so: the member
+    enters the cell that admits them); any other start is the register's data (imported)."""
+    if start == admission_date:
+        return Membership.Reason.ADMITTED
+    return Membership.Reason.IMPORTED
+
+
+def prepare_membership(attrs, run):
+    """A row of «Quá trình sinh hoạt» without «Lý do»: membership_reason from its start and
+    the member's admission day (read once for the file, only when a row needs them)."""
+    if attrs.get("reason"):
+        return
+    admitted = run.state.get("admission_dates")
+    if admitted is None:
+        admitted = run.state["admission_dates"] = dict(
+            Member.objects.values_list("pk", "admission_date")
+        )
+    attrs["reason"] = membership_reason(attrs["start"], admitted.get(attrs["member_id"]))
+
+
+# The movement a status of the register is, for the change the import records (members/
+# movements): a removal is xóa tên or khai trừ, which the status alone does not tell (blank,
+# as the changes recorded before the kinds existed).
+STATUS_KIND = {
+    Status.EXEMPT: StatusChange.Kind.EXEMPTION,
+    Status.TRANSFERRED_OUT: StatusChange.Kind.TRANSFER_OUT,
+    Status.DECEASED: StatusChange.Kind.DEATH,
+    Status.REMOVED: "",
+}
+
+
+def _default_status_changes(run):
+    """New members whose status is not «Đang sinh hoạt» get the dated change that
+    members.services.member_change_status would have written, on «Trạng thái từ ngày», unless
+    «Thay đổi trạng thái» holds it: the statistics, the movements and the status on a past day
+    read these rows, not the member's current status. The previous status is that of the
+    member's last earlier change in the file, else «Đang sinh hoạt»."""
+    new = run.state.get("new_members", {})
+    waiting = {
+        pk: a for pk, a in new.items() if a["status"] != Status.ACTIVE and a.get("status_since")
+    }
+    if not waiting:
+        return
+    history = defaultdict(list)
+    for member_id, on, status in StatusChange.objects.filter(
+        member_id__in=list(waiting)
+    ).values_list("member_id", "on", "status"):
+        history[member_id].append((on, status))
+    changes = []
+    for pk, a in waiting.items():
+        status, on = a["status"], a["status_since"]
+        if (on, status) in history[pk]:
+            continue
+        earlier = sorted(day_status for day_status in history[pk] if day_status[0] < on)
+        changes.append(
+            StatusChange(
+                member_id=pk,
+                status=status,
+                previous=earlier[-1][1] if earlier else Status.ACTIVE,
+                kind=STATUS_KIND.get(status, ""),
+                on=on,
+                note=run.note,
+                actor_id=run.actor_id,
+            )
+        )
+    StatusChange.objects.bulk_create(changes, batch_size=2000)
+    for change in changes:
+        what = {"status": [change.previous, change.status], "on": [None, change.on.isoformat()]}
+        if change.kind:
+            what["kind"] = [None, change.kind]
+        run.audit_row(
+            AuditEvent.Action.STATUS,
+            "members.member",
+            change.member_id,
+            new[change.member_id].get("full_name", ""),
+            what,
+        )
 
 
 def export_members(ctx):

@@ -78,6 +78,11 @@ def _month_of(attrs, run):
     attrs["month"] = day.replace(day=1)
 
 
+def _membership_prepare(attrs, run):
+    hooks.membership_prepare(attrs, run)  # one cell at a time
+    people.prepare_membership(attrs, run)  # a blank «Lý do»: admitted or imported, by its start
+
+
 def _first_of_month(attrs, run):
     if attrs.get("month"):
         attrs["month"] = attrs["month"].replace(day=1)
@@ -315,8 +320,7 @@ MEMBERSHIPS = Sheet(
     ],
     model=Membership,
     key=("member_id", "start"),
-    defaults={"reason": Membership.Reason.IMPORTED},
-    prepare=hooks.membership_prepare,
+    prepare=_membership_prepare,
     source=lambda ctx: Membership.objects.filter(
         member_id__in=list(ctx.member_ref), cell_id__in=list(ctx.org_code)
     ).order_by("member_id", "start"),

@@ -902,3 +902,81 @@ def test_an_import_pauses_the_garbage_collector_and_restores_it_even_on_an_error
         assert not gc.isenabled()
         1 / 0  # noqa: B018
     assert gc.isenabled()
+
+
+@pytest.mark.django_db
+def test_a_registers_deaths_and_admissions_count_as_the_services_record_them():
+    """A committee's own register: statuses with their day and no «Thay đổi trạng thái», new
+    members whose cell history starts on their admission. The import writes the status change
+    and the admission the services would have, so the statistics head them as such."""
+    from chibo.members.models import StatusChange
+    from chibo.members.statistics.selectors import compute
+
+    admitted = [
+        member(f"1800010{i}", f"Lò Văn Mới {i}", admission_date=D(2026, 3, 1 + i), **extra)
+        for i, extra in enumerate(
+            [{}, {}, {}, {"sex": "Nữ"}, {"sex": "Nữ", "ethnicity": "Kinh"}, {}]
+        )
+    ]
+    for row in admitted:
+        row.update(official_date=None, birth_date=D(1990, 1, 1))
+    # The last one's history is in «Quá trình sinh hoạt», without «Lý do».
+    admitted[-1]["joined_cell_on"] = None
+    people = [
+        *admitted,
+        member("18000200", "Quàng Văn Mất", status="Đã từ trần", status_since=D(2026, 2, 14)),
+        member("18000201", "Cầm Văn Ốm", status="Miễn sinh hoạt", status_since=D(2026, 5, 1)),
+        member("18000202", "Hà Văn Đến", admission_date=D(2015, 6, 1), official_date=D(2016, 6, 1)),
+    ]
+    ships = [
+        {"member": "18000105", "cell": "HX.X1.01", "start": D(2026, 3, 6)},
+        # Admitted elsewhere in 2015, in the cell from 2026: the register's data.
+        {"member": "18000202", "cell": "HX.X1.01", "start": D(2026, 4, 1)},
+    ]
+    data = book(
+        {
+            "Tổ chức": rows(schema.ORGANIZATIONS, [ROOT, COMMUNE, CELL]),
+            "Đảng viên": rows(schema.MEMBERS, people),
+            "Quá trình sinh hoạt": rows(schema.MEMBERSHIPS, ships),
+        }
+    )
+    result = importer.import_workbook(io.BytesIO(data), on=D(2026, 12, 1), accept_warnings=True)
+    assert not result.errors, result.errors
+    assert result.written
+    dead = Member.objects.get(party_card_number="18000200")
+    assert list(dead.status_changes.values_list("status", "previous", "kind", "on")) == [
+        (Status.DECEASED, Status.ACTIVE, StatusChange.Kind.DEATH, D(2026, 2, 14))
+    ]
+    assert AuditEvent.objects.filter(action="status", object_id=str(dead.pk)).count() == 1
+    reasons = dict(
+        Membership.objects.filter(
+            member__party_card_number__in=["18000105", "18000202"]
+        ).values_list("member__party_card_number", "reason")
+    )
+    assert reasons == {"18000105": Membership.Reason.ADMITTED, "18000202": "imported"}
+
+    commune = Organization.objects.get(code="HX.X1")
+    s = compute(commune, D(2026, 1, 1), D(2026, 11, 30))
+    assert {
+        k: s.count(f"change:{k}")
+        for k in ("opening", "admitted", "other_in", "died", "transferred_out", "closing")
+    } == {
+        "opening": 2,  # the one who died, the one exempted later
+        "admitted": 6,
+        "other_in": 1,
+        "died": 1,
+        "transferred_out": 0,
+        "closing": 8,
+    }
+    assert (s.count("adm_sex:male"), s.count("adm_sex:female")) == (4, 2)
+    assert (s.count("adm_ethnicity:Thái"), s.count("adm_ethnicity:Kinh")) == (5, 1)
+    assert s.count("adm_age:31-40") == 6
+    assert s.count("exempt:exempt") == 1
+    figures = {
+        r["code"]: r for r in compute_all(Organization.objects.get(code="HX"), D(2026, 11, 30))
+    }
+    assert figures["admissions_year"]["value"] == s.count("change:admitted")
+    # Loaded again: nothing new, the status change not written twice.
+    again = importer.import_workbook(io.BytesIO(data), on=D(2026, 12, 1), accept_warnings=True)
+    assert not again.errors
+    assert StatusChange.objects.count() == 2
