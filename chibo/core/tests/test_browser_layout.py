@@ -6,6 +6,7 @@ checkboxes sitting apart from their names. Measured from computed styles and box
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from chibo.accounts.models import Notification
 from chibo.committees.models import Term
@@ -49,8 +50,8 @@ def test_header_menu_and_link_buttons_on_a_phone(browser, live_server, personas,
     assert header[4] <= 2 * 44 + 8, header
     links = boxes(page, ".mainnav a") + boxes(page, ".topbar-right a, .topbar-right button")
     assert len(links) >= 6
-    for text, _x, _y, _w, height in links:
-        assert height >= 44, (text, height)
+    for text, _x, _y, width, height in links:
+        assert height >= 44 and width >= 44, (text, width, height)  # "VI" was 26 px wide
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # Breadcrumbs are a finger's size too.
@@ -98,3 +99,37 @@ def test_checkboxes_sit_beside_their_names(browser, live_server, personas, tree)
     assert b["width"] <= 30
     assert b["x"] + b["width"] <= n["x"] <= b["x"] + b["width"] + 16, (b, n)
     assert abs((b["y"] + b["height"] / 2) - (n["y"] + n["height"] / 2)) < 8, (b, n)
+
+
+def test_a_secretarys_task_links_are_a_fingers_size(browser, live_server, personas, tree):
+    """The secretary's home lists the cell's open tasks, the cell's tasks page offers to report
+    for another: links in a line of text, 17 and 30 px a probe measured, now 44 px high; and the
+    page's text follows the size the user set in the browser (the body's font was a fixed 16px)."""
+    from chibo.meetings.models import CellMeeting, Task
+
+    meeting = CellMeeting.objects.create(
+        cell=tree.cell_a,
+        scheduled_date=datetime.date(2023, 3, 3),
+        month=datetime.date(2023, 3, 1),
+        status=CellMeeting.Status.HELD,
+        held_on=datetime.date(2023, 3, 3),
+    )
+    Task.objects.create(
+        cell=tree.cell_a,
+        meeting=meeting,
+        title="Vận động hộ nghèo làm chuồng trại",
+        owner_kind=Task.Owner.COMMITTEE,
+        deadline=datetime.date(2099, 1, 1),
+    )
+    page = browser.new_page(viewport=PHONE)
+    sign_in(page, live_server.url, "secretary_a", "/")
+    home = boxes(page, "#tasks li a")
+    assert home and all(height >= 44 for _t, _x, _y, _w, height in home), home
+    # A larger text size chosen in the browser (here through Chromium's own setting) is kept.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 24, "fixed": 20}})
+    page.reload()
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "24px"
+    page.goto(live_server.url + reverse("meetings:cell_tasks", args=[tree.cell_a.pk]))
+    report = boxes(page, "a[href$='#report']")
+    assert report and all(height >= 44 for _t, _x, _y, _w, height in report), report

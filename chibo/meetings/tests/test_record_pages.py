@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chibo.meetings import selectors
-from chibo.meetings.models import Attendance, CellMeeting, MeetingSubmission, Task
+from chibo.meetings.models import Attendance, CellMeeting, Guest, MeetingSubmission, Task
 from chibo.meetings.record.services import meeting_record
 from chibo.targets import services
 from conftest import login_client, make_member
@@ -85,6 +85,31 @@ def test_the_read_view(tree, personas, who):
     text = r.content.decode()
     assert "Kết luận XYZ" in text and "Triệu tập 2 · có mặt 2" in text
     assert ("Sửa biên bản" in text) == (who in WRITERS)
+
+
+def test_a_guests_unit_is_not_said_twice(tree, personas):
+    m = meeting_of(tree.cell_a)
+    meeting_record(
+        meeting=m,
+        data=dict(
+            record_data(m, selectors.roll_call(tree.cell_a, m.scheduled_date)),
+            chair=tree.secretary_member_a.pk,
+            minute_taker=tree.member_a.pk,
+        ),
+        actor=personas["secretary_a"],
+        submission_key=key(),
+        version=1,
+    )
+    Guest.objects.create(
+        meeting=m, kind=Guest.Kind.COMMUNE_POLICE, name="Lò Văn Thưởng", organization="Công an xã"
+    )
+    Guest.objects.create(
+        meeting=m, kind=Guest.Kind.OTHER, name="Cầm Thị Hoa", organization="Hội Phụ nữ xã"
+    )
+    text = login_client(personas["secretary_a"]).get(reverse("meetings:detail", args=[m.pk]))
+    text = text.content.decode()
+    assert 'Lò Văn Thưởng</strong> <span class="muted">(Công an xã)</span>' in text
+    assert "Hội Phụ nữ xã" in text
 
 
 @pytest.mark.parametrize("who", READERS + OUTSIDERS)
