@@ -114,6 +114,10 @@ class PageForm(forms.Form):
 
 class OrgPageForm(PageForm):
     flagged = forms.BooleanField(label=_("Chỉ chi bộ có cảnh báo"), required=False)
+    flag = forms.ChoiceField(
+        label=_("Cảnh báo"), required=False, choices=[("", _("Tất cả")), *rules.Flag.choices]
+    )
+    residential = forms.BooleanField(label=_("Chỉ chi bộ thôn, bản, tiểu khu"), required=False)
 
 
 class IndicatorForm(PageForm):

@@ -75,6 +75,13 @@ def has_committee(rule: CommitteeRule, seats: int) -> bool:
     return seats >= rule.min_committee_size
 
 
+def lacks_committee(rule: CommitteeRule, *, official: int, seats: int) -> bool:
+    """Flag.NO_COMMITTEE: with `official` official members a cell must elect a committee under
+    `rule`, and its `seats` positions in force are fewer than one. A smaller cell elects only a
+    secretary (and a deputy), so it lacks nothing."""
+    return elects_committee(rule, official) and not has_committee(rule, seats)
+
+
 def flag_codes(
     rule: CommitteeRule,
     *,
@@ -91,7 +98,7 @@ def flag_codes(
     codes = []
     if official < rule.min_official_members:
         codes.append(Flag.TOO_FEW_OFFICIAL)
-    if elects_committee(rule, official) and not has_committee(rule, seats):
+    if lacks_committee(rule, official=official, seats=seats):
         codes.append(Flag.NO_COMMITTEE)
     if seats > allowed_size(rule, official):
         codes.append(Flag.COMMITTEE_TOO_LARGE)

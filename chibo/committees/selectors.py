@@ -11,7 +11,7 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from chibo.core import vn
 from chibo.core.indicators import once_per_batch
@@ -221,15 +221,59 @@ def positions_on(on: datetime.date):
     return Position.objects.filter(in_force_q(on))
 
 
+def _official_memberships(on: datetime.date):
+    """Memberships open on `on` of members official by then."""
+    return Membership.objects.filter(in_force_q(on)).filter(
+        member__official_date__isnull=False, member__official_date__lte=on
+    )
+
+
 def official_counts(cell_ids, on: datetime.date) -> dict[int, int]:
     """cell id -> members with a membership open there on `on` who are official by then."""
     rows = (
-        Membership.objects.filter(in_force_q(on), cell_id__in=cell_ids)
-        .filter(member__official_date__isnull=False, member__official_date__lte=on)
+        _official_memberships(on)
+        .filter(cell_id__in=cell_ids)
         .values("cell_id")
         .annotate(n=Count("member_id", distinct=True))
     )
     return {r["cell_id"]: r["n"] for r in rows}
+
+
+def cells_lacking_committee(cell_ids, on: datetime.date) -> set[int]:
+    """The cells of `cell_ids` flagged rules.Flag.NO_COMMITTEE on `on` (rules.lacks_committee
+    under the rule in force then, from the counts cell_reports reads). Two queries whatever the
+    number of cells: the rule (once a batch), each cell's official members and positions in
+    force; none without cells."""
+    rule = rule_on(on) if cell_ids else None
+    if rule is None:
+        return set()
+    official = (
+        _official_memberships(on)
+        .filter(cell_id=OuterRef("pk"))
+        .order_by()
+        .values("cell_id")
+        .annotate(n=Count("member_id", distinct=True))
+        .values("n")
+    )
+    seats = (
+        positions_on(on)
+        .filter(organization_id=OuterRef("pk"))
+        .order_by()
+        .values("organization_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        Organization.objects.filter(pk__in=cell_ids)
+        .order_by()
+        .annotate(official=Subquery(official), seats=Subquery(seats))
+        .values_list("pk", "official", "seats")
+    )
+    return {
+        pk
+        for pk, n, seats in rows
+        if rules.lacks_committee(rule, official=n or 0, seats=seats or 0)
+    }
 
 
 def standard_on(applies_to: str, on: datetime.date) -> QualificationStandard | None:

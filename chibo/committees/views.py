@@ -12,7 +12,7 @@ from chibo.accounts.scope import Scope
 from chibo.core import indicators as registry
 from chibo.core.web import reader_or_404
 
-from . import lists
+from . import lists, rules
 from .exports import xlsx_response
 from .forms import IndicatorForm, OrgPageForm
 from .positions import selectors as position_selectors
@@ -55,16 +55,23 @@ def org(request, pk):
     # listed there, or here when asked for the flagged ones only (and always in the export).
     summary = above_grassroots(org)
     xlsx = q["format"] == "xlsx"
+    residential = q["residential"]
+    # Only the flagged cells listed: those with a flag, or with the flag asked for.
+    flagged_only = q["flagged"] or bool(q["flag"])
+
+    def listed(codes) -> bool:
+        return q["flag"] in codes if q["flag"] else bool(codes)
+
     if summary and not xlsx:
         # Hundreds of cells: counted in SQL; only the flagged ones listed are read in full.
-        rule, reports = position_selectors.cell_tallies(org, on)
-        flagged = [r.cell.pk for r in reports if r.codes]
+        rule, reports = position_selectors.cell_tallies(org, on, residential=residential)
+        flagged = [r.cell.pk for r in reports if listed(r.codes)]
         shown = []
-        if q["flagged"] and flagged:
+        if flagged_only and flagged:
             shown = position_selectors.cell_reports(org, on, only=flagged)[1]
     else:
-        rule, reports = position_selectors.cell_reports(org, on)
-        shown = [r for r in reports if r.flags] if q["flagged"] else reports
+        rule, reports = position_selectors.cell_reports(org, on, residential=residential)
+        shown = [r for r in reports if listed(r.codes)] if flagged_only else reports
     counts = position_selectors.flag_counts(reports)
     positions = position_selectors.committee_on(org, on)
     if xlsx:
@@ -77,9 +84,11 @@ def org(request, pk):
         "form": form,
         "as_of": on,
         "rule": rule,
-        "reports": shown if (q["flagged"] or not summary) else [],
+        "reports": shown if (flagged_only or not summary) else [],
         "groups": position_selectors.cells_by_parent(reports) if summary else [],
-        "flagged_only": q["flagged"],
+        "flagged_only": flagged_only,
+        "flag_label": rules.Flag(q["flag"]).label if q["flag"] else "",
+        "residential": residential,
         "cells_total": len(reports),
         "cells_flagged": sum(1 for r in reports if r.codes),
         "cells_with_committee": sum(1 for r in reports if r.has_committee),

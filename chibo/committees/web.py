@@ -8,12 +8,15 @@ one; write forms and write views need scope.can_write. Each list page answers `?
 with the same list as a spreadsheet.
 """
 
+import datetime
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
 from chibo.accounts.scope import Scope
-from chibo.core import web
+from chibo.core import vn, web
 from chibo.core.dates import today
 from chibo.organizations.models import Organization
 
@@ -70,6 +73,17 @@ def ancestors(scope, org):
 
 def page_url(org) -> str:
     return reverse("committees:cell" if org.is_cell else "committees:org", args=[org.pk])
+
+
+def flagged_cells_url(org, on: datetime.date, flag: str, *, residential=False) -> str:
+    """The page that lists the cells under `org` flagged `flag` on `on` (of them the village
+    cells only, when `residential`); for a cell, its own page, which shows its flags."""
+    query = {"as_of": vn.day_text(on)}
+    if not org.is_cell:
+        query["flag"] = flag
+        if residential:
+            query["residential"] = "on"
+    return f"{page_url(org)}?{urlencode(query)}"
 
 
 # --- writes -------------------------------------------------------------------------------------

@@ -168,13 +168,13 @@ class CellTally:
 
 
 def cell_tallies(
-    org: Organization, on: datetime.date
+    org: Organization, on: datetime.date, *, residential=False
 ) -> tuple[CommitteeRule | None, list[CellTally]]:
     """Every cell under `org` on `on` with the codes of its flags, as cell_reports flags them,
     counted in SQL: a summary of hundreds of cells reads no position. Five queries whatever the
-    number of cells: the org's path on the date, the cells, the rule, the positions' counts per
-    cell, the official counts."""
-    cells = cells_under(org, on)
+    number of cells: the org's path on the date, the cells (the village cells only, when
+    `residential`), the rule, the positions' counts per cell, the official counts."""
+    cells = cells_under(org, on, residential=residential)
     refs = cell_refs(cells)
     rule = rule_on(on)
     if not refs:

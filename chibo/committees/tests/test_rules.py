@@ -20,6 +20,7 @@ from chibo.committees.models import (
 )
 from chibo.committees.positions import selectors, services
 from chibo.committees.rules import Flag
+from chibo.committees.selectors import cells_lacking_committee
 from chibo.committees.villages import selectors as village_selectors
 from chibo.committees.villages import services as village_services
 from chibo.members import services as member_services
@@ -42,6 +43,9 @@ def flags_of(cell, on=DAY):
         report.official,
         report.has_committee,
     )
+    # The dashboard's cells to watch read the one flag in a query of their own.
+    lacking = cell.pk in cells_lacking_committee([cell.pk], on)
+    assert lacking == (Flag.NO_COMMITTEE in report.codes)
     return {f.code for f in report.flags}, report
 
 

@@ -16,6 +16,7 @@ from chibo.committees.models import (
     Position,
     SuccessionPlan,
     Term,
+    Title,
 )
 from chibo.committees.villages import services as village_services
 from chibo.core.models import AuditEvent
@@ -23,7 +24,7 @@ from chibo.organizations import services as org_services
 from chibo.organizations.models import Commune
 from chibo.organizations.services_villages import village_create
 
-from .conftest import START, fill, seat
+from .conftest import DAY, START, fill, seat
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -188,6 +189,23 @@ def test_district_page_sums_up_per_commune_and_lists_the_flagged_cells(tree, pag
     assert "Bản Áng" in body
     body = clients["admin"].get(f"/committees/org/{tree.district.pk}/roles/").content.decode()
     assert f"/committees/org/{tree.commune_a.pk}/roles/" in body and "Lò Thị Ánh" not in body
+
+
+def test_the_cells_with_one_flag(tree, big_cell, clients):
+    """?flag= lists the cells with that flag only, ?residential=on counts and lists the village
+    cells only: the list behind the dashboard's village cells that must elect a committee and
+    have none, on the district's page (a summary) as on a commune's."""
+    query = f"?as_of={DAY:%d/%m/%Y}&flag=no_committee&residential=on"
+    for org in (tree.district, tree.commune_a):
+        response = clients["admin"].get(f"/committees/org/{org.pk}/{query}")
+        # Cell Đông: 10 official members, no position; Áng and Bó elect a secretary only.
+        assert [r.name for r in response.context["reports"]] == ["Chi bộ bản Đông"]
+        assert "«Đủ số đảng viên chính thức nhưng chưa có chi ủy»: 1" in response.content.decode()
+    seat(big_cell[0], big_cell[1][0], Title.SECRETARY)  # a secretary alone is no committee
+    response = clients["admin"].get(f"/committees/org/{tree.district.pk}/{query}")
+    assert [r.name for r in response.context["reports"]] == ["Chi bộ bản Đông"]
+    response = clients["admin"].get(f"/committees/org/{tree.district.pk}/?flag=nonsense")
+    assert response.status_code == 400
 
 
 def test_indicator_list_pages(tree, page_data, clients, monkeypatch):
