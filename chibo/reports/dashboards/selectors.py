@@ -20,8 +20,10 @@ from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 from django.db.models import Value as V
 from django.utils.translation import get_language
 
-from chibo.committees.models import Position, Title, in_force_q
-from chibo.committees.selectors import rule_on
+from chibo.committees.models import Title
+from chibo.committees.rules import Flag
+from chibo.committees.selectors import cells_lacking_committee
+from chibo.committees.web import flagged_cells_url
 from chibo.core import audit, vn
 from chibo.core.indicators import Value, get, list_url
 from chibo.meetings.indicators import (
@@ -364,27 +366,28 @@ def comparison(reads: _Reads, points) -> list[dict]:
 # for the whole organization, with how many cells each holds.
 ATTENTION_SHOWN = 50
 
+# Each reason's list (org, on): the cells it flags under `org` on `on`, or the list behind the
+# indicator whose uncounted rows they are.
+REASON_LISTS = {
+    "no_committee": lambda org, on: flagged_cells_url(org, on, Flag.NO_COMMITTEE, residential=True),
+    "late": lambda org, on: list_url("meetings_held_on_schedule", org, on),
+    "secretary": lambda org, on: list_url("village_committee_theory_ok", org, on),
+}
+
 
 def attention(org: Organization, reads: _Reads, points, as_of: datetime.date) -> dict:
     """The cells under the node on the date that need attention, by path: {"cells": the first
     ATTENTION_SHOWN, each with its reasons (a reason: its code and the list behind it for the
     cell), "total": how many cells, "lists": (reason, cells, the list behind it for `org`) for
-    each reason found}. A reason: a village cell without a committee (fewer positions in force
-    than the committee rule's minimum), a cell that did not meet on its day in the last month,
-    a village cell whose secretary is below the theory standard."""
+    each reason found}. A reason: a village cell the committee rule requires a committee of
+    that has none (rules.Flag.NO_COMMITTEE: a smaller cell elects a secretary only), a cell
+    that did not meet on its day in the last month, a village cell whose secretary is below
+    the theory standard."""
     month, day = points[-1]
     cells = _under(reads.cells, _path_on(reads.org_periods, as_of), as_of)
     if not cells:
         return {"cells": [], "total": 0, "lists": []}
-    ids = [c.cell_id for c in cells]
-    rule = rule_on(as_of)
-    seats = dict(
-        Position.objects.filter(in_force_q(as_of), organization_id__in=ids)
-        .values("organization_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("organization_id", "n")
-    )
+    lacking = cells_lacking_committee([c.cell_id for c in cells if c.residential], as_of)
     _standard, below, positions = village_committee_theory_rows(org, as_of)
     weak = set()
     if below:
@@ -398,23 +401,23 @@ def attention(org: Organization, reads: _Reads, points, as_of: datetime.date) ->
     per_reason: dict[tuple, int] = {}
     end = last_of_month(month)
     for c in sorted(cells, key=lambda c: c.path):
-        reasons = []  # (reason, the indicator whose list shows it, as of)
-        if c.residential and rule is not None and seats.get(c.cell_id, 0) < rule.min_committee_size:
-            reasons.append(("no_committee", "cells_with_committee", as_of))
+        reasons = []  # (reason, the day its list is read on)
+        if c.cell_id in lacking:
+            reasons.append(("no_committee", as_of))
         m = reads.meetings.get(c.cell_id)
         if c.founded <= end and c.on(day) and not (m and m["on_day"]):
-            reasons.append(("late", "meetings_held_on_schedule", day))
+            reasons.append(("late", day))
         if c.residential and c.cell_id in weak:
-            reasons.append(("secretary", "village_committee_theory_ok", as_of))
+            reasons.append(("secretary", as_of))
         for reason in reasons:
             per_reason[reason] = per_reason.get(reason, 0) + 1
         if reasons:
             total += 1
         if reasons and len(out) < ATTENTION_SHOWN:
-            cell = Organization(pk=c.cell_id, path=c.path, name=c.name)
-            links = [(reason, list_url(code, cell, on)) for reason, code, on in reasons]
+            cell = Organization(pk=c.cell_id, path=c.path, name=c.name, kind=Organization.Kind.CELL)
+            links = [(reason, REASON_LISTS[reason](cell, on)) for reason, on in reasons]
             out.append({"cell": cell, "reasons": links})
-    lists = [(reason, n, list_url(code, org, on)) for (reason, code, on), n in per_reason.items()]
+    lists = [(reason, n, REASON_LISTS[reason](org, on)) for (reason, on), n in per_reason.items()]
     return {"cells": out, "total": total, "lists": lists}
 
 

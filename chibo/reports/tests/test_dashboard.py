@@ -12,7 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chibo.committees.models import Position, Title
-from chibo.core.indicators import get, list_url
+from chibo.committees.rules import Flag
+from chibo.committees.selectors import official_counts, rule_on
+from chibo.committees.web import flagged_cells_url
+from chibo.core.indicators import get
 from chibo.meetings.models import QualityClass, Task
 from chibo.meetings.schedule import last_of_month
 from chibo.meetings.tests.oversight_helpers import fixed_today, meet, task  # noqa: F401
@@ -193,18 +196,15 @@ def test_comparison_worst_first_and_cells_to_watch(data):
     assert on_day[0]["url"].endswith(f"?org={data.commune_b.pk}&as_of=31%2F03%2F2023")
     cells = board["attention"]["cells"]
     watch = {a["cell"].name: [r for r, _url in a["reasons"]] for a in cells}
+    # A2 and B have no committee, but too few official members to elect one (a secretary is
+    # all they elect): no reason of their own
     assert watch == {
-        "Chi bộ bản Đông": ["no_committee", "late", "secretary"],
-        "Chi bộ bản Bó": ["no_committee", "late"],
+        "Chi bộ bản Đông": ["late", "secretary"],
+        "Chi bộ bản Bó": ["late"],
     }
     assert board["attention"]["total"] == 2
     lists = {reason: (n, link) for reason, n, link in board["attention"]["lists"]}
-    assert {reason: n for reason, (n, _link) in lists.items()} == {
-        "no_committee": 2,
-        "late": 2,
-        "secretary": 1,
-    }
-    assert lists["no_committee"][1] == list_url("cells_with_committee", data.district, AS_OF)
+    assert {reason: n for reason, (n, _link) in lists.items()} == {"late": 2, "secretary": 1}
     # a cell's own dashboard compares nothing
     assert selectors.dashboard(data.cell_a, AS_OF)["comparison"] == []
 
@@ -219,7 +219,66 @@ def test_a_long_list_of_cells_to_watch_shows_its_first_and_the_lists_behind(
     assert "2 chi bộ cần quan tâm; 1 chi bộ đầu tiên dưới đây" in body
     section = body[body.index('id="attention"') :]
     assert section.count("<tr><td><a href=") == 1
-    assert "Chưa có chi ủy: 2</a>" in body and "Bí thư chưa đạt chuẩn lý luận: 1</a>" in body
+    assert "Không sinh hoạt đúng ngày: 2</a>" in body
+    assert "Bí thư chưa đạt chuẩn lý luận: 1</a>" in body
+    assert "chi ủy" not in section
+
+
+def _official_up_to(cell, n):
+    """Official members added to `cell` until it has `n` on AS_OF."""
+    have = official_counts([cell.pk], AS_OF).get(cell.pk, 0)
+    for i in range(have, n):
+        make_member(cell, f"Lò Văn Đủ {i}", card=f"0290{cell.pk:02d}{i:02d}")
+
+
+def test_a_village_cell_is_flagged_without_a_committee_only_when_it_must_elect_one(clients, data):
+    """The committee rule (its threshold read from the rule in force, QĐ 294's 9): a village
+    cell one official member short of it is not flagged for having no committee; at the
+    threshold it is, by the label of the committees' flag, and the list behind the reason is
+    the committees' page of exactly the village cells with that flag."""
+    threshold = rule_on(AS_OF).committee_threshold
+    _official_up_to(data.cell_b, threshold - 1)
+    _official_up_to(data.cell_a2, threshold - 1)
+    board = selectors.dashboard(data.district, AS_OF)
+    assert not [
+        r for a in board["attention"]["cells"] for r, _url in a["reasons"] if r == "no_committee"
+    ]
+
+    _official_up_to(data.cell_b, threshold)
+    # cell A has a committee (three positions): not flagged however many members it has
+    _official_up_to(data.cell_a, threshold)
+    board = selectors.dashboard(data.district, AS_OF)
+    watch = {a["cell"].name: dict(a["reasons"]) for a in board["attention"]["cells"]}
+    assert list(watch["Chi bộ bản Bó"]) == ["no_committee", "late"]
+    assert "no_committee" not in watch["Chi bộ bản Đông"]
+    assert "Chi bộ bản Áng" not in watch
+    # the cell's own link: its committee page, which shows the flag
+    assert watch["Chi bộ bản Bó"]["no_committee"] == (
+        reverse("committees:cell", args=[data.cell_b.pk]) + "?as_of=31%2F03%2F2023"
+    )
+    lists = {reason: (n, link) for reason, n, link in board["attention"]["lists"]}
+    n, link = lists["no_committee"]
+    assert n == 1
+    assert link == (
+        reverse("committees:org", args=[data.district.pk])
+        + "?as_of=31%2F03%2F2023&flag=no_committee&residential=on"
+    )
+    response = clients["admin"].get(link)
+    assert [r.name for r in response.context["reports"]] == ["Chi bộ bản Bó"]
+    page = response.content.decode()
+    assert "Chi bộ có cảnh báo «Đủ số đảng viên chính thức nhưng chưa có chi ủy»: 1" in page
+    # a commune's page lists its cells in full (no summary): none in commune A (cell A has a
+    # committee, A2 is one official member short of needing one), cell B in commune B
+    for commune, names in [(data.commune_a, []), (data.commune_b, ["Chi bộ bản Bó"])]:
+        link = flagged_cells_url(commune, AS_OF, Flag.NO_COMMITTEE, residential=True)
+        response = clients["admin"].get(link)
+        assert [r.name for r in response.context["reports"]] == names
+    page = clients["admin"].get(watch["Chi bộ bản Bó"]["no_committee"]).content.decode()
+    assert "Đủ số đảng viên chính thức nhưng chưa có chi ủy" in page
+
+    body = clients["admin"].get(url(data.district, "?as_of=31/03/2023")).content.decode()
+    section = body[body.index('id="attention"') :]
+    assert "Đủ số đảng viên chính thức nhưng chưa có chi ủy</a>" in section
 
 
 def url(org, query=""):
@@ -314,6 +373,8 @@ def _queries(client, org) -> int:
 
 def test_query_count_constant_in_the_number_of_cells(clients, data):
     client = clients["admin"]
+    # a cell flagged for having no committee though it must elect one
+    _official_up_to(data.cell_b, rule_on(AS_OF).committee_threshold)
     client.get(url(data.district))  # the session settles
     before = _queries(client, data.district)
     for n in range(4):
@@ -330,7 +391,15 @@ def test_query_count_constant_in_the_number_of_cells(clients, data):
             m = meet(cell, month, held_on=month.replace(day=24), present=3, summoned=4)
             task(m, "Việc", month.replace(day=5), T.DONE)
     assert _queries(client, data.district) == before
-    assert before <= 25
+    # 19: the session, the user, its device, the organization, the data's generation (the
+    # cache key); the reference month (path, latest scheduled day, overdue days); the periods
+    # of the node and of the organizations under it; the last month's meetings and tasks by
+    # cell, the earlier months' by group; the committee rule, each village cell's official
+    # members and positions in force; the theory standard, the secretaries below it; the
+    # unread notifications
+    assert before == 19
+    reasons = selectors.dashboard(data.district, AS_OF)["attention"]["lists"]
+    assert [n for reason, n, _url in reasons if reason == "no_committee"] == [1]
 
 
 def test_linked_from_the_organization_page_and_the_commune_home(clients, data):
