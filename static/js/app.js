@@ -121,12 +121,13 @@
   var LOGIN = "login";
 
   /* The list of pages to keep and a fresh CSRF token; rejects with LOGIN when signed out, with an
-   * error when there is no signal. */
-  function fresh() {
+   * error when there is no signal or when `signal` (an AbortSignal, optional) aborts it. */
+  function fresh(signal) {
     return fetch(conf.pages, {
       credentials: "same-origin",
       cache: "no-store",
       headers: { Accept: "application/json" },
+      signal: signal,
     }).then(function (r) {
       var type = r.headers.get("Content-Type") || "";
       if (r.redirected || !r.ok || type.indexOf("application/json") < 0) throw LOGIN;

@@ -4,9 +4,11 @@
  *   built from ("chibo:meeting:<id>:v<version>") until the server confirms the save; the record
  *   page itself may come from the phone's cache (static/js/sw.js) with no signal at all.
  * - "Lưu biên bản" marks the draft "queued" (saved on the phone) and sends it when it can: at
- *   once, when the signal comes back, or from any other chibo page (static/js/app.js). The
- *   submission key is made once per set of attempts and kept with the draft, so however often
- *   it is sent the server saves it once. The states shown: saved on the phone, sending, sent and
+ *   once, when the signal comes back, again every RETRY ms while this page is open (a weak
+ *   signal fails the first tries), or from any other chibo page (static/js/app.js). A send with
+ *   no answer in TIMEOUT ms is given up and left to the next try. The submission key is made
+ *   once per set of attempts and kept with the draft, so however often it is sent the server
+ *   saves it once. The states shown: saved on the phone, sending, sent and
  *   confirmed; a conflict (someone saved a newer version meanwhile) is shown with the newer
  *   record, and what was typed here is offered back, never poured over it unasked.
  * - On a phone the sections open one at a time, with a progress line; rows of guests, speakers
@@ -17,6 +19,14 @@
   "use strict";
 
   var SKIP = { csrfmiddlewaretoken: 1, version: 1, submission_key: 1 };
+  // A send with no answer after TIMEOUT ms is given up (the signal died mid-send): the record
+  // waits on the phone and the button is usable again. While the page is open, a record waiting
+  // is tried again every RETRY ms, the signal back or not (a weak one fails the first tries and
+  // fires no second `online` event). A test shortens both: window.chiboRecordTimes, set before
+  // this script runs.
+  var TIMES = window.chiboRecordTimes || {};
+  var TIMEOUT = TIMES.timeout || 25 * 1000;
+  var RETRY = TIMES.retry || 20 * 1000;
   var ROW = /^(guest|speech|task)(\d{1,3})_/;
 
   function store() {
@@ -354,12 +364,13 @@
       say(form.dataset.msgQueued, "queued");
     }
 
-    function post() {
+    function post(signal) {
       return fetch(form.action, {
         method: "POST",
         body: new FormData(form),
         credentials: "same-origin",
         headers: { "X-Chibo-Fetch": "1" },
+        signal: signal,
       }).then(function (r) {
         var type = r.headers.get("Content-Type") || "";
         if (r.ok && type.indexOf("application/json") >= 0) {
@@ -386,21 +397,41 @@
       sending = true;
       button.disabled = true;
       say(form.dataset.msgSaving, "sending");
+      // No answer in TIMEOUT: the request is aborted and the record waits for the next try, with
+      // the same submission key, so a send the server did get is not saved twice.
+      var abort = window.AbortController ? new AbortController() : null;
+      var signal = abort ? abort.signal : undefined;
+      var late = false;
+      var timer = setTimeout(function () {
+        late = true;
+        if (abort) abort.abort();
+        queued();
+        say(form.dataset.msgTimeout, "queued");
+      }, TIMEOUT);
       // A fresh token first: the page may be yesterday's copy from the phone's cache.
       var ready = app
-        ? app.fresh().then(function (list) {
+        ? app.fresh(signal).then(function (list) {
             csrfInput.value = list.csrf;
           })
         : Promise.resolve();
-      ready.then(post).catch(function (e) {
-        if (app && e === app.LOGIN) {
-          queued();
-          say(form.dataset.msgLogin, "queued");
-          app.needLogin();
-        } else {
-          queued();
-        }
-      });
+      ready
+        .then(function () {
+          if (!late) return post(signal);
+        })
+        .then(
+          function () {
+            clearTimeout(timer);
+          },
+          function (e) {
+            clearTimeout(timer);
+            if (late) return; // said already, and a next try may be under way
+            queued();
+            if (app && e === app.LOGIN) {
+              say(form.dataset.msgLogin, "queued");
+              app.needLogin();
+            }
+          }
+        );
     }
 
     form.addEventListener("submit", function (event) {
@@ -427,6 +458,13 @@
     window.addEventListener("online", function () {
       if (draft.state === "queued" && document.getElementById("record-form") === form) send();
     });
+    var retry = setInterval(function () {
+      if (document.getElementById("record-form") !== form) {
+        clearInterval(retry); // the server's answer replaced this form; its own init tries
+        return;
+      }
+      if (draft.state === "queued" && navigator.onLine) send();
+    }, RETRY);
 
     // --- live hints: roll-call figures, duration, score total ---------------------------------
     function live() {

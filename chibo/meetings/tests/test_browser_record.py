@@ -3,6 +3,8 @@ once at the moment of sending, the page keeps the input and says so, the connect
 the record is sent by itself and saved exactly once. Drives Debian's Chromium through Playwright.
 (With no signal from the first page load of the day: test_browser_offline.)"""
 
+from contextlib import suppress
+
 import pytest
 
 from chibo.meetings.models import Attendance, CellMeeting, MeetingSubmission, Task
@@ -116,4 +118,103 @@ def test_secretary_records_a_meeting_through_a_dropped_connection(
     assert str(MeetingSubmission.objects.get().key) == key
     assert Attendance.objects.get(member=tree.member_a).reason == "Đi làm nương"
     assert list(Task.objects.values_list("title", flat=True)) == ["Sửa đường vào bản"]
+    context.close()
+
+
+# --- a signal that comes back weak, or dies mid-send -------------------------------------------
+# The record page's waits are shortened for these (meeting-record.js reads them before it runs):
+# a try with no answer is given up after TIMEOUT ms, a record waiting is tried again every RETRY.
+TIMES = "window.chiboRecordTimes = {timeout: %d, retry: %d};"
+TIMED_OUT = "Máy chủ chưa trả lời (sóng yếu). Biên bản đã lưu trên máy — sẽ tự gửi lại khi có sóng."
+
+
+def phone_on_record_page(browser, live_server, tree, meeting, *, timeout=1500, retry=300):
+    """A phone on the record page of `meeting`, with a record ready to save."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+    context.set_default_timeout(8000)
+    context.add_init_script(TIMES % (timeout, retry))
+    page = context.new_page()
+    sign_in(page, live_server.url, "secretary_a", f"/meetings/{meeting.pk}/record/")
+    page.fill("input[name=start_time]", "19:30")
+    page.fill("input[name=end_time]", "21:30")
+    page.select_option("select[name=minute_taker]", str(tree.secretary_member_a.pk))
+    section(page, "tasks")
+    page.fill("textarea[name=conclusions]", "Tập trung sửa đường.")
+    return context, page
+
+
+def test_a_record_saved_offline_is_sent_when_the_signal_comes_back_weak(
+    browser, live_server, fast_passwords, personas, tree
+):
+    """The signal returns but the first requests fail (a weak signal fires one `online` event):
+    the page tries again by itself, with no other page and no service worker, and the record is
+    saved once."""
+    meeting = meeting_of(tree.cell_a)
+    context, page = phone_on_record_page(browser, live_server, tree, meeting)
+    key = page.locator("input[name=submission_key]").input_value()
+    context.set_offline(True)
+    page.locator("#save").tap()
+    page.locator("#record-status", has_text=OFFLINE).wait_for()
+
+    failed = []
+
+    def weak(route):
+        if len(failed) < 3:
+            failed.append(route.request.url)
+            route.abort("internetdisconnected")
+        else:
+            route.fallback()
+
+    page.route("**/*", weak)
+    context.set_offline(False)
+    page.wait_for_url(f"{live_server.url}/meetings/{meeting.pk}/")
+    assert len(failed) == 3
+    assert "Đã lưu biên bản." in page.content()
+    assert drafts(page) == []
+    meeting.refresh_from_db()
+    assert meeting.status == CellMeeting.Status.HELD
+    assert meeting.conclusions == "Tập trung sửa đường."
+    assert [str(s.key) for s in MeetingSubmission.objects.filter(meeting=meeting)] == [key]
+    context.close()
+
+
+def test_a_send_with_no_answer_gives_up_says_the_record_is_kept_and_is_sent_once_later(
+    browser, live_server, fast_passwords, personas, tree
+):
+    """The signal dies mid-send: the server got the record but its answer never comes. The page
+    stops waiting, says the record is kept on the phone, lets the secretary tap again; the next
+    try (same submission key) finds it saved and nothing is written twice."""
+    meeting = meeting_of(tree.cell_a)
+    # No try by itself for this part (the test above has them): the secretary's taps alone.
+    context, page = phone_on_record_page(browser, live_server, tree, meeting, retry=600000)
+    key = page.locator("input[name=submission_key]").input_value()
+    record_url = f"{live_server.url}/meetings/{meeting.pk}/record/"
+    held = []
+
+    def lost_answer(route):
+        if route.request.method == "POST" and route.request.url == record_url and not held:
+            route.fetch()  # the server saves it...
+            held.append(route)  # ...and its answer never reaches the phone
+        else:
+            route.fallback()
+
+    page.route("**/*", lost_answer)
+    page.locator("#save").tap()
+    status = page.locator("#record-status")
+    status.filter(has_text="Đang gửi…").wait_for()
+    assert page.locator("#save").is_disabled()
+    status.filter(has_text=TIMED_OUT).wait_for()
+    assert page.locator("#save").is_enabled()
+    assert page.locator("input[name=submission_key]").input_value() == key
+    assert MeetingSubmission.objects.filter(meeting=meeting).count() == 1
+
+    page.locator("#save").tap()  # as the next try would: the same key
+    page.wait_for_url(f"{live_server.url}/meetings/{meeting.pk}/")
+    assert "Biên bản này đã được lưu từ lần gửi trước; không ghi thêm." in page.content()
+    assert [str(s.key) for s in MeetingSubmission.objects.filter(meeting=meeting)] == [key]
+    meeting.refresh_from_db()
+    assert meeting.version == 2
+    for route in held:
+        with suppress(Exception):
+            route.abort()
     context.close()
