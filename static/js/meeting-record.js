@@ -168,6 +168,89 @@
     foldRows(form);
   }
 
+  // --- a draft of an older version over the newest one ----------------------------------------
+  function values(list) {
+    // name -> value; a radio group or a set of checkboxes -> the values checked, "|"-joined.
+    var out = {};
+    (list || []).forEach(function (f) {
+      if (f[2] === null || f[2] === undefined) out[f[0]] = f[1];
+      else if (f[2]) out[f[0]] = out[f[0]] ? out[f[0]] + "|" + f[1] : f[1];
+      else if (!(f[0] in out)) out[f[0]] = "";
+    });
+    return out;
+  }
+
+  function put(form, name, value) {
+    ensureRow(form, name);
+    var chosen = value.split("|");
+    form.querySelectorAll('[name="' + name.replace(/"/g, "") + '"]').forEach(function (el) {
+      if (el.type === "radio" || el.type === "checkbox") el.checked = chosen.indexOf(el.value) >= 0;
+      else el.value = value;
+    });
+  }
+
+  function labelOf(form, el) {
+    var row = el.closest(".rec-row, .rec-score");
+    var name = row && row.querySelector(".rec-name");
+    if ((el.type === "radio" || el.type === "checkbox") && name) return name.textContent.trim();
+    var label = el.id && form.querySelector('label[for="' + el.id + '"]');
+    var text = label ? label.textContent.trim().replace(/:$/, "") : el.name;
+    var sec = el.closest("fieldset[id^=sec-]");
+    var title = sec && sec.querySelector("legend").textContent.replace(/^\d+\.\s*/, "").trim();
+    return title ? title + " · " + text : text;
+  }
+
+  function shown(form, name, value) {
+    // What a value reads as on the page: a choice's label, not its code.
+    if (value === "") return "—";
+    var el = form.querySelector('[name="' + name.replace(/"/g, "") + '"]');
+    if (el && el.tagName === "SELECT") {
+      var o = Array.prototype.find.call(el.options, function (x) {
+        return x.value === value;
+      });
+      return o ? o.textContent.trim() : value;
+    }
+    if (el && (el.type === "radio" || el.type === "checkbox")) {
+      return value
+        .split("|")
+        .map(function (v) {
+          var r = form.querySelector('[name="' + name.replace(/"/g, "") + '"][value="' + v.replace(/"/g, "") + '"]');
+          var l = r && r.closest("label");
+          return l ? l.textContent.trim() : v;
+        })
+        .join(", ");
+    }
+    return value;
+  }
+
+  /* Puts into the form (the newest version) the fields changed on this phone since `old.base`,
+   * where the newest version left them as they were (or has the same); returns the fields both
+   * changed differently, left as the newest version has them. */
+  function merge(form, old) {
+    var base = values(old.base);
+    var mine = values(old.fields);
+    var now = values(fields(form));
+    var both = [];
+    Object.keys(mine).forEach(function (name) {
+      var was = base[name] || "";
+      if (mine[name] === was) return; // not changed here: the newest version's stays
+      var theirs = name in now ? now[name] : "";
+      if (theirs === was || theirs === mine[name]) {
+        put(form, name, mine[name]);
+      } else {
+        var el = form.querySelector('[name="' + name.replace(/"/g, "") + '"]');
+        both.push({
+          name: name,
+          mine: mine[name],
+          label: el ? labelOf(form, el) : name,
+          shown: shown(form, name, mine[name]),
+        });
+      }
+    });
+    foldRows(form);
+    return both;
+  }
+
   // --- sections one at a time, with a progress line ----------------------------------------------
   function steps(form, draft, remember) {
     var secs = Array.prototype.slice.call(form.querySelectorAll("fieldset[id^=sec-]"));
@@ -265,7 +348,9 @@
       keyInput.value = draft.key;
     } else {
       keyInput.value = newKey();
-      draft = { key: keyInput.value, fields: null };
+      // base: the version as the server gave it, before any typing here; after a conflict, what
+      // was typed is compared with it to tell the fields changed on this phone from the others.
+      draft = { key: keyInput.value, fields: null, base: fields(form) };
     }
     draft.url = form.action;
     draft.version = form.elements.version.value;
@@ -323,13 +408,46 @@
       box.hidden = false;
       if (conflicted && !document.getElementById("conflict")) say(form.dataset.msgConflict, "error");
       document.getElementById("restore-old").addEventListener("click", function () {
-        restore(form, load(s, older).fields);
+        var old = load(s, older);
+        var both = old.base ? merge(form, old) : (restore(form, old.fields), []);
         s.removeItem(older);
         box.hidden = true;
         keep();
         live();
         say(form.dataset.msgRestored);
+        offerBoth(both);
       });
+    }
+
+    function offerBoth(both) {
+      // The fields both changed: the newest version stays, each with what was typed here and a
+      // button to take it instead.
+      var list = document.getElementById("both-changed");
+      if (!list || !both.length) return;
+      var ul = list.querySelector("ul");
+      ul.textContent = "";
+      both.forEach(function (c) {
+        var li = document.createElement("li");
+        var name = document.createElement("strong");
+        name.textContent = c.label;
+        var mine = document.createElement("span");
+        mine.textContent = " — " + list.dataset.mine + ": «" + c.shown + "» ";
+        var use = document.createElement("button");
+        use.type = "button";
+        use.className = "secondary";
+        use.textContent = list.dataset.use;
+        use.addEventListener("click", function () {
+          put(form, c.name, c.mine);
+          openFor(form.querySelector('[name="' + c.name.replace(/"/g, "") + '"]'));
+          li.remove();
+          list.hidden = !ul.firstChild;
+          keep();
+          live();
+        });
+        li.append(name, mine, use);
+        ul.appendChild(li);
+      });
+      list.hidden = false;
     }
 
     function done(version) {

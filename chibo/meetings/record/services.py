@@ -311,8 +311,7 @@ def meeting_record(
             raise RecordConflict(
                 _(
                     "Biên bản này vừa được %(who)s lưu lúc %(at)s, sau khi anh/chị mở trang. Chưa "
-                    "lưu gì từ lần gửi này. Hãy mở lại trang để xem bản mới rồi ghi lại phần của "
-                    "mình."
+                    "lưu gì từ lần gửi này."
                 )
                 % {
                     "who": locked.recorded_by if locked.recorded_by_id else _("người khác"),

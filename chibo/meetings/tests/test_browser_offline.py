@@ -338,11 +338,16 @@ def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
     page.locator("#sec-tasks .rec-open").tap()
     assert page.locator("textarea[name=conclusions]").input_value() == "Bản của Đảng ủy."
     page.locator("#restore-old").tap()
+    # Both wrote conclusions (and times): the commune's stay, hers are named; she takes hers.
+    assert page.locator("textarea[name=conclusions]").input_value() == "Bản của Đảng ủy."
+    both = page.locator("#both-changed li")
+    assert both.count() == 3
+    both.filter(has_text="Bản của bí thư.").locator("button").tap()
     assert page.locator("textarea[name=conclusions]").input_value() == "Bản của bí thư."
     april.refresh_from_db()
     assert april.conclusions == "Bản của Đảng ủy."  # nothing sent until the secretary saves
-    # The secretary chooses her text (all of it: the minute taker she had not chosen yet too)
-    # and saves it over the newest version, once.
+    # The secretary saves her text (the minute taker she had not chosen yet too) over the
+    # newest version, once.
     page.locator("#sec-details .rec-open").tap()
     page.select_option("select[name=minute_taker]", str(tree.member_a.pk))
     page.locator("#save").tap()

@@ -8,9 +8,12 @@ from contextlib import suppress
 import pytest
 
 from chibo.meetings.models import Attendance, CellMeeting, MeetingSubmission, Task
-from conftest import PHONE, sign_in
+from chibo.meetings.record.selectors import record_context
+from chibo.meetings.record.services import meeting_record
+from conftest import PHONE, between_requests, sign_in
 
-from .core_helpers import meeting_of
+from .core_helpers import key as fresh_key
+from .core_helpers import meeting_of, record_data
 
 pytestmark = pytest.mark.browser
 OFFLINE = "Đã lưu trên máy — sẽ tự gửi khi có sóng."
@@ -217,4 +220,70 @@ def test_a_send_with_no_answer_gives_up_says_the_record_is_kept_and_is_sent_once
     for route in held:
         with suppress(Exception):
             route.abort()
+    context.close()
+
+
+def test_after_a_conflict_only_what_the_secretary_changed_comes_back_and_clashes_are_named(
+    browser, live_server, fast_passwords, personas, tree
+):
+    """The commune saved the record while the secretary typed hers: «Khôi phục» puts back what
+    she changed on the phone, leaves what only the commune changed, and names the fields both
+    changed (the commune's stays until she takes hers)."""
+    meeting = meeting_of(tree.cell_a)
+    context, page = phone_on_record_page(browser, live_server, tree, meeting, retry=600000)
+    section(page, "attendance")
+    row = page.locator(".rec-row", has_text="Nguyễn Văn An")
+    row.locator("label", has_text="Vắng có lý do").tap()
+    row.locator("input[name^=reason_]").fill("Đi làm nương")
+
+    # Meanwhile the commune records the meeting from its office: a summary, its conclusions.
+    with between_requests():
+        data = record_data(
+            meeting,
+            record_context(meeting).roll,
+            summary="Bản bổ sung của xã.",
+            conclusions="Bản của Đảng ủy.",
+            chair=tree.secretary_member_a.pk,
+            minute_taker=tree.secretary_member_a.pk,
+        )
+        meeting_record(
+            meeting=meeting,
+            data=data,
+            actor=personas["commune"],
+            submission_key=fresh_key(),
+            version=1,
+        )
+
+    page.locator("#save").tap()
+    conflict = page.locator("#conflict")
+    conflict.wait_for()
+    assert "Trang đã được mở lại với bản mới nhất." in conflict.inner_text()
+    assert "Hãy mở lại trang" not in conflict.inner_text()
+    page.locator("#restore-old").tap()
+
+    # Hers, changed on the phone only: back. The commune's alone: kept.
+    section(page, "attendance")
+    row = page.locator(".rec-row", has_text="Nguyễn Văn An")
+    assert row.locator("input[value=excused]").is_checked()
+    assert row.locator("input[name^=reason_]").input_value() == "Đi làm nương"
+    section(page, "reviews")
+    assert page.locator("textarea[name=summary]").input_value() == "Bản bổ sung của xã."
+    # Both changed: the commune's stays, hers is named and offered.
+    both = page.locator("#both-changed")
+    assert both.is_visible()
+    assert both.locator("li").count() == 1
+    assert "Tập trung sửa đường." in both.inner_text()
+    section(page, "tasks")
+    assert page.locator("textarea[name=conclusions]").input_value() == "Bản của Đảng ủy."
+    both.locator("li button").tap()
+    assert page.locator("textarea[name=conclusions]").input_value() == "Tập trung sửa đường."
+    assert not both.is_visible()
+
+    page.locator("#save").tap()
+    page.wait_for_url(f"{live_server.url}/meetings/{meeting.pk}/")
+    meeting.refresh_from_db()
+    assert meeting.version == 3
+    assert meeting.summary == "Bản bổ sung của xã."
+    assert meeting.conclusions == "Tập trung sửa đường."
+    assert Attendance.objects.get(meeting=meeting, member=tree.member_a).reason == "Đi làm nương"
     context.close()
