@@ -437,3 +437,15 @@ def by_field(findings: Iterable[Finding]) -> dict[str, list[str]]:
     for f in findings:
         result.setdefault(f.field, []).append(f.message)
     return result
+
+
+def membership_reason(start: datetime.date, admission_date: datetime.date | None) -> str:
+    """The reason of a membership a file (the workbook, the members spreadsheet) gives none for:
+    one that starts on the member's admission day is the admission (member_create writes it so:
+    the member enters the cell that admits them), which the statistics count as «Kết nạp»; any
+    other start is the register's data (imported)."""
+    from .models import Membership
+
+    if start == admission_date:
+        return Membership.Reason.ADMITTED
+    return Membership.Reason.IMPORTED

@@ -163,7 +163,7 @@ def members_import(*, rows: list[CleanRow], actor, source: str = "") -> list[Mem
                         member=m,
                         cell=m.cell,
                         start=m.admission_date,
-                        reason=Membership.Reason.IMPORTED,
+                        reason=rules.membership_reason(m.admission_date, m.admission_date),
                     )
                     for m in members
                 ],

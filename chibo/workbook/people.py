@@ -14,6 +14,7 @@ from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.members import counts
 from chibo.members.models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
+from chibo.members.rules import membership_reason
 from chibo.members.services import EDITABLE_FIELDS
 from chibo.organizations.models import (
     Organization,
@@ -301,15 +302,6 @@ def _default_memberships(run):
             )
         )
     Membership.objects.bulk_create(ships, batch_size=2000)
-
-
-def membership_reason(start: datetime.date, admission_date: datetime.date | None) -> str:
-    """The reason of a membership the file gives none for: one that starts on the member's
-    admission day is the admission (members.services.member_create writes it so: the member
-    enters the cell that admits them); any other start is the register's data (imported)."""
-    if start == admission_date:
-        return Membership.Reason.ADMITTED
-    return Membership.Reason.IMPORTED
 
 
 def prepare_membership(attrs, run):
