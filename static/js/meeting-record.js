@@ -8,7 +8,7 @@
  *   signal fails the first tries), or from any other chibo page (static/js/app.js). A send with
  *   no answer in TIMEOUT ms is given up and left to the next try. The submission key is made
  *   once per set of attempts and kept with the draft, so however often it is sent the server
- *   saves it once. The states shown: saved on the phone, sending, sent and
+ *   saves it once; an edit after a try makes a new one (the server may have the try). The states shown: saved on the phone, sending, sent and
  *   confirmed; a conflict (someone saved a newer version meanwhile) is shown with the newer
  *   record, and what was typed here is offered back, never poured over it unasked.
  * - On a phone the sections open one at a time, with a progress line; rows of guests, speakers
@@ -356,10 +356,20 @@
     draft.version = form.elements.version.value;
     draft.title = form.dataset.title;
     if (answered || draft.state === "invalid") draft.state = "editing";
+    if (answered) draft.tried = false; // the server answered: it has what it said it has
     save(s, key, draft);
 
     function keep() {
-      draft.fields = fields(form);
+      var now = fields(form);
+      if (draft.tried && JSON.stringify(now) !== JSON.stringify(draft.fields)) {
+        // Changed after a send that may have reached the server (no answer came): a new
+        // submission, or the server would find that send's result under the old key and drop
+        // these edits. The version still says which record they were typed on: if the first
+        // send got through, the server answers a conflict and these edits are offered back.
+        draft.key = keyInput.value = newKey();
+        draft.tried = false;
+      }
+      draft.fields = now;
       draft.at = Date.now();
       save(s, key, draft);
     }
@@ -510,6 +520,13 @@
       });
     }
 
+    // A send with no answer (given up, or the connection failed): the server may have it under
+    // this key; keep() makes a new key for an edit after it.
+    function tried() {
+      draft.tried = true;
+      save(s, key, draft);
+    }
+
     function send() {
       if (sending) return;
       sending = true;
@@ -522,6 +539,7 @@
       var late = false;
       var timer = setTimeout(function () {
         late = true;
+        tried();
         if (abort) abort.abort();
         queued();
         say(form.dataset.msgTimeout, "queued");
@@ -543,6 +561,7 @@
           function (e) {
             clearTimeout(timer);
             if (late) return; // said already, and a next try may be under way
+            tried();
             queued();
             if (app && e === app.LOGIN) {
               say(form.dataset.msgLogin, "queued");

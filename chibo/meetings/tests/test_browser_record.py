@@ -223,6 +223,53 @@ def test_a_send_with_no_answer_gives_up_says_the_record_is_kept_and_is_sent_once
     context.close()
 
 
+def test_an_edit_after_a_send_with_no_answer_is_never_dropped_as_a_repeat(
+    browser, live_server, fast_passwords, personas, tree
+):
+    """The server got a send whose answer never came; the secretary then changes the record and
+    taps again. Under the first send's key the server would find its result and keep nothing
+    of the change: the change makes a new key, and as the record was saved meanwhile (the first
+    send) it is a conflict, her change offered back, never lost and never saved twice."""
+    meeting = meeting_of(tree.cell_a)
+    context, page = phone_on_record_page(browser, live_server, tree, meeting, retry=600000)
+    key = page.locator("input[name=submission_key]").input_value()
+    record_url = f"{live_server.url}/meetings/{meeting.pk}/record/"
+    held = []
+
+    def lost_answer(route):
+        if route.request.method == "POST" and route.request.url == record_url and not held:
+            route.fetch()
+            held.append(route)
+        else:
+            route.fallback()
+
+    page.route("**/*", lost_answer)
+    page.locator("#save").tap()
+    page.locator("#record-status").filter(has_text=TIMED_OUT).wait_for()
+    section(page, "tasks")
+    page.fill("textarea[name=conclusions]", "Kết luận sửa sau khi mất sóng.")
+    assert page.locator("input[name=submission_key]").input_value() != key
+    page.locator("#save").tap()
+    conflict = page.locator("#conflict")
+    conflict.wait_for()
+    page.locator("#restore-old").tap()
+    # The first send's conclusions are the record's now; hers since are named, one tap away.
+    both = page.locator("#both-changed")
+    assert "Kết luận sửa sau khi mất sóng." in both.inner_text()
+    both.locator("li button").tap()
+    section(page, "tasks")
+    assert page.locator("textarea[name=conclusions]").input_value() == (
+        "Kết luận sửa sau khi mất sóng."
+    )
+    assert MeetingSubmission.objects.filter(meeting=meeting).count() == 1
+    meeting.refresh_from_db()
+    assert meeting.version == 2 and meeting.conclusions != "Kết luận sửa sau khi mất sóng."
+    for route in held:
+        with suppress(Exception):
+            route.abort()
+    context.close()
+
+
 def test_after_a_conflict_only_what_the_secretary_changed_comes_back_and_clashes_are_named(
     browser, live_server, fast_passwords, personas, tree
 ):
