@@ -109,3 +109,30 @@ def test_the_english_log_has_english_labels(tree, changed, clients):
     assert "Parent organization :" in org and "Tổ chức cấp trên" not in org
     member = _text(_log(client, changed["member"]))
     assert "From : 01/04/2024" in member and "Từ ngày" not in member
+
+
+@pytest.mark.django_db
+def test_a_long_log_counts_what_is_folded_as_a_number(tree):
+    """ "Xem thêm 1.002 thay đổi": the count formatted after the subtraction (formatted first,
+    "1.005" was no number to subtract from: the page said "1.005-3")."""
+    from django.template.loader import render_to_string
+
+    from chibo.core import vn
+    from chibo.core.models import AuditEvent
+
+    org = tree.cell_a
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action=AuditEvent.Action.UPDATE,
+            object_type="organizations.organization",
+            object_id=str(org.pk),
+            object_repr=org.name,
+            changes={"name": [f"Tên {i}", f"Tên {i + 1}"]},
+        )
+        for i in range(1004)
+    )
+    events = AuditEvent.objects.filter(object_id=str(org.pk)).order_by("-at", "-id")
+    html = render_to_string("core/audit_list.html", {"events": events})
+    folded = events.count() - 3  # the organization's own events beside the 1.004
+    assert folded > 1000
+    assert f"Xem thêm {vn.format_int(folded)} thay đổi" in html
