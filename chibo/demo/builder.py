@@ -22,6 +22,7 @@ from chibo.meetings.documents import services as services_documents
 from chibo.meetings.models import MeetingDocument
 from chibo.members import counts as member_counts
 from chibo.members.models import BadgeAward, Member, Membership, StatusChange
+from chibo.members.rules import status_kind
 from chibo.organizations.models import (
     Commune,
     CommuneCommitteeLink,
@@ -378,7 +379,7 @@ def _create_members(plan: Plan, orgs: dict[str, Organization]) -> list[int]:
                 pk,
                 sc.status,
                 sc.previous,
-                STATUS_KIND.get(sc.status, ""),
+                status_kind(sc.status),
                 sc.note if sc.status == "exempt" else "",
                 sc.on,
                 sc.note,
@@ -389,14 +390,6 @@ def _create_members(plan: Plan, orgs: dict[str, Organization]) -> list[int]:
     )
     _award_badges(members, pks)
     return pks
-
-
-# The kind of movement each status change of the demo is (members/movements).
-STATUS_KIND = {
-    "exempt": StatusChange.Kind.EXEMPTION,
-    "deceased": StatusChange.Kind.DEATH,
-    "transferred_out": StatusChange.Kind.TRANSFER_OUT,
-}
 
 
 def _award_badges(members, pks):

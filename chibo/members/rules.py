@@ -449,3 +449,17 @@ def membership_reason(start: datetime.date, admission_date: datetime.date | None
     if start == admission_date:
         return Membership.Reason.ADMITTED
     return Membership.Reason.IMPORTED
+
+
+def status_kind(status: str) -> str:
+    """The movement (members/movements) a change to `status` is when nothing else tells: an
+    exemption, a transfer out, a death; a removal is xóa tên or khai trừ, which the status alone
+    does not tell (blank, as the changes recorded before the kinds existed). For the changes the
+    demo and the workbook import write in bulk, as member_change_status would."""
+    from .models import Status, StatusChange
+
+    return {
+        Status.EXEMPT: StatusChange.Kind.EXEMPTION,
+        Status.TRANSFERRED_OUT: StatusChange.Kind.TRANSFER_OUT,
+        Status.DECEASED: StatusChange.Kind.DEATH,
+    }.get(status, "")

@@ -14,7 +14,7 @@ from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.members import counts
 from chibo.members.models import IN_CELL_STATUSES, Member, Membership, Status, StatusChange
-from chibo.members.rules import membership_reason
+from chibo.members.rules import membership_reason, status_kind
 from chibo.members.services import EDITABLE_FIELDS
 from chibo.organizations.models import (
     Organization,
@@ -317,17 +317,6 @@ def prepare_membership(attrs, run):
     attrs["reason"] = membership_reason(attrs["start"], admitted.get(attrs["member_id"]))
 
 
-# The movement a status of the register is, for the change the import records (members/
-# movements): a removal is xóa tên or khai trừ, which the status alone does not tell (blank,
-# as the changes recorded before the kinds existed).
-STATUS_KIND = {
-    Status.EXEMPT: StatusChange.Kind.EXEMPTION,
-    Status.TRANSFERRED_OUT: StatusChange.Kind.TRANSFER_OUT,
-    Status.DECEASED: StatusChange.Kind.DEATH,
-    Status.REMOVED: "",
-}
-
-
 def _default_status_changes(run):
     """New members whose status is not «Đang sinh hoạt» get the dated change that
     members.services.member_change_status would have written, on «Trạng thái từ ngày», unless
@@ -356,7 +345,7 @@ def _default_status_changes(run):
                 member_id=pk,
                 status=status,
                 previous=earlier[-1][1] if earlier else Status.ACTIVE,
-                kind=STATUS_KIND.get(status, ""),
+                kind=status_kind(status),
                 on=on,
                 note=run.note,
                 actor_id=run.actor_id,
