@@ -38,20 +38,23 @@ run: env
 	$(PY) manage.py db_worker --no-reload -v0 & trap 'kill $$! 2>/dev/null' EXIT; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
-# The two suites run side by side: each leaves a core idle at times (a worker starting, waiting
-# for Chromium or a subprocess, the last worker finishing alone), which the other one fills. The
-# demo district is built once for both, by the SQLite suite: the PostgreSQL suite copies its rows
-# from the folder in CHIBO_TEST_DEMO_SHARE (chibo/demo/tests/conftest.py). Chromium, where it is
-# missing, is installed beside the lint and the suites (apt-get: some 40 s on a new machine,
-# mostly the download): the browser tests wait for it (CHIBO_BROWSER_DEPS, conftest.py).
+# The two suites run one after the other, each with a worker per core. (Side by side, four
+# workers on two cores, they took a fifth more CPU and some 35 s more of wall time: measured on
+# 06/12/2026, bench/results/suite-levers-measured.md.) The demo district is built once for both,
+# by the SQLite suite: the PostgreSQL suite copies its rows from the folder in
+# CHIBO_TEST_DEMO_SHARE (chibo/demo/tests/conftest.py). The PostgreSQL suite runs even when the
+# SQLite one failed, so that one run reports both. Chromium, where it is missing, is installed
+# beside the lint and the suites (apt-get: some 40 s on a new machine, mostly the download): the
+# browser tests wait for it (CHIBO_BROWSER_DEPS, conftest.py).
 test: env
 	@deps=$$(mktemp -d /tmp/chibo-browser-deps.XXXXXX); share=$$(mktemp -d /tmp/chibo-demo-share.XXXXXX); \
 	  trap 'rm -rf "$$deps" "$$share"' EXIT; \
 	  { bash scripts/ensure-chromium.sh >"$$deps/log" 2>&1; echo $$? >"$$deps/status.new"; \
 	    mv "$$deps/status.new" "$$deps/status"; } & \
-	  $(MAKE) --no-print-directory -j2 --output-sync=target lint check-migrations warm-tests-1 warm-tests-2 && \
-	  CHIBO_BROWSER_DEPS=$$deps CHIBO_TEST_DEMO_SHARE=$$share \
-	  $(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres; rc=$$?; \
+	  $(MAKE) --no-print-directory -j2 --output-sync=target lint check-migrations warm-tests-1 warm-tests-2; \
+	  rc=$$?; if [ $$rc = 0 ]; then export CHIBO_BROWSER_DEPS=$$deps CHIBO_TEST_DEMO_SHARE=$$share; \
+	    $(MAKE) --no-print-directory test-sqlite || rc=$$?; \
+	    $(MAKE) --no-print-directory test-postgres || rc=$$?; fi; \
 	  wait; cat "$$deps/log"; \
 	  if [ "$$(cat "$$deps/status")" != 0 ]; then echo "make test: Chromium could not be installed" >&2; exit 1; fi; \
 	  [ $$rc = 0 ] || exit $$rc; echo "make test: all checks passed"

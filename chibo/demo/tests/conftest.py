@@ -13,14 +13,14 @@ own transaction rolled back after it.
   drops the copy and goes back to its own database. The run's database is dropped when the run
   ends (root conftest, `drop_run_demo_database`).
 
-`make test` runs the SQLite and the PostgreSQL suites side by side, and builds the demo once for
-both: it gives both a folder in CHIBO_TEST_DEMO_SHARE, where the SQLite suite leaves its built
-demo (and says when it ends without one); the PostgreSQL suite waits for it and copies its rows
-in (COPY, foreign-key triggers off: the rows were checked by SQLite as they were written; the
-plain indexes made after the rows), some 13 s less of the client's CPU than a build and 5 s less
-of the server's. The demo's tests then run on PostgreSQL as on SQLite. Either suite run alone
-builds its own demo, as before; the builder's PostgreSQL paths keep their tests on a few rows
-(chibo/demo/test_rows.py)."""
+`make test` runs the SQLite suite, then the PostgreSQL one, and builds the demo once for both:
+it gives both a folder in CHIBO_TEST_DEMO_SHARE, where the SQLite suite leaves its built demo
+(and says when it ends without one); the PostgreSQL suite waits for it (should the two ever run
+side by side) and copies its rows in (COPY, foreign-key triggers off: the rows were checked by
+SQLite as they were written; the plain indexes made after the rows), some 13 s less of the
+client's CPU than a build and 5 s less of the server's. The demo's tests then run on PostgreSQL
+as on SQLite. Either suite run alone builds its own demo, as before; the builder's PostgreSQL
+paths keep their tests on a few rows (chibo/demo/test_rows.py)."""
 
 import fcntl
 import os
