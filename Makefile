@@ -15,7 +15,7 @@ UV := $(shell uv --version >/dev/null 2>&1 && command -v uv || echo .tools/bin/u
 PY := .venv/bin/python
 DEMO_PASSWORD ?= chibo-demo-2023
 
-.PHONY: run test env lint check-migrations warm-tests warm-tests-1 warm-tests-2 test-sqlite test-postgres browser-deps demo bench bench-smoke clean
+.PHONY: run test env lint check-migrations warm-tests warm-tests-1 warm-tests-2 test-sqlite test-postgres test-postgres-in-cluster browser-deps demo bench bench-smoke clean
 
 .tools/bin/uv:
 	@if ! uv --version >/dev/null 2>&1; then \
@@ -53,8 +53,7 @@ test: env
 	    mv "$$deps/status.new" "$$deps/status"; } & \
 	  $(MAKE) --no-print-directory -j2 --output-sync=target lint check-migrations warm-tests-1 warm-tests-2; \
 	  rc=$$?; if [ $$rc = 0 ]; then export CHIBO_BROWSER_DEPS=$$deps CHIBO_TEST_DEMO_SHARE=$$share; \
-	    $(MAKE) --no-print-directory test-sqlite || rc=$$?; \
-	    $(MAKE) --no-print-directory test-postgres || rc=$$?; fi; \
+	    CHIBO_PG_OR_WITHOUT=1 bash scripts/with-postgres.sh bash scripts/test-suites.sh || rc=$$?; fi; \
 	  wait; cat "$$deps/log"; \
 	  if [ "$$(cat "$$deps/status")" != 0 ]; then echo "make test: Chromium could not be installed" >&2; exit 1; fi; \
 	  [ $$rc = 0 ] || exit $$rc; echo "make test: all checks passed"
@@ -99,8 +98,11 @@ test-sqlite: env .tools/frame_chunks.so
 	LD_PRELOAD=$(FRAME_CHUNKS) .venv/bin/pytest -p no:cacheprovider $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: env .tools/frame_chunks.so
-	@bash scripts/with-postgres.sh env LD_PRELOAD=$(FRAME_CHUNKS) \
-	  .venv/bin/pytest -p no:cacheprovider $(XDIST) $(PYTEST_ARGS)
+	@bash scripts/with-postgres.sh $(MAKE) --no-print-directory test-postgres-in-cluster
+
+# (in the cluster scripts/with-postgres.sh started: DATABASE_URL)
+test-postgres-in-cluster: env .tools/frame_chunks.so
+	LD_PRELOAD=$(FRAME_CHUNKS) .venv/bin/pytest -p no:cacheprovider $(XDIST) $(PYTEST_ARGS)
 
 bench: env
 	$(PY) bench/run.py --help

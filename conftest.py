@@ -215,6 +215,9 @@ def make_personas(tree) -> dict[str, User]:
 # gets the file through the backup API (its tables first made from the models, then replaced
 # whole by the copy's); on PostgreSQL, CREATE DATABASE … TEMPLATE the run's migrated database,
 # where `migrate` then finds nothing to apply. The run's database is dropped when the run ends.
+# Under `make test` PostgreSQL's is migrated before the suite starts (scripts/test-suites.sh):
+# every worker copies that one, named in CHIBO_TEST_PG_MIGRATED.
+PG_MIGRATED = "CHIBO_TEST_PG_MIGRATED"
 
 
 def run_folder(config, tmp_path_factory) -> Path:
@@ -230,6 +233,11 @@ def run_database_name(folder: Path, what: str) -> str:
     return f"test_chibo_{what}_{digest}"
 
 
+def migrated_database_name(folder: Path) -> str:
+    """The migrated PostgreSQL database the run's test databases are copied from."""
+    return os.environ.get(PG_MIGRATED) or run_database_name(folder, "migrated")
+
+
 class MigratedOnce:
     def __init__(self, folder: Path):
         self.folder = folder
@@ -239,6 +247,9 @@ class MigratedOnce:
     def before_setup(self) -> None:
         """Wait for the lock; configure the test database to be made from the run's copy if
         there is one. The lock is held until `after_setup`."""
+        if connection.vendor == "postgresql" and os.environ.get(PG_MIGRATED):
+            connection.settings_dict.setdefault("TEST", {})["TEMPLATE"] = os.environ[PG_MIGRATED]
+            return
         self.lock = open(self.folder / "migrated.lock", "w")  # noqa: SIM115 (held across fixtures)
         fcntl.flock(self.lock, fcntl.LOCK_EX)
         self.first = not (self.folder / "migrated.done").exists()
@@ -337,7 +348,7 @@ def own_database(db, request, tmp_path, tmp_path_factory):
         return
     import psycopg
 
-    template = run_database_name(run_folder(request.config, tmp_path_factory), "migrated")
+    template = migrated_database_name(run_folder(request.config, tmp_path_factory))
     name = f"{template}_{os.getpid()}"
     with connection._nodb_cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
