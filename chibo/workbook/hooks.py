@@ -4,6 +4,8 @@ stay's host, a score's item code."""
 
 import datetime
 
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from chibo.admissions.models import Candidate, CandidateCell
@@ -149,8 +151,6 @@ def meeting_counts(run):
     through the pages stores them. A meeting row that leaves them blank gets them; one whose
     figures differ from its roll call is an error on that row (an attendance rate is computed
     from them: 99 present of 12 summoned would be 825%)."""
-    from django.db.models import Count, Q
-
     sheet = next(s for s in run.sheets if s.model is CellMeeting)
     rows = run.state["meeting_rows"]
     P = Attendance.Presence
@@ -209,9 +209,6 @@ def roll_call_members(run):
     """A roll-call row names a member of the meeting's cell on the meeting's day (held, or else
     planned), as the roll call of the pages does (chibo.meetings.selectors.roll_call): checked
     once every membership is written (those from «Đảng viên» come last), in the database."""
-    from django.db.models import Exists, OuterRef, Q
-    from django.db.models.functions import Coalesce
-
     meetings = run.state["roll_meetings"] - {PENDING}
     if not meetings:
         return
@@ -480,9 +477,7 @@ def membership_prepare(attrs, run):
     seen = run.state.setdefault("membership_periods", {}).setdefault(attrs["member_id"], [])
     if attrs["member_id"] != PENDING:
         for number, other_start, other_end in seen:
-            if start < (other_end or datetime.date.max) and other_start < (
-                end or datetime.date.max
-            ):
+            if start < (other_end or NEVER) and other_start < (end or NEVER):
                 raise Invalid(
                     _(
                         "Trùng thời gian với dòng %(n)s: một đảng viên chỉ sinh hoạt ở một chi bộ "

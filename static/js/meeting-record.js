@@ -8,9 +8,10 @@
  *   signal fails the first tries), or from any other chibo page (static/js/app.js). A send with
  *   no answer in TIMEOUT ms is given up and left to the next try. The submission key is made
  *   once per set of attempts and kept with the draft, so however often it is sent the server
- *   saves it once; an edit after a try makes a new one (the server may have the try). The states shown: saved on the phone, sending, sent and
- *   confirmed; a conflict (someone saved a newer version meanwhile) is shown with the newer
- *   record, and what was typed here is offered back, never poured over it unasked.
+ *   saves it once; an edit after a try makes a new one (the server may have the try). The
+ *   states shown: saved on the phone, sending, sent and confirmed; a conflict (someone saved a
+ *   newer version meanwhile) is shown with the newer record, and what was typed here is offered
+ *   back, never poured over it unasked.
  * - On a phone the sections open one at a time, with a progress line; rows of guests, speakers
  *   and tasks appear as needed ("+ Thêm"), copied from the last one beyond the server's blanks.
  * - Without JavaScript the form is a plain POST with every section open and works the same.
@@ -28,6 +29,11 @@
   var TIMEOUT = TIMES.timeout || 25 * 1000;
   var RETRY = TIMES.retry || 20 * 1000;
   var ROW = /^(guest|speech|task)(\d{1,3})_/;
+
+  function named(name) {
+    // The selector of the form's fields called `name` (a name never holds a quote).
+    return '[name="' + name.replace(/"/g, "") + '"]';
+  }
 
   function store() {
     try {
@@ -156,7 +162,7 @@
   function restore(form, saved) {
     saved.forEach(function (f) {
       ensureRow(form, f[0]);
-      var els = form.querySelectorAll('[name="' + f[0].replace(/"/g, "") + '"]');
+      var els = form.querySelectorAll(named(f[0]));
       Array.prototype.forEach.call(els, function (el) {
         if (el.type === "radio" || el.type === "checkbox") {
           if (el.value === f[1]) el.checked = !!f[2];
@@ -183,7 +189,7 @@
   function put(form, name, value) {
     ensureRow(form, name);
     var chosen = value.split("|");
-    form.querySelectorAll('[name="' + name.replace(/"/g, "") + '"]').forEach(function (el) {
+    form.querySelectorAll(named(name)).forEach(function (el) {
       if (el.type === "radio" || el.type === "checkbox") el.checked = chosen.indexOf(el.value) >= 0;
       else el.value = value;
     });
@@ -203,7 +209,7 @@
   function shown(form, name, value) {
     // What a value reads as on the page: a choice's label, not its code.
     if (value === "") return "—";
-    var el = form.querySelector('[name="' + name.replace(/"/g, "") + '"]');
+    var el = form.querySelector(named(name));
     if (el && el.tagName === "SELECT") {
       var o = Array.prototype.find.call(el.options, function (x) {
         return x.value === value;
@@ -214,7 +220,7 @@
       return value
         .split("|")
         .map(function (v) {
-          var r = form.querySelector('[name="' + name.replace(/"/g, "") + '"][value="' + v.replace(/"/g, "") + '"]');
+          var r = form.querySelector(named(name) + '[value="' + v.replace(/"/g, "") + '"]');
           var l = r && r.closest("label");
           return l ? l.textContent.trim() : v;
         })
@@ -238,7 +244,7 @@
       if (theirs === was || theirs === mine[name]) {
         put(form, name, mine[name]);
       } else {
-        var el = form.querySelector('[name="' + name.replace(/"/g, "") + '"]');
+        var el = form.querySelector(named(name));
         both.push({
           name: name,
           mine: mine[name],
@@ -448,7 +454,7 @@
         use.textContent = list.dataset.use;
         use.addEventListener("click", function () {
           put(form, c.name, c.mine);
-          openFor(form.querySelector('[name="' + c.name.replace(/"/g, "") + '"]'));
+          openFor(form.querySelector(named(c.name)));
           li.remove();
           list.hidden = !ul.firstChild;
           keep();

@@ -3,7 +3,7 @@ once at the moment of sending, the page keeps the input and says so, the connect
 the record is sent by itself and saved exactly once. Drives Debian's Chromium through Playwright.
 (With no signal from the first page load of the day: test_browser_offline.)"""
 
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 
 import pytest
 
@@ -181,6 +181,28 @@ def test_a_record_saved_offline_is_sent_when_the_signal_comes_back_weak(
     context.close()
 
 
+@contextmanager
+def first_answer_lost(page, url):
+    """Inside the block, the first POST to `url` reaches the server (it saves it), and its answer
+    never reaches the phone; that request is dropped when the block ends."""
+    held = []
+
+    def lost_answer(route):
+        if route.request.method == "POST" and route.request.url == url and not held:
+            route.fetch()  # the server saves it...
+            held.append(route)  # ...and its answer never reaches the phone
+        else:
+            route.fallback()
+
+    page.route("**/*", lost_answer)
+    try:
+        yield
+    finally:
+        for route in held:
+            with suppress(Exception):
+                route.abort()
+
+
 def test_a_send_with_no_answer_gives_up_says_the_record_is_kept_and_is_sent_once_later(
     browser, live_server, fast_passwords, personas, tree
 ):
@@ -191,35 +213,22 @@ def test_a_send_with_no_answer_gives_up_says_the_record_is_kept_and_is_sent_once
     # No try by itself for this part (the test above has them): the secretary's taps alone.
     context, page = phone_on_record_page(browser, live_server, tree, meeting, retry=600000)
     key = page.locator("input[name=submission_key]").input_value()
-    record_url = f"{live_server.url}/meetings/{meeting.pk}/record/"
-    held = []
+    with first_answer_lost(page, f"{live_server.url}/meetings/{meeting.pk}/record/"):
+        page.locator("#save").tap()
+        status = page.locator("#record-status")
+        status.filter(has_text="Đang gửi…").wait_for()
+        assert page.locator("#save").is_disabled()
+        status.filter(has_text=TIMED_OUT).wait_for()
+        assert page.locator("#save").is_enabled()
+        assert page.locator("input[name=submission_key]").input_value() == key
+        assert MeetingSubmission.objects.filter(meeting=meeting).count() == 1
 
-    def lost_answer(route):
-        if route.request.method == "POST" and route.request.url == record_url and not held:
-            route.fetch()  # the server saves it...
-            held.append(route)  # ...and its answer never reaches the phone
-        else:
-            route.fallback()
-
-    page.route("**/*", lost_answer)
-    page.locator("#save").tap()
-    status = page.locator("#record-status")
-    status.filter(has_text="Đang gửi…").wait_for()
-    assert page.locator("#save").is_disabled()
-    status.filter(has_text=TIMED_OUT).wait_for()
-    assert page.locator("#save").is_enabled()
-    assert page.locator("input[name=submission_key]").input_value() == key
-    assert MeetingSubmission.objects.filter(meeting=meeting).count() == 1
-
-    page.locator("#save").tap()  # as the next try would: the same key
-    page.wait_for_url(f"{live_server.url}/meetings/{meeting.pk}/")
-    assert "Biên bản này đã được lưu từ lần gửi trước; không ghi thêm." in page.content()
-    assert [str(s.key) for s in MeetingSubmission.objects.filter(meeting=meeting)] == [key]
-    meeting.refresh_from_db()
-    assert meeting.version == 2
-    for route in held:
-        with suppress(Exception):
-            route.abort()
+        page.locator("#save").tap()  # as the next try would: the same key
+        page.wait_for_url(f"{live_server.url}/meetings/{meeting.pk}/")
+        assert "Biên bản này đã được lưu từ lần gửi trước; không ghi thêm." in page.content()
+        assert [str(s.key) for s in MeetingSubmission.objects.filter(meeting=meeting)] == [key]
+        meeting.refresh_from_db()
+        assert meeting.version == 2
     context.close()
 
 
@@ -233,40 +242,27 @@ def test_an_edit_after_a_send_with_no_answer_is_never_dropped_as_a_repeat(
     meeting = meeting_of(tree.cell_a)
     context, page = phone_on_record_page(browser, live_server, tree, meeting, retry=600000)
     key = page.locator("input[name=submission_key]").input_value()
-    record_url = f"{live_server.url}/meetings/{meeting.pk}/record/"
-    held = []
-
-    def lost_answer(route):
-        if route.request.method == "POST" and route.request.url == record_url and not held:
-            route.fetch()
-            held.append(route)
-        else:
-            route.fallback()
-
-    page.route("**/*", lost_answer)
-    page.locator("#save").tap()
-    page.locator("#record-status").filter(has_text=TIMED_OUT).wait_for()
-    section(page, "tasks")
-    page.fill("textarea[name=conclusions]", "Kết luận sửa sau khi mất sóng.")
-    assert page.locator("input[name=submission_key]").input_value() != key
-    page.locator("#save").tap()
-    conflict = page.locator("#conflict")
-    conflict.wait_for()
-    page.locator("#restore-old").tap()
-    # The first send's conclusions are the record's now; hers since are named, one tap away.
-    both = page.locator("#both-changed")
-    assert "Kết luận sửa sau khi mất sóng." in both.inner_text()
-    both.locator("li button").tap()
-    section(page, "tasks")
-    assert page.locator("textarea[name=conclusions]").input_value() == (
-        "Kết luận sửa sau khi mất sóng."
-    )
-    assert MeetingSubmission.objects.filter(meeting=meeting).count() == 1
-    meeting.refresh_from_db()
-    assert meeting.version == 2 and meeting.conclusions != "Kết luận sửa sau khi mất sóng."
-    for route in held:
-        with suppress(Exception):
-            route.abort()
+    with first_answer_lost(page, f"{live_server.url}/meetings/{meeting.pk}/record/"):
+        page.locator("#save").tap()
+        page.locator("#record-status").filter(has_text=TIMED_OUT).wait_for()
+        section(page, "tasks")
+        page.fill("textarea[name=conclusions]", "Kết luận sửa sau khi mất sóng.")
+        assert page.locator("input[name=submission_key]").input_value() != key
+        page.locator("#save").tap()
+        conflict = page.locator("#conflict")
+        conflict.wait_for()
+        page.locator("#restore-old").tap()
+        # The first send's conclusions are the record's now; hers since are named, one tap away.
+        both = page.locator("#both-changed")
+        assert "Kết luận sửa sau khi mất sóng." in both.inner_text()
+        both.locator("li button").tap()
+        section(page, "tasks")
+        assert page.locator("textarea[name=conclusions]").input_value() == (
+            "Kết luận sửa sau khi mất sóng."
+        )
+        assert MeetingSubmission.objects.filter(meeting=meeting).count() == 1
+        meeting.refresh_from_db()
+        assert meeting.version == 2 and meeting.conclusions != "Kết luận sửa sau khi mất sóng."
     context.close()
 
 
