@@ -23,19 +23,45 @@ def digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+# A point between groups of three digits, the first not 0: 9.300, 1.234.567 (thousands, as a
+# Vietnamese reader writes them); 95.9, 0.300 or 12.50 have a decimal point instead.
+THOUSANDS = re.compile(r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")  # what Decimal then reads
+
+
 def vn_decimal(text: str) -> Decimal:
-    """A number as a Vietnamese reader types it: 1.234,5 or 95,9 or 100 (1234.5 read too).
-    InvalidOperation for anything else: Decimal alone also takes "NaN", "Infinity", "1e100000"
-    and other scripts' digits."""
+    """A number as a Vietnamese reader types it: 1.234,5 or 95,9 or 9.300 (nine thousand three
+    hundred) or 100; a point that does not part thousands is a decimal point (1234.5, 2.5).
+    InvalidOperation for anything else: Decimal alone also takes "NaN", "Infinity", "1e100000",
+    "1_000" and other scripts' digits. The one reading of a typed number: forms and the workbook's
+    import."""
     text = text.strip().replace(" ", "")
-    if "," in text:
+    if "," in text or THOUSANDS.fullmatch(text):
         text = text.replace(".", "").replace(",", ".")
-    if not text.isascii():
+    if not PLAIN_NUMBER.fullmatch(text):
         raise InvalidOperation(text)
-    value = Decimal(text)
-    if not value.is_finite():
-        raise InvalidOperation(text)
-    return value
+    return Decimal(text)
+
+
+class VnDecimalField(forms.DecimalField):
+    """A number box a user types into (a text box, not the browser's number box): read as
+    vn_decimal reads it (1.500 is fifteen hundred, as Django's own localized field reads it only
+    with USE_THOUSAND_SEPARATOR, which would also write ids and years as 2.026), shown as
+    1500,5."""
+
+    def __init__(self, **kwargs):
+        kwargs["localize"] = True
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return vn_decimal(str(value))
+        except InvalidOperation:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 def misfits(model, values: dict) -> str:

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
-from chibo.core.forms import DateField, misfits, vn_decimal
+from chibo.core.forms import DateField, VnDecimalField, misfits, vn_decimal
 from chibo.core.submissions import SubmissionKeyMixin
 
 from .models import CriteriaItem, CriteriaSet
@@ -92,14 +92,13 @@ class VillageStatusForm(forms.Form):
         self.items = items
         initial_values = initial_values or {}
         for item in items:
-            self.fields[f"item_{item.pk}"] = forms.DecimalField(
+            self.fields[f"item_{item.pk}"] = VnDecimalField(
                 label=f"{item.code}. {item.name} ({item.unit})",
                 required=False,
                 max_digits=12,
                 decimal_places=2,
                 min_value=0,
                 initial=initial_values.get(item.pk),
-                localize=True,
             )
 
     def values(self) -> dict[CriteriaItem, Decimal | None]:

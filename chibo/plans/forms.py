@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField
+from chibo.core.forms import DateField, VnDecimalField
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.criteria.models import CriteriaItem
 from chibo.targets.models import Target
@@ -12,9 +12,7 @@ from chibo.targets.models import Target
 class AssignForm(SubmissionKeyMixin, forms.Form):
     name = forms.CharField(label=_("Chỉ tiêu"), max_length=200)
     unit = forms.CharField(label=_("Đơn vị tính"), max_length=40, required=False)
-    yearly_value = forms.DecimalField(
-        label=_("Kế hoạch năm"), max_digits=12, decimal_places=2, localize=True
-    )
+    yearly_value = VnDecimalField(label=_("Kế hoạch năm"), max_digits=12, decimal_places=2)
     measure = forms.ChoiceField(
         label=_("Cách tính"), choices=Target.Measure.choices, initial=Target.Measure.SUM
     )

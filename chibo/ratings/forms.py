@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.dates import today
-from chibo.core.forms import DateField, misfits, vn_decimal
+from chibo.core.forms import DateField, VnDecimalField, misfits, vn_decimal
 from chibo.core.submissions import SubmissionKeyMixin
 
 from .models import RatingLevel
@@ -22,9 +22,7 @@ class YearForm(forms.Form):
 
 
 class SelfRateForm(SubmissionKeyMixin, forms.Form):
-    points = forms.DecimalField(
-        label=_("Điểm tự chấm (0–100)"), max_digits=5, decimal_places=2, localize=True
-    )
+    points = VnDecimalField(label=_("Điểm tự chấm (0–100)"), max_digits=5, decimal_places=2)
     on = DateField(label=_("Ngày tự đánh giá"))
 
 
@@ -75,13 +73,12 @@ class RatingSetForm(SubmissionKeyMixin, forms.Form):
     valid_from = DateField(label=_("Áp dụng từ ngày"))
     valid_to = DateField(label=_("Đến ngày (để trống nếu chưa định)"), required=False)
     replace = forms.BooleanField(label=_("Thay thế bộ đang áp dụng"), required=False)
-    top_quota_percent = forms.DecimalField(
+    top_quota_percent = VnDecimalField(
         label=_("Tỉ lệ tối đa của mức cao nhất (%)"),
         max_digits=5,
         decimal_places=2,
         min_value=0,
         max_value=100,
-        localize=True,
     )
     levels = forms.CharField(
         label=_(

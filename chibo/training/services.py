@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.scope import Scope
 from chibo.core import audit
 from chibo.core.dates import today
+from chibo.core.forms import vn_decimal
 from chibo.core.models import AuditEvent
 from chibo.core.vn import day_text
 from chibo.members.models import IN_CELL_STATUSES, THEORY_RANK, Member, Membership
@@ -463,12 +464,9 @@ def parse_score(value) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        score = Decimal(str(value).strip().replace(",", "."))
+        return vn_decimal(str(value))
     except InvalidOperation:
         raise ValidationError({"score": _("Điểm phải là một số.")}) from None
-    if not score.is_finite():
-        raise ValidationError({"score": _("Điểm phải là một số.")})
-    return score
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core import vn
 from chibo.core.dates import in_range, parse_vn_date
-from chibo.core.forms import digits
+from chibo.core.forms import digits, vn_decimal
 from chibo.core.text import MESSAGE as INVISIBLE
 from chibo.core.text import REPLACEMENT_CHARACTER as REPLACEMENT
 from chibo.core.text import first_refused
@@ -228,17 +228,10 @@ def decimal(value) -> Decimal | None:
             raise Invalid(_("Hãy nhập một số."))
         return number
     t = text(value)
-    # Vietnamese writing: 1.234,5; plain 1234.5 also read.
-    if "," in t:
-        t = t.replace(".", "").replace(",", ".")
     try:
-        # (Decimal also reads "NaN", "Infinity" and other scripts' digits: not a number here)
-        number = Decimal(t) if t.isascii() else None
+        return vn_decimal(t)
     except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise Invalid(_("«%(v)s» không phải số.") % {"v": t})
-    return number
+        raise Invalid(_("«%(v)s» không phải số.") % {"v": t}) from None
 
 
 YES = {"co", "x", "1", "true", "yes", "dung"}

@@ -1,15 +1,18 @@
 """One date format (config/formats) and one month field for every form, message and page."""
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import translation
 
 from chibo.core import vn
-from chibo.core.forms import DateField, MonthField
+from chibo.core.forms import DateField, MonthField, VnDecimalField, vn_decimal
 from chibo.core.models import AuditEvent
+from chibo.workbook import spec
 
 
 class _MonthForm(forms.Form):
@@ -37,6 +40,51 @@ def test_numbers_are_written_and_read_alike_in_both_languages(language):
         )
         assert page == "9300,50 9.300,5"
         assert field.clean("97,5") == field.clean("97.5") == 97.5
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("9.300", "9300"),
+        ("1.234.567", "1234567"),
+        ("1.234,5", "1234.5"),
+        ("95,9", "95.9"),
+        ("-1.500", "-1500"),
+        ("95.9", "95.9"),  # a point before one, two or four digits: a decimal point
+        ("12.50", "12.5"),
+        ("1.5000", "1.5"),
+        ("0.300", "0.3"),  # 0 starts no group of thousands
+        ("1234.5", "1234.5"),
+        (" 9 300 ", "9300"),
+    ],
+)
+def test_a_typed_number_is_read_one_way_by_forms_and_the_workbook(typed, number):
+    """vn_decimal is the one reading: the criteria and rating sets' lines, the number boxes
+    users type into (VnDecimalField) and the workbook's import of a number written as text."""
+    assert vn_decimal(typed) == Decimal(number)
+    assert VnDecimalField(max_digits=12, decimal_places=4).clean(typed) == Decimal(number)
+    assert spec.decimal(typed) == Decimal(number)
+
+
+@pytest.mark.parametrize(
+    "typed", ["9.30.0", "1,2,3", "NaN", "1e5", "1_000", "١٢", "9.300,5,1", "abc", "."]
+)
+def test_what_is_not_a_number_is_refused_alike(typed):
+    with pytest.raises(InvalidOperation):
+        vn_decimal(typed)
+    with pytest.raises(ValidationError):
+        VnDecimalField(max_digits=12, decimal_places=2).clean(typed)
+    with pytest.raises(spec.Invalid):
+        spec.decimal(typed)
+
+
+def test_a_number_box_shows_what_it_reads_back():
+    class Form(forms.Form):
+        value = VnDecimalField(max_digits=12, decimal_places=2)
+
+    html = str(Form(initial={"value": Decimal("1500.50")})["value"])
+    assert 'value="1500,50"' in html and 'type="text"' in html
+    assert Form({"value": "1500,50"}).is_valid()
 
 
 def test_day_text_of_an_open_end_is_now_unless_told():

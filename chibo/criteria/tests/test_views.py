@@ -111,6 +111,12 @@ def test_village_page_commune_writes(clients, criteria_set, village):
     assert [(s.value, s.met) for s in rows] == [(Decimal(85), True), (Decimal("6.5"), False)]
     html = clients["commune"].get(url).content.decode()
     assert "1/2 tiêu chí đạt" in html and "Chưa đạt" in html and 'name="item_' in html
+    # A value of thousands as the commune writes it, and as the page gives it back to edit.
+    r = clients["commune"].post(url, {f"item_{one.pk}": "1.500", f"item_{two.pk}": "6,5"})
+    assert r.status_code == 302
+    assert VillageCriterionStatus.objects.get(village=village, item=one).value == 1500
+    html = clients["commune"].get(url).content.decode()
+    assert f'name="item_{one.pk}" value="1500,00"' in html
 
 
 def test_village_page_cell_reads_outsider_404(clients, criteria_set, village):

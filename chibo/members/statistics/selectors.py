@@ -93,8 +93,12 @@ CHANGE_ROWS = [
     ("transferred_out", _("— Chuyển đi")),
     ("removed", _("— Xóa tên")),
     ("expelled", _("— Khai trừ")),
+    # A removal whose decision is not recorded (an imported «Đã ra khỏi Đảng», a change written
+    # before the kinds existed): neither xóa tên nor khai trừ can be said. Shown when it counts.
+    ("left_unrecorded", _("— Ra khỏi Đảng, chưa ghi xóa tên hay khai trừ")),
     ("closing", _("Đảng viên cuối kỳ")),
 ]
+SHOWN_WHEN_COUNTED = {"left_unrecorded"}
 
 
 @dataclass
@@ -265,7 +269,10 @@ def compute(org: Organization, start: datetime.date, end: datetime.date) -> Stat
         if status == Status.DECEASED:
             what = "died"
         elif status == Status.REMOVED:
-            what = "expelled" if kind == StatusChange.Kind.EXPULSION else "removed"
+            what = {
+                StatusChange.Kind.EXPULSION: "expelled",
+                StatusChange.Kind.REMOVAL: "removed",
+            }.get(kind, "left_unrecorded")
         else:
             what = "transferred_out"
         groups[f"change:{what}"].add(member_id)
@@ -405,7 +412,11 @@ def _label_rows(stats):
     for key in stats.counts:
         section, _sep, value = key.partition(":")
         by_section[section].append(value)
-    stats.rows["change"] = [(f"change:{k}", label) for k, label in CHANGE_ROWS]
+    stats.rows["change"] = [
+        (f"change:{k}", label)
+        for k, label in CHANGE_ROWS
+        if k not in SHOWN_WHEN_COUNTED or stats.count(f"change:{k}")
+    ]
     for section, _title in SECTIONS:
         if section == "change":
             continue

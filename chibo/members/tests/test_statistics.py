@@ -12,8 +12,9 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from chibo.members import services as member_services
-from chibo.members.models import Member, StatusChange
+from chibo.members.models import Member, Membership, Status, StatusChange
 from chibo.members.movements import services as mv
+from chibo.members.rules import status_kind
 from chibo.members.statistics.selectors import compute, education_level
 from conftest import login_client, make_member
 
@@ -131,6 +132,34 @@ def test_changes_of_a_commune_and_of_the_district(tree):
     # Commune B lost one member to commune A.
     s = compute(tree.commune_b, START, END)
     assert names(s.members("change:transferred_out")) == ["Cầm Văn Bình"]
+
+
+@pytest.mark.django_db
+def test_a_removal_whose_decision_is_not_recorded_is_not_counted_as_xoa_ten(tree):
+    """An imported «Đã ra khỏi Đảng» (the workbook writes the change with the kind the status
+    alone gives: none) is neither xóa tên nor khai trừ: it has a row of its own, shown when it
+    counts, and still counts in the decrease."""
+    gone = make_member(tree.cell_a, "Lường Văn Đi", admitted=D(2001, 1, 1))
+    on = D(2023, 5, 10)
+    Membership.objects.filter(member=gone).update(end=on)
+    StatusChange.objects.create(
+        member=gone,
+        status=Status.REMOVED,
+        previous=Status.ACTIVE,
+        kind=status_kind(Status.REMOVED),
+        on=on,
+    )
+    Member.objects.filter(pk=gone.pk).update(status=Status.REMOVED, status_since=on)
+    s = compute(tree.commune_a, START, END)
+    assert (s.count("change:removed"), s.count("change:expelled")) == (0, 0)
+    assert names(s.members("change:left_unrecorded")) == ["Lường Văn Đi"]
+    assert s.count("change:decrease") == 1
+    labels = dict(s.rows["change"])
+    assert labels["change:left_unrecorded"] == "— Ra khỏi Đảng, chưa ghi xóa tên hay khai trừ"
+    # Before it: no such row (the report's form has none).
+    s = compute(tree.commune_a, START, D(2023, 5, 9))
+    assert "change:left_unrecorded" not in dict(s.rows["change"])
+    assert "change:removed" in dict(s.rows["change"])
 
 
 @pytest.mark.django_db

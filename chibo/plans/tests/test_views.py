@@ -53,6 +53,10 @@ def test_an_amount_is_written_with_its_unit(clients, url):
     assert commune.post(url, TARGET).status_code == 302
     share = {**TARGET, "name": "Tỷ lệ hộ dùng nước sạch", "unit": "%", "yearly_value": "97,5"}
     assert commune.post(url, share).status_code == 302
+    # 1.500 as a Vietnamese secretary writes fifteen hundred (it was read as 1,5).
+    road = {**TARGET, "name": "Bê tông hóa đường", "unit": "m", "yearly_value": "1.500"}
+    assert commune.post(url, road).status_code == 302
+    assert PlanTarget.objects.get(target__name="Bê tông hóa đường").target.yearly_value == 1500
     html = commune.get(url).content.decode()
     assert "<td>3 hộ</td>" in html and "<td>97,50%</td>" in html
 
