@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.committees.models import Title
 from chibo.core.forms import DateField, IdField, ModelMultipleChoiceField, PageField
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.members.models import Member, TheoryLevel
@@ -162,3 +163,9 @@ class IndicatorForm(forms.Form):
     org = IdField(required=False)
     as_of = DateField(label=_("Tính đến ngày"), required=False)
     page = PageField()
+    # The committee members' theory list only (lists.THEORY_FILTERED): those below the standard,
+    # of one title (the dashboard's «Bí thư chưa đạt chuẩn lý luận» links both).
+    below = forms.BooleanField(label=_("Chỉ người chưa đạt chuẩn"), required=False)
+    title = forms.ChoiceField(
+        label=_("Chức danh"), required=False, choices=[("", _("Tất cả")), *Title.choices]
+    )

@@ -50,8 +50,17 @@ def _with_level_then_label(positions):
     return positions
 
 
-def _village_committee_theory_ok(org, as_of):
+THEORY_FILTERED = "village_committee_theory_ok"  # its list takes the filters below
+
+
+def _village_committee_theory_ok(org, as_of, *, below_only=False, title=""):
+    """The positions in force with their holders' level then; `below_only`: those below the
+    standard's minimum (none without one), `title`: of that title only."""
     standard, below, qs = indicators.village_committee_theory_rows(org, as_of)
+    if below_only:
+        qs = qs.filter(level_then__in=below)
+    if title:
+        qs = qs.filter(title=title)
     qs = qs.select_related("member", "organization").order_by(
         "organization__path", "title", "member__sort_key", "id"
     )

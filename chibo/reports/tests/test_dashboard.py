@@ -209,6 +209,26 @@ def test_comparison_worst_first_and_cells_to_watch(data):
     assert selectors.dashboard(data.cell_a, AS_OF)["comparison"] == []
 
 
+def test_the_secretaries_below_the_standard_link_lists_them_alone(clients, data):
+    """«Bí thư chưa đạt chuẩn lý luận: 1» leads to that one secretary, not to every committee
+    member with their level (the list it filters, which the page filters alike)."""
+    board = selectors.dashboard(data.district, AS_OF)
+    link = {reason: link for reason, _n, link in board["attention"]["lists"]}["secretary"]
+
+    def holders(address):
+        body = clients["admin"].get(address).content.decode()
+        return re.findall(r'<a href="/training/member/\d+/">([^<]+)</a>', body)
+
+    assert holders(link) == ["Lường Thị Tư"]
+    everyone = link.split("&below=")[0]
+    committee = [data.secretary_member_a.full_name, data.member_a.full_name, "Quàng Văn Ba"]
+    assert sorted(holders(everyone)) == sorted([*committee, "Lường Thị Tư"])
+    below = sorted(holders(everyone + "&below=1"))
+    assert below == sorted([data.member_a.full_name, "Quàng Văn Ba", "Lường Thị Tư"])
+    assert holders(everyone + "&title=committee_member") == ["Quàng Văn Ba"]
+    assert clients["admin"].get(everyone + "&title=chairman").status_code == 400
+
+
 def test_a_long_list_of_cells_to_watch_shows_its_first_and_the_lists_behind(
     clients, data, monkeypatch
 ):
