@@ -7,7 +7,8 @@
  *   tab at a time, and a page opened before the keeping ended goes on where it stopped.
  * - Sends the meeting records kept on the phone (localStorage "chibo:meeting:<id>:v<version>"
  *   with state "queued", written by meeting-record.js) when the signal is back, each with its
- *   submission key, so the server saves each once; the record page sends its own.
+ *   submission key, so the server saves each once; the record page sends its own. A request
+ *   with no answer in 30 s is given up and asked again at the next try.
  * - Where the browser has Background Sync, copies those records to IndexedDB ("chibo" database,
  *   "outbox" store) and asks for a sync ("chibo-records"): the service worker sends them when
  *   the signal returns, even with every chibo page closed. Its answers (confirmed, conflict,
@@ -119,11 +120,43 @@
 
   // --- talking to the server ----------------------------------------------------------------------
   var LOGIN = "login";
+  // A request with no answer in WAIT ms is given up: a signal that died mid-request held the
+  // sync, and every record behind it, until the next page. The next try (the online event,
+  // RETRY) asks again; a record goes under the same submission key, which the server saves once.
+  // (Tests shorten it: window.chiboSyncWait, set before this runs.)
+  var WAIT = window.chiboSyncWait || 30 * 1000;
+
+  /* fetch(), aborted after WAIT ms with no answer, or when `options.signal` aborts. */
+  function timed(url, options) {
+    if (!window.AbortController) return fetch(url, options);
+    var ctrl = new AbortController();
+    var outer = options.signal;
+    if (outer && outer.aborted) ctrl.abort();
+    else if (outer) {
+      outer.addEventListener("abort", function () {
+        ctrl.abort();
+      });
+    }
+    var timer = setTimeout(function () {
+      ctrl.abort();
+    }, WAIT);
+    return fetch(url, Object.assign({}, options, { signal: ctrl.signal })).then(
+      function (r) {
+        clearTimeout(timer);
+        return r;
+      },
+      function (e) {
+        clearTimeout(timer);
+        throw e;
+      }
+    );
+  }
 
   /* The list of pages to keep and a fresh CSRF token; rejects with LOGIN when signed out, with an
-   * error when there is no signal or when `signal` (an AbortSignal, optional) aborts it. */
+   * error when there is no signal, no answer in WAIT ms or when `signal` (an AbortSignal,
+   * optional) aborts it. */
   function fresh(signal) {
-    return fetch(conf.pages, {
+    return timed(conf.pages, {
       credentials: "same-origin",
       cache: "no-store",
       headers: { Accept: "application/json" },
@@ -178,7 +211,7 @@
             return (recent ? cache.match(u, { ignoreVary: true }) : Promise.resolve(null)).then(
               function (hit) {
                 if (hit) return null;
-                return fetch(u, { credentials: "same-origin", cache: "no-store" })
+                return timed(u, { credentials: "same-origin", cache: "no-store" })
                   .then(function (r) {
                     if (!r.ok || r.redirected) {
                       failed[u] = 1;
@@ -243,7 +276,7 @@
 
   function send(entry, csrf) {
     var d = entry.draft;
-    return fetch(d.url, {
+    return timed(d.url, {
       method: "POST",
       body: body(d, csrf),
       credentials: "same-origin",

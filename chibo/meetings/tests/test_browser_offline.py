@@ -358,6 +358,56 @@ def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
     context.close()
 
 
+def test_a_send_left_unanswered_is_given_up_and_the_next_try_sends_the_record_once(
+    phone, live_server, fast_passwords, personas, tree
+):
+    """The signal dies mid-send (the request goes and nothing comes back): the page gives it up
+    after its wait, and the next try sends the record, once. (A request that hung held every
+    record behind it until the secretary opened another page.)"""
+    april = meeting_of(tree.cell_a, APRIL)
+    record_url = f"/meetings/{april.pk}/record/"
+    base = live_server.url
+    context = phone(restartable=False)
+    context.add_init_script("window.chiboSyncWait = 1000;")
+    page = context.new_page()
+    sign_in(page, base, "secretary_a", record_url, keep_pages=True)
+    page.locator("html[data-kept]").wait_for(state="attached")
+    offline(context)
+    page.reload()
+    page.fill("input[name=start_time]", "19:00")
+    page.fill("input[name=end_time]", "21:00")
+    page.select_option("select[name=minute_taker]", str(tree.member_a.pk))
+    page.locator("#save").tap()
+    page.locator("#record-status", has_text=QUEUED).wait_for()
+    page.goto(base + f"/meetings/{april.pk}/")  # kept: every page sends what waits
+
+    held = []
+
+    def first_never_answered(route):
+        if route.request.method == "POST" and not held:
+            held.append(route)  # it went; no answer comes back
+        else:
+            route.fallback()
+
+    page.route(base + record_url, first_never_answered)
+    with page.expect_event("requestfailed", timeout=10_000) as given_up:
+        offline(context, False)  # the signal is back: the page sends, and waits in vain
+    assert given_up.value.url == base + record_url and len(held) == 1
+    assert not MeetingSubmission.objects.filter(meeting=april).exists()
+
+    # The next try (the signal coming back again) sends it, and its answer comes.
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+    assert answer.value.status == 200
+    page.locator("#appbar", has_text="máy chủ đã nhận").wait_for()
+    april.refresh_from_db()
+    assert april.status == CellMeeting.Status.HELD and april.start_time == datetime.time(19, 0)
+    assert MeetingSubmission.objects.filter(meeting=april).count() == 1
+    with suppress(Exception):
+        held[0].abort()
+    context.close()
+
+
 def test_a_record_queued_on_the_phone_is_sent_by_background_sync_with_the_page_closed(
     phone, live_server, fast_passwords, personas, tree
 ):
