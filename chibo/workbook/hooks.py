@@ -201,8 +201,10 @@ def attendance_prepare(attrs, run):
     meetings = run.state.get("roll_meetings")
     if meetings is None:
         meetings = run.state["roll_meetings"] = set()
+        run.state["roll_rows"] = {}  # (meeting, member) -> its row, for roll_call_members' errors
         run.finalizers.append(roll_call_members)
     meetings.add(attrs["meeting_id"])
+    run.state["roll_rows"][(attrs["meeting_id"], attrs.get("member_id"))] = run.row_number
 
 
 def roll_call_members(run):
@@ -230,10 +232,11 @@ def roll_call_members(run):
         return
     meeting_code = {pk: code for code, pk in run.refs.map("meeting").items()}
     member_code = {pk: code for code, pk in run.refs.map("member").items()}
+    row_of = run.state["roll_rows"]
     for meeting, member, day in strays:
         run.error(
             sheet,
-            0,
+            row_of.get((meeting, member), 0),
             "Số hiệu đảng viên",
             _(
                 "Cuộc sinh hoạt «%(m)s»: đảng viên «%(p)s» không sinh hoạt ở chi bộ này vào ngày "

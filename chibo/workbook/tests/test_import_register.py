@@ -121,7 +121,7 @@ def test_a_roll_call_names_members_of_the_meetings_cell_on_its_day():
     school = member("18000003", "Quàng Văn Xôm", cell="HX.THPT")
     attendance = [roll("SH-1", "18000001"), roll("SH-1", "18000003")]
     (problem,) = _errors(register([*MEMBERS, school], [meeting("SH-1")], attendance))
-    assert problem.sheet == "Điểm danh"
+    assert (problem.sheet, problem.row) == ("Điểm danh", 3)  # the row to correct
     assert "«SH-1»" in problem.message and "«18000003»" in problem.message
     assert "05/03/2023" in problem.message
     assert not Attendance.objects.exists() and not Member.objects.exists()
