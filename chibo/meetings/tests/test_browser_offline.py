@@ -295,6 +295,19 @@ def test_a_whole_meeting_recorded_with_no_signal_reaches_the_server_once(
     print(f"\nTAPS={taps} TYPED={typed} CHARS={chars}")
 
 
+def typing_with_no_signal(context, base, record_url):
+    """The secretary's record page kept on the phone with a signal, then opened again with none,
+    its times typed: the page, for the rest of the record and its saving."""
+    page = context.new_page()
+    sign_in(page, base, "secretary_a", record_url, keep_pages=True)
+    page.locator("html[data-kept]").wait_for(state="attached")
+    offline(context)
+    page.reload()
+    page.fill("input[name=start_time]", "19:00")
+    page.fill("input[name=end_time]", "21:00")
+    return page
+
+
 def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
     phone, live_server, fast_passwords, personas, tree
 ):
@@ -302,14 +315,7 @@ def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
     record_url = f"/meetings/{april.pk}/record/"
     base = live_server.url
     context = phone(restartable=False)
-    page = context.new_page()
-    sign_in(page, base, "secretary_a", record_url, keep_pages=True)
-    page.locator("html[data-kept]").wait_for(state="attached")
-
-    offline(context)
-    page.reload()
-    page.fill("input[name=start_time]", "19:00")
-    page.fill("input[name=end_time]", "21:00")
+    page = typing_with_no_signal(context, base, record_url)
     page.locator("#sec-tasks .rec-open").tap()
     page.fill("textarea[name=conclusions]", "Bản của bí thư.")
     page.locator("#save").tap()
@@ -369,13 +375,7 @@ def test_a_send_left_unanswered_is_given_up_and_the_next_try_sends_the_record_on
     base = live_server.url
     context = phone(restartable=False)
     context.add_init_script("window.chiboSyncWait = 1000;")
-    page = context.new_page()
-    sign_in(page, base, "secretary_a", record_url, keep_pages=True)
-    page.locator("html[data-kept]").wait_for(state="attached")
-    offline(context)
-    page.reload()
-    page.fill("input[name=start_time]", "19:00")
-    page.fill("input[name=end_time]", "21:00")
+    page = typing_with_no_signal(context, base, record_url)
     page.select_option("select[name=minute_taker]", str(tree.member_a.pk))
     page.locator("#save").tap()
     page.locator("#record-status", has_text=QUEUED).wait_for()
@@ -417,15 +417,8 @@ def test_a_record_queued_on_the_phone_is_sent_by_background_sync_with_the_page_c
     record_url = f"/meetings/{april.pk}/record/"
     base = live_server.url
     context = phone(full=True)
-    page = context.new_page()
-    sign_in(page, base, "secretary_a", record_url, keep_pages=True)
-    page.locator("html[data-kept]").wait_for(state="attached")
+    page = typing_with_no_signal(context, base, record_url)
     assert page.evaluate("'sync' in ServiceWorkerRegistration.prototype")
-
-    offline(context)
-    page.reload()
-    page.fill("input[name=start_time]", "19:00")
-    page.fill("input[name=end_time]", "21:00")
     page.select_option("select[name=minute_taker]", str(tree.member_a.pk))
     page.locator("#sec-tasks .rec-open").tap()
     page.fill("textarea[name=conclusions]", "Sửa đường vào bản.")
