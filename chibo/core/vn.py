@@ -152,10 +152,15 @@ def with_unit(amount: str, unit: str) -> str:
 
 
 def format_decimal(value, places: int = 1) -> str:
+    """1086 -> '1.086', 2.5 -> '2,5', 1500.55 -> '1.500,55': cut (not rounded) at `places`,
+    trailing zeros dropped, thousands grouped as format_int groups them (and as vn_decimal
+    reads them back)."""
     text = f"{cut(Decimal(value), places):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    whole, _point, fraction = text.partition(".")
+    fraction = fraction.rstrip("0")
+    sign = "-" if whole.startswith("-") else ""
+    grouped = format_int(whole.lstrip("-"))
+    return sign + grouped + ("," + fraction if fraction else "")
 
 
 def text_sort_key(text: str) -> str:

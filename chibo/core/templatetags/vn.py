@@ -40,7 +40,7 @@ def vnpercent(pair, places=1):
 
 @register.filter
 def with_unit(amount, unit):
-    """{{ value|floatformat:"-2"|with_unit:target.unit }}: '100%', '12 hộ' (vn.with_unit)."""
+    """{{ value|floatformat:"-2g"|with_unit:target.unit }}: '100%', '12 hộ' (vn.with_unit)."""
     return vn.with_unit(str(amount), unit)
 
 

@@ -78,6 +78,23 @@ def test_what_is_not_a_number_is_refused_alike(typed):
         spec.decimal(typed)
 
 
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("1086", "1.086"),
+        ("1500.55", "1.500,55"),
+        ("1234567.5", "1.234.567,5"),
+        ("-1234.5", "-1.234,5"),
+        ("97.50", "97,5"),
+        ("0", "0"),
+        ("999.999", "999,99"),  # cut, not rounded
+    ],
+)
+def test_an_amount_is_written_as_9_300_and_read_back_alike(value, text):
+    assert vn.format_decimal(Decimal(value), 2) == text
+    assert vn_decimal(text) == vn.cut(Decimal(value), 2)
+
+
 def test_a_number_box_shows_what_it_reads_back():
     class Form(forms.Form):
         value = VnDecimalField(max_digits=12, decimal_places=2)

@@ -58,7 +58,7 @@ def test_an_amount_is_written_with_its_unit(clients, url):
     assert commune.post(url, road).status_code == 302
     assert PlanTarget.objects.get(target__name="Bê tông hóa đường").target.yearly_value == 1500
     html = commune.get(url).content.decode()
-    assert "<td>3 hộ</td>" in html and "<td>97,50%</td>" in html
+    assert "<td>3 hộ</td>" in html and "<td>97,50%</td>" in html and "<td>1.500 m</td>" in html
 
 
 def test_a_target_with_no_unit_is_a_400_and_nothing_written(clients, url):
