@@ -83,6 +83,14 @@ def test_secretary_records_a_meeting_through_a_dropped_connection(
     section(page, "attendance")
     page.locator("#sec-attendance").scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "roll-call-360.png"))
+    # Zoomed to twice the text (half the width and height in CSS pixels): the save bar stays a
+    # strip, its button on one line (side by side with the status it took a third of the screen).
+    page.set_viewport_size({"width": 180, "height": 370})
+    bar, button = (page.locator(s).bounding_box() for s in (".savebar", "#save"))
+    status = page.locator("#record-status").inner_text()
+    page.screenshot(path=str(tmp_path / "save-bar-zoomed.png"))
+    assert bar["height"] <= 370 * (0.3 if status else 0.17), (bar, status)
+    assert 44 <= button["height"] < 60 and button["width"] > 150, button
     page.set_viewport_size(PHONE)
 
     # A mistake: the server's answer replaces the page in place, input kept, nothing saved.
