@@ -91,6 +91,7 @@ def test_secretary_records_a_meeting_through_a_dropped_connection(
     page.screenshot(path=str(tmp_path / "save-bar-zoomed.png"))
     assert bar["height"] <= 370 * (0.3 if status else 0.17), (bar, status)
     assert 44 <= button["height"] < 60 and button["width"] > 150, button
+    assert page.evaluate("document.documentElement.scrollWidth") <= 180  # the header wraps
     page.set_viewport_size(PHONE)
 
     # A mistake: the server's answer replaces the page in place, input kept, nothing saved.
