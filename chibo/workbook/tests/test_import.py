@@ -96,9 +96,10 @@ def member(ref, name, cell="HX.X1.01", **extra):
     return data
 
 
-def first_load():
+def first_load(**more_sheets):
     return book(
         {
+            **more_sheets,
             "Tổ chức": rows(schema.ORGANIZATIONS, [CELL, ROOT, COMMUNE, SCHOOL]),
             "Xã": rows(
                 schema.COMMUNES,
@@ -187,6 +188,23 @@ def test_an_empty_database_starts_from_one_workbook():
     figures = {r["code"]: r for r in compute_all(root, D(2023, 3, 31))}
     assert figures["members"]["value"] == 2
     assert AuditEvent.objects.filter(action="import", object_type="workbook.import").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_sheets_figure_is_its_own_rows_and_the_periods_made_for_the_rest_come_apart():
+    """«Lịch sử tổ chức» lists one of the four new organizations: the preview says 1 for its
+    row and 3 made from «Tổ chức» (it said «Sẽ thêm 4» for one row)."""
+    renamed = [
+        {"organization": "HX.X1.01", "name": "Chi bộ bản Nà Cũ", "parent": "HX.X1",
+         "valid_from": D(2015, 1, 1), "valid_to": D(2020, 1, 1)},
+        {"organization": "HX.X1.01", "name": "Chi bộ bản Nà", "parent": "HX.X1",
+         "valid_from": D(2020, 1, 1)},
+    ]  # fmt: skip
+    data = first_load(**{"Lịch sử tổ chức": rows(schema.PERIODS, renamed)})
+    result = importer.import_workbook(io.BytesIO(data), on=D(2023, 3, 31), dry_run=True)
+    assert not result.errors, result.errors
+    assert result.counts[schema.PERIODS.name]["created"] == 2
+    assert result.counts["Lịch sử tổ chức (lập từ «Tổ chức»)"]["created"] == 3
 
 
 @pytest.mark.django_db
