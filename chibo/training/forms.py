@@ -2,7 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.committees.models import Title
-from chibo.core.forms import DateField, IdField, ModelMultipleChoiceField, PageField
+from chibo.core.forms import (
+    DateField,
+    IdField,
+    ModelMultipleChoiceField,
+    PageField,
+    VnDecimalField,
+)
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.members.models import Member, TheoryLevel
 from chibo.organizations.models import Organization
@@ -127,7 +133,7 @@ class ContestForm(SubmissionKeyMixin, _OrganizerForm):
         label=_("Đơn vị tổ chức"), queryset=Organization.objects.none()
     )
     year = forms.IntegerField(label=_("Năm"), min_value=1990, max_value=2100)
-    max_score = forms.DecimalField(
+    max_score = VnDecimalField(
         label=_("Điểm tối đa"), max_digits=5, decimal_places=2, min_value=1, initial=100
     )
 

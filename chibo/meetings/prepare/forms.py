@@ -4,6 +4,7 @@ Checks that need the database live in the services."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.forms import VnDecimalField
 from chibo.core.submissions import SubmissionKeyMixin
 from chibo.targets.models import Target
 
@@ -41,7 +42,7 @@ class TargetForm(SubmissionKeyMixin, forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("Chỉ tiêu"), max_length=200)
     unit = forms.CharField(label=_("Đơn vị tính"), max_length=40)
-    yearly_value = forms.DecimalField(
+    yearly_value = VnDecimalField(
         label=_("Kế hoạch năm"), min_value=0, max_digits=12, decimal_places=2
     )
     measure = forms.ChoiceField(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core.dates import today
+from chibo.core.forms import vn_decimal
 from chibo.core.vn import day_text
 from chibo.members.models import Member
 
@@ -258,10 +259,9 @@ def _decimal(value):
     if value in (None, ""):
         return None
     try:
-        d = Decimal(str(value).replace(",", "."))
-    except (InvalidOperation, ValueError):
+        return vn_decimal(str(value))  # 1.500 is fifteen hundred, as in every number box
+    except InvalidOperation:
         return "bad"
-    return d if d.is_finite() else "bad"
 
 
 def _check_progress(meeting, data, targets, e: _Errors):

@@ -19,7 +19,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import MAX_ID, MonthField, PageField, digits
+from chibo.core.forms import MAX_ID, MonthField, PageField, VnDecimalField, digits
 from chibo.core.renderers import RENDERER
 
 from ..fields import DateField
@@ -170,13 +170,15 @@ class RecordForm(forms.Form):
             )
             self.fields[f"review{t.pk}_note"] = text(note, max_length=300)
         for t in ctx.targets:
-            self.fields[f"progress{t.pk}_value"] = forms.DecimalField(
+            # A text box read as every number box is (1.500, 2,5): a number box of the browser
+            # reads what is typed by the phone's own locale, and sends nothing it cannot read.
+            self.fields[f"progress{t.pk}_value"] = VnDecimalField(
                 label=t.name,
                 required=False,
                 min_value=0,
                 max_digits=12,
                 decimal_places=2,
-                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
             self.fields[f"progress{t.pk}_note"] = text(note, max_length=300)
         owners = [

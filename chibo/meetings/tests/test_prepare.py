@@ -416,6 +416,9 @@ def test_the_cell_targets_of_the_year(tree, personas):
     assert r.status_code == 400 and Target.objects.count() == 1
     r = client.post(url, {**data, "name": "Y", "measure": "average"})
     assert r.status_code == 400 and Target.objects.count() == 1
+    road = {"year": 2023, "name": "Bê tông đường", "unit": "m", "yearly_value": "1.500"}
+    assert client.post(url, {**road, "measure": "sum"}).status_code == 302
+    assert Target.objects.get(name="Bê tông đường").yearly_value == 1500
     dues = {"year": 2023, "name": "Thu đảng phí", "unit": "%", "yearly_value": "100"}
     assert client.post(url, {**dues, "measure": "level"}).status_code == 302
     assert Target.objects.get(name="Thu đảng phí").measure == "level"

@@ -280,6 +280,24 @@ def test_a_form_sent_back_shows_what_the_page_shows(tree, personas):
     assert duration.search(r.content.decode()).group() == duration.search(shown).group()
 
 
+def test_a_months_progress_is_read_as_every_number_box_reads_it(tree, personas):
+    """«1.250» typed for a target in metres is twelve hundred and fifty: a text box read as the
+    plan's and the criteria's are (the browser's number box read it by the phone's own locale,
+    and sent nothing for what it could not read)."""
+    m = meeting_of(tree.cell_a)
+    target = services.target_add(
+        cell=tree.cell_a, year=m.month.year, name="Bê tông đường", unit="m", yearly_value=3000,
+        actor=None,
+    )  # fmt: skip
+    client = login_client(personas["secretary_a"])
+    url = reverse("meetings:record", args=[m.pk])
+    box = re.search(rf'<input[^>]*name="progress{target.pk}_value"[^>]*>', client.get(url).text)
+    assert 'type="text"' in box.group() and 'inputmode="decimal"' in box.group()
+    r = client.post(url, post_data(tree, m, **{f"progress{target.pk}_value": "1.250"}))
+    assert r.status_code == 302
+    assert target.progress.get().value == 1250
+
+
 def test_attendance_for_a_member_of_another_cell(tree, personas):
     m = meeting_of(tree.cell_a)
     r = login_client(personas["secretary_a"]).post(
