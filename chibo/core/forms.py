@@ -64,6 +64,24 @@ class VnDecimalField(forms.DecimalField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+class VnIntegerField(forms.IntegerField):
+    """A count a user types (households: 1.200 is twelve hundred), in a text box with a digits
+    keypad: the thousands' points dropped as vn_decimal drops them; anything else with a point
+    (1.5) is no whole number."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().replace(" ", "")
+        if THOUSANDS.fullmatch(text):
+            text = text.replace(".", "")
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
+
+
 def misfits(model, values: dict) -> str:
     """Why the values ({field name: value}; None left out) do not fit the model's fields (too
     long, too many digits), each after its field's label; "" when they all fit. A form that

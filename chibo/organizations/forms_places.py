@@ -4,7 +4,7 @@ querysets the views build in the user's scope; never an id to type."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import DateField
+from chibo.core.forms import DateField, VnIntegerField
 from chibo.core.submissions import SubmissionKeyMixin
 
 from .models import Commune, Organization, Village
@@ -76,9 +76,7 @@ class VillageForm(SubmissionKeyMixin, forms.Form):
     )
     valid_from = DateField(label=_("Có từ ngày"))
     especially_disadvantaged = forms.BooleanField(label=_("Bản đặc biệt khó khăn"), required=False)
-    households = forms.IntegerField(
-        label=_("Số hộ"), min_value=0, max_value=100_000, required=False
-    )
+    households = VnIntegerField(label=_("Số hộ"), min_value=0, max_value=100_000, required=False)
 
     def __init__(self, *args, communes=None, cells=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,6 +113,4 @@ class VillageMergeForm(forms.Form):
 
 class VillageFactsForm(forms.Form):
     especially_disadvantaged = forms.BooleanField(label=_("Bản đặc biệt khó khăn"), required=False)
-    households = forms.IntegerField(
-        label=_("Số hộ"), min_value=0, max_value=100_000, required=False
-    )
+    households = VnIntegerField(label=_("Số hộ"), min_value=0, max_value=100_000, required=False)

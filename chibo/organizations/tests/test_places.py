@@ -169,6 +169,13 @@ def test_the_flag_and_households_from_the_list_with_htmx(tree, clients, places):
         r = clients["commune"].post(url, {"households": huge}, HTTP_HX_REQUEST="true")
         assert r.status_code == 200 and "errorlist" in r.content.decode(), huge
     assert Village.objects.get(pk=ang.pk).households == 120
+    # Twelve hundred as a commune writes it; a point that parts no thousands is no count.
+    r = clients["commune"].post(url, {"households": "1.200"}, HTTP_HX_REQUEST="true")
+    assert 'value="1200"' in r.content.decode() and 'inputmode="numeric"' in r.content.decode()
+    assert Village.objects.get(pk=ang.pk).households == 1200
+    r = clients["commune"].post(url, {"households": "1.5"}, HTTP_HX_REQUEST="true")
+    assert "errorlist" in r.content.decode()
+    assert Village.objects.get(pk=ang.pk).households == 1200
     assert clients["analyst"].post(url, {"households": "5"}).status_code == 404
     r = clients["commune"].post(url, {"especially_disadvantaged": "on", "households": ""})
     assert r.status_code == 302
