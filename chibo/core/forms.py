@@ -64,6 +64,17 @@ class VnDecimalField(forms.DecimalField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+def vn_integer(text: str) -> int:
+    """A whole number as a Vietnamese reader types it: 1.200 or 1200 (the thousands' points
+    dropped as vn_decimal drops them); ValueError for anything else, 1.5 included (no count)."""
+    text = text.strip().replace(" ", "")
+    if THOUSANDS.fullmatch(text):
+        text = text.replace(".", "")
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
+        raise ValueError(text)
+    return int(text)
+
+
 class VnIntegerField(forms.IntegerField):
     """A count a user types (households: 1.200 is twelve hundred), in a text box with a digits
     keypad: the thousands' points dropped as vn_decimal drops them; anything else with a point
@@ -74,12 +85,10 @@ class VnIntegerField(forms.IntegerField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        text = str(value).strip().replace(" ", "")
-        if THOUSANDS.fullmatch(text):
-            text = text.replace(".", "")
-        if not re.fullmatch(r"[+-]?[0-9]+", text):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(text)
+        try:
+            return vn_integer(str(value))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 def misfits(model, values: dict) -> str:

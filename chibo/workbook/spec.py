@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core import vn
 from chibo.core.dates import in_range, parse_vn_date
-from chibo.core.forms import digits, vn_decimal
+from chibo.core.forms import vn_decimal, vn_integer
 from chibo.core.text import MESSAGE as INVISIBLE
 from chibo.core.text import REPLACEMENT_CHARACTER as REPLACEMENT
 from chibo.core.text import first_refused
@@ -211,10 +211,10 @@ def integer(value) -> int | None:
         return int(value)
     if isinstance(value, int):
         return value
-    t = text(value).replace(".", "")
-    if digits(t.removeprefix("-")):
-        return int(t)
-    raise Invalid(_("«%(v)s» không phải số nguyên.") % {"v": text(value)})
+    try:
+        return vn_integer(text(value))  # 1.200, not 1.5 (read as 15 before)
+    except ValueError:
+        raise Invalid(_("«%(v)s» không phải số nguyên.") % {"v": text(value)}) from None
 
 
 def decimal(value) -> Decimal | None:

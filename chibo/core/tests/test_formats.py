@@ -10,7 +10,14 @@ from django.template import Context, Template
 from django.utils import translation
 
 from chibo.core import vn
-from chibo.core.forms import DateField, MonthField, VnDecimalField, vn_decimal
+from chibo.core.forms import (
+    DateField,
+    MonthField,
+    VnDecimalField,
+    VnIntegerField,
+    vn_decimal,
+    vn_integer,
+)
 from chibo.core.models import AuditEvent
 from chibo.workbook import spec
 
@@ -93,6 +100,24 @@ def test_what_is_not_a_number_is_refused_alike(typed):
 def test_an_amount_is_written_as_9_300_and_read_back_alike(value, text):
     assert vn.format_decimal(Decimal(value), 2) == text
     assert vn_decimal(text) == vn.cut(Decimal(value), 2)
+
+
+@pytest.mark.parametrize(
+    ("typed", "count"), [("1.200", 1200), ("1200", 1200), ("-3", -3), ("1.234.567", 1234567)]
+)
+def test_a_count_is_read_one_way_by_forms_and_the_workbook(typed, count):
+    assert vn_integer(typed) == VnIntegerField().clean(typed) == spec.integer(typed) == count
+
+
+@pytest.mark.parametrize("typed", ["1.5", "1.20", "12,5", "1e3", "abc", "1.2.3"])
+def test_what_is_not_a_count_is_refused_alike(typed):
+    """(The workbook read «1.5» as 15.)"""
+    with pytest.raises(ValueError):
+        vn_integer(typed)
+    with pytest.raises(ValidationError):
+        VnIntegerField().clean(typed)
+    with pytest.raises(spec.Invalid):
+        spec.integer(typed)
 
 
 def test_a_number_box_shows_what_it_reads_back():
