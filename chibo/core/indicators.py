@@ -114,9 +114,10 @@ _URL_SHAPES = (
 _SHAPE_OF: dict[str, tuple] = {}
 
 
-def list_url(code: str, org, as_of: datetime.date | None = None) -> str:
+def list_url(code: str, org, as_of: datetime.date | None = None, extra: dict | None = None) -> str:
     """The address of the list behind indicator `code` for `org` (as of `as_of`, today if
-    None), or "" when none is registered. The page checks the reader's scope again."""
+    None), with the list's own filters in `extra`, or "" when none is registered. The page
+    checks the reader's scope again."""
     found = _LISTS.get(code)
     if found is None:
         return ""
@@ -134,6 +135,7 @@ def list_url(code: str, org, as_of: datetime.date | None = None) -> str:
         query = {"org": org.pk} if org_in_query else {}
         if as_of is not None:
             query["as_of"] = vn.day_text(as_of)
+        query.update(extra or {})
         return f"{path}?{urlencode(query)}" if query else path
     return ""
 

@@ -99,6 +99,8 @@ CHANGE_ROWS = [
     ("closing", _("Đảng viên cuối kỳ")),
 ]
 SHOWN_WHEN_COUNTED = {"left_unrecorded"}
+# A removal's row by its kind (StatusChange.kind); any other, left_unrecorded.
+REMOVAL_ROWS = {StatusChange.Kind.EXPULSION: "expelled", StatusChange.Kind.REMOVAL: "removed"}
 
 
 @dataclass
@@ -269,10 +271,7 @@ def compute(org: Organization, start: datetime.date, end: datetime.date) -> Stat
         if status == Status.DECEASED:
             what = "died"
         elif status == Status.REMOVED:
-            what = {
-                StatusChange.Kind.EXPULSION: "expelled",
-                StatusChange.Kind.REMOVAL: "removed",
-            }.get(kind, "left_unrecorded")
+            what = REMOVAL_ROWS.get(kind, "left_unrecorded")
         else:
             what = "transferred_out"
         groups[f"change:{what}"].add(member_id)

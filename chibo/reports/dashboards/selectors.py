@@ -14,7 +14,6 @@ point is the indicator as of the date itself (the tasks due up to that day).
 import datetime
 from bisect import bisect_left
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
@@ -372,10 +371,8 @@ ATTENTION_SHOWN = 50
 REASON_LISTS = {
     "no_committee": lambda org, on: flagged_cells_url(org, on, Flag.NO_COMMITTEE, residential=True),
     "late": lambda org, on: list_url("meetings_held_on_schedule", org, on),
-    "secretary": lambda org, on: (
-        list_url("village_committee_theory_ok", org, on)
-        + "&"
-        + urlencode({"below": "1", "title": Title.SECRETARY})
+    "secretary": lambda org, on: list_url(
+        "village_committee_theory_ok", org, on, {"below": "1", "title": Title.SECRETARY}
     ),
 }
 
