@@ -82,8 +82,9 @@ check-migrations: env
 browser-deps:
 	@bash scripts/ensure-chromium.sh
 
-# pytest-xdist: one worker per core; the demo's tests stay together on one (conftest.py).
-XDIST ?= -n auto --dist loadgroup
+# pytest-xdist: one worker per core, and one more that runs the browser modules alone (they
+# wait on Chromium most of their time); the demo's tests stay together on one (conftest.py).
+XDIST ?= -n $(shell echo $$(( $$(nproc) + 1 ))) --dist loadgroup
 
 # The suite's Python processes keep the frame chunks CPython 3.12 maps and unmaps in deep calls
 # (scripts/frame_chunks.c: 8% of a page test's CPU went to the kernel for them). Built where a C

@@ -11,6 +11,7 @@ import gc
 import hashlib
 import inspect
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -1426,10 +1427,17 @@ def pytest_collection_modifyitems(config, items):
     first = [i for i in items if i.nodeid.startswith(DEMO_FIRST)]
     last = [i for i in items if i.nodeid.startswith(DEMO_TESTS) and i not in first]
     middle = [i for i in items if not i.nodeid.startswith(DEMO_TESTS)]
-    sizes = collections.Counter()
+    sizes, not_browser = collections.Counter(), set()
     for item in middle:
         browser = item.get_closest_marker("browser") is not None
         sizes[_module_of(item.nodeid)] += BROWSER_WEIGHT if browser else 1
+        if not browser and BROWSER_MODULE.search(item.nodeid.split("::", 1)[0]):
+            not_browser.add(item.nodeid)
+    if not_browser:  # a worker of their own runs the modules named so (the scheduler below)
+        raise pytest.UsageError(
+            "a module named test_…browser….py holds only tests that drive Chromium "
+            f"(@pytest.mark.browser): {', '.join(sorted(not_browser))}"
+        )
     middle.sort(key=lambda i: -sizes[_module_of(i.nodeid)])  # stable: a module's order stays
     items[:] = first + middle + last
 
@@ -1450,7 +1458,14 @@ def pytest_xdist_make_scheduler(config, log):
     busy for some 20 s, the other done, and the demo loaded twice.) xdist's own loadgroup reads
     an `xdist_group` mark from a suffix it adds to the test's id, which pytest 9.2 no longer lets
     it change (pytest-dev/pytest-xdist#1386): the scheduler finds the demo's tests by their path
-    instead."""
+    instead.
+
+    With more workers than cores (`make test` starts one more), the last worker runs the
+    browser modules (`BROWSER_MODULE`), all of them and nothing else, then stops. A browser test
+    spends most of its time waiting on Chromium and its own timers (a send with no answer, a
+    progress bar polled each second): on a worker of their own, the others keep both cores busy
+    meanwhile. The SQLite suite alone, three runs each way: 97–102 s against 108–112 s
+    (bench/results/suite-levers-measured.md)."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
@@ -1458,10 +1473,48 @@ def pytest_xdist_make_scheduler(config, log):
     config.option.loadscopereorder = False
 
     class DemoTogether(LoadGroupScheduling):
+        browser_node = None
+        browser_worker = None  # decided once, when the tests are first given out
+
+        def _browser_worker(self) -> bool:
+            if self.browser_worker is None:
+                self.browser_worker = len(self.nodes) > len(os.sched_getaffinity(0))
+            return self.browser_worker
+
         def _split_scope(self, nodeid: str) -> str:
-            return DEMO_TESTS if nodeid.startswith(DEMO_TESTS) else _module_of(nodeid)
+            if nodeid.startswith(DEMO_TESTS):
+                return DEMO_TESTS
+            if self._browser_worker() and BROWSER_MODULE.search(_module_of(nodeid)):
+                return BROWSER_SCOPE
+            return _module_of(nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            if node is self.browser_node:
+                return
+            if self.browser_node is None and BROWSER_SCOPE in self.workqueue:
+                if node is not self.nodes[-1]:
+                    self.workqueue.move_to_end(BROWSER_SCOPE)  # kept for the last worker
+                else:
+                    self.browser_node = node
+                    unit = self.workqueue.pop(BROWSER_SCOPE)
+                    self.assigned_work[node][BROWSER_SCOPE] = unit
+                    collection = self.registered_collections[node]
+                    node.send_runtest_some([collection.index(n) for n in unit])
+                    node.shutdown()  # (a worker holds its last test until it knows none follows)
+                    return
+            super()._assign_work_unit(node)
+
+        def _reschedule(self, node) -> None:
+            if node is not self.browser_node:
+                super()._reschedule(node)
 
     return DemoTogether(config, log)
+
+
+# The modules a worker of their own runs when there is one (the scheduler above): those whose
+# tests all drive Chromium. A browser test in another module runs where its module does.
+BROWSER_MODULE = re.compile(r"/test_\w*browser\w*\.py$")
+BROWSER_SCOPE = "the browser modules"
 
 
 def pytest_sessionfinish(session):
