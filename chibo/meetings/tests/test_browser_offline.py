@@ -12,6 +12,7 @@ import re
 from contextlib import suppress
 
 import pytest
+from playwright.sync_api import expect
 
 from chibo.meetings.models import Attendance, CellMeeting, MeetingSubmission, Task, TaskUpdate
 from chibo.meetings.record.selectors import record_context
@@ -345,11 +346,12 @@ def test_a_record_the_commune_changed_meanwhile_is_a_conflict_not_overwritten(
     assert page.locator("textarea[name=conclusions]").input_value() == "Bản của Đảng ủy."
     page.locator("#restore-old").tap()
     # Both wrote conclusions (and times): the commune's stay, hers are named; she takes hers.
-    assert page.locator("textarea[name=conclusions]").input_value() == "Bản của Đảng ủy."
+    # (A tap's click comes after the touch: the page is read once it has run.)
     both = page.locator("#both-changed li")
-    assert both.count() == 3
+    expect(both).to_have_count(3)
+    assert page.locator("textarea[name=conclusions]").input_value() == "Bản của Đảng ủy."
     both.filter(has_text="Bản của bí thư.").locator("button").tap()
-    assert page.locator("textarea[name=conclusions]").input_value() == "Bản của bí thư."
+    expect(page.locator("textarea[name=conclusions]")).to_have_value("Bản của bí thư.")
     april.refresh_from_db()
     assert april.conclusions == "Bản của Đảng ủy."  # nothing sent until the secretary saves
     # The secretary saves her text (the minute taker she had not chosen yet too) over the
