@@ -1464,7 +1464,7 @@ def pytest_xdist_make_scheduler(config, log):
     browser modules (`BROWSER_MODULE`), all of them and nothing else, then stops. A browser test
     spends most of its time waiting on Chromium and its own timers (a send with no answer, a
     progress bar polled each second): on a worker of their own, the others keep both cores busy
-    meanwhile. The SQLite suite alone, three runs each way: 97–102 s against 108–112 s
+    meanwhile. The SQLite suite alone, five runs each way: 97–105 s against 108–114 s
     (bench/results/suite-levers-measured.md)."""
     if config.getvalue("dist") != "loadgroup":
         return None
