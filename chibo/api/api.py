@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from chibo.accounts.models import ApiToken
+
 # movements and writes_* register their operations on the routers of members and organizations
 # too.
 from . import (
@@ -25,7 +27,7 @@ village posts of chibo, for the systems a province already runs.
 
 **Authentication.** `POST /api/v1/auth/token` with `{"username", "password"}` (org-board
 admins add `"otp"`, a 6-digit TOTP code) answers `{"token", "scope", "expires_at"}`. Send
-`Authorization: Bearer <token>` with every other request. Tokens last 12 hours; an unknown,
+`Authorization: Bearer <token>` with every other request. Tokens last TOKEN_HOURS hours; an unknown,
 expired or revoked token answers 401. Repeated failed sign-ins lock the username out from
 the address for a while (429).
 
@@ -68,7 +70,7 @@ list's order rather than by skipping (page 20 of a country's list costs what the
 
 **Errors.** `{"detail": "message"}`; invalid parameters answer 422 with
 `{"detail": [{"type", "loc", "msg"}, ...]}`.
-"""
+""".replace("TOKEN_HOURS", str(int(ApiToken.LIFETIME.total_seconds() // 3600)))
 
 api = NinjaAPI(
     title="chibo API",

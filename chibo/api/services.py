@@ -1,6 +1,5 @@
 """Writes made by the API: issuing bearer tokens."""
 
-import datetime
 import hashlib
 import secrets
 
@@ -11,8 +10,6 @@ from chibo.accounts.models import ApiToken
 from chibo.core import audit
 from chibo.core.models import AuditEvent
 
-TOKEN_LIFETIME = datetime.timedelta(hours=12)
-
 
 def hash_token(token: str) -> str:
     """The sha256 hex digest kept in ApiToken.key_hash; the token itself is never stored."""
@@ -21,12 +18,13 @@ def hash_token(token: str) -> str:
 
 @transaction.atomic
 def token_issue(*, user, scope: str = ApiToken.Access.READ) -> tuple[str, ApiToken]:
-    """A new token for `user`, valid for 12 hours; returns the token (shown once) and its row.
+    """A new token for `user`, valid for `ApiToken.LIFETIME`; returns the token (shown once)
+    and its row.
 
     Whether the user may hold a write token is the caller's check (POST /auth/token); a write
     token writes only where the user's roles allow, checked on every write."""
     token = secrets.token_urlsafe(32)
-    expires_at = (timezone.now() + TOKEN_LIFETIME).replace(microsecond=0)
+    expires_at = (timezone.now() + ApiToken.LIFETIME).replace(microsecond=0)
     row = ApiToken.objects.create(
         user=user, key_hash=hash_token(token), expires_at=expires_at, scope=scope
     )

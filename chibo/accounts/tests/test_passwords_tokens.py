@@ -120,6 +120,20 @@ def test_token_pages_list_and_revoke(clients, personas):
 
 
 @pytest.mark.django_db
+def test_the_own_token_page_says_how_a_program_gets_one(clients, personas):
+    """An empty list alone leaves a user asking where a token comes from: the page says (the
+    API's sign-in, the lifetime read from the model) and links to the API's documentation."""
+    page = clients["secretary_a"].get("/accounts/tokens/").content.decode()
+    how = page[page.index('id="tokens-how"') :]
+    assert "POST /api/v1/auth/token" in how and "12 giờ" in how
+    assert 'href="/api/v1/docs"' in how
+    assert clients["secretary_a"].get("/api/v1/docs").status_code == 200
+    # An admin reading another's tokens manages them; the how-to is for one's own.
+    other = clients["admin"].get(f"/accounts/tokens/?user={personas['secretary_a'].pk}")
+    assert 'id="tokens-how"' not in other.content.decode()
+
+
+@pytest.mark.django_db
 def test_token_api_list_and_revoke(client, personas):
     headers, row = bearer(personas["secretary_a"])
     other = token_issue(user=personas["secretary_b"])[1]
