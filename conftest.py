@@ -1429,9 +1429,9 @@ def pytest_collection_modifyitems(config, items):
     middle = [i for i in items if not i.nodeid.startswith(DEMO_TESTS)]
     sizes, not_browser = collections.Counter(), set()
     for item in middle:
-        browser = item.get_closest_marker("browser") is not None
-        sizes[_module_of(item.nodeid)] += BROWSER_WEIGHT if browser else 1
-        if not browser and BROWSER_MODULE.search(item.nodeid.split("::", 1)[0]):
+        module, browser = _module_of(item.nodeid), item.get_closest_marker("browser") is not None
+        sizes[module] += BROWSER_WEIGHT if browser else 1
+        if not browser and BROWSER_MODULE.search(module):
             not_browser.add(item.nodeid)
     if not_browser:  # a worker of their own runs the modules named so (the scheduler below)
         raise pytest.UsageError(
@@ -1492,14 +1492,11 @@ def pytest_xdist_make_scheduler(config, log):
             if node is self.browser_node:
                 return
             if self.browser_node is None and BROWSER_SCOPE in self.workqueue:
-                if node is not self.nodes[-1]:
-                    self.workqueue.move_to_end(BROWSER_SCOPE)  # kept for the last worker
-                else:
+                last = node is self.nodes[-1]  # the unit first for it, kept back from the others
+                self.workqueue.move_to_end(BROWSER_SCOPE, last=not last)
+                if last:
                     self.browser_node = node
-                    unit = self.workqueue.pop(BROWSER_SCOPE)
-                    self.assigned_work[node][BROWSER_SCOPE] = unit
-                    collection = self.registered_collections[node]
-                    node.send_runtest_some([collection.index(n) for n in unit])
+                    super()._assign_work_unit(node)
                     node.shutdown()  # (a worker holds its last test until it knows none follows)
                     return
             super()._assign_work_unit(node)

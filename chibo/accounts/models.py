@@ -89,7 +89,8 @@ class RoleAssignment(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the API; only its hash is kept."""
 
-    LIFETIME = datetime.timedelta(hours=12)  # from its issue (POST /api/v1/auth/token)
+    LIFETIME_HOURS = 12  # from its issue (POST /api/v1/auth/token)
+    LIFETIME = datetime.timedelta(hours=LIFETIME_HOURS)
 
     class Access(models.TextChoices):
         READ = "read", _("Chỉ đọc")

@@ -94,7 +94,7 @@ def tokens(request):
         "own": target == request.user,
         "tokens": rows,
         "can_reset": target != request.user,
-        "lifetime_hours": int(ApiToken.LIFETIME.total_seconds() // 3600),
+        "lifetime_hours": ApiToken.LIFETIME_HOURS,
     }
     return render(request, "accounts/tokens.html", context)
 

@@ -70,7 +70,7 @@ list's order rather than by skipping (page 20 of a country's list costs what the
 
 **Errors.** `{"detail": "message"}`; invalid parameters answer 422 with
 `{"detail": [{"type", "loc", "msg"}, ...]}`.
-""".replace("TOKEN_HOURS", str(int(ApiToken.LIFETIME.total_seconds() // 3600)))
+""".replace("TOKEN_HOURS", str(ApiToken.LIFETIME_HOURS))
 
 api = NinjaAPI(
     title="chibo API",

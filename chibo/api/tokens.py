@@ -105,7 +105,7 @@ def _otp_ok(user, code: str | None) -> bool:
     summary="Issue a bearer token",
     description=(
         "Exchange a username and password for a bearer token valid for "
-        f"{int(ApiToken.LIFETIME.total_seconds() // 3600)} hours. "
+        f"{ApiToken.LIFETIME_HOURS} hours. "
         "Org-board admins must also send `otp`, a current 6-digit code from their "
         "authenticator app (set up on the web first). Wrong credentials or a missing or "
         "wrong code answer 401; after repeated failures the username is locked out from "

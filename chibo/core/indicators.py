@@ -78,15 +78,17 @@ class IndicatorList:
     # core.web.LazyRows that reads a slice at a time) and the page's other context.
     rows: object
     table: object = None  # (org, on) -> the whole list as an exports Table, or None
+    # The list's own filters: keyword arguments of `rows`, each a field of the page's form.
+    filters: tuple[str, ...] = ()
 
 
 _LISTS: dict[str, IndicatorList] = {}
 
 
-def register_list(code: str, *, view: str, rows, table=None) -> None:
+def register_list(code: str, *, view: str, rows, table=None, filters=()) -> None:
     """The list behind indicator `code`, shown by the page `view`. Declared in <app>/lists.py,
     for an indicator that is registered (its name heads the list)."""
-    _LISTS[code] = IndicatorList(code=code, view=view, rows=rows, table=table)
+    _LISTS[code] = IndicatorList(code=code, view=view, rows=rows, table=table, filters=filters)
 
 
 def list_for(code: str, view: str) -> IndicatorList | None:

@@ -169,8 +169,9 @@ class IndicatorForm(forms.Form):
     org = IdField(required=False)
     as_of = DateField(label=_("Tính đến ngày"), required=False)
     page = PageField()
-    # The committee members' theory list only (lists.THEORY_FILTERED): those below the standard,
-    # of one title (the dashboard's «Bí thư chưa đạt chuẩn lý luận» links both).
+    # For the lists that take them (register_list's `filters`: the committee members' theory
+    # list): those below the standard, of one title (the dashboard's «Bí thư chưa đạt chuẩn lý
+    # luận» links both).
     below = forms.BooleanField(label=_("Chỉ người chưa đạt chuẩn"), required=False)
     title = forms.ChoiceField(
         label=_("Chức danh"), required=False, choices=[("", _("Tất cả")), *Title.choices]

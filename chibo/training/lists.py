@@ -50,22 +50,19 @@ def _with_level_then_label(positions):
     return positions
 
 
-THEORY_FILTERED = "village_committee_theory_ok"  # its list takes the filters below
-
-
-def _village_committee_theory_ok(org, as_of, *, below_only=False, title=""):
-    """The positions in force with their holders' level then; `below_only`: those below the
+def _village_committee_theory_ok(org, as_of, *, below=False, title=""):
+    """The positions in force with their holders' level then; `below`: only those below the
     standard's minimum (none without one), `title`: of that title only."""
-    standard, below, qs = indicators.village_committee_theory_rows(org, as_of)
-    if below_only:
-        qs = qs.filter(level_then__in=below)
+    standard, levels_below, qs = indicators.village_committee_theory_rows(org, as_of)
+    if below:
+        qs = qs.filter(level_then__in=levels_below)
     if title:
         qs = qs.filter(title=title)
     qs = qs.select_related("member", "organization").order_by(
         "organization__path", "title", "member__sort_key", "id"
     )
     rows = LazyRows(qs, _with_level_then_label, length=qs.count())
-    return rows, {"standard": standard, "below": below}
+    return rows, {"standard": standard, "below": levels_below}
 
 
 def _contest_cells(org, as_of):
@@ -86,6 +83,11 @@ register_list("training_courses", view=VIEW, rows=_training_courses)
 register_list("training_attendances", view=VIEW, rows=_training_attendances)
 register_list("sent_intermediate_theory", view=VIEW, rows=_sent_intermediate_theory)
 register_list("sent_basic_theory", view=VIEW, rows=_sent_basic_theory)
-register_list("village_committee_theory_ok", view=VIEW, rows=_village_committee_theory_ok)
+register_list(
+    "village_committee_theory_ok",
+    view=VIEW,
+    rows=_village_committee_theory_ok,
+    filters=("below", "title"),
+)
 register_list("contest_cells", view=VIEW, rows=_contest_cells)
 register_list("contest_district_contestants", view=VIEW, rows=_contest_district_contestants)

@@ -11,7 +11,7 @@ from chibo.core import indicators as registry
 from chibo.core.dates import today
 from chibo.core.web import bad_query, reader_or_404
 
-from . import indicators, lists
+from . import indicators
 from .forms import IndicatorForm
 
 PAGE_SIZE = 100
@@ -36,10 +36,7 @@ def indicator_rows(request, code):
     as_of = data.get("as_of") or today()
     indicator = registry.get(code)
     value = indicator.compute(org, as_of)
-    filters = {}
-    if code == lists.THEORY_FILTERED:
-        filters = {"below_only": data["below"], "title": data["title"]}
-    rows, extra = found.rows(org, as_of, **filters)
+    rows, extra = found.rows(org, as_of, **{name: data[name] for name in found.filters})
     page = Paginator(rows, PAGE_SIZE).get_page(data.get("page") or 1)
     query = request.GET.copy()
     query.pop("page", None)
@@ -53,6 +50,7 @@ def indicator_rows(request, code):
         "page": page,
         "query": query.urlencode(),
         "since": indicators.training_since(),
+        "filters": found.filters,
         **extra,
     }
     return render(request, "training/indicator.html", context)
